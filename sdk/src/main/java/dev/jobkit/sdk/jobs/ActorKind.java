@@ -1,0 +1,22 @@
+package dev.jobkit.sdk.jobs;
+
+import com.fasterxml.jackson.annotation.JsonValue;
+import java.util.Locale;
+
+/** Who caused a transition, as recorded in the job's event log. */
+public enum ActorKind {
+  /** A person, through the API, the SDK or the shell. */
+  USER,
+  /** An LLM agent, through the tool executor. */
+  AGENT,
+  /** A worker process executing the job. */
+  WORKER,
+  /** The service itself: the scheduler, timers, recovery. */
+  SYSTEM;
+
+  /** The lower-case wire name ({@code "user"}). */
+  @JsonValue
+  public String wireName() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+}

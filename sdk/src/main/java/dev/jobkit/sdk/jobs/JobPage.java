@@ -1,0 +1,14 @@
+package dev.jobkit.sdk.jobs;
+
+import java.util.List;
+import tools.jackson.databind.PropertyNamingStrategies;
+import tools.jackson.databind.annotation.JsonNaming;
+
+/**
+ * One page of a job listing, newest first.
+ *
+ * @param items the jobs of this page
+ * @param nextCursor the cursor of the next page, or null when this is the last one
+ */
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+public record JobPage(List<Job> items, String nextCursor) {}

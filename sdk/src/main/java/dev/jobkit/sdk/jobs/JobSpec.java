@@ -1,0 +1,185 @@
+package dev.jobkit.sdk.jobs;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import tools.jackson.databind.PropertyNamingStrategies;
+import tools.jackson.databind.annotation.JsonNaming;
+
+/**
+ * What to run: the body of a job submission. Exactly one of {@code command} (an argv, run without a
+ * shell) and {@code shell} (a string run with {@code /bin/sh -c}) is required; everything else has
+ * a default.
+ *
+ * <pre>{@code
+ * JobSpec spec = JobSpec.builder()
+ *     .command("python", "train.py", "--epochs", "10")
+ *     .displayName("resnet-sweep")
+ *     .priority(7)
+ *     .timeoutSeconds(3600)
+ *     .maxAttempts(3)
+ *     .tag("team", "vision")
+ *     .build();
+ * }</pre>
+ *
+ * @param displayName a human name; defaults to the command
+ * @param description free text
+ * @param command the argv to run, without a shell
+ * @param shell a script to run with {@code /bin/sh -c}
+ * @param podCount how many processes to run, 1 to 64 (default 1)
+ * @param priority 1 (lowest) to 9 (highest), default 5
+ * @param accessibility who else may see the job, default {@code PRIVATE}
+ * @param tags free key/value labels
+ * @param parents ids of jobs that must succeed first; in a batch, also the {@code ref} of another
+ *     job of the same batch
+ * @param env extra environment variables for the job's processes
+ * @param timeoutSeconds how long one attempt may run before it is killed, or null for no limit
+ * @param maxAttempts how many times to launch it at most, 1 to 100 (default 1)
+ * @param ref a name for this job inside a batch submission, so that other jobs of the batch can
+ *     list it in their {@code parents}; only allowed in a batch
+ */
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+@JsonInclude(JsonInclude.Include.NON_EMPTY)
+public record JobSpec(
+    String displayName,
+    String description,
+    List<String> command,
+    String shell,
+    Integer podCount,
+    Integer priority,
+    Accessibility accessibility,
+    Map<String, String> tags,
+    List<String> parents,
+    Map<String, String> env,
+    Integer timeoutSeconds,
+    Integer maxAttempts,
+    String ref) {
+
+  /** Starts a spec; call {@link Builder#command} or {@link Builder#shell}, then build. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Builds a {@link JobSpec}; not thread-safe. */
+  public static final class Builder {
+    private String displayName;
+    private String description;
+    private List<String> command;
+    private String shell;
+    private Integer podCount;
+    private Integer priority;
+    private Accessibility accessibility;
+    private final Map<String, String> tags = new LinkedHashMap<>();
+    private final List<String> parents = new ArrayList<>();
+    private final Map<String, String> env = new LinkedHashMap<>();
+    private Integer timeoutSeconds;
+    private Integer maxAttempts;
+    private String ref;
+
+    private Builder() {}
+
+    /** The argv to run, without a shell. */
+    public Builder command(String... argv) {
+      this.command = List.of(argv);
+      return this;
+    }
+
+    /** The argv to run, without a shell. */
+    public Builder command(List<String> argv) {
+      this.command = List.copyOf(argv);
+      return this;
+    }
+
+    /** A script to run with {@code /bin/sh -c}. */
+    public Builder shell(String script) {
+      this.shell = script;
+      return this;
+    }
+
+    /** A human name for the job. */
+    public Builder displayName(String displayName) {
+      this.displayName = displayName;
+      return this;
+    }
+
+    /** Free text about the job. */
+    public Builder description(String description) {
+      this.description = description;
+      return this;
+    }
+
+    /** How many processes to run, 1 to 64. */
+    public Builder podCount(int podCount) {
+      this.podCount = podCount;
+      return this;
+    }
+
+    /** 1 (lowest) to 9 (highest). */
+    public Builder priority(int priority) {
+      this.priority = priority;
+      return this;
+    }
+
+    /** Who else may see the job. */
+    public Builder accessibility(Accessibility accessibility) {
+      this.accessibility = accessibility;
+      return this;
+    }
+
+    /** Adds one tag. */
+    public Builder tag(String key, String value) {
+      this.tags.put(key, value);
+      return this;
+    }
+
+    /** Adds parent jobs (or, in a batch, refs of jobs of the same batch). */
+    public Builder parents(String... jobIds) {
+      this.parents.addAll(List.of(jobIds));
+      return this;
+    }
+
+    /** Adds one environment variable. */
+    public Builder env(String name, String value) {
+      this.env.put(name, value);
+      return this;
+    }
+
+    /** How long one attempt may run before it is killed. */
+    public Builder timeoutSeconds(int timeoutSeconds) {
+      this.timeoutSeconds = timeoutSeconds;
+      return this;
+    }
+
+    /** How many times to launch the job at most. */
+    public Builder maxAttempts(int maxAttempts) {
+      this.maxAttempts = maxAttempts;
+      return this;
+    }
+
+    /** A name for this job inside a batch submission. */
+    public Builder ref(String ref) {
+      this.ref = ref;
+      return this;
+    }
+
+    /** The spec; the service validates it when it is submitted. */
+    public JobSpec build() {
+      return new JobSpec(
+          displayName,
+          description,
+          command,
+          shell,
+          podCount,
+          priority,
+          accessibility,
+          tags.isEmpty() ? null : Map.copyOf(tags),
+          parents.isEmpty() ? null : List.copyOf(parents),
+          env.isEmpty() ? null : Map.copyOf(env),
+          timeoutSeconds,
+          maxAttempts,
+          ref);
+    }
+  }
+}

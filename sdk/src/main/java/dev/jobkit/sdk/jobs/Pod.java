@@ -1,0 +1,24 @@
+package dev.jobkit.sdk.jobs;
+
+import java.time.Instant;
+import tools.jackson.databind.PropertyNamingStrategies;
+import tools.jackson.databind.annotation.JsonNaming;
+
+/**
+ * One process of a job's current attempt.
+ *
+ * @param index the pod's index, from 0 to {@code pod_count - 1} ({@code JOBKIT_POD_INDEX})
+ * @param status whether it runs or how it ended
+ * @param pid the operating-system process id, while known
+ * @param exitCode the exit code once it has exited
+ * @param startedAt when the process started
+ * @param finishedAt when it ended
+ */
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+public record Pod(
+    int index,
+    PodStatus status,
+    Long pid,
+    Integer exitCode,
+    Instant startedAt,
+    Instant finishedAt) {}

@@ -1,0 +1,37 @@
+package dev.jobkit.sdk.users;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+import java.util.Locale;
+
+/** What a user's API keys may do. */
+public enum Role {
+  /** Submits and manages their own jobs, reads public ones. */
+  USER,
+  /** Everything, including users, keys and every job. */
+  ADMIN,
+  /** Executes jobs through the worker protocol. */
+  WORKER;
+
+  /** The lower-case wire name ({@code "admin"}). */
+  @JsonValue
+  public String wireName() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+
+  /**
+   * Reads a role by name, ignoring case.
+   *
+   * @throws IllegalArgumentException naming the valid roles
+   */
+  @JsonCreator
+  public static Role parse(String text) {
+    for (Role r : values()) {
+      if (r.name().equalsIgnoreCase(text == null ? "" : text.strip())) {
+        return r;
+      }
+    }
+    throw new IllegalArgumentException(
+        "unknown role '" + text + "'; valid roles are user, admin, worker");
+  }
+}

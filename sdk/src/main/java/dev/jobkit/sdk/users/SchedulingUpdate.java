@@ -1,0 +1,12 @@
+package dev.jobkit.sdk.users;
+
+import tools.jackson.databind.PropertyNamingStrategies;
+import tools.jackson.databind.annotation.JsonNaming;
+
+/**
+ * The body of {@code PUT /api/v1/users/{name}/scheduling} (admin only).
+ *
+ * @param mode the user's new scheduling mode
+ */
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+public record SchedulingUpdate(SchedulingMode mode) {}

@@ -1,0 +1,74 @@
+package dev.jobkit.server;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * The service's settings, under {@code jobkit.*}. Every one has a default, so the service starts
+ * with none set.
+ *
+ * @param dataDir where the database, job files and credentials live ({@code ~/.jobkit})
+ * @param datasource the database; the embedded H2 file under the data dir when no URL is set
+ * @param executor the local process executor
+ * @param scheduling per-user concurrency limits and the dispatcher's sweep
+ * @param auth the admin key bootstrap
+ * @param api request limits
+ */
+@ConfigurationProperties("jobkit")
+public record JobkitProperties(
+    @DefaultValue("${user.home}/.jobkit") Path dataDir,
+    @DefaultValue Datasource datasource,
+    @DefaultValue Executor executor,
+    @DefaultValue Scheduling scheduling,
+    @DefaultValue Auth auth,
+    @DefaultValue Api api) {
+
+  /**
+   * @param url a JDBC URL ({@code jdbc:postgresql://...}); empty for the embedded H2 database
+   * @param username the database user
+   * @param password the database password
+   */
+  public record Datasource(String url, String username, String password) {}
+
+  /**
+   * @param slots how many pods may run at once; 0 means the number of cores
+   * @param stopGracePeriod how long a stopped job's processes get between TERM and KILL
+   * @param maxPodsPerJob the largest {@code pod_count} a job may ask for
+   */
+  public record Executor(
+      @DefaultValue("0") int slots,
+      @DefaultValue("10s") Duration stopGracePeriod,
+      @DefaultValue("64") int maxPodsPerJob) {
+
+    /** The slot count in force: the configured one, or the number of cores. */
+    public int effectiveSlots() {
+      return slots > 0 ? slots : Runtime.getRuntime().availableProcessors();
+    }
+  }
+
+  /**
+   * @param parallelLimit how many jobs a user in {@code parallel} mode may run at once
+   * @param defaultMode the scheduling mode of new users
+   * @param sweepInterval how often timers (timeouts, stale claims) are checked; at most 1 s
+   */
+  public record Scheduling(
+      @DefaultValue("3") int parallelLimit,
+      @DefaultValue("parallel") String defaultMode,
+      @DefaultValue("500ms") Duration sweepInterval) {}
+
+  /**
+   * @param adminKey the admin's API key; when empty, {@code JOBKIT_ADMIN_KEY}, else the key in
+   *     {@code <data-dir>/credentials}, generated on first start
+   */
+  public record Auth(String adminKey) {}
+
+  /**
+   * @param maxRequestSize the largest request body accepted
+   * @param maxBatchSize the most jobs one batch submission may hold
+   */
+  public record Api(
+      @DefaultValue("1MB") DataSize maxRequestSize, @DefaultValue("1000") int maxBatchSize) {}
+}

@@ -1,0 +1,57 @@
+package dev.jobkit.server;
+
+import com.zaxxer.hikari.HikariDataSource;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import javax.sql.DataSource;
+import org.springframework.boot.jackson.autoconfigure.JsonMapperBuilderCustomizer;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import tools.jackson.core.StreamReadFeature;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.MapperFeature;
+
+/**
+ * The database (the embedded H2 file under the data dir unless {@code jobkit.datasource.url} is
+ * set) and the strict JSON reading every request goes through.
+ */
+@Configuration(proxyBeanMethods = false)
+class ServiceConfig {
+
+  @Bean
+  DataSource dataSource(JobkitProperties properties) {
+    HikariDataSource pool = new HikariDataSource();
+    String url = properties.datasource().url();
+    if (url == null || url.isBlank()) {
+      Path dir = properties.dataDir().toAbsolutePath().normalize();
+      try {
+        Files.createDirectories(dir.resolve("db"));
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot create the data dir " + dir, e);
+      }
+      url = "jdbc:h2:file:" + dir.resolve("db").resolve("jobkit") + ";DB_CLOSE_ON_EXIT=FALSE";
+      pool.setUsername("sa");
+      pool.setPassword("");
+    } else {
+      pool.setUsername(properties.datasource().username());
+      pool.setPassword(properties.datasource().password());
+    }
+    pool.setJdbcUrl(url);
+    pool.setPoolName("jobkit");
+    pool.setMaximumPoolSize(10);
+    return pool;
+  }
+
+  @Bean
+  JsonMapperBuilderCustomizer strictJson() {
+    return builder ->
+        builder
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS);
+  }
+}

@@ -1,0 +1,45 @@
+package dev.jobkit.server.api;
+
+import dev.jobkit.server.ApiException;
+import dev.jobkit.server.auth.Caller;
+import dev.jobkit.server.jobs.JobService;
+import org.springframework.http.MediaType;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
+
+/** {@code /api/v1/events/stream}: live transitions of every visible job, or of one. */
+@RestController
+class EventController {
+
+  private final EventHub hub;
+  private final JobService jobs;
+
+  EventController(EventHub hub, JobService jobs) {
+    this.hub = hub;
+    this.jobs = jobs;
+  }
+
+  @GetMapping(value = "/api/v1/events/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+  SseEmitter stream(
+      Caller caller,
+      @RequestParam(name = "job_id", required = false) String jobId,
+      @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId) {
+    if (jobId != null) {
+      jobs.get(caller, jobId); // 404 unless visible
+    }
+    Long after = null;
+    if (lastEventId != null && !lastEventId.isBlank()) {
+      try {
+        after = Long.parseLong(lastEventId.strip());
+      } catch (NumberFormatException e) {
+        throw ApiException.invalid(
+            "Last-Event-ID",
+            "must be the id of an event this stream sent, not '" + lastEventId + "'");
+      }
+    }
+    return hub.subscribe(caller, jobId, after);
+  }
+}

@@ -1,0 +1,392 @@
+package dev.jobkit.server.engine;
+
+import dev.jobkit.sdk.jobs.Job;
+import dev.jobkit.sdk.jobs.PodStatus;
+import dev.jobkit.sdk.lifecycle.JobStatus;
+import dev.jobkit.server.JobkitProperties;
+import dev.jobkit.server.exec.JobExecutor;
+import dev.jobkit.server.exec.JobExecutor.AttemptEnd;
+import dev.jobkit.server.exec.JobExecutor.LaunchFailedException;
+import dev.jobkit.server.exec.JobExecutor.StartedAttempt;
+import dev.jobkit.server.exec.JobFiles;
+import dev.jobkit.server.store.Actor;
+import dev.jobkit.server.store.JobStore;
+import dev.jobkit.server.store.JobStore.Candidate;
+import dev.jobkit.server.store.Transition;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * Claims and launches jobs, and records how their attempts end.
+ *
+ * <p>One thread dispatches. It wakes on every submission and every transition that frees a slot or
+ * makes a job claimable (and at least every sweep interval), then, while slots are free, looks up
+ * the next job of each owner that is below its limit — one indexed lookup per owner, whatever the
+ * length of the queue — takes the best by priority then age, claims it with a compare-and-swap and
+ * launches it.
+ */
+@Component
+public class Dispatcher {
+
+  private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
+
+  private final JobStore store;
+  private final JobLifecycle lifecycle;
+  private final JobExecutor executor;
+  private final Capacity capacity;
+  private final DispatchQueue queue;
+  private final JobReports reports;
+  private final JobFiles files;
+  private final long sweepMillis;
+  private final ScheduledExecutorService timeouts;
+  private final Map<String, ScheduledFuture<?>> timeoutTimers = new ConcurrentHashMap<>();
+  private volatile boolean running;
+  private Thread thread;
+
+  Dispatcher(
+      JobStore store,
+      JobLifecycle lifecycle,
+      JobExecutor executor,
+      Capacity capacity,
+      DispatchQueue queue,
+      JobReports reports,
+      JobkitProperties properties) {
+    this.store = store;
+    this.lifecycle = lifecycle;
+    this.executor = executor;
+    this.capacity = capacity;
+    this.queue = queue;
+    this.reports = reports;
+    this.files = new JobFiles(properties.dataDir());
+    this.sweepMillis = Math.min(1000, properties.scheduling().sweepInterval().toMillis());
+    this.timeouts =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "jobkit-timeouts");
+              t.setDaemon(true);
+              return t;
+            });
+  }
+
+  /** Starts dispatching; the owners with claimable jobs are read once from the store. */
+  void start() {
+    queue.addAll(store.ownersWithClaimableJobs());
+    running = true;
+    thread = new Thread(this::loop, "jobkit-dispatcher");
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  void stop() {
+    running = false;
+    if (thread != null) {
+      thread.interrupt();
+      try {
+        thread.join(5000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    timeouts.shutdownNow();
+  }
+
+  private void loop() {
+    while (running) {
+      try {
+        dispatch();
+        queue.await(sweepMillis);
+      } catch (InterruptedException e) {
+        return;
+      } catch (RuntimeException e) {
+        log.error("dispatch pass failed; retrying at the next wake-up", e);
+        try {
+          Thread.sleep(sweepMillis);
+        } catch (InterruptedException stop) {
+          return;
+        }
+      }
+    }
+  }
+
+  /** Claims and launches jobs while there is room. */
+  void dispatch() {
+    while (running) {
+      int free = capacity.freeSlots();
+      if (free <= 0) {
+        return;
+      }
+      Candidate best = null;
+      for (String owner : queue.snapshot()) {
+        if (!capacity.ownerHasRoom(owner)) {
+          continue;
+        }
+        queue.remove(owner);
+        Optional<Candidate> head = store.nextClaimable(owner);
+        if (head.isPresent()) {
+          queue.restore(owner);
+          if (best == null || QUEUE_ORDER.compare(head.get(), best) < 0) {
+            best = head.get();
+          }
+        }
+      }
+      if (best == null || best.podCount() > free) {
+        // Nothing to run, or the first in line needs more slots than are free: it waits for
+        // them rather than being overtaken, so large jobs are not starved by small ones.
+        return;
+      }
+      launch(best);
+    }
+  }
+
+  private static final java.util.Comparator<Candidate> QUEUE_ORDER =
+      java.util.Comparator.comparingInt(Candidate::priority)
+          .reversed()
+          .thenComparingLong(Candidate::seq);
+
+  private void launch(Candidate candidate) {
+    Job job = store.find(candidate.id()).orElse(null);
+    if (job == null || !job.status().isClaimable()) {
+      return;
+    }
+    if (lifecycle
+        .move(Transition.of(job.id(), job.status(), JobStatus.CLAIMED, Actor.EXECUTOR, null))
+        .isEmpty()) {
+      return; // stopped or changed since the lookup
+    }
+    capacity.acquire(job.id(), job.owner(), job.podCount());
+    int attempt = job.attempt() + 1;
+    StartedAttempt started;
+    try {
+      started =
+          executor.start(
+              new JobExecutor.Launch(
+                  job.id(),
+                  attempt,
+                  job.maxAttempts(),
+                  job.command(),
+                  job.shell(),
+                  job.env(),
+                  job.podCount()));
+    } catch (LaunchFailedException | java.io.UncheckedIOException e) {
+      Instant now = Instant.now();
+      String error = e.getMessage();
+      lifecycle
+          .move(
+              Transition.of(job.id(), JobStatus.CLAIMED, JobStatus.RUN_ERROR, Actor.EXECUTOR, error)
+                  .set("attempt", attempt)
+                  .set("last_error", error)
+                  .also(
+                      tx -> {
+                        tx.startAttempt(job.id(), attempt, now, 0);
+                        tx.finishAttempt(job.id(), attempt, JobStatus.RUN_ERROR, null, error, now);
+                      }))
+          .ifPresent(
+              e2 -> retryOrFail(job.id(), JobStatus.RUN_ERROR, attempt, job.maxAttempts(), error));
+      release(job.id());
+      return;
+    }
+    Instant now = Instant.now();
+    List<Long> pids = started.pids();
+    Transition toRunning =
+        Transition.of(job.id(), JobStatus.CLAIMED, JobStatus.RUNNING, Actor.EXECUTOR, null)
+            .set("attempt", attempt)
+            .also(
+                tx -> {
+                  tx.startAttempt(job.id(), attempt, now, pids.size());
+                  for (int pod = 0; pod < pids.size(); pod++) {
+                    tx.podStarted(job.id(), pod, pids.get(pod), now);
+                  }
+                });
+    if (job.startedAt() == null) {
+      toRunning.set("started_at", now);
+    }
+    if (lifecycle.move(toRunning).isEmpty()) {
+      // Stopped between the claim and the launch: the stop already ended it.
+      started.abandon();
+      release(job.id());
+      return;
+    }
+    if (job.timeoutSeconds() != null) {
+      timeoutTimers.put(
+          job.id(),
+          timeouts.schedule(
+              () -> timeOut(job.id(), attempt, job.timeoutSeconds()),
+              job.timeoutSeconds(),
+              TimeUnit.SECONDS));
+    }
+    started.watch(this::attemptEnded);
+  }
+
+  private void timeOut(String jobId, int attempt, int seconds) {
+    timeoutTimers.remove(jobId);
+    Job job = store.find(jobId).orElse(null);
+    if (job == null || job.status() != JobStatus.RUNNING || job.attempt() != attempt) {
+      return;
+    }
+    String why = "timed out after " + seconds + " s";
+    if (lifecycle
+        .move(
+            Transition.of(jobId, JobStatus.RUNNING, JobStatus.RUN_TIMEOUT, Actor.SCHEDULER, why)
+                .set("last_error", why))
+        .isPresent()) {
+      executor.terminate(jobId, false);
+    }
+  }
+
+  /** Records the end of an attempt, once every process of it is gone. */
+  void attemptEnded(AttemptEnd end) {
+    ScheduledFuture<?> timer = timeoutTimers.remove(end.jobId());
+    if (timer != null) {
+      timer.cancel(false);
+    }
+    try {
+      reports.snapshot(end.jobId());
+      settle(end);
+    } finally {
+      release(end.jobId());
+    }
+  }
+
+  private void settle(AttemptEnd end) {
+    Instant now = Instant.now();
+    for (int round = 0; round < 10; round++) {
+      Job job = store.find(end.jobId()).orElse(null);
+      if (job == null || job.attempt() != end.attempt()) {
+        return;
+      }
+      boolean applied =
+          switch (job.status()) {
+            case RUNNING -> {
+              if (end.failedPod() < 0 && !end.terminated()) {
+                long[] outputs = files.outputTotals(job.id());
+                yield lifecycle
+                    .move(
+                        Transition.of(
+                                job.id(),
+                                JobStatus.RUNNING,
+                                JobStatus.SUCCEEDED,
+                                Actor.EXECUTOR,
+                                null)
+                            .set("finished_at", now)
+                            .set("exit_code", 0)
+                            .set("output_files", outputs[0])
+                            .set("output_bytes", outputs[1])
+                            .also(tx -> recordEnd(tx, end, JobStatus.SUCCEEDED, null, now)))
+                    .isPresent();
+              }
+              String error =
+                  end.failedPod() >= 0
+                      ? "pod " + end.failedPod() + " exited with code " + end.exitCode()
+                      : "the job's processes were terminated";
+              int code = end.failedPod() >= 0 ? end.exitCode() : 143;
+              boolean failed =
+                  lifecycle
+                      .move(
+                          Transition.of(
+                                  job.id(),
+                                  JobStatus.RUNNING,
+                                  JobStatus.RUN_ERROR,
+                                  Actor.EXECUTOR,
+                                  error)
+                              .set("last_error", error)
+                              .set("exit_code", code)
+                              .also(tx -> recordEnd(tx, end, JobStatus.RUN_ERROR, error, now)))
+                      .isPresent();
+              if (failed) {
+                retryOrFail(
+                    job.id(),
+                    JobStatus.RUN_ERROR,
+                    end.attempt(),
+                    job.maxAttempts(),
+                    "exit code " + code);
+              }
+              yield failed;
+            }
+            case CANCEL_REQUESTED ->
+                lifecycle
+                    .move(
+                        Transition.of(
+                                job.id(),
+                                JobStatus.CANCEL_REQUESTED,
+                                JobStatus.CANCELED,
+                                Actor.EXECUTOR,
+                                "stopped; every process of the job has exited")
+                            .set("finished_at", now)
+                            .also(tx -> recordEnd(tx, end, JobStatus.CANCELED, null, now)))
+                    .isPresent();
+            case RUN_TIMEOUT -> {
+              String why = job.lastError() != null ? job.lastError() : "timed out";
+              yield retryOrFail(
+                  job.id(),
+                  JobStatus.RUN_TIMEOUT,
+                  end.attempt(),
+                  job.maxAttempts(),
+                  why,
+                  tx -> recordEnd(tx, end, JobStatus.RUN_TIMEOUT, why, now));
+            }
+            default -> {
+              // Already settled elsewhere (for example canceled at once); just close the record.
+              yield true;
+            }
+          };
+      if (applied) {
+        return;
+      }
+    }
+    log.warn("could not settle the end of job {} attempt {}", end.jobId(), end.attempt());
+  }
+
+  private static void recordEnd(
+      JobStore.Tx tx, AttemptEnd end, JobStatus outcome, String error, Instant at) {
+    for (int pod = 0; pod < end.exitCodes().size(); pod++) {
+      int code = end.exitCodes().get(pod);
+      PodStatus status =
+          code == 0
+              ? PodStatus.SUCCEEDED
+              : end.terminated() && pod != end.failedPod() ? PodStatus.KILLED : PodStatus.FAILED;
+      tx.podFinished(end.jobId(), pod, status, code, at);
+    }
+    tx.finishAttempt(end.jobId(), end.attempt(), outcome, end.exitCode(), error, at);
+  }
+
+  private boolean retryOrFail(String jobId, JobStatus from, int attempt, int max, String why) {
+    return retryOrFail(jobId, from, attempt, max, why, tx -> {});
+  }
+
+  /** After a failed attempt: queued again while attempts remain, else failed for good. */
+  boolean retryOrFail(
+      String jobId,
+      JobStatus from,
+      int attempt,
+      int max,
+      String why,
+      java.util.function.Consumer<JobStore.Tx> alsoInTransaction) {
+    Transition next =
+        attempt < max
+            ? Transition.of(
+                jobId,
+                from,
+                JobStatus.RESTART_READY,
+                Actor.SCHEDULER,
+                "retry " + (attempt + 1) + " of " + max + " after " + why)
+            : Transition.of(jobId, from, JobStatus.FAILED, Actor.SCHEDULER, why)
+                .set("finished_at", Instant.now());
+    return lifecycle.move(next.also(alsoInTransaction)).isPresent();
+  }
+
+  private void release(String jobId) {
+    if (capacity.release(jobId)) {
+      queue.wake();
+    }
+  }
+}

@@ -1,0 +1,155 @@
+package dev.jobkit.server.engine;
+
+import dev.jobkit.sdk.jobs.Job;
+import dev.jobkit.sdk.jobs.Progress;
+import dev.jobkit.server.JobkitProperties;
+import dev.jobkit.server.exec.JobFiles;
+import dev.jobkit.server.store.JobStore;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.springframework.stereotype.Component;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Progress and metrics a job reports by writing files: {@code JOBKIT_PROGRESS_FILE} holds a number
+ * (percent) or {@code {"percent": 42, "message": "epoch 3/10"}}; {@code JOBKIT_METRICS_FILE} holds
+ * a JSON object of numbers. A running job's are read when it is shown; an ended attempt's are kept
+ * in the database.
+ */
+@Component
+public class JobReports {
+
+  private static final int MAX_FILE_BYTES = 64 * 1024;
+  private final JobFiles files;
+  private final JobStore store;
+  private final JsonMapper json = JsonMapper.builder().build();
+
+  JobReports(JobkitProperties properties, JobStore store) {
+    this.files = new JobFiles(properties.dataDir());
+    this.store = store;
+  }
+
+  /** The job with the progress and metrics its files hold now, if it is running. */
+  public Job live(Job job) {
+    if (!job.status().isLaunched()) {
+      return job;
+    }
+    Progress progress = progress(job.id());
+    Map<String, Double> metrics = metrics(job.id());
+    if (progress == null && metrics.isEmpty()) {
+      return job;
+    }
+    return new Job(
+        job.id(),
+        job.displayName(),
+        job.description(),
+        job.owner(),
+        job.status(),
+        job.statusReason(),
+        job.priority(),
+        job.accessibility(),
+        job.podCount(),
+        job.command(),
+        job.shell(),
+        job.env(),
+        job.tags(),
+        job.parents(),
+        job.timeoutSeconds(),
+        job.maxAttempts(),
+        job.attempt(),
+        job.pods(),
+        job.attempts(),
+        progress != null ? progress : job.progress(),
+        metrics.isEmpty() ? job.metrics() : metrics,
+        job.lastError(),
+        job.result(),
+        job.createdAt(),
+        job.updatedAt(),
+        job.startedAt(),
+        job.finishedAt());
+  }
+
+  /** Keeps what the job's files say now in the database. */
+  void snapshot(String jobId) {
+    Progress progress = progress(jobId);
+    Map<String, Double> metrics = metrics(jobId);
+    if (progress != null || !metrics.isEmpty()) {
+      store.saveReport(
+          jobId,
+          progress == null ? null : json.writeValueAsString(progress),
+          metrics.isEmpty() ? null : json.writeValueAsString(metrics));
+    }
+  }
+
+  Progress progress(String jobId) {
+    Path file = files.progressFile(jobId);
+    JsonNode node = read(file);
+    if (node == null) {
+      return null;
+    }
+    Instant at = modified(file);
+    if (node.isNumber()) {
+      return new Progress(clamp(node.asDouble()), null, at);
+    }
+    if (node.isObject()) {
+      JsonNode percent = node.get("percent");
+      JsonNode message = node.get("message");
+      return new Progress(
+          percent != null && percent.isNumber() ? clamp(percent.asDouble()) : null,
+          message != null && message.isString() ? truncate(message.asString()) : null,
+          at);
+    }
+    return null;
+  }
+
+  Map<String, Double> metrics(String jobId) {
+    JsonNode node = read(files.metricsFile(jobId));
+    Map<String, Double> metrics = new LinkedHashMap<>();
+    if (node != null && node.isObject()) {
+      for (Map.Entry<String, JsonNode> e : node.properties()) {
+        if (e.getValue().isNumber()) {
+          metrics.put(e.getKey(), e.getValue().asDouble());
+        }
+      }
+    }
+    return metrics;
+  }
+
+  private JsonNode read(Path file) {
+    try {
+      if (Files.size(file) > MAX_FILE_BYTES) {
+        return null;
+      }
+      String text = Files.readString(file).strip();
+      return text.isEmpty() ? null : json.readTree(text);
+    } catch (NoSuchFileException notWritten) {
+      return null;
+    } catch (IOException | JacksonException unreadable) {
+      // A half-written or malformed report is the job's business: show the last good one.
+      return null;
+    }
+  }
+
+  private static Instant modified(Path file) {
+    try {
+      return Files.getLastModifiedTime(file).toInstant();
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  private static double clamp(double percent) {
+    return Math.max(0, Math.min(100, percent));
+  }
+
+  private static String truncate(String text) {
+    return text.length() <= 500 ? text : text.substring(0, 500);
+  }
+}

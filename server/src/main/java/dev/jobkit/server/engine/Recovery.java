@@ -1,0 +1,125 @@
+package dev.jobkit.server.engine;
+
+import dev.jobkit.sdk.jobs.Job;
+import dev.jobkit.sdk.jobs.Pod;
+import dev.jobkit.sdk.jobs.PodStatus;
+import dev.jobkit.sdk.lifecycle.JobStatus;
+import dev.jobkit.server.exec.JobExecutor;
+import dev.jobkit.server.store.Actor;
+import dev.jobkit.server.store.JobStore;
+import dev.jobkit.server.store.Transition;
+import java.time.Instant;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * Runs once when the service starts, before it serves a request: jobs that a previous run left
+ * claimed or running have no process this run knows of. Their leftover processes are killed; a
+ * claim that never launched goes back to the queue; a launched attempt is lost, so the job is
+ * retried if attempts remain, else {@code FAILED} with reason {@code lost}; a stop that was in
+ * progress ends {@code CANCELED}. Waiting children of parents that ended meanwhile are settled.
+ */
+@Component
+class Recovery {
+
+  private static final Logger log = LoggerFactory.getLogger(Recovery.class);
+  private static final Set<JobStatus> IN_FLIGHT =
+      EnumSet.of(
+          JobStatus.CLAIMED,
+          JobStatus.STAGED_IN,
+          JobStatus.PREPROCESSED,
+          JobStatus.RUNNING,
+          JobStatus.RUN_DONE,
+          JobStatus.POSTPROCESSED,
+          JobStatus.STAGED_OUT,
+          JobStatus.CANCEL_REQUESTED,
+          JobStatus.RUN_ERROR,
+          JobStatus.RUN_TIMEOUT);
+
+  private final JobStore store;
+  private final JobLifecycle lifecycle;
+  private final Dispatcher dispatcher;
+  private final JobExecutor executor;
+
+  Recovery(JobStore store, JobLifecycle lifecycle, Dispatcher dispatcher, JobExecutor executor) {
+    this.store = store;
+    this.lifecycle = lifecycle;
+    this.dispatcher = dispatcher;
+    this.executor = executor;
+  }
+
+  void recover() {
+    List<String> inFlight = store.idsInStatus(IN_FLIGHT);
+    for (String id : inFlight) {
+      store.find(id).ifPresent(this::recover);
+    }
+    for (String id : store.idsInStatus(EnumSet.of(JobStatus.AWAITING_PARENTS))) {
+      store.find(id).ifPresent(lifecycle::settleWaiting);
+    }
+    if (!inFlight.isEmpty()) {
+      log.info("recovered {} job(s) left in flight by the previous run", inFlight.size());
+    }
+  }
+
+  private void recover(Job job) {
+    List<Long> pids = job.pods().stream().map(Pod::pid).filter(p -> p != null).toList();
+    executor.reclaim(job.id(), pids);
+    Instant now = Instant.now();
+    String lost = "lost: the service restarted while attempt " + job.attempt() + " ran";
+    switch (job.status()) {
+      case CLAIMED ->
+          lifecycle.move(
+              Transition.of(
+                  job.id(),
+                  JobStatus.CLAIMED,
+                  JobStatus.QUEUED,
+                  Actor.RECOVERY,
+                  "claim released: the service restarted before the job was launched"));
+      case CANCEL_REQUESTED ->
+          lifecycle.move(
+              Transition.of(
+                      job.id(),
+                      JobStatus.CANCEL_REQUESTED,
+                      JobStatus.CANCELED,
+                      Actor.RECOVERY,
+                      "stopped; the service restarted and the job's processes are gone")
+                  .set("finished_at", now)
+                  .also(tx -> closeAttempt(tx, job, JobStatus.CANCELED, null, now)));
+      case RUN_ERROR, RUN_TIMEOUT -> {
+        String why = job.lastError() != null ? job.lastError() : lost;
+        dispatcher.retryOrFail(
+            job.id(), job.status(), job.attempt(), job.maxAttempts(), why, tx -> {});
+      }
+      default -> {
+        boolean timedOut =
+            lifecycle
+                .move(
+                    Transition.of(
+                            job.id(), job.status(), JobStatus.RUN_TIMEOUT, Actor.RECOVERY, lost)
+                        .set("last_error", lost)
+                        .also(tx -> closeAttempt(tx, job, JobStatus.RUN_TIMEOUT, lost, now)))
+                .isPresent();
+        if (timedOut) {
+          dispatcher.retryOrFail(
+              job.id(), JobStatus.RUN_TIMEOUT, job.attempt(), job.maxAttempts(), lost, tx -> {});
+        }
+      }
+    }
+  }
+
+  private static void closeAttempt(
+      JobStore.Tx tx, Job job, JobStatus outcome, String error, Instant at) {
+    for (Pod pod : job.pods()) {
+      if (pod.status() == PodStatus.RUNNING) {
+        tx.podFinished(job.id(), pod.index(), PodStatus.KILLED, null, at);
+      }
+    }
+    if (job.attempt() > 0) {
+      tx.finishAttempt(job.id(), job.attempt(), outcome, null, error, at);
+    }
+  }
+}

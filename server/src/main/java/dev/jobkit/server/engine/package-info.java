@@ -1,0 +1,9 @@
+/**
+ * The lifecycle engine: {@link dev.jobkit.server.engine.JobLifecycle} applies transitions and their
+ * consequences (children released or failed, the dispatcher woken); {@link
+ * dev.jobkit.server.engine.Dispatcher} claims queued jobs in priority order within each owner's
+ * limit and the executor's slots, launches them and records how they end; {@link
+ * dev.jobkit.server.engine.Recovery} puts jobs left running by a previous run of the service back
+ * on their feet.
+ */
+package dev.jobkit.server.engine;

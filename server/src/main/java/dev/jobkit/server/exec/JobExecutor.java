@@ -1,0 +1,94 @@
+package dev.jobkit.server.exec;
+
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * Runs the pods of one attempt of a job and stops them. The engine decides when; an executor only
+ * starts processes, tells when they have all ended, and signals them.
+ */
+public interface JobExecutor {
+
+  /**
+   * One attempt to start.
+   *
+   * @param jobId the job
+   * @param attempt its number, from 1
+   * @param maxAttempts the job's attempt limit (only shown in the log marker of a retry)
+   * @param command the argv to run, or null
+   * @param shell the script to run with {@code /bin/sh -c}, or null
+   * @param env the job's extra environment
+   * @param podCount how many processes to start
+   */
+  record Launch(
+      String jobId,
+      int attempt,
+      int maxAttempts,
+      List<String> command,
+      String shell,
+      Map<String, String> env,
+      int podCount) {}
+
+  /**
+   * How an attempt ended, once every process of every pod is gone.
+   *
+   * @param jobId the job
+   * @param attempt the attempt's number
+   * @param exitCodes each pod's exit code, by pod index
+   * @param failedPod the first pod that exited non-zero on its own, or -1
+   * @param terminated whether the processes were signalled by {@link #terminate}
+   */
+  record AttemptEnd(
+      String jobId, int attempt, List<Integer> exitCodes, int failedPod, boolean terminated) {
+
+    /** The first non-zero exit code of a failed pod, or 0. */
+    public int exitCode() {
+      return failedPod >= 0 ? exitCodes.get(failedPod) : 0;
+    }
+  }
+
+  /** An attempt whose processes have been started and are not watched yet. */
+  interface StartedAttempt {
+    /** The process id of each pod, which is also its process group id. */
+    List<Long> pids();
+
+    /** Starts watching the pods; {@code onEnd} is called once, when all of them are gone. */
+    void watch(Consumer<AttemptEnd> onEnd);
+
+    /** Kills the pods at once and never reports them: the launch lost a race. */
+    void abandon();
+  }
+
+  /** Thrown when an attempt cannot start at all, with a sentence for the job's error. */
+  final class LaunchFailedException extends RuntimeException {
+    public LaunchFailedException(String message) {
+      super(message);
+    }
+  }
+
+  /** How many pods may run at once. */
+  int slots();
+
+  /**
+   * Starts every pod of an attempt.
+   *
+   * @throws LaunchFailedException when the command cannot be started
+   */
+  StartedAttempt start(Launch launch);
+
+  /**
+   * Signals the processes of a job's running attempt: TERM, then KILL after the grace period, or
+   * KILL at once with {@code force}. False when no process of the job is known to be alive.
+   */
+  boolean terminate(String jobId, boolean force);
+
+  /**
+   * Kills processes that a previous run of the service started for a job and left behind, given the
+   * pids it recorded; processes that are not the job's are left alone.
+   */
+  void reclaim(String jobId, List<Long> pids);
+
+  /** Kills every process this executor started, for the service's shutdown. */
+  void shutdown();
+}

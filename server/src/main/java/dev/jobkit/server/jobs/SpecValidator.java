@@ -1,0 +1,208 @@
+package dev.jobkit.server.jobs;
+
+import dev.jobkit.sdk.Problem.FieldError;
+import dev.jobkit.sdk.jobs.JobSpec;
+import dev.jobkit.server.ApiException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/** Checks a job spec field by field and reports every wrong field at once. */
+final class SpecValidator {
+
+  static final int MAX_PRIORITY = 9;
+  static final int MAX_TIMEOUT_SECONDS = 30 * 24 * 3600;
+  static final int MAX_ATTEMPTS = 100;
+  static final int MAX_TAGS = 50;
+  static final int MAX_ENV = 200;
+  static final int MAX_PARENTS = 100;
+  private static final Pattern TAG_KEY = Pattern.compile("[A-Za-z0-9._/-]{1,128}");
+  private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+  private static final Pattern REF = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+
+  private final int maxPods;
+  private final int slots;
+
+  SpecValidator(int maxPods, int slots) {
+    this.maxPods = maxPods;
+    this.slots = slots;
+  }
+
+  /** Validates {@code spec}; {@code prefix} names it inside a batch ({@code "jobs[3]."}). */
+  List<FieldError> check(JobSpec spec, String prefix, boolean inBatch) {
+    List<FieldError> errors = new ArrayList<>();
+    if (spec == null) {
+      errors.add(new FieldError(prefix.isEmpty() ? "body" : prefix, "a job spec is required"));
+      return errors;
+    }
+    boolean hasCommand = spec.command() != null;
+    boolean hasShell = spec.shell() != null;
+    if (hasCommand && hasShell) {
+      errors.add(new FieldError(prefix + "command", "give either command or shell, not both"));
+    } else if (!hasCommand && !hasShell) {
+      errors.add(
+          new FieldError(
+              prefix + "command",
+              "required: give command (an argv array such as [\"python\", \"train.py\"]) or"
+                  + " shell (a string run with /bin/sh -c)"));
+    }
+    if (hasCommand) {
+      if (spec.command().isEmpty()) {
+        errors.add(new FieldError(prefix + "command", "must hold at least the program to run"));
+      }
+      for (int i = 0; i < spec.command().size(); i++) {
+        String arg = spec.command().get(i);
+        if (arg == null || (i == 0 && arg.isBlank())) {
+          errors.add(
+              new FieldError(
+                  prefix + "command[" + i + "]",
+                  i == 0 ? "the program must not be empty" : "must be a string, not null"));
+        } else if (arg.indexOf('\0') >= 0) {
+          errors.add(new FieldError(prefix + "command[" + i + "]", "must not contain NUL"));
+        }
+      }
+      if (String.join(" ", spec.command().stream().map(String::valueOf).toList()).length()
+          > 65536) {
+        errors.add(new FieldError(prefix + "command", "is longer than 65536 characters"));
+      }
+    }
+    if (hasShell) {
+      if (spec.shell().isBlank()) {
+        errors.add(new FieldError(prefix + "shell", "must not be blank"));
+      } else if (spec.shell().length() > 65536) {
+        errors.add(new FieldError(prefix + "shell", "is longer than 65536 characters"));
+      } else if (spec.shell().indexOf('\0') >= 0) {
+        errors.add(new FieldError(prefix + "shell", "must not contain NUL"));
+      }
+    }
+    if (spec.displayName() != null
+        && (spec.displayName().isBlank() || spec.displayName().length() > 256)) {
+      errors.add(new FieldError(prefix + "display_name", "must be 1 to 256 characters"));
+    }
+    if (spec.description() != null && spec.description().length() > 4000) {
+      errors.add(new FieldError(prefix + "description", "must be at most 4000 characters"));
+    }
+    checkPodCount(spec.podCount(), prefix + "pod_count", errors);
+    checkPriority(spec.priority(), prefix + "priority", errors);
+    if (spec.timeoutSeconds() != null
+        && (spec.timeoutSeconds() < 1 || spec.timeoutSeconds() > MAX_TIMEOUT_SECONDS)) {
+      errors.add(
+          new FieldError(
+              prefix + "timeout_seconds",
+              "must be from 1 to "
+                  + MAX_TIMEOUT_SECONDS
+                  + " (30 days), not "
+                  + spec.timeoutSeconds()));
+    }
+    if (spec.maxAttempts() != null
+        && (spec.maxAttempts() < 1 || spec.maxAttempts() > MAX_ATTEMPTS)) {
+      errors.add(
+          new FieldError(
+              prefix + "max_attempts",
+              "must be from 1 to " + MAX_ATTEMPTS + ", not " + spec.maxAttempts()));
+    }
+    checkTags(spec.tags(), prefix, errors);
+    checkEnv(spec.env(), prefix, errors);
+    if (spec.parents() != null) {
+      if (spec.parents().size() > MAX_PARENTS) {
+        errors.add(new FieldError(prefix + "parents", "at most " + MAX_PARENTS + " parents"));
+      }
+      for (int i = 0; i < spec.parents().size(); i++) {
+        String parent = spec.parents().get(i);
+        if (parent == null || parent.isBlank()) {
+          errors.add(new FieldError(prefix + "parents[" + i + "]", "must be a job id"));
+        } else if (spec.parents().indexOf(parent) != i) {
+          errors.add(new FieldError(prefix + "parents[" + i + "]", "is listed twice"));
+        }
+      }
+    }
+    if (spec.ref() != null) {
+      if (!inBatch) {
+        errors.add(
+            new FieldError(
+                prefix + "ref",
+                "is only meaningful in a batch (POST /api/v1/jobs/batch); leave it out here"));
+      } else if (!REF.matcher(spec.ref()).matches()) {
+        errors.add(new FieldError(prefix + "ref", "use 1 to 64 letters, digits, '.', '_' or '-'"));
+      }
+    }
+    return errors;
+  }
+
+  void checkPriority(Integer priority, String field, List<FieldError> errors) {
+    if (priority != null && (priority < 1 || priority > MAX_PRIORITY)) {
+      errors.add(new FieldError(field, "must be from 1 (lowest) to 9 (highest), not " + priority));
+    }
+  }
+
+  void checkPodCount(Integer podCount, String field, List<FieldError> errors) {
+    if (podCount == null) {
+      return;
+    }
+    int max = Math.min(maxPods, slots);
+    if (podCount < 1 || podCount > max) {
+      errors.add(
+          new FieldError(
+              field,
+              "must be from 1 to "
+                  + max
+                  + " (the executor has "
+                  + slots
+                  + " slots), not "
+                  + podCount));
+    }
+  }
+
+  private static void checkTags(Map<String, String> tags, String prefix, List<FieldError> errors) {
+    if (tags == null) {
+      return;
+    }
+    if (tags.size() > MAX_TAGS) {
+      errors.add(new FieldError(prefix + "tags", "at most " + MAX_TAGS + " tags"));
+    }
+    tags.forEach(
+        (k, v) -> {
+          if (!TAG_KEY.matcher(k).matches()) {
+            errors.add(
+                new FieldError(
+                    prefix + "tags." + k,
+                    "a tag key is 1 to 128 letters, digits, '.', '_', '/' or '-'"));
+          }
+          if (v == null || v.length() > 512) {
+            errors.add(
+                new FieldError(
+                    prefix + "tags." + k, "a tag value is a string of at most 512 characters"));
+          }
+        });
+  }
+
+  private static void checkEnv(Map<String, String> env, String prefix, List<FieldError> errors) {
+    if (env == null) {
+      return;
+    }
+    if (env.size() > MAX_ENV) {
+      errors.add(new FieldError(prefix + "env", "at most " + MAX_ENV + " variables"));
+    }
+    env.forEach(
+        (k, v) -> {
+          if (!ENV_NAME.matcher(k).matches()) {
+            errors.add(
+                new FieldError(prefix + "env." + k, "is not a valid environment variable name"));
+          } else if (k.startsWith("JOBKIT_")) {
+            errors.add(
+                new FieldError(
+                    prefix + "env." + k, "JOBKIT_ variables are set by the service, not by jobs"));
+          }
+          if (v == null || v.indexOf('\0') >= 0) {
+            errors.add(new FieldError(prefix + "env." + k, "must be a string without NUL"));
+          }
+        });
+  }
+
+  static void throwIfAny(List<FieldError> errors) {
+    if (!errors.isEmpty()) {
+      throw ApiException.invalid(errors);
+    }
+  }
+}

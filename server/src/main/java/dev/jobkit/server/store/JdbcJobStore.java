@@ -1,0 +1,642 @@
+package dev.jobkit.server.store;
+
+import dev.jobkit.sdk.jobs.Accessibility;
+import dev.jobkit.sdk.jobs.ActorKind;
+import dev.jobkit.sdk.jobs.Attempt;
+import dev.jobkit.sdk.jobs.Job;
+import dev.jobkit.sdk.jobs.JobEvent;
+import dev.jobkit.sdk.jobs.JobResult;
+import dev.jobkit.sdk.jobs.JobUpdate;
+import dev.jobkit.sdk.jobs.Pod;
+import dev.jobkit.sdk.jobs.PodStatus;
+import dev.jobkit.sdk.jobs.Progress;
+import dev.jobkit.sdk.lifecycle.JobStatus;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.EnumSet;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.support.GeneratedKeyHolder;
+import org.springframework.stereotype.Repository;
+import org.springframework.transaction.support.TransactionTemplate;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * {@link JobStore} on plain SQL. Writes are serialized by one lock and committed before their
+ * events are handed to the {@link CommittedEventListener}s, so event ids are seen in commit order.
+ */
+@Repository
+class JdbcJobStore implements JobStore {
+
+  private static final String JOB_COLUMNS =
+      "seq, id, owner, display_name, description, status, status_reason, priority, accessibility,"
+          + " pod_count, command, shell, env, tags, parents, timeout_seconds, max_attempts,"
+          + " attempt, progress, metrics, last_error, exit_code, output_files, output_bytes,"
+          + " created_at, updated_at, started_at, finished_at";
+  private static final TypeReference<List<String>> STRING_LIST = new TypeReference<>() {};
+  private static final TypeReference<Map<String, String>> STRING_MAP = new TypeReference<>() {};
+  private static final TypeReference<Map<String, Double>> NUMBER_MAP = new TypeReference<>() {};
+
+  private final JdbcClient jdbc;
+  private final TransactionTemplate transactions;
+  private final ObjectProvider<CommittedEventListener> listeners;
+  private final JsonMapper json = JsonMapper.builder().build();
+  private final ReentrantLock writeLock = new ReentrantLock();
+
+  JdbcJobStore(
+      JdbcClient jdbc,
+      TransactionTemplate transactions,
+      ObjectProvider<CommittedEventListener> listeners) {
+    this.jdbc = jdbc;
+    this.transactions = transactions;
+    this.listeners = listeners;
+  }
+
+  @Override
+  public List<JobEvent> insert(List<NewJob> jobs, Actor actor, IdempotencyRecord idempotency) {
+    return write(
+        published -> {
+          Instant now = Instant.now();
+          List<JobEvent> events = new ArrayList<>();
+          for (NewJob job : jobs) {
+            jdbc.sql(
+                    "INSERT INTO jobs (id, owner, display_name, description, status, status_reason,"
+                        + " priority, accessibility, pod_count, command, shell, env, tags, parents,"
+                        + " timeout_seconds, max_attempts, attempt, created_at, updated_at)"
+                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)")
+                .params(
+                    job.id(),
+                    job.owner(),
+                    job.displayName(),
+                    job.description(),
+                    job.status().name(),
+                    job.statusReason(),
+                    job.priority(),
+                    job.accessibility().name(),
+                    job.podCount(),
+                    toJson(job.command()),
+                    job.shell(),
+                    toJson(job.env()),
+                    toJson(job.tags()),
+                    toJson(job.parents()),
+                    job.timeoutSeconds(),
+                    job.maxAttempts(),
+                    utc(now),
+                    utc(now))
+                .update();
+            for (Map.Entry<String, String> tag : job.tags().entrySet()) {
+              jdbc.sql("INSERT INTO job_tags (job_id, tag_key, tag_value) VALUES (?, ?, ?)")
+                  .params(job.id(), tag.getKey(), tag.getValue())
+                  .update();
+            }
+            for (String parent : job.parents()) {
+              jdbc.sql("INSERT INTO job_parents (job_id, parent_id) VALUES (?, ?)")
+                  .params(job.id(), parent)
+                  .update();
+            }
+            JobEvent event =
+                insertEvent(job.id(), null, job.status(), now, actor, job.statusReason());
+            events.add(event);
+            published.add(new StoredEvent(event, job.owner(), job.accessibility()));
+          }
+          if (idempotency != null) {
+            jdbc.sql(
+                    "INSERT INTO idempotency_keys (owner, idem_key, body_hash, job_id, created_at)"
+                        + " VALUES (?, ?, ?, ?, ?)")
+                .params(
+                    idempotency.owner(),
+                    idempotency.key(),
+                    idempotency.bodyHash(),
+                    idempotency.jobId(),
+                    utc(now))
+                .update();
+          }
+          return events;
+        });
+  }
+
+  @Override
+  public Optional<Job> find(String id) {
+    Optional<Job> job =
+        jdbc.sql("SELECT " + JOB_COLUMNS + " FROM jobs WHERE id = ?")
+            .param(id)
+            .query((rs, n) -> readJob(rs))
+            .optional();
+    return job.map(j -> withDetails(j, pods(j.id()), attempts(j.id())));
+  }
+
+  @Override
+  public Page list(JobQuery q) {
+    StringBuilder sql = new StringBuilder("SELECT " + JOB_COLUMNS + " FROM jobs j WHERE 1 = 1");
+    List<Object> params = new ArrayList<>();
+    if (!q.viewerIsAdmin()) {
+      sql.append(" AND (j.owner = ? OR j.accessibility = 'PUBLIC')");
+      params.add(q.viewer());
+    }
+    if (!q.statuses().isEmpty()) {
+      sql.append(" AND j.status IN (")
+          .append(q.statuses().stream().map(s -> "?").collect(Collectors.joining(", ")))
+          .append(')');
+      q.statuses().forEach(s -> params.add(s.name()));
+    }
+    if (q.owner() != null) {
+      sql.append(" AND j.owner = ?");
+      params.add(q.owner());
+    }
+    q.tags()
+        .forEach(
+            (k, v) -> {
+              sql.append(
+                  " AND EXISTS (SELECT 1 FROM job_tags t WHERE t.job_id = j.id"
+                      + " AND t.tag_key = ? AND t.tag_value = ?)");
+              params.add(k);
+              params.add(v);
+            });
+    if (q.nameContains() != null) {
+      sql.append(" AND LOWER(j.display_name) LIKE ? ESCAPE '\\'");
+      params.add("%" + escapeLike(q.nameContains().toLowerCase(Locale.ROOT)) + "%");
+    }
+    if (q.parent() != null) {
+      sql.append(
+          " AND EXISTS (SELECT 1 FROM job_parents p WHERE p.job_id = j.id AND p.parent_id = ?)");
+      params.add(q.parent());
+    }
+    if (q.createdAfter() != null) {
+      sql.append(" AND j.created_at > ?");
+      params.add(utc(q.createdAfter()));
+    }
+    if (q.createdBefore() != null) {
+      sql.append(" AND j.created_at < ?");
+      params.add(utc(q.createdBefore()));
+    }
+    if (q.beforeSeq() != null) {
+      sql.append(" AND j.seq < ?");
+      params.add(q.beforeSeq());
+    }
+    boolean bounded = q.limit() < Integer.MAX_VALUE;
+    sql.append(" ORDER BY j.seq DESC");
+    if (bounded) {
+      sql.append(" LIMIT ?");
+      params.add(q.limit() + 1);
+    }
+    List<Long> seqs = new ArrayList<>();
+    List<Job> jobs =
+        jdbc.sql(sql.toString())
+            .params(params)
+            .query(
+                (rs, n) -> {
+                  seqs.add(rs.getLong("seq"));
+                  return readJob(rs);
+                })
+            .list();
+    boolean more = bounded && jobs.size() > q.limit();
+    if (more) {
+      jobs = jobs.subList(0, q.limit());
+    }
+    Long last = jobs.isEmpty() ? null : seqs.get(jobs.size() - 1);
+    return new Page(List.copyOf(jobs), last, more);
+  }
+
+  @Override
+  public Map<String, JobStatus> statuses(Collection<String> ids) {
+    if (ids.isEmpty()) {
+      return Map.of();
+    }
+    String marks = ids.stream().map(i -> "?").collect(Collectors.joining(", "));
+    Map<String, JobStatus> result = new LinkedHashMap<>();
+    jdbc.sql("SELECT id, status FROM jobs WHERE id IN (" + marks + ")")
+        .params(List.copyOf(ids))
+        .query(
+            rs -> {
+              result.put(rs.getString("id"), JobStatus.valueOf(rs.getString("status")));
+            });
+    return result;
+  }
+
+  @Override
+  public Optional<JobEvent> transition(Transition t) {
+    return write(
+        published -> {
+          Instant now = Instant.now();
+          StringBuilder sql =
+              new StringBuilder("UPDATE jobs SET status = ?, status_reason = ?, updated_at = ?");
+          List<Object> params = new ArrayList<>(List.of(t.to().name()));
+          params.add(t.reason());
+          params.add(utc(now));
+          t.columns()
+              .forEach(
+                  (column, value) -> {
+                    sql.append(", ").append(column).append(" = ?");
+                    params.add(value instanceof Instant i ? utc(i) : value);
+                  });
+          sql.append(" WHERE id = ? AND status = ?");
+          params.add(t.jobId());
+          params.add(t.from().name());
+          if (jdbc.sql(sql.toString()).params(params).update() == 0) {
+            return Optional.<JobEvent>empty();
+          }
+          t.alsoInTransaction().accept(new JdbcTx());
+          JobEvent event = insertEvent(t.jobId(), t.from(), t.to(), now, t.actor(), t.reason());
+          jdbc.sql("SELECT owner, accessibility FROM jobs WHERE id = ?")
+              .param(t.jobId())
+              .query(
+                  rs -> {
+                    published.add(
+                        new StoredEvent(
+                            event,
+                            rs.getString("owner"),
+                            Accessibility.valueOf(rs.getString("accessibility"))));
+                  });
+          return Optional.of(event);
+        });
+  }
+
+  @Override
+  public boolean update(String id, JobUpdate u) {
+    StringBuilder sql = new StringBuilder("UPDATE jobs SET updated_at = ?");
+    List<Object> params = new ArrayList<>();
+    params.add(utc(Instant.now()));
+    if (u.displayName() != null) {
+      sql.append(", display_name = ?");
+      params.add(u.displayName());
+    }
+    if (u.description() != null) {
+      sql.append(", description = ?");
+      params.add(u.description());
+    }
+    if (u.priority() != null) {
+      sql.append(", priority = ?");
+      params.add(u.priority());
+    }
+    if (u.accessibility() != null) {
+      sql.append(", accessibility = ?");
+      params.add(u.accessibility().name());
+    }
+    if (u.podCount() != null) {
+      sql.append(", pod_count = ?");
+      params.add(u.podCount());
+    }
+    sql.append(" WHERE id = ?");
+    params.add(id);
+    return write(p -> jdbc.sql(sql.toString()).params(params).update() > 0);
+  }
+
+  @Override
+  public void setStatusReason(String id, JobStatus expected, String reason) {
+    write(
+        p ->
+            jdbc.sql("UPDATE jobs SET status_reason = ? WHERE id = ? AND status = ?")
+                .params(reason, id, expected.name())
+                .update());
+  }
+
+  @Override
+  public void saveReport(String id, String progressJson, String metricsJson) {
+    write(
+        p ->
+            jdbc.sql("UPDATE jobs SET progress = ?, metrics = ? WHERE id = ?")
+                .params(progressJson, metricsJson, id)
+                .update());
+  }
+
+  @Override
+  public boolean deleteTerminal(String id) {
+    return write(
+        p ->
+            jdbc.sql("DELETE FROM jobs WHERE id = ? AND status IN (?, ?, ?)")
+                    .params(
+                        id,
+                        JobStatus.SUCCEEDED.name(),
+                        JobStatus.FAILED.name(),
+                        JobStatus.CANCELED.name())
+                    .update()
+                > 0);
+  }
+
+  @Override
+  public Optional<Candidate> nextClaimable(String owner) {
+    Candidate best = null;
+    for (JobStatus status : List.of(JobStatus.QUEUED, JobStatus.RESTART_READY)) {
+      Optional<Candidate> head =
+          jdbc.sql(
+                  "SELECT id, owner, priority, seq, pod_count FROM jobs"
+                      + " WHERE owner = ? AND status = ? ORDER BY priority DESC, seq LIMIT 1")
+              .params(owner, status.name())
+              .query(
+                  (rs, n) ->
+                      new Candidate(
+                          rs.getString("id"),
+                          rs.getString("owner"),
+                          rs.getInt("priority"),
+                          rs.getLong("seq"),
+                          rs.getInt("pod_count")))
+              .optional();
+      if (head.isPresent() && (best == null || QUEUE_ORDER.compare(head.get(), best) < 0)) {
+        best = head.get();
+      }
+    }
+    return Optional.ofNullable(best);
+  }
+
+  /** Priority 9 first, then the oldest. */
+  static final Comparator<Candidate> QUEUE_ORDER =
+      Comparator.comparingInt(Candidate::priority).reversed().thenComparingLong(Candidate::seq);
+
+  @Override
+  public Set<String> ownersWithClaimableJobs() {
+    return new HashSet<>(
+        jdbc.sql("SELECT DISTINCT owner FROM jobs WHERE status IN (?, ?)")
+            .params(JobStatus.QUEUED.name(), JobStatus.RESTART_READY.name())
+            .query(String.class)
+            .list());
+  }
+
+  @Override
+  public List<String> idsInStatus(Set<JobStatus> statuses) {
+    if (statuses.isEmpty()) {
+      return List.of();
+    }
+    String marks = statuses.stream().map(s -> "?").collect(Collectors.joining(", "));
+    return jdbc.sql("SELECT id FROM jobs WHERE status IN (" + marks + ") ORDER BY seq")
+        .params(statuses.stream().map(Enum::name).toList())
+        .query(String.class)
+        .list();
+  }
+
+  @Override
+  public List<String> waitingChildren(String parentId) {
+    return jdbc.sql(
+            "SELECT j.id FROM job_parents p JOIN jobs j ON j.id = p.job_id"
+                + " WHERE p.parent_id = ? AND j.status = ? ORDER BY j.seq")
+        .params(parentId, JobStatus.AWAITING_PARENTS.name())
+        .query(String.class)
+        .list();
+  }
+
+  @Override
+  public List<JobEvent> events(String jobId) {
+    return jdbc.sql("SELECT * FROM job_events WHERE job_id = ? ORDER BY id")
+        .param(jobId)
+        .query((rs, n) -> readEvent(rs))
+        .list();
+  }
+
+  @Override
+  public List<StoredEvent> eventsAfter(long afterId, int limit) {
+    return jdbc.sql(
+            "SELECT e.*, j.owner, j.accessibility FROM job_events e JOIN jobs j ON j.id = e.job_id"
+                + " WHERE e.id > ? ORDER BY e.id LIMIT ?")
+        .params(afterId, limit)
+        .query(
+            (rs, n) ->
+                new StoredEvent(
+                    readEvent(rs),
+                    rs.getString("owner"),
+                    Accessibility.valueOf(rs.getString("accessibility"))))
+        .list();
+  }
+
+  @Override
+  public Optional<IdempotencyRecord> idempotency(String owner, String key) {
+    return jdbc.sql(
+            "SELECT owner, idem_key, body_hash, job_id FROM idempotency_keys"
+                + " WHERE owner = ? AND idem_key = ?")
+        .params(owner, key)
+        .query(
+            (rs, n) ->
+                new IdempotencyRecord(
+                    rs.getString("owner"),
+                    rs.getString("idem_key"),
+                    rs.getString("body_hash"),
+                    rs.getString("job_id")))
+        .optional();
+  }
+
+  /** The writes a transition may carry, bound to the transition's transaction. */
+  private final class JdbcTx implements Tx {
+    @Override
+    public void startAttempt(String jobId, int number, Instant startedAt, int podCount) {
+      jdbc.sql("INSERT INTO job_attempts (job_id, number, started_at) VALUES (?, ?, ?)")
+          .params(jobId, number, utc(startedAt))
+          .update();
+      jdbc.sql("DELETE FROM job_pods WHERE job_id = ?").param(jobId).update();
+    }
+
+    @Override
+    public void podStarted(String jobId, int podIndex, long pid, Instant at) {
+      jdbc.sql(
+              "INSERT INTO job_pods (job_id, pod_index, status, pid, started_at)"
+                  + " VALUES (?, ?, ?, ?, ?)")
+          .params(jobId, podIndex, PodStatus.RUNNING.name(), pid, utc(at))
+          .update();
+    }
+
+    @Override
+    public void podFinished(
+        String jobId, int podIndex, PodStatus status, Integer exitCode, Instant at) {
+      jdbc.sql(
+              "UPDATE job_pods SET status = ?, exit_code = ?, finished_at = ?"
+                  + " WHERE job_id = ? AND pod_index = ?")
+          .params(status.name(), exitCode, utc(at), jobId, podIndex)
+          .update();
+    }
+
+    @Override
+    public void finishAttempt(
+        String jobId, int number, JobStatus outcome, Integer exitCode, String error, Instant at) {
+      jdbc.sql(
+              "UPDATE job_attempts SET finished_at = ?, outcome = ?, exit_code = ?, error = ?"
+                  + " WHERE job_id = ? AND number = ?")
+          .params(utc(at), outcome.name(), exitCode, error, jobId, number)
+          .update();
+    }
+  }
+
+  private <T> T write(Function<List<StoredEvent>, T> work) {
+    writeLock.lock();
+    try {
+      List<StoredEvent> published = new ArrayList<>();
+      T result = transactions.execute(status -> work.apply(published));
+      if (!published.isEmpty()) {
+        List<StoredEvent> events = List.copyOf(published);
+        listeners.orderedStream().forEach(l -> l.committed(events));
+      }
+      return result;
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  private JobEvent insertEvent(
+      String jobId, JobStatus from, JobStatus to, Instant at, Actor actor, String reason) {
+    GeneratedKeyHolder keys = new GeneratedKeyHolder();
+    jdbc.sql(
+            "INSERT INTO job_events (job_id, from_status, to_status, at, actor, actor_kind, reason)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?)")
+        .params(
+            jobId,
+            from == null ? null : from.name(),
+            to.name(),
+            utc(at),
+            actor.name(),
+            actor.kind().name(),
+            truncate(reason, 4000))
+        .update(keys, "id");
+    long id = keys.getKeyAs(Long.class);
+    return new JobEvent(id, jobId, from, to, at, actor.name(), actor.kind(), reason);
+  }
+
+  private List<Pod> pods(String jobId) {
+    return jdbc.sql("SELECT * FROM job_pods WHERE job_id = ? ORDER BY pod_index")
+        .param(jobId)
+        .query(
+            (rs, n) ->
+                new Pod(
+                    rs.getInt("pod_index"),
+                    PodStatus.valueOf(rs.getString("status")),
+                    (Long) rs.getObject("pid", Long.class),
+                    (Integer) rs.getObject("exit_code", Integer.class),
+                    instant(rs, "started_at"),
+                    instant(rs, "finished_at")))
+        .list();
+  }
+
+  private List<Attempt> attempts(String jobId) {
+    return jdbc.sql("SELECT * FROM job_attempts WHERE job_id = ? ORDER BY number")
+        .param(jobId)
+        .query(
+            (rs, n) -> {
+              String outcome = rs.getString("outcome");
+              return new Attempt(
+                  rs.getInt("number"),
+                  instant(rs, "started_at"),
+                  instant(rs, "finished_at"),
+                  outcome == null ? null : JobStatus.valueOf(outcome),
+                  (Integer) rs.getObject("exit_code", Integer.class),
+                  rs.getString("error"));
+            })
+        .list();
+  }
+
+  private Job readJob(ResultSet rs) throws SQLException {
+    String command = rs.getString("command");
+    String progress = rs.getString("progress");
+    String metrics = rs.getString("metrics");
+    Integer exitCode = rs.getObject("exit_code", Integer.class);
+    return new Job(
+        rs.getString("id"),
+        rs.getString("display_name"),
+        rs.getString("description"),
+        rs.getString("owner"),
+        JobStatus.valueOf(rs.getString("status")),
+        rs.getString("status_reason"),
+        rs.getInt("priority"),
+        Accessibility.valueOf(rs.getString("accessibility")),
+        rs.getInt("pod_count"),
+        command == null ? null : json.readValue(command, STRING_LIST),
+        rs.getString("shell"),
+        json.readValue(rs.getString("env"), STRING_MAP),
+        json.readValue(rs.getString("tags"), STRING_MAP),
+        json.readValue(rs.getString("parents"), STRING_LIST),
+        rs.getObject("timeout_seconds", Integer.class),
+        rs.getInt("max_attempts"),
+        rs.getInt("attempt"),
+        null,
+        null,
+        progress == null ? null : json.readValue(progress, Progress.class),
+        metrics == null ? Map.of() : json.readValue(metrics, NUMBER_MAP),
+        rs.getString("last_error"),
+        exitCode == null
+            ? null
+            : new JobResult(exitCode, rs.getLong("output_files"), rs.getLong("output_bytes")),
+        instant(rs, "created_at"),
+        instant(rs, "updated_at"),
+        instant(rs, "started_at"),
+        instant(rs, "finished_at"));
+  }
+
+  static Job withDetails(Job j, List<Pod> pods, List<Attempt> attempts) {
+    return new Job(
+        j.id(),
+        j.displayName(),
+        j.description(),
+        j.owner(),
+        j.status(),
+        j.statusReason(),
+        j.priority(),
+        j.accessibility(),
+        j.podCount(),
+        j.command(),
+        j.shell(),
+        j.env(),
+        j.tags(),
+        j.parents(),
+        j.timeoutSeconds(),
+        j.maxAttempts(),
+        j.attempt(),
+        pods,
+        attempts,
+        j.progress(),
+        j.metrics(),
+        j.lastError(),
+        j.result(),
+        j.createdAt(),
+        j.updatedAt(),
+        j.startedAt(),
+        j.finishedAt());
+  }
+
+  private static JobEvent readEvent(ResultSet rs) throws SQLException {
+    String from = rs.getString("from_status");
+    return new JobEvent(
+        rs.getLong("id"),
+        rs.getString("job_id"),
+        from == null ? null : JobStatus.valueOf(from),
+        JobStatus.valueOf(rs.getString("to_status")),
+        instant(rs, "at"),
+        rs.getString("actor"),
+        ActorKind.valueOf(rs.getString("actor_kind")),
+        rs.getString("reason"));
+  }
+
+  private String toJson(Object value) {
+    return value == null ? null : json.writeValueAsString(value);
+  }
+
+  static OffsetDateTime utc(Instant instant) {
+    return instant == null ? null : instant.atOffset(ZoneOffset.UTC);
+  }
+
+  static Instant instant(ResultSet rs, String column) throws SQLException {
+    OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
+    return t == null ? null : t.toInstant();
+  }
+
+  private static String escapeLike(String text) {
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
+  }
+
+  private static String truncate(String text, int max) {
+    return text == null || text.length() <= max ? text : text.substring(0, max);
+  }
+
+  static final Set<JobStatus> TERMINAL =
+      EnumSet.of(JobStatus.SUCCEEDED, JobStatus.FAILED, JobStatus.CANCELED);
+}

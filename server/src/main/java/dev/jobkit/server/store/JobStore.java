@@ -1,0 +1,101 @@
+package dev.jobkit.server.store;
+
+import dev.jobkit.sdk.jobs.Job;
+import dev.jobkit.sdk.jobs.JobEvent;
+import dev.jobkit.sdk.jobs.JobUpdate;
+import dev.jobkit.sdk.lifecycle.JobStatus;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Where jobs, their events, attempts and pods are kept. Every status change goes through {@link
+ * #transition}: a compare-and-swap on the status the caller saw, written with its event row in one
+ * transaction.
+ */
+public interface JobStore {
+
+  /** Writes that run inside a transition's transaction. */
+  interface Tx {
+    void startAttempt(String jobId, int number, java.time.Instant startedAt, int podCount);
+
+    void podStarted(String jobId, int podIndex, long pid, java.time.Instant at);
+
+    void podFinished(
+        String jobId,
+        int podIndex,
+        dev.jobkit.sdk.jobs.PodStatus status,
+        Integer exitCode,
+        java.time.Instant at);
+
+    void finishAttempt(
+        String jobId,
+        int number,
+        JobStatus outcome,
+        Integer exitCode,
+        String error,
+        java.time.Instant at);
+  }
+
+  /** A job's page of the list, with the cursor sequence of its last item. */
+  record Page(List<Job> items, Long lastSeq, boolean more) {}
+
+  /** The next job an owner may have claimed: its id, priority and queue position. */
+  record Candidate(String id, String owner, int priority, long seq, int podCount) {}
+
+  /**
+   * Inserts jobs with their first events, in one transaction; with an idempotency key, records it
+   * for the first job.
+   */
+  List<JobEvent> insert(List<NewJob> jobs, Actor actor, IdempotencyRecord idempotency);
+
+  /** A job with its pods and attempts. */
+  Optional<Job> find(String id);
+
+  /** A page of jobs, newest first; list items carry no pods or attempts. */
+  Page list(JobQuery query);
+
+  /** The status of each of these jobs that exists. */
+  Map<String, JobStatus> statuses(Collection<String> ids);
+
+  /** Applies a transition if the job is still in {@code from}; the event if it applied. */
+  Optional<JobEvent> transition(Transition transition);
+
+  /** Sets the mutable fields of a job; false if it does not exist. */
+  boolean update(String id, JobUpdate update);
+
+  /** Sets a job's status reason without a transition (progress notes while it waits). */
+  void setStatusReason(String id, JobStatus expected, String reason);
+
+  /** Stores the progress and metrics a running job last reported. */
+  void saveReport(String id, String progressJson, String metricsJson);
+
+  /** Deletes a job in a terminal state with everything recorded about it; false if it did not. */
+  boolean deleteTerminal(String id);
+
+  /** The owner's next claimable job by priority then age: an indexed lookup, whatever the queue. */
+  Optional<Candidate> nextClaimable(String owner);
+
+  /** Every owner with at least one claimable job. */
+  Set<String> ownersWithClaimableJobs();
+
+  /** Ids of jobs in any of these states. */
+  List<String> idsInStatus(Set<JobStatus> statuses);
+
+  /** Children of a job that are still waiting for their parents. */
+  List<String> waitingChildren(String parentId);
+
+  /** One job's events, oldest first. */
+  List<JobEvent> events(String jobId);
+
+  /** Events with an id above {@code afterId}, oldest first, at most {@code limit}. */
+  List<StoredEvent> eventsAfter(long afterId, int limit);
+
+  /** The idempotency record of an owner's key, if any. */
+  Optional<IdempotencyRecord> idempotency(String owner, String key);
+
+  /** An idempotency key, the hash of the body it came with, and the job it created. */
+  record IdempotencyRecord(String owner, String key, String bodyHash, String jobId) {}
+}

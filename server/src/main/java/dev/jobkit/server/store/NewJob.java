@@ -1,0 +1,25 @@
+package dev.jobkit.server.store;
+
+import dev.jobkit.sdk.jobs.Accessibility;
+import dev.jobkit.sdk.lifecycle.JobStatus;
+import java.util.List;
+import java.util.Map;
+
+/** A validated job, ready to be inserted with its first status. */
+public record NewJob(
+    String id,
+    String owner,
+    String displayName,
+    String description,
+    JobStatus status,
+    String statusReason,
+    int priority,
+    Accessibility accessibility,
+    int podCount,
+    List<String> command,
+    String shell,
+    Map<String, String> env,
+    Map<String, String> tags,
+    List<String> parents,
+    Integer timeoutSeconds,
+    int maxAttempts) {}
