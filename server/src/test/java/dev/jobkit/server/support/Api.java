@@ -1,0 +1,152 @@
+package dev.jobkit.server.support;
+
+import static org.awaitility.Awaitility.await;
+
+import dev.jobkit.sdk.jobs.Job;
+import dev.jobkit.sdk.jobs.JobEvent;
+import dev.jobkit.sdk.lifecycle.JobStatus;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.Predicate;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * A plain HTTP client of the job API for tests: raw requests with {@link Response} for asserting on
+ * statuses and problem documents, and typed helpers for the common steps.
+ */
+public final class Api {
+
+  public static final JsonMapper JSON = JsonMapper.builder().build();
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  private final String baseUrl;
+  private final String key;
+
+  public Api(String baseUrl, String key) {
+    this.baseUrl = baseUrl;
+    this.key = key;
+  }
+
+  /** An HTTP answer. */
+  public record Response(int status, java.net.http.HttpHeaders headers, String body) {
+
+    public JsonNode json() {
+      return JSON.readTree(body);
+    }
+
+    public <T> T as(Class<T> type) {
+      return JSON.readValue(body, type);
+    }
+
+    /** Fails with the body in the message unless the status is {@code expected}. */
+    public Response expect(int expected) {
+      if (status != expected) {
+        throw new AssertionError("expected HTTP " + expected + " but got " + status + ": " + body);
+      }
+      return this;
+    }
+
+    public String contentType() {
+      return headers.firstValue("Content-Type").orElse("");
+    }
+  }
+
+  public Response get(String path, String... headers) {
+    return send("GET", path, null, headers);
+  }
+
+  public Response post(String path, String body, String... headers) {
+    return send("POST", path, body, headers);
+  }
+
+  public Response patch(String path, String body, String... headers) {
+    return send("PATCH", path, body, headers);
+  }
+
+  public Response put(String path, String body, String... headers) {
+    return send("PUT", path, body, headers);
+  }
+
+  public Response delete(String path, String... headers) {
+    return send("DELETE", path, null, headers);
+  }
+
+  /** Sends any request; {@code headers} are name/value pairs. */
+  public Response send(String method, String path, String body, String... headers) {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(baseUrl + path))
+            .timeout(Duration.ofSeconds(60))
+            .method(
+                method,
+                body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(body));
+    if (body != null && !Arrays.asList(headers).contains("Content-Type")) {
+      request.header("Content-Type", "application/json");
+    }
+    if (key != null) {
+      request.header("Authorization", "Bearer " + key);
+    }
+    for (int i = 0; i + 1 < headers.length; i += 2) {
+      request.header(headers[i], headers[i + 1]);
+    }
+    try {
+      HttpResponse<String> response =
+          HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+      return new Response(response.statusCode(), response.headers(), response.body());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Submits a job from its JSON spec and returns it as created. */
+  public Job submit(String specJson) {
+    return post("/api/v1/jobs", specJson).expect(201).as(Job.class);
+  }
+
+  /** Submits a shell-script job. */
+  public Job submitShell(String script) {
+    return submit("{\"shell\":" + JSON.writeValueAsString(script) + "}");
+  }
+
+  public Job job(String id) {
+    return get("/api/v1/jobs/" + id).expect(200).as(Job.class);
+  }
+
+  public List<JobEvent> events(String id) {
+    return JSON.readValue(
+        get("/api/v1/jobs/" + id + "/events").expect(200).body(),
+        new TypeReference<List<JobEvent>>() {});
+  }
+
+  /** Waits (up to {@code timeout}) until the job's status satisfies {@code condition}. */
+  public Job awaitStatus(String id, Predicate<JobStatus> condition, Duration timeout) {
+    return await()
+        .atMost(timeout)
+        .pollInterval(Duration.ofMillis(25))
+        .until(() -> job(id), j -> condition.test(j.status()));
+  }
+
+  /** Waits up to 30 s for the job to reach {@code status}. */
+  public Job awaitStatus(String id, JobStatus status) {
+    return awaitStatus(id, s -> s == status, Duration.ofSeconds(30));
+  }
+
+  /** Waits up to 30 s for the job to end, in whatever state. */
+  public Job awaitEnd(String id) {
+    return awaitStatus(id, JobStatus::isTerminal, Duration.ofSeconds(30));
+  }
+}

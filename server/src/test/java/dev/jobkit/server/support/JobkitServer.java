@@ -1,0 +1,127 @@
+package dev.jobkit.server.support;
+
+import dev.jobkit.server.JobkitServerApplication;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * A real Jobkit service for tests: the whole Spring Boot application on a random port, with its own
+ * data dir (embedded H2 file database, job files, credentials), stoppable and restartable on the
+ * same data dir.
+ *
+ * <pre>{@code
+ * try (JobkitServer server = JobkitServer.start()) {
+ *   Api admin = server.admin();
+ *   ...
+ * }
+ * }</pre>
+ */
+public final class JobkitServer implements AutoCloseable {
+
+  public static final String ADMIN_KEY = "jk_test_admin_key_0123456789abcdef";
+
+  private final Path dataDir;
+  private final List<String> extraArgs;
+  private ConfigurableApplicationContext context;
+
+  private JobkitServer(Path dataDir, List<String> extraArgs) {
+    this.dataDir = dataDir;
+    this.extraArgs = extraArgs;
+  }
+
+  /**
+   * Starts a service on a new temporary data dir; {@code args} are extra {@code --k=v} settings.
+   */
+  public static JobkitServer start(String... args) {
+    try {
+      return startOn(Files.createTempDirectory("jobkit-test-"), args);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Starts a service on an existing data dir. */
+  public static JobkitServer startOn(Path dataDir, String... args) {
+    JobkitServer server = new JobkitServer(dataDir, List.of(args));
+    server.boot();
+    return server;
+  }
+
+  private void boot() {
+    List<String> args = new ArrayList<>();
+    args.add("--server.port=0");
+    args.add("--jobkit.data-dir=" + dataDir);
+    args.add("--jobkit.auth.admin-key=" + ADMIN_KEY);
+    args.add("--jobkit.executor.stop-grace-period=2s");
+    args.add("--logging.level.root=warn");
+    args.add("--logging.level.dev.jobkit=warn");
+    args.addAll(extraArgs);
+    SpringApplication app = new SpringApplication(JobkitServerApplication.class);
+    context = app.run(args.toArray(String[]::new));
+  }
+
+  /** Stops the service (its running jobs' processes are killed) and starts it again. */
+  public void restart() {
+    stop();
+    boot();
+  }
+
+  public void stop() {
+    if (context != null) {
+      context.close();
+      context = null;
+    }
+  }
+
+  public int port() {
+    return ((WebServerApplicationContext) context).getWebServer().getPort();
+  }
+
+  public String baseUrl() {
+    return "http://127.0.0.1:" + port();
+  }
+
+  public Path dataDir() {
+    return dataDir;
+  }
+
+  /** A client authenticated as the admin. */
+  public Api admin() {
+    return new Api(baseUrl(), ADMIN_KEY);
+  }
+
+  /** A client with no key at all. */
+  public Api anonymous() {
+    return new Api(baseUrl(), null);
+  }
+
+  /**
+   * Creates a user with the given scheduling mode and returns a client with a new key of theirs.
+   */
+  public Api newUser(String name, String mode) {
+    Api admin = admin();
+    admin
+        .post("/api/v1/users", "{\"name\":\"" + name + "\",\"scheduling_mode\":\"" + mode + "\"}")
+        .expect(201);
+    String key =
+        admin.post("/api/v1/users/" + name + "/keys", "").expect(201).json().get("key").asString();
+    return new Api(baseUrl(), key);
+  }
+
+  /** Whatever the application context holds, for tests that look inside. */
+  public <T> T bean(Class<T> type) {
+    return context.getBean(type);
+  }
+
+  @Override
+  public void close() {
+    stop();
+  }
+}
