@@ -1,0 +1,9 @@
+package dev.jobkit.sdk;
+
+/** 401 (`unauthorized`): no API key, or a key the service does not know. */
+public class AuthenticationException extends JobkitApiException {
+
+  public AuthenticationException(int status, Problem problem, String requestId) {
+    super(status, problem, requestId);
+  }
+}

@@ -1,0 +1,79 @@
+package dev.jobkit.sdk;
+
+import dev.jobkit.sdk.internal.EventSource;
+import dev.jobkit.sdk.internal.Json;
+import dev.jobkit.sdk.jobs.JobEvent;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Live transitions, as they are committed. Reconnects by itself after a dropped connection with the
+ * last event id it saw, so no event is missed or repeated. Close it when done.
+ *
+ * <pre>{@code
+ * try (EventStream events = client.jobs().watch(job.id())) {
+ *   events.next(Duration.ofSeconds(30)).ifPresent(e -> System.out.println(e.toStatus()));
+ * }
+ * }</pre>
+ */
+public final class EventStream implements AutoCloseable {
+
+  private final BlockingQueue<Object> queue = new LinkedBlockingQueue<>();
+  private final EventSource source;
+
+  EventStream(JobkitClient client, String jobId, Long afterEventId) {
+    String base = client.baseUrl() + "/api/v1/events/stream";
+    String uri =
+        jobId == null
+            ? base
+            : base
+                + "?job_id="
+                + java.net.URLEncoder.encode(jobId, java.nio.charset.StandardCharsets.UTF_8);
+    this.source =
+        new EventSource(
+            client.http(),
+            lastId -> java.net.URI.create(uri),
+            client.apiKey(),
+            afterEventId == null ? null : afterEventId.toString(),
+            event -> {
+              if ("transition".equals(event.name())) {
+                queue.add(Json.MAPPER.readValue(event.data(), JobEvent.class));
+              }
+              return EventSource.Next.CONTINUE;
+            },
+            queue::add);
+  }
+
+  /**
+   * The next event, waiting at most {@code timeout}; empty if none came.
+   *
+   * @throws JobkitException if the service refused the stream (for example 404 for a job this key
+   *     may not see)
+   */
+  public Optional<JobEvent> next(Duration timeout) {
+    try {
+      Object item = queue.poll(Math.max(0, timeout.toNanos()), TimeUnit.NANOSECONDS);
+      if (item instanceof JobkitException failure) {
+        queue.add(failure); // every later call fails the same way
+        throw failure;
+      }
+      return Optional.ofNullable((JobEvent) item);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new JobkitException("interrupted while waiting for an event", e);
+    }
+  }
+
+  /** The id of the last event received, to resume a later stream after it. */
+  public Optional<Long> lastEventId() {
+    return Optional.ofNullable(source.lastId()).map(Long::valueOf);
+  }
+
+  @Override
+  public void close() {
+    source.close();
+  }
+}

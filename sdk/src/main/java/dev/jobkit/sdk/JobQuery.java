@@ -1,0 +1,153 @@
+package dev.jobkit.sdk;
+
+import dev.jobkit.sdk.lifecycle.JobStatus;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The filters of a job listing; every one is optional. Status names may be any alias of {@link
+ * JobStatus#parse}.
+ *
+ * <pre>{@code
+ * JobQuery.builder().status(JobStatus.RUNNING).tag("team", "vision").limit(100).build();
+ * }</pre>
+ *
+ * @param statuses any of these states
+ * @param owner only this owner's jobs ({@code "me"} for the caller's)
+ * @param tags every one of these tags
+ * @param nameContains the display name contains this, ignoring case
+ * @param parent only children of this job
+ * @param createdAfter only jobs created after this
+ * @param createdBefore only jobs created before this
+ * @param limit page size, 1 to 1000 (the service's default is 50)
+ * @param cursor the {@code next_cursor} of the previous page
+ */
+public record JobQuery(
+    List<JobStatus> statuses,
+    String owner,
+    Map<String, String> tags,
+    String nameContains,
+    String parent,
+    Instant createdAfter,
+    Instant createdBefore,
+    Integer limit,
+    String cursor) {
+
+  /** Every job the caller may see, newest first. */
+  public static JobQuery all() {
+    return builder().build();
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The same filters, from another page. */
+  public JobQuery withCursor(String next) {
+    return new JobQuery(
+        statuses, owner, tags, nameContains, parent, createdAfter, createdBefore, limit, next);
+  }
+
+  /** The query as request parameters. */
+  public Map<String, Object> toParameters() {
+    Map<String, Object> p = new LinkedHashMap<>();
+    if (!statuses.isEmpty()) {
+      p.put("status", statuses.stream().map(Enum::name).toList());
+    }
+    put(p, "owner", owner);
+    if (!tags.isEmpty()) {
+      p.put("tag", tags.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList());
+    }
+    put(p, "name", nameContains);
+    put(p, "parent", parent);
+    put(p, "created_after", createdAfter);
+    put(p, "created_before", createdBefore);
+    put(p, "limit", limit);
+    put(p, "cursor", cursor);
+    return p;
+  }
+
+  private static void put(Map<String, Object> p, String key, Object value) {
+    if (value != null) {
+      p.put(key, value.toString());
+    }
+  }
+
+  /** Builds a {@link JobQuery}. */
+  public static final class Builder {
+    private final List<JobStatus> statuses = new ArrayList<>();
+    private String owner;
+    private final Map<String, String> tags = new LinkedHashMap<>();
+    private String nameContains;
+    private String parent;
+    private Instant createdAfter;
+    private Instant createdBefore;
+    private Integer limit;
+
+    private Builder() {}
+
+    /** Adds states to match (any of them). */
+    public Builder status(JobStatus... statuses) {
+      this.statuses.addAll(List.of(statuses));
+      return this;
+    }
+
+    /** Adds a state by name or alias ({@code "running"}, {@code "cancelled"}). */
+    public Builder status(String nameOrAlias) {
+      this.statuses.add(JobStatus.parse(nameOrAlias));
+      return this;
+    }
+
+    public Builder owner(String owner) {
+      this.owner = owner;
+      return this;
+    }
+
+    public Builder tag(String key, String value) {
+      this.tags.put(key, value);
+      return this;
+    }
+
+    public Builder nameContains(String text) {
+      this.nameContains = text;
+      return this;
+    }
+
+    public Builder parent(String jobId) {
+      this.parent = jobId;
+      return this;
+    }
+
+    public Builder createdAfter(Instant time) {
+      this.createdAfter = time;
+      return this;
+    }
+
+    public Builder createdBefore(Instant time) {
+      this.createdBefore = time;
+      return this;
+    }
+
+    /** Page size, 1 to 1000. */
+    public Builder limit(int limit) {
+      this.limit = limit;
+      return this;
+    }
+
+    public JobQuery build() {
+      return new JobQuery(
+          List.copyOf(statuses),
+          owner,
+          Map.copyOf(tags),
+          nameContains,
+          parent,
+          createdAfter,
+          createdBefore,
+          limit,
+          null);
+    }
+  }
+}

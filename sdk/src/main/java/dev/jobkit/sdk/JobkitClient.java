@@ -1,0 +1,230 @@
+package dev.jobkit.sdk;
+
+import dev.jobkit.sdk.guard.Confirmer;
+import dev.jobkit.sdk.guard.GuardedActions;
+import dev.jobkit.sdk.internal.Calls;
+import dev.jobkit.sdk.internal.ClientAccess;
+import dev.jobkit.sdk.internal.JobApi;
+import dev.jobkit.sdk.internal.Json;
+import dev.jobkit.sdk.internal.ProblemDecoder;
+import feign.Feign;
+import feign.Request;
+import feign.Retryer;
+import feign.http2client.Http2Client;
+import feign.jackson3.Jackson3Decoder;
+import feign.jackson3.Jackson3Encoder;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * The entry point of the SDK: a client of one Jobkit service. Thread-safe; share one per service
+ * and close it when done.
+ *
+ * <pre>{@code
+ * try (JobkitClient client = JobkitClient.builder()
+ *     .baseUrl("http://localhost:8080")
+ *     .apiKey(System.getenv("JOBKIT_API_KEY"))
+ *     .build()) {
+ *   Job job = client.jobs().submit(JobSpec.builder().command("python", "train.py").build());
+ *   client.jobs().await(job.id(), JobStatus::isTerminal, Duration.ofMinutes(5));
+ * }
+ * }</pre>
+ *
+ * <p>Reads go through {@link #jobs()} and {@link #users()}. The risky actions — stop, delete, flush
+ * — are only reachable through {@link #guarded(Confirmer)}, which pre-checks, asks, executes and
+ * verifies.
+ */
+public final class JobkitClient implements AutoCloseable {
+
+  static {
+    ClientAccess.instance =
+        new ClientAccess() {
+          @Override
+          public JobApi api(Object client) {
+            return ((JobkitClient) client).api;
+          }
+
+          @Override
+          public Calls calls(Object client) {
+            return ((JobkitClient) client).calls;
+          }
+        };
+  }
+
+  private final URI baseUrl;
+  private final String apiKey;
+  private final HttpClient http;
+  private final ExecutorService httpThreads;
+  private final JobApi api;
+  private final Calls calls;
+  private final Jobs jobs;
+  private final Users users;
+
+  private JobkitClient(Builder b) {
+    this.baseUrl =
+        URI.create(
+            b.baseUrl.endsWith("/") ? b.baseUrl.substring(0, b.baseUrl.length() - 1) : b.baseUrl);
+    this.apiKey = b.apiKey;
+    this.httpThreads =
+        Executors.newCachedThreadPool(
+            r -> {
+              Thread t = new Thread(r, "jobkit-http");
+              t.setDaemon(true);
+              return t;
+            });
+    this.http =
+        HttpClient.newBuilder()
+            .connectTimeout(b.connectTimeout)
+            .version(HttpClient.Version.HTTP_1_1)
+            .executor(httpThreads)
+            .build();
+    Feign.Builder feign =
+        Feign.builder()
+            .client(new Http2Client(http))
+            .encoder(new Jackson3Encoder(Json.MAPPER))
+            .decoder(new Jackson3Decoder(Json.MAPPER))
+            .errorDecoder(new ProblemDecoder(Json.MAPPER))
+            .retryer(Retryer.NEVER_RETRY)
+            .options(new Request.Options(b.connectTimeout, b.readTimeout, false));
+    if (apiKey != null) {
+      feign.requestInterceptor(t -> t.header("Authorization", "Bearer " + apiKey));
+    }
+    if (b.actorKind != null) {
+      feign.requestInterceptor(t -> t.header("X-Jobkit-Actor-Kind", b.actorKind));
+    }
+    this.api = feign.target(JobApi.class, this.baseUrl.toString());
+    this.calls = new Calls(b.retry);
+    this.jobs = new Jobs(this);
+    this.users = new Users(api, calls);
+  }
+
+  /** Starts a client; {@link Builder#baseUrl} is required. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * A builder that takes the service from {@code JOBKIT_URL} and the key from {@code
+   * JOBKIT_API_KEY}.
+   *
+   * @throws IllegalStateException when {@code JOBKIT_URL} is not set
+   */
+  public static Builder fromEnvironment() {
+    String url = System.getenv("JOBKIT_URL");
+    if (url == null || url.isBlank()) {
+      throw new IllegalStateException(
+          "JOBKIT_URL is not set; set it to the service's address, such as http://localhost:8080");
+    }
+    return builder().baseUrl(url.strip()).apiKey(System.getenv("JOBKIT_API_KEY"));
+  }
+
+  /** Jobs: submit, read, list, watch, logs, update. */
+  public Jobs jobs() {
+    return jobs;
+  }
+
+  /** Identity, users, keys and scheduling modes. */
+  public Users users() {
+    return users;
+  }
+
+  /**
+   * Stop, delete and flush, each through pre-check, confirmation by {@code confirmer}, execution
+   * and verification.
+   */
+  public GuardedActions guarded(Confirmer confirmer) {
+    return new GuardedActions(this, confirmer);
+  }
+
+  /** The service's address. */
+  public URI baseUrl() {
+    return baseUrl;
+  }
+
+  JobApi api() {
+    return api;
+  }
+
+  Calls calls() {
+    return calls;
+  }
+
+  HttpClient http() {
+    return http;
+  }
+
+  String apiKey() {
+    return apiKey;
+  }
+
+  @Override
+  public void close() {
+    httpThreads.shutdownNow();
+  }
+
+  /** Builds a {@link JobkitClient}. */
+  public static final class Builder {
+    private String baseUrl;
+    private String apiKey;
+    private Duration connectTimeout = Duration.ofSeconds(5);
+    private Duration readTimeout = Duration.ofSeconds(60);
+    private RetryPolicy retry = RetryPolicy.defaults();
+    private String actorKind;
+
+    private Builder() {}
+
+    /** The service's address, such as {@code http://localhost:8080}. */
+    public Builder baseUrl(String baseUrl) {
+      this.baseUrl = Objects.requireNonNull(baseUrl, "baseUrl");
+      return this;
+    }
+
+    /** The API key, sent as {@code Authorization: Bearer}. */
+    public Builder apiKey(String apiKey) {
+      this.apiKey = apiKey == null || apiKey.isBlank() ? null : apiKey.strip();
+      return this;
+    }
+
+    /** How long to wait for a connection (default 5 s). */
+    public Builder connectTimeout(Duration timeout) {
+      this.connectTimeout = Objects.requireNonNull(timeout, "timeout");
+      return this;
+    }
+
+    /** How long to wait for an answer (default 60 s). */
+    public Builder readTimeout(Duration timeout) {
+      this.readTimeout = Objects.requireNonNull(timeout, "timeout");
+      return this;
+    }
+
+    /** When to retry (default {@link RetryPolicy#defaults()}). */
+    public Builder retry(RetryPolicy policy) {
+      this.retry = Objects.requireNonNull(policy, "policy");
+      return this;
+    }
+
+    /**
+     * Marks this client's changes as made by an agent in the jobs' event logs (the tool executor
+     * uses it).
+     */
+    public Builder actingAsAgent() {
+      this.actorKind = "agent";
+      return this;
+    }
+
+    public JobkitClient build() {
+      if (baseUrl == null || baseUrl.isBlank()) {
+        throw new IllegalStateException("baseUrl is required, such as http://localhost:8080");
+      }
+      URI uri = URI.create(baseUrl.strip());
+      if (uri.getScheme() == null || !uri.getScheme().startsWith("http")) {
+        throw new IllegalStateException("baseUrl must be an http(s) URL, not '" + baseUrl + "'");
+      }
+      return new JobkitClient(this);
+    }
+  }
+}

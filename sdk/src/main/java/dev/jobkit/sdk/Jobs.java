@@ -1,0 +1,173 @@
+package dev.jobkit.sdk;
+
+import dev.jobkit.sdk.internal.Calls;
+import dev.jobkit.sdk.internal.JobApi;
+import dev.jobkit.sdk.jobs.Job;
+import dev.jobkit.sdk.jobs.JobBatch;
+import dev.jobkit.sdk.jobs.JobEvent;
+import dev.jobkit.sdk.jobs.JobPage;
+import dev.jobkit.sdk.jobs.JobSpec;
+import dev.jobkit.sdk.jobs.JobUpdate;
+import dev.jobkit.sdk.lifecycle.JobStatus;
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.Optional;
+import java.util.Spliterator;
+import java.util.Spliterators;
+import java.util.UUID;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
+
+/**
+ * The jobs of the service: submit, read, list, watch, logs and update. Stopping, deleting and
+ * flushing are risky and live in {@link JobkitClient#guarded}.
+ */
+public final class Jobs {
+
+  private final JobkitClient client;
+  private final JobApi api;
+  private final Calls calls;
+
+  Jobs(JobkitClient client) {
+    this.client = client;
+    this.api = client.api();
+    this.calls = client.calls();
+  }
+
+  /**
+   * Submits a job. The call carries a new {@code Idempotency-Key}, the same on every retry, so a
+   * retried submit creates exactly one job.
+   */
+  public Job submit(JobSpec spec) {
+    return submit(spec, UUID.randomUUID().toString());
+  }
+
+  /**
+   * Submits a job with your own idempotency key: the same key and the same spec return the same
+   * job, even from another process; the same key with another spec is a {@link ConflictException}.
+   */
+  public Job submit(JobSpec spec, String idempotencyKey) {
+    return calls.run(() -> api.submit(idempotencyKey, spec));
+  }
+
+  /**
+   * Submits jobs in one transaction, all or none; a job may name another of the batch as parent by
+   * its {@code ref}. Not retried: a batch carries no idempotency key.
+   */
+  public List<Job> submitBatch(List<JobSpec> specs) {
+    return calls.once(() -> api.submitBatch(new JobBatch(specs))).items();
+  }
+
+  /**
+   * A job with its pods, attempts, progress, last error and result.
+   *
+   * @throws NotFoundException if it does not exist or this key may not see it
+   */
+  public Job get(String jobId) {
+    return calls.run(() -> api.get(jobId));
+  }
+
+  /** One page of jobs, newest first. */
+  public JobPage list(JobQuery query) {
+    return calls.run(() -> api.list(query.toParameters()));
+  }
+
+  /**
+   * Every job matching {@code query}, newest first, fetching pages lazily as the stream is read.
+   */
+  public Stream<Job> listAll(JobQuery query) {
+    Iterator<Job> jobs =
+        new Iterator<>() {
+          private JobPage page = list(query);
+          private int index;
+
+          @Override
+          public boolean hasNext() {
+            while (index >= page.items().size()) {
+              if (page.nextCursor() == null) {
+                return false;
+              }
+              page = list(query.withCursor(page.nextCursor()));
+              index = 0;
+            }
+            return true;
+          }
+
+          @Override
+          public Job next() {
+            if (!hasNext()) {
+              throw new NoSuchElementException();
+            }
+            return page.items().get(index++);
+          }
+        };
+    return StreamSupport.stream(
+        Spliterators.spliteratorUnknownSize(jobs, Spliterator.ORDERED | Spliterator.NONNULL),
+        false);
+  }
+
+  /** Changes a job's mutable fields; null fields stay as they are. */
+  public Job update(String jobId, JobUpdate update) {
+    return calls.run(() -> api.update(jobId, update));
+  }
+
+  /** A job's transitions, oldest first: the audit trail. */
+  public List<JobEvent> events(String jobId) {
+    return calls.run(() -> api.events(jobId));
+  }
+
+  /** Live transitions of one job, from now on. */
+  public EventStream watch(String jobId) {
+    return new EventStream(client, jobId, null);
+  }
+
+  /** Live transitions of every job this key may see, from now on. */
+  public EventStream watchAll() {
+    return new EventStream(client, null, null);
+  }
+
+  /** Every transition this key may see after event {@code afterEventId}, then live ones. */
+  public EventStream watchAllAfter(long afterEventId) {
+    return new EventStream(client, null, afterEventId);
+  }
+
+  /** The logs of a job's pods: {@code logs(id).tail()}, {@code logs(id).pod(2).follow(...)}. */
+  public Logs logs(String jobId) {
+    return new Logs(client, jobId, 0);
+  }
+
+  /**
+   * Waits until the job's status satisfies {@code condition}, driven by its live events (no busy
+   * polling), and returns the job as read then.
+   *
+   * <pre>{@code
+   * Job done = client.jobs().await(id, JobStatus::isTerminal, Duration.ofMinutes(10));
+   * }</pre>
+   *
+   * @throws WaitTimeoutException if it did not within {@code timeout}
+   * @throws NotFoundException if the job does not exist (or was deleted meanwhile)
+   */
+  public Job await(String jobId, Predicate<JobStatus> condition, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    try (EventStream events = watch(jobId)) {
+      Job job = get(jobId);
+      while (!condition.test(job.status())) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          throw new WaitTimeoutException(job, timeout);
+        }
+        // A quiet spell re-reads the job, in case the stream reconnected past an event.
+        Optional<JobEvent> event = events.next(Duration.ofNanos(Math.min(left, 5_000_000_000L)));
+        if (event.isEmpty()
+            || condition.test(event.get().toStatus())
+            || event.get().toStatus().isTerminal()) {
+          job = get(jobId);
+        }
+      }
+      return job;
+    }
+  }
+}

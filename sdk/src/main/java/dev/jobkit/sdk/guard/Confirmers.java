@@ -1,0 +1,62 @@
+package dev.jobkit.sdk.guard;
+
+import java.io.BufferedReader;
+import java.io.Console;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+
+/** The confirmers the SDK provides. */
+public final class Confirmers {
+
+  private Confirmers() {}
+
+  /** Says no to everything: risky actions pre-check and stop there. */
+  public static Confirmer denyAll() {
+    return precheck -> false;
+  }
+
+  /**
+   * Says yes to everything, for trusted automation only: name it so in your code, since no person
+   * sees what happens.
+   */
+  public static Confirmer assumeYes() {
+    return precheck -> true;
+  }
+
+  /**
+   * Asks at the terminal: prints the prompt and goes ahead only on a typed {@code yes}. Without a
+   * terminal it says no.
+   */
+  public static Confirmer console() {
+    return precheck -> {
+      Console console = System.console();
+      if (console == null) {
+        return false;
+      }
+      String answer = console.readLine("%s ", precheck.prompt());
+      return answer != null && answer.strip().toLowerCase(Locale.ROOT).equals("yes");
+    };
+  }
+
+  /**
+   * Asks on the given streams (for programs that own their input and output): prints the prompt to
+   * {@code out} and reads one line from {@code in}.
+   */
+  public static Confirmer streams(java.io.InputStream in, PrintStream out) {
+    BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+    return precheck -> {
+      out.print(precheck.prompt() + " ");
+      out.flush();
+      try {
+        String answer = reader.readLine();
+        return answer != null && answer.strip().toLowerCase(Locale.ROOT).equals("yes");
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    };
+  }
+}

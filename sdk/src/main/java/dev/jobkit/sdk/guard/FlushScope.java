@@ -1,0 +1,16 @@
+package dev.jobkit.sdk.guard;
+
+import java.util.Locale;
+
+/** Which jobs a flush hits. */
+public enum FlushScope {
+  /** Every job that has not ended: they are stopped, then removed. */
+  ACTIVE,
+  /** Every job: active ones are stopped, then all are removed. */
+  ALL;
+
+  /** The API's name ({@code "active"}). */
+  public String wireName() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+}

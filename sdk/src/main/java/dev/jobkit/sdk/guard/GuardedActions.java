@@ -1,0 +1,492 @@
+package dev.jobkit.sdk.guard;
+
+import dev.jobkit.sdk.InvalidStateException;
+import dev.jobkit.sdk.JobkitClient;
+import dev.jobkit.sdk.NotFoundException;
+import dev.jobkit.sdk.TransportException;
+import dev.jobkit.sdk.WaitTimeoutException;
+import dev.jobkit.sdk.internal.Calls;
+import dev.jobkit.sdk.internal.ClientAccess;
+import dev.jobkit.sdk.internal.JobApi;
+import dev.jobkit.sdk.jobs.FlushResult;
+import dev.jobkit.sdk.jobs.Job;
+import dev.jobkit.sdk.lifecycle.JobStatus;
+import dev.jobkit.sdk.lifecycle.Operation;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Stop, delete and flush, each through the guarded protocol: <b>pre-check</b> from the lifecycle
+ * table (a refusal sends nothing that changes state), <b>confirm</b> through the {@link Confirmer},
+ * <b>execute</b> (pre-checking and confirming again if the job changed in a way that changes the
+ * answer), <b>verify</b> with the waiter. Every call ends in one named {@link OutcomeKind}.
+ *
+ * <pre>{@code
+ * Outcome outcome = client.guarded(Confirmers.console()).stop(jobId);
+ * switch (outcome.kind()) {
+ *   case APPLIED -> System.out.println("stopped: " + outcome.finalStatus());
+ *   case DECLINED -> System.out.println("left running");
+ *   default -> System.out.println(outcome.message());
+ * }
+ * }</pre>
+ */
+public final class GuardedActions {
+
+  private static final int MAX_ROUNDS = 3;
+
+  private final JobkitClient client;
+  private final Confirmer confirmer;
+  private final Duration verifyTimeout;
+  private final JobApi api;
+  private final Calls calls;
+
+  /** Guarded actions of {@code client}, asking {@code confirmer}; verification waits up to 60 s. */
+  public GuardedActions(JobkitClient client, Confirmer confirmer) {
+    this(client, confirmer, Duration.ofSeconds(60));
+  }
+
+  private GuardedActions(JobkitClient client, Confirmer confirmer, Duration verifyTimeout) {
+    this.client = Objects.requireNonNull(client, "client");
+    this.confirmer = Objects.requireNonNull(confirmer, "confirmer");
+    this.verifyTimeout = verifyTimeout;
+    ClientAccess access = ClientAccess.get(JobkitClient.class);
+    this.api = access.api(client);
+    this.calls = access.calls(client);
+  }
+
+  /** The same actions, verifying for at most {@code timeout}. */
+  public GuardedActions withVerifyTimeout(Duration timeout) {
+    return new GuardedActions(client, confirmer, timeout);
+  }
+
+  /** What stopping the job would do, read now; changes nothing. */
+  public Precheck precheckStop(String jobId) {
+    return precheckStop(client.jobs().get(jobId));
+  }
+
+  /** What deleting the job would do, read now; changes nothing. */
+  public Precheck precheckDelete(String jobId, boolean purgeArtifacts) {
+    return precheckDelete(client.jobs().get(jobId), purgeArtifacts);
+  }
+
+  /** What the flush would hit, from the service's dry run; changes nothing. */
+  public Precheck precheckFlush(FlushScope scope, boolean purgeArtifacts) {
+    FlushResult dry = flushCall(scope, purgeArtifacts, false, true);
+    return flushPrecheck(scope, purgeArtifacts, dry);
+  }
+
+  /**
+   * Stops a job: {@code APPLIED} once it is {@code CANCELED}; {@code ALREADY_TERMINAL} if it had
+   * ended; {@code RACE_LOST} if it ended between the pre-check and the stop.
+   */
+  public Outcome stop(String jobId) {
+    long start = System.nanoTime();
+    Precheck confirmedFor = null;
+    Precheck precheck = null;
+    for (int round = 0; round < MAX_ROUNDS; round++) {
+      Job job = client.jobs().get(jobId);
+      precheck = precheckStop(job);
+      if (job.status().isTerminal()) {
+        // Ended before we asked: nothing to do. Ended after the yes: it changed under us.
+        return outcome(
+            confirmedFor == null ? OutcomeKind.ALREADY_TERMINAL : OutcomeKind.RACE_LOST,
+            precheck,
+            confirmedFor != null,
+            false,
+            false,
+            job.status(),
+            "job " + jobId + " has already ended " + job.status() + "; nothing to stop",
+            start);
+      }
+      if (!precheck.allowed()) {
+        return outcome(
+            OutcomeKind.NOT_ALLOWED_IN_STATE,
+            precheck,
+            false,
+            false,
+            false,
+            job.status(),
+            precheck.consequence(),
+            start);
+      }
+      if (confirmedFor == null || !confirmedFor.consequence().equals(precheck.consequence())) {
+        if (!confirmer.confirm(precheck)) {
+          return outcome(
+              OutcomeKind.DECLINED,
+              precheck,
+              false,
+              false,
+              false,
+              job.status(),
+              "not confirmed; job " + jobId + " was left " + job.status(),
+              start);
+        }
+        confirmedFor = precheck;
+      }
+      // Just before acting: did it change in a way that changes the answer?
+      Job now = client.jobs().get(jobId);
+      if (!precheckStop(now).consequence().equals(confirmedFor.consequence())) {
+        continue;
+      }
+      try {
+        calls.once(() -> api.stop(jobId));
+      } catch (InvalidStateException ended) {
+        JobStatus status = ended.currentStatus();
+        return outcome(
+            OutcomeKind.RACE_LOST,
+            precheck,
+            true,
+            false,
+            false,
+            status,
+            "job " + jobId + " ended " + status + " before the stop landed",
+            start);
+      } catch (TransportException lost) {
+        // The answer was lost; the stop may have landed. Decide from what the job says now.
+        JobStatus status = client.jobs().get(jobId).status();
+        if (status != JobStatus.CANCEL_REQUESTED && status != JobStatus.CANCELED) {
+          throw lost;
+        }
+      }
+      return verify(jobId, precheck, start, s -> s == JobStatus.CANCELED, "stopped");
+    }
+    return outcome(
+        OutcomeKind.RACE_LOST,
+        precheck,
+        confirmedFor != null,
+        false,
+        false,
+        precheck.status(),
+        "job " + jobId + " kept changing state; nothing was done",
+        start);
+  }
+
+  /** Deletes an ended job with its events and files. */
+  public Outcome delete(String jobId) {
+    return delete(jobId, true);
+  }
+
+  /**
+   * Deletes an ended job: {@code APPLIED} once it is gone; {@code NOT_ALLOWED_IN_STATE} while it is
+   * active (stop it first).
+   */
+  public Outcome delete(String jobId, boolean purgeArtifacts) {
+    long start = System.nanoTime();
+    Job job = client.jobs().get(jobId);
+    Precheck precheck = precheckDelete(job, purgeArtifacts);
+    if (!precheck.allowed()) {
+      return outcome(
+          OutcomeKind.NOT_ALLOWED_IN_STATE,
+          precheck,
+          false,
+          false,
+          false,
+          job.status(),
+          precheck.consequence(),
+          start);
+    }
+    if (!confirmer.confirm(precheck)) {
+      return outcome(
+          OutcomeKind.DECLINED,
+          precheck,
+          false,
+          false,
+          false,
+          job.status(),
+          "not confirmed; job " + jobId + " was kept",
+          start);
+    }
+    try {
+      calls.once(
+          () -> {
+            api.delete(jobId, purgeArtifacts);
+            return null;
+          });
+    } catch (NotFoundException goneAlready) {
+      return outcome(
+          OutcomeKind.RACE_LOST,
+          precheck,
+          true,
+          false,
+          true,
+          null,
+          "job " + jobId + " was deleted by someone else first",
+          start);
+    } catch (InvalidStateException changed) {
+      return outcome(
+          OutcomeKind.RACE_LOST,
+          precheck,
+          true,
+          false,
+          false,
+          changed.currentStatus(),
+          "job " + jobId + " is " + changed.currentStatus() + " now; it can no longer be deleted",
+          start);
+    } catch (TransportException lost) {
+      // Fall through to verification: the delete may have landed.
+    }
+    try {
+      Job still = client.jobs().get(jobId);
+      return outcome(
+          OutcomeKind.UNVERIFIED,
+          precheck,
+          true,
+          true,
+          false,
+          still.status(),
+          "job " + jobId + " still exists after the delete",
+          start);
+    } catch (NotFoundException gone) {
+      return outcome(
+          OutcomeKind.APPLIED, precheck, true, true, true, null, "deleted job " + jobId, start);
+    }
+  }
+
+  /** Flushes with {@code purge_artifacts} on and without {@code force}. */
+  public Outcome flush(FlushScope scope) {
+    return flush(scope, true, false);
+  }
+
+  /**
+   * Stops and removes every job of {@code scope} (the caller's own; an admin's: everyone's). {@code
+   * APPLIED} when every job it hit is gone; {@code UNVERIFIED} naming the survivors.
+   */
+  public Outcome flush(FlushScope scope, boolean purgeArtifacts, boolean force) {
+    long start = System.nanoTime();
+    Precheck confirmedFor = null;
+    Precheck precheck = null;
+    for (int round = 0; round < MAX_ROUNDS; round++) {
+      precheck = precheckFlush(scope, purgeArtifacts);
+      if (!precheck.allowed()) {
+        return outcome(
+            OutcomeKind.NOT_ALLOWED_IN_STATE,
+            precheck,
+            false,
+            false,
+            false,
+            null,
+            precheck.consequence(),
+            start);
+      }
+      if (confirmedFor == null || !confirmedFor.jobIds().equals(precheck.jobIds())) {
+        if (!confirmer.confirm(precheck)) {
+          return outcome(
+              OutcomeKind.DECLINED,
+              precheck,
+              false,
+              false,
+              false,
+              null,
+              "not confirmed; nothing was flushed",
+              start);
+        }
+        confirmedFor = precheck;
+      }
+      Precheck now = precheckFlush(scope, purgeArtifacts);
+      if (!now.jobIds().equals(confirmedFor.jobIds())) {
+        continue; // other jobs than the ones confirmed would be hit: ask again
+      }
+      FlushResult result = calls.once(() -> flushCall(scope, purgeArtifacts, force, false));
+      boolean verified = result.skipped().isEmpty() && result.deleted() == result.matched();
+      String message =
+          verified
+              ? "flushed " + result.deleted() + " job(s)"
+              : "flushed "
+                  + result.deleted()
+                  + " of "
+                  + result.matched()
+                  + " job(s); "
+                  + result.skipped().size()
+                  + " survived: "
+                  + result.skipped();
+      return new Outcome(
+          verified ? OutcomeKind.APPLIED : OutcomeKind.UNVERIFIED,
+          precheck,
+          true,
+          true,
+          verified,
+          null,
+          message,
+          result,
+          elapsed(start));
+    }
+    return outcome(
+        OutcomeKind.RACE_LOST,
+        precheck,
+        confirmedFor != null,
+        false,
+        false,
+        null,
+        "the jobs to flush kept changing; nothing was done",
+        start);
+  }
+
+  private FlushResult flushCall(FlushScope scope, boolean purge, boolean force, boolean dryRun) {
+    Map<String, Object> none = new HashMap<>();
+    return calls.run(() -> api.flush(scope.wireName(), purge, force, dryRun, none));
+  }
+
+  private Outcome verify(
+      String jobId,
+      Precheck precheck,
+      long start,
+      java.util.function.Predicate<JobStatus> expected,
+      String verb) {
+    try {
+      Job end = client.jobs().await(jobId, JobStatus::isTerminal, verifyTimeout);
+      boolean ok = expected.test(end.status());
+      return outcome(
+          ok ? OutcomeKind.APPLIED : OutcomeKind.UNVERIFIED,
+          precheck,
+          true,
+          true,
+          ok,
+          end.status(),
+          ok
+              ? verb + " job " + jobId + "; it is " + end.status()
+              : "job " + jobId + " ended " + end.status() + ", not as expected",
+          start);
+    } catch (WaitTimeoutException slow) {
+      return outcome(
+          OutcomeKind.UNVERIFIED,
+          precheck,
+          true,
+          true,
+          false,
+          slow.lastSeen().status(),
+          "job " + jobId + " was still " + slow.lastSeen().status() + " after " + verifyTimeout,
+          start);
+    }
+  }
+
+  static Precheck precheckStop(Job job) {
+    String name = describe(job);
+    JobStatus status = job.status();
+    if (status.isTerminal()) {
+      return new Precheck(
+          "stop",
+          job.id(),
+          job.displayName(),
+          status,
+          false,
+          name + " has already ended " + status + "; there is nothing to stop.",
+          null,
+          List.of(job.id()));
+    }
+    if (!Operation.STOP.allowedIn(status)) {
+      return new Precheck(
+          "stop",
+          job.id(),
+          job.displayName(),
+          status,
+          false,
+          name + " is " + status + "; stop is not allowed in that state.",
+          null,
+          List.of(job.id()));
+    }
+    String consequence;
+    String question;
+    if (status == JobStatus.CANCEL_REQUESTED) {
+      consequence = "It is already being stopped; its processes are being terminated.";
+      question = "Wait for it to end?";
+    } else if (status.isLaunched()) {
+      consequence =
+          "Stopping a running job cannot be undone and discards any progress it has not"
+              + " checkpointed.";
+      question = "Stop it?";
+    } else {
+      consequence = "Stopping it cancels it before it runs; this cannot be undone.";
+      question = "Stop it?";
+    }
+    String prompt =
+        name + " is currently " + status + ". " + consequence + " " + question + " [yes/no]";
+    return new Precheck(
+        "stop", job.id(), job.displayName(), status, true, consequence, prompt, List.of(job.id()));
+  }
+
+  static Precheck precheckDelete(Job job, boolean purgeArtifacts) {
+    String name = describe(job);
+    if (!Operation.DELETE.allowedIn(job.status())) {
+      return new Precheck(
+          "delete",
+          job.id(),
+          job.displayName(),
+          job.status(),
+          false,
+          name
+              + " is "
+              + job.status()
+              + "; only a job that has ended can be deleted (stop it first).",
+          null,
+          List.of(job.id()));
+    }
+    String consequence =
+        purgeArtifacts
+            ? "Deleting it removes the job, its events and its files; this cannot be undone."
+            : "Deleting it removes the job and its events (its files stay on disk); this cannot be"
+                + " undone.";
+    String prompt = name + " ended " + job.status() + ". " + consequence + " Delete it? [yes/no]";
+    return new Precheck(
+        "delete",
+        job.id(),
+        job.displayName(),
+        job.status(),
+        true,
+        consequence,
+        prompt,
+        List.of(job.id()));
+  }
+
+  static Precheck flushPrecheck(FlushScope scope, boolean purgeArtifacts, FlushResult dry) {
+    List<String> ids = List.copyOf(dry.jobIds());
+    if (ids.isEmpty()) {
+      return new Precheck(
+          "flush",
+          null,
+          null,
+          null,
+          false,
+          "No job matches scope " + scope.wireName() + "; there is nothing to flush.",
+          null,
+          ids);
+    }
+    String shown =
+        ids.size() <= 10 ? String.join(", ", ids) : String.join(", ", ids.subList(0, 10)) + ", …";
+    String consequence =
+        "Flushing "
+            + (scope == FlushScope.ACTIVE ? "active jobs" : "all jobs")
+            + " stops every running or queued one and removes "
+            + ids.size()
+            + " job(s)"
+            + (purgeArtifacts ? " with their files" : "")
+            + " ("
+            + shown
+            + "); this cannot be undone.";
+    return new Precheck(
+        "flush", null, null, null, true, consequence, consequence + " Flush them? [yes/no]", ids);
+  }
+
+  private static String describe(Job job) {
+    return "Job " + job.id() + " (\"" + job.displayName() + "\")";
+  }
+
+  private static Outcome outcome(
+      OutcomeKind kind,
+      Precheck precheck,
+      boolean confirmed,
+      boolean executed,
+      boolean verified,
+      JobStatus finalStatus,
+      String message,
+      long start) {
+    return new Outcome(
+        kind, precheck, confirmed, executed, verified, finalStatus, message, null, elapsed(start));
+  }
+
+  private static Duration elapsed(long start) {
+    return Duration.ofNanos(System.nanoTime() - start);
+  }
+}

@@ -1,0 +1,35 @@
+package dev.jobkit.sdk.guard;
+
+import dev.jobkit.sdk.jobs.FlushResult;
+import dev.jobkit.sdk.lifecycle.JobStatus;
+import java.time.Duration;
+
+/**
+ * How a guarded action ended, and what happened on the way.
+ *
+ * @param kind the named outcome
+ * @param precheck what was pre-checked (the last one, if the job changed and it was redone)
+ * @param confirmed whether the confirmer said yes
+ * @param executed whether the changing request was sent and accepted
+ * @param verified whether the expected end state was seen
+ * @param finalStatus the job's state at the end; null when it is gone (deleted) or for a flush
+ * @param message what happened, in a sentence
+ * @param flush for a flush, the service's account of it; else null
+ * @param took how long the whole action took
+ */
+public record Outcome(
+    OutcomeKind kind,
+    Precheck precheck,
+    boolean confirmed,
+    boolean executed,
+    boolean verified,
+    JobStatus finalStatus,
+    String message,
+    FlushResult flush,
+    Duration took) {
+
+  /** Whether the action was done and verified. */
+  public boolean applied() {
+    return kind == OutcomeKind.APPLIED;
+  }
+}

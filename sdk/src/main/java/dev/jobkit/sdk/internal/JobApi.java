@@ -1,0 +1,78 @@
+package dev.jobkit.sdk.internal;
+
+import dev.jobkit.sdk.jobs.FlushResult;
+import dev.jobkit.sdk.jobs.Job;
+import dev.jobkit.sdk.jobs.JobBatch;
+import dev.jobkit.sdk.jobs.JobEvent;
+import dev.jobkit.sdk.jobs.JobList;
+import dev.jobkit.sdk.jobs.JobPage;
+import dev.jobkit.sdk.jobs.JobSpec;
+import dev.jobkit.sdk.jobs.JobUpdate;
+import dev.jobkit.sdk.jobs.LogTail;
+import dev.jobkit.sdk.users.ApiKey;
+import dev.jobkit.sdk.users.NewUser;
+import dev.jobkit.sdk.users.SchedulingUpdate;
+import dev.jobkit.sdk.users.User;
+import feign.Headers;
+import feign.Param;
+import feign.QueryMap;
+import feign.RequestLine;
+import java.util.List;
+import java.util.Map;
+
+/** The HTTP API v1, as Feign calls it. */
+@Headers({"Accept: application/json", "Content-Type: application/json"})
+public interface JobApi {
+
+  @RequestLine("POST /api/v1/jobs")
+  @Headers("Idempotency-Key: {key}")
+  Job submit(@Param("key") String idempotencyKey, JobSpec spec);
+
+  @RequestLine("POST /api/v1/jobs/batch")
+  JobList submitBatch(JobBatch batch);
+
+  @RequestLine("GET /api/v1/jobs/{id}")
+  Job get(@Param("id") String id);
+
+  @RequestLine("GET /api/v1/jobs")
+  JobPage list(@QueryMap Map<String, Object> query);
+
+  @RequestLine("PATCH /api/v1/jobs/{id}")
+  Job update(@Param("id") String id, JobUpdate update);
+
+  @RequestLine("POST /api/v1/jobs/{id}/stop")
+  Job stop(@Param("id") String id);
+
+  @RequestLine("DELETE /api/v1/jobs/{id}?purge_artifacts={purge}")
+  void delete(@Param("id") String id, @Param("purge") boolean purgeArtifacts);
+
+  @RequestLine(
+      "POST /api/v1/jobs/flush?scope={scope}&purge_artifacts={purge}&force={force}&dry_run={dryRun}")
+  FlushResult flush(
+      @Param("scope") String scope,
+      @Param("purge") boolean purgeArtifacts,
+      @Param("force") boolean force,
+      @Param("dryRun") boolean dryRun,
+      @QueryMap Map<String, Object> owner);
+
+  @RequestLine("GET /api/v1/jobs/{id}/log?pod={pod}&tail_chars={chars}")
+  LogTail log(@Param("id") String id, @Param("pod") int pod, @Param("chars") int tailChars);
+
+  @RequestLine("GET /api/v1/jobs/{id}/events")
+  List<JobEvent> events(@Param("id") String id);
+
+  @RequestLine("GET /api/v1/me")
+  User me();
+
+  @RequestLine("GET /api/v1/users")
+  List<User> users();
+
+  @RequestLine("POST /api/v1/users")
+  User createUser(NewUser user);
+
+  @RequestLine("POST /api/v1/users/{name}/keys")
+  ApiKey createKey(@Param("name") String name);
+
+  @RequestLine("PUT /api/v1/users/{name}/scheduling")
+  User setScheduling(@Param("name") String name, SchedulingUpdate update);
+}

@@ -1,0 +1,168 @@
+package dev.jobkit.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.jobkit.sdk.InvalidStateException;
+import dev.jobkit.sdk.JobQuery;
+import dev.jobkit.sdk.JobkitClient;
+import dev.jobkit.sdk.NotFoundException;
+import dev.jobkit.sdk.ValidationException;
+import dev.jobkit.sdk.guard.Confirmers;
+import dev.jobkit.sdk.guard.FlushScope;
+import dev.jobkit.sdk.guard.Outcome;
+import dev.jobkit.sdk.guard.OutcomeKind;
+import dev.jobkit.sdk.jobs.Job;
+import dev.jobkit.sdk.jobs.JobEvent;
+import dev.jobkit.sdk.jobs.JobSpec;
+import dev.jobkit.sdk.jobs.JobUpdate;
+import dev.jobkit.sdk.lifecycle.JobStatus;
+import dev.jobkit.server.support.JobkitServer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The SDK against the real service: every call over HTTP, real database, real processes. */
+class SdkClientIT {
+
+  static JobkitServer server;
+  static JobkitClient client;
+
+  @BeforeAll
+  static void start() {
+    server = JobkitServer.start();
+    client =
+        JobkitClient.builder().baseUrl(server.baseUrl()).apiKey(JobkitServer.ADMIN_KEY).build();
+  }
+
+  @AfterAll
+  static void stop() {
+    client.close();
+    server.close();
+  }
+
+  @Test
+  void submit_await_tail_and_events_through_the_sdk() {
+    Job job =
+        client
+            .jobs()
+            .submit(JobSpec.builder().shell("echo sdk-says-hi").displayName("sdk").build());
+
+    Job done = client.jobs().await(job.id(), JobStatus::isTerminal, Duration.ofSeconds(30));
+
+    assertThat(done.status()).isEqualTo(JobStatus.SUCCEEDED);
+    assertThat(client.jobs().logs(job.id()).tail().content()).isEqualTo("sdk-says-hi\n");
+    assertThat(client.jobs().events(job.id()))
+        .extracting(JobEvent::toStatus)
+        .endsWith(JobStatus.RUNNING, JobStatus.SUCCEEDED);
+  }
+
+  @Test
+  void errors_arrive_as_typed_exceptions_with_the_problem() {
+    assertThatThrownBy(() -> client.jobs().get("job_nope"))
+        .isInstanceOf(NotFoundException.class)
+        .satisfies(e -> assertThat(((NotFoundException) e).code()).contains("not_found"));
+    assertThatThrownBy(
+            () -> client.jobs().submit(JobSpec.builder().shell("x").priority(12).build()))
+        .isInstanceOfSatisfying(
+            ValidationException.class,
+            e -> assertThat(e.errors()).extracting(f -> f.field()).containsExactly("priority"));
+  }
+
+  @Test
+  void list_all_follows_cursors_lazily_and_update_changes_fields() {
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      ids.add(
+          client
+              .jobs()
+              .submit(JobSpec.builder().command("true").tag("batch", "paged").build())
+              .id());
+    }
+    List<String> listed =
+        client
+            .jobs()
+            .listAll(JobQuery.builder().tag("batch", "paged").limit(2).build())
+            .map(Job::id)
+            .toList();
+    List<String> newestFirst = new ArrayList<>(ids);
+    java.util.Collections.reverse(newestFirst);
+    assertThat(listed).containsExactlyElementsOf(newestFirst);
+
+    Job updated = client.jobs().update(ids.get(0), new JobUpdate("renamed", null, 8, null, null));
+    assertThat(updated.displayName()).isEqualTo("renamed");
+    assertThat(updated.priority()).isEqualTo(8);
+  }
+
+  @Test
+  void guarded_stop_denied_sends_no_stop_and_confirmed_ends_canceled_verified() {
+    Job job = client.jobs().submit(JobSpec.builder().command("sleep", "60").build());
+    client.jobs().await(job.id(), s -> s == JobStatus.RUNNING, Duration.ofSeconds(30));
+
+    Outcome denied = client.guarded(Confirmers.denyAll()).stop(job.id());
+    assertThat(denied.kind()).isEqualTo(OutcomeKind.DECLINED);
+    assertThat(client.jobs().events(job.id()))
+        .noneMatch(e -> e.toStatus() == JobStatus.CANCEL_REQUESTED);
+
+    Outcome applied = client.guarded(Confirmers.assumeYes()).stop(job.id());
+    assertThat(applied.kind()).isEqualTo(OutcomeKind.APPLIED);
+    assertThat(applied.verified()).isTrue();
+    assertThat(applied.finalStatus()).isEqualTo(JobStatus.CANCELED);
+    assertThat(applied.precheck().prompt())
+        .contains("is currently RUNNING")
+        .contains("discards any progress")
+        .endsWith("[yes/no]");
+
+    Outcome again = client.guarded(Confirmers.assumeYes()).stop(job.id());
+    assertThat(again.kind()).isEqualTo(OutcomeKind.ALREADY_TERMINAL);
+  }
+
+  @Test
+  void guarded_delete_refuses_an_active_job_and_removes_an_ended_one() {
+    Job running = client.jobs().submit(JobSpec.builder().command("sleep", "60").build());
+    Outcome refused = client.guarded(Confirmers.assumeYes()).delete(running.id());
+    assertThat(refused.kind()).isEqualTo(OutcomeKind.NOT_ALLOWED_IN_STATE);
+    assertThat(refused.confirmed()).isFalse();
+    client.guarded(Confirmers.assumeYes()).stop(running.id());
+
+    Outcome deleted = client.guarded(Confirmers.assumeYes()).delete(running.id());
+    assertThat(deleted.kind()).isEqualTo(OutcomeKind.APPLIED);
+    assertThatThrownBy(() -> client.jobs().get(running.id())).isInstanceOf(NotFoundException.class);
+  }
+
+  @Test
+  void watch_delivers_live_transitions() {
+    Job job = client.jobs().submit(JobSpec.builder().command("sleep", "30").build());
+    try (var events = client.jobs().watch(job.id())) {
+      client.jobs().await(job.id(), s -> s == JobStatus.RUNNING, Duration.ofSeconds(30));
+      assertThatThrownBy(
+              () -> client.jobs().update(job.id(), new JobUpdate(null, null, 0, null, null)))
+          .isInstanceOf(ValidationException.class);
+      client.guarded(Confirmers.assumeYes()).stop(job.id());
+      List<JobStatus> seen = new ArrayList<>();
+      Optional<JobEvent> e;
+      while ((e = events.next(Duration.ofSeconds(30))).isPresent()) {
+        seen.add(e.get().toStatus());
+        if (e.get().toStatus() == JobStatus.CANCELED) {
+          break;
+        }
+      }
+      assertThat(seen).contains(JobStatus.CANCEL_REQUESTED, JobStatus.CANCELED);
+    }
+  }
+
+  @Test
+  void invalid_state_carries_current_and_allowed_statuses() {
+    Job job = client.jobs().submit(JobSpec.builder().command("true").build());
+    client.jobs().await(job.id(), JobStatus::isTerminal, Duration.ofSeconds(30));
+    Outcome flushDry = client.guarded(Confirmers.denyAll()).flush(FlushScope.ALL);
+    assertThat(flushDry.kind()).isEqualTo(OutcomeKind.DECLINED);
+    assertThat(flushDry.precheck().jobIds()).contains(job.id());
+    assertThat(client.jobs().get(job.id()).status()).isEqualTo(JobStatus.SUCCEEDED);
+    assertThat(InvalidStateException.class).isAssignableTo(RuntimeException.class);
+  }
+}
