@@ -9,8 +9,6 @@ import feign.RetryableException;
 import io.github.resilience4j.core.IntervalBiFunction;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
-import java.time.Duration;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 
 /**
@@ -28,7 +26,7 @@ public final class Calls {
           if (failure instanceof RateLimitedException limited && limited.retryAfter().isPresent()) {
             return limited.retryAfter().get().toMillis();
           }
-          return backoff(policy, attempt).toMillis();
+          return Backoffs.of(policy, attempt).toMillis();
         };
     RetryConfig config =
         RetryConfig.custom()
@@ -48,18 +46,6 @@ public final class Calls {
                         event.getNumberOfRetryAttempts(),
                         (JobkitException) event.getLastThrowable(),
                         event.getWaitInterval()));
-  }
-
-  /** The wait before retry number {@code attempt} (from 1): exponential, capped, jittered. */
-  static Duration backoff(RetryPolicy policy, int attempt) {
-    double base =
-        Math.min(
-            policy.maxBackoff().toMillis(),
-            policy.initialBackoff().toMillis() * Math.pow(policy.multiplier(), attempt - 1));
-    double spread = base * policy.jitter();
-    double wait = base - spread + ThreadLocalRandom.current().nextDouble() * 2 * spread;
-    return Duration.ofMillis(
-        Math.round(Math.min(policy.maxBackoff().toMillis(), Math.max(0, wait))));
   }
 
   /** Runs {@code call} under the retry policy, translating transport failures. */

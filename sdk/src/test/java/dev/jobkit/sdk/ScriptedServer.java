@@ -1,0 +1,100 @@
+package dev.jobkit.sdk;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * A local HTTP server that answers from a script (status, headers, body per request) and records
+ * every request it got: for testing what the client does with failures.
+ */
+final class ScriptedServer implements AutoCloseable {
+
+  /** One scripted answer. */
+  record Answer(int status, Map<String, String> headers, String body) {
+    static Answer json(int status, String body) {
+      return new Answer(status, Map.of("Content-Type", "application/json"), body);
+    }
+
+    static Answer problem(int status, String code) {
+      return new Answer(
+          status,
+          Map.of("Content-Type", "application/problem+json", "X-Request-Id", "req_test"),
+          "{\"status\":"
+              + status
+              + ",\"code\":\""
+              + code
+              + "\",\"detail\":\"scripted "
+              + code
+              + "\"}");
+    }
+  }
+
+  /** One request as received. */
+  record Received(String method, String path, Map<String, List<String>> headers, String body) {
+    String header(String name) {
+      return headers.entrySet().stream()
+          .filter(e -> e.getKey().equalsIgnoreCase(name))
+          .map(e -> e.getValue().get(0))
+          .findFirst()
+          .orElse(null);
+    }
+  }
+
+  private final HttpServer server;
+  private final Deque<Answer> script = new ArrayDeque<>();
+  private final List<Received> received = new CopyOnWriteArrayList<>();
+
+  ScriptedServer(Answer... answers) {
+    script.addAll(List.of(answers));
+    try {
+      server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    server.createContext("/", this::handle);
+    server.start();
+  }
+
+  private void handle(HttpExchange exchange) throws IOException {
+    String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+    received.add(
+        new Received(
+            exchange.getRequestMethod(),
+            exchange.getRequestURI().toString(),
+            Map.copyOf(exchange.getRequestHeaders()),
+            body));
+    Answer answer;
+    synchronized (script) {
+      answer = script.size() > 1 ? script.poll() : script.peek();
+    }
+    answer.headers().forEach((k, v) -> exchange.getResponseHeaders().add(k, v));
+    byte[] bytes = answer.body().getBytes(StandardCharsets.UTF_8);
+    exchange.sendResponseHeaders(answer.status(), bytes.length == 0 ? -1 : bytes.length);
+    if (bytes.length > 0) {
+      exchange.getResponseBody().write(bytes);
+    }
+    exchange.close();
+  }
+
+  String url() {
+    return "http://127.0.0.1:" + server.getAddress().getPort();
+  }
+
+  List<Received> received() {
+    return received;
+  }
+
+  @Override
+  public void close() {
+    server.stop(0);
+  }
+}
