@@ -1,0 +1,235 @@
+package dev.jobkit.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.jobkit.sdk.JobkitClient;
+import dev.jobkit.sdk.NotFoundException;
+import dev.jobkit.sdk.guard.Confirmer;
+import dev.jobkit.sdk.guard.Confirmers;
+import dev.jobkit.sdk.guard.FlushScope;
+import dev.jobkit.sdk.guard.Outcome;
+import dev.jobkit.sdk.guard.OutcomeKind;
+import dev.jobkit.sdk.guard.Precheck;
+import dev.jobkit.sdk.jobs.Job;
+import dev.jobkit.sdk.jobs.JobSpec;
+import dev.jobkit.sdk.lifecycle.JobStatus;
+import dev.jobkit.server.support.JobkitServer;
+import dev.jobkit.server.support.RecordingProxy;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The guarded protocol through the SDK, against the real service behind a recording proxy, so each
+ * test can tell exactly which changing requests reached the service.
+ */
+class GuardedActionsIT {
+
+  static JobkitServer server;
+  static RecordingProxy proxy;
+  static JobkitClient client;
+  Path gates;
+
+  @BeforeAll
+  static void start() {
+    server = JobkitServer.start("--jobkit.executor.slots=1");
+    proxy = new RecordingProxy(server.baseUrl());
+    client = JobkitClient.builder().baseUrl(proxy.baseUrl()).apiKey(JobkitServer.ADMIN_KEY).build();
+  }
+
+  @AfterAll
+  static void stop() {
+    client.close();
+    proxy.close();
+    server.close();
+  }
+
+  @BeforeEach
+  void gates() throws IOException {
+    gates = Files.createTempDirectory("gates");
+  }
+
+  @AfterEach
+  void nothingLeftRunning() {
+    client.guarded(Confirmers.assumeYes()).flush(FlushScope.ACTIVE);
+  }
+
+  /** A job that runs until the test creates its gate file. */
+  private Job gated(String name) {
+    Path gate = gates.resolve(name);
+    return client
+        .jobs()
+        .submit(
+            JobSpec.builder()
+                .shell("while [ ! -f '" + gate + "' ]; do sleep 0.05; done")
+                .displayName(name)
+                .build());
+  }
+
+  private void open(String name) {
+    try {
+      Files.createFile(gates.resolve(name));
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  private Job awaitStatus(Job job, JobStatus status) {
+    return client.jobs().await(job.id(), s -> s == status, Duration.ofSeconds(30));
+  }
+
+  private long stopsOf(Job job) {
+    return proxy.count("POST", "/api/v1/jobs/" + job.id() + "/stop");
+  }
+
+  @Test
+  void a_denied_stop_sends_no_stop_and_leaves_the_job_running() {
+    Job job = awaitStatus(gated("denied"), JobStatus.RUNNING);
+
+    Outcome outcome = client.guarded(Confirmers.denyAll()).stop(job.id());
+
+    assertThat(outcome.kind()).isEqualTo(OutcomeKind.DECLINED);
+    assertThat(outcome.executed()).isFalse();
+    assertThat(stopsOf(job)).isZero();
+    assertThat(client.jobs().get(job.id()).status()).isEqualTo(JobStatus.RUNNING);
+  }
+
+  @Test
+  void a_confirmed_stop_ends_canceled_and_verified() {
+    Job job = awaitStatus(gated("confirmed"), JobStatus.RUNNING);
+    List<Precheck> asked = new ArrayList<>();
+
+    Outcome outcome = client.guarded(p -> asked.add(p)).stop(job.id());
+
+    assertThat(outcome.kind()).isEqualTo(OutcomeKind.APPLIED);
+    assertThat(outcome.verified()).isTrue();
+    assertThat(outcome.finalStatus()).isEqualTo(JobStatus.CANCELED);
+    assertThat(stopsOf(job)).isEqualTo(1);
+    assertThat(asked)
+        .singleElement()
+        .satisfies(
+            p -> {
+              assertThat(p.status()).isEqualTo(JobStatus.RUNNING);
+              assertThat(p.prompt())
+                  .isEqualTo(
+                      "Job "
+                          + job.id()
+                          + " (\"confirmed\") is currently RUNNING. Stopping a running"
+                          + " job cannot be undone and discards any progress it has not checkpointed. Stop"
+                          + " it? [yes/no]");
+            });
+  }
+
+  @Test
+  void a_finished_job_is_refused_at_the_pre_check_without_a_stop_request() {
+    Job job = gated("finished");
+    open("finished");
+    client.jobs().await(job.id(), JobStatus::isTerminal, Duration.ofSeconds(30));
+    List<Precheck> asked = new ArrayList<>();
+
+    Outcome outcome = client.guarded(p -> asked.add(p)).stop(job.id());
+
+    assertThat(outcome.kind()).isEqualTo(OutcomeKind.ALREADY_TERMINAL);
+    assertThat(outcome.finalStatus()).isEqualTo(JobStatus.SUCCEEDED);
+    assertThat(asked).isEmpty();
+    assertThat(stopsOf(job)).isZero();
+  }
+
+  @Test
+  void a_job_that_finishes_between_the_pre_check_and_the_stop_is_a_lost_race() {
+    Job job = awaitStatus(gated("racing"), JobStatus.RUNNING);
+    Confirmer yesAfterItEnded =
+        precheck -> {
+          open("racing");
+          client.jobs().await(job.id(), JobStatus::isTerminal, Duration.ofSeconds(30));
+          return true;
+        };
+
+    Outcome outcome = client.guarded(yesAfterItEnded).stop(job.id());
+
+    assertThat(outcome.kind()).isEqualTo(OutcomeKind.RACE_LOST);
+    assertThat(outcome.confirmed()).isTrue();
+    assertThat(outcome.finalStatus()).isEqualTo(JobStatus.SUCCEEDED);
+    assertThat(client.jobs().get(job.id()).status()).isEqualTo(JobStatus.SUCCEEDED);
+  }
+
+  @Test
+  void a_queued_job_that_starts_running_before_the_stop_is_confirmed_again() {
+    Job blocker = awaitStatus(gated("blocker"), JobStatus.RUNNING);
+    Job queued = gated("queued");
+    List<JobStatus> askedIn = new ArrayList<>();
+    Confirmer releaseThenYes =
+        precheck -> {
+          askedIn.add(precheck.status());
+          if (askedIn.size() == 1) {
+            open("blocker"); // frees the only slot: the queued job starts
+            awaitStatus(queued, JobStatus.RUNNING);
+          }
+          return true;
+        };
+
+    Outcome outcome = client.guarded(releaseThenYes).stop(queued.id());
+
+    assertThat(askedIn).containsExactly(JobStatus.QUEUED, JobStatus.RUNNING);
+    assertThat(outcome.kind()).isEqualTo(OutcomeKind.APPLIED);
+    assertThat(outcome.finalStatus()).isEqualTo(JobStatus.CANCELED);
+    assertThat(client.jobs().get(blocker.id()).status()).isEqualTo(JobStatus.SUCCEEDED);
+  }
+
+  @Test
+  void a_queued_job_is_stopped_at_once() {
+    awaitStatus(gated("holder"), JobStatus.RUNNING);
+    Job queued = gated("waiting");
+
+    Outcome outcome = client.guarded(Confirmers.assumeYes()).stop(queued.id());
+
+    assertThat(outcome.kind()).isEqualTo(OutcomeKind.APPLIED);
+    assertThat(outcome.precheck().prompt()).contains("cancels it before it runs");
+    assertThat(client.jobs().events(queued.id()))
+        .extracting(e -> e.toStatus())
+        .containsExactly(JobStatus.QUEUED, JobStatus.CANCELED);
+  }
+
+  @Test
+  void delete_is_refused_for_an_active_job_and_verified_gone_for_an_ended_one() {
+    Job job = awaitStatus(gated("to-delete"), JobStatus.RUNNING);
+
+    Outcome refused = client.guarded(Confirmers.assumeYes()).delete(job.id());
+    assertThat(refused.kind()).isEqualTo(OutcomeKind.NOT_ALLOWED_IN_STATE);
+    assertThat(refused.message()).contains("stop it first");
+    assertThat(proxy.count("DELETE", "/api/v1/jobs/" + job.id())).isZero();
+
+    open("to-delete");
+    client.jobs().await(job.id(), JobStatus::isTerminal, Duration.ofSeconds(30));
+    Outcome deleted = client.guarded(Confirmers.assumeYes()).delete(job.id());
+    assertThat(deleted.kind()).isEqualTo(OutcomeKind.APPLIED);
+    assertThat(deleted.verified()).isTrue();
+    assertThatThrownBy(() -> client.jobs().get(job.id())).isInstanceOf(NotFoundException.class);
+  }
+
+  @Test
+  void flush_shows_the_jobs_it_would_hit_and_removes_them_only_after_a_yes() {
+    Job running = awaitStatus(gated("flush-running"), JobStatus.RUNNING);
+    Job queued = gated("flush-queued");
+
+    Outcome declined = client.guarded(Confirmers.denyAll()).flush(FlushScope.ACTIVE);
+    assertThat(declined.kind()).isEqualTo(OutcomeKind.DECLINED);
+    assertThat(declined.precheck().jobIds()).contains(running.id(), queued.id());
+    assertThat(client.jobs().get(queued.id()).status()).isEqualTo(JobStatus.QUEUED);
+
+    Outcome flushed = client.guarded(Confirmers.assumeYes()).flush(FlushScope.ACTIVE);
+    assertThat(flushed.kind()).isEqualTo(OutcomeKind.APPLIED);
+    assertThat(flushed.flush().deleted()).isEqualTo(flushed.flush().matched());
+    assertThatThrownBy(() -> client.jobs().get(running.id())).isInstanceOf(NotFoundException.class);
+    assertThatThrownBy(() -> client.jobs().get(queued.id())).isInstanceOf(NotFoundException.class);
+  }
+}
