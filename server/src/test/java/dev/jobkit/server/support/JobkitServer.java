@@ -57,9 +57,11 @@ public final class JobkitServer implements AutoCloseable {
   }
 
   /**
-   * Starts a service on {@code dataDir} without configuring an admin key, as a first-time user
-   * would: the service takes the key of {@code <data-dir>/credentials}, generating it if needed.
-   * {@link #admin()} is not available; read the key from the credentials file.
+   * Starts a service on {@code dataDir} without the harness's admin key, as a first-time user
+   * would: the service takes the key of {@code <data-dir>/credentials}, generating it if needed,
+   * unless {@code args} configure one ({@code --jobkit.auth.admin-key=...}; passing that to {@link
+   * #startOn} instead would give Spring two values, joined with a comma). {@link #admin()} is not
+   * available; use {@link #withKey}.
    */
   public static JobkitServer startWithoutAdminKey(Path dataDir, String... args) {
     JobkitServer server = new JobkitServer(dataDir, null, List.of(args));
