@@ -6,12 +6,19 @@ import dev.jobkit.sdk.jobs.Job;
 import dev.jobkit.sdk.lifecycle.JobStatus;
 import dev.jobkit.server.support.Api;
 import dev.jobkit.server.support.JobkitServer;
+import java.io.ByteArrayInputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Named;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -31,12 +38,16 @@ class MalformedRequestsIT {
   static Api user;
   static Api admin;
   static String jobId;
+  static String userKey;
 
   @BeforeAll
   static void start() {
     server = JobkitServer.start();
     admin = server.admin();
-    user = server.newUser(USER, "parallel");
+    admin.post("/api/v1/users", "{\"name\":\"" + USER + "\"}").expect(201);
+    userKey =
+        admin.post("/api/v1/users/" + USER + "/keys", "").expect(201).json().get("key").asString();
+    user = server.withKey(userKey);
     jobId = user.submit("{\"command\":[\"true\"],\"display_name\":\"target\"}").id();
     user.awaitEnd(jobId);
   }
@@ -163,6 +174,10 @@ class MalformedRequestsIT {
         bad(
             "unknown parent",
             submit("{\"command\":[\"true\"],\"parents\":[\"job_nope\"]}", "parents[0]")),
+        bad("a null parent", submit("{\"command\":[\"true\"],\"parents\":[null]}", "parents[0]")),
+        bad("an empty program", submit("{\"command\":[\"\"]}", "command[0]")),
+        bad("a null env value", submit("{\"command\":[\"true\"],\"env\":{\"A\":null}}", "env.A")),
+        bad("a null tag value", submit("{\"command\":[\"true\"],\"tags\":{\"a\":null}}", "tags.a")),
         bad("ref outside a batch", submit("{\"command\":[\"true\"],\"ref\":\"a\"}", "ref")),
         bad(
             "Idempotency-Key of 300 characters",
@@ -351,6 +366,34 @@ class MalformedRequestsIT {
     assertThat(targetAfter.updatedAt()).isEqualTo(targetBefore.updatedAt());
     assertThat(targetAfter.priority()).isEqualTo(targetBefore.priority());
     assertThat(targetAfter.status()).isEqualTo(JobStatus.SUCCEEDED);
+  }
+
+  @Test
+  void a_chunked_body_that_grows_past_1_mb_is_refused_with_413_and_creates_no_job()
+      throws Exception {
+    List<String> jobsBefore = allJobIds();
+    byte[] body =
+        ("{\"shell\":\"" + "x".repeat(2 * 1024 * 1024) + "\"}")
+            .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    // An input-stream body has no declared length: the client sends it chunked, so the size is
+    // only found out while reading.
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create(server.baseUrl() + "/api/v1/jobs"))
+            .timeout(Duration.ofSeconds(60))
+            .header("Authorization", "Bearer " + userKey)
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body)))
+            .build();
+
+    HttpResponse<String> response =
+        HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
+
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(413);
+    assertThat(response.headers().firstValue("Content-Type").orElse(""))
+        .startsWith("application/problem+json");
+    assertThat(Api.JSON.readTree(response.body()).path("code").asString())
+        .isEqualTo("payload_too_large");
+    assertThat(allJobIds()).isEqualTo(jobsBefore);
   }
 
   private static List<String> allJobIds() {
