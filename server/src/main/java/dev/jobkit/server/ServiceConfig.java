@@ -12,6 +12,9 @@ import org.springframework.context.annotation.Configuration;
 import tools.jackson.core.StreamReadFeature;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.MapperFeature;
+import tools.jackson.databind.cfg.CoercionAction;
+import tools.jackson.databind.cfg.CoercionInputShape;
+import tools.jackson.databind.type.LogicalType;
 
 /**
  * The database (the embedded H2 file under the data dir unless {@code jobkit.datasource.url} is
@@ -51,7 +54,17 @@ class ServiceConfig {
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            // Jackson truncates 1.5 to 1 for an int field unless told not to.
+            .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-            .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS);
+            .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+            // ALLOW_COERCION_OF_SCALARS does not stop 5 or true from being read as "5" or "true"
+            // for a string field; these do.
+            .withCoercionConfig(
+                LogicalType.Textual,
+                c ->
+                    c.setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+                        .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+                        .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail));
   }
 }

@@ -25,6 +25,7 @@ import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.exc.InputCoercionException;
 import tools.jackson.core.exc.StreamReadException;
 import tools.jackson.databind.exc.InvalidFormatException;
 import tools.jackson.databind.exc.MismatchedInputException;
@@ -146,6 +147,16 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
               ? "has the wrong type"
               : "must be " + describe(m.getTargetType());
       return ApiException.invalid(field.isEmpty() ? "body" : field, reason);
+    }
+    if (e instanceof InputCoercionException c) {
+      // Valid JSON, but a number too large for its field: name the field, not the body.
+      String name = field;
+      if (name.isEmpty() && c.processor() != null) {
+        name = c.processor().currentName();
+      }
+      return ApiException.invalid(
+          name == null || name.isEmpty() ? "body" : name,
+          "is out of range: " + c.getOriginalMessage());
     }
     if (e instanceof StreamReadException) {
       return ApiException.invalid("body", "is not valid JSON: " + e.getOriginalMessage());

@@ -28,11 +28,13 @@ public final class JobkitServer implements AutoCloseable {
   public static final String ADMIN_KEY = "jk_test_admin_key_0123456789abcdef";
 
   private final Path dataDir;
+  private final String adminKey;
   private final List<String> extraArgs;
   private ConfigurableApplicationContext context;
 
-  private JobkitServer(Path dataDir, List<String> extraArgs) {
+  private JobkitServer(Path dataDir, String adminKey, List<String> extraArgs) {
     this.dataDir = dataDir;
+    this.adminKey = adminKey;
     this.extraArgs = extraArgs;
   }
 
@@ -49,7 +51,20 @@ public final class JobkitServer implements AutoCloseable {
 
   /** Starts a service on an existing data dir. */
   public static JobkitServer startOn(Path dataDir, String... args) {
-    JobkitServer server = new JobkitServer(dataDir, List.of(args));
+    JobkitServer server = new JobkitServer(dataDir, ADMIN_KEY, List.of(args));
+    server.boot();
+    return server;
+  }
+
+  /**
+   * Starts a service on {@code dataDir} without the harness's admin key, as a first-time user
+   * would: the service takes the key of {@code <data-dir>/credentials}, generating it if needed,
+   * unless {@code args} configure one ({@code --jobkit.auth.admin-key=...}; passing that to {@link
+   * #startOn} instead would give Spring two values, joined with a comma). {@link #admin()} is not
+   * available; use {@link #withKey}.
+   */
+  public static JobkitServer startWithoutAdminKey(Path dataDir, String... args) {
+    JobkitServer server = new JobkitServer(dataDir, null, List.of(args));
     server.boot();
     return server;
   }
@@ -58,7 +73,9 @@ public final class JobkitServer implements AutoCloseable {
     List<String> args = new ArrayList<>();
     args.add("--server.port=0");
     args.add("--jobkit.data-dir=" + dataDir);
-    args.add("--jobkit.auth.admin-key=" + ADMIN_KEY);
+    if (adminKey != null) {
+      args.add("--jobkit.auth.admin-key=" + adminKey);
+    }
     args.add("--jobkit.executor.stop-grace-period=2s");
     args.add("--logging.level.root=warn");
     args.add("--logging.level.dev.jobkit=warn");
@@ -94,7 +111,17 @@ public final class JobkitServer implements AutoCloseable {
 
   /** A client authenticated as the admin. */
   public Api admin() {
-    return new Api(baseUrl(), ADMIN_KEY);
+    if (adminKey == null) {
+      throw new IllegalStateException(
+          "this service was started without a configured admin key; read it from "
+              + dataDir.resolve("credentials"));
+    }
+    return new Api(baseUrl(), adminKey);
+  }
+
+  /** A client with the given key, right or wrong. */
+  public Api withKey(String key) {
+    return new Api(baseUrl(), key);
   }
 
   /** A client with no key at all. */
