@@ -6,6 +6,7 @@ package dev.jobkit.sdk;
  */
 public class ConflictException extends JobkitApiException {
 
+  /** Made by the client from an error answer: its status, problem document and request id. */
   public ConflictException(int status, Problem problem, String requestId) {
     super(status, problem, requestId);
   }

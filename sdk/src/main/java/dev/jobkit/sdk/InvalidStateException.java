@@ -9,6 +9,7 @@ import java.util.List;
  */
 public class InvalidStateException extends ConflictException {
 
+  /** Made by the client from an error answer: its status, problem document and request id. */
   public InvalidStateException(int status, Problem problem, String requestId) {
     super(status, problem, requestId);
   }

@@ -41,6 +41,7 @@ public record JobQuery(
     return builder().build();
   }
 
+  /** Starts a query with no filter. */
   public static Builder builder() {
     return new Builder();
   }
@@ -101,31 +102,37 @@ public record JobQuery(
       return this;
     }
 
+    /** Only this owner's jobs; {@code "me"} for the caller's. */
     public Builder owner(String owner) {
       this.owner = owner;
       return this;
     }
 
+    /** Only jobs with this tag (every tag given must match). */
     public Builder tag(String key, String value) {
       this.tags.put(key, value);
       return this;
     }
 
+    /** Only jobs whose display name contains this, ignoring case. */
     public Builder nameContains(String text) {
       this.nameContains = text;
       return this;
     }
 
+    /** Only children of this job. */
     public Builder parent(String jobId) {
       this.parent = jobId;
       return this;
     }
 
+    /** Only jobs created after this time. */
     public Builder createdAfter(Instant time) {
       this.createdAfter = time;
       return this;
     }
 
+    /** Only jobs created before this time. */
     public Builder createdBefore(Instant time) {
       this.createdBefore = time;
       return this;
@@ -137,6 +144,7 @@ public record JobQuery(
       return this;
     }
 
+    /** The query. */
     public JobQuery build() {
       return new JobQuery(
           List.copyOf(statuses),

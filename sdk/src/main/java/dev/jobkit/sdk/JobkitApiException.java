@@ -12,6 +12,7 @@ public class JobkitApiException extends JobkitException {
   private final Problem problem;
   private final String requestId;
 
+  /** Made by the client from an error answer: its status, problem document and request id. */
   public JobkitApiException(int status, Problem problem, String requestId) {
     super(message(status, problem, requestId), null);
     this.status = status;

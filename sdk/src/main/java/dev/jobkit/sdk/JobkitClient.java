@@ -216,6 +216,7 @@ public final class JobkitClient implements AutoCloseable {
       return this;
     }
 
+    /** The client; fails at once if the base URL is missing or not http(s). */
     public JobkitClient build() {
       if (baseUrl == null || baseUrl.isBlank()) {
         throw new IllegalStateException("baseUrl is required, such as http://localhost:8080");

@@ -14,6 +14,7 @@ package dev.jobkit.sdk;
  */
 public class JobkitException extends RuntimeException {
 
+  /** A failure with a sentence for the user and its cause, if any. */
   public JobkitException(String message, Throwable cause) {
     super(message, cause);
   }

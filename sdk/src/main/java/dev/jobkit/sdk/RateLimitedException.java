@@ -8,6 +8,7 @@ public class RateLimitedException extends JobkitApiException {
 
   private final Duration retryAfter;
 
+  /** Made by the client from a 429 answer and its {@code Retry-After}. */
   public RateLimitedException(int status, Problem problem, String requestId, Duration retryAfter) {
     super(status, problem, requestId);
     this.retryAfter = retryAfter;

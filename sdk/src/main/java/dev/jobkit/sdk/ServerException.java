@@ -3,6 +3,7 @@ package dev.jobkit.sdk;
 /** 5xx: the service failed. 502, 503 and 504 are retryable. */
 public class ServerException extends JobkitApiException {
 
+  /** Made by the client from an error answer: its status, problem document and request id. */
   public ServerException(int status, Problem problem, String requestId) {
     super(status, problem, requestId);
   }

@@ -7,6 +7,7 @@ package dev.jobkit.sdk;
  */
 public class TransportException extends JobkitException {
 
+  /** A failure to reach the service, with what went wrong underneath. */
   public TransportException(String message, Throwable cause) {
     super(message, cause);
   }

@@ -7,6 +7,7 @@ import java.util.List;
  */
 public class ValidationException extends JobkitApiException {
 
+  /** Made by the client from an error answer: its status, problem document and request id. */
   public ValidationException(int status, Problem problem, String requestId) {
     super(status, problem, requestId);
   }
