@@ -141,7 +141,8 @@ public final class Jobs {
 
   /**
    * Waits until the job's status satisfies {@code condition}, driven by its live events (no busy
-   * polling), and returns the job as read then.
+   * polling), and returns the job as read then. A job that ends without satisfying it is returned
+   * as soon as it has ended, since it can no longer change: check its status.
    *
    * <pre>{@code
    * Job done = client.jobs().await(id, JobStatus::isTerminal, Duration.ofMinutes(10));
@@ -154,7 +155,7 @@ public final class Jobs {
     long deadline = System.nanoTime() + timeout.toNanos();
     try (EventStream events = watch(jobId)) {
       Job job = get(jobId);
-      while (!condition.test(job.status())) {
+      while (!condition.test(job.status()) && !job.status().isTerminal()) {
         long left = deadline - System.nanoTime();
         if (left <= 0) {
           throw new WaitTimeoutException(job, timeout);

@@ -165,4 +165,96 @@ class SdkClientIT {
     assertThat(client.jobs().get(job.id()).status()).isEqualTo(JobStatus.SUCCEEDED);
     assertThat(InvalidStateException.class).isAssignableTo(RuntimeException.class);
   }
+
+  @Test
+  void batch_submit_resolves_refs_and_runs_children_after_parents() {
+    List<Job> jobs =
+        client
+            .jobs()
+            .submitBatch(
+                List.of(
+                    JobSpec.builder().ref("prep").shell("echo prep").build(),
+                    JobSpec.builder().ref("train").shell("echo train").parents("prep").build()));
+
+    assertThat(jobs).hasSize(2);
+    assertThat(jobs.get(1).parents()).containsExactly(jobs.get(0).id());
+    Job train =
+        client.jobs().await(jobs.get(1).id(), JobStatus::isTerminal, Duration.ofSeconds(30));
+    assertThat(train.status()).isEqualTo(JobStatus.SUCCEEDED);
+  }
+
+  @Test
+  void users_keys_and_scheduling_modes_through_the_sdk() {
+    assertThat(client.users().me().role()).isEqualTo(dev.jobkit.sdk.users.Role.ADMIN);
+    dev.jobkit.sdk.users.User alice =
+        client.users().create(new dev.jobkit.sdk.users.NewUser("sdk-alice", null, null));
+    assertThat(alice.role()).isEqualTo(dev.jobkit.sdk.users.Role.USER);
+    dev.jobkit.sdk.users.ApiKey key = client.users().createKey("sdk-alice");
+    assertThat(
+            client
+                .users()
+                .setSchedulingMode("sdk-alice", dev.jobkit.sdk.users.SchedulingMode.SERIAL)
+                .schedulingMode())
+        .isEqualTo(dev.jobkit.sdk.users.SchedulingMode.SERIAL);
+    assertThat(client.users().list()).extracting(u -> u.name()).contains("admin", "sdk-alice");
+
+    try (JobkitClient asAlice =
+        JobkitClient.builder().baseUrl(server.baseUrl()).apiKey(key.key()).build()) {
+      assertThat(asAlice.users().me().name()).isEqualTo("sdk-alice");
+      assertThatThrownBy(() -> asAlice.users().list())
+          .isInstanceOf(dev.jobkit.sdk.ForbiddenException.class);
+      Job adminsJob = client.jobs().submit(JobSpec.builder().command("true").build());
+      assertThatThrownBy(() -> asAlice.jobs().get(adminsJob.id()))
+          .isInstanceOf(NotFoundException.class);
+    }
+    try (JobkitClient nobody =
+        JobkitClient.builder().baseUrl(server.baseUrl()).apiKey("jk_wrong").build()) {
+      assertThatThrownBy(() -> nobody.users().me())
+          .isInstanceOf(dev.jobkit.sdk.AuthenticationException.class);
+    }
+  }
+
+  @Test
+  void log_follow_streams_every_line_then_the_final_status() {
+    Job job =
+        client
+            .jobs()
+            .submit(
+                JobSpec.builder()
+                    .shell("for i in 1 2 3; do echo line $i; sleep 0.2; done")
+                    .build());
+    StringBuffer seen = new StringBuffer();
+    try (var follow = client.jobs().logs(job.id()).follow(seen::append)) {
+      assertThat(follow.awaitEnd(Duration.ofSeconds(30))).contains(JobStatus.SUCCEEDED);
+    }
+    assertThat(seen.toString()).isEqualTo("line 1\nline 2\nline 3\n");
+  }
+
+  @Test
+  void watching_all_after_an_event_id_replays_what_came_after_it() {
+    Job first = client.jobs().submit(JobSpec.builder().command("true").build());
+    client.jobs().await(first.id(), JobStatus::isTerminal, Duration.ofSeconds(30));
+    long last =
+        client.jobs().events(first.id()).get(client.jobs().events(first.id()).size() - 1).id();
+    Job second = client.jobs().submit(JobSpec.builder().command("true").build());
+    client.jobs().await(second.id(), JobStatus::isTerminal, Duration.ofSeconds(30));
+
+    List<JobEvent> replayed = new ArrayList<>();
+    try (var events = client.jobs().watchAllAfter(last)) {
+      Optional<JobEvent> e;
+      while ((e = events.next(Duration.ofSeconds(10))).isPresent()) {
+        if (e.get().jobId().equals(second.id())) {
+          replayed.add(e.get());
+          if (e.get().toStatus().isTerminal()) {
+            break;
+          }
+        }
+      }
+    }
+    assertThat(replayed).extracting(JobEvent::id).isSorted().allMatch(id -> id > last);
+    assertThat(replayed)
+        .extracting(JobEvent::toStatus)
+        .containsExactlyElementsOf(
+            client.jobs().events(second.id()).stream().map(JobEvent::toStatus).toList());
+  }
 }
