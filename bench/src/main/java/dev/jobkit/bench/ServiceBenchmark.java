@@ -22,6 +22,7 @@ public final class ServiceBenchmark {
     int claims = intArg(args, "claims", 500);
     int longQueue = intArg(args, "queue", 100_000);
     int requests = intArg(args, "requests", 200);
+    String only = intArg(args, "only", 1234) + "";
 
     List<Row> rows = new ArrayList<>();
     System.out.printf(
@@ -31,79 +32,93 @@ public final class ServiceBenchmark {
       int slots = service.bean(Capacity.class).slots();
       System.out.printf("service at %s, data dir %s%n", service.baseUrl(), service.dataDir());
 
-      System.out.println("\n1. Throughput");
-      Throughput.Result t = new Throughput(service, jobs, slots).run();
-      rows.add(
-          new Row(
-              "throughput, service (" + t.jobs() + " jobs)",
-              String.format("%.0f jobs/s", t.serviceRate()),
-              "",
-              true));
-      rows.add(
-          new Row(
-              "direct spawn, " + t.slots() + " threads",
-              String.format("%.0f /s", t.directRate()),
-              "",
-              true));
-      rows.add(
-          new Row(
-              "direct spawn, sequential", String.format("%.0f /s", t.sequentialRate()), "", true));
-      rows.add(
-          new Row(
-              "service / direct", String.format("%.2f", t.ratio()), ">= 0.5", t.ratio() >= 0.5));
-
-      System.out.println("\n2. Submit -> RUNNING latency, idle service");
-      StartLatency.Result l = new StartLatency(service, samples).run();
-      System.out.printf("  server (event times): %s%n", l.server());
-      System.out.printf("  client (POST sent -> SSE RUNNING received): %s%n", l.client());
-      rows.add(
-          new Row(
-              "submit->RUNNING p50 (server)",
-              String.format("%.2f ms", l.server().p50()),
-              "<= 10 ms",
-              l.server().p50() <= 10));
-      rows.add(
-          new Row(
-              "submit->RUNNING p99 (server)",
-              String.format("%.2f ms", l.server().p99()),
-              "<= 50 ms",
-              l.server().p99() <= 50));
-      rows.add(
-          new Row(
-              "submit->RUNNING p50/p99 (client)",
-              String.format("%.2f / %.2f ms", l.client().p50(), l.client().p99()),
-              "",
-              true));
-
-      System.out.println("\n4. Log tail over HTTP (run before 3, which leaves a long queue)");
-      LogTailTime.Result g = new LogTailTime(service, requests).run();
-      rows.add(
-          new Row(
-              "log tail 20k chars, 1 MiB", String.format("%.2f ms", g.small().p50()), "", true));
-      rows.add(
-          new Row(
-              "log tail 20k chars, 1 GiB", String.format("%.2f ms", g.large().p50()), "", true));
-      rows.add(
-          new Row(
-              "log tail 1 GiB / 1 MiB", String.format("%.2f", g.ratio()), "<= 2", g.ratio() <= 2));
-
-      System.out.println("\n3. Claim latency (nextClaimable + QUEUED->CLAIMED), JobStore direct");
-      ClaimLatency.Result c = new ClaimLatency(service, claims).run(100, longQueue);
-      rows.add(
-          new Row(
-              String.format("claim p50, %,d queued", c.shortLength()),
-              String.format("%.3f ms", c.shortQueue().p50()),
-              "",
-              true));
-      rows.add(
-          new Row(
-              String.format("claim p50, %,d queued", c.longLength()),
-              String.format("%.3f ms", c.longQueue().p50()),
-              "",
-              true));
-      rows.add(
-          new Row(
-              "claim p50 long / short", String.format("%.2f", c.ratio()), "<= 2", c.ratio() <= 2));
+      if (only.contains("1")) {
+        System.out.println("\n1. Throughput");
+        Throughput.Result t = new Throughput(service, jobs, slots).run();
+        rows.add(
+            new Row(
+                "throughput, service (" + t.jobs() + " jobs)",
+                String.format("%.0f jobs/s", t.serviceRate()),
+                "",
+                true));
+        rows.add(
+            new Row(
+                "direct spawn, " + t.slots() + " threads",
+                String.format("%.0f /s", t.directRate()),
+                "",
+                true));
+        rows.add(
+            new Row(
+                "direct spawn, sequential",
+                String.format("%.0f /s", t.sequentialRate()),
+                "",
+                true));
+        rows.add(
+            new Row(
+                "service / direct", String.format("%.2f", t.ratio()), ">= 0.5", t.ratio() >= 0.5));
+      }
+      if (only.contains("2")) {
+        System.out.println("\n2. Submit -> RUNNING latency, idle service");
+        StartLatency.Result l = new StartLatency(service, samples).run();
+        System.out.printf("  server (event times): %s%n", l.server());
+        System.out.printf("  client (POST sent -> SSE RUNNING received): %s%n", l.client());
+        rows.add(
+            new Row(
+                "submit->RUNNING p50 (server)",
+                String.format("%.2f ms", l.server().p50()),
+                "<= 10 ms",
+                l.server().p50() <= 10));
+        rows.add(
+            new Row(
+                "submit->RUNNING p99 (server)",
+                String.format("%.2f ms", l.server().p99()),
+                "<= 50 ms",
+                l.server().p99() <= 50));
+        rows.add(
+            new Row(
+                "submit->RUNNING p50/p99 (client)",
+                String.format("%.2f / %.2f ms", l.client().p50(), l.client().p99()),
+                "",
+                true));
+      }
+      if (only.contains("4")) {
+        System.out.println("\n4. Log tail over HTTP (run before 3, which leaves a long queue)");
+        LogTailTime.Result g = new LogTailTime(service, requests).run();
+        rows.add(
+            new Row(
+                "log tail 20k chars, 1 MiB", String.format("%.2f ms", g.small().p50()), "", true));
+        rows.add(
+            new Row(
+                "log tail 20k chars, 1 GiB", String.format("%.2f ms", g.large().p50()), "", true));
+        rows.add(
+            new Row(
+                "log tail 1 GiB / 1 MiB",
+                String.format("%.2f", g.ratio()),
+                "<= 2",
+                g.ratio() <= 2));
+      }
+      if (only.contains("3")) {
+        System.out.println("\n3. Claim latency (nextClaimable + QUEUED->CLAIMED), JobStore direct");
+        ClaimLatency.Result c = new ClaimLatency(service, claims).run(100, longQueue);
+        rows.add(
+            new Row(
+                String.format("claim p50, %,d queued", c.shortLength()),
+                String.format("%.3f ms", c.shortQueue().p50()),
+                "",
+                true));
+        rows.add(
+            new Row(
+                String.format("claim p50, %,d queued", c.longLength()),
+                String.format("%.3f ms", c.longQueue().p50()),
+                "",
+                true));
+        rows.add(
+            new Row(
+                "claim p50 long / short",
+                String.format("%.2f", c.ratio()),
+                "<= 2",
+                c.ratio() <= 2));
+      }
     }
     print(rows);
   }
