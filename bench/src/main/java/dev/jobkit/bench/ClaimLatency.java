@@ -154,41 +154,24 @@ final class ClaimLatency {
    * statistics rather than copied here.
    */
   private void printPlans() {
-    JdbcClient jdbc = jdbc();
-    jdbc.sql("SET QUERY_STATISTICS TRUE").update();
-    try {
-      for (int i = 0; i < 50; i++) {
-        claimOne();
-      }
-      List<Map<String, Object>> statements =
-          jdbc.sql(
-                  "SELECT SQL_STATEMENT, EXECUTION_COUNT, AVERAGE_EXECUTION_TIME"
-                      + " FROM INFORMATION_SCHEMA.QUERY_STATISTICS"
-                      + " ORDER BY CUMULATIVE_EXECUTION_TIME DESC")
-              .query()
-              .listOfRows();
-      System.out.println("  statements of 50 more claims, as H2 timed them:");
-      String lookup = null;
-      for (Map<String, Object> row : statements) {
-        String sql = row.get("SQL_STATEMENT").toString().replaceAll("\\s+", " ");
-        System.out.printf(
-            "    %4s x %7.3f ms  %s%n",
-            row.get("EXECUTION_COUNT"),
-            ((Number) row.get("AVERAGE_EXECUTION_TIME")).doubleValue(),
-            sql);
-        if (sql.contains("pod_count FROM jobs") && sql.contains("ORDER BY")) {
-          lookup = sql;
-        }
-      }
-      if (lookup == null) {
-        throw new IllegalStateException("the next-job lookup was not among the statements run");
-      }
-      String bound = lookup.replaceFirst("\\?", "'" + OWNER + "'").replaceFirst("\\?", "'QUEUED'");
-      String plan = jdbc.sql("EXPLAIN " + bound).query(String.class).single();
-      System.out.println("  H2's plan of the next-job lookup (index sorted = reads one row):");
-      System.out.println("    " + plan.replace("\n", "\n    "));
-    } finally {
-      jdbc.sql("SET QUERY_STATISTICS FALSE").update();
+    H2Statements statements = new H2Statements(service);
+    statements.start();
+    for (int i = 0; i < 50; i++) {
+      claimOne();
     }
+    List<Map<String, Object>> rows = statements.stop();
+    System.out.println("  statements of 50 more claims, as H2 timed them:");
+    H2Statements.print(rows, 10);
+    String lookup =
+        rows.stream()
+            .map(H2Statements::sql)
+            .filter(sql -> sql.contains("pod_count FROM jobs") && sql.contains("ORDER BY"))
+            .findFirst()
+            .orElseThrow(
+                () -> new IllegalStateException("no next-job lookup among the statements"));
+    String bound = lookup.replaceFirst("\\?", "'" + OWNER + "'").replaceFirst("\\?", "'QUEUED'");
+    String plan = jdbc().sql("EXPLAIN " + bound).query(String.class).single();
+    System.out.println("  H2's plan of the next-job lookup (index sorted = reads one row):");
+    System.out.println("    " + plan.replace("\n", "\n    "));
   }
 }

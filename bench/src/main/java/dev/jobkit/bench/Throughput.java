@@ -51,10 +51,24 @@ final class Throughput {
         "  direct spawn of %s: %.0f/s on %d threads, %.0f/s sequential%n",
         COMMAND, direct, slots, sequential);
 
-    double serviceRate = jobs / seconds(runThroughService(user, jobs));
+    H2Statements statements = new H2Statements(service);
+    statements.start();
+    long cpuBefore = cpuNanos();
+    Duration elapsed = runThroughService(user, jobs);
+    long cpu = cpuNanos() - cpuBefore;
+    double serviceRate = jobs / seconds(elapsed);
+    List<java.util.Map<String, Object>> rows = statements.stop();
     System.out.printf(
         "  service: %d jobs in batches of %d, %.0f jobs/s (%d slots)%n",
         jobs, BATCH, serviceRate, slots);
+    System.out.printf(
+        "  this JVM used %.1f ms of CPU per job (%.0f%% of the %d cores); load average now %.1f%n",
+        cpu / 1e6 / jobs,
+        100.0 * cpu / elapsed.toNanos() / Runtime.getRuntime().availableProcessors(),
+        Runtime.getRuntime().availableProcessors(),
+        java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+    System.out.println("  the costliest statements of that run, as H2 timed them:");
+    H2Statements.print(rows, 8);
     return new Result(jobs, slots, serviceRate, direct, sequential);
   }
 
@@ -136,6 +150,13 @@ final class Throughput {
     } finally {
       pool.shutdownNow();
     }
+  }
+
+  /** CPU time used by this JVM (the service and the client), not by the jobs' processes. */
+  private static long cpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean)
+            java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
   }
 
   private static double seconds(Duration d) {
