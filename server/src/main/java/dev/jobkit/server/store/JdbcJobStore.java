@@ -334,10 +334,14 @@ class JdbcJobStore implements JobStore {
   public Optional<Candidate> nextClaimable(String owner) {
     Candidate best = null;
     for (JobStatus status : List.of(JobStatus.QUEUED, JobStatus.RESTART_READY)) {
+      // The ORDER BY names every column of jobs_queue, even the two fixed by the WHERE: H2 reads
+      // the first row of the index only for an ORDER BY that is a prefix of it; for
+      // "priority DESC, seq" it sorts all of the owner's queued jobs (90 ms with 100,000).
       Optional<Candidate> head =
           jdbc.sql(
                   "SELECT id, owner, priority, seq, pod_count FROM jobs"
-                      + " WHERE owner = ? AND status = ? ORDER BY priority DESC, seq LIMIT 1")
+                      + " WHERE owner = ? AND status = ?"
+                      + " ORDER BY owner, status, priority DESC, seq LIMIT 1")
               .params(owner, status.name())
               .query(
                   (rs, n) ->

@@ -1,0 +1,150 @@
+package dev.jobkit.bench;
+
+import dev.jobkit.server.engine.Capacity;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Prints the figures of issue 2's benchmark against a real service in this JVM (random port,
+ * temporary data dir, embedded H2), with no-op jobs ({@code true}): throughput against spawning
+ * directly, submit → {@code RUNNING} latency, claim latency with a short and a long queue, and the
+ * time to serve a log tail of a small and a huge log. Run it with {@code bench/run}.
+ */
+public final class ServiceBenchmark {
+
+  private record Row(String figure, String measured, String goal, boolean pass) {}
+
+  private ServiceBenchmark() {}
+
+  public static void main(String[] args) throws Exception {
+    int jobs = intArg(args, "jobs", 2000);
+    int samples = intArg(args, "samples", 300);
+    int claims = intArg(args, "claims", 500);
+    int longQueue = intArg(args, "queue", 100_000);
+    int requests = intArg(args, "requests", 200);
+    String only = intArg(args, "only", 1234) + "";
+
+    List<Row> rows = new ArrayList<>();
+    System.out.printf(
+        "Jobkit benchmark: Java %s, %d cores%n",
+        System.getProperty("java.version"), Runtime.getRuntime().availableProcessors());
+    try (RunningService service = RunningService.start()) {
+      int slots = service.bean(Capacity.class).slots();
+      System.out.printf("service at %s, data dir %s%n", service.baseUrl(), service.dataDir());
+
+      if (only.contains("1")) {
+        System.out.println("\n1. Throughput");
+        Throughput.Result t = new Throughput(service, jobs, slots).run();
+        rows.add(
+            new Row(
+                "throughput, service (" + t.jobs() + " jobs)",
+                String.format("%.0f jobs/s", t.serviceRate()),
+                "",
+                true));
+        rows.add(
+            new Row(
+                "direct spawn, " + t.slots() + " threads",
+                String.format("%.0f /s", t.directRate()),
+                "",
+                true));
+        rows.add(
+            new Row(
+                "direct spawn, sequential",
+                String.format("%.0f /s", t.sequentialRate()),
+                "",
+                true));
+        rows.add(
+            new Row(
+                "service / direct", String.format("%.2f", t.ratio()), ">= 0.5", t.ratio() >= 0.5));
+      }
+      if (only.contains("2")) {
+        System.out.println("\n2. Submit -> RUNNING latency, idle service");
+        StartLatency.Result l = new StartLatency(service, samples).run();
+        System.out.printf("  server (event times): %s%n", l.server());
+        System.out.printf("  client (POST sent -> SSE RUNNING received): %s%n", l.client());
+        rows.add(
+            new Row(
+                "submit->RUNNING p50 (server)",
+                String.format("%.2f ms", l.server().p50()),
+                "<= 10 ms",
+                l.server().p50() <= 10));
+        rows.add(
+            new Row(
+                "submit->RUNNING p99 (server)",
+                String.format("%.2f ms", l.server().p99()),
+                "<= 50 ms",
+                l.server().p99() <= 50));
+        rows.add(
+            new Row(
+                "submit->RUNNING p50/p99 (client)",
+                String.format("%.2f / %.2f ms", l.client().p50(), l.client().p99()),
+                "",
+                true));
+      }
+      if (only.contains("4")) {
+        System.out.println("\n4. Log tail over HTTP (run before 3, which leaves a long queue)");
+        LogTailTime.Result g = new LogTailTime(service, requests).run();
+        rows.add(
+            new Row(
+                "log tail 20k chars, 1 MiB", String.format("%.2f ms", g.small().p50()), "", true));
+        rows.add(
+            new Row(
+                "log tail 20k chars, 1 GiB", String.format("%.2f ms", g.large().p50()), "", true));
+        rows.add(
+            new Row(
+                "log tail 1 GiB / 1 MiB",
+                String.format("%.2f", g.ratio()),
+                "<= 2",
+                g.ratio() <= 2));
+      }
+      if (only.contains("3")) {
+        System.out.println("\n3. Claim latency (nextClaimable + QUEUED->CLAIMED), JobStore direct");
+        ClaimLatency.Result c = new ClaimLatency(service, claims).run(100, longQueue);
+        rows.add(
+            new Row(
+                String.format("claim p50, %,d queued", c.shortLength()),
+                String.format("%.3f ms", c.shortQueue().p50()),
+                "",
+                true));
+        rows.add(
+            new Row(
+                String.format("claim p50, %,d queued", c.longLength()),
+                String.format("%.3f ms", c.longQueue().p50()),
+                "",
+                true));
+        rows.add(
+            new Row(
+                "claim p50 long / short",
+                String.format("%.2f", c.ratio()),
+                "<= 2",
+                c.ratio() <= 2));
+      }
+    }
+    print(rows);
+  }
+
+  private static void print(List<Row> rows) {
+    System.out.println("\nSummary");
+    String format = "| %-34s | %-17s | %-8s | %-4s |%n";
+    System.out.printf(format, "figure", "measured", "goal", "");
+    System.out.printf(format, "-".repeat(34), "-".repeat(17), "-".repeat(8), "-".repeat(4));
+    for (Row r : rows) {
+      System.out.printf(
+          format,
+          r.figure(),
+          r.measured(),
+          r.goal(),
+          r.goal().isEmpty() ? "" : r.pass() ? "PASS" : "MISS");
+    }
+  }
+
+  /** {@code name=value} among the arguments, else the default. */
+  private static int intArg(String[] args, String name, int fallback) {
+    for (String arg : args) {
+      if (arg.startsWith(name + "=")) {
+        return Integer.parseInt(arg.substring(name.length() + 1));
+      }
+    }
+    return fallback;
+  }
+}
