@@ -112,6 +112,29 @@ public final class Api {
     }
   }
 
+  /** The same user's client against another address (after a restart on a new port). */
+  public Api at(String otherBaseUrl) {
+    return new Api(otherBaseUrl, key);
+  }
+
+  /**
+   * Opens a Server-Sent Events stream; returns once the answer's headers have arrived. {@code
+   * headers} are name/value pairs.
+   */
+  public SseStream stream(String path, String... headers) {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(baseUrl + path))
+            .header("Accept", "text/event-stream")
+            .GET();
+    if (key != null) {
+      request.header("Authorization", "Bearer " + key);
+    }
+    for (int i = 0; i + 1 < headers.length; i += 2) {
+      request.header(headers[i], headers[i + 1]);
+    }
+    return SseStream.open(HTTP, request.build());
+  }
+
   /** Submits a job from its JSON spec and returns it as created. */
   public Job submit(String specJson) {
     return post("/api/v1/jobs", specJson).expect(201).as(Job.class);
@@ -143,6 +166,11 @@ public final class Api {
   /** Waits up to 30 s for the job to reach {@code status}. */
   public Job awaitStatus(String id, JobStatus status) {
     return awaitStatus(id, s -> s == status, Duration.ofSeconds(30));
+  }
+
+  /** Waits up to {@code timeout} for the job to reach {@code status}. */
+  public Job awaitStatus(String id, JobStatus status, Duration timeout) {
+    return awaitStatus(id, s -> s == status, timeout);
   }
 
   /** Waits up to 30 s for the job to end, in whatever state. */
