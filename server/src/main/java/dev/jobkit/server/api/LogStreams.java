@@ -54,6 +54,13 @@ class LogStreams {
   SseEmitter follow(String jobId, int pod, long offset) {
     SseEmitter emitter = new SseEmitter(0L);
     open.add(emitter);
+    try {
+      // Commits the response now: without it a client sees no answer at all until the job
+      // writes its first byte, which may be never.
+      emitter.send(SseEmitter.event().comment("following job " + jobId + " pod " + pod));
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
     long[] position = {offset};
     AtomicReference<ScheduledFuture<?>> task = new AtomicReference<>();
     Runnable poll =
