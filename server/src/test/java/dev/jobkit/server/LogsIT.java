@@ -208,6 +208,23 @@ class LogsIT {
   }
 
   @Test
+  void following_a_job_that_has_written_nothing_yet_answers_at_once_and_then_delivers_its_lines() {
+    Job job = api.submitShell(Gate.WAIT + "; echo finally");
+    api.awaitStatus(job.id(), RUNNING, TIMEOUT);
+
+    // Opening fails with a timeout if the service holds back its answer until the first byte.
+    try (SseStream stream = api.stream("/api/v1/jobs/" + job.id() + "/log/stream")) {
+      assertThat(stream.status()).isEqualTo(200);
+      assertThat(api.job(job.id()).status()).isEqualTo(RUNNING);
+
+      Gate.open(server, job.id());
+      List<SseStream.Event> events = stream.until(LogsIT::isEnd, TIMEOUT);
+
+      assertThat(text(events)).isEqualTo("finally\n");
+    }
+  }
+
+  @Test
   void following_from_an_offset_or_last_event_id_continues_without_repeating() {
     Job job = api.submitShell("echo line-1; " + Gate.WAIT + "; echo line-2; echo line-3");
     api.awaitStatus(job.id(), RUNNING, TIMEOUT);

@@ -124,6 +124,8 @@ public final class Api {
   public SseStream stream(String path, String... headers) {
     HttpRequest.Builder request =
         HttpRequest.newBuilder(URI.create(baseUrl + path))
+            // Bounds the wait for the answer's headers only, not the stream.
+            .timeout(Duration.ofSeconds(60))
             .header("Accept", "text/event-stream")
             .GET();
     if (key != null) {
