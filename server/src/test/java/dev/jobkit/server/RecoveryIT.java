@@ -94,8 +94,7 @@ class RecoveryIT {
                 !Processes.withEnvironment("JOBKIT_JOB_ID=" + twice.id(), "JOBKIT_ATTEMPT=2")
                     .isEmpty());
 
-    api.post("/api/v1/jobs/" + twice.id() + "/stop", "").expect(202);
-    api.awaitStatus(twice.id(), CANCELED, TIMEOUT);
+    api.stopAndAwaitCanceled(twice.id());
   }
 
   @Test

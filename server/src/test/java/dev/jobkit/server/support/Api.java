@@ -175,6 +175,28 @@ public final class Api {
     return awaitStatus(id, s -> s == status, timeout);
   }
 
+  /**
+   * Stops a running job and waits up to 60 s until it is {@code CANCELED}. The answer is 202 with
+   * {@code CANCEL_REQUESTED} while its processes exit, or 200 with {@code CANCELED} when they were
+   * gone before the answer was written; anything else fails.
+   */
+  public Job stopAndAwaitCanceled(String id) {
+    Response stop = post("/api/v1/jobs/" + id + "/stop", "");
+    JobStatus answered =
+        stop.status() == 202 || stop.status() == 200 ? stop.as(Job.class).status() : null;
+    boolean consistent =
+        stop.status() == 202 && answered == JobStatus.CANCEL_REQUESTED
+            || stop.status() == 200 && answered == JobStatus.CANCELED;
+    if (!consistent) {
+      throw new AssertionError(
+          "expected 202 CANCEL_REQUESTED or 200 CANCELED but got "
+              + stop.status()
+              + ": "
+              + stop.body());
+    }
+    return awaitStatus(id, JobStatus.CANCELED, Duration.ofSeconds(60));
+  }
+
   /** Waits up to 30 s for the job to end, in whatever state. */
   public Job awaitEnd(String id) {
     return awaitStatus(id, JobStatus::isTerminal, Duration.ofSeconds(30));
