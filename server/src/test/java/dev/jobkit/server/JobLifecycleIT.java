@@ -1,11 +1,22 @@
 package dev.jobkit.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import dev.jobkit.sdk.jobs.ActorKind;
 import dev.jobkit.sdk.jobs.Job;
+import dev.jobkit.sdk.jobs.JobEvent;
 import dev.jobkit.sdk.lifecycle.JobStatus;
 import dev.jobkit.server.support.Api;
+import dev.jobkit.server.support.Gate;
 import dev.jobkit.server.support.JobkitServer;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -13,12 +24,15 @@ import org.junit.jupiter.api.Test;
 /** The successful flow of a job, end to end over HTTP with real processes. */
 class JobLifecycleIT {
 
+  private static final Duration TIMEOUT = Duration.ofSeconds(60);
+
   static JobkitServer server;
   static Api api;
 
   @BeforeAll
   static void start() {
-    server = JobkitServer.start();
+    // Enough slots for a three-pod job on a two-core machine.
+    server = JobkitServer.start("--jobkit.executor.slots=4");
     api = server.admin();
   }
 
@@ -32,7 +46,7 @@ class JobLifecycleIT {
     Job job = api.submit("{\"command\":[\"true\"],\"display_name\":\"noop\"}");
     assertThat(job.id()).startsWith("job_");
 
-    Job done = api.awaitStatus(job.id(), JobStatus.SUCCEEDED);
+    Job done = api.awaitStatus(job.id(), JobStatus.SUCCEEDED, TIMEOUT);
 
     assertThat(done.result().exitCode()).isZero();
     assertThat(done.startedAt()).isNotNull();
@@ -41,5 +55,127 @@ class JobLifecycleIT {
         .extracting(e -> e.toStatus())
         .containsExactly(
             JobStatus.QUEUED, JobStatus.CLAIMED, JobStatus.RUNNING, JobStatus.SUCCEEDED);
+  }
+
+  @Test
+  void the_events_of_a_successful_job_chain_from_state_to_state_with_growing_ids() {
+    Job job = api.submitShell("echo hello from the job");
+
+    api.awaitStatus(job.id(), JobStatus.SUCCEEDED, TIMEOUT);
+    List<JobEvent> events = api.events(job.id());
+
+    assertThat(events).allSatisfy(e -> assertThat(e.jobId()).isEqualTo(job.id()));
+    assertThat(events.get(0).fromStatus()).isNull();
+    assertThat(events.get(0).actorKind()).isEqualTo(ActorKind.USER);
+    for (int i = 1; i < events.size(); i++) {
+      assertThat(events.get(i).fromStatus()).isEqualTo(events.get(i - 1).toStatus());
+      assertThat(events.get(i).id()).isGreaterThan(events.get(i - 1).id());
+      assertThat(events.get(i).at()).isAfterOrEqualTo(events.get(i - 1).at());
+    }
+    Job done = api.job(job.id());
+    assertThat(done.attempts()).hasSize(1);
+    assertThat(done.attempts().get(0).outcome()).isEqualTo(JobStatus.SUCCEEDED);
+    assertThat(done.pods()).singleElement().satisfies(p -> assertThat(p.exitCode()).isZero());
+    assertThat(
+            api.get("/api/v1/jobs/" + job.id() + "/log")
+                .expect(200)
+                .json()
+                .get("content")
+                .asString())
+        .isEqualTo("hello from the job\n");
+  }
+
+  @Test
+  void each_of_three_pods_runs_as_its_own_process_with_the_jobkit_environment() throws IOException {
+    Job job =
+        api.submit(
+            "{\"pod_count\":3,\"shell\":\"env | grep '^JOBKIT_' | sort"
+                + " > \\\"$JOBKIT_OUTPUT_DIR/pod-$JOBKIT_POD_INDEX\\\"; echo $$ >> \\\"$JOBKIT_OUTPUT_DIR/pid-$JOBKIT_POD_INDEX\\\"\"}");
+
+    Job done = api.awaitStatus(job.id(), JobStatus.SUCCEEDED, TIMEOUT);
+
+    Path output = server.dataDir().resolve("jobs").resolve(job.id()).resolve("output");
+    assertThat(done.pods()).hasSize(3);
+    assertThat(done.result().outputFiles()).isEqualTo(6);
+    List<String> pids = new java.util.ArrayList<>();
+    for (int pod = 0; pod < 3; pod++) {
+      Map<String, String> env = readEnv(output.resolve("pod-" + pod));
+      assertThat(env)
+          .containsEntry("JOBKIT_JOB_ID", job.id())
+          .containsEntry("JOBKIT_POD_INDEX", Integer.toString(pod))
+          .containsEntry("JOBKIT_POD_COUNT", "3")
+          .containsEntry("JOBKIT_OUTPUT_DIR", output.toString())
+          .containsEntry(
+              "JOBKIT_PROGRESS_FILE", server.jobDir(job.id()).resolve("progress.json").toString())
+          .containsEntry(
+              "JOBKIT_METRICS_FILE", server.jobDir(job.id()).resolve("metrics.json").toString());
+      assertThat(env).doesNotContainKey("JOBKIT_ADMIN_KEY");
+      pids.add(Files.readString(output.resolve("pid-" + pod)).strip());
+    }
+    assertThat(pids).doesNotHaveDuplicates();
+  }
+
+  @Test
+  void progress_and_metrics_the_job_writes_show_on_the_running_job_and_are_kept_after_it_ends() {
+    Job job =
+        api.submitShell(
+            "echo '{\"percent\": 40, \"message\": \"epoch 2\"}' > \"$JOBKIT_PROGRESS_FILE\";"
+                + " echo '{\"loss\": 0.5}' > \"$JOBKIT_METRICS_FILE\"; "
+                + Gate.WAIT);
+
+    Job running =
+        await()
+            .atMost(TIMEOUT)
+            .pollInterval(Duration.ofMillis(50))
+            .until(
+                () -> api.job(job.id()),
+                j -> j.progress() != null && j.metrics() != null && !j.metrics().isEmpty());
+
+    assertThat(running.status()).isEqualTo(JobStatus.RUNNING);
+    assertThat(running.progress().percent()).isEqualTo(40.0);
+    assertThat(running.progress().message()).isEqualTo("epoch 2");
+    assertThat(running.progress().updatedAt()).isNotNull();
+    assertThat(running.metrics()).containsExactly(Map.entry("loss", 0.5));
+
+    Gate.open(server, job.id());
+    Job done = api.awaitStatus(job.id(), JobStatus.SUCCEEDED, TIMEOUT);
+    assertThat(done.progress().percent()).isEqualTo(40.0);
+    assertThat(done.progress().message()).isEqualTo("epoch 2");
+    assertThat(done.metrics()).containsEntry("loss", 0.5);
+  }
+
+  @Test
+  void the_result_counts_the_files_and_bytes_the_job_wrote_under_its_output_dir() {
+    Job job =
+        api.submitShell(
+            "cd \"$JOBKIT_OUTPUT_DIR\" && mkdir -p nested/deeper && printf 12345 > a.txt"
+                + " && printf 1234567890 > nested/b.bin && : > nested/deeper/empty");
+
+    Job done = api.awaitStatus(job.id(), JobStatus.SUCCEEDED, TIMEOUT);
+
+    assertThat(done.result().outputFiles()).isEqualTo(3);
+    assertThat(done.result().outputBytes()).isEqualTo(15);
+    assertThat(server.jobDir(job.id()).resolve("output/nested/b.bin")).hasContent("1234567890");
+  }
+
+  @Test
+  void a_job_that_writes_no_output_has_a_result_with_zero_files() {
+    Job job = api.submit("{\"command\":[\"true\"]}");
+
+    Job done = api.awaitStatus(job.id(), JobStatus.SUCCEEDED, TIMEOUT);
+
+    assertThat(done.result().outputFiles()).isZero();
+    assertThat(done.result().outputBytes()).isZero();
+  }
+
+  private static Map<String, String> readEnv(Path file) throws IOException {
+    Map<String, String> env = new LinkedHashMap<>();
+    for (String line : Files.readAllLines(file)) {
+      int eq = line.indexOf('=');
+      if (eq > 0) {
+        env.put(line.substring(0, eq), line.substring(eq + 1));
+      }
+    }
+    return env;
   }
 }

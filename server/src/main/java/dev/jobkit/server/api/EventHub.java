@@ -17,6 +17,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.springframework.context.event.ContextClosedEvent;
+import org.springframework.context.event.EventListener;
 import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
@@ -75,6 +77,18 @@ class EventHub implements CommittedEventListener {
   private void heartbeat() {
     for (Subscription s : subscriptions) {
       senders.execute(s::ping);
+    }
+  }
+
+  /**
+   * Ends every stream as soon as the service begins to stop: the web server's graceful shutdown
+   * waits for open requests, and an event stream never ends on its own.
+   */
+  @EventListener(ContextClosedEvent.class)
+  void endStreams() {
+    for (Subscription s : subscriptions) {
+      subscriptions.remove(s);
+      s.emitter.complete();
     }
   }
 

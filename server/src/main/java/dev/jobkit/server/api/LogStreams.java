@@ -10,11 +10,15 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import org.springframework.context.event.ContextClosedEvent;
+import org.springframework.context.event.EventListener;
 import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
@@ -32,6 +36,7 @@ class LogStreams {
 
   private final JobService jobs;
   private final JobFiles files;
+  private final Set<SseEmitter> open = ConcurrentHashMap.newKeySet();
   private final ScheduledExecutorService pollers =
       Executors.newScheduledThreadPool(
           2,
@@ -48,6 +53,14 @@ class LogStreams {
 
   SseEmitter follow(String jobId, int pod, long offset) {
     SseEmitter emitter = new SseEmitter(0L);
+    open.add(emitter);
+    try {
+      // Commits the response now: without it a client sees no answer at all until the job
+      // writes its first byte, which may be never.
+      emitter.send(SseEmitter.event().comment("following job " + jobId + " pod " + pod));
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
     long[] position = {offset};
     AtomicReference<ScheduledFuture<?>> task = new AtomicReference<>();
     Runnable poll =
@@ -67,8 +80,16 @@ class LogStreams {
           }
         };
     task.set(pollers.scheduleWithFixedDelay(poll, 0, POLL_MILLIS, TimeUnit.MILLISECONDS));
-    emitter.onCompletion(() -> task.get().cancel(false));
-    emitter.onError(e -> task.get().cancel(false));
+    emitter.onCompletion(
+        () -> {
+          open.remove(emitter);
+          task.get().cancel(false);
+        });
+    emitter.onError(
+        e -> {
+          open.remove(emitter);
+          task.get().cancel(false);
+        });
     return emitter;
   }
 
@@ -126,6 +147,18 @@ class LogStreams {
     int lead = bytes[i] & 0xFF;
     int need = lead < 0x80 ? 1 : lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
     return end - i >= need ? end : i;
+  }
+
+  /**
+   * Ends every stream as soon as the service begins to stop: the web server's graceful shutdown
+   * waits for open requests, and the log of a job that is still running never ends on its own.
+   */
+  @EventListener(ContextClosedEvent.class)
+  void endStreams() {
+    for (SseEmitter emitter : open) {
+      open.remove(emitter);
+      emitter.complete();
+    }
   }
 
   @PreDestroy

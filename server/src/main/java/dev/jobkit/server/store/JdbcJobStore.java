@@ -490,6 +490,9 @@ class JdbcJobStore implements JobStore {
 
   private JobEvent insertEvent(
       String jobId, JobStatus from, JobStatus to, Instant at, Actor actor, String reason) {
+    // The column keeps microseconds (rounding the rest): the event sent live must say the same
+    // time as the one read back from the table.
+    Instant stored = at.truncatedTo(java.time.temporal.ChronoUnit.MICROS);
     GeneratedKeyHolder keys = new GeneratedKeyHolder();
     jdbc.sql(
             "INSERT INTO job_events (job_id, from_status, to_status, at, actor, actor_kind, reason)"
@@ -498,13 +501,13 @@ class JdbcJobStore implements JobStore {
             jobId,
             from == null ? null : from.name(),
             to.name(),
-            utc(at),
+            utc(stored),
             actor.name(),
             actor.kind().name(),
             truncate(reason, 4000))
         .update(keys, "id");
     long id = keys.getKeyAs(Long.class);
-    return new JobEvent(id, jobId, from, to, at, actor.name(), actor.kind(), reason);
+    return new JobEvent(id, jobId, from, to, stored, actor.name(), actor.kind(), reason);
   }
 
   private List<Pod> pods(String jobId) {

@@ -112,6 +112,31 @@ public final class Api {
     }
   }
 
+  /** The same user's client against another address (after a restart on a new port). */
+  public Api at(String otherBaseUrl) {
+    return new Api(otherBaseUrl, key);
+  }
+
+  /**
+   * Opens a Server-Sent Events stream; returns once the answer's headers have arrived. {@code
+   * headers} are name/value pairs.
+   */
+  public SseStream stream(String path, String... headers) {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(baseUrl + path))
+            // Bounds the wait for the answer's headers only, not the stream.
+            .timeout(Duration.ofSeconds(60))
+            .header("Accept", "text/event-stream")
+            .GET();
+    if (key != null) {
+      request.header("Authorization", "Bearer " + key);
+    }
+    for (int i = 0; i + 1 < headers.length; i += 2) {
+      request.header(headers[i], headers[i + 1]);
+    }
+    return SseStream.open(HTTP, request.build());
+  }
+
   /** Submits a job from its JSON spec and returns it as created. */
   public Job submit(String specJson) {
     return post("/api/v1/jobs", specJson).expect(201).as(Job.class);
@@ -143,6 +168,33 @@ public final class Api {
   /** Waits up to 30 s for the job to reach {@code status}. */
   public Job awaitStatus(String id, JobStatus status) {
     return awaitStatus(id, s -> s == status, Duration.ofSeconds(30));
+  }
+
+  /** Waits up to {@code timeout} for the job to reach {@code status}. */
+  public Job awaitStatus(String id, JobStatus status, Duration timeout) {
+    return awaitStatus(id, s -> s == status, timeout);
+  }
+
+  /**
+   * Stops a running job and waits up to 60 s until it is {@code CANCELED}. The answer is 202 with
+   * {@code CANCEL_REQUESTED} while its processes exit, or 200 with {@code CANCELED} when they were
+   * gone before the answer was written; anything else fails.
+   */
+  public Job stopAndAwaitCanceled(String id) {
+    Response stop = post("/api/v1/jobs/" + id + "/stop", "");
+    JobStatus answered =
+        stop.status() == 202 || stop.status() == 200 ? stop.as(Job.class).status() : null;
+    boolean consistent =
+        stop.status() == 202 && answered == JobStatus.CANCEL_REQUESTED
+            || stop.status() == 200 && answered == JobStatus.CANCELED;
+    if (!consistent) {
+      throw new AssertionError(
+          "expected 202 CANCEL_REQUESTED or 200 CANCELED but got "
+              + stop.status()
+              + ": "
+              + stop.body());
+    }
+    return awaitStatus(id, JobStatus.CANCELED, Duration.ofSeconds(60));
   }
 
   /** Waits up to 30 s for the job to end, in whatever state. */

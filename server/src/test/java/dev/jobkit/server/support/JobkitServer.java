@@ -109,6 +109,11 @@ public final class JobkitServer implements AutoCloseable {
     return dataDir;
   }
 
+  /** Where the files of job {@code jobId} live: {@code <data-dir>/jobs/<id>}. */
+  public Path jobDir(String jobId) {
+    return dataDir.resolve("jobs").resolve(jobId);
+  }
+
   /** A client authenticated as the admin. */
   public Api admin() {
     if (adminKey == null) {

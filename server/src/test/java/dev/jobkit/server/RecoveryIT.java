@@ -1,0 +1,154 @@
+package dev.jobkit.server;
+
+import static dev.jobkit.sdk.lifecycle.JobStatus.CANCELED;
+import static dev.jobkit.sdk.lifecycle.JobStatus.CANCEL_REQUESTED;
+import static dev.jobkit.sdk.lifecycle.JobStatus.FAILED;
+import static dev.jobkit.sdk.lifecycle.JobStatus.QUEUED;
+import static dev.jobkit.sdk.lifecycle.JobStatus.RESTART_READY;
+import static dev.jobkit.sdk.lifecycle.JobStatus.RUNNING;
+import static dev.jobkit.sdk.lifecycle.JobStatus.RUN_TIMEOUT;
+import static dev.jobkit.sdk.lifecycle.JobStatus.SUCCEEDED;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.jobkit.sdk.jobs.Attempt;
+import dev.jobkit.sdk.jobs.Job;
+import dev.jobkit.sdk.jobs.JobEvent;
+import dev.jobkit.server.support.Api;
+import dev.jobkit.server.support.JobkitServer;
+import dev.jobkit.server.support.Processes;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** What happens to jobs when the service restarts on the same data dir. */
+class RecoveryIT {
+
+  private static final Duration TIMEOUT = Duration.ofSeconds(60);
+  private static final AtomicInteger USERS = new AtomicInteger();
+
+  static JobkitServer server;
+
+  @BeforeAll
+  static void start() {
+    server = JobkitServer.start();
+  }
+
+  @AfterAll
+  static void stop() {
+    server.close();
+  }
+
+  /** The admin's client of the service as it is now (a restart moves it to a new port). */
+  private static Api admin() {
+    return server.admin();
+  }
+
+  @Test
+  void jobs_running_when_the_service_restarts_are_failed_as_lost_or_retried() {
+    Api api = admin();
+    Job once = api.submit("{\"command\":[\"sleep\",\"300\"],\"max_attempts\":1}");
+    Job twice = api.submit("{\"command\":[\"sleep\",\"300\"],\"max_attempts\":2}");
+    api.awaitStatus(once.id(), RUNNING, TIMEOUT);
+    api.awaitStatus(twice.id(), RUNNING, TIMEOUT);
+    await().atMost(TIMEOUT).until(() -> !Processes.ofJob(once.id()).isEmpty());
+    await().atMost(TIMEOUT).until(() -> !Processes.ofJob(twice.id()).isEmpty());
+
+    server.restart();
+    api = admin();
+
+    Job lost = api.awaitStatus(once.id(), FAILED, TIMEOUT);
+    assertThat(lost.statusReason()).startsWith("lost");
+    assertThat(lost.lastError()).startsWith("lost");
+    assertThat(lost.finishedAt()).isNotNull();
+    assertThat(lost.attempts())
+        .singleElement()
+        .satisfies(
+            a -> {
+              assertThat(a.outcome()).isEqualTo(RUN_TIMEOUT);
+              assertThat(a.error()).startsWith("lost");
+            });
+    assertThat(api.events(once.id()))
+        .extracting(JobEvent::toStatus)
+        .endsWith(RUNNING, RUN_TIMEOUT, FAILED);
+    assertThat(Processes.ofJob(once.id())).isEmpty();
+
+    Api after = api;
+    Job retried =
+        await()
+            .atMost(TIMEOUT)
+            .until(() -> after.job(twice.id()), j -> j.status() == RUNNING && j.attempt() == 2);
+    assertThat(retried.attempts()).extracting(Attempt::number).containsExactly(1, 2);
+    assertThat(retried.attempts().get(0).outcome()).isEqualTo(RUN_TIMEOUT);
+    assertThat(api.events(twice.id()))
+        .extracting(JobEvent::toStatus)
+        .containsSubsequence(RUNNING, RUN_TIMEOUT, RESTART_READY, RUNNING);
+    assertThat(Processes.withEnvironment("JOBKIT_JOB_ID=" + twice.id(), "JOBKIT_ATTEMPT=1"))
+        .isEmpty();
+    await()
+        .atMost(TIMEOUT)
+        .until(
+            () ->
+                !Processes.withEnvironment("JOBKIT_JOB_ID=" + twice.id(), "JOBKIT_ATTEMPT=2")
+                    .isEmpty());
+
+    api.stopAndAwaitCanceled(twice.id());
+  }
+
+  @Test
+  void a_job_queued_before_a_restart_still_runs_after_it() {
+    String name = "recovering" + USERS.incrementAndGet();
+    Api user = server.newUser(name, "serial");
+    Job blocker = user.submit("{\"command\":[\"sleep\",\"300\"]}");
+    user.awaitStatus(blocker.id(), RUNNING, TIMEOUT);
+    Job queued = user.submit("{\"shell\":\"echo ran after the restart\"}");
+    assertThat(user.job(queued.id()).status()).isEqualTo(QUEUED);
+
+    server.restart();
+    user = user.at(server.baseUrl());
+
+    Job done = user.awaitStatus(queued.id(), SUCCEEDED, TIMEOUT);
+    assertThat(user.get("/api/v1/jobs/" + done.id() + "/log").json().get("content").asString())
+        .isEqualTo("ran after the restart\n");
+    assertThat(user.job(blocker.id()).status()).isEqualTo(FAILED);
+    assertThat(Processes.ofJob(blocker.id())).isEmpty();
+  }
+
+  @Test
+  void a_job_being_stopped_when_the_service_restarts_ends_canceled() {
+    Api api = admin();
+    // Ignores TERM, so it is still being stopped (within its grace period) at the restart.
+    Job job = api.submitShell("trap '' TERM; sleep 300 & wait");
+    api.awaitStatus(job.id(), RUNNING, TIMEOUT);
+    await().atMost(TIMEOUT).until(() -> Processes.ofJob(job.id()).size() >= 2);
+    api.post("/api/v1/jobs/" + job.id() + "/stop", "").expect(202);
+
+    server.restart();
+    api = admin();
+
+    api.awaitStatus(job.id(), CANCELED, TIMEOUT);
+    assertThat(api.events(job.id()))
+        .extracting(JobEvent::toStatus)
+        .endsWith(CANCEL_REQUESTED, CANCELED);
+    assertThat(Processes.ofJob(job.id())).isEmpty();
+  }
+
+  @Test
+  void jobs_that_ended_before_a_restart_are_left_as_they_were() {
+    Api api = admin();
+    Job ok = api.submit("{\"command\":[\"true\"]}");
+    Job bad = api.submit("{\"command\":[\"false\"]}");
+    api.awaitStatus(ok.id(), SUCCEEDED, TIMEOUT);
+    api.awaitStatus(bad.id(), FAILED, TIMEOUT);
+    int okEvents = api.events(ok.id()).size();
+
+    server.restart();
+    api = admin();
+
+    assertThat(api.job(ok.id()).status()).isEqualTo(SUCCEEDED);
+    assertThat(api.job(bad.id()).status()).isEqualTo(FAILED);
+    assertThat(api.events(ok.id())).hasSize(okEvents);
+  }
+}
