@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -50,6 +51,7 @@ public class Dispatcher {
   private final long sweepMillis;
   private final ScheduledExecutorService timeouts;
   private final Map<String, ScheduledFuture<?>> timeoutTimers = new ConcurrentHashMap<>();
+  private final ExecutorService launchers;
   private volatile boolean running;
   private Thread thread;
 
@@ -69,6 +71,14 @@ public class Dispatcher {
     this.reports = reports;
     this.files = new JobFiles(properties.dataDir());
     this.sweepMillis = Math.min(1000, properties.scheduling().sweepInterval().toMillis());
+    this.launchers =
+        Executors.newFixedThreadPool(
+            executor.slots(),
+            r -> {
+              Thread t = new Thread(r, "jobkit-launcher");
+              t.setDaemon(true);
+              return t;
+            });
     this.timeouts =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -96,6 +106,13 @@ public class Dispatcher {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
+    }
+    // Claimed jobs not started yet stay CLAIMED: recovery puts them back in the queue.
+    launchers.shutdownNow();
+    try {
+      launchers.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
     timeouts.shutdownNow();
   }
@@ -154,7 +171,7 @@ public class Dispatcher {
           .thenComparingLong(Candidate::seq);
 
   private void launch(Candidate candidate) {
-    Job job = store.find(candidate.id()).orElse(null);
+    Job job = store.findSummary(candidate.id()).orElse(null);
     if (job == null || !job.status().isClaimable()) {
       return;
     }
@@ -164,6 +181,12 @@ public class Dispatcher {
       return; // stopped or changed since the lookup
     }
     capacity.acquire(job.id(), job.owner(), job.podCount());
+    // The claim decided the order; spawning takes milliseconds, so it runs beside the next claim.
+    launchers.execute(() -> start(job));
+  }
+
+  /** Starts a claimed job's pods and marks it running; any failure is the attempt's error. */
+  private void start(Job job) {
     int attempt = job.attempt() + 1;
     StartedAttempt started;
     try {
@@ -177,7 +200,10 @@ public class Dispatcher {
                   job.shell(),
                   job.env(),
                   job.podCount()));
-    } catch (LaunchFailedException | java.io.UncheckedIOException e) {
+    } catch (RuntimeException e) {
+      if (!(e instanceof LaunchFailedException)) {
+        log.error("could not start job {}", job.id(), e);
+      }
       Instant now = Instant.now();
       String error = e.getMessage();
       lifecycle
@@ -229,7 +255,7 @@ public class Dispatcher {
 
   private void timeOut(String jobId, int attempt, int seconds) {
     timeoutTimers.remove(jobId);
-    Job job = store.find(jobId).orElse(null);
+    Job job = store.findSummary(jobId).orElse(null);
     if (job == null || job.status() != JobStatus.RUNNING || job.attempt() != attempt) {
       return;
     }
@@ -260,7 +286,7 @@ public class Dispatcher {
   private void settle(AttemptEnd end) {
     Instant now = Instant.now();
     for (int round = 0; round < 10; round++) {
-      Job job = store.find(end.jobId()).orElse(null);
+      Job job = store.findSummary(end.jobId()).orElse(null);
       if (job == null || job.attempt() != end.attempt()) {
         return;
       }

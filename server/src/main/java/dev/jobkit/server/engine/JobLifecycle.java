@@ -38,7 +38,7 @@ public class JobLifecycle {
 
   private void after(Transition t, JobEvent event) {
     if (t.to().isClaimable()) {
-      store.find(t.jobId()).ifPresent(job -> queue.offer(job.owner()));
+      store.findSummary(t.jobId()).ifPresent(job -> queue.offer(job.owner()));
     }
     if (t.to().isTerminal()) {
       releaseChildrenOf(t.jobId());
@@ -53,7 +53,7 @@ public class JobLifecycle {
   public void releaseChildrenOf(String parentId) {
     Deque<String> pending = new ArrayDeque<>(store.waitingChildren(parentId));
     while (!pending.isEmpty()) {
-      store.find(pending.pop()).ifPresent(this::settleWaiting);
+      store.findSummary(pending.pop()).ifPresent(this::settleWaiting);
     }
   }
 

@@ -123,6 +123,10 @@ public class JobReports {
   }
 
   private JsonNode read(Path file) {
+    // Most jobs never write a report: a cheap check spares an exception per file per job.
+    if (!Files.isRegularFile(file)) {
+      return null;
+    }
     try {
       if (Files.size(file) > MAX_FILE_BYTES) {
         return null;

@@ -58,7 +58,7 @@ class Recovery {
       store.find(id).ifPresent(this::recover);
     }
     for (String id : store.idsInStatus(EnumSet.of(JobStatus.AWAITING_PARENTS))) {
-      store.find(id).ifPresent(lifecycle::settleWaiting);
+      store.findSummary(id).ifPresent(lifecycle::settleWaiting);
     }
     if (!inFlight.isEmpty()) {
       log.info("recovered {} job(s) left in flight by the previous run", inFlight.size());

@@ -201,7 +201,7 @@ public class JobService {
         continue;
       }
       boolean visible =
-          found.containsKey(parent) && store.find(parent).map(caller::canSee).orElse(false);
+          found.containsKey(parent) && store.findSummary(parent).map(caller::canSee).orElse(false);
       if (!visible) {
         errors.add(
             new FieldError(
@@ -289,7 +289,7 @@ public class JobService {
       if (job.status() == JobStatus.QUEUED) {
         queue.offer(job.owner());
       } else {
-        store.find(job.id()).ifPresent(lifecycle::settleWaiting);
+        store.findSummary(job.id()).ifPresent(lifecycle::settleWaiting);
       }
     }
   }

@@ -134,12 +134,15 @@ class JdbcJobStore implements JobStore {
 
   @Override
   public Optional<Job> find(String id) {
-    Optional<Job> job =
-        jdbc.sql("SELECT " + JOB_COLUMNS + " FROM jobs WHERE id = ?")
-            .param(id)
-            .query((rs, n) -> readJob(rs))
-            .optional();
-    return job.map(j -> withDetails(j, pods(j.id()), attempts(j.id())));
+    return findSummary(id).map(j -> withDetails(j, pods(j.id()), attempts(j.id())));
+  }
+
+  @Override
+  public Optional<Job> findSummary(String id) {
+    return jdbc.sql("SELECT " + JOB_COLUMNS + " FROM jobs WHERE id = ?")
+        .param(id)
+        .query((rs, n) -> readJob(rs))
+        .optional();
   }
 
   @Override

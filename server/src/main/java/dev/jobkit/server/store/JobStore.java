@@ -54,6 +54,12 @@ public interface JobStore {
   /** A job with its pods and attempts. */
   Optional<Job> find(String id);
 
+  /**
+   * A job without its pods and attempts ({@code null} there): one indexed row, for the engine's
+   * decisions, which never need them.
+   */
+  Optional<Job> findSummary(String id);
+
   /** A page of jobs, newest first; list items carry no pods or attempts. */
   Page list(JobQuery query);
 
