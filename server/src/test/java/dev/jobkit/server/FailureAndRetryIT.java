@@ -33,7 +33,7 @@ class FailureAndRetryIT {
 
   @BeforeAll
   static void start() {
-    server = JobkitServer.start();
+    server = JobkitServer.start("--jobkit.executor.slots=2");
     api = server.admin();
   }
 
@@ -173,6 +173,23 @@ class FailureAndRetryIT {
         .extracting(Attempt::outcome)
         .containsExactly(RUN_TIMEOUT, RUN_TIMEOUT);
     assertThat(failed.attempt()).isEqualTo(2);
+  }
+
+  @Test
+  void many_retries_leave_every_slot_free_for_the_next_jobs() {
+    List<Job> failing = new java.util.ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      failing.add(api.submit("{\"shell\":\"exit 1\",\"max_attempts\":10}"));
+    }
+    for (Job job : failing) {
+      assertThat(api.awaitStatus(job.id(), FAILED, TIMEOUT).attempts()).hasSize(10);
+    }
+
+    // Needs both slots of the service: it only starts if no retry kept a slot it no longer uses.
+    Job wide = api.submit("{\"pod_count\":2,\"command\":[\"true\"]}");
+    Job done = api.awaitStatus(wide.id(), JobStatus.SUCCEEDED, TIMEOUT);
+
+    assertThat(done.pods()).hasSize(2);
   }
 
   @Test

@@ -77,6 +77,32 @@ class IdempotencyIT {
   }
 
   @Test
+  void the_same_body_written_in_another_field_order_is_the_same_body() {
+    String key = UUID.randomUUID().toString();
+    String name = "idem-order-" + key;
+    Job first =
+        api.post(
+                "/api/v1/jobs",
+                "{\"command\":[\"true\"],\"priority\":3,\"display_name\":\"" + name + "\"}",
+                "Idempotency-Key",
+                key)
+            .expect(201)
+            .as(Job.class);
+
+    Job again =
+        api.post(
+                "/api/v1/jobs",
+                "{\"display_name\":\"" + name + "\", \"priority\":3, \"command\":[\"true\"]}",
+                "Idempotency-Key",
+                key)
+            .expect(200)
+            .as(Job.class);
+
+    assertThat(again.id()).isEqualTo(first.id());
+    assertThat(countNamed(api, name)).isEqualTo(1);
+  }
+
+  @Test
   void the_same_key_with_a_different_body_is_a_conflict_and_creates_nothing() {
     String key = UUID.randomUUID().toString();
     String name = "idem-conflict-" + key;

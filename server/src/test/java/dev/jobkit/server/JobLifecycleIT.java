@@ -116,6 +116,23 @@ class JobLifecycleIT {
   }
 
   @Test
+  void each_pod_has_a_log_of_its_own() {
+    Job job = api.submit("{\"pod_count\":3,\"shell\":\"echo I am pod $JOBKIT_POD_INDEX\"}");
+
+    api.awaitStatus(job.id(), JobStatus.SUCCEEDED, TIMEOUT);
+
+    for (int pod = 0; pod < 3; pod++) {
+      assertThat(
+              api.get("/api/v1/jobs/" + job.id() + "/log?pod=" + pod)
+                  .expect(200)
+                  .json()
+                  .get("content")
+                  .asString())
+          .isEqualTo("I am pod " + pod + "\n");
+    }
+  }
+
+  @Test
   void progress_and_metrics_the_job_writes_show_on_the_running_job_and_are_kept_after_it_ends() {
     Job job =
         api.submitShell(

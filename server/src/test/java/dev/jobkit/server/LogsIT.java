@@ -95,6 +95,9 @@ class LogsIT {
     assertThat(tooMany.json().get("code").asString()).isEqualTo("validation_failed");
     assertThat(tooMany.json().get("errors").get(0).get("field").asString()).isEqualTo("tail_chars");
     assertThat(zero.status()).isEqualTo(400);
+    assertThat(api.get("/api/v1/jobs/" + job.id() + "/log?tail_chars=lots").status())
+        .isEqualTo(400);
+    assertThat(api.get("/api/v1/jobs/" + job.id() + "/log?tail_chars=-5").status()).isEqualTo(400);
   }
 
   @Test

@@ -133,6 +133,43 @@ class StopAndDeleteIT {
   }
 
   @Test
+  void stop_of_a_job_waiting_for_its_parent_cancels_it_and_fails_its_own_child() {
+    Job parent = api.submitShell("sleep 300");
+    api.awaitStatus(parent.id(), RUNNING, TIMEOUT);
+    Job waiting = api.submit("{\"shell\":\"true\",\"parents\":[\"" + parent.id() + "\"]}");
+    Job grandchild = api.submit("{\"shell\":\"true\",\"parents\":[\"" + waiting.id() + "\"]}");
+
+    Api.Response stop = api.post("/api/v1/jobs/" + waiting.id() + "/stop", "").expect(200);
+
+    assertThat(stop.as(Job.class).status()).isEqualTo(CANCELED);
+    Job failed = api.awaitStatus(grandchild.id(), JobStatus.FAILED, TIMEOUT);
+    assertThat(failed.statusReason()).startsWith("parent_failed").contains("CANCELED");
+    assertThat(api.job(parent.id()).status()).isEqualTo(RUNNING);
+    api.stopAndAwaitCanceled(parent.id());
+  }
+
+  @Test
+  void another_user_cannot_stop_or_delete_a_job_and_cannot_even_see_a_private_one() {
+    Api owner = newUser("parallel");
+    Api stranger = newUser("parallel");
+    Job hidden = owner.submit("{\"command\":[\"sleep\",\"300\"]}");
+    Job shown = owner.submit("{\"command\":[\"sleep\",\"300\"],\"accessibility\":\"PUBLIC\"}");
+    owner.awaitStatus(hidden.id(), RUNNING, TIMEOUT);
+    owner.awaitStatus(shown.id(), RUNNING, TIMEOUT);
+
+    assertThat(stranger.post("/api/v1/jobs/" + hidden.id() + "/stop", "").status()).isEqualTo(404);
+    assertThat(stranger.delete("/api/v1/jobs/" + hidden.id()).status()).isEqualTo(404);
+    Api.Response forbidden = stranger.post("/api/v1/jobs/" + shown.id() + "/stop", "");
+    assertThat(forbidden.status()).isEqualTo(403);
+    assertThat(forbidden.json().get("code").asString()).isEqualTo("forbidden");
+
+    assertThat(owner.job(hidden.id()).status()).isEqualTo(RUNNING);
+    assertThat(owner.job(shown.id()).status()).isEqualTo(RUNNING);
+    owner.stopAndAwaitCanceled(hidden.id());
+    owner.stopAndAwaitCanceled(shown.id());
+  }
+
+  @Test
   void stop_of_a_finished_job_is_refused_with_invalid_state() {
     Job job = api.submit("{\"command\":[\"true\"]}");
     api.awaitStatus(job.id(), SUCCEEDED, TIMEOUT);
@@ -259,7 +296,7 @@ class StopAndDeleteIT {
     assertThat(result.jobIds()).containsExactlyInAnyOrder(ended.id(), failed.id(), running.id());
     assertThat(result.deleted()).isEqualTo(3);
     assertThat(result.skipped()).isEmpty();
-    assertThat(user.get("/api/v1/jobs").expect(200).json().get("items").size()).isZero();
+    assertThat(user.get("/api/v1/jobs?owner=me").expect(200).json().get("items").size()).isZero();
     assertThat(Processes.ofJob(running.id())).isEmpty();
     api.get("/api/v1/jobs/" + bystander.id()).expect(200);
   }

@@ -275,12 +275,12 @@ public class Dispatcher {
     if (timer != null) {
       timer.cancel(false);
     }
-    try {
-      reports.snapshot(end.jobId());
-      settle(end);
-    } finally {
-      release(end.jobId());
-    }
+    // Free the slot before settling: settling may queue a retry that the dispatcher claims at once,
+    // and the retry's lease has the same key, so a release after it would drop the new lease and
+    // leak the old one.
+    release(end.jobId());
+    reports.snapshot(end.jobId());
+    settle(end);
   }
 
   private void settle(AttemptEnd end) {
