@@ -4,7 +4,9 @@ import dev.jobkit.sdk.users.SchedulingMode;
 import dev.jobkit.server.JobkitProperties;
 import dev.jobkit.server.store.UserStore;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.stereotype.Component;
 
@@ -16,14 +18,26 @@ import org.springframework.stereotype.Component;
 @Component
 public class Capacity {
 
-  private record Lease(String owner, int pods) {}
+  /**
+   * The slots and owner place one attempt holds, from its claim until its processes are gone and
+   * its end is recorded. Compared by identity: a retry of the same job gets a lease of its own.
+   */
+  static final class Lease {
+    private final String owner;
+    private final int pods;
+
+    private Lease(String owner, int pods) {
+      this.owner = owner;
+      this.pods = pods;
+    }
+  }
 
   private final int slots;
   private final int parallelLimit;
   private final SchedulingMode defaultMode;
   private final UserStore users;
   private final Map<String, SchedulingMode> modes = new ConcurrentHashMap<>();
-  private final Map<String, Lease> leases = new HashMap<>();
+  private final Set<Lease> leases = new HashSet<>();
   private final Map<String, Integer> perOwner = new HashMap<>();
   private int used;
 
@@ -63,20 +77,21 @@ public class Capacity {
     return perOwner.getOrDefault(owner, 0) < limitOf(owner);
   }
 
-  synchronized void acquire(String jobId, String owner, int pods) {
-    leases.put(jobId, new Lease(owner, pods));
+  synchronized Lease acquire(String owner, int pods) {
+    Lease lease = new Lease(owner, pods);
+    leases.add(lease);
     used += pods;
     perOwner.merge(owner, 1, Integer::sum);
+    return lease;
   }
 
-  /** Releases a job's lease; false if it held none (already released). */
-  synchronized boolean release(String jobId) {
-    Lease lease = leases.remove(jobId);
-    if (lease == null) {
+  /** Releases a lease; false if it was released already. */
+  synchronized boolean release(Lease lease) {
+    if (!leases.remove(lease)) {
       return false;
     }
-    used -= lease.pods();
-    perOwner.merge(lease.owner(), -1, Integer::sum);
+    used -= lease.pods;
+    perOwner.merge(lease.owner, -1, Integer::sum);
     return true;
   }
 

@@ -180,13 +180,13 @@ public class Dispatcher {
         .isEmpty()) {
       return; // stopped or changed since the lookup
     }
-    capacity.acquire(job.id(), job.owner(), job.podCount());
+    Capacity.Lease lease = capacity.acquire(job.owner(), job.podCount());
     // The claim decided the order; spawning takes milliseconds, so it runs beside the next claim.
-    launchers.execute(() -> start(job));
+    launchers.execute(() -> start(job, lease));
   }
 
   /** Starts a claimed job's pods and marks it running; any failure is the attempt's error. */
-  private void start(Job job) {
+  private void start(Job job, Capacity.Lease lease) {
     int attempt = job.attempt() + 1;
     StartedAttempt started;
     try {
@@ -218,7 +218,7 @@ public class Dispatcher {
                       }))
           .ifPresent(
               e2 -> retryOrFail(job.id(), JobStatus.RUN_ERROR, attempt, job.maxAttempts(), error));
-      release(job.id());
+      release(lease);
       return;
     }
     Instant now = Instant.now();
@@ -239,7 +239,7 @@ public class Dispatcher {
     if (lifecycle.move(toRunning).isEmpty()) {
       // Stopped between the claim and the launch: the stop already ended it.
       started.abandon();
-      release(job.id());
+      release(lease);
       return;
     }
     if (job.timeoutSeconds() != null) {
@@ -250,7 +250,7 @@ public class Dispatcher {
               job.timeoutSeconds(),
               TimeUnit.SECONDS));
     }
-    started.watch(this::attemptEnded);
+    started.watch(end -> attemptEnded(end, lease));
   }
 
   private void timeOut(String jobId, int attempt, int seconds) {
@@ -270,17 +270,19 @@ public class Dispatcher {
   }
 
   /** Records the end of an attempt, once every process of it is gone. */
-  void attemptEnded(AttemptEnd end) {
+  void attemptEnded(AttemptEnd end, Capacity.Lease lease) {
     ScheduledFuture<?> timer = timeoutTimers.remove(end.jobId());
     if (timer != null) {
       timer.cancel(false);
     }
-    // Free the slot before settling: settling may queue a retry that the dispatcher claims at once,
-    // and the retry's lease has the same key, so a release after it would drop the new lease and
-    // leak the old one.
-    release(end.jobId());
-    reports.snapshot(end.jobId());
-    settle(end);
+    try {
+      reports.snapshot(end.jobId());
+      settle(end);
+    } finally {
+      // Only once the end is recorded: until then the job still counts as running (its events say
+      // so), and the lease is the attempt's own, so a retry claimed meanwhile keeps its lease.
+      release(lease);
+    }
   }
 
   private void settle(AttemptEnd end) {
@@ -410,8 +412,8 @@ public class Dispatcher {
     return lifecycle.move(next.also(alsoInTransaction)).isPresent();
   }
 
-  private void release(String jobId) {
-    if (capacity.release(jobId)) {
+  private void release(Capacity.Lease lease) {
+    if (capacity.release(lease)) {
       queue.wake();
     }
   }
