@@ -70,6 +70,11 @@ final class RunningService implements AutoCloseable {
   }
 
   /** A client with the admin's key. */
+  /** The admin's API key. */
+  String adminKey() {
+    return ADMIN_KEY;
+  }
+
   Client admin() {
     return new Client(ADMIN_KEY);
   }

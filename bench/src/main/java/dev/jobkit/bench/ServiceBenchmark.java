@@ -8,7 +8,8 @@ import java.util.List;
  * Prints the figures of issue 2's benchmark against a real service in this JVM (random port,
  * temporary data dir, embedded H2), with no-op jobs ({@code true}): throughput against spawning
  * directly, submit → {@code RUNNING} latency, claim latency with a short and a long queue, and the
- * time to serve a log tail of a small and a huge log. Run it with {@code bench/run}.
+ * time to serve a log tail of a small and a huge log; and (issue 3) the SDK's {@code get} against a
+ * raw HTTP GET. Run it with {@code bench/run}.
  */
 public final class ServiceBenchmark {
 
@@ -22,7 +23,8 @@ public final class ServiceBenchmark {
     int claims = intArg(args, "claims", 500);
     int longQueue = intArg(args, "queue", 100_000);
     int requests = intArg(args, "requests", 200);
-    String only = intArg(args, "only", 1234) + "";
+    int rounds = intArg(args, "rounds", 5000);
+    String only = intArg(args, "only", 12345) + "";
 
     List<Row> rows = new ArrayList<>();
     System.out.printf(
@@ -80,6 +82,15 @@ public final class ServiceBenchmark {
                 String.format("%.2f / %.2f ms", l.client().p50(), l.client().p99()),
                 "",
                 true));
+      }
+      if (only.contains("5")) {
+        System.out.println("\n5. SDK jobs().get(id) against a raw HttpClient GET (issue 3)");
+        SdkLatency.Result r = new SdkLatency(service, rounds).run();
+        rows.add(new Row("get, SDK p50", String.format("%.3f ms", r.sdk().p50()), "", true));
+        rows.add(
+            new Row("get, raw HttpClient p50", String.format("%.3f ms", r.raw().p50()), "", true));
+        rows.add(
+            new Row("SDK / raw", String.format("%.2f", r.ratio()), "<= 1.25", r.ratio() <= 1.25));
       }
       if (only.contains("4")) {
         System.out.println("\n4. Log tail over HTTP (run before 3, which leaves a long queue)");
