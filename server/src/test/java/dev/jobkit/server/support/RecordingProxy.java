@@ -28,6 +28,7 @@ public final class RecordingProxy implements AutoCloseable {
   private final HttpClient http = HttpClient.newHttpClient();
   private final List<String> requests = new CopyOnWriteArrayList<>();
   private volatile Predicate<String> loseAnswer = r -> false;
+  private final Set<HttpExchange> open = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   public RecordingProxy(String targetBaseUrl) {
     this.target = targetBaseUrl;
@@ -48,6 +49,13 @@ public final class RecordingProxy implements AutoCloseable {
    */
   public void loseAnswersOf(Predicate<String> request) {
     this.loseAnswer = request;
+  }
+
+  /** Drops every answer still streaming (an event stream, a log follow), as a network cut would. */
+  public void cutStreams() {
+    for (HttpExchange exchange : open) {
+      exchange.close();
+    }
   }
 
   /** Every request so far, as {@code "METHOD path"} (query string excluded). */
@@ -98,6 +106,7 @@ public final class RecordingProxy implements AutoCloseable {
                 }
               });
       exchange.sendResponseHeaders(answer.statusCode(), 0);
+      open.add(exchange);
       try (var in = answer.body();
           var body = exchange.getResponseBody()) {
         byte[] buffer = new byte[8192];
@@ -109,7 +118,10 @@ public final class RecordingProxy implements AutoCloseable {
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    } catch (IOException cut) {
+      // the client, or cutStreams(), closed the answer
     } finally {
+      open.remove(exchange);
       exchange.close();
     }
   }
