@@ -45,6 +45,8 @@ public final class EventStream implements AutoCloseable {
               return EventSource.Next.CONTINUE;
             },
             queue::add);
+    // "From now on" means from the return of watch(): wait until the service has subscribed us.
+    source.awaitOpen(Duration.ofSeconds(10));
   }
 
   /**

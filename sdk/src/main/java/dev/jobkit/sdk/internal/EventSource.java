@@ -40,6 +40,8 @@ public final class EventSource implements AutoCloseable {
   private volatile boolean closed;
   private volatile String lastId;
   private volatile Stream<String> current;
+  private final java.util.concurrent.CountDownLatch opened =
+      new java.util.concurrent.CountDownLatch(1);
 
   /**
    * @param uriForLastId the URI to (re)connect to, given the last event id seen (or null)
@@ -75,6 +77,7 @@ public final class EventSource implements AutoCloseable {
       } catch (JobkitException refused) {
         if (!refused.isRetryable()) {
           onFailure.accept(refused);
+          opened.countDown();
           return;
         }
         failures++;
@@ -114,6 +117,8 @@ public final class EventSource implements AutoCloseable {
     }
     try (Stream<String> lines = response.body()) {
       current = lines;
+      // The service registers a subscriber before it answers, so from here nothing is missed.
+      opened.countDown();
       if (closed) {
         return Next.STOP;
       }
@@ -182,6 +187,19 @@ public final class EventSource implements AutoCloseable {
         problem,
         response.headers().firstValue("X-Request-Id").orElse(null),
         response.headers().firstValue("Retry-After").orElse(null));
+  }
+
+  /**
+   * Waits until the first connection is open (or refused), at most {@code timeout}; true if it
+   * opened or was refused in time.
+   */
+  public boolean awaitOpen(Duration timeout) {
+    try {
+      return opened.await(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
   }
 
   /** The id of the last event received, to resume from. */
