@@ -114,6 +114,22 @@ class FailureAndRetryIT {
   }
 
   @Test
+  void a_missing_program_with_a_very_long_name_still_fails_cleanly() {
+    String name = "no-such-program-" + "x".repeat(5000);
+    Job job = api.submit("{\"command\":[\"" + name + "\"]}");
+
+    Job failed = api.awaitStatus(job.id(), FAILED, TIMEOUT);
+
+    assertThat(failed.statusReason())
+        .startsWith("command not found: no-such-program-")
+        .hasSize(1000);
+    assertThat(failed.lastError()).startsWith("command not found: no-such-program-");
+    assertThat(api.events(job.id()))
+        .extracting(JobEvent::toStatus)
+        .containsExactly(QUEUED, CLAIMED, RUN_ERROR, FAILED);
+  }
+
+  @Test
   void a_command_that_is_not_on_the_path_fails_with_command_not_found() {
     Job job = api.submit("{\"command\":[\"no-such-command-jobkit-test\",\"--flag\"]}");
 

@@ -185,8 +185,26 @@ public class Dispatcher {
     launchers.execute(() -> start(job, lease));
   }
 
-  /** Starts a claimed job's pods and marks it running; any failure is the attempt's error. */
+  /**
+   * Starts a claimed job's pods and marks it running; any failure is the attempt's error. The lease
+   * passes to the attempt's watcher once its pods run; until then, and whatever goes wrong, it is
+   * released here, so no failure can leak a slot.
+   */
   private void start(Job job, Capacity.Lease lease) {
+    boolean watched = false;
+    try {
+      watched = launchAttempt(job, lease);
+    } catch (RuntimeException e) {
+      log.error("starting job {} failed; its slot is freed", job.id(), e);
+    } finally {
+      if (!watched) {
+        release(lease);
+      }
+    }
+  }
+
+  /** True once the attempt's pods run and its watcher holds the lease. */
+  private boolean launchAttempt(Job job, Capacity.Lease lease) {
     int attempt = job.attempt() + 1;
     StartedAttempt started;
     try {
@@ -218,8 +236,7 @@ public class Dispatcher {
                       }))
           .ifPresent(
               e2 -> retryOrFail(job.id(), JobStatus.RUN_ERROR, attempt, job.maxAttempts(), error));
-      release(lease);
-      return;
+      return false;
     }
     Instant now = Instant.now();
     List<Long> pids = started.pids();
@@ -236,11 +253,17 @@ public class Dispatcher {
     if (job.startedAt() == null) {
       toRunning.set("started_at", now);
     }
-    if (lifecycle.move(toRunning).isEmpty()) {
+    boolean running;
+    try {
+      running = lifecycle.move(toRunning).isPresent();
+    } catch (RuntimeException e) {
+      started.abandon(); // never leave processes nobody watches
+      throw e;
+    }
+    if (!running) {
       // Stopped between the claim and the launch: the stop already ended it.
       started.abandon();
-      release(lease);
-      return;
+      return false;
     }
     if (job.timeoutSeconds() != null) {
       timeoutTimers.put(
@@ -251,6 +274,7 @@ public class Dispatcher {
               TimeUnit.SECONDS));
     }
     started.watch(end -> attemptEnded(end, lease));
+    return true;
   }
 
   private void timeOut(String jobId, int attempt, int seconds) {

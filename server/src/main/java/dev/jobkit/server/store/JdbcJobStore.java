@@ -241,13 +241,17 @@ class JdbcJobStore implements JobStore {
           StringBuilder sql =
               new StringBuilder("UPDATE jobs SET status = ?, status_reason = ?, updated_at = ?");
           List<Object> params = new ArrayList<>(List.of(t.to().name()));
-          params.add(t.reason());
+          // Reasons may quote what a user sent (a program name): keep them within their columns.
+          params.add(truncate(t.reason(), 1000));
           params.add(utc(now));
           t.columns()
               .forEach(
                   (column, value) -> {
                     sql.append(", ").append(column).append(" = ?");
-                    params.add(value instanceof Instant i ? utc(i) : value);
+                    params.add(
+                        value instanceof Instant i
+                            ? utc(i)
+                            : column.equals("last_error") ? truncate((String) value, 4000) : value);
                   });
           sql.append(" WHERE id = ? AND status = ?");
           params.add(t.jobId());
@@ -471,7 +475,7 @@ class JdbcJobStore implements JobStore {
       jdbc.sql(
               "UPDATE job_attempts SET finished_at = ?, outcome = ?, exit_code = ?, error = ?"
                   + " WHERE job_id = ? AND number = ?")
-          .params(utc(at), outcome.name(), exitCode, error, jobId, number)
+          .params(utc(at), outcome.name(), exitCode, truncate(error, 4000), jobId, number)
           .update();
     }
   }
@@ -510,7 +514,9 @@ class JdbcJobStore implements JobStore {
             truncate(reason, 4000))
         .update(keys, "id");
     long id = keys.getKeyAs(Long.class);
-    return new JobEvent(id, jobId, from, to, stored, actor.name(), actor.kind(), reason);
+    // Live subscribers get exactly what is stored.
+    return new JobEvent(
+        id, jobId, from, to, stored, actor.name(), actor.kind(), truncate(reason, 4000));
   }
 
   private List<Pod> pods(String jobId) {
