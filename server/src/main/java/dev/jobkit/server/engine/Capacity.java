@@ -99,7 +99,7 @@ public class Capacity {
    * Why a queued job of this owner is not running yet, in words: its owner's limit, the slots, or
    * its place in line.
    */
-  public synchronized String queuedReason(String owner) {
+  public synchronized String queuedReason(String owner, int pods) {
     int running = perOwner.getOrDefault(owner, 0);
     int limit = limitOf(owner);
     if (running >= limit) {
@@ -108,6 +108,9 @@ public class Capacity {
     }
     if (used >= slots) {
       return "no free slot (" + used + " of " + slots + " in use)";
+    }
+    if (pods > slots - used) {
+      return "needs " + pods + " free slots (" + (slots - used) + " of " + slots + " free)";
     }
     return "waiting for its turn (priority, then age)";
   }

@@ -321,7 +321,7 @@ public class JobService {
     if (live.status() == JobStatus.QUEUED && live.statusReason() == null
         || live.status() == JobStatus.QUEUED
             && "all parents succeeded".equals(live.statusReason())) {
-      return withReason(live, capacity.queuedReason(live.owner()));
+      return withReason(live, capacity.queuedReason(live.owner(), live.podCount()));
     }
     return live;
   }
