@@ -28,6 +28,7 @@ public final class JobkitServer implements AutoCloseable {
   public static final String ADMIN_KEY = "jk_test_admin_key_0123456789abcdef";
 
   private final Path dataDir;
+  private boolean ownsDataDir;
   private final String adminKey;
   private final List<String> extraArgs;
   private ConfigurableApplicationContext context;
@@ -43,7 +44,9 @@ public final class JobkitServer implements AutoCloseable {
    */
   public static JobkitServer start(String... args) {
     try {
-      return startOn(Files.createTempDirectory("jobkit-test-"), args);
+      JobkitServer server = startOn(Files.createTempDirectory("jobkit-test-"), args);
+      server.ownsDataDir = true;
+      return server;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -152,8 +155,12 @@ public final class JobkitServer implements AutoCloseable {
     return context.getBean(type);
   }
 
+  /** Stops the service and, if {@link #start} made its data dir, deletes it. */
   @Override
   public void close() {
     stop();
+    if (ownsDataDir) {
+      org.springframework.util.FileSystemUtils.deleteRecursively(dataDir.toFile());
+    }
   }
 }
