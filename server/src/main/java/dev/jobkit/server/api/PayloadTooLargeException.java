@@ -15,7 +15,7 @@ class PayloadTooLargeException extends java.io.IOException {
 
   ProblemDetail problem() {
     return ProblemDetail.forStatusAndDetail(
-        HttpStatus.PAYLOAD_TOO_LARGE,
+        HttpStatus.CONTENT_TOO_LARGE,
         "the request body is larger than the limit of " + limit + " bytes");
   }
 }

@@ -82,6 +82,8 @@ public final class JobkitServer implements AutoCloseable {
     args.add("--jobkit.executor.stop-grace-period=2s");
     args.add("--logging.level.root=warn");
     args.add("--logging.level.dev.jobkit=warn");
+    // The JDK's HTTP server behind the tests' proxies warns about every 204 it forwards.
+    args.add("--logging.level.com.sun.net.httpserver=error");
     args.addAll(extraArgs);
     SpringApplication app = new SpringApplication(JobkitServerApplication.class);
     context = app.run(args.toArray(String[]::new));
