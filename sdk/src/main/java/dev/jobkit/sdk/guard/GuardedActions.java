@@ -91,22 +91,18 @@ public final class GuardedActions {
       precheck = precheckStop(job);
       if (job.status().isTerminal()) {
         // Ended before we asked: nothing to do. Ended after the yes: it changed under us.
-        return outcome(
+        return notExecuted(
             confirmedFor == null ? OutcomeKind.ALREADY_TERMINAL : OutcomeKind.RACE_LOST,
             precheck,
             confirmedFor != null,
-            false,
-            false,
             job.status(),
             "job " + jobId + " has already ended " + job.status() + "; nothing to stop",
             start);
       }
       if (!precheck.allowed()) {
-        return outcome(
+        return notExecuted(
             OutcomeKind.NOT_ALLOWED_IN_STATE,
             precheck,
-            false,
-            false,
             false,
             job.status(),
             precheck.consequence(),
@@ -114,11 +110,9 @@ public final class GuardedActions {
       }
       if (confirmedFor == null || !confirmedFor.consequence().equals(precheck.consequence())) {
         if (!confirmer.confirm(precheck)) {
-          return outcome(
+          return notExecuted(
               OutcomeKind.DECLINED,
               precheck,
-              false,
-              false,
               false,
               job.status(),
               "not confirmed; job " + jobId + " was left " + job.status(),
@@ -135,12 +129,10 @@ public final class GuardedActions {
         calls.once(() -> api.stop(jobId));
       } catch (InvalidStateException ended) {
         JobStatus status = ended.currentStatus();
-        return outcome(
+        return notExecuted(
             OutcomeKind.RACE_LOST,
             precheck,
             true,
-            false,
-            false,
             status,
             "job " + jobId + " ended " + status + " before the stop landed",
             start);
@@ -153,12 +145,10 @@ public final class GuardedActions {
       }
       return verify(jobId, precheck, start, s -> s == JobStatus.CANCELED, "stopped");
     }
-    return outcome(
+    return notExecuted(
         OutcomeKind.RACE_LOST,
         precheck,
         confirmedFor != null,
-        false,
-        false,
         precheck.status(),
         "job " + jobId + " kept changing state; nothing was done",
         start);
@@ -178,22 +168,18 @@ public final class GuardedActions {
     Job job = client.jobs().get(jobId);
     Precheck precheck = precheckDelete(job, purgeArtifacts);
     if (!precheck.allowed()) {
-      return outcome(
+      return notExecuted(
           OutcomeKind.NOT_ALLOWED_IN_STATE,
           precheck,
-          false,
-          false,
           false,
           job.status(),
           precheck.consequence(),
           start);
     }
     if (!confirmer.confirm(precheck)) {
-      return outcome(
+      return notExecuted(
           OutcomeKind.DECLINED,
           precheck,
-          false,
-          false,
           false,
           job.status(),
           "not confirmed; job " + jobId + " was kept",
@@ -216,12 +202,10 @@ public final class GuardedActions {
           "job " + jobId + " was deleted by someone else first",
           start);
     } catch (InvalidStateException changed) {
-      return outcome(
+      return notExecuted(
           OutcomeKind.RACE_LOST,
           precheck,
           true,
-          false,
-          false,
           changed.currentStatus(),
           "job " + jobId + " is " + changed.currentStatus() + " now; it can no longer be deleted",
           start);
@@ -261,23 +245,14 @@ public final class GuardedActions {
     for (int round = 0; round < MAX_ROUNDS; round++) {
       precheck = precheckFlush(scope, purgeArtifacts);
       if (!precheck.allowed()) {
-        return outcome(
-            OutcomeKind.NOT_ALLOWED_IN_STATE,
-            precheck,
-            false,
-            false,
-            false,
-            null,
-            precheck.consequence(),
-            start);
+        return notExecuted(
+            OutcomeKind.NOT_ALLOWED_IN_STATE, precheck, false, null, precheck.consequence(), start);
       }
       if (confirmedFor == null || !confirmedFor.jobIds().equals(precheck.jobIds())) {
         if (!confirmer.confirm(precheck)) {
-          return outcome(
+          return notExecuted(
               OutcomeKind.DECLINED,
               precheck,
-              false,
-              false,
               false,
               null,
               "not confirmed; nothing was flushed",
@@ -313,12 +288,10 @@ public final class GuardedActions {
           result,
           elapsed(start));
     }
-    return outcome(
+    return notExecuted(
         OutcomeKind.RACE_LOST,
         precheck,
         confirmedFor != null,
-        false,
-        false,
         null,
         "the jobs to flush kept changing; nothing was done",
         start);
@@ -471,6 +444,17 @@ public final class GuardedActions {
 
   private static String describe(Job job) {
     return "Job " + job.id() + " (\"" + job.displayName() + "\")";
+  }
+
+  /** An outcome where nothing that changes state was done (so nothing was verified either). */
+  private static Outcome notExecuted(
+      OutcomeKind kind,
+      Precheck precheck,
+      boolean confirmed,
+      JobStatus finalStatus,
+      String message,
+      long start) {
+    return outcome(kind, precheck, confirmed, false, false, finalStatus, message, start);
   }
 
   private static Outcome outcome(
