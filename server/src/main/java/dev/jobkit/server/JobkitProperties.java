@@ -19,12 +19,19 @@ import org.springframework.util.unit.DataSize;
  */
 @ConfigurationProperties("jobkit")
 public record JobkitProperties(
-    @DefaultValue("${user.home}/.jobkit") Path dataDir,
+    Path dataDir,
     @DefaultValue Datasource datasource,
     @DefaultValue Executor executor,
     @DefaultValue Scheduling scheduling,
     @DefaultValue Auth auth,
     @DefaultValue Api api) {
+
+  public JobkitProperties {
+    // Defaults of a properties record are not placeholder-resolved, so this one is set here.
+    if (dataDir == null) {
+      dataDir = Path.of(System.getProperty("user.home"), ".jobkit");
+    }
+  }
 
   /**
    * @param url a JDBC URL ({@code jdbc:postgresql://...}); empty for the embedded H2 database
