@@ -23,7 +23,7 @@ public final class ServiceBenchmark {
     int claims = intArg(args, "claims", 500);
     int longQueue = intArg(args, "queue", 100_000);
     int requests = intArg(args, "requests", 200);
-    int rounds = intArg(args, "rounds", 5000);
+    int rounds = intArg(args, "rounds", 20_000);
     String only = intArg(args, "only", 12345) + "";
 
     List<Row> rows = new ArrayList<>();
