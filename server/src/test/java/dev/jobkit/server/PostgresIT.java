@@ -72,7 +72,8 @@ class PostgresIT {
     JobPage named = api.get("/api/v1/jobs?name=pg%20SLEEP").expect(200).as(JobPage.class);
     assertThat(named.items()).extracting(Job::id).containsExactly(sleeper.id());
 
-    api.post("/api/v1/jobs/" + sleeper.id() + "/stop", "").expect(202);
+    // 202 while its processes end, or 200 if they were already gone when the answer was written.
+    assertThat(api.post("/api/v1/jobs/" + sleeper.id() + "/stop", "").status()).isIn(200, 202);
     api.awaitStatus(sleeper.id(), JobStatus.CANCELED);
     api.delete("/api/v1/jobs/" + done.id()).expect(204);
     api.get("/api/v1/jobs/" + done.id()).expect(404);
