@@ -42,9 +42,15 @@ public interface JobExecutor {
   record AttemptEnd(
       String jobId, int attempt, List<Integer> exitCodes, int failedPod, boolean terminated) {
 
-    /** The first non-zero exit code of a failed pod, or 0. */
+    /**
+     * The exit code of the pod that failed on its own, else the first non-zero one (143 for a pod
+     * ended by TERM), else 0.
+     */
     public int exitCode() {
-      return failedPod >= 0 ? exitCodes.get(failedPod) : 0;
+      if (failedPod >= 0) {
+        return exitCodes.get(failedPod);
+      }
+      return exitCodes.stream().filter(c -> c != 0).findFirst().orElse(0);
     }
   }
 
