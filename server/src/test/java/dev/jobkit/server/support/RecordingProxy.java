@@ -28,7 +28,7 @@ public final class RecordingProxy implements AutoCloseable {
   private final HttpClient http = HttpClient.newHttpClient();
   private final List<String> requests = new CopyOnWriteArrayList<>();
   private volatile Predicate<String> loseAnswer = r -> false;
-  private final Set<HttpExchange> open = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private final Set<java.io.InputStream> open = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   public RecordingProxy(String targetBaseUrl) {
     this.target = targetBaseUrl;
@@ -53,8 +53,15 @@ public final class RecordingProxy implements AutoCloseable {
 
   /** Drops every answer still streaming (an event stream, a log follow), as a network cut would. */
   public void cutStreams() {
-    for (HttpExchange exchange : open) {
-      exchange.close();
+    // Close what is read from the service, not the client's exchange: only the forwarding thread
+    // may write to or close an exchange (its chunked stream is not thread-safe; closing it from
+    // here could send a buffered chunk twice).
+    for (java.io.InputStream upstream : open) {
+      try {
+        upstream.close();
+      } catch (IOException ignored) {
+        // already closed
+      }
     }
   }
 
@@ -106,14 +113,18 @@ public final class RecordingProxy implements AutoCloseable {
                 }
               });
       exchange.sendResponseHeaders(answer.statusCode(), 0);
-      open.add(exchange);
       try (var in = answer.body();
           var body = exchange.getResponseBody()) {
+        open.add(in);
         byte[] buffer = new byte[8192];
         int n;
-        while ((n = in.read(buffer)) >= 0) {
-          body.write(buffer, 0, n);
-          body.flush(); // streams (SSE) pass through as they come
+        try {
+          while ((n = in.read(buffer)) >= 0) {
+            body.write(buffer, 0, n);
+            body.flush(); // streams (SSE) pass through as they come
+          }
+        } finally {
+          open.remove(in);
         }
       }
     } catch (InterruptedException e) {
@@ -121,7 +132,6 @@ public final class RecordingProxy implements AutoCloseable {
     } catch (IOException cut) {
       // the client, or cutStreams(), closed the answer
     } finally {
-      open.remove(exchange);
       exchange.close();
     }
   }
