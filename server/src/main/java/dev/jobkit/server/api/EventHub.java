@@ -1,5 +1,6 @@
 package dev.jobkit.server.api;
 
+import dev.jobkit.server.DaemonThreads;
 import dev.jobkit.server.auth.Caller;
 import dev.jobkit.server.jobs.JobService;
 import dev.jobkit.server.store.CommittedEventListener;
@@ -36,19 +37,9 @@ class EventHub implements CommittedEventListener {
   private final JobStore store;
   private final Set<Subscription> subscriptions = ConcurrentHashMap.newKeySet();
   private final ExecutorService senders =
-      Executors.newCachedThreadPool(
-          r -> {
-            Thread t = new Thread(r, "jobkit-sse");
-            t.setDaemon(true);
-            return t;
-          });
+      Executors.newCachedThreadPool(DaemonThreads.named("jobkit-sse"));
   private final ScheduledExecutorService heartbeats =
-      Executors.newSingleThreadScheduledExecutor(
-          r -> {
-            Thread t = new Thread(r, "jobkit-sse-heartbeat");
-            t.setDaemon(true);
-            return t;
-          });
+      Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("jobkit-sse-heartbeat"));
 
   EventHub(JobStore store) {
     this.store = store;

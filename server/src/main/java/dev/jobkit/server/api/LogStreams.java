@@ -1,6 +1,7 @@
 package dev.jobkit.server.api;
 
 import dev.jobkit.sdk.lifecycle.JobStatus;
+import dev.jobkit.server.DaemonThreads;
 import dev.jobkit.server.exec.JobFiles;
 import dev.jobkit.server.exec.LogTail;
 import dev.jobkit.server.jobs.JobService;
@@ -38,13 +39,7 @@ class LogStreams {
   private final JobFiles files;
   private final Set<SseEmitter> open = ConcurrentHashMap.newKeySet();
   private final ScheduledExecutorService pollers =
-      Executors.newScheduledThreadPool(
-          2,
-          r -> {
-            Thread t = new Thread(r, "jobkit-log-follow");
-            t.setDaemon(true);
-            return t;
-          });
+      Executors.newScheduledThreadPool(2, DaemonThreads.named("jobkit-log-follow"));
 
   LogStreams(JobService jobs) {
     this.jobs = jobs;

@@ -3,6 +3,7 @@ package dev.jobkit.server.engine;
 import dev.jobkit.sdk.jobs.Job;
 import dev.jobkit.sdk.jobs.PodStatus;
 import dev.jobkit.sdk.lifecycle.JobStatus;
+import dev.jobkit.server.DaemonThreads;
 import dev.jobkit.server.JobkitProperties;
 import dev.jobkit.server.exec.JobExecutor;
 import dev.jobkit.server.exec.JobExecutor.AttemptEnd;
@@ -72,20 +73,9 @@ public class Dispatcher {
     this.files = new JobFiles(properties.dataDir());
     this.sweepMillis = Math.min(1000, properties.scheduling().sweepInterval().toMillis());
     this.launchers =
-        Executors.newFixedThreadPool(
-            executor.slots(),
-            r -> {
-              Thread t = new Thread(r, "jobkit-launcher");
-              t.setDaemon(true);
-              return t;
-            });
+        Executors.newFixedThreadPool(executor.slots(), DaemonThreads.named("jobkit-launcher"));
     this.timeouts =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "jobkit-timeouts");
-              t.setDaemon(true);
-              return t;
-            });
+        Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("jobkit-timeouts"));
   }
 
   /** Starts dispatching; the owners with claimable jobs are read once from the store. */
@@ -151,7 +141,7 @@ public class Dispatcher {
         Optional<Candidate> head = store.nextClaimable(owner);
         if (head.isPresent()) {
           queue.restore(owner);
-          if (best == null || QUEUE_ORDER.compare(head.get(), best) < 0) {
+          if (best == null || Candidate.QUEUE_ORDER.compare(head.get(), best) < 0) {
             best = head.get();
           }
         }
@@ -164,11 +154,6 @@ public class Dispatcher {
       launch(best);
     }
   }
-
-  private static final java.util.Comparator<Candidate> QUEUE_ORDER =
-      java.util.Comparator.comparingInt(Candidate::priority)
-          .reversed()
-          .thenComparingLong(Candidate::seq);
 
   private void launch(Candidate candidate) {
     Job job = store.findSummary(candidate.id()).orElse(null);

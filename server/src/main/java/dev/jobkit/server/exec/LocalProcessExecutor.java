@@ -1,5 +1,6 @@
 package dev.jobkit.server.exec;
 
+import dev.jobkit.server.DaemonThreads;
 import dev.jobkit.server.JobkitProperties;
 import java.io.File;
 import java.io.IOException;
@@ -19,9 +20,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,9 +47,9 @@ public class LocalProcessExecutor implements JobExecutor {
   private final String setsid;
   private final Map<String, Run> runs = new ConcurrentHashMap<>();
   private final ExecutorService reapers =
-      Executors.newCachedThreadPool(daemon("jobkit-pod-reaper"));
+      Executors.newCachedThreadPool(DaemonThreads.named("jobkit-pod-reaper"));
   private final ScheduledExecutorService timers =
-      Executors.newSingleThreadScheduledExecutor(daemon("jobkit-kill-timer"));
+      Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("jobkit-kill-timer"));
   private volatile boolean shuttingDown;
 
   public LocalProcessExecutor(JobkitProperties properties) {
@@ -202,15 +201,6 @@ public class LocalProcessExecutor implements JobExecutor {
       }
     }
     return Optional.empty();
-  }
-
-  static ThreadFactory daemon(String name) {
-    AtomicInteger count = new AtomicInteger();
-    return task -> {
-      Thread thread = new Thread(task, name + "-" + count.incrementAndGet());
-      thread.setDaemon(true);
-      return thread;
-    };
   }
 
   /** The processes of one attempt. */

@@ -38,7 +38,6 @@ import java.util.Base64;
 import java.util.Deque;
 import java.util.EnumSet;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -608,9 +607,5 @@ public class JobService {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted", e);
     }
-  }
-
-  static Set<String> unique(List<String> values) {
-    return new HashSet<>(values);
   }
 }

@@ -18,8 +18,6 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
-import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -359,16 +357,13 @@ class JdbcJobStore implements JobStore {
                           rs.getLong("seq"),
                           rs.getInt("pod_count")))
               .optional();
-      if (head.isPresent() && (best == null || QUEUE_ORDER.compare(head.get(), best) < 0)) {
+      if (head.isPresent()
+          && (best == null || Candidate.QUEUE_ORDER.compare(head.get(), best) < 0)) {
         best = head.get();
       }
     }
     return Optional.ofNullable(best);
   }
-
-  /** Priority 9 first, then the oldest. */
-  static final Comparator<Candidate> QUEUE_ORDER =
-      Comparator.comparingInt(Candidate::priority).reversed().thenComparingLong(Candidate::seq);
 
   @Override
   public Set<String> ownersWithClaimableJobs() {
@@ -652,7 +647,4 @@ class JdbcJobStore implements JobStore {
   private static String truncate(String text, int max) {
     return text == null || text.length() <= max ? text : text.substring(0, max);
   }
-
-  static final Set<JobStatus> TERMINAL =
-      EnumSet.of(JobStatus.SUCCEEDED, JobStatus.FAILED, JobStatus.CANCELED);
 }

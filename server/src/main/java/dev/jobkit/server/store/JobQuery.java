@@ -2,7 +2,6 @@ package dev.jobkit.server.store;
 
 import dev.jobkit.sdk.lifecycle.JobStatus;
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -38,20 +37,5 @@ public record JobQuery(
   public static JobQuery all(String viewer, boolean admin, Set<JobStatus> statuses, String owner) {
     return new JobQuery(
         viewer, admin, statuses, owner, Map.of(), null, null, null, null, null, Integer.MAX_VALUE);
-  }
-
-  public JobQuery withStatuses(List<JobStatus> s) {
-    return new JobQuery(
-        viewer,
-        viewerIsAdmin,
-        Set.copyOf(s),
-        owner,
-        tags,
-        nameContains,
-        parent,
-        createdAfter,
-        createdBefore,
-        beforeSeq,
-        limit);
   }
 }

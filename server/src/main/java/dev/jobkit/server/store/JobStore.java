@@ -43,7 +43,14 @@ public interface JobStore {
   record Page(List<Job> items, Long lastSeq, boolean more) {}
 
   /** The next job an owner may have claimed: its id, priority and queue position. */
-  record Candidate(String id, String owner, int priority, long seq, int podCount) {}
+  record Candidate(String id, String owner, int priority, long seq, int podCount) {
+
+    /** The queue's order: priority 9 first, then the oldest. */
+    public static final java.util.Comparator<Candidate> QUEUE_ORDER =
+        java.util.Comparator.comparingInt(Candidate::priority)
+            .reversed()
+            .thenComparingLong(Candidate::seq);
+  }
 
   /**
    * Inserts jobs with their first events, in one transaction; with an idempotency key, records it
