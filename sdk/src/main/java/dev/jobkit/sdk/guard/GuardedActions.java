@@ -338,27 +338,13 @@ public final class GuardedActions {
   static Precheck precheckStop(Job job) {
     String name = describe(job);
     JobStatus status = job.status();
-    if (status.isTerminal()) {
-      return new Precheck(
-          "stop",
-          job.id(),
-          job.displayName(),
-          status,
-          false,
-          name + " has already ended " + status + "; there is nothing to stop.",
-          null,
-          List.of(job.id()));
-    }
     if (!Operation.STOP.allowedIn(status)) {
+      String why =
+          status.isTerminal()
+              ? name + " has already ended " + status + "; there is nothing to stop."
+              : name + " is " + status + "; stop is not allowed in that state.";
       return new Precheck(
-          "stop",
-          job.id(),
-          job.displayName(),
-          status,
-          false,
-          name + " is " + status + "; stop is not allowed in that state.",
-          null,
-          List.of(job.id()));
+          "stop", job.id(), job.displayName(), status, false, why, null, List.of(job.id()));
     }
     String consequence;
     String question;
