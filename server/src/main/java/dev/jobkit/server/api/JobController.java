@@ -156,9 +156,10 @@ class JobController {
     }
     Long beforeSeq = null;
     if (cursor != null) {
-      try {
-        beforeSeq = JobService.decodeCursor(cursor);
-      } catch (ApiException e) {
+      java.util.OptionalLong seq = JobService.decodeCursor(cursor);
+      if (seq.isPresent()) {
+        beforeSeq = seq.getAsLong();
+      } else {
         errors.add(
             new FieldError(
                 "cursor",

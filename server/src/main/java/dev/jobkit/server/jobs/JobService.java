@@ -188,8 +188,6 @@ public class JobService {
     if (spec.parents() == null || spec.parents().isEmpty()) {
       return;
     }
-    List<String> external = spec.parents().stream().filter(p -> !batchRefs.contains(p)).toList();
-    Map<String, JobStatus> found = store.statuses(external);
     for (int i = 0; i < spec.parents().size(); i++) {
       String parent = spec.parents().get(i);
       if (batchRefs.contains(parent)) {
@@ -199,8 +197,7 @@ public class JobService {
         }
         continue;
       }
-      boolean visible =
-          found.containsKey(parent) && store.findSummary(parent).map(caller::canSee).orElse(false);
+      boolean visible = store.findSummary(parent).map(caller::canSee).orElse(false);
       if (!visible) {
         errors.add(
             new FieldError(
@@ -368,21 +365,20 @@ public class JobService {
         .encodeToString(("c1:" + seq).getBytes(StandardCharsets.UTF_8));
   }
 
-  /** The sequence number a cursor stands for. */
-  public static long decodeCursor(String cursor) {
+  /** The sequence number a cursor stands for; empty if it is not a cursor this service issued. */
+  public static java.util.OptionalLong decodeCursor(String cursor) {
     try {
       String text = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
       if (text.startsWith("c1:")) {
         long seq = Long.parseLong(text.substring(3));
         if (seq > 0) {
-          return seq;
+          return java.util.OptionalLong.of(seq);
         }
       }
     } catch (IllegalArgumentException malformed) {
-      // reported below
+      // not base64, or not a number after the prefix: not ours
     }
-    throw ApiException.invalid(
-        "cursor", "is not a cursor this service issued; pass next_cursor from a previous page");
+    return java.util.OptionalLong.empty();
   }
 
   public Job update(Caller caller, String id, JobUpdate update) {
