@@ -44,11 +44,14 @@ public record JobkitProperties(
    * @param slots how many pods may run at once; 0 means the number of cores
    * @param stopGracePeriod how long a stopped job's processes get between TERM and KILL
    * @param maxPodsPerJob the largest {@code pod_count} a job may ask for
+   * @param useSetsidCommand start pods through the {@code setsid} command even where the C library
+   *     can start them in a new session itself (slower; what a C library without that gets anyway)
    */
   public record Executor(
       @DefaultValue("0") int slots,
       @DefaultValue("10s") Duration stopGracePeriod,
-      @DefaultValue("64") int maxPodsPerJob) {
+      @DefaultValue("64") int maxPodsPerJob,
+      @DefaultValue("false") boolean useSetsidCommand) {
 
     /** The slot count in force: the configured one, or the number of cores. */
     public int effectiveSlots() {

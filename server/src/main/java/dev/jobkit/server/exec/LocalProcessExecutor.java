@@ -16,20 +16,27 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
- * Runs pods as local processes. Each pod is started through {@code setsid}, so it leads its own
- * process group: stopping a job signals the whole group, which reaches every descendant, and once a
- * pod's main process has exited whatever it left behind in its group is terminated too.
+ * Runs pods as local processes. Each pod starts in a new session, so it leads its own process
+ * group: stopping a job signals the whole group, which reaches every descendant, and once a pod's
+ * main process has exited whatever it left behind in its group is terminated too.
+ *
+ * <p>Pods start with {@code posix_spawn(3)} and {@code POSIX_SPAWN_SETSID} ({@link PosixSpawn})
+ * where the C library has it (glibc 2.34+), else through the {@code setsid} command and {@link
+ * ProcessBuilder}, which costs one more {@code exec} per pod.
  */
 @Component
 public class LocalProcessExecutor implements JobExecutor {
@@ -44,6 +51,7 @@ public class LocalProcessExecutor implements JobExecutor {
   private final JobFiles files;
   private final int slots;
   private final Duration gracePeriod;
+  private final boolean spawnDirectly;
   private final String setsid;
   private final Map<String, Run> runs = new ConcurrentHashMap<>();
   private final ExecutorService reapers =
@@ -56,13 +64,19 @@ public class LocalProcessExecutor implements JobExecutor {
     this.files = new JobFiles(properties.dataDir());
     this.slots = properties.executor().effectiveSlots();
     this.gracePeriod = properties.executor().stopGracePeriod();
+    this.spawnDirectly = PosixSpawn.available() && !properties.executor().useSetsidCommand();
     this.setsid =
-        findOnPath("setsid", System.getenv("PATH"))
-            .orElseThrow(
-                () ->
-                    new IllegalStateException(
-                        "the local executor needs the setsid command (util-linux) on the PATH"))
-            .toString();
+        spawnDirectly
+            ? null
+            : findOnPath("setsid", System.getenv("PATH"))
+                .orElseThrow(
+                    () ->
+                        new IllegalStateException(
+                            "this C library has no posix_spawn with POSIX_SPAWN_SETSID, so the"
+                                + " local executor needs the setsid command (util-linux) on the"
+                                + " PATH"))
+                .toString();
+    log.debug("pods start {}", spawnDirectly ? "with posix_spawn" : "through " + setsid);
   }
 
   @Override
@@ -93,17 +107,9 @@ public class LocalProcessExecutor implements JobExecutor {
               StandardOpenOption.CREATE,
               StandardOpenOption.APPEND);
         }
-        ProcessBuilder builder =
-            new ProcessBuilder(argv)
-                .directory(files.podWorkDir(launch.jobId(), pod).toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
-        Map<String, String> podEnv = builder.environment();
-        podEnv.clear();
-        podEnv.putAll(env);
+        Map<String, String> podEnv = new HashMap<>(env);
         podEnv.put("JOBKIT_POD_INDEX", Integer.toString(pod));
-        run.processes.add(builder.start());
+        run.pods.add(startPod(argv, podEnv, files.podWorkDir(launch.jobId(), pod), logFile));
       }
     } catch (IOException e) {
       run.killAll(ProcessGroups.SIGKILL);
@@ -111,6 +117,28 @@ public class LocalProcessExecutor implements JobExecutor {
     }
     runs.put(launch.jobId(), run);
     return run;
+  }
+
+  private Pod startPod(List<String> argv, Map<String, String> env, Path workDir, Path logFile)
+      throws IOException {
+    if (spawnDirectly) {
+      PosixSpawn.Spawned spawned =
+          PosixSpawn.spawn(argv.get(0), argv, env, workDir, logFile, reapers);
+      return new Pod(spawned.pid(), spawned.exit());
+    }
+    List<String> withSetsid = new ArrayList<>(argv.size() + 1);
+    withSetsid.add(setsid);
+    withSetsid.addAll(argv);
+    ProcessBuilder builder =
+        new ProcessBuilder(withSetsid)
+            .directory(workDir.toFile())
+            .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
+    builder.environment().clear();
+    builder.environment().putAll(env);
+    Process process = builder.start();
+    return new Pod(process.pid(), process.onExit().thenApply(Process::exitValue));
   }
 
   @Override
@@ -129,11 +157,13 @@ public class LocalProcessExecutor implements JobExecutor {
     runs.values().forEach(r -> r.killAll(ProcessGroups.SIGTERM));
     long deadline = System.nanoTime() + Duration.ofSeconds(2).toNanos();
     for (Run run : runs.values()) {
-      for (Process p : run.processes) {
+      for (Pod pod : run.pods) {
         try {
-          p.waitFor(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+          pod.exit().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException stillRunning) {
+          // killed below
         }
       }
       run.killAll(ProcessGroups.SIGKILL);
@@ -167,24 +197,24 @@ public class LocalProcessExecutor implements JobExecutor {
   }
 
   private List<String> argv(Launch launch, Map<String, String> env) {
-    List<String> argv = new ArrayList<>();
-    argv.add(setsid);
     if (launch.shell() != null) {
-      argv.addAll(List.of("/bin/sh", "-c", launch.shell()));
-      return argv;
+      return List.of("/bin/sh", "-c", launch.shell());
     }
+    // argv[0] becomes the resolved path: posix_spawn does not search the PATH, and the job's PATH
+    // (not the service's) is the one to search.
     String program = launch.command().get(0);
-    boolean found =
+    Optional<Path> resolved =
         program.contains("/")
-            ? Files.isExecutable(Path.of(program))
-            : findOnPath(program, env.get("PATH")).isPresent();
-    if (!found) {
+            ? Optional.of(Path.of(program)).filter(Files::isExecutable)
+            : findOnPath(program, env.get("PATH"));
+    if (resolved.isEmpty()) {
       throw new LaunchFailedException(
           "command not found: "
               + program
               + (program.contains("/") ? "" : " (searched the PATH of the job's environment)"));
     }
-    argv.addAll(launch.command());
+    List<String> argv = new ArrayList<>(launch.command());
+    argv.set(0, resolved.get().toString());
     return argv;
   }
 
@@ -203,11 +233,14 @@ public class LocalProcessExecutor implements JobExecutor {
     return Optional.empty();
   }
 
+  /** One pod's main process: its pid (also its process group id) and its exit code, once known. */
+  private record Pod(long pid, CompletableFuture<Integer> exit) {}
+
   /** The processes of one attempt. */
   private final class Run implements StartedAttempt {
     private final String jobId;
     private final int attempt;
-    private final List<Process> processes = new ArrayList<>();
+    private final List<Pod> pods = new ArrayList<>();
     private final Integer[] exitCodes;
     private int remaining;
     private int failedPod = -1;
@@ -223,16 +256,16 @@ public class LocalProcessExecutor implements JobExecutor {
 
     @Override
     public List<Long> pids() {
-      return processes.stream().map(Process::pid).toList();
+      return pods.stream().map(Pod::pid).toList();
     }
 
     @Override
     public void watch(Consumer<AttemptEnd> onEnd) {
       this.onEnd = onEnd;
-      for (int pod = 0; pod < processes.size(); pod++) {
-        int index = pod;
-        Process process = processes.get(pod);
-        reapers.execute(() -> reap(index, process));
+      for (int index = 0; index < pods.size(); index++) {
+        int pod = index;
+        // Async: ending a pod may wait for the leftovers of its group, never on the caller.
+        pods.get(pod).exit().whenCompleteAsync((code, error) -> reap(pod, code, error), reapers);
       }
     }
 
@@ -242,14 +275,11 @@ public class LocalProcessExecutor implements JobExecutor {
       killAll(ProcessGroups.SIGKILL);
     }
 
-    private void reap(int pod, Process process) {
-      int code;
-      try {
-        code = process.waitFor();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
+    private void reap(int pod, Integer exitCode, Throwable error) {
+      if (error != null) {
+        log.error("lost track of pod {} of job {}", pod, jobId, error);
       }
+      int code = exitCode != null ? exitCode : -1;
       boolean last;
       synchronized (this) {
         exitCodes[pod] = code;
@@ -269,7 +299,7 @@ public class LocalProcessExecutor implements JobExecutor {
 
     private void finish() {
       // The main processes are gone; end whatever they left in their groups.
-      for (Process p : processes) {
+      for (Pod p : pods) {
         endGroup(p.pid());
       }
       runs.remove(jobId, this);
@@ -333,7 +363,7 @@ public class LocalProcessExecutor implements JobExecutor {
     }
 
     void killAll(int signal) {
-      for (Process p : processes) {
+      for (Pod p : pods) {
         ProcessGroups.signal(p.pid(), signal);
       }
     }

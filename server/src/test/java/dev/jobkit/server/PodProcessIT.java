@@ -1,0 +1,120 @@
+package dev.jobkit.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.jobkit.sdk.jobs.Job;
+import dev.jobkit.sdk.lifecycle.JobStatus;
+import dev.jobkit.server.support.Api;
+import dev.jobkit.server.support.JobkitServer;
+import dev.jobkit.server.support.Processes;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * What a pod's process starts with, on both ways the local executor starts pods: {@code
+ * posix_spawn} in a new session (the default) and the {@code setsid} command (the fallback for a C
+ * library without that).
+ */
+class PodProcessIT {
+
+  private static final Duration TIMEOUT = Duration.ofSeconds(60);
+
+  static Map<String, JobkitServer> servers;
+
+  @BeforeAll
+  static void start() {
+    servers =
+        Map.of(
+            "posix_spawn", JobkitServer.start(),
+            "setsid command", JobkitServer.start("--jobkit.executor.use-setsid-command=true"));
+  }
+
+  @AfterAll
+  static void stop() {
+    servers.values().forEach(JobkitServer::close);
+  }
+
+  static Stream<String> launchers() {
+    return Stream.of("posix_spawn", "setsid command");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("launchers")
+  void a_pod_leads_its_own_session_in_its_work_dir_with_empty_stdin_and_no_inherited_files(
+      String launcher) throws IOException {
+    JobkitServer server = servers.get(launcher);
+    // No redirections in the script: the shell would hold extra descriptors while they last.
+    Job job =
+        server
+            .admin()
+            .submitShell("ls /proc/$$/fd; echo ids $(cut -d' ' -f1,5,6 /proc/$$/stat); pwd; cat");
+    // A program that does not fork: a shell blocks every signal for a moment around each fork.
+    Job mask = server.admin().submit("{\"command\":[\"grep\",\"^SigBlk\",\"/proc/self/status\"]}");
+
+    server.admin().awaitStatus(job.id(), JobStatus.SUCCEEDED, TIMEOUT);
+
+    List<String> lines = Files.readAllLines(server.jobDir(job.id()).resolve("logs/pod-0.log"));
+    // 0, 1 and 2 only: none of the service's files, sockets or database handles leak into jobs.
+    assertThat(lines.subList(0, 3)).containsExactly("0", "1", "2");
+    // pid, process group and session are one number: the shell leads a session of its own.
+    String[] ids = lines.get(3).split(" ");
+    assertThat(ids[0]).isEqualTo("ids");
+    assertThat(ids[2]).isEqualTo(ids[1]);
+    assertThat(ids[3]).isEqualTo(ids[1]);
+    assertThat(Path.of(lines.get(4)))
+        .isEqualTo(server.jobDir(job.id()).resolve("pods").resolve("0").toRealPath());
+    // Nothing came from stdin: cat printed nothing.
+    assertThat(lines).hasSize(5);
+  }
+
+  @Test
+  void a_pod_started_with_posix_spawn_blocks_no_signal() {
+    // ProcessBuilder passes on the JVM's blocked SIGQUIT; posix_spawn sets an empty mask. The
+    // program must not fork: a shell blocks every signal for a moment around each fork.
+    JobkitServer server = servers.get("posix_spawn");
+    Job job = server.admin().submit("{\"command\":[\"grep\",\"^SigBlk\",\"/proc/self/status\"]}");
+
+    server.admin().awaitStatus(job.id(), JobStatus.SUCCEEDED, TIMEOUT);
+
+    assertThat(server.jobDir(job.id()).resolve("logs/pod-0.log"))
+        .hasContent("SigBlk:\t0000000000000000");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("launchers")
+  void stop_of_a_running_job_kills_every_process_it_started(String launcher) {
+    Api api = servers.get(launcher).admin();
+    Job job =
+        api.submitShell("trap '' TERM; sleep 300 & sleep 300 & (sleep 300 &); echo started; wait");
+    api.awaitStatus(job.id(), JobStatus.RUNNING, TIMEOUT);
+    await().atMost(TIMEOUT).until(() -> Processes.ofJob(job.id()).size() >= 4);
+
+    api.stopAndAwaitCanceled(job.id());
+
+    assertThat(Processes.ofJob(job.id())).isEmpty();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("launchers")
+  void exit_codes_and_signals_end_a_job_as_a_shell_would_report_them(String launcher) {
+    Api api = servers.get(launcher).admin();
+    Job exited = api.submit("{\"shell\":\"exit 3\",\"max_attempts\":1}");
+    Job killed = api.submit("{\"shell\":\"kill -KILL $$\",\"max_attempts\":1}");
+
+    List<Job> ended = List.of(api.awaitEnd(exited.id()), api.awaitEnd(killed.id()));
+
+    assertThat(ended).extracting(Job::status).containsOnly(JobStatus.FAILED);
+    assertThat(ended).extracting(j -> j.result().exitCode()).containsExactly(3, 137);
+  }
+}
