@@ -54,7 +54,7 @@ final class Throughput {
         COMMAND, direct, slots, sequential);
     double likeExecutor = jobs / seconds(spawnLikeExecutor(jobs, slots));
     System.out.printf(
-        "  (for reference, not in the ratio: spawned as the executor does, through setsid with"
+        "  (for reference, not in the ratio: spawned as the executor's fallback does, through setsid with"
             + " output appended to a file: %.0f/s on %d threads)%n",
         likeExecutor, slots);
 

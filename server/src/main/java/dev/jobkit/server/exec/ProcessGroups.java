@@ -12,7 +12,7 @@ import java.util.stream.Stream;
 
 /**
  * Signals to whole process groups through {@code kill(2)}. Every pod is started as the leader of
- * its own process group ({@code setsid}), so its descendants, even those that outlive their parent
+ * its own process group (a new session), so its descendants, even those that outlive their parent
  * ({@code sleep 300 &}), share its group id and are reached by one call.
  */
 final class ProcessGroups {
