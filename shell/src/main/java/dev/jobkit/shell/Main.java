@@ -38,7 +38,35 @@ public final class Main {
     if (args.length > 0 && args[0].equals("mcp")) {
       System.exit(McpLauncher.run(Arrays.copyOfRange(args, 1, args.length)));
     }
-    System.exit(run(args));
+    if (args.length == 1 && args[0].equals("--cds-training")) {
+      try {
+        System.exit(CdsTraining.run());
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    }
+    int code = run(args);
+    endHttpSelectorThreads();
+    System.exit(code);
+  }
+
+  /**
+   * Java 17's exit waits up to 300 ms for threads blocked in native code, and the selector thread
+   * of the JDK's HttpClient (which has no close() before Java 21) is one: interrupting it ends it,
+   * which takes a third off a one-shot command.
+   */
+  static void endHttpSelectorThreads() {
+    for (Thread t : Thread.getAllStackTraces().keySet()) {
+      if (t.getName().startsWith("HttpClient-") && t.getName().endsWith("-SelectorManager")) {
+        t.interrupt();
+        try {
+          t.join(200);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
+    }
   }
 
   static int run(String[] args) {

@@ -3,13 +3,11 @@ package dev.jobkit.shell.local;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.HttpURLConnection;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
@@ -37,9 +35,6 @@ public final class LocalService {
 
   /** How long a start may take before the shell gives up (the service needs ~6 s here). */
   public static final Duration START_TIMEOUT = Duration.ofSeconds(90);
-
-  private static final HttpClient HTTP =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
 
   private final Path dataDir;
 
@@ -346,18 +341,19 @@ public final class LocalService {
 
     /** Whether it answers its health check. */
     public boolean healthy() {
+      // HttpURLConnection, not java.net.http: a health check should not cost the SSL set-up and
+      // the selector thread of an HttpClient on every one-shot command.
       try {
-        HttpResponse<Void> response =
-            HTTP.send(
-                HttpRequest.newBuilder(URI.create(url() + "/healthz"))
-                    .timeout(Duration.ofSeconds(2))
-                    .build(),
-                HttpResponse.BodyHandlers.discarding());
-        return response.statusCode() == 200;
+        HttpURLConnection connection =
+            (HttpURLConnection) URI.create(url() + "/healthz").toURL().openConnection();
+        connection.setConnectTimeout(1000);
+        connection.setReadTimeout(2000);
+        try {
+          return connection.getResponseCode() == 200;
+        } finally {
+          connection.disconnect();
+        }
       } catch (IOException e) {
-        return false;
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
         return false;
       }
     }
