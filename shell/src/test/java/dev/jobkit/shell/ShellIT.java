@@ -232,4 +232,46 @@ class ShellIT {
     assertThat(failed.exitCode()).as(failed.toString()).isEqualTo(1);
     assertThat(failed.out()).contains("ended FAILED");
   }
+
+  @Test
+  void logs_follow_prints_the_output_until_the_job_ends() {
+    Job job =
+        client
+            .jobs()
+            .submit(
+                JobSpec.builder()
+                    .shell("for i in 1 2 3; do echo line $i; sleep 0.2; done")
+                    .displayName("follow")
+                    .build());
+
+    Jobkit.Result follow = Jobkit.run(env(), "job", "logs", job.id(), "--follow");
+
+    assertThat(follow.exitCode()).as(follow.toString()).isZero();
+    assertThat(follow.out()).contains("line 1\nline 2\nline 3\n").contains("-- job SUCCEEDED --");
+  }
+
+  @Test
+  void watch_shows_a_job_change_live_and_ends_when_the_job_ends() {
+    Job job = sleeper("watched");
+    try (Tmux tmux = Tmux.start(env(), Jobkit.commandLine("job", "watch", job.id()))) {
+      tmux.awaitText("watching " + job.id(), SCREEN);
+
+      client.guarded(Confirmers.assumeYes()).stop(job.id());
+
+      String screen = tmux.awaitText("[exited 0]", SCREEN);
+      assertThat(screen).contains("CANCELED");
+    }
+  }
+
+  @Test
+  void flush_with_yes_stops_and_removes_the_active_jobs_and_verifies_it() {
+    Job job = sleeper("flushed");
+
+    Jobkit.Result flush = Jobkit.run(env(), "job", "flush", "--yes");
+
+    assertThat(flush.exitCode()).as(flush.toString()).isZero();
+    assertThat(flush.out()).contains(job.id()).contains("APPLIED: flushed");
+    Jobkit.Result gone = Jobkit.run(env(), "job", "get", job.id());
+    assertThat(gone.exitCode()).isEqualTo(3);
+  }
 }
