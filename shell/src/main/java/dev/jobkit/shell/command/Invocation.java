@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.springframework.shell.core.command.CommandArgument;
+import org.springframework.shell.core.command.CommandContext;
 import org.springframework.shell.core.command.CommandOption;
 import org.springframework.shell.core.command.ParsedInput;
 
@@ -15,11 +16,13 @@ public final class Invocation {
 
   private final JobkitCommand command;
   private final ParsedInput input;
+  private final PrintWriter out;
   private final Session session;
 
-  Invocation(JobkitCommand command, ParsedInput input, Session session) {
+  Invocation(JobkitCommand command, CommandContext context, Session session) {
     this.command = command;
-    this.input = input;
+    this.input = context.parsedInput();
+    this.out = context.outputWriter();
     this.session = session;
   }
 
@@ -102,9 +105,9 @@ public final class Invocation {
     return session.client();
   }
 
-  /** Where output goes. */
+  /** Where output goes: the command's output writer. */
   public PrintWriter out() {
-    return session.out();
+    return out;
   }
 
   /** Colour. */

@@ -262,7 +262,7 @@ public final class JobCommands {
                     + "\"); waiting for it to end (Ctrl-C stops waiting, not the job)");
         in.out().flush();
       }
-      Job end = follow(in, client, events, job, null);
+      Job end = follow(in, client, events, job);
       if (json) {
         in.out().println(Json.write(end));
       } else {
@@ -282,14 +282,27 @@ public final class JobCommands {
     }
   }
 
-  /** Prints the job's transitions until it ends (or {@code until} passes); the job as it ended. */
-  private static Job follow(
-      Invocation in, JobkitClient client, EventStream events, Job job, Instant until) {
+  /** Prints the job's transitions until it ends; the job as it ended. */
+  private static Job follow(Invocation in, JobkitClient client, EventStream events, Job job) {
     Job current = job;
     Style style = in.style();
     boolean json = in.flag("json");
     while (!current.status().isTerminal()) {
-      Optional<JobEvent> event = events.next(Duration.ofSeconds(5));
+      Optional<JobEvent> event;
+      try {
+        event = events.next(Duration.ofSeconds(5));
+      } catch (JobkitException interrupted) {
+        if (Thread.interrupted()) {
+          throw new JobkitException(
+              "stopped waiting; job "
+                  + job.id()
+                  + " goes on ('job watch "
+                  + job.id()
+                  + "' follows it)",
+              interrupted);
+        }
+        throw interrupted;
+      }
       if (event.isEmpty()) {
         current = client.jobs().get(job.id()); // a quiet spell: read it, in case
         continue;

@@ -126,17 +126,17 @@ public final class JobkitCommand extends AbstractCommand {
   @Override
   public ExitStatus doExecute(CommandContext context) {
     try {
-      int code = action.run(new Invocation(this, context.parsedInput(), session));
-      session.out().flush();
+      int code = action.run(new Invocation(this, context, session));
+      context.outputWriter().flush();
       return code == 0 ? ExitStatus.OK : new ExitStatus(code, "exit code " + code);
     } catch (Exception e) {
+      context.outputWriter().flush();
       return fail(e);
     }
   }
 
   private ExitStatus fail(Exception e) {
     Exits.Failure failure = Exits.of(e);
-    session.out().flush();
     session.err().println(session.style().red("error: ") + failure.message());
     if (System.getenv("JOBKIT_DEBUG") != null) {
       e.printStackTrace(session.err());
