@@ -58,8 +58,15 @@ class LocalServiceIT {
       Jobkit.Result whoami = Jobkit.run(env(), "status");
       assertThat(whoami.out()).contains("as admin").contains("local service of " + dataDir);
 
-      Jobkit.Result stop = Jobkit.run(env(), "service", "stop");
+      // Stopping the service would end the running job: without a terminal it needs --yes.
+      Jobkit.Result refused = Jobkit.run(env(), "service", "stop");
+      assertThat(refused.exitCode()).as(refused.toString()).isEqualTo(2);
+      assertThat(refused.err()).contains("1 active job(s)").contains("--yes");
+      assertThat(LocalService.of(dataDir).running()).isPresent();
+
+      Jobkit.Result stop = Jobkit.run(env(), "service", "stop", "--yes");
       assertThat(stop.exitCode()).as(stop.toString()).isZero();
+      assertThat(stop.out()).contains(id);
       assertThat(stop.out()).contains("stopped the local service (pid " + pid + ")");
       assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
       assertThat(Jobkit.run(env(), "service", "status").exitCode()).isEqualTo(5);

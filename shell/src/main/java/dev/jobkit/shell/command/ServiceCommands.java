@@ -56,26 +56,85 @@ public final class ServiceCommands {
     commands.add(
         JobkitCommand.named("service stop", session)
             .group(GROUP)
-            .description("Stop the local service; its running jobs are ended")
-            .action(
-                in -> {
-                  LocalService local = in.session().localService();
-                  Optional<LocalService.Running> running = local.recorded();
-                  if (running.isEmpty()) {
-                    in.out().println("the local service of " + local.dataDir() + " is not running");
-                    return Exits.OK;
-                  }
-                  in.session().disconnect();
-                  local.stop(Duration.ofSeconds(60));
-                  in.out()
-                      .println(
-                          "stopped the local service (pid "
-                              + running.get().pid()
-                              + ") of "
-                              + local.dataDir());
-                  return Exits.OK;
-                }));
+            .description("Stop the local service; asks first if jobs are running (they end)")
+            .option(Opt.flag("yes", "do not ask; answer yes (for scripts)").shortName('y'))
+            .action(ServiceCommands::stop));
     return commands;
+  }
+
+  private static int stop(Invocation in) {
+    LocalService local = in.session().localService();
+    Optional<LocalService.Running> running = local.recorded();
+    if (running.isEmpty()) {
+      in.out().println("the local service of " + local.dataDir() + " is not running");
+      return Exits.OK;
+    }
+    if (running.get().healthy()) {
+      // Stopping the service ends its running jobs: a risky action like a job stop, so it says
+      // which jobs and asks (or needs --yes), unless none would be hit.
+      List<String> active = activeJobs(in);
+      if (!active.isEmpty()) {
+        String prompt =
+            "The local service runs "
+                + active.size()
+                + " active job(s) ("
+                + String.join(", ", active.subList(0, Math.min(10, active.size())))
+                + (active.size() > 10 ? ", ..." : "")
+                + "); stopping it ends them. Stop the service? [yes/no]";
+        if (in.flag("yes")) {
+          in.out().println(in.style().yellow(prompt) + " yes (--yes)");
+        } else if (in.session().asker().isEmpty()) {
+          throw new RefusedException(
+              "the local service runs "
+                  + active.size()
+                  + " active job(s) and there is no terminal to ask: nothing was stopped. Add"
+                  + " --yes to stop it anyway.");
+        } else {
+          String answer = in.session().asker().get().ask(in.style().yellow(prompt) + " ");
+          if (answer == null || !answer.strip().equalsIgnoreCase("yes")) {
+            in.out().println("DECLINED: the local service and its jobs keep running");
+            return Exits.USAGE;
+          }
+        }
+      }
+    }
+    in.session().disconnect();
+    local.stop(Duration.ofSeconds(60));
+    in.out()
+        .println(
+            "stopped the local service (pid " + running.get().pid() + ") of " + local.dataDir());
+    return Exits.OK;
+  }
+
+  private static List<String> activeJobs(Invocation in) {
+    if (in.session().remote()) {
+      // The shell's key belongs to another service; ask the local one with its own admin key.
+      try (var client =
+          dev.jobkit.sdk.JobkitClient.builder()
+              .baseUrl(in.session().localService().recorded().orElseThrow().url())
+              .apiKey(in.session().localService().adminKey())
+              .build()) {
+        return active(client);
+      }
+    }
+    return active(in.client());
+  }
+
+  private static List<String> active(dev.jobkit.sdk.JobkitClient client) {
+    return client
+        .jobs()
+        .list(
+            JobQuery.builder()
+                .status(
+                    java.util.Arrays.stream(JobStatus.values())
+                        .filter(JobStatus::isActive)
+                        .toArray(JobStatus[]::new))
+                .limit(1000)
+                .build())
+        .items()
+        .stream()
+        .map(dev.jobkit.sdk.jobs.Job::id)
+        .toList();
   }
 
   private static int status(Invocation in) {
