@@ -2,7 +2,6 @@ package dev.jobkit.shell;
 
 import dev.jobkit.shell.local.Connection;
 import dev.jobkit.shell.local.LocalService;
-import java.nio.file.Path;
 
 /**
  * {@code jobkit mcp}: the MCP server of the agent tools over stdio, on the same connection the
@@ -16,20 +15,26 @@ final class McpLauncher {
   /**
    * Runs the MCP server until stdin closes; returns the exit code.
    *
-   * <p>TODO(lead, issue 5): start the tool-schemas module's MCP server here, for example {@code
-   * McpStdioServer.run(JobkitClient.builder().baseUrl(c.baseUrl()).apiKey(c.apiKey()).build())},
-   * once the shell depends on jobkit-tool-schemas. The connection below is already resolved the way
-   * the shell resolves it; its progress notices go to stderr, never stdout.
+   * <p>TODO(lead, issue 5): once the shell depends on jobkit-tool-schemas, replace the body with
+   * {@code Connection c = connect();} and the tool-schemas MCP server on a client of {@code
+   * JobkitClient.builder().baseUrl(c.baseUrl()).apiKey(c.apiKey()).actingAsAgent().build()}. Until
+   * then it refuses without connecting, so that it does not start a local service for nothing.
    */
   static int run(String[] args) {
-    Path dataDir = LocalService.defaultDataDir();
-    Connection c =
-        Connection.resolve(null, dataDir, System.getenv(), message -> System.err.println(message));
     System.err.println(
-        "jobkit mcp: the MCP server is not wired in yet (issue 5); the connection would be "
-            + c.baseUrl()
-            + " via "
-            + c.source());
+        "jobkit mcp: the MCP server is not wired in yet (issue 5); nothing was started");
     return 1;
+  }
+
+  /**
+   * The connection the shell would use, resolved the same way; the local service's start notices go
+   * to stderr, never stdout.
+   */
+  static Connection connect() {
+    return Connection.resolve(
+        null,
+        LocalService.defaultDataDir(),
+        System.getenv(),
+        message -> System.err.println(message));
   }
 }
