@@ -143,7 +143,6 @@ public final class LocalService {
       command.add("setsid");
     }
     command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
-    command.add("-XX:TieredStopAtLevel=1");
     command.add("-jar");
     command.add(jar.toString());
     command.add("--server.port=" + port);
