@@ -1,0 +1,158 @@
+package dev.jobkit.shell;
+
+import dev.jobkit.shell.command.Dispatcher;
+import dev.jobkit.shell.command.Exits;
+import dev.jobkit.shell.command.Session;
+import dev.jobkit.shell.local.LocalService;
+import dev.jobkit.shell.render.Style;
+import java.io.BufferedReader;
+import java.io.Console;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * {@code jobkit}: with a command, runs it once and exits with its code (for scripts); without one,
+ * an interactive shell on a terminal, or the commands of stdin one per line when stdin is not a
+ * terminal. {@code jobkit mcp} is the MCP server over stdio.
+ *
+ * <p>Global options, before the command: {@code --server URL} (else {@code JOBKIT_URL}, the config
+ * file, or the local service), {@code --data-dir DIR} (else {@code JOBKIT_HOME}, else {@code
+ * ~/.jobkit}), {@code --no-color}.
+ */
+public final class Main {
+
+  private Main() {}
+
+  /** The entry point. */
+  public static void main(String[] args) {
+    // Before anything else is loaded or printed: the MCP server owns stdout.
+    if (args.length > 0 && args[0].equals("mcp")) {
+      System.exit(McpLauncher.run(Arrays.copyOfRange(args, 1, args.length)));
+    }
+    if (args.length == 1 && args[0].equals("--cds-training")) {
+      try {
+        System.exit(CdsTraining.run());
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    }
+    int code = run(args);
+    endHttpSelectorThreads();
+    System.exit(code);
+  }
+
+  /**
+   * Java 17's exit waits up to 300 ms for threads blocked in native code, and the selector thread
+   * of the JDK's HttpClient (which has no close() before Java 21) is one: interrupting it ends it,
+   * which takes a third off a one-shot command.
+   */
+  static void endHttpSelectorThreads() {
+    for (Thread t : Thread.getAllStackTraces().keySet()) {
+      if (t.getName().startsWith("HttpClient-") && t.getName().endsWith("-SelectorManager")) {
+        t.interrupt();
+        try {
+          t.join(200);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
+    }
+  }
+
+  static int run(String[] args) {
+    PrintWriter err = writer(FileDescriptor.err);
+    String server = null;
+    Path dataDir = null;
+    boolean noColor = false;
+    int i = 0;
+    try {
+      for (; i < args.length && args[i].startsWith("--"); i++) {
+        String a = args[i];
+        if (a.equals("--server") || a.equals("--data-dir")) {
+          if (i + 1 >= args.length) {
+            throw new IllegalArgumentException(a + " needs a value");
+          }
+          if (a.equals("--server")) {
+            server = args[++i];
+          } else {
+            dataDir = Paths.get(args[++i]);
+          }
+        } else if (a.startsWith("--server=")) {
+          server = a.substring("--server=".length());
+        } else if (a.startsWith("--data-dir=")) {
+          dataDir = Paths.get(a.substring("--data-dir=".length()));
+        } else if (a.equals("--no-color")) {
+          noColor = true;
+        } else if (a.equals("--help")) {
+          args[i] = "help";
+          break;
+        } else {
+          break; // a command's option, such as a mistaken 'jobkit --status': let the parser say
+        }
+      }
+    } catch (IllegalArgumentException e) {
+      err.println("error: " + e.getMessage());
+      err.flush();
+      return Exits.USAGE;
+    }
+    if (dataDir == null) {
+      dataDir = LocalService.defaultDataDir();
+    }
+    List<String> command = Arrays.asList(args).subList(i, args.length);
+    Console console = System.console();
+    if (command.isEmpty() && console != null) {
+      return InteractiveShell.run(server, dataDir, noColor);
+    }
+    PrintWriter out = writer(FileDescriptor.out);
+    Style style = Style.forOutput(console != null, noColor, System.getenv("NO_COLOR"));
+    Session.Asker asker = console == null ? null : prompt -> console.readLine("%s", prompt);
+    try (Session session =
+        new Session(server, dataDir, System.getenv(), out, err, style, asker, console != null)) {
+      Dispatcher dispatcher = new Dispatcher(session);
+      if (!command.isEmpty()) {
+        return dispatcher.run(command);
+      }
+      return script(dispatcher);
+    }
+  }
+
+  /** Commands from a non-terminal stdin, one per line; stops at the first that fails. */
+  private static int script(Dispatcher dispatcher) {
+    BufferedReader in =
+        new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+    try {
+      for (String line = in.readLine(); line != null; line = in.readLine()) {
+        String trimmed = line.strip();
+        if (trimmed.isEmpty() || trimmed.startsWith("#")) {
+          continue;
+        }
+        if (trimmed.equals("exit") || trimmed.equals("quit")) {
+          return Exits.OK;
+        }
+        int code = dispatcher.run(trimmed);
+        if (code != Exits.OK) {
+          return code;
+        }
+      }
+      return Exits.OK;
+    } catch (IOException e) {
+      dispatcher.session().err().println("error: cannot read the commands from stdin: " + e);
+      return Exits.ERROR;
+    }
+  }
+
+  private static PrintWriter writer(FileDescriptor fd) {
+    return new PrintWriter(
+        new OutputStreamWriter(new FileOutputStream(fd), StandardCharsets.UTF_8), true);
+  }
+}

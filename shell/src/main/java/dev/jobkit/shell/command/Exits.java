@@ -1,0 +1,116 @@
+package dev.jobkit.shell.command;
+
+import dev.jobkit.sdk.AuthenticationException;
+import dev.jobkit.sdk.ForbiddenException;
+import dev.jobkit.sdk.InvalidStateException;
+import dev.jobkit.sdk.JobkitApiException;
+import dev.jobkit.sdk.NotFoundException;
+import dev.jobkit.sdk.TransportException;
+import dev.jobkit.sdk.ValidationException;
+import dev.jobkit.sdk.guard.OutcomeKind;
+import dev.jobkit.shell.local.ServiceUnavailableException;
+
+/**
+ * The one mapping from what went wrong to the exit code and the sentence a user sees. Every command
+ * goes through it (Spring Shell 4 has no global mapper, and its own codes are negative).
+ *
+ * <table>
+ *   <tr><td>0</td><td>ok</td></tr>
+ *   <tr><td>1</td><td>error</td></tr>
+ *   <tr><td>2</td><td>usage, or refused (declined, no terminal to ask)</td></tr>
+ *   <tr><td>3</td><td>not found</td></tr>
+ *   <tr><td>4</td><td>invalid state</td></tr>
+ *   <tr><td>5</td><td>service unreachable</td></tr>
+ * </table>
+ */
+public final class Exits {
+
+  /** Done. */
+  public static final int OK = 0;
+
+  /** Failed for another reason. */
+  public static final int ERROR = 1;
+
+  /** Wrong usage, or refused. */
+  public static final int USAGE = 2;
+
+  /** The job (or user) does not exist. */
+  public static final int NOT_FOUND = 3;
+
+  /** Not allowed in the job's state. */
+  public static final int INVALID_STATE = 4;
+
+  /** The service cannot be reached. */
+  public static final int UNREACHABLE = 5;
+
+  private Exits() {}
+
+  /**
+   * The exit code and message of a failure.
+   *
+   * @param code the exit code
+   * @param message what a user reads
+   */
+  public record Failure(int code, String message) {}
+
+  /** Maps a failure; never shows a stack trace, only the sentence. */
+  public static Failure of(Throwable e) {
+    if (e instanceof UsageException || e instanceof RefusedException) {
+      return new Failure(USAGE, e.getMessage());
+    }
+    if (e instanceof NotFoundException n) {
+      return new Failure(NOT_FOUND, apiMessage(n));
+    }
+    if (e instanceof InvalidStateException s) {
+      return new Failure(INVALID_STATE, apiMessage(s));
+    }
+    if (e instanceof ValidationException v) {
+      return new Failure(USAGE, apiMessage(v));
+    }
+    if (e instanceof AuthenticationException a) {
+      return new Failure(
+          ERROR, apiMessage(a) + " (check JOBKIT_API_KEY, or the credentials of the data dir)");
+    }
+    if (e instanceof ForbiddenException f) {
+      return new Failure(ERROR, apiMessage(f));
+    }
+    if (e instanceof JobkitApiException api) {
+      return new Failure(ERROR, apiMessage(api));
+    }
+    if (e instanceof TransportException t) {
+      return new Failure(UNREACHABLE, "cannot reach the job service: " + t.getMessage());
+    }
+    if (e instanceof ServiceUnavailableException u) {
+      return new Failure(UNREACHABLE, u.getMessage());
+    }
+    if (e instanceof IllegalArgumentException bad) {
+      return new Failure(USAGE, bad.getMessage());
+    }
+    String message = e.getMessage();
+    return new Failure(
+        ERROR, message == null || message.isBlank() ? e.getClass().getSimpleName() : message);
+  }
+
+  /** The exit code of a guarded action's outcome. */
+  public static int of(OutcomeKind kind) {
+    return switch (kind) {
+      case APPLIED -> OK;
+      case UNVERIFIED -> ERROR;
+      case DECLINED -> USAGE;
+      case NOT_ALLOWED_IN_STATE, ALREADY_TERMINAL, RACE_LOST -> INVALID_STATE;
+    };
+  }
+
+  private static String apiMessage(JobkitApiException e) {
+    String detail = e.problem() == null ? null : e.problem().detail();
+    String text = detail != null && !detail.isBlank() ? detail : e.getMessage();
+    if (e instanceof ValidationException v && e.problem() != null && e.problem().errors() != null) {
+      StringBuilder b = new StringBuilder(text);
+      e.problem()
+          .errors()
+          .forEach(err -> b.append("\n  ").append(err.field()).append(": ").append(err.reason()));
+      return b.toString();
+    }
+    return text;
+  }
+}

@@ -1,0 +1,213 @@
+package dev.jobkit.shell.command;
+
+import dev.jobkit.sdk.JobkitClient;
+import dev.jobkit.sdk.users.User;
+import dev.jobkit.shell.local.Connection;
+import dev.jobkit.shell.local.LocalService;
+import dev.jobkit.shell.render.Style;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+
+/**
+ * What every command of one shell run shares: where to connect (resolved lazily, or in the
+ * background while the prompt is already shown), the output writers, colour, and how to ask the
+ * person at the terminal.
+ */
+public final class Session implements AutoCloseable {
+
+  /** Asks a question at the terminal; null when there is no terminal. */
+  @FunctionalInterface
+  public interface Asker {
+    /** The answer line, or null at end of input. */
+    String ask(String prompt);
+  }
+
+  private final String serverUrl;
+  private final Path dataDir;
+  private final Map<String, String> env;
+  private final PrintWriter out;
+  private final PrintWriter err;
+  private final Style style;
+  private final Asker asker;
+  private final boolean terminalOutput;
+  private Consumer<String> notices;
+  private CompletableFuture<Connected> connecting;
+
+  /**
+   * @param serverUrl {@code --server}, or null
+   * @param dataDir the data dir of the local service
+   * @param env the environment
+   * @param out where command output goes
+   * @param err where errors go
+   * @param style colour
+   * @param asker the terminal to ask, or null when there is none
+   * @param terminalOutput whether output goes to a terminal (spinners, live tables)
+   */
+  public Session(
+      String serverUrl,
+      Path dataDir,
+      Map<String, String> env,
+      PrintWriter out,
+      PrintWriter err,
+      Style style,
+      Asker asker,
+      boolean terminalOutput) {
+    this.serverUrl = serverUrl;
+    this.dataDir = dataDir;
+    this.env = env;
+    this.out = out;
+    this.err = err;
+    this.style = style;
+    this.asker = asker;
+    this.terminalOutput = terminalOutput;
+    this.notices =
+        message -> {
+          err.println(style.dim(message));
+          err.flush();
+        };
+  }
+
+  /** The client and who it is, once connected. */
+  /**
+   * A resolved connection and its client.
+   *
+   * @param connection where and with which key
+   * @param client the SDK client
+   */
+  public record Connected(Connection connection, JobkitClient client) {}
+
+  /** Where progress notices (such as "starting the local service") go. */
+  public void onNotice(Consumer<String> notices) {
+    this.notices = notices;
+  }
+
+  /** Starts connecting in the background, if not already; returns at once. */
+  public synchronized CompletableFuture<Connected> connectInBackground() {
+    if (connecting == null) {
+      CompletableFuture<Connected> future = new CompletableFuture<>();
+      connecting = future;
+      Thread t =
+          new Thread(
+              () -> {
+                try {
+                  Connection c = Connection.resolve(serverUrl, dataDir, env, notices);
+                  JobkitClient client =
+                      JobkitClient.builder().baseUrl(c.baseUrl()).apiKey(c.apiKey()).build();
+                  future.complete(new Connected(c, client));
+                } catch (RuntimeException | Error e) {
+                  future.completeExceptionally(e);
+                }
+              },
+              "jobkit-connect");
+      t.setDaemon(true);
+      t.start();
+    }
+    return connecting;
+  }
+
+  /** The connection, waiting for it (and starting the local service) if needed. */
+  public Connected connected() {
+    CompletableFuture<Connected> future = connectInBackground();
+    try {
+      return future.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while connecting", e);
+    } catch (ExecutionException e) {
+      synchronized (this) {
+        connecting = null; // the next command tries again
+      }
+      throw e.getCause() instanceof RuntimeException r
+          ? r
+          : new IllegalStateException(e.getCause().getMessage(), e.getCause());
+    }
+  }
+
+  /** The connection if it is ready within {@code wait}; never starts one (for completion). */
+  public Optional<JobkitClient> clientIfReady(Duration wait) {
+    CompletableFuture<Connected> future;
+    synchronized (this) {
+      future = connecting;
+    }
+    if (future == null) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(future.get(wait.toMillis(), TimeUnit.MILLISECONDS).client());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Optional.empty();
+    } catch (ExecutionException | TimeoutException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** The SDK client, connecting first if needed. */
+  public JobkitClient client() {
+    return connected().client();
+  }
+
+  /** Forgets the connection (after the local service was stopped or restarted). */
+  public synchronized void disconnect() {
+    if (connecting != null && connecting.isDone() && !connecting.isCompletedExceptionally()) {
+      connecting.join().client().close();
+    }
+    connecting = null;
+  }
+
+  /** Who the key belongs to. */
+  public User me() {
+    return client().users().me();
+  }
+
+  /** The local service of the data dir (whether or not the shell uses it). */
+  public LocalService localService() {
+    return LocalService.of(dataDir);
+  }
+
+  /** Whether an explicit URL (flag, environment or config file) overrides the local service. */
+  public boolean remote() {
+    String url = env.get("JOBKIT_URL");
+    return serverUrl != null
+        || (url != null && !url.isBlank())
+        || java.nio.file.Files.isRegularFile(dataDir.resolve("config.properties"));
+  }
+
+  /** Command output. */
+  public PrintWriter out() {
+    return out;
+  }
+
+  /** Error output. */
+  public PrintWriter err() {
+    return err;
+  }
+
+  /** Colour. */
+  public Style style() {
+    return style;
+  }
+
+  /** The terminal to ask, if there is one. */
+  public Optional<Asker> asker() {
+    return Optional.ofNullable(asker);
+  }
+
+  /** Whether output goes to a terminal. */
+  public boolean terminalOutput() {
+    return terminalOutput;
+  }
+
+  @Override
+  public synchronized void close() {
+    disconnect();
+  }
+}

@@ -1,0 +1,69 @@
+package dev.jobkit.shell.local;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Properties;
+import java.util.function.Consumer;
+
+/**
+ * Where the shell (and the MCP server) talks to, and with which key. In order: an explicit URL
+ * ({@code --server}), {@code JOBKIT_URL}, the config file ({@code <data-dir>/config.properties}
+ * with {@code url=} and {@code api_key=}), else the local service of the data dir, started first if
+ * it is not running, with its admin key.
+ *
+ * @param baseUrl the service's address
+ * @param apiKey the key to send, or null
+ * @param source where this came from, in words ("local service of /root/.jobkit, pid 123")
+ * @param local the local service, when that is what this is; else null
+ */
+public record Connection(String baseUrl, String apiKey, String source, LocalService local) {
+
+  /**
+   * Resolves the connection; may start the local service (and wait for it).
+   *
+   * @param serverUrl an explicit URL ({@code --server}), or null
+   * @param dataDir the data dir of the local service and the config file
+   * @param env the environment ({@code System.getenv()})
+   * @param progress told what is happening while the local service starts
+   */
+  public static Connection resolve(
+      String serverUrl, Path dataDir, Map<String, String> env, Consumer<String> progress) {
+    String key = blankToNull(env.get("JOBKIT_API_KEY"));
+    if (serverUrl != null) {
+      return new Connection(serverUrl, key, "--server " + serverUrl, null);
+    }
+    String url = blankToNull(env.get("JOBKIT_URL"));
+    if (url != null) {
+      return new Connection(url, key, "JOBKIT_URL", null);
+    }
+    Path config = dataDir.resolve("config.properties");
+    if (Files.isRegularFile(config)) {
+      Properties p = new Properties();
+      try (var reader = Files.newBufferedReader(config, StandardCharsets.UTF_8)) {
+        p.load(reader);
+      } catch (IOException e) {
+        throw new ServiceUnavailableException("cannot read " + config + ": " + e.getMessage(), e);
+      }
+      String configured = blankToNull(p.getProperty("url"));
+      if (configured != null) {
+        String configuredKey = blankToNull(p.getProperty("api_key"));
+        return new Connection(
+            configured, configuredKey != null ? configuredKey : key, config.toString(), null);
+      }
+    }
+    LocalService local = LocalService.of(dataDir);
+    LocalService.Running running = local.ensureRunning(progress);
+    return new Connection(
+        running.url(),
+        local.adminKey(),
+        "local service of " + local.dataDir() + ", pid " + running.pid(),
+        local);
+  }
+
+  private static String blankToNull(String s) {
+    return s == null || s.isBlank() ? null : s.strip();
+  }
+}

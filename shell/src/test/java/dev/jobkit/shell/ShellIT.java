@@ -1,0 +1,277 @@
+package dev.jobkit.shell;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.jobkit.sdk.JobkitClient;
+import dev.jobkit.sdk.guard.Confirmers;
+import dev.jobkit.sdk.guard.FlushScope;
+import dev.jobkit.sdk.jobs.Job;
+import dev.jobkit.sdk.jobs.JobSpec;
+import dev.jobkit.sdk.lifecycle.JobStatus;
+import dev.jobkit.server.support.JobkitServer;
+import dev.jobkit.shell.support.Jobkit;
+import dev.jobkit.shell.support.Tmux;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The packaged shell against a real service: interactively in a real terminal (tmux), and one-shot
+ * as scripts run it (no terminal, exit codes).
+ */
+class ShellIT {
+
+  private static final Duration SCREEN = Duration.ofSeconds(60);
+  private static final JsonMapper JSON = JsonMapper.builder().build();
+
+  private static JobkitServer server;
+  private static JobkitClient client;
+
+  @TempDir static Path home;
+
+  @BeforeAll
+  static void startService() {
+    server = JobkitServer.start();
+    client =
+        JobkitClient.builder().baseUrl(server.baseUrl()).apiKey(JobkitServer.ADMIN_KEY).build();
+  }
+
+  @AfterAll
+  static void stopService() {
+    if (client != null) {
+      client.close();
+    }
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  /**
+   * Frees the service's slots (as many as cores, two here) for the next test: the jobs a test left
+   * running are stopped and removed.
+   */
+  @AfterEach
+  void flushActiveJobs() {
+    client.guarded(Confirmers.assumeYes()).flush(FlushScope.ACTIVE);
+  }
+
+  /** The shell pointed at the test service; its data dir (history) is a temp dir, never ~. */
+  private static Map<String, String> env() {
+    return Map.of(
+        "JOBKIT_URL", server.baseUrl(),
+        "JOBKIT_API_KEY", JobkitServer.ADMIN_KEY,
+        "JOBKIT_HOME", home.toString());
+  }
+
+  private static Tmux shell() {
+    Tmux tmux = Tmux.start(env(), Jobkit.commandLine());
+    tmux.awaitText("jobkit>", SCREEN);
+    return tmux;
+  }
+
+  private static Job sleeper(String name) {
+    Job job =
+        client.jobs().submit(JobSpec.builder().command("sleep", "300").displayName(name).build());
+    return client.jobs().await(job.id(), s -> s == JobStatus.RUNNING, SCREEN);
+  }
+
+  @Test
+  void the_prompt_appears_and_a_job_submitted_there_shows_in_the_list() {
+    try (Tmux tmux = shell()) {
+      String name = "listed-" + UUID.randomUUID().toString().substring(0, 6);
+      tmux.line("job submit --name " + name + " sleep 300");
+      tmux.awaitText("submitted job_", SCREEN);
+      String id = tmux.find("submitted (job_[a-z0-9]+)", null);
+
+      tmux.line("job list");
+
+      String screen = tmux.awaitCount(id, 2, SCREEN);
+      assertThat(screen).contains(name);
+      assertThat(client.jobs().get(id).displayName()).isEqualTo(name);
+    }
+  }
+
+  @Test
+  void stop_asks_first_and_no_leaves_the_job_running_and_yes_ends_it_canceled() {
+    Job job = sleeper("stop-me");
+    try (Tmux tmux = shell()) {
+      tmux.line("job stop " + job.id());
+      tmux.awaitText("Stop it? [yes/no]", SCREEN);
+      tmux.line("no");
+      tmux.awaitText("DECLINED", SCREEN);
+      assertThat(client.jobs().get(job.id()).status()).isEqualTo(JobStatus.RUNNING);
+
+      tmux.line("job cancel " + job.id());
+      tmux.awaitCount("Stop it? [yes/no]", 2, SCREEN);
+      tmux.line("yes");
+
+      String screen = tmux.awaitText("APPLIED", SCREEN);
+      assertThat(screen).contains("CANCELED, verified");
+      assertThat(client.jobs().get(job.id()).status()).isEqualTo(JobStatus.CANCELED);
+    }
+  }
+
+  @Test
+  void a_one_shot_stop_in_a_terminal_asks_too_and_exits_0_after_yes() {
+    Job job = sleeper("one-shot-asked");
+    try (Tmux tmux = Tmux.start(env(), Jobkit.commandLine("job", "stop", job.id()))) {
+      tmux.awaitText("Stop it? [yes/no]", SCREEN);
+      tmux.line("yes");
+      tmux.awaitText("[exited 0]", SCREEN);
+    }
+    assertThat(client.jobs().get(job.id()).status()).isEqualTo(JobStatus.CANCELED);
+  }
+
+  @Test
+  void a_one_shot_stop_with_yes_runs_without_a_terminal_and_exits_0() {
+    Job job = sleeper("one-shot-yes");
+
+    Jobkit.Result result = Jobkit.run(env(), "job", "stop", job.id(), "--yes");
+
+    assertThat(result.exitCode()).as(result.toString()).isZero();
+    assertThat(result.out()).contains("yes (--yes)").contains("APPLIED");
+    assertThat(client.jobs().get(job.id()).status()).isEqualTo(JobStatus.CANCELED);
+  }
+
+  @Test
+  void without_a_terminal_and_without_yes_a_stop_is_refused_with_exit_code_2_and_nothing_sent() {
+    Job job = sleeper("not-without-yes");
+    int eventsBefore = client.jobs().events(job.id()).size();
+
+    Jobkit.Result result = Jobkit.run(env(), "job", "stop", job.id());
+
+    assertThat(result.exitCode()).as(result.toString()).isEqualTo(2);
+    assertThat(result.err()).contains("no terminal to ask").contains("--yes");
+    assertThat(client.jobs().get(job.id()).status()).isEqualTo(JobStatus.RUNNING);
+    assertThat(client.jobs().events(job.id())).hasSize(eventsBefore);
+  }
+
+  @Test
+  void json_output_of_list_get_and_events_parses() {
+    Job job = sleeper("json-" + UUID.randomUUID().toString().substring(0, 6));
+
+    Jobkit.Result list = Jobkit.run(env(), "job", "list", "--status", "running", "--json");
+    Jobkit.Result get = Jobkit.run(env(), "job", "get", job.id(), "--json");
+    Jobkit.Result events = Jobkit.run(env(), "job", "events", job.id(), "--json");
+
+    assertThat(list.exitCode()).as(list.toString()).isZero();
+    JsonNode jobs = JSON.readTree(list.out());
+    assertThat(jobs.isArray()).isTrue();
+    assertThat(jobs.valueStream().map(j -> j.get("id").asString()).toList()).contains(job.id());
+    assertThat(jobs.valueStream().map(j -> j.get("status").asString()).distinct().toList())
+        .containsOnly("RUNNING");
+    JsonNode one = JSON.readTree(get.out());
+    assertThat(one.get("display_name").asString()).isEqualTo(job.displayName());
+    assertThat(one.get("created_at").asString()).endsWith("Z");
+    JsonNode history = JSON.readTree(events.out());
+    assertThat(history.valueStream().map(e -> e.get("to_status").asString()).toList())
+        .contains("QUEUED", "RUNNING");
+  }
+
+  @Test
+  void tab_completion_offers_the_ids_of_jobs() {
+    Job first = client.jobs().submit(JobSpec.builder().command("true").displayName("a").build());
+    Job second = client.jobs().submit(JobSpec.builder().command("true").displayName("b").build());
+    try (Tmux tmux = shell()) {
+      // The first command waits for the connection; completion never starts one.
+      tmux.line("me");
+      tmux.awaitText("admin (admin", SCREEN);
+
+      tmux.type("job get ").tab().tab();
+
+      String screen = tmux.awaitText(first.id(), SCREEN);
+      assertThat(screen).contains(second.id());
+    }
+  }
+
+  @Test
+  void one_shot_exit_codes_say_what_went_wrong() {
+    Job running = sleeper("exit-codes");
+
+    Jobkit.Result notFound = Jobkit.run(env(), "job", "get", "job_01nosuchjob000000000000000");
+    Jobkit.Result unknownOption = Jobkit.run(env(), "job", "list", "--colour");
+    Jobkit.Result badStatus = Jobkit.run(env(), "job", "list", "--status", "sleepy");
+    Jobkit.Result active = Jobkit.run(env(), "job", "delete", running.id(), "--yes");
+    Jobkit.Result unreachable =
+        Jobkit.run(
+            Map.of("JOBKIT_URL", "http://127.0.0.1:9", "JOBKIT_HOME", home.toString()),
+            "job",
+            "list");
+
+    assertThat(notFound.exitCode()).as(notFound.toString()).isEqualTo(3);
+    assertThat(unknownOption.exitCode()).as(unknownOption.toString()).isEqualTo(2);
+    assertThat(unknownOption.err()).contains("unknown option '--colour'");
+    assertThat(badStatus.exitCode()).as(badStatus.toString()).isEqualTo(2);
+    assertThat(badStatus.err()).contains("unknown job status 'sleepy'");
+    assertThat(active.exitCode()).as(active.toString()).isEqualTo(4);
+    assertThat(active.out()).contains("NOT_ALLOWED_IN_STATE");
+    assertThat(unreachable.exitCode()).as(unreachable.toString()).isEqualTo(5);
+    for (Jobkit.Result r : List.of(notFound, unknownOption, badStatus, active, unreachable)) {
+      assertThat(r.err()).doesNotContain("Exception").doesNotContain("\tat ");
+    }
+  }
+
+  @Test
+  void submit_with_wait_follows_the_job_to_its_end_and_exits_with_its_outcome() {
+    Jobkit.Result ok =
+        Jobkit.run(
+            env(), "job", "submit", "--wait", "--name", "waited", "--", "sh", "-c", "echo hi");
+    Jobkit.Result failed = Jobkit.run(env(), "job", "submit", "--wait", "--shell", "exit 3");
+
+    assertThat(ok.exitCode()).as(ok.toString()).isZero();
+    assertThat(ok.out()).contains("RUNNING -> SUCCEEDED").contains("ended SUCCEEDED");
+    assertThat(failed.exitCode()).as(failed.toString()).isEqualTo(1);
+    assertThat(failed.out()).contains("ended FAILED");
+  }
+
+  @Test
+  void logs_follow_prints_the_output_until_the_job_ends() {
+    Job job =
+        client
+            .jobs()
+            .submit(
+                JobSpec.builder()
+                    .shell("for i in 1 2 3; do echo line $i; sleep 0.2; done")
+                    .displayName("follow")
+                    .build());
+
+    Jobkit.Result follow = Jobkit.run(env(), "job", "logs", job.id(), "--follow");
+
+    assertThat(follow.exitCode()).as(follow.toString()).isZero();
+    assertThat(follow.out()).contains("line 1\nline 2\nline 3\n").contains("-- job SUCCEEDED --");
+  }
+
+  @Test
+  void watch_shows_a_job_change_live_and_ends_when_the_job_ends() {
+    Job job = sleeper("watched");
+    try (Tmux tmux = Tmux.start(env(), Jobkit.commandLine("job", "watch", job.id()))) {
+      tmux.awaitText("watching " + job.id(), SCREEN);
+
+      client.guarded(Confirmers.assumeYes()).stop(job.id());
+
+      String screen = tmux.awaitText("[exited 0]", SCREEN);
+      assertThat(screen).contains("CANCELED");
+    }
+  }
+
+  @Test
+  void flush_with_yes_stops_and_removes_the_active_jobs_and_verifies_it() {
+    Job job = sleeper("flushed");
+
+    Jobkit.Result flush = Jobkit.run(env(), "job", "flush", "--yes");
+
+    assertThat(flush.exitCode()).as(flush.toString()).isZero();
+    assertThat(flush.out()).contains(job.id()).contains("APPLIED: flushed");
+    Jobkit.Result gone = Jobkit.run(env(), "job", "get", job.id());
+    assertThat(gone.exitCode()).isEqualTo(3);
+  }
+}

@@ -1,0 +1,81 @@
+package dev.jobkit.shell.support;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+/**
+ * The packaged shell ({@code shell/target/jobkit.jar}) as a process: one-shot runs without a
+ * terminal (stdin from /dev/null, output captured), and the command line tmux runs it with.
+ */
+public final class Jobkit {
+
+  private Jobkit() {}
+
+  /** What a one-shot run printed and its exit code. */
+  public record Result(int exitCode, String out, String err) {}
+
+  /** The jar under test. */
+  public static Path jar() {
+    String jar = System.getProperty("jobkit.shell.jar");
+    return jar != null ? Paths.get(jar) : Paths.get("target/jobkit.jar");
+  }
+
+  /** {@code java -jar jobkit.jar args...} as a line for /bin/sh. */
+  public static String commandLine(String... args) {
+    List<String> words = new ArrayList<>(command());
+    words.addAll(List.of(args));
+    return words.stream().map(Tmux::quote).collect(Collectors.joining(" "));
+  }
+
+  /** Runs one command with no terminal; waits at most two minutes. */
+  public static Result run(Map<String, String> env, String... args) {
+    List<String> command = new ArrayList<>(command());
+    command.addAll(List.of(args));
+    ProcessBuilder builder = new ProcessBuilder(command);
+    builder.environment().remove("JOBKIT_URL");
+    builder.environment().remove("JOBKIT_API_KEY");
+    builder.environment().remove("JOBKIT_HOME");
+    builder.environment().putAll(env);
+    builder.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+    try {
+      Process p = builder.start();
+      CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> read(p.getInputStream()));
+      CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> read(p.getErrorStream()));
+      if (!p.waitFor(2, TimeUnit.MINUTES)) {
+        p.destroyForcibly();
+        throw new AssertionError("jobkit " + String.join(" ", args) + " did not end in 2 minutes");
+      }
+      return new Result(p.exitValue(), out.join(), err.join());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static List<String> command() {
+    return List.of(
+        Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
+        "-jar",
+        jar().toString());
+  }
+
+  private static String read(java.io.InputStream in) {
+    try {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
