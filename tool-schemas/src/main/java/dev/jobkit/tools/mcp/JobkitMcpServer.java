@@ -177,6 +177,11 @@ public final class JobkitMcpServer {
     // Whatever prints to System.out from now on (a library, a log appender) lands on stderr, so
     // the protocol stream carries JSON-RPC only.
     System.setOut(System.err);
+    // Standalone, the server has no logging backend on purpose (logging is off); SLF4J would
+    // warn about that on every start. An embedding application's backend still applies.
+    if (System.getProperty("slf4j.internal.verbosity") == null) {
+      System.setProperty("slf4j.internal.verbosity", "ERROR");
+    }
     McpOptions options;
     JobkitClient client;
     try {
