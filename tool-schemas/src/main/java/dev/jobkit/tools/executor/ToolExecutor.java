@@ -104,10 +104,16 @@ public final class ToolExecutor {
    * ConfirmationMode#ELICIT} and a confirmer that asks the human through the client.
    *
    * @param gate asks the human in modes {@code ELICIT} and {@code HOST}; ignored otherwise
+   * @throws IllegalArgumentException when the mode asks a person and {@code gate} is null
    */
   public ToolResult execute(
       String name, String argumentsJson, ConfirmationMode callMode, Confirmer gate) {
     Objects.requireNonNull(callMode, "callMode");
+    if ((callMode == ConfirmationMode.ELICIT || callMode == ConfirmationMode.HOST)
+        && gate == null) {
+      throw new IllegalArgumentException(
+          "mode " + callMode + " needs a confirmer to ask the person");
+    }
     Optional<Tool> found = name == null ? Optional.empty() : Tools.find(name);
     if (found.isEmpty()) {
       ObjectNode result = errorBody("unknown_tool", "there is no tool named '" + name + "'");
@@ -181,7 +187,7 @@ public final class ToolExecutor {
 
   private Confirmer gateFor(ConfirmationMode callMode, Confirmer gate) {
     return switch (callMode) {
-      case ELICIT, HOST -> Objects.requireNonNull(gate, "mode " + callMode + " needs a confirmer");
+      case ELICIT, HOST -> gate;
       case AUTO ->
           precheck -> {
             LOG.log(

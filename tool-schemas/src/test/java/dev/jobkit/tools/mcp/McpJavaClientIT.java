@@ -16,7 +16,6 @@ import io.modelcontextprotocol.client.transport.StdioClientTransport;
 import io.modelcontextprotocol.json.jackson3.JacksonMcpJsonMapper;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -229,13 +228,5 @@ class McpJavaClientIT {
     assertThat(structured(result).get("error").get("code").asString())
         .isEqualTo("invalid_arguments");
     assertThat(result.content()).singleElement().isInstanceOf(McpSchema.TextContent.class);
-  }
-
-  static void touch(Path file) {
-    try {
-      Files.createFile(file);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 }
