@@ -191,7 +191,7 @@ public final class ToolExecutor {
       case AUTO ->
           precheck -> {
             LOG.log(
-                System.Logger.Level.WARNING,
+                System.Logger.Level.INFO,
                 "agent-approved (mode auto): " + precheck.action() + " " + precheck.jobIds());
             return true;
           };

@@ -2,6 +2,8 @@ package dev.jobkit.tools.executor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.networknt.schema.SchemaRegistry;
+import com.networknt.schema.SpecificationVersion;
 import dev.jobkit.sdk.JobkitClient;
 import dev.jobkit.sdk.guard.Confirmers;
 import dev.jobkit.sdk.guard.FlushScope;
@@ -12,6 +14,7 @@ import dev.jobkit.sdk.lifecycle.JobStatus;
 import dev.jobkit.server.support.JobkitServer;
 import dev.jobkit.server.support.RecordingProxy;
 import dev.jobkit.tools.registry.Schemas;
+import dev.jobkit.tools.registry.Tools;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -19,6 +22,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -611,5 +615,45 @@ class ToolExecutorIT {
     assertThat(done.get("approved_by").asString()).isEqualTo("auto");
     assertThat(done.get("flush").get("deleted").asInt()).isGreaterThanOrEqualTo(2);
     assertThat(Schemas.JSON.writeValueAsString(done)).doesNotContain("\"skipped\":[{");
+  }
+
+  @Test
+  void every_answer_of_every_tool_matches_the_output_schema_it_declares() {
+    ToolExecutor tools = host(new ArrayList<>(), true);
+    String id = running(tools, "schemas");
+    String token =
+        ok(tools.execute("stop_job", "{\"job_id\": \"" + id + "\"}"))
+            .get("confirmation_token")
+            .asString();
+    Map<String, ToolResult> answers = new java.util.LinkedHashMap<>();
+    answers.put("whoami", tools.execute("whoami", "{}"));
+    answers.put("list_jobs", tools.execute("list_jobs", "{\"limit\": 5}"));
+    answers.put("get_job", tools.execute("get_job", "{\"job_id\": \"" + id + "\"}"));
+    answers.put(
+        "update_job",
+        tools.execute("update_job", "{\"job_id\": \"" + id + "\", \"description\": \"d\"}"));
+    answers.put("get_job_logs", tools.execute("get_job_logs", "{\"job_id\": \"" + id + "\"}"));
+    answers.put("get_job_events", tools.execute("get_job_events", "{\"job_id\": \"" + id + "\"}"));
+    answers.put(
+        "wait_for_job",
+        tools.execute("wait_for_job", "{\"job_id\": \"" + id + "\", \"timeout_seconds\": 1}"));
+    answers.put("stop_job", tools.execute("stop_job", stopArgs(id, token)));
+    answers.put("delete_job", tools.execute("delete_job", "{\"job_id\": \"" + id + "\"}"));
+    answers.put(
+        "submit_job", tools.execute("submit_job", "{\"command\": [\"true\"], \"priority\": 3}"));
+    answers.put("flush_jobs", tools.execute("flush_jobs", "{\"scope\": \"all\"}"));
+
+    SchemaRegistry registry = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12);
+    assertThat(answers.keySet()).containsExactlyInAnyOrderElementsOf(Tools.names());
+    answers.forEach(
+        (name, answer) -> {
+          assertThat(answer.isError()).as("%s: %s", name, answer.json()).isFalse();
+          assertThat(
+                  registry
+                      .getSchema(Schemas.output(Tools.find(name).orElseThrow()))
+                      .validate(answer.content()))
+              .as("%s: %s", name, answer.json())
+              .isEmpty();
+        });
   }
 }
