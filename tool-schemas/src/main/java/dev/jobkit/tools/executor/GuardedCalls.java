@@ -47,8 +47,8 @@ final class GuardedCalls {
   ToolResult run(Tool tool, Record input, ObjectNode args, ConfirmationMode mode, Confirmer gate) {
     String token = tokenOf(input);
     String canonical = canonical(args);
-    Precheck precheck = precheck(input);
     if (token == null) {
+      Precheck precheck = precheck(input);
       if (!precheck.allowed()) {
         return notAllowed(precheck);
       }
@@ -86,7 +86,7 @@ final class GuardedCalls {
     try {
       claims = tokens.verify(token);
     } catch (ConfirmationTokens.Refusal r) {
-      return refused(OutcomeKind.DECLINED, r.reason, r.getMessage(), precheck);
+      return refused(OutcomeKind.DECLINED, r.reason, r.getMessage(), null);
     }
     if (!claims.tool().equals(tool.name()) || !claims.args().equals(canonical)) {
       return refused(
@@ -97,7 +97,7 @@ final class GuardedCalls {
               + " with other arguments; it confirms nothing else. Call "
               + tool.name()
               + " without a token to get one for these arguments.",
-          precheck);
+          null);
     }
     // Spent before acting: a token that reached this point is never accepted again.
     if (!tokens.spend(claims)) {
@@ -107,8 +107,10 @@ final class GuardedCalls {
           "the confirmation token was used already; each token confirms one call. Call "
               + tool.name()
               + " without a token to check again.",
-          precheck);
+          null);
     }
+    // Read again after the nonce is spent: what the person confirms must still be what was seen.
+    Precheck precheck = precheck(input);
     if (!precheck.allowed() || !matches(claims, precheck)) {
       return refused(
           OutcomeKind.RACE_LOST, "state_changed", changedMessage(tool, claims, precheck), precheck);

@@ -61,11 +61,7 @@ public final class JobkitMcpServer {
         new StdioServerTransportProvider(json, new EndAware(in, ended), out);
     McpSyncServer server =
         McpServer.sync(transport)
-            .serverInfo(
-                "jobkit",
-                JobkitMcpServer.class.getPackage().getImplementationVersion() == null
-                    ? "dev"
-                    : JobkitMcpServer.class.getPackage().getImplementationVersion())
+            .serverInfo("jobkit", version())
             .instructions(
                 "Tools to run and manage compute jobs on a Jobkit service. Destructive tools"
                     + " (stop_job, delete_job, flush_jobs) answer confirmation_required first; a"
@@ -77,7 +73,7 @@ public final class JobkitMcpServer {
             .validateToolInputs(false)
             // A person may take a while to answer an elicitation.
             .requestTimeout(Duration.ofMinutes(5))
-            .tools(specifications(executor, json, options))
+            .tools(specifications(executor, options))
             .build();
     try {
       ended.await();
@@ -88,16 +84,21 @@ public final class JobkitMcpServer {
     }
   }
 
+  /** The jar's version when it has one in its manifest; "dev" when run from classes. */
+  private static String version() {
+    String version = JobkitMcpServer.class.getPackage().getImplementationVersion();
+    return version == null ? "dev" : version;
+  }
+
   private static List<SyncToolSpecification> specifications(
-      ToolExecutor executor, McpJsonMapper json, McpOptions options) {
+      ToolExecutor executor, McpOptions options) {
     return Tools.all().stream()
         .map(
             tool ->
                 SyncToolSpecification.builder()
                     .tool(describe(tool))
                     .callHandler(
-                        (exchange, request) ->
-                            call(executor, json, options, tool, exchange, request))
+                        (exchange, request) -> call(executor, options, tool, exchange, request))
                     .build())
         .toList();
   }
@@ -117,7 +118,6 @@ public final class JobkitMcpServer {
 
   private static McpSchema.CallToolResult call(
       ToolExecutor executor,
-      McpJsonMapper json,
       McpOptions options,
       Tool tool,
       McpSyncServerExchange exchange,
