@@ -13,6 +13,7 @@ import dev.jobkit.tools.registry.Inputs;
 import dev.jobkit.tools.registry.Outputs;
 import dev.jobkit.tools.registry.Outputs.GuardedResult;
 import dev.jobkit.tools.registry.Outputs.GuardedStatus;
+import dev.jobkit.tools.registry.Outputs.JobView;
 import dev.jobkit.tools.registry.Schemas;
 import dev.jobkit.tools.registry.Tool;
 import java.time.Duration;
@@ -80,6 +81,7 @@ final class GuardedCalls {
                   null,
                   null,
                   null,
+                  null,
                   null)));
     }
     ConfirmationTokens.Claims claims;
@@ -135,7 +137,11 @@ final class GuardedCalls {
           changedMessage(tool, claims, outcome.precheck()),
           outcome.precheck());
     }
-    return fromOutcome(outcome, mode);
+    JobView job =
+        input instanceof Inputs.StopJob in && outcome.executed()
+            ? ToolExecutor.view(client.jobs().get(in.jobId()))
+            : null;
+    return fromOutcome(outcome, mode, job);
   }
 
   private static String tokenOf(Record input) {
@@ -230,10 +236,11 @@ final class GuardedCalls {
                 null,
                 false,
                 precheck == null ? null : precheck.status(),
+                null,
                 null)));
   }
 
-  private static ToolResult fromOutcome(Outcome outcome, ConfirmationMode mode) {
+  private static ToolResult fromOutcome(Outcome outcome, ConfirmationMode mode, JobView job) {
     String reason =
         switch (outcome.kind()) {
           case DECLINED -> "not_confirmed";
@@ -256,6 +263,7 @@ final class GuardedCalls {
             outcome.confirmed() ? mode.approver() : null,
             outcome.verified(),
             outcome.finalStatus(),
+            job,
             flush == null
                 ? null
                 : new Outputs.FlushView(

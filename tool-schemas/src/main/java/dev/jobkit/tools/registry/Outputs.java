@@ -228,5 +228,6 @@ public final class Outputs {
       @JsonPropertyDescription("Whether the expected end state was seen.") Boolean verified,
       @JsonPropertyDescription("The job's state at the end; absent when it is gone.")
           JobStatus finalStatus,
+      @JsonPropertyDescription("The job as read after a stop that was executed.") JobView job,
       @JsonPropertyDescription("What the flush did.") FlushView flush) {}
 }

@@ -355,6 +355,7 @@ class ToolExecutorIT {
     assertThat(done.get("verified").asBoolean()).isTrue();
     assertThat(done.get("final_status").asString()).isEqualTo("CANCELED");
     assertThat(done.get("approved_by").asString()).isEqualTo("host");
+    assertThat(done.get("job").get("status").asString()).isEqualTo("CANCELED");
     assertThat(asked).singleElement().satisfies(p -> assertThat(p.jobId()).isEqualTo(id));
     assertThat(stopsOf(id)).isEqualTo(1);
     assertThat(statusOf(id)).isEqualTo(JobStatus.CANCELED);
@@ -413,8 +414,10 @@ class ToolExecutorIT {
     String tampered =
         token.substring(0, at) + (token.charAt(at) == 'A' ? 'B' : 'A') + token.substring(at + 1);
 
+    int requestsBefore = proxy.requests().size();
     JsonNode refused = failed(tools.execute("stop_job", stopArgs(id, tampered)));
 
+    assertThat(proxy.requests()).as("a refused token costs no request").hasSize(requestsBefore);
     assertThat(refused.get("outcome").asString()).isEqualTo("DECLINED");
     assertThat(refused.get("reason").asString()).isEqualTo("invalid_token");
     assertThat(
@@ -655,5 +658,28 @@ class ToolExecutorIT {
               .as("%s: %s", name, answer.json())
               .isEmpty();
         });
+  }
+
+  @Test
+  void list_jobs_pages_with_the_cursor_it_answers() {
+    ToolExecutor tools = executor(ConfirmationMode.DENY);
+    for (int i = 0; i < 3; i++) {
+      ok(
+          tools.execute(
+              "submit_job",
+              "{\"command\": [\"true\"], \"tags\": [{\"key\": \"page\", \"value\": \"p\"}]}"));
+    }
+    String filter = "\"tags\": [{\"key\": \"page\", \"value\": \"p\"}], \"limit\": 2";
+
+    JsonNode first = ok(tools.execute("list_jobs", "{" + filter + "}"));
+    JsonNode second =
+        ok(
+            tools.execute(
+                "list_jobs",
+                "{" + filter + ", \"cursor\": \"" + first.get("next_cursor").asString() + "\"}"));
+
+    assertThat(first.get("jobs")).hasSize(2);
+    assertThat(second.get("jobs")).hasSize(1);
+    assertThat(second.has("next_cursor")).isFalse();
   }
 }
