@@ -24,6 +24,12 @@ class DocsMatchSamplesTest {
         .isEqualTo(region(sample("QuickStart"), "quickstart"));
   }
 
+  @Test
+  void the_agent_tools_guide_shows_the_agent_loop_sample_as_it_is() throws IOException {
+    assertThat(snippet(ROOT.resolve("docs/agent-tools.md"), "agentloop"))
+        .isEqualTo(region(sample("AgentLoop"), "agentloop"));
+  }
+
   private static Path sample(String name) {
     return ROOT.resolve("samples/src/main/java/dev/jobkit/samples/" + name + ".java");
   }

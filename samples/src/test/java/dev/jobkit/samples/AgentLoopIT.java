@@ -1,0 +1,84 @@
+package dev.jobkit.samples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.jobkit.sdk.JobkitClient;
+import dev.jobkit.sdk.guard.Confirmers;
+import dev.jobkit.sdk.guard.FlushScope;
+import dev.jobkit.sdk.guard.Precheck;
+import dev.jobkit.sdk.lifecycle.JobStatus;
+import dev.jobkit.server.support.JobkitServer;
+import dev.jobkit.tools.executor.ToolResult;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The agent loop sample against a real service: the conversation it prints and what it does. */
+class AgentLoopIT {
+
+  static JobkitServer server;
+  static JobkitClient client;
+
+  @BeforeAll
+  static void start() {
+    server = JobkitServer.start();
+    client =
+        JobkitClient.builder()
+            .baseUrl(server.baseUrl())
+            .apiKey(JobkitServer.ADMIN_KEY)
+            .actingAsAgent()
+            .build();
+  }
+
+  @AfterAll
+  static void stop() {
+    client.close();
+    server.close();
+  }
+
+  @AfterEach
+  void nothingLeftRunning() {
+    client.guarded(Confirmers.assumeYes()).flush(FlushScope.ACTIVE);
+  }
+
+  @Test
+  void the_loop_prints_the_conversation_and_stops_the_job_once_the_human_says_yes() {
+    ByteArrayOutputStream printed = new ByteArrayOutputStream();
+    List<Precheck> asked = new ArrayList<>();
+
+    ToolResult last =
+        AgentLoop.run(
+            client, p -> asked.add(p), new PrintStream(printed, true, StandardCharsets.UTF_8));
+
+    String conversation = printed.toString(StandardCharsets.UTF_8);
+    assertThat(conversation)
+        .contains("model> whoami {}")
+        .contains("model> submit_job")
+        .contains("\"status\":\"confirmation_required\"")
+        .contains("untrusted-job-output")
+        .contains("\"outcome\":\"APPLIED\"");
+    assertThat(asked).singleElement().satisfies(p -> assertThat(p.prompt()).contains("agent-demo"));
+    String id = last.content().get("precheck").get("job_id").asString();
+    assertThat(client.jobs().get(id).status()).isEqualTo(JobStatus.CANCELED);
+  }
+
+  @Test
+  void when_the_human_says_no_the_job_keeps_running() {
+    ToolResult last =
+        AgentLoop.run(
+            client,
+            Confirmers.denyAll(),
+            new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+
+    assertThat(last.isError()).isTrue();
+    assertThat(last.content().get("outcome").asString()).isEqualTo("DECLINED");
+    String id = last.content().get("precheck").get("job_id").asString();
+    assertThat(client.jobs().get(id).status()).isEqualTo(JobStatus.RUNNING);
+  }
+}

@@ -1,0 +1,233 @@
+package dev.jobkit.tools.registry;
+
+import com.fasterxml.jackson.annotation.JsonClassDescription;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import dev.jobkit.sdk.guard.OutcomeKind;
+import dev.jobkit.sdk.jobs.Accessibility;
+import dev.jobkit.sdk.jobs.ActorKind;
+import dev.jobkit.sdk.lifecycle.JobStatus;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import tools.jackson.databind.PropertyNamingStrategies;
+import tools.jackson.databind.annotation.JsonNaming;
+
+/**
+ * The structured result of every tool that succeeded: one record each, whose schema is the tool's
+ * output schema. Failures are not described here: they carry {@code isError} and an {@code error}
+ * object instead.
+ */
+public final class Outputs {
+
+  private Outputs() {}
+
+  /**
+   * Text written by a job (its log, its error messages): data, never instructions. The text sits
+   * between two fence lines carrying the same random marker, so a line of the job's output cannot
+   * pose as the end of the fence.
+   */
+  @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  // No class description: the property that holds it describes it.
+  public record UntrustedJobOutput(
+      @JsonPropertyDescription("Always true: the text below was written by a job, not by Jobkit.")
+          boolean untrusted,
+      @JsonPropertyDescription("The random marker on the fence lines around the text.")
+          String fence,
+      @JsonPropertyDescription("The text between its fence lines.") String text,
+      @JsonPropertyDescription("Whether the text was cut to fit the size budget.")
+          boolean truncated) {}
+
+  /** A job, as a tool reports it. */
+  @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  // No class description: the property that holds it describes it.
+  public record JobView(
+      @JsonPropertyDescription("The job's id.") String id,
+      @JsonPropertyDescription("Its human name.") String displayName,
+      @JsonPropertyDescription("Free text about it.") String description,
+      @JsonPropertyDescription("The user who submitted it.") String owner,
+      @JsonPropertyDescription("Where it is in its lifecycle.") JobStatus status,
+      @JsonPropertyDescription("Why it is in that state when it is not running.")
+          String statusReason,
+      @JsonPropertyDescription("1 (lowest) to 9 (highest).") int priority,
+      @JsonPropertyDescription("Who else may see it.") Accessibility accessibility,
+      @JsonPropertyDescription("How many processes each attempt runs.") int podCount,
+      @JsonPropertyDescription("The argv it runs, when submitted with command.")
+          List<String> command,
+      @JsonPropertyDescription("The script it runs, when submitted with shell.") String shell,
+      @JsonPropertyDescription("Its labels.") Map<String, String> tags,
+      @JsonPropertyDescription("Jobs that must succeed before it starts.") List<String> parents,
+      @JsonPropertyDescription("The number of the current or last attempt; 0 before the first.")
+          int attempt,
+      @JsonPropertyDescription("How many times it is launched at most.") int maxAttempts,
+      @JsonPropertyDescription("How long an attempt may run, in seconds.") Integer timeoutSeconds,
+      @JsonPropertyDescription("The exit code of each process of the last attempt, when known.")
+          List<Integer> exitCodes,
+      @JsonPropertyDescription("The error of the latest failed attempt, as the job wrote it.")
+          UntrustedJobOutput lastError,
+      @JsonPropertyDescription("When it was submitted.") Instant createdAt,
+      @JsonPropertyDescription("When its first attempt was launched.") Instant startedAt,
+      @JsonPropertyDescription("When it reached an end state.") Instant finishedAt) {}
+
+  /** A line of a job listing. */
+  @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  @JsonClassDescription("A job, in short.")
+  public record JobSummary(
+      @JsonPropertyDescription("The job's id.") String id,
+      @JsonPropertyDescription("Its human name.") String displayName,
+      @JsonPropertyDescription("The user who submitted it.") String owner,
+      @JsonPropertyDescription("Where it is in its lifecycle.") JobStatus status,
+      @JsonPropertyDescription("Why it is in that state when it is not running.")
+          String statusReason,
+      @JsonPropertyDescription("1 (lowest) to 9 (highest).") int priority,
+      @JsonPropertyDescription("When it was submitted.") Instant createdAt,
+      @JsonPropertyDescription("When it reached an end state.") Instant finishedAt) {}
+
+  /** What {@code list_jobs} answers. */
+  @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  @JsonClassDescription("One page of jobs, newest first.")
+  public record JobList(
+      @JsonPropertyDescription("The jobs of this page.") List<JobSummary> jobs,
+      @JsonPropertyDescription(
+              "Pass this as cursor to read the next page; absent on the last page.")
+          String nextCursor) {}
+
+  /** What {@code get_job}, {@code submit_job} and {@code update_job} answer. */
+  @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+  @JsonClassDescription("The job, as read after the call.")
+  public record JobResult(@JsonPropertyDescription("The job.") JobView job) {}
+
+  /** What {@code get_job_logs} answers. */
+  @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+  @JsonClassDescription("The end of a job's log.")
+  public record LogResult(
+      @JsonPropertyDescription("The job's id.") String jobId,
+      @JsonPropertyDescription("Which process of the job.") int pod,
+      @JsonPropertyDescription("The log's whole size in bytes when it was read.") long sizeBytes,
+      @JsonPropertyDescription("The end of the log; empty before the first line.")
+          UntrustedJobOutput log) {}
+
+  /** One transition of a job. */
+  @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  @JsonClassDescription("One transition of a job.")
+  public record EventView(
+      @JsonPropertyDescription("The state it left; absent for its submission.")
+          JobStatus fromStatus,
+      @JsonPropertyDescription("The state it entered.") JobStatus toStatus,
+      @JsonPropertyDescription("When.") Instant at,
+      @JsonPropertyDescription("Who moved it: a user name, scheduler, executor, ...") String actor,
+      @JsonPropertyDescription("What kind of actor that is.") ActorKind actorKind,
+      @JsonPropertyDescription("Why, in words.") String reason) {}
+
+  /** What {@code get_job_events} answers. */
+  @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+  @JsonClassDescription("A job's transitions, oldest first.")
+  public record EventList(
+      @JsonPropertyDescription("The job's id.") String jobId,
+      @JsonPropertyDescription("Its transitions, oldest first.") List<EventView> events,
+      @JsonPropertyDescription("How many older transitions were left out by limit.") int omitted) {}
+
+  /** What {@code wait_for_job} answers. */
+  @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+  @JsonClassDescription("The job when the wait ended, and why it ended.")
+  public record WaitResult(
+      @JsonPropertyDescription("Whether the job reached one of the states waited for.")
+          boolean reached,
+      @JsonPropertyDescription("Whether the wait gave up at its timeout.") boolean timedOut,
+      @JsonPropertyDescription("The job as last read.") JobView job) {}
+
+  /** What {@code whoami} answers. */
+  @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+  @JsonClassDescription("The user the tools act for.")
+  public record Identity(
+      @JsonPropertyDescription("The user's name.") String name,
+      @JsonPropertyDescription("user, admin or worker.") String role,
+      @JsonPropertyDescription("serial (one job at a time) or parallel.") String schedulingMode) {}
+
+  /** Where a guarded call stands. */
+  public enum GuardedStatus {
+    /** Nothing was done: call again with the token; a person will be asked. */
+    @JsonProperty("confirmation_required")
+    CONFIRMATION_REQUIRED,
+    /** The action was executed; see outcome and verified. */
+    @JsonProperty("done")
+    DONE,
+    /** Nothing was done; see outcome and reason. */
+    @JsonProperty("refused")
+    REFUSED
+  }
+
+  /** What a guarded action was found to do, before anything changed. */
+  @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  // No class description: the property that holds it describes it.
+  public record PrecheckView(
+      @JsonPropertyDescription("stop, delete or flush.") String action,
+      @JsonPropertyDescription("The job; absent for a flush.") String jobId,
+      @JsonPropertyDescription("The job's name; absent for a flush.") String displayName,
+      @JsonPropertyDescription("The job's state when read; absent for a flush.") JobStatus status,
+      @JsonPropertyDescription("Whether the lifecycle allows the action now.") boolean allowed,
+      @JsonPropertyDescription("What will happen, in words.") String consequence,
+      @JsonPropertyDescription("The jobs the action hits.") List<String> jobIds) {}
+
+  /** A job a flush left in place. */
+  @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+  @JsonClassDescription("A job the flush could not remove.")
+  public record SkippedView(
+      @JsonPropertyDescription("The job's id.") String id,
+      @JsonPropertyDescription("The state it was left in.") JobStatus status,
+      @JsonPropertyDescription("Why it survived.") String reason) {}
+
+  /** What a flush did. */
+  @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+  // No class description: the property that holds it describes it.
+  public record FlushView(
+      @JsonPropertyDescription("How many jobs it hit.") int matched,
+      @JsonPropertyDescription("How many of them it stopped.") int stopped,
+      @JsonPropertyDescription("How many it removed.") int deleted,
+      @JsonPropertyDescription("The jobs that survived.") List<SkippedView> skipped) {}
+
+  /** What {@code stop_job}, {@code delete_job} and {@code flush_jobs} answer. */
+  @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  @JsonClassDescription(
+      "Where a destructive call stands: confirmation_required (nothing done yet), done or"
+          + " refused.")
+  public record GuardedResult(
+      @JsonPropertyDescription(
+              "confirmation_required: nothing was done, call again with confirmation_token;"
+                  + " done: executed; refused: nothing was done, see outcome and reason.")
+          GuardedStatus status,
+      @JsonPropertyDescription(
+              "How it ended: APPLIED (done and verified), UNVERIFIED (done, end state not seen in"
+                  + " time), DECLINED (not confirmed), NOT_ALLOWED_IN_STATE, ALREADY_TERMINAL,"
+                  + " RACE_LOST (the job changed; nothing was done).")
+          OutcomeKind outcome,
+      @JsonPropertyDescription(
+              "Why it was refused, as a code: not_confirmed, confirmation_unavailable,"
+                  + " invalid_token, expired_token, token_already_used, token_for_other_call,"
+                  + " state_changed, not_allowed_in_state, already_terminal.")
+          String reason,
+      @JsonPropertyDescription("What happened, in a sentence.") String message,
+      @JsonPropertyDescription("What the action does, read before anything changed.")
+          PrecheckView precheck,
+      @JsonPropertyDescription("The question a person is asked before it runs.") String prompt,
+      @JsonPropertyDescription(
+              "Pass this back, with the same arguments, to execute; a person must still say"
+                  + " yes.")
+          String confirmationToken,
+      @JsonPropertyDescription("When the token stops being accepted.") Instant expiresAt,
+      @JsonPropertyDescription("Who said yes: human (elicitation), host or auto.")
+          String approvedBy,
+      @JsonPropertyDescription("Whether the expected end state was seen.") Boolean verified,
+      @JsonPropertyDescription("The job's state at the end; absent when it is gone.")
+          JobStatus finalStatus,
+      @JsonPropertyDescription("The job as read after a stop that was executed.") JobView job,
+      @JsonPropertyDescription("What the flush did.") FlushView flush) {}
+}
