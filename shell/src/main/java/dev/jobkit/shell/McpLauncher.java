@@ -1,7 +1,9 @@
 package dev.jobkit.shell;
 
+import dev.jobkit.sdk.JobkitClient;
 import dev.jobkit.shell.local.Connection;
 import dev.jobkit.shell.local.LocalService;
+import dev.jobkit.tools.mcp.JobkitMcpServer;
 
 /**
  * {@code jobkit mcp}: the MCP server of the agent tools over stdio, on the same connection the
@@ -12,18 +14,23 @@ final class McpLauncher {
 
   private McpLauncher() {}
 
-  /**
-   * Runs the MCP server until stdin closes; returns the exit code.
-   *
-   * <p>TODO(lead, issue 5): once the shell depends on jobkit-tool-schemas, replace the body with
-   * {@code Connection c = connect();} and the tool-schemas MCP server on a client of {@code
-   * JobkitClient.builder().baseUrl(c.baseUrl()).apiKey(c.apiKey()).actingAsAgent().build()}. Until
-   * then it refuses without connecting, so that it does not start a local service for nothing.
-   */
+  /** Runs the MCP server until stdin closes; returns the exit code. */
   static int run(String[] args) {
-    System.err.println(
-        "jobkit mcp: the MCP server is not wired in yet (issue 5); nothing was started");
-    return 1;
+    if (args.length > 0) {
+      System.err.println(
+          "jobkit mcp takes no arguments (it serves MCP over stdin and stdout); not "
+              + String.join(" ", args));
+      return 2;
+    }
+    return JobkitMcpServer.runOnStdio(
+        () -> {
+          Connection c = connect();
+          return JobkitClient.builder()
+              .baseUrl(c.baseUrl())
+              .apiKey(c.apiKey())
+              .actingAsAgent()
+              .build();
+        });
   }
 
   /**

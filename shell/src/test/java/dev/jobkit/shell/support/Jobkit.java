@@ -64,6 +64,13 @@ public final class Jobkit {
     }
   }
 
+  /** {@code java -jar jobkit.jar args...}, for a test that talks to the process itself. */
+  public static List<String> command(String... args) {
+    List<String> command = new ArrayList<>(command());
+    command.addAll(List.of(args));
+    return command;
+  }
+
   private static List<String> command() {
     return List.of(
         Paths.get(System.getProperty("java.home"), "bin", "java").toString(),

@@ -26,6 +26,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Supplier;
 import tools.jackson.core.type.TypeReference;
 
 /**
@@ -173,9 +174,21 @@ public final class JobkitMcpServer {
    * of clients without elicitation (trusted automation only).
    */
   public static void main(String[] args) {
+    System.exit(runOnStdio(() -> JobkitClient.fromEnvironment().actingAsAgent().build()));
+  }
+
+  /**
+   * Runs the server on this process's stdin and stdout until stdin ends, for the client that {@code
+   * connect} makes (build it with {@code actingAsAgent()}); the mode for clients without
+   * elicitation comes from {@code JOBKIT_MCP_CONFIRM}. From the first line on, whatever prints to
+   * {@code System.out} lands on stderr, so the protocol stream carries JSON-RPC only; so does
+   * anything {@code connect} prints.
+   *
+   * @return the exit code: 0 when stdin ended, 2 when the configuration or connection is wrong (a
+   *     sentence on stderr says why)
+   */
+  public static int runOnStdio(Supplier<JobkitClient> connect) {
     PrintStream stdout = System.out;
-    // Whatever prints to System.out from now on (a library, a log appender) lands on stderr, so
-    // the protocol stream carries JSON-RPC only.
     System.setOut(System.err);
     // Standalone, the server has no logging backend on purpose (logging is off); SLF4J would
     // warn about that on every start. An embedding application's backend still applies.
@@ -186,16 +199,15 @@ public final class JobkitMcpServer {
     JobkitClient client;
     try {
       options = McpOptions.fromEnvironment(System.getenv("JOBKIT_MCP_CONFIRM"));
-      client = JobkitClient.fromEnvironment().actingAsAgent().build();
-    } catch (IllegalArgumentException | IllegalStateException e) {
+      client = connect.get();
+    } catch (RuntimeException e) {
       System.err.println("jobkit mcp: " + e.getMessage());
-      System.exit(2);
-      return;
+      return 2;
     }
     try (client) {
       serve(client, options, System.in, stdout);
     }
-    System.exit(0);
+    return 0;
   }
 
   /** Counts down when the stream ends, so {@link #serve} knows the client is gone. */
