@@ -18,11 +18,13 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
@@ -142,6 +144,50 @@ class JdbcJobStore implements JobStore, SmartInitializingSingleton {
   @Override
   public Optional<Job> find(String id) {
     return findSummary(id).map(j -> withDetails(j, pods(j.id()), attempts(j.id())));
+  }
+
+  @Override
+  public List<Job> findAll(List<String> ids) {
+    if (ids.isEmpty()) {
+      return List.of();
+    }
+    String in = ids.stream().map(id -> "?").collect(Collectors.joining(", "));
+    Map<String, Job> jobs = new HashMap<>();
+    jdbc.sql("SELECT " + JOB_COLUMNS + " FROM jobs WHERE id IN (" + in + ")")
+        .params(ids)
+        .query((rs, n) -> readJob(rs))
+        .list()
+        .forEach(j -> jobs.put(j.id(), j));
+    Map<String, List<Pod>> pods = new HashMap<>();
+    jdbc.sql("SELECT * FROM job_pods WHERE job_id IN (" + in + ") ORDER BY job_id, pod_index")
+        .params(ids)
+        .query(
+            (rs, n) -> {
+              pods.computeIfAbsent(rs.getString("job_id"), k -> new ArrayList<>()).add(readPod(rs));
+              return null;
+            })
+        .list();
+    Map<String, List<Attempt>> attempts = new HashMap<>();
+    jdbc.sql("SELECT * FROM job_attempts WHERE job_id IN (" + in + ") ORDER BY job_id, number")
+        .params(ids)
+        .query(
+            (rs, n) -> {
+              attempts
+                  .computeIfAbsent(rs.getString("job_id"), k -> new ArrayList<>())
+                  .add(readAttempt(rs));
+              return null;
+            })
+        .list();
+    return ids.stream()
+        .map(jobs::get)
+        .filter(Objects::nonNull)
+        .map(
+            j ->
+                withDetails(
+                    j,
+                    pods.getOrDefault(j.id(), List.of()),
+                    attempts.getOrDefault(j.id(), List.of())))
+        .toList();
   }
 
   @Override
@@ -528,33 +574,36 @@ class JdbcJobStore implements JobStore, SmartInitializingSingleton {
   private List<Pod> pods(String jobId) {
     return jdbc.sql("SELECT * FROM job_pods WHERE job_id = ? ORDER BY pod_index")
         .param(jobId)
-        .query(
-            (rs, n) ->
-                new Pod(
-                    rs.getInt("pod_index"),
-                    PodStatus.valueOf(rs.getString("status")),
-                    (Long) rs.getObject("pid", Long.class),
-                    (Integer) rs.getObject("exit_code", Integer.class),
-                    instant(rs, "started_at"),
-                    instant(rs, "finished_at")))
+        .query((rs, n) -> readPod(rs))
         .list();
+  }
+
+  private static Pod readPod(ResultSet rs) throws SQLException {
+    return new Pod(
+        rs.getInt("pod_index"),
+        PodStatus.valueOf(rs.getString("status")),
+        (Long) rs.getObject("pid", Long.class),
+        (Integer) rs.getObject("exit_code", Integer.class),
+        instant(rs, "started_at"),
+        instant(rs, "finished_at"));
   }
 
   private List<Attempt> attempts(String jobId) {
     return jdbc.sql("SELECT * FROM job_attempts WHERE job_id = ? ORDER BY number")
         .param(jobId)
-        .query(
-            (rs, n) -> {
-              String outcome = rs.getString("outcome");
-              return new Attempt(
-                  rs.getInt("number"),
-                  instant(rs, "started_at"),
-                  instant(rs, "finished_at"),
-                  outcome == null ? null : JobStatus.valueOf(outcome),
-                  (Integer) rs.getObject("exit_code", Integer.class),
-                  rs.getString("error"));
-            })
+        .query((rs, n) -> readAttempt(rs))
         .list();
+  }
+
+  private static Attempt readAttempt(ResultSet rs) throws SQLException {
+    String outcome = rs.getString("outcome");
+    return new Attempt(
+        rs.getInt("number"),
+        instant(rs, "started_at"),
+        instant(rs, "finished_at"),
+        outcome == null ? null : JobStatus.valueOf(outcome),
+        (Integer) rs.getObject("exit_code", Integer.class),
+        rs.getString("error"));
   }
 
   private Job readJob(ResultSet rs) throws SQLException {

@@ -62,6 +62,12 @@ public interface JobStore {
   Optional<Job> find(String id);
 
   /**
+   * These jobs with their pods and attempts, in the order of {@code ids}, in three queries whatever
+   * their number (a batch submit reads its jobs back this way); ids that do not exist are left out.
+   */
+  List<Job> findAll(List<String> ids);
+
+  /**
    * A job without its pods and attempts ({@code null} there): one indexed row, for the engine's
    * decisions, which never need them.
    */
