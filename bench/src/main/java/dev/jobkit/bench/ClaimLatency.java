@@ -30,7 +30,7 @@ final class ClaimLatency {
   }
 
   private static final String OWNER = "claims";
-  private static final int WARM_UP = 200;
+  private static final int WARM_UP = 1000;
 
   private final RunningService service;
   private final JobStore store;
