@@ -16,8 +16,6 @@ import io.modelcontextprotocol.server.McpSyncServer;
 import io.modelcontextprotocol.server.McpSyncServerExchange;
 import io.modelcontextprotocol.server.transport.StdioServerTransportProvider;
 import io.modelcontextprotocol.spec.McpSchema;
-import java.io.FilterInputStream;
-import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -25,7 +23,6 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
 import java.util.function.Supplier;
 import tools.jackson.core.type.TypeReference;
 
@@ -42,6 +39,7 @@ import tools.jackson.core.type.TypeReference;
 public final class JobkitMcpServer {
 
   private static final Map<String, Object> CONFIRM_FORM = confirmForm();
+  private static final Duration DRAIN_LIMIT = Duration.ofSeconds(30);
 
   private JobkitMcpServer() {}
 
@@ -57,9 +55,9 @@ public final class JobkitMcpServer {
       JobkitClient client, McpOptions options, InputStream in, OutputStream out) {
     ToolExecutor executor = ToolExecutor.builder(client).mode(options.withoutElicitation()).build();
     McpJsonMapper json = new JacksonMcpJsonMapper(Schemas.JSON);
-    CountDownLatch ended = new CountDownLatch(1);
+    StdioTraffic traffic = new StdioTraffic(DRAIN_LIMIT);
     StdioServerTransportProvider transport =
-        new StdioServerTransportProvider(json, new EndAware(in, ended), out);
+        new StdioServerTransportProvider(json, traffic.watch(in), traffic.watch(out));
     McpSyncServer server =
         McpServer.sync(transport)
             .serverInfo("jobkit", version())
@@ -77,7 +75,8 @@ public final class JobkitMcpServer {
             .tools(specifications(executor, options))
             .build();
     try {
-      ended.await();
+      // Once what was read before the end of stdin has been answered.
+      traffic.awaitEnd();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } finally {
@@ -208,37 +207,5 @@ public final class JobkitMcpServer {
       serve(client, options, System.in, stdout);
     }
     return 0;
-  }
-
-  /** Counts down when the stream ends, so {@link #serve} knows the client is gone. */
-  private static final class EndAware extends FilterInputStream {
-    private final CountDownLatch ended;
-
-    EndAware(InputStream in, CountDownLatch ended) {
-      super(in);
-      this.ended = ended;
-    }
-
-    @Override
-    public int read() throws IOException {
-      return check(super.read());
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-      try {
-        return check(super.read(b, off, len));
-      } catch (IOException e) {
-        ended.countDown();
-        throw e;
-      }
-    }
-
-    private int check(int n) {
-      if (n < 0) {
-        ended.countDown();
-      }
-      return n;
-    }
   }
 }

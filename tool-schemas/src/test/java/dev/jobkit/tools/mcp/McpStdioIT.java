@@ -73,6 +73,40 @@ class McpStdioIT {
   }
 
   @Test
+  void requests_written_at_once_with_stdin_closed_straight_after_are_all_answered_before_the_exit()
+      throws Exception {
+    ProcessBuilder builder = new ProcessBuilder(ServerCommand.command());
+    builder.environment().put("JOBKIT_URL", server.baseUrl());
+    builder.environment().put("JOBKIT_API_KEY", JobkitServer.ADMIN_KEY);
+    builder.redirectError(ProcessBuilder.Redirect.DISCARD);
+    Process process = builder.start();
+    // As `printf ... | jobkit mcp` does: every request, then the end of stdin, without waiting.
+    try (OutputStream in = process.getOutputStream()) {
+      send(
+          in,
+          "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{"
+              + "\"protocolVersion\":\"2025-06-18\",\"capabilities\":{},"
+              + "\"clientInfo\":{\"name\":\"raw\",\"version\":\"1\"}}}");
+      send(in, "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}");
+      send(in, "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/list\"}");
+      send(
+          in,
+          "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"tools/call\",\"params\":"
+              + "{\"name\":\"list_jobs\",\"arguments\":{}}}");
+    }
+
+    assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("exited after stdin closed").isTrue();
+    assertThat(process.exitValue()).isZero();
+    List<JsonNode> answers = new ArrayList<>();
+    for (String line :
+        new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
+      answers.add(Schemas.JSON.readTree(line));
+    }
+    assertThat(answers).extracting(a -> a.get("id").asInt()).containsExactlyInAnyOrder(1, 2, 3);
+    assertThat(answers).allSatisfy(a -> assertThat(a.has("result")).as(a.toString()).isTrue());
+  }
+
+  @Test
   void without_jobkit_url_the_server_says_so_on_stderr_and_exits_2() throws Exception {
     ProcessBuilder builder = new ProcessBuilder(ServerCommand.command());
     builder.environment().remove("JOBKIT_URL");

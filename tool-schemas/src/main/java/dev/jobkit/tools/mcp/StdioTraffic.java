@@ -1,0 +1,173 @@
+package dev.jobkit.tools.mcp;
+
+import dev.jobkit.tools.registry.Schemas;
+import java.io.ByteArrayOutputStream;
+import java.io.FilterInputStream;
+import java.io.FilterOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.time.Duration;
+import java.util.function.Consumer;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Watches the two stdio streams: notices when stdin ends and counts the requests that arrived and
+ * the answers that left. A client may write its requests and close stdin at once ({@code printf … |
+ * jobkit mcp}); the SDK handles requests asynchronously, so without this the server would close
+ * before it answered what it had already read.
+ */
+final class StdioTraffic {
+
+  private final Object lock = new Object();
+  private final Duration drainLimit;
+  private boolean ended;
+  private int requests;
+  private int answers;
+
+  /**
+   * @param drainLimit how long the end of stdin may wait for answers to the requests read before it
+   *     (a call waiting for a person's answer through a client that has gone would wait for ever)
+   */
+  StdioTraffic(Duration drainLimit) {
+    this.drainLimit = drainLimit;
+  }
+
+  /**
+   * {@code in}, watched: each line with a {@code method} and an {@code id} is a request; its end
+   * reaches the reader only once every request read before it has been answered.
+   */
+  InputStream watch(InputStream in) {
+    Lines lines = new Lines(this::arrived);
+    return new FilterInputStream(in) {
+      @Override
+      public int read() throws IOException {
+        byte[] one = new byte[1];
+        int n = read(one, 0, 1);
+        return n < 0 ? -1 : one[0] & 0xff;
+      }
+
+      @Override
+      public int read(byte[] b, int off, int len) throws IOException {
+        int n;
+        try {
+          n = super.read(b, off, len);
+        } catch (IOException e) {
+          end();
+          throw e;
+        }
+        if (n < 0) {
+          // The SDK closes the session when it sees the end of stdin, dropping calls it has read
+          // but not answered yet; so it sees the end only once they are answered.
+          try {
+            awaitAnswered(drainLimit);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          end();
+        } else {
+          lines.accept(b, off, n);
+        }
+        return n;
+      }
+    };
+  }
+
+  /** {@code out}, watched: each line with an {@code id} and a result or error is an answer. */
+  OutputStream watch(OutputStream out) {
+    Lines lines = new Lines(this::left);
+    return new FilterOutputStream(out) {
+      @Override
+      public void write(int b) throws IOException {
+        write(new byte[] {(byte) b}, 0, 1);
+      }
+
+      @Override
+      public void write(byte[] b, int off, int len) throws IOException {
+        out.write(b, off, len);
+        lines.accept(b, off, len);
+      }
+    };
+  }
+
+  /** Blocks until the end of stdin has been handed to the reader. */
+  void awaitEnd() throws InterruptedException {
+    synchronized (lock) {
+      while (!ended) {
+        lock.wait();
+      }
+    }
+  }
+
+  /** Blocks until every request read has been answered, or {@code limit} has passed. */
+  private boolean awaitAnswered(Duration limit) throws InterruptedException {
+    long deadline = System.nanoTime() + limit.toNanos();
+    synchronized (lock) {
+      while (answers < requests) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return false;
+        }
+        lock.wait(Math.max(1, left / 1_000_000));
+      }
+      return true;
+    }
+  }
+
+  private void end() {
+    synchronized (lock) {
+      ended = true;
+      lock.notifyAll();
+    }
+  }
+
+  private void arrived(JsonNode message) {
+    if (message.has("method") && message.has("id")) {
+      synchronized (lock) {
+        requests++;
+      }
+    }
+  }
+
+  private void left(JsonNode message) {
+    if (message.has("id") && !message.has("method")) {
+      synchronized (lock) {
+        answers++;
+        lock.notifyAll();
+      }
+    }
+  }
+
+  /** Splits bytes into lines and hands each line that is a JSON object on. */
+  private static final class Lines {
+    private final ByteArrayOutputStream line = new ByteArrayOutputStream();
+    private final Consumer<JsonNode> onMessage;
+
+    Lines(Consumer<JsonNode> onMessage) {
+      this.onMessage = onMessage;
+    }
+
+    synchronized void accept(byte[] b, int off, int len) {
+      for (int i = off; i < off + len; i++) {
+        if (b[i] == '\n') {
+          message(line.toByteArray());
+          line.reset();
+        } else {
+          line.write(b[i]);
+        }
+      }
+    }
+
+    private void message(byte[] bytes) {
+      JsonNode node;
+      try {
+        node = Schemas.JSON.readTree(bytes);
+      } catch (RuntimeException notJson) {
+        return; // the SDK answers it (a parse error), or ignores it
+      }
+      if (node != null && node.isObject()) {
+        onMessage.accept(node);
+      }
+    }
+  }
+}
