@@ -20,11 +20,14 @@ import tools.jackson.databind.JsonNode;
  */
 final class Throughput {
 
-  record Result(int jobs, int slots, double serviceRate, double directRate, double sequentialRate) {
-    double ratio() {
-      return serviceRate / directRate;
-    }
-  }
+  /** Medians over the rounds; the ratio is the median of the rounds' own ratios. */
+  record Result(
+      int jobs,
+      int slots,
+      double serviceRate,
+      double directRate,
+      double sequentialRate,
+      double ratio) {}
 
   private static final List<String> COMMAND = List.of("true");
   private static final int BATCH = 100;
@@ -32,51 +35,83 @@ final class Throughput {
   private final RunningService service;
   private final int jobs;
   private final int slots;
+  private final int rounds;
+  private final int warmUpJobs;
 
-  Throughput(RunningService service, int jobs, int slots) {
+  Throughput(RunningService service, int jobs, int slots, int rounds, int warmUpJobs) {
     this.service = service;
     this.jobs = jobs;
     this.slots = slots;
+    this.rounds = rounds;
+    this.warmUpJobs = warmUpJobs;
   }
 
   Result run() throws Exception {
     RunningService.Client user = service.newUser("throughput", "parallel");
-    // Warm up as JMH would: the JIT compiles the service's hot paths during its first thousand
-    // jobs, and timing those would time the compiler (a third of the CPU of a cold run).
-    System.out.printf("  warm-up: 1000 direct spawns, 1000 jobs through the service%n");
+    // Warm up as JMH would, until steady state: on 2 cores the JIT keeps compiling the service's
+    // paths (H2's above all) for thousands of jobs. Measured here with 1,000 warm-up jobs, rounds
+    // of 2,000 ran at 368, 443, 447, 587, 749, 790 jobs/s, the JVM's CPU per job falling from 4.6
+    // to 1.8 ms; timing the early rounds would time the compiler.
+    System.out.printf(
+        "  warm-up: 1000 direct spawns, %d jobs through the service (until the JIT is done)%n",
+        warmUpJobs);
     spawnParallel(1000, slots);
-    runThroughService(user, 1000);
+    for (int done = 0; done < warmUpJobs; done += 2000) {
+      runThroughService(user, Math.min(2000, warmUpJobs - done));
+    }
 
     double sequential = 500 / seconds(spawnParallel(500, 1));
-    double direct = jobs / seconds(spawnParallel(jobs, slots));
-    System.out.printf(
-        "  direct spawn of %s: %.0f/s on %d threads, %.0f/s sequential%n",
-        COMMAND, direct, slots, sequential);
+    System.out.printf("  direct spawn of %s, sequential: %.0f/s%n", COMMAND, sequential);
     double likeExecutor = jobs / seconds(spawnLikeExecutor(jobs, slots));
     System.out.printf(
-        "  (for reference, not in the ratio: spawned as the executor's fallback does, through setsid with"
-            + " output appended to a file: %.0f/s on %d threads)%n",
+        "  (for reference, not in the ratio: spawned as the executor's fallback does, through"
+            + " setsid with output appended to a file: %.0f/s on %d threads)%n",
         likeExecutor, slots);
 
-    H2Statements statements = new H2Statements(service);
-    statements.start();
-    long cpuBefore = cpuNanos();
-    Duration elapsed = runThroughService(user, jobs);
-    long cpu = cpuNanos() - cpuBefore;
-    double serviceRate = jobs / seconds(elapsed);
-    List<java.util.Map<String, Object>> rows = statements.stop();
-    System.out.printf(
-        "  service: %d jobs in batches of %d, %.0f jobs/s (%d slots)%n",
-        jobs, BATCH, serviceRate, slots);
-    System.out.printf(
-        "  this JVM used %.1f ms of CPU per job (%.0f%% of the %d cores); load average now %.1f%n",
-        cpu / 1e6 / jobs,
-        100.0 * cpu / elapsed.toNanos() / Runtime.getRuntime().availableProcessors(),
-        Runtime.getRuntime().availableProcessors(),
-        java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
-    System.out.println("  the costliest statements of that run, as H2 timed them:");
+    // This machine's speed wanders by tens of percent from minute to minute: each round times the
+    // direct spawns and the service back to back, and the figures are the rounds' medians.
+    List<Double> directRates = new ArrayList<>();
+    List<Double> serviceRates = new ArrayList<>();
+    List<Double> ratios = new ArrayList<>();
+    List<java.util.Map<String, Object>> rows = List.of();
+    for (int round = 1; round <= rounds; round++) {
+      double direct = jobs / seconds(spawnParallel(jobs, slots));
+      H2Statements statements = new H2Statements(service);
+      statements.start();
+      long cpuBefore = cpuNanos();
+      Duration elapsed = runThroughService(user, jobs);
+      long cpu = cpuNanos() - cpuBefore;
+      rows = statements.stop();
+      double serviceRate = jobs / seconds(elapsed);
+      directRates.add(direct);
+      serviceRates.add(serviceRate);
+      ratios.add(serviceRate / direct);
+      System.out.printf(
+          "  round %d: direct %.0f/s on %d threads; service %d jobs in batches of %d, %.0f jobs/s;"
+              + " ratio %.2f; this JVM used %.1f ms of CPU per job (%.0f%% of the %d cores);"
+              + " load average %.1f%n",
+          round,
+          direct,
+          slots,
+          jobs,
+          BATCH,
+          serviceRate,
+          serviceRate / direct,
+          cpu / 1e6 / jobs,
+          100.0 * cpu / elapsed.toNanos() / Runtime.getRuntime().availableProcessors(),
+          Runtime.getRuntime().availableProcessors(),
+          java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+    }
+    System.out.println("  the costliest statements of the last round, as H2 timed them:");
     H2Statements.print(rows, 8);
-    return new Result(jobs, slots, serviceRate, direct, sequential);
+    return new Result(
+        jobs, slots, median(serviceRates), median(directRates), sequential, median(ratios));
+  }
+
+  private static double median(List<Double> values) {
+    List<Double> sorted = values.stream().sorted().toList();
+    int n = sorted.size();
+    return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
   }
 
   /** Submits {@code count} jobs in batches; the time from the first submit to the last finish. */
