@@ -14,11 +14,13 @@ import dev.jobkit.sdk.jobs.JobSpec;
 import dev.jobkit.sdk.jobs.JobUpdate;
 import dev.jobkit.sdk.jobs.LogTail;
 import dev.jobkit.sdk.jobs.Pod;
+import dev.jobkit.sdk.jobs.Progress;
 import dev.jobkit.sdk.lifecycle.JobStatus;
 import dev.jobkit.sdk.users.User;
 import dev.jobkit.tools.registry.Inputs;
 import dev.jobkit.tools.registry.Outputs;
 import dev.jobkit.tools.registry.Outputs.JobView;
+import dev.jobkit.tools.registry.Outputs.ProgressView;
 import dev.jobkit.tools.registry.Schemas;
 import dev.jobkit.tools.registry.Tool;
 import dev.jobkit.tools.registry.Tools;
@@ -61,6 +63,8 @@ import tools.jackson.databind.node.ObjectNode;
 public final class ToolExecutor {
 
   private static final System.Logger LOG = System.getLogger(ToolExecutor.class.getName());
+  private static final java.util.regex.Pattern METRIC_NAME =
+      java.util.regex.Pattern.compile("[A-Za-z0-9_.:/-]{1,64}");
 
   private final JobkitClient client;
   private final ConfirmationMode mode;
@@ -392,9 +396,38 @@ public final class ToolExecutor {
         j.lastError() == null
             ? null
             : Untrusted.fence(j.lastError(), Untrusted.ERROR_BUDGET, false, false),
+        progress(j.progress()),
+        metrics(j.metrics()),
         j.createdAt(),
         j.startedAt(),
         j.finishedAt());
+  }
+
+  private static ProgressView progress(Progress progress) {
+    if (progress == null) {
+      return null;
+    }
+    return new ProgressView(
+        progress.percent(),
+        progress.message() == null
+            ? null
+            : Untrusted.fence(progress.message(), Untrusted.ERROR_BUDGET, false, false),
+        progress.updatedAt());
+  }
+
+  /** Metric names are the job's words too: only names that cannot carry a sentence pass. */
+  private static Map<String, Double> metrics(Map<String, Double> metrics) {
+    if (metrics == null || metrics.isEmpty()) {
+      return null;
+    }
+    Map<String, Double> safe = new java.util.TreeMap<>();
+    metrics.forEach(
+        (name, value) -> {
+          if (METRIC_NAME.matcher(name).matches()) {
+            safe.put(name, value);
+          }
+        });
+    return safe.isEmpty() ? null : safe;
   }
 
   private static ToolResult ok(Record output) {

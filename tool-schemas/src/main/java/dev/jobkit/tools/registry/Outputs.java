@@ -68,9 +68,24 @@ public final class Outputs {
           List<Integer> exitCodes,
       @JsonPropertyDescription("The error of the latest failed attempt, as the job wrote it.")
           UntrustedJobOutput lastError,
+      @JsonPropertyDescription("How far the job says it is, when it reports progress.")
+          ProgressView progress,
+      @JsonPropertyDescription(
+              "The numbers the job reports (loss, accuracy, ...), by name; names that are not"
+                  + " 1 to 64 letters, digits or _ . : / - are left out.")
+          Map<String, Double> metrics,
       @JsonPropertyDescription("When it was submitted.") Instant createdAt,
       @JsonPropertyDescription("When its first attempt was launched.") Instant startedAt,
       @JsonPropertyDescription("When it reached an end state.") Instant finishedAt) {}
+
+  /** A job's progress, as a tool reports it: its message is the job's own words. */
+  @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  // No class description: the property that holds it describes it.
+  public record ProgressView(
+      @JsonPropertyDescription("Percent done, 0 to 100, when the job says.") Double percent,
+      @JsonPropertyDescription("What the job says it is doing.") UntrustedJobOutput message,
+      @JsonPropertyDescription("When the job last reported.") Instant updatedAt) {}
 
   /** A line of a job listing. */
   @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
