@@ -18,7 +18,6 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,6 +28,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
+import java.util.stream.Collector;
 import java.util.stream.Collectors;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.SmartInitializingSingleton;
@@ -143,7 +143,7 @@ class JdbcJobStore implements JobStore, SmartInitializingSingleton {
 
   @Override
   public Optional<Job> find(String id) {
-    return findSummary(id).map(j -> withDetails(j, pods(j.id()), attempts(j.id())));
+    return findAll(List.of(id)).stream().findFirst();
   }
 
   @Override
@@ -152,32 +152,33 @@ class JdbcJobStore implements JobStore, SmartInitializingSingleton {
       return List.of();
     }
     String in = ids.stream().map(id -> "?").collect(Collectors.joining(", "));
-    Map<String, Job> jobs = new HashMap<>();
-    jdbc.sql("SELECT " + JOB_COLUMNS + " FROM jobs WHERE id IN (" + in + ")")
-        .params(ids)
-        .query((rs, n) -> readJob(rs))
-        .list()
-        .forEach(j -> jobs.put(j.id(), j));
-    Map<String, List<Pod>> pods = new HashMap<>();
-    jdbc.sql("SELECT * FROM job_pods WHERE job_id IN (" + in + ") ORDER BY job_id, pod_index")
-        .params(ids)
-        .query(
-            (rs, n) -> {
-              pods.computeIfAbsent(rs.getString("job_id"), k -> new ArrayList<>()).add(readPod(rs));
-              return null;
-            })
-        .list();
-    Map<String, List<Attempt>> attempts = new HashMap<>();
-    jdbc.sql("SELECT * FROM job_attempts WHERE job_id IN (" + in + ") ORDER BY job_id, number")
-        .params(ids)
-        .query(
-            (rs, n) -> {
-              attempts
-                  .computeIfAbsent(rs.getString("job_id"), k -> new ArrayList<>())
-                  .add(readAttempt(rs));
-              return null;
-            })
-        .list();
+    Map<String, Job> jobs =
+        jdbc
+            .sql("SELECT " + JOB_COLUMNS + " FROM jobs WHERE id IN (" + in + ")")
+            .params(ids)
+            .query((rs, n) -> readJob(rs))
+            .list()
+            .stream()
+            .collect(Collectors.toMap(Job::id, j -> j));
+    if (jobs.isEmpty()) {
+      return List.of();
+    }
+    Map<String, List<Pod>> pods =
+        jdbc
+            .sql("SELECT * FROM job_pods WHERE job_id IN (" + in + ") ORDER BY job_id, pod_index")
+            .params(ids)
+            .query((rs, n) -> Map.entry(rs.getString("job_id"), readPod(rs)))
+            .list()
+            .stream()
+            .collect(byJob());
+    Map<String, List<Attempt>> attempts =
+        jdbc
+            .sql("SELECT * FROM job_attempts WHERE job_id IN (" + in + ") ORDER BY job_id, number")
+            .params(ids)
+            .query((rs, n) -> Map.entry(rs.getString("job_id"), readAttempt(rs)))
+            .list()
+            .stream()
+            .collect(byJob());
     return ids.stream()
         .map(jobs::get)
         .filter(Objects::nonNull)
@@ -576,11 +577,10 @@ class JdbcJobStore implements JobStore, SmartInitializingSingleton {
         id, jobId, from, to, stored, actor.name(), actor.kind(), truncate(reason, 4000));
   }
 
-  private List<Pod> pods(String jobId) {
-    return jdbc.sql("SELECT * FROM job_pods WHERE job_id = ? ORDER BY pod_index")
-        .param(jobId)
-        .query((rs, n) -> readPod(rs))
-        .list();
+  /** Groups rows keyed by job id into each job's list, in row order. */
+  private static <T> Collector<Map.Entry<String, T>, ?, Map<String, List<T>>> byJob() {
+    return Collectors.groupingBy(
+        Map.Entry::getKey, Collectors.mapping(Map.Entry::getValue, Collectors.toList()));
   }
 
   private static Pod readPod(ResultSet rs) throws SQLException {
@@ -591,13 +591,6 @@ class JdbcJobStore implements JobStore, SmartInitializingSingleton {
         (Integer) rs.getObject("exit_code", Integer.class),
         instant(rs, "started_at"),
         instant(rs, "finished_at"));
-  }
-
-  private List<Attempt> attempts(String jobId) {
-    return jdbc.sql("SELECT * FROM job_attempts WHERE job_id = ? ORDER BY number")
-        .param(jobId)
-        .query((rs, n) -> readAttempt(rs))
-        .list();
   }
 
   private static Attempt readAttempt(ResultSet rs) throws SQLException {
