@@ -34,18 +34,9 @@ class McpStdioIT {
 
   @Test
   void stdout_carries_only_json_rpc_and_the_server_exits_0_when_stdin_closes() throws Exception {
-    ProcessBuilder builder = new ProcessBuilder(ServerCommand.command());
-    builder.environment().put("JOBKIT_URL", server.baseUrl());
-    builder.environment().put("JOBKIT_API_KEY", JobkitServer.ADMIN_KEY);
-    builder.redirectError(ProcessBuilder.Redirect.DISCARD);
-    Process process = builder.start();
+    Process process = startServer();
     try (OutputStream in = process.getOutputStream()) {
-      send(
-          in,
-          "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{"
-              + "\"protocolVersion\":\"2025-06-18\",\"capabilities\":{},"
-              + "\"clientInfo\":{\"name\":\"raw\",\"version\":\"1\"}}}");
-      send(in, "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}");
+      initialize(in);
       send(in, "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/list\"}");
       send(
           in,
@@ -75,19 +66,10 @@ class McpStdioIT {
   @Test
   void requests_written_at_once_with_stdin_closed_straight_after_are_all_answered_before_the_exit()
       throws Exception {
-    ProcessBuilder builder = new ProcessBuilder(ServerCommand.command());
-    builder.environment().put("JOBKIT_URL", server.baseUrl());
-    builder.environment().put("JOBKIT_API_KEY", JobkitServer.ADMIN_KEY);
-    builder.redirectError(ProcessBuilder.Redirect.DISCARD);
-    Process process = builder.start();
+    Process process = startServer();
     // As `printf ... | jobkit mcp` does: every request, then the end of stdin, without waiting.
     try (OutputStream in = process.getOutputStream()) {
-      send(
-          in,
-          "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{"
-              + "\"protocolVersion\":\"2025-06-18\",\"capabilities\":{},"
-              + "\"clientInfo\":{\"name\":\"raw\",\"version\":\"1\"}}}");
-      send(in, "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}");
+      initialize(in);
       send(in, "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/list\"}");
       send(
           in,
@@ -119,6 +101,24 @@ class McpStdioIT {
         .isEmpty();
     assertThat(new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8))
         .contains("JOBKIT_URL is not set");
+  }
+
+  private static Process startServer() throws IOException {
+    ProcessBuilder builder = new ProcessBuilder(ServerCommand.command());
+    builder.environment().put("JOBKIT_URL", server.baseUrl());
+    builder.environment().put("JOBKIT_API_KEY", JobkitServer.ADMIN_KEY);
+    builder.redirectError(ProcessBuilder.Redirect.DISCARD);
+    return builder.start();
+  }
+
+  /** The handshake: {@code initialize} with id 1, then {@code notifications/initialized}. */
+  private static void initialize(OutputStream in) throws IOException {
+    send(
+        in,
+        "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{"
+            + "\"protocolVersion\":\"2025-06-18\",\"capabilities\":{},"
+            + "\"clientInfo\":{\"name\":\"raw\",\"version\":\"1\"}}}");
+    send(in, "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}");
   }
 
   private static void send(OutputStream in, String message) throws IOException {
