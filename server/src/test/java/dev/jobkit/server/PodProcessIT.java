@@ -78,6 +78,20 @@ class PodProcessIT {
     assertThat(lines).hasSize(5);
   }
 
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("launchers")
+  void a_command_found_on_the_path_keeps_its_argv_0_as_written(String launcher) {
+    JobkitServer server = servers.get(launcher);
+    Job job =
+        server
+            .admin()
+            .submit("{\"command\":[\"sh\",\"-c\",\"tr '\\\\0' ' ' < /proc/$$/cmdline\"]}");
+
+    server.admin().awaitStatus(job.id(), JobStatus.SUCCEEDED, TIMEOUT);
+
+    assertThat(server.jobDir(job.id()).resolve("logs/pod-0.log")).content().startsWith("sh -c ");
+  }
+
   @Test
   void a_pod_started_with_posix_spawn_blocks_no_signal() {
     // ProcessBuilder passes on the JVM's blocked SIGQUIT; posix_spawn sets an empty mask. The

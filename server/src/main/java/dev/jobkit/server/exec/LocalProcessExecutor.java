@@ -87,7 +87,9 @@ public class LocalProcessExecutor implements JobExecutor {
   @Override
   public StartedAttempt start(Launch launch) {
     Map<String, String> env = environment(launch);
-    List<String> argv = argv(launch, env);
+    List<String> argv =
+        launch.shell() != null ? List.of("/bin/sh", "-c", launch.shell()) : launch.command();
+    String program = program(argv.get(0), env);
     files.prepare(launch.jobId(), launch.podCount());
     Run run = new Run(launch.jobId(), launch.attempt(), launch.podCount());
     try {
@@ -109,7 +111,8 @@ public class LocalProcessExecutor implements JobExecutor {
         }
         Map<String, String> podEnv = new HashMap<>(env);
         podEnv.put("JOBKIT_POD_INDEX", Integer.toString(pod));
-        run.pods.add(startPod(argv, podEnv, files.podWorkDir(launch.jobId(), pod), logFile));
+        run.pods.add(
+            startPod(program, argv, podEnv, files.podWorkDir(launch.jobId(), pod), logFile));
       }
     } catch (IOException e) {
       run.killAll(ProcessGroups.SIGKILL);
@@ -119,11 +122,11 @@ public class LocalProcessExecutor implements JobExecutor {
     return run;
   }
 
-  private Pod startPod(List<String> argv, Map<String, String> env, Path workDir, Path logFile)
+  private Pod startPod(
+      String program, List<String> argv, Map<String, String> env, Path workDir, Path logFile)
       throws IOException {
     if (spawnDirectly) {
-      PosixSpawn.Spawned spawned =
-          PosixSpawn.spawn(argv.get(0), argv, env, workDir, logFile, reapers);
+      PosixSpawn.Spawned spawned = PosixSpawn.spawn(program, argv, env, workDir, logFile, reapers);
       return new Pod(spawned.pid(), spawned.exit());
     }
     List<String> withSetsid = new ArrayList<>(argv.size() + 1);
@@ -196,26 +199,26 @@ public class LocalProcessExecutor implements JobExecutor {
     return env;
   }
 
-  private List<String> argv(Launch launch, Map<String, String> env) {
-    if (launch.shell() != null) {
-      return List.of("/bin/sh", "-c", launch.shell());
-    }
-    // argv[0] becomes the resolved path: posix_spawn does not search the PATH, and the job's PATH
-    // (not the service's) is the one to search.
-    String program = launch.command().get(0);
+  /**
+   * The file the job's argv[0] names, looked up on the PATH of the job's environment (not the
+   * service's) when it has no slash: posix_spawn does not search, and the job keeps its argv[0] as
+   * written.
+   */
+  private static String program(String name, Map<String, String> env) {
     Optional<Path> resolved =
-        program.contains("/")
-            ? Optional.of(Path.of(program)).filter(Files::isExecutable)
-            : findOnPath(program, env.get("PATH"));
-    if (resolved.isEmpty()) {
-      throw new LaunchFailedException(
-          "command not found: "
-              + program
-              + (program.contains("/") ? "" : " (searched the PATH of the job's environment)"));
-    }
-    List<String> argv = new ArrayList<>(launch.command());
-    argv.set(0, resolved.get().toString());
-    return argv;
+        name.contains("/")
+            ? Optional.of(Path.of(name)).filter(Files::isExecutable)
+            : findOnPath(name, env.get("PATH"));
+    return resolved
+        .map(Path::toString)
+        .orElseThrow(
+            () ->
+                new LaunchFailedException(
+                    "command not found: "
+                        + name
+                        + (name.contains("/")
+                            ? ""
+                            : " (searched the PATH of the job's environment)")));
   }
 
   static Optional<Path> findOnPath(String program, String path) {
