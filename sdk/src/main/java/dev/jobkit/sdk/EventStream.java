@@ -2,16 +2,21 @@ package dev.jobkit.sdk;
 
 import dev.jobkit.sdk.internal.EventSource;
 import dev.jobkit.sdk.internal.Json;
+import dev.jobkit.sdk.jobs.EventKind;
 import dev.jobkit.sdk.jobs.JobEvent;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 /**
- * Live transitions, as they are committed. Reconnects by itself after a dropped connection with the
- * last event id it saw, so no event is missed or repeated. Close it when done.
+ * Live events, as they are committed: transitions, and renames and visibility changes ({@link
+ * JobEvent#kind()} says which). Reconnects by itself after a dropped connection with the last event
+ * id it saw, so no event is missed or repeated. Close it when done.
  *
  * <pre>{@code
  * try (EventStream events = client.jobs().watch(job.id())) {
@@ -20,6 +25,9 @@ import java.util.concurrent.TimeUnit;
  * }</pre>
  */
 public final class EventStream implements AutoCloseable {
+
+  private static final Set<String> KINDS =
+      Arrays.stream(EventKind.values()).map(EventKind::wireName).collect(Collectors.toSet());
 
   private final BlockingQueue<Object> queue = new LinkedBlockingQueue<>();
   private final EventSource source;
@@ -39,7 +47,8 @@ public final class EventStream implements AutoCloseable {
             client.apiKey(),
             afterEventId == null ? null : afterEventId.toString(),
             event -> {
-              if ("transition".equals(event.name())) {
+              // The service names each event by its kind; other events (none yet) are skipped.
+              if (KINDS.contains(event.name())) {
                 queue.add(Json.MAPPER.readValue(event.data(), JobEvent.class));
               }
               return EventSource.Next.CONTINUE;

@@ -114,22 +114,30 @@ public final class Jobs {
     return calls.run(() -> api.update(jobId, update));
   }
 
-  /** A job's transitions, oldest first: the audit trail. */
+  /**
+   * A job's events, oldest first: the audit trail. Besides its transitions, it has a {@link
+   * dev.jobkit.sdk.jobs.EventKind#RENAMED} or {@link
+   * dev.jobkit.sdk.jobs.EventKind#ACCESSIBILITY_CHANGED} event, with the old and the new value, for
+   * every change of its name or visibility.
+   */
   public List<JobEvent> events(String jobId) {
     return calls.run(() -> api.events(jobId));
   }
 
-  /** Live transitions of one job, from now on. */
+  /**
+   * Live events of one job, from now on: its transitions, and its renames and visibility changes
+   * (check {@link JobEvent#kind()}).
+   */
   public EventStream watch(String jobId) {
     return new EventStream(client, jobId, null);
   }
 
-  /** Live transitions of every job this key may see, from now on. */
+  /** Live events of every job this key may see, from now on. */
   public EventStream watchAll() {
     return new EventStream(client, null, null);
   }
 
-  /** Every transition this key may see after event {@code afterEventId}, then live ones. */
+  /** Every event this key may see after event {@code afterEventId}, then live ones. */
   public EventStream watchAllAfter(long afterEventId) {
     return new EventStream(client, null, afterEventId);
   }
@@ -160,11 +168,13 @@ public final class Jobs {
         if (left <= 0) {
           throw new WaitTimeoutException(job, timeout);
         }
-        // A quiet spell re-reads the job, in case the stream reconnected past an event.
+        // A quiet spell re-reads the job, in case the stream reconnected past an event. A rename
+        // or a visibility change says the status of the moment, but did not move the job.
         Optional<JobEvent> event = events.next(Duration.ofNanos(Math.min(left, 5_000_000_000L)));
         if (event.isEmpty()
-            || condition.test(event.get().toStatus())
-            || event.get().toStatus().isTerminal()) {
+            || event.get().isTransition()
+                && (condition.test(event.get().toStatus())
+                    || event.get().toStatus().isTerminal())) {
           job = get(jobId);
         }
       }

@@ -3,6 +3,7 @@ package dev.jobkit.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.jobkit.sdk.jobs.EventKind;
 import dev.jobkit.sdk.jobs.Job;
 import dev.jobkit.sdk.jobs.JobPage;
 import dev.jobkit.sdk.lifecycle.JobStatus;
@@ -71,6 +72,19 @@ class PostgresIT {
     assertThat(tagged.items()).extracting(Job::id).containsExactly(done.id());
     JobPage named = api.get("/api/v1/jobs?name=pg%20SLEEP").expect(200).as(JobPage.class);
     assertThat(named.items()).extracting(Job::id).containsExactly(sleeper.id());
+
+    // A rename is an event of its own kind (the columns of migration V2).
+    api.patch("/api/v1/jobs/" + sleeper.id(), "{\"display_name\":\"PG sleeper 2\"}").expect(200);
+    assertThat(api.events(sleeper.id()))
+        .filteredOn(e -> e.kind() == EventKind.RENAMED)
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.oldValue()).isEqualTo("PG sleeper");
+              assertThat(e.newValue()).isEqualTo("PG sleeper 2");
+              assertThat(e.toStatus()).isEqualTo(JobStatus.RUNNING);
+            });
+    assertThat(api.events(done.id())).allMatch(e -> e.kind() == EventKind.TRANSITION);
 
     // 202 while its processes end, or 200 if they were already gone when the answer was written.
     assertThat(api.post("/api/v1/jobs/" + sleeper.id() + "/stop", "").status()).isIn(200, 202);

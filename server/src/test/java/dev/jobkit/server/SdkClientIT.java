@@ -12,16 +12,20 @@ import dev.jobkit.sdk.guard.Confirmers;
 import dev.jobkit.sdk.guard.FlushScope;
 import dev.jobkit.sdk.guard.Outcome;
 import dev.jobkit.sdk.guard.OutcomeKind;
+import dev.jobkit.sdk.jobs.EventKind;
 import dev.jobkit.sdk.jobs.Job;
 import dev.jobkit.sdk.jobs.JobEvent;
 import dev.jobkit.sdk.jobs.JobSpec;
 import dev.jobkit.sdk.jobs.JobUpdate;
 import dev.jobkit.sdk.lifecycle.JobStatus;
+import dev.jobkit.server.support.Gate;
 import dev.jobkit.server.support.JobkitServer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -152,6 +156,33 @@ class SdkClientIT {
         }
       }
       assertThat(seen).contains(JobStatus.CANCEL_REQUESTED, JobStatus.CANCELED);
+    }
+  }
+
+  @Test
+  void watch_delivers_a_rename_as_a_rename_and_an_await_goes_on_until_the_job_ends()
+      throws Exception {
+    Job job =
+        client.jobs().submit(JobSpec.builder().shell(Gate.WAIT).displayName("before").build());
+    client.jobs().await(job.id(), s -> s == JobStatus.RUNNING, Duration.ofSeconds(30));
+    CompletableFuture<Job> ended =
+        CompletableFuture.supplyAsync(
+            () -> client.jobs().await(job.id(), JobStatus::isTerminal, Duration.ofSeconds(60)));
+    try (var events = client.jobs().watch(job.id())) {
+      client.jobs().update(job.id(), new JobUpdate("after", null, null, null, null));
+
+      JobEvent rename = events.next(Duration.ofSeconds(30)).orElseThrow();
+
+      assertThat(rename.kind()).isEqualTo(EventKind.RENAMED);
+      assertThat(rename.isTransition()).isFalse();
+      assertThat(rename.oldValue()).isEqualTo("before");
+      assertThat(rename.newValue()).isEqualTo("after");
+      assertThat(rename.toStatus()).isEqualTo(JobStatus.RUNNING);
+      assertThat(ended).isNotDone();
+      Gate.open(server, job.id());
+      assertThat(ended.get(60, TimeUnit.SECONDS).status()).isEqualTo(JobStatus.SUCCEEDED);
+      JobEvent next = events.next(Duration.ofSeconds(30)).orElseThrow();
+      assertThat(next.isTransition()).isTrue();
     }
   }
 

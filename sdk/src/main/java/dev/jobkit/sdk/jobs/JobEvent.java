@@ -6,26 +6,54 @@ import tools.jackson.databind.PropertyNamingStrategies;
 import tools.jackson.databind.annotation.JsonNaming;
 
 /**
- * One transition of a job, as recorded in its event log: the audit trail and the source of live
- * watching. Event ids grow in the order the transitions were committed, so a client that resumes
- * after the last id it saw misses nothing.
+ * One entry of a job's event log: the audit trail and the source of live watching. Most events are
+ * transitions; a rename or a change of visibility is an event too, with the old and the new value
+ * (see {@link EventKind}). Event ids grow in the order the changes were committed, so a client that
+ * resumes after the last id it saw misses nothing.
+ *
+ * <pre>{@code
+ * for (JobEvent e : client.jobs().events(id)) {
+ *   if (e.kind() == EventKind.RENAMED) {
+ *     System.out.println(e.actor() + " renamed it from " + e.oldValue() + " to " + e.newValue());
+ *   }
+ * }
+ * }</pre>
  *
  * @param id the event's id, increasing across all jobs
- * @param jobId the job that moved
- * @param fromStatus the state it left, or null for its submission
- * @param toStatus the state it entered
- * @param at when it moved
- * @param actor the name of who moved it (a user name, {@code scheduler}, {@code executor}, ...)
+ * @param jobId the job it is about
+ * @param kind what changed; {@link EventKind#TRANSITION} when a service older than this field sent
+ *     none
+ * @param fromStatus the state it left, or null for its submission; for an event that is not a
+ *     transition, its status at the time (the same as {@code toStatus})
+ * @param toStatus the state it entered; for an event that is not a transition, its status at the
+ *     time
+ * @param at when it happened
+ * @param actor the name of who did it (a user name, {@code scheduler}, {@code executor}, ...)
  * @param actorKind what kind of actor that is
- * @param reason why, in words, or null
+ * @param reason why or what, in words, or null
+ * @param oldValue for a rename or a visibility change, the value before; null for a transition
+ * @param newValue for a rename or a visibility change, the value after; null for a transition
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record JobEvent(
     long id,
     String jobId,
+    EventKind kind,
     JobStatus fromStatus,
     JobStatus toStatus,
     Instant at,
     String actor,
     ActorKind actorKind,
-    String reason) {}
+    String reason,
+    String oldValue,
+    String newValue) {
+
+  public JobEvent {
+    kind = kind == null ? EventKind.TRANSITION : kind;
+  }
+
+  /** Whether this event moved the job from one status to another (or submitted it). */
+  public boolean isTransition() {
+    return kind == EventKind.TRANSITION;
+  }
+}

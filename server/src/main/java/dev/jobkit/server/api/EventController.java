@@ -10,7 +10,10 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
-/** {@code /api/v1/events/stream}: live transitions of every visible job, or of one. */
+/**
+ * {@code /api/v1/events/stream}: live events (transitions, renames, visibility changes) of every
+ * visible job, or of one.
+ */
 @RestController
 class EventController {
 

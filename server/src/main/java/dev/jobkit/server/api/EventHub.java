@@ -25,9 +25,11 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 /**
- * Live transitions over Server-Sent Events. Each event carries its id; a client that reconnects
- * with {@code Last-Event-ID} first gets every visible event committed after it, then the live ones,
- * without gaps or repeats (ids grow in commit order).
+ * Live events over Server-Sent Events, each named by its kind: {@code transition}, {@code renamed},
+ * {@code accessibility_changed}. A client that listens for transitions only (an {@code
+ * addEventListener("transition", …)}) is not shown a rename as if the job had moved. Each event
+ * carries its id; a client that reconnects with {@code Last-Event-ID} first gets every visible
+ * event committed after it, then the live ones, without gaps or repeats (ids grow in commit order).
  */
 @Component
 class EventHub implements CommittedEventListener {
@@ -171,7 +173,7 @@ class EventHub implements CommittedEventListener {
       emitter.send(
           SseEmitter.event()
               .id(Long.toString(e.event().id()))
-              .name("transition")
+              .name(e.event().kind().wireName())
               .data(e.event(), MediaType.APPLICATION_JSON));
     }
 

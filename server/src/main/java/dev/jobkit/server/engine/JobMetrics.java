@@ -40,7 +40,9 @@ class JobMetrics implements CommittedEventListener {
   @Override
   public void committed(List<StoredEvent> events) {
     for (StoredEvent e : events) {
-      transitions.get(e.event().toStatus()).increment();
+      if (e.event().isTransition()) { // a rename leaves the status as it was
+        transitions.get(e.event().toStatus()).increment();
+      }
     }
   }
 }

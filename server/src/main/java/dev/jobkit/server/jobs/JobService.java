@@ -398,7 +398,7 @@ public class JobService {
     if (!Operation.UPDATE.allowedIn(job.status())) {
       throw ApiException.invalidState(job, Operation.UPDATE);
     }
-    if (!store.update(id, update)) {
+    if (!store.update(id, update, caller.actor())) {
       throw ApiException.jobNotFound(id);
     }
     if (update.priority() != null && job.status().isClaimable()) {

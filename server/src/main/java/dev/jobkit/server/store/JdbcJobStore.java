@@ -3,6 +3,7 @@ package dev.jobkit.server.store;
 import dev.jobkit.sdk.jobs.Accessibility;
 import dev.jobkit.sdk.jobs.ActorKind;
 import dev.jobkit.sdk.jobs.Attempt;
+import dev.jobkit.sdk.jobs.EventKind;
 import dev.jobkit.sdk.jobs.Job;
 import dev.jobkit.sdk.jobs.JobEvent;
 import dev.jobkit.sdk.jobs.JobResult;
@@ -121,7 +122,15 @@ class JdbcJobStore implements JobStore, SmartInitializingSingleton {
                   .update();
             }
             JobEvent event =
-                insertEvent(job.id(), null, job.status(), now, actor, job.statusReason());
+                insertEvent(
+                    job.id(),
+                    EventKind.TRANSITION,
+                    null,
+                    job.status(),
+                    now,
+                    actor,
+                    job.statusReason(),
+                    null);
             events.add(event);
             published.add(new StoredEvent(event, job.owner(), job.accessibility()));
           }
@@ -319,7 +328,16 @@ class JdbcJobStore implements JobStore, SmartInitializingSingleton {
             return Optional.<JobEvent>empty();
           }
           t.alsoInTransaction().accept(new JdbcTx());
-          JobEvent event = insertEvent(t.jobId(), t.from(), t.to(), now, t.actor(), t.reason());
+          JobEvent event =
+              insertEvent(
+                  t.jobId(),
+                  EventKind.TRANSITION,
+                  t.from(),
+                  t.to(),
+                  now,
+                  t.actor(),
+                  t.reason(),
+                  null);
           jdbc.sql("SELECT owner, accessibility FROM jobs WHERE id = ?")
               .param(t.jobId())
               .query(
@@ -335,33 +353,73 @@ class JdbcJobStore implements JobStore, SmartInitializingSingleton {
   }
 
   @Override
-  public boolean update(String id, JobUpdate u) {
-    StringBuilder sql = new StringBuilder("UPDATE jobs SET updated_at = ?");
-    List<Object> params = new ArrayList<>();
-    params.add(utc(Instant.now()));
-    if (u.displayName() != null) {
-      sql.append(", display_name = ?");
-      params.add(u.displayName());
-    }
-    if (u.description() != null) {
-      sql.append(", description = ?");
-      params.add(u.description());
-    }
-    if (u.priority() != null) {
-      sql.append(", priority = ?");
-      params.add(u.priority());
-    }
-    if (u.accessibility() != null) {
-      sql.append(", accessibility = ?");
-      params.add(u.accessibility().name());
-    }
-    if (u.podCount() != null) {
-      sql.append(", pod_count = ?");
-      params.add(u.podCount());
-    }
-    sql.append(" WHERE id = ?");
-    params.add(id);
-    return write(p -> jdbc.sql(sql.toString()).params(params).update() > 0);
+  public boolean update(String id, JobUpdate u, Actor actor) {
+    return write(
+        published -> {
+          // Read under the write lock, in the transaction: what it was just before this change.
+          Optional<Job> before = findSummary(id);
+          if (before.isEmpty()) {
+            return false;
+          }
+          Job job = before.get();
+          Instant now = Instant.now();
+          StringBuilder sql = new StringBuilder("UPDATE jobs SET updated_at = ?");
+          List<Object> params = new ArrayList<>();
+          params.add(utc(now));
+          if (u.displayName() != null) {
+            sql.append(", display_name = ?");
+            params.add(u.displayName());
+          }
+          if (u.description() != null) {
+            sql.append(", description = ?");
+            params.add(u.description());
+          }
+          if (u.priority() != null) {
+            sql.append(", priority = ?");
+            params.add(u.priority());
+          }
+          if (u.accessibility() != null) {
+            sql.append(", accessibility = ?");
+            params.add(u.accessibility().name());
+          }
+          if (u.podCount() != null) {
+            sql.append(", pod_count = ?");
+            params.add(u.podCount());
+          }
+          sql.append(" WHERE id = ?");
+          params.add(id);
+          if (jdbc.sql(sql.toString()).params(params).update() == 0) {
+            return false;
+          }
+          // Who may see the job now decides who may see the events about it.
+          Accessibility visibility =
+              u.accessibility() != null ? u.accessibility() : job.accessibility();
+          List<FieldChange> changes = new ArrayList<>();
+          if (u.displayName() != null && !u.displayName().equals(job.displayName())) {
+            changes.add(new FieldChange(EventKind.RENAMED, job.displayName(), u.displayName()));
+          }
+          if (u.accessibility() != null && u.accessibility() != job.accessibility()) {
+            changes.add(
+                new FieldChange(
+                    EventKind.ACCESSIBILITY_CHANGED,
+                    job.accessibility().name(),
+                    u.accessibility().name()));
+          }
+          for (FieldChange change : changes) {
+            JobEvent event =
+                insertEvent(
+                    id,
+                    change.kind(),
+                    job.status(),
+                    job.status(),
+                    now,
+                    actor,
+                    change.reason(),
+                    change);
+            published.add(new StoredEvent(event, job.owner(), visibility));
+          }
+          return true;
+        });
   }
 
   @Override
@@ -554,27 +612,49 @@ class JdbcJobStore implements JobStore, SmartInitializingSingleton {
   }
 
   private JobEvent insertEvent(
-      String jobId, JobStatus from, JobStatus to, Instant at, Actor actor, String reason) {
+      String jobId,
+      EventKind kind,
+      JobStatus from,
+      JobStatus to,
+      Instant at,
+      Actor actor,
+      String reason,
+      FieldChange change) {
     // The column keeps microseconds (rounding the rest): the event sent live must say the same
     // time as the one read back from the table.
     Instant stored = at.truncatedTo(java.time.temporal.ChronoUnit.MICROS);
+    String oldValue = change == null ? null : truncate(change.oldValue(), 1000);
+    String newValue = change == null ? null : truncate(change.newValue(), 1000);
     GeneratedKeyHolder keys = new GeneratedKeyHolder();
     jdbc.sql(
-            "INSERT INTO job_events (job_id, from_status, to_status, at, actor, actor_kind, reason)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?)")
+            "INSERT INTO job_events (job_id, kind, from_status, to_status, at, actor, actor_kind,"
+                + " reason, old_value, new_value) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
         .params(
             jobId,
+            kind.wireName(),
             from == null ? null : from.name(),
             to.name(),
             utc(stored),
             actor.name(),
             actor.kind().name(),
-            truncate(reason, 4000))
+            truncate(reason, 4000),
+            oldValue,
+            newValue)
         .update(keys, "id");
     long id = keys.getKeyAs(Long.class);
     // Live subscribers get exactly what is stored.
     return new JobEvent(
-        id, jobId, from, to, stored, actor.name(), actor.kind(), truncate(reason, 4000));
+        id,
+        jobId,
+        kind,
+        from,
+        to,
+        stored,
+        actor.name(),
+        actor.kind(),
+        truncate(reason, 4000),
+        oldValue,
+        newValue);
   }
 
   /** Groups rows keyed by job id into each job's list, in row order. */
@@ -677,12 +757,15 @@ class JdbcJobStore implements JobStore, SmartInitializingSingleton {
     return new JobEvent(
         rs.getLong("id"),
         rs.getString("job_id"),
+        EventKind.valueOf(rs.getString("kind").toUpperCase(Locale.ROOT)),
         from == null ? null : JobStatus.valueOf(from),
         JobStatus.valueOf(rs.getString("to_status")),
         instant(rs, "at"),
         rs.getString("actor"),
         ActorKind.valueOf(rs.getString("actor_kind")),
-        rs.getString("reason"));
+        rs.getString("reason"),
+        rs.getString("old_value"),
+        rs.getString("new_value"));
   }
 
   private String toJson(Object value) {

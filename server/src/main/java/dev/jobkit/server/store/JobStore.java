@@ -82,8 +82,12 @@ public interface JobStore {
   /** Applies a transition if the job is still in {@code from}; the event if it applied. */
   Optional<JobEvent> transition(Transition transition);
 
-  /** Sets the mutable fields of a job; false if it does not exist. */
-  boolean update(String id, JobUpdate update);
+  /**
+   * Sets the mutable fields of a job; false if it does not exist. A name or a visibility that
+   * really changes is written as an event ({@code renamed}, {@code accessibility_changed}) by
+   * {@code actor}, with the old and the new value, in the same transaction.
+   */
+  boolean update(String id, JobUpdate update, Actor actor);
 
   /** Sets a job's status reason without a transition (progress notes while it waits). */
   void setStatusReason(String id, JobStatus expected, String reason);
@@ -106,7 +110,7 @@ public interface JobStore {
   /** Children of a job that are still waiting for their parents. */
   List<String> waitingChildren(String parentId);
 
-  /** One job's events, oldest first. */
+  /** One job's events (transitions, renames, visibility changes), oldest first. */
   List<JobEvent> events(String jobId);
 
   /** Events with an id above {@code afterId}, oldest first, at most {@code limit}. */

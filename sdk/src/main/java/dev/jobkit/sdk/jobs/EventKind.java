@@ -1,0 +1,28 @@
+package dev.jobkit.sdk.jobs;
+
+import com.fasterxml.jackson.annotation.JsonValue;
+import java.util.Locale;
+
+/**
+ * What an event of a job's log records: a change of its status, or a change of a field that tells
+ * people which job it is or who may see it. Only {@link #TRANSITION} moves a job through its
+ * lifecycle; the others leave {@code from_status} and {@code to_status} both at the job's status of
+ * the moment.
+ */
+public enum EventKind {
+  /** The job moved from one status to another (or, with no {@code from_status}, was submitted). */
+  TRANSITION,
+  /** Its {@code display_name} changed; the event carries the old and the new name. */
+  RENAMED,
+  /**
+   * Its {@code accessibility} changed ({@code PRIVATE} or {@code PUBLIC}); the event carries the
+   * old and the new value.
+   */
+  ACCESSIBILITY_CHANGED;
+
+  /** The lower-case wire name ({@code "renamed"}). */
+  @JsonValue
+  public String wireName() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+}
