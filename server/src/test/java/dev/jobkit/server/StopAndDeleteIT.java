@@ -11,6 +11,7 @@ import static org.awaitility.Awaitility.await;
 import dev.jobkit.sdk.jobs.FlushResult;
 import dev.jobkit.sdk.jobs.Job;
 import dev.jobkit.sdk.jobs.JobEvent;
+import dev.jobkit.sdk.jobs.JobSummary;
 import dev.jobkit.sdk.lifecycle.JobStatus;
 import dev.jobkit.server.support.Api;
 import dev.jobkit.server.support.JobkitServer;
@@ -249,10 +250,57 @@ class StopAndDeleteIT {
     assertThat(active.stopped()).isZero();
     assertThat(active.deleted()).isZero();
     assertThat(all.jobIds()).containsExactlyInAnyOrder(ended.id(), running.id(), queued.id());
+    // The preview names the same jobs, in the same order (newest first), as a person would.
+    assertThat(all.preview()).extracting(JobSummary::id).containsExactlyElementsOf(all.jobIds());
+    assertThat(all.preview())
+        .filteredOn(j -> j.id().equals(running.id()))
+        .singleElement()
+        .satisfies(
+            j -> {
+              assertThat(j.displayName()).isEqualTo("sleep 300");
+              assertThat(j.owner()).isEqualTo(user.job(running.id()).owner());
+              assertThat(j.status()).isEqualTo(RUNNING);
+            });
+    assertThat(active.preview())
+        .extracting(JobSummary::id)
+        .containsExactlyElementsOf(active.jobIds());
     assertThat(user.job(ended.id()).status()).isEqualTo(SUCCEEDED);
     assertThat(user.job(running.id()).status()).isEqualTo(RUNNING);
     assertThat(user.job(queued.id()).status()).isEqualTo(QUEUED);
     assertThat(Processes.ofJob(running.id())).isNotEmpty();
+
+    user.post("/api/v1/jobs/flush?scope=all", "").expect(200);
+  }
+
+  @Test
+  void a_dry_run_flush_previews_the_first_ten_jobs_by_name_and_counts_them_all() {
+    Api user = newUser("serial");
+    StringBuilder batch = new StringBuilder("{\"jobs\":[");
+    for (int i = 0; i < 12; i++) {
+      batch
+          .append(i == 0 ? "" : ",")
+          .append("{\"command\":[\"true\"],\"display_name\":\"n" + i + "\"}");
+    }
+    user.post("/api/v1/jobs/batch", batch.append("]}").toString()).expect(201);
+
+    FlushResult dry =
+        user.post("/api/v1/jobs/flush?scope=all&dry_run=true", "")
+            .expect(200)
+            .as(FlushResult.class);
+    JsonNode raw = user.post("/api/v1/jobs/flush?scope=all&dry_run=true", "").expect(200).json();
+
+    assertThat(dry.matched()).isEqualTo(12);
+    assertThat(dry.jobIds()).hasSize(12);
+    assertThat(dry.preview()).hasSize(FlushResult.PREVIEW_SIZE);
+    assertThat(dry.preview())
+        .extracting(JobSummary::id)
+        .containsExactlyElementsOf(dry.jobIds().subList(0, FlushResult.PREVIEW_SIZE));
+    assertThat(dry.preview())
+        .extracting(JobSummary::displayName)
+        .contains("n11")
+        .doesNotContain("n0");
+    assertThat(raw.get("preview").get(0).propertyNames())
+        .containsExactlyInAnyOrder("id", "display_name", "owner", "status");
 
     user.post("/api/v1/jobs/flush?scope=all", "").expect(200);
   }

@@ -7,6 +7,7 @@ import dev.jobkit.sdk.jobs.Job;
 import dev.jobkit.sdk.jobs.JobEvent;
 import dev.jobkit.sdk.jobs.JobPage;
 import dev.jobkit.sdk.jobs.JobSpec;
+import dev.jobkit.sdk.jobs.JobSummary;
 import dev.jobkit.sdk.jobs.JobUpdate;
 import dev.jobkit.sdk.jobs.LogTail;
 import dev.jobkit.sdk.jobs.SkippedJob;
@@ -510,8 +511,13 @@ public class JobService {
       hit = hit.stream().filter(caller::canModify).toList();
     }
     List<String> ids = hit.stream().map(Job::id).toList();
+    List<JobSummary> preview =
+        hit.stream()
+            .limit(FlushResult.PREVIEW_SIZE)
+            .map(j -> new JobSummary(j.id(), j.displayName(), j.owner(), j.status()))
+            .toList();
     if (dryRun) {
-      return new FlushResult(scope, true, ids.size(), 0, 0, ids, List.of());
+      return new FlushResult(scope, true, ids.size(), 0, 0, ids, List.of(), preview);
     }
     int stopped = 0;
     for (Job job : hit) {
@@ -550,7 +556,7 @@ public class JobService {
                 id, status, "still " + status + " when the flush stopped waiting for it to end"));
       }
     }
-    return new FlushResult(scope, false, ids.size(), stopped, deleted, ids, skipped);
+    return new FlushResult(scope, false, ids.size(), stopped, deleted, ids, skipped, preview);
   }
 
   public LogTail logTail(Caller caller, String id, int pod, int tailChars) {
