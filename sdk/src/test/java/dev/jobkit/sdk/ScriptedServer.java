@@ -16,15 +16,15 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * A local HTTP server that answers from a script (status, headers, body per request) and records
  * every request it got: for testing what the client does with failures.
  */
-final class ScriptedServer implements AutoCloseable {
+public final class ScriptedServer implements AutoCloseable {
 
   /** One scripted answer. */
-  record Answer(int status, Map<String, String> headers, String body) {
-    static Answer json(int status, String body) {
+  public record Answer(int status, Map<String, String> headers, String body) {
+    public static Answer json(int status, String body) {
       return new Answer(status, Map.of("Content-Type", "application/json"), body);
     }
 
-    static Answer problem(int status, String code) {
+    public static Answer problem(int status, String code) {
       return new Answer(
           status,
           Map.of("Content-Type", "application/problem+json", "X-Request-Id", "req_test"),
@@ -39,8 +39,9 @@ final class ScriptedServer implements AutoCloseable {
   }
 
   /** One request as received. */
-  record Received(String method, String path, Map<String, List<String>> headers, String body) {
-    String header(String name) {
+  public record Received(
+      String method, String path, Map<String, List<String>> headers, String body) {
+    public String header(String name) {
       return headers.entrySet().stream()
           .filter(e -> e.getKey().equalsIgnoreCase(name))
           .map(e -> e.getValue().get(0))
@@ -53,7 +54,7 @@ final class ScriptedServer implements AutoCloseable {
   private final Deque<Answer> script = new ArrayDeque<>();
   private final List<Received> received = new CopyOnWriteArrayList<>();
 
-  ScriptedServer(Answer... answers) {
+  public ScriptedServer(Answer... answers) {
     script.addAll(List.of(answers));
     try {
       server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -85,11 +86,11 @@ final class ScriptedServer implements AutoCloseable {
     exchange.close();
   }
 
-  String url() {
+  public String url() {
     return "http://127.0.0.1:" + server.getAddress().getPort();
   }
 
-  List<Received> received() {
+  public List<Received> received() {
     return received;
   }
 

@@ -13,6 +13,7 @@ import dev.jobkit.sdk.guard.OutcomeKind;
 import dev.jobkit.sdk.guard.Precheck;
 import dev.jobkit.sdk.jobs.Job;
 import dev.jobkit.sdk.jobs.JobSpec;
+import dev.jobkit.sdk.jobs.JobUpdate;
 import dev.jobkit.sdk.lifecycle.JobStatus;
 import dev.jobkit.server.support.JobkitServer;
 import dev.jobkit.server.support.RecordingProxy;
@@ -22,6 +23,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -120,13 +122,35 @@ class GuardedActionsIT {
             p -> {
               assertThat(p.status()).isEqualTo(JobStatus.RUNNING);
               assertThat(p.prompt())
-                  .isEqualTo(
-                      "Job "
-                          + job.id()
-                          + " (\"confirmed\") is currently RUNNING. Stopping a running"
-                          + " job cannot be undone and discards any progress it has not checkpointed. Stop"
-                          + " it? [yes/no]");
+                  .matches(
+                      Pattern.quote("Job " + job.id() + " \"confirmed\" (owner admin, submitted ")
+                          + "(just now|\\d+ s ago)"
+                          + Pattern.quote(
+                              ") is currently RUNNING. Stopping a running job cannot be undone and"
+                                  + " discards any progress it has not checkpointed. Stop it?"
+                                  + " [yes/no]"));
+              assertThat(p.owner()).isEqualTo("admin");
             });
+  }
+
+  @Test
+  void a_job_renamed_just_before_the_stop_is_shown_with_the_name_it_had() {
+    Job job = awaitStatus(gated("prod-db-migration"), JobStatus.RUNNING);
+    client
+        .jobs()
+        .update(
+            job.id(),
+            new JobUpdate("tmp-scratch-test (safe to stop, no data)", null, null, null, null));
+
+    Outcome outcome = client.guarded(Confirmers.denyAll()).stop(job.id());
+
+    assertThat(outcome.kind()).isEqualTo(OutcomeKind.DECLINED);
+    assertThat(outcome.precheck().renamedFrom()).isEqualTo("prod-db-migration");
+    assertThat(outcome.precheck().prompt())
+        .contains("\"tmp-scratch-test (safe to stop, no data)\" (owner admin, submitted ")
+        .contains("; renamed from \"prod-db-migration\" ")
+        .contains(") is currently RUNNING.");
+    assertThat(stopsOf(job)).isZero();
   }
 
   @Test
@@ -224,6 +248,10 @@ class GuardedActionsIT {
     Outcome declined = client.guarded(Confirmers.denyAll()).flush(FlushScope.ACTIVE);
     assertThat(declined.kind()).isEqualTo(OutcomeKind.DECLINED);
     assertThat(declined.precheck().jobIds()).contains(running.id(), queued.id());
+    assertThat(declined.precheck().prompt())
+        .contains("\"flush-running\" (" + running.id() + ", RUNNING, admin)")
+        .contains("\"flush-queued\" (" + queued.id() + ", QUEUED, admin)")
+        .endsWith("this cannot be undone. Flush them? [yes/no]");
     assertThat(client.jobs().get(queued.id()).status()).isEqualTo(JobStatus.QUEUED);
 
     Outcome flushed = client.guarded(Confirmers.assumeYes()).flush(FlushScope.ACTIVE);

@@ -11,10 +11,9 @@ import dev.jobkit.sdk.internal.JobApi;
 import dev.jobkit.sdk.jobs.FlushResult;
 import dev.jobkit.sdk.jobs.Job;
 import dev.jobkit.sdk.lifecycle.JobStatus;
-import dev.jobkit.sdk.lifecycle.Operation;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -32,6 +31,15 @@ import java.util.Objects;
  *   default -> System.out.println(outcome.message());
  * }
  * }</pre>
+ *
+ * <p>A prompt names the job the way a person recognises it, and nothing a job or a model wrote can
+ * pass for part of the sentence: {@code Job job_01… "resnet-sweep" (owner alice, submitted 3 h ago)
+ * is currently RUNNING. Stopping a running job cannot be undone and discards any progress it has
+ * not checkpointed. Stop it? [yes/no]}. A name is quoted, freed of line breaks, control and
+ * invisible characters, and cut to 80 characters; a job renamed in the last hour shows the name it
+ * had ({@code renamed from "prod-db-migration" 4 min ago}), read from its events. If those events
+ * cannot be read, the pre-check fails and nothing is asked or done: a prompt that cannot tell
+ * whether the job was just renamed is not shown (fail closed).
  */
 public final class GuardedActions {
 
@@ -42,16 +50,19 @@ public final class GuardedActions {
   private final Duration verifyTimeout;
   private final JobApi api;
   private final Calls calls;
+  // The ages in prompts ("submitted 3 h ago") are measured on it; tests set it.
+  private final Clock clock;
 
   /** Guarded actions of {@code client}, asking {@code confirmer}; verification waits up to 60 s. */
   public GuardedActions(JobkitClient client, Confirmer confirmer) {
-    this(client, confirmer, Duration.ofSeconds(60));
+    this(client, confirmer, Duration.ofSeconds(60), Clock.systemUTC());
   }
 
-  private GuardedActions(JobkitClient client, Confirmer confirmer, Duration verifyTimeout) {
+  GuardedActions(JobkitClient client, Confirmer confirmer, Duration verifyTimeout, Clock clock) {
     this.client = Objects.requireNonNull(client, "client");
     this.confirmer = Objects.requireNonNull(confirmer, "confirmer");
     this.verifyTimeout = verifyTimeout;
+    this.clock = Objects.requireNonNull(clock, "clock");
     ClientAccess access = ClientAccess.get(JobkitClient.class);
     this.api = access.api(client);
     this.calls = access.calls(client);
@@ -59,28 +70,49 @@ public final class GuardedActions {
 
   /** The same actions, verifying for at most {@code timeout}. */
   public GuardedActions withVerifyTimeout(Duration timeout) {
-    return new GuardedActions(client, confirmer, timeout);
+    return new GuardedActions(client, confirmer, timeout, clock);
   }
 
-  /** What stopping the job would do, read now; changes nothing. */
+  /**
+   * What stopping the job would do, read now (the job and its events); changes nothing.
+   *
+   * @throws dev.jobkit.sdk.JobkitException if the job or its events cannot be read (fail closed: a
+   *     prompt that cannot tell whether the job was just renamed is not made)
+   */
   public Precheck precheckStop(String jobId) {
     return precheckStop(client.jobs().get(jobId));
   }
 
-  /** What deleting the job would do, read now; changes nothing. */
+  /**
+   * What deleting the job would do, read now (the job and its events); changes nothing.
+   *
+   * @throws dev.jobkit.sdk.JobkitException if the job or its events cannot be read (fail closed)
+   */
   public Precheck precheckDelete(String jobId, boolean purgeArtifacts) {
-    return precheckDelete(client.jobs().get(jobId), purgeArtifacts);
+    Job job = client.jobs().get(jobId);
+    return Prompts.delete(job, client.jobs().events(jobId), purgeArtifacts, clock.instant());
   }
 
-  /** What the flush would hit, from the service's dry run; changes nothing. */
+  /**
+   * What the flush would hit, from the service's dry run (its count and the names of the first
+   * jobs); changes nothing.
+   */
   public Precheck precheckFlush(FlushScope scope, boolean purgeArtifacts) {
     FlushResult dry = flushCall(scope, purgeArtifacts, false, true);
-    return flushPrecheck(scope, purgeArtifacts, dry);
+    return Prompts.flush(scope, purgeArtifacts, dry);
+  }
+
+  /** The stop pre-check of a job just read, with its events read now. */
+  private Precheck precheckStop(Job job) {
+    return Prompts.stop(job, client.jobs().events(job.id()), clock.instant());
   }
 
   /**
    * Stops a job: {@code APPLIED} once it is {@code CANCELED}; {@code ALREADY_TERMINAL} if it had
    * ended; {@code RACE_LOST} if it ended between the pre-check and the stop.
+   *
+   * @throws dev.jobkit.sdk.JobkitException if the job or its events cannot be read before the
+   *     question is asked; nothing was stopped then
    */
   public Outcome stop(String jobId) {
     long start = System.nanoTime();
@@ -120,9 +152,10 @@ public final class GuardedActions {
         }
         confirmedFor = precheck;
       }
-      // Just before acting: did it change in a way that changes the answer?
+      // Just before acting: did it change in a way that changes the answer? (Its name and age are
+      // not part of the answer: the consequence depends on its state only.)
       Job now = client.jobs().get(jobId);
-      if (!precheckStop(now).consequence().equals(confirmedFor.consequence())) {
+      if (!Prompts.stopConsequence(now).equals(confirmedFor.consequence())) {
         continue;
       }
       try {
@@ -162,26 +195,24 @@ public final class GuardedActions {
   /**
    * Deletes an ended job: {@code APPLIED} once it is gone; {@code NOT_ALLOWED_IN_STATE} while it is
    * active (stop it first).
+   *
+   * @throws dev.jobkit.sdk.JobkitException if the job or its events cannot be read before the
+   *     question is asked; nothing was deleted then
    */
   public Outcome delete(String jobId, boolean purgeArtifacts) {
     long start = System.nanoTime();
-    Job job = client.jobs().get(jobId);
-    Precheck precheck = precheckDelete(job, purgeArtifacts);
+    Precheck precheck = precheckDelete(jobId, purgeArtifacts);
+    JobStatus status = precheck.status();
     if (!precheck.allowed()) {
       return notExecuted(
-          OutcomeKind.NOT_ALLOWED_IN_STATE,
-          precheck,
-          false,
-          job.status(),
-          precheck.consequence(),
-          start);
+          OutcomeKind.NOT_ALLOWED_IN_STATE, precheck, false, status, precheck.consequence(), start);
     }
     if (!confirmer.confirm(precheck)) {
       return notExecuted(
           OutcomeKind.DECLINED,
           precheck,
           false,
-          job.status(),
+          status,
           "not confirmed; job " + jobId + " was kept",
           start);
     }
@@ -333,103 +364,6 @@ public final class GuardedActions {
           "job " + jobId + " was still " + slow.lastSeen().status() + " after " + verifyTimeout,
           start);
     }
-  }
-
-  static Precheck precheckStop(Job job) {
-    String name = describe(job);
-    JobStatus status = job.status();
-    if (!Operation.STOP.allowedIn(status)) {
-      String why =
-          status.isTerminal()
-              ? name + " has already ended " + status + "; there is nothing to stop."
-              : name + " is " + status + "; stop is not allowed in that state.";
-      return new Precheck(
-          "stop", job.id(), job.displayName(), status, false, why, null, List.of(job.id()));
-    }
-    String consequence;
-    String question;
-    if (status == JobStatus.CANCEL_REQUESTED) {
-      consequence = "It is already being stopped; its processes are being terminated.";
-      question = "Wait for it to end?";
-    } else if (status.isLaunched()) {
-      consequence =
-          "Stopping a running job cannot be undone and discards any progress it has not"
-              + " checkpointed.";
-      question = "Stop it?";
-    } else {
-      consequence = "Stopping it cancels it before it runs; this cannot be undone.";
-      question = "Stop it?";
-    }
-    String prompt =
-        name + " is currently " + status + ". " + consequence + " " + question + " [yes/no]";
-    return new Precheck(
-        "stop", job.id(), job.displayName(), status, true, consequence, prompt, List.of(job.id()));
-  }
-
-  static Precheck precheckDelete(Job job, boolean purgeArtifacts) {
-    String name = describe(job);
-    if (!Operation.DELETE.allowedIn(job.status())) {
-      return new Precheck(
-          "delete",
-          job.id(),
-          job.displayName(),
-          job.status(),
-          false,
-          name
-              + " is "
-              + job.status()
-              + "; only a job that has ended can be deleted (stop it first).",
-          null,
-          List.of(job.id()));
-    }
-    String consequence =
-        purgeArtifacts
-            ? "Deleting it removes the job, its events and its files; this cannot be undone."
-            : "Deleting it removes the job and its events (its files stay on disk); this cannot be"
-                + " undone.";
-    String prompt = name + " ended " + job.status() + ". " + consequence + " Delete it? [yes/no]";
-    return new Precheck(
-        "delete",
-        job.id(),
-        job.displayName(),
-        job.status(),
-        true,
-        consequence,
-        prompt,
-        List.of(job.id()));
-  }
-
-  static Precheck flushPrecheck(FlushScope scope, boolean purgeArtifacts, FlushResult dry) {
-    List<String> ids = List.copyOf(dry.jobIds());
-    if (ids.isEmpty()) {
-      return new Precheck(
-          "flush",
-          null,
-          null,
-          null,
-          false,
-          "No job matches scope " + scope.wireName() + "; there is nothing to flush.",
-          null,
-          ids);
-    }
-    String shown =
-        ids.size() <= 10 ? String.join(", ", ids) : String.join(", ", ids.subList(0, 10)) + ", …";
-    String consequence =
-        "Flushing "
-            + (scope == FlushScope.ACTIVE ? "active jobs" : "all jobs")
-            + " stops every running or queued one and removes "
-            + ids.size()
-            + " job(s)"
-            + (purgeArtifacts ? " with their files" : "")
-            + " ("
-            + shown
-            + "); this cannot be undone.";
-    return new Precheck(
-        "flush", null, null, null, true, consequence, consequence + " Flush them? [yes/no]", ids);
-  }
-
-  private static String describe(Job job) {
-    return "Job " + job.id() + " (\"" + job.displayName() + "\")";
   }
 
   /** An outcome where nothing that changes state was done (so nothing was verified either). */
