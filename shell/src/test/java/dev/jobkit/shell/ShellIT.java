@@ -7,6 +7,7 @@ import dev.jobkit.sdk.guard.Confirmers;
 import dev.jobkit.sdk.guard.FlushScope;
 import dev.jobkit.sdk.jobs.Job;
 import dev.jobkit.sdk.jobs.JobSpec;
+import dev.jobkit.sdk.jobs.JobUpdate;
 import dev.jobkit.sdk.lifecycle.JobStatus;
 import dev.jobkit.server.support.JobkitServer;
 import dev.jobkit.shell.support.Jobkit;
@@ -105,7 +106,8 @@ class ShellIT {
     Job job = sleeper("stop-me");
     try (Tmux tmux = shell()) {
       tmux.line("job stop " + job.id());
-      tmux.awaitText("Stop it? [yes/no]", SCREEN);
+      String asked = tmux.awaitText("Stop it? [yes/no]", SCREEN);
+      assertThat(asked).contains("Job " + job.id() + " \"stop-me\" (owner admin, submitted ");
       tmux.line("no");
       tmux.awaitText("DECLINED", SCREEN);
       assertThat(client.jobs().get(job.id()).status()).isEqualTo(JobStatus.RUNNING);
@@ -175,6 +177,27 @@ class ShellIT {
     JsonNode history = JSON.readTree(events.out());
     assertThat(history.valueStream().map(e -> e.get("to_status").asString()).toList())
         .contains("QUEUED", "RUNNING");
+  }
+
+  @Test
+  void events_show_a_rename_with_both_names_quoted_and_a_stop_prompt_shows_the_old_name() {
+    Job job = sleeper("prod-db-migration");
+    client.jobs().update(job.id(), new JobUpdate("tmp-scratch-test\nsafe", null, null, null, null));
+
+    Jobkit.Result events = Jobkit.run(env(), "job", "events", job.id());
+    Jobkit.Result json = Jobkit.run(env(), "job", "events", job.id(), "--json");
+    Jobkit.Result stop = Jobkit.run(env(), "job", "stop", job.id(), "--yes");
+
+    assertThat(events.exitCode()).as(events.toString()).isZero();
+    assertThat(events.out())
+        .contains("CLAIMED -> RUNNING")
+        .contains("renamed \"prod-db-migration\" → \"tmp-scratch-test safe\"");
+    JsonNode history = JSON.readTree(json.out());
+    assertThat(history.valueStream().map(e -> e.get("kind").asString()).toList())
+        .contains("transition", "renamed");
+    assertThat(stop.out())
+        .contains("\"tmp-scratch-test safe\" (owner admin, submitted ")
+        .contains("; renamed from \"prod-db-migration\" ");
   }
 
   @Test

@@ -15,6 +15,7 @@ import dev.jobkit.sdk.jobs.LogTail;
 import dev.jobkit.sdk.jobs.Pod;
 import dev.jobkit.sdk.lifecycle.JobStatus;
 import dev.jobkit.sdk.lifecycle.Operation;
+import dev.jobkit.shell.render.Events;
 import dev.jobkit.shell.render.Json;
 import dev.jobkit.shell.render.Style;
 import dev.jobkit.shell.render.Table;
@@ -187,15 +188,15 @@ public final class JobCommands {
     commands.add(
         JobkitCommand.named("job watch", session)
             .group(GROUP)
-            .description("Watch jobs change state live (one job until it ends, or all)")
+            .description("Watch jobs change live (one job until it ends, or all)")
             .option(Opt.value("for", "DURATION", "stop watching after DURATION"))
-            .option(Opt.flag("json", "print each transition as a JSON line"))
+            .option(Opt.flag("json", "print each event as a JSON line"))
             .arguments("[ID]", Completions.jobIds())
             .action(JobCommands::watch));
     commands.add(
         JobkitCommand.named("job events", session)
             .group(GROUP)
-            .description("Show a job's transition history (the audit trail)")
+            .description("Show a job's history: transitions, renames, visibility changes")
             .option(json)
             .arguments("ID", Completions.jobIds())
             .action(JobCommands::events));
@@ -312,18 +313,17 @@ public final class JobCommands {
         continue;
       }
       if (!json) {
+        String reason = Events.reason(e);
         in.out()
             .println(
                 "  "
                     + style.dim(Times.absolute(e.at()).substring(11, 19))
                     + "  "
-                    + (e.fromStatus() == null ? "submitted" : e.fromStatus().name())
-                    + " -> "
-                    + style.status(e.toStatus())
-                    + (e.reason() != null ? style.dim("  " + e.reason()) : ""));
+                    + Events.change(e, style)
+                    + (reason.isEmpty() ? "" : style.dim("  " + reason)));
         in.out().flush();
       }
-      if (e.toStatus().isTerminal()) {
+      if (e.isTransition() && e.toStatus().isTerminal()) {
         current = client.jobs().get(job.id());
       }
     }
@@ -647,15 +647,14 @@ public final class JobCommands {
     }
     if (!live) {
       if (event != null) {
+        String reason = Events.reason(event);
         out.println(
             Times.absolute(event.at()).substring(11, 19)
                 + "  "
                 + event.jobId()
                 + "  "
-                + (event.fromStatus() == null ? "submitted" : event.fromStatus().name())
-                + " -> "
-                + event.toStatus().name()
-                + (event.reason() != null ? "  " + event.reason() : ""));
+                + Events.change(event, Style.plain())
+                + (reason.isEmpty() ? "" : "  " + reason));
         out.flush();
       }
       return 0;
@@ -683,17 +682,16 @@ public final class JobCommands {
       return Exits.OK;
     }
     Style style = in.style();
-    Table t = Table.of("TIME", "FROM", "TO", "ACTOR", "REASON");
+    Table t = Table.of("TIME", "CHANGE", "ACTOR", "REASON");
     for (JobEvent e : events) {
       t.row(
           Times.absolute(e.at()),
-          e.fromStatus() == null ? "-" : e.fromStatus().name(),
-          style.status(e.toStatus()),
+          Events.change(e, style),
           e.actor()
               + (e.actorKind() == null
                   ? ""
                   : " (" + e.actorKind().name().toLowerCase(Locale.ROOT) + ")"),
-          e.reason() == null ? "" : e.reason());
+          Events.reason(e));
     }
     t.print(in.out(), style);
     return Exits.OK;

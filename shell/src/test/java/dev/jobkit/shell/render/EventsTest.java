@@ -1,0 +1,83 @@
+package dev.jobkit.shell.render;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.jobkit.sdk.jobs.ActorKind;
+import dev.jobkit.sdk.jobs.EventKind;
+import dev.jobkit.sdk.jobs.JobEvent;
+import dev.jobkit.sdk.lifecycle.JobStatus;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+/** How the shell says what an event changed, in `job events`, `job watch` and `--wait`. */
+class EventsTest {
+
+  private static final Instant AT = Instant.parse("2026-11-23T20:00:00Z");
+
+  private static JobEvent event(
+      EventKind kind, JobStatus from, JobStatus to, String reason, String old, String now) {
+    return new JobEvent(7, "job_1", kind, from, to, AT, "alice", ActorKind.AGENT, reason, old, now);
+  }
+
+  @Test
+  void a_transition_shows_from_and_to_with_its_reason() {
+    JobEvent e =
+        event(EventKind.TRANSITION, JobStatus.RUNNING, JobStatus.CANCELED, "stopped", null, null);
+
+    assertThat(Events.change(e, Style.plain())).isEqualTo("RUNNING -> CANCELED");
+    assertThat(Events.reason(e)).isEqualTo("stopped");
+  }
+
+  @Test
+  void a_submission_shows_as_submitted() {
+    JobEvent e = event(null, null, JobStatus.QUEUED, null, null, null);
+
+    assertThat(Events.change(e, Style.plain())).isEqualTo("submitted -> QUEUED");
+    assertThat(Events.reason(e)).isEmpty();
+  }
+
+  @Test
+  void a_rename_shows_both_names_quoted_and_no_reason_besides() {
+    JobEvent e =
+        event(
+            EventKind.RENAMED,
+            JobStatus.RUNNING,
+            JobStatus.RUNNING,
+            "renamed from \"prod-db-migration\" to \"tmp\"",
+            "prod-db-migration",
+            "tmp-scratch-test");
+
+    assertThat(Events.change(e, Style.plain()))
+        .isEqualTo("renamed \"prod-db-migration\" → \"tmp-scratch-test\"");
+    assertThat(Events.reason(e)).isEmpty();
+  }
+
+  @Test
+  void a_hostile_new_name_stays_on_its_line_and_inside_its_quotes() {
+    JobEvent e =
+        event(
+            EventKind.RENAMED,
+            JobStatus.RUNNING,
+            JobStatus.RUNNING,
+            null,
+            "a",
+            "b\" → \"c\"\n  20:00:01  RUNNING -> SUCCEEDED\u001B[2K");
+
+    assertThat(Events.change(e, Style.plain()))
+        .isEqualTo("renamed \"a\" → \"b' → 'c' 20:00:01 RUNNING -> SUCCEEDED [2K\"");
+  }
+
+  @Test
+  void a_change_of_visibility_shows_the_old_and_the_new_value() {
+    JobEvent e =
+        event(
+            EventKind.ACCESSIBILITY_CHANGED,
+            JobStatus.QUEUED,
+            JobStatus.QUEUED,
+            "accessibility changed from PRIVATE to PUBLIC",
+            "PRIVATE",
+            "PUBLIC");
+
+    assertThat(Events.change(e, Style.plain())).isEqualTo("accessibility PRIVATE → PUBLIC");
+  }
+}
