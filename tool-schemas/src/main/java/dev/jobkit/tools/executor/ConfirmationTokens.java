@@ -1,6 +1,5 @@
 package dev.jobkit.tools.executor;
 
-import dev.jobkit.tools.registry.Schemas;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -8,28 +7,36 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Confirmation tokens: HMAC-SHA-256 over the tool, its canonical arguments, the job(s), the status
- * seen, an expiry and a nonce, with a key made in memory when the executor starts and never written
- * anywhere. A token is spent once.
+ * Confirmation tokens, short and of one size whatever they bind: what a token binds (the tool, its
+ * canonical arguments, the jobs and the state seen, the expiry) stays here, in memory, under a
+ * random id; the token is that id and an HMAC-SHA-256 of it (cut to 128 bits), with a key made when
+ * the executor starts and never written anywhere. A token is spent once.
+ *
+ * <p>The job set is kept as a SHA-256 digest of the sorted ids with their states, so a flush of
+ * 10,000 jobs costs as little to bind as a stop of one, and at most {@link #MAX_OUTSTANDING} tokens
+ * are kept at once.
  */
 final class ConfirmationTokens {
 
   /** The longest a token may live: long enough for a person to read the prompt, no longer. */
   static final Duration MAX_LIFETIME = Duration.ofMinutes(2);
 
-  private static final String PREFIX = "jkct1.";
+  /** How many unexpired tokens may exist at once; a flood of pre-checks cannot fill the memory. */
+  static final int MAX_OUTSTANDING = 10_000;
+
+  private static final String PREFIX = "jkct2.";
+  private static final int ID_BYTES = 16;
+  private static final int MAC_BYTES = 16;
   private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
   private static final Base64.Decoder B64D = Base64.getUrlDecoder();
 
@@ -37,7 +44,7 @@ final class ConfirmationTokens {
   private final Clock clock;
   private final Duration lifetime;
   private final SecureRandom random = new SecureRandom();
-  private final Map<String, Instant> spent = new ConcurrentHashMap<>();
+  private final Map<String, Entry> issued = new ConcurrentHashMap<>();
 
   ConfirmationTokens(Clock clock, Duration lifetime) {
     if (lifetime.isNegative() || lifetime.isZero() || lifetime.compareTo(MAX_LIFETIME) > 0) {
@@ -54,18 +61,15 @@ final class ConfirmationTokens {
    *
    * @param tool the tool's name
    * @param args the canonical arguments, without the token
-   * @param jobs the job(s) it acts on, sorted
-   * @param status the job's state seen at the pre-check; null for a flush
+   * @param jobs the digest of the job(s) it acts on with their states ({@link #digest})
+   * @param jobCount how many jobs that is
+   * @param status the job's state seen at the pre-check; null when not about one job
    * @param expiresAt when it stops being accepted
-   * @param nonce what makes it single-use
    */
   record Claims(
-      String tool,
-      String args,
-      List<String> jobs,
-      String status,
-      Instant expiresAt,
-      String nonce) {}
+      String tool, String args, String jobs, int jobCount, String status, Instant expiresAt) {}
+
+  private record Entry(Claims claims, AtomicBoolean spent) {}
 
   /** A refused token: the reason code and a sentence. */
   static final class Refusal extends RuntimeException {
@@ -80,72 +84,99 @@ final class ConfirmationTokens {
   /** A token and what it binds. */
   record Issued(String token, Claims claims) {}
 
-  /** A new token over these facts. */
+  /**
+   * A new token over these facts.
+   *
+   * @throws Refusal {@code too_many_pending_confirmations} when {@link #MAX_OUTSTANDING} unexpired
+   *     tokens exist
+   */
   Issued issue(String tool, String args, List<String> jobs, String status) {
-    byte[] nonce = new byte[16];
-    random.nextBytes(nonce);
-    Instant expires = clock.instant().plus(lifetime);
-    Claims claims = new Claims(tool, args, jobs, status, expires, HexFormat.of().formatHex(nonce));
-    ObjectNode payload = Schemas.JSON.createObjectNode();
-    payload.put("tool", tool);
-    payload.put("args", args);
-    payload.set("jobs", Schemas.JSON.valueToTree(jobs));
-    payload.put("status", status);
-    payload.put("exp", expires.toEpochMilli());
-    payload.put("nonce", claims.nonce());
-    String body = PREFIX + B64.encodeToString(Schemas.JSON.writeValueAsBytes(payload));
-    return new Issued(body + "." + B64.encodeToString(sign(body)), claims);
+    Instant now = clock.instant();
+    purge(now);
+    if (issued.size() >= MAX_OUTSTANDING) {
+      throw new Refusal(
+          "too_many_pending_confirmations",
+          "there are "
+              + issued.size()
+              + " confirmations waiting already; let them expire (at most two minutes) or use"
+              + " the ones you have");
+    }
+    byte[] idBytes = new byte[ID_BYTES];
+    random.nextBytes(idBytes);
+    String id = B64.encodeToString(idBytes);
+    Claims claims = new Claims(tool, args, digest(jobs), jobs.size(), status, now.plus(lifetime));
+    issued.put(id, new Entry(claims, new AtomicBoolean()));
+    return new Issued(PREFIX + id + "." + B64.encodeToString(sign(id)), claims);
   }
 
   /**
-   * The claims of a genuine, unexpired token.
+   * The claims of a genuine, unexpired token; does not spend it.
    *
    * @throws Refusal {@code invalid_token} when it was not made here or was changed; {@code
    *     expired_token} when it is too old
    */
   Claims verify(String token) {
+    String id = idOf(token);
+    Entry entry = issued.get(id);
+    if (entry == null || !clock.instant().isBefore(entry.claims().expiresAt())) {
+      // Genuine (the MAC held), so issued here: it expired and may have been forgotten since.
+      throw new Refusal(
+          "expired_token",
+          "the confirmation token has expired (tokens live at most two minutes); call the tool"
+              + " again without a token to check again and get a new one");
+    }
+    return entry.claims();
+  }
+
+  /** Spends the token; false when it was spent before. Call only after {@link #verify}. */
+  boolean spend(String token) {
+    Entry entry = issued.get(idOf(token));
+    return entry != null && entry.spent().compareAndSet(false, true);
+  }
+
+  /** How many tokens are kept now (tests). */
+  int outstanding() {
+    purge(clock.instant());
+    return issued.size();
+  }
+
+  /** A digest of a job set: sorted, so the order the service listed them in does not matter. */
+  static String digest(List<String> jobsWithStates) {
+    String[] sorted = jobsWithStates.toArray(String[]::new);
+    Arrays.sort(sorted);
+    try {
+      MessageDigest sha = MessageDigest.getInstance("SHA-256");
+      for (String job : sorted) {
+        sha.update(job.getBytes(StandardCharsets.UTF_8));
+        sha.update((byte) '\n');
+      }
+      return B64.encodeToString(sha.digest());
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("SHA-256 is not available in this JVM", e);
+    }
+  }
+
+  private String idOf(String token) {
     int dot = token.lastIndexOf('.');
     if (!token.startsWith(PREFIX) || dot <= PREFIX.length()) {
       throw invalid();
     }
-    String body = token.substring(0, dot);
-    byte[] signature;
+    String id = token.substring(PREFIX.length(), dot);
+    byte[] mac;
     try {
-      signature = B64D.decode(token.substring(dot + 1));
+      mac = B64D.decode(token.substring(dot + 1));
     } catch (IllegalArgumentException e) {
       throw invalid();
     }
-    if (!MessageDigest.isEqual(sign(body), signature)) {
+    if (!MessageDigest.isEqual(sign(id), mac)) {
       throw invalid();
     }
-    JsonNode payload = Schemas.JSON.readTree(B64D.decode(body.substring(PREFIX.length())));
-    List<String> jobs = new ArrayList<>();
-    payload.get("jobs").forEach(j -> jobs.add(j.asString()));
-    JsonNode status = payload.get("status");
-    Claims claims =
-        new Claims(
-            payload.get("tool").asString(),
-            payload.get("args").asString(),
-            List.copyOf(jobs),
-            status == null || status.isNull() ? null : status.asString(),
-            Instant.ofEpochMilli(payload.get("exp").asLong()),
-            payload.get("nonce").asString());
-    if (!clock.instant().isBefore(claims.expiresAt())) {
-      throw new Refusal(
-          "expired_token",
-          "the confirmation token expired at "
-              + claims.expiresAt()
-              + "; call the tool again without a token to check the job again and get a new one");
-    }
-    return claims;
+    return id;
   }
 
-  /** Spends the token's nonce; false when it was spent before. */
-  boolean spend(Claims claims) {
-    Instant now = clock.instant();
-    // Expired tokens are refused anyway, so their nonces need not be remembered any longer.
-    spent.values().removeIf(expiry -> !now.isBefore(expiry));
-    return spent.putIfAbsent(claims.nonce(), claims.expiresAt()) == null;
+  private void purge(Instant now) {
+    // Kept one lifetime past expiry, so a late use is told "expired" rather than "invalid".
+    issued.values().removeIf(e -> !now.isBefore(e.claims().expiresAt().plus(lifetime)));
   }
 
   private static Refusal invalid() {
@@ -155,11 +186,11 @@ final class ConfirmationTokens {
             + " again without a token to get a genuine one");
   }
 
-  private byte[] sign(String body) {
+  private byte[] sign(String id) {
     try {
       Mac mac = Mac.getInstance("HmacSHA256");
       mac.init(new SecretKeySpec(key, "HmacSHA256"));
-      return mac.doFinal(body.getBytes(StandardCharsets.US_ASCII));
+      return Arrays.copyOf(mac.doFinal(id.getBytes(StandardCharsets.US_ASCII)), MAC_BYTES);
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("HmacSHA256 is not available in this JVM", e);
     }

@@ -1,55 +1,56 @@
 package dev.jobkit.tools.executor;
 
-import dev.jobkit.sdk.JobkitClient;
 import dev.jobkit.sdk.guard.Confirmer;
-import dev.jobkit.sdk.guard.Confirmers;
-import dev.jobkit.sdk.guard.FlushScope;
-import dev.jobkit.sdk.guard.GuardedActions;
 import dev.jobkit.sdk.guard.Outcome;
 import dev.jobkit.sdk.guard.OutcomeKind;
 import dev.jobkit.sdk.guard.Precheck;
 import dev.jobkit.sdk.jobs.FlushResult;
-import dev.jobkit.tools.registry.Inputs;
+import dev.jobkit.tools.executor.HumanGate.Answer;
 import dev.jobkit.tools.registry.Outputs;
 import dev.jobkit.tools.registry.Outputs.GuardedResult;
 import dev.jobkit.tools.registry.Outputs.GuardedStatus;
-import dev.jobkit.tools.registry.Outputs.JobView;
 import dev.jobkit.tools.registry.Schemas;
 import dev.jobkit.tools.registry.Tool;
-import java.time.Duration;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * The guarded two-phase protocol for agents. First call: pre-check (the SDK's, from the lifecycle
- * table) and, if allowed, a token bound to what was seen; nothing is executed. Second call: the
- * token is verified and its nonce spent, the job is read again (a changed state is {@code
- * RACE_LOST}), the human gate of the mode runs, then the SDK's {@link GuardedActions} executes and
- * verifies.
+ * The guarded protocol for agents, for every guarded tool ({@link GuardedAction} says what each one
+ * checks and does).
+ *
+ * <ul>
+ *   <li>Mode {@code ELICIT}, no token: one call. Pre-check; the person is asked through the client
+ *       (asked again if the job changes before it runs); the answer is the outcome.
+ *   <li>Otherwise, no token: pre-check and, if allowed, a token bound to what was seen; nothing is
+ *       executed.
+ *   <li>With a token: verified and spent before anything else, the pre-check is read again (a
+ *       change is {@code RACE_LOST}), the mode's gate asks, then the action runs and is verified.
+ * </ul>
+ *
+ * <p>Mode {@code DENY} refuses every guarded call, saying how to enable them.
  */
 final class GuardedCalls {
 
-  private final JobkitClient client;
   private final ConfirmationTokens tokens;
-  private final Duration verifyTimeout;
 
-  GuardedCalls(JobkitClient client, ConfirmationTokens tokens, Duration verifyTimeout) {
-    this.client = client;
+  GuardedCalls(ConfirmationTokens tokens) {
     this.tokens = tokens;
-    this.verifyTimeout = verifyTimeout;
   }
 
-  ToolResult run(Tool tool, Record input, ObjectNode args, ConfirmationMode mode, Confirmer gate) {
-    String token = tokenOf(input);
+  ToolResult run(Tool tool, GuardedAction action, ObjectNode args, CallContext call) {
+    String token = action.token();
     String canonical = canonical(args);
+    ConfirmationMode mode = call.mode();
     if (token == null) {
-      Precheck precheck = precheck(input);
+      Precheck precheck = action.precheck();
       if (!precheck.allowed()) {
         return notAllowed(precheck);
       }
@@ -57,32 +58,30 @@ final class GuardedCalls {
         return refused(
             OutcomeKind.DECLINED, "confirmation_unavailable", howToEnable(tool), precheck);
       }
-      ConfirmationTokens.Issued issued =
-          tokens.issue(
-              tool.name(),
-              canonical,
-              ToolExecutor.sorted(precheck.jobIds()),
-              precheck.status() == null ? null : precheck.status().name());
+      if (mode == ConfirmationMode.ELICIT) {
+        AtomicReference<Answer> answer = new AtomicReference<>();
+        Outcome outcome = action.execute(asking(call.gate(), answer));
+        return finish(action, outcome, mode, answer.get());
+      }
+      ConfirmationTokens.Issued issued;
+      try {
+        issued = tokens.issue(tool.name(), canonical, action.bound(precheck), statusOf(precheck));
+      } catch (ConfirmationTokens.Refusal r) {
+        return refused(OutcomeKind.DECLINED, r.reason, r.getMessage(), precheck);
+      }
       return new ToolResult(
           false,
           result(
-              new GuardedResult(
-                  GuardedStatus.CONFIRMATION_REQUIRED,
-                  null,
-                  null,
-                  "Nothing was done. To go ahead, call "
-                      + tool.name()
-                      + " again with the same arguments and this confirmation_token; a person"
-                      + " will be asked to confirm.",
-                  view(precheck),
-                  precheck.prompt(),
-                  issued.token(),
-                  issued.claims().expiresAt(),
-                  null,
-                  null,
-                  null,
-                  null,
-                  null)));
+              GuardedResultBuilder.of(GuardedStatus.CONFIRMATION_REQUIRED)
+                  .message(
+                      "Nothing was done. To go ahead, call "
+                          + tool.name()
+                          + " again with the same arguments and this confirmation_token; a person"
+                          + " will be asked to confirm.")
+                  .precheck(precheck)
+                  .prompt(precheck.prompt())
+                  .token(issued.token(), issued.claims().expiresAt())
+                  .build()));
     }
     ConfirmationTokens.Claims claims;
     try {
@@ -102,7 +101,7 @@ final class GuardedCalls {
           null);
     }
     // Spent before acting: a token that reached this point is never accepted again.
-    if (!tokens.spend(claims)) {
+    if (!tokens.spend(token)) {
       return refused(
           OutcomeKind.DECLINED,
           "token_already_used",
@@ -111,9 +110,9 @@ final class GuardedCalls {
               + " without a token to check again.",
           null);
     }
-    // Read again after the nonce is spent: what the person confirms must still be what was seen.
-    Precheck precheck = precheck(input);
-    if (!precheck.allowed() || !matches(claims, precheck)) {
+    // Read again after the token is spent: what the person confirms must still be what was seen.
+    Precheck precheck = action.precheck();
+    if (!precheck.allowed() || !matches(claims, action, precheck)) {
       return refused(
           OutcomeKind.RACE_LOST, "state_changed", changedMessage(tool, claims, precheck), precheck);
     }
@@ -121,15 +120,17 @@ final class GuardedCalls {
       return refused(OutcomeKind.DECLINED, "confirmation_unavailable", howToEnable(tool), precheck);
     }
     AtomicBoolean changedUnderUs = new AtomicBoolean();
-    Confirmer human =
-        p -> {
-          if (!matches(claims, p)) {
-            changedUnderUs.set(true);
-            return false;
-          }
-          return gate.confirm(p);
-        };
-    Outcome outcome = execute(input, client.guarded(human).withVerifyTimeout(verifyTimeout));
+    AtomicReference<Answer> answer = new AtomicReference<>();
+    Confirmer human = asking(gateOf(call), answer);
+    Outcome outcome =
+        action.execute(
+            p -> {
+              if (!matches(claims, action, p)) {
+                changedUnderUs.set(true);
+                return false;
+              }
+              return human.confirm(p);
+            });
     if (outcome.kind() == OutcomeKind.DECLINED && changedUnderUs.get()) {
       return refused(
           OutcomeKind.RACE_LOST,
@@ -137,56 +138,51 @@ final class GuardedCalls {
           changedMessage(tool, claims, outcome.precheck()),
           outcome.precheck());
     }
-    JobView job =
-        input instanceof Inputs.StopJob in && outcome.executed()
-            ? ToolExecutor.view(client.jobs().get(in.jobId()))
-            : null;
-    return fromOutcome(outcome, mode, job);
+    return finish(action, outcome, mode, answer.get());
   }
 
-  private static String tokenOf(Record input) {
-    if (input instanceof Inputs.StopJob in) {
-      return in.confirmationToken();
-    } else if (input instanceof Inputs.DeleteJob in) {
-      return in.confirmationToken();
-    }
-    return ((Inputs.FlushJobs) input).confirmationToken();
+  /** The human gate of a token's second call: the person, the host, or configuration. */
+  private static HumanGate gateOf(CallContext call) {
+    return switch (call.mode()) {
+      case ELICIT, HOST -> call.gate();
+      case AUTO -> AUTO_APPROVE;
+      case DENY -> precheck -> Answer.NO;
+    };
   }
 
-  private Precheck precheck(Record input) {
-    GuardedActions readOnly = client.guarded(Confirmers.denyAll());
-    if (input instanceof Inputs.StopJob in) {
-      return readOnly.precheckStop(in.jobId());
-    } else if (input instanceof Inputs.DeleteJob in) {
-      return readOnly.precheckDelete(in.jobId(), purge(in.purgeArtifacts()));
-    }
-    Inputs.FlushJobs in = (Inputs.FlushJobs) input;
-    return readOnly.precheckFlush(scope(in), purge(in.purgeArtifacts()));
+  private static final System.Logger LOG = System.getLogger(GuardedCalls.class.getName());
+
+  private static final HumanGate AUTO_APPROVE =
+      precheck -> {
+        LOG.log(
+            System.Logger.Level.INFO,
+            "agent-approved (mode auto): "
+                + precheck.action()
+                + " "
+                + (precheck.jobIds().size() <= 20
+                    ? precheck.jobIds()
+                    : precheck.jobIds().size() + " jobs"));
+        return Answer.YES;
+      };
+
+  /** A confirmer that asks the gate and remembers its last answer. */
+  private static Confirmer asking(HumanGate gate, AtomicReference<Answer> last) {
+    return precheck -> {
+      Answer answer = Objects.requireNonNull(gate.ask(precheck), "the gate answered null");
+      last.set(answer);
+      return answer == Answer.YES;
+    };
   }
 
-  private static Outcome execute(Record input, GuardedActions actions) {
-    if (input instanceof Inputs.StopJob in) {
-      return actions.stop(in.jobId());
-    } else if (input instanceof Inputs.DeleteJob in) {
-      return actions.delete(in.jobId(), purge(in.purgeArtifacts()));
-    }
-    Inputs.FlushJobs in = (Inputs.FlushJobs) input;
-    return actions.flush(scope(in), purge(in.purgeArtifacts()), Boolean.TRUE.equals(in.force()));
-  }
-
-  private static boolean purge(Boolean purgeArtifacts) {
-    return purgeArtifacts == null || purgeArtifacts;
-  }
-
-  private static FlushScope scope(Inputs.FlushJobs in) {
-    return in.scope() == Inputs.Scope.ALL ? FlushScope.ALL : FlushScope.ACTIVE;
+  private static String statusOf(Precheck precheck) {
+    return precheck.status() == null ? null : precheck.status().name();
   }
 
   /** Whether what is seen now is what the token was issued for. */
-  private static boolean matches(ConfirmationTokens.Claims claims, Precheck now) {
-    String status = now.status() == null ? null : now.status().name();
-    return Objects.equals(claims.status(), status)
-        && claims.jobs().equals(ToolExecutor.sorted(now.jobIds()));
+  private static boolean matches(
+      ConfirmationTokens.Claims claims, GuardedAction action, Precheck now) {
+    return Objects.equals(claims.status(), statusOf(now))
+        && claims.jobs().equals(ConfirmationTokens.digest(action.bound(now)));
   }
 
   private static String changedMessage(Tool tool, ConfirmationTokens.Claims claims, Precheck now) {
@@ -197,16 +193,16 @@ final class GuardedCalls {
                 + " when the token was issued and is "
                 + (now.status() == null ? "gone" : now.status().name())
                 + " now"
-            : "the jobs it would hit are not the ones the token was issued for";
+            : "what the call would do is not what the token was issued for";
     return what + "; nothing was done. Call " + tool.name() + " without a token to check again.";
   }
 
   private static String howToEnable(Tool tool) {
     return tool.name()
-        + " is destructive and no person can confirm it here, so it is refused and nothing was"
-        + " done. To enable it: use an MCP client that supports elicitation (it will ask the"
-        + " person), or embed the executor with mode HOST and a Confirmer, or (trusted automation"
-        + " only) set JOBKIT_MCP_CONFIRM=auto.";
+        + " needs a person's yes and no person can be asked here, so it is refused and nothing"
+        + " was done. To enable it: use an MCP client that supports elicitation (it will ask the"
+        + " person), or embed the executor with mode HOST and a confirmer, or (trusted"
+        + " automation only) set JOBKIT_MCP_CONFIRM=auto.";
   }
 
   private static ToolResult notAllowed(Precheck precheck) {
@@ -221,71 +217,62 @@ final class GuardedCalls {
 
   private static ToolResult refused(
       OutcomeKind outcome, String reason, String message, Precheck precheck) {
-    return new ToolResult(
-        true,
-        result(
-            new GuardedResult(
-                GuardedStatus.REFUSED,
-                outcome,
-                reason,
-                message,
-                precheck == null ? null : view(precheck),
-                null,
-                null,
-                null,
-                null,
-                false,
-                precheck == null ? null : precheck.status(),
-                null,
-                null)));
+    GuardedResultBuilder result =
+        GuardedResultBuilder.of(GuardedStatus.REFUSED)
+            .outcome(outcome)
+            .reason(reason)
+            .message(message)
+            .verified(false);
+    if (precheck != null) {
+      result.precheck(precheck).finalStatus(precheck.status());
+    }
+    return new ToolResult(true, result(result.build()));
   }
 
-  private static ToolResult fromOutcome(Outcome outcome, ConfirmationMode mode, JobView job) {
+  private static ToolResult finish(
+      GuardedAction action, Outcome outcome, ConfirmationMode mode, Answer answer) {
     String reason =
         switch (outcome.kind()) {
-          case DECLINED -> "not_confirmed";
+          case DECLINED ->
+              answer == Answer.DISMISSED
+                  ? "dismissed"
+                  : mode == ConfirmationMode.ELICIT ? "declined" : "not_confirmed";
           case NOT_ALLOWED_IN_STATE -> "not_allowed_in_state";
           case ALREADY_TERMINAL -> "already_terminal";
           case RACE_LOST -> "state_changed";
           case APPLIED, UNVERIFIED -> null;
         };
+    String message = outcome.message();
+    if (outcome.kind() == OutcomeKind.DECLINED && answer == Answer.DISMISSED) {
+      message = "the person closed the question without answering; nothing was done";
+    } else if (outcome.kind() == OutcomeKind.DECLINED && mode == ConfirmationMode.ELICIT) {
+      message = "the person said no; nothing was done";
+    }
+    GuardedResultBuilder result =
+        GuardedResultBuilder.of(outcome.executed() ? GuardedStatus.DONE : GuardedStatus.REFUSED)
+            .outcome(outcome.kind())
+            .reason(reason)
+            .message(message)
+            .precheck(outcome.precheck())
+            .verified(outcome.verified())
+            .finalStatus(outcome.finalStatus());
+    if (outcome.executed()) {
+      result.approvedBy(mode.approver());
+      action.describeResult(outcome, result);
+    }
     FlushResult flush = outcome.flush();
-    GuardedResult result =
-        new GuardedResult(
-            outcome.executed() ? GuardedStatus.DONE : GuardedStatus.REFUSED,
-            outcome.kind(),
-            reason,
-            outcome.message(),
-            view(outcome.precheck()),
-            null,
-            null,
-            null,
-            outcome.confirmed() ? mode.approver() : null,
-            outcome.verified(),
-            outcome.finalStatus(),
-            job,
-            flush == null
-                ? null
-                : new Outputs.FlushView(
-                    flush.matched(),
-                    flush.stopped(),
-                    flush.deleted(),
-                    flush.skipped().stream()
-                        .map(s -> new Outputs.SkippedView(s.id(), s.status(), s.reason()))
-                        .toList()));
+    if (flush != null) {
+      result.flush(
+          new Outputs.FlushView(
+              flush.matched(),
+              flush.stopped(),
+              flush.deleted(),
+              flush.skipped().stream()
+                  .map(s -> new Outputs.SkippedView(s.id(), s.status(), s.reason()))
+                  .toList()));
+    }
     // Done but unverified is not a failure of the call; refused is.
-    return new ToolResult(!outcome.executed(), result(result));
-  }
-
-  private static Outputs.PrecheckView view(Precheck p) {
-    return new Outputs.PrecheckView(
-        p.action(),
-        p.jobId(),
-        p.displayName(),
-        p.status(),
-        p.allowed(),
-        p.consequence(),
-        p.jobIds());
+    return new ToolResult(!outcome.executed(), result(result.build()));
   }
 
   private static ObjectNode result(GuardedResult result) {
@@ -320,5 +307,127 @@ final class GuardedCalls {
       return out;
     }
     return node;
+  }
+
+  /** The few fields of a {@link GuardedResult} a call sets, named instead of by position. */
+  static final class GuardedResultBuilder {
+    private final GuardedStatus status;
+    private OutcomeKind outcome;
+    private String reason;
+    private String message;
+    private Outputs.PrecheckView precheck;
+    private String prompt;
+    private String token;
+    private java.time.Instant expiresAt;
+    private String approvedBy;
+    private Boolean verified;
+    private dev.jobkit.sdk.lifecycle.JobStatus finalStatus;
+    private Outputs.JobView job;
+    private List<Outputs.JobView> jobs;
+    private Outputs.Identity user;
+    private Outputs.FlushView flush;
+
+    private GuardedResultBuilder(GuardedStatus status) {
+      this.status = status;
+    }
+
+    static GuardedResultBuilder of(GuardedStatus status) {
+      return new GuardedResultBuilder(status);
+    }
+
+    GuardedResultBuilder outcome(OutcomeKind outcome) {
+      this.outcome = outcome;
+      return this;
+    }
+
+    GuardedResultBuilder reason(String reason) {
+      this.reason = reason;
+      return this;
+    }
+
+    GuardedResultBuilder message(String message) {
+      this.message = message;
+      return this;
+    }
+
+    GuardedResultBuilder precheck(Precheck p) {
+      List<String> ids = p.jobIds() == null ? List.of() : p.jobIds();
+      this.precheck =
+          new Outputs.PrecheckView(
+              p.action(),
+              p.jobId(),
+              p.displayName(),
+              p.status(),
+              p.allowed(),
+              p.consequence(),
+              ids.size(),
+              ids.size() <= 20 ? ids : ids.subList(0, 20));
+      return this;
+    }
+
+    GuardedResultBuilder prompt(String prompt) {
+      this.prompt = prompt;
+      return this;
+    }
+
+    GuardedResultBuilder token(String token, java.time.Instant expiresAt) {
+      this.token = token;
+      this.expiresAt = expiresAt;
+      return this;
+    }
+
+    GuardedResultBuilder approvedBy(String approvedBy) {
+      this.approvedBy = approvedBy;
+      return this;
+    }
+
+    GuardedResultBuilder verified(boolean verified) {
+      this.verified = verified;
+      return this;
+    }
+
+    GuardedResultBuilder finalStatus(dev.jobkit.sdk.lifecycle.JobStatus finalStatus) {
+      this.finalStatus = finalStatus;
+      return this;
+    }
+
+    GuardedResultBuilder job(Outputs.JobView job) {
+      this.job = job;
+      return this;
+    }
+
+    GuardedResultBuilder jobs(List<Outputs.JobView> jobs) {
+      this.jobs = jobs;
+      return this;
+    }
+
+    GuardedResultBuilder user(Outputs.Identity user) {
+      this.user = user;
+      return this;
+    }
+
+    GuardedResultBuilder flush(Outputs.FlushView flush) {
+      this.flush = flush;
+      return this;
+    }
+
+    GuardedResult build() {
+      return new GuardedResult(
+          status,
+          outcome,
+          reason,
+          message,
+          precheck,
+          prompt,
+          token,
+          expiresAt,
+          approvedBy,
+          verified,
+          finalStatus,
+          job,
+          jobs,
+          user,
+          flush);
+    }
   }
 }

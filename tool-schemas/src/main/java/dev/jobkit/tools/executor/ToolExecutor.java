@@ -6,35 +6,28 @@ import dev.jobkit.sdk.JobkitClient;
 import dev.jobkit.sdk.JobkitException;
 import dev.jobkit.sdk.Problem;
 import dev.jobkit.sdk.TransportException;
-import dev.jobkit.sdk.WaitTimeoutException;
 import dev.jobkit.sdk.guard.Confirmer;
+import dev.jobkit.sdk.internal.PromptText;
 import dev.jobkit.sdk.jobs.Job;
 import dev.jobkit.sdk.jobs.JobEvent;
-import dev.jobkit.sdk.jobs.JobSpec;
 import dev.jobkit.sdk.jobs.JobUpdate;
 import dev.jobkit.sdk.jobs.LogTail;
-import dev.jobkit.sdk.jobs.Pod;
-import dev.jobkit.sdk.jobs.Progress;
 import dev.jobkit.sdk.lifecycle.JobStatus;
-import dev.jobkit.sdk.users.User;
 import dev.jobkit.tools.registry.Inputs;
 import dev.jobkit.tools.registry.Outputs;
 import dev.jobkit.tools.registry.Outputs.JobView;
-import dev.jobkit.tools.registry.Outputs.ProgressView;
+import dev.jobkit.tools.registry.Outputs.ToolError;
 import dev.jobkit.tools.registry.Schemas;
 import dev.jobkit.tools.registry.Tool;
 import dev.jobkit.tools.registry.Tools;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.EnumSet;
+import java.time.Instant;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
-import java.util.function.Predicate;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
@@ -63,14 +56,14 @@ import tools.jackson.databind.node.ObjectNode;
 public final class ToolExecutor {
 
   private static final System.Logger LOG = System.getLogger(ToolExecutor.class.getName());
-  private static final java.util.regex.Pattern METRIC_NAME =
-      java.util.regex.Pattern.compile("[A-Za-z0-9_.:/-]{1,64}");
 
   private final JobkitClient client;
   private final ConfirmationMode mode;
   private final Confirmer confirmer;
   private final ArgumentValidator validator = new ArgumentValidator();
   private final GuardedCalls guarded;
+  private final Waits waits;
+  private final Duration verifyTimeout;
 
   private ToolExecutor(Builder b) {
     this.client = b.client;
@@ -79,8 +72,9 @@ public final class ToolExecutor {
     if (mode == ConfirmationMode.HOST && confirmer == null) {
       throw new IllegalStateException("mode HOST needs a confirmer: builder.confirmer(...)");
     }
-    this.guarded =
-        new GuardedCalls(client, new ConfirmationTokens(b.clock, b.tokenLifetime), b.verifyTimeout);
+    this.guarded = new GuardedCalls(new ConfirmationTokens(b.clock, b.tokenLifetime));
+    this.verifyTimeout = b.verifyTimeout;
+    this.waits = new Waits(client);
   }
 
   /** Starts an executor over {@code client}; build the client with {@code actingAsAgent()}. */
@@ -100,31 +94,22 @@ public final class ToolExecutor {
    * @param argumentsJson its arguments, a JSON object (null or blank for none)
    */
   public ToolResult execute(String name, String argumentsJson) {
-    return execute(name, argumentsJson, mode, confirmer);
+    return execute(
+        name,
+        argumentsJson,
+        CallContext.of(mode, confirmer == null ? null : HumanGate.of(confirmer)));
   }
 
   /**
-   * Runs one tool call with the human gate of this call: the MCP server passes {@link
-   * ConfirmationMode#ELICIT} and a confirmer that asks the human through the client.
-   *
-   * @param gate asks the human in modes {@code ELICIT} and {@code HOST}; ignored otherwise
-   * @throws IllegalArgumentException when the mode asks a person and {@code gate} is null
+   * Runs one tool call in the context of that call: the MCP server passes {@link
+   * ConfirmationMode#ELICIT} with a gate that asks the person through the client, the progress
+   * token's sink and whether the client canceled the request.
    */
-  public ToolResult execute(
-      String name, String argumentsJson, ConfirmationMode callMode, Confirmer gate) {
-    Objects.requireNonNull(callMode, "callMode");
-    if ((callMode == ConfirmationMode.ELICIT || callMode == ConfirmationMode.HOST)
-        && gate == null) {
-      throw new IllegalArgumentException(
-          "mode " + callMode + " needs a confirmer to ask the person");
-    }
+  public ToolResult execute(String name, String argumentsJson, CallContext call) {
+    Objects.requireNonNull(call, "call");
     Optional<Tool> found = name == null ? Optional.empty() : Tools.find(name);
     if (found.isEmpty()) {
-      ObjectNode result = errorBody("unknown_tool", "there is no tool named '" + name + "'");
-      ArrayNode names = ((ObjectNode) result.get("error")).putArray("tools");
-      Tools.names().forEach(names::add);
-      ((ObjectNode) result.get("error")).put("fix", "call one of the tools listed in error.tools");
-      return new ToolResult(true, result);
+      return unknownTool(name);
     }
     Tool tool = found.get();
     JsonNode arguments;
@@ -147,66 +132,99 @@ public final class ToolExecutor {
     }
     try {
       Record input = Schemas.JSON.treeToValue(args, tool.input());
-      return run(tool, input, args, callMode, gate);
+      if (tool.guarded()) {
+        return guarded.run(tool, GuardedAction.of(input, client, verifyTimeout), args, call);
+      }
+      return ok(run(input, call));
     } catch (BadArguments e) {
       return invalid(tool, e.getMessage(), null);
+    } catch (WaitCanceled e) {
+      return error("canceled", "the caller canceled the call; nothing was changed", null);
     } catch (JobkitApiException e) {
       return apiError(e);
     } catch (TransportException e) {
-      return error("service_unreachable", e.getMessage() + "; try again later");
+      return error("service_unreachable", e.getMessage(), "try again in a moment");
     } catch (JobkitException e) {
-      return error("failed", e.getMessage());
+      return error("failed", e.getMessage(), null);
     } catch (RuntimeException e) {
       // A user sees a sentence, the log sees the cause.
       LOG.log(System.Logger.Level.ERROR, "tool " + tool.name() + " failed", e);
       return error(
-          "internal", "the tool failed unexpectedly (" + e.getClass().getSimpleName() + ")");
+          "internal",
+          "the tool failed unexpectedly (" + e.getClass().getSimpleName() + ")",
+          "try again; if it keeps failing, report it with the service's log");
     }
   }
 
-  private ToolResult run(
-      Tool tool, Record input, ObjectNode args, ConfirmationMode callMode, Confirmer gate) {
+  /** The answer to a call of a tool that does not exist: the tools that do. */
+  public static ToolResult unknownTool(String name) {
+    return unknownTool(name, Tools.names());
+  }
+
+  /** The answer to a call of a tool that does not exist: the tools {@code offered}. */
+  public static ToolResult unknownTool(String name, List<String> offered) {
+    return new ToolResult(
+        true,
+        failure(
+            new ToolError(
+                "unknown_tool",
+                "there is no tool named " + PromptText.quoted(name),
+                "call one of the tools listed in error.tools",
+                null,
+                offered,
+                null,
+                null,
+                null,
+                null)));
+  }
+
+  private Record run(Record input, CallContext call) {
     // Java 17: no pattern matching for switch, so one instanceof per input record.
     if (input instanceof Inputs.ListJobs in) {
-      return ok(listJobs(in));
+      return listJobs(in);
     } else if (input instanceof Inputs.GetJob in) {
-      return ok(new Outputs.JobResult(view(client.jobs().get(in.jobId()))));
-    } else if (input instanceof Inputs.SubmitJob in) {
-      return ok(new Outputs.JobResult(view(submit(in))));
+      return new Outputs.JobResult(getJob(in.jobId()));
     } else if (input instanceof Inputs.UpdateJob in) {
-      return ok(new Outputs.JobResult(view(update(in))));
+      return new Outputs.JobResult(JobViews.of(update(in)));
     } else if (input instanceof Inputs.GetJobLogs in) {
-      return ok(logs(in));
+      return logs(in);
     } else if (input instanceof Inputs.GetJobEvents in) {
-      return ok(events(in));
+      return events(in);
     } else if (input instanceof Inputs.WaitForJob in) {
-      return ok(waitFor(in));
+      return waits.waitFor(in, call);
     } else if (input instanceof Inputs.Whoami) {
-      return ok(whoami());
-    } else if (tool.guarded()) {
-      return guarded.run(tool, input, args, callMode, gateFor(callMode, gate));
+      return GuardedAction.identity(client.users().me());
+    } else if (input instanceof Inputs.ListUsers) {
+      return new Outputs.UserList(
+          client.users().list().stream().map(GuardedAction::identity).toList());
     }
-    throw new IllegalStateException("no handler for tool " + tool.name());
+    throw new IllegalStateException("no handler for " + input.getClass().getSimpleName());
   }
 
-  private Confirmer gateFor(ConfirmationMode callMode, Confirmer gate) {
-    return switch (callMode) {
-      case ELICIT, HOST -> gate;
-      case AUTO ->
-          precheck -> {
-            LOG.log(
-                System.Logger.Level.INFO,
-                "agent-approved (mode auto): " + precheck.action() + " " + precheck.jobIds());
-            return true;
-          };
-      case DENY -> precheck -> false;
-    };
+  /** A job with its command, and for a job that failed, the end of its log. */
+  private JobView getJob(String id) {
+    Job job = client.jobs().get(id);
+    String tail = null;
+    if (job.status() == JobStatus.FAILED) {
+      try {
+        tail = client.jobs().logs(id).pod(0).tail(JobViews.LOG_TAIL_BUDGET).content();
+      } catch (JobkitApiException noLog) {
+        tail = null; // the job is still worth showing without it
+      }
+    }
+    return JobViews.of(job, true, tail);
   }
 
   private Outputs.JobList listJobs(Inputs.ListJobs in) {
     JobQuery.Builder query = JobQuery.builder().limit(in.limit() == null ? 20 : in.limit());
     if (in.status() != null) {
-      in.status().forEach(s -> query.status(status(s)));
+      in.status().forEach(s -> statuses(s).forEach(query::status));
+    }
+    if (in.createdAfter() != null) {
+      query.createdAfter(Instant.parse(in.createdAfter()));
+    }
+    if (in.createdBefore() != null) {
+      query.createdBefore(Instant.parse(in.createdBefore()));
     }
     if (in.owner() != null) {
       query.owner(in.owner());
@@ -236,54 +254,6 @@ public final class ToolExecutor {
                         j.finishedAt()))
             .toList();
     return new Outputs.JobList(jobs, page.nextCursor());
-  }
-
-  private Job submit(Inputs.SubmitJob in) {
-    if ((in.command() == null) == (in.shell() == null)) {
-      throw new BadArguments(
-          "give exactly one of command (an argv such as [\"python\", \"train.py\"]) and shell (a"
-              + " script such as \"make test\"), not "
-              + (in.command() == null ? "neither" : "both"));
-    }
-    JobSpec.Builder spec = JobSpec.builder();
-    if (in.command() != null) {
-      spec.command(in.command());
-    } else {
-      spec.shell(in.shell());
-    }
-    if (in.displayName() != null) {
-      spec.displayName(in.displayName());
-    }
-    if (in.description() != null) {
-      spec.description(in.description());
-    }
-    if (in.priority() != null) {
-      spec.priority(in.priority());
-    }
-    if (in.podCount() != null) {
-      spec.podCount(in.podCount());
-    }
-    if (in.timeoutSeconds() != null) {
-      spec.timeoutSeconds(in.timeoutSeconds());
-    }
-    if (in.maxAttempts() != null) {
-      spec.maxAttempts(in.maxAttempts());
-    }
-    if (in.tags() != null) {
-      in.tags().forEach(t -> spec.tag(t.key(), t.value()));
-    }
-    if (in.env() != null) {
-      in.env().forEach(e -> spec.env(e.name(), e.value()));
-    }
-    if (in.parents() != null) {
-      spec.parents(in.parents().toArray(String[]::new));
-    }
-    if (in.accessibility() != null) {
-      spec.accessibility(in.accessibility());
-    }
-    return in.idempotencyKey() == null
-        ? client.jobs().submit(spec.build())
-        : client.jobs().submit(spec.build(), in.idempotencyKey());
   }
 
   private Job update(Inputs.UpdateJob in) {
@@ -328,166 +298,97 @@ public final class ToolExecutor {
             .map(
                 e ->
                     new Outputs.EventView(
-                        e.fromStatus(), e.toStatus(), e.at(), e.actor(), e.actorKind(), e.reason()))
+                        e.kind(),
+                        e.fromStatus(),
+                        e.toStatus(),
+                        e.at(),
+                        e.actor(),
+                        e.actorKind(),
+                        e.reason(),
+                        e.oldValue(),
+                        e.newValue()))
             .toList();
     return new Outputs.EventList(in.jobId(), events, omitted);
   }
 
-  private Outputs.WaitResult waitFor(Inputs.WaitForJob in) {
-    Predicate<JobStatus> reached;
-    if (in.until() == null || in.until().isEmpty()) {
-      reached = JobStatus::isTerminal;
-    } else {
-      Set<JobStatus> wanted = EnumSet.noneOf(JobStatus.class);
-      in.until().forEach(s -> wanted.add(status(s)));
-      reached = wanted::contains;
+  /** A state by name or alias, or one of the groups {@code active} and {@code ended}. */
+  static List<JobStatus> statuses(String text) {
+    String group = text.strip().toLowerCase(java.util.Locale.ROOT);
+    if (group.equals("active") || group.equals("ended")) {
+      boolean ended = group.equals("ended");
+      return java.util.Arrays.stream(JobStatus.values())
+          .filter(s -> s.isTerminal() == ended)
+          .toList();
     }
-    Duration timeout = Duration.ofSeconds(in.timeoutSeconds() == null ? 60 : in.timeoutSeconds());
     try {
-      Job job = client.jobs().await(in.jobId(), reached, timeout);
-      return new Outputs.WaitResult(reached.test(job.status()), false, view(job));
-    } catch (WaitTimeoutException e) {
-      return new Outputs.WaitResult(false, true, view(e.lastSeen()));
-    }
-  }
-
-  private Outputs.Identity whoami() {
-    User me = client.users().me();
-    return new Outputs.Identity(
-        me.name(),
-        Schemas.JSON.valueToTree(me.role()).asString(),
-        Schemas.JSON.valueToTree(me.schedulingMode()).asString());
-  }
-
-  private static JobStatus status(String text) {
-    try {
-      return JobStatus.parse(text);
+      return List.of(JobStatus.parse(text));
     } catch (IllegalArgumentException e) {
-      throw new BadArguments(e.getMessage());
+      throw new BadArguments(e.getMessage() + "; or use the groups active and ended");
     }
-  }
-
-  /** A job as tools show it: what the job wrote itself is fenced as untrusted. */
-  static JobView view(Job j) {
-    List<Integer> exitCodes =
-        j.pods() == null
-                || j.pods().isEmpty()
-                || j.pods().stream().allMatch(p -> p.exitCode() == null)
-            ? null
-            : j.pods().stream().map(Pod::exitCode).toList();
-    return new JobView(
-        j.id(),
-        j.displayName(),
-        j.description(),
-        j.owner(),
-        j.status(),
-        j.statusReason(),
-        j.priority(),
-        j.accessibility(),
-        j.podCount(),
-        j.command(),
-        j.shell(),
-        j.tags() == null || j.tags().isEmpty() ? null : j.tags(),
-        j.parents() == null || j.parents().isEmpty() ? null : j.parents(),
-        j.attempt(),
-        j.maxAttempts(),
-        j.timeoutSeconds(),
-        exitCodes,
-        j.lastError() == null
-            ? null
-            : Untrusted.fence(j.lastError(), Untrusted.ERROR_BUDGET, false, false),
-        progress(j.progress()),
-        metrics(j.metrics()),
-        j.createdAt(),
-        j.startedAt(),
-        j.finishedAt());
-  }
-
-  private static ProgressView progress(Progress progress) {
-    if (progress == null) {
-      return null;
-    }
-    return new ProgressView(
-        progress.percent(),
-        progress.message() == null
-            ? null
-            : Untrusted.fence(progress.message(), Untrusted.ERROR_BUDGET, false, false),
-        progress.updatedAt());
-  }
-
-  /** Metric names are the job's words too: only names that cannot carry a sentence pass. */
-  private static Map<String, Double> metrics(Map<String, Double> metrics) {
-    if (metrics == null || metrics.isEmpty()) {
-      return null;
-    }
-    Map<String, Double> safe = new java.util.TreeMap<>();
-    metrics.forEach(
-        (name, value) -> {
-          if (METRIC_NAME.matcher(name).matches()) {
-            safe.put(name, value);
-          }
-        });
-    return safe.isEmpty() ? null : safe;
   }
 
   private static ToolResult ok(Record output) {
     return new ToolResult(false, Schemas.JSON.valueToTree(output));
   }
 
-  private static ObjectNode errorBody(String code, String detail) {
-    ObjectNode result = Schemas.JSON.createObjectNode();
-    ObjectNode error = result.putObject("error");
-    error.put("code", code);
-    error.put("detail", detail);
-    return result;
+  private static ObjectNode failure(ToolError error) {
+    return Schemas.JSON.valueToTree(new Outputs.Failure(error));
   }
 
-  static ToolResult error(String code, String detail) {
-    return new ToolResult(true, errorBody(code, detail));
+  static ToolResult error(String code, String detail, String fix) {
+    return new ToolResult(
+        true, failure(new ToolError(code, detail, fix, null, null, null, null, null, null)));
   }
 
   private static ToolResult invalid(
       Tool tool, String detail, List<ArgumentValidator.Violation> violations) {
-    ObjectNode result = errorBody("invalid_arguments", detail);
-    ObjectNode error = (ObjectNode) result.get("error");
-    if (violations != null) {
-      ArrayNode list = error.putArray("errors");
-      for (ArgumentValidator.Violation v : violations) {
-        list.addObject().put("field", v.field()).put("problem", v.problem());
-      }
-    }
-    error.put(
-        "fix",
+    List<Outputs.FieldError> errors =
+        violations == null
+            ? null
+            : violations.stream().map(v -> new Outputs.FieldError(v.field(), v.problem())).toList();
+    String fix =
         "call "
             + tool.name()
             + " again with arguments that match its input schema"
-            + (violations == null ? "" : ", correcting each entry of error.errors"));
-    return new ToolResult(true, result);
+            + (violations == null ? "" : ", correcting each entry of error.errors");
+    return new ToolResult(
+        true,
+        failure(
+            new ToolError("invalid_arguments", detail, fix, errors, null, null, null, null, null)));
   }
 
   private static ToolResult apiError(JobkitApiException e) {
     Problem problem = e.problem();
     String detail = problem != null && problem.detail() != null ? problem.detail() : e.getMessage();
-    ObjectNode result = errorBody(e.code().orElse("http_" + e.status()), detail);
-    ObjectNode error = (ObjectNode) result.get("error");
-    error.put("http_status", e.status());
+    List<Outputs.FieldError> errors = null;
+    String current = null;
+    List<String> allowed = null;
     if (problem != null) {
-      if (problem.currentStatus() != null) {
-        error.put("current_status", problem.currentStatus().name());
-      }
-      if (problem.allowedStatuses() != null) {
-        ArrayNode allowed = error.putArray("allowed_statuses");
-        problem.allowedStatuses().forEach(s -> allowed.add(s.name()));
-      }
-      if (problem.errors() != null) {
-        ArrayNode list = error.putArray("errors");
-        problem
-            .errors()
-            .forEach(f -> list.addObject().put("field", f.field()).put("problem", f.reason()));
-      }
+      current = problem.currentStatus() == null ? null : problem.currentStatus().name();
+      allowed =
+          problem.allowedStatuses() == null
+              ? null
+              : problem.allowedStatuses().stream().map(JobStatus::name).toList();
+      errors =
+          problem.errors() == null
+              ? null
+              : problem.errors().stream()
+                  .map(f -> new Outputs.FieldError(f.field(), f.reason()))
+                  .toList();
     }
-    e.requestId().ifPresent(id -> error.put("request_id", id));
-    return new ToolResult(true, result);
+    return new ToolResult(
+        true,
+        failure(
+            new ToolError(
+                e.code().orElse("http_" + e.status()),
+                detail,
+                null,
+                errors,
+                null,
+                e.status(),
+                current,
+                allowed,
+                e.requestId().orElse(null))));
   }
 
   /** The arguments without null properties, at every level of objects. */
@@ -508,6 +409,13 @@ public final class ToolExecutor {
       }
     }
     return copy;
+  }
+
+  /** A wait the caller gave up on. */
+  static final class WaitCanceled extends RuntimeException {
+    WaitCanceled() {
+      super("canceled", null, false, false);
+    }
   }
 
   /** Arguments that pass the schema but still make no sense together. */
@@ -564,11 +472,5 @@ public final class ToolExecutor {
     public ToolExecutor build() {
       return new ToolExecutor(this);
     }
-  }
-
-  static List<String> sorted(List<String> ids) {
-    List<String> copy = new ArrayList<>(ids);
-    copy.sort(null);
-    return List.copyOf(copy);
   }
 }

@@ -2,20 +2,21 @@ package dev.jobkit.tools.mcp;
 
 import dev.jobkit.tools.registry.Schemas;
 import java.io.ByteArrayOutputStream;
-import java.io.FilterInputStream;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Duration;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Watches the two stdio streams: notices when stdin ends and counts the requests that arrived and
- * the answers that left. A client may write its requests and close stdin at once ({@code printf … |
- * jobkit mcp}); the SDK handles requests asynchronously, so without this the server would close
- * before it answered what it had already read.
+ * Watches the two stdio streams: notices when stdin ends, counts the requests that arrived and the
+ * answers that left, and lets the server see (and rewrite) each message before the SDK does. A
+ * client may write its requests and close stdin at once ({@code printf … | jobkit mcp}); the SDK
+ * handles requests asynchronously, so without this the server would close before it answered what
+ * it had already read.
  */
 final class StdioTraffic {
 
@@ -34,12 +35,21 @@ final class StdioTraffic {
   }
 
   /**
-   * {@code in}, watched: each line with a {@code method} and an {@code id} is a request; its end
-   * reaches the reader only once every request read before it has been answered.
+   * {@code in}, watched line by line: each line with a {@code method} and an {@code id} is a
+   * request; every JSON-RPC message first passes {@code rewrite}, which may replace it (the SDK
+   * then reads the replacement); the end reaches the reader only once every request read before it
+   * has been answered.
    */
-  InputStream watch(InputStream in) {
-    Lines lines = new Lines(this::arrived);
-    return new FilterInputStream(in) {
+  InputStream watch(InputStream in, UnaryOperator<JsonNode> rewrite) {
+    return new InputStream() {
+      private final ByteArrayOutputStream line = new ByteArrayOutputStream();
+      private byte[] ready = new byte[0];
+      private int at;
+      private final byte[] chunk = new byte[8192];
+      private int chunkLength;
+      private int chunkAt;
+      private boolean eof;
+
       @Override
       public int read() throws IOException {
         byte[] one = new byte[1];
@@ -49,28 +59,85 @@ final class StdioTraffic {
 
       @Override
       public int read(byte[] b, int off, int len) throws IOException {
-        int n;
-        try {
-          n = super.read(b, off, len);
-        } catch (IOException e) {
-          end();
-          throw e;
+        if (len == 0) {
+          return 0;
         }
-        if (n < 0) {
-          // The SDK closes the session when it sees the end of stdin, dropping calls it has read
-          // but not answered yet; so it sees the end only once they are answered.
-          try {
-            awaitAnswered(drainLimit);
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        while (at >= ready.length) {
+          if (eof) {
+            return -1;
           }
-          end();
-        } else {
-          lines.accept(b, off, n);
+          fill();
         }
+        int n = Math.min(len, ready.length - at);
+        System.arraycopy(ready, at, b, off, n);
+        at += n;
         return n;
       }
+
+      /** Reads until a whole line (or the end) is ready. */
+      private void fill() throws IOException {
+        while (true) {
+          if (chunkAt >= chunkLength) {
+            int n;
+            try {
+              n = in.read(chunk, 0, chunk.length);
+            } catch (IOException e) {
+              end();
+              throw e;
+            }
+            if (n < 0) {
+              // The SDK closes the session when it sees the end of stdin, dropping calls it has
+              // read but not answered yet; so it sees the end only once they are answered.
+              ready = line.toByteArray();
+              at = 0;
+              line.reset();
+              try {
+                awaitAnswered(drainLimit);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+              eof = true;
+              end();
+              return;
+            }
+            chunkLength = n;
+            chunkAt = 0;
+          }
+          while (chunkAt < chunkLength) {
+            byte c = chunk[chunkAt++];
+            line.write(c);
+            if (c == '\n') {
+              ready = message(line.toByteArray(), rewrite);
+              at = 0;
+              line.reset();
+              return;
+            }
+          }
+        }
+      }
     };
+  }
+
+  /** One line as the SDK is to read it: counted, and rewritten when {@code rewrite} says so. */
+  private byte[] message(byte[] bytes, UnaryOperator<JsonNode> rewrite) {
+    JsonNode node;
+    try {
+      node = Schemas.JSON.readTree(bytes);
+    } catch (RuntimeException notJson) {
+      return bytes; // the SDK answers it (a parse error), or ignores it
+    }
+    if (node == null || !node.isObject()) {
+      return bytes;
+    }
+    arrived(node);
+    JsonNode replaced = rewrite.apply(node);
+    if (replaced == node) {
+      return bytes;
+    }
+    byte[] json = Schemas.JSON.writeValueAsBytes(replaced);
+    byte[] withNewline = java.util.Arrays.copyOf(json, json.length + 1);
+    withNewline[json.length] = '\n';
+    return withNewline;
   }
 
   /** {@code out}, watched: each line with an {@code id} and a result or error is an answer. */

@@ -18,38 +18,51 @@ import tools.jackson.databind.node.ObjectNode;
  */
 public final class Descriptors {
 
-  /** Keywords OpenAI's strict mode rejects; their meaning moves into the description. */
-  private static final Set<String> NOT_IN_STRICT_MODE =
+  /**
+   * The keywords OpenAI's strict mode documents as supported (Structured Outputs, "Supported
+   * schemas"): the structure ({@code type}, {@code properties}, {@code required}, {@code
+   * additionalProperties}, {@code items}, {@code enum}, {@code const}, {@code anyOf}, {@code
+   * $ref}/{@code $defs}, {@code description}) and the documented constraints: {@code pattern} and
+   * {@code format} for strings, {@code minimum}, {@code maximum}, {@code exclusiveMinimum}, {@code
+   * exclusiveMaximum} and {@code multipleOf} for numbers, {@code minItems} and {@code maxItems} for
+   * arrays. Every other keyword is left out and said in the description instead; the executor still
+   * checks the full schema.
+   */
+  static final Set<String> STRICT_MODE_KEYWORDS =
       Set.of(
-          "minLength",
-          "maxLength",
+          "type",
+          "properties",
+          "required",
+          "additionalProperties",
+          "items",
+          "enum",
+          "const",
+          "anyOf",
+          "$ref",
+          "$defs",
+          "description",
           "pattern",
           "format",
-          "default",
-          "examples",
-          "oneOf",
-          "allOf",
-          "not",
-          "if",
-          "then",
-          "else",
-          "dependentRequired",
-          "dependentSchemas",
-          "patternProperties",
-          "propertyNames",
-          "unevaluatedProperties",
-          "uniqueItems",
-          "minProperties",
-          "maxProperties",
-          "contains",
-          "$schema",
-          "$id");
+          "minimum",
+          "maximum",
+          "exclusiveMinimum",
+          "exclusiveMaximum",
+          "multipleOf",
+          "minItems",
+          "maxItems");
+
+  /** The string formats strict mode documents; any other format is said in the description. */
+  static final Set<String> STRICT_MODE_FORMATS =
+      Set.of("date-time", "time", "date", "duration", "email", "hostname", "ipv4", "ipv6", "uuid");
 
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
   private Descriptors() {}
 
-  /** The MCP {@code tools/list} result: name, title, description, schemas and annotations. */
+  /**
+   * The MCP {@code tools/list} result of every tool set: name, title, description, schemas and
+   * annotations.
+   */
   public static ObjectNode mcp() {
     ArrayNode tools = NODES.arrayNode();
     for (Tool tool : Tools.all()) {
@@ -64,7 +77,7 @@ public final class Descriptors {
       annotations.put("readOnlyHint", tool.readOnly());
       annotations.put("destructiveHint", tool.destructive());
       annotations.put("idempotentHint", tool.idempotent());
-      annotations.put("openWorldHint", false);
+      annotations.put("openWorldHint", tool.openWorld());
     }
     ObjectNode result = NODES.objectNode();
     result.set("tools", tools);
@@ -115,8 +128,12 @@ public final class Descriptors {
   private static void strictInPlace(ObjectNode schema) {
     List<String> moved = new ArrayList<>();
     Map<String, JsonNode> removed = new LinkedHashMap<>();
-    for (String keyword : NOT_IN_STRICT_MODE) {
-      if (schema.has(keyword)) {
+    List<String> keywords = new ArrayList<>();
+    schema.properties().forEach(e -> keywords.add(e.getKey()));
+    for (String keyword : keywords) {
+      boolean unsupportedFormat =
+          keyword.equals("format") && !STRICT_MODE_FORMATS.contains(schema.get(keyword).asString());
+      if (!STRICT_MODE_KEYWORDS.contains(keyword) || unsupportedFormat) {
         removed.put(keyword, schema.remove(keyword));
       }
     }

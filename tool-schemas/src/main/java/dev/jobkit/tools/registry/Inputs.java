@@ -26,14 +26,68 @@ public final class Inputs {
   /** A job id as the service makes them. */
   static final String JOB_ID = "^job_[0-9A-Za-z]{1,64}$";
 
+  /** An RFC 3339 time with a zone, as the API writes them. */
+  static final String DATE_TIME =
+      "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$";
+
   static final String JOB_ID_TEXT = "The job's id, such as job_01jd3k5v8x0m4q7r2t6y9w1z3c.";
 
   static final String TOKEN_TEXT =
-      "Leave this out (or null) on the first call: the tool then checks what would happen and"
-          + " answers status confirmation_required with a prompt and a confirmation_token, executing"
-          + " nothing. To execute, call again with exactly the same arguments plus that token; a"
-          + " person then confirms through a channel you cannot write to. The token is single-use"
-          + " and expires within two minutes.";
+      "Leave this out (or null) on the first call. Where the client cannot ask the person"
+          + " directly, the first call answers status confirmation_required with a prompt and a"
+          + " confirmation_token, executing nothing; to execute, call again with exactly the same"
+          + " arguments plus that token, and a person then confirms through a channel you cannot"
+          + " write to. The token is single-use and expires within two minutes.";
+
+  /** The longest a confirmation token is: short, whatever the number of jobs it binds. */
+  public static final int TOKEN_MAX_LENGTH = 64;
+
+  /**
+   * How long one {@code wait_for_job} call waits at most when the client does not follow progress:
+   * less than the 60 s request timeout MCP clients use by default.
+   */
+  public static final int WAIT_CALL_LIMIT_SECONDS = 45;
+
+  /**
+   * The fields of a job to run, shared by {@code submit_job} and each job of {@code submit_jobs}.
+   */
+  public interface JobFields {
+    /** The argv, or null. */
+    List<String> command();
+
+    /** The script, or null. */
+    String shell();
+
+    /** The human name, or null. */
+    String displayName();
+
+    /** Free text, or null. */
+    String description();
+
+    /** 1 to 9, or null. */
+    Integer priority();
+
+    /** How many processes, or null. */
+    Integer podCount();
+
+    /** Seconds an attempt may run, or null. */
+    Integer timeoutSeconds();
+
+    /** Launches at most, or null. */
+    Integer maxAttempts();
+
+    /** Labels, or null. */
+    List<Tag> tags();
+
+    /** Environment variables, or null. */
+    List<EnvVar> env();
+
+    /** Parent job ids (or refs, in a pipeline), or null. */
+    List<String> parents();
+
+    /** Who may see it, or null. */
+    Accessibility accessibility();
+  }
 
   /** Filters of {@code list_jobs}. */
   @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
@@ -41,7 +95,9 @@ public final class Inputs {
   public record ListJobs(
       @JsonPropertyDescription(
               "Only jobs in any of these states. Names (RUNNING, QUEUED, SUCCEEDED, FAILED,"
-                  + " CANCELED, ...) or aliases (running, pending, completed, cancelled, ...).")
+                  + " CANCELED, ...), aliases (running, pending, completed, cancelled, ...), or"
+                  + " the groups active (every state before the end) and ended (SUCCEEDED, FAILED,"
+                  + " CANCELED).")
           @Size(max = 16)
           List<@NotBlank String> status,
       @JsonPropertyDescription("Only this user's jobs; \"me\" for the caller's own.") String owner,
@@ -51,6 +107,13 @@ public final class Inputs {
           List<Tag> tags,
       @JsonPropertyDescription("Only children of this job (its id).") @Pattern(regexp = JOB_ID)
           String parent,
+      @JsonPropertyDescription(
+              "Only jobs submitted at or after this time, RFC 3339 (2026-05-01T00:00:00Z).")
+          @Pattern(regexp = DATE_TIME)
+          String createdAfter,
+      @JsonPropertyDescription("Only jobs submitted before this time, RFC 3339.")
+          @Pattern(regexp = DATE_TIME)
+          String createdBefore,
       @JsonPropertyDescription("How many jobs to return, 1 to 100; 20 when left out.")
           @Min(1)
           @Max(100)
@@ -126,7 +189,65 @@ public final class Inputs {
               "Any unique string: calling again with the same key and the same job returns the"
                   + " job already submitted instead of a second one. Use it when retrying.")
           @Size(min = 1, max = 200)
-          String idempotencyKey) {}
+          String idempotencyKey,
+      @JsonPropertyDescription(TOKEN_TEXT) @Size(min = 1, max = TOKEN_MAX_LENGTH)
+          String confirmationToken)
+      implements JobFields {}
+
+  /** One job of a pipeline. */
+  @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+  @JsonClassDescription("One job of the pipeline. Give exactly one of command and shell.")
+  public record PipelineJob(
+      @JsonPropertyDescription(
+              "A name for this job within the call, so that later jobs can list it in parents.")
+          @Pattern(regexp = "^[A-Za-z0-9_.-]{1,64}$")
+          String ref,
+      @JsonPropertyDescription("The program and its arguments, run without a shell.")
+          @Size(min = 1, max = 256)
+          List<@NotNull String> command,
+      @JsonPropertyDescription("A script run with /bin/sh -c.") @Size(min = 1, max = 65536)
+          String shell,
+      @JsonPropertyDescription("A short human name for the job; the command when left out.")
+          @Size(min = 1, max = 200)
+          String displayName,
+      @JsonPropertyDescription("Free text about the job.") @Size(max = 2000) String description,
+      @JsonPropertyDescription("1 (lowest) to 9 (highest); 5 when left out.") @Min(1) @Max(9)
+          Integer priority,
+      @JsonPropertyDescription("How many processes to run, 1 to 64; 1 when left out.")
+          @Min(1)
+          @Max(64)
+          Integer podCount,
+      @JsonPropertyDescription(
+              "How many seconds one attempt may run before it is killed; no limit when left out.")
+          @Min(1)
+          @Max(2_592_000)
+          Integer timeoutSeconds,
+      @JsonPropertyDescription("How many times to launch it at most, 1 to 100; 1 when left out.")
+          @Min(1)
+          @Max(100)
+          Integer maxAttempts,
+      @JsonPropertyDescription("Labels to find the job by later.") @Size(max = 32) List<Tag> tags,
+      @JsonPropertyDescription("Extra environment variables for its processes.") @Size(max = 64)
+          List<EnvVar> env,
+      @JsonPropertyDescription(
+              "Jobs that must succeed before this one starts: the ref of an earlier job of this"
+                  + " call, or the id of an existing job.")
+          @Size(max = 32)
+          List<@NotBlank @Size(max = 80) String> parents,
+      @JsonPropertyDescription("PRIVATE (only the owner sees it, the default) or PUBLIC.")
+          Accessibility accessibility)
+      implements JobFields {}
+
+  /** What {@code submit_jobs} runs. */
+  @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+  @JsonClassDescription("The jobs of the pipeline, submitted together: all or none.")
+  public record SubmitJobs(
+      @JsonPropertyDescription("The jobs, 1 to 100; a job's parents may name earlier refs.")
+          @NotNull
+          @Size(min = 1, max = 100)
+          List<@NotNull PipelineJob> jobs,
+      @JsonPropertyDescription(TOKEN_TEXT) @Size(min = 1, max = TOKEN_MAX_LENGTH)
+          String confirmationToken) {}
 
   /** What {@code update_job} changes. */
   @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
@@ -149,7 +270,8 @@ public final class Inputs {
   @JsonClassDescription("The job to stop.")
   public record StopJob(
       @JsonPropertyDescription(JOB_ID_TEXT) @NotNull @Pattern(regexp = JOB_ID) String jobId,
-      @JsonPropertyDescription(TOKEN_TEXT) @Size(min = 1, max = 2048) String confirmationToken) {}
+      @JsonPropertyDescription(TOKEN_TEXT) @Size(min = 1, max = TOKEN_MAX_LENGTH)
+          String confirmationToken) {}
 
   /** What {@code delete_job} deletes. */
   @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
@@ -160,7 +282,8 @@ public final class Inputs {
               "Whether to remove the job's files too; true when left out. False keeps them on"
                   + " disk.")
           Boolean purgeArtifacts,
-      @JsonPropertyDescription(TOKEN_TEXT) @Size(min = 1, max = 2048) String confirmationToken) {}
+      @JsonPropertyDescription(TOKEN_TEXT) @Size(min = 1, max = TOKEN_MAX_LENGTH)
+          String confirmationToken) {}
 
   /** Which jobs a flush hits. */
   public enum Scope {
@@ -186,7 +309,8 @@ public final class Inputs {
               "Whether to remove jobs whose processes could not be confirmed dead; false when"
                   + " left out.")
           Boolean force,
-      @JsonPropertyDescription(TOKEN_TEXT) @Size(min = 1, max = 2048) String confirmationToken) {}
+      @JsonPropertyDescription(TOKEN_TEXT) @Size(min = 1, max = TOKEN_MAX_LENGTH)
+          String confirmationToken) {}
 
   /** Which log {@code get_job_logs} reads. */
   @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
@@ -226,7 +350,12 @@ public final class Inputs {
                   + " out.")
           @Size(max = 16)
           List<@NotBlank String> until,
-      @JsonPropertyDescription("How many seconds to wait at most, 1 to 300; 60 when left out.")
+      @JsonPropertyDescription(
+              "How many seconds to wait at most, 1 to 300; "
+                  + WAIT_CALL_LIMIT_SECONDS
+                  + " when left out. A call returns within "
+                  + WAIT_CALL_LIMIT_SECONDS
+                  + " seconds unless the client follows its progress; then call again.")
           @Min(1)
           @Max(300)
           Integer timeoutSeconds) {}
@@ -234,4 +363,54 @@ public final class Inputs {
   /** {@code whoami} takes nothing. */
   @JsonClassDescription("No arguments.")
   public record Whoami() {}
+
+  /** {@code list_users} takes nothing. */
+  @JsonClassDescription("No arguments.")
+  public record ListUsers() {}
+
+  /** The roles an agent may give a new user: never admin. */
+  public enum NewRole {
+    /** Submits and manages their own jobs. */
+    @JsonProperty("user")
+    USER,
+    /** Runs jobs for the service (the worker protocol). */
+    @JsonProperty("worker")
+    WORKER
+  }
+
+  /** A user's scheduling mode, as tools name it. */
+  public enum Mode {
+    /** One job at a time. */
+    @JsonProperty("serial")
+    SERIAL,
+    /** Several jobs at a time. */
+    @JsonProperty("parallel")
+    PARALLEL
+  }
+
+  /** What {@code create_user} creates. */
+  @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+  @JsonClassDescription("The user to create.")
+  public record CreateUser(
+      @JsonPropertyDescription("A unique name: letters, digits, . _ -, 1 to 64 characters.")
+          @NotNull
+          @Pattern(regexp = "^[A-Za-z0-9._-]{1,64}$")
+          String name,
+      @JsonPropertyDescription("user (the default) or worker.") NewRole role,
+      @JsonPropertyDescription("serial or parallel (the default).") Mode schedulingMode,
+      @JsonPropertyDescription(TOKEN_TEXT) @Size(min = 1, max = TOKEN_MAX_LENGTH)
+          String confirmationToken) {}
+
+  /** What {@code set_scheduling_mode} sets. */
+  @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+  @JsonClassDescription("The user and their new scheduling mode.")
+  public record SetSchedulingMode(
+      @JsonPropertyDescription("The user's name.")
+          @NotNull
+          @Pattern(regexp = "^[A-Za-z0-9._-]{1,64}$")
+          String user,
+      @JsonPropertyDescription("serial (one job at a time) or parallel (several).") @NotNull
+          Mode schedulingMode,
+      @JsonPropertyDescription(TOKEN_TEXT) @Size(min = 1, max = TOKEN_MAX_LENGTH)
+          String confirmationToken) {}
 }

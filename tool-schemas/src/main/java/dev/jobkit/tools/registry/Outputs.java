@@ -7,6 +7,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import dev.jobkit.sdk.guard.OutcomeKind;
 import dev.jobkit.sdk.jobs.Accessibility;
 import dev.jobkit.sdk.jobs.ActorKind;
+import dev.jobkit.sdk.jobs.EventKind;
 import dev.jobkit.sdk.lifecycle.JobStatus;
 import java.time.Instant;
 import java.util.List;
@@ -15,9 +16,10 @@ import tools.jackson.databind.PropertyNamingStrategies;
 import tools.jackson.databind.annotation.JsonNaming;
 
 /**
- * The structured result of every tool that succeeded: one record each, whose schema is the tool's
- * output schema. Failures are not described here: they carry {@code isError} and an {@code error}
- * object instead.
+ * The structured result of every tool: one record each, whose schema is the tool's output schema. A
+ * call that failed answers {@code isError} and a {@link ToolError} under {@code error}, which every
+ * output schema declares too ({@link Schemas#output}), so that clients that check results against
+ * the schema (the TypeScript MCP SDK does, errors included) pass failures on to the model.
  */
 public final class Outputs {
 
@@ -40,6 +42,43 @@ public final class Outputs {
       @JsonPropertyDescription("Whether the text was cut to fit the size budget.")
           boolean truncated) {}
 
+  /** One thing wrong with a call's arguments. */
+  @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+  @JsonClassDescription("One thing wrong with the arguments.")
+  public record FieldError(
+      @JsonPropertyDescription("Where, as a JSON pointer (/priority) or a field name.")
+          String field,
+      @JsonPropertyDescription("What is wrong, in words.") String problem) {}
+
+  /** Why a call failed, and what to do instead. */
+  @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  // No class description: the property that holds it describes it.
+  public record ToolError(
+      @JsonPropertyDescription(
+              "A stable code: invalid_arguments, unknown_tool, not_found, invalid_state,"
+                  + " validation_failed, forbidden, unauthorized, conflict, rate_limited,"
+                  + " service_unreachable, canceled, internal, ...")
+          String code,
+      @JsonPropertyDescription("What went wrong, in a sentence.") String detail,
+      @JsonPropertyDescription("What to do instead.") String fix,
+      @JsonPropertyDescription("Each thing wrong with the arguments.") List<FieldError> errors,
+      @JsonPropertyDescription("For unknown_tool: the tools there are.") List<String> tools,
+      @JsonPropertyDescription("The service's HTTP status, when it refused.") Integer httpStatus,
+      @JsonPropertyDescription("For invalid_state: the job's state now.") String currentStatus,
+      @JsonPropertyDescription("For invalid_state: the states that allow the call.")
+          List<String> allowedStatuses,
+      @JsonPropertyDescription("The service's id of the request, for its logs.")
+          String requestId) {}
+
+  /** The error member every tool's result may carry. */
+  @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+  // Only its schema is used: Schemas.output adds its one property to every output schema.
+  public record Failure(
+      @JsonPropertyDescription(
+              "Present only when the call failed (isError): why, and what to do instead.")
+          ToolError error) {}
+
   /** A job, as a tool reports it. */
   @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
   @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -47,7 +86,8 @@ public final class Outputs {
   public record JobView(
       @JsonPropertyDescription("The job's id.") String id,
       @JsonPropertyDescription("Its human name.") String displayName,
-      @JsonPropertyDescription("Free text about it.") String description,
+      @JsonPropertyDescription("Free text about it, as whoever submitted it wrote it.")
+          UntrustedJobOutput description,
       @JsonPropertyDescription("The user who submitted it.") String owner,
       @JsonPropertyDescription("Where it is in its lifecycle.") JobStatus status,
       @JsonPropertyDescription("Why it is in that state when it is not running.")
@@ -55,10 +95,13 @@ public final class Outputs {
       @JsonPropertyDescription("1 (lowest) to 9 (highest).") int priority,
       @JsonPropertyDescription("Who else may see it.") Accessibility accessibility,
       @JsonPropertyDescription("How many processes each attempt runs.") int podCount,
-      @JsonPropertyDescription("The argv it runs, when submitted with command.")
+      @JsonPropertyDescription("The argv it runs, when submitted with command (get_job only).")
           List<String> command,
-      @JsonPropertyDescription("The script it runs, when submitted with shell.") String shell,
-      @JsonPropertyDescription("Its labels.") Map<String, String> tags,
+      @JsonPropertyDescription("The script it runs, when submitted with shell (get_job only).")
+          String shell,
+      @JsonPropertyDescription(
+              "Its labels, one key=value a line, as whoever submitted it wrote them.")
+          UntrustedJobOutput tags,
       @JsonPropertyDescription("Jobs that must succeed before it starts.") List<String> parents,
       @JsonPropertyDescription("The number of the current or last attempt; 0 before the first.")
           int attempt,
@@ -68,12 +111,19 @@ public final class Outputs {
           List<Integer> exitCodes,
       @JsonPropertyDescription("The error of the latest failed attempt, as the job wrote it.")
           UntrustedJobOutput lastError,
+      @JsonPropertyDescription(
+              "For a job that FAILED: the end of its first process's log, where the cause"
+                  + " usually is (get_job only).")
+          UntrustedJobOutput logTail,
       @JsonPropertyDescription("How far the job says it is, when it reports progress.")
           ProgressView progress,
       @JsonPropertyDescription(
-              "The numbers the job reports (loss, accuracy, ...), by name; names that are not"
-                  + " 1 to 64 letters, digits or _ . : / - are left out.")
+              "The numbers the job reports (loss, accuracy, ...), by name. Only names that"
+                  + " cannot carry a sentence are shown: at most 32 characters, at most three"
+                  + " words joined by _ . / or -.")
           Map<String, Double> metrics,
+      @JsonPropertyDescription("How many metrics were left out for their names.")
+          Integer metricsLeftOut,
       @JsonPropertyDescription("When it was submitted.") Instant createdAt,
       @JsonPropertyDescription("When its first attempt was launched.") Instant startedAt,
       @JsonPropertyDescription("When it reached an end state.") Instant finishedAt) {}
@@ -130,19 +180,28 @@ public final class Outputs {
   /** One transition of a job. */
   @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  @JsonClassDescription("One transition of a job.")
+  @JsonClassDescription("One event of a job: a transition, a rename or a visibility change.")
   public record EventView(
+      @JsonPropertyDescription(
+              "transition (the state changed), renamed (display_name changed) or"
+                  + " accessibility_changed.")
+          EventKind kind,
       @JsonPropertyDescription("The state it left; absent for its submission.")
           JobStatus fromStatus,
-      @JsonPropertyDescription("The state it entered.") JobStatus toStatus,
+      @JsonPropertyDescription("The state it entered (for other kinds: the state it was in).")
+          JobStatus toStatus,
       @JsonPropertyDescription("When.") Instant at,
       @JsonPropertyDescription("Who moved it: a user name, scheduler, executor, ...") String actor,
       @JsonPropertyDescription("What kind of actor that is.") ActorKind actorKind,
-      @JsonPropertyDescription("Why, in words.") String reason) {}
+      @JsonPropertyDescription("Why, in words.") String reason,
+      @JsonPropertyDescription("For a rename or visibility change: the value before.")
+          String oldValue,
+      @JsonPropertyDescription("For a rename or visibility change: the value after.")
+          String newValue) {}
 
   /** What {@code get_job_events} answers. */
   @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-  @JsonClassDescription("A job's transitions, oldest first.")
+  @JsonClassDescription("A job's history, oldest first.")
   public record EventList(
       @JsonPropertyDescription("The job's id.") String jobId,
       @JsonPropertyDescription("Its transitions, oldest first.") List<EventView> events,
@@ -154,7 +213,12 @@ public final class Outputs {
   public record WaitResult(
       @JsonPropertyDescription("Whether the job reached one of the states waited for.")
           boolean reached,
-      @JsonPropertyDescription("Whether the wait gave up at its timeout.") boolean timedOut,
+      @JsonPropertyDescription("Whether the wait gave up at its timeout_seconds.") boolean timedOut,
+      @JsonPropertyDescription(
+              "Whether this call returned before timeout_seconds with the job not there yet:"
+                  + " call wait_for_job again to keep waiting.")
+          boolean stillWaiting,
+      @JsonPropertyDescription("How the wait ended, in a sentence.") String message,
       @JsonPropertyDescription("The job as last read.") JobView job) {}
 
   /** What {@code whoami} answers. */
@@ -164,6 +228,11 @@ public final class Outputs {
       @JsonPropertyDescription("The user's name.") String name,
       @JsonPropertyDescription("user, admin or worker.") String role,
       @JsonPropertyDescription("serial (one job at a time) or parallel.") String schedulingMode) {}
+
+  /** What {@code list_users} answers. */
+  @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+  @JsonClassDescription("The service's users.")
+  public record UserList(@JsonPropertyDescription("Every user.") List<Identity> users) {}
 
   /** Where a guarded call stands. */
   public enum GuardedStatus {
@@ -183,13 +252,18 @@ public final class Outputs {
   @JsonInclude(JsonInclude.Include.NON_NULL)
   // No class description: the property that holds it describes it.
   public record PrecheckView(
-      @JsonPropertyDescription("stop, delete or flush.") String action,
-      @JsonPropertyDescription("The job; absent for a flush.") String jobId,
-      @JsonPropertyDescription("The job's name; absent for a flush.") String displayName,
-      @JsonPropertyDescription("The job's state when read; absent for a flush.") JobStatus status,
-      @JsonPropertyDescription("Whether the lifecycle allows the action now.") boolean allowed,
+      @JsonPropertyDescription("stop, delete, flush, submit, create_user or set_scheduling_mode.")
+          String action,
+      @JsonPropertyDescription("The job; absent when the action is not about one job.")
+          String jobId,
+      @JsonPropertyDescription("The job's name, or the job to submit's.") String displayName,
+      @JsonPropertyDescription("The job's state when read; absent when not about one job.")
+          JobStatus status,
+      @JsonPropertyDescription("Whether the action is allowed now.") boolean allowed,
       @JsonPropertyDescription("What will happen, in words.") String consequence,
-      @JsonPropertyDescription("The jobs the action hits.") List<String> jobIds) {}
+      @JsonPropertyDescription("How many jobs the action hits.") int jobCount,
+      @JsonPropertyDescription("The jobs the action hits; the first 20 when there are more.")
+          List<String> jobIds) {}
 
   /** A job a flush left in place. */
   @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
@@ -208,12 +282,11 @@ public final class Outputs {
       @JsonPropertyDescription("How many it removed.") int deleted,
       @JsonPropertyDescription("The jobs that survived.") List<SkippedView> skipped) {}
 
-  /** What {@code stop_job}, {@code delete_job} and {@code flush_jobs} answer. */
+  /** What the guarded tools answer: the stops, deletes, flushes, submits and admin writes. */
   @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
   @JsonInclude(JsonInclude.Include.NON_NULL)
   @JsonClassDescription(
-      "Where a destructive call stands: confirmation_required (nothing done yet), done or"
-          + " refused.")
+      "Where a guarded call stands: confirmation_required (nothing done yet), done or refused.")
   public record GuardedResult(
       @JsonPropertyDescription(
               "confirmation_required: nothing was done, call again with confirmation_token;"
@@ -225,9 +298,11 @@ public final class Outputs {
                   + " RACE_LOST (the job changed; nothing was done).")
           OutcomeKind outcome,
       @JsonPropertyDescription(
-              "Why it was refused, as a code: not_confirmed, confirmation_unavailable,"
-                  + " invalid_token, expired_token, token_already_used, token_for_other_call,"
-                  + " state_changed, not_allowed_in_state, already_terminal.")
+              "Why it was refused, as a code: declined (the person said no), dismissed (the"
+                  + " person closed the question without answering), not_confirmed (the host's"
+                  + " confirmer said no), confirmation_unavailable, invalid_token, expired_token,"
+                  + " token_already_used, token_for_other_call, state_changed,"
+                  + " not_allowed_in_state, already_terminal.")
           String reason,
       @JsonPropertyDescription("What happened, in a sentence.") String message,
       @JsonPropertyDescription("What the action does, read before anything changed.")
@@ -238,11 +313,17 @@ public final class Outputs {
                   + " yes.")
           String confirmationToken,
       @JsonPropertyDescription("When the token stops being accepted.") Instant expiresAt,
-      @JsonPropertyDescription("Who said yes: human (elicitation), host or auto.")
+      @JsonPropertyDescription(
+              "Who said yes: human (elicitation), host or auto; absent when nothing was done.")
           String approvedBy,
       @JsonPropertyDescription("Whether the expected end state was seen.") Boolean verified,
       @JsonPropertyDescription("The job's state at the end; absent when it is gone.")
           JobStatus finalStatus,
-      @JsonPropertyDescription("The job as read after a stop that was executed.") JobView job,
+      @JsonPropertyDescription("The job as read after a stop or a submit that was executed.")
+          JobView job,
+      @JsonPropertyDescription("The jobs a pipeline submit made, in the order given.")
+          List<JobView> jobs,
+      @JsonPropertyDescription("The user as read after an admin action that was executed.")
+          Identity user,
       @JsonPropertyDescription("What the flush did.") FlushView flush) {}
 }

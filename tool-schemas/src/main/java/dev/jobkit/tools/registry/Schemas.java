@@ -28,8 +28,12 @@ public final class Schemas {
   /** The mapper every part of the tools shares: snake_case comes from the records themselves. */
   public static final JsonMapper JSON = JsonMapper.builder().build();
 
-  private static final SchemaGenerator GENERATOR = generator();
+  private static final SchemaGenerator GENERATOR = generator(true);
+  // Output schemas name a type used more than once (a job, a fenced text) in $defs: inlined, a
+  // guarded tool's result schema would repeat the job view and its fences a dozen times.
+  private static final SchemaGenerator OUTPUT_GENERATOR = generator(false);
   private static final Map<Class<?>, ObjectNode> CACHE = new ConcurrentHashMap<>();
+  private static final Map<Class<?>, ObjectNode> OUTPUT_CACHE = new ConcurrentHashMap<>();
 
   private Schemas() {}
 
@@ -38,9 +42,17 @@ public final class Schemas {
     return of(tool.input());
   }
 
-  /** The tool's output schema; a fresh copy the caller may change. */
+  /**
+   * The tool's output schema, with the {@code error} property every tool's failure carries; a fresh
+   * copy the caller may change.
+   */
   public static ObjectNode output(Tool tool) {
-    return of(tool.output());
+    ObjectNode schema =
+        OUTPUT_CACHE.computeIfAbsent(tool.output(), OUTPUT_GENERATOR::generateSchema).deepCopy();
+    ObjectNode properties =
+        schema.get("properties") instanceof ObjectNode p ? p : schema.putObject("properties");
+    properties.set("error", of(Outputs.Failure.class).get("properties").get("error").deepCopy());
+    return schema;
   }
 
   /** The schema of any record; a fresh copy the caller may change. */
@@ -48,7 +60,7 @@ public final class Schemas {
     return CACHE.computeIfAbsent(type, GENERATOR::generateSchema).deepCopy();
   }
 
-  private static SchemaGenerator generator() {
+  private static SchemaGenerator generator(boolean inline) {
     SchemaGeneratorConfigBuilder config =
         new SchemaGeneratorConfigBuilder(JSON, SchemaVersion.DRAFT_2020_12, OptionPreset.PLAIN_JSON)
             .with(
@@ -59,10 +71,12 @@ public final class Schemas {
                 new JakartaValidationModule(
                     JakartaValidationOption.NOT_NULLABLE_FIELD_IS_REQUIRED,
                     JakartaValidationOption.INCLUDE_PATTERN_EXPRESSIONS))
-            // Each schema stands alone (no $defs): simpler for models and for the strict form.
-            .with(Option.INLINE_ALL_SCHEMAS)
             .with(Option.FORBIDDEN_ADDITIONAL_PROPERTIES_BY_DEFAULT)
             .with(Option.MAP_VALUES_AS_ADDITIONAL_PROPERTIES);
+    if (inline) {
+      // An input schema stands alone (no $defs): simpler for models and for the strict form.
+      config.with(Option.INLINE_ALL_SCHEMAS);
+    }
     // victools sorts properties alphabetically by default; a model reads them best in the order
     // the record declares them (the id first, the confirmation token last).
     config.forTypesInGeneral().withPropertySorter(Comparator.comparingInt(Schemas::declaredIndex));

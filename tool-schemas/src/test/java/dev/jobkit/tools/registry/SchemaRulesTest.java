@@ -27,8 +27,29 @@ class SchemaRulesTest {
       SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12)
           .getSchema(SchemaLocation.of("https://json-schema.org/draft/2020-12/schema"));
 
-  private static final Set<String> STRICT_FORBIDDEN =
-      Set.of("minLength", "maxLength", "pattern", "format", "default", "oneOf", "allOf", "not");
+  /** What OpenAI's strict mode documents as supported; anything else must not be there. */
+  private static final Set<String> STRICT_SUPPORTED =
+      Set.of(
+          "type",
+          "properties",
+          "required",
+          "additionalProperties",
+          "items",
+          "enum",
+          "const",
+          "anyOf",
+          "$ref",
+          "$defs",
+          "description",
+          "pattern",
+          "format",
+          "minimum",
+          "maximum",
+          "exclusiveMinimum",
+          "exclusiveMaximum",
+          "multipleOf",
+          "minItems",
+          "maxItems");
 
   private static Map<String, JsonNode> everySchema() {
     Map<String, JsonNode> all = new java.util.LinkedHashMap<>();
@@ -76,9 +97,9 @@ class SchemaRulesTest {
   }
 
   private static void assertStrict(String at, JsonNode schema) {
-    for (String keyword : STRICT_FORBIDDEN) {
-      assertThat(schema.has(keyword)).as("%s has %s", at, keyword).isFalse();
-    }
+    assertThat(STRICT_SUPPORTED)
+        .as("%s uses only keywords strict mode documents", at)
+        .containsAll(schema.propertyNames());
     if (schema.has("properties") || "object".equals(schema.path("type").asString(""))) {
       assertThat(schema.get("additionalProperties").asBoolean(true))
           .as("%s allows additional properties", at)
@@ -121,12 +142,19 @@ class SchemaRulesTest {
   }
 
   @Test
-  void a_dropped_constraint_is_still_said_in_the_strict_description() {
-    JsonNode jobId =
-        Descriptors.strict(Schemas.input(Tools.find("stop_job").orElseThrow()))
+  void strict_mode_keeps_the_constraints_it_documents_and_says_the_others_in_the_description() {
+    ObjectNode stop = Descriptors.strict(Schemas.input(Tools.find("stop_job").orElseThrow()));
+    JsonNode jobId = stop.get("properties").get("job_id");
+    assertThat(jobId.get("pattern").asString()).startsWith("^job_");
+    JsonNode token = stop.get("properties").get("confirmation_token");
+    assertThat(token.has("maxLength")).isFalse();
+    assertThat(token.get("description").asString()).contains("maxLength 64", "minLength 1");
+    JsonNode priority =
+        Descriptors.strict(Schemas.input(Tools.find("submit_job").orElseThrow()))
             .get("properties")
-            .get("job_id");
-    assertThat(jobId.get("description").asString()).contains("pattern ^job_");
+            .get("priority");
+    assertThat(priority.get("minimum").asInt()).isEqualTo(1);
+    assertThat(priority.get("maximum").asInt()).isEqualTo(9);
   }
 
   @Test
@@ -134,20 +162,31 @@ class SchemaRulesTest {
     ObjectNode submit = Schemas.input(Tools.find("submit_job").orElseThrow());
     assertThat(new ArrayList<>(submit.get("properties").propertyNames()))
         .startsWith("command", "shell", "display_name", "description", "priority")
-        .endsWith("accessibility", "idempotency_key");
+        .endsWith("accessibility", "idempotency_key", "confirmation_token");
     ObjectNode stop = Schemas.input(Tools.find("stop_job").orElseThrow());
     assertThat(new ArrayList<>(stop.get("properties").propertyNames()))
         .containsExactly("job_id", "confirmation_token");
   }
 
   @Test
-  void the_destructive_tools_are_exactly_stop_delete_and_flush_and_none_is_read_only() {
+  void the_guarded_tools_run_code_end_jobs_or_change_users_and_none_is_read_only() {
     assertThat(Tools.all().stream().filter(Tool::destructive).map(Tool::name))
-        .containsExactly("stop_job", "delete_job", "flush_jobs");
+        .containsExactly(
+            "submit_job",
+            "submit_jobs",
+            "stop_job",
+            "delete_job",
+            "flush_jobs",
+            "create_user",
+            "set_scheduling_mode");
+    assertThat(Tools.all()).allMatch(t -> t.guarded() == t.destructive());
     assertThat(Tools.all()).noneMatch(t -> t.destructive() && t.readOnly());
     for (JsonNode entry : Descriptors.mcp().get("tools")) {
       JsonNode annotations = entry.get("annotations");
-      assertThat(annotations.get("openWorldHint").asBoolean()).isFalse();
+      String name = entry.get("name").asString();
+      assertThat(annotations.get("openWorldHint").asBoolean())
+          .as("%s openWorldHint", name)
+          .isEqualTo(name.startsWith("submit_"));
       assertThat(annotations.has("readOnlyHint")).isTrue();
       assertThat(annotations.has("destructiveHint")).isTrue();
       assertThat(annotations.has("idempotentHint")).isTrue();
@@ -162,6 +201,7 @@ class SchemaRulesTest {
             "list_jobs",
             "get_job",
             "submit_job",
+            "submit_jobs",
             "update_job",
             "stop_job",
             "delete_job",
@@ -169,7 +209,10 @@ class SchemaRulesTest {
             "get_job_logs",
             "get_job_events",
             "wait_for_job",
-            "whoami");
+            "whoami",
+            "list_users",
+            "create_user",
+            "set_scheduling_mode");
     for (Tool tool : Tools.all()) {
       assertThat(tool.description()).as(tool.name()).hasSizeGreaterThan(60);
       Schemas.input(tool)

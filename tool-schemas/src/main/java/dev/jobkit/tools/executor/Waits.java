@@ -1,0 +1,122 @@
+package dev.jobkit.tools.executor;
+
+import dev.jobkit.sdk.EventStream;
+import dev.jobkit.sdk.JobkitClient;
+import dev.jobkit.sdk.jobs.Job;
+import dev.jobkit.sdk.jobs.JobEvent;
+import dev.jobkit.sdk.lifecycle.JobStatus;
+import dev.jobkit.tools.executor.ToolExecutor.WaitCanceled;
+import dev.jobkit.tools.registry.Inputs;
+import dev.jobkit.tools.registry.Outputs;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Predicate;
+
+/**
+ * {@code wait_for_job}: waits on the job's live events, and fits a client's request timeout. A
+ * client that follows progress (an MCP {@code progressToken}) is sent a progress notification every
+ * few seconds and may wait the whole {@code timeout_seconds}; any other call returns within {@link
+ * Inputs#WAIT_CALL_LIMIT_SECONDS} with {@code still_waiting}, so the model calls again instead of
+ * the client giving up on the request. A canceled request stops the wait at once.
+ */
+final class Waits {
+
+  /** How often a wait looks at cancellation (and re-reads the job after a quiet spell). */
+  private static final Duration SLICE = Duration.ofMillis(500);
+
+  /** How often a wait re-reads the job when no event came. */
+  private static final Duration REREAD_EVERY = Duration.ofSeconds(5);
+
+  /** How often a followed wait reports progress. */
+  private static final Duration PROGRESS_EVERY = Duration.ofSeconds(5);
+
+  private final JobkitClient client;
+
+  Waits(JobkitClient client) {
+    this.client = client;
+  }
+
+  Outputs.WaitResult waitFor(Inputs.WaitForJob in, CallContext call) {
+    Predicate<JobStatus> reached;
+    if (in.until() == null || in.until().isEmpty()) {
+      reached = JobStatus::isTerminal;
+    } else {
+      Set<JobStatus> wanted = EnumSet.noneOf(JobStatus.class);
+      in.until().forEach(s -> wanted.addAll(ToolExecutor.statuses(s)));
+      reached = wanted::contains;
+    }
+    int asked = in.timeoutSeconds() == null ? Inputs.WAIT_CALL_LIMIT_SECONDS : in.timeoutSeconds();
+    boolean followed = call.progress() != null;
+    int limit = followed ? asked : Math.min(asked, Inputs.WAIT_CALL_LIMIT_SECONDS);
+    long start = System.nanoTime();
+    long deadline = start + Duration.ofSeconds(limit).toNanos();
+    long nextProgress = start + PROGRESS_EVERY.toNanos();
+    long nextReread = start + REREAD_EVERY.toNanos();
+    try (EventStream events = client.jobs().watch(in.jobId())) {
+      Job job = client.jobs().get(in.jobId());
+      while (!reached.test(job.status()) && !job.status().isTerminal()) {
+        if (call.canceled().getAsBoolean()) {
+          throw new WaitCanceled();
+        }
+        long now = System.nanoTime();
+        if (now >= deadline) {
+          return notYet(job, limit, asked);
+        }
+        if (followed && now >= nextProgress) {
+          double waited = (now - start) / 1e9;
+          call.progress()
+              .report(
+                  Math.floor(waited),
+                  (double) limit,
+                  "job " + job.id() + " is " + job.status() + " after " + (long) waited + " s");
+          nextProgress = now + PROGRESS_EVERY.toNanos();
+        }
+        long left = Math.min(deadline - now, SLICE.toNanos());
+        Optional<JobEvent> event = events.next(Duration.ofNanos(Math.max(1, left)));
+        boolean moved =
+            event.isPresent()
+                && (reached.test(event.get().toStatus()) || event.get().toStatus().isTerminal());
+        // A quiet spell re-reads the job now and then, in case the stream missed an event.
+        if (moved || System.nanoTime() >= nextReread) {
+          job = client.jobs().get(in.jobId());
+          nextReread = System.nanoTime() + REREAD_EVERY.toNanos();
+        }
+      }
+      boolean hit = reached.test(job.status());
+      return new Outputs.WaitResult(
+          hit,
+          false,
+          false,
+          hit
+              ? "job " + job.id() + " is " + job.status()
+              : "job "
+                  + job.id()
+                  + " ended "
+                  + job.status()
+                  + " without reaching the states waited for",
+          JobViews.of(job));
+    }
+  }
+
+  private static Outputs.WaitResult notYet(Job job, int limit, int asked) {
+    boolean early = limit < asked;
+    return new Outputs.WaitResult(
+        false,
+        !early,
+        early,
+        early
+            ? "job "
+                + job.id()
+                + " is still "
+                + job.status()
+                + " after "
+                + limit
+                + " s; call wait_for_job again to keep waiting (one call waits at most "
+                + limit
+                + " s so that it fits in the client's request timeout)"
+            : "job " + job.id() + " is still " + job.status() + " after " + limit + " s",
+        JobViews.of(job));
+  }
+}

@@ -1,0 +1,110 @@
+package dev.jobkit.tools.mcp;
+
+import dev.jobkit.tools.registry.Tool;
+import dev.jobkit.tools.registry.Tools;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * What the server learns from the client's messages before the MCP SDK handles them (the SDK has no
+ * hook for these): whether the client can ask a person, which calls it canceled, and which
+ * resources it subscribes to. It also routes a call of a tool the server does not offer to {@link
+ * #UNKNOWN_TOOL}, which answers with the tools there are (the SDK itself would answer a bare
+ * protocol error), and marks each call with its request id so the handler can tell when it is
+ * canceled.
+ */
+final class ClientSession {
+
+  /** The hidden tool that answers calls of tools the server does not offer. */
+  static final String UNKNOWN_TOOL = "jobkit_unknown_tool";
+
+  /** Where in a call's {@code _meta} its JSON-RPC request id is put. */
+  static final String REQUEST_ID = "dev.jobkit/request_id";
+
+  private final McpOptions options;
+  private final Consumer<String> onSubscribe;
+  private final Consumer<String> onUnsubscribe;
+  private volatile boolean canAsk;
+  private final Map<String, AtomicBoolean> calls = new ConcurrentHashMap<>();
+
+  ClientSession(McpOptions options, Consumer<String> onSubscribe, Consumer<String> onUnsubscribe) {
+    this.options = options;
+    this.onSubscribe = onSubscribe;
+    this.onUnsubscribe = onUnsubscribe;
+  }
+
+  /** Whether the client declared elicitation when it initialized. */
+  boolean canAsk() {
+    return canAsk;
+  }
+
+  /** Whether the server offers the tool of that name to this client. */
+  boolean offers(String name) {
+    Optional<Tool> tool = Tools.find(name);
+    return tool.isPresent() && options.offers(tool.get(), canAsk);
+  }
+
+  /**
+   * The flag that turns true when the client cancels the call of that request id; forgotten by
+   * {@link #finished}.
+   */
+  AtomicBoolean canceled(String requestId) {
+    return requestId == null
+        ? new AtomicBoolean()
+        : calls.computeIfAbsent(requestId, id -> new AtomicBoolean());
+  }
+
+  /** The call of that request id has been answered. */
+  void finished(String requestId) {
+    if (requestId != null) {
+      calls.remove(requestId);
+    }
+  }
+
+  /** A message from the client, as the SDK is to see it. */
+  JsonNode rewrite(JsonNode message) {
+    String method = message.path("method").asString("");
+    JsonNode params = message.path("params");
+    switch (method) {
+      case "initialize" -> canAsk = params.path("capabilities").has("elicitation");
+      case "notifications/cancelled" -> {
+        JsonNode id = params.get("requestId");
+        if (id != null && !id.isNull()) {
+          canceled(id.asString()).set(true);
+        }
+      }
+      case "resources/subscribe" -> onSubscribe.accept(params.path("uri").asString(""));
+      case "resources/unsubscribe" -> onUnsubscribe.accept(params.path("uri").asString(""));
+      case "tools/call" -> {
+        return call((ObjectNode) message);
+      }
+      default -> {
+        // everything else goes to the SDK as it came
+      }
+    }
+    return message;
+  }
+
+  private JsonNode call(ObjectNode message) {
+    if (!(message.get("params") instanceof ObjectNode params) || !message.has("id")) {
+      return message; // malformed: the SDK answers it
+    }
+    ObjectNode copy = message.deepCopy();
+    ObjectNode p = (ObjectNode) copy.get("params");
+    String name = params.path("name").asString("");
+    if (!offers(name)) {
+      ObjectNode arguments = p.putObject("arguments");
+      arguments.put("name", name);
+      arguments.put("exists", Tools.find(name).isPresent());
+      p.put("name", UNKNOWN_TOOL);
+    }
+    ObjectNode meta = p.get("_meta") instanceof ObjectNode m ? m : p.putObject("_meta");
+    meta.put(REQUEST_ID, message.get("id").asString());
+    return copy;
+  }
+}
