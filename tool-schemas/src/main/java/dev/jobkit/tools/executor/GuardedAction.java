@@ -15,7 +15,6 @@ import dev.jobkit.sdk.users.NewUser;
 import dev.jobkit.sdk.users.Role;
 import dev.jobkit.sdk.users.SchedulingMode;
 import dev.jobkit.sdk.users.User;
-import dev.jobkit.tools.executor.GuardedCalls.GuardedResultBuilder;
 import dev.jobkit.tools.registry.Inputs;
 import dev.jobkit.tools.registry.Outputs;
 import java.time.Duration;

@@ -4,10 +4,8 @@ import dev.jobkit.sdk.JobQuery;
 import dev.jobkit.sdk.JobkitApiException;
 import dev.jobkit.sdk.JobkitClient;
 import dev.jobkit.sdk.JobkitException;
-import dev.jobkit.sdk.Problem;
 import dev.jobkit.sdk.TransportException;
 import dev.jobkit.sdk.guard.Confirmer;
-import dev.jobkit.sdk.internal.PromptText;
 import dev.jobkit.sdk.jobs.Job;
 import dev.jobkit.sdk.jobs.JobEvent;
 import dev.jobkit.sdk.jobs.JobUpdate;
@@ -16,7 +14,6 @@ import dev.jobkit.sdk.lifecycle.JobStatus;
 import dev.jobkit.tools.registry.Inputs;
 import dev.jobkit.tools.registry.Outputs;
 import dev.jobkit.tools.registry.Outputs.JobView;
-import dev.jobkit.tools.registry.Outputs.ToolError;
 import dev.jobkit.tools.registry.Schemas;
 import dev.jobkit.tools.registry.Tool;
 import dev.jobkit.tools.registry.Tools;
@@ -119,16 +116,19 @@ public final class ToolExecutor {
               ? Schemas.JSON.createObjectNode()
               : Schemas.JSON.readTree(argumentsJson);
     } catch (JacksonException e) {
-      return invalid(tool, "the arguments are not valid JSON: " + e.getOriginalMessage(), null);
+      return ToolErrors.invalid(
+          tool, "the arguments are not valid JSON: " + e.getOriginalMessage(), null);
     }
     if (!arguments.isObject()) {
-      return invalid(tool, "the arguments must be a JSON object, not " + arguments, null);
+      return ToolErrors.invalid(
+          tool, "the arguments must be a JSON object, not " + arguments, null);
     }
     // Null means "left out" (OpenAI's strict mode sends every property, null when unused).
     ObjectNode args = withoutNulls((ObjectNode) arguments);
     List<ArgumentValidator.Violation> violations = validator.check(tool, args);
     if (!violations.isEmpty()) {
-      return invalid(tool, "the arguments do not match the tool's input schema", violations);
+      return ToolErrors.invalid(
+          tool, "the arguments do not match the tool's input schema", violations);
     }
     try {
       Record input = Schemas.JSON.treeToValue(args, tool.input());
@@ -137,19 +137,20 @@ public final class ToolExecutor {
       }
       return ok(run(input, call));
     } catch (BadArguments e) {
-      return invalid(tool, e.getMessage(), null);
+      return ToolErrors.invalid(tool, e.getMessage(), null);
     } catch (WaitCanceled e) {
-      return error("canceled", "the caller canceled the call; nothing was changed", null);
+      return ToolErrors.error(
+          "canceled", "the caller canceled the call; nothing was changed", null);
     } catch (JobkitApiException e) {
-      return apiError(e);
+      return ToolErrors.api(e);
     } catch (TransportException e) {
-      return error("service_unreachable", e.getMessage(), "try again in a moment");
+      return ToolErrors.error("service_unreachable", e.getMessage(), "try again in a moment");
     } catch (JobkitException e) {
-      return error("failed", e.getMessage(), null);
+      return ToolErrors.error("failed", e.getMessage(), null);
     } catch (RuntimeException e) {
       // A user sees a sentence, the log sees the cause.
       LOG.log(System.Logger.Level.ERROR, "tool " + tool.name() + " failed", e);
-      return error(
+      return ToolErrors.error(
           "internal",
           "the tool failed unexpectedly (" + e.getClass().getSimpleName() + ")",
           "try again; if it keeps failing, report it with the service's log");
@@ -163,19 +164,7 @@ public final class ToolExecutor {
 
   /** The answer to a call of a tool that does not exist: the tools {@code offered}. */
   public static ToolResult unknownTool(String name, List<String> offered) {
-    return new ToolResult(
-        true,
-        failure(
-            new ToolError(
-                "unknown_tool",
-                "there is no tool named " + PromptText.quoted(name),
-                "call one of the tools listed in error.tools",
-                null,
-                offered,
-                null,
-                null,
-                null,
-                null)));
+    return ToolErrors.unknownTool(name, offered);
   }
 
   private Record run(Record input, CallContext call) {
@@ -329,66 +318,6 @@ public final class ToolExecutor {
 
   private static ToolResult ok(Record output) {
     return new ToolResult(false, Schemas.JSON.valueToTree(output));
-  }
-
-  private static ObjectNode failure(ToolError error) {
-    return Schemas.JSON.valueToTree(new Outputs.Failure(error));
-  }
-
-  static ToolResult error(String code, String detail, String fix) {
-    return new ToolResult(
-        true, failure(new ToolError(code, detail, fix, null, null, null, null, null, null)));
-  }
-
-  private static ToolResult invalid(
-      Tool tool, String detail, List<ArgumentValidator.Violation> violations) {
-    List<Outputs.FieldError> errors =
-        violations == null
-            ? null
-            : violations.stream().map(v -> new Outputs.FieldError(v.field(), v.problem())).toList();
-    String fix =
-        "call "
-            + tool.name()
-            + " again with arguments that match its input schema"
-            + (violations == null ? "" : ", correcting each entry of error.errors");
-    return new ToolResult(
-        true,
-        failure(
-            new ToolError("invalid_arguments", detail, fix, errors, null, null, null, null, null)));
-  }
-
-  private static ToolResult apiError(JobkitApiException e) {
-    Problem problem = e.problem();
-    String detail = problem != null && problem.detail() != null ? problem.detail() : e.getMessage();
-    List<Outputs.FieldError> errors = null;
-    String current = null;
-    List<String> allowed = null;
-    if (problem != null) {
-      current = problem.currentStatus() == null ? null : problem.currentStatus().name();
-      allowed =
-          problem.allowedStatuses() == null
-              ? null
-              : problem.allowedStatuses().stream().map(JobStatus::name).toList();
-      errors =
-          problem.errors() == null
-              ? null
-              : problem.errors().stream()
-                  .map(f -> new Outputs.FieldError(f.field(), f.reason()))
-                  .toList();
-    }
-    return new ToolResult(
-        true,
-        failure(
-            new ToolError(
-                e.code().orElse("http_" + e.status()),
-                detail,
-                null,
-                errors,
-                null,
-                e.status(),
-                current,
-                allowed,
-                e.requestId().orElse(null))));
   }
 
   /** The arguments without null properties, at every level of objects. */

@@ -1,7 +1,9 @@
 /**
  * Runs tool calls against the service: {@link dev.jobkit.tools.executor.ToolExecutor#execute}
- * validates the arguments against the tool's schema first, answers structured JSON, fences job
- * output as untrusted, and takes destructive tools through the guarded two-phase protocol with
- * signed, single-use confirmation tokens and a human gate.
+ * validates the arguments against the tool's schema first, answers structured JSON that matches the
+ * tool's output schema (errors included), fences text a job wrote as untrusted, and takes every
+ * guarded tool (running code, stop, delete, flush, admin writes) through the guarded protocol: one
+ * call where a person can be asked ({@code ELICIT}), else short single-use confirmation tokens and
+ * the mode's human gate.
  */
 package dev.jobkit.tools.executor;

@@ -17,7 +17,8 @@ import tools.jackson.databind.annotation.JsonNaming;
 /**
  * The input of every tool: one record each, whose descriptions and constraints become the tool's
  * input schema. Property names are the API's (snake_case); optional properties may be omitted or
- * null.
+ * null. Over 400 lines on purpose: it is the one place the input schemas come from, a record per
+ * tool with its descriptions and constraints, and splitting it would scatter them.
  */
 public final class Inputs {
 
