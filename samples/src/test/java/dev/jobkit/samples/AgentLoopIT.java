@@ -2,6 +2,7 @@ package dev.jobkit.samples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.jobkit.sdk.JobQuery;
 import dev.jobkit.sdk.JobkitClient;
 import dev.jobkit.sdk.guard.Confirmers;
 import dev.jobkit.sdk.guard.FlushScope;
@@ -48,7 +49,7 @@ class AgentLoopIT {
   }
 
   @Test
-  void the_loop_prints_the_conversation_and_stops_the_job_once_the_human_says_yes() {
+  void the_loop_runs_and_stops_the_job_each_once_the_human_says_yes() {
     ByteArrayOutputStream printed = new ByteArrayOutputStream();
     List<Precheck> asked = new ArrayList<>();
 
@@ -63,13 +64,16 @@ class AgentLoopIT {
         .contains("\"status\":\"confirmation_required\"")
         .contains("untrusted-job-output")
         .contains("\"outcome\":\"APPLIED\"");
-    assertThat(asked).singleElement().satisfies(p -> assertThat(p.prompt()).contains("agent-demo"));
+    assertThat(asked).extracting(Precheck::action).containsExactly("submit", "stop");
+    assertThat(asked).allSatisfy(p -> assertThat(p.prompt()).contains("agent-demo"));
     String id = last.content().get("precheck").get("job_id").asString();
     assertThat(client.jobs().get(id).status()).isEqualTo(JobStatus.CANCELED);
   }
 
   @Test
-  void when_the_human_says_no_the_job_keeps_running() {
+  void when_the_human_says_no_nothing_runs() {
+    long before = client.jobs().list(JobQuery.all()).items().size();
+
     ToolResult last =
         AgentLoop.run(
             client,
@@ -77,6 +81,21 @@ class AgentLoopIT {
             new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
 
     assertThat(last.isError()).isTrue();
+    assertThat(last.content().get("outcome").asString()).isEqualTo("DECLINED");
+    assertThat(last.content().get("precheck").get("action").asString()).isEqualTo("submit");
+    assertThat(client.jobs().list(JobQuery.all()).items()).hasSize((int) before);
+  }
+
+  @Test
+  void when_the_human_stops_only_the_stop_the_job_keeps_running() {
+    List<Precheck> asked = new ArrayList<>();
+
+    ToolResult last =
+        AgentLoop.run(
+            client,
+            p -> asked.add(p) && p.action().equals("submit"),
+            new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+
     assertThat(last.content().get("outcome").asString()).isEqualTo("DECLINED");
     String id = last.content().get("precheck").get("job_id").asString();
     assertThat(client.jobs().get(id).status()).isEqualTo(JobStatus.RUNNING);

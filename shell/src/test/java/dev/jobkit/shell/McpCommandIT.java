@@ -52,7 +52,7 @@ class McpCommandIT {
       send(
           in,
           "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{"
-              + "\"protocolVersion\":\"2025-06-18\",\"capabilities\":{},"
+              + "\"protocolVersion\":\"2025-06-18\",\"capabilities\":{\"elicitation\":{}},"
               + "\"clientInfo\":{\"name\":\"raw\",\"version\":\"1\"}}}");
       send(in, "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}");
       send(in, "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/list\"}");
