@@ -117,6 +117,16 @@ interface GuardedAction {
 
   /** An action checked and done here: ask once, then do it. */
   abstract class AskThenDo implements GuardedAction {
+    private final String token;
+
+    AskThenDo(String token) {
+      this.token = token;
+    }
+
+    @Override
+    public String token() {
+      return token;
+    }
 
     /** Does it, once the person said yes; the outcome's message says what was done. */
     abstract String doIt();
@@ -166,7 +176,6 @@ interface GuardedAction {
   /** Running code: one job or a pipeline. The person sees exactly what will run. */
   final class Submit extends AskThenDo {
     private final JobkitClient client;
-    private final String token;
     private final List<? extends Inputs.JobFields> jobs;
     private final String idempotencyKey;
     private List<Job> submitted = List.of();
@@ -176,15 +185,10 @@ interface GuardedAction {
         String token,
         List<? extends Inputs.JobFields> jobs,
         String idempotencyKey) {
+      super(token);
       this.client = client;
-      this.token = token;
       this.jobs = jobs;
       this.idempotencyKey = idempotencyKey;
-    }
-
-    @Override
-    public String token() {
-      return token;
     }
 
     @Override
@@ -252,13 +256,9 @@ interface GuardedAction {
     private User created;
 
     CreateUser(JobkitClient client, Inputs.CreateUser in) {
+      super(in.confirmationToken());
       this.client = client;
       this.in = in;
-    }
-
-    @Override
-    public String token() {
-      return in.confirmationToken();
     }
 
     private Role role() {
@@ -266,9 +266,7 @@ interface GuardedAction {
     }
 
     private SchedulingMode mode() {
-      return in.schedulingMode() == Inputs.Mode.SERIAL
-          ? SchedulingMode.SERIAL
-          : SchedulingMode.PARALLEL;
+      return modeOf(in.schedulingMode());
     }
 
     @Override
@@ -313,19 +311,13 @@ interface GuardedAction {
     private User changed;
 
     SetMode(JobkitClient client, Inputs.SetSchedulingMode in) {
+      super(in.confirmationToken());
       this.client = client;
       this.in = in;
     }
 
-    @Override
-    public String token() {
-      return in.confirmationToken();
-    }
-
     private SchedulingMode mode() {
-      return in.schedulingMode() == Inputs.Mode.SERIAL
-          ? SchedulingMode.SERIAL
-          : SchedulingMode.PARALLEL;
+      return modeOf(in.schedulingMode());
     }
 
     @Override
@@ -370,6 +362,11 @@ interface GuardedAction {
     public void describeResult(Outcome outcome, GuardedResultBuilder result) {
       result.user(identity(changed));
     }
+  }
+
+  /** The SDK's mode of a tool's mode; parallel when left out, as the service's default. */
+  private static SchedulingMode modeOf(Inputs.Mode mode) {
+    return mode == Inputs.Mode.SERIAL ? SchedulingMode.SERIAL : SchedulingMode.PARALLEL;
   }
 
   private static Optional<User> find(JobkitClient client, String name) {

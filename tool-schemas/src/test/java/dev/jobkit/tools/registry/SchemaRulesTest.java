@@ -27,30 +27,6 @@ class SchemaRulesTest {
       SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12)
           .getSchema(SchemaLocation.of("https://json-schema.org/draft/2020-12/schema"));
 
-  /** What OpenAI's strict mode documents as supported; anything else must not be there. */
-  private static final Set<String> STRICT_SUPPORTED =
-      Set.of(
-          "type",
-          "properties",
-          "required",
-          "additionalProperties",
-          "items",
-          "enum",
-          "const",
-          "anyOf",
-          "$ref",
-          "$defs",
-          "description",
-          "pattern",
-          "format",
-          "minimum",
-          "maximum",
-          "exclusiveMinimum",
-          "exclusiveMaximum",
-          "multipleOf",
-          "minItems",
-          "maxItems");
-
   private static Map<String, JsonNode> everySchema() {
     Map<String, JsonNode> all = new java.util.LinkedHashMap<>();
     for (JsonNode tool : Descriptors.mcp().get("tools")) {
@@ -97,7 +73,7 @@ class SchemaRulesTest {
   }
 
   private static void assertStrict(String at, JsonNode schema) {
-    assertThat(STRICT_SUPPORTED)
+    assertThat(Descriptors.STRICT_MODE_KEYWORDS)
         .as("%s uses only keywords strict mode documents", at)
         .containsAll(schema.propertyNames());
     if (schema.has("properties") || "object".equals(schema.path("type").asString(""))) {
