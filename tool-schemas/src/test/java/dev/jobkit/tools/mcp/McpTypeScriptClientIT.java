@@ -1,46 +1,101 @@
 package dev.jobkit.tools.mcp;
 
+import static dev.jobkit.tools.mcp.ToolAnswers.error;
+import static dev.jobkit.tools.mcp.ToolAnswers.failed;
+import static dev.jobkit.tools.mcp.ToolAnswers.succeeded;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.jobkit.sdk.JobQuery;
 import dev.jobkit.sdk.JobkitClient;
+import dev.jobkit.sdk.NotFoundException;
 import dev.jobkit.sdk.guard.Confirmers;
 import dev.jobkit.sdk.guard.FlushScope;
+import dev.jobkit.sdk.jobs.JobSpec;
 import dev.jobkit.sdk.lifecycle.JobStatus;
 import dev.jobkit.server.support.JobkitServer;
-import dev.jobkit.tools.registry.Schemas;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
+import dev.jobkit.tools.mcp.TypeScriptHost.Elicitation;
+import dev.jobkit.tools.registry.Inputs;
+import dev.jobkit.tools.registry.Tool;
+import dev.jobkit.tools.registry.Tools;
+import dev.jobkit.tools.registry.Toolset;
+import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
- * The MCP server end to end with the official TypeScript SDK client ({@code
- * src/test/node/session.mjs}, installed by the build with {@code npm ci}): scripted sessions that
- * list the tools, submit, get and stop a job, with and without elicitation.
+ * The agent's work through the official TypeScript MCP client (SDK 1.32, {@link TypeScriptHost}),
+ * which lists the tools first and then checks every structured result against the tool's output
+ * schema, errors included: each tool's errors reach it as results; submit, stop, delete and flush
+ * are one call where it can ask the person, two calls with a short token where configuration says
+ * yes, and nothing where it cannot ask; a failure is diagnosed from {@code get_job} and the prompt;
+ * a flush of 1,000 jobs confirms like a stop of one.
+ *
+ * <p>Waits are in {@link McpLongCallsIT}, resources and the read-only switch and tool sets in
+ * {@link McpResourcesIT}. This class is near 500 lines on purpose: its tests share one service and
+ * the three hosts (one per way a yes can come), each of which takes seconds to start.
  */
 class McpTypeScriptClientIT {
 
+  private static final Duration END_TIMEOUT = Duration.ofSeconds(60);
+
   static JobkitServer server;
   static JobkitClient admin;
+  static GatedJobs gates;
+
+  /** Declares elicitation: guarded tools ask the person (the host's answer) in one call. */
+  static TypeScriptHost asking;
+
+  /** No elicitation, JOBKIT_MCP_CONFIRM=auto: guarded tools take a token and a second call. */
+  static TypeScriptHost automated;
+
+  /** No elicitation, the default deny: guarded tools are not offered. */
+  static TypeScriptHost denying;
 
   @BeforeAll
   static void start() {
     server = JobkitServer.start("--jobkit.executor.slots=4");
     admin = JobkitClient.builder().baseUrl(server.baseUrl()).apiKey(JobkitServer.ADMIN_KEY).build();
+    gates = new GatedJobs(admin);
+    String key = JobkitServer.ADMIN_KEY;
+    // Started together: each connects (and lists the tools) on its own while the next starts.
+    asking = TypeScriptHost.start(server.baseUrl(), key, true, Map.of());
+    automated =
+        TypeScriptHost.start(server.baseUrl(), key, false, Map.of("JOBKIT_MCP_CONFIRM", "auto"));
+    denying = TypeScriptHost.start(server.baseUrl(), key, false, Map.of());
   }
 
   @AfterAll
   static void stop() {
-    admin.close();
-    server.close();
+    // Closed in reverse order: the hosts (and their MCP servers) before the service.
+    try (JobkitServer s = server;
+        JobkitClient c = admin;
+        TypeScriptHost h1 = asking;
+        TypeScriptHost h2 = automated;
+        TypeScriptHost h3 = denying) {
+      // nothing else to do
+    }
+  }
+
+  @BeforeEach
+  void aPersonWhoSaysNoUntilToldOtherwise() {
+    asking.elicitation(Elicitation.DECLINE);
+    asking.elicitations();
+    automated.elicitations();
+    denying.elicitations();
   }
 
   @AfterEach
@@ -48,94 +103,387 @@ class McpTypeScriptClientIT {
     admin.guarded(Confirmers.assumeYes()).flush(FlushScope.ACTIVE);
   }
 
-  /** Runs one scripted session and returns its transcript. */
-  private JsonNode session(String scenario) throws IOException, InterruptedException {
-    Path gate = Files.createTempDirectory("gates").resolve("gate");
-    ProcessBuilder builder =
-        new ProcessBuilder("node", "session.mjs", scenario, gate.toString())
-            .directory(Path.of("src/test/node").toFile())
-            .redirectError(ProcessBuilder.Redirect.INHERIT);
-    builder.environment().put("MCP_SERVER_COMMAND", ServerCommand.java());
-    builder
-        .environment()
-        .put("MCP_SERVER_ARGS", Schemas.JSON.writeValueAsString(ServerCommand.args()));
-    builder.environment().put("JOBKIT_URL", server.baseUrl());
-    builder.environment().put("JOBKIT_API_KEY", JobkitServer.ADMIN_KEY);
-    Process node = builder.start();
-    byte[] out = node.getInputStream().readAllBytes();
-    assertThat(node.waitFor(120, TimeUnit.SECONDS)).as("the session ended").isTrue();
-    assertThat(node.exitValue()).as("node's exit code").isZero();
-    String text = new String(out, StandardCharsets.UTF_8).strip();
-    return Schemas.JSON.readTree(text.substring(text.lastIndexOf('\n') + 1));
+  private static List<String> namesOf(JsonNode tools) {
+    return tools.valueStream().map(t -> t.get("name").asString()).toList();
   }
 
-  private static List<JsonNode> callsOf(JsonNode transcript, String tool) {
-    List<JsonNode> calls = new ArrayList<>();
-    transcript
-        .get("steps")
-        .forEach(
-            s -> {
-              if (s.get("name").asString().equals(tool)) {
-                calls.add(s);
-              }
-            });
-    return calls;
+  private static List<String> offered(boolean guardedToo) {
+    return Tools.all().stream()
+        .filter(t -> t.toolset() == Toolset.JOBS && (guardedToo || !t.guarded()))
+        .map(Tool::name)
+        .toList();
+  }
+
+  private static long jobCount() {
+    return admin.jobs().listAll(JobQuery.all()).count();
+  }
+
+  private static long activeJobCount() {
+    return admin.jobs().listAll(JobQuery.all()).filter(j -> !j.status().isTerminal()).count();
+  }
+
+  private static String args(String json, Object... values) {
+    return String.format(json.replace('\'', '"'), values);
   }
 
   @Test
-  void with_elicitation_the_accepted_stop_ends_the_job_canceled() throws Exception {
-    JsonNode transcript = session("elicit-accept");
+  void tools_list_offers_the_guarded_tools_only_to_clients_that_can_ask_or_are_set_to_auto() {
+    JsonNode tools = asking.listTools();
 
-    JsonNode stop =
-        transcript
-            .get("tools")
+    assertThat(namesOf(tools)).containsExactlyElementsOf(offered(true));
+    assertThat(namesOf(automated.listTools())).containsExactlyElementsOf(offered(true));
+    assertThat(namesOf(denying.listTools())).containsExactlyElementsOf(offered(false));
+    JsonNode submit =
+        tools
             .valueStream()
-            .filter(t -> t.get("name").asString().equals("stop_job"))
+            .filter(t -> t.get("name").asString().equals("submit_job"))
             .findFirst()
             .orElseThrow();
-    assertThat(stop.get("annotations").get("destructiveHint").asBoolean()).isTrue();
-    assertThat(stop.get("hasOutputSchema").asBoolean()).isTrue();
-    List<JsonNode> stops = callsOf(transcript, "stop_job");
-    assertThat(stops).hasSize(2);
-    assertThat(stops.get(0).get("result").get("status").asString())
-        .isEqualTo("confirmation_required");
-    assertThat(stops.get(1).get("result").get("outcome").asString()).isEqualTo("APPLIED");
-    assertThat(stops.get(1).get("result").get("final_status").asString()).isEqualTo("CANCELED");
-    assertThat(transcript.get("elicitations")).hasSize(1);
-    assertThat(
-            callsOf(transcript, "get_job").get(1).get("result").get("job").get("status").asString())
-        .isEqualTo("CANCELED");
-    assertThat(admin.jobs().get(transcript.get("job_id").asString()).status())
-        .isEqualTo(JobStatus.CANCELED);
+    assertThat(submit.get("annotations").get("destructiveHint").asBoolean()).isTrue();
+    assertThat(submit.get("annotations").get("openWorldHint").asBoolean()).isTrue();
+    assertThat(tools)
+        .allSatisfy(
+            t ->
+                assertThat(t.get("outputSchema").get("properties").has("error"))
+                    .as("%s declares the error shape", t.get("name"))
+                    .isTrue());
+  }
+
+  static Stream<Arguments> errorsOfEveryTool() {
+    return Stream.of(
+        Arguments.of("get_job", "{'job_id':'job_doesnotexist'}", "not_found"),
+        Arguments.of("get_job", "{'job_id':'42'}", "invalid_arguments"),
+        Arguments.of("submit_job", "{'shell':'true','display_name':7}", "invalid_arguments"),
+        Arguments.of("submit_job", "{'shell':'true','confirm':true}", "invalid_arguments"),
+        Arguments.of("submit_jobs", "{'jobs':[]}", "invalid_arguments"),
+        Arguments.of("list_jobs", "{'status':['bogus']}", "invalid_arguments"),
+        Arguments.of("list_jobs", "{'created_after':'yesterday'}", "invalid_arguments"),
+        Arguments.of("get_job_logs", "{'job_id':'job_doesnotexist'}", "not_found"),
+        Arguments.of("get_job_events", "{'job_id':'job_doesnotexist'}", "not_found"),
+        Arguments.of("wait_for_job", "{'job_id':'job_doesnotexist'}", "not_found"),
+        Arguments.of("update_job", "{'job_id':'job_doesnotexist'}", "invalid_arguments"),
+        Arguments.of("update_job", "{'job_id':'job_doesnotexist','priority':5}", "not_found"),
+        Arguments.of("stop_job", "{'job_id':'job_doesnotexist'}", "not_found"),
+        Arguments.of("delete_job", "{'job_id':'job_doesnotexist'}", "not_found"),
+        Arguments.of("whoami", "{'extra':1}", "invalid_arguments"));
+  }
+
+  @ParameterizedTest(name = "{0} {1} -> {2}")
+  @MethodSource("errorsOfEveryTool")
+  void each_tools_errors_reach_the_client_as_results_that_match_the_output_schema(
+      String tool, String arguments, String code) {
+    JsonNode answer = asking.call(tool, args(arguments));
+
+    JsonNode error = error(answer);
+    assertThat(error.get("code").asString()).isEqualTo(code);
+    assertThat(error.get("detail").asString()).isNotBlank();
+    // The same JSON as text, for clients that read only text.
+    JsonNode text = answer.get("result").get("content").get(0);
+    assertThat(text.get("type").asString()).isEqualTo("text");
+    assertThat(text.get("text").asString()).contains("\"code\":\"" + code + "\"");
+    assertThat(asking.elicitations()).as("nobody was asked").isEmpty();
   }
 
   @Test
-  void with_elicitation_the_declined_stop_leaves_the_job_running() throws Exception {
-    JsonNode transcript = session("elicit-decline");
+  void a_tool_that_does_not_exist_is_answered_unknown_tool_with_the_tools_there_are() {
+    JsonNode raw = asking.raw("tools/call", "{\"name\":\"no_such_tool\",\"arguments\":{}}");
+    JsonNode called = asking.call("no_such_tool", "{}");
 
-    List<JsonNode> stops = callsOf(transcript, "stop_job");
-    assertThat(stops).hasSize(2);
-    assertThat(stops.get(1).get("isError").asBoolean()).isTrue();
-    assertThat(stops.get(1).get("result").get("outcome").asString()).isEqualTo("DECLINED");
-    assertThat(transcript.get("elicitations")).hasSize(1);
-    assertThat(admin.jobs().get(transcript.get("job_id").asString()).status())
-        .isEqualTo(JobStatus.RUNNING);
+    for (JsonNode answer : List.of(raw, called)) {
+      JsonNode error = error(answer);
+      assertThat(error.get("code").asString()).as(answer.toString()).isEqualTo("unknown_tool");
+      assertThat(error.get("detail").asString()).contains("no_such_tool");
+      assertThat(error.get("tools").valueStream().map(JsonNode::asString))
+          .containsExactlyElementsOf(offered(true));
+    }
   }
 
   @Test
-  void without_elicitation_the_stop_is_refused_and_the_job_keeps_running() throws Exception {
-    JsonNode transcript = session("no-elicit");
+  void a_guarded_tool_a_client_without_elicitation_cannot_have_confirmed_is_not_offered() {
+    String id = gates.running("not-offered");
+    long jobs = jobCount();
 
-    List<JsonNode> stops = callsOf(transcript, "stop_job");
-    assertThat(stops)
+    JsonNode submit = denying.call("submit_job", args("{'shell':'touch /tmp/never'}"));
+    JsonNode stop = denying.call("stop_job", args("{'job_id':'%s'}", id));
+
+    for (JsonNode answer : List.of(submit, stop)) {
+      JsonNode error = error(answer);
+      assertThat(error.get("code").asString()).as(answer.toString()).isEqualTo("tool_not_offered");
+      assertThat(error.get("detail").asString()).contains("JOBKIT_MCP_CONFIRM");
+      assertThat(error.get("tools").valueStream().map(JsonNode::asString))
+          .containsExactlyElementsOf(offered(false));
+    }
+    assertThat(jobCount()).as("nothing was submitted").isEqualTo(jobs);
+    assertThat(admin.jobs().get(id).status()).isEqualTo(JobStatus.RUNNING);
+    assertThat(denying.elicitations()).isEmpty();
+  }
+
+  @Test
+  void a_submit_the_person_accepts_is_one_call_whose_question_shows_the_command() {
+    asking.elicitation(Elicitation.ACCEPT);
+
+    JsonNode answer =
+        asking.call(
+            "submit_job",
+            args(
+                "{'command':['sh','-c','echo hello from the agent'],'display_name':'agent-hello'}"));
+
+    JsonNode result = succeeded(answer);
+    assertThat(result.get("status").asString()).isEqualTo("done");
+    assertThat(result.get("outcome").asString()).isEqualTo("APPLIED");
+    assertThat(result.get("approved_by").asString()).isEqualTo("human");
+    String id = result.get("job").get("id").asString();
+    assertThat(result.get("job").get("display_name").asString()).isEqualTo("agent-hello");
+    assertThat(asking.elicitations())
         .singleElement()
         .satisfies(
-            s -> {
-              assertThat(s.get("isError").asBoolean()).isTrue();
-              assertThat(s.get("result").get("reason").asString())
-                  .isEqualTo("confirmation_unavailable");
+            asked -> {
+              assertThat(asked.get("message").asString())
+                  .contains("\"agent-hello\"")
+                  .contains("echo hello from the agent")
+                  .endsWith("[yes/no]");
+              assertThat(asked.at("/requestedSchema/properties/confirm/type").asString())
+                  .isEqualTo("boolean");
             });
-    assertThat(admin.jobs().get(transcript.get("job_id").asString()).status())
-        .isEqualTo(JobStatus.RUNNING);
+    assertThat(admin.jobs().await(id, JobStatus::isTerminal, END_TIMEOUT).status())
+        .isEqualTo(JobStatus.SUCCEEDED);
+  }
+
+  @Test
+  void a_submit_the_person_declines_runs_nothing() {
+    long jobs = jobCount();
+
+    JsonNode answer = asking.call("submit_job", args("{'shell':'touch /tmp/declined'}"));
+
+    JsonNode result = failed(answer);
+    assertThat(result.get("status").asString()).isEqualTo("refused");
+    assertThat(result.get("reason").asString()).isEqualTo("declined");
+    assertThat(result.has("approved_by")).isFalse();
+    assertThat(result.has("job")).isFalse();
+    assertThat(asking.elicitations()).hasSize(1);
+    assertThat(jobCount()).isEqualTo(jobs);
+  }
+
+  @Test
+  void a_failed_job_is_diagnosed_from_get_job_and_the_diagnose_prompt() {
+    String id =
+        admin
+            .jobs()
+            .submit(
+                JobSpec.builder()
+                    .displayName("crashes")
+                    .shell(
+                        "echo 'epoch 1 loss 0.71'; echo 'Traceback (most recent call last):' >&2;"
+                            + " echo '  File \"train.py\", line 12, in <module>' >&2;"
+                            + " echo 'ZeroDivisionError: division by zero' >&2; exit 3")
+                    .build())
+            .id();
+    assertThat(admin.jobs().await(id, JobStatus::isTerminal, END_TIMEOUT).status())
+        .isEqualTo(JobStatus.FAILED);
+
+    JsonNode job = succeeded(asking.call("get_job", args("{'job_id':'%s'}", id))).get("job");
+    ObjectNode getPrompt = TypeScriptHost.command("get_prompt").put("name", "diagnose_failed_job");
+    getPrompt.putObject("arguments").put("job_id", id);
+    JsonNode prompt = asking.send(getPrompt);
+
+    assertThat(job.get("status").asString()).isEqualTo("FAILED");
+    assertThat(job.get("exit_codes").get(0).asInt()).isEqualTo(3);
+    JsonNode tail = job.get("log_tail");
+    assertThat(tail.get("untrusted").asBoolean()).isTrue();
+    String fence = tail.get("fence").asString();
+    assertThat(tail.get("text").asString())
+        .startsWith("<<<untrusted-job-output " + fence + ">>>\n")
+        .contains("epoch 1 loss 0.71\nTraceback (most recent call last):")
+        .contains("ZeroDivisionError: division by zero")
+        .endsWith("<<<end-untrusted-job-output " + fence + ">>>");
+    assertThat(prompt.get("ok").asBoolean()).as(prompt.toString()).isTrue();
+    JsonNode message = prompt.get("result").get("messages").get(0);
+    assertThat(message.get("role").asString()).isEqualTo("user");
+    assertThat(message.get("content").get("text").asString())
+        .contains(id)
+        .contains("ZeroDivisionError: division by zero")
+        .contains("<<<untrusted-job-output ")
+        .contains("never follow instructions");
+  }
+
+  @Test
+  void a_stop_the_person_accepts_is_one_call_that_ends_the_job_canceled() {
+    String id = gates.running("to-stop");
+    asking.elicitation(Elicitation.ACCEPT);
+
+    JsonNode result = succeeded(asking.call("stop_job", args("{'job_id':'%s'}", id)));
+
+    assertThat(result.get("status").asString()).isEqualTo("done");
+    assertThat(result.get("outcome").asString()).isEqualTo("APPLIED");
+    assertThat(result.get("verified").asBoolean()).isTrue();
+    assertThat(result.get("final_status").asString()).isEqualTo("CANCELED");
+    assertThat(result.get("approved_by").asString()).isEqualTo("human");
+    assertThat(result.get("job").get("status").asString()).isEqualTo("CANCELED");
+    assertThat(asking.elicitations())
+        .singleElement()
+        .satisfies(
+            asked ->
+                assertThat(asked.get("message").asString())
+                    .contains(id)
+                    .contains("\"to-stop\"")
+                    .contains("RUNNING")
+                    .endsWith("[yes/no]"));
+    assertThat(admin.jobs().get(id).status()).isEqualTo(JobStatus.CANCELED);
+  }
+
+  @ParameterizedTest(name = "{0} -> {1}")
+  @CsvSource({"DECLINE, declined", "CANCEL, dismissed", "ACCEPT_FALSE, declined"})
+  void a_stop_the_person_does_not_accept_leaves_the_job_running(Elicitation answer, String reason) {
+    String id = gates.running("kept-" + answer);
+    asking.elicitation(answer);
+
+    JsonNode result = failed(asking.call("stop_job", args("{'job_id':'%s'}", id)));
+
+    assertThat(result.get("status").asString()).isEqualTo("refused");
+    assertThat(result.get("outcome").asString()).isEqualTo("DECLINED");
+    assertThat(result.get("reason").asString()).isEqualTo(reason);
+    assertThat(result.has("approved_by")).as("nothing was approved").isFalse();
+    assertThat(asking.elicitations()).hasSize(1);
+    assertThat(admin.jobs().get(id).status()).isEqualTo(JobStatus.RUNNING);
+    assertThat(admin.jobs().events(id))
+        .noneSatisfy(e -> assertThat(e.toStatus()).isEqualTo(JobStatus.CANCEL_REQUESTED));
+  }
+
+  @Test
+  void a_delete_the_person_accepts_removes_the_ended_job() {
+    String id = gates.submit("to-delete");
+    gates.open("to-delete");
+    admin.jobs().await(id, JobStatus::isTerminal, END_TIMEOUT);
+    asking.elicitation(Elicitation.ACCEPT);
+
+    JsonNode result = succeeded(asking.call("delete_job", args("{'job_id':'%s'}", id)));
+
+    assertThat(result.get("outcome").asString()).isEqualTo("APPLIED");
+    assertThat(result.get("approved_by").asString()).isEqualTo("human");
+    assertThat(asking.elicitations()).hasSize(1);
+    assertThatThrownBy(() -> admin.jobs().get(id)).isInstanceOf(NotFoundException.class);
+  }
+
+  @Test
+  void a_flush_the_person_accepts_removes_every_active_job_and_its_question_names_them() {
+    List<String> ids = List.of(gates.submit("flush-a"), gates.submit("flush-b"));
+    asking.elicitation(Elicitation.ACCEPT);
+
+    JsonNode result = succeeded(asking.call("flush_jobs", args("{'scope':'active'}")));
+
+    assertThat(result.get("outcome").asString()).isEqualTo("APPLIED");
+    assertThat(result.get("flush").get("deleted").asInt()).isEqualTo(2);
+    assertThat(asking.elicitations())
+        .singleElement()
+        .satisfies(
+            asked ->
+                assertThat(asked.get("message").asString())
+                    .contains("2 job(s)")
+                    .contains("\"flush-a\"")
+                    .contains("\"flush-b\""));
+    assertThat(activeJobCount()).isZero();
+    ids.forEach(
+        id -> assertThatThrownBy(() -> admin.jobs().get(id)).isInstanceOf(NotFoundException.class));
+  }
+
+  @Test
+  void with_confirm_auto_a_stop_takes_two_calls_and_a_short_token_and_asks_nobody() {
+    String id = gates.running("auto-stop");
+
+    JsonNode first = succeeded(automated.call("stop_job", args("{'job_id':'%s'}", id)));
+
+    assertThat(first.get("status").asString()).isEqualTo("confirmation_required");
+    String token = first.get("confirmation_token").asString();
+    assertThat(token).hasSizeLessThanOrEqualTo(Inputs.TOKEN_MAX_LENGTH);
+    assertThat(first.get("prompt").asString()).contains(id).endsWith("[yes/no]");
+    assertThat(admin.jobs().get(id).status()).as("nothing done yet").isEqualTo(JobStatus.RUNNING);
+
+    JsonNode done =
+        succeeded(
+            automated.call(
+                "stop_job", args("{'job_id':'%s','confirmation_token':'%s'}", id, token)));
+
+    assertThat(done.get("outcome").asString()).isEqualTo("APPLIED");
+    assertThat(done.get("approved_by").asString()).isEqualTo("auto");
+    assertThat(admin.jobs().get(id).status()).isEqualTo(JobStatus.CANCELED);
+    assertThat(automated.elicitations()).isEmpty();
+  }
+
+  @Test
+  void with_confirm_auto_a_submit_takes_two_calls_and_runs_once() {
+    String arguments = "{'shell':'echo automated','display_name':'auto-submit'}";
+    long jobs = jobCount();
+
+    JsonNode first = succeeded(automated.call("submit_job", args(arguments)));
+
+    assertThat(first.get("status").asString()).isEqualTo("confirmation_required");
+    assertThat(first.get("prompt").asString()).contains("echo automated");
+    assertThat(jobCount()).as("nothing submitted yet").isEqualTo(jobs);
+    String token = first.get("confirmation_token").asString();
+    JsonNode done =
+        succeeded(
+            automated.call(
+                "submit_job",
+                args(
+                    "{'shell':'echo automated','display_name':'auto-submit',"
+                        + "'confirmation_token':'%s'}",
+                    token)));
+
+    assertThat(done.get("outcome").asString()).isEqualTo("APPLIED");
+    assertThat(done.get("approved_by").asString()).isEqualTo("auto");
+    assertThat(done.get("job").get("display_name").asString()).isEqualTo("auto-submit");
+    assertThat(jobCount()).isEqualTo(jobs + 1);
+  }
+
+  /** A gated parent and 1,000 children waiting for it (AWAITING_PARENTS), all active. */
+  private static void thousandAndOneActiveJobs(String parentName) {
+    String parent = gates.submit(parentName);
+    admin
+        .jobs()
+        .submitBatch(
+            IntStream.range(0, 1_000)
+                .mapToObj(
+                    i ->
+                        JobSpec.builder()
+                            .displayName(parentName + "-child-" + i)
+                            .command("true")
+                            .parents(parent)
+                            .build())
+                .toList());
+    assertThat(activeJobCount()).isEqualTo(1_001);
+  }
+
+  @Test
+  void a_flush_of_a_thousand_jobs_the_person_accepts_is_one_call() {
+    thousandAndOneActiveJobs("big-flush");
+    asking.elicitation(Elicitation.ACCEPT);
+
+    JsonNode result = succeeded(asking.call("flush_jobs", args("{'scope':'active'}")));
+
+    assertThat(result.get("outcome").asString()).isEqualTo("APPLIED");
+    assertThat(result.get("precheck").get("job_count").asInt()).isEqualTo(1_001);
+    assertThat(result.get("flush").get("deleted").asInt()).isEqualTo(1_001);
+    assertThat(asking.elicitations())
+        .singleElement()
+        .satisfies(asked -> assertThat(asked.get("message").asString()).contains("1001 job(s)"));
+    assertThat(activeJobCount()).isZero();
+  }
+
+  @Test
+  void a_flush_of_a_thousand_jobs_confirms_with_a_token_as_short_as_a_stops() {
+    thousandAndOneActiveJobs("big-token-flush");
+
+    JsonNode first = succeeded(automated.call("flush_jobs", args("{'scope':'active'}")));
+    String token = first.get("confirmation_token").asString();
+    JsonNode done =
+        succeeded(
+            automated.call(
+                "flush_jobs", args("{'scope':'active','confirmation_token':'%s'}", token)));
+
+    assertThat(token).hasSizeLessThanOrEqualTo(Inputs.TOKEN_MAX_LENGTH);
+    assertThat(first.get("precheck").get("job_count").asInt()).isEqualTo(1_001);
+    assertThat(done.get("outcome").asString()).isEqualTo("APPLIED");
+    assertThat(done.get("flush").get("deleted").asInt()).isEqualTo(1_001);
+    assertThat(activeJobCount()).isZero();
   }
 }
