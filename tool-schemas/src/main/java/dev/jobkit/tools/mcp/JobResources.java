@@ -24,7 +24,8 @@ import tools.jackson.databind.JsonNode;
  * jobkit://jobs/{job_id}/events}), read through the same tools a model calls (so the log comes
  * fenced as untrusted), and subscribable: a subscription watches the job's live events on a thread
  * of its own and sends {@code notifications/resources/updated} on each, and for the log also when
- * it grew, until the job has ended, the client unsubscribes or the server closes.
+ * it grew, until the job has ended, the client unsubscribes or the server closes. A job found ended
+ * when the watch starts is told once, so that an end right after the subscription is not missed.
  */
 final class JobResources implements AutoCloseable {
 
@@ -138,6 +139,12 @@ final class JobResources implements AutoCloseable {
   private void watch(String uri, String jobId, boolean log) {
     long lastSize = -1;
     try (EventStream events = client.jobs().watch(jobId)) {
+      // The stream sees events from its opening on, and the client has its answer before that: a
+      // job that ended meanwhile would never be told. Its end is told once instead.
+      if (client.jobs().get(jobId).status().isTerminal()) {
+        updated(uri);
+        return;
+      }
       while (!Thread.currentThread().isInterrupted()) {
         Optional<JobEvent> event = events.next(LOG_POLL);
         boolean changed = event.isPresent();
@@ -147,10 +154,7 @@ final class JobResources implements AutoCloseable {
           lastSize = size;
         }
         if (changed) {
-          McpSyncServer s = server.get();
-          if (s != null) {
-            s.notifyResourcesUpdated(new McpSchema.ResourcesUpdatedNotification(uri));
-          }
+          updated(uri);
         }
         if (event.isPresent() && event.get().toStatus().isTerminal()) {
           return; // nothing more will change
@@ -160,6 +164,13 @@ final class JobResources implements AutoCloseable {
       // The job was deleted, or the service went away: nothing more to watch.
     } finally {
       watches.remove(uri, Thread.currentThread());
+    }
+  }
+
+  private void updated(String uri) {
+    McpSyncServer s = server.get();
+    if (s != null) {
+      s.notifyResourcesUpdated(new McpSchema.ResourcesUpdatedNotification(uri));
     }
   }
 
