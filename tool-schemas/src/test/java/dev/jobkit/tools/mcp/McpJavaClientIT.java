@@ -7,56 +7,59 @@ import dev.jobkit.sdk.guard.Confirmers;
 import dev.jobkit.sdk.guard.FlushScope;
 import dev.jobkit.sdk.lifecycle.JobStatus;
 import dev.jobkit.server.support.JobkitServer;
+import dev.jobkit.tools.registry.Inputs;
 import dev.jobkit.tools.registry.Schemas;
+import dev.jobkit.tools.registry.Tool;
 import dev.jobkit.tools.registry.Tools;
+import dev.jobkit.tools.registry.Toolset;
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.client.transport.ServerParameters;
 import io.modelcontextprotocol.client.transport.StdioClientTransport;
 import io.modelcontextprotocol.json.jackson3.JacksonMcpJsonMapper;
 import io.modelcontextprotocol.spec.McpSchema;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import io.modelcontextprotocol.spec.McpSchema.ElicitResult;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.Function;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
 /**
  * The MCP server end to end with the official MCP Java SDK client, over stdio to the server running
- * as a child JVM, against a real service.
+ * as a child JVM, against a real service: which tools a client is offered, a guarded call asked in
+ * one call through elicitation (accepted, declined, accepted without the tick), refused where
+ * nobody can be asked, and two calls with a token where configuration says yes.
  */
 class McpJavaClientIT {
 
+  private static final ElicitResult YES =
+      ElicitResult.builder(ElicitResult.Action.ACCEPT).content(Map.of("confirm", true)).build();
+
   static JobkitServer server;
   static JobkitClient admin;
-  Path gates;
+  static GatedJobs gates;
   McpSyncClient mcp;
   final List<McpSchema.ElicitFormRequest> asked = new CopyOnWriteArrayList<>();
+
+  /** What the person answers the next questions. */
+  volatile ElicitResult answer = YES;
 
   @BeforeAll
   static void start() {
     server = JobkitServer.start("--jobkit.executor.slots=4");
     admin = JobkitClient.builder().baseUrl(server.baseUrl()).apiKey(JobkitServer.ADMIN_KEY).build();
+    gates = new GatedJobs(admin);
   }
 
   @AfterAll
   static void stop() {
     admin.close();
     server.close();
-  }
-
-  @BeforeEach
-  void gates() throws IOException {
-    gates = Files.createTempDirectory("gates");
   }
 
   @AfterEach
@@ -67,31 +70,37 @@ class McpJavaClientIT {
     admin.guarded(Confirmers.assumeYes()).flush(FlushScope.ACTIVE);
   }
 
-  /** Connects a client; with an answer function it declares elicitation and answers with it. */
-  private McpSyncClient connect(
-      Function<McpSchema.ElicitFormRequest, McpSchema.ElicitResult> human) {
-    ServerParameters parameters =
+  /**
+   * Connects a client; one that can ask declares elicitation and answers with {@link #answer}.
+   *
+   * @param environment more variables for the server, such as {@code JOBKIT_MCP_CONFIRM}
+   */
+  private McpSyncClient connect(boolean canAsk, Map<String, String> environment) {
+    ServerParameters.Builder parameters =
         ServerParameters.builder(ServerCommand.java())
             .args(ServerCommand.args())
             .addEnvVar("JOBKIT_URL", server.baseUrl())
-            .addEnvVar("JOBKIT_API_KEY", JobkitServer.ADMIN_KEY)
-            .build();
+            .addEnvVar("JOBKIT_API_KEY", JobkitServer.ADMIN_KEY);
+    environment.forEach(parameters::addEnvVar);
     StdioClientTransport transport =
-        new StdioClientTransport(parameters, new JacksonMcpJsonMapper(Schemas.JSON));
+        new StdioClientTransport(parameters.build(), new JacksonMcpJsonMapper(Schemas.JSON));
     McpClient.SyncSpec spec =
         McpClient.sync(transport)
             .requestTimeout(Duration.ofSeconds(90))
-            .initializationTimeout(Duration.ofSeconds(60));
-    if (human != null) {
+            .initializationTimeout(Duration.ofSeconds(60))
+            // Checks each result that is not an error against the tool's output schema.
+            .enableCallToolSchemaCaching(true);
+    if (canAsk) {
       spec.capabilities(McpSchema.ClientCapabilities.builder().elicitation().build())
           .elicitation(
               request -> {
                 asked.add(request);
-                return human.apply(request);
+                return answer;
               });
     }
     mcp = spec.build();
     mcp.initialize();
+    mcp.listTools();
     return mcp;
   }
 
@@ -100,65 +109,78 @@ class McpJavaClientIT {
   }
 
   private McpSchema.CallToolResult call(String tool, Map<String, Object> args) {
-    return mcp.callTool(new McpSchema.CallToolRequest(tool, args));
+    return mcp.callTool(McpSchema.CallToolRequest.builder(tool).arguments(args).build());
   }
 
+  /** Submits a gated job through the tools, the person saying yes, and waits until it runs. */
   private String runningJob(String name) {
-    Path gate = gates.resolve(name);
+    answer = YES;
     McpSchema.CallToolResult submitted =
-        call(
-            "submit_job",
-            Map.of(
-                "shell",
-                "while [ ! -f '" + gate + "' ]; do sleep 0.05; done",
-                "display_name",
-                name));
-    assertThat(submitted.isError()).isFalse();
+        call("submit_job", Map.of("shell", gates.script(name), "display_name", name));
+    assertThat(submitted.isError()).as(submitted.toString()).isFalse();
     String id = structured(submitted).get("job").get("id").asString();
-    admin.jobs().await(id, s -> s == JobStatus.RUNNING, Duration.ofSeconds(30));
+    admin.jobs().await(id, s -> s == JobStatus.RUNNING, Duration.ofSeconds(60));
+    asked.clear();
     return id;
   }
 
-  private String tokenToStop(String id) {
-    JsonNode first = structured(call("stop_job", Map.of("job_id", id)));
-    assertThat(first.get("status").asString()).isEqualTo("confirmation_required");
-    assertThat(admin.jobs().get(id).status()).isEqualTo(JobStatus.RUNNING);
-    return first.get("confirmation_token").asString();
+  private static List<String> jobsTools(boolean guardedToo) {
+    return Tools.all().stream()
+        .filter(t -> t.toolset() == Toolset.JOBS && (guardedToo || !t.guarded()))
+        .map(Tool::name)
+        .toList();
   }
 
   @Test
-  void tools_list_has_every_tool_with_annotations_and_an_output_schema() {
-    connect(null);
+  void tools_list_without_elicitation_has_the_tools_that_need_no_person_with_their_schemas() {
+    connect(false, Map.of());
 
     List<McpSchema.Tool> tools = mcp.listTools().tools();
 
-    assertThat(tools).extracting(McpSchema.Tool::name).containsExactlyElementsOf(Tools.names());
-    McpSchema.Tool stop =
-        tools.stream().filter(t -> t.name().equals("stop_job")).findFirst().orElseThrow();
-    assertThat(stop.annotations().destructiveHint()).isTrue();
-    assertThat(stop.annotations().readOnlyHint()).isFalse();
-    assertThat(stop.annotations().openWorldHint()).isFalse();
-    assertThat(stop.outputSchema()).containsKey("properties");
-    assertThat(tools).allSatisfy(t -> assertThat(t.outputSchema()).isNotNull());
+    assertThat(tools).extracting(McpSchema.Tool::name).containsExactlyElementsOf(jobsTools(false));
+    assertThat(tools)
+        .allSatisfy(
+            t -> {
+              assertThat(t.annotations().destructiveHint()).isFalse();
+              assertThat(t.outputSchema()).containsKey("properties");
+              assertThat(Schemas.JSON.valueToTree(t.outputSchema()).get("properties").has("error"))
+                  .as("%s declares the error shape", t.name())
+                  .isTrue();
+            });
   }
 
   @Test
-  void a_stop_the_human_accepts_ends_canceled_and_verified() {
-    connect(
-        request ->
-            new McpSchema.ElicitResult(
-                McpSchema.ElicitResult.Action.ACCEPT, Map.of("confirm", true)));
+  void tools_list_with_elicitation_has_the_guarded_tools_with_their_hints() {
+    connect(true, Map.of());
+
+    List<McpSchema.Tool> tools = mcp.listTools().tools();
+
+    assertThat(tools).extracting(McpSchema.Tool::name).containsExactlyElementsOf(jobsTools(true));
+    McpSchema.Tool stop = find(tools, "stop_job");
+    assertThat(stop.annotations().destructiveHint()).isTrue();
+    assertThat(stop.annotations().readOnlyHint()).isFalse();
+    assertThat(stop.annotations().openWorldHint()).isFalse();
+    McpSchema.Tool submit = find(tools, "submit_job");
+    assertThat(submit.annotations().destructiveHint()).isTrue();
+    assertThat(submit.annotations().openWorldHint()).isTrue();
+  }
+
+  private static McpSchema.Tool find(List<McpSchema.Tool> tools, String name) {
+    return tools.stream().filter(t -> t.name().equals(name)).findFirst().orElseThrow();
+  }
+
+  @Test
+  void a_stop_the_human_accepts_is_one_call_that_ends_canceled_and_verified() {
+    connect(true, Map.of());
     String id = runningJob("accepted");
     JsonNode job = structured(call("get_job", Map.of("job_id", id))).get("job");
     assertThat(job.get("status").asString()).isEqualTo("RUNNING");
-    String token = tokenToStop(id);
-    assertThat(asked).isEmpty();
 
-    McpSchema.CallToolResult done =
-        call("stop_job", Map.of("job_id", id, "confirmation_token", token));
+    McpSchema.CallToolResult done = call("stop_job", Map.of("job_id", id));
 
     assertThat(done.isError()).isFalse();
     JsonNode result = structured(done);
+    assertThat(result.get("status").asString()).isEqualTo("done");
     assertThat(result.get("outcome").asString()).isEqualTo("APPLIED");
     assertThat(result.get("verified").asBoolean()).isTrue();
     assertThat(result.get("final_status").asString()).isEqualTo("CANCELED");
@@ -167,7 +189,7 @@ class McpJavaClientIT {
         .singleElement()
         .satisfies(
             r -> {
-              assertThat(r.message()).contains(id).contains("[yes/no]");
+              assertThat(r.message()).contains(id).contains("\"accepted\"").endsWith("[yes/no]");
               assertThat(r.requestedSchema().get("properties").toString()).contains("confirm");
             });
     assertThat(admin.jobs().get(id).status()).isEqualTo(JobStatus.CANCELED);
@@ -175,58 +197,81 @@ class McpJavaClientIT {
 
   @Test
   void a_stop_the_human_declines_leaves_the_job_running() {
-    connect(request -> new McpSchema.ElicitResult(McpSchema.ElicitResult.Action.DECLINE, null));
+    connect(true, Map.of());
     String id = runningJob("declined");
-    String token = tokenToStop(id);
+    answer = ElicitResult.builder(ElicitResult.Action.DECLINE).build();
 
-    McpSchema.CallToolResult refused =
-        call("stop_job", Map.of("job_id", id, "confirmation_token", token));
+    McpSchema.CallToolResult refused = call("stop_job", Map.of("job_id", id));
 
     assertThat(refused.isError()).isTrue();
-    assertThat(structured(refused).get("outcome").asString()).isEqualTo("DECLINED");
+    JsonNode result = structured(refused);
+    assertThat(result.get("outcome").asString()).isEqualTo("DECLINED");
+    assertThat(result.get("reason").asString()).isEqualTo("declined");
+    assertThat(result.has("approved_by")).isFalse();
     assertThat(asked).hasSize(1);
     assertThat(admin.jobs().get(id).status()).isEqualTo(JobStatus.RUNNING);
   }
 
   @Test
   void accepting_the_form_without_ticking_confirm_is_not_a_yes() {
-    connect(
-        request ->
-            new McpSchema.ElicitResult(
-                McpSchema.ElicitResult.Action.ACCEPT, Map.of("confirm", false)));
+    connect(true, Map.of());
     String id = runningJob("unticked");
-    String token = tokenToStop(id);
+    answer =
+        ElicitResult.builder(ElicitResult.Action.ACCEPT).content(Map.of("confirm", false)).build();
 
-    McpSchema.CallToolResult refused =
-        call("stop_job", Map.of("job_id", id, "confirmation_token", token));
+    McpSchema.CallToolResult refused = call("stop_job", Map.of("job_id", id));
 
     assertThat(structured(refused).get("outcome").asString()).isEqualTo("DECLINED");
+    assertThat(structured(refused).get("reason").asString()).isEqualTo("declined");
     assertThat(admin.jobs().get(id).status()).isEqualTo(JobStatus.RUNNING);
   }
 
   @Test
-  void without_elicitation_a_stop_is_refused_and_the_job_keeps_running() {
-    connect(null);
-    String id = runningJob("no-elicitation");
+  void without_elicitation_a_stop_is_not_offered_and_the_job_keeps_running() {
+    connect(false, Map.of());
+    String id = gates.running("no-elicitation");
 
     McpSchema.CallToolResult refused = call("stop_job", Map.of("job_id", id));
 
     assertThat(refused.isError()).isTrue();
-    JsonNode result = structured(refused);
-    assertThat(result.get("reason").asString()).isEqualTo("confirmation_unavailable");
-    assertThat(result.get("message").asString()).contains("JOBKIT_MCP_CONFIRM");
+    JsonNode error = structured(refused).get("error");
+    assertThat(error.get("code").asString()).isEqualTo("tool_not_offered");
+    assertThat(error.get("detail").asString()).contains("JOBKIT_MCP_CONFIRM");
     assertThat(admin.jobs().get(id).status()).isEqualTo(JobStatus.RUNNING);
   }
 
   @Test
-  void a_bad_call_answers_is_error_with_what_to_fix() {
-    connect(null);
+  void with_confirm_auto_a_stop_takes_a_token_and_a_second_call() {
+    connect(false, Map.of("JOBKIT_MCP_CONFIRM", "auto"));
+    String id = gates.running("automated");
+
+    JsonNode first = structured(call("stop_job", Map.of("job_id", id)));
+    assertThat(first.get("status").asString()).isEqualTo("confirmation_required");
+    assertThat(admin.jobs().get(id).status()).isEqualTo(JobStatus.RUNNING);
+    String token = first.get("confirmation_token").asString();
+    assertThat(token).hasSizeLessThanOrEqualTo(Inputs.TOKEN_MAX_LENGTH);
+
+    McpSchema.CallToolResult done =
+        call("stop_job", Map.of("job_id", id, "confirmation_token", token));
+
+    assertThat(done.isError()).isFalse();
+    assertThat(structured(done).get("outcome").asString()).isEqualTo("APPLIED");
+    assertThat(structured(done).get("approved_by").asString()).isEqualTo("auto");
+    assertThat(admin.jobs().get(id).status()).isEqualTo(JobStatus.CANCELED);
+    assertThat(asked).isEmpty();
+  }
+
+  @Test
+  void a_bad_call_answers_is_error_with_what_to_fix_and_asks_nobody() {
+    connect(true, Map.of());
 
     McpSchema.CallToolResult result = call("submit_job", Map.of("shell", "true", "priority", 42));
 
     assertThat(result.isError()).isTrue();
-    assertThat(structured(result).get("error").get("code").asString())
-        .isEqualTo("invalid_arguments");
+    JsonNode error = structured(result).get("error");
+    assertThat(error.get("code").asString()).isEqualTo("invalid_arguments");
+    assertThat(error.get("errors").get(0).get("field").asString()).isEqualTo("/priority");
     assertThat(result.content()).singleElement().isInstanceOf(McpSchema.TextContent.class);
+    assertThat(asked).isEmpty();
   }
 }

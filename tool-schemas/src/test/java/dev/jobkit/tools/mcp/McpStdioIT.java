@@ -2,8 +2,13 @@ package dev.jobkit.tools.mcp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.jobkit.sdk.JobkitClient;
+import dev.jobkit.sdk.lifecycle.JobStatus;
 import dev.jobkit.server.support.JobkitServer;
 import dev.jobkit.tools.registry.Schemas;
+import dev.jobkit.tools.registry.Tool;
+import dev.jobkit.tools.registry.Tools;
+import dev.jobkit.tools.registry.Toolset;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -11,24 +16,39 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
-/** The server process's own contract: JSON-RPC only on stdout, a clean exit when stdin ends. */
+/**
+ * The server process's own contract, in raw JSON-RPC: JSON-RPC only on stdout, a clean exit when
+ * stdin ends, a call of a tool it does not offer answered as a result, and a canceled call answered
+ * {@code canceled} by the server itself.
+ */
 class McpStdioIT {
 
+  /** Longer than anything here should take; a missing answer fails at this. */
+  private static final long ANSWER_SECONDS = 60;
+
   static JobkitServer server;
+  static JobkitClient admin;
+  static GatedJobs gates;
 
   @BeforeAll
   static void start() {
     server = JobkitServer.start();
+    admin = JobkitClient.builder().baseUrl(server.baseUrl()).apiKey(JobkitServer.ADMIN_KEY).build();
+    gates = new GatedJobs(admin);
   }
 
   @AfterAll
   static void stop() {
+    admin.close();
     server.close();
   }
 
@@ -53,7 +73,14 @@ class McpStdioIT {
         assertThat(message.get("jsonrpc").asString()).as(line).isEqualTo("2.0");
         answers.add(message);
       }
-      assertThat(answers.get(1).get("result").get("tools")).hasSize(11);
+      // A client that cannot ask a person, in the default mode deny: no guarded tool.
+      assertThat(answers.get(1).get("result").get("tools").valueStream())
+          .extracting(t -> t.get("name").asString())
+          .containsExactlyElementsOf(
+              Tools.all().stream()
+                  .filter(t -> t.toolset() == Toolset.JOBS && !t.guarded())
+                  .map(Tool::name)
+                  .toList());
       assertThat(answers.get(2).get("result").get("structuredContent").get("name").asString())
           .isEqualTo("admin");
     }
@@ -89,6 +116,65 @@ class McpStdioIT {
   }
 
   @Test
+  void a_call_of_a_tool_not_offered_is_a_result_that_names_the_tools_there_are() throws Exception {
+    Process process = startServer();
+    BlockingQueue<JsonNode> out = messagesOf(process);
+    try (OutputStream in = process.getOutputStream()) {
+      initialize(in);
+      send(in, call(2, "no_such_tool", "{}"));
+      send(in, call(3, "submit_job", "{\"shell\":\"true\"}"));
+
+      JsonNode unknown = next(out, m -> m.path("id").asInt() == 2).get("result");
+      JsonNode notOffered = next(out, m -> m.path("id").asInt() == 3).get("result");
+
+      assertThat(unknown.get("isError").asBoolean()).isTrue();
+      assertThat(unknown.at("/structuredContent/error/code").asString()).isEqualTo("unknown_tool");
+      assertThat(unknown.at("/structuredContent/error/tools").valueStream())
+          .extracting(JsonNode::asString)
+          .contains("list_jobs")
+          .doesNotContain("submit_job");
+      assertThat(notOffered.get("isError").asBoolean()).isTrue();
+      assertThat(notOffered.at("/structuredContent/error/code").asString())
+          .isEqualTo("tool_not_offered");
+    }
+    assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("exited after stdin closed").isTrue();
+  }
+
+  @Test
+  void a_wait_the_client_cancels_is_answered_canceled_by_the_server() throws Exception {
+    String id = gates.running("canceled-wait");
+    Process process = startServer();
+    BlockingQueue<JsonNode> out = messagesOf(process);
+    try (OutputStream in = process.getOutputStream()) {
+      initialize(in);
+      // With a progress token, so that the first progress notification says the wait is going.
+      send(
+          in,
+          "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\",\"params\":{"
+              + "\"name\":\"wait_for_job\",\"arguments\":{\"job_id\":\""
+              + id
+              + "\",\"timeout_seconds\":120},\"_meta\":{\"progressToken\":\"wait-2\"}}}");
+      JsonNode progress =
+          next(out, m -> "notifications/progress".equals(m.path("method").asString()));
+      assertThat(progress.at("/params/progressToken").asString()).isEqualTo("wait-2");
+
+      send(
+          in,
+          "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/cancelled\",\"params\":"
+              + "{\"requestId\":2,\"reason\":\"the person moved on\"}}");
+      JsonNode answer = next(out, m -> m.path("id").asInt() == 2 && !m.has("method"));
+
+      // Only a cancellation makes a wait answer canceled: it stopped, 115 s before its time.
+      JsonNode result = answer.get("result");
+      assertThat(result.get("isError").asBoolean()).as(answer.toString()).isTrue();
+      assertThat(result.at("/structuredContent/error/code").asString()).isEqualTo("canceled");
+    }
+    assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("exited after stdin closed").isTrue();
+    assertThat(admin.jobs().get(id).status()).isEqualTo(JobStatus.RUNNING);
+    gates.open("canceled-wait");
+  }
+
+  @Test
   void without_jobkit_url_the_server_says_so_on_stderr_and_exits_2() throws Exception {
     ProcessBuilder builder = new ProcessBuilder(ServerCommand.command());
     builder.environment().remove("JOBKIT_URL");
@@ -109,6 +195,52 @@ class McpStdioIT {
     builder.environment().put("JOBKIT_API_KEY", JobkitServer.ADMIN_KEY);
     builder.redirectError(ProcessBuilder.Redirect.DISCARD);
     return builder.start();
+  }
+
+  private static String call(int id, String tool, String argumentsJson) {
+    return "{\"jsonrpc\":\"2.0\",\"id\":"
+        + id
+        + ",\"method\":\"tools/call\",\"params\":{\"name\":\""
+        + tool
+        + "\",\"arguments\":"
+        + argumentsJson
+        + "}}";
+  }
+
+  /** Every message the server writes, read on a thread of its own. */
+  private static BlockingQueue<JsonNode> messagesOf(Process process) {
+    BlockingQueue<JsonNode> messages = new LinkedBlockingQueue<>();
+    Thread reader =
+        new Thread(
+            () -> {
+              try (BufferedReader out =
+                  new BufferedReader(
+                      new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line = out.readLine(); line != null; line = out.readLine()) {
+                  messages.add(Schemas.JSON.readTree(line));
+                }
+              } catch (IOException e) {
+                // the process ended; the test fails on what did not arrive
+              }
+            },
+            "mcp-stdout");
+    reader.setDaemon(true);
+    reader.start();
+    return messages;
+  }
+
+  /** The next message that matches, skipping the others; fails after a minute. */
+  private static JsonNode next(BlockingQueue<JsonNode> messages, Predicate<JsonNode> wanted)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(ANSWER_SECONDS);
+    while (true) {
+      JsonNode message =
+          messages.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+      assertThat(message).as("a message from the server within %d s", ANSWER_SECONDS).isNotNull();
+      if (wanted.test(message)) {
+        return message;
+      }
+    }
   }
 
   /** The handshake: {@code initialize} with id 1, then {@code notifications/initialized}. */
