@@ -157,10 +157,14 @@ final class GuardedCalls {
             System.Logger.Level.INFO,
             "agent-approved (mode auto): "
                 + precheck.action()
-                + " "
-                + (precheck.jobIds().size() <= 20
-                    ? precheck.jobIds()
-                    : precheck.jobIds().size() + " jobs"));
+                + (precheck.jobIds().isEmpty()
+                    ? ""
+                    : " "
+                        + (precheck.jobIds().size() <= 20
+                            ? precheck.jobIds()
+                            : precheck.jobIds().size() + " jobs"))
+                + ": "
+                + precheck.consequence());
         return Answer.YES;
       };
 

@@ -15,11 +15,14 @@ import java.util.Set;
 import java.util.function.Predicate;
 
 /**
- * {@code wait_for_job}: waits on the job's live events, and fits a client's request timeout. A
- * client that follows progress (an MCP {@code progressToken}) is sent a progress notification every
- * few seconds and may wait the whole {@code timeout_seconds}; any other call returns within {@link
- * Inputs#WAIT_CALL_LIMIT_SECONDS} with {@code still_waiting}, so the model calls again instead of
- * the client giving up on the request. A canceled request stops the wait at once.
+ * {@code wait_for_job}: waits on the job's live events, and fits a client's request timeout. One
+ * call waits at most {@link Inputs#WAIT_CALL_LIMIT_SECONDS} (less than the 60 s MCP clients give a
+ * request by default) and answers {@code still_waiting} when more was asked, so the model calls
+ * again instead of the client giving up on the request. Progress notifications alone would not
+ * help: the TypeScript client still gives up at 60 s unless its host asked it to reset the timeout
+ * on progress, which a server cannot know. A caller that follows progress (an MCP {@code
+ * progressToken}) is sent where the wait stands every few seconds; a canceled request stops the
+ * wait at once.
  */
 final class Waits {
 
@@ -49,7 +52,7 @@ final class Waits {
     }
     int asked = in.timeoutSeconds() == null ? Inputs.WAIT_CALL_LIMIT_SECONDS : in.timeoutSeconds();
     boolean followed = call.progress() != null;
-    int limit = followed ? asked : Math.min(asked, Inputs.WAIT_CALL_LIMIT_SECONDS);
+    int limit = Math.min(asked, Inputs.WAIT_CALL_LIMIT_SECONDS);
     long start = System.nanoTime();
     long deadline = start + Duration.ofSeconds(limit).toNanos();
     long nextProgress = start + PROGRESS_EVERY.toNanos();

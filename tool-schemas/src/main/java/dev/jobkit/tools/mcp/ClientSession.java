@@ -73,9 +73,10 @@ final class ClientSession {
     switch (method) {
       case "initialize" -> canAsk = params.path("capabilities").has("elicitation");
       case "notifications/cancelled" -> {
-        JsonNode id = params.get("requestId");
-        if (id != null && !id.isNull()) {
-          canceled(id.asString()).set(true);
+        // Only a call still running is marked: a late cancel finds nothing and leaves nothing.
+        AtomicBoolean flag = calls.get(params.path("requestId").asString(""));
+        if (flag != null) {
+          flag.set(true);
         }
       }
       case "resources/subscribe" -> onSubscribe.accept(params.path("uri").asString(""));
@@ -103,8 +104,11 @@ final class ClientSession {
       arguments.put("exists", Tools.find(name).isPresent());
       p.put("name", UNKNOWN_TOOL);
     }
+    String id = message.get("id").asString();
     ObjectNode meta = p.get("_meta") instanceof ObjectNode m ? m : p.putObject("_meta");
-    meta.put(REQUEST_ID, message.get("id").asString());
+    meta.put(REQUEST_ID, id);
+    // Known from the moment the call arrives, so a cancel sent right after it is not lost.
+    canceled(id);
     return copy;
   }
 }

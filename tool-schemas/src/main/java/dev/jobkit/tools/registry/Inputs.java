@@ -44,8 +44,8 @@ public final class Inputs {
   public static final int TOKEN_MAX_LENGTH = 64;
 
   /**
-   * How long one {@code wait_for_job} call waits at most when the client does not follow progress:
-   * less than the 60 s request timeout MCP clients use by default.
+   * How long one {@code wait_for_job} call waits at most: less than the 60 s request timeout MCP
+   * clients use by default.
    */
   public static final int WAIT_CALL_LIMIT_SECONDS = 45;
 
@@ -354,9 +354,9 @@ public final class Inputs {
       @JsonPropertyDescription(
               "How many seconds to wait at most, 1 to 300; "
                   + WAIT_CALL_LIMIT_SECONDS
-                  + " when left out. A call returns within "
+                  + " when left out. One call returns within "
                   + WAIT_CALL_LIMIT_SECONDS
-                  + " seconds unless the client follows its progress; then call again.")
+                  + " seconds; when more was asked it answers still_waiting: call again.")
           @Min(1)
           @Max(300)
           Integer timeoutSeconds) {}

@@ -168,8 +168,8 @@ public final class Tools {
               "Waits until a job reaches one of the given states (by default: until it has"
                   + " ended) and returns the job. One call waits at most "
                   + Inputs.WAIT_CALL_LIMIT_SECONDS
-                  + " seconds unless the client follows progress, so it fits in a client's request"
-                  + " timeout; when it returns with still_waiting true, call it again. Returns at"
+                  + " seconds, so it fits in a client's request timeout; when it returns with"
+                  + " still_waiting true, call it again. Returns at"
                   + " once if the job ended otherwise, since it cannot change any more. Reads only.",
               Inputs.WaitForJob.class,
               Outputs.WaitResult.class,
