@@ -4,6 +4,7 @@ import dev.jobkit.tools.registry.Tool;
 import dev.jobkit.tools.registry.Tools;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
@@ -15,8 +16,8 @@ import tools.jackson.databind.node.ObjectNode;
  * hook for these): whether the client can ask a person, which calls it canceled, and which
  * resources it subscribes to. It also routes a call of a tool the server does not offer to {@link
  * #UNKNOWN_TOOL}, which answers with the tools there are (the SDK itself would answer a bare
- * protocol error), and marks each call with its request id so the handler can tell when it is
- * canceled.
+ * protocol error), marks each call with its request id so the handler can tell when it is canceled,
+ * and names the answers of canceled calls so that they are not sent.
  */
 final class ClientSession {
 
@@ -31,6 +32,7 @@ final class ClientSession {
   private final Consumer<String> onUnsubscribe;
   private volatile boolean canAsk;
   private final Map<String, AtomicBoolean> calls = new ConcurrentHashMap<>();
+  private final Set<String> canceledCalls = ConcurrentHashMap.newKeySet();
 
   ClientSession(McpOptions options, Consumer<String> onSubscribe, Consumer<String> onUnsubscribe) {
     this.options = options;
@@ -66,6 +68,14 @@ final class ClientSession {
     }
   }
 
+  /**
+   * Whether {@code answer} answers a call the client canceled: MCP says such a call gets no answer,
+   * so the server leaves it out (the client would only report an unknown id).
+   */
+  boolean answersCanceledCall(JsonNode answer) {
+    return canceledCalls.remove(answer.path("id").asString(""));
+  }
+
   /** A message from the client, as the SDK is to see it. */
   JsonNode rewrite(JsonNode message) {
     String method = message.path("method").asString("");
@@ -74,9 +84,11 @@ final class ClientSession {
       case "initialize" -> canAsk = params.path("capabilities").has("elicitation");
       case "notifications/cancelled" -> {
         // Only a call still running is marked: a late cancel finds nothing and leaves nothing.
-        AtomicBoolean flag = calls.get(params.path("requestId").asString(""));
+        String id = params.path("requestId").asString("");
+        AtomicBoolean flag = calls.get(id);
         if (flag != null) {
           flag.set(true);
+          canceledCalls.add(id);
         }
       }
       case "resources/subscribe" -> onSubscribe.accept(params.path("uri").asString(""));

@@ -65,7 +65,9 @@ public final class JobkitMcpServer {
       StdioTraffic traffic = new StdioTraffic(DRAIN_LIMIT);
       StdioServerTransportProvider transport =
           new StdioServerTransportProvider(
-              json, traffic.watch(in, session::rewrite), traffic.watch(out));
+              json,
+              traffic.watch(in, session::rewrite),
+              traffic.watch(out, session::answersCanceledCall));
       List<SyncToolSpecification> tools = new ArrayList<>(specifications(executor, session));
       tools.add(unknownToolSpecification(options, session));
       McpSyncServer server =

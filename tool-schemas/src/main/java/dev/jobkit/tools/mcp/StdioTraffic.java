@@ -2,12 +2,11 @@ package dev.jobkit.tools.mcp;
 
 import dev.jobkit.tools.registry.Schemas;
 import java.io.ByteArrayOutputStream;
-import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Duration;
-import java.util.function.Consumer;
+import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 import tools.jackson.databind.JsonNode;
 
@@ -120,14 +119,9 @@ final class StdioTraffic {
 
   /** One line as the SDK is to read it: counted, and rewritten when {@code rewrite} says so. */
   private byte[] message(byte[] bytes, UnaryOperator<JsonNode> rewrite) {
-    JsonNode node;
-    try {
-      node = Schemas.JSON.readTree(bytes);
-    } catch (RuntimeException notJson) {
+    JsonNode node = parse(bytes);
+    if (node == null) {
       return bytes; // the SDK answers it (a parse error), or ignores it
-    }
-    if (node == null || !node.isObject()) {
-      return bytes;
     }
     arrived(node);
     JsonNode replaced = rewrite.apply(node);
@@ -140,19 +134,51 @@ final class StdioTraffic {
     return withNewline;
   }
 
-  /** {@code out}, watched: each line with an {@code id} and a result or error is an answer. */
-  OutputStream watch(OutputStream out) {
-    Lines lines = new Lines(this::left);
-    return new FilterOutputStream(out) {
+  /**
+   * {@code out}, watched line by line: each line with an {@code id} and a result or error is an
+   * answer; an answer {@code drop} names is counted but not sent (MCP: a canceled request gets no
+   * answer).
+   */
+  OutputStream watch(OutputStream out, Predicate<JsonNode> drop) {
+    return new OutputStream() {
+      private final ByteArrayOutputStream line = new ByteArrayOutputStream();
+
       @Override
       public void write(int b) throws IOException {
         write(new byte[] {(byte) b}, 0, 1);
       }
 
       @Override
-      public void write(byte[] b, int off, int len) throws IOException {
-        out.write(b, off, len);
-        lines.accept(b, off, len);
+      public synchronized void write(byte[] b, int off, int len) throws IOException {
+        for (int i = off; i < off + len; i++) {
+          line.write(b[i]);
+          if (b[i] == '\n') {
+            byte[] bytes = line.toByteArray();
+            line.reset();
+            JsonNode message = parse(bytes);
+            boolean answer = message != null && message.has("id") && !message.has("method");
+            if (!answer || !drop.test(message)) {
+              out.write(bytes);
+            }
+            if (answer) {
+              left();
+            }
+          }
+        }
+      }
+
+      @Override
+      public synchronized void flush() throws IOException {
+        out.flush();
+      }
+
+      @Override
+      public synchronized void close() throws IOException {
+        if (line.size() > 0) {
+          out.write(line.toByteArray());
+          line.reset();
+        }
+        out.close();
       }
     };
   }
@@ -196,45 +222,20 @@ final class StdioTraffic {
     }
   }
 
-  private void left(JsonNode message) {
-    if (message.has("id") && !message.has("method")) {
-      synchronized (lock) {
-        answers++;
-        lock.notifyAll();
-      }
+  private void left() {
+    synchronized (lock) {
+      answers++;
+      lock.notifyAll();
     }
   }
 
-  /** Splits bytes into lines and hands each line that is a JSON object on. */
-  private static final class Lines {
-    private final ByteArrayOutputStream line = new ByteArrayOutputStream();
-    private final Consumer<JsonNode> onMessage;
-
-    Lines(Consumer<JsonNode> onMessage) {
-      this.onMessage = onMessage;
-    }
-
-    synchronized void accept(byte[] b, int off, int len) {
-      for (int i = off; i < off + len; i++) {
-        if (b[i] == '\n') {
-          message(line.toByteArray());
-          line.reset();
-        } else {
-          line.write(b[i]);
-        }
-      }
-    }
-
-    private void message(byte[] bytes) {
-      JsonNode node;
-      try {
-        node = Schemas.JSON.readTree(bytes);
-      } catch (RuntimeException notJson) {
-        return; // the SDK answers it (a parse error), or ignores it
-      }
-      if (node != null && node.isObject()) {
-        onMessage.accept(node);
-      }
+  /** A line as a JSON object, or null when it is not one. */
+  private static JsonNode parse(byte[] bytes) {
+    try {
+      JsonNode node = Schemas.JSON.readTree(bytes);
+      return node != null && node.isObject() ? node : null;
+    } catch (RuntimeException notJson) {
+      return null;
     }
   }
 }

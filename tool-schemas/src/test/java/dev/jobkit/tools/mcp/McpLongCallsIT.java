@@ -135,8 +135,8 @@ class McpLongCallsIT {
     assertThat(answer.get("ok").asBoolean()).as(answer.toString()).isFalse();
     assertThat(answer.get("aborted").asBoolean()).isTrue();
     assertThat(answer.get("error").get("message").asString()).contains("cancelled the call");
-    // The server's side of it (the wait answers canceled at once) is in McpStdioIT, where the
-    // answer to a canceled request can be read; here: the session goes on, the job is as it was.
+    // The server's side of it (the wait stops at once, its answer held back) is in McpStdioIT,
+    // where the raw stream can be read; here: the session goes on, the job is as it was.
     assertThat(succeeded(host.call("whoami", "{}")).get("name").asString()).isEqualTo("admin");
     assertThat(admin.jobs().get(id).status()).isEqualTo(JobStatus.RUNNING);
     assertThat(admin.jobs().events(id))
