@@ -1,6 +1,7 @@
 package dev.jobkit.tools.executor;
 
 import dev.jobkit.sdk.jobs.Job;
+import dev.jobkit.sdk.jobs.LogTail;
 import dev.jobkit.sdk.jobs.Pod;
 import dev.jobkit.sdk.jobs.Progress;
 import dev.jobkit.tools.registry.Outputs.JobView;
@@ -43,7 +44,7 @@ final class JobViews {
    *     kilobyte a call)
    * @param logTail the end of its log, for a job that failed; null to leave out
    */
-  static JobView of(Job j, boolean withCommand, String logTail) {
+  static JobView of(Job j, boolean withCommand, LogTail logTail) {
     List<Integer> exitCodes =
         j.pods() == null
                 || j.pods().isEmpty()
@@ -76,7 +77,9 @@ final class JobViews {
         j.lastError() == null
             ? null
             : Untrusted.fence(j.lastError(), Untrusted.ERROR_BUDGET, false, false),
-        logTail == null ? null : Untrusted.fence(logTail, LOG_TAIL_BUDGET, true, false),
+        logTail == null
+            ? null
+            : Untrusted.fence(logTail.content(), LOG_TAIL_BUDGET, true, logTail.truncated()),
         progress(j.progress()),
         metrics,
         leftOut == 0 ? null : leftOut,

@@ -193,10 +193,10 @@ public final class ToolExecutor {
   /** A job with its command, and for a job that failed, the end of its log. */
   private JobView getJob(String id) {
     Job job = client.jobs().get(id);
-    String tail = null;
+    LogTail tail = null;
     if (job.status() == JobStatus.FAILED) {
       try {
-        tail = client.jobs().logs(id).pod(0).tail(JobViews.LOG_TAIL_BUDGET).content();
+        tail = client.jobs().logs(id).pod(0).tail(JobViews.LOG_TAIL_BUDGET);
       } catch (JobkitApiException noLog) {
         tail = null; // the job is still worth showing without it
       }
