@@ -82,6 +82,29 @@ public class ApiException extends RuntimeException {
     return invalidState(job.id(), job.status(), operation);
   }
 
+  /**
+   * The request named the status it was to apply in ({@code expected_status}) and the job is in
+   * another one, where the operation may still be allowed: nothing was done. Its {@code
+   * allowed_statuses} is the one status this request allowed.
+   */
+  public static ApiException notInExpectedStatus(Job job, JobStatus expected, Operation operation) {
+    String detail =
+        "did not "
+            + operation.wireName()
+            + " job "
+            + job.id()
+            + ": it is "
+            + job.status()
+            + ", not "
+            + expected
+            + " as expected_status said; nothing was done (read the job and decide again)";
+    Map<String, Object> props = new LinkedHashMap<>();
+    props.put("current_status", job.status());
+    props.put("allowed_statuses", List.of(expected));
+    props.put("expected_status", expected);
+    return new ApiException(HttpStatus.CONFLICT, "invalid_state", detail, props);
+  }
+
   public static ApiException invalidState(String jobId, JobStatus current, Operation operation) {
     List<JobStatus> allowed = List.copyOf(operation.allowedStatuses());
     String detail =

@@ -11,6 +11,7 @@ import dev.jobkit.sdk.jobs.JobSpec;
 import dev.jobkit.sdk.jobs.JobUpdate;
 import dev.jobkit.sdk.jobs.LogTail;
 import dev.jobkit.sdk.lifecycle.JobStatus;
+import dev.jobkit.sdk.lifecycle.Operation;
 import dev.jobkit.server.ApiException;
 import dev.jobkit.server.auth.Caller;
 import dev.jobkit.server.jobs.JobService;
@@ -229,8 +230,11 @@ class JobController {
   }
 
   @PostMapping({"/{id}/stop", "/{id}/cancel"})
-  ResponseEntity<Job> stop(Caller caller, @PathVariable String id) {
-    Job job = jobs.stop(caller, id);
+  ResponseEntity<Job> stop(
+      Caller caller,
+      @PathVariable String id,
+      @RequestParam(name = "expected_status", required = false) String expectedStatus) {
+    Job job = jobs.stop(caller, id, expectedStatus(expectedStatus, Operation.STOP));
     return ResponseEntity.status(job.status().isTerminal() ? HttpStatus.OK : HttpStatus.ACCEPTED)
         .body(job);
   }
@@ -239,9 +243,40 @@ class JobController {
   ResponseEntity<Void> delete(
       Caller caller,
       @PathVariable String id,
-      @RequestParam(name = "purge_artifacts", required = false) String purgeArtifacts) {
-    jobs.delete(caller, id, bool("purge_artifacts", purgeArtifacts, true));
+      @RequestParam(name = "purge_artifacts", required = false) String purgeArtifacts,
+      @RequestParam(name = "expected_status", required = false) String expectedStatus) {
+    jobs.delete(
+        caller,
+        id,
+        bool("purge_artifacts", purgeArtifacts, true),
+        expectedStatus(expectedStatus, Operation.DELETE));
     return ResponseEntity.noContent().build();
+  }
+
+  /**
+   * The status a stop or delete applies in only ({@code expected_status}, a name or an alias), or
+   * null when not given; a status the operation is never allowed in is a mistake, not a race.
+   */
+  private static JobStatus expectedStatus(String value, Operation operation) {
+    if (value == null || value.isBlank()) {
+      return null;
+    }
+    JobStatus status;
+    try {
+      status = JobStatus.parse(value);
+    } catch (IllegalArgumentException e) {
+      throw ApiException.invalid("expected_status", e.getMessage());
+    }
+    if (!operation.allowedIn(status)) {
+      throw ApiException.invalid(
+          "expected_status",
+          operation.wireName()
+              + " is never allowed in "
+              + status
+              + "; name the status the job was seen in, one of "
+              + String.join(", ", operation.allowedStatuses().stream().map(Enum::name).toList()));
+    }
+    return status;
   }
 
   @PostMapping("/flush")

@@ -413,16 +413,28 @@ public class JobService {
    * its process tree is terminated. A stop that lands is final.
    */
   public Job stop(Caller caller, String id) {
-    return stop(caller, id, false);
+    return stop(caller, id, null, false);
   }
 
-  Job stop(Caller caller, String id, boolean force) {
+  /**
+   * Stops a job only while it is in {@code expected} (when not null): the status the caller's
+   * pre-check saw. The change is a compare-and-swap from that status, so a job that moved on in the
+   * meantime is refused with 409 and left as it is.
+   */
+  public Job stop(Caller caller, String id, JobStatus expected) {
+    return stop(caller, id, expected, false);
+  }
+
+  Job stop(Caller caller, String id, JobStatus expected, boolean force) {
     Actor actor = caller.actor();
     for (int round = 0; round < 20; round++) {
       Job job = modifiable(caller, id);
       JobStatus status = job.status();
       if (!Operation.STOP.allowedIn(status)) {
         throw ApiException.invalidState(job, Operation.STOP);
+      }
+      if (expected != null && status != expected) {
+        throw ApiException.notInExpectedStatus(job, expected, Operation.STOP);
       }
       String who = "stopped by " + caller.name();
       if (status == JobStatus.CANCEL_REQUESTED) {
@@ -465,9 +477,21 @@ public class JobService {
 
   /** Deletes an ended job with its events and, with {@code purgeArtifacts}, its files. */
   public void delete(Caller caller, String id, boolean purgeArtifacts) {
+    delete(caller, id, purgeArtifacts, null);
+  }
+
+  /**
+   * Deletes an ended job only while it is in {@code expected} (when not null), the status the
+   * caller's pre-check saw. An ended job never changes state again, so the check before the delete
+   * holds until it.
+   */
+  public void delete(Caller caller, String id, boolean purgeArtifacts, JobStatus expected) {
     Job job = modifiable(caller, id);
     if (!Operation.DELETE.allowedIn(job.status())) {
       throw ApiException.invalidState(job, Operation.DELETE);
+    }
+    if (expected != null && job.status() != expected) {
+      throw ApiException.notInExpectedStatus(job, expected, Operation.DELETE);
     }
     if (!store.deleteTerminal(id)) {
       Job now = modifiable(caller, id);
@@ -523,7 +547,7 @@ public class JobService {
     for (Job job : hit) {
       if (job.status().isActive()) {
         try {
-          stop(caller, job.id(), force);
+          stop(caller, job.id(), null, force);
           stopped++;
         } catch (ApiException endedMeanwhile) {
           // It ended or vanished on its own between the listing and the stop.
