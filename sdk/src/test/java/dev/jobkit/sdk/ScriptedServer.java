@@ -24,6 +24,11 @@ public final class ScriptedServer implements AutoCloseable {
       return new Answer(status, Map.of("Content-Type", "application/json"), body);
     }
 
+    /** No answer at all: the connection is closed once the request has been read. */
+    public static Answer drop() {
+      return new Answer(0, Map.of(), "");
+    }
+
     public static Answer problem(int status, String code) {
       return new Answer(
           status,
@@ -76,6 +81,10 @@ public final class ScriptedServer implements AutoCloseable {
     Answer answer;
     synchronized (script) {
       answer = script.size() > 1 ? script.poll() : script.peek();
+    }
+    if (answer.status() == 0) {
+      // The JDK's server closes the connection of a handler that fails, without answering.
+      throw new IOException("dropped on purpose");
     }
     answer.headers().forEach((k, v) -> exchange.getResponseHeaders().add(k, v));
     byte[] bytes = answer.body().getBytes(StandardCharsets.UTF_8);

@@ -15,6 +15,7 @@ import dev.jobkit.sdk.jobs.Job;
 import dev.jobkit.sdk.jobs.JobSpec;
 import dev.jobkit.sdk.jobs.JobUpdate;
 import dev.jobkit.sdk.lifecycle.JobStatus;
+import dev.jobkit.server.support.Api;
 import dev.jobkit.server.support.JobkitServer;
 import dev.jobkit.server.support.RecordingProxy;
 import java.io.IOException;
@@ -62,7 +63,15 @@ class GuardedActionsIT {
 
   @AfterEach
   void nothingLeftRunning() {
+    proxy.loseAnswersOf(r -> false);
     client.guarded(Confirmers.assumeYes()).flush(FlushScope.ACTIVE);
+  }
+
+  /** The flush requests that reached the service and change state (not dry runs). */
+  private static long changingFlushes() {
+    return proxy.requestsWithQuery().stream()
+        .filter(r -> r.startsWith("POST /api/v1/jobs/flush?") && r.contains("dry_run=false"))
+        .count();
   }
 
   /** A job that runs until the test creates its gate file. */
@@ -259,5 +268,53 @@ class GuardedActionsIT {
     assertThat(flushed.flush().deleted()).isEqualTo(flushed.flush().matched());
     assertThatThrownBy(() -> client.jobs().get(running.id())).isInstanceOf(NotFoundException.class);
     assertThatThrownBy(() -> client.jobs().get(queued.id())).isInstanceOf(NotFoundException.class);
+  }
+
+  @Test
+  void a_flush_whose_answer_is_lost_reaches_the_service_once_and_is_verified_by_its_jobs() {
+    String name = "lost-answer-" + System.nanoTime();
+    Api owner = server.newUser(name, "parallel");
+    Job two = owner.submit("{\"command\":[\"true\"]}");
+    owner.awaitStatus(two.id(), JobStatus.SUCCEEDED);
+    Job one = owner.submit("{\"command\":[\"sleep\",\"300\"]}");
+    long before = changingFlushes();
+    proxy.loseAnswersOfQueries(
+        r -> r.startsWith("POST /api/v1/jobs/flush?") && r.contains("dry_run=false"));
+
+    Outcome outcome =
+        client.guarded(Confirmers.assumeYes()).flush(FlushScope.ALL, name, true, false);
+
+    assertThat(changingFlushes() - before).isEqualTo(1);
+    assertThat(outcome.kind()).isEqualTo(OutcomeKind.APPLIED);
+    assertThat(outcome.verified()).isTrue();
+    assertThat(outcome.message()).contains("answer was lost");
+    owner.get("/api/v1/jobs/" + one.id()).expect(404);
+    owner.get("/api/v1/jobs/" + two.id()).expect(404);
+  }
+
+  @Test
+  void a_flush_of_one_owner_removes_their_jobs_only_and_says_so_in_its_question() {
+    String stamp = Long.toString(System.nanoTime());
+    Api carol = server.newUser("carol-" + stamp, "parallel");
+    Api dave = server.newUser("dave-" + stamp, "parallel");
+    Job carols = carol.submit("{\"command\":[\"sleep\",\"300\"]}");
+    Job daves = dave.submit("{\"command\":[\"sleep\",\"300\"]}");
+    List<Precheck> asked = new ArrayList<>();
+
+    Outcome outcome =
+        client.guarded(p -> asked.add(p)).flush(FlushScope.ACTIVE, "carol-" + stamp, true, false);
+
+    assertThat(outcome.kind()).isEqualTo(OutcomeKind.APPLIED);
+    assertThat(outcome.flush().jobIds()).containsExactly(carols.id());
+    assertThat(asked)
+        .singleElement()
+        .satisfies(
+            p -> assertThat(p.prompt()).startsWith("Flushing active jobs of carol-" + stamp));
+    assertThat(proxy.requestsWithQuery())
+        .filteredOn(r -> r.startsWith("POST /api/v1/jobs/flush?") && r.contains("dry_run=false"))
+        .last()
+        .satisfies(r -> assertThat(r).contains("owner=carol-" + stamp));
+    carol.get("/api/v1/jobs/" + carols.id()).expect(404);
+    assertThat(dave.job(daves.id()).status().isActive()).isTrue();
   }
 }

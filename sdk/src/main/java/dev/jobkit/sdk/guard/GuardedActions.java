@@ -2,26 +2,37 @@ package dev.jobkit.sdk.guard;
 
 import dev.jobkit.sdk.InvalidStateException;
 import dev.jobkit.sdk.JobkitClient;
+import dev.jobkit.sdk.JobkitException;
 import dev.jobkit.sdk.NotFoundException;
+import dev.jobkit.sdk.ServerException;
 import dev.jobkit.sdk.TransportException;
 import dev.jobkit.sdk.WaitTimeoutException;
+import dev.jobkit.sdk.guard.Prompts.StopEffect;
 import dev.jobkit.sdk.internal.Calls;
 import dev.jobkit.sdk.internal.ClientAccess;
 import dev.jobkit.sdk.internal.JobApi;
 import dev.jobkit.sdk.jobs.FlushResult;
 import dev.jobkit.sdk.jobs.Job;
 import dev.jobkit.sdk.lifecycle.JobStatus;
+import dev.jobkit.sdk.lifecycle.Operation;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Stop, delete and flush, each through the guarded protocol: <b>pre-check</b> from the lifecycle
  * table (a refusal sends nothing that changes state), <b>confirm</b> through the {@link Confirmer},
  * <b>execute</b> (pre-checking and confirming again if the job changed in a way that changes the
  * answer), <b>verify</b> with the waiter. Every call ends in one named {@link OutcomeKind}.
+ *
+ * <p>A stop or a delete carries the status its pre-check saw ({@code expected_status}), so the
+ * service applies it only while the job is still in that status: a change between the yes and the
+ * request cannot slip through. A request that changes state is sent once, never retried: when its
+ * answer is lost (no connection, a 5xx), what the service says afterwards decides whether it
+ * landed.
  *
  * <pre>{@code
  * Outcome outcome = client.guarded(Confirmers.console()).stop(jobId);
@@ -98,8 +109,18 @@ public final class GuardedActions {
    * jobs); changes nothing.
    */
   public Precheck precheckFlush(FlushScope scope, boolean purgeArtifacts) {
-    FlushResult dry = flushCall(scope, purgeArtifacts, false, true);
-    return Prompts.flush(scope, purgeArtifacts, dry);
+    return precheckFlush(scope, null, purgeArtifacts);
+  }
+
+  /**
+   * What a flush of {@code owner}'s jobs only would hit (every job the key may flush when {@code
+   * owner} is null), from the service's dry run; changes nothing. Only an admin may name another
+   * user.
+   */
+  public Precheck precheckFlush(FlushScope scope, String owner, boolean purgeArtifacts) {
+    FlushResult dry =
+        calls.run(() -> api.flush(scope.wireName(), purgeArtifacts, false, true, of(owner)));
+    return Prompts.flush(scope, owner, purgeArtifacts, dry);
   }
 
   /** The stop pre-check of a job just read, with its events read now. */
@@ -109,71 +130,89 @@ public final class GuardedActions {
 
   /**
    * Stops a job: {@code APPLIED} once it is {@code CANCELED}; {@code ALREADY_TERMINAL} if it had
-   * ended; {@code RACE_LOST} if it ended between the pre-check and the stop.
+   * ended; {@code RACE_LOST} if it ended, or could no longer be stopped, between the pre-check and
+   * the stop. The stop is sent for the status the pre-check saw; a job that moved on meanwhile to a
+   * state where stopping does something else (a queued job that started running) is pre-checked and
+   * asked about again, one where it does the same (running to run done) is stopped without asking
+   * again.
    *
    * @throws dev.jobkit.sdk.JobkitException if the job or its events cannot be read before the
-   *     question is asked; nothing was stopped then
+   *     question is asked; nothing was stopped then. Also when the stop's answer was lost and the
+   *     job shows no sign of it: it was sent once and not repeated
    */
   public Outcome stop(String jobId) {
     long start = System.nanoTime();
     Precheck confirmedFor = null;
     Precheck precheck = null;
+    // The status the next stop request names; null until a pre-check has read one.
+    JobStatus expected = null;
     for (int round = 0; round < MAX_ROUNDS; round++) {
-      Job job = client.jobs().get(jobId);
-      precheck = precheckStop(job);
-      if (job.status().isTerminal()) {
-        // Ended before we asked: nothing to do. Ended after the yes: it changed under us.
-        return notExecuted(
-            confirmedFor == null ? OutcomeKind.ALREADY_TERMINAL : OutcomeKind.RACE_LOST,
-            precheck,
-            confirmedFor != null,
-            job.status(),
-            "job " + jobId + " has already ended " + job.status() + "; nothing to stop",
-            start);
-      }
-      if (!precheck.allowed()) {
-        return notExecuted(
-            OutcomeKind.NOT_ALLOWED_IN_STATE,
-            precheck,
-            false,
-            job.status(),
-            precheck.consequence(),
-            start);
-      }
-      if (confirmedFor == null || !confirmedFor.consequence().equals(precheck.consequence())) {
-        if (!confirmer.confirm(precheck)) {
+      if (expected == null) {
+        Job job = client.jobs().get(jobId);
+        precheck = precheckStop(job);
+        JobStatus status = job.status();
+        if (status.isTerminal()) {
+          // Ended before we asked: nothing to do. Ended after the yes: it changed under us.
           return notExecuted(
-              OutcomeKind.DECLINED,
+              confirmedFor == null ? OutcomeKind.ALREADY_TERMINAL : OutcomeKind.RACE_LOST,
               precheck,
-              false,
-              job.status(),
-              "not confirmed; job " + jobId + " was left " + job.status(),
+              confirmedFor != null,
+              status,
+              "job " + jobId + " has already ended " + status + "; nothing to stop",
               start);
         }
-        confirmedFor = precheck;
+        if (!precheck.allowed()) {
+          return notExecuted(
+              OutcomeKind.NOT_ALLOWED_IN_STATE,
+              precheck,
+              false,
+              status,
+              precheck.consequence(),
+              start);
+        }
+        if (confirmedFor == null || StopEffect.of(status) != StopEffect.of(confirmedFor.status())) {
+          if (!confirmer.confirm(precheck)) {
+            return notExecuted(
+                OutcomeKind.DECLINED,
+                precheck,
+                false,
+                status,
+                "not confirmed; job " + jobId + " was left " + status,
+                start);
+          }
+          confirmedFor = precheck;
+        }
+        expected = status;
       }
-      // Just before acting: did it change in a way that changes the answer? (Its name and age are
-      // not part of the answer: the consequence depends on its state only.)
-      Job now = client.jobs().get(jobId);
-      if (!Prompts.stopConsequence(now).equals(confirmedFor.consequence())) {
-        continue;
-      }
+      String seen = expected.name();
       try {
-        calls.once(() -> api.stop(jobId));
-      } catch (InvalidStateException ended) {
-        JobStatus status = ended.currentStatus();
-        return notExecuted(
-            OutcomeKind.RACE_LOST,
-            precheck,
-            true,
-            status,
-            "job " + jobId + " ended " + status + " before the stop landed",
-            start);
-      } catch (TransportException lost) {
+        calls.once(() -> api.stop(jobId, seen));
+      } catch (InvalidStateException moved) {
+        // Not in the status the pre-check saw any more: the service changed nothing.
+        JobStatus now = moved.currentStatus();
+        if (now == null || !Operation.STOP.allowedIn(now)) {
+          return notExecuted(
+              OutcomeKind.RACE_LOST,
+              precheck,
+              true,
+              now,
+              now == null
+                  ? "job " + jobId + " changed state before the stop landed; nothing was done"
+                  : now.isTerminal()
+                      ? "job " + jobId + " ended " + now + " before the stop landed"
+                      : "job " + jobId + " is " + now + " now; it can no longer be stopped",
+              start);
+        }
+        expected = StopEffect.of(now) == StopEffect.of(confirmedFor.status()) ? now : null;
+        continue;
+      } catch (JobkitException failure) {
+        if (!answerLost(failure)) {
+          throw failure;
+        }
         // The answer was lost; the stop may have landed. Decide from what the job says now.
         JobStatus status = client.jobs().get(jobId).status();
         if (status != JobStatus.CANCEL_REQUESTED && status != JobStatus.CANCELED) {
-          throw lost;
+          throw failure;
         }
       }
       return verify(jobId, precheck, start, s -> s == JobStatus.CANCELED, "stopped");
@@ -194,10 +233,11 @@ public final class GuardedActions {
 
   /**
    * Deletes an ended job: {@code APPLIED} once it is gone; {@code NOT_ALLOWED_IN_STATE} while it is
-   * active (stop it first).
+   * active (stop it first). The delete is sent for the status the pre-check saw.
    *
    * @throws dev.jobkit.sdk.JobkitException if the job or its events cannot be read before the
-   *     question is asked; nothing was deleted then
+   *     question is asked; nothing was deleted then. Also when the delete's answer was lost and the
+   *     job is still there: it was sent once and not repeated
    */
   public Outcome delete(String jobId, boolean purgeArtifacts) {
     long start = System.nanoTime();
@@ -216,10 +256,11 @@ public final class GuardedActions {
           "not confirmed; job " + jobId + " was kept",
           start);
     }
+    JobkitException lost = null;
     try {
       calls.once(
           () -> {
-            api.delete(jobId, purgeArtifacts);
+            api.delete(jobId, purgeArtifacts, status.name());
             return null;
           });
     } catch (NotFoundException goneAlready) {
@@ -240,11 +281,17 @@ public final class GuardedActions {
           changed.currentStatus(),
           "job " + jobId + " is " + changed.currentStatus() + " now; it can no longer be deleted",
           start);
-    } catch (TransportException lost) {
-      // Fall through to verification: the delete may have landed.
+    } catch (JobkitException failure) {
+      if (!answerLost(failure)) {
+        throw failure;
+      }
+      lost = failure; // the delete may have landed: the job being gone says it did
     }
     try {
       Job still = client.jobs().get(jobId);
+      if (lost != null) {
+        throw lost;
+      }
       return outcome(
           OutcomeKind.UNVERIFIED,
           precheck,
@@ -270,11 +317,25 @@ public final class GuardedActions {
    * APPLIED} when every job it hit is gone; {@code UNVERIFIED} naming the survivors.
    */
   public Outcome flush(FlushScope scope, boolean purgeArtifacts, boolean force) {
+    return flush(scope, null, purgeArtifacts, force);
+  }
+
+  /**
+   * Stops and removes every job of {@code scope} that belongs to {@code owner} (null: every job the
+   * key may flush; only an admin may name another user). {@code APPLIED} when every job it hit is
+   * gone; {@code UNVERIFIED} naming the survivors.
+   *
+   * <p>The flush request is sent once. When its answer is lost (no connection, a 5xx), the jobs it
+   * was confirmed for decide: if some of them are gone it landed, and the rest are waited for as a
+   * verification; if none is, the failure is thrown, since nothing shows it landed (a new flush
+   * pre-checks again).
+   */
+  public Outcome flush(FlushScope scope, String owner, boolean purgeArtifacts, boolean force) {
     long start = System.nanoTime();
     Precheck confirmedFor = null;
     Precheck precheck = null;
     for (int round = 0; round < MAX_ROUNDS; round++) {
-      precheck = precheckFlush(scope, purgeArtifacts);
+      precheck = precheckFlush(scope, owner, purgeArtifacts);
       if (!precheck.allowed()) {
         return notExecuted(
             OutcomeKind.NOT_ALLOWED_IN_STATE, precheck, false, null, precheck.consequence(), start);
@@ -291,11 +352,20 @@ public final class GuardedActions {
         }
         confirmedFor = precheck;
       }
-      Precheck now = precheckFlush(scope, purgeArtifacts);
+      Precheck now = precheckFlush(scope, owner, purgeArtifacts);
       if (!now.jobIds().equals(confirmedFor.jobIds())) {
         continue; // other jobs than the ones confirmed would be hit: ask again
       }
-      FlushResult result = calls.once(() -> flushCall(scope, purgeArtifacts, force, false));
+      FlushResult result;
+      try {
+        result =
+            calls.once(() -> api.flush(scope.wireName(), purgeArtifacts, force, false, of(owner)));
+      } catch (JobkitException failure) {
+        if (!answerLost(failure)) {
+          throw failure;
+        }
+        return afterLostFlush(owner, precheck, failure, start);
+      }
       boolean verified = result.skipped().isEmpty() && result.deleted() == result.matched();
       String message =
           verified
@@ -328,9 +398,82 @@ public final class GuardedActions {
         start);
   }
 
-  private FlushResult flushCall(FlushScope scope, boolean purge, boolean force, boolean dryRun) {
-    Map<String, Object> none = new HashMap<>();
-    return calls.run(() -> api.flush(scope.wireName(), purge, force, dryRun, none));
+  /**
+   * A flush whose answer was lost: it is not sent again. If some of the jobs it was confirmed for
+   * are gone, it landed (or is still at work on the service): the rest are waited for, up to the
+   * verify timeout. If none is gone, nothing shows that it landed, and {@code failure} is thrown.
+   */
+  private Outcome afterLostFlush(
+      String owner, Precheck precheck, JobkitException failure, long start) {
+    Set<String> hit = Set.copyOf(precheck.jobIds());
+    Set<String> left = stillThere(owner, hit);
+    if (left.size() == hit.size()) {
+      throw failure;
+    }
+    long deadline = System.nanoTime() + verifyTimeout.toNanos();
+    long pause = 50;
+    while (!left.isEmpty() && System.nanoTime() < deadline) {
+      pause(Math.min(pause, Math.max(1, (deadline - System.nanoTime()) / 1_000_000)));
+      pause = Math.min(pause * 2, 1_000);
+      left = stillThere(owner, hit);
+    }
+    String lost = "the flush's answer was lost (" + failure.getMessage() + ")";
+    boolean verified = left.isEmpty();
+    String message =
+        verified
+            ? "flushed " + hit.size() + " job(s); " + lost + ", and none of them is left"
+            : lost
+                + "; "
+                + (hit.size() - left.size())
+                + " of its "
+                + hit.size()
+                + " job(s) are gone, "
+                + left.size()
+                + " still exist after "
+                + verifyTimeout
+                + ": "
+                + left.stream().sorted().limit(FlushResult.PREVIEW_SIZE).toList()
+                + (left.size() > FlushResult.PREVIEW_SIZE ? " …" : "");
+    return new Outcome(
+        verified ? OutcomeKind.APPLIED : OutcomeKind.UNVERIFIED,
+        precheck,
+        true,
+        true,
+        verified,
+        null,
+        message,
+        null,
+        elapsed(start));
+  }
+
+  /** Which of {@code ids} still exist, from a dry run of scope {@code all}: a read, retried. */
+  private Set<String> stillThere(String owner, Set<String> ids) {
+    FlushResult all = calls.run(() -> api.flush("all", false, false, true, of(owner)));
+    Set<String> left = new HashSet<>(all.jobIds());
+    left.retainAll(ids);
+    return left;
+  }
+
+  /** The query of a flush limited to {@code owner}; empty for none. */
+  private static Map<String, Object> of(String owner) {
+    return owner == null ? Map.of() : Map.of("owner", owner);
+  }
+
+  /**
+   * Whether a changing request may have landed although it failed: its answer never came (no
+   * connection, a timeout) or was a 5xx, which a proxy also sends for an answer it lost.
+   */
+  private static boolean answerLost(JobkitException failure) {
+    return failure instanceof TransportException || failure instanceof ServerException;
+  }
+
+  private static void pause(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new JobkitException("interrupted while verifying the flush", e);
+    }
   }
 
   private Outcome verify(

@@ -14,7 +14,8 @@ import java.time.Duration;
  * @param verified whether the expected end state was seen
  * @param finalStatus the job's state at the end; null when it is gone (deleted) or for a flush
  * @param message what happened, in a sentence
- * @param flush for a flush, the service's account of it; else null
+ * @param flush for a flush, the service's account of it; else null, and null as well for a flush
+ *     whose answer was lost (the message says what was seen of its jobs instead)
  * @param took how long the whole action took
  */
 public record Outcome(

@@ -23,7 +23,7 @@ import java.util.List;
  * @param consequence what will happen, in the words of a person
  * @param prompt the question to ask, ending in {@code [yes/no]}; null when not allowed
  * @param jobIds for a flush, the jobs it would hit; for one job, that job
- * @param owner the job's owner (null for a flush)
+ * @param owner the job's owner; for a flush, the one owner whose jobs it is limited to, or null
  * @param submittedAt when the job was submitted (null for a flush)
  * @param renamedFrom the job's name before it was renamed in the last hour, as it was; null if it
  *     was not (or for a flush)

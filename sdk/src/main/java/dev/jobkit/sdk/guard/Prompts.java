@@ -22,8 +22,8 @@ import java.util.List;
  * {@link PromptText}.
  *
  * <p>The consequence of an allowed stop depends on the job's state only, never on its name, age or
- * renames: {@link GuardedActions#stop} compares it between the yes and the moment it acts, and the
- * same job read twice must give the same consequence.
+ * renames: it is the sentence of its {@link StopEffect}, the typed value {@link
+ * GuardedActions#stop} compares when the job moved between the yes and the moment it acts.
  */
 final class Prompts {
 
@@ -61,18 +61,43 @@ final class Prompts {
    */
   static String stopConsequence(Job job) {
     JobStatus status = job.status();
-    if (!Operation.STOP.allowedIn(status)) {
-      return status.isTerminal()
-          ? name(job) + " has already ended " + status + "; there is nothing to stop."
-          : name(job) + " is " + status + "; stop is not allowed in that state.";
+    return switch (StopEffect.of(status)) {
+      case NONE ->
+          status.isTerminal()
+              ? name(job) + " has already ended " + status + "; there is nothing to stop."
+              : name(job) + " is " + status + "; stop is not allowed in that state.";
+      case ALREADY_STOPPING -> "It is already being stopped; its processes are being terminated.";
+      case ENDS_RUNNING ->
+          "Stopping a running job cannot be undone and discards any progress it has not"
+              + " checkpointed.";
+      case CANCELS_BEFORE_RUN -> "Stopping it cancels it before it runs; this cannot be undone.";
+    };
+  }
+
+  /**
+   * What a stop does to a job in a given state: the answer a person said yes to. A job that moves
+   * between two states of the same effect (running to run done, waiting for parents to queued)
+   * still gets what was agreed to; one that moves to another effect (queued to running) is asked
+   * about again.
+   */
+  enum StopEffect {
+    /** Not launched yet: canceled at once, nothing of it ran. */
+    CANCELS_BEFORE_RUN,
+    /** Its processes may be alive: they are ended, and what they did not checkpoint is lost. */
+    ENDS_RUNNING,
+    /** Already being stopped: the stop only waits for its end. */
+    ALREADY_STOPPING,
+    /** Stop is not allowed (the job has ended). */
+    NONE;
+
+    static StopEffect of(JobStatus status) {
+      if (!Operation.STOP.allowedIn(status)) {
+        return NONE;
+      } else if (status == JobStatus.CANCEL_REQUESTED) {
+        return ALREADY_STOPPING;
+      }
+      return status.isLaunched() ? ENDS_RUNNING : CANCELS_BEFORE_RUN;
     }
-    if (status == JobStatus.CANCEL_REQUESTED) {
-      return "It is already being stopped; its processes are being terminated.";
-    } else if (status.isLaunched()) {
-      return "Stopping a running job cannot be undone and discards any progress it has not"
-          + " checkpointed.";
-    }
-    return "Stopping it cancels it before it runs; this cannot be undone.";
   }
 
   static Precheck delete(Job job, List<JobEvent> events, boolean purgeArtifacts, Instant now) {
@@ -101,7 +126,13 @@ final class Prompts {
   }
 
   static Precheck flush(FlushScope scope, boolean purgeArtifacts, FlushResult dry) {
+    return flush(scope, null, purgeArtifacts, dry);
+  }
+
+  /** The pre-check of a flush of {@code owner}'s jobs only, or of every job it may hit if null. */
+  static Precheck flush(FlushScope scope, String owner, boolean purgeArtifacts, FlushResult dry) {
     List<String> ids = List.copyOf(dry.jobIds());
+    String ofOwner = owner == null ? "" : " of " + clean(owner);
     if (ids.isEmpty()) {
       return new Precheck(
           "flush",
@@ -109,10 +140,14 @@ final class Prompts {
           null,
           null,
           false,
-          "No job matches scope " + scope.wireName() + "; there is nothing to flush.",
+          "No job"
+              + ofOwner
+              + " matches scope "
+              + scope.wireName()
+              + "; there is nothing to flush.",
           null,
           ids,
-          null,
+          owner,
           null,
           null,
           null,
@@ -130,6 +165,7 @@ final class Prompts {
     String consequence =
         "Flushing "
             + (scope == FlushScope.ACTIVE ? "active jobs" : "all jobs")
+            + ofOwner
             + " stops every running or queued one and removes "
             + ids.size()
             + " job(s)"
@@ -145,7 +181,7 @@ final class Prompts {
         consequence,
         consequence + " Flush them? [yes/no]",
         ids,
-        null,
+        owner,
         null,
         null,
         null,

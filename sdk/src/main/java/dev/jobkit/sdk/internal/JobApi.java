@@ -40,12 +40,21 @@ public interface JobApi {
   @RequestLine("PATCH /api/v1/jobs/{id}")
   Job update(@Param("id") String id, JobUpdate update);
 
-  @RequestLine("POST /api/v1/jobs/{id}/stop")
-  Job stop(@Param("id") String id);
+  /**
+   * Stops the job only while it is in {@code expectedStatus} (409 {@code invalid_state} otherwise);
+   * a null {@code expectedStatus} leaves the parameter out.
+   */
+  @RequestLine("POST /api/v1/jobs/{id}/stop?expected_status={expected}")
+  Job stop(@Param("id") String id, @Param("expected") String expectedStatus);
 
-  @RequestLine("DELETE /api/v1/jobs/{id}?purge_artifacts={purge}")
-  void delete(@Param("id") String id, @Param("purge") boolean purgeArtifacts);
+  /** Deletes the job only while it is in {@code expectedStatus}, as {@link #stop} does. */
+  @RequestLine("DELETE /api/v1/jobs/{id}?purge_artifacts={purge}&expected_status={expected}")
+  void delete(
+      @Param("id") String id,
+      @Param("purge") boolean purgeArtifacts,
+      @Param("expected") String expectedStatus);
 
+  /** A flush; {@code owner} holds {@code owner=NAME} to flush one user's jobs, or nothing. */
   @RequestLine(
       "POST /api/v1/jobs/flush?scope={scope}&purge_artifacts={purge}&force={force}&dry_run={dryRun}")
   FlushResult flush(

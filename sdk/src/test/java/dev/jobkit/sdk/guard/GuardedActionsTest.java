@@ -9,17 +9,22 @@ import dev.jobkit.sdk.ScriptedServer;
 import dev.jobkit.sdk.ScriptedServer.Answer;
 import dev.jobkit.sdk.ScriptedServer.Received;
 import dev.jobkit.sdk.ServerException;
+import dev.jobkit.sdk.TransportException;
+import dev.jobkit.sdk.lifecycle.JobStatus;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * The prompts of the guarded actions against a scripted service: what is read to make them, the
- * clock they are measured on, and what happens when the job's events cannot be read.
+ * The guarded actions against a scripted service: what is read to make the prompts, the clock they
+ * are measured on, what happens when the job's events cannot be read, the status a stop or delete
+ * names for the service to check, and how often a changing request goes out when its answer is
+ * lost.
  */
 class GuardedActionsTest {
 
@@ -54,6 +59,47 @@ class GuardedActionsTest {
 
   private static JobkitClient client(ScriptedServer server) {
     return JobkitClient.builder().baseUrl(server.url()).retry(RetryPolicy.none()).build();
+  }
+
+  /** A client that retries what may be retried, at once: a changing request must still go once. */
+  private static JobkitClient retrying(ScriptedServer server) {
+    return JobkitClient.builder()
+        .baseUrl(server.url())
+        .retry(RetryPolicy.defaults().withBackoff(Duration.ZERO, Duration.ZERO))
+        .build();
+  }
+
+  private static Answer invalidState(JobStatus current) {
+    return new Answer(
+        409,
+        Map.of("Content-Type", "application/problem+json"),
+        "{\"status\":409,\"code\":\"invalid_state\",\"detail\":\"scripted\","
+            + "\"current_status\":\""
+            + current
+            + "\"}");
+  }
+
+  private static Answer flushed(boolean dryRun, String... ids) {
+    String list = ids.length == 0 ? "" : "\"" + String.join("\",\"", ids) + "\"";
+    return Answer.json(
+        200,
+        "{\"scope\":\"active\",\"dry_run\":"
+            + dryRun
+            + ",\"matched\":"
+            + ids.length
+            + ",\"stopped\":0,\"deleted\":"
+            + (dryRun ? 0 : ids.length)
+            + ",\"job_ids\":["
+            + list
+            + "],\"skipped\":[],\"preview\":[]}");
+  }
+
+  /** The flush requests that change state (not dry runs). */
+  private static List<Received> changingFlushes(ScriptedServer server) {
+    return server.received().stream()
+        .filter(
+            r -> r.path().startsWith("/api/v1/jobs/flush") && r.path().contains("dry_run=false"))
+        .toList();
   }
 
   private static List<String> requests(ScriptedServer server) {
@@ -115,6 +161,205 @@ class GuardedActionsTest {
 
       assertThat(asked).isEmpty();
       assertThat(server.received()).extracting(Received::method).containsOnly("GET");
+    }
+  }
+
+  @Test
+  void a_stop_names_the_status_its_pre_check_saw_and_a_job_that_ended_meanwhile_is_a_lost_race() {
+    try (ScriptedServer server =
+            new ScriptedServer(
+                Answer.json(200, job("RUNNING")),
+                Answer.json(200, EVENTS),
+                invalidState(JobStatus.SUCCEEDED));
+        JobkitClient client = client(server)) {
+
+      Outcome outcome = guarded(client, p -> true).stop(ID);
+
+      assertThat(outcome.kind()).isEqualTo(OutcomeKind.RACE_LOST);
+      assertThat(outcome.executed()).isFalse();
+      assertThat(outcome.finalStatus()).isEqualTo(JobStatus.SUCCEEDED);
+      assertThat(requests(server))
+          .containsExactly(
+              "GET /api/v1/jobs/" + ID,
+              "GET /api/v1/jobs/" + ID + "/events",
+              "POST /api/v1/jobs/" + ID + "/stop?expected_status=RUNNING");
+    }
+  }
+
+  @Test
+  void a_job_that_moved_on_to_a_state_a_stop_ends_the_same_way_is_stopped_there_without_asking() {
+    List<Precheck> asked = new ArrayList<>();
+    try (ScriptedServer server =
+            new ScriptedServer(
+                Answer.json(200, job("RUNNING")),
+                Answer.json(200, EVENTS),
+                invalidState(JobStatus.RUN_DONE),
+                invalidState(JobStatus.SUCCEEDED));
+        JobkitClient client = client(server)) {
+
+      Outcome outcome = guarded(client, asked::add).stop(ID);
+
+      assertThat(asked).hasSize(1);
+      assertThat(outcome.kind()).isEqualTo(OutcomeKind.RACE_LOST);
+      assertThat(requests(server))
+          .filteredOn(r -> r.startsWith("POST"))
+          .containsExactly(
+              "POST /api/v1/jobs/" + ID + "/stop?expected_status=RUNNING",
+              "POST /api/v1/jobs/" + ID + "/stop?expected_status=RUN_DONE");
+    }
+  }
+
+  @Test
+  void a_queued_job_that_started_running_before_the_stop_is_pre_checked_and_asked_about_again() {
+    List<JobStatus> askedIn = new ArrayList<>();
+    try (ScriptedServer server =
+            new ScriptedServer(
+                Answer.json(200, job("QUEUED")),
+                Answer.json(200, EVENTS),
+                invalidState(JobStatus.RUNNING),
+                Answer.json(200, job("RUNNING")),
+                Answer.json(200, EVENTS),
+                invalidState(JobStatus.SUCCEEDED));
+        JobkitClient client = client(server)) {
+
+      Outcome outcome = guarded(client, p -> askedIn.add(p.status())).stop(ID);
+
+      assertThat(askedIn).containsExactly(JobStatus.QUEUED, JobStatus.RUNNING);
+      assertThat(outcome.kind()).isEqualTo(OutcomeKind.RACE_LOST);
+      assertThat(requests(server))
+          .filteredOn(r -> r.startsWith("POST"))
+          .containsExactly(
+              "POST /api/v1/jobs/" + ID + "/stop?expected_status=QUEUED",
+              "POST /api/v1/jobs/" + ID + "/stop?expected_status=RUNNING");
+    }
+  }
+
+  @Test
+  void a_delete_names_the_status_its_pre_check_saw() {
+    try (ScriptedServer server =
+            new ScriptedServer(
+                Answer.json(200, job("FAILED")),
+                Answer.json(200, EVENTS),
+                new Answer(204, Map.of(), ""),
+                Answer.problem(404, "not_found"));
+        JobkitClient client = client(server)) {
+
+      Outcome outcome = guarded(client, p -> true).delete(ID);
+
+      assertThat(outcome.kind()).isEqualTo(OutcomeKind.APPLIED);
+      assertThat(requests(server))
+          .contains("DELETE /api/v1/jobs/" + ID + "?purge_artifacts=true&expected_status=FAILED");
+    }
+  }
+
+  @Test
+  void a_flush_answered_503_is_sent_once_and_applied_when_its_jobs_are_gone() {
+    try (ScriptedServer server =
+            new ScriptedServer(
+                flushed(true, "job_a", "job_b"),
+                flushed(true, "job_a", "job_b"),
+                Answer.problem(503, "unavailable"),
+                flushed(true));
+        JobkitClient client = retrying(server)) {
+
+      Outcome outcome = guarded(client, p -> true).flush(FlushScope.ACTIVE);
+
+      assertThat(changingFlushes(server)).hasSize(1);
+      assertThat(outcome.kind()).isEqualTo(OutcomeKind.APPLIED);
+      assertThat(outcome.verified()).isTrue();
+      assertThat(outcome.message()).contains("answer was lost").contains("none of them is left");
+    }
+  }
+
+  @Test
+  void a_flush_answered_503_whose_jobs_are_all_still_there_is_sent_once_and_reported_failed() {
+    try (ScriptedServer server =
+            new ScriptedServer(
+                flushed(true, "job_a", "job_b"),
+                flushed(true, "job_a", "job_b"),
+                Answer.problem(503, "unavailable"),
+                flushed(true, "job_a", "job_b"));
+        JobkitClient client = retrying(server)) {
+
+      assertThatThrownBy(() -> guarded(client, p -> true).flush(FlushScope.ACTIVE))
+          .isInstanceOf(ServerException.class);
+
+      assertThat(changingFlushes(server)).hasSize(1);
+    }
+  }
+
+  @Test
+  void a_flush_whose_connection_drops_is_sent_once_and_reported_failed_when_nothing_shows_it() {
+    try (ScriptedServer server =
+            new ScriptedServer(
+                flushed(true, "job_a", "job_b"),
+                flushed(true, "job_a", "job_b"),
+                Answer.drop(),
+                flushed(true, "job_a", "job_b"));
+        JobkitClient client = retrying(server)) {
+
+      assertThatThrownBy(() -> guarded(client, p -> true).flush(FlushScope.ACTIVE))
+          .isInstanceOf(TransportException.class);
+
+      assertThat(changingFlushes(server)).hasSize(1);
+    }
+  }
+
+  @Test
+  void a_flush_whose_connection_drops_after_it_landed_is_sent_once_and_verified_by_its_jobs() {
+    try (ScriptedServer server =
+            new ScriptedServer(
+                flushed(true, "job_a", "job_b"),
+                flushed(true, "job_a", "job_b"),
+                Answer.drop(),
+                flushed(true, "job_b"),
+                flushed(true));
+        JobkitClient client = retrying(server)) {
+
+      Outcome outcome = guarded(client, p -> true).flush(FlushScope.ACTIVE);
+
+      assertThat(changingFlushes(server)).hasSize(1);
+      assertThat(outcome.kind()).isEqualTo(OutcomeKind.APPLIED);
+      assertThat(outcome.flush()).isNull();
+    }
+  }
+
+  @Test
+  void a_flush_of_one_owner_sends_the_owner_with_its_dry_runs_and_with_the_flush() {
+    List<Precheck> asked = new ArrayList<>();
+    try (ScriptedServer server =
+            new ScriptedServer(
+                flushed(true, "job_a"), flushed(true, "job_a"), flushed(false, "job_a"));
+        JobkitClient client = client(server)) {
+
+      Outcome outcome = guarded(client, asked::add).flush(FlushScope.ALL, "carol", true, false);
+
+      assertThat(outcome.kind()).isEqualTo(OutcomeKind.APPLIED);
+      assertThat(server.received())
+          .hasSize(3)
+          .allSatisfy(r -> assertThat(r.path()).contains("owner=carol"));
+      assertThat(changingFlushes(server)).hasSize(1);
+      assertThat(asked)
+          .singleElement()
+          .satisfies(
+              p -> {
+                assertThat(p.owner()).isEqualTo("carol");
+                assertThat(p.prompt()).startsWith("Flushing all jobs of carol stops every");
+              });
+    }
+  }
+
+  @Test
+  void a_flush_without_an_owner_sends_no_owner_parameter() {
+    try (ScriptedServer server = new ScriptedServer(flushed(true));
+        JobkitClient client = client(server)) {
+
+      Outcome outcome = guarded(client, p -> true).flush(FlushScope.ACTIVE);
+
+      assertThat(outcome.kind()).isEqualTo(OutcomeKind.NOT_ALLOWED_IN_STATE);
+      assertThat(server.received())
+          .singleElement()
+          .satisfies(r -> assertThat(r.path()).doesNotContain("owner"));
     }
   }
 }

@@ -27,7 +27,9 @@ public final class RecordingProxy implements AutoCloseable {
   private final String target;
   private final HttpClient http = HttpClient.newHttpClient();
   private final List<String> requests = new CopyOnWriteArrayList<>();
+  private final List<String> requestsWithQuery = new CopyOnWriteArrayList<>();
   private volatile Predicate<String> loseAnswer = r -> false;
+  private volatile boolean loseMatchesQuery;
   private final Set<java.io.InputStream> open = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   public RecordingProxy(String targetBaseUrl) {
@@ -48,7 +50,17 @@ public final class RecordingProxy implements AutoCloseable {
    * as if the answer were lost on the way back.
    */
   public void loseAnswersOf(Predicate<String> request) {
+    this.loseMatchesQuery = false;
     this.loseAnswer = request;
+  }
+
+  /**
+   * As {@link #loseAnswersOf}, for requests told with their query string ({@code "POST
+   * /api/v1/jobs/flush?scope=all&dry_run=false"}): for telling apart calls to the same path.
+   */
+  public void loseAnswersOfQueries(Predicate<String> requestWithQuery) {
+    this.loseMatchesQuery = true;
+    this.loseAnswer = requestWithQuery;
   }
 
   /** Drops every answer still streaming (an event stream, a log follow), as a network cut would. */
@@ -70,6 +82,11 @@ public final class RecordingProxy implements AutoCloseable {
     return List.copyOf(requests);
   }
 
+  /** Every request so far, as {@code "METHOD path?query"} (the query as sent, if any). */
+  public List<String> requestsWithQuery() {
+    return List.copyOf(requestsWithQuery);
+  }
+
   /** How many requests so far had this method and a path ending in {@code suffix}. */
   public long count(String method, String suffix) {
     return requests.stream().filter(r -> r.startsWith(method + " ") && r.endsWith(suffix)).count();
@@ -81,7 +98,12 @@ public final class RecordingProxy implements AutoCloseable {
 
   private void forward(HttpExchange exchange) throws IOException {
     String request = exchange.getRequestMethod() + " " + exchange.getRequestURI().getPath();
+    String withQuery = exchange.getRequestMethod() + " " + exchange.getRequestURI().getRawPath();
+    if (exchange.getRequestURI().getRawQuery() != null) {
+      withQuery += "?" + exchange.getRequestURI().getRawQuery();
+    }
     requests.add(request);
+    requestsWithQuery.add(withQuery);
     HttpRequest.Builder out =
         HttpRequest.newBuilder(URI.create(target + exchange.getRequestURI()))
             .method(
@@ -98,7 +120,7 @@ public final class RecordingProxy implements AutoCloseable {
     try {
       HttpResponse<java.io.InputStream> answer =
           http.send(out.build(), HttpResponse.BodyHandlers.ofInputStream());
-      if (loseAnswer.test(request)) {
+      if (loseAnswer.test(loseMatchesQuery ? withQuery : request)) {
         answer.body().close();
         exchange.sendResponseHeaders(502, -1);
         return;
