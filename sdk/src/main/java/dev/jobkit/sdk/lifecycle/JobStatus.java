@@ -105,6 +105,16 @@ public enum JobStatus {
     return this == QUEUED || this == RESTART_READY;
   }
 
+  /**
+   * Whether a worker holds the job in this state: from its claim until it ends or goes back to the
+   * queue ({@code CLAIMED} to {@code STAGED_OUT}, {@code RUN_ERROR}, {@code RUN_TIMEOUT}, {@code
+   * CANCEL_REQUESTED}). A service that restarts finds such a job without the worker that held it.
+   * Every state is exactly one of {@code AWAITING_PARENTS}, claimable, in flight or terminal.
+   */
+  public boolean isInFlight() {
+    return isActive() && !isClaimable() && this != AWAITING_PARENTS;
+  }
+
   /** The states this one may move to; empty for end states. */
   public Set<JobStatus> nextStates() {
     return TRANSITIONS.get(this);

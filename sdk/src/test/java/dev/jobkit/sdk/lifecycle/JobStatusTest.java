@@ -342,6 +342,46 @@ class JobStatusTest {
         .isInstanceOf(UnsupportedOperationException.class);
   }
 
+  @Test
+  void a_job_is_in_flight_from_its_claim_until_it_ends_or_goes_back_to_the_queue() {
+    // What the transition table lets a claimed job reach before it ends or is queued again.
+    Set<JobStatus> held = EnumSet.of(CLAIMED);
+    Deque<JobStatus> todo = new ArrayDeque<>(List.of(CLAIMED));
+    while (!todo.isEmpty()) {
+      for (JobStatus next : todo.pop().nextStates()) {
+        if (!next.isTerminal() && !next.isClaimable() && held.add(next)) {
+          todo.push(next);
+        }
+      }
+    }
+
+    assertThat(EnumSet.allOf(JobStatus.class).stream().filter(JobStatus::isInFlight))
+        .containsExactlyInAnyOrderElementsOf(held)
+        .containsExactlyInAnyOrder(
+            CLAIMED,
+            STAGED_IN,
+            PREPROCESSED,
+            RUNNING,
+            RUN_DONE,
+            POSTPROCESSED,
+            STAGED_OUT,
+            JobStatus.RUN_ERROR,
+            JobStatus.RUN_TIMEOUT,
+            CANCEL_REQUESTED);
+  }
+
+  @ParameterizedTest
+  @EnumSource(JobStatus.class)
+  void every_state_is_exactly_one_of_waiting_claimable_in_flight_or_ended(JobStatus status) {
+    List<Boolean> kinds =
+        List.of(
+            status == AWAITING_PARENTS,
+            status.isClaimable(),
+            status.isInFlight(),
+            status.isTerminal());
+    assertThat(kinds.stream().filter(k -> k).count()).as("%s", status).isEqualTo(1);
+  }
+
   private static Set<JobStatus> reachableFrom(JobStatus start) {
     Set<JobStatus> seen = EnumSet.of(start);
     Deque<JobStatus> todo = new ArrayDeque<>(List.of(start));

@@ -9,9 +9,11 @@ import dev.jobkit.server.store.Actor;
 import dev.jobkit.server.store.JobStore;
 import dev.jobkit.server.store.Transition;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -27,18 +29,11 @@ import org.springframework.stereotype.Component;
 class Recovery {
 
   private static final Logger log = LoggerFactory.getLogger(Recovery.class);
-  private static final Set<JobStatus> IN_FLIGHT =
-      EnumSet.of(
-          JobStatus.CLAIMED,
-          JobStatus.STAGED_IN,
-          JobStatus.PREPROCESSED,
-          JobStatus.RUNNING,
-          JobStatus.RUN_DONE,
-          JobStatus.POSTPROCESSED,
-          JobStatus.STAGED_OUT,
-          JobStatus.CANCEL_REQUESTED,
-          JobStatus.RUN_ERROR,
-          JobStatus.RUN_TIMEOUT);
+  // The jobs a worker of the previous run held; the lifecycle table says which states those are.
+  static final Set<JobStatus> IN_FLIGHT =
+      Arrays.stream(JobStatus.values())
+          .filter(JobStatus::isInFlight)
+          .collect(Collectors.toCollection(() -> EnumSet.noneOf(JobStatus.class)));
 
   private final JobStore store;
   private final JobLifecycle lifecycle;

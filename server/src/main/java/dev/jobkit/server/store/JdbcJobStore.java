@@ -18,6 +18,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -29,6 +30,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.stream.Collector;
 import java.util.stream.Collectors;
 import org.springframework.beans.factory.ObjectProvider;
@@ -52,6 +54,9 @@ class JdbcJobStore implements JobStore, SmartInitializingSingleton {
           + " pod_count, command, shell, env, tags, parents, timeout_seconds, max_attempts,"
           + " attempt, progress, metrics, last_error, exit_code, output_files, output_bytes,"
           + " created_at, updated_at, started_at, finished_at";
+  // The lifecycle table's sets as SQL lists: derived from JobStatus, never written out here.
+  static final List<JobStatus> TERMINAL = statesWhere(JobStatus::isTerminal);
+  static final List<JobStatus> CLAIMABLE = statesWhere(JobStatus::isClaimable);
   private static final TypeReference<List<String>> STRING_LIST = new TypeReference<>() {};
   private static final TypeReference<Map<String, String>> STRING_MAP = new TypeReference<>() {};
   private static final TypeReference<Map<String, Double>> NUMBER_MAP = new TypeReference<>() {};
@@ -443,21 +448,20 @@ class JdbcJobStore implements JobStore, SmartInitializingSingleton {
   @Override
   public boolean deleteTerminal(String id) {
     return write(
-        p ->
-            jdbc.sql("DELETE FROM jobs WHERE id = ? AND status IN (?, ?, ?)")
-                    .params(
-                        id,
-                        JobStatus.SUCCEEDED.name(),
-                        JobStatus.FAILED.name(),
-                        JobStatus.CANCELED.name())
-                    .update()
-                > 0);
+        p -> {
+          List<Object> params = new ArrayList<>(List.of(id));
+          params.addAll(names(TERMINAL));
+          return jdbc.sql("DELETE FROM jobs WHERE id = ? AND status IN (" + marks(TERMINAL) + ")")
+                  .params(params)
+                  .update()
+              > 0;
+        });
   }
 
   @Override
   public Optional<Candidate> nextClaimable(String owner) {
     Candidate best = null;
-    for (JobStatus status : List.of(JobStatus.QUEUED, JobStatus.RESTART_READY)) {
+    for (JobStatus status : CLAIMABLE) {
       // The ORDER BY names every column of jobs_queue, even the two fixed by the WHERE: H2 reads
       // the first row of the index only for an ORDER BY that is a prefix of it; for
       // "priority DESC, seq" it sorts all of the owner's queued jobs (90 ms with 100,000).
@@ -487,8 +491,8 @@ class JdbcJobStore implements JobStore, SmartInitializingSingleton {
   @Override
   public Set<String> ownersWithClaimableJobs() {
     return new HashSet<>(
-        jdbc.sql("SELECT DISTINCT owner FROM jobs WHERE status IN (?, ?)")
-            .params(JobStatus.QUEUED.name(), JobStatus.RESTART_READY.name())
+        jdbc.sql("SELECT DISTINCT owner FROM jobs WHERE status IN (" + marks(CLAIMABLE) + ")")
+            .params(names(CLAIMABLE))
             .query(String.class)
             .list());
   }
@@ -779,6 +783,20 @@ class JdbcJobStore implements JobStore, SmartInitializingSingleton {
   static Instant instant(ResultSet rs, String column) throws SQLException {
     OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
     return t == null ? null : t.toInstant();
+  }
+
+  /** The states for which {@code rule} holds, in the enum's order. */
+  private static List<JobStatus> statesWhere(Predicate<JobStatus> rule) {
+    return Arrays.stream(JobStatus.values()).filter(rule).toList();
+  }
+
+  /** {@code ?, ?, ?}: one placeholder per state. */
+  private static String marks(Collection<JobStatus> statuses) {
+    return statuses.stream().map(s -> "?").collect(Collectors.joining(", "));
+  }
+
+  private static List<Object> names(Collection<JobStatus> statuses) {
+    return statuses.stream().map(s -> (Object) s.name()).toList();
   }
 
   private static String escapeLike(String text) {
