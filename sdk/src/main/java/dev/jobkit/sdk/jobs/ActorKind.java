@@ -11,6 +11,11 @@ public enum ActorKind {
   AGENT,
   /** A worker process executing the job. */
   WORKER,
+  /**
+   * A running job, through the {@code JOBKIT_TOKEN} the service gave it: it acts with its owner's
+   * rights (never an admin's), and only until it ends.
+   */
+  JOB,
   /** The service itself: the scheduler, timers, recovery. */
   SYSTEM;
 
