@@ -8,7 +8,10 @@ import org.springframework.web.method.support.HandlerMethodArgumentResolver;
 import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
-/** Authenticates {@code /api/**} and gives controllers their caller. */
+/**
+ * Authenticates {@code /api/**} (but the OpenAPI document and its UI, which hold no data) and gives
+ * controllers their caller.
+ */
 @Configuration
 class WebConfig implements WebMvcConfigurer {
 
@@ -22,7 +25,10 @@ class WebConfig implements WebMvcConfigurer {
 
   @Override
   public void addInterceptors(InterceptorRegistry registry) {
-    registry.addInterceptor(apiKeys).addPathPatterns("/api/**");
+    registry
+        .addInterceptor(apiKeys)
+        .addPathPatterns("/api/**")
+        .excludePathPatterns(OpenApiDocument.PUBLIC_PATHS);
   }
 
   @Override

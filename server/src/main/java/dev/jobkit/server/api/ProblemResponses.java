@@ -1,0 +1,144 @@
+package dev.jobkit.server.api;
+
+import dev.jobkit.sdk.Problem;
+import io.swagger.v3.core.converter.AnnotatedType;
+import io.swagger.v3.core.converter.ModelConverters;
+import io.swagger.v3.oas.models.OpenAPI;
+import io.swagger.v3.oas.models.Operation;
+import io.swagger.v3.oas.models.headers.Header;
+import io.swagger.v3.oas.models.media.Content;
+import io.swagger.v3.oas.models.media.MediaType;
+import io.swagger.v3.oas.models.media.Schema;
+import io.swagger.v3.oas.models.media.StringSchema;
+import io.swagger.v3.oas.models.responses.ApiResponse;
+import io.swagger.v3.oas.models.responses.ApiResponses;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.springdoc.core.customizers.OpenApiCustomizer;
+
+/**
+ * Adds to every operation the problem documents ({@code application/problem+json}, the SDK's {@link
+ * Problem}) it can answer with. Every operation can answer 400, 401, 404 and 500; one with a body
+ * 413 and 415; the routes of {@link #BY_ROUTE} also 403 or 409, saying when.
+ *
+ * <p>The problems come from services and interceptors the document generator cannot follow, so the
+ * routes that can refuse a caller (403) or conflict (409) are listed here; OpenApiIT fails when a
+ * route of this table is not in the document any more.
+ */
+class ProblemResponses implements OpenApiCustomizer {
+
+  static final String PROBLEM_JSON =
+      org.springframework.http.MediaType.APPLICATION_PROBLEM_JSON_VALUE;
+
+  private static final String FORBIDDEN_JOB =
+      "forbidden: the job is someone else's; only its owner or an admin may change it";
+  private static final String FORBIDDEN_ADMIN = "forbidden: only an admin may manage users";
+  private static final String INVALID_STATE =
+      "invalid_state: not allowed in the job's status, or the job is no longer in"
+          + " expected_status; carries current_status and allowed_statuses";
+
+  /** Extra problems of a route ({@code "METHOD path"}): status → when. */
+  static final Map<String, Map<Integer, String>> BY_ROUTE =
+      Map.ofEntries(
+          Map.entry(
+              "POST /api/v1/jobs",
+              Map.of(409, "conflict: the Idempotency-Key was used before with a different body")),
+          Map.entry("PATCH /api/v1/jobs/{id}", Map.of(403, FORBIDDEN_JOB)),
+          Map.entry(
+              "POST /api/v1/jobs/{id}/stop",
+              Map.of(403, FORBIDDEN_JOB, 409, INVALID_STATE + " (the job has ended)")),
+          Map.entry(
+              "POST /api/v1/jobs/{id}/cancel",
+              Map.of(403, FORBIDDEN_JOB, 409, INVALID_STATE + " (the job has ended)")),
+          Map.entry(
+              "DELETE /api/v1/jobs/{id}",
+              Map.of(403, FORBIDDEN_JOB, 409, INVALID_STATE + " (the job is still active)")),
+          Map.entry(
+              "POST /api/v1/jobs/flush",
+              Map.of(403, "forbidden: only an admin may flush another user's jobs")),
+          Map.entry("GET /api/v1/users", Map.of(403, FORBIDDEN_ADMIN)),
+          Map.entry(
+              "POST /api/v1/users",
+              Map.of(403, FORBIDDEN_ADMIN, 409, "conflict: a user of that name exists")),
+          Map.entry("POST /api/v1/users/{name}/keys", Map.of(403, FORBIDDEN_ADMIN)),
+          Map.entry("PUT /api/v1/users/{name}/scheduling", Map.of(403, FORBIDDEN_ADMIN)));
+
+  /** What every operation can answer. */
+  private static final Map<Integer, String> EVERY_ROUTE =
+      Map.of(
+          400,
+          "validation_failed: a parameter, header or field of the body is wrong; errors names"
+              + " each",
+          401,
+          "unauthorized: no API key, or not a valid one",
+          404,
+          "not_found: no such job (or one you may not see), user or path",
+          500,
+          "internal: a failure of the service; its log has it under request_id");
+
+  /** What an operation with a body can answer too. */
+  private static final Map<Integer, String> WITH_BODY =
+      Map.of(
+          413,
+          "payload_too_large: the body is over jobkit.api.max-request-size",
+          415,
+          "unsupported_media_type: the body is not application/json");
+
+  @Override
+  public void customise(OpenAPI openApi) {
+    Map<String, Schema> problem =
+        ModelConverters.getInstance(true).readAll(new AnnotatedType(Problem.class));
+    problem.forEach(openApi.getComponents()::addSchemas);
+    openApi
+        .getComponents()
+        .getSchemas()
+        .get("Problem")
+        .description(
+            "An RFC 9457 problem document. Branch on code (validation_failed, unauthorized,"
+                + " forbidden, not_found, conflict, invalid_state, rate_limited, ...), not on"
+                + " the sentence in detail.");
+    openApi
+        .getPaths()
+        .forEach(
+            (path, item) ->
+                item.readOperationsMap()
+                    .forEach((method, operation) -> add(operation, method + " " + path)));
+  }
+
+  /** The answers of an operation in the order of their status, successes first. */
+  static void sortResponses(Operation operation) {
+    ApiResponses sorted = new ApiResponses();
+    operation.getResponses().entrySet().stream()
+        .sorted(Map.Entry.comparingByKey())
+        .forEach(e -> sorted.addApiResponse(e.getKey(), e.getValue()));
+    operation.setResponses(sorted);
+  }
+
+  private static void add(Operation operation, String route) {
+    Map<Integer, String> problems = new LinkedHashMap<>(EVERY_ROUTE);
+    if (operation.getRequestBody() != null) {
+      problems.putAll(WITH_BODY);
+    }
+    problems.putAll(BY_ROUTE.getOrDefault(route, Map.of()));
+    for (int status : problems.keySet().stream().sorted().toList()) {
+      ApiResponse response =
+          new ApiResponse()
+              .description(problems.get(status))
+              .content(
+                  new Content()
+                      .addMediaType(
+                          PROBLEM_JSON,
+                          new MediaType()
+                              .schema(new Schema<>().$ref("#/components/schemas/Problem"))));
+      if (status == 401) {
+        response.addHeaderObject(
+            "WWW-Authenticate",
+            new Header()
+                .description("how to authenticate: Bearer realm=\"jobkit\"")
+                .schema(new StringSchema()));
+      }
+      operation.getResponses().addApiResponse(Integer.toString(status), response);
+    }
+    sortResponses(operation);
+  }
+}
