@@ -38,9 +38,16 @@ class EventController {
       try {
         after = Long.parseLong(lastEventId.strip());
       } catch (NumberFormatException e) {
+        after = -1L;
+      }
+      // Ids start at 1: a negative one (or one Long.parseLong reads but no stream writes) was
+      // never sent, and taken as it is, -1 would replay the whole history.
+      if (after < 0 || !lastEventId.strip().equals(Long.toString(after))) {
         throw ApiException.invalid(
             "Last-Event-ID",
-            "must be the id of an event this stream sent, not '" + lastEventId + "'");
+            "must be the id of an event this stream sent (a whole number ≥ 0), not '"
+                + lastEventId
+                + "'");
       }
     }
     return hub.subscribe(caller, jobId, after);

@@ -48,15 +48,21 @@ class EventHub implements CommittedEventListener {
     heartbeats.scheduleAtFixedRate(this::heartbeat, 15, 15, TimeUnit.SECONDS);
   }
 
-  /** Streams the events visible to {@code caller}, of one job or all, after {@code lastEventId}. */
+  /**
+   * Streams the events visible to {@code caller}, of one job or all, after {@code lastEventId}. An
+   * id above the newest event is taken as the newest: the stream goes on with the events to come
+   * (taken as it is, it would skip every event up to it; a client may hold such an id when the job
+   * of the newest events was deleted).
+   */
   SseEmitter subscribe(Caller caller, String jobId, Long lastEventId) {
+    Long after = lastEventId == null ? null : Math.min(lastEventId, store.lastEventId());
     SseEmitter emitter = new SseEmitter(0L);
     Subscription subscription = new Subscription(caller, jobId, emitter);
     emitter.onCompletion(() -> subscriptions.remove(subscription));
     emitter.onError(e -> subscriptions.remove(subscription));
     emitter.onTimeout(() -> subscriptions.remove(subscription));
     subscriptions.add(subscription);
-    senders.execute(() -> subscription.start(lastEventId));
+    senders.execute(() -> subscription.start(after));
     return emitter;
   }
 
@@ -110,6 +116,9 @@ class EventHub implements CommittedEventListener {
     void start(Long lastEventId) {
       synchronized (this) {
         try {
+          // Commits the answer now, replay or not: a client resuming when nothing happened since
+          // its last event would otherwise see no answer at all until the next event.
+          emitter.send(SseEmitter.event().comment("subscribed"));
           if (lastEventId != null) {
             lastSent = lastEventId;
             List<StoredEvent> page;
@@ -119,8 +128,6 @@ class EventHub implements CommittedEventListener {
                 send(e);
               }
             } while (page.size() == CATCH_UP_PAGE);
-          } else {
-            emitter.send(SseEmitter.event().comment("subscribed"));
           }
         } catch (IOException | IllegalStateException gone) {
           subscriptions.remove(this);

@@ -74,6 +74,9 @@ class JobController {
           "started_at",
           "finished_at");
 
+  private static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
+  private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999999999Z");
+
   private final JobService jobs;
   private final LogStreams logStreams;
   private final JsonMapper json;
@@ -157,7 +160,7 @@ class JobController {
     }
     Long beforeSeq = null;
     if (cursor != null) {
-      java.util.OptionalLong seq = JobService.decodeCursor(cursor);
+      java.util.OptionalLong seq = jobs.cursorPosition(cursor);
       if (seq.isPresent()) {
         beforeSeq = seq.getAsLong();
       } else {
@@ -344,11 +347,12 @@ class JobController {
     if (value == null || value.isBlank()) {
       return null;
     }
+    Instant instant;
     try {
-      return Instant.parse(value.strip());
+      instant = Instant.parse(value.strip());
     } catch (DateTimeParseException e) {
       try {
-        return java.time.OffsetDateTime.parse(value.strip()).toInstant();
+        instant = java.time.OffsetDateTime.parse(value.strip()).toInstant();
       } catch (DateTimeParseException again) {
         errors.add(
             new FieldError(
@@ -357,6 +361,17 @@ class JobController {
         return null;
       }
     }
+    // RFC 3339 years have four digits; java.time reads +999999999-12-31, which no database keeps.
+    if (instant.isBefore(EARLIEST) || instant.isAfter(LATEST)) {
+      errors.add(
+          new FieldError(
+              field,
+              "must be an RFC 3339 time from 0001-01-01T00:00:00Z to 9999-12-31T23:59:59Z, not '"
+                  + value
+                  + "'"));
+      return null;
+    }
+    return instant;
   }
 
   static boolean bool(String field, String value, boolean fallback) {

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.apache.tomcat.util.http.InvalidParameterException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.TypeMismatchException;
@@ -53,6 +54,26 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     PayloadTooLargeException tooLarge = find(e, PayloadTooLargeException.class);
     if (tooLarge != null) {
       return render(tooLarge.problem(), "payload_too_large", request);
+    }
+    if (find(e, InvalidParameterException.class) != null) {
+      return api(undecodableQuery(), request);
+    }
+    java.sql.SQLException sql = find(e, java.sql.SQLException.class);
+    if (sql != null && sql.getSQLState() != null && sql.getSQLState().startsWith("22")) {
+      // SQLSTATE class 22, "data exception": a value of the request the database cannot keep
+      // (too long, a character it refuses). The request's checks are meant to catch these first,
+      // naming the field; this one is logged so that the check that missed it can be added.
+      log.warn(
+          "request {} {} held a value the database refused; a check should have named it",
+          request.getMethod(),
+          request.getRequestURI(),
+          e);
+      return api(
+          ApiException.invalid(
+              "body",
+              "holds a value the database cannot store (too long for its field, or a character"
+                  + " it refuses)"),
+          request);
     }
     log.error("request {} {} failed", request.getMethod(), request.getRequestURI(), e);
     ProblemDetail problem =
@@ -107,6 +128,14 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     merged.putAll(headers);
     merged.putAll(rendered.getHeaders());
     return new ResponseEntity<>(rendered.getBody(), merged, status);
+  }
+
+  /** A query string Tomcat cannot decode into parameters. */
+  static ApiException undecodableQuery() {
+    return ApiException.invalid(
+        "query",
+        "cannot be decoded: a % must be followed by two hexadecimal digits, the bytes must be"
+            + " UTF-8, and every parameter needs a name");
   }
 
   /** The field path and reason of a JSON body that cannot be read as the expected type. */
@@ -218,10 +247,17 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
       HttpStatus status = HttpStatus.resolve(problem.getStatus());
       problem.setTitle(status == null ? "Error" : status.getReasonPhrase());
     }
-    return ResponseEntity.status(problem.getStatus())
-        .contentType(MediaType.APPLICATION_PROBLEM_JSON)
-        .body(problem);
+    ResponseEntity.BodyBuilder answer =
+        ResponseEntity.status(problem.getStatus()).contentType(MediaType.APPLICATION_PROBLEM_JSON);
+    if (problem.getStatus() == HttpStatus.UNAUTHORIZED.value()) {
+      // RFC 9110: a 401 says how to authenticate.
+      answer.header(HttpHeaders.WWW_AUTHENTICATE, WWW_AUTHENTICATE);
+    }
+    return answer.body(problem);
   }
+
+  /** The challenge of every 401: an API key as a bearer token. */
+  static final String WWW_AUTHENTICATE = "Bearer realm=\"jobkit\"";
 
   static String codeFor(HttpStatusCode status) {
     return switch (status.value()) {

@@ -17,10 +17,15 @@ class WebConfig implements WebMvcConfigurer {
 
   private final ApiKeyInterceptor apiKeys;
   private final CallerArgumentResolver callers;
+  private final ParameterTextInterceptor parameterText;
 
-  WebConfig(ApiKeyInterceptor apiKeys, CallerArgumentResolver callers) {
+  WebConfig(
+      ApiKeyInterceptor apiKeys,
+      CallerArgumentResolver callers,
+      ParameterTextInterceptor parameterText) {
     this.apiKeys = apiKeys;
     this.callers = callers;
+    this.parameterText = parameterText;
   }
 
   @Override
@@ -29,6 +34,8 @@ class WebConfig implements WebMvcConfigurer {
         .addInterceptor(apiKeys)
         .addPathPatterns("/api/**")
         .excludePathPatterns(OpenApiDocument.PUBLIC_PATHS);
+    // After authentication: a caller without a key learns nothing from the parameters' checks.
+    registry.addInterceptor(parameterText).addPathPatterns("/api/**");
   }
 
   @Override

@@ -68,6 +68,8 @@ public class JobService {
   private final Duration gracePeriod;
   private final int maxBatch;
   private final JsonMapper canonical = JsonMapper.builder().build();
+  private final java.util.concurrent.atomic.AtomicLong highestCursor =
+      new java.util.concurrent.atomic.AtomicLong();
 
   JobService(
       JobStore store,
@@ -260,7 +262,7 @@ public class JobService {
             ? spec.displayName()
             : spec.command() != null ? String.join(" ", spec.command()) : spec.shell();
     if (name.length() > 256) {
-      name = name.substring(0, 255) + "…";
+      name = dev.jobkit.server.store.StoredText.cut(name, 255) + "…";
     }
     return new NewJob(
         id,
@@ -357,7 +359,11 @@ public class JobService {
 
   public JobPage list(JobQuery query) {
     JobStore.Page page = store.list(query);
-    String cursor = page.more() ? encodeCursor(page.lastSeq()) : null;
+    String cursor = null;
+    if (page.more()) {
+      cursor = encodeCursor(page.lastSeq());
+      highestCursor.accumulateAndGet(page.lastSeq(), Math::max);
+    }
     return new JobPage(page.items().stream().map(this::present).toList(), cursor);
   }
 
@@ -367,13 +373,31 @@ public class JobService {
         .encodeToString(("c1:" + seq).getBytes(StandardCharsets.UTF_8));
   }
 
-  /** The sequence number a cursor stands for; empty if it is not a cursor this service issued. */
-  public static java.util.OptionalLong decodeCursor(String cursor) {
+  /**
+   * The list position a cursor stands for; empty if it is not a cursor this service issued: not in
+   * the form it writes ({@code c1:+5} or a full-width digit are not), or past every position it can
+   * have issued (above the newest job, and above every cursor handed out since the start, which
+   * still stand when the jobs after them were deleted).
+   */
+  public java.util.OptionalLong cursorPosition(String cursor) {
+    java.util.OptionalLong seq = decodeCursor(cursor);
+    if (seq.isPresent()
+        && seq.getAsLong() > highestCursor.get()
+        && seq.getAsLong() > store.highestSeq()) {
+      return java.util.OptionalLong.empty();
+    }
+    return seq;
+  }
+
+  /** The sequence number of a cursor in the canonical form {@link #encodeCursor} writes. */
+  static java.util.OptionalLong decodeCursor(String cursor) {
     try {
       String text = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
       if (text.startsWith("c1:")) {
         long seq = Long.parseLong(text.substring(3));
-        if (seq > 0) {
+        // Long.parseLong also reads "+5", "05" and digits of other scripts: only the text this
+        // service writes is a cursor.
+        if (seq > 0 && text.equals("c1:" + seq)) {
           return java.util.OptionalLong.of(seq);
         }
       }
@@ -391,9 +415,13 @@ public class JobService {
     if (update.displayName() != null
         && (update.displayName().isBlank() || update.displayName().length() > 256)) {
       errors.add(new FieldError("display_name", "must be 1 to 256 characters"));
+    } else {
+      SpecValidator.checkText("display_name", update.displayName(), errors);
     }
     if (update.description() != null && update.description().length() > 4000) {
       errors.add(new FieldError("description", "must be at most 4000 characters"));
+    } else {
+      SpecValidator.checkText("description", update.description(), errors);
     }
     SpecValidator.throwIfAny(errors);
     if (!Operation.UPDATE.allowedIn(job.status())) {

@@ -3,6 +3,7 @@ package dev.jobkit.server.jobs;
 import dev.jobkit.sdk.Problem.FieldError;
 import dev.jobkit.sdk.jobs.JobSpec;
 import dev.jobkit.server.ApiException;
+import dev.jobkit.server.store.StoredText;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +18,7 @@ final class SpecValidator {
   static final int MAX_TAGS = 50;
   static final int MAX_ENV = 200;
   static final int MAX_PARENTS = 100;
+  static final int MAX_PARENT_LENGTH = 64;
   private static final Pattern TAG_KEY = Pattern.compile("[A-Za-z0-9._/-]{1,128}");
   private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
   private static final Pattern REF = Pattern.compile("[A-Za-z0-9._-]{1,64}");
@@ -58,30 +60,33 @@ final class SpecValidator {
               new FieldError(
                   prefix + "command[" + i + "]",
                   i == 0 ? "the program must not be empty" : "must be a string, not null"));
-        } else if (arg.indexOf('\0') >= 0) {
-          errors.add(new FieldError(prefix + "command[" + i + "]", "must not contain NUL"));
+        } else {
+          checkText(prefix + "command[" + i + "]", arg, errors);
         }
       }
-      if (String.join(" ", spec.command().stream().map(String::valueOf).toList()).length()
-          > 65536) {
-        errors.add(new FieldError(prefix + "command", "is longer than 65536 characters"));
-      }
+      checkStoredSize(prefix + "command", spec.command(), errors);
     }
     if (hasShell) {
       if (spec.shell().isBlank()) {
         errors.add(new FieldError(prefix + "shell", "must not be blank"));
-      } else if (spec.shell().length() > 65536) {
-        errors.add(new FieldError(prefix + "shell", "is longer than 65536 characters"));
-      } else if (spec.shell().indexOf('\0') >= 0) {
-        errors.add(new FieldError(prefix + "shell", "must not contain NUL"));
+      } else if (spec.shell().length() > StoredText.LARGE_COLUMN) {
+        errors.add(
+            new FieldError(
+                prefix + "shell", "is longer than " + StoredText.LARGE_COLUMN + " characters"));
+      } else {
+        checkText(prefix + "shell", spec.shell(), errors);
       }
     }
     if (spec.displayName() != null
         && (spec.displayName().isBlank() || spec.displayName().length() > 256)) {
       errors.add(new FieldError(prefix + "display_name", "must be 1 to 256 characters"));
+    } else {
+      checkText(prefix + "display_name", spec.displayName(), errors);
     }
     if (spec.description() != null && spec.description().length() > 4000) {
       errors.add(new FieldError(prefix + "description", "must be at most 4000 characters"));
+    } else {
+      checkText(prefix + "description", spec.description(), errors);
     }
     checkPodCount(spec.podCount(), prefix + "pod_count", errors);
     checkPriority(spec.priority(), prefix + "priority", errors);
@@ -112,6 +117,13 @@ final class SpecValidator {
         String parent = spec.parents().get(i);
         if (parent == null || parent.isBlank()) {
           errors.add(new FieldError(prefix + "parents[" + i + "]", "must be a job id"));
+        } else if (parent.length() > MAX_PARENT_LENGTH) {
+          errors.add(
+              new FieldError(
+                  prefix + "parents[" + i + "]",
+                  "is not a job id or a ref: longer than " + MAX_PARENT_LENGTH + " characters"));
+        } else if (StoredText.unstorable(parent).isPresent()) {
+          checkText(prefix + "parents[" + i + "]", parent, errors);
         } else if (spec.parents().indexOf(parent) != i) {
           errors.add(new FieldError(prefix + "parents[" + i + "]", "is listed twice"));
         }
@@ -173,8 +185,11 @@ final class SpecValidator {
             errors.add(
                 new FieldError(
                     prefix + "tags." + k, "a tag value is a string of at most 512 characters"));
+          } else {
+            checkText(prefix + "tags." + k, v, errors);
           }
         });
+    checkStoredSize(prefix + "tags", tags, errors);
   }
 
   private static void checkEnv(Map<String, String> env, String prefix, List<FieldError> errors) {
@@ -194,10 +209,36 @@ final class SpecValidator {
                 new FieldError(
                     prefix + "env." + k, "JOBKIT_ variables are set by the service, not by jobs"));
           }
-          if (v == null || v.indexOf('\0') >= 0) {
+          if (v == null) {
             errors.add(new FieldError(prefix + "env." + k, "must be a string without NUL"));
+          } else {
+            checkText(prefix + "env." + k, v, errors);
           }
         });
+    checkStoredSize(prefix + "env", env, errors);
+  }
+
+  /** NUL and lone surrogates can be neither stored (PostgreSQL) nor passed to a process. */
+  static void checkText(String field, String value, List<FieldError> errors) {
+    StoredText.unstorable(value).ifPresent(reason -> errors.add(new FieldError(field, reason)));
+  }
+
+  /**
+   * A list or map is stored as JSON, where a quote takes 2 characters and a control character 6:
+   * what must fit its column is that text, not the characters sent.
+   */
+  private static void checkStoredSize(String field, Object value, List<FieldError> errors) {
+    int stored = StoredText.json(value).length();
+    if (stored > StoredText.LARGE_COLUMN) {
+      errors.add(
+          new FieldError(
+              field,
+              "is too large: "
+                  + stored
+                  + " characters once stored as JSON (a quote or backslash counts 2, a control"
+                  + " character 6), over the limit of "
+                  + StoredText.LARGE_COLUMN));
+    }
   }
 
   static void throwIfAny(List<FieldError> errors) {

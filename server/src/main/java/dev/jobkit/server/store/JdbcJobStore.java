@@ -291,6 +291,16 @@ class JdbcJobStore implements JobStore, SmartInitializingSingleton {
   }
 
   @Override
+  public long highestSeq() {
+    return jdbc.sql("SELECT COALESCE(MAX(seq), 0) FROM jobs").query(Long.class).single();
+  }
+
+  @Override
+  public long lastEventId() {
+    return jdbc.sql("SELECT COALESCE(MAX(id), 0) FROM job_events").query(Long.class).single();
+  }
+
+  @Override
   public Map<String, JobStatus> statuses(Collection<String> ids) {
     if (ids.isEmpty()) {
       return Map.of();
@@ -772,8 +782,8 @@ class JdbcJobStore implements JobStore, SmartInitializingSingleton {
         rs.getString("new_value"));
   }
 
-  private String toJson(Object value) {
-    return value == null ? null : json.writeValueAsString(value);
+  private static String toJson(Object value) {
+    return StoredText.json(value);
   }
 
   static OffsetDateTime utc(Instant instant) {
@@ -804,6 +814,6 @@ class JdbcJobStore implements JobStore, SmartInitializingSingleton {
   }
 
   private static String truncate(String text, int max) {
-    return text == null || text.length() <= max ? text : text.substring(0, max);
+    return StoredText.cut(text, max);
   }
 }

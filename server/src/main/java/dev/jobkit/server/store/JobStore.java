@@ -76,6 +76,12 @@ public interface JobStore {
   /** A page of jobs, newest first; list items carry no pods or attempts. */
   Page list(JobQuery query);
 
+  /** The list position ({@code seq}) of the newest job, or 0 when there is none. */
+  long highestSeq();
+
+  /** The id of the newest event, or 0 when there is none. */
+  long lastEventId();
+
   /** The status of each of these jobs that exists. */
   Map<String, JobStatus> statuses(Collection<String> ids);
 
