@@ -19,10 +19,14 @@ class ProblemErrorController implements ErrorController {
   @RequestMapping("/error")
   ResponseEntity<ProblemDetail> error(HttpServletRequest request) {
     Object code = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
+    // Without an error dispatch (a client asking for /error itself) there is no error to report:
+    // it is a path like any other that serves nothing.
     HttpStatus status =
-        code instanceof Integer c && HttpStatus.resolve(c) != null
-            ? HttpStatus.resolve(c)
-            : HttpStatus.INTERNAL_SERVER_ERROR;
+        code == null
+            ? HttpStatus.NOT_FOUND
+            : code instanceof Integer c && HttpStatus.resolve(c) != null
+                ? HttpStatus.resolve(c)
+                : HttpStatus.INTERNAL_SERVER_ERROR;
     String detail =
         status.is4xxClientError()
             ? "the request could not be understood: " + status.getReasonPhrase().toLowerCase()

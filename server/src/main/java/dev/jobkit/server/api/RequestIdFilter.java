@@ -29,7 +29,7 @@ class RequestIdFilter extends OncePerRequestFilter {
       throws ServletException, IOException {
     String id = request.getHeader(HEADER);
     if (id == null || !id.matches("[A-Za-z0-9._-]{1,64}")) {
-      id = "req_" + Long.toHexString(ThreadLocalRandom.current().nextLong());
+      id = newId();
     }
     request.setAttribute(ATTRIBUTE, id);
     response.setHeader(HEADER, id);
@@ -39,6 +39,11 @@ class RequestIdFilter extends OncePerRequestFilter {
     } finally {
       MDC.remove("request_id");
     }
+  }
+
+  /** A new request id, for a request that came without a usable one. */
+  static String newId() {
+    return "req_" + Long.toHexString(ThreadLocalRandom.current().nextLong());
   }
 
   @Override

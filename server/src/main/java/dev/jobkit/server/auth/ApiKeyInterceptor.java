@@ -37,15 +37,29 @@ public class ApiKeyInterceptor implements HandlerInterceptor {
         users
             .findByKeyHash(Keys.hash(key))
             .orElseThrow(() -> ApiException.unauthorized("the API key is not valid"));
-    ActorKind kind =
-        user.role() == Role.WORKER
-            ? ActorKind.WORKER
-            : actorKind(request.getHeader("X-Jobkit-Actor-Kind"));
+    ActorKind kind = actorKind(user.role(), request.getHeader("X-Jobkit-Actor-Kind"));
     request.setAttribute(CALLER, new Caller(user.name(), user.role(), kind));
     return true;
   }
 
-  private static ActorKind actorKind(String header) {
+  /**
+   * The actor kind the caller claims, among those its role may claim: a worker key acts as a worker
+   * (saying so, or nothing), a user's or admin's key as a person or an agent. Nobody claims {@code
+   * system} (the service's own actions) or another role's kind.
+   */
+  private static ActorKind actorKind(Role role, String header) {
+    if (role == Role.WORKER) {
+      if (header == null
+          || header.isBlank()
+          || header.strip().toLowerCase(Locale.ROOT).equals("worker")) {
+        return ActorKind.WORKER;
+      }
+      throw ApiException.invalid(
+          "X-Jobkit-Actor-Kind",
+          "a worker key acts as 'worker' only (or send no X-Jobkit-Actor-Kind), not '"
+              + header
+              + "'");
+    }
     if (header == null || header.isBlank()) {
       return ActorKind.USER;
     }
