@@ -52,6 +52,14 @@ public class Dispatcher {
   private final long sweepMillis;
   private final ScheduledExecutorService timeouts;
   private final Map<String, ScheduledFuture<?>> timeoutTimers = new ConcurrentHashMap<>();
+  // Jobs a thread of this dispatcher is responsible for, from the claim until the end of the
+  // attempt is recorded, counted: a retry is claimed while the attempt before it is still being
+  // recorded. A job in flight that is not here has nobody to record its end.
+  private final Map<String, Integer> followed = new ConcurrentHashMap<>();
+  private Runnable lostJobCheck = () -> {};
+  private long lastLostJobCheck;
+  private final java.util.concurrent.atomic.AtomicLong lostJobChecks =
+      new java.util.concurrent.atomic.AtomicLong();
   private final ExecutorService launchers;
   private volatile boolean running;
   private Thread thread;
@@ -78,8 +86,13 @@ public class Dispatcher {
         Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("jobkit-timeouts"));
   }
 
-  /** Starts dispatching; the owners with claimable jobs are read once from the store. */
-  void start() {
+  /**
+   * Starts dispatching; the owners with claimable jobs are read once from the store. {@code
+   * lostJobCheck} runs in the sweep every {@link #LOST_JOB_CHECK_MILLIS}.
+   */
+  void start(Runnable lostJobCheck) {
+    this.lostJobCheck = lostJobCheck;
+    this.lastLostJobCheck = System.nanoTime();
     queue.addAll(store.ownersWithClaimableJobs());
     running = true;
     thread = new Thread(this::loop, "jobkit-dispatcher");
@@ -111,6 +124,7 @@ public class Dispatcher {
     while (running) {
       try {
         dispatch();
+        checkForLostJobs();
         queue.await(sweepMillis);
       } catch (InterruptedException e) {
         return;
@@ -123,6 +137,39 @@ public class Dispatcher {
         }
       }
     }
+  }
+
+  /** How often the sweep looks for jobs in flight that nobody follows any more. */
+  static final long LOST_JOB_CHECK_MILLIS = 2000;
+
+  private void checkForLostJobs() {
+    long now = System.nanoTime();
+    if (now - lastLostJobCheck >= TimeUnit.MILLISECONDS.toNanos(LOST_JOB_CHECK_MILLIS)) {
+      lastLostJobCheck = now;
+      lostJobCheck.run();
+      lostJobChecks.incrementAndGet();
+    }
+  }
+
+  /** How many checks for lost jobs have run since the start. */
+  public long lostJobChecks() {
+    return lostJobChecks.get();
+  }
+
+  /**
+   * Whether a thread of this dispatcher is launching the job or waiting for the end of its attempt:
+   * if not, and the job is in flight, nothing will ever record its end.
+   */
+  boolean follows(String jobId) {
+    return followed.containsKey(jobId);
+  }
+
+  private void follow(String jobId) {
+    followed.merge(jobId, 1, Integer::sum);
+  }
+
+  private void unfollow(String jobId) {
+    followed.computeIfPresent(jobId, (id, count) -> count > 1 ? count - 1 : null);
   }
 
   /** Claims and launches jobs while there is room. */
@@ -160,14 +207,24 @@ public class Dispatcher {
     if (job == null || !job.status().isClaimable()) {
       return;
     }
-    if (lifecycle
-        .move(Transition.of(job.id(), job.status(), JobStatus.CLAIMED, Actor.EXECUTOR, null))
-        .isEmpty()) {
-      return; // stopped or changed since the lookup
+    follow(job.id()); // before the claim: a claimed job is always followed
+    boolean handedOver = false;
+    try {
+      if (lifecycle
+          .move(Transition.of(job.id(), job.status(), JobStatus.CLAIMED, Actor.EXECUTOR, null))
+          .isEmpty()) {
+        return; // stopped or changed since the lookup
+      }
+      Capacity.Lease lease = capacity.acquire(job.owner(), job.podCount());
+      // The claim decided the order; spawning takes milliseconds, so it runs beside the next
+      // claim.
+      launchers.execute(() -> start(job, lease));
+      handedOver = true;
+    } finally {
+      if (!handedOver) {
+        unfollow(job.id());
+      }
     }
-    Capacity.Lease lease = capacity.acquire(job.owner(), job.podCount());
-    // The claim decided the order; spawning takes milliseconds, so it runs beside the next claim.
-    launchers.execute(() -> start(job, lease));
   }
 
   /**
@@ -184,6 +241,7 @@ public class Dispatcher {
     } finally {
       if (!watched) {
         release(lease);
+        unfollow(job.id());
       }
     }
   }
@@ -285,12 +343,72 @@ public class Dispatcher {
       timer.cancel(false);
     }
     try {
-      reports.snapshot(end.jobId());
-      settle(end);
+      try {
+        reports.snapshot(end.jobId());
+      } catch (RuntimeException e) {
+        // Progress and metrics are what the job said about itself, not how it ended: the end is
+        // recorded without them.
+        log.warn("could not keep the progress and metrics of job {}", end.jobId(), e);
+      }
+      try {
+        settle(end);
+      } catch (RuntimeException e) {
+        log.error("recording the end of job {} attempt {} failed", end.jobId(), end.attempt(), e);
+        endUnrecorded(end, e);
+      }
     } finally {
       // Only once the end is recorded: until then the job still counts as running (its events say
       // so), and the lease is the attempt's own, so a retry claimed meanwhile keeps its lease.
       release(lease);
+      unfollow(end.jobId());
+    }
+  }
+
+  /**
+   * The end of an attempt could not be written as it happened: the job still ends, {@code FAILED}
+   * with the reason ({@code CANCELED} if a stop was asked for), never left active. It is not
+   * retried: whether the attempt did its work is not known. If even this fails, the sweep's check
+   * for lost jobs ends it later.
+   */
+  private void endUnrecorded(AttemptEnd end, RuntimeException cause) {
+    String message = String.valueOf(cause.getMessage()).lines().findFirst().orElse("");
+    String why =
+        "the service could not record the end of attempt "
+            + end.attempt()
+            + " ("
+            + cause.getClass().getSimpleName()
+            + ": "
+            + (message.length() > 300 ? message.substring(0, 300) + "…" : message)
+            + ")";
+    try {
+      Job job = store.findSummary(end.jobId()).orElse(null);
+      if (job == null || job.attempt() != end.attempt() || job.status().isTerminal()) {
+        return;
+      }
+      JobStatus from = job.status();
+      if (from == JobStatus.CANCEL_REQUESTED) {
+        lifecycle.move(
+            Transition.of(job.id(), from, JobStatus.CANCELED, Actor.EXECUTOR, "stopped; but " + why)
+                .set("finished_at", Instant.now()));
+        return;
+      }
+      if (!from.canTransitionTo(JobStatus.FAILED) && from.canTransitionTo(JobStatus.RUN_ERROR)) {
+        if (lifecycle
+            .move(
+                Transition.of(job.id(), from, JobStatus.RUN_ERROR, Actor.EXECUTOR, why)
+                    .set("last_error", why))
+            .isEmpty()) {
+          return;
+        }
+        from = JobStatus.RUN_ERROR;
+      }
+      lifecycle.move(
+          Transition.of(job.id(), from, JobStatus.FAILED, Actor.EXECUTOR, why)
+              .set("last_error", why)
+              .set("finished_at", Instant.now()));
+    } catch (RuntimeException again) {
+      log.error(
+          "could not end job {} either; the check for lost jobs will end it", end.jobId(), again);
     }
   }
 

@@ -25,7 +25,7 @@ class Engine implements SmartLifecycle {
   @Override
   public void start() {
     recovery.recover();
-    dispatcher.start();
+    dispatcher.start(recovery::sweep);
     running = true;
   }
 

@@ -5,6 +5,7 @@ import dev.jobkit.sdk.jobs.Progress;
 import dev.jobkit.server.JobkitProperties;
 import dev.jobkit.server.exec.JobFiles;
 import dev.jobkit.server.store.JobStore;
+import dev.jobkit.server.store.StoredText;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -22,6 +23,11 @@ import tools.jackson.databind.json.JsonMapper;
  * (percent) or {@code {"percent": 42, "message": "epoch 3/10"}}; {@code JOBKIT_METRICS_FILE} holds
  * a JSON object of numbers. A running job's are read when it is shown; an ended attempt's are kept
  * in the database.
+ *
+ * <p>Metrics are kept as far as they fit their column once stored ({@link StoredText#LARGE_COLUMN}
+ * characters of JSON), members in file order: a file within the 64 KiB read limit can take more
+ * than that as JSON (5,900 short names with integers grow to 76,701 characters as doubles), and a
+ * report that cannot be stored must never keep the end of a job from being recorded.
  */
 @Component
 public class JobReports {
@@ -113,10 +119,23 @@ public class JobReports {
     JsonNode node = read(files.metricsFile(jobId));
     Map<String, Double> metrics = new LinkedHashMap<>();
     if (node != null && node.isObject()) {
+      int stored = 2; // {}
       for (Map.Entry<String, JsonNode> e : node.properties()) {
-        if (e.getValue().isNumber()) {
-          metrics.put(e.getKey(), e.getValue().asDouble());
+        double value = e.getValue().asDouble();
+        // Infinity (1e999) and NaN are no JSON numbers; a name with half a surrogate pair cannot
+        // be stored as it is.
+        if (!e.getValue().isNumber()
+            || !Double.isFinite(value)
+            || StoredText.unstorable(e.getKey()).isPresent()) {
+          continue;
         }
+        int member = StoredText.json(e.getKey()).length() + 1 + StoredText.json(value).length();
+        int after = stored + member + (metrics.isEmpty() ? 0 : 1);
+        if (after > StoredText.LARGE_COLUMN) {
+          break;
+        }
+        metrics.put(e.getKey(), value);
+        stored = after;
       }
     }
     return metrics;

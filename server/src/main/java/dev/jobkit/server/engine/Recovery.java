@@ -24,6 +24,10 @@ import org.springframework.stereotype.Component;
  * claim that never launched goes back to the queue; a launched attempt is lost, so the job is
  * retried if attempts remain, else {@code FAILED} with reason {@code lost}; a stop that was in
  * progress ends {@code CANCELED}. Waiting children of parents that ended meanwhile are settled.
+ *
+ * <p>While the service runs, {@link #sweep} does the same every few seconds for jobs in flight that
+ * no thread of the dispatcher follows any more (their processes ended but the end could not be
+ * recorded, or their launch broke off): nothing else would ever end them.
  */
 @Component
 class Recovery {
@@ -50,7 +54,15 @@ class Recovery {
   void recover() {
     List<String> inFlight = store.idsInStatus(IN_FLIGHT);
     for (String id : inFlight) {
-      store.find(id).ifPresent(this::recover);
+      store
+          .find(id)
+          .ifPresent(
+              job ->
+                  recover(
+                      job,
+                      "lost: the service restarted while attempt " + job.attempt() + " ran",
+                      "claim released: the service restarted before the job was launched",
+                      "stopped; the service restarted and the job's processes are gone"));
     }
     for (String id : store.idsInStatus(EnumSet.of(JobStatus.AWAITING_PARENTS))) {
       store.findSummary(id).ifPresent(lifecycle::settleWaiting);
@@ -60,20 +72,52 @@ class Recovery {
     }
   }
 
-  private void recover(Job job) {
-    List<Long> pids = job.pods().stream().map(Pod::pid).filter(p -> p != null).toList();
+  /**
+   * Ends or requeues the jobs in flight that the dispatcher does not follow: read from the store,
+   * then checked against the dispatcher, then moved from the status read (a job that ends normally
+   * meanwhile has left it, so the move does not apply).
+   */
+  void sweep() {
+    for (String id : store.idsInStatus(IN_FLIGHT)) {
+      if (dispatcher.follows(id)) {
+        continue;
+      }
+      Job job = store.find(id).orElse(null);
+      // Read again after the check: a job claimed or launched since the list is followed now.
+      if (job == null || !IN_FLIGHT.contains(job.status()) || dispatcher.follows(id)) {
+        continue;
+      }
+      log.warn(
+          "job {} is {} but no process of it is followed any more; ending it as lost",
+          id,
+          job.status());
+      try {
+        recover(
+            job,
+            "lost: attempt "
+                + job.attempt()
+                + " has no process the service follows (its end could not be recorded)",
+            "claim released: the launch broke off before the job ran",
+            "stopped; its processes are gone (their end could not be recorded)");
+      } catch (RuntimeException e) {
+        // The next sweep tries again; one job that cannot be written must not hold up the rest.
+        log.error("could not end lost job {}; trying again at the next check", id, e);
+      }
+    }
+  }
+
+  private void recover(Job job, String lost, String claimReleased, String stopped) {
+    List<Long> pids =
+        job.pods() == null
+            ? List.of()
+            : job.pods().stream().map(Pod::pid).filter(p -> p != null).toList();
     executor.reclaim(job.id(), pids);
     Instant now = Instant.now();
-    String lost = "lost: the service restarted while attempt " + job.attempt() + " ran";
     switch (job.status()) {
       case CLAIMED ->
           lifecycle.move(
               Transition.of(
-                  job.id(),
-                  JobStatus.CLAIMED,
-                  JobStatus.QUEUED,
-                  Actor.RECOVERY,
-                  "claim released: the service restarted before the job was launched"));
+                  job.id(), JobStatus.CLAIMED, JobStatus.QUEUED, Actor.RECOVERY, claimReleased));
       case CANCEL_REQUESTED ->
           lifecycle.move(
               Transition.of(
@@ -81,7 +125,7 @@ class Recovery {
                       JobStatus.CANCEL_REQUESTED,
                       JobStatus.CANCELED,
                       Actor.RECOVERY,
-                      "stopped; the service restarted and the job's processes are gone")
+                      stopped)
                   .set("finished_at", now)
                   .also(tx -> closeAttempt(tx, job, JobStatus.CANCELED, null, now)));
       case RUN_ERROR, RUN_TIMEOUT -> {
