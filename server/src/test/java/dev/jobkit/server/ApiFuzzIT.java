@@ -56,7 +56,7 @@ class ApiFuzzIT {
 
   static final JsonMapper JSON = JsonMapper.builder().build();
   private static final long SEED = Long.getLong("jobkit.fuzz.seed", 20_261_202L);
-  private static final int REQUESTS = Integer.getInteger("jobkit.fuzz.requests", 2_000);
+  private static final int REQUESTS = Integer.getInteger("jobkit.fuzz.requests", 1_500);
   private static final int SOCKET_TIMEOUT_MILLIS = 30_000;
 
   private static final AtomicLong sent = new AtomicLong();

@@ -76,6 +76,25 @@ class ProblemAnswersIT {
   }
 
   @Test
+  void a_form_body_that_does_not_decode_or_is_too_large_is_a_4xx_not_a_500() {
+    // Spring reads a form body of a PUT, PATCH or DELETE in a filter, before any controller.
+    String job = user.submit("{\"command\":[\"true\"]}").id();
+    String form = "application/x-www-form-urlencoded";
+
+    assertRefused(
+        user.send("DELETE", "/api/v1/jobs/" + job, "a=%", "Content-Type", form),
+        400,
+        "validation_failed",
+        "body");
+    assertRefused(
+        user.send("PUT", "/api/v1/jobs", "a=" + "x".repeat(2 * 1024 * 1024), "Content-Type", form),
+        413,
+        "payload_too_large",
+        null);
+    assertThat(user.job(job).id()).isEqualTo(job);
+  }
+
+  @Test
   void every_401_says_how_to_authenticate() {
     for (Api.Response answer :
         List.of(

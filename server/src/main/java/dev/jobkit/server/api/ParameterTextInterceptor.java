@@ -27,7 +27,7 @@ class ParameterTextInterceptor implements HandlerInterceptor {
     try {
       parameters = request.getParameterMap();
     } catch (IllegalStateException undecodable) { // Tomcat's InvalidParameterException
-      throw ProblemHandler.undecodableQuery();
+      throw ProblemHandler.undecodableParameters(request);
     }
     for (Map.Entry<String, String[]> parameter : parameters.entrySet()) {
       String name = parameter.getKey();

@@ -44,6 +44,10 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 
   @ExceptionHandler(ApiException.class)
   ResponseEntity<ProblemDetail> api(ApiException e, HttpServletRequest request) {
+    return render(e, request);
+  }
+
+  static ResponseEntity<ProblemDetail> render(ApiException e, HttpServletRequest request) {
     ProblemDetail problem = ProblemDetail.forStatusAndDetail(e.status(), e.getMessage());
     e.properties().forEach(problem::setProperty);
     return render(problem, e.code(), request);
@@ -56,7 +60,7 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
       return render(tooLarge.problem(), "payload_too_large", request);
     }
     if (find(e, InvalidParameterException.class) != null) {
-      return api(undecodableQuery(), request);
+      return api(undecodableParameters(request), request);
     }
     java.sql.SQLException sql = find(e, java.sql.SQLException.class);
     if (sql != null && sql.getSQLState() != null && sql.getSQLState().startsWith("22")) {
@@ -130,10 +134,18 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     return new ResponseEntity<>(rendered.getBody(), merged, status);
   }
 
-  /** A query string Tomcat cannot decode into parameters. */
-  static ApiException undecodableQuery() {
+  /**
+   * Parameters Tomcat cannot decode: of the query string, or of a form body (which Spring reads for
+   * a PUT, PATCH or DELETE sent as {@code application/x-www-form-urlencoded}).
+   */
+  static ApiException undecodableParameters(HttpServletRequest request) {
+    String type = request.getContentType();
+    boolean form =
+        type != null
+            && type.toLowerCase(Locale.ROOT)
+                .startsWith(MediaType.APPLICATION_FORM_URLENCODED_VALUE);
     return ApiException.invalid(
-        "query",
+        form ? "body" : "query",
         "cannot be decoded: a % must be followed by two hexadecimal digits, the bytes must be"
             + " UTF-8, and every parameter needs a name");
   }
@@ -289,7 +301,7 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     return (ResponseEntity) entity;
   }
 
-  private static <T extends Throwable> T find(Throwable e, Class<T> type) {
+  static <T extends Throwable> T find(Throwable e, Class<T> type) {
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (type.isInstance(t)) {
         return type.cast(t);
