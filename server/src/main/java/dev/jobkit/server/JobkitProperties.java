@@ -46,12 +46,19 @@ public record JobkitProperties(
    * @param maxPodsPerJob the largest {@code pod_count} a job may ask for
    * @param useSetsidCommand start pods through the {@code setsid} command even where the C library
    *     can start them in a new session itself (slower; what a C library without that gets anyway)
+   * @param runAs when the service runs as root: the unprivileged account whose group and name the
+   *     pods get (created with {@code useradd --system} if missing); never root
+   * @param podUids when the service runs as root: the uids ({@code first-last}) that running jobs
+   *     get, one of its own per job, so that no job can read another's files or signal its
+   *     processes; a range no account or file on the machine uses
    */
   public record Executor(
       @DefaultValue("0") int slots,
       @DefaultValue("10s") Duration stopGracePeriod,
       @DefaultValue("64") int maxPodsPerJob,
-      @DefaultValue("false") boolean useSetsidCommand) {
+      @DefaultValue("false") boolean useSetsidCommand,
+      @DefaultValue("jobkit") String runAs,
+      @DefaultValue("1900000000-1900065535") String podUids) {
 
     /** The slot count in force: the configured one, or the number of cores. */
     public int effectiveSlots() {

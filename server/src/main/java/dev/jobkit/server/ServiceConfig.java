@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import javax.sql.DataSource;
 import org.springframework.boot.jackson.autoconfigure.JsonMapperBuilderCustomizer;
 import org.springframework.context.annotation.Bean;
@@ -30,7 +31,10 @@ class ServiceConfig {
     if (url == null || url.isBlank()) {
       Path dir = properties.dataDir().toAbsolutePath().normalize();
       try {
-        Files.createDirectories(dir.resolve("db"));
+        // Private from the first moment; DataDirModes sets the modes of what already exists.
+        Files.createDirectories(
+            dir.resolve("db"),
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
       } catch (IOException e) {
         throw new UncheckedIOException("cannot create the data dir " + dir, e);
       }

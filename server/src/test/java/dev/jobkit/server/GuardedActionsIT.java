@@ -21,6 +21,7 @@ import dev.jobkit.server.support.RecordingProxy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -58,7 +59,11 @@ class GuardedActionsIT {
 
   @BeforeEach
   void gates() throws IOException {
-    gates = Files.createTempDirectory("gates");
+    // Searchable by all: when the tests run as root, jobs run as users of their own.
+    gates =
+        Files.createTempDirectory(
+            "gates",
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
   }
 
   @AfterEach

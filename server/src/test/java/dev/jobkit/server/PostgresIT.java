@@ -105,6 +105,27 @@ class PostgresIT {
     server.admin().awaitStatus(after.id(), JobStatus.SUCCEEDED);
   }
 
+  @Test
+  void a_jobs_token_works_while_it_runs_and_is_refused_once_it_ended_on_postgresql()
+      throws java.io.IOException {
+    Api api = server.admin();
+    // The token table of migration V3: issued at launch, looked up by its hash, revoked at the end.
+    Job job =
+        api.submitShell(
+            "echo \"$JOBKIT_TOKEN\" > \"$JOBKIT_OUTPUT_DIR/token\"; curl -sS -H \"Authorization:"
+                + " Bearer $JOBKIT_TOKEN\" \"$JOBKIT_URL/api/v1/me\"");
+
+    api.awaitStatus(job.id(), JobStatus.SUCCEEDED);
+
+    assertThat(server.jobDir(job.id()).resolve("logs/pod-0.log"))
+        .content()
+        .contains("\"name\":\"admin\"")
+        .contains("\"role\":\"user\"");
+    String token =
+        java.nio.file.Files.readString(server.jobDir(job.id()).resolve("output/token")).strip();
+    assertThat(server.withKey(token).get("/api/v1/me").status()).isEqualTo(401);
+  }
+
   private static boolean reachable() {
     try (Connection c = DriverManager.getConnection(ADMIN_URL, USER, "")) {
       return c.isValid(2);

@@ -11,6 +11,7 @@ import dev.jobkit.server.support.JobkitServer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -345,6 +346,12 @@ class SchedulingIT {
 
   /** A script that waits until {@code gate} exists, then runs {@code then}. */
   private static String gatedScript(Path gate, String then) {
+    try {
+      // Searchable by all: when the tests run as root, jobs run as users of their own.
+      Files.setPosixFilePermissions(gate.getParent(), PosixFilePermissions.fromString("rwxr-xr-x"));
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
     return "while [ ! -e '" + gate + "' ]; do sleep 0.05; done; " + then;
   }
 

@@ -11,9 +11,10 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.servlet.HandlerInterceptor;
 
 /**
- * Authenticates every {@code /api/**} request by its API key, and records the caller for the
- * controllers. An agent acting with a user's key says so with {@code X-Jobkit-Actor-Kind: agent},
- * which marks its events in the audit trail.
+ * Authenticates every {@code /api/**} request by its API key or a running job's token, and records
+ * the caller for the controllers. An agent acting with a user's key says so with {@code
+ * X-Jobkit-Actor-Kind: agent}, which marks its events in the audit trail; a job's token is always
+ * actor kind {@code job}.
  */
 @Component
 public class ApiKeyInterceptor implements HandlerInterceptor {
@@ -21,9 +22,11 @@ public class ApiKeyInterceptor implements HandlerInterceptor {
   static final String CALLER = ApiKeyInterceptor.class.getName() + ".caller";
 
   private final UserStore users;
+  private final HashedJobTokens jobTokens;
 
-  ApiKeyInterceptor(UserStore users) {
+  ApiKeyInterceptor(UserStore users, HashedJobTokens jobTokens) {
     this.users = users;
+    this.jobTokens = jobTokens;
   }
 
   @Override
@@ -32,6 +35,11 @@ public class ApiKeyInterceptor implements HandlerInterceptor {
     if (key == null) {
       throw ApiException.unauthorized(
           "no API key: send it as 'Authorization: Bearer <key>' or 'X-Api-Key: <key>'");
+    }
+    if (HashedJobTokens.isJobToken(key)) {
+      // A job's token: always actor kind job, whatever the header says.
+      request.setAttribute(CALLER, jobTokens.authenticate(key));
+      return true;
     }
     var user =
         users

@@ -30,8 +30,16 @@ public class UserService {
     this.queue = queue;
   }
 
+  /**
+   * The caller's user, with the role it acts with: a job's token acts as its owner but never as an
+   * admin, so it is shown as {@code user}.
+   */
   public User me(Caller caller) {
-    return users.find(caller.name()).orElseThrow(() -> ApiException.unauthorized("no such user"));
+    User user =
+        users.find(caller.name()).orElseThrow(() -> ApiException.unauthorized("no such user"));
+    return user.role() == caller.role()
+        ? user
+        : new User(user.name(), caller.role(), user.schedulingMode(), user.createdAt());
   }
 
   public List<User> list(Caller caller) {

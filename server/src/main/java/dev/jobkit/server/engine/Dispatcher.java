@@ -48,6 +48,7 @@ public class Dispatcher {
   private final Capacity capacity;
   private final DispatchQueue queue;
   private final JobReports reports;
+  private final JobTokens tokens;
   private final JobFiles files;
   private final long sweepMillis;
   private final ScheduledExecutorService timeouts;
@@ -71,6 +72,7 @@ public class Dispatcher {
       Capacity capacity,
       DispatchQueue queue,
       JobReports reports,
+      JobTokens tokens,
       JobkitProperties properties) {
     this.store = store;
     this.lifecycle = lifecycle;
@@ -78,6 +80,7 @@ public class Dispatcher {
     this.capacity = capacity;
     this.queue = queue;
     this.reports = reports;
+    this.tokens = tokens;
     this.files = new JobFiles(properties.dataDir());
     this.sweepMillis = Math.min(1000, properties.scheduling().sweepInterval().toMillis());
     this.launchers =
@@ -251,6 +254,7 @@ public class Dispatcher {
     int attempt = job.attempt() + 1;
     StartedAttempt started;
     try {
+      String token = tokens.issue(job.id(), attempt);
       started =
           executor.start(
               new JobExecutor.Launch(
@@ -260,8 +264,10 @@ public class Dispatcher {
                   job.command(),
                   job.shell(),
                   job.env(),
-                  job.podCount()));
+                  job.podCount(),
+                  token));
     } catch (RuntimeException e) {
+      revoke(job.id(), attempt);
       if (!(e instanceof LaunchFailedException)) {
         log.error("could not start job {}", job.id(), e);
       }
@@ -306,6 +312,7 @@ public class Dispatcher {
     if (!running) {
       // Stopped between the claim and the launch: the stop already ended it.
       started.abandon();
+      revoke(job.id(), attempt);
       return false;
     }
     if (job.timeoutSeconds() != null) {
@@ -342,6 +349,7 @@ public class Dispatcher {
     if (timer != null) {
       timer.cancel(false);
     }
+    revoke(end.jobId(), end.attempt());
     try {
       try {
         reports.snapshot(end.jobId());
@@ -537,6 +545,16 @@ public class Dispatcher {
             : Transition.of(jobId, from, JobStatus.FAILED, Actor.SCHEDULER, why)
                 .set("finished_at", Instant.now());
     return lifecycle.move(next.also(alsoInTransaction)).isPresent();
+  }
+
+  /** The attempt's processes are gone: its token goes too (a failure here must not stop more). */
+  private void revoke(String jobId, int attempt) {
+    try {
+      tokens.revoke(jobId, attempt);
+    } catch (RuntimeException e) {
+      // The token still dies with the job: authentication refuses the token of an ended job.
+      log.error("could not revoke the token of job {} attempt {}", jobId, attempt, e);
+    }
   }
 
   private void release(Capacity.Lease lease) {

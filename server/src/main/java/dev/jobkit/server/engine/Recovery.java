@@ -24,6 +24,7 @@ import org.springframework.stereotype.Component;
  * claim that never launched goes back to the queue; a launched attempt is lost, so the job is
  * retried if attempts remain, else {@code FAILED} with reason {@code lost}; a stop that was in
  * progress ends {@code CANCELED}. Waiting children of parents that ended meanwhile are settled.
+ * Every job token of the previous run is revoked.
  *
  * <p>While the service runs, {@link #sweep} does the same every few seconds for jobs in flight that
  * no thread of the dispatcher follows any more (their processes ended but the end could not be
@@ -43,15 +44,24 @@ class Recovery {
   private final JobLifecycle lifecycle;
   private final Dispatcher dispatcher;
   private final JobExecutor executor;
+  private final JobTokens tokens;
 
-  Recovery(JobStore store, JobLifecycle lifecycle, Dispatcher dispatcher, JobExecutor executor) {
+  Recovery(
+      JobStore store,
+      JobLifecycle lifecycle,
+      Dispatcher dispatcher,
+      JobExecutor executor,
+      JobTokens tokens) {
     this.store = store;
     this.lifecycle = lifecycle;
     this.dispatcher = dispatcher;
     this.executor = executor;
+    this.tokens = tokens;
   }
 
   void recover() {
+    // No pod of the previous run survives this one, so none of their tokens may work.
+    tokens.revokeAll();
     List<String> inFlight = store.idsInStatus(IN_FLIGHT);
     for (String id : inFlight) {
       store

@@ -20,6 +20,7 @@ public interface JobExecutor {
    * @param shell the script to run with {@code /bin/sh -c}, or null
    * @param env the job's extra environment
    * @param podCount how many processes to start
+   * @param token the attempt's job token, which its pods get as {@code JOBKIT_TOKEN}
    */
   record Launch(
       String jobId,
@@ -28,7 +29,8 @@ public interface JobExecutor {
       List<String> command,
       String shell,
       Map<String, String> env,
-      int podCount) {}
+      int podCount,
+      String token) {}
 
   /**
    * How an attempt ended, once every process of every pod is gone.

@@ -2,12 +2,18 @@ package dev.jobkit.server.exec;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
 
 /**
  * Where a job's files live under the data dir:
@@ -20,8 +26,22 @@ import java.nio.file.attribute.BasicFileAttributes;
  *   progress.json       JOBKIT_PROGRESS_FILE
  *   metrics.json        JOBKIT_METRICS_FILE
  * </pre>
+ *
+ * <p>Everything is the service's and private to it ({@code 0700} directories, {@code 0600} files),
+ * except, while an attempt runs as a pod user of its own (the service is root), what that user
+ * writes: the work dirs, the output dir and the two report files are then its own, and the job's
+ * directory lets its group (no one else) pass through ({@code 0710}); the logs stay the service's.
+ * The job cannot replace or redirect anything the service reads or appends to.
  */
 public final class JobFiles {
+
+  static final Set<PosixFilePermission> PRIVATE_DIR = PosixFilePermissions.fromString("rwx------");
+  static final Set<PosixFilePermission> PASSAGE_DIR = PosixFilePermissions.fromString("rwx--x---");
+  static final Set<PosixFilePermission> PRIVATE_FILE = PosixFilePermissions.fromString("rw-------");
+  private static final FileAttribute<Set<PosixFilePermission>> PRIVATE_DIR_ATTRIBUTE =
+      PosixFilePermissions.asFileAttribute(PRIVATE_DIR);
+  private static final FileAttribute<Set<PosixFilePermission>> PRIVATE_FILE_ATTRIBUTE =
+      PosixFilePermissions.asFileAttribute(PRIVATE_FILE);
 
   private final Path jobsRoot;
 
@@ -53,34 +73,129 @@ public final class JobFiles {
     return jobDir(jobId).resolve("metrics.json");
   }
 
-  /** Creates the directories an attempt of a job with {@code podCount} pods needs. */
-  void prepare(String jobId, int podCount) {
+  /** The directory every job's directory is in: {@code <data-dir>/jobs}. */
+  public Path root() {
+    return jobsRoot;
+  }
+
+  /**
+   * Creates the directories an attempt of a job with {@code podCount} pods needs, and, when its
+   * pods run as {@code user} (null: as the service), gives them to that user: the job's directory
+   * to pass through, the work dirs, the output dir and the report files to write. Whatever an
+   * earlier attempt's user left there becomes this one's.
+   */
+  void prepare(String jobId, int podCount, PodUser user) {
     try {
       if (!Files.isDirectory(jobsRoot)) {
-        Files.createDirectories(jobsRoot);
+        Files.createDirectories(jobsRoot, PRIVATE_DIR_ATTRIBUTE);
       }
       // One mkdir each, parents first: createDirectories would discover every missing parent
       // through an exception, which costs a millisecond per job on the launch path.
       Path job = jobDir(jobId);
       mkdir(job);
       mkdir(job.resolve("logs"));
-      mkdir(outputDir(jobId));
-      mkdir(job.resolve("pods"));
+      boolean fresh = mkdir(outputDir(jobId));
+      fresh &= mkdir(job.resolve("pods"));
       for (int i = 0; i < podCount; i++) {
-        mkdir(podWorkDir(jobId, i));
+        fresh &= mkdir(podWorkDir(jobId, i));
+      }
+      if (user != null) {
+        for (Path report : new Path[] {progressFile(jobId), metricsFile(jobId)}) {
+          // The job cannot create files in its directory, so they are there for it to write.
+          try {
+            Files.createFile(report, PRIVATE_FILE_ATTRIBUTE);
+          } catch (FileAlreadyExistsException kept) {
+            // an earlier attempt's
+          }
+          giveTo(report, user.uid(), user.gid());
+        }
+        if (fresh) {
+          // Made just now: nothing in them yet but the work dirs.
+          giveTo(outputDir(jobId), user.uid(), user.gid());
+          giveTo(job.resolve("pods"), user.uid(), user.gid());
+          for (int i = 0; i < podCount; i++) {
+            giveTo(podWorkDir(jobId, i), user.uid(), user.gid());
+          }
+        } else {
+          giveTreeTo(job.resolve("pods"), user);
+          giveTreeTo(outputDir(jobId), user);
+        }
+        // Group first, then the mode: never a moment when the wrong group may pass.
+        Files.setAttribute(job, "unix:gid", user.gid(), LinkOption.NOFOLLOW_LINKS);
+        Files.setPosixFilePermissions(job, PASSAGE_DIR);
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
   }
 
-  private static void mkdir(Path dir) throws IOException {
-    if (!Files.isDirectory(dir)) {
+  /**
+   * Closes the job's directory to the user its last attempt ran as, once every process of it is
+   * gone: the uid may go to another job next, which must not pass into this one.
+   */
+  void close(String jobId, int serviceGid) {
+    Path job = jobDir(jobId);
+    try {
+      Files.setPosixFilePermissions(job, PRIVATE_DIR);
+      Files.setAttribute(job, "unix:gid", serviceGid, LinkOption.NOFOLLOW_LINKS);
+    } catch (NoSuchFileException deleted) {
+      // deleted meanwhile
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Creates {@code dir} unless it is there; whether it was created now. */
+  private static boolean mkdir(Path dir) throws IOException {
+    if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
       try {
-        Files.createDirectory(dir);
-      } catch (java.nio.file.FileAlreadyExistsException raced) {
+        Files.createDirectory(dir, PRIVATE_DIR_ATTRIBUTE);
+        return true;
+      } catch (FileAlreadyExistsException raced) {
         // another pod or attempt made it first
       }
+    }
+    return false;
+  }
+
+  /** Makes everything under {@code dir} the user's, never following a link the job made. */
+  private static void giveTreeTo(Path dir, PodUser user) throws IOException {
+    Files.walkFileTree(
+        dir,
+        new SimpleFileVisitor<>() {
+          @Override
+          public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs)
+              throws IOException {
+            giveTo(d, user.uid(), user.gid());
+            return FileVisitResult.CONTINUE;
+          }
+
+          @Override
+          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
+              throws IOException {
+            giveTo(file, user.uid(), user.gid());
+            return FileVisitResult.CONTINUE;
+          }
+        });
+  }
+
+  private static void giveTo(Path path, int uid, int gid) throws IOException {
+    Files.setAttribute(path, "unix:uid", uid, LinkOption.NOFOLLOW_LINKS);
+    Files.setAttribute(path, "unix:gid", gid, LinkOption.NOFOLLOW_LINKS);
+  }
+
+  /** Appends a line the service writes to a pod's log (created private if it is new). */
+  static void appendToLog(Path log, String text) throws IOException {
+    try (var channel =
+        Files.newByteChannel(
+            log,
+            Set.of(
+                java.nio.file.StandardOpenOption.CREATE,
+                java.nio.file.StandardOpenOption.APPEND,
+                LinkOption.NOFOLLOW_LINKS),
+            PRIVATE_FILE_ATTRIBUTE)) {
+      channel.write(
+          java.nio.ByteBuffer.wrap(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
     }
   }
 

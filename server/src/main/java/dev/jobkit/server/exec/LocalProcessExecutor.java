@@ -4,10 +4,8 @@ import dev.jobkit.server.DaemonThreads;
 import dev.jobkit.server.JobkitProperties;
 import java.io.File;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -25,6 +23,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -37,18 +36,34 @@ import org.springframework.stereotype.Component;
  * <p>Pods start with {@code posix_spawn(3)} and {@code POSIX_SPAWN_SETSID} ({@link PosixSpawn})
  * where the C library has it (glibc 2.34+), else through the {@code setsid} command and {@link
  * ProcessBuilder}, which costs one more {@code exec} per pod.
+ *
+ * <p>Jobs are untrusted code. A pod's environment is an allow-list ({@code PATH}, {@code HOME},
+ * {@code LANG}, {@code LC_*}, {@code TZ}, {@code USER}, the job's own {@code env} and the {@code
+ * JOBKIT_*} variables, with the job token), never the service's. When the service is root, each
+ * job's pods run as a user of the job's own ({@link PodUsers}), switched in the same spawn: from a
+ * thread that has become that user ({@link ThreadCredentials}), or through {@code setpriv} in front
+ * of the command where that is not possible (the {@code setsid} path, unknown architectures); when
+ * the attempt ends, every process of that user is killed before the uid is handed back.
  */
 @Component
 public class LocalProcessExecutor implements JobExecutor {
 
   private static final Logger log = LoggerFactory.getLogger(LocalProcessExecutor.class);
 
-  /** Variables of the service's environment that a job must never see. */
-  private static final Set<String> SECRETS = Set.of("JOBKIT_ADMIN_KEY", "JOBKIT_API_KEY");
+  /** The only variables of the service's environment a job gets, with {@code LC_*}. */
+  private static final Set<String> INHERITED = Set.of("PATH", "HOME", "LANG", "TZ", "USER");
+
+  private static final String DEFAULT_PATH = "/usr/local/bin:/usr/bin:/bin";
 
   private static final Duration LEFTOVER_KILL_WAIT = Duration.ofSeconds(5);
 
   private final JobFiles files;
+  private final PodUsers users;
+  private final DataDirModes dataDir;
+  private final ServiceUrl serviceUrl;
+  private final String setpriv;
+  private final int serviceGid;
+  private final Map<String, String> inherited = inheritedEnvironment();
   private final int slots;
   private final Duration gracePeriod;
   private final boolean spawnDirectly;
@@ -60,8 +75,12 @@ public class LocalProcessExecutor implements JobExecutor {
       Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("jobkit-kill-timer"));
   private volatile boolean shuttingDown;
 
-  public LocalProcessExecutor(JobkitProperties properties) {
+  LocalProcessExecutor(
+      JobkitProperties properties, PodUsers users, DataDirModes dataDir, ServiceUrl serviceUrl) {
     this.files = new JobFiles(properties.dataDir());
+    this.users = users;
+    this.dataDir = dataDir;
+    this.serviceUrl = serviceUrl;
     this.slots = properties.executor().effectiveSlots();
     this.gracePeriod = properties.executor().stopGracePeriod();
     this.spawnDirectly = PosixSpawn.available() && !properties.executor().useSetsidCommand();
@@ -76,7 +95,28 @@ public class LocalProcessExecutor implements JobExecutor {
                                 + " local executor needs the setsid command (util-linux) on the"
                                 + " PATH"))
                 .toString();
-    log.debug("pods start {}", spawnDirectly ? "with posix_spawn" : "through " + setsid);
+    boolean needsSetpriv = users.switching() && !(spawnDirectly && ThreadCredentials.available());
+    this.setpriv =
+        needsSetpriv
+            ? findOnPath("setpriv", System.getenv("PATH"))
+                .or(() -> findOnPath("setpriv", DEFAULT_PATH))
+                .orElseThrow(
+                    () ->
+                        new IllegalStateException(
+                            "the service runs as root, so pods run as other users, and this"
+                                + " machine needs the setpriv command (util-linux) for that"))
+                .toString()
+            : null;
+    this.serviceGid = users.switching() ? 0 : -1;
+    if (users.switching() && setpriv == null) {
+      PosixSpawn.prepare();
+    }
+    log.debug(
+        "pods start {}{}",
+        spawnDirectly ? "with posix_spawn" : "through " + setsid,
+        users.switching()
+            ? setpriv != null ? " as pod users through " + setpriv : " as pod users"
+            : "");
   }
 
   @Override
@@ -86,17 +126,23 @@ public class LocalProcessExecutor implements JobExecutor {
 
   @Override
   public StartedAttempt start(Launch launch) {
-    Map<String, String> env = environment(launch);
-    List<String> argv =
-        launch.shell() != null ? List.of("/bin/sh", "-c", launch.shell()) : launch.command();
-    String program = program(argv.get(0), env);
-    files.prepare(launch.jobId(), launch.podCount());
-    Run run = new Run(launch.jobId(), launch.attempt(), launch.podCount());
+    Optional<String> unreachable = dataDir.unreachable();
+    if (unreachable.isPresent()) {
+      throw new LaunchFailedException(unreachable.get());
+    }
+    PodUsers.Lease lease = users.switching() ? users.lease(launch.jobId()) : null;
+    PodUser user = lease == null ? null : lease.user();
+    Run run = new Run(launch.jobId(), launch.attempt(), launch.podCount(), lease);
     try {
+      Map<String, String> env = environment(launch, user);
+      List<String> argv =
+          launch.shell() != null ? List.of("/bin/sh", "-c", launch.shell()) : launch.command();
+      String program = program(argv.get(0), env);
+      files.prepare(launch.jobId(), launch.podCount(), user);
       for (int pod = 0; pod < launch.podCount(); pod++) {
         Path logFile = files.log(launch.jobId(), pod);
         if (launch.attempt() > 1) {
-          Files.writeString(
+          JobFiles.appendToLog(
               logFile,
               "[jobkit] attempt "
                   + launch.attempt()
@@ -104,18 +150,23 @@ public class LocalProcessExecutor implements JobExecutor {
                   + launch.maxAttempts()
                   + " started at "
                   + Instant.now()
-                  + "\n",
-              StandardCharsets.UTF_8,
-              StandardOpenOption.CREATE,
-              StandardOpenOption.APPEND);
+                  + "\n");
         }
         Map<String, String> podEnv = new HashMap<>(env);
         podEnv.put("JOBKIT_POD_INDEX", Integer.toString(pod));
-        run.pods.add(
-            startPod(program, argv, podEnv, files.podWorkDir(launch.jobId(), pod), logFile));
+        Path workDir = files.podWorkDir(launch.jobId(), pod);
+        if (user != null && !launch.env().containsKey("HOME")) {
+          // The run-as account has no home of its own; the pod's work dir is private to the job.
+          podEnv.put("HOME", workDir.toString());
+        }
+        run.pods.add(startPod(program, argv, podEnv, workDir, logFile, user));
       }
-    } catch (IOException e) {
+    } catch (IOException | RuntimeException e) {
       run.killAll(ProcessGroups.SIGKILL);
+      run.handBackWhenGone();
+      if (e instanceof LaunchFailedException failed) {
+        throw failed;
+      }
       throw new LaunchFailedException("could not start the job's processes: " + e.getMessage());
     }
     runs.put(launch.jobId(), run);
@@ -123,15 +174,27 @@ public class LocalProcessExecutor implements JobExecutor {
   }
 
   private Pod startPod(
-      String program, List<String> argv, Map<String, String> env, Path workDir, Path logFile)
+      String program,
+      List<String> argv,
+      Map<String, String> env,
+      Path workDir,
+      Path logFile,
+      PodUser user)
       throws IOException {
-    if (spawnDirectly) {
-      PosixSpawn.Spawned spawned = PosixSpawn.spawn(program, argv, env, workDir, logFile, reapers);
+    if (spawnDirectly && setpriv == null) {
+      PosixSpawn.Spawned spawned =
+          PosixSpawn.spawn(program, argv, env, workDir, logFile, reapers, user);
       return new Pod(spawned.pid(), spawned.exit());
     }
-    List<String> withSetsid = new ArrayList<>(argv.size() + 1);
+    if (spawnDirectly) {
+      List<String> switched = asUser(user, argv);
+      PosixSpawn.Spawned spawned =
+          PosixSpawn.spawn(setpriv, switched, env, workDir, logFile, reapers, null);
+      return new Pod(spawned.pid(), spawned.exit());
+    }
+    List<String> withSetsid = new ArrayList<>(argv.size() + 8);
     withSetsid.add(setsid);
-    withSetsid.addAll(argv);
+    withSetsid.addAll(asUser(user, argv));
     ProcessBuilder builder =
         new ProcessBuilder(withSetsid)
             .directory(workDir.toFile())
@@ -142,6 +205,25 @@ public class LocalProcessExecutor implements JobExecutor {
     builder.environment().putAll(env);
     Process process = builder.start();
     return new Pod(process.pid(), process.onExit().thenApply(Process::exitValue));
+  }
+
+  /**
+   * {@code setpriv} in front of the command, for a pod user (the command as it is for none): it
+   * keeps argv[0] as written and finds it on the job's {@code PATH}, as the direct start does.
+   */
+  private List<String> asUser(PodUser user, List<String> argv) {
+    if (user == null) {
+      return argv;
+    }
+    List<String> command = new ArrayList<>(argv.size() + 7);
+    command.add(setpriv);
+    command.add("--reuid=" + user.uid());
+    command.add("--regid=" + user.gid());
+    command.add("--groups=" + user.group());
+    command.add("--no-new-privs");
+    command.add("--");
+    command.addAll(argv);
+    return command;
   }
 
   @Override
@@ -170,7 +252,9 @@ public class LocalProcessExecutor implements JobExecutor {
         }
       }
       run.killAll(ProcessGroups.SIGKILL);
+      run.handBack();
     }
+    users.close();
     reapers.shutdownNow();
     timers.shutdownNow();
   }
@@ -186,10 +270,19 @@ public class LocalProcessExecutor implements JobExecutor {
     }
   }
 
-  private Map<String, String> environment(Launch launch) {
-    Map<String, String> env = new HashMap<>(System.getenv());
-    SECRETS.forEach(env::remove);
+  /**
+   * The allow-listed environment: nothing of the service's but {@link #INHERITED} and {@code LC_*}
+   * ({@code USER} is the run-as account's when pods run as pod users), then the job's own {@code
+   * env}, then the {@code JOBKIT_*} variables, which nothing overrides.
+   */
+  private Map<String, String> environment(Launch launch, PodUser user) {
+    Map<String, String> env = new HashMap<>(inherited);
+    if (user != null) {
+      env.put("USER", user.name());
+    }
     env.putAll(launch.env());
+    env.put("JOBKIT_URL", serviceUrl.get());
+    env.put("JOBKIT_TOKEN", launch.token());
     env.put("JOBKIT_JOB_ID", launch.jobId());
     env.put("JOBKIT_POD_COUNT", Integer.toString(launch.podCount()));
     env.put("JOBKIT_ATTEMPT", Integer.toString(launch.attempt()));
@@ -199,16 +292,32 @@ public class LocalProcessExecutor implements JobExecutor {
     return env;
   }
 
+  /** What a job gets of the service's environment, which does not change while it runs. */
+  private static Map<String, String> inheritedEnvironment() {
+    Map<String, String> env = new HashMap<>();
+    System.getenv()
+        .forEach(
+            (name, value) -> {
+              if (INHERITED.contains(name) || name.startsWith("LC_")) {
+                env.put(name, value);
+              }
+            });
+    env.putIfAbsent("PATH", DEFAULT_PATH);
+    return Map.copyOf(env);
+  }
+
   /**
    * The file the job's argv[0] names, looked up on the PATH of the job's environment (not the
    * service's) when it has no slash: posix_spawn does not search, and the job keeps its argv[0] as
    * written.
    */
-  private static String program(String name, Map<String, String> env) {
+  private String program(String name, Map<String, String> env) {
+    // As a shell would for the pod's user: a PATH entry that user cannot run (a root service's
+    // PATH may start in /root) is passed over.
     Optional<Path> resolved =
         name.contains("/")
             ? Optional.of(Path.of(name)).filter(Files::isExecutable)
-            : findOnPath(name, env.get("PATH"));
+            : findOnPath(name, env.get("PATH"), users::mayRun);
     return resolved
         .map(Path::toString)
         .orElseThrow(
@@ -222,13 +331,19 @@ public class LocalProcessExecutor implements JobExecutor {
   }
 
   static Optional<Path> findOnPath(String program, String path) {
+    return findOnPath(program, path, candidate -> true);
+  }
+
+  private static Optional<Path> findOnPath(String program, String path, Predicate<Path> usable) {
     if (path == null) {
       return Optional.empty();
     }
     for (String dir : path.split(File.pathSeparator)) {
       if (!dir.isEmpty()) {
         Path candidate = Path.of(dir, program);
-        if (Files.isExecutable(candidate) && !Files.isDirectory(candidate)) {
+        if (Files.isExecutable(candidate)
+            && !Files.isDirectory(candidate)
+            && usable.test(candidate)) {
           return Optional.of(candidate);
         }
       }
@@ -243,6 +358,7 @@ public class LocalProcessExecutor implements JobExecutor {
   private final class Run implements StartedAttempt {
     private final String jobId;
     private final int attempt;
+    private final PodUsers.Lease lease;
     private final List<Pod> pods = new ArrayList<>();
     private final Integer[] exitCodes;
     private int remaining;
@@ -250,9 +366,10 @@ public class LocalProcessExecutor implements JobExecutor {
     private boolean terminated;
     private Consumer<AttemptEnd> onEnd;
 
-    Run(String jobId, int attempt, int podCount) {
+    Run(String jobId, int attempt, int podCount, PodUsers.Lease lease) {
       this.jobId = jobId;
       this.attempt = attempt;
+      this.lease = lease;
       this.exitCodes = new Integer[podCount];
       this.remaining = podCount;
     }
@@ -276,6 +393,26 @@ public class LocalProcessExecutor implements JobExecutor {
     public void abandon() {
       runs.remove(jobId, this);
       killAll(ProcessGroups.SIGKILL);
+      handBackWhenGone();
+    }
+
+    /**
+     * Hands the pod user back: kills whatever it still runs (children that left the pod's group
+     * too), closes the job's directory to it, and only then frees its uid for another job.
+     */
+    void handBack() {
+      if (lease != null) {
+        lease.release(() -> files.close(jobId, serviceGid));
+      }
+    }
+
+    /** {@link #handBack} once the main processes are reaped, off the caller's thread. */
+    void handBackWhenGone() {
+      if (lease == null) {
+        return;
+      }
+      CompletableFuture.allOf(pods.stream().map(Pod::exit).toArray(CompletableFuture[]::new))
+          .whenCompleteAsync((done, error) -> handBack(), reapers);
     }
 
     private void reap(int pod, Integer exitCode, Throwable error) {
@@ -304,6 +441,11 @@ public class LocalProcessExecutor implements JobExecutor {
       // The main processes are gone; end whatever they left in their groups.
       for (Pod p : pods) {
         endGroup(p.pid());
+      }
+      try {
+        handBack();
+      } catch (RuntimeException e) {
+        log.error("could not hand back the pod user of job {}", jobId, e);
       }
       runs.remove(jobId, this);
       if (shuttingDown) {

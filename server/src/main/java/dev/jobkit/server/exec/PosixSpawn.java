@@ -23,7 +23,10 @@ import java.util.concurrent.Executor;
  * <p>In the child, before the {@code exec}: stdin is {@code /dev/null}, stdout and stderr append to
  * the pod's log, the working directory is the pod's, every other descriptor is closed (the JVM's
  * files and sockets do not leak into jobs), no signal is blocked and every signal has its default
- * action. The service reaps the pod itself with {@code waitpid(2)}.
+ * action. The service reaps the pod itself with {@code waitpid(2)}. The log is opened by the
+ * service (never through a link, {@code 0600} when new) and handed to the child, which may run as a
+ * pod user that could not open it: then {@code posix_spawn} is called from a thread that has become
+ * that user ({@link ThreadCredentials}), and the child inherits its identity.
  *
  * <p>Needs glibc 2.34 or newer ({@code posix_spawn_file_actions_addclosefrom_np}); {@link
  * #available()} says whether this C library has everything, and the executor falls back to {@code
@@ -38,12 +41,18 @@ final class PosixSpawn {
   private static final int O_WRONLY = 01;
   private static final int O_CREAT = 0100;
   private static final int O_APPEND = 02000;
+  private static final int O_NOFOLLOW = 0400000;
+  private static final int O_CLOEXEC = 02000000;
   private static final int EINTR = 4;
   // Larger than glibc's posix_spawn_file_actions_t (80 bytes), posix_spawnattr_t (336) and
   // sigset_t (128) on every architecture it supports.
   private static final int OPAQUE_SIZE = 1024;
 
   private interface LibC extends Library {
+    int open(String path, int flags, Object... mode);
+
+    int close(int fd);
+
     int posix_spawn(
         IntByReference pid,
         String path,
@@ -112,12 +121,34 @@ final class PosixSpawn {
     }
   }
 
+  /**
+   * Starts {@code /bin/true} once as the service, so that everything a spawn calls is loaded and
+   * linked before the first spawn from a thread that has become a pod user.
+   */
+  static void prepare() {
+    ThreadCredentials.prepare();
+    try {
+      Spawned spawned =
+          spawn(
+              "/bin/true",
+              List.of("true"),
+              Map.of("PATH", "/usr/bin:/bin"),
+              Path.of("/"),
+              Path.of("/dev/null"),
+              Runnable::run,
+              null);
+      spawned.exit().join();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException("could not start /bin/true", e);
+    }
+  }
+
   /** A started pod: its pid, and its exit status once {@code waitpid} has reaped it. */
   record Spawned(long pid, CompletableFuture<Integer> exit) {}
 
   /**
-   * Starts {@code program} (an absolute path) with {@code argv} and exactly {@code env}, and reaps
-   * it on a thread of {@code reapers}.
+   * Starts {@code program} (an absolute path) with {@code argv} and exactly {@code env}, as {@code
+   * user} (null: as the service), and reaps it on a thread of {@code reapers}.
    *
    * @return the started pod; its {@code exit} completes with the exit code, or 128 + the signal
    *     number when a signal ended it (as {@link Process#exitValue()} reports it)
@@ -129,10 +160,33 @@ final class PosixSpawn {
       Map<String, String> env,
       Path workDir,
       Path logFile,
-      Executor reapers)
+      Executor reapers,
+      PodUser user)
       throws IOException {
     String[] envp =
         env.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toArray(String[]::new);
+    int log =
+        LIBC.open(logFile.toString(), O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW | O_CLOEXEC, 0600);
+    if (log < 0) {
+      throw new IOException(
+          "open the log " + logFile + ": " + LIBC.strerror(Native.getLastError()));
+    }
+    try {
+      return spawn(program, argv, envp, workDir, log, reapers, user);
+    } finally {
+      LIBC.close(log);
+    }
+  }
+
+  private static Spawned spawn(
+      String program,
+      List<String> argv,
+      String[] envp,
+      Path workDir,
+      int log,
+      Executor reapers,
+      PodUser user)
+      throws IOException {
     Memory actions = new Memory(OPAQUE_SIZE);
     Memory attributes = new Memory(OPAQUE_SIZE);
     Memory noSignals = new Memory(OPAQUE_SIZE);
@@ -144,11 +198,8 @@ final class PosixSpawn {
         check(
             LIBC.posix_spawn_file_actions_addopen(actions, 0, "/dev/null", O_RDONLY, 0),
             "open /dev/null");
-        check(
-            LIBC.posix_spawn_file_actions_addopen(
-                actions, 1, logFile.toString(), O_WRONLY | O_CREAT | O_APPEND, 0644),
-            "open the log");
-        check(LIBC.posix_spawn_file_actions_adddup2(actions, 1, 2), "dup2");
+        check(LIBC.posix_spawn_file_actions_adddup2(actions, log, 1), "dup2 the log");
+        check(LIBC.posix_spawn_file_actions_adddup2(actions, log, 2), "dup2 the log");
         check(LIBC.posix_spawn_file_actions_addclosefrom_np(actions, 3), "closefrom");
         check(
             LIBC.posix_spawn_file_actions_addchdir_np(actions, workDir.toString()),
@@ -163,14 +214,21 @@ final class PosixSpawn {
                 (short) (POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF)),
             "flags");
         IntByReference pid = new IntByReference();
-        int error =
-            LIBC.posix_spawn(
-                pid,
-                program,
-                actions,
-                attributes,
-                new StringArray(argv.toArray(String[]::new)),
-                new StringArray(envp));
+        StringArray args = new StringArray(argv.toArray(String[]::new));
+        StringArray vars = new StringArray(envp);
+        int error;
+        if (user == null) {
+          error = LIBC.posix_spawn(pid, program, actions, attributes, args, vars);
+        } else {
+          ThreadCredentials.Outcome outcome =
+              ThreadCredentials.runAs(
+                  user, () -> LIBC.posix_spawn(pid, program, actions, attributes, args, vars));
+          if (!outcome.switched()) {
+            throw new IOException(
+                "could not become uid " + user.uid() + ": " + LIBC.strerror(outcome.value()));
+          }
+          error = outcome.value();
+        }
         if (error != 0) {
           throw new IOException(program + ": " + LIBC.strerror(error));
         }

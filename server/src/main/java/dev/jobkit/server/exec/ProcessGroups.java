@@ -75,6 +75,39 @@ final class ProcessGroups {
     return members;
   }
 
+  /**
+   * The pids of the processes whose real, effective or saved user id is {@code uid}, read from
+   * {@code /proc/<pid>/status} (always readable by root, unlike who owns {@code /proc/<pid>}).
+   */
+  static List<Long> ofUser(int uid) {
+    String id = Integer.toString(uid);
+    List<Long> pids = new ArrayList<>();
+    try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
+      procs
+          .filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit))
+          .forEach(
+              p -> {
+                try {
+                  for (String line : Files.readAllLines(p.resolve("status"))) {
+                    if (line.startsWith("Uid:")) {
+                      String[] ids = line.substring(4).strip().split("\\s+");
+                      if (ids.length >= 3
+                          && (ids[0].equals(id) || ids[1].equals(id) || ids[2].equals(id))) {
+                        pids.add(Long.parseLong(p.getFileName().toString()));
+                      }
+                      return;
+                    }
+                  }
+                } catch (IOException gone) {
+                  // ended meanwhile
+                }
+              });
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot list /proc", e);
+    }
+    return pids;
+  }
+
   /** Whether process {@code pid} exists and was started for job {@code jobId}. */
   static boolean belongsToJob(long pid, String jobId) {
     try {

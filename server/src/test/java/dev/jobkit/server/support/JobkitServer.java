@@ -143,7 +143,14 @@ public final class JobkitServer implements AutoCloseable {
    * Creates a user with the given scheduling mode and returns a client with a new key of theirs.
    */
   public Api newUser(String name, String mode) {
-    Api admin = admin();
+    return newUser(admin(), name, mode);
+  }
+
+  /**
+   * {@link #newUser(String, String)} with a given admin's client (a service without the harness's
+   * key).
+   */
+  public Api newUser(Api admin, String name, String mode) {
     admin
         .post("/api/v1/users", "{\"name\":\"" + name + "\",\"scheduling_mode\":\"" + mode + "\"}")
         .expect(201);

@@ -8,6 +8,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 
 /**
@@ -24,7 +25,11 @@ final class GatedJobs {
   GatedJobs(JobkitClient client) {
     this.client = client;
     try {
-      this.dir = Files.createTempDirectory("gates");
+      // Searchable by all: when the tests run as root, jobs run as users of their own.
+      this.dir =
+          Files.createTempDirectory(
+              "gates",
+              PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -9,6 +9,7 @@ import dev.jobkit.sdk.jobs.JobSpec;
 import dev.jobkit.server.support.JobkitServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -113,7 +114,12 @@ class TypeScriptHostIT {
 
   @Test
   void a_call_that_waits_does_not_hold_back_the_calls_sent_after_it() throws Exception {
-    Path gate = Files.createTempDirectory("gates").resolve("gate");
+    // Searchable by all: when the tests run as root, jobs run as users of their own.
+    Path gate =
+        Files.createTempDirectory(
+                "gates",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")))
+            .resolve("gate");
     String id =
         admin
             .jobs()

@@ -1,0 +1,18 @@
+package dev.jobkit.server.engine;
+
+/**
+ * The tokens launched attempts act with: each attempt's pods get one as {@code JOBKIT_TOKEN}, and
+ * it stops working when the attempt ends. Issued here, at launch; checked by the authentication
+ * above the engine, which implements this.
+ */
+public interface JobTokens {
+
+  /** A new token for an attempt of a job (the attempts before it lose theirs). */
+  String issue(String jobId, int attempt);
+
+  /** Takes back the token of an attempt whose processes are gone. */
+  void revoke(String jobId, int attempt);
+
+  /** Takes back every token: at the service's start no pod of a previous run is left. */
+  void revokeAll();
+}
