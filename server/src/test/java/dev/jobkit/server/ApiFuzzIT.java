@@ -51,6 +51,9 @@ import tools.jackson.databind.json.JsonMapper;
  * <p>Requests go over a plain socket, so that malformed ones reach the server as written. The run
  * is seeded: {@code -Djobkit.fuzz.seed=N} repeats one (the seed is printed with every failure),
  * {@code -Djobkit.fuzz.requests=N} sizes it. The totals are printed at the end.
+ *
+ * <p>Over 400 lines: the routes, the requests, a small HTTP client of its own (malformed requests
+ * cannot go through {@code java.net.http}) and the checks are one procedure, read top to bottom.
  */
 class ApiFuzzIT {
 

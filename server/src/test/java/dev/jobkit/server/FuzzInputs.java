@@ -16,7 +16,8 @@ import tools.jackson.databind.JsonNode;
  * The values {@link ApiFuzzIT} sends: ordinary ones (so that requests get past the first check and
  * reach the store) mixed with hostile ones — wrong JSON types, huge strings, NUL, lone surrogates,
  * out-of-range numbers and dates, tampered cursors, bad path segments. Every choice comes from one
- * seeded {@link Random}, so a run repeats with its seed.
+ * seeded {@link Random}, so a run repeats with its seed. Long because it is a catalogue of values,
+ * one method per kind.
  */
 final class FuzzInputs {
 

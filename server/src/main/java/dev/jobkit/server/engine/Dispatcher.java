@@ -35,7 +35,12 @@ import org.springframework.stereotype.Component;
  * makes a job claimable (and at least every sweep interval), then, while slots are free, looks up
  * the next job of each owner that is below its limit — one indexed lookup per owner, whatever the
  * length of the queue — takes the best by priority then age, claims it with a compare-and-swap and
- * launches it.
+ * launches it. From before the claim until the end of its attempt is recorded, a job is followed;
+ * the sweep hands the jobs in flight that nobody follows to {@link Recovery}.
+ *
+ * <p>Longer than the usual 400 lines on purpose: claiming, launching and recording an end share the
+ * lease and the follow count, which must change together for the slots and the check for lost jobs
+ * to stay exact.
  */
 @Component
 public class Dispatcher {
