@@ -37,8 +37,13 @@ public record JobkitProperties(
    * @param url a JDBC URL ({@code jdbc:postgresql://...}); empty for the embedded H2 database
    * @param username the database user
    * @param password the database password
+   * @param leaseTtl how long this service's hold on the database lasts after its last renewal
+   *     (renewed every third of it): a second service refuses to start while it lasts, and one that
+   *     starts after a crash of the first waits at most this long (not at all on the same host,
+   *     where it sees that the holder's process is gone)
    */
-  public record Datasource(String url, String username, String password) {}
+  public record Datasource(
+      String url, String username, String password, @DefaultValue("15s") Duration leaseTtl) {}
 
   /**
    * @param slots how many pods may run at once; 0 means the number of cores

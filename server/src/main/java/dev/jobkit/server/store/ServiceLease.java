@@ -1,0 +1,349 @@
+package dev.jobkit.server.store;
+
+import dev.jobkit.server.DaemonThreads;
+import dev.jobkit.server.JobkitProperties;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Arrays;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.MigrationVersion;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.boot.flyway.autoconfigure.FlywayMigrationStrategy;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+
+/**
+ * One service per database, until scale-out lands: this service's hold on its database, the one row
+ * of {@code service_lease} with its id, pid, host and process start, renewed every third of {@code
+ * jobkit.datasource.lease-ttl} and cleared when the service stops. Flyway runs through it, so a
+ * database that another live service holds is refused before anything is migrated, recovered or
+ * run, and the start fails with a {@link DatabaseInUseException} naming that service: two services
+ * on one database would each take the other's running jobs for lost and run them again.
+ *
+ * <p>A hold whose holder stopped renewing it expires; on the same host, one whose process is gone
+ * (killed) is taken over at once, so a restart after {@code kill -9} does not wait. A service that
+ * finds its own hold taken over (it missed its renewals for longer than the lease, and another
+ * service started) stops itself.
+ *
+ * <p>H2 locks its embedded database file against a second process before this row can even be read;
+ * that refusal is reported the same way, from {@code <data-dir>/db/lease.properties}, which the
+ * holder of an embedded database writes for the purpose.
+ */
+@Component
+class ServiceLease implements FlywayMigrationStrategy, DisposableBean {
+
+  private static final Logger log = LoggerFactory.getLogger(ServiceLease.class);
+  private static final MigrationVersion LEASE_TABLE = MigrationVersion.fromVersion("5");
+  // H2's ErrorCode.DATABASE_ALREADY_OPEN_1: another process has the database file open.
+  private static final int H2_DATABASE_ALREADY_OPEN = 90020;
+  private static final String HOLDER_FILE = "lease.properties";
+  private static final String ACTION =
+      "stop it first or point this one at another database (jobkit.datasource.url, or another"
+          + " jobkit.data-dir)";
+
+  private final JdbcClient jdbc;
+  private final Duration ttl;
+  private final ConfigurableApplicationContext context;
+  private final LeaseHolder self;
+  // The embedded database's file and the note next to it; null on an external database.
+  private final Path embeddedDatabase;
+  private final Path holderFile;
+  private final ScheduledExecutorService renewals =
+      Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("jobkit-lease"));
+  private volatile boolean held;
+
+  ServiceLease(
+      DataSource dataSource, JobkitProperties properties, ConfigurableApplicationContext context) {
+    this.jdbc = JdbcClient.create(dataSource);
+    this.ttl = properties.datasource().leaseTtl();
+    this.context = context;
+    Path dataDir = properties.dataDir().toAbsolutePath().normalize();
+    ProcessHandle me = ProcessHandle.current();
+    this.self =
+        new LeaseHolder(
+            "svc_" + UUID.randomUUID().toString().replace("-", ""),
+            me.pid(),
+            hostName(),
+            me.info().startInstant().map(LeaseHolder::stored).orElse(null),
+            dataDir.toString(),
+            null,
+            null,
+            null);
+    String url = properties.datasource().url();
+    boolean embedded = url == null || url.isBlank();
+    this.embeddedDatabase = embedded ? dataDir.resolve("db").resolve("jobkit.mv.db") : null;
+    this.holderFile = embedded ? dataDir.resolve("db").resolve(HOLDER_FILE) : null;
+  }
+
+  /** Checks the hold before anything changes, migrates, then takes the hold. */
+  @Override
+  public void migrate(Flyway flyway) {
+    try {
+      if (Arrays.stream(flyway.info().applied())
+          .anyMatch(m -> LEASE_TABLE.equals(m.getVersion()))) {
+        acquire();
+      }
+      flyway.migrate();
+    } catch (RuntimeException e) {
+      throw lockedByAnotherProcess(e).orElseThrow(() -> e);
+    }
+    acquire();
+  }
+
+  private void acquire() {
+    if (held) {
+      return;
+    }
+    Optional<LeaseHolder> other = take();
+    if (other.isPresent()) {
+      throw new DatabaseInUseException(other.get().describe(null, databaseNow()), ACTION, null);
+    }
+    held = true;
+    writeHolderFile();
+    long period = Math.max(100, ttl.toMillis() / 3);
+    renewals.scheduleWithFixedDelay(this::renew, period, period, TimeUnit.MILLISECONDS);
+    log.debug("holding the database as {} (pid {}, host {})", self.id(), self.pid(), self.host());
+  }
+
+  /**
+   * Takes the row if nobody holds it, its hold expired, or its holder ran on this host and its
+   * process is gone; otherwise returns who holds it.
+   */
+  private Optional<LeaseHolder> take() {
+    for (int attempt = 0; attempt < 3; attempt++) {
+      Instant now = databaseNow();
+      if (claim(now, "holder IS NULL OR expires_at < ?", utc(now))) {
+        return Optional.empty();
+      }
+      Optional<LeaseHolder> current = current();
+      if (current.isEmpty()) {
+        // The row is missing (removed by hand): put it back, then claim it as usual.
+        jdbc.sql("INSERT INTO service_lease (id) VALUES (1)").update();
+        continue;
+      }
+      LeaseHolder other = current.get();
+      if (other.id() == null) {
+        continue; // released between the claim and the read
+      }
+      if (!other.goneFrom(self.host())) {
+        return current;
+      }
+      if (claim(databaseNow(), "holder = ?", other.id())) {
+        log.info(
+            "took over the database from a service that is gone (pid {}, host {}, since {})",
+            other.pid(),
+            other.host(),
+            other.since());
+        return Optional.empty();
+      }
+    }
+    return current().filter(h -> h.id() != null);
+  }
+
+  private boolean claim(Instant now, String condition, Object conditionValue) {
+    return jdbc.sql(
+                "UPDATE service_lease SET holder = ?, pid = ?, host = ?, process_started_at = ?,"
+                    + " data_dir = ?, acquired_at = ?, renewed_at = ?, expires_at = ?"
+                    + " WHERE id = 1 AND ("
+                    + condition
+                    + ")")
+            .params(
+                self.id(),
+                self.pid(),
+                self.host(),
+                utc(self.processStartedAt()),
+                self.dataDir(),
+                utc(now),
+                utc(now),
+                utc(now.plus(ttl)),
+                conditionValue)
+            .update()
+        == 1;
+  }
+
+  private Optional<LeaseHolder> current() {
+    return jdbc.sql(
+            "SELECT holder, pid, host, process_started_at, data_dir, acquired_at, renewed_at,"
+                + " expires_at FROM service_lease WHERE id = 1")
+        .query(
+            (rs, n) ->
+                new LeaseHolder(
+                    rs.getString("holder"),
+                    rs.getObject("pid", Long.class),
+                    rs.getString("host"),
+                    instant(rs, "process_started_at"),
+                    rs.getString("data_dir"),
+                    instant(rs, "acquired_at"),
+                    instant(rs, "renewed_at"),
+                    instant(rs, "expires_at")))
+        .optional();
+  }
+
+  private void renew() {
+    try {
+      Instant now = databaseNow();
+      int renewed =
+          jdbc.sql(
+                  "UPDATE service_lease SET renewed_at = ?, expires_at = ?"
+                      + " WHERE id = 1 AND holder = ?")
+              .params(utc(now), utc(now.plus(ttl)), self.id())
+              .update();
+      if (renewed == 0 && held) {
+        lost(now);
+      }
+    } catch (RuntimeException e) {
+      log.warn(
+          "could not renew this service's hold on its database ({}); it lasts {} from the last"
+              + " renewal",
+          e.getMessage(),
+          ttl);
+    }
+  }
+
+  /** Another service took the database over: this one must not run its jobs any more. */
+  private void lost(Instant now) {
+    held = false;
+    renewals.shutdown();
+    String who =
+        current()
+            .filter(h -> h.id() != null)
+            .map(h -> h.describe(null, now))
+            .orElse("another service");
+    log.error(
+        "this service no longer holds its database: {}, having found this one's hold expired"
+            + " (not renewed for {}); this service stops, so that the two never run the same jobs",
+        who,
+        ttl);
+    Thread stop = new Thread(context::close, "jobkit-lease-lost");
+    stop.setDaemon(false);
+    stop.start();
+  }
+
+  /** Releases the hold when the service stops, after its engine has stopped. */
+  @Override
+  public void destroy() {
+    renewals.shutdown();
+    try {
+      renewals.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (!held) {
+      return;
+    }
+    held = false;
+    try {
+      jdbc.sql(
+              "UPDATE service_lease SET holder = NULL, expires_at = NULL WHERE id = 1 AND holder = ?")
+          .param(self.id())
+          .update();
+    } catch (RuntimeException e) {
+      log.warn(
+          "could not release this service's hold on its database ({}); it expires within {}",
+          e.getMessage(),
+          ttl);
+    }
+    deleteHolderFile();
+  }
+
+  /**
+   * H2's refusal of an embedded database file that another process has open, as a {@link
+   * DatabaseInUseException} naming that process from its note when there is one.
+   */
+  private Optional<DatabaseInUseException> lockedByAnotherProcess(Throwable failure) {
+    if (embeddedDatabase == null) {
+      return Optional.empty();
+    }
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof SQLException sql && sql.getErrorCode() == H2_DATABASE_ALREADY_OPEN) {
+        String who =
+            readHolderFile()
+                .map(h -> h.describe(embeddedDatabase, Instant.now()))
+                .orElse(
+                    "another process is using this database ("
+                        + embeddedDatabase
+                        + "), most likely another Jobkit service on the data dir "
+                        + embeddedDatabase.getParent().getParent());
+        return Optional.of(new DatabaseInUseException(who, ACTION, failure));
+      }
+    }
+    return Optional.empty();
+  }
+
+  private void writeHolderFile() {
+    if (holderFile == null) {
+      return;
+    }
+    try {
+      self.writeNote(holderFile, Instant.now());
+    } catch (IOException e) {
+      // Only a second process's error message reads it; the hold itself is the database row.
+      log.warn("could not write {}: {}", holderFile, e.getMessage());
+    }
+  }
+
+  private Optional<LeaseHolder> readHolderFile() {
+    return LeaseHolder.readNote(holderFile);
+  }
+
+  private void deleteHolderFile() {
+    if (holderFile == null) {
+      return;
+    }
+    try {
+      if (readHolderFile().map(h -> self.id().equals(h.id())).orElse(false)) {
+        Files.deleteIfExists(holderFile);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The database's clock: every service on the database measures the lease on the same one. */
+  private Instant databaseNow() {
+    return jdbc.sql("SELECT CURRENT_TIMESTAMP")
+        .query((rs, n) -> rs.getObject(1, OffsetDateTime.class).toInstant())
+        .single();
+  }
+
+  private static String hostName() {
+    try {
+      // The kernel's name: no DNS lookup, which can hang on a badly configured machine.
+      Path kernel = Path.of("/proc/sys/kernel/hostname");
+      if (Files.isReadable(kernel)) {
+        return Files.readString(kernel, StandardCharsets.UTF_8).strip();
+      }
+      return InetAddress.getLocalHost().getHostName();
+    } catch (IOException e) {
+      return "unknown";
+    }
+  }
+
+  private static OffsetDateTime utc(Instant instant) {
+    return instant == null ? null : instant.atOffset(ZoneOffset.UTC);
+  }
+
+  private static Instant instant(ResultSet rs, String column) throws SQLException {
+    OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
+    return t == null ? null : t.toInstant();
+  }
+}

@@ -1,0 +1,336 @@
+package dev.jobkit.server;
+
+import static dev.jobkit.sdk.lifecycle.JobStatus.FAILED;
+import static dev.jobkit.sdk.lifecycle.JobStatus.RUNNING;
+import static dev.jobkit.sdk.lifecycle.JobStatus.SUCCEEDED;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.jobkit.sdk.jobs.Job;
+import dev.jobkit.server.store.DatabaseInUseException;
+import dev.jobkit.server.support.Api;
+import dev.jobkit.server.support.JobkitServer;
+import dev.jobkit.server.support.Processes;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.util.FileSystemUtils;
+
+/**
+ * One service per database, until scale-out lands: a second service on a database that another
+ * holds refuses to start, naming the first and saying what to do; a clean stop hands the database
+ * on at once; a crash's hold is taken over at once on the same host and after it expires from
+ * elsewhere. On the embedded H2 database (in this process and from another one) and on PostgreSQL.
+ */
+class OneServicePerDatabaseIT {
+
+  private static final Duration START = Duration.ofSeconds(90);
+  private static final String PG_ADMIN_URL =
+      System.getenv()
+          .getOrDefault("JOBKIT_TEST_PG_URL", "jdbc:postgresql://127.0.0.1:5432/postgres");
+  private static final String PG_USER =
+      System.getenv().getOrDefault("JOBKIT_TEST_PG_USER", "postgres");
+
+  /** The refusal somewhere in the causes of a failed start; fails the test if there is none. */
+  private static DatabaseInUseException refusal(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof DatabaseInUseException refused) {
+        return refused;
+      }
+    }
+    throw new AssertionError("the start was not refused for a database in use", failure);
+  }
+
+  private static String host() throws IOException {
+    Path kernel = Path.of("/proc/sys/kernel/hostname");
+    return Files.isReadable(kernel)
+        ? Files.readString(kernel).strip()
+        : InetAddress.getLocalHost().getHostName();
+  }
+
+  private static String embeddedUrl(Path dataDir) {
+    return "jdbc:h2:file:" + dataDir.toAbsolutePath().normalize().resolve("db/jobkit");
+  }
+
+  /** Writes a hold as a service on another machine would have, while no service runs. */
+  private static void holdFromElsewhere(String url, String user, Instant expiresAt)
+      throws SQLException {
+    try (Connection c = DriverManager.getConnection(url, user, "");
+        PreparedStatement hold =
+            c.prepareStatement(
+                "UPDATE service_lease SET holder = 'svc_elsewhere', pid = 4242, host = 'elsewhere',"
+                    + " data_dir = '/srv/jobkit', acquired_at = ?, renewed_at = ?, expires_at = ?"
+                    + " WHERE id = 1")) {
+      hold.setObject(1, Instant.now().minusSeconds(600).atOffset(ZoneOffset.UTC));
+      hold.setObject(2, Instant.now().minusSeconds(5).atOffset(ZoneOffset.UTC));
+      hold.setObject(3, expiresAt.atOffset(ZoneOffset.UTC));
+      assertThat(hold.executeUpdate()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void a_second_service_on_the_same_database_is_refused_and_the_first_keeps_running()
+      throws IOException {
+    try (JobkitServer first = JobkitServer.start()) {
+
+      DatabaseInUseException refused =
+          refusal(catchThrowable(() -> JobkitServer.startOn(first.dataDir()).close()));
+
+      assertThat(refused.getMessage())
+          .startsWith(
+              "another Jobkit service (pid "
+                  + ProcessHandle.current().pid()
+                  + ", host "
+                  + host()
+                  + ", data dir "
+                  + first.dataDir().toAbsolutePath().normalize()
+                  + ") is using this database since ")
+          .endsWith(
+              "; stop it first or point this one at another database (jobkit.datasource.url, or"
+                  + " another jobkit.data-dir)");
+      Job job = first.admin().submit("{\"command\":[\"true\"]}");
+      first.admin().awaitStatus(job.id(), SUCCEEDED);
+    }
+  }
+
+  @Test
+  void a_service_that_stopped_leaves_its_database_to_the_next_at_once() throws IOException {
+    Path dataDir = Files.createTempDirectory("jobkit-lease-");
+    try {
+      // A long lease: the next service can only start at once because the hold was released.
+      JobkitServer first = JobkitServer.startOn(dataDir, "--jobkit.datasource.lease-ttl=10m");
+      assertThat(dataDir.resolve("db/lease.properties")).isRegularFile();
+      assertThat(Files.getPosixFilePermissions(dataDir.resolve("db/lease.properties")))
+          .containsExactlyInAnyOrder(
+              PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
+      first.close();
+      assertThat(dataDir.resolve("db/lease.properties")).doesNotExist();
+
+      try (JobkitServer next = JobkitServer.startOn(dataDir, "--jobkit.datasource.lease-ttl=10m")) {
+        Job job = next.admin().submit("{\"command\":[\"true\"]}");
+        next.admin().awaitStatus(job.id(), SUCCEEDED);
+      }
+    } finally {
+      FileSystemUtils.deleteRecursively(dataDir);
+    }
+  }
+
+  @Test
+  void a_hold_from_another_host_is_refused_until_it_expires() throws Exception {
+    Path dataDir = Files.createTempDirectory("jobkit-lease-");
+    try {
+      JobkitServer.startOn(dataDir).close(); // makes the database
+      holdFromElsewhere(embeddedUrl(dataDir), "sa", Instant.now().plusSeconds(600));
+
+      DatabaseInUseException refused =
+          refusal(catchThrowable(() -> JobkitServer.startOn(dataDir).close()));
+      assertThat(refused.getMessage())
+          .startsWith(
+              "another Jobkit service (pid 4242, host elsewhere, data dir /srv/jobkit) is using"
+                  + " this database since ")
+          .contains("(last renewed ")
+          .contains(" s unless renewed)");
+
+      holdFromElsewhere(embeddedUrl(dataDir), "sa", Instant.now().minusSeconds(1));
+      try (JobkitServer after = JobkitServer.startOn(dataDir)) {
+        Job job = after.admin().submit("{\"command\":[\"true\"]}");
+        after.admin().awaitStatus(job.id(), SUCCEEDED);
+      }
+    } finally {
+      FileSystemUtils.deleteRecursively(dataDir);
+    }
+  }
+
+  @Test
+  void a_service_whose_hold_was_taken_over_stops_itself() {
+    JobkitServer server = JobkitServer.start("--jobkit.datasource.lease-ttl=1s");
+    try {
+      Api api = server.admin();
+      api.get("/healthz").expect(200);
+
+      JdbcClient.create(server.bean(DataSource.class))
+          .sql("UPDATE service_lease SET holder = 'svc_usurper', host = 'elsewhere' WHERE id = 1")
+          .update();
+
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () -> {
+                try {
+                  return api.get("/healthz").status() != 200;
+                } catch (RuntimeException refused) {
+                  return true; // the port is closed
+                }
+              });
+    } finally {
+      server.close();
+    }
+  }
+
+  @Test
+  void another_process_on_the_same_embedded_database_is_refused_and_one_killed_is_followed_at_once()
+      throws Exception {
+    Path dataDir = Files.createTempDirectory("jobkit-lease-");
+    Path log = dataDir.resolve("first.log");
+    Process first = null;
+    try {
+      int port;
+      try (ServerSocket free = new ServerSocket(0)) {
+        port = free.getLocalPort();
+      }
+      // A long lease, so that only seeing its process gone lets the next one start at once.
+      first = startProcess(dataDir, port, log, "--jobkit.datasource.lease-ttl=10m");
+      Api api = new Api("http://127.0.0.1:" + port, JobkitServer.ADMIN_KEY);
+      Process starting = first;
+      await()
+          .atMost(START)
+          .ignoreExceptions()
+          .until(
+              () -> {
+                if (!starting.isAlive()) {
+                  throw new AssertionError("the first service exited:\n" + Files.readString(log));
+                }
+                return api.get("/healthz").status() == 200;
+              });
+      Job running = api.submit("{\"command\":[\"sleep\",\"300\"]}");
+      api.awaitStatus(running.id(), RUNNING, Duration.ofSeconds(60));
+
+      DatabaseInUseException refused =
+          refusal(catchThrowable(() -> JobkitServer.startOn(dataDir).close()));
+      assertThat(refused.getMessage())
+          .startsWith(
+              "another Jobkit service (pid "
+                  + first.pid()
+                  + ", host "
+                  + host()
+                  + ", data dir "
+                  + dataDir.toAbsolutePath().normalize()
+                  + ") is using this database ("
+                  + dataDir.toAbsolutePath().normalize().resolve("db/jobkit.mv.db")
+                  + ") since ")
+          .endsWith(
+              "; stop it first or point this one at another database (jobkit.datasource.url,"
+                  + " or another jobkit.data-dir)");
+      assertThat(api.job(running.id()).status()).isEqualTo(RUNNING);
+
+      first.destroyForcibly().waitFor(); // kill -9: no clean stop, no release
+      try (JobkitServer next = JobkitServer.startOn(dataDir)) {
+        Job lost = next.admin().awaitStatus(running.id(), FAILED, Duration.ofSeconds(60));
+        assertThat(lost.statusReason()).startsWith("lost");
+        assertThat(Processes.ofJob(running.id())).isEmpty();
+      }
+    } finally {
+      if (first != null) {
+        first.destroyForcibly().waitFor();
+      }
+      FileSystemUtils.deleteRecursively(dataDir);
+    }
+  }
+
+  @Test
+  void on_postgresql_a_second_service_is_refused_until_the_first_stops() throws Exception {
+    boolean reachable;
+    try (Connection c = DriverManager.getConnection(PG_ADMIN_URL, PG_USER, "")) {
+      reachable = c.isValid(2);
+    } catch (SQLException e) {
+      reachable = false;
+    }
+    if (!"true".equals(System.getenv("CI"))) {
+      assumeTrue(reachable, "no PostgreSQL at " + PG_ADMIN_URL);
+    }
+    String database =
+        "jobkit_lease_"
+            + UUID.randomUUID()
+                .toString()
+                .replace("-", "")
+                .substring(0, 12)
+                .toLowerCase(Locale.ROOT);
+    String url = PG_ADMIN_URL.replaceAll("/[^/]*$", "/" + database);
+    String[] onIt = {"--jobkit.datasource.url=" + url, "--jobkit.datasource.username=" + PG_USER};
+    pg("CREATE DATABASE " + database);
+    try {
+      try (JobkitServer first = JobkitServer.start(onIt)) {
+        DatabaseInUseException refused =
+            refusal(catchThrowable(() -> JobkitServer.start(onIt).close()));
+        assertThat(refused.getMessage())
+            .startsWith(
+                "another Jobkit service (pid "
+                    + ProcessHandle.current().pid()
+                    + ", host "
+                    + host()
+                    + ", data dir "
+                    + first.dataDir().toAbsolutePath().normalize()
+                    + ") is using this database since ")
+            .contains("stop it first or point this one at another database");
+        Job job = first.admin().submit("{\"command\":[\"true\"]}");
+        first.admin().awaitStatus(job.id(), SUCCEEDED);
+      }
+
+      try (JobkitServer next = JobkitServer.start(onIt)) {
+        next.admin().get("/healthz").expect(200);
+      }
+
+      holdFromElsewhere(url, PG_USER, Instant.now().plusSeconds(600));
+      assertThat(refusal(catchThrowable(() -> JobkitServer.start(onIt).close())).getMessage())
+          .startsWith("another Jobkit service (pid 4242, host elsewhere, data dir /srv/jobkit)");
+      holdFromElsewhere(url, PG_USER, Instant.now().minusSeconds(1));
+      try (JobkitServer after = JobkitServer.start(onIt)) {
+        after.admin().get("/healthz").expect(200);
+      }
+    } finally {
+      pg("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
+    }
+  }
+
+  /** The service as its own process, from the packaged jar, as a person starts it. */
+  private static Process startProcess(Path dataDir, int port, Path log, String... args)
+      throws IOException {
+    Path jar = Path.of("target/jobkit-server.jar").toAbsolutePath();
+    assertThat(jar)
+        .as("the packaged service (the package phase builds it before the integration tests)")
+        .isRegularFile();
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar",
+                jar.toString(),
+                "--server.port=" + port,
+                "--server.address=127.0.0.1",
+                "--jobkit.data-dir=" + dataDir,
+                "--jobkit.auth.admin-key=" + JobkitServer.ADMIN_KEY,
+                "--logging.level.root=warn"));
+    command.addAll(List.of(args));
+    return new ProcessBuilder(command)
+        .redirectErrorStream(true)
+        .redirectOutput(log.toFile())
+        .start();
+  }
+
+  private static void pg(String sql) throws SQLException {
+    try (Connection c = DriverManager.getConnection(PG_ADMIN_URL, PG_USER, "");
+        Statement s = c.createStatement()) {
+      s.execute(sql);
+    }
+  }
+}
