@@ -11,16 +11,12 @@ import dev.jobkit.sdk.guard.Prompts.StopEffect;
 import dev.jobkit.sdk.internal.Calls;
 import dev.jobkit.sdk.internal.ClientAccess;
 import dev.jobkit.sdk.internal.JobApi;
-import dev.jobkit.sdk.jobs.FlushResult;
 import dev.jobkit.sdk.jobs.Job;
 import dev.jobkit.sdk.lifecycle.JobStatus;
 import dev.jobkit.sdk.lifecycle.Operation;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.HashSet;
-import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 
 /**
  * Stop, delete and flush, each through the guarded protocol: <b>pre-check</b> from the lifecycle
@@ -54,7 +50,7 @@ import java.util.Set;
  */
 public final class GuardedActions {
 
-  private static final int MAX_ROUNDS = 3;
+  static final int MAX_ROUNDS = 3;
 
   private final JobkitClient client;
   private final Confirmer confirmer;
@@ -118,9 +114,8 @@ public final class GuardedActions {
    * user.
    */
   public Precheck precheckFlush(FlushScope scope, String owner, boolean purgeArtifacts) {
-    FlushResult dry =
-        calls.run(() -> api.flush(scope.wireName(), purgeArtifacts, false, true, of(owner)));
-    return Prompts.flush(scope, owner, purgeArtifacts, dry);
+    return new GuardedFlush(api, calls, confirmer, verifyTimeout)
+        .precheck(scope, owner, purgeArtifacts);
   }
 
   /** The stop pre-check of a job just read, with its events read now. */
@@ -331,149 +326,16 @@ public final class GuardedActions {
    * pre-checks again).
    */
   public Outcome flush(FlushScope scope, String owner, boolean purgeArtifacts, boolean force) {
-    long start = System.nanoTime();
-    Precheck confirmedFor = null;
-    Precheck precheck = null;
-    for (int round = 0; round < MAX_ROUNDS; round++) {
-      precheck = precheckFlush(scope, owner, purgeArtifacts);
-      if (!precheck.allowed()) {
-        return notExecuted(
-            OutcomeKind.NOT_ALLOWED_IN_STATE, precheck, false, null, precheck.consequence(), start);
-      }
-      if (confirmedFor == null || !confirmedFor.jobIds().equals(precheck.jobIds())) {
-        if (!confirmer.confirm(precheck)) {
-          return notExecuted(
-              OutcomeKind.DECLINED,
-              precheck,
-              false,
-              null,
-              "not confirmed; nothing was flushed",
-              start);
-        }
-        confirmedFor = precheck;
-      }
-      Precheck now = precheckFlush(scope, owner, purgeArtifacts);
-      if (!now.jobIds().equals(confirmedFor.jobIds())) {
-        continue; // other jobs than the ones confirmed would be hit: ask again
-      }
-      FlushResult result;
-      try {
-        result =
-            calls.once(() -> api.flush(scope.wireName(), purgeArtifacts, force, false, of(owner)));
-      } catch (JobkitException failure) {
-        if (!answerLost(failure)) {
-          throw failure;
-        }
-        return afterLostFlush(owner, precheck, failure, start);
-      }
-      boolean verified = result.skipped().isEmpty() && result.deleted() == result.matched();
-      String message =
-          verified
-              ? "flushed " + result.deleted() + " job(s)"
-              : "flushed "
-                  + result.deleted()
-                  + " of "
-                  + result.matched()
-                  + " job(s); "
-                  + result.skipped().size()
-                  + " survived: "
-                  + result.skipped();
-      return new Outcome(
-          verified ? OutcomeKind.APPLIED : OutcomeKind.UNVERIFIED,
-          precheck,
-          true,
-          true,
-          verified,
-          null,
-          message,
-          result,
-          elapsed(start));
-    }
-    return notExecuted(
-        OutcomeKind.RACE_LOST,
-        precheck,
-        confirmedFor != null,
-        null,
-        "the jobs to flush kept changing; nothing was done",
-        start);
-  }
-
-  /**
-   * A flush whose answer was lost: it is not sent again. If some of the jobs it was confirmed for
-   * are gone, it landed (or is still at work on the service): the rest are waited for, up to the
-   * verify timeout. If none is gone, nothing shows that it landed, and {@code failure} is thrown.
-   */
-  private Outcome afterLostFlush(
-      String owner, Precheck precheck, JobkitException failure, long start) {
-    Set<String> hit = Set.copyOf(precheck.jobIds());
-    Set<String> left = stillThere(owner, hit);
-    if (left.size() == hit.size()) {
-      throw failure;
-    }
-    long deadline = System.nanoTime() + verifyTimeout.toNanos();
-    long pause = 50;
-    while (!left.isEmpty() && System.nanoTime() < deadline) {
-      pause(Math.min(pause, Math.max(1, (deadline - System.nanoTime()) / 1_000_000)));
-      pause = Math.min(pause * 2, 1_000);
-      left = stillThere(owner, hit);
-    }
-    String lost = "the flush's answer was lost (" + failure.getMessage() + ")";
-    boolean verified = left.isEmpty();
-    String message =
-        verified
-            ? "flushed " + hit.size() + " job(s); " + lost + ", and none of them is left"
-            : lost
-                + "; "
-                + (hit.size() - left.size())
-                + " of its "
-                + hit.size()
-                + " job(s) are gone, "
-                + left.size()
-                + " still exist after "
-                + verifyTimeout
-                + ": "
-                + left.stream().sorted().limit(FlushResult.PREVIEW_SIZE).toList()
-                + (left.size() > FlushResult.PREVIEW_SIZE ? " …" : "");
-    return new Outcome(
-        verified ? OutcomeKind.APPLIED : OutcomeKind.UNVERIFIED,
-        precheck,
-        true,
-        true,
-        verified,
-        null,
-        message,
-        null,
-        elapsed(start));
-  }
-
-  /** Which of {@code ids} still exist, from a dry run of scope {@code all}: a read, retried. */
-  private Set<String> stillThere(String owner, Set<String> ids) {
-    FlushResult all = calls.run(() -> api.flush("all", false, false, true, of(owner)));
-    Set<String> left = new HashSet<>(all.jobIds());
-    left.retainAll(ids);
-    return left;
-  }
-
-  /** The query of a flush limited to {@code owner}; empty for none. */
-  private static Map<String, Object> of(String owner) {
-    return owner == null ? Map.of() : Map.of("owner", owner);
+    return new GuardedFlush(api, calls, confirmer, verifyTimeout)
+        .run(scope, owner, purgeArtifacts, force);
   }
 
   /**
    * Whether a changing request may have landed although it failed: its answer never came (no
    * connection, a timeout) or was a 5xx, which a proxy also sends for an answer it lost.
    */
-  private static boolean answerLost(JobkitException failure) {
+  static boolean answerLost(JobkitException failure) {
     return failure instanceof TransportException || failure instanceof ServerException;
-  }
-
-  private static void pause(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new JobkitException("interrupted while verifying the flush", e);
-    }
   }
 
   private Outcome verify(
@@ -510,7 +372,7 @@ public final class GuardedActions {
   }
 
   /** An outcome where nothing that changes state was done (so nothing was verified either). */
-  private static Outcome notExecuted(
+  static Outcome notExecuted(
       OutcomeKind kind,
       Precheck precheck,
       boolean confirmed,
@@ -533,7 +395,7 @@ public final class GuardedActions {
         kind, precheck, confirmed, executed, verified, finalStatus, message, null, elapsed(start));
   }
 
-  private static Duration elapsed(long start) {
+  static Duration elapsed(long start) {
     return Duration.ofNanos(System.nanoTime() - start);
   }
 }
