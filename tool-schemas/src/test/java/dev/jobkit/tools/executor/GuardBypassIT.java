@@ -342,8 +342,16 @@ class GuardBypassIT {
       assertThat(refused.has("approved_by")).isFalse();
     }
     for (String id : List.of(viaToken, viaElicitation)) {
-      assertThat(service.stopsOf(id)).isZero();
+      // A stop may reach the service, but only carrying the status the person saw
+      // (expected_status=RUNNING): the service refuses it there, and the job keeps its own end.
+      assertThat(service.proxy().requestsWithQuery())
+          .filteredOn(r -> r.startsWith("POST /api/v1/jobs/" + id + "/stop"))
+          .allMatch(r -> r.endsWith("?expected_status=RUNNING"), "carries expected_status")
+          .hasSizeLessThanOrEqualTo(1);
       assertThat(service.statusOf(id)).isEqualTo(JobStatus.SUCCEEDED);
+      assertThat(service.direct().jobs().events(id))
+          .noneMatch(e -> e.toStatus() == JobStatus.CANCEL_REQUESTED)
+          .noneMatch(e -> e.toStatus() == JobStatus.CANCELED);
     }
   }
 
