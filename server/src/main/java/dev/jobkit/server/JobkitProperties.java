@@ -1,5 +1,6 @@
 package dev.jobkit.server;
 
+import com.sun.security.auth.module.UnixSystem;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -10,7 +11,8 @@ import org.springframework.util.unit.DataSize;
  * The service's settings, under {@code jobkit.*}. Every one has a default, so the service starts
  * with none set.
  *
- * @param dataDir where the database, job files and credentials live ({@code ~/.jobkit})
+ * @param dataDir where the database, job files and credentials live: {@code ~/.jobkit}, or {@code
+ *     /var/lib/jobkit} for root, whose home its pods (unprivileged users) cannot pass through
  * @param datasource the database; the embedded H2 file under the data dir when no URL is set
  * @param executor the local process executor
  * @param scheduling per-user concurrency limits and the dispatcher's sweep
@@ -29,8 +31,19 @@ public record JobkitProperties(
   public JobkitProperties {
     // Defaults of a properties record are not placeholder-resolved, so this one is set here.
     if (dataDir == null) {
-      dataDir = Path.of(System.getProperty("user.home"), ".jobkit");
+      dataDir = defaultDataDir();
     }
+  }
+
+  /**
+   * {@code ~/.jobkit}, except for root: its pods run as unprivileged users, who cannot pass through
+   * {@code /root} (mode {@code 0700}), so root's service keeps its data where daemons keep theirs.
+   */
+  public static Path defaultDataDir() {
+    if (new UnixSystem().getUid() == 0) {
+      return Path.of("/var/lib/jobkit");
+    }
+    return Path.of(System.getProperty("user.home"), ".jobkit");
   }
 
   /**

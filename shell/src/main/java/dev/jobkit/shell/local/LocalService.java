@@ -1,5 +1,6 @@
 package dev.jobkit.shell.local;
 
+import com.sun.security.auth.module.UnixSystem;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -47,11 +48,18 @@ public final class LocalService {
     return new LocalService(dataDir);
   }
 
-  /** The data dir: {@code JOBKIT_HOME} if set, else {@code ~/.jobkit}. */
+  /**
+   * The data dir: {@code JOBKIT_HOME} if set, else {@code ~/.jobkit}, or {@code /var/lib/jobkit}
+   * for root (the service's own default: its pods run as unprivileged users, who cannot pass
+   * through {@code /root}).
+   */
   public static Path defaultDataDir() {
     String home = System.getenv("JOBKIT_HOME");
     if (home != null && !home.isBlank()) {
       return Paths.get(home.strip());
+    }
+    if (new UnixSystem().getUid() == 0) {
+      return Paths.get("/var/lib/jobkit");
     }
     return Paths.get(System.getProperty("user.home"), ".jobkit");
   }
