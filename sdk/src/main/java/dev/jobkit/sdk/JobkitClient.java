@@ -16,6 +16,7 @@ import feign.jackson3.Jackson3Encoder;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -109,17 +110,26 @@ public final class JobkitClient implements AutoCloseable {
 
   /**
    * A builder that takes the service from {@code JOBKIT_URL} and the key from {@code
-   * JOBKIT_API_KEY}.
+   * JOBKIT_API_KEY}, else from {@code JOBKIT_TOKEN}: the job token the service gives every job, so
+   * that code running inside a job acts as the job's owner with no setting at all.
    *
    * @throws IllegalStateException when {@code JOBKIT_URL} is not set
    */
   public static Builder fromEnvironment() {
-    String url = System.getenv("JOBKIT_URL");
+    return fromEnvironment(System.getenv());
+  }
+
+  static Builder fromEnvironment(Map<String, String> env) {
+    String url = env.get("JOBKIT_URL");
     if (url == null || url.isBlank()) {
       throw new IllegalStateException(
           "JOBKIT_URL is not set; set it to the service's address, such as http://localhost:8080");
     }
-    return builder().baseUrl(url.strip()).apiKey(System.getenv("JOBKIT_API_KEY"));
+    String key = env.get("JOBKIT_API_KEY");
+    if (key == null || key.isBlank()) {
+      key = env.get("JOBKIT_TOKEN");
+    }
+    return builder().baseUrl(url.strip()).apiKey(key);
   }
 
   /** Jobs: submit, read, list, watch, logs, update. */

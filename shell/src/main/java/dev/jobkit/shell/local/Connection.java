@@ -31,7 +31,11 @@ public record Connection(String baseUrl, String apiKey, String source, LocalServ
    */
   public static Connection resolve(
       String serverUrl, Path dataDir, Map<String, String> env, Consumer<String> progress) {
+    // Inside a job, the job token (acting as the job's owner) is the key when no other is set.
     String key = blankToNull(env.get("JOBKIT_API_KEY"));
+    if (key == null) {
+      key = blankToNull(env.get("JOBKIT_TOKEN"));
+    }
     if (serverUrl != null) {
       return new Connection(serverUrl, key, "--server " + serverUrl, null);
     }
