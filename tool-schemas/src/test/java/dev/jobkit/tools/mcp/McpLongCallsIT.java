@@ -4,18 +4,12 @@ import static dev.jobkit.tools.mcp.ToolAnswers.succeeded;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.jobkit.sdk.JobkitClient;
-import dev.jobkit.sdk.guard.Confirmers;
-import dev.jobkit.sdk.guard.FlushScope;
 import dev.jobkit.sdk.lifecycle.JobStatus;
-import dev.jobkit.server.support.JobkitServer;
 import dev.jobkit.tools.registry.Inputs;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -27,38 +21,10 @@ import tools.jackson.databind.JsonNode;
  */
 class McpLongCallsIT {
 
-  /** The TypeScript SDK's default request timeout. */
-  private static final Duration CLIENT_TIMEOUT = Duration.ofSeconds(60);
-
   /** How often the server reports the progress of a followed wait. */
   private static final Duration PROGRESS_EVERY = Duration.ofSeconds(5);
 
-  static JobkitServer server;
-  static JobkitClient admin;
-  static GatedJobs gates;
-  static TypeScriptHost host;
-
-  @BeforeAll
-  static void start() {
-    server = JobkitServer.start("--jobkit.executor.slots=4");
-    admin = JobkitClient.builder().baseUrl(server.baseUrl()).apiKey(JobkitServer.ADMIN_KEY).build();
-    gates = new GatedJobs(admin);
-    host = TypeScriptHost.startAsAdmin(server, false);
-  }
-
-  @AfterAll
-  static void stop() {
-    try (JobkitServer s = server;
-        JobkitClient c = admin;
-        TypeScriptHost h = host) {
-      // closed in reverse order: the host before the service
-    }
-  }
-
-  @AfterEach
-  void cleanUp() {
-    admin.guarded(Confirmers.assumeYes()).flush(FlushScope.ACTIVE);
-  }
+  @RegisterExtension static final HostedService hosted = new HostedService();
 
   private static String waitFor(String id, int seconds) {
     return "{\"job_id\":\"" + id + "\",\"timeout_seconds\":" + seconds + "}";
@@ -66,12 +32,14 @@ class McpLongCallsIT {
 
   @Test
   void a_wait_that_follows_progress_is_told_how_it_goes_and_answers_when_the_job_ends() {
-    String id = gates.running("followed");
+    String id = hosted.gates().running("followed");
     long sent = System.nanoTime();
 
     CompletableFuture<JsonNode> waiting =
-        host.sendAsync(
-            TypeScriptHost.callCommand("wait_for_job", waitFor(id, 20)).put("progress", true));
+        hosted
+            .host()
+            .sendAsync(
+                TypeScriptHost.callCommand("wait_for_job", waitFor(id, 20)).put("progress", true));
     // Progress is reported on a clock (every 5 s) and the host hands it over with the answer only,
     // so the gate opens once two reports were due, with the wait still going.
     await()
@@ -83,7 +51,7 @@ class McpLongCallsIT {
                             .compareTo(PROGRESS_EVERY.multipliedBy(2))
                         >= 0);
     assertThat(waiting).as("the wait answered before its job ended").isNotDone();
-    gates.open("followed");
+    hosted.gates().open("followed");
 
     JsonNode answer = waiting.join();
     JsonNode result = succeeded(answer);
@@ -103,59 +71,69 @@ class McpLongCallsIT {
 
   @Test
   void a_wait_asking_more_than_the_client_waits_answers_still_waiting_before_it_gives_up() {
-    String id = gates.running("unfollowed");
+    String id = hosted.gates().running("unfollowed");
 
     // Asks for 120 s, more than the client waits for an answer; followed, which does not help.
     JsonNode answer =
-        host.send(
-            TypeScriptHost.callCommand("wait_for_job", waitFor(id, 120)).put("progress", true));
+        hosted
+            .host()
+            .send(
+                TypeScriptHost.callCommand("wait_for_job", waitFor(id, 120)).put("progress", true));
 
+    // A result at all means the client did not give up first (its 60 s timeout answers with an
+    // error); how long after the limit it came depends on the machine's load, so only the lower
+    // bound is asserted.
     JsonNode result = succeeded(answer);
     assertThat(answer.get("elapsed_ms").asLong())
-        .as("answered after the call's limit and before the client's timeout")
-        .isGreaterThanOrEqualTo(Duration.ofSeconds(Inputs.WAIT_CALL_LIMIT_SECONDS).toMillis())
-        .isLessThan(CLIENT_TIMEOUT.toMillis());
+        .as("answered after the call's limit")
+        .isGreaterThanOrEqualTo(Duration.ofSeconds(Inputs.WAIT_CALL_LIMIT_SECONDS).toMillis());
     assertThat(result.get("still_waiting").asBoolean()).isTrue();
     assertThat(result.get("timed_out").asBoolean()).isFalse();
     assertThat(result.get("reached").asBoolean()).isFalse();
     assertThat(result.get("message").asString()).contains("call wait_for_job again");
     assertThat(result.get("job").get("status").asString()).isEqualTo("RUNNING");
-    assertThat(admin.jobs().get(id).status()).isEqualTo(JobStatus.RUNNING);
+    assertThat(hosted.admin().jobs().get(id).status()).isEqualTo(JobStatus.RUNNING);
   }
 
   @Test
   void a_wait_the_client_cancels_ends_on_the_server_and_leaves_the_job_alone() {
-    String id = gates.running("canceled");
+    String id = hosted.gates().running("canceled");
 
     JsonNode answer =
-        host.send(
-            TypeScriptHost.callCommand("wait_for_job", waitFor(id, 120))
-                .put("cancel_after_ms", 1_000));
+        hosted
+            .host()
+            .send(
+                TypeScriptHost.callCommand("wait_for_job", waitFor(id, 120))
+                    .put("cancel_after_ms", 1_000));
 
     assertThat(answer.get("ok").asBoolean()).as(answer.toString()).isFalse();
     assertThat(answer.get("aborted").asBoolean()).isTrue();
     assertThat(answer.get("error").get("message").asString()).contains("cancelled the call");
     // The server's side of it (the wait stops at once, its answer held back) is in McpStdioIT,
     // where the raw stream can be read; here: the session goes on, the job is as it was.
-    assertThat(succeeded(host.call("whoami", "{}")).get("name").asString()).isEqualTo("admin");
-    assertThat(admin.jobs().get(id).status()).isEqualTo(JobStatus.RUNNING);
-    assertThat(admin.jobs().events(id))
+    assertThat(succeeded(hosted.host().call("whoami", "{}")).get("name").asString())
+        .isEqualTo("admin");
+    assertThat(hosted.admin().jobs().get(id).status()).isEqualTo(JobStatus.RUNNING);
+    assertThat(hosted.admin().jobs().events(id))
         .noneSatisfy(e -> assertThat(e.toStatus()).isEqualTo(JobStatus.CANCEL_REQUESTED));
   }
 
   @Test
   void a_wait_the_client_times_out_on_is_an_error_of_the_client_and_leaves_the_job_alone() {
-    String id = gates.running("timed-out");
+    String id = hosted.gates().running("timed-out");
 
     JsonNode answer =
-        host.send(
-            TypeScriptHost.callCommand("wait_for_job", waitFor(id, 120)).put("timeout_ms", 3_000));
+        hosted
+            .host()
+            .send(
+                TypeScriptHost.callCommand("wait_for_job", waitFor(id, 120))
+                    .put("timeout_ms", 3_000));
 
     assertThat(answer.get("ok").asBoolean()).as(answer.toString()).isFalse();
     assertThat(answer.get("error").get("code").asInt()).as("RequestTimeout").isEqualTo(-32001);
     JsonNode next =
-        host.call("wait_for_job", "{\"job_id\":\"" + id + "\",\"until\":[\"running\"]}");
+        hosted.host().call("wait_for_job", "{\"job_id\":\"" + id + "\",\"until\":[\"running\"]}");
     assertThat(succeeded(next).get("reached").asBoolean()).isTrue();
-    assertThat(admin.jobs().get(id).status()).isEqualTo(JobStatus.RUNNING);
+    assertThat(hosted.admin().jobs().get(id).status()).isEqualTo(JobStatus.RUNNING);
   }
 }

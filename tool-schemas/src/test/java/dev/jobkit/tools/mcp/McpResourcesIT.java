@@ -5,9 +5,6 @@ import static dev.jobkit.tools.mcp.ToolAnswers.succeeded;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.jobkit.sdk.JobkitClient;
-import dev.jobkit.sdk.guard.Confirmers;
-import dev.jobkit.sdk.guard.FlushScope;
 import dev.jobkit.sdk.jobs.JobSpec;
 import dev.jobkit.sdk.lifecycle.JobStatus;
 import dev.jobkit.server.support.JobkitServer;
@@ -18,10 +15,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -33,32 +28,7 @@ class McpResourcesIT {
 
   private static final Duration END_TIMEOUT = Duration.ofSeconds(60);
 
-  static JobkitServer server;
-  static JobkitClient admin;
-  static GatedJobs gates;
-  static TypeScriptHost host;
-
-  @BeforeAll
-  static void start() {
-    server = JobkitServer.start("--jobkit.executor.slots=4");
-    admin = JobkitClient.builder().baseUrl(server.baseUrl()).apiKey(JobkitServer.ADMIN_KEY).build();
-    gates = new GatedJobs(admin);
-    host = TypeScriptHost.startAsAdmin(server, false);
-  }
-
-  @AfterAll
-  static void stop() {
-    try (JobkitServer s = server;
-        JobkitClient c = admin;
-        TypeScriptHost h = host) {
-      // closed in reverse order: the host before the service
-    }
-  }
-
-  @AfterEach
-  void cleanUp() {
-    admin.guarded(Confirmers.assumeYes()).flush(FlushScope.ACTIVE);
-  }
+  @RegisterExtension static final HostedService hosted = new HostedService();
 
   private static JsonNode resultOf(JsonNode answer) {
     assertThat(answer.get("ok").asBoolean()).as(answer.toString()).isTrue();
@@ -66,7 +36,7 @@ class McpResourcesIT {
   }
 
   private static JsonNode read(String uri) {
-    return host.send(TypeScriptHost.command("read_resource").put("uri", uri));
+    return hosted.host().send(TypeScriptHost.command("read_resource").put("uri", uri));
   }
 
   private static List<String> namesOf(JsonNode tools) {
@@ -76,7 +46,7 @@ class McpResourcesIT {
   @Test
   void a_jobs_log_and_events_are_listed_as_resource_templates() {
     JsonNode templates =
-        resultOf(host.send(TypeScriptHost.command("list_resource_templates")))
+        resultOf(hosted.host().send(TypeScriptHost.command("list_resource_templates")))
             .get("resourceTemplates");
 
     assertThat(templates.valueStream().map(t -> t.get("uriTemplate").asString()))
@@ -86,8 +56,12 @@ class McpResourcesIT {
   @Test
   void reading_a_jobs_log_resource_returns_the_log_fenced_as_untrusted() {
     String id =
-        admin.jobs().submit(JobSpec.builder().shell("echo 'hello from the log'").build()).id();
-    admin.jobs().await(id, JobStatus::isTerminal, END_TIMEOUT);
+        hosted
+            .admin()
+            .jobs()
+            .submit(JobSpec.builder().shell("echo 'hello from the log'").build())
+            .id();
+    hosted.admin().jobs().await(id, JobStatus::isTerminal, END_TIMEOUT);
     String uri = "jobkit://jobs/" + id + "/log";
 
     JsonNode contents = resultOf(read(uri)).get("contents");
@@ -107,8 +81,8 @@ class McpResourcesIT {
 
   @Test
   void reading_a_jobs_events_resource_returns_its_history_and_an_unknown_job_is_not_found() {
-    String id = admin.jobs().submit(JobSpec.builder().command("true").build()).id();
-    admin.jobs().await(id, JobStatus::isTerminal, END_TIMEOUT);
+    String id = hosted.admin().jobs().submit(JobSpec.builder().command("true").build()).id();
+    hosted.admin().jobs().await(id, JobStatus::isTerminal, END_TIMEOUT);
 
     JsonNode events = resultOf(read("jobkit://jobs/" + id + "/events")).get("contents").get(0);
     JsonNode unknown = read("jobkit://jobs/job_doesnotexist/log");
@@ -121,19 +95,19 @@ class McpResourcesIT {
 
   @Test
   void a_subscription_to_a_running_jobs_events_is_notified_when_the_job_ends() {
-    String id = gates.running("watched");
+    String id = hosted.gates().running("watched");
     String uri = "jobkit://jobs/" + id + "/events";
-    host.notifications();
-    resultOf(host.send(TypeScriptHost.command("subscribe").put("uri", uri)));
+    hosted.host().notifications();
+    resultOf(hosted.host().send(TypeScriptHost.command("subscribe").put("uri", uri)));
 
-    gates.open("watched");
+    hosted.gates().open("watched");
 
     List<JsonNode> seen = new ArrayList<>();
     await()
         .atMost(END_TIMEOUT)
         .untilAsserted(
             () -> {
-              host.notifications().forEach(seen::add);
+              hosted.host().notifications().forEach(seen::add);
               assertThat(seen)
                   .anySatisfy(
                       n -> {
@@ -142,26 +116,26 @@ class McpResourcesIT {
                         assertThat(n.get("params").get("uri").asString()).isEqualTo(uri);
                       });
             });
-    assertThat(admin.jobs().get(id).status()).isEqualTo(JobStatus.SUCCEEDED);
+    assertThat(hosted.admin().jobs().get(id).status()).isEqualTo(JobStatus.SUCCEEDED);
   }
 
   @Test
   void a_subscription_to_a_job_that_just_ended_is_told_once_so_that_its_end_is_not_missed() {
     // The end of a job right after a subscription (before the server's watch is open) looks the
     // same to the server as a job that has already ended.
-    String id = admin.jobs().submit(JobSpec.builder().command("true").build()).id();
-    admin.jobs().await(id, JobStatus::isTerminal, END_TIMEOUT);
+    String id = hosted.admin().jobs().submit(JobSpec.builder().command("true").build()).id();
+    hosted.admin().jobs().await(id, JobStatus::isTerminal, END_TIMEOUT);
     String uri = "jobkit://jobs/" + id + "/log";
-    host.notifications();
+    hosted.host().notifications();
 
-    resultOf(host.send(TypeScriptHost.command("subscribe").put("uri", uri)));
+    resultOf(hosted.host().send(TypeScriptHost.command("subscribe").put("uri", uri)));
 
     List<JsonNode> seen = new ArrayList<>();
     await()
         .atMost(END_TIMEOUT)
         .untilAsserted(
             () -> {
-              host.notifications().forEach(seen::add);
+              hosted.host().notifications().forEach(seen::add);
               assertThat(seen)
                   .anySatisfy(n -> assertThat(n.at("/params/uri").asString()).isEqualTo(uri));
             });
@@ -171,11 +145,11 @@ class McpResourcesIT {
   void a_read_only_server_offers_only_tools_that_change_nothing_even_to_a_client_that_can_ask() {
     try (TypeScriptHost readOnly =
         TypeScriptHost.start(
-            server.baseUrl(),
+            hosted.server().baseUrl(),
             JobkitServer.ADMIN_KEY,
             true,
             Map.of("JOBKIT_MCP_READ_ONLY", "true"))) {
-      String id = gates.running("read-only");
+      String id = hosted.gates().running("read-only");
 
       JsonNode tools = readOnly.listTools();
       JsonNode stop = readOnly.call("stop_job", "{\"job_id\":\"" + id + "\"}");
@@ -196,7 +170,7 @@ class McpResourcesIT {
       assertThat(error(stop).get("code").asString()).isEqualTo("tool_not_offered");
       assertThat(error(stop).get("detail").asString()).contains("JOBKIT_MCP_READ_ONLY");
       assertThat(readOnly.elicitations()).isEmpty();
-      assertThat(admin.jobs().get(id).status()).isEqualTo(JobStatus.RUNNING);
+      assertThat(hosted.admin().jobs().get(id).status()).isEqualTo(JobStatus.RUNNING);
     }
   }
 
@@ -204,7 +178,7 @@ class McpResourcesIT {
   void the_admin_tool_set_adds_the_user_tools() {
     try (TypeScriptHost withAdmin =
         TypeScriptHost.start(
-            server.baseUrl(),
+            hosted.server().baseUrl(),
             JobkitServer.ADMIN_KEY,
             true,
             Map.of("JOBKIT_MCP_TOOLSETS", "jobs,admin"))) {
@@ -217,6 +191,6 @@ class McpResourcesIT {
       assertThat(succeeded(users).get("users").valueStream().map(u -> u.get("name").asString()))
           .contains("admin");
     }
-    assertThat(namesOf(host.listTools())).doesNotContain("list_users");
+    assertThat(namesOf(hosted.host().listTools())).doesNotContain("list_users");
   }
 }
