@@ -2,6 +2,7 @@ package dev.jobkit.sdk;
 
 import dev.jobkit.sdk.internal.Calls;
 import dev.jobkit.sdk.internal.JobApi;
+import dev.jobkit.sdk.jobs.FlushOperation;
 import dev.jobkit.sdk.jobs.Job;
 import dev.jobkit.sdk.jobs.JobBatch;
 import dev.jobkit.sdk.jobs.JobEvent;
@@ -107,6 +108,37 @@ public final class Jobs {
     return StreamSupport.stream(
         Spliterators.spliteratorUnknownSize(jobs, Spliterator.ORDERED | Spliterator.NONNULL),
         false);
+  }
+
+  /**
+   * A flush's background operation as it is now: its status and counts. {@link
+   * dev.jobkit.sdk.guard.GuardedActions#flush} starts one and follows it; this reads one again, for
+   * example one that was still running when that stopped following it.
+   *
+   * @throws NotFoundException if there is none of that id that this key may read (only its starter
+   *     and admins may), or it ended more than a day ago
+   */
+  public FlushOperation flushOperation(String operationId) {
+    return calls.run(() -> api.operation(operationId, null));
+  }
+
+  /**
+   * A flush's background operation once it has ended, or as it is when {@code wait} is over: long
+   * polls of at most 20 s each, so no request outlasts a read timeout. Returns what it last read;
+   * {@link FlushOperation#done()} says whether it has ended.
+   */
+  public FlushOperation flushOperation(String operationId, Duration wait) {
+    long deadline = System.nanoTime() + wait.toNanos();
+    FlushOperation operation = flushOperation(operationId);
+    while (!operation.done()) {
+      long left = (deadline - System.nanoTime()) / 1_000_000;
+      if (left <= 0) {
+        return operation;
+      }
+      String poll = Math.min(left, 20_000) + "ms";
+      operation = calls.run(() -> api.operation(operationId, poll));
+    }
+    return operation;
   }
 
   /** Changes a job's mutable fields; null fields stay as they are. */

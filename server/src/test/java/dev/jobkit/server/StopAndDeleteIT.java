@@ -8,6 +8,7 @@ import static dev.jobkit.sdk.lifecycle.JobStatus.SUCCEEDED;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.jobkit.sdk.jobs.FlushOperation;
 import dev.jobkit.sdk.jobs.FlushResult;
 import dev.jobkit.sdk.jobs.Job;
 import dev.jobkit.sdk.jobs.JobEvent;
@@ -269,7 +270,7 @@ class StopAndDeleteIT {
     assertThat(user.job(queued.id()).status()).isEqualTo(QUEUED);
     assertThat(Processes.ofJob(running.id())).isNotEmpty();
 
-    user.post("/api/v1/jobs/flush?scope=all", "").expect(200);
+    user.flushAndAwait("scope=all");
   }
 
   @Test
@@ -302,7 +303,7 @@ class StopAndDeleteIT {
     assertThat(raw.get("preview").get(0).propertyNames())
         .containsExactlyInAnyOrder("id", "display_name", "owner", "status");
 
-    user.post("/api/v1/jobs/flush?scope=all", "").expect(200);
+    user.flushAndAwait("scope=all");
   }
 
   @Test
@@ -313,11 +314,13 @@ class StopAndDeleteIT {
     Job running = runningSleeper(user);
     Job queued = user.submit("{\"command\":[\"true\"]}");
 
-    FlushResult result =
-        user.post("/api/v1/jobs/flush?scope=active", "").expect(200).as(FlushResult.class);
+    FlushOperation result = user.flushAndAwait("scope=active");
 
-    assertThat(result.dryRun()).isFalse();
-    assertThat(result.jobIds()).containsExactlyInAnyOrder(running.id(), queued.id());
+    assertThat(result.status()).isEqualTo(FlushOperation.Status.SUCCEEDED);
+    assertThat(result.matched()).isEqualTo(2);
+    assertThat(result.preview())
+        .extracting(JobSummary::id)
+        .containsExactlyInAnyOrder(running.id(), queued.id());
     assertThat(result.stopped()).isEqualTo(2);
     assertThat(result.deleted()).isEqualTo(2);
     assertThat(result.skipped()).isEmpty();
@@ -338,10 +341,11 @@ class StopAndDeleteIT {
     Job running = runningSleeper(user);
     Job bystander = api.submit("{\"command\":[\"true\"]}");
 
-    FlushResult result =
-        user.post("/api/v1/jobs/flush?scope=all", "").expect(200).as(FlushResult.class);
+    FlushOperation result = user.flushAndAwait("scope=all");
 
-    assertThat(result.jobIds()).containsExactlyInAnyOrder(ended.id(), failed.id(), running.id());
+    assertThat(result.preview())
+        .extracting(JobSummary::id)
+        .containsExactlyInAnyOrder(ended.id(), failed.id(), running.id());
     assertThat(result.deleted()).isEqualTo(3);
     assertThat(result.skipped()).isEmpty();
     assertThat(user.get("/api/v1/jobs?owner=me").expect(200).json().get("items").size()).isZero();

@@ -11,12 +11,14 @@ import dev.jobkit.sdk.guard.Prompts.StopEffect;
 import dev.jobkit.sdk.internal.Calls;
 import dev.jobkit.sdk.internal.ClientAccess;
 import dev.jobkit.sdk.internal.JobApi;
+import dev.jobkit.sdk.jobs.FlushOperation;
 import dev.jobkit.sdk.jobs.Job;
 import dev.jobkit.sdk.lifecycle.JobStatus;
 import dev.jobkit.sdk.lifecycle.Operation;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * Stop, delete and flush, each through the guarded protocol: <b>pre-check</b> from the lifecycle
@@ -59,6 +61,7 @@ public final class GuardedActions {
   private final Calls calls;
   // The ages in prompts ("submitted 3 h ago") are measured on it; tests set it.
   private final Clock clock;
+  private final Consumer<FlushOperation> flushProgress;
 
   /** Guarded actions of {@code client}, asking {@code confirmer}; verification waits up to 60 s. */
   public GuardedActions(JobkitClient client, Confirmer confirmer) {
@@ -66,18 +69,40 @@ public final class GuardedActions {
   }
 
   GuardedActions(JobkitClient client, Confirmer confirmer, Duration verifyTimeout, Clock clock) {
+    this(client, confirmer, verifyTimeout, clock, operation -> {});
+  }
+
+  private GuardedActions(
+      JobkitClient client,
+      Confirmer confirmer,
+      Duration verifyTimeout,
+      Clock clock,
+      Consumer<FlushOperation> flushProgress) {
     this.client = Objects.requireNonNull(client, "client");
     this.confirmer = Objects.requireNonNull(confirmer, "confirmer");
     this.verifyTimeout = verifyTimeout;
     this.clock = Objects.requireNonNull(clock, "clock");
+    this.flushProgress = Objects.requireNonNull(flushProgress, "flushProgress");
     ClientAccess access = ClientAccess.get(JobkitClient.class);
     this.api = access.api(client);
     this.calls = access.calls(client);
   }
 
-  /** The same actions, verifying for at most {@code timeout}. */
+  /**
+   * The same actions, verifying for at most {@code timeout}. A flush is followed for that long: one
+   * still running then ends {@code UNVERIFIED}, its {@link Outcome#operation} naming it.
+   */
   public GuardedActions withVerifyTimeout(Duration timeout) {
-    return new GuardedActions(client, confirmer, timeout, clock);
+    return new GuardedActions(client, confirmer, timeout, clock, flushProgress);
+  }
+
+  /**
+   * The same actions, telling {@code listener} how a flush's background operation stands each time
+   * it is read while it is followed (its counts; for a progress display). The listener runs on the
+   * thread of the flush and should return quickly.
+   */
+  public GuardedActions onFlushProgress(Consumer<FlushOperation> listener) {
+    return new GuardedActions(client, confirmer, verifyTimeout, clock, listener);
   }
 
   /**
@@ -114,8 +139,7 @@ public final class GuardedActions {
    * user.
    */
   public Precheck precheckFlush(FlushScope scope, String owner, boolean purgeArtifacts) {
-    return new GuardedFlush(api, calls, confirmer, verifyTimeout)
-        .precheck(scope, owner, purgeArtifacts);
+    return flusher().precheck(scope, owner, purgeArtifacts);
   }
 
   /** The stop pre-check of a job just read, with its events read now. */
@@ -320,14 +344,23 @@ public final class GuardedActions {
    * key may flush; only an admin may name another user). {@code APPLIED} when every job it hit is
    * gone; {@code UNVERIFIED} naming the survivors.
    *
+   * <p>The flush is bound to the snapshot of the dry run that listed the confirmed jobs, so it hits
+   * none submitted after it. The service runs it in the background; it is followed (for at most the
+   * verify timeout) to its end and verified: {@code APPLIED} when a dry run bound to the same
+   * snapshot finds none of its jobs left. One still running when the timeout is over is {@code
+   * UNVERIFIED}, and {@link Outcome#operation} names it for following it further.
+   *
    * <p>The flush request is sent once. When its answer is lost (no connection, a 5xx), the jobs it
    * was confirmed for decide: if some of them are gone it landed, and the rest are waited for as a
    * verification; if none is, the failure is thrown, since nothing shows it landed (a new flush
    * pre-checks again).
    */
   public Outcome flush(FlushScope scope, String owner, boolean purgeArtifacts, boolean force) {
-    return new GuardedFlush(api, calls, confirmer, verifyTimeout)
-        .run(scope, owner, purgeArtifacts, force);
+    return flusher().run(scope, owner, purgeArtifacts, force);
+  }
+
+  private GuardedFlush flusher() {
+    return new GuardedFlush(api, calls, confirmer, verifyTimeout, flushProgress);
   }
 
   /**

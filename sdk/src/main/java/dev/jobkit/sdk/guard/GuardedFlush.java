@@ -3,36 +3,60 @@ package dev.jobkit.sdk.guard;
 import dev.jobkit.sdk.JobkitException;
 import dev.jobkit.sdk.internal.Calls;
 import dev.jobkit.sdk.internal.JobApi;
+import dev.jobkit.sdk.jobs.FlushOperation;
 import dev.jobkit.sdk.jobs.FlushResult;
 import java.time.Duration;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * The guarded flush, behind {@link GuardedActions#flush}: the service's dry run is its pre-check,
- * done again just before the flush goes out; the flush request is sent once, and when its answer is
- * lost the jobs it was confirmed for decide what happened.
+ * done again just before the flush goes out, whose snapshot the flush carries (so it hits none of
+ * the jobs submitted since); the flush request is sent once and answers with a background
+ * operation, followed to its end and verified; when its answer is lost the jobs it was confirmed
+ * for decide what happened.
  */
 final class GuardedFlush {
+
+  /** The longest one request of the follow waits on the service (below any read timeout). */
+  static final Duration FOLLOW_WAIT = Duration.ofSeconds(20);
 
   private final JobApi api;
   private final Calls calls;
   private final Confirmer confirmer;
   private final Duration verifyTimeout;
+  private final Consumer<FlushOperation> progress;
 
-  GuardedFlush(JobApi api, Calls calls, Confirmer confirmer, Duration verifyTimeout) {
+  GuardedFlush(
+      JobApi api,
+      Calls calls,
+      Confirmer confirmer,
+      Duration verifyTimeout,
+      Consumer<FlushOperation> progress) {
     this.api = api;
     this.calls = calls;
     this.confirmer = confirmer;
     this.verifyTimeout = verifyTimeout;
+    this.progress = progress;
   }
 
   /** The pre-check: what the flush would hit, from the service's dry run (a read, retried). */
   Precheck precheck(FlushScope scope, String owner, boolean purgeArtifacts) {
-    FlushResult dry =
-        calls.run(() -> api.flush(scope.wireName(), purgeArtifacts, false, true, of(owner)));
-    return Prompts.flush(scope, owner, purgeArtifacts, dry);
+    return Prompts.flush(scope, owner, purgeArtifacts, dryRun(scope, owner, purgeArtifacts, null));
+  }
+
+  /**
+   * The service's dry run: what a flush would hit now, and the snapshot that binds a flush to it;
+   * given a {@code snapshot}, what a flush bound to it would hit now.
+   */
+  private FlushResult dryRun(
+      FlushScope scope, String owner, boolean purgeArtifacts, String snapshot) {
+    return calls.run(
+        () -> api.flush(scope.wireName(), purgeArtifacts, false, true, query(owner, snapshot)));
   }
 
   /** The flush of {@link GuardedActions#flush(FlushScope, String, boolean, boolean)}. */
@@ -58,42 +82,27 @@ final class GuardedFlush {
         }
         confirmedFor = precheck;
       }
-      Precheck now = precheck(scope, owner, purgeArtifacts);
+      FlushResult now = dryRun(scope, owner, purgeArtifacts, null);
       if (!now.jobIds().equals(confirmedFor.jobIds())) {
         continue; // other jobs than the ones confirmed would be hit: ask again
       }
-      FlushResult result;
+      // Bound to the snapshot of a dry run that listed exactly the confirmed jobs: the service
+      // hits none submitted after it (an older service ignores the parameter).
+      String snapshot = now.snapshot();
+      FlushOperation started;
       try {
-        result =
-            calls.once(() -> api.flush(scope.wireName(), purgeArtifacts, force, false, of(owner)));
+        started =
+            calls.once(
+                () ->
+                    api.startFlush(
+                        scope.wireName(), purgeArtifacts, force, query(owner, snapshot)));
       } catch (JobkitException failure) {
         if (!GuardedActions.answerLost(failure)) {
           throw failure;
         }
         return afterLostFlush(owner, precheck, failure, start);
       }
-      boolean verified = result.skipped().isEmpty() && result.deleted() == result.matched();
-      String message =
-          verified
-              ? "flushed " + result.deleted() + " job(s)"
-              : "flushed "
-                  + result.deleted()
-                  + " of "
-                  + result.matched()
-                  + " job(s); "
-                  + result.skipped().size()
-                  + " survived: "
-                  + result.skipped();
-      return new Outcome(
-          verified ? OutcomeKind.APPLIED : OutcomeKind.UNVERIFIED,
-          precheck,
-          true,
-          true,
-          verified,
-          null,
-          message,
-          result,
-          GuardedActions.elapsed(start));
+      return follow(scope, owner, purgeArtifacts, precheck, started, start);
     }
     return GuardedActions.notExecuted(
         OutcomeKind.RACE_LOST,
@@ -102,6 +111,145 @@ final class GuardedFlush {
         null,
         "the jobs to flush kept changing; nothing was done",
         start);
+  }
+
+  /**
+   * Follows the flush's operation to its end (long polls, each a read, retried) for at most the
+   * verify timeout, then verifies: a dry run bound to the same snapshot must find none of its jobs
+   * left but the ones it names as skipped.
+   */
+  private Outcome follow(
+      FlushScope scope,
+      String owner,
+      boolean purgeArtifacts,
+      Precheck precheck,
+      FlushOperation started,
+      long start) {
+    long deadline = System.nanoTime() + verifyTimeout.toNanos();
+    FlushOperation operation = started;
+    progress.accept(operation);
+    while (!operation.done()) {
+      long left = (deadline - System.nanoTime()) / 1_000_000;
+      if (left <= 0) {
+        break;
+      }
+      String wait = Math.min(left, FOLLOW_WAIT.toMillis()) + "ms";
+      String id = operation.id();
+      operation = calls.run(() -> api.operation(id, wait));
+      progress.accept(operation);
+    }
+    FlushResult result =
+        new FlushResult(
+            scope.wireName(),
+            false,
+            operation.matched(),
+            operation.stopped(),
+            operation.deleted(),
+            precheck.jobIds(),
+            operation.skipped(),
+            operation.preview(),
+            operation.snapshot());
+    String counts = "removed " + operation.deleted() + " of " + operation.matched() + " job(s)";
+    if (!operation.done()) {
+      return flushed(
+          OutcomeKind.UNVERIFIED,
+          false,
+          "flush "
+              + operation.id()
+              + " is still running after "
+              + verifyTimeout
+              + " ("
+              + counts
+              + " so far); follow it at /api/v1/operations/"
+              + operation.id(),
+          precheck,
+          result,
+          operation,
+          start);
+    }
+    if (operation.status() != FlushOperation.Status.SUCCEEDED) {
+      return flushed(
+          OutcomeKind.UNVERIFIED,
+          false,
+          "flush "
+              + operation.id()
+              + " ended "
+              + operation.status().wireName()
+              + " ("
+              + operation.statusReason()
+              + "); it "
+              + counts,
+          precheck,
+          result,
+          operation,
+          start);
+    }
+    Set<String> named = new HashSet<>();
+    operation.skipped().forEach(j -> named.add(j.id()));
+    List<String> left =
+        operation.snapshot() == null
+            ? List.of()
+            : dryRun(scope, owner, purgeArtifacts, operation.snapshot()).jobIds().stream()
+                .filter(id -> !named.contains(id))
+                .toList();
+    if (!left.isEmpty()) {
+      return flushed(
+          OutcomeKind.UNVERIFIED,
+          false,
+          "flush "
+              + operation.id()
+              + " "
+              + counts
+              + ", but "
+              + left.size()
+              + " of its jobs are still there: "
+              + left.stream().limit(FlushResult.PREVIEW_SIZE).toList()
+              + (left.size() > FlushResult.PREVIEW_SIZE ? " …" : ""),
+          precheck,
+          result,
+          operation,
+          start);
+    }
+    boolean verified = operation.skippedCount() == 0;
+    return flushed(
+        verified ? OutcomeKind.APPLIED : OutcomeKind.UNVERIFIED,
+        verified,
+        verified
+            ? "flushed " + operation.deleted() + " job(s)"
+            : "flushed "
+                + operation.deleted()
+                + " of "
+                + operation.matched()
+                + " job(s); "
+                + operation.skippedCount()
+                + " survived: "
+                + operation.skipped().stream().limit(FlushResult.PREVIEW_SIZE).toList()
+                + (operation.skippedCount() > FlushResult.PREVIEW_SIZE ? " …" : ""),
+        precheck,
+        result,
+        operation,
+        start);
+  }
+
+  private static Outcome flushed(
+      OutcomeKind kind,
+      boolean verified,
+      String message,
+      Precheck precheck,
+      FlushResult result,
+      FlushOperation operation,
+      long start) {
+    return new Outcome(
+        kind,
+        precheck,
+        true,
+        true,
+        verified,
+        null,
+        message,
+        result,
+        GuardedActions.elapsed(start),
+        operation);
   }
 
   /**
@@ -154,15 +302,22 @@ final class GuardedFlush {
 
   /** Which of {@code ids} still exist, from a dry run of scope {@code all}: a read, retried. */
   private Set<String> stillThere(String owner, Set<String> ids) {
-    FlushResult all = calls.run(() -> api.flush("all", false, false, true, of(owner)));
+    FlushResult all = calls.run(() -> api.flush("all", false, false, true, query(owner, null)));
     Set<String> left = new HashSet<>(all.jobIds());
     left.retainAll(ids);
     return left;
   }
 
-  /** The query of a flush limited to {@code owner}; empty for none. */
-  private static Map<String, Object> of(String owner) {
-    return owner == null ? Map.of() : Map.of("owner", owner);
+  /** The query of a flush limited to {@code owner} and bound to {@code snapshot}, each if given. */
+  private static Map<String, Object> query(String owner, String snapshot) {
+    Map<String, Object> query = new LinkedHashMap<>();
+    if (owner != null) {
+      query.put("owner", owner);
+    }
+    if (snapshot != null) {
+      query.put("snapshot", snapshot);
+    }
+    return query;
   }
 
   private static void pause(long millis) {

@@ -1,5 +1,6 @@
 package dev.jobkit.sdk.guard;
 
+import dev.jobkit.sdk.jobs.FlushOperation;
 import dev.jobkit.sdk.jobs.FlushResult;
 import dev.jobkit.sdk.lifecycle.JobStatus;
 import java.time.Duration;
@@ -17,6 +18,9 @@ import java.time.Duration;
  * @param flush for a flush, the service's account of it; else null, and null as well for a flush
  *     whose answer was lost (the message says what was seen of its jobs instead)
  * @param took how long the whole action took
+ * @param operation for a flush, the service's background operation as it was last seen (its id,
+ *     status and counts; still {@code running} when the verification timed out before it ended);
+ *     else null, and null as well for a flush whose answer was lost
  */
 public record Outcome(
     OutcomeKind kind,
@@ -27,7 +31,22 @@ public record Outcome(
     JobStatus finalStatus,
     String message,
     FlushResult flush,
-    Duration took) {
+    Duration took,
+    FlushOperation operation) {
+
+  /** An outcome without a flush operation: a stop, a delete, or a flush whose answer was lost. */
+  public Outcome(
+      OutcomeKind kind,
+      Precheck precheck,
+      boolean confirmed,
+      boolean executed,
+      boolean verified,
+      JobStatus finalStatus,
+      String message,
+      FlushResult flush,
+      Duration took) {
+    this(kind, precheck, confirmed, executed, verified, finalStatus, message, flush, took, null);
+  }
 
   /** Whether the action was done and verified. */
   public boolean applied() {

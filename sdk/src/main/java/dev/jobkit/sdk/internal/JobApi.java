@@ -1,5 +1,6 @@
 package dev.jobkit.sdk.internal;
 
+import dev.jobkit.sdk.jobs.FlushOperation;
 import dev.jobkit.sdk.jobs.FlushResult;
 import dev.jobkit.sdk.jobs.Job;
 import dev.jobkit.sdk.jobs.JobBatch;
@@ -54,7 +55,10 @@ public interface JobApi {
       @Param("purge") boolean purgeArtifacts,
       @Param("expected") String expectedStatus);
 
-  /** A flush; {@code owner} holds {@code owner=NAME} to flush one user's jobs, or nothing. */
+  /**
+   * A flush's dry run (with {@code dryRun} true: a read); {@code query} holds {@code owner=NAME} to
+   * flush one user's jobs and {@code snapshot=} to bind it to an earlier dry run, or nothing.
+   */
   @RequestLine(
       "POST /api/v1/jobs/flush?scope={scope}&purge_artifacts={purge}&force={force}&dry_run={dryRun}")
   FlushResult flush(
@@ -62,7 +66,26 @@ public interface JobApi {
       @Param("purge") boolean purgeArtifacts,
       @Param("force") boolean force,
       @Param("dryRun") boolean dryRun,
-      @QueryMap Map<String, Object> owner);
+      @QueryMap Map<String, Object> query);
+
+  /**
+   * Starts a flush in the background: the service answers 202 with its operation. {@code query} as
+   * for {@link #flush}.
+   */
+  @RequestLine(
+      "POST /api/v1/jobs/flush?scope={scope}&purge_artifacts={purge}&force={force}&dry_run=false")
+  FlushOperation startFlush(
+      @Param("scope") String scope,
+      @Param("purge") boolean purgeArtifacts,
+      @Param("force") boolean force,
+      @QueryMap Map<String, Object> query);
+
+  /**
+   * A flush operation; with {@code wait} ({@code 20s}, {@code 500ms}; null for none), once it has
+   * ended or that long has passed.
+   */
+  @RequestLine("GET /api/v1/operations/{id}?wait={wait}")
+  FlushOperation operation(@Param("id") String id, @Param("wait") String wait);
 
   @RequestLine("GET /api/v1/jobs/{id}/log?pod={pod}&tail_chars={chars}")
   LogTail log(@Param("id") String id, @Param("pod") int pod, @Param("chars") int tailChars);

@@ -94,6 +94,63 @@ class GuardedActionsTest {
             + "],\"skipped\":[],\"preview\":[]}");
   }
 
+  private static final String SNAPSHOT = "czE6NDI";
+
+  /** A dry run answer with the snapshot {@link #SNAPSHOT}. */
+  private static Answer dryRun(String... ids) {
+    String list = ids.length == 0 ? "" : "\"" + String.join("\",\"", ids) + "\"";
+    return Answer.json(
+        200,
+        "{\"scope\":\"active\",\"dry_run\":true,\"matched\":"
+            + ids.length
+            + ",\"stopped\":0,\"deleted\":0,\"job_ids\":["
+            + list
+            + "],\"skipped\":[],\"preview\":[],\"snapshot\":\""
+            + SNAPSHOT
+            + "\"}");
+  }
+
+  /** A flush operation as the service answers it (202 when it was just started). */
+  private static Answer operation(
+      int httpStatus, String status, int matched, int deleted, String... skipped) {
+    StringBuilder skippedJson = new StringBuilder();
+    for (String id : skipped) {
+      skippedJson
+          .append(skippedJson.length() == 0 ? "" : ",")
+          .append("{\"id\":\"")
+          .append(id)
+          .append("\",\"status\":\"CANCEL_REQUESTED\",\"reason\":\"still stopping\"}");
+    }
+    return Answer.json(
+        httpStatus,
+        "{\"id\":\"flush_01\",\"status\":\""
+            + status
+            + "\",\"status_reason\":"
+            + (status.equals("interrupted") ? "\"the service stopped\"" : "null")
+            + ",\"requested_by\":\"alice\",\"scope\":\"active\",\"owner\":null,"
+            + "\"purge_artifacts\":true,\"force\":false,\"snapshot\":\""
+            + SNAPSHOT
+            + "\",\"matched\":"
+            + matched
+            + ",\"stopped\":"
+            + matched
+            + ",\"deleted\":"
+            + deleted
+            + ",\"skipped_count\":"
+            + skipped.length
+            + ",\"skipped\":["
+            + skippedJson
+            + "],\"preview\":[],\"created_at\":\"2026-11-23T12:00:00Z\","
+            + "\"updated_at\":\"2026-11-23T12:00:00Z\",\"finished_at\":null}");
+  }
+
+  /** The reads of the flush operation (its follow). */
+  private static List<Received> follows(ScriptedServer server) {
+    return server.received().stream()
+        .filter(r -> r.path().startsWith("/api/v1/operations/flush_01"))
+        .toList();
+  }
+
   /** The flush requests that change state (not dry runs). */
   private static List<Received> changingFlushes(ScriptedServer server) {
     return server.received().stream()
@@ -329,14 +386,14 @@ class GuardedActionsTest {
     List<Precheck> asked = new ArrayList<>();
     try (ScriptedServer server =
             new ScriptedServer(
-                flushed(true, "job_a"), flushed(true, "job_a"), flushed(false, "job_a"));
+                dryRun("job_a"), dryRun("job_a"), operation(202, "succeeded", 1, 1), dryRun());
         JobkitClient client = client(server)) {
 
       Outcome outcome = guarded(client, asked::add).flush(FlushScope.ALL, "carol", true, false);
 
       assertThat(outcome.kind()).isEqualTo(OutcomeKind.APPLIED);
       assertThat(server.received())
-          .hasSize(3)
+          .hasSize(4)
           .allSatisfy(r -> assertThat(r.path()).contains("owner=carol"));
       assertThat(changingFlushes(server)).hasSize(1);
       assertThat(asked)
@@ -346,6 +403,119 @@ class GuardedActionsTest {
                 assertThat(p.owner()).isEqualTo("carol");
                 assertThat(p.prompt()).startsWith("Flushing all jobs of carol stops every");
               });
+    }
+  }
+
+  @Test
+  void a_flush_is_sent_once_bound_to_its_dry_runs_snapshot_and_followed_until_it_ends() {
+    List<String> seen = new ArrayList<>();
+    try (ScriptedServer server =
+            new ScriptedServer(
+                dryRun("job_a", "job_b"),
+                dryRun("job_a", "job_b"),
+                operation(202, "running", 2, 0),
+                operation(200, "running", 2, 1),
+                operation(200, "succeeded", 2, 2),
+                dryRun());
+        JobkitClient client = client(server)) {
+
+      Outcome outcome =
+          guarded(client, p -> true)
+              .onFlushProgress(op -> seen.add(op.status().wireName() + " " + op.deleted()))
+              .flush(FlushScope.ACTIVE);
+
+      assertThat(outcome.kind()).isEqualTo(OutcomeKind.APPLIED);
+      assertThat(outcome.verified()).isTrue();
+      assertThat(outcome.message()).isEqualTo("flushed 2 job(s)");
+      assertThat(outcome.operation().id()).isEqualTo("flush_01");
+      assertThat(outcome.flush().deleted()).isEqualTo(2);
+      assertThat(outcome.flush().jobIds()).containsExactly("job_a", "job_b");
+      assertThat(seen).containsExactly("running 0", "running 1", "succeeded 2");
+      assertThat(changingFlushes(server))
+          .singleElement()
+          .satisfies(r -> assertThat(r.path()).contains("snapshot=" + SNAPSHOT));
+      assertThat(follows(server))
+          .hasSize(2)
+          .allSatisfy(r -> assertThat(r.path()).matches(".*\\?wait=[0-9]+ms"));
+      // The verification: a dry run bound to the same snapshot, which finds nothing left.
+      assertThat(requests(server).get(requests(server).size() - 1))
+          .contains("dry_run=true")
+          .contains("snapshot=" + SNAPSHOT);
+    }
+  }
+
+  @Test
+  void a_flush_whose_follow_is_answered_503_is_still_sent_once_and_followed_to_its_end() {
+    try (ScriptedServer server =
+            new ScriptedServer(
+                dryRun("job_a"),
+                dryRun("job_a"),
+                operation(202, "running", 1, 0),
+                Answer.problem(503, "unavailable"),
+                Answer.drop(),
+                operation(200, "succeeded", 1, 1),
+                dryRun());
+        JobkitClient client = retrying(server)) {
+
+      Outcome outcome = guarded(client, p -> true).flush(FlushScope.ACTIVE);
+
+      assertThat(outcome.kind()).isEqualTo(OutcomeKind.APPLIED);
+      assertThat(changingFlushes(server)).hasSize(1);
+      assertThat(follows(server)).hasSize(3);
+    }
+  }
+
+  @Test
+  void a_flush_still_running_when_the_verify_timeout_ends_is_unverified_and_names_its_operation() {
+    try (ScriptedServer server =
+            new ScriptedServer(dryRun("job_a"), dryRun("job_a"), operation(202, "running", 1, 0));
+        JobkitClient client = client(server)) {
+
+      Outcome outcome = guarded(client, p -> true).flush(FlushScope.ACTIVE);
+
+      assertThat(outcome.kind()).isEqualTo(OutcomeKind.UNVERIFIED);
+      assertThat(outcome.executed()).isTrue();
+      assertThat(outcome.operation().done()).isFalse();
+      assertThat(outcome.message())
+          .contains("flush_01 is still running")
+          .contains("/api/v1/operations/flush_01");
+      assertThat(changingFlushes(server)).hasSize(1);
+    }
+  }
+
+  @Test
+  void a_flush_that_was_interrupted_or_left_jobs_behind_is_unverified() {
+    try (ScriptedServer interrupted =
+            new ScriptedServer(
+                dryRun("job_a"), dryRun("job_a"), operation(202, "interrupted", 1, 0));
+        JobkitClient client = client(interrupted)) {
+      Outcome outcome = guarded(client, p -> true).flush(FlushScope.ACTIVE);
+      assertThat(outcome.kind()).isEqualTo(OutcomeKind.UNVERIFIED);
+      assertThat(outcome.message()).contains("ended interrupted (the service stopped)");
+    }
+    try (ScriptedServer behind =
+            new ScriptedServer(
+                dryRun("job_a", "job_b"),
+                dryRun("job_a", "job_b"),
+                operation(202, "succeeded", 2, 1, "job_b"),
+                dryRun("job_a", "job_b"));
+        JobkitClient client = client(behind)) {
+      Outcome outcome = guarded(client, p -> true).flush(FlushScope.ACTIVE);
+      assertThat(outcome.kind()).isEqualTo(OutcomeKind.UNVERIFIED);
+      // job_b is named as skipped; job_a should be gone and is not.
+      assertThat(outcome.message()).contains("1 of its jobs are still there: [job_a]");
+    }
+    try (ScriptedServer skipped =
+            new ScriptedServer(
+                dryRun("job_a", "job_b"),
+                dryRun("job_a", "job_b"),
+                operation(202, "succeeded", 2, 1, "job_b"),
+                dryRun("job_b"));
+        JobkitClient client = client(skipped)) {
+      Outcome outcome = guarded(client, p -> true).flush(FlushScope.ACTIVE);
+      assertThat(outcome.kind()).isEqualTo(OutcomeKind.UNVERIFIED);
+      assertThat(outcome.message()).contains("1 survived").contains("job_b");
+      assertThat(outcome.flush().skipped()).hasSize(1);
     }
   }
 

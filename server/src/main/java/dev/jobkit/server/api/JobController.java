@@ -1,7 +1,7 @@
 package dev.jobkit.server.api;
 
 import dev.jobkit.sdk.Problem.FieldError;
-import dev.jobkit.sdk.jobs.FlushResult;
+import dev.jobkit.sdk.jobs.FlushOperation;
 import dev.jobkit.sdk.jobs.Job;
 import dev.jobkit.sdk.jobs.JobBatch;
 import dev.jobkit.sdk.jobs.JobEvent;
@@ -14,6 +14,7 @@ import dev.jobkit.sdk.lifecycle.JobStatus;
 import dev.jobkit.sdk.lifecycle.Operation;
 import dev.jobkit.server.ApiException;
 import dev.jobkit.server.auth.Caller;
+import dev.jobkit.server.jobs.Flusher;
 import dev.jobkit.server.jobs.JobService;
 import dev.jobkit.server.store.JobQuery;
 import java.time.Instant;
@@ -78,11 +79,13 @@ class JobController {
   private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999999999Z");
 
   private final JobService jobs;
+  private final Flusher flusher;
   private final LogStreams logStreams;
   private final JsonMapper json;
 
-  JobController(JobService jobs, LogStreams logStreams, JsonMapper json) {
+  JobController(JobService jobs, Flusher flusher, LogStreams logStreams, JsonMapper json) {
     this.jobs = jobs;
+    this.flusher = flusher;
     this.logStreams = logStreams;
     this.json = json;
   }
@@ -282,24 +285,33 @@ class JobController {
     return status;
   }
 
+  /**
+   * A dry run answers what the flush would hit (200, a read); a flush starts in the background and
+   * answers 202 with its operation, to follow at its {@code Location}.
+   */
   @PostMapping("/flush")
-  FlushResult flush(
+  ResponseEntity<?> flush(
       Caller caller,
       @RequestParam(required = false) String scope,
       @RequestParam(required = false) String owner,
       @RequestParam(name = "purge_artifacts", required = false) String purgeArtifacts,
       @RequestParam(required = false) String force,
-      @RequestParam(name = "dry_run", required = false) String dryRun) {
+      @RequestParam(name = "dry_run", required = false) String dryRun,
+      @RequestParam(required = false) String snapshot) {
     if (scope == null) {
       throw ApiException.invalid("scope", "required: 'active' or 'all'");
     }
-    return jobs.flush(
-        caller,
-        scope,
-        blankToNull(owner),
-        bool("purge_artifacts", purgeArtifacts, true),
-        bool("force", force, false),
-        bool("dry_run", dryRun, false));
+    boolean purge = bool("purge_artifacts", purgeArtifacts, true);
+    boolean forced = bool("force", force, false);
+    if (bool("dry_run", dryRun, false)) {
+      return ResponseEntity.ok(
+          flusher.dryRun(caller, scope, blankToNull(owner), blankToNull(snapshot)));
+    }
+    FlushOperation operation =
+        flusher.start(caller, scope, blankToNull(owner), purge, forced, blankToNull(snapshot));
+    return ResponseEntity.status(HttpStatus.ACCEPTED)
+        .header("Location", OperationController.PATH + "/" + operation.id())
+        .body(operation);
   }
 
   @GetMapping(value = "/{id}/log", produces = MediaType.APPLICATION_JSON_VALUE)

@@ -136,6 +136,32 @@ class OpenApiDocument {
           "202",
           "the job, CANCEL_REQUESTED: its processes are being stopped");
     }
+    for (Class<?> type :
+        List.of(dev.jobkit.sdk.jobs.FlushResult.class, dev.jobkit.sdk.jobs.FlushOperation.class)) {
+      ModelConverters.getInstance(true)
+          .readAll(new AnnotatedType(type))
+          .forEach(openApi.getComponents()::addSchemas);
+    }
+    ApiResponses flush =
+        operation(openApi, "/api/v1/jobs/flush", PathItem.HttpMethod.POST).getResponses();
+    flush.remove("200");
+    flush.addApiResponse(
+        "200",
+        new ApiResponse()
+            .description("dry_run=true: the jobs it would hit, and the snapshot to bind a flush to")
+            .content(json(new Schema<>().$ref("#/components/schemas/FlushResult"))));
+    flush.addApiResponse(
+        "202",
+        new ApiResponse()
+            .description(
+                "the flush runs in the background: its operation, to follow at Location"
+                    + " (GET /api/v1/operations/{id})")
+            .addHeaderObject(
+                "Location",
+                new io.swagger.v3.oas.models.headers.Header()
+                    .description("/api/v1/operations/{id}")
+                    .schema(new io.swagger.v3.oas.models.media.StringSchema()))
+            .content(json(new Schema<>().$ref("#/components/schemas/FlushOperation"))));
     ApiResponses delete =
         operation(openApi, "/api/v1/jobs/{id}", PathItem.HttpMethod.DELETE).getResponses();
     delete.remove("200");

@@ -55,7 +55,11 @@ class ProblemResponses implements OpenApiCustomizer {
               Map.of(403, FORBIDDEN_JOB, 409, INVALID_STATE + " (the job is still active)")),
           Map.entry(
               "POST /api/v1/jobs/flush",
-              Map.of(403, "forbidden: only an admin may flush another user's jobs")),
+              Map.of(
+                  403,
+                  "forbidden: only an admin may flush another user's jobs",
+                  409,
+                  "conflict: a flush of yours is still running (operation_id names it)")),
           Map.entry("GET /api/v1/users", Map.of(403, FORBIDDEN_ADMIN)),
           Map.entry(
               "POST /api/v1/users",

@@ -36,6 +36,16 @@ public class JobLifecycle {
     return event;
   }
 
+  /**
+   * Applies many transitions in one transaction, each if its job is still where the caller saw it,
+   * then what follows from each; the ones that applied.
+   */
+  public List<Transition> moveAll(List<Transition> transitions) {
+    List<Transition> applied = store.transitionAll(transitions);
+    applied.forEach(t -> after(t, null));
+    return applied;
+  }
+
   private void after(Transition t, JobEvent event) {
     if (t.to().isClaimable()) {
       store.findSummary(t.jobId()).ifPresent(job -> queue.offer(job.owner()));

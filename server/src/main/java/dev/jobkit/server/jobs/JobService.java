@@ -2,15 +2,12 @@ package dev.jobkit.server.jobs;
 
 import dev.jobkit.sdk.Problem.FieldError;
 import dev.jobkit.sdk.jobs.Accessibility;
-import dev.jobkit.sdk.jobs.FlushResult;
 import dev.jobkit.sdk.jobs.Job;
 import dev.jobkit.sdk.jobs.JobEvent;
 import dev.jobkit.sdk.jobs.JobPage;
 import dev.jobkit.sdk.jobs.JobSpec;
-import dev.jobkit.sdk.jobs.JobSummary;
 import dev.jobkit.sdk.jobs.JobUpdate;
 import dev.jobkit.sdk.jobs.LogTail;
-import dev.jobkit.sdk.jobs.SkippedJob;
 import dev.jobkit.sdk.lifecycle.JobStatus;
 import dev.jobkit.sdk.lifecycle.Operation;
 import dev.jobkit.server.ApiException;
@@ -37,7 +34,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Deque;
-import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -530,87 +526,6 @@ public class JobService {
     }
   }
 
-  /**
-   * Stops and removes many jobs: {@code active} hits every job that has not ended, {@code all}
-   * every job. A non-admin flushes their own jobs; an admin everyone's, or one {@code owner}'s.
-   */
-  public FlushResult flush(
-      Caller caller,
-      String scope,
-      String owner,
-      boolean purgeArtifacts,
-      boolean force,
-      boolean dryRun) {
-    Set<JobStatus> statuses;
-    if ("active".equals(scope)) {
-      statuses = EnumSet.noneOf(JobStatus.class);
-      for (JobStatus s : JobStatus.values()) {
-        if (s.isActive()) {
-          statuses.add(s);
-        }
-      }
-    } else if ("all".equals(scope)) {
-      statuses = Set.of();
-    } else {
-      throw ApiException.invalid("scope", "must be 'active' or 'all', not '" + scope + "'");
-    }
-    String target = caller.isAdmin() ? owner : caller.name();
-    if (!caller.isAdmin() && owner != null && !owner.equals(caller.name())) {
-      throw ApiException.forbidden("only an admin may flush another user's jobs");
-    }
-    List<Job> hit = store.list(JobQuery.all(caller.name(), true, statuses, target)).items();
-    if (!caller.isAdmin()) {
-      hit = hit.stream().filter(caller::canModify).toList();
-    }
-    List<String> ids = hit.stream().map(Job::id).toList();
-    List<JobSummary> preview =
-        hit.stream()
-            .limit(FlushResult.PREVIEW_SIZE)
-            .map(j -> new JobSummary(j.id(), j.displayName(), j.owner(), j.status()))
-            .toList();
-    if (dryRun) {
-      return new FlushResult(scope, true, ids.size(), 0, 0, ids, List.of(), preview);
-    }
-    int stopped = 0;
-    for (Job job : hit) {
-      if (job.status().isActive()) {
-        try {
-          stop(caller, job.id(), null, force);
-          stopped++;
-        } catch (ApiException endedMeanwhile) {
-          // It ended or vanished on its own between the listing and the stop.
-        }
-      }
-    }
-    long deadline =
-        System.nanoTime()
-            + (force ? Duration.ofSeconds(10) : gracePeriod.plusSeconds(10)).toNanos();
-    Map<String, JobStatus> now = store.statuses(ids);
-    while (now.values().stream().anyMatch(JobStatus::isActive) && System.nanoTime() < deadline) {
-      sleep(50);
-      now = store.statuses(ids);
-    }
-    int deleted = 0;
-    List<SkippedJob> skipped = new ArrayList<>();
-    for (String id : ids) {
-      JobStatus status = now.get(id);
-      if (status == null) {
-        continue; // deleted by someone else meanwhile
-      }
-      if (status.isTerminal() && store.deleteTerminal(id)) {
-        deleted++;
-        if (purgeArtifacts) {
-          files.purge(id);
-        }
-      } else {
-        skipped.add(
-            new SkippedJob(
-                id, status, "still " + status + " when the flush stopped waiting for it to end"));
-      }
-    }
-    return new FlushResult(scope, false, ids.size(), stopped, deleted, ids, skipped, preview);
-  }
-
   public LogTail logTail(Caller caller, String id, int pod, int tailChars) {
     Job job = visible(caller, id);
     checkPod(job, pod);
@@ -653,14 +568,5 @@ public class JobService {
   /** The current status of a job, or empty once it is deleted. */
   public Optional<JobStatus> status(String id) {
     return Optional.ofNullable(store.statuses(List.of(id)).get(id));
-  }
-
-  private static void sleep(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted", e);
-    }
   }
 }

@@ -318,53 +318,65 @@ class JdbcJobStore implements JobStore, SmartInitializingSingleton {
 
   @Override
   public Optional<JobEvent> transition(Transition t) {
+    return write(published -> apply(t, published));
+  }
+
+  @Override
+  public List<Transition> transitionAll(List<Transition> transitions) {
+    if (transitions.isEmpty()) {
+      return List.of();
+    }
     return write(
         published -> {
-          Instant now = Instant.now();
-          StringBuilder sql =
-              new StringBuilder("UPDATE jobs SET status = ?, status_reason = ?, updated_at = ?");
-          List<Object> params = new ArrayList<>(List.of(t.to().name()));
-          // Reasons may quote what a user sent (a program name): keep them within their columns.
-          params.add(truncate(t.reason(), 1000));
-          params.add(utc(now));
-          t.columns()
-              .forEach(
-                  (column, value) -> {
-                    sql.append(", ").append(column).append(" = ?");
-                    params.add(
-                        value instanceof Instant i
-                            ? utc(i)
-                            : column.equals("last_error") ? truncate((String) value, 4000) : value);
-                  });
-          sql.append(" WHERE id = ? AND status = ?");
-          params.add(t.jobId());
-          params.add(t.from().name());
-          if (jdbc.sql(sql.toString()).params(params).update() == 0) {
-            return Optional.<JobEvent>empty();
+          List<Transition> applied = new ArrayList<>();
+          for (Transition t : transitions) {
+            if (apply(t, published).isPresent()) {
+              applied.add(t);
+            }
           }
-          t.alsoInTransaction().accept(new JdbcTx());
-          JobEvent event =
-              insertEvent(
-                  t.jobId(),
-                  EventKind.TRANSITION,
-                  t.from(),
-                  t.to(),
-                  now,
-                  t.actor(),
-                  t.reason(),
-                  null);
-          jdbc.sql("SELECT owner, accessibility FROM jobs WHERE id = ?")
-              .param(t.jobId())
-              .query(
-                  rs -> {
-                    published.add(
-                        new StoredEvent(
-                            event,
-                            rs.getString("owner"),
-                            Accessibility.valueOf(rs.getString("accessibility"))));
-                  });
-          return Optional.of(event);
+          return applied;
         });
+  }
+
+  /** One transition inside a write's transaction: its event if the job was still in from. */
+  private Optional<JobEvent> apply(Transition t, List<StoredEvent> published) {
+    Instant now = Instant.now();
+    StringBuilder sql =
+        new StringBuilder("UPDATE jobs SET status = ?, status_reason = ?, updated_at = ?");
+    List<Object> params = new ArrayList<>(List.of(t.to().name()));
+    // Reasons may quote what a user sent (a program name): keep them within their columns.
+    params.add(truncate(t.reason(), 1000));
+    params.add(utc(now));
+    t.columns()
+        .forEach(
+            (column, value) -> {
+              sql.append(", ").append(column).append(" = ?");
+              params.add(
+                  value instanceof Instant i
+                      ? utc(i)
+                      : column.equals("last_error") ? truncate((String) value, 4000) : value);
+            });
+    sql.append(" WHERE id = ? AND status = ?");
+    params.add(t.jobId());
+    params.add(t.from().name());
+    if (jdbc.sql(sql.toString()).params(params).update() == 0) {
+      return Optional.empty();
+    }
+    t.alsoInTransaction().accept(new JdbcTx());
+    JobEvent event =
+        insertEvent(
+            t.jobId(), EventKind.TRANSITION, t.from(), t.to(), now, t.actor(), t.reason(), null);
+    jdbc.sql("SELECT owner, accessibility FROM jobs WHERE id = ?")
+        .param(t.jobId())
+        .query(
+            rs -> {
+              published.add(
+                  new StoredEvent(
+                      event,
+                      rs.getString("owner"),
+                      Accessibility.valueOf(rs.getString("accessibility"))));
+            });
+    return Optional.of(event);
   }
 
   @Override
@@ -465,6 +477,27 @@ class JdbcJobStore implements JobStore, SmartInitializingSingleton {
                   .params(params)
                   .update()
               > 0;
+        });
+  }
+
+  @Override
+  public List<String> deleteAllTerminal(Collection<String> ids) {
+    if (ids.isEmpty()) {
+      return List.of();
+    }
+    return write(
+        p -> {
+          String in = ids.stream().map(id -> "?").collect(Collectors.joining(", "));
+          List<Object> params = new ArrayList<>(ids);
+          params.addAll(names(TERMINAL));
+          String where = " WHERE id IN (" + in + ") AND status IN (" + marks(TERMINAL) + ")";
+          // Under the write lock nothing moves between the two: the ones read are the ones deleted.
+          List<String> deleted =
+              jdbc.sql("SELECT id FROM jobs" + where).params(params).query(String.class).list();
+          if (!deleted.isEmpty()) {
+            jdbc.sql("DELETE FROM jobs" + where).params(params).update();
+          }
+          return deleted;
         });
   }
 

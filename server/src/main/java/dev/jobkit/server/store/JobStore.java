@@ -89,6 +89,12 @@ public interface JobStore {
   Optional<JobEvent> transition(Transition transition);
 
   /**
+   * Applies many transitions in one transaction, each only if its job is still in its {@code from}
+   * (a flush cancels its queued jobs this way, a batch at a time); the ones that applied.
+   */
+  List<Transition> transitionAll(List<Transition> transitions);
+
+  /**
    * Sets the mutable fields of a job; false if it does not exist. A name or a visibility that
    * really changes is written as an event ({@code renamed}, {@code accessibility_changed}) by
    * {@code actor}, with the old and the new value, in the same transaction.
@@ -103,6 +109,12 @@ public interface JobStore {
 
   /** Deletes a job in a terminal state with everything recorded about it; false if it did not. */
   boolean deleteTerminal(String id);
+
+  /**
+   * Deletes those of these jobs that are in a terminal state, with everything recorded about them,
+   * in one transaction; the ids of the ones it deleted.
+   */
+  List<String> deleteAllTerminal(Collection<String> ids);
 
   /** The owner's next claimable job by priority then age: an indexed lookup, whatever the queue. */
   Optional<Candidate> nextClaimable(String owner);

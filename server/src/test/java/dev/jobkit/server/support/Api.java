@@ -2,6 +2,7 @@ package dev.jobkit.server.support;
 
 import static org.awaitility.Awaitility.await;
 
+import dev.jobkit.sdk.jobs.FlushOperation;
 import dev.jobkit.sdk.jobs.Job;
 import dev.jobkit.sdk.jobs.JobEvent;
 import dev.jobkit.sdk.lifecycle.JobStatus;
@@ -195,6 +196,34 @@ public final class Api {
               + stop.body());
     }
     return awaitStatus(id, JobStatus.CANCELED, Duration.ofSeconds(60));
+  }
+
+  /**
+   * Starts a flush ({@code query} without the {@code ?}, e.g. {@code scope=all}), which must answer
+   * 202 with a running or ended operation and its {@code Location}, and follows it there (long
+   * polls of 20 s) until it has ended, for at most 3 minutes.
+   */
+  public FlushOperation flushAndAwait(String query) {
+    Response started = post("/api/v1/jobs/flush?" + query, "").expect(202);
+    FlushOperation operation = started.as(FlushOperation.class);
+    String location = started.headers().firstValue("Location").orElseThrow();
+    if (!location.equals("/api/v1/operations/" + operation.id())) {
+      throw new AssertionError("Location " + location + " does not name " + operation.id());
+    }
+    return awaitOperation(operation.id(), Duration.ofMinutes(3));
+  }
+
+  /** Follows an operation with long polls of 20 s until it has ended, for at most {@code limit}. */
+  public FlushOperation awaitOperation(String id, Duration limit) {
+    long deadline = System.nanoTime() + limit.toNanos();
+    FlushOperation now = get("/api/v1/operations/" + id).expect(200).as(FlushOperation.class);
+    while (!now.done()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("operation " + id + " still running after " + limit + ": " + now);
+      }
+      now = get("/api/v1/operations/" + id + "?wait=20s").expect(200).as(FlushOperation.class);
+    }
+    return now;
   }
 
   /** Waits up to 30 s for the job to end, in whatever state. */

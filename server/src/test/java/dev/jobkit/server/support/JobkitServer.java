@@ -79,7 +79,9 @@ public final class JobkitServer implements AutoCloseable {
     if (adminKey != null) {
       args.add("--jobkit.auth.admin-key=" + adminKey);
     }
-    args.add("--jobkit.executor.stop-grace-period=2s");
+    if (extraArgs.stream().noneMatch(a -> a.startsWith("--jobkit.executor.stop-grace-period="))) {
+      args.add("--jobkit.executor.stop-grace-period=2s");
+    }
     args.add("--logging.level.root=warn");
     args.add("--logging.level.dev.jobkit=warn");
     // The JDK's HTTP server behind the tests' proxies warns about every 204 it forwards.

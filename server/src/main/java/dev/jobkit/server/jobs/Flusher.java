@@ -1,0 +1,520 @@
+package dev.jobkit.server.jobs;
+
+import dev.jobkit.sdk.jobs.FlushOperation;
+import dev.jobkit.sdk.jobs.FlushResult;
+import dev.jobkit.sdk.jobs.Job;
+import dev.jobkit.sdk.jobs.JobSummary;
+import dev.jobkit.sdk.jobs.SkippedJob;
+import dev.jobkit.sdk.lifecycle.JobStatus;
+import dev.jobkit.server.ApiException;
+import dev.jobkit.server.DaemonThreads;
+import dev.jobkit.server.JobkitProperties;
+import dev.jobkit.server.auth.Caller;
+import dev.jobkit.server.auth.Keys;
+import dev.jobkit.server.engine.JobLifecycle;
+import dev.jobkit.server.store.FlushOperationStore;
+import dev.jobkit.server.store.JobQuery;
+import dev.jobkit.server.store.JobStore;
+import dev.jobkit.server.store.Transition;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.EnumSet;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Service;
+
+/**
+ * Flushes: the dry run (a read, answered at once) and the flush itself, which runs in the
+ * background as a {@link FlushOperation} its caller follows. The request that starts one lists the
+ * jobs it hits, records the operation and returns; a worker thread then cancels the jobs that have
+ * not started a batch at a time, stops the running ones, removes every ended one a batch at a time
+ * and waits (up to the stop grace period and 10 s) for the rest to end, writing its counts as it
+ * goes.
+ *
+ * <p>A dry run answers a {@code snapshot}: the position of the newest job when it listed. A flush
+ * that carries it hits only jobs at or before that position, so a flush confirmed for the jobs of a
+ * dry run never reaches a job submitted after it (and, since an ended job never becomes active
+ * again, hits a subset of that dry run's jobs).
+ *
+ * <p>Operations are rows ({@link FlushOperationStore}): one left {@code running} by a service that
+ * stopped or crashed is marked {@code interrupted} when the next one starts. Ended ones are removed
+ * once they are older than {@code jobkit.flush.keep-finished}.
+ */
+@Service
+public class Flusher implements SmartLifecycle {
+
+  private static final Logger log = LoggerFactory.getLogger(Flusher.class);
+  private static final String SNAPSHOT_PREFIX = "s1:";
+  private static final Duration POLL = Duration.ofMillis(100);
+
+  private final JobService jobs;
+  private final JobStore store;
+  private final FlushOperationStore operations;
+  private final JobLifecycle lifecycle;
+  private final FlushProperties settings;
+  private final Duration gracePeriod;
+  private final Map<String, CompletableFuture<FlushOperation>> endings = new ConcurrentHashMap<>();
+  private final Object starting = new Object();
+  private ScheduledThreadPoolExecutor workers;
+  private volatile boolean running;
+
+  Flusher(
+      JobService jobs,
+      JobStore store,
+      FlushOperationStore operations,
+      JobLifecycle lifecycle,
+      FlushProperties settings,
+      JobkitProperties properties) {
+    this.jobs = jobs;
+    this.store = store;
+    this.operations = operations;
+    this.lifecycle = lifecycle;
+    this.settings = settings;
+    this.gracePeriod = properties.executor().stopGracePeriod();
+  }
+
+  /** The jobs a flush hits: these states ({@code all} of them when empty), of this owner. */
+  private record Target(String scope, Set<JobStatus> statuses, String owner) {}
+
+  private static Target target(Caller caller, String scope, String owner) {
+    Set<JobStatus> statuses;
+    if ("active".equals(scope)) {
+      statuses = EnumSet.noneOf(JobStatus.class);
+      for (JobStatus s : JobStatus.values()) {
+        if (s.isActive()) {
+          statuses.add(s);
+        }
+      }
+    } else if ("all".equals(scope)) {
+      statuses = Set.of();
+    } else {
+      throw ApiException.invalid("scope", "must be 'active' or 'all', not '" + scope + "'");
+    }
+    if (!caller.isAdmin() && owner != null && !owner.equals(caller.name())) {
+      throw ApiException.forbidden("only an admin may flush another user's jobs");
+    }
+    return new Target(scope, statuses, caller.isAdmin() ? owner : caller.name());
+  }
+
+  /**
+   * What a flush would hit, changing nothing, with the {@code snapshot} a flush of exactly these
+   * jobs carries. Given a {@code snapshot} (of an earlier dry run), only the jobs a flush bound to
+   * it would hit now, and that same snapshot.
+   */
+  public FlushResult dryRun(Caller caller, String scope, String owner, String snapshot) {
+    Target target = target(caller, scope, owner);
+    // Read before listing: a job submitted meanwhile is after the bound, and so is not listed.
+    long bound = snapshot == null ? store.highestSeq() : decodeSnapshot(snapshot);
+    List<Job> hit = hit(caller, target, bound);
+    return new FlushResult(
+        scope,
+        true,
+        hit.size(),
+        0,
+        0,
+        hit.stream().map(Job::id).toList(),
+        List.of(),
+        preview(hit),
+        snapshot == null ? encodeSnapshot(bound) : snapshot);
+  }
+
+  /**
+   * Starts a flush in the background and returns its operation, {@code running}. A caller with
+   * {@code jobkit.flush.max-running-per-user} flushes running gets 409 naming one of them.
+   */
+  public FlushOperation start(
+      Caller caller,
+      String scope,
+      String owner,
+      boolean purgeArtifacts,
+      boolean force,
+      String snapshot) {
+    Target target = target(caller, scope, owner);
+    Long bound = snapshot == null ? null : decodeSnapshot(snapshot);
+    synchronized (starting) {
+      if (!running) {
+        throw ApiException.conflict("the service is stopping; flush again once it is back");
+      }
+      List<String> busy = operations.running(caller.name());
+      if (busy.size() >= settings.maxRunningPerUser()) {
+        String id = busy.get(0);
+        throw new ApiException(
+            org.springframework.http.HttpStatus.CONFLICT,
+            "conflict",
+            "your flush "
+                + id
+                + " is still running (at most "
+                + settings.maxRunningPerUser()
+                + " at once); follow it at /api/v1/operations/"
+                + id
+                + " and flush again once it has ended",
+            Map.of("operation_id", id));
+      }
+      List<Job> hit = hit(caller, target, bound);
+      Instant now = Instant.now();
+      FlushOperation operation =
+          new FlushOperation(
+              Keys.newId("flush"),
+              FlushOperation.Status.RUNNING,
+              null,
+              caller.name(),
+              scope,
+              target.owner(),
+              purgeArtifacts,
+              force,
+              snapshot,
+              hit.size(),
+              0,
+              0,
+              0,
+              List.of(),
+              preview(hit),
+              now,
+              now,
+              null);
+      operations.insert(operation);
+      endings.put(operation.id(), new CompletableFuture<>());
+      workers.execute(() -> run(caller, operation, hit));
+      return operation;
+    }
+  }
+
+  /**
+   * The operation as it is now.
+   *
+   * @throws ApiException 404 unless it exists and the caller started it or is an admin
+   */
+  public FlushOperation get(Caller caller, String id) {
+    return operations
+        .find(id)
+        .filter(op -> caller.isAdmin() || op.requestedBy().equals(caller.name()))
+        .orElseThrow(
+            () ->
+                ApiException.notFound(
+                    "no operation "
+                        + id
+                        + " (it does not exist, ended more than "
+                        + settings.keepFinished().toHours()
+                        + " h ago, or you may not see it)"));
+  }
+
+  /** Completes when the operation ends; empty when it is not running in this service. */
+  public Optional<CompletableFuture<FlushOperation>> ending(String id) {
+    return Optional.ofNullable(endings.get(id));
+  }
+
+  /** The longest a follower may wait in one request. */
+  public Duration maxWait() {
+    return settings.maxWait();
+  }
+
+  private List<Job> hit(Caller caller, Target target, Long bound) {
+    // A bound above every position bounds nothing; kept below overflow for the strict "<".
+    Long beforeSeq = bound == null ? null : Math.min(bound, Long.MAX_VALUE - 1) + 1;
+    List<Job> hit =
+        store
+            .list(
+                new JobQuery(
+                    caller.name(),
+                    caller.isAdmin(),
+                    target.statuses(),
+                    target.owner(),
+                    Map.of(),
+                    null,
+                    null,
+                    null,
+                    null,
+                    beforeSeq,
+                    Integer.MAX_VALUE))
+            .items();
+    return caller.isAdmin() ? hit : hit.stream().filter(caller::canModify).toList();
+  }
+
+  private static List<JobSummary> preview(List<Job> hit) {
+    return hit.stream()
+        .limit(FlushResult.PREVIEW_SIZE)
+        .map(j -> new JobSummary(j.id(), j.displayName(), j.owner(), j.status()))
+        .toList();
+  }
+
+  static String encodeSnapshot(long seq) {
+    return Base64.getUrlEncoder()
+        .withoutPadding()
+        .encodeToString((SNAPSHOT_PREFIX + seq).getBytes(StandardCharsets.UTF_8));
+  }
+
+  /**
+   * The position a snapshot stands for, if it is one in the form {@link #encodeSnapshot} writes.
+   */
+  static long decodeSnapshot(String snapshot) {
+    try {
+      String text = new String(Base64.getUrlDecoder().decode(snapshot), StandardCharsets.UTF_8);
+      if (text.startsWith(SNAPSHOT_PREFIX)) {
+        long seq = Long.parseLong(text.substring(SNAPSHOT_PREFIX.length()));
+        if (seq >= 0 && text.equals(SNAPSHOT_PREFIX + seq)) {
+          return seq;
+        }
+      }
+    } catch (IllegalArgumentException malformed) {
+      // not base64, or no number after the prefix
+    }
+    throw ApiException.invalid(
+        "snapshot", "is not a snapshot this service issued; pass the snapshot of a dry run");
+  }
+
+  /** The counts of a running flush. */
+  private static final class Counts {
+    int stopped;
+    int deleted;
+  }
+
+  /** Thrown inside a flush's work when the service stops under it. */
+  private static final class Stopping extends RuntimeException {
+    Stopping() {
+      super("the service stopped", null, false, false);
+    }
+  }
+
+  private void run(Caller caller, FlushOperation operation, List<Job> hit) {
+    Counts counts = new Counts();
+    try {
+      List<SkippedJob> skipped = work(caller, operation, hit, counts);
+      operations.finish(
+          operation.id(),
+          FlushOperation.Status.SUCCEEDED,
+          null,
+          counts.stopped,
+          counts.deleted,
+          skipped.size(),
+          skipped);
+    } catch (Stopping stopping) {
+      operations.finish(
+          operation.id(),
+          FlushOperation.Status.INTERRUPTED,
+          "the service stopped before the flush ended; the jobs it had stopped end on their own,"
+              + " the ones it had not reached are left as they were",
+          counts.stopped,
+          counts.deleted,
+          0,
+          List.of());
+    } catch (RuntimeException | Error failure) {
+      log.warn("flush {} broke off", operation.id(), failure);
+      operations.finish(
+          operation.id(),
+          FlushOperation.Status.FAILED,
+          "the flush broke off: " + failure.getMessage(),
+          counts.stopped,
+          counts.deleted,
+          0,
+          List.of());
+    } finally {
+      CompletableFuture<FlushOperation> ending = endings.remove(operation.id());
+      if (ending != null) {
+        ending.complete(operations.find(operation.id()).orElse(null));
+      }
+    }
+  }
+
+  /** Stops and removes the jobs; the ones it could not remove. */
+  private List<SkippedJob> work(
+      Caller caller, FlushOperation operation, List<Job> hit, Counts counts) {
+    String who = "stopped by " + caller.name() + " (" + operation.id() + ")";
+    // The jobs not removed yet (by id); ones deleted by someone else drop out on the way.
+    Set<String> left = new LinkedHashSet<>();
+    hit.forEach(j -> left.add(j.id()));
+    // Not launched: canceled at once, a batch per transaction; the rare one that moved meanwhile
+    // (claimed, started) is stopped on its own, as a stop request would.
+    List<Job> unlaunched =
+        hit.stream().filter(j -> j.status().isActive() && !j.status().isLaunched()).toList();
+    for (List<Job> batch : batches(unlaunched)) {
+      checkRunning();
+      Instant now = Instant.now();
+      List<Transition> cancels =
+          batch.stream()
+              .map(
+                  j ->
+                      Transition.of(j.id(), j.status(), JobStatus.CANCELED, caller.actor(), who)
+                          .set("finished_at", now))
+              .toList();
+      Set<String> canceled = new HashSet<>();
+      lifecycle.moveAll(cancels).forEach(t -> canceled.add(t.jobId()));
+      counts.stopped += canceled.size();
+      for (Job job : batch) {
+        if (!canceled.contains(job.id()) && stopOne(caller, job.id(), operation.force())) {
+          counts.stopped++;
+        }
+      }
+      removeEnded(batch.stream().map(Job::id).toList(), left, operation, counts);
+    }
+    for (Job job : hit) {
+      if (job.status().isLaunched()) {
+        checkRunning();
+        if (stopOne(caller, job.id(), operation.force())) {
+          counts.stopped++;
+        }
+      }
+    }
+    // Every job that has ended now goes; the ones still stopping are waited for.
+    for (List<String> batch : batches(List.copyOf(left))) {
+      checkRunning();
+      removeEnded(batch, left, operation, counts);
+    }
+    long deadline =
+        System.nanoTime()
+            + (operation.force() ? Duration.ofSeconds(10) : gracePeriod.plusSeconds(10)).toNanos();
+    while (!left.isEmpty() && System.nanoTime() < deadline) {
+      pause();
+      for (List<String> batch : batches(List.copyOf(left))) {
+        removeEnded(batch, left, operation, counts);
+      }
+    }
+    List<SkippedJob> skipped = new ArrayList<>();
+    for (List<String> batch : batches(List.copyOf(left))) {
+      store
+          .statuses(batch)
+          .forEach(
+              (id, status) ->
+                  skipped.add(
+                      new SkippedJob(
+                          id,
+                          status,
+                          "still " + status + " when the flush stopped waiting for it to end")));
+    }
+    return skipped;
+  }
+
+  /** Stops one job as a stop request would; false if it ended or vanished on its own first. */
+  private boolean stopOne(Caller caller, String id, boolean force) {
+    try {
+      jobs.stop(caller, id, null, force);
+      return true;
+    } catch (ApiException endedMeanwhile) {
+      return false;
+    }
+  }
+
+  /**
+   * Deletes those of {@code ids} that have ended (with their files, if asked), in one transaction,
+   * and drops them from {@code left} with the ones that no longer exist.
+   */
+  private void removeEnded(
+      List<String> ids, Set<String> left, FlushOperation operation, Counts counts) {
+    Map<String, JobStatus> now = store.statuses(ids);
+    List<String> ended = new ArrayList<>();
+    for (String id : ids) {
+      JobStatus status = now.get(id);
+      if (status == null) {
+        left.remove(id); // deleted by someone else meanwhile
+      } else if (status.isTerminal()) {
+        ended.add(id);
+      }
+    }
+    List<String> deleted = store.deleteAllTerminal(ended);
+    for (String id : deleted) {
+      left.remove(id);
+      if (operation.purgeArtifacts()) {
+        jobs.files().purge(id);
+      }
+    }
+    counts.deleted += deleted.size();
+    operations.progress(operation.id(), counts.stopped, counts.deleted);
+  }
+
+  private <T> List<List<T>> batches(List<T> items) {
+    List<List<T>> batches = new ArrayList<>();
+    for (int i = 0; i < items.size(); i += settings.batchSize()) {
+      batches.add(items.subList(i, Math.min(items.size(), i + settings.batchSize())));
+    }
+    return batches;
+  }
+
+  private void checkRunning() {
+    if (!running) {
+      throw new Stopping();
+    }
+  }
+
+  /** The pause between two looks at the jobs still stopping: on a worker, never a request. */
+  private void pause() {
+    checkRunning();
+    try {
+      Thread.sleep(POLL.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new Stopping();
+    }
+  }
+
+  private void removeOld() {
+    try {
+      int removed = operations.deleteFinishedBefore(Instant.now().minus(settings.keepFinished()));
+      if (removed > 0) {
+        log.debug("removed {} flush operation(s) that ended over {} ago", removed, settings);
+      }
+    } catch (RuntimeException e) {
+      log.warn("could not remove old flush operations", e);
+    }
+  }
+
+  @Override
+  public void start() {
+    int interrupted =
+        operations.finishAllRunning(
+            FlushOperation.Status.INTERRUPTED,
+            "the service restarted before the flush ended; the jobs it had stopped ended on their"
+                + " own, the ones it had not reached were left as they were");
+    if (interrupted > 0) {
+      log.info("marked {} flush operation(s) of the previous run interrupted", interrupted);
+    }
+    workers =
+        new ScheduledThreadPoolExecutor(settings.threads(), DaemonThreads.named("jobkit-flush"));
+    removeOld();
+    long every = Math.max(60, Math.min(3600, settings.keepFinished().toSeconds() / 24));
+    workers.scheduleWithFixedDelay(this::removeOld, every, every, TimeUnit.SECONDS);
+    running = true;
+  }
+
+  @Override
+  public void stop() {
+    synchronized (starting) {
+      running = false;
+    }
+    workers.shutdown();
+    try {
+      // The work stops at its next batch (the flag above); no interrupt, which H2 takes badly.
+      if (!workers.awaitTermination(10, TimeUnit.SECONDS)) {
+        log.warn("flush workers did not stop within 10 s");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    operations.finishAllRunning(
+        FlushOperation.Status.INTERRUPTED,
+        "the service stopped before the flush ended; the jobs it had stopped end on their own,"
+            + " the ones it had not reached are left as they were");
+  }
+
+  @Override
+  public boolean isRunning() {
+    return running;
+  }
+
+  @Override
+  public int getPhase() {
+    return 1; // starts after the engine's recovery, stops before the engine
+  }
+}

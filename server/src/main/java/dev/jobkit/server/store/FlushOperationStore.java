@@ -1,0 +1,45 @@
+package dev.jobkit.server.store;
+
+import dev.jobkit.sdk.jobs.FlushOperation;
+import dev.jobkit.sdk.jobs.SkippedJob;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Where flush operations are kept, so that their callers can follow them and a restart cannot leave
+ * one "running" forever.
+ */
+public interface FlushOperationStore {
+
+  /** Records a new operation as it is when it starts. */
+  void insert(FlushOperation operation);
+
+  /** One operation, or empty if there is none (or no more) of that id. */
+  Optional<FlushOperation> find(String id);
+
+  /** The ids of {@code requestedBy}'s running operations, oldest first. */
+  List<String> running(String requestedBy);
+
+  /** Writes a running operation's counts as they are now. */
+  void progress(String id, int stopped, int deleted);
+
+  /**
+   * Ends a running operation in {@code status} with its final counts; false if it had already
+   * ended.
+   */
+  boolean finish(
+      String id,
+      FlushOperation.Status status,
+      String reason,
+      int stopped,
+      int deleted,
+      int skippedCount,
+      List<SkippedJob> skipped);
+
+  /** Ends every operation still running with {@code status} and {@code reason}; how many. */
+  int finishAllRunning(FlushOperation.Status status, String reason);
+
+  /** Removes the operations that ended before {@code cutoff}; how many. */
+  int deleteFinishedBefore(Instant cutoff);
+}
