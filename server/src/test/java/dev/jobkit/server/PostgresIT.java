@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.jobkit.sdk.jobs.EventKind;
+import dev.jobkit.sdk.jobs.FlushOperation;
+import dev.jobkit.sdk.jobs.FlushResult;
 import dev.jobkit.sdk.jobs.Job;
 import dev.jobkit.sdk.jobs.JobPage;
 import dev.jobkit.sdk.lifecycle.JobStatus;
@@ -91,6 +93,31 @@ class PostgresIT {
     api.awaitStatus(sleeper.id(), JobStatus.CANCELED);
     api.delete("/api/v1/jobs/" + done.id()).expect(204);
     api.get("/api/v1/jobs/" + done.id()).expect(404);
+  }
+
+  @Test
+  void a_flush_runs_as_an_operation_bound_to_its_snapshot_on_postgresql() {
+    Api user = server.newUser("pg-flusher", "serial");
+    StringBuilder batch = new StringBuilder("{\"jobs\":[");
+    for (int i = 0; i < 600; i++) {
+      batch.append(i == 0 ? "" : ",").append("{\"command\":[\"sleep\",\"300\"]}");
+    }
+    user.post("/api/v1/jobs/batch", batch.append("]}").toString()).expect(201);
+    FlushResult dry =
+        user.post("/api/v1/jobs/flush?scope=active&dry_run=true", "")
+            .expect(200)
+            .as(FlushResult.class);
+    Job after = user.submit("{\"command\":[\"sleep\",\"300\"]}");
+
+    FlushOperation end = user.flushAndAwait("scope=active&snapshot=" + dry.snapshot());
+
+    // 600 jobs: more than one batch (500) of cancels and deletes.
+    assertThat(end.status()).isEqualTo(FlushOperation.Status.SUCCEEDED);
+    assertThat(end.matched()).isEqualTo(600);
+    assertThat(end.deleted()).isEqualTo(600);
+    assertThat(end.preview()).hasSize(FlushResult.PREVIEW_SIZE);
+    assertThat(user.job(after.id()).status().isActive()).isTrue();
+    assertThat(user.flushAndAwait("scope=all").deleted()).isEqualTo(1);
   }
 
   @Test
