@@ -76,9 +76,12 @@ interface GuardedAction {
       return new SdkAction(in.confirmationToken(), () -> readOnly.precheckFlush(scope, purge)) {
         @Override
         public Outcome execute(Confirmer human) {
+          // A big flush outlasts a client's request timeout: followed for at most one wait's
+          // limit, and if it still runs then, the answer names its operation for get_operation.
+          Duration follow = Duration.ofSeconds(Inputs.WAIT_CALL_LIMIT_SECONDS);
           return client
               .guarded(human)
-              .withVerifyTimeout(verifyTimeout)
+              .withVerifyTimeout(verifyTimeout.compareTo(follow) < 0 ? verifyTimeout : follow)
               .flush(scope, purge, Boolean.TRUE.equals(in.force()));
         }
       };

@@ -4,6 +4,7 @@ import dev.jobkit.sdk.guard.Confirmer;
 import dev.jobkit.sdk.guard.Outcome;
 import dev.jobkit.sdk.guard.OutcomeKind;
 import dev.jobkit.sdk.guard.Precheck;
+import dev.jobkit.sdk.jobs.FlushOperation;
 import dev.jobkit.sdk.jobs.FlushResult;
 import dev.jobkit.tools.executor.HumanGate.Answer;
 import dev.jobkit.tools.registry.Outputs;
@@ -265,6 +266,7 @@ final class GuardedCalls {
     }
     FlushResult flush = outcome.flush();
     if (flush != null) {
+      FlushOperation operation = outcome.operation();
       result.flush(
           new Outputs.FlushView(
               flush.matched(),
@@ -272,7 +274,9 @@ final class GuardedCalls {
               flush.deleted(),
               flush.skipped().stream()
                   .map(s -> new Outputs.SkippedView(s.id(), s.status(), s.reason()))
-                  .toList()));
+                  .toList(),
+              operation == null ? null : operation.id(),
+              operation == null ? null : operation.status().wireName()));
     }
     // Done but unverified is not a failure of the call; refused is.
     return new ToolResult(!outcome.executed(), result(result.build()));

@@ -181,6 +181,8 @@ public final class ToolExecutor {
       return events(in);
     } else if (input instanceof Inputs.WaitForJob in) {
       return waits.waitFor(in, call);
+    } else if (input instanceof Inputs.GetOperation in) {
+      return waits.operation(in, call);
     } else if (input instanceof Inputs.Whoami) {
       return GuardedAction.identity(client.users().me());
     } else if (input instanceof Inputs.ListUsers) {

@@ -2,6 +2,7 @@ package dev.jobkit.tools.executor;
 
 import dev.jobkit.sdk.EventStream;
 import dev.jobkit.sdk.JobkitClient;
+import dev.jobkit.sdk.jobs.FlushOperation;
 import dev.jobkit.sdk.jobs.Job;
 import dev.jobkit.sdk.jobs.JobEvent;
 import dev.jobkit.sdk.lifecycle.JobStatus;
@@ -15,14 +16,14 @@ import java.util.Set;
 import java.util.function.Predicate;
 
 /**
- * {@code wait_for_job}: waits on the job's live events, and fits a client's request timeout. One
- * call waits at most {@link Inputs#WAIT_CALL_LIMIT_SECONDS} (less than the 60 s MCP clients give a
- * request by default) and answers {@code still_waiting} when more was asked, so the model calls
- * again instead of the client giving up on the request. Progress notifications alone would not
- * help: the TypeScript client still gives up at 60 s unless its host asked it to reset the timeout
- * on progress, which a server cannot know. A caller that follows progress (an MCP {@code
- * progressToken}) is sent where the wait stands every few seconds; a canceled request stops the
- * wait at once.
+ * {@code wait_for_job} and {@code get_operation}. {@code wait_for_job} waits on the job's live
+ * events, and fits a client's request timeout. One call waits at most {@link
+ * Inputs#WAIT_CALL_LIMIT_SECONDS} (less than the 60 s MCP clients give a request by default) and
+ * answers {@code still_waiting} when more was asked, so the model calls again instead of the client
+ * giving up on the request. Progress notifications alone would not help: the TypeScript client
+ * still gives up at 60 s unless its host asked it to reset the timeout on progress, which a server
+ * cannot know. A caller that follows progress (an MCP {@code progressToken}) is sent where the wait
+ * stands every few seconds; a canceled request stops the wait at once.
  */
 final class Waits {
 
@@ -101,6 +102,81 @@ final class Waits {
                   + " without reaching the states waited for",
           JobViews.of(job));
     }
+  }
+
+  /**
+   * {@code get_operation}: the flush operation once it has ended, or as it is after the call's wait
+   * (long polls of a few seconds, so that cancellation and progress are seen between them).
+   */
+  Outputs.OperationResult operation(Inputs.GetOperation in, CallContext call) {
+    int limit =
+        Math.min(
+            in.timeoutSeconds() == null ? Inputs.WAIT_CALL_LIMIT_SECONDS : in.timeoutSeconds(),
+            Inputs.WAIT_CALL_LIMIT_SECONDS);
+    long start = System.nanoTime();
+    long deadline = start + Duration.ofSeconds(limit).toNanos();
+    FlushOperation operation = client.jobs().flushOperation(in.operationId());
+    while (!operation.done() && System.nanoTime() < deadline) {
+      if (call.canceled().getAsBoolean()) {
+        throw new WaitCanceled();
+      }
+      if (call.progress() != null) {
+        call.progress()
+            .report(
+                operation.deleted() + operation.skippedCount(),
+                (double) operation.matched(),
+                operation.id() + " removed " + operation.deleted() + " of " + operation.matched());
+      }
+      long left = Math.min(deadline - System.nanoTime(), PROGRESS_EVERY.toNanos());
+      operation =
+          client.jobs().flushOperation(in.operationId(), Duration.ofNanos(Math.max(1, left)));
+    }
+    String counts =
+        "stopped "
+            + operation.stopped()
+            + " and removed "
+            + operation.deleted()
+            + " of "
+            + operation.matched()
+            + " job(s)"
+            + (operation.skippedCount() > 0
+                ? "; " + operation.skippedCount() + " could not be removed"
+                : "");
+    String message =
+        switch (operation.status()) {
+          case RUNNING ->
+              operation.id()
+                  + " is still running after "
+                  + limit
+                  + " s ("
+                  + counts
+                  + " so far); call get_operation again to keep following it";
+          case SUCCEEDED -> operation.id() + " has ended: it " + counts;
+          default ->
+              operation.id()
+                  + " ended "
+                  + operation.status().wireName()
+                  + " ("
+                  + operation.statusReason()
+                  + "); it "
+                  + counts;
+        };
+    return new Outputs.OperationResult(
+        operation.id(),
+        operation.status().wireName(),
+        !operation.done(),
+        message,
+        operation.scope(),
+        operation.matched(),
+        operation.stopped(),
+        operation.deleted(),
+        operation.skippedCount(),
+        operation.skipped().stream()
+            .limit(20)
+            .map(s -> new Outputs.SkippedView(s.id(), s.status(), s.reason()))
+            .toList(),
+        operation.createdAt(),
+        operation.finishedAt());
   }
 
   private static Outputs.WaitResult notYet(Job job, int limit, int asked) {

@@ -313,6 +313,30 @@ public final class Inputs {
       @JsonPropertyDescription(TOKEN_TEXT) @Size(min = 1, max = TOKEN_MAX_LENGTH)
           String confirmationToken) {}
 
+  /** A flush operation's id as the service makes them: {@code flush_} and a lowercase ULID. */
+  public static final String OPERATION_ID = "^flush_[0-9a-z]{26}$";
+
+  /** Which flush operation {@code get_operation} reads. */
+  @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+  @JsonClassDescription("Which flush operation to read, and how long to wait for it to end.")
+  public record GetOperation(
+      @JsonPropertyDescription(
+              "The operation's id (flush_ and 26 letters or digits), as flush_jobs answered it"
+                  + " in flush.operation_id.")
+          @NotNull
+          @Pattern(regexp = OPERATION_ID)
+          String operationId,
+      @JsonPropertyDescription(
+              "How many seconds to wait for it to end, 0 to "
+                  + WAIT_CALL_LIMIT_SECONDS
+                  + "; "
+                  + WAIT_CALL_LIMIT_SECONDS
+                  + " when left out, 0 to read it as it is now. When it answers still_running,"
+                  + " call again.")
+          @Min(0)
+          @Max(WAIT_CALL_LIMIT_SECONDS)
+          Integer timeoutSeconds) {}
+
   /** Which log {@code get_job_logs} reads. */
   @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
   @JsonClassDescription("Which job's log to read, and how much of its end.")

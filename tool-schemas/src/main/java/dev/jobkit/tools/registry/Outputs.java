@@ -275,12 +275,45 @@ public final class Outputs {
 
   /** What a flush did. */
   @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+  @JsonInclude(JsonInclude.Include.NON_NULL)
   // No class description: the property that holds it describes it.
   public record FlushView(
       @JsonPropertyDescription("How many jobs it hit.") int matched,
       @JsonPropertyDescription("How many of them it stopped.") int stopped,
       @JsonPropertyDescription("How many it removed.") int deleted,
-      @JsonPropertyDescription("The jobs that survived.") List<SkippedView> skipped) {}
+      @JsonPropertyDescription("The jobs that survived.") List<SkippedView> skipped,
+      @JsonPropertyDescription(
+              "The flush's background operation on the service; follow it with get_operation"
+                  + " while operation_status is running.")
+          String operationId,
+      @JsonPropertyDescription(
+              "running (still at work when this call stopped following it), succeeded, failed"
+                  + " or interrupted.")
+          String operationStatus) {}
+
+  /** What {@code get_operation} answers. */
+  @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  @JsonClassDescription("A flush running (or run) in the background on the service.")
+  public record OperationResult(
+      @JsonPropertyDescription("The operation's id.") String operationId,
+      @JsonPropertyDescription(
+              "running, succeeded (ran to its end; skipped names what it could not remove),"
+                  + " failed or interrupted (the service stopped under it).")
+          String status,
+      @JsonPropertyDescription(
+              "Whether it is still running: call get_operation again to keep following it.")
+          boolean stillRunning,
+      @JsonPropertyDescription("Where it stands, in a sentence.") String message,
+      @JsonPropertyDescription("active or all.") String scope,
+      @JsonPropertyDescription("How many jobs it hit.") int matched,
+      @JsonPropertyDescription("How many of them it stopped so far.") int stopped,
+      @JsonPropertyDescription("How many it removed so far.") int deleted,
+      @JsonPropertyDescription("How many it could not remove.") int skippedCount,
+      @JsonPropertyDescription("The jobs it could not remove (the first 20).")
+          List<SkippedView> skipped,
+      @JsonPropertyDescription("When it was started.") Instant createdAt,
+      @JsonPropertyDescription("When it ended; absent while it runs.") Instant finishedAt) {}
 
   /** What the guarded tools answer: the stops, deletes, flushes, submits and admin writes. */
   @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)

@@ -127,7 +127,11 @@ public final class Tools {
               "Flush jobs",
               "Stops and removes many jobs at once: scope active hits every job that has not"
                   + " ended, scope all every job the caller may remove. The prompt names how many"
-                  + " and which. Cannot be undone."
+                  + " and which. Cannot be undone. The service runs it in the background; the call"
+                  + " follows it for at most "
+                  + Inputs.WAIT_CALL_LIMIT_SECONDS
+                  + " seconds, and if it is still running then (outcome UNVERIFIED,"
+                  + " flush.operation_status running), follow it with get_operation."
                   + GUARD,
               Inputs.FlushJobs.class,
               Outputs.GuardedResult.class,
@@ -135,6 +139,22 @@ public final class Tools {
               false,
               true,
               false,
+              false),
+          new Tool(
+              "get_operation",
+              "Follow a flush",
+              "Reads a flush that runs in the background on the service (flush_jobs answers its"
+                  + " flush.operation_id, and a big flush outlasts one call): its status (running,"
+                  + " succeeded, failed, interrupted) and how many jobs it stopped and removed."
+                  + " Waits for it to end, at most "
+                  + Inputs.WAIT_CALL_LIMIT_SECONDS
+                  + " seconds per call; when it answers still_running, call it again. Reads only.",
+              Inputs.GetOperation.class,
+              Outputs.OperationResult.class,
+              Toolset.JOBS,
+              true,
+              false,
+              true,
               false),
           new Tool(
               "get_job_logs",

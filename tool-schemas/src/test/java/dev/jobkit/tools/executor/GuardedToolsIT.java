@@ -216,8 +216,46 @@ class GuardedToolsIT {
     assertThat(done.get("flush").get("matched").asInt()).isEqualTo(2);
     assertThat(done.get("flush").get("deleted").asInt()).isEqualTo(2);
     assertThat(done.get("flush").get("skipped")).isEmpty();
+    assertThat(done.get("flush").get("operation_id").asString()).startsWith("flush_");
+    assertThat(done.get("flush").get("operation_status").asString()).isEqualTo("succeeded");
     assertThatThrownBy(() -> service.direct().jobs().get(a)).isInstanceOf(NotFoundException.class);
     assertThatThrownBy(() -> service.direct().jobs().get(b)).isInstanceOf(NotFoundException.class);
+  }
+
+  @Test
+  void a_flush_still_running_when_the_call_stops_following_names_its_operation_to_follow() {
+    // Followed for no time at all: the call answers with the operation as the service started it.
+    CheckedTools tools =
+        new CheckedTools(
+            ToolExecutor.builder(service.agent())
+                .mode(ConfirmationMode.AUTO)
+                .verifyTimeout(java.time.Duration.ZERO)
+                .build());
+    String id = service.running("flush-later");
+    JsonNode first = ok(tools.call("flush_jobs", "scope", "active"));
+
+    JsonNode done =
+        ok(tools.call("flush_jobs", "scope", "active", "confirmation_token", token(first)));
+
+    assertThat(done.get("status").asString()).isEqualTo("done");
+    assertThat(done.get("outcome").asString()).isEqualTo("UNVERIFIED");
+    assertThat(done.get("flush").get("operation_status").asString()).isEqualTo("running");
+    String operation = done.get("flush").get("operation_id").asString();
+    assertThat(done.get("message").asString())
+        .contains(operation + " is still running")
+        .contains("/api/v1/operations/" + operation);
+    JsonNode followed =
+        ok(tools.call("get_operation", "operation_id", operation, "timeout_seconds", 40));
+    assertThat(followed.get("operation_id").asString()).isEqualTo(operation);
+    assertThat(followed.get("status").asString()).isEqualTo("succeeded");
+    assertThat(followed.get("still_running").asBoolean()).isFalse();
+    assertThat(followed.get("matched").asInt()).isEqualTo(1);
+    assertThat(followed.get("deleted").asInt()).isEqualTo(1);
+    assertThat(followed.get("message").asString()).contains("has ended");
+    assertThatThrownBy(() -> service.direct().jobs().get(id)).isInstanceOf(NotFoundException.class);
+    JsonNode unknown =
+        failed(tools.call("get_operation", "operation_id", "flush_00000000000000000000000000"));
+    assertThat(unknown.get("error").get("code").asString()).isEqualTo("not_found");
   }
 
   // --- running code ---

@@ -512,8 +512,20 @@ class ToolExecutorIT {
             .add("flush_jobs", tools.execute("flush_jobs", flush))
             .get("confirmation_token")
             .asString();
-    answers.add("flush_jobs", tools.execute("flush_jobs", withToken(flush, flushToken)));
+    String operation =
+        answers
+            .add("flush_jobs", tools.execute("flush_jobs", withToken(flush, flushToken)))
+            .get("flush")
+            .get("operation_id")
+            .asString();
     answers.add("flush_jobs", tools.execute("flush_jobs", flush));
+    answers.add(
+        "get_operation",
+        tools.execute("get_operation", args("operation_id", operation, "timeout_seconds", 0)));
+    answers.add(
+        "get_operation",
+        tools.execute("get_operation", args("operation_id", "flush_00000000000000000000000000")));
+    answers.add("get_operation", tools.execute("get_operation", args("operation_id", "nope")));
 
     String create = args("name", newUser, "scheduling_mode", "serial");
     answers.add("create_user", tools.execute("create_user", create));

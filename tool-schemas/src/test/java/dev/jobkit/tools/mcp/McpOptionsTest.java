@@ -71,6 +71,7 @@ class McpOptionsTest {
             "stop_job",
             "delete_job",
             "flush_jobs",
+            "get_operation",
             "get_job_logs",
             "get_job_events",
             "wait_for_job",
@@ -80,6 +81,7 @@ class McpOptionsTest {
             "list_jobs",
             "get_job",
             "update_job",
+            "get_operation",
             "get_job_logs",
             "get_job_events",
             "wait_for_job",
@@ -95,6 +97,7 @@ class McpOptionsTest {
         .containsExactly(
             "list_jobs",
             "get_job",
+            "get_operation",
             "get_job_logs",
             "get_job_events",
             "wait_for_job",

@@ -182,6 +182,7 @@ class SchemaRulesTest {
             "stop_job",
             "delete_job",
             "flush_jobs",
+            "get_operation",
             "get_job_logs",
             "get_job_events",
             "wait_for_job",
