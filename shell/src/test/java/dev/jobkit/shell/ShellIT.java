@@ -293,7 +293,11 @@ class ShellIT {
     Jobkit.Result flush = Jobkit.run(env(), "job", "flush", "--yes");
 
     assertThat(flush.exitCode()).as(flush.toString()).isZero();
-    assertThat(flush.out()).contains(job.id()).contains("APPLIED: flushed");
+    assertThat(flush.out())
+        .contains(job.id())
+        .contains("APPLIED: flushed")
+        .containsPattern(
+            "flush flush_\\w+ succeeded: matched \\d+, stopped \\d+, removed \\d+, skipped 0");
     Jobkit.Result gone = Jobkit.run(env(), "job", "get", job.id());
     assertThat(gone.exitCode()).isEqualTo(3);
   }

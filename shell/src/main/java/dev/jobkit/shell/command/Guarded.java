@@ -6,6 +6,7 @@ import dev.jobkit.sdk.guard.GuardedActions;
 import dev.jobkit.sdk.guard.Outcome;
 import dev.jobkit.sdk.guard.OutcomeKind;
 import dev.jobkit.sdk.guard.Precheck;
+import dev.jobkit.sdk.jobs.FlushOperation;
 import dev.jobkit.sdk.jobs.Job;
 import dev.jobkit.sdk.jobs.Progress;
 import dev.jobkit.shell.render.Style;
@@ -18,14 +19,15 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
 /**
  * Runs a risky action through the SDK's guarded protocol with the terminal as the confirmer: the
  * pre-check and its question are printed, a typed {@code yes} goes ahead ({@code --yes} answers for
- * scripts), a spinner (or the job's own progress) shows while the end state is verified, and the
- * outcome is printed with what was or was not verified. Without a terminal and without {@code
- * --yes} it refuses before sending anything.
+ * scripts), a spinner (with the job's own progress, or a flush's counts as its background operation
+ * moves) shows while the end state is verified, and the outcome is printed with what was or was not
+ * verified. Without a terminal and without {@code --yes} it refuses before sending anything.
  */
 final class Guarded {
 
@@ -56,7 +58,9 @@ final class Guarded {
           }
           return ok;
         };
-    GuardedActions guarded = in.client().guarded(confirmer);
+    // A flush runs on the service as an operation; its counts, as last read, for the spinner.
+    AtomicReference<FlushOperation> flushSeen = new AtomicReference<>();
+    GuardedActions guarded = in.client().guarded(confirmer).onFlushProgress(flushSeen::set);
     CompletableFuture<Outcome> future = new CompletableFuture<>();
     Thread worker =
         new Thread(
@@ -70,7 +74,7 @@ final class Guarded {
             "jobkit-guarded");
     worker.setDaemon(true);
     worker.start();
-    Outcome outcome = await(in, jobId, future, confirmedAt, out, style);
+    Outcome outcome = await(in, jobId, future, confirmedAt, flushSeen, out, style);
     print(outcome, out, style);
     return Exits.of(outcome.kind());
   }
@@ -97,6 +101,7 @@ final class Guarded {
       String jobId,
       CompletableFuture<Outcome> future,
       AtomicLong confirmedAt,
+      AtomicReference<FlushOperation> flushSeen,
       PrintWriter out,
       Style style) {
     boolean spin = in.session().terminalOutput();
@@ -123,6 +128,8 @@ final class Guarded {
         if (jobId != null && System.nanoTime() - lastRead > 500_000_000L) {
           lastRead = System.nanoTime();
           state = describe(in, jobId);
+        } else if (flushSeen.get() != null) {
+          state = describe(flushSeen.get());
         }
         Duration waited = Duration.ofNanos(System.nanoTime() - since);
         out.print(
@@ -167,6 +174,18 @@ final class Guarded {
     }
   }
 
+  /** {@code : flush_… removed 1200 of 3000 job(s), stopped 3000}. */
+  private static String describe(FlushOperation operation) {
+    return ": "
+        + operation.id()
+        + " removed "
+        + operation.deleted()
+        + " of "
+        + operation.matched()
+        + " job(s), stopped "
+        + operation.stopped();
+  }
+
   private static void clear(boolean drawn, PrintWriter out) {
     if (drawn) {
       out.print("\r\u001B[K");
@@ -189,6 +208,23 @@ final class Guarded {
                   + took);
       case DECLINED -> out.println(style.yellow("DECLINED") + ": " + outcome.message());
       default -> out.println(style.red(kind.name()) + ": " + outcome.message());
+    }
+    FlushOperation operation = outcome.operation();
+    if (operation != null) {
+      out.println(
+          style.dim(
+              "flush "
+                  + operation.id()
+                  + " "
+                  + operation.status().wireName()
+                  + ": matched "
+                  + operation.matched()
+                  + ", stopped "
+                  + operation.stopped()
+                  + ", removed "
+                  + operation.deleted()
+                  + ", skipped "
+                  + operation.skippedCount()));
     }
     out.flush();
   }

@@ -40,6 +40,10 @@ import java.util.stream.Collectors;
 public final class JobCommands {
 
   private static final String GROUP = "Jobs";
+
+  /** How long {@code job flush} follows the flush's operation before it reports it unverified. */
+  private static final Duration FLUSH_FOLLOW = Duration.ofMinutes(30);
+
   private static final JobStatus[] STOPPABLE =
       Operation.STOP.allowedStatuses().toArray(JobStatus[]::new);
   private static final JobStatus[] DELETABLE =
@@ -173,7 +177,10 @@ public final class JobCommands {
                   FlushScope scope = scope(in.string("scope").orElse("active"));
                   boolean purge = !in.flag("keep-files");
                   boolean force = in.flag("force");
-                  return Guarded.run(in, null, g -> g.flush(scope, purge, force));
+                  // Followed for as long as a person waits: Ctrl-C leaves it running on the
+                  // service, and a big flush takes minutes.
+                  return Guarded.run(
+                      in, null, g -> g.withVerifyTimeout(FLUSH_FOLLOW).flush(scope, purge, force));
                 }));
     commands.add(
         JobkitCommand.named("job logs", session)
