@@ -4,7 +4,6 @@ import dev.jobkit.sdk.jobs.FlushOperation;
 import dev.jobkit.sdk.jobs.FlushResult;
 import dev.jobkit.sdk.jobs.Job;
 import dev.jobkit.sdk.jobs.JobSummary;
-import dev.jobkit.sdk.jobs.SkippedJob;
 import dev.jobkit.sdk.lifecycle.JobStatus;
 import dev.jobkit.server.ApiException;
 import dev.jobkit.server.DaemonThreads;
@@ -15,15 +14,11 @@ import dev.jobkit.server.engine.JobLifecycle;
 import dev.jobkit.server.store.FlushOperationStore;
 import dev.jobkit.server.store.JobQuery;
 import dev.jobkit.server.store.JobStore;
-import dev.jobkit.server.store.Transition;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.EnumSet;
-import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -40,10 +35,8 @@ import org.springframework.stereotype.Service;
 /**
  * Flushes: the dry run (a read, answered at once) and the flush itself, which runs in the
  * background as a {@link FlushOperation} its caller follows. The request that starts one lists the
- * jobs it hits, records the operation and returns; a worker thread then cancels the jobs that have
- * not started a batch at a time, stops the running ones, removes every ended one a batch at a time
- * and waits (up to the stop grace period and 10 s) for the rest to end, writing its counts as it
- * goes.
+ * jobs it hits, records the operation and returns; a worker thread then does the work ({@link
+ * FlushRun}), writing its counts as it goes.
  *
  * <p>A dry run answers a {@code snapshot}: the position of the newest job when it listed. A flush
  * that carries it hits only jobs at or before that position, so a flush confirmed for the jobs of a
@@ -59,7 +52,6 @@ public class Flusher implements SmartLifecycle {
 
   private static final Logger log = LoggerFactory.getLogger(Flusher.class);
   private static final String SNAPSHOT_PREFIX = "s1:";
-  private static final Duration POLL = Duration.ofMillis(100);
 
   private final JobService jobs;
   private final JobStore store;
@@ -188,7 +180,29 @@ public class Flusher implements SmartLifecycle {
               null);
       operations.insert(operation);
       endings.put(operation.id(), new CompletableFuture<>());
-      workers.execute(() -> run(caller, operation, hit));
+      FlushRun run =
+          new FlushRun(
+              jobs,
+              store,
+              operations,
+              lifecycle,
+              settings.batchSize(),
+              gracePeriod,
+              () -> running,
+              caller,
+              operation,
+              hit);
+      workers.execute(
+          () -> {
+            try {
+              run.run();
+            } finally {
+              CompletableFuture<FlushOperation> ending = endings.remove(operation.id());
+              if (ending != null) {
+                ending.complete(operations.find(operation.id()).orElse(null));
+              }
+            }
+          });
       return operation;
     }
   }
@@ -274,189 +288,6 @@ public class Flusher implements SmartLifecycle {
     }
     throw ApiException.invalid(
         "snapshot", "is not a snapshot this service issued; pass the snapshot of a dry run");
-  }
-
-  /** The counts of a running flush. */
-  private static final class Counts {
-    int stopped;
-    int deleted;
-  }
-
-  /** Thrown inside a flush's work when the service stops under it. */
-  private static final class Stopping extends RuntimeException {
-    Stopping() {
-      super("the service stopped", null, false, false);
-    }
-  }
-
-  private void run(Caller caller, FlushOperation operation, List<Job> hit) {
-    Counts counts = new Counts();
-    try {
-      List<SkippedJob> skipped = work(caller, operation, hit, counts);
-      operations.finish(
-          operation.id(),
-          FlushOperation.Status.SUCCEEDED,
-          null,
-          counts.stopped,
-          counts.deleted,
-          skipped.size(),
-          skipped);
-    } catch (Stopping stopping) {
-      operations.finish(
-          operation.id(),
-          FlushOperation.Status.INTERRUPTED,
-          "the service stopped before the flush ended; the jobs it had stopped end on their own,"
-              + " the ones it had not reached are left as they were",
-          counts.stopped,
-          counts.deleted,
-          0,
-          List.of());
-    } catch (RuntimeException | Error failure) {
-      log.warn("flush {} broke off", operation.id(), failure);
-      operations.finish(
-          operation.id(),
-          FlushOperation.Status.FAILED,
-          "the flush broke off: " + failure.getMessage(),
-          counts.stopped,
-          counts.deleted,
-          0,
-          List.of());
-    } finally {
-      CompletableFuture<FlushOperation> ending = endings.remove(operation.id());
-      if (ending != null) {
-        ending.complete(operations.find(operation.id()).orElse(null));
-      }
-    }
-  }
-
-  /** Stops and removes the jobs; the ones it could not remove. */
-  private List<SkippedJob> work(
-      Caller caller, FlushOperation operation, List<Job> hit, Counts counts) {
-    String who = "stopped by " + caller.name() + " (" + operation.id() + ")";
-    // The jobs not removed yet (by id); ones deleted by someone else drop out on the way.
-    Set<String> left = new LinkedHashSet<>();
-    hit.forEach(j -> left.add(j.id()));
-    // Not launched: canceled at once, a batch per transaction; the rare one that moved meanwhile
-    // (claimed, started) is stopped on its own, as a stop request would.
-    List<Job> unlaunched =
-        hit.stream().filter(j -> j.status().isActive() && !j.status().isLaunched()).toList();
-    for (List<Job> batch : batches(unlaunched)) {
-      checkRunning();
-      Instant now = Instant.now();
-      List<Transition> cancels =
-          batch.stream()
-              .map(
-                  j ->
-                      Transition.of(j.id(), j.status(), JobStatus.CANCELED, caller.actor(), who)
-                          .set("finished_at", now))
-              .toList();
-      Set<String> canceled = new HashSet<>();
-      lifecycle.moveAll(cancels).forEach(t -> canceled.add(t.jobId()));
-      counts.stopped += canceled.size();
-      for (Job job : batch) {
-        if (!canceled.contains(job.id()) && stopOne(caller, job.id(), operation.force())) {
-          counts.stopped++;
-        }
-      }
-      removeEnded(batch.stream().map(Job::id).toList(), left, operation, counts);
-    }
-    for (Job job : hit) {
-      if (job.status().isLaunched()) {
-        checkRunning();
-        if (stopOne(caller, job.id(), operation.force())) {
-          counts.stopped++;
-        }
-      }
-    }
-    // Every job that has ended now goes; the ones still stopping are waited for.
-    for (List<String> batch : batches(List.copyOf(left))) {
-      checkRunning();
-      removeEnded(batch, left, operation, counts);
-    }
-    long deadline =
-        System.nanoTime()
-            + (operation.force() ? Duration.ofSeconds(10) : gracePeriod.plusSeconds(10)).toNanos();
-    while (!left.isEmpty() && System.nanoTime() < deadline) {
-      pause();
-      for (List<String> batch : batches(List.copyOf(left))) {
-        removeEnded(batch, left, operation, counts);
-      }
-    }
-    List<SkippedJob> skipped = new ArrayList<>();
-    for (List<String> batch : batches(List.copyOf(left))) {
-      store
-          .statuses(batch)
-          .forEach(
-              (id, status) ->
-                  skipped.add(
-                      new SkippedJob(
-                          id,
-                          status,
-                          "still " + status + " when the flush stopped waiting for it to end")));
-    }
-    return skipped;
-  }
-
-  /** Stops one job as a stop request would; false if it ended or vanished on its own first. */
-  private boolean stopOne(Caller caller, String id, boolean force) {
-    try {
-      jobs.stop(caller, id, null, force);
-      return true;
-    } catch (ApiException endedMeanwhile) {
-      return false;
-    }
-  }
-
-  /**
-   * Deletes those of {@code ids} that have ended (with their files, if asked), in one transaction,
-   * and drops them from {@code left} with the ones that no longer exist.
-   */
-  private void removeEnded(
-      List<String> ids, Set<String> left, FlushOperation operation, Counts counts) {
-    Map<String, JobStatus> now = store.statuses(ids);
-    List<String> ended = new ArrayList<>();
-    for (String id : ids) {
-      JobStatus status = now.get(id);
-      if (status == null) {
-        left.remove(id); // deleted by someone else meanwhile
-      } else if (status.isTerminal()) {
-        ended.add(id);
-      }
-    }
-    List<String> deleted = store.deleteAllTerminal(ended);
-    for (String id : deleted) {
-      left.remove(id);
-      if (operation.purgeArtifacts()) {
-        jobs.files().purge(id);
-      }
-    }
-    counts.deleted += deleted.size();
-    operations.progress(operation.id(), counts.stopped, counts.deleted);
-  }
-
-  private <T> List<List<T>> batches(List<T> items) {
-    List<List<T>> batches = new ArrayList<>();
-    for (int i = 0; i < items.size(); i += settings.batchSize()) {
-      batches.add(items.subList(i, Math.min(items.size(), i + settings.batchSize())));
-    }
-    return batches;
-  }
-
-  private void checkRunning() {
-    if (!running) {
-      throw new Stopping();
-    }
-  }
-
-  /** The pause between two looks at the jobs still stopping: on a worker, never a request. */
-  private void pause() {
-    checkRunning();
-    try {
-      Thread.sleep(POLL.toMillis());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new Stopping();
-    }
   }
 
   private void removeOld() {
