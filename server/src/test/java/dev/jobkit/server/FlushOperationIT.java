@@ -250,6 +250,26 @@ class FlushOperationIT {
   }
 
   @Test
+  void an_ended_operation_is_removed_once_it_is_older_than_keep_finished() throws Exception {
+    try (JobkitServer own = JobkitServer.start("--jobkit.flush.keep-finished=1s")) {
+      Api user = own.newUser("keeper", "serial");
+      user.submit("{\"command\":[\"true\"]}");
+      FlushOperation ended = user.flushAndAwait("scope=all");
+      user.get("/api/v1/operations/" + ended.id()).expect(200);
+
+      // Old ones are removed when the service starts (and every minute or more while it runs).
+      await()
+          .atMost(TIMEOUT)
+          .until(() -> java.time.Instant.now().isAfter(ended.finishedAt().plusSeconds(1)));
+      own.restart();
+
+      Api.Response gone = user.at(own.baseUrl()).get("/api/v1/operations/" + ended.id());
+      gone.expect(404);
+      assertThat(gone.json().get("code").asString()).isEqualTo("not_found");
+    }
+  }
+
+  @Test
   void a_restart_during_a_flush_leaves_no_operation_running() throws Exception {
     try (JobkitServer own = JobkitServer.start("--jobkit.executor.stop-grace-period=120s")) {
       Api user = own.newUser("restarter", "serial");
