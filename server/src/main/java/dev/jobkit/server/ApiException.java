@@ -59,6 +59,18 @@ public class ApiException extends RuntimeException {
     return new ApiException(HttpStatus.CONFLICT, "conflict", detail, Map.of());
   }
 
+  /** The problem property, in seconds, that {@link #rateLimited} also sends as Retry-After. */
+  public static final String RETRY_AFTER_SECONDS = "retry_after_seconds";
+
+  /** Too many of something at once; the caller may try again after {@code retryAfter}. */
+  public static ApiException rateLimited(String detail, java.time.Duration retryAfter) {
+    return new ApiException(
+        HttpStatus.TOO_MANY_REQUESTS,
+        "rate_limited",
+        detail,
+        Map.of(RETRY_AFTER_SECONDS, Math.max(1, retryAfter.toSeconds())));
+  }
+
   /** One wrong field. */
   public static ApiException invalid(String field, String reason) {
     return invalid(List.of(new FieldError(field, reason)));

@@ -103,7 +103,18 @@ public record JobkitProperties(
   /**
    * @param maxRequestSize the largest request body accepted
    * @param maxBatchSize the most jobs one batch submission may hold
+   * @param maxStreamsPerUser how many log and event streams one user may have open at once
+   * @param streamBuffer how many bytes may wait for one stream's reader; an event stream whose
+   *     reader lets more wait is dropped, a log stream reads its file no further meanwhile
+   * @param streamWriteTimeout how long a stream's reader may take nothing while bytes wait for it
+   *     before it is dropped
+   * @param streamKeepAlive how often an idle stream gets a keep-alive comment
    */
   public record Api(
-      @DefaultValue("1MB") DataSize maxRequestSize, @DefaultValue("1000") int maxBatchSize) {}
+      @DefaultValue("1MB") DataSize maxRequestSize,
+      @DefaultValue("1000") int maxBatchSize,
+      @DefaultValue("32") int maxStreamsPerUser,
+      @DefaultValue("1MB") DataSize streamBuffer,
+      @DefaultValue("10s") Duration streamWriteTimeout,
+      @DefaultValue("15s") Duration streamKeepAlive) {}
 }

@@ -3,12 +3,13 @@ package dev.jobkit.server.api;
 import dev.jobkit.server.ApiException;
 import dev.jobkit.server.auth.Caller;
 import dev.jobkit.server.jobs.JobService;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
-import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 /**
  * {@code /api/v1/events/stream}: live events (transitions, renames, visibility changes) of every
@@ -26,10 +27,12 @@ class EventController {
   }
 
   @GetMapping(value = "/api/v1/events/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
-  SseEmitter stream(
+  void stream(
       Caller caller,
       @RequestParam(name = "job_id", required = false) String jobId,
-      @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId) {
+      @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId,
+      HttpServletRequest request,
+      HttpServletResponse response) {
     if (jobId != null) {
       jobs.get(caller, jobId); // 404 unless visible
     }
@@ -50,6 +53,6 @@ class EventController {
                 + "'");
       }
     }
-    return hub.subscribe(caller, jobId, after);
+    hub.subscribe(caller, jobId, after, request, response);
   }
 }

@@ -7,22 +7,18 @@ import dev.jobkit.server.store.CommittedEventListener;
 import dev.jobkit.server.store.JobStore;
 import dev.jobkit.server.store.StoredEvent;
 import jakarta.annotation.PreDestroy;
-import java.io.IOException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.springframework.context.event.ContextClosedEvent;
-import org.springframework.context.event.EventListener;
-import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
-import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Live events over Server-Sent Events, each named by its kind: {@code transition}, {@code renamed},
@@ -30,22 +26,32 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
  * addEventListener("transition", …)}) is not shown a rename as if the job had moved. Each event
  * carries its id; a client that reconnects with {@code Last-Event-ID} first gets every visible
  * event committed after it, then the live ones, without gaps or repeats (ids grow in commit order).
+ *
+ * <p>Each stream has its own bounded queue ({@link SseChannel}): a committed event is queued for
+ * every subscriber without waiting for any socket, and a subscriber whose queue would grow past
+ * {@code jobkit.api.stream-buffer} is dropped with a {@code dropped} event that names the id to
+ * resume from. The catch-up after a {@code Last-Event-ID} reads the store a page at a time, the
+ * next page only once the reader has taken the last one, on two threads shared by all streams.
  */
 @Component
 class EventHub implements CommittedEventListener {
 
   private static final int CATCH_UP_PAGE = 1000;
 
-  private final JobStore store;
-  private final Set<Subscription> subscriptions = ConcurrentHashMap.newKeySet();
-  private final ExecutorService senders =
-      Executors.newCachedThreadPool(DaemonThreads.named("jobkit-sse"));
-  private final ScheduledExecutorService heartbeats =
-      Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("jobkit-sse-heartbeat"));
+  /** Live events held while a subscriber catches up; past this the store is read again. */
+  private static final int HELD_WHILE_CATCHING_UP = 10_000;
 
-  EventHub(JobStore store) {
+  private final JobStore store;
+  private final OpenStreams streams;
+  private final JsonMapper json;
+  private final Set<Subscription> subscriptions = ConcurrentHashMap.newKeySet();
+  private final ExecutorService catchUp =
+      Executors.newFixedThreadPool(2, DaemonThreads.named("jobkit-sse-catch-up"));
+
+  EventHub(JobStore store, OpenStreams streams, JsonMapper json) {
     this.store = store;
-    heartbeats.scheduleAtFixedRate(this::heartbeat, 15, 15, TimeUnit.SECONDS);
+    this.streams = streams;
+    this.json = json;
   }
 
   /**
@@ -54,143 +60,169 @@ class EventHub implements CommittedEventListener {
    * (taken as it is, it would skip every event up to it; a client may hold such an id when the job
    * of the newest events was deleted).
    */
-  SseEmitter subscribe(Caller caller, String jobId, Long lastEventId) {
+  void subscribe(
+      Caller caller,
+      String jobId,
+      Long lastEventId,
+      HttpServletRequest request,
+      HttpServletResponse response) {
     Long after = lastEventId == null ? null : Math.min(lastEventId, store.lastEventId());
-    SseEmitter emitter = new SseEmitter(0L);
-    Subscription subscription = new Subscription(caller, jobId, emitter);
-    emitter.onCompletion(() -> subscriptions.remove(subscription));
-    emitter.onError(e -> subscriptions.remove(subscription));
-    emitter.onTimeout(() -> subscriptions.remove(subscription));
+    SseChannel channel =
+        streams.open(caller, request, response, after == null ? null : Long.toString(after));
+    Subscription subscription = new Subscription(caller, jobId, channel, after);
+    channel.onClosed(() -> subscriptions.remove(subscription));
+    // Commits the answer now, replay or not: a client resuming when nothing happened since its
+    // last event would otherwise see no answer at all until the next event.
+    channel.comment("subscribed");
     subscriptions.add(subscription);
-    senders.execute(() -> subscription.start(after));
-    return emitter;
+    if (after != null) {
+      channel.onDrained(subscription::catchUpSoon);
+      subscription.catchUpSoon();
+    }
+    if (!channel.isOpen()) {
+      subscriptions.remove(subscription);
+    }
   }
 
   @Override
   public void committed(List<StoredEvent> events) {
-    for (Subscription s : subscriptions) {
-      s.offer(events);
+    if (subscriptions.isEmpty()) {
+      return;
     }
-  }
-
-  private void heartbeat() {
-    for (Subscription s : subscriptions) {
-      senders.execute(s::ping);
+    // Each event is written once, whatever the number of subscribers.
+    List<Encoded> encoded = new ArrayList<>(events.size());
+    for (StoredEvent e : events) {
+      encoded.add(new Encoded(e, json.writeValueAsBytes(e.event())));
     }
-  }
-
-  /**
-   * Ends every stream as soon as the service begins to stop: the web server's graceful shutdown
-   * waits for open requests, and an event stream never ends on its own.
-   */
-  @EventListener(ContextClosedEvent.class)
-  void endStreams() {
     for (Subscription s : subscriptions) {
-      subscriptions.remove(s);
-      s.emitter.complete();
+      s.offer(encoded);
     }
   }
 
   @PreDestroy
   void close() {
-    heartbeats.shutdownNow();
-    subscriptions.forEach(s -> s.emitter.complete());
-    senders.shutdownNow();
+    catchUp.shutdownNow();
+  }
+
+  private record Encoded(StoredEvent stored, byte[] json) {
+    long id() {
+      return stored.event().id();
+    }
   }
 
   private final class Subscription {
     private final Caller caller;
     private final String jobId;
-    private final SseEmitter emitter;
-    private final Queue<StoredEvent> pending = new ConcurrentLinkedQueue<>();
-    private final AtomicBoolean draining = new AtomicBoolean();
-    private volatile boolean live;
-    private long lastSent;
+    private final SseChannel channel;
+    private final AtomicBoolean stepQueued = new AtomicBoolean();
+    private final List<Encoded> held = new ArrayList<>();
 
-    Subscription(Caller caller, String jobId, SseEmitter emitter) {
+    /** The newest event id queued (or skipped as not this subscriber's). */
+    private long lastQueued;
+
+    private boolean live;
+
+    /** Live events were let go while catching up: the store has them, read it once more. */
+    private boolean heldOverflowed;
+
+    Subscription(Caller caller, String jobId, SseChannel channel, Long after) {
       this.caller = caller;
       this.jobId = jobId;
-      this.emitter = emitter;
+      this.channel = channel;
+      this.live = after == null;
+      this.lastQueued = after == null ? 0 : after;
     }
 
-    void start(Long lastEventId) {
-      synchronized (this) {
-        try {
-          // Commits the answer now, replay or not: a client resuming when nothing happened since
-          // its last event would otherwise see no answer at all until the next event.
-          emitter.send(SseEmitter.event().comment("subscribed"));
-          if (lastEventId != null) {
-            lastSent = lastEventId;
-            List<StoredEvent> page;
-            do {
-              page = store.eventsAfter(lastSent, CATCH_UP_PAGE);
-              for (StoredEvent e : page) {
-                send(e);
-              }
-            } while (page.size() == CATCH_UP_PAGE);
-          }
-        } catch (IOException | IllegalStateException gone) {
-          subscriptions.remove(this);
+    synchronized void offer(List<Encoded> events) {
+      if (!live) {
+        if (held.size() + events.size() > HELD_WHILE_CATCHING_UP) {
+          held.clear();
+          heldOverflowed = true;
+        } else {
+          held.addAll(events);
+        }
+        return;
+      }
+      for (Encoded e : events) {
+        if (!queue(e, false)) {
           return;
         }
-        live = true;
-      }
-      drain();
-    }
-
-    void offer(List<StoredEvent> events) {
-      pending.addAll(events);
-      if (live) {
-        senders.execute(this::drain);
       }
     }
 
-    private void drain() {
-      if (!draining.compareAndSet(false, true)) {
-        return;
+    /**
+     * Queues the event if it is new and this subscriber's; false if the reader was dropped for it.
+     * A catch-up page is queued whole ({@code paged}): its size is bounded, and the next page waits
+     * until the reader has taken it.
+     */
+    private boolean queue(Encoded e, boolean paged) {
+      if (e.id() <= lastQueued) {
+        return true;
       }
+      lastQueued = e.id();
+      StoredEvent stored = e.stored();
+      if (jobId != null && !jobId.equals(stored.event().jobId())) {
+        return true;
+      }
+      if (!JobService.canSee(caller, stored.owner(), stored.accessibility())) {
+        return true;
+      }
+      if (!paged && e.json().length > channel.room()) {
+        streams.drop(channel, streams.overflowReason());
+        return false;
+      }
+      channel.send(Long.toString(e.id()), stored.event().kind().wireName(), e.json());
+      return true;
+    }
+
+    void catchUpSoon() {
+      if (stepQueued.compareAndSet(false, true)) {
+        try {
+          catchUp.execute(
+              () -> {
+                stepQueued.set(false);
+                catchUpStep();
+              });
+        } catch (RejectedExecutionException stopping) {
+          stepQueued.set(false);
+        }
+      }
+    }
+
+    /** Queues the next page of stored events; becomes live after the last one. */
+    private void catchUpStep() {
+      long from;
+      synchronized (this) {
+        if (live || !channel.isOpen()) {
+          return;
+        }
+        from = lastQueued;
+      }
+      List<StoredEvent> page;
       try {
-        synchronized (this) {
-          StoredEvent e;
-          while ((e = pending.poll()) != null) {
-            send(e);
+        page = store.eventsAfter(from, CATCH_UP_PAGE);
+      } catch (RuntimeException e) {
+        channel.close();
+        throw e;
+      }
+      synchronized (this) {
+        for (StoredEvent e : page) {
+          queue(new Encoded(e, json.writeValueAsBytes(e.event())), true);
+        }
+        if (page.size() < CATCH_UP_PAGE && !heldOverflowed) {
+          for (Encoded e : held) {
+            queue(e, true);
           }
+          held.clear();
+          live = true;
+          return;
         }
-      } catch (IOException | IllegalStateException gone) {
-        subscriptions.remove(this);
-      } finally {
-        draining.set(false);
+        heldOverflowed = false;
       }
-      if (!pending.isEmpty() && subscriptions.contains(this)) {
-        senders.execute(this::drain);
-      }
-    }
-
-    private void send(StoredEvent e) throws IOException {
-      if (e.event().id() <= lastSent) {
-        return;
-      }
-      lastSent = e.event().id();
-      if (jobId != null && !jobId.equals(e.event().jobId())) {
-        return;
-      }
-      if (!JobService.canSee(caller, e.owner(), e.accessibility())) {
-        return;
-      }
-      emitter.send(
-          SseEmitter.event()
-              .id(Long.toString(e.event().id()))
-              .name(e.event().kind().wireName())
-              .data(e.event(), MediaType.APPLICATION_JSON));
-    }
-
-    void ping() {
-      try {
-        synchronized (this) {
-          emitter.send(SseEmitter.event().comment("keepalive"));
-        }
-      } catch (IOException | IllegalStateException gone) {
-        subscriptions.remove(this);
+      // Another page: now if the reader has taken everything (or nothing of it was visible),
+      // else once it has (the channel's drained callback).
+      if (channel.queuedBytes() == 0) {
+        catchUpSoon();
       }
     }
   }

@@ -17,6 +17,8 @@ import dev.jobkit.server.auth.Caller;
 import dev.jobkit.server.jobs.Flusher;
 import dev.jobkit.server.jobs.JobService;
 import dev.jobkit.server.store.JobQuery;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -38,7 +40,6 @@ import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
-import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -337,17 +338,36 @@ class JobController {
   }
 
   @GetMapping(value = "/{id}/log/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
-  SseEmitter followLog(
+  void followLog(
       Caller caller,
       @PathVariable String id,
       @RequestParam(required = false) String pod,
       @RequestParam(required = false) String offset,
-      @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId) {
+      @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId,
+      HttpServletRequest request,
+      HttpServletResponse response) {
     int podIndex = integer("pod", pod, 0);
-    jobs.logReadable(caller, id, podIndex);
-    long from =
-        lastEventId != null ? longValue("Last-Event-ID", lastEventId) : longValue("offset", offset);
-    return logStreams.follow(id, podIndex, from);
+    String field = lastEventId != null && !lastEventId.isBlank() ? "Last-Event-ID" : "offset";
+    long from = byteOffset(field, field.equals("offset") ? offset : lastEventId);
+    Job job = jobs.logReadable(caller, id, podIndex);
+    if (job.status().isTerminal()) {
+      // The log of an ended job grows no more: an offset past its end was never sent, and
+      // following from it would wait for bytes that cannot come.
+      long size = logStreams.logSize(id, podIndex);
+      if (from > size) {
+        throw ApiException.invalid(
+            field,
+            "is past the end of the log: job "
+                + id
+                + " has ended and pod "
+                + podIndex
+                + "'s log has "
+                + size
+                + " bytes, not "
+                + from);
+      }
+    }
+    logStreams.follow(caller, id, podIndex, from, request, response);
   }
 
   @GetMapping("/{id}/events")
@@ -408,20 +428,20 @@ class JobController {
     }
   }
 
-  private static long longValue(String field, String value) {
-    if (value == null || value.isBlank()) {
+  /** A byte offset: ASCII digits only (no sign, no space), at most Long.MAX_VALUE; 0 if absent. */
+  private static long byteOffset(String field, String value) {
+    if (value == null || value.isEmpty()) {
       return 0;
     }
-    try {
-      long n = Long.parseLong(value.strip());
-      if (n < 0) {
-        throw new NumberFormatException();
+    if (value.matches("[0-9]{1,19}")) {
+      try {
+        return Long.parseLong(value);
+      } catch (NumberFormatException tooLarge) {
+        // falls through to the problem below
       }
-      return n;
-    } catch (NumberFormatException e) {
-      throw ApiException.invalid(
-          field, "must be a byte offset (a whole number ≥ 0), not '" + value + "'");
     }
+    throw ApiException.invalid(
+        field, "must be a byte offset (digits only, a whole number ≥ 0), not '" + value + "'");
   }
 
   private static String blankToNull(String value) {

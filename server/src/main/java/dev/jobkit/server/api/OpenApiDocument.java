@@ -25,7 +25,6 @@ import org.springdoc.core.customizers.OpenApiCustomizer;
 import org.springdoc.core.utils.SpringDocUtils;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -51,10 +50,9 @@ class OpenApiDocument {
 
   static {
     // The caller comes from the API key (CallerArgumentResolver), not from the request's
-    // parameters; a stream's emitter is the text of Server-Sent Events, not an object.
+    // parameters.
     SpringDocUtils.getConfig()
         .addRequestWrapperToIgnore(Caller.class)
-        .replaceWithSchema(SseEmitter.class, new StringSchema().description("Server-Sent Events"))
         .replaceWithSchema(JsonNode.class, new Schema<>().description("any JSON value"));
   }
 
@@ -162,6 +160,21 @@ class OpenApiDocument {
                     .description("/api/v1/operations/{id}")
                     .schema(new io.swagger.v3.oas.models.media.StringSchema()))
             .content(json(new Schema<>().$ref("#/components/schemas/FlushOperation"))));
+    // The streams write their answer by hand (SseChannel): springdoc sees a void method.
+    for (String stream : List.of("/api/v1/jobs/{id}/log/stream", "/api/v1/events/stream")) {
+      operation(openApi, stream, PathItem.HttpMethod.GET)
+          .getResponses()
+          .addApiResponse(
+              "200",
+              new ApiResponse()
+                  .description("Server-Sent Events, until the stream ends or its reader is dropped")
+                  .content(
+                      new Content()
+                          .addMediaType(
+                              org.springframework.http.MediaType.TEXT_EVENT_STREAM_VALUE,
+                              new MediaType()
+                                  .schema(new StringSchema().description("Server-Sent Events")))));
+    }
     ApiResponses delete =
         operation(openApi, "/api/v1/jobs/{id}", PathItem.HttpMethod.DELETE).getResponses();
     delete.remove("200");

@@ -50,7 +50,15 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
   static ResponseEntity<ProblemDetail> render(ApiException e, HttpServletRequest request) {
     ProblemDetail problem = ProblemDetail.forStatusAndDetail(e.status(), e.getMessage());
     e.properties().forEach(problem::setProperty);
-    return render(problem, e.code(), request);
+    ResponseEntity<ProblemDetail> answer = render(problem, e.code(), request);
+    Object retryAfter = e.properties().get(ApiException.RETRY_AFTER_SECONDS);
+    if (retryAfter != null) {
+      return ResponseEntity.status(answer.getStatusCode())
+          .headers(answer.getHeaders())
+          .header(HttpHeaders.RETRY_AFTER, retryAfter.toString())
+          .body(answer.getBody());
+    }
+    return answer;
   }
 
   @ExceptionHandler(Exception.class)

@@ -7,6 +7,7 @@ import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.Operation;
 import io.swagger.v3.oas.models.headers.Header;
 import io.swagger.v3.oas.models.media.Content;
+import io.swagger.v3.oas.models.media.IntegerSchema;
 import io.swagger.v3.oas.models.media.MediaType;
 import io.swagger.v3.oas.models.media.Schema;
 import io.swagger.v3.oas.models.media.StringSchema;
@@ -37,6 +38,10 @@ class ProblemResponses implements OpenApiCustomizer {
       "invalid_state: not allowed in the job's status, or the job is no longer in"
           + " expected_status; carries current_status and allowed_statuses";
 
+  private static final String TOO_MANY_STREAMS =
+      "rate_limited: the caller has jobkit.api.max-streams-per-user streams open; Retry-After"
+          + " says when to try again";
+
   /** Extra problems of a route ({@code "METHOD path"}): status → when. */
   static final Map<String, Map<Integer, String>> BY_ROUTE =
       Map.ofEntries(
@@ -65,7 +70,9 @@ class ProblemResponses implements OpenApiCustomizer {
               "POST /api/v1/users",
               Map.of(403, FORBIDDEN_ADMIN, 409, "conflict: a user of that name exists")),
           Map.entry("POST /api/v1/users/{name}/keys", Map.of(403, FORBIDDEN_ADMIN)),
-          Map.entry("PUT /api/v1/users/{name}/scheduling", Map.of(403, FORBIDDEN_ADMIN)));
+          Map.entry("PUT /api/v1/users/{name}/scheduling", Map.of(403, FORBIDDEN_ADMIN)),
+          Map.entry("GET /api/v1/jobs/{id}/log/stream", Map.of(429, TOO_MANY_STREAMS)),
+          Map.entry("GET /api/v1/events/stream", Map.of(429, TOO_MANY_STREAMS)));
 
   /** What every operation can answer. */
   private static final Map<Integer, String> EVERY_ROUTE =
@@ -140,6 +147,13 @@ class ProblemResponses implements OpenApiCustomizer {
             new Header()
                 .description("how to authenticate: Bearer realm=\"jobkit\"")
                 .schema(new StringSchema()));
+      }
+      if (status == 429) {
+        response.addHeaderObject(
+            "Retry-After",
+            new Header()
+                .description("seconds to wait before trying again")
+                .schema(new IntegerSchema()));
       }
       operation.getResponses().addApiResponse(Integer.toString(status), response);
     }
