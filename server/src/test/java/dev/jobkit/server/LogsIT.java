@@ -285,4 +285,46 @@ class LogsIT {
       }
     }
   }
+
+  @Test
+  void a_log_stream_offset_or_last_event_id_of_anything_but_digits_is_a_validation_error() {
+    Job job = api.submit("{\"shell\":\"echo a\"}");
+    api.awaitEnd(job.id());
+    String path = "/api/v1/jobs/" + job.id() + "/log/stream";
+
+    for (String offset : List.of("%2B5", "-1", "5x", "%205", "%EF%BC%95", "99999999999999999999")) {
+      Api.Response bad = api.get(path + "?offset=" + offset, "Accept", "text/event-stream");
+      assertThat(bad.status()).as(offset).isEqualTo(400);
+      assertThat(bad.json().at("/errors/0/field").asString()).isEqualTo("offset");
+    }
+    for (String id : List.of("+5", "-1", "1.5", "5 5")) {
+      Api.Response bad = api.get(path, "Accept", "text/event-stream", "Last-Event-ID", id);
+      assertThat(bad.status()).as(id).isEqualTo(400);
+      assertThat(bad.json().at("/errors/0/field").asString()).isEqualTo("Last-Event-ID");
+    }
+  }
+
+  @Test
+  void following_an_ended_job_from_past_the_end_of_its_log_is_refused_not_a_wait() {
+    Job job = api.submit("{\"shell\":\"echo a\"}");
+    api.awaitEnd(job.id());
+    String path = "/api/v1/jobs/" + job.id() + "/log/stream";
+
+    Api.Response past = api.get(path + "?offset=3", "Accept", "text/event-stream");
+    assertThat(past.status()).isEqualTo(400);
+    assertThat(past.json().get("detail").asString()).contains("past the end of the log", "2 bytes");
+    assertThat(
+            api.get(path, "Accept", "text/event-stream", "Last-Event-ID", "3")
+                .json()
+                .at("/errors/0/field")
+                .asString())
+        .isEqualTo("Last-Event-ID");
+
+    // At the very end: nothing more to send, and the end at once.
+    try (SseStream stream = api.stream(path + "?offset=2")) {
+      List<SseStream.Event> events = stream.until(LogsIT::isEnd, TIMEOUT);
+      assertThat(events).hasSize(1);
+      assertThat(events.get(0).json().get("offset").asLong()).isEqualTo(2);
+    }
+  }
 }

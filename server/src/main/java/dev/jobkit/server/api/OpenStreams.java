@@ -65,10 +65,26 @@ class OpenStreams {
     Gauge.builder("jobkit.streams.open", channels, Set::size)
         .description("Log and event streams open")
         .register(registry);
+    Gauge.builder("jobkit.streams.stalled", this, OpenStreams::stalled)
+        .description(
+            "Streams whose reader has taken nothing for a second or more while bytes waited")
+        .register(registry);
     dropped =
         Counter.builder("jobkit.streams.dropped")
             .description("Streams whose reader did not keep up and was dropped")
             .register(registry);
+  }
+
+  private int stalled() {
+    long now = System.nanoTime();
+    long second = TimeUnit.SECONDS.toNanos(1);
+    int count = 0;
+    for (SseChannel channel : channels) {
+      if (channel.isOpen() && channel.stalledNanos(now) >= second) {
+        count++;
+      }
+    }
+    return count;
   }
 
   /** How many bytes may wait for one reader. */

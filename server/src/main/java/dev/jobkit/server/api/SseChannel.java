@@ -225,6 +225,7 @@ final class SseChannel implements WriteListener, AsyncListener {
   @Override
   public void onError(Throwable t) {
     close();
+    completeAfterError();
   }
 
   @Override
@@ -240,6 +241,19 @@ final class SseChannel implements WriteListener, AsyncListener {
   @Override
   public void onError(AsyncEvent event) {
     close();
+    completeAfterError();
+  }
+
+  /**
+   * Completes the answer after an error (the client left), even if it was closed before: the
+   * container otherwise renders its error page into the event stream.
+   */
+  private void completeAfterError() {
+    try {
+      async.complete();
+    } catch (IllegalStateException alreadyOver) {
+      // completed already
+    }
   }
 
   @Override
