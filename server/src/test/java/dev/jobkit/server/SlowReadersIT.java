@@ -218,7 +218,7 @@ class SlowReadersIT {
     try (RawStream stream =
         RawStream.open(
             server, JobkitServer.ADMIN_KEY, "/api/v1/jobs/" + quiet.id() + "/log/stream")) {
-      assertThat(stream.readUntil(":keep-alive", TIMEOUT)).contains(":keep-alive");
+      assertThat(stream.readUntil(":keepalive", TIMEOUT)).contains(":keepalive");
     } finally {
       Gate.open(server, quiet.id());
       admin.awaitStatus(quiet.id(), SUCCEEDED, TIMEOUT);

@@ -170,7 +170,7 @@ class OpenStreams {
     for (SseChannel channel : channels) {
       // A full queue is left alone: its reader is either catching up or about to be dropped.
       if (channel.queuedBytes() == 0) {
-        channel.comment("keep-alive");
+        channel.comment("keepalive");
       }
     }
   }
