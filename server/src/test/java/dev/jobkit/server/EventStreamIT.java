@@ -9,13 +9,16 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import dev.jobkit.sdk.jobs.Job;
 import dev.jobkit.sdk.jobs.JobEvent;
+import dev.jobkit.sdk.jobs.JobList;
 import dev.jobkit.sdk.lifecycle.JobStatus;
 import dev.jobkit.server.support.Api;
 import dev.jobkit.server.support.Gate;
 import dev.jobkit.server.support.JobkitServer;
 import dev.jobkit.server.support.SseStream;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -114,6 +117,51 @@ class EventStreamIT {
     assertThat(unfiltered).allSatisfy(e -> assertThat(e.id()).isGreaterThan(resumeAfter));
     for (int i = 1; i < unfiltered.size(); i++) {
       assertThat(unfiltered.get(i).id()).isGreaterThan(unfiltered.get(i - 1).id());
+    }
+  }
+
+  @Test
+  void reconnecting_after_more_than_a_page_of_events_replays_every_one_in_order_then_goes_live() {
+    Job parent = api.submitShell(Gate.WAIT);
+    api.awaitStatus(parent.id(), RUNNING, TIMEOUT);
+    List<JobEvent> parentEvents = api.events(parent.id());
+    long resumeAfter = parentEvents.get(parentEvents.size() - 1).id();
+    // 1,200 children waiting for the parent, one event each: the catch-up reads the store a page
+    // (1,000 events) at a time, the next once the reader has taken the last.
+    Set<String> children = new HashSet<>();
+    for (int size : List.of(1000, 200)) {
+      StringBuilder batch = new StringBuilder("{\"jobs\":[");
+      for (int i = 0; i < size; i++) {
+        batch.append(i == 0 ? "" : ",").append("{\"shell\":\"true\",\"parents\":[\"");
+        batch.append(parent.id()).append("\"]}");
+      }
+      api.post("/api/v1/jobs/batch", batch.append("]}").toString())
+          .expect(201)
+          .as(JobList.class)
+          .items()
+          .forEach(j -> children.add(j.id()));
+    }
+
+    try (SseStream stream =
+        api.stream("/api/v1/events/stream", "Last-Event-ID", Long.toString(resumeAfter))) {
+      Set<String> waiting = new HashSet<>(children);
+      List<JobEvent> replayed =
+          events(
+              stream.until(
+                  e -> {
+                    waiting.remove(event(e).jobId());
+                    return waiting.isEmpty();
+                  },
+                  TIMEOUT));
+      assertThat(replayed.stream().map(JobEvent::jobId).distinct()).containsAll(children);
+      assertThat(replayed.get(0).id()).isGreaterThan(resumeAfter);
+      for (int i = 1; i < replayed.size(); i++) {
+        assertThat(replayed.get(i).id()).isGreaterThan(replayed.get(i - 1).id());
+      }
+
+      // Then live: the parent's stop, committed after the replay.
+      api.stopAndAwaitCanceled(parent.id());
+      stream.until(e -> reached(e, parent.id(), JobStatus.CANCELED), TIMEOUT);
     }
   }
 

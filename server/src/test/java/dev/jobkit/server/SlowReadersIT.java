@@ -190,7 +190,8 @@ class SlowReadersIT {
       JsonNode eventDrop = dropped(eventBody);
       assertThat(eventDrop).as("the dropped event at the end of the event stream").isNotNull();
       assertThat(eventDrop.get("reason").asString())
-          .contains("did not keep up", "jobkit.api.stream-buffer", "Last-Event-ID");
+          .contains(
+              "did not keep up: more than 64 KB", "jobkit.api.stream-buffer", "Last-Event-ID");
       long lastEvent = Long.parseLong(eventDrop.get("last_event_id").asString());
       assertThat(Long.toString(lastEvent)).isEqualTo(lastId(eventBody));
       long expected =

@@ -137,8 +137,13 @@ class OpenStreams {
 
   /** The sentence of a reader dropped for letting more than the buffer wait. */
   String overflowReason() {
+    long bytes = settings.streamBuffer().toBytes();
+    String size =
+        bytes % (1024 * 1024) == 0
+            ? bytes / (1024 * 1024) + " MB"
+            : bytes % 1024 == 0 ? bytes / 1024 + " KB" : bytes + " bytes";
     return "the client did not keep up: more than "
-        + settings.streamBuffer()
+        + size
         + " waited for it (jobkit.api.stream-buffer)";
   }
 
