@@ -44,7 +44,7 @@ class SlowReadersIT {
     server =
         JobkitServer.start(
             // Long enough that the stalled readers are still stalled while the victim is served.
-            "--jobkit.api.stream-write-timeout=20s",
+            "--jobkit.api.stream-write-timeout=30s",
             "--jobkit.api.stream-buffer=64KB",
             "--jobkit.api.stream-keep-alive=1s",
             "--jobkit.executor.slots=4");
@@ -161,22 +161,27 @@ class SlowReadersIT {
           assertThat(logText(first)).startsWith("tick-1\n");
           events.until(
               e -> e.data().contains(victimId) && e.data().contains("\"RUNNING\""), PROMPTLY);
+          // Served while the log readers still held their streams, not once they were dropped.
+          assertThat(metric("jobkit_streams_dropped_total")).isEqualTo(4);
           assertThat(logText(first) + logText(log.until(e -> e.name().equals("end"), TIMEOUT)))
               .isEqualTo("tick-1\ntick-2\ntick-3\n");
           events.until(
               e -> e.data().contains(victimId) && e.data().contains("\"SUCCEEDED\""), TIMEOUT);
         }
       }
-      // The victim was served while the log readers were stalled, not after they were dropped.
-      assertThat(metric("jobkit_streams_stalled")).isGreaterThanOrEqualTo(4);
 
-      await("8 dropped streams", () -> metric("jobkit_streams_dropped_total") >= 8, TIMEOUT);
+      // A socket's send buffer may still grow by a little now and then (the kernel's tuning),
+      // which restarts the write timeout: generous.
+      await(
+          "8 dropped streams",
+          () -> metric("jobkit_streams_dropped_total") >= 8,
+          Duration.ofSeconds(180));
 
       String logBody = stalledLogs.get(0).readToEnd(TIMEOUT);
       JsonNode logDrop = dropped(logBody);
       assertThat(logDrop).as("the dropped event at the end of the log stream").isNotNull();
       assertThat(logDrop.get("reason").asString())
-          .contains("read nothing for 20 s", "jobkit.api.stream-write-timeout", "Last-Event-ID");
+          .contains("read nothing for 30 s", "jobkit.api.stream-write-timeout", "Last-Event-ID");
       String resumeAt = logDrop.get("last_event_id").asString();
       assertThat(resumeAt).isEqualTo(lastId(logBody));
       assertThat(logBody).endsWith("\n\n");

@@ -17,6 +17,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -35,6 +37,8 @@ import tools.jackson.databind.json.JsonMapper;
  */
 @Component
 class EventHub implements CommittedEventListener {
+
+  private static final Logger log = LoggerFactory.getLogger(EventHub.class);
 
   private static final int CATCH_UP_PAGE = 1000;
 
@@ -202,8 +206,9 @@ class EventHub implements CommittedEventListener {
       try {
         page = store.eventsAfter(from, CATCH_UP_PAGE);
       } catch (RuntimeException e) {
+        log.warn("reading the events a stream missed failed; the stream is closed", e);
         channel.close();
-        throw e;
+        return;
       }
       synchronized (this) {
         for (StoredEvent e : page) {

@@ -22,6 +22,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -38,6 +40,8 @@ import tools.jackson.databind.json.JsonMapper;
  */
 @Component
 class LogStreams {
+
+  private static final Logger log = LoggerFactory.getLogger(LogStreams.class);
 
   private static final int CHUNK_BYTES = 64 * 1024;
   private static final long POLL_MILLIS = 100;
@@ -132,6 +136,8 @@ class LogStreams {
           }
         }
       } catch (RuntimeException failed) {
+        log.warn(
+            "following the log of job {} pod {} failed; the stream is closed", jobId, pod, failed);
         cancel();
         channel.close();
       }

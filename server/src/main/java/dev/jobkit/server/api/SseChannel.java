@@ -8,7 +8,9 @@ import jakarta.servlet.WriteListener;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -108,19 +110,22 @@ final class SseChannel implements WriteListener, AsyncListener {
    * that reads again gets every event up to that one, then this one.
    */
   void drop(String reason, JsonMapper json) {
-    String resumeFrom;
     synchronized (this) {
       if (state != State.OPEN) {
         return;
       }
+      // In one step, so that no event slips in between the last one written and this one.
       queue.clear();
       queuedBytes = 0;
-      resumeFrom = lastWrittenId;
+      Map<String, Object> data = new LinkedHashMap<>();
+      data.put("reason", reason + resumeHint(lastWrittenId));
+      data.put("last_event_id", lastWrittenId);
+      byte[] frame = event(null, "dropped", json.writeValueAsBytes(data));
+      queue.add(new Frame(frame, null));
+      queuedBytes = frame.length;
+      state = State.CLOSING;
     }
-    java.util.Map<String, Object> data = new java.util.LinkedHashMap<>();
-    data.put("reason", reason + resumeHint(resumeFrom));
-    data.put("last_event_id", resumeFrom);
-    enqueue(event(null, "dropped", json.writeValueAsBytes(data)), null, State.CLOSING);
+    write();
   }
 
   private static String resumeHint(String id) {
