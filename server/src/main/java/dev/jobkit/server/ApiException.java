@@ -71,6 +71,14 @@ public class ApiException extends RuntimeException {
         Map.of(RETRY_AFTER_SECONDS, Math.max(1, retryAfter.toSeconds())));
   }
 
+  /**
+   * 429 {@code rate_limited}: the caller is over one of the service's limits; the same request may
+   * succeed later. {@code properties} name the limit and where the caller stands.
+   */
+  public static ApiException rateLimited(String detail, Map<String, Object> properties) {
+    return new ApiException(HttpStatus.TOO_MANY_REQUESTS, "rate_limited", detail, properties);
+  }
+
   /** One wrong field. */
   public static ApiException invalid(String field, String reason) {
     return invalid(List.of(new FieldError(field, reason)));

@@ -18,6 +18,7 @@ import org.springframework.util.unit.DataSize;
  * @param scheduling per-user concurrency limits and the dispatcher's sweep
  * @param auth the admin key bootstrap
  * @param api request limits
+ * @param limits what one user may hold of the service
  */
 @ConfigurationProperties("jobkit")
 public record JobkitProperties(
@@ -26,7 +27,8 @@ public record JobkitProperties(
     @DefaultValue Executor executor,
     @DefaultValue Scheduling scheduling,
     @DefaultValue Auth auth,
-    @DefaultValue Api api) {
+    @DefaultValue Api api,
+    @DefaultValue Limits limits) {
 
   public JobkitProperties {
     // Defaults of a properties record are not placeholder-resolved, so this one is set here.
@@ -117,4 +119,20 @@ public record JobkitProperties(
       @DefaultValue("1MB") DataSize streamBuffer,
       @DefaultValue("10s") Duration streamWriteTimeout,
       @DefaultValue("15s") Duration streamKeepAlive) {}
+
+  /**
+   * @param maxQueuedJobsPerUser how many of one user's jobs may wait to start at once ({@code
+   *     AWAITING_PARENTS}, {@code QUEUED}, {@code RESTART_READY}); a submission that would go over
+   *     is refused with 429 {@code rate_limited}
+   */
+  public record Limits(@DefaultValue("10000") int maxQueuedJobsPerUser) {
+
+    public Limits {
+      if (maxQueuedJobsPerUser < 1) {
+        throw new IllegalArgumentException(
+            "jobkit.limits.max-queued-jobs-per-user must be at least 1, not "
+                + maxQueuedJobsPerUser);
+      }
+    }
+  }
 }

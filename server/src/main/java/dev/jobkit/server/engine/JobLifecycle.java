@@ -50,8 +50,12 @@ public class JobLifecycle {
     if (t.to().isClaimable()) {
       store.findSummary(t.jobId()).ifPresent(job -> queue.offer(job.owner()));
     }
-    if (t.to().isTerminal()) {
+    if (t.to() == JobStatus.SUCCEEDED) {
       releaseChildrenOf(t.jobId());
+      queue.wake();
+    } else if (t.to().isTerminal()) {
+      // Every waiting descendant fails: set-based, not one transition (and lookup) per job.
+      store.failWaitingDescendants(t.jobId(), t.to(), Actor.SCHEDULER);
       queue.wake();
     }
   }

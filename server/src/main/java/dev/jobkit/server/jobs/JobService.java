@@ -25,6 +25,7 @@ import dev.jobkit.server.store.Actor;
 import dev.jobkit.server.store.JobQuery;
 import dev.jobkit.server.store.JobStore;
 import dev.jobkit.server.store.JobStore.IdempotencyRecord;
+import dev.jobkit.server.store.JobStore.QueueFullException;
 import dev.jobkit.server.store.NewJob;
 import dev.jobkit.server.store.Transition;
 import java.nio.charset.StandardCharsets;
@@ -53,6 +54,9 @@ public class JobService {
 
   private static final int DEFAULT_PRIORITY = 5;
 
+  /** The setting of the per-user queued-jobs limit, as problems name it. */
+  static final String MAX_QUEUED_SETTING = "jobkit.limits.max-queued-jobs-per-user";
+
   private final JobStore store;
   private final JobLifecycle lifecycle;
   private final JobExecutor executor;
@@ -63,6 +67,7 @@ public class JobService {
   private final SpecValidator validator;
   private final Duration gracePeriod;
   private final int maxBatch;
+  private final int maxQueuedPerUser;
   private final JsonMapper canonical = JsonMapper.builder().build();
   private final java.util.concurrent.atomic.AtomicLong highestCursor =
       new java.util.concurrent.atomic.AtomicLong();
@@ -85,6 +90,7 @@ public class JobService {
     this.validator = new SpecValidator(properties.executor().maxPodsPerJob(), executor.slots());
     this.gracePeriod = properties.executor().stopGracePeriod();
     this.maxBatch = properties.api().maxBatchSize();
+    this.maxQueuedPerUser = properties.limits().maxQueuedJobsPerUser();
   }
 
   /** A submitted job, and whether it was an earlier submission replayed for its key. */
@@ -111,9 +117,11 @@ public class JobService {
             ? null
             : new IdempotencyRecord(caller.name(), idempotencyKey, bodyHash, job.id());
     try {
-      store.insert(List.of(job), caller.actor(), record);
+      store.insert(List.of(job), caller.actor(), record, maxQueuedPerUser);
     } catch (DuplicateKeyException concurrentSameKey) {
       return replay(caller, idempotencyKey, bodyHash).orElseThrow(() -> concurrentSameKey);
+    } catch (QueueFullException full) {
+      throw queueFull(full);
     }
     started(List.of(job));
     return new Submitted(get(caller, job.id()), false);
@@ -177,10 +185,39 @@ public class JobService {
               : spec.parents().stream().map(p -> idsByRef.getOrDefault(p, p)).toList();
       jobs.add(newJob(caller, spec, parents, ids.get(i)));
     }
-    store.insert(jobs, caller.actor(), null);
+    try {
+      store.insert(jobs, caller.actor(), null, maxQueuedPerUser);
+    } catch (QueueFullException full) {
+      throw queueFull(full);
+    }
     started(jobs);
     // The caller owns them all, so they are visible; one read for the batch, not one per job.
     return store.findAll(ids).stream().map(this::present).toList();
+  }
+
+  /** 429 naming the limit, where the owner stands and the setting. */
+  private static ApiException queueFull(QueueFullException full) {
+    String states = String.join(", ", JobStore.WAITING_TO_START.stream().map(Enum::name).toList());
+    Map<String, Object> props = new LinkedHashMap<>();
+    props.put("limit", full.limit());
+    props.put("waiting_jobs", full.waiting());
+    props.put("submitted_jobs", full.adding());
+    props.put("setting", MAX_QUEUED_SETTING);
+    return ApiException.rateLimited(
+        full.owner()
+            + " already has "
+            + full.waiting()
+            + " jobs waiting to start ("
+            + states
+            + "); "
+            + full.adding()
+            + " more would go over the limit of "
+            + full.limit()
+            + " queued jobs per user ("
+            + MAX_QUEUED_SETTING
+            + "). Nothing was submitted; submit again once some of them have started or ended,"
+            + " or stop some",
+        props);
   }
 
   private void checkParents(

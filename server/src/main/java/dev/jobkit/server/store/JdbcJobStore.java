@@ -35,6 +35,7 @@ import java.util.stream.Collector;
 import java.util.stream.Collectors;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.support.GeneratedKeyHolder;
 import org.springframework.stereotype.Repository;
@@ -57,11 +58,16 @@ class JdbcJobStore implements JobStore, SmartInitializingSingleton {
   // The lifecycle table's sets as SQL lists: derived from JobStatus, never written out here.
   static final List<JobStatus> TERMINAL = statesWhere(JobStatus::isTerminal);
   static final List<JobStatus> CLAIMABLE = statesWhere(JobStatus::isClaimable);
+  static final List<JobStatus> WAITING = statesWhere(WAITING_TO_START::contains);
   private static final TypeReference<List<String>> STRING_LIST = new TypeReference<>() {};
   private static final TypeReference<Map<String, String>> STRING_MAP = new TypeReference<>() {};
   private static final TypeReference<Map<String, Double>> NUMBER_MAP = new TypeReference<>() {};
 
+  /** The most jobs one transaction of a cascade fails (and whose events it publishes at once). */
+  static final int CASCADE_CHUNK = 1000;
+
   private final JdbcClient jdbc;
+  private final JdbcTemplate batch;
   private final TransactionTemplate transactions;
   private final ObjectProvider<CommittedEventListener> listeners;
   // Resolved once every singleton exists: looking the listeners up on each write cost a tenth of
@@ -72,9 +78,11 @@ class JdbcJobStore implements JobStore, SmartInitializingSingleton {
 
   JdbcJobStore(
       JdbcClient jdbc,
+      JdbcTemplate batch,
       TransactionTemplate transactions,
       ObjectProvider<CommittedEventListener> listeners) {
     this.jdbc = jdbc;
+    this.batch = batch;
     this.transactions = transactions;
     this.listeners = listeners;
   }
@@ -85,9 +93,13 @@ class JdbcJobStore implements JobStore, SmartInitializingSingleton {
   }
 
   @Override
-  public List<JobEvent> insert(List<NewJob> jobs, Actor actor, IdempotencyRecord idempotency) {
+  public List<JobEvent> insert(
+      List<NewJob> jobs, Actor actor, IdempotencyRecord idempotency, int maxWaitingPerOwner) {
     return write(
         published -> {
+          if (maxWaitingPerOwner < Integer.MAX_VALUE) {
+            checkWaitingLimit(jobs, maxWaitingPerOwner);
+          }
           Instant now = Instant.now();
           List<JobEvent> events = new ArrayList<>();
           for (NewJob job : jobs) {
@@ -155,6 +167,37 @@ class JdbcJobStore implements JobStore, SmartInitializingSingleton {
         });
   }
 
+  /**
+   * Counted under the write lock, in the insert's transaction, before anything is written: no other
+   * insert or transition can change the count until this one commits.
+   */
+  private void checkWaitingLimit(List<NewJob> jobs, int limit) {
+    Map<String, Integer> adding = new LinkedHashMap<>();
+    for (NewJob job : jobs) {
+      if (WAITING_TO_START.contains(job.status())) {
+        adding.merge(job.owner(), 1, Integer::sum);
+      }
+    }
+    for (Map.Entry<String, Integer> owner : adding.entrySet()) {
+      long waiting = waitingToStart(owner.getKey());
+      if (waiting + owner.getValue() > limit) {
+        throw new QueueFullException(owner.getKey(), waiting, owner.getValue(), limit);
+      }
+    }
+  }
+
+  @Override
+  public long waitingToStart(String owner) {
+    // One range of the jobs_queue index (owner, status, ...) per state.
+    List<Object> params = new ArrayList<>(List.of(owner));
+    params.addAll(names(WAITING));
+    return jdbc.sql(
+            "SELECT COUNT(*) FROM jobs WHERE owner = ? AND status IN (" + marks(WAITING) + ")")
+        .params(params)
+        .query(Long.class)
+        .single();
+  }
+
   @Override
   public Optional<Job> find(String id) {
     return findAll(List.of(id)).stream().findFirst();
@@ -218,12 +261,16 @@ class JdbcJobStore implements JobStore, SmartInitializingSingleton {
     StringBuilder sql = new StringBuilder("SELECT " + JOB_COLUMNS + " FROM jobs j WHERE 1 = 1");
     List<Object> params = new ArrayList<>();
     // Visibility, written so that an owner filter can use the owner indexes: the OR form cannot.
+    // Another user's view of one owner is "owner = ? AND accessibility = 'PUBLIC'", the prefix of
+    // jobs_owner_visibility (owner, accessibility, seq): it reads that owner's public jobs newest
+    // first and never their private ones.
     if (!q.viewerIsAdmin()) {
       if (q.owner() == null) {
         sql.append(" AND (j.owner = ? OR j.accessibility = 'PUBLIC')");
         params.add(q.viewer());
       } else if (!q.owner().equals(q.viewer())) {
-        sql.append(" AND j.accessibility = 'PUBLIC'");
+        sql.append(" AND j.owner = ? AND j.accessibility = 'PUBLIC'");
+        params.add(q.owner());
       }
     }
     if (!q.statuses().isEmpty()) {
@@ -232,7 +279,7 @@ class JdbcJobStore implements JobStore, SmartInitializingSingleton {
           .append(')');
       q.statuses().forEach(s -> params.add(s.name()));
     }
-    if (q.owner() != null) {
+    if (q.owner() != null && (q.viewerIsAdmin() || q.owner().equals(q.viewer()))) {
       sql.append(" AND j.owner = ?");
       params.add(q.owner());
     }
@@ -560,6 +607,180 @@ class JdbcJobStore implements JobStore, SmartInitializingSingleton {
         .params(parentId, JobStatus.AWAITING_PARENTS.name())
         .query(String.class)
         .list();
+  }
+
+  @Override
+  public List<String> failWaitingDescendants(String parentId, JobStatus parentStatus, Actor actor) {
+    List<String> failed = new ArrayList<>();
+    // One generation at a time: the waiting children of the jobs just failed (or of the parent),
+    // each with the reason naming the parent of its that ended.
+    Map<String, JobStatus> ended = new LinkedHashMap<>(Map.of(parentId, parentStatus));
+    while (!ended.isEmpty()) {
+      Map<String, String> causes = waitingChildrenOf(ended.keySet());
+      Map<String, JobStatus> next = new LinkedHashMap<>();
+      List<String> children = List.copyOf(causes.keySet());
+      for (int from = 0; from < children.size(); from += CASCADE_CHUNK) {
+        List<String> chunk =
+            children.subList(from, Math.min(children.size(), from + CASCADE_CHUNK));
+        for (String id : failWaiting(chunk, causes, ended, actor)) {
+          failed.add(id);
+          next.put(id, JobStatus.FAILED);
+        }
+      }
+      ended = next;
+    }
+    return failed;
+  }
+
+  /** The waiting children of these jobs, in queue order, each with the first parent found. */
+  private Map<String, String> waitingChildrenOf(Collection<String> parents) {
+    Map<String, String> causes = new LinkedHashMap<>();
+    List<String> all = List.copyOf(parents);
+    for (int from = 0; from < all.size(); from += CASCADE_CHUNK) {
+      List<String> chunk = all.subList(from, Math.min(all.size(), from + CASCADE_CHUNK));
+      List<Object> params = new ArrayList<>(chunk);
+      params.add(JobStatus.AWAITING_PARENTS.name());
+      jdbc.sql(
+              "SELECT j.id, p.parent_id FROM job_parents p JOIN jobs j ON j.id = p.job_id"
+                  + " WHERE p.parent_id IN ("
+                  + chunk.stream().map(c -> "?").collect(Collectors.joining(", "))
+                  + ") AND j.status = ? ORDER BY j.seq")
+          .params(params)
+          .query(
+              rs -> {
+                causes.putIfAbsent(rs.getString("id"), rs.getString("parent_id"));
+              });
+    }
+    return causes;
+  }
+
+  /**
+   * Fails those of {@code ids} still waiting, in one transaction: one read, one update per distinct
+   * reason, one batch of events. The ids that it failed.
+   */
+  private List<String> failWaiting(
+      List<String> ids, Map<String, String> causes, Map<String, JobStatus> ended, Actor actor) {
+    return write(
+        published -> {
+          Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
+          String in = ids.stream().map(i -> "?").collect(Collectors.joining(", "));
+          List<Object> params = new ArrayList<>(ids);
+          params.add(JobStatus.AWAITING_PARENTS.name());
+          // Under the write lock nothing else changes these rows until this transaction ends.
+          List<StoredEvent> rows = new ArrayList<>();
+          Map<String, List<String>> byReason = new LinkedHashMap<>();
+          Map<String, String> reasons = new LinkedHashMap<>();
+          jdbc.sql(
+                  "SELECT id, owner, accessibility FROM jobs WHERE id IN ("
+                      + in
+                      + ") AND status = ? ORDER BY seq")
+              .params(params)
+              .query(
+                  rs -> {
+                    String id = rs.getString("id");
+                    String cause = causes.get(id);
+                    String reason = "parent_failed: parent " + cause + " ended " + ended.get(cause);
+                    reasons.put(id, reason);
+                    byReason.computeIfAbsent(reason, r -> new ArrayList<>()).add(id);
+                    rows.add(
+                        new StoredEvent(
+                            null,
+                            rs.getString("owner"),
+                            Accessibility.valueOf(rs.getString("accessibility"))));
+                  });
+          if (reasons.isEmpty()) {
+            return List.<String>of();
+          }
+          for (Map.Entry<String, List<String>> group : byReason.entrySet()) {
+            List<Object> update =
+                new ArrayList<>(
+                    List.of(
+                        JobStatus.FAILED.name(),
+                        truncate(group.getKey(), 1000),
+                        truncate(group.getKey(), 4000),
+                        utc(now),
+                        utc(now)));
+            update.addAll(group.getValue());
+            update.add(JobStatus.AWAITING_PARENTS.name());
+            jdbc.sql(
+                    "UPDATE jobs SET status = ?, status_reason = ?, last_error = ?,"
+                        + " finished_at = ?, updated_at = ? WHERE id IN ("
+                        + group.getValue().stream().map(i -> "?").collect(Collectors.joining(", "))
+                        + ") AND status = ?")
+                .params(update)
+                .update();
+          }
+          List<String> failed = List.copyOf(reasons.keySet());
+          List<JobEvent> events =
+              insertTransitions(
+                  failed, reasons, JobStatus.AWAITING_PARENTS, JobStatus.FAILED, now, actor);
+          for (int i = 0; i < events.size(); i++) {
+            published.add(
+                new StoredEvent(events.get(i), rows.get(i).owner(), rows.get(i).accessibility()));
+          }
+          return failed;
+        });
+  }
+
+  /** Transition events of many jobs in one JDBC batch, with the ids the database gave them. */
+  private List<JobEvent> insertTransitions(
+      List<String> jobIds,
+      Map<String, String> reasons,
+      JobStatus from,
+      JobStatus to,
+      Instant at,
+      Actor actor) {
+    GeneratedKeyHolder keys = new GeneratedKeyHolder();
+    batch.batchUpdate(
+        connection ->
+            connection.prepareStatement(
+                "INSERT INTO job_events (job_id, kind, from_status, to_status, at, actor,"
+                    + " actor_kind, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                new String[] {"id"}),
+        new org.springframework.jdbc.core.BatchPreparedStatementSetter() {
+          @Override
+          public void setValues(java.sql.PreparedStatement ps, int i) throws SQLException {
+            String jobId = jobIds.get(i);
+            ps.setString(1, jobId);
+            ps.setString(2, EventKind.TRANSITION.wireName());
+            ps.setString(3, from.name());
+            ps.setString(4, to.name());
+            ps.setObject(5, utc(at));
+            ps.setString(6, actor.name());
+            ps.setString(7, actor.kind().name());
+            ps.setString(8, truncate(reasons.get(jobId), 4000));
+          }
+
+          @Override
+          public int getBatchSize() {
+            return jobIds.size();
+          }
+        },
+        keys);
+    List<Map<String, Object>> ids = keys.getKeyList();
+    if (ids.size() != jobIds.size()) {
+      throw new IllegalStateException(
+          "the database returned " + ids.size() + " event ids for " + jobIds.size() + " events");
+    }
+    List<JobEvent> events = new ArrayList<>();
+    for (int i = 0; i < jobIds.size(); i++) {
+      long id = ((Number) ids.get(i).values().iterator().next()).longValue();
+      String reason = truncate(reasons.get(jobIds.get(i)), 4000);
+      events.add(
+          new JobEvent(
+              id,
+              jobIds.get(i),
+              EventKind.TRANSITION,
+              from,
+              to,
+              at,
+              actor.name(),
+              actor.kind(),
+              reason,
+              null,
+              null));
+    }
+    return events;
   }
 
   @Override

@@ -56,7 +56,64 @@ public interface JobStore {
    * Inserts jobs with their first events, in one transaction; with an idempotency key, records it
    * for the first job.
    */
-  List<JobEvent> insert(List<NewJob> jobs, Actor actor, IdempotencyRecord idempotency);
+  default List<JobEvent> insert(List<NewJob> jobs, Actor actor, IdempotencyRecord idempotency) {
+    return insert(jobs, actor, idempotency, Integer.MAX_VALUE);
+  }
+
+  /**
+   * {@link #insert(List, Actor, IdempotencyRecord)}, refused with {@link QueueFullException} (and
+   * nothing written) when an owner would then have more than {@code maxWaitingPerOwner} jobs
+   * waiting to start ({@link #WAITING_TO_START}). The count and the insert are one transaction
+   * under the store's write lock: concurrent submissions never take an owner over the limit.
+   */
+  List<JobEvent> insert(
+      List<NewJob> jobs, Actor actor, IdempotencyRecord idempotency, int maxWaitingPerOwner);
+
+  /**
+   * The states of a job that has not started (yet, or again): waiting for its parents or claimable.
+   * What the per-user queued-jobs limit counts; every other active state is in flight.
+   */
+  Set<JobStatus> WAITING_TO_START =
+      java.util.Collections.unmodifiableSet(
+          java.util.EnumSet.copyOf(
+              java.util.Arrays.stream(JobStatus.values())
+                  .filter(s -> s.isActive() && !s.isInFlight())
+                  .toList()));
+
+  /** How many of the owner's jobs are waiting to start ({@link #WAITING_TO_START}). */
+  long waitingToStart(String owner);
+
+  /** An insert refused because the owner has too many jobs waiting to start. */
+  final class QueueFullException extends RuntimeException {
+    private final String owner;
+    private final long waiting;
+    private final int adding;
+    private final int limit;
+
+    public QueueFullException(String owner, long waiting, int adding, int limit) {
+      super(owner + " has " + waiting + " jobs waiting to start; limit " + limit);
+      this.owner = owner;
+      this.waiting = waiting;
+      this.adding = adding;
+      this.limit = limit;
+    }
+
+    public String owner() {
+      return owner;
+    }
+
+    public long waiting() {
+      return waiting;
+    }
+
+    public int adding() {
+      return adding;
+    }
+
+    public int limit() {
+      return limit;
+    }
+  }
 
   /** A job with its pods and attempts. */
   Optional<Job> find(String id);
@@ -127,6 +184,18 @@ public interface JobStore {
 
   /** Children of a job that are still waiting for their parents. */
   List<String> waitingChildren(String parentId);
+
+  /**
+   * Fails every job that waits, directly or through other waiting jobs, for {@code parentId}, which
+   * ended {@code parentStatus} (not {@code SUCCEEDED}): each goes {@code AWAITING_PARENTS → FAILED}
+   * with the reason {@code parent_failed} naming its own parent that ended, and its event.
+   * Set-based: a few statements per generation of descendants and per thousand jobs, each thousand
+   * in one transaction whose events reach the listeners together, instead of one transaction per
+   * job.
+   *
+   * @return the jobs failed, in the order they were failed
+   */
+  List<String> failWaitingDescendants(String parentId, JobStatus parentStatus, Actor actor);
 
   /** One job's events (transitions, renames, visibility changes), oldest first. */
   List<JobEvent> events(String jobId);

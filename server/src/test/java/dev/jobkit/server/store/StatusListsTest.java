@@ -39,6 +39,7 @@ class StatusListsTest {
     store =
         new JdbcJobStore(
             JdbcClient.create(db),
+            new org.springframework.jdbc.core.JdbcTemplate(db),
             new TransactionTemplate(new DataSourceTransactionManager(db)),
             new DefaultListableBeanFactory().getBeanProvider(CommittedEventListener.class));
     for (JobStatus status : JobStatus.values()) {
