@@ -1,0 +1,481 @@
+package dev.jobkit.server;
+
+import static dev.jobkit.sdk.lifecycle.JobStatus.AWAITING_PARENTS;
+import static dev.jobkit.sdk.lifecycle.JobStatus.CANCELED;
+import static dev.jobkit.sdk.lifecycle.JobStatus.FAILED;
+import static dev.jobkit.sdk.lifecycle.JobStatus.QUEUED;
+import static dev.jobkit.sdk.lifecycle.JobStatus.RUNNING;
+import static dev.jobkit.sdk.lifecycle.JobStatus.SUCCEEDED;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.jobkit.sdk.jobs.Accessibility;
+import dev.jobkit.sdk.jobs.Job;
+import dev.jobkit.sdk.jobs.JobEvent;
+import dev.jobkit.sdk.jobs.JobPage;
+import dev.jobkit.server.auth.Keys;
+import dev.jobkit.server.store.Actor;
+import dev.jobkit.server.store.JobStore;
+import dev.jobkit.server.store.NewJob;
+import dev.jobkit.server.support.Api;
+import dev.jobkit.server.support.Api.Response;
+import dev.jobkit.server.support.Gate;
+import dev.jobkit.server.support.JobkitServer;
+import dev.jobkit.server.support.PostgresDatabase;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The service's limits, one nested class per limit (or per hot path a limit protects): each starts
+ * the service it needs. Where the database matters, the same tests run on H2 and on PostgreSQL.
+ */
+class LimitsIT {
+
+  private static final Duration TIMEOUT = Duration.ofSeconds(60);
+  private static final String SETTING = "jobkit.limits.max-queued-jobs-per-user";
+
+  /** A service on H2 or on a fresh PostgreSQL database, started once for a nested class. */
+  abstract static class OnEitherDatabase {
+    JobkitServer server;
+    PostgresDatabase database;
+
+    abstract boolean postgres();
+
+    List<String> extraArgs() {
+      return List.of();
+    }
+
+    @BeforeAll
+    void startService() {
+      List<String> args = new ArrayList<>(extraArgs());
+      if (postgres()) {
+        database = PostgresDatabase.create();
+        args.addAll(List.of(database.serverArgs()));
+      }
+      server = JobkitServer.start(args.toArray(String[]::new));
+    }
+
+    @AfterAll
+    void stopService() {
+      if (server != null) {
+        server.close();
+      }
+      if (database != null) {
+        database.close();
+      }
+    }
+  }
+
+  /** {@code jobkit.limits.max-queued-jobs-per-user}: 5 here. */
+  @Nested
+  @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+  class QueuedJobsPerUser extends OnEitherDatabase {
+
+    @Override
+    boolean postgres() {
+      return false;
+    }
+
+    @Override
+    List<String> extraArgs() {
+      // Each test holds a slot with a serial user's running job: enough slots for all of them.
+      return List.of("--" + SETTING + "=5", "--jobkit.executor.slots=16");
+    }
+
+    /** A serial user whose one slot is held by a job that waits at its gate. */
+    private Api heldUser(String name) {
+      Api user = server.newUser(name, "serial");
+      Job blocker = user.submitShell(Gate.WAIT);
+      user.awaitStatus(blocker.id(), RUNNING);
+      return user;
+    }
+
+    private static void assertQueueFull(Response refused, int waiting, int submitted) {
+      assertThat(refused.status()).as(refused.body()).isEqualTo(429);
+      assertThat(refused.contentType()).startsWith("application/problem+json");
+      JsonNode problem = refused.json();
+      assertThat(problem.get("code").asString()).isEqualTo("rate_limited");
+      assertThat(problem.get("limit").asInt()).isEqualTo(5);
+      assertThat(problem.get("waiting_jobs").asInt()).isEqualTo(waiting);
+      assertThat(problem.get("submitted_jobs").asInt()).isEqualTo(submitted);
+      assertThat(problem.get("setting").asString()).isEqualTo(SETTING);
+      assertThat(problem.get("detail").asString())
+          .contains("already has " + waiting + " jobs waiting to start")
+          .contains("limit of 5")
+          .contains(SETTING);
+    }
+
+    private static int jobsOf(Api user, String name) {
+      return user.get("/api/v1/jobs?limit=1000&owner=" + name)
+          .expect(200)
+          .as(JobPage.class)
+          .items()
+          .size();
+    }
+
+    @Test
+    void a_single_submit_over_the_limit_is_429_and_creates_nothing() {
+      Api quinn = heldUser("quinn");
+      for (int i = 0; i < 5; i++) {
+        assertThat(quinn.submit("{\"command\":[\"true\"]}").status()).isEqualTo(QUEUED);
+      }
+
+      assertQueueFull(quinn.post("/api/v1/jobs", "{\"command\":[\"true\"]}"), 5, 1);
+
+      assertThat(jobsOf(quinn, "quinn")).isEqualTo(6); // the running blocker and the five queued
+    }
+
+    @Test
+    void a_batch_that_would_go_over_is_refused_whole_and_one_that_fits_is_taken() {
+      Api rita = heldUser("rita");
+      for (int i = 0; i < 3; i++) {
+        rita.submit("{\"command\":[\"true\"]}");
+      }
+      String three =
+          "{\"jobs\":[{\"command\":[\"true\"]},{\"command\":[\"true\"]},{\"command\":[\"true\"]}]}";
+
+      assertQueueFull(rita.post("/api/v1/jobs/batch", three), 3, 3);
+      assertThat(jobsOf(rita, "rita")).isEqualTo(4);
+
+      rita.post(
+              "/api/v1/jobs/batch",
+              "{\"jobs\":[{\"ref\":\"a\",\"command\":[\"true\"]},"
+                  + "{\"command\":[\"true\"],\"parents\":[\"a\"]}]}")
+          .expect(201);
+      assertThat(jobsOf(rita, "rita")).isEqualTo(6);
+      // Children waiting for their parents count as well.
+      assertQueueFull(rita.post("/api/v1/jobs", "{\"command\":[\"true\"]}"), 5, 1);
+    }
+
+    @Test
+    void another_user_is_not_affected_by_a_full_queue() {
+      Api sam = heldUser("sam");
+      for (int i = 0; i < 5; i++) {
+        sam.submit("{\"command\":[\"true\"]}");
+      }
+      assertQueueFull(sam.post("/api/v1/jobs", "{\"command\":[\"true\"]}"), 5, 1);
+
+      Api tess = server.newUser("tess", "serial");
+      Job theirs = tess.submit("{\"command\":[\"true\"]}");
+      assertThat(tess.awaitEnd(theirs.id()).status()).isEqualTo(SUCCEEDED);
+    }
+
+    @Test
+    void a_replayed_submission_is_not_counted_again() {
+      Api uma = heldUser("uma");
+      Job first =
+          uma.post("/api/v1/jobs", "{\"command\":[\"true\"]}", "Idempotency-Key", "k-1")
+              .expect(201)
+              .as(Job.class);
+      for (int i = 0; i < 4; i++) {
+        uma.submit("{\"command\":[\"true\"]}");
+      }
+
+      Response replay =
+          uma.post("/api/v1/jobs", "{\"command\":[\"true\"]}", "Idempotency-Key", "k-1");
+
+      assertThat(replay.status()).as(replay.body()).isBetween(200, 201);
+      assertThat(replay.as(Job.class).id()).isEqualTo(first.id());
+    }
+
+    @Test
+    void the_limit_frees_up_as_jobs_start_and_end() {
+      Api vic = server.newUser("vic", "serial");
+      Job blocker = vic.submitShell(Gate.WAIT);
+      vic.awaitStatus(blocker.id(), RUNNING);
+      List<Job> queued = new ArrayList<>();
+      for (int i = 0; i < 5; i++) {
+        queued.add(vic.submitShell(Gate.WAIT));
+      }
+      assertQueueFull(vic.post("/api/v1/jobs", "{\"command\":[\"true\"]}"), 5, 1);
+
+      // The blocker ends: the first queued job starts, and no longer counts.
+      Gate.open(server, blocker.id());
+      vic.awaitStatus(queued.get(0).id(), RUNNING, TIMEOUT);
+      Job sixth = vic.submitShell(Gate.WAIT);
+      assertQueueFull(vic.post("/api/v1/jobs", "{\"command\":[\"true\"]}"), 5, 1);
+
+      // A queued job is stopped: it ended, and leaves room for one more.
+      vic.post("/api/v1/jobs/" + queued.get(4).id() + "/stop", "").expect(200);
+      Job seventh = vic.submitShell(Gate.WAIT);
+      assertThat(seventh.status()).isEqualTo(QUEUED);
+
+      for (Job job : List.of(queued.get(1), queued.get(2), queued.get(3), sixth, seventh)) {
+        vic.post("/api/v1/jobs/" + job.id() + "/stop", "").expect(200);
+      }
+      vic.stopAndAwaitCanceled(queued.get(0).id());
+    }
+  }
+
+  /**
+   * Stopping (or failing) a parent fails every job waiting for it, directly or through other
+   * waiting jobs, set-based: 2,000 children and their children here.
+   */
+  abstract class WaitingDescendants extends OnEitherDatabase {
+
+    @Test
+    void stopping_a_parent_fails_all_its_waiting_descendants_with_the_reason_and_an_event_each() {
+      Api wren = server.newUser("wren-" + (postgres() ? "pg" : "h2"), "serial");
+      Job blocker = wren.submitShell(Gate.WAIT);
+      wren.awaitStatus(blocker.id(), RUNNING);
+      Job parent = wren.submit("{\"command\":[\"true\"]}");
+      Job otherParent = wren.submitShell(Gate.WAIT); // still queued: never ends in this test
+      List<String> children = new ArrayList<>();
+      for (int batch = 0; batch < 2; batch++) {
+        String specs =
+            IntStream.range(0, 1000)
+                .mapToObj(
+                    i ->
+                        "{\"command\":[\"true\"],\"parents\":[\""
+                            + parent.id()
+                            + "\""
+                            + (i % 100 == 0 ? ",\"" + otherParent.id() + "\"" : "")
+                            + "]}")
+                .collect(Collectors.joining(",", "{\"jobs\":[", "]}"));
+        JsonNode created = wren.post("/api/v1/jobs/batch", specs).expect(201).json();
+        created.get("items").forEach(j -> children.add(j.get("id").asString()));
+      }
+      assertThat(children).hasSize(2000);
+      // Grandchildren: waiting for a child (one of them also for the parent itself).
+      String child0 = children.get(0);
+      Job grandchild = wren.submit("{\"command\":[\"true\"],\"parents\":[\"" + child0 + "\"]}");
+      Job greatGrandchild =
+          wren.submit(
+              "{\"command\":[\"true\"],\"parents\":[\""
+                  + grandchild.id()
+                  + "\",\""
+                  + parent.id()
+                  + "\"]}");
+      long eventsBefore = server.bean(JobStore.class).lastEventId();
+
+      Job stopped =
+          wren.post("/api/v1/jobs/" + parent.id() + "/stop", "").expect(200).as(Job.class);
+
+      assertThat(stopped.status()).isEqualTo(CANCELED);
+      Set<String> failed = new HashSet<>();
+      String cursor = null;
+      do {
+        JobPage page =
+            wren.get(
+                    "/api/v1/jobs?limit=1000&status=FAILED&parent="
+                        + parent.id()
+                        + (cursor == null ? "" : "&cursor=" + cursor))
+                .expect(200)
+                .as(JobPage.class);
+        for (Job j : page.items()) {
+          assertThat(j.statusReason())
+              .isEqualTo("parent_failed: parent " + parent.id() + " ended CANCELED");
+          assertThat(j.lastError()).isEqualTo(j.statusReason());
+          assertThat(j.finishedAt()).isNotNull();
+          failed.add(j.id());
+        }
+        cursor = page.nextCursor();
+      } while (cursor != null);
+      assertThat(failed).containsAll(children);
+      assertThat(
+              wren.get("/api/v1/jobs?limit=10&status=AWAITING_PARENTS&parent=" + parent.id())
+                  .expect(200)
+                  .as(JobPage.class)
+                  .items())
+          .isEmpty();
+
+      assertThat(wren.job(grandchild.id()).status()).isEqualTo(FAILED);
+      assertThat(wren.job(grandchild.id()).statusReason())
+          .isEqualTo("parent_failed: parent " + child0 + " ended FAILED");
+      Job great = wren.job(greatGrandchild.id());
+      assertThat(great.status()).isEqualTo(FAILED);
+      assertThat(great.statusReason()).startsWith("parent_failed: parent ");
+
+      // One event per job, in the audit trail and on the live feed's table, in order.
+      for (String id : List.of(children.get(0), children.get(999), children.get(1999))) {
+        List<JobEvent> events = wren.events(id);
+        assertThat(events).extracting(JobEvent::toStatus).containsExactly(AWAITING_PARENTS, FAILED);
+        JobEvent last = events.get(1);
+        assertThat(last.fromStatus()).isEqualTo(AWAITING_PARENTS);
+        assertThat(last.actor()).isEqualTo("scheduler");
+        assertThat(last.reason())
+            .isEqualTo("parent_failed: parent " + parent.id() + " ended CANCELED");
+        assertThat(last.id()).isGreaterThan(eventsBefore);
+      }
+      assertThat(countFailedEventsSince(eventsBefore)).isEqualTo(2002);
+
+      // The scheduler carries on: capacity is what it was.
+      Gate.open(server, blocker.id());
+      wren.awaitStatus(otherParent.id(), RUNNING, TIMEOUT);
+      wren.stopAndAwaitCanceled(otherParent.id());
+      Job after = wren.submit("{\"command\":[\"true\"]}");
+      assertThat(wren.awaitEnd(after.id()).status()).isEqualTo(SUCCEEDED);
+    }
+
+    @Test
+    void a_child_of_a_stopped_parent_that_was_already_released_is_left_alone() {
+      Api xena = server.newUser("xena-" + (postgres() ? "pg" : "h2"), "parallel");
+      Job done = xena.submit("{\"command\":[\"true\"]}");
+      xena.awaitStatus(done.id(), SUCCEEDED, TIMEOUT);
+      Job running = xena.submitShell(Gate.WAIT);
+      xena.awaitStatus(running.id(), RUNNING, TIMEOUT);
+      Job child = xena.submit("{\"command\":[\"true\"],\"parents\":[\"" + done.id() + "\"]}");
+      assertThat(xena.awaitEnd(child.id()).status()).isEqualTo(SUCCEEDED);
+
+      xena.stopAndAwaitCanceled(running.id());
+
+      assertThat(xena.job(child.id()).status()).isEqualTo(SUCCEEDED);
+      assertThat(xena.events(child.id())).extracting(JobEvent::toStatus).doesNotContain(FAILED);
+    }
+
+    private long countFailedEventsSince(long afterId) {
+      return server.bean(JobStore.class).eventsAfter(afterId, 100_000).stream()
+          .filter(e -> e.event().toStatus() == FAILED)
+          .count();
+    }
+  }
+
+  @Nested
+  @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+  class WaitingDescendantsOnH2 extends WaitingDescendants {
+    @Override
+    boolean postgres() {
+      return false;
+    }
+  }
+
+  @Nested
+  @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+  class WaitingDescendantsOnPostgres extends WaitingDescendants {
+    @Override
+    boolean postgres() {
+      return true;
+    }
+  }
+
+  /**
+   * Another user's {@code owner=} list reads only that owner's public jobs, through the index on
+   * (owner, accessibility, seq): never their private ones.
+   */
+  abstract class OwnerFilterOfAnotherUser extends OnEitherDatabase {
+
+    @Test
+    void another_user_sees_only_the_owners_public_jobs_page_by_page() {
+      String suffix = postgres() ? "pg" : "h2";
+      String carol = "carol-" + suffix;
+      server.newUser(carol, "parallel");
+      Api bob = server.newUser("bob-" + suffix, "parallel");
+      JobStore store = server.bean(JobStore.class);
+      List<String> publicIds = new ArrayList<>();
+      for (int round = 0; round < 3; round++) {
+        insertEnded(store, carol, 400, Accessibility.PRIVATE);
+        publicIds.addAll(insertEnded(store, carol, 2, Accessibility.PUBLIC));
+      }
+      insertEnded(store, carol, 400, Accessibility.PRIVATE);
+
+      List<String> seen = new ArrayList<>();
+      String cursor = null;
+      do {
+        JobPage page =
+            bob.get(
+                    "/api/v1/jobs?limit=4&owner="
+                        + carol
+                        + (cursor == null ? "" : "&cursor=" + cursor))
+                .expect(200)
+                .as(JobPage.class);
+        page.items().forEach(j -> seen.add(j.id()));
+        cursor = page.nextCursor();
+      } while (cursor != null);
+
+      List<String> newestFirst = new ArrayList<>(publicIds);
+      java.util.Collections.reverse(newestFirst);
+      assertThat(seen).containsExactlyElementsOf(newestFirst);
+      assertThat(
+              bob.get("/api/v1/jobs?limit=1000&status=canceled&owner=" + carol)
+                  .expect(200)
+                  .as(JobPage.class)
+                  .items())
+          .extracting(Job::id)
+          .containsExactlyInAnyOrderElementsOf(publicIds);
+      // Carol herself, and an admin, still see all of hers.
+      assertThat(
+              server
+                  .admin()
+                  .get("/api/v1/jobs?limit=1000&owner=" + carol)
+                  .expect(200)
+                  .as(JobPage.class)
+                  .items())
+          .hasSize(1000);
+    }
+
+    List<String> insertEnded(JobStore store, String owner, int n, Accessibility accessibility) {
+      List<NewJob> jobs = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        jobs.add(
+            new NewJob(
+                Keys.newId("job"),
+                owner,
+                "ended " + i,
+                null,
+                CANCELED,
+                "stopped",
+                5,
+                accessibility,
+                1,
+                List.of("true"),
+                null,
+                Map.of(),
+                Map.of(),
+                List.of(),
+                null,
+                1));
+      }
+      store.insert(jobs, Actor.user(owner), null);
+      return jobs.stream().map(NewJob::id).toList();
+    }
+  }
+
+  @Nested
+  @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+  class OwnerFilterOfAnotherUserOnH2 extends OwnerFilterOfAnotherUser {
+    @Override
+    boolean postgres() {
+      return false;
+    }
+
+    @Test
+    void the_list_query_reads_the_owner_visibility_index() throws Exception {
+      // H2 picks the index by rule: the plan of the shape the store sends names it.
+      try (Connection c = server.bean(DataSource.class).getConnection();
+          PreparedStatement explain =
+              c.prepareStatement(
+                  "EXPLAIN SELECT seq FROM jobs j WHERE 1 = 1 AND j.owner = ?"
+                      + " AND j.accessibility = 'PUBLIC' ORDER BY j.seq DESC LIMIT 51")) {
+        explain.setString(1, "carol-h2");
+        try (ResultSet plan = explain.executeQuery()) {
+          plan.next();
+          assertThat(plan.getString(1)).containsIgnoringCase("jobs_owner_visibility");
+        }
+      }
+    }
+  }
+
+  @Nested
+  @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+  class OwnerFilterOfAnotherUserOnPostgres extends OwnerFilterOfAnotherUser {
+    @Override
+    boolean postgres() {
+      return true;
+    }
+  }
+}
