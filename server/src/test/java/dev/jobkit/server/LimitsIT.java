@@ -176,6 +176,37 @@ class LimitsIT {
     }
 
     @Test
+    void concurrent_submissions_never_take_a_user_over_the_limit() throws Exception {
+      Api yara = heldUser("yara");
+      java.util.concurrent.ExecutorService pool =
+          java.util.concurrent.Executors.newFixedThreadPool(12);
+      try {
+        List<java.util.concurrent.Future<Response>> answers = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+          String body =
+              i % 3 == 0
+                  ? "{\"jobs\":[{\"command\":[\"true\"]},{\"command\":[\"true\"]}]}"
+                  : "{\"command\":[\"true\"]}";
+          String path = i % 3 == 0 ? "/api/v1/jobs/batch" : "/api/v1/jobs";
+          answers.add(pool.submit(() -> yara.post(path, body)));
+        }
+        int accepted = 0;
+        for (java.util.concurrent.Future<Response> answer : answers) {
+          Response r = answer.get();
+          assertThat(r.status()).as(r.body()).isIn(201, 429);
+          if (r.status() == 201) {
+            accepted += r.json().has("items") ? r.json().get("items").size() : 1;
+          }
+        }
+        // 16 jobs asked for in 12 requests: as many accepted as fit, whatever the interleaving.
+        assertThat(accepted).isBetween(4, 5);
+        assertThat(jobsOf(yara, "yara")).isEqualTo(1 + accepted);
+      } finally {
+        pool.shutdownNow();
+      }
+    }
+
+    @Test
     void a_replayed_submission_is_not_counted_again() {
       Api uma = heldUser("uma");
       Job first =
