@@ -178,6 +178,19 @@ class LimitsFigures {
         System.out.printf(
             "FIG bob lists owner=carol (50k private, 10 public): median %.1f ms, max %.1f ms%n",
             t[10] / 1e6, t[19] / 1e6);
+        try (java.sql.Connection c = server.bean(javax.sql.DataSource.class).getConnection();
+            java.sql.PreparedStatement explain =
+                c.prepareStatement(
+                    (PG ? "EXPLAIN ANALYZE" : "EXPLAIN")
+                        + " SELECT * FROM jobs j WHERE 1 = 1 AND j.owner = ?"
+                        + " AND j.accessibility = 'PUBLIC' ORDER BY j.seq DESC LIMIT 51")) {
+          explain.setString(1, "carol");
+          try (java.sql.ResultSet plan = explain.executeQuery()) {
+            while (plan.next()) {
+              System.out.println("FIG plan " + plan.getString(1));
+            }
+          }
+        }
         long s = System.nanoTime();
         bob.get("/api/v1/jobs?owner=carol&status=canceled").expect(200);
         System.out.printf("FIG with status filter: %.1f ms%n", (System.nanoTime() - s) / 1e6);

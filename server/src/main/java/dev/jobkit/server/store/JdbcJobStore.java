@@ -35,7 +35,6 @@ import java.util.stream.Collector;
 import java.util.stream.Collectors;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.SmartInitializingSingleton;
-import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.support.GeneratedKeyHolder;
 import org.springframework.stereotype.Repository;
@@ -67,7 +66,6 @@ class JdbcJobStore implements JobStore, SmartInitializingSingleton {
   static final int CASCADE_CHUNK = 1000;
 
   private final JdbcClient jdbc;
-  private final JdbcTemplate batch;
   private final TransactionTemplate transactions;
   private final ObjectProvider<CommittedEventListener> listeners;
   // Resolved once every singleton exists: looking the listeners up on each write cost a tenth of
@@ -78,11 +76,9 @@ class JdbcJobStore implements JobStore, SmartInitializingSingleton {
 
   JdbcJobStore(
       JdbcClient jdbc,
-      JdbcTemplate batch,
       TransactionTemplate transactions,
       ObjectProvider<CommittedEventListener> listeners) {
     this.jdbc = jdbc;
-    this.batch = batch;
     this.transactions = transactions;
     this.listeners = listeners;
   }
@@ -656,7 +652,7 @@ class JdbcJobStore implements JobStore, SmartInitializingSingleton {
 
   /**
    * Fails those of {@code ids} still waiting, in one transaction: one read, one update per distinct
-   * reason, one batch of events. The ids that it failed.
+   * reason, one insert of their events and one read of their ids. The ids that it failed.
    */
   private List<String> failWaiting(
       List<String> ids, Map<String, String> causes, Map<String, JobStatus> ended, Actor actor) {
@@ -667,7 +663,7 @@ class JdbcJobStore implements JobStore, SmartInitializingSingleton {
           List<Object> params = new ArrayList<>(ids);
           params.add(JobStatus.AWAITING_PARENTS.name());
           // Under the write lock nothing else changes these rows until this transaction ends.
-          List<StoredEvent> rows = new ArrayList<>();
+          Map<String, StoredEvent> rows = new LinkedHashMap<>();
           Map<String, List<String>> byReason = new LinkedHashMap<>();
           Map<String, String> reasons = new LinkedHashMap<>();
           jdbc.sql(
@@ -682,7 +678,8 @@ class JdbcJobStore implements JobStore, SmartInitializingSingleton {
                     String reason = "parent_failed: parent " + cause + " ended " + ended.get(cause);
                     reasons.put(id, reason);
                     byReason.computeIfAbsent(reason, r -> new ArrayList<>()).add(id);
-                    rows.add(
+                    rows.put(
+                        id,
                         new StoredEvent(
                             null,
                             rs.getString("owner"),
@@ -711,74 +708,52 @@ class JdbcJobStore implements JobStore, SmartInitializingSingleton {
                 .update();
           }
           List<String> failed = List.copyOf(reasons.keySet());
-          List<JobEvent> events =
-              insertTransitions(
-                  failed, reasons, JobStatus.AWAITING_PARENTS, JobStatus.FAILED, now, actor);
-          for (int i = 0; i < events.size(); i++) {
-            published.add(
-                new StoredEvent(events.get(i), rows.get(i).owner(), rows.get(i).accessibility()));
+          for (JobEvent event :
+              insertTransitions(failed, JobStatus.AWAITING_PARENTS, JobStatus.FAILED, now, actor)) {
+            StoredEvent row = rows.get(event.jobId());
+            published.add(new StoredEvent(event, row.owner(), row.accessibility()));
           }
           return failed;
         });
   }
 
-  /** Transition events of many jobs in one JDBC batch, with the ids the database gave them. */
+  /**
+   * Transition events of many jobs in two statements whatever their number: one {@code INSERT …
+   * SELECT} that takes each job's reason from its {@code last_error}, and one read of the ids the
+   * database gave them (above the newest id before it: under the write lock no other event row is
+   * written meanwhile). In id order.
+   */
   private List<JobEvent> insertTransitions(
-      List<String> jobIds,
-      Map<String, String> reasons,
-      JobStatus from,
-      JobStatus to,
-      Instant at,
-      Actor actor) {
-    GeneratedKeyHolder keys = new GeneratedKeyHolder();
-    batch.batchUpdate(
-        connection ->
-            connection.prepareStatement(
-                "INSERT INTO job_events (job_id, kind, from_status, to_status, at, actor,"
-                    + " actor_kind, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                new String[] {"id"}),
-        new org.springframework.jdbc.core.BatchPreparedStatementSetter() {
-          @Override
-          public void setValues(java.sql.PreparedStatement ps, int i) throws SQLException {
-            String jobId = jobIds.get(i);
-            ps.setString(1, jobId);
-            ps.setString(2, EventKind.TRANSITION.wireName());
-            ps.setString(3, from.name());
-            ps.setString(4, to.name());
-            ps.setObject(5, utc(at));
-            ps.setString(6, actor.name());
-            ps.setString(7, actor.kind().name());
-            ps.setString(8, truncate(reasons.get(jobId), 4000));
-          }
-
-          @Override
-          public int getBatchSize() {
-            return jobIds.size();
-          }
-        },
-        keys);
-    List<Map<String, Object>> ids = keys.getKeyList();
-    if (ids.size() != jobIds.size()) {
+      List<String> jobIds, JobStatus from, JobStatus to, Instant at, Actor actor) {
+    long before = lastEventId();
+    String in = jobIds.stream().map(i -> "?").collect(Collectors.joining(", "));
+    List<Object> params =
+        new ArrayList<>(
+            List.of(
+                EventKind.TRANSITION.wireName(),
+                from.name(),
+                to.name(),
+                utc(at),
+                actor.name(),
+                actor.kind().name()));
+    params.addAll(jobIds);
+    jdbc.sql(
+            "INSERT INTO job_events (job_id, kind, from_status, to_status, at, actor, actor_kind,"
+                + " reason) SELECT id, ?, ?, ?, ?, ?, ?, last_error FROM jobs WHERE id IN ("
+                + in
+                + ") ORDER BY seq")
+        .params(params)
+        .update();
+    List<Object> read = new ArrayList<>(List.of(before));
+    read.addAll(jobIds);
+    List<JobEvent> events =
+        jdbc.sql("SELECT * FROM job_events WHERE id > ? AND job_id IN (" + in + ") ORDER BY id")
+            .params(read)
+            .query((rs, n) -> readEvent(rs))
+            .list();
+    if (events.size() != jobIds.size()) {
       throw new IllegalStateException(
-          "the database returned " + ids.size() + " event ids for " + jobIds.size() + " events");
-    }
-    List<JobEvent> events = new ArrayList<>();
-    for (int i = 0; i < jobIds.size(); i++) {
-      long id = ((Number) ids.get(i).values().iterator().next()).longValue();
-      String reason = truncate(reasons.get(jobIds.get(i)), 4000);
-      events.add(
-          new JobEvent(
-              id,
-              jobIds.get(i),
-              EventKind.TRANSITION,
-              from,
-              to,
-              at,
-              actor.name(),
-              actor.kind(),
-              reason,
-              null,
-              null));
+          "wrote " + jobIds.size() + " events but read back " + events.size());
     }
     return events;
   }

@@ -39,7 +39,6 @@ class StatusListsTest {
     store =
         new JdbcJobStore(
             JdbcClient.create(db),
-            new org.springframework.jdbc.core.JdbcTemplate(db),
             new TransactionTemplate(new DataSourceTransactionManager(db)),
             new DefaultListableBeanFactory().getBeanProvider(CommittedEventListener.class));
     for (JobStatus status : JobStatus.values()) {
