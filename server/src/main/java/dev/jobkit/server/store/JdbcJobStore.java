@@ -609,7 +609,7 @@ class JdbcJobStore implements JobStore, SmartInitializingSingleton {
   public List<String> failWaitingDescendants(String parentId, JobStatus parentStatus, Actor actor) {
     List<String> failed = new ArrayList<>();
     // One generation at a time: the waiting children of the jobs just failed (or of the parent),
-    // each with the reason naming the parent of its that ended.
+    // each with the reason naming its own parent that ended.
     Map<String, JobStatus> ended = new LinkedHashMap<>(Map.of(parentId, parentStatus));
     while (!ended.isEmpty()) {
       Map<String, String> causes = waitingChildrenOf(ended.keySet());
