@@ -20,7 +20,7 @@ import org.springdoc.core.customizers.OpenApiCustomizer;
 /**
  * Adds to every operation the problem documents ({@code application/problem+json}, the SDK's {@link
  * Problem}) it can answer with. Every operation can answer 400, 401, 404 and 500; one with a body
- * 413 and 415; the routes of {@link #BY_ROUTE} also 403 or 409, saying when.
+ * 413 and 415; the routes of {@link #BY_ROUTE} also 403, 409 or 429, saying when.
  *
  * <p>The problems come from services and interceptors the document generator cannot follow, so the
  * routes that can refuse a caller (403) or conflict (409) are listed here; OpenApiIT fails when a
@@ -41,13 +41,22 @@ class ProblemResponses implements OpenApiCustomizer {
   private static final String TOO_MANY_STREAMS =
       "rate_limited: the caller has jobkit.api.max-streams-per-user streams open; Retry-After"
           + " says when to try again";
+  private static final String QUEUE_FULL =
+      "rate_limited: you would have more jobs waiting to start than"
+          + " jobkit.limits.max-queued-jobs-per-user; nothing was submitted; carries limit,"
+          + " waiting_jobs, submitted_jobs and setting";
 
   /** Extra problems of a route ({@code "METHOD path"}): status → when. */
   static final Map<String, Map<Integer, String>> BY_ROUTE =
       Map.ofEntries(
           Map.entry(
               "POST /api/v1/jobs",
-              Map.of(409, "conflict: the Idempotency-Key was used before with a different body")),
+              Map.of(
+                  409,
+                  "conflict: the Idempotency-Key was used before with a different body",
+                  429,
+                  QUEUE_FULL)),
+          Map.entry("POST /api/v1/jobs/batch", Map.of(429, QUEUE_FULL)),
           Map.entry("PATCH /api/v1/jobs/{id}", Map.of(403, FORBIDDEN_JOB)),
           Map.entry(
               "POST /api/v1/jobs/{id}/stop",
