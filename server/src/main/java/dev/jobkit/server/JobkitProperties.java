@@ -71,6 +71,12 @@ public record JobkitProperties(
    * @param podUids when the service runs as root: the uids ({@code first-last}) that running jobs
    *     get, one of its own per job, so that no job can read another's files or signal its
    *     processes; a range no account or file on the machine uses
+   * @param descendants how every process a pod starts is found, to be killed when the pod ends or
+   *     is stopped, even one in a session of its own or re-parented away: {@code cgroup} (a pids
+   *     cgroup v1 per pod; needs root and {@code /sys/fs/cgroup/pids}), {@code marker} (a random
+   *     {@code JOBKIT_POD_MARKER} in the pod's environment, found in {@code /proc}, with the
+   *     service as child subreaper), or {@code auto}: cgroup where the service can make one, else
+   *     marker
    */
   public record Executor(
       @DefaultValue("0") int slots,
@@ -78,7 +84,8 @@ public record JobkitProperties(
       @DefaultValue("64") int maxPodsPerJob,
       @DefaultValue("false") boolean useSetsidCommand,
       @DefaultValue("jobkit") String runAs,
-      @DefaultValue("1900000000-1900065535") String podUids) {
+      @DefaultValue("1900000000-1900065535") String podUids,
+      @DefaultValue("auto") String descendants) {
 
     /** The slot count in force: the configured one, or the number of cores. */
     public int effectiveSlots() {

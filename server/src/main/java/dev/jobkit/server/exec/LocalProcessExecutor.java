@@ -6,10 +6,12 @@ import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -31,7 +33,9 @@ import org.springframework.stereotype.Component;
 /**
  * Runs pods as local processes. Each pod starts in a new session, so it leads its own process
  * group: stopping a job signals the whole group, which reaches every descendant, and once a pod's
- * main process has exited whatever it left behind in its group is terminated too.
+ * main process has exited whatever it left behind in its group is terminated too. What leaves the
+ * group (a new session, a double fork) is found by {@link Descendants} (a cgroup per pod, or a
+ * marker in the environment) and killed with the pod before its end is reported.
  *
  * <p>Pods start with {@code posix_spawn(3)} and {@code POSIX_SPAWN_SETSID} ({@link PosixSpawn})
  * where the C library has it (glibc 2.34+), else through the {@code setsid} command and {@link
@@ -57,6 +61,8 @@ public class LocalProcessExecutor implements JobExecutor {
 
   private static final Duration LEFTOVER_KILL_WAIT = Duration.ofSeconds(5);
 
+  private static final SecureRandom MARKERS = new SecureRandom();
+
   private final JobFiles files;
   private final PodUsers users;
   private final DataDirModes dataDir;
@@ -68,6 +74,7 @@ public class LocalProcessExecutor implements JobExecutor {
   private final Duration gracePeriod;
   private final boolean spawnDirectly;
   private final String setsid;
+  private final Descendants descendants;
   private final Map<String, Run> runs = new ConcurrentHashMap<>();
   private final ExecutorService reapers =
       Executors.newCachedThreadPool(DaemonThreads.named("jobkit-pod-reaper"));
@@ -111,6 +118,7 @@ public class LocalProcessExecutor implements JobExecutor {
     if (users.switching() && setpriv == null) {
       PosixSpawn.prepare();
     }
+    this.descendants = Descendants.choose(properties.executor().descendants(), 0);
     log.debug(
         "pods start {}{}",
         spawnDirectly ? "with posix_spawn" : "through " + setsid,
@@ -154,16 +162,20 @@ public class LocalProcessExecutor implements JobExecutor {
         }
         Map<String, String> podEnv = new HashMap<>(env);
         podEnv.put("JOBKIT_POD_INDEX", Integer.toString(pod));
+        String marker = newMarker();
+        podEnv.put("JOBKIT_POD_MARKER", marker);
         Path workDir = files.podWorkDir(launch.jobId(), pod);
         if (user != null && !launch.env().containsKey("HOME")) {
           // The run-as account has no home of its own; the pod's work dir is private to the job.
           podEnv.put("HOME", workDir.toString());
         }
-        run.pods.add(startPod(program, argv, podEnv, workDir, logFile, user));
+        Descendants.Tree tree = descendants.track(launch.jobId(), launch.attempt(), pod, marker);
+        run.trees.add(tree);
+        run.pods.add(startPod(program, argv, podEnv, workDir, logFile, user, tree));
       }
     } catch (IOException | RuntimeException e) {
       run.killAll(ProcessGroups.SIGKILL);
-      run.handBackWhenGone();
+      run.releaseWhenGone();
       if (e instanceof LaunchFailedException failed) {
         throw failed;
       }
@@ -179,20 +191,28 @@ public class LocalProcessExecutor implements JobExecutor {
       Map<String, String> env,
       Path workDir,
       Path logFile,
-      PodUser user)
+      PodUser user,
+      Descendants.Tree tree)
       throws IOException {
+    CgroupDescendants.Placement placement = tree.spawnInto();
     if (spawnDirectly && setpriv == null) {
       PosixSpawn.Spawned spawned =
-          PosixSpawn.spawn(program, argv, env, workDir, logFile, reapers, user);
+          PosixSpawn.spawn(program, argv, env, workDir, logFile, reapers, user, placement);
       return new Pod(spawned.pid(), spawned.exit());
     }
     if (spawnDirectly) {
       List<String> switched = asUser(user, argv);
       PosixSpawn.Spawned spawned =
-          PosixSpawn.spawn(setpriv, switched, env, workDir, logFile, reapers, null);
+          PosixSpawn.spawn(setpriv, switched, env, workDir, logFile, reapers, null, placement);
       return new Pod(spawned.pid(), spawned.exit());
     }
-    List<String> withSetsid = new ArrayList<>(argv.size() + 8);
+    List<String> withSetsid = new ArrayList<>(argv.size() + 12);
+    if (placement != null) {
+      // Not the thread trick: ProcessBuilder may start the JDK's reaper thread from this thread,
+      // which would then live in the pod's cgroup. A shell that is still the service moves itself.
+      withSetsid.addAll(
+          List.of("/bin/sh", "-c", "echo 0 > \"$0\" && exec \"$@\"", placement.into().toString()));
+    }
     withSetsid.add(setsid);
     withSetsid.addAll(asUser(user, argv));
     ProcessBuilder builder =
@@ -252,14 +272,19 @@ public class LocalProcessExecutor implements JobExecutor {
         }
       }
       run.killAll(ProcessGroups.SIGKILL);
+      run.endDescendants();
       run.handBack();
     }
     users.close();
+    descendants.close();
     reapers.shutdownNow();
     timers.shutdownNow();
   }
 
-  /** Identifies leftovers by their recorded pid and the job id in their environment. */
+  /**
+   * Identifies leftovers by their recorded pid and the job id in their environment, and kills every
+   * other process with the job's id in its environment too (those that left the pods' groups).
+   */
   @Override
   public void reclaim(String jobId, List<Long> pids) {
     for (long pid : pids) {
@@ -268,6 +293,18 @@ public class LocalProcessExecutor implements JobExecutor {
         ProcessGroups.signal(pid, ProcessGroups.SIGKILL);
       }
     }
+    List<Long> others = MarkerDescendants.withEnvironment("JOBKIT_JOB_ID=" + jobId);
+    if (!others.isEmpty()) {
+      log.info("killing processes {} left behind by job {}", others, jobId);
+      others.forEach(pid -> ProcessGroups.kill(pid, ProcessGroups.SIGKILL));
+    }
+  }
+
+  /** A random marker for one pod's environment, which its descendants inherit. */
+  private static String newMarker() {
+    byte[] bytes = new byte[16];
+    MARKERS.nextBytes(bytes);
+    return HexFormat.of().formatHex(bytes);
   }
 
   /**
@@ -360,6 +397,7 @@ public class LocalProcessExecutor implements JobExecutor {
     private final int attempt;
     private final PodUsers.Lease lease;
     private final List<Pod> pods = new ArrayList<>();
+    private final List<Descendants.Tree> trees = new ArrayList<>();
     private final Integer[] exitCodes;
     private int remaining;
     private int failedPod = -1;
@@ -393,7 +431,7 @@ public class LocalProcessExecutor implements JobExecutor {
     public void abandon() {
       runs.remove(jobId, this);
       killAll(ProcessGroups.SIGKILL);
-      handBackWhenGone();
+      releaseWhenGone();
     }
 
     /**
@@ -406,13 +444,40 @@ public class LocalProcessExecutor implements JobExecutor {
       }
     }
 
-    /** {@link #handBack} once the main processes are reaped, off the caller's thread. */
-    void handBackWhenGone() {
-      if (lease == null) {
-        return;
+    /**
+     * Kills whatever the pods left anywhere ({@link Descendants}) and forgets them; how many
+     * processes were killed.
+     */
+    int endDescendants() {
+      int killed = 0;
+      for (Descendants.Tree tree : trees) {
+        try {
+          int count = tree.killAll(LEFTOVER_KILL_WAIT);
+          if (count < 0) {
+            log.warn("some processes of job {} survived SIGKILL", jobId);
+          } else {
+            killed += count;
+          }
+          tree.release();
+        } catch (RuntimeException e) {
+          log.error("could not end the processes job {} left behind", jobId, e);
+        }
       }
+      return killed;
+    }
+
+    /**
+     * {@link #endDescendants} and {@link #handBack} once the main processes are reaped, off the
+     * caller's thread.
+     */
+    void releaseWhenGone() {
       CompletableFuture.allOf(pods.stream().map(Pod::exit).toArray(CompletableFuture[]::new))
-          .whenCompleteAsync((done, error) -> handBack(), reapers);
+          .whenCompleteAsync(
+              (done, error) -> {
+                endDescendants();
+                handBack();
+              },
+              reapers);
     }
 
     private void reap(int pod, Integer exitCode, Throwable error) {
@@ -438,9 +503,13 @@ public class LocalProcessExecutor implements JobExecutor {
     }
 
     private void finish() {
-      // The main processes are gone; end whatever they left in their groups.
-      for (Pod p : pods) {
-        endGroup(p.pid());
+      // The main processes are gone; end whatever they left, in their groups and elsewhere.
+      for (int pod = 0; pod < pods.size(); pod++) {
+        endPod(pods.get(pod).pid(), trees.get(pod));
+      }
+      int escaped = endDescendants();
+      if (escaped > 0) {
+        log.info("killed {} processes that job {} left outside its process groups", escaped, jobId);
       }
       try {
         handBack();
@@ -462,23 +531,29 @@ public class LocalProcessExecutor implements JobExecutor {
       }
     }
 
-    private void endGroup(long pgid) {
-      if (!ProcessGroups.hasLiveMembers(pgid)) {
+    /**
+     * Ends what a pod left behind in its group and elsewhere: TERM, and KILL for what is left after
+     * 2 s (the grace period after a stop).
+     */
+    private void endPod(long pgid, Descendants.Tree tree) {
+      if (!ProcessGroups.hasLiveMembers(pgid) && tree.members().isEmpty()) {
         return;
       }
       ProcessGroups.signal(pgid, ProcessGroups.SIGTERM);
-      if (waitUntilEmpty(pgid, terminated ? gracePeriod : Duration.ofSeconds(2))) {
+      tree.signal(ProcessGroups.SIGTERM);
+      if (waitUntilEmpty(pgid, tree, terminated ? gracePeriod : Duration.ofSeconds(2))) {
         return;
       }
       ProcessGroups.signal(pgid, ProcessGroups.SIGKILL);
-      if (!waitUntilEmpty(pgid, LEFTOVER_KILL_WAIT)) {
+      // The rest of the tree is killed by endDescendants.
+      if (!waitUntilEmpty(pgid, null, LEFTOVER_KILL_WAIT)) {
         log.warn("process group {} of job {} survived SIGKILL", pgid, jobId);
       }
     }
 
-    private boolean waitUntilEmpty(long pgid, Duration limit) {
+    private boolean waitUntilEmpty(long pgid, Descendants.Tree tree, Duration limit) {
       long deadline = System.nanoTime() + limit.toNanos();
-      while (ProcessGroups.hasLiveMembers(pgid)) {
+      while (ProcessGroups.hasLiveMembers(pgid) || (tree != null && !tree.members().isEmpty())) {
         if (System.nanoTime() > deadline) {
           return false;
         }
@@ -510,6 +585,9 @@ public class LocalProcessExecutor implements JobExecutor {
     void killAll(int signal) {
       for (Pod p : pods) {
         ProcessGroups.signal(p.pid(), signal);
+      }
+      for (Descendants.Tree tree : trees) {
+        tree.signal(signal);
       }
     }
   }

@@ -136,6 +136,7 @@ final class PosixSpawn {
               Path.of("/"),
               Path.of("/dev/null"),
               Runnable::run,
+              null,
               null);
       spawned.exit().join();
     } catch (IOException e) {
@@ -148,7 +149,8 @@ final class PosixSpawn {
 
   /**
    * Starts {@code program} (an absolute path) with {@code argv} and exactly {@code env}, as {@code
-   * user} (null: as the service), and reaps it on a thread of {@code reapers}.
+   * user} (null: as the service), in the cgroup of {@code placement} (null: the service's), and
+   * reaps it on a thread of {@code reapers}.
    *
    * @return the started pod; its {@code exit} completes with the exit code, or 128 + the signal
    *     number when a signal ended it (as {@link Process#exitValue()} reports it)
@@ -161,7 +163,8 @@ final class PosixSpawn {
       Path workDir,
       Path logFile,
       Executor reapers,
-      PodUser user)
+      PodUser user,
+      CgroupDescendants.Placement placement)
       throws IOException {
     String[] envp =
         env.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toArray(String[]::new);
@@ -172,7 +175,7 @@ final class PosixSpawn {
           "open the log " + logFile + ": " + LIBC.strerror(Native.getLastError()));
     }
     try {
-      return spawn(program, argv, envp, workDir, log, reapers, user);
+      return spawn(program, argv, envp, workDir, log, reapers, user, placement);
     } finally {
       LIBC.close(log);
     }
@@ -185,7 +188,8 @@ final class PosixSpawn {
       Path workDir,
       int log,
       Executor reapers,
-      PodUser user)
+      PodUser user,
+      CgroupDescendants.Placement placement)
       throws IOException {
     Memory actions = new Memory(OPAQUE_SIZE);
     Memory attributes = new Memory(OPAQUE_SIZE);
@@ -218,11 +222,22 @@ final class PosixSpawn {
         StringArray vars = new StringArray(envp);
         int error;
         if (user == null) {
-          error = LIBC.posix_spawn(pid, program, actions, attributes, args, vars);
+          if (placement != null) {
+            placement.enter();
+          }
+          try {
+            error = LIBC.posix_spawn(pid, program, actions, attributes, args, vars);
+          } finally {
+            if (placement != null) {
+              placement.leave();
+            }
+          }
         } else {
           ThreadCredentials.Outcome outcome =
               ThreadCredentials.runAs(
-                  user, () -> LIBC.posix_spawn(pid, program, actions, attributes, args, vars));
+                  user,
+                  placement,
+                  () -> LIBC.posix_spawn(pid, program, actions, attributes, args, vars));
           if (!outcome.switched()) {
             throw new IOException(
                 "could not become uid " + user.uid() + ": " + LIBC.strerror(outcome.value()));
@@ -234,12 +249,15 @@ final class PosixSpawn {
         }
         CompletableFuture<Integer> exit = new CompletableFuture<>();
         int child = pid.getValue();
+        MarkerDescendants.STARTED.add((long) child);
         reapers.execute(
             () -> {
               try {
                 exit.complete(waitFor(child));
               } catch (RuntimeException e) {
                 exit.completeExceptionally(e);
+              } finally {
+                MarkerDescendants.STARTED.remove((long) child);
               }
             });
         return new Spawned(child, exit);

@@ -37,6 +37,11 @@ final class ProcessGroups {
     return Native.getLastError() != ESRCH;
   }
 
+  /** Sends {@code signal} to the one process {@code pid}. */
+  static void kill(long pid, int signal) {
+    LIBC.kill(Math.toIntExact(pid), signal);
+  }
+
   /**
    * Whether any live process is left in the group. Zombies do not count: where no init reaps
    * orphans (as in some containers) they would otherwise keep a group "alive" forever.

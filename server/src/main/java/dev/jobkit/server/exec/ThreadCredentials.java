@@ -78,7 +78,11 @@ final class ThreadCredentials {
   /** The outcome of {@link #runAs}: the action's result, or the errno of the switch that failed. */
   record Outcome(boolean switched, int value) {}
 
-  private record Task(PodUser user, IntSupplier action, CompletableFuture<Outcome> result) {}
+  private record Task(
+      PodUser user,
+      CgroupDescendants.Placement placement,
+      IntSupplier action,
+      CompletableFuture<Outcome> result) {}
 
   /**
    * Runs {@code action} on a thread that is {@code user} meanwhile, and waits for it. The caller
@@ -88,8 +92,17 @@ final class ThreadCredentials {
    *     did not run), {@code switched == false} and the errno
    */
   static Outcome runAs(PodUser user, IntSupplier action) {
+    return runAs(user, null, action);
+  }
+
+  /**
+   * {@link #runAs(PodUser, IntSupplier)} from a thread that is in the cgroup of {@code placement}
+   * meanwhile (null: the service's), so that a process the action starts begins there. The thread
+   * moves while it is root, before it becomes the pod user and after it is root again.
+   */
+  static Outcome runAs(PodUser user, CgroupDescendants.Placement placement, IntSupplier action) {
     startThreads();
-    Task task = new Task(user, action, new CompletableFuture<>());
+    Task task = new Task(user, placement, action, new CompletableFuture<>());
     TASKS.add(task);
     try {
       return task.result().join();
@@ -141,7 +154,10 @@ final class ThreadCredentials {
       while (true) {
         Task task = TASKS.take();
         if (!run(task)) {
-          log.error("a thread could not switch back from uid {}; it ends", task.user().uid());
+          log.error(
+              "a thread that ran as uid {} could not come back to the service's identity or"
+                  + " cgroup; it ends",
+              task.user().uid());
           return;
         }
       }
@@ -152,8 +168,32 @@ final class ThreadCredentials {
     }
   }
 
-  /** Runs one task; false when this thread could not become root again (it must end). */
+  /**
+   * Runs one task in its cgroup; false when this thread could not become root again or leave the
+   * cgroup (it must end).
+   */
   private static boolean run(Task task) {
+    CgroupDescendants.Placement placement = task.placement();
+    if (placement == null) {
+      return runAsUser(task);
+    }
+    try {
+      placement.enter();
+    } catch (RuntimeException e) {
+      task.result().completeExceptionally(e);
+      return true;
+    }
+    boolean root = runAsUser(task);
+    try {
+      placement.leave();
+    } catch (RuntimeException e) {
+      log.error("a thread could not leave the cgroup of a pod; it ends", e);
+      return false;
+    }
+    return root;
+  }
+
+  private static boolean runAsUser(Task task) {
     int errno = become(task.user());
     if (errno != 0) {
       task.result().complete(new Outcome(false, errno));

@@ -1,0 +1,220 @@
+package dev.jobkit.server.exec;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A {@code pids} cgroup (v1) per pod, {@code /sys/fs/cgroup/pids/jobkit/<service
+ * pid>/<job>-<attempt>-<pod>}: every process a pod starts is in it, whatever session or parent it
+ * has, until it exits.
+ *
+ * <p>A pod still starts with one {@code posix_spawn}: in cgroup v1 one thread can be moved alone
+ * (writing {@code 0} to a cgroup's {@code tasks} moves the writing thread), and a process inherits
+ * the cgroup of the thread that started it. So the spawning thread moves into the pod's cgroup,
+ * spawns, and moves back ({@link Placement}), as {@link ThreadCredentials} switches its identity
+ * around the spawn. cgroup v2 moves whole processes only, so a host with only v2 gets {@link
+ * MarkerDescendants}.
+ */
+final class CgroupDescendants extends Descendants {
+
+  private static final Logger log = LoggerFactory.getLogger(CgroupDescendants.class);
+  private static final Path MOUNT = Path.of("/sys/fs/cgroup/pids");
+  private static final long SELF = ProcessHandle.current().pid();
+  private static final byte[] THIS_THREAD = "0".getBytes(StandardCharsets.US_ASCII);
+
+  private final Path instance;
+  private final Path homeTasks;
+  private final int maxProcesses;
+
+  private CgroupDescendants(Path instance, Path homeTasks, int maxProcesses) {
+    this.instance = instance;
+    this.homeTasks = homeTasks;
+    this.maxProcesses = maxProcesses;
+  }
+
+  /** The mechanism, if this service can make and enter cgroups here. */
+  static Optional<CgroupDescendants> create(int maxProcesses) {
+    try {
+      Path home = homeCgroup();
+      if (home == null) {
+        return Optional.empty();
+      }
+      Path parent = MOUNT.resolve("jobkit");
+      Files.createDirectories(parent);
+      removeStale(parent);
+      Path instance = parent.resolve(Long.toString(ProcessHandle.current().pid()));
+      Files.createDirectories(instance);
+      Placement probe = new Placement(instance.resolve("tasks"), home.resolve("tasks"));
+      probe.enter();
+      probe.leave();
+      return Optional.of(new CgroupDescendants(instance, home.resolve("tasks"), maxProcesses));
+    } catch (IOException | RuntimeException e) {
+      log.debug("no pids cgroups: {}", e.toString());
+      return Optional.empty();
+    }
+  }
+
+  /** Why {@link #create} finds no cgroups, for an error message. */
+  static String whyNot() {
+    if (!Files.exists(MOUNT.resolve("tasks"))) {
+      return "no cgroup v1 pids hierarchy at " + MOUNT;
+    }
+    return MOUNT + " is not writable by the service (it must run as root)";
+  }
+
+  /** The service's own pids cgroup, as a directory, or null when there is no v1 pids hierarchy. */
+  private static Path homeCgroup() throws IOException {
+    if (!Files.exists(MOUNT.resolve("tasks")) || !Files.isWritable(MOUNT.resolve("tasks"))) {
+      return null;
+    }
+    for (String line : Files.readAllLines(Path.of("/proc/self/cgroup"))) {
+      String[] fields = line.split(":", 3);
+      if (fields.length == 3 && List.of(fields[1].split(",")).contains("pids")) {
+        Path home = MOUNT.resolve(fields[2].substring(1));
+        // The mount may show another part of the hierarchy (a container's): then the path lies.
+        String self = Long.toString(ProcessHandle.current().pid());
+        return Files.readAllLines(home.resolve("cgroup.procs")).contains(self) ? home : null;
+      }
+    }
+    return null;
+  }
+
+  /** Removes the empty cgroups of services of this machine that are gone. */
+  private static void removeStale(Path parent) throws IOException {
+    try (DirectoryStream<Path> services = Files.newDirectoryStream(parent)) {
+      for (Path service : services) {
+        String name = service.getFileName().toString();
+        if (!name.chars().allMatch(Character::isDigit)
+            || ProcessHandle.of(Long.parseLong(name)).isPresent()) {
+          continue;
+        }
+        try (DirectoryStream<Path> pods = Files.newDirectoryStream(service, Files::isDirectory)) {
+          for (Path pod : pods) {
+            deleteQuietly(pod);
+          }
+        }
+        deleteQuietly(service);
+      }
+    }
+  }
+
+  private static boolean deleteQuietly(Path cgroup) {
+    try {
+      Files.delete(cgroup);
+      return true;
+    } catch (IOException busy) {
+      return false;
+    }
+  }
+
+  @Override
+  String describe() {
+    return "in a pids cgroup per pod under "
+        + instance
+        + (maxProcesses > 0 ? " (at most " + maxProcesses + " tasks)" : "");
+  }
+
+  @Override
+  Tree track(String jobId, int attempt, int pod, String marker) {
+    Path dir = instance.resolve(jobId + "-" + attempt + "-" + pod);
+    try {
+      Files.createDirectory(dir);
+    } catch (IOException e) {
+      deleteQuietly(dir);
+      throw new UncheckedIOException("cannot make the pod's cgroup " + dir, e);
+    }
+    return new CgroupTree(dir, new Placement(dir.resolve("tasks"), homeTasks));
+  }
+
+  @Override
+  void close() {
+    deleteQuietly(instance);
+  }
+
+  /**
+   * Where a spawning thread goes while it starts a pod, and where it comes back to: both {@code
+   * tasks} files.
+   */
+  record Placement(Path into, Path back) {
+
+    /** Moves the calling thread into the pod's cgroup. */
+    void enter() {
+      move(into);
+    }
+
+    /** Moves the calling thread back to the service's cgroup. */
+    void leave() {
+      move(back);
+    }
+
+    private static void move(Path tasks) {
+      try {
+        Files.write(tasks, THIS_THREAD, StandardOpenOption.WRITE);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot move this thread to " + tasks.getParent(), e);
+      }
+    }
+  }
+
+  private static final class CgroupTree extends Tree {
+    private final Path dir;
+    private final Placement placement;
+
+    CgroupTree(Path dir, Placement placement) {
+      this.dir = dir;
+      this.placement = placement;
+    }
+
+    @Override
+    Placement spawnInto() {
+      return placement;
+    }
+
+    /**
+     * The processes in the pod's cgroup but this service: {@code cgroup.procs} lists a process as
+     * soon as one of its threads is in, and a thread of the service is, for a moment, while it
+     * starts the pod.
+     */
+    @Override
+    List<Long> members() {
+      List<Long> pids = new ArrayList<>();
+      try {
+        for (String line : Files.readAllLines(dir.resolve("cgroup.procs"))) {
+          if (!line.isBlank() && Long.parseLong(line.strip()) != SELF) {
+            pids.add(Long.parseLong(line.strip()));
+          }
+        }
+      } catch (IOException gone) {
+        // removed: empty
+      }
+      return pids;
+    }
+
+    @Override
+    void release() {
+      // A killed process leaves its cgroup as it exits, a moment after the signal.
+      for (int tries = 0; tries < 100; tries++) {
+        if (deleteQuietly(dir) || !Files.exists(dir)) {
+          return;
+        }
+        try {
+          Thread.sleep(10);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          break;
+        }
+      }
+      log.warn("could not remove the cgroup {}: it still has {}", dir, members());
+    }
+  }
+}
