@@ -77,6 +77,9 @@ public record JobkitProperties(
    *     {@code JOBKIT_POD_MARKER} in the pod's environment, found in {@code /proc}, with the
    *     service as child subreaper), or {@code auto}: cgroup where the service can make one, else
    *     marker
+   * @param maxProcessesPerPod the most processes and threads one pod may have at once, at least 2
+   *     (a fork or thread beyond it fails with {@code EAGAIN}); enforced by the pod's pids cgroup,
+   *     so only where {@code descendants} is {@code cgroup}
    */
   public record Executor(
       @DefaultValue("0") int slots,
@@ -85,7 +88,8 @@ public record JobkitProperties(
       @DefaultValue("false") boolean useSetsidCommand,
       @DefaultValue("jobkit") String runAs,
       @DefaultValue("1900000000-1900065535") String podUids,
-      @DefaultValue("auto") String descendants) {
+      @DefaultValue("auto") String descendants,
+      @DefaultValue("1024") int maxProcessesPerPod) {
 
     /** The slot count in force: the configured one, or the number of cores. */
     public int effectiveSlots() {

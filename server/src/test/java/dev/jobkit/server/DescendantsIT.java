@@ -18,9 +18,12 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -53,6 +56,11 @@ class DescendantsIT {
     servers.put("marker", JobkitServer.start("--jobkit.executor.descendants=marker"));
     if (CGROUPS) {
       servers.put("cgroup", JobkitServer.start("--jobkit.executor.descendants=cgroup"));
+      servers.put(
+          "cgroup, 20 processes",
+          JobkitServer.start(
+              "--jobkit.executor.descendants=cgroup",
+              "--jobkit.executor.max-processes-per-pod=20"));
     }
   }
 
@@ -142,6 +150,35 @@ class DescendantsIT {
     List<Long> left = Processes.ofJob(job.id());
     count(left);
     assertThat(left).doesNotContainAnyElementsOf(escaped).isEmpty();
+  }
+
+  @Test
+  void a_pod_cannot_have_more_processes_than_its_limit_and_the_service_stays_well()
+      throws IOException {
+    Api api = api("cgroup, 20 processes");
+    // perl reports a failed fork and goes on, where a shell would give up.
+    Job job =
+        api.submit(
+            "{\"command\":[\"perl\",\"-e\",\"my ($ok, $failed) = (0, 0); for (1..50) {"
+                + " my $pid = fork; if (!defined $pid) { $failed++; next }"
+                + " if ($pid == 0) { exec 'sleep', '300' } $ok++ }"
+                + " print qq(started $ok failed $failed\\\\n)\"]}");
+
+    Job ended = api.awaitEnd(job.id());
+
+    List<Long> left = Processes.ofJob(job.id());
+    count(left);
+    assertThat(ended.status()).isEqualTo(JobStatus.SUCCEEDED);
+    String log = log("cgroup, 20 processes", job.id());
+    Matcher counts = Pattern.compile("started (\\d+) failed (\\d+)\n").matcher(log);
+    assertThat(counts.matches()).as(log).isTrue();
+    // 20 tasks: perl and 19 sleeps at most; every other fork failed.
+    assertThat(Integer.parseInt(counts.group(1))).isBetween(1, 19);
+    assertThat(Integer.parseInt(counts.group(2))).isGreaterThanOrEqualTo(31);
+    assertThat(left).isEmpty();
+    // The service runs the next job as ever.
+    Job next = api.submitShell("echo still here");
+    assertThat(api.awaitEnd(next.id()).status()).isEqualTo(JobStatus.SUCCEEDED);
   }
 
   private static void count(List<Long> left) {

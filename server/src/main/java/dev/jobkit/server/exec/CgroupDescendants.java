@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
 /**
  * A {@code pids} cgroup (v1) per pod, {@code /sys/fs/cgroup/pids/jobkit/<service
  * pid>/<job>-<attempt>-<pod>}: every process a pod starts is in it, whatever session or parent it
- * has, until it exits.
+ * has, until it exits, and its {@code pids.max} ({@code jobkit.executor.max-processes-per-pod})
+ * caps how many tasks (processes and threads) the pod has at once.
  *
  * <p>A pod still starts with one {@code posix_spawn}: in cgroup v1 one thread can be moved alone
  * (writing {@code 0} to a cgroup's {@code tasks} moves the writing thread), and a process inherits
@@ -129,6 +130,10 @@ final class CgroupDescendants extends Descendants {
     Path dir = instance.resolve(jobId + "-" + attempt + "-" + pod);
     try {
       Files.createDirectory(dir);
+      if (maxProcesses > 0) {
+        // Counts the spawning thread too while it is in: the pod may then fork one less.
+        Files.writeString(dir.resolve("pids.max"), Integer.toString(maxProcesses));
+      }
     } catch (IOException e) {
       deleteQuietly(dir);
       throw new UncheckedIOException("cannot make the pod's cgroup " + dir, e);

@@ -118,7 +118,12 @@ public class LocalProcessExecutor implements JobExecutor {
     if (users.switching() && setpriv == null) {
       PosixSpawn.prepare();
     }
-    this.descendants = Descendants.choose(properties.executor().descendants(), 0);
+    int maxProcesses = properties.executor().maxProcessesPerPod();
+    if (maxProcesses < 2) {
+      throw new IllegalStateException(
+          "jobkit.executor.max-processes-per-pod must be at least 2, not " + maxProcesses);
+    }
+    this.descendants = Descendants.choose(properties.executor().descendants(), maxProcesses);
     log.debug(
         "pods start {}{}",
         spawnDirectly ? "with posix_spawn" : "through " + setsid,
