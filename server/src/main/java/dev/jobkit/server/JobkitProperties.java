@@ -80,6 +80,9 @@ public record JobkitProperties(
    * @param maxProcessesPerPod the most processes and threads one pod may have at once, at least 2
    *     (a fork or thread beyond it fails with {@code EAGAIN}); enforced by the pod's pids cgroup,
    *     so only where {@code descendants} is {@code cgroup}
+   * @param maxLogBytesPerPod the largest a pod's log may grow (with what earlier attempts wrote):
+   *     there the log is cut with a line that says so, the rest of the pod's output is discarded,
+   *     and the job goes on; its {@code status_reason} at the end says which logs were cut
    */
   public record Executor(
       @DefaultValue("0") int slots,
@@ -89,7 +92,8 @@ public record JobkitProperties(
       @DefaultValue("jobkit") String runAs,
       @DefaultValue("1900000000-1900065535") String podUids,
       @DefaultValue("auto") String descendants,
-      @DefaultValue("1024") int maxProcessesPerPod) {
+      @DefaultValue("1024") int maxProcessesPerPod,
+      @DefaultValue("1GB") DataSize maxLogBytesPerPod) {
 
     /** The slot count in force: the configured one, or the number of cores. */
     public int effectiveSlots() {

@@ -444,7 +444,7 @@ public class Dispatcher {
                                 JobStatus.RUNNING,
                                 JobStatus.SUCCEEDED,
                                 Actor.EXECUTOR,
-                                null)
+                                end.logsCutReason())
                             .set("finished_at", now)
                             .set("exit_code", 0)
                             .set("output_files", outputs[0])
@@ -476,7 +476,7 @@ public class Dispatcher {
                     JobStatus.RUN_ERROR,
                     end.attempt(),
                     job.maxAttempts(),
-                    "exit code " + code);
+                    end.withLogsCut("exit code " + code));
               }
               yield failed;
             }
@@ -488,7 +488,7 @@ public class Dispatcher {
                                 JobStatus.CANCEL_REQUESTED,
                                 JobStatus.CANCELED,
                                 Actor.EXECUTOR,
-                                "stopped; every process of the job has exited")
+                                end.withLogsCut("stopped; every process of the job has exited"))
                             .set("finished_at", now)
                             .also(tx -> recordEnd(tx, end, JobStatus.CANCELED, null, now)))
                     .isPresent();

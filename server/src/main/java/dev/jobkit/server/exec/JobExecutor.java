@@ -40,9 +40,42 @@ public interface JobExecutor {
    * @param exitCodes each pod's exit code, by pod index
    * @param failedPod the first pod that exited non-zero on its own, or -1
    * @param terminated whether the processes were signalled by {@link #terminate}
+   * @param logsCut the pods whose log reached {@code logLimit} and was cut there, by pod index
+   * @param logLimit the log limit in force ({@code jobkit.executor.max-log-bytes-per-pod})
    */
   record AttemptEnd(
-      String jobId, int attempt, List<Integer> exitCodes, int failedPod, boolean terminated) {
+      String jobId,
+      int attempt,
+      List<Integer> exitCodes,
+      int failedPod,
+      boolean terminated,
+      List<Integer> logsCut,
+      long logLimit) {
+
+    /** An end whose logs were not cut. */
+    public AttemptEnd(
+        String jobId, int attempt, List<Integer> exitCodes, int failedPod, boolean terminated) {
+      this(jobId, attempt, exitCodes, failedPod, terminated, List.of(), 0);
+    }
+
+    /** A sentence for the job's {@code status_reason} when a log was cut, else null. */
+    public String logsCutReason() {
+      if (logsCut.isEmpty()) {
+        return null;
+      }
+      return (logsCut.size() == 1 ? "the log of pod " : "the logs of pods ")
+          + logsCut.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(", "))
+          + (logsCut.size() == 1 ? " was" : " were")
+          + " cut at "
+          + logLimit
+          + " bytes (jobkit.executor.max-log-bytes-per-pod)";
+    }
+
+    /** {@code reason}, with {@link #logsCutReason} after it when a log was cut. */
+    public String withLogsCut(String reason) {
+      String cut = logsCutReason();
+      return cut == null ? reason : reason == null ? cut : reason + "; " + cut;
+    }
 
     /**
      * The exit code of the pod that failed on its own, else the first non-zero one (143 for a pod

@@ -48,6 +48,13 @@ import org.springframework.stereotype.Component;
  * thread that has become that user ({@link ThreadCredentials}), or through {@code setpriv} in front
  * of the command where that is not possible (the {@code setsid} path, unknown architectures); when
  * the attempt ends, every process of that user is killed before the uid is handed back.
+ *
+ * <p>A pod's output goes through a pipe that a {@link LogPump} copies into its log, up to {@code
+ * jobkit.executor.max-log-bytes-per-pod}; the attempt's end is reported once its logs are drained.
+ *
+ * <p>Over 400 lines because it follows an attempt from its spawn to its reported end (start, stop,
+ * leftovers, logs, hand-back of the uid), whose order matters; the mechanisms live in their own
+ * classes ({@link PosixSpawn}, {@link Descendants}, {@link LogPump}, {@link PodUsers}).
  */
 @Component
 public class LocalProcessExecutor implements JobExecutor {
@@ -61,6 +68,8 @@ public class LocalProcessExecutor implements JobExecutor {
 
   private static final Duration LEFTOVER_KILL_WAIT = Duration.ofSeconds(5);
 
+  private static final Duration LOG_DRAIN_WAIT = Duration.ofSeconds(2);
+
   private static final SecureRandom MARKERS = new SecureRandom();
 
   private final JobFiles files;
@@ -72,10 +81,13 @@ public class LocalProcessExecutor implements JobExecutor {
   private final Map<String, String> inherited = inheritedEnvironment();
   private final int slots;
   private final Duration gracePeriod;
+  private final long maxLogBytes;
   private final boolean spawnDirectly;
   private final String setsid;
   private final Descendants descendants;
   private final Map<String, Run> runs = new ConcurrentHashMap<>();
+  private final ExecutorService pumps =
+      Executors.newCachedThreadPool(DaemonThreads.named("jobkit-pod-log"));
   private final ExecutorService reapers =
       Executors.newCachedThreadPool(DaemonThreads.named("jobkit-pod-reaper"));
   private final ScheduledExecutorService timers =
@@ -90,6 +102,11 @@ public class LocalProcessExecutor implements JobExecutor {
     this.serviceUrl = serviceUrl;
     this.slots = properties.executor().effectiveSlots();
     this.gracePeriod = properties.executor().stopGracePeriod();
+    this.maxLogBytes = properties.executor().maxLogBytesPerPod().toBytes();
+    if (maxLogBytes < 1) {
+      throw new IllegalStateException(
+          "jobkit.executor.max-log-bytes-per-pod must be at least 1 byte, not " + maxLogBytes);
+    }
     this.spawnDirectly = PosixSpawn.available() && !properties.executor().useSetsidCommand();
     this.setsid =
         spawnDirectly
@@ -200,16 +217,28 @@ public class LocalProcessExecutor implements JobExecutor {
       Descendants.Tree tree)
       throws IOException {
     CgroupDescendants.Placement placement = tree.spawnInto();
-    if (spawnDirectly && setpriv == null) {
-      PosixSpawn.Spawned spawned =
-          PosixSpawn.spawn(program, argv, env, workDir, logFile, reapers, user, placement);
-      return new Pod(spawned.pid(), spawned.exit());
-    }
     if (spawnDirectly) {
-      List<String> switched = asUser(user, argv);
-      PosixSpawn.Spawned spawned =
-          PosixSpawn.spawn(setpriv, switched, env, workDir, logFile, reapers, null, placement);
-      return new Pod(spawned.pid(), spawned.exit());
+      LogPump.Piped output = LogPump.pipe(logFile, maxLogBytes);
+      PosixSpawn.Spawned spawned;
+      try {
+        spawned =
+            setpriv == null
+                ? PosixSpawn.spawn(
+                    program, argv, env, workDir, output.writeEnd(), reapers, user, placement)
+                : PosixSpawn.spawn(
+                    setpriv,
+                    asUser(user, argv),
+                    env,
+                    workDir,
+                    output.writeEnd(),
+                    reapers,
+                    null,
+                    placement);
+      } catch (IOException | RuntimeException e) {
+        output.abort();
+        throw e;
+      }
+      return new Pod(spawned.pid(), spawned.exit(), output.start(pumps));
     }
     List<String> withSetsid = new ArrayList<>(argv.size() + 12);
     if (placement != null) {
@@ -224,12 +253,18 @@ public class LocalProcessExecutor implements JobExecutor {
         new ProcessBuilder(withSetsid)
             .directory(workDir.toFile())
             .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-            .redirectErrorStream(true)
-            .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
+            .redirectErrorStream(true);
     builder.environment().clear();
     builder.environment().putAll(env);
     Process process = builder.start();
-    return new Pod(process.pid(), process.onExit().thenApply(Process::exitValue));
+    LogPump output;
+    try {
+      output = LogPump.start(logFile, maxLogBytes, process, pumps);
+    } catch (IOException e) {
+      process.destroyForcibly();
+      throw e;
+    }
+    return new Pod(process.pid(), process.onExit().thenApply(Process::exitValue), output);
   }
 
   /**
@@ -279,10 +314,12 @@ public class LocalProcessExecutor implements JobExecutor {
       run.killAll(ProcessGroups.SIGKILL);
       run.endDescendants();
       run.handBack();
+      run.closeLogs();
     }
     users.close();
     descendants.close();
     reapers.shutdownNow();
+    pumps.shutdownNow();
     timers.shutdownNow();
   }
 
@@ -394,7 +431,11 @@ public class LocalProcessExecutor implements JobExecutor {
   }
 
   /** One pod's main process: its pid (also its process group id) and its exit code, once known. */
-  private record Pod(long pid, CompletableFuture<Integer> exit) {}
+  /**
+   * One pod's main process: its pid (also its process group id), its exit code once known, and the
+   * pump of its output into its log.
+   */
+  private record Pod(long pid, CompletableFuture<Integer> exit, LogPump output) {}
 
   /** The processes of one attempt. */
   private final class Run implements StartedAttempt {
@@ -472,8 +513,31 @@ public class LocalProcessExecutor implements JobExecutor {
     }
 
     /**
-     * {@link #endDescendants} and {@link #handBack} once the main processes are reaped, off the
-     * caller's thread.
+     * Waits for the pods' output to be drained into their logs (at most {@link #LOG_DRAIN_WAIT} in
+     * all: a process the service could not kill may hold a pipe), then closes the logs.
+     *
+     * @return the pods whose log was cut at the limit
+     */
+    List<Integer> closeLogs() {
+      long deadline = System.nanoTime() + LOG_DRAIN_WAIT.toNanos();
+      List<Integer> cut = new ArrayList<>();
+      for (int pod = 0; pod < pods.size(); pod++) {
+        LogPump output = pods.get(pod).output();
+        Duration left = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
+        if (!output.awaitDrained(left)) {
+          log.warn("the output of pod {} of job {} is still open; its log is closed", pod, jobId);
+        }
+        output.close();
+        if (output.cut()) {
+          cut.add(pod);
+        }
+      }
+      return cut;
+    }
+
+    /**
+     * {@link #endDescendants}, {@link #handBack} and {@link #closeLogs} once the main processes are
+     * reaped, off the caller's thread.
      */
     void releaseWhenGone() {
       CompletableFuture.allOf(pods.stream().map(Pod::exit).toArray(CompletableFuture[]::new))
@@ -481,6 +545,7 @@ public class LocalProcessExecutor implements JobExecutor {
               (done, error) -> {
                 endDescendants();
                 handBack();
+                closeLogs();
               },
               reapers);
     }
@@ -521,13 +586,17 @@ public class LocalProcessExecutor implements JobExecutor {
       } catch (RuntimeException e) {
         log.error("could not hand back the pod user of job {}", jobId, e);
       }
+      // Every process is gone: the logs are complete once the pipes are drained.
+      List<Integer> logsCut = closeLogs();
       runs.remove(jobId, this);
       if (shuttingDown) {
         return;
       }
       AttemptEnd end;
       synchronized (this) {
-        end = new AttemptEnd(jobId, attempt, List.of(exitCodes), failedPod, terminated);
+        end =
+            new AttemptEnd(
+                jobId, attempt, List.of(exitCodes), failedPod, terminated, logsCut, maxLogBytes);
       }
       try {
         onEnd.accept(end);

@@ -20,13 +20,14 @@ import java.util.concurrent.Executor;
  * command, and without the JDK's {@code jspawnhelper} in between: one {@code clone(CLONE_VFORK)}
  * and one {@code exec} per pod. That halves the cost of starting a short job (see bench/README.md).
  *
- * <p>In the child, before the {@code exec}: stdin is {@code /dev/null}, stdout and stderr append to
- * the pod's log, the working directory is the pod's, every other descriptor is closed (the JVM's
- * files and sockets do not leak into jobs), no signal is blocked and every signal has its default
- * action. The service reaps the pod itself with {@code waitpid(2)}. The log is opened by the
- * service (never through a link, {@code 0600} when new) and handed to the child, which may run as a
- * pod user that could not open it: then {@code posix_spawn} is called from a thread that has become
- * that user ({@link ThreadCredentials}), and the child inherits its identity.
+ * <p>In the child, before the {@code exec}: stdin is {@code /dev/null}, stdout and stderr are the
+ * descriptor the service gives (the pipe of a {@link LogPump}, or a file), the working directory is
+ * the pod's, every other descriptor is closed (the JVM's files and sockets do not leak into jobs),
+ * no signal is blocked and every signal has its default action. The service reaps the pod itself
+ * with {@code waitpid(2)}. The output is opened by the service (a file never through a link, {@code
+ * 0600} when new) and handed to the child, which may run as a pod user that could not open it: then
+ * {@code posix_spawn} is called from a thread that has become that user ({@link
+ * ThreadCredentials}), and the child inherits its identity.
  *
  * <p>Needs glibc 2.34 or newer ({@code posix_spawn_file_actions_addclosefrom_np}); {@link
  * #available()} says whether this C library has everything, and the executor falls back to {@code
@@ -166,8 +167,6 @@ final class PosixSpawn {
       PodUser user,
       CgroupDescendants.Placement placement)
       throws IOException {
-    String[] envp =
-        env.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toArray(String[]::new);
     int log =
         LIBC.open(logFile.toString(), O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW | O_CLOEXEC, 0600);
     if (log < 0) {
@@ -175,22 +174,30 @@ final class PosixSpawn {
           "open the log " + logFile + ": " + LIBC.strerror(Native.getLastError()));
     }
     try {
-      return spawn(program, argv, envp, workDir, log, reapers, user, placement);
+      return spawn(program, argv, env, workDir, log, reapers, user, placement);
     } finally {
       LIBC.close(log);
     }
   }
 
-  private static Spawned spawn(
+  /**
+   * {@link #spawn(String, List, Map, Path, Path, Executor, PodUser, CgroupDescendants.Placement)}
+   * with stdout and stderr on descriptor {@code output} of the service (a pipe's write end), which
+   * the caller keeps and closes.
+   */
+  static Spawned spawn(
       String program,
       List<String> argv,
-      String[] envp,
+      Map<String, String> env,
       Path workDir,
-      int log,
+      int output,
       Executor reapers,
       PodUser user,
       CgroupDescendants.Placement placement)
       throws IOException {
+    String[] envp =
+        env.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toArray(String[]::new);
+    int log = output;
     Memory actions = new Memory(OPAQUE_SIZE);
     Memory attributes = new Memory(OPAQUE_SIZE);
     Memory noSignals = new Memory(OPAQUE_SIZE);
