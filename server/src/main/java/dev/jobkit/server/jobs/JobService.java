@@ -29,7 +29,6 @@ import dev.jobkit.server.store.JobStore.QueueFullException;
 import dev.jobkit.server.store.NewJob;
 import dev.jobkit.server.store.Transition;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -65,7 +64,6 @@ public class JobService {
   private final JobReports reports;
   private final JobFiles files;
   private final SpecValidator validator;
-  private final Duration gracePeriod;
   private final int maxBatch;
   private final int maxQueuedPerUser;
   private final JsonMapper canonical = JsonMapper.builder().build();
@@ -88,7 +86,6 @@ public class JobService {
     this.reports = reports;
     this.files = new JobFiles(properties.dataDir());
     this.validator = new SpecValidator(properties.executor().maxPodsPerJob(), executor.slots());
-    this.gracePeriod = properties.executor().stopGracePeriod();
     this.maxBatch = properties.api().maxBatchSize();
     this.maxQueuedPerUser = properties.limits().maxQueuedJobsPerUser();
   }
