@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
@@ -17,7 +16,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -94,20 +92,7 @@ final class MarkerDescendants extends Descendants {
   /** The live processes whose environment holds {@code entry} exactly. */
   static List<Long> withEnvironment(String entry) {
     byte[] wanted = entry.getBytes(StandardCharsets.UTF_8);
-    List<Long> pids = new ArrayList<>();
-    try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
-      procs
-          .filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit))
-          .forEach(
-              p -> {
-                if (hasEntry(p, wanted) && !"Z".equals(stat(p, 0))) {
-                  pids.add(Long.parseLong(p.getFileName().toString()));
-                }
-              });
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot list /proc", e);
-    }
-    return pids;
+    return Procs.matching(p -> hasEntry(p, wanted) && !Procs.isZombie(p));
   }
 
   private static boolean hasEntry(Path proc, byte[] wanted) {
@@ -130,42 +115,18 @@ final class MarkerDescendants extends Descendants {
     return false;
   }
 
-  /**
-   * Field {@code index} of {@code /proc/<pid>/stat} after the command name (0: the state, 1: the
-   * parent), or null when the process is gone.
-   */
-  private static String stat(Path proc, int index) {
-    try {
-      String stat = Files.readString(proc.resolve("stat"), StandardCharsets.UTF_8);
-      int close = stat.lastIndexOf(')');
-      String[] fields = stat.substring(close + 2).split(" ", index + 2);
-      return fields.length > index ? fields[index] : null;
-    } catch (IOException | RuntimeException gone) {
-      return null;
-    }
-  }
-
   private static void reapOrphans() {
     try {
       String self = Long.toString(ProcessHandle.current().pid());
-      Set<Long> zombies = new HashSet<>();
-      try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
-        procs
-            .filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit))
-            .forEach(
-                p -> {
-                  if ("Z".equals(stat(p, 0)) && self.equals(stat(p, 1))) {
-                    zombies.add(Long.parseLong(p.getFileName().toString()));
-                  }
-                });
-      }
+      Set<Long> zombies =
+          new HashSet<>(Procs.matching(p -> Procs.isZombie(p) && self.equals(Procs.stat(p, 1))));
       for (long pid : zombies) {
         if (zombiesSeen.contains(pid) && !STARTED.contains(pid)) {
           LIBC.waitpid(Math.toIntExact(pid), new IntByReference(), WNOHANG);
         }
       }
       zombiesSeen = zombies;
-    } catch (IOException | RuntimeException e) {
+    } catch (RuntimeException e) {
       log.warn("could not reap the orphans of pods", e);
     }
   }

@@ -6,9 +6,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 
 /**
  * Signals to whole process groups through {@code kill(2)}. Every pod is started as the leader of
@@ -55,29 +53,8 @@ final class ProcessGroups {
 
   /** The pids of the group's processes that are not zombies, read from {@code /proc}. */
   static List<Long> liveMembers(long pgid) {
-    List<Long> members = new ArrayList<>();
-    try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
-      procs
-          .filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit))
-          .forEach(
-              p -> {
-                String stat = readStat(p);
-                // Fields after the command name, which is in parentheses and may hold spaces.
-                int close = stat.lastIndexOf(')');
-                if (close < 0) {
-                  return;
-                }
-                String[] fields = stat.substring(close + 2).split(" ");
-                if (fields.length > 2
-                    && !fields[0].equals("Z")
-                    && Long.parseLong(fields[2]) == pgid) {
-                  members.add(Long.parseLong(p.getFileName().toString()));
-                }
-              });
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot list /proc", e);
-    }
-    return members;
+    String group = Long.toString(pgid);
+    return Procs.matching(p -> group.equals(Procs.stat(p, 2)) && !Procs.isZombie(p));
   }
 
   /**
@@ -86,31 +63,21 @@ final class ProcessGroups {
    */
   static List<Long> ofUser(int uid) {
     String id = Integer.toString(uid);
-    List<Long> pids = new ArrayList<>();
-    try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
-      procs
-          .filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit))
-          .forEach(
-              p -> {
-                try {
-                  for (String line : Files.readAllLines(p.resolve("status"))) {
-                    if (line.startsWith("Uid:")) {
-                      String[] ids = line.substring(4).strip().split("\\s+");
-                      if (ids.length >= 3
-                          && (ids[0].equals(id) || ids[1].equals(id) || ids[2].equals(id))) {
-                        pids.add(Long.parseLong(p.getFileName().toString()));
-                      }
-                      return;
-                    }
-                  }
-                } catch (IOException gone) {
-                  // ended meanwhile
-                }
-              });
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot list /proc", e);
-    }
-    return pids;
+    return Procs.matching(
+        p -> {
+          try {
+            for (String line : Files.readAllLines(p.resolve("status"))) {
+              if (line.startsWith("Uid:")) {
+                String[] ids = line.substring(4).strip().split("\\s+");
+                return ids.length >= 3
+                    && (ids[0].equals(id) || ids[1].equals(id) || ids[2].equals(id));
+              }
+            }
+          } catch (IOException gone) {
+            // ended meanwhile
+          }
+          return false;
+        });
   }
 
   /** Whether process {@code pid} exists and was started for job {@code jobId}. */
@@ -126,14 +93,6 @@ final class ProcessGroups {
       return false;
     } catch (IOException gone) {
       return false;
-    }
-  }
-
-  private static String readStat(Path proc) {
-    try {
-      return Files.readString(proc.resolve("stat"), StandardCharsets.UTF_8);
-    } catch (IOException gone) {
-      return "";
     }
   }
 }
