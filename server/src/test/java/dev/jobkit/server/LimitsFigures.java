@@ -29,7 +29,8 @@ import org.junit.jupiter.api.Test;
  *
  * <p>1: 300 HTTP submits of a serial user with about 9,350 queued jobs, and the queued-jobs count
  * alone; 2: the stop of a queued parent with 10,000 waiting children; 3: another user's {@code
- * owner=} list over 50,000 private jobs and 10 public ones.
+ * owner=} list over 50,000 private jobs and 10 public ones; 4: a parent with 10,000 waiting
+ * children that succeeds, until every child is released.
  */
 class LimitsFigures {
 
@@ -155,6 +156,34 @@ class LimitsFigures {
             "FIG stop parent with %d waiting children: answered %.2f s, all settled %.2f s%n",
             n, answered / 1e9, settled / 1e9);
         Gate.open(server, blocker.id());
+      }
+      if (sections.contains("4")) {
+        Api rel = server.newUser("releaser", "serial");
+        int n = Integer.getInteger("figures.children", 10000);
+        Job blocker = rel.submitShell(Gate.WAIT);
+        rel.awaitStatus(blocker.id(), JobStatus.RUNNING);
+        Job parent = rel.submitShell("true"); // queued behind the blocker
+        Job other = rel.submitShell(Gate.WAIT); // queued next: holds the released children
+        fill(
+            store,
+            "releaser",
+            n,
+            Accessibility.PRIVATE,
+            JobStatus.AWAITING_PARENTS,
+            List.of(parent.id()));
+        long s = System.nanoTime();
+        Gate.open(server, blocker.id());
+        rel.awaitStatus(parent.id(), JobStatus.SUCCEEDED);
+        long ended = System.nanoTime() - s;
+        while (!store.idsInStatus(java.util.Set.of(JobStatus.AWAITING_PARENTS)).isEmpty()) {
+          Thread.sleep(20);
+        }
+        long settled = System.nanoTime() - s;
+        System.out.printf(
+            "FIG parent with %d waiting children succeeds: parent ended %.2f s, all released"
+                + " %.2f s%n",
+            n, ended / 1e9, settled / 1e9);
+        Gate.open(server, other.id());
       }
       if (sections.contains("3")) {
         server.newUser("carol", "parallel");

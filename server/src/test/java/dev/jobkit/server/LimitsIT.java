@@ -2,6 +2,7 @@ package dev.jobkit.server;
 
 import static dev.jobkit.sdk.lifecycle.JobStatus.AWAITING_PARENTS;
 import static dev.jobkit.sdk.lifecycle.JobStatus.CANCELED;
+import static dev.jobkit.sdk.lifecycle.JobStatus.CLAIMED;
 import static dev.jobkit.sdk.lifecycle.JobStatus.FAILED;
 import static dev.jobkit.sdk.lifecycle.JobStatus.QUEUED;
 import static dev.jobkit.sdk.lifecycle.JobStatus.RUNNING;
@@ -351,6 +352,56 @@ class LimitsIT {
       wren.stopAndAwaitCanceled(otherParent.id());
       Job after = wren.submit("{\"command\":[\"true\"]}");
       assertThat(wren.awaitEnd(after.id()).status()).isEqualTo(SUCCEEDED);
+    }
+
+    @Test
+    void a_parent_that_succeeds_queues_its_waiting_children_and_leaves_those_with_other_parents() {
+      Api yara = server.newUser("yara-" + (postgres() ? "pg" : "h2"), "serial");
+      Job blocker =
+          yara.submitShell(Gate.WAIT); // holds the user's one slot: released children stay
+      yara.awaitStatus(blocker.id(), RUNNING, TIMEOUT);
+      Job parent = yara.submit("{\"command\":[\"true\"]}"); // queued behind the blocker
+      Job otherParent = yara.submitShell(Gate.WAIT); // queued too: never ends in this test
+      String specs =
+          IntStream.range(0, 1000)
+              .mapToObj(
+                  i ->
+                      "{\"command\":[\"true\"],\"parents\":[\""
+                          + parent.id()
+                          + "\""
+                          + (i % 100 == 0 ? ",\"" + otherParent.id() + "\"" : "")
+                          + "]}")
+              .collect(Collectors.joining(",", "{\"jobs\":[", "]}"));
+      List<String> children = new ArrayList<>();
+      yara.post("/api/v1/jobs/batch", specs)
+          .expect(201)
+          .json()
+          .get("items")
+          .forEach(j -> children.add(j.get("id").asString()));
+      long eventsBefore = server.bean(JobStore.class).lastEventId();
+
+      Gate.open(server, blocker.id());
+      assertThat(yara.awaitEnd(parent.id()).status()).isEqualTo(SUCCEEDED);
+      // Released in submission order, after the parent's end is recorded: the last one last.
+      yara.awaitStatus(children.get(999), s -> s != AWAITING_PARENTS, TIMEOUT);
+
+      Set<String> queued = new HashSet<>();
+      for (int i = 0; i < children.size(); i++) {
+        Job child = yara.job(children.get(i));
+        if (i % 100 == 0) {
+          assertThat(child.status()).isEqualTo(AWAITING_PARENTS);
+          assertThat(child.statusReason()).isEqualTo("waiting for parents " + otherParent.id());
+        } else {
+          assertThat(child.status()).isIn(QUEUED, CLAIMED, RUNNING, SUCCEEDED);
+          queued.add(child.id());
+          JobEvent released = yara.events(child.id()).get(1);
+          assertThat(released.fromStatus()).isEqualTo(AWAITING_PARENTS);
+          assertThat(released.toStatus()).isEqualTo(QUEUED);
+          assertThat(released.reason()).isEqualTo("all parents succeeded");
+          assertThat(released.id()).isGreaterThan(eventsBefore);
+        }
+      }
+      assertThat(queued).hasSize(990);
     }
 
     @Test

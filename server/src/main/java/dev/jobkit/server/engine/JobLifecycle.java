@@ -6,8 +6,8 @@ import dev.jobkit.sdk.lifecycle.JobStatus;
 import dev.jobkit.server.store.Actor;
 import dev.jobkit.server.store.JobStore;
 import dev.jobkit.server.store.Transition;
-import java.util.ArrayDeque;
-import java.util.Deque;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -61,49 +61,85 @@ public class JobLifecycle {
   }
 
   /**
-   * Decides the fate of a new job's or an ended job's waiting children: queued when every parent
-   * succeeded, failed with {@code parent_failed} when one ended otherwise.
+   * How many waiting children are decided in one transaction: bounded so that their parents' ids
+   * (at most 100 each) stay within one statement's bind parameters on every database.
+   */
+  private static final int RELEASE_BATCH = 100;
+
+  /**
+   * Decides the fate of an ended job's waiting children, {@value #RELEASE_BATCH} to a transaction:
+   * queued when every parent succeeded, failed with {@code parent_failed} when one ended otherwise.
+   * A parent with 10,000 children costs a hundred transactions, not ten thousand.
    */
   public void releaseChildrenOf(String parentId) {
-    Deque<String> pending = new ArrayDeque<>(store.waitingChildren(parentId));
-    while (!pending.isEmpty()) {
-      store.findSummary(pending.pop()).ifPresent(this::settleWaiting);
+    List<String> waiting = store.waitingChildren(parentId);
+    for (int from = 0; from < waiting.size(); from += RELEASE_BATCH) {
+      settleWaiting(
+          store.findAll(waiting.subList(from, Math.min(waiting.size(), from + RELEASE_BATCH))));
     }
   }
 
   /** Moves a job waiting for its parents on if they allow it; otherwise notes which remain. */
   public void settleWaiting(Job child) {
-    if (child.status() != JobStatus.AWAITING_PARENTS) {
-      return;
-    }
-    Map<String, JobStatus> parents = store.statuses(child.parents());
-    for (String parent : child.parents()) {
-      JobStatus status = parents.get(parent);
-      if (status == null || status == JobStatus.FAILED || status == JobStatus.CANCELED) {
+    settleWaiting(List.of(child));
+  }
+
+  /**
+   * Moves jobs waiting for their parents on where those allow it, in one transaction; for the
+   * others, notes which parents remain.
+   */
+  private void settleWaiting(List<Job> children) {
+    List<Job> waiting =
+        children.stream().filter(c -> c.status() == JobStatus.AWAITING_PARENTS).toList();
+    Map<String, JobStatus> parents =
+        store.statuses(
+            waiting.stream().flatMap(c -> c.parents().stream()).collect(Collectors.toSet()));
+    Map<String, String> owners = new HashMap<>();
+    List<Transition> moves = new ArrayList<>();
+    for (Job child : waiting) {
+      owners.put(child.id(), child.owner());
+      Optional<String> failed =
+          child.parents().stream()
+              .filter(
+                  p ->
+                      parents.get(p) == null
+                          || parents.get(p) == JobStatus.FAILED
+                          || parents.get(p) == JobStatus.CANCELED)
+              .findFirst();
+      if (failed.isPresent()) {
+        String parent = failed.get();
+        JobStatus status = parents.get(parent);
         String why =
             "parent_failed: parent "
                 + parent
                 + (status == null ? " no longer exists" : " ended " + status);
-        move(
+        moves.add(
             Transition.of(
                     child.id(), JobStatus.AWAITING_PARENTS, JobStatus.FAILED, Actor.SCHEDULER, why)
                 .set("last_error", why)
                 .set("finished_at", java.time.Instant.now()));
-        return;
+        continue;
+      }
+      List<String> remaining =
+          child.parents().stream().filter(p -> parents.get(p) != JobStatus.SUCCEEDED).toList();
+      if (remaining.isEmpty()) {
+        moves.add(
+            Transition.of(
+                child.id(),
+                JobStatus.AWAITING_PARENTS,
+                JobStatus.QUEUED,
+                Actor.SCHEDULER,
+                "all parents succeeded"));
+      } else {
+        store.setStatusReason(child.id(), JobStatus.AWAITING_PARENTS, waitingReason(remaining));
       }
     }
-    List<String> waiting =
-        child.parents().stream().filter(p -> parents.get(p) != JobStatus.SUCCEEDED).toList();
-    if (waiting.isEmpty()) {
-      move(
-          Transition.of(
-              child.id(),
-              JobStatus.AWAITING_PARENTS,
-              JobStatus.QUEUED,
-              Actor.SCHEDULER,
-              "all parents succeeded"));
-    } else {
-      store.setStatusReason(child.id(), JobStatus.AWAITING_PARENTS, waitingReason(waiting));
+    for (Transition t : store.transitionAll(moves)) {
+      if (t.to() == JobStatus.QUEUED) {
+        queue.offer(owners.get(t.jobId())); // without reading the job again, as after() would
+      } else {
+        after(t, null);
+      }
     }
   }
 
