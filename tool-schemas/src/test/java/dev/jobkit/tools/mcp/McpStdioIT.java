@@ -14,6 +14,8 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,6 +26,7 @@ import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -35,6 +38,8 @@ class McpStdioIT {
 
   /** Longer than anything here should take; a missing answer fails at this. */
   private static final long ANSWER_SECONDS = 60;
+
+  private static final String NOT_JSON = "not_json_on_stdout";
 
   static JobkitServer server;
   static JobkitClient admin;
@@ -207,12 +212,26 @@ class McpStdioIT {
         .contains("JOBKIT_URL is not set");
   }
 
+  /** Where the last server started writes its stderr, shown when an answer does not come. */
+  private static Path stderr;
+
   private static Process startServer() throws IOException {
     ProcessBuilder builder = new ProcessBuilder(ServerCommand.command());
     builder.environment().put("JOBKIT_URL", server.baseUrl());
     builder.environment().put("JOBKIT_API_KEY", JobkitServer.ADMIN_KEY);
-    builder.redirectError(ProcessBuilder.Redirect.DISCARD);
+    stderr = Files.createTempFile("mcp-stderr-", ".txt");
+    stderr.toFile().deleteOnExit();
+    builder.redirectError(stderr.toFile());
     return builder.start();
+  }
+
+  private static String stderrTail() {
+    try {
+      String text = Files.readString(stderr);
+      return text.substring(Math.max(0, text.length() - 4000));
+    } catch (IOException e) {
+      return "(stderr unreadable: " + e + ")";
+    }
   }
 
   private static String call(int id, String tool, String argumentsJson) {
@@ -235,7 +254,12 @@ class McpStdioIT {
                   new BufferedReader(
                       new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
                 for (String line = out.readLine(); line != null; line = out.readLine()) {
-                  messages.add(Schemas.JSON.readTree(line));
+                  try {
+                    messages.add(Schemas.JSON.readTree(line));
+                  } catch (JacksonException notJson) {
+                    // Stdout is the protocol's: a line that is not JSON fails the test by name.
+                    messages.add(Schemas.JSON.createObjectNode().put(NOT_JSON, line));
+                  }
                 }
               } catch (IOException e) {
                 // the process ended; the test fails on what did not arrive
@@ -254,7 +278,14 @@ class McpStdioIT {
     while (true) {
       JsonNode message =
           messages.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-      assertThat(message).as("a message from the server within %d s", ANSWER_SECONDS).isNotNull();
+      assertThat(message)
+          .as(
+              "a message from the server within %d s; its stderr:%n%s",
+              ANSWER_SECONDS, stderrTail())
+          .isNotNull();
+      assertThat(message.has(NOT_JSON))
+          .as("a line on stdout that is not JSON: %s", message)
+          .isFalse();
       if (wanted.test(message)) {
         return message;
       }
