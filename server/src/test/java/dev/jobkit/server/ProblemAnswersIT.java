@@ -1,5 +1,6 @@
 package dev.jobkit.server;
 
+import static dev.jobkit.server.support.Problems.assertRefused;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.jobkit.server.support.Api;
@@ -10,7 +11,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import tools.jackson.databind.JsonNode;
 
 /**
  * Every error is a problem document ({@code application/problem+json} with a {@code code}), also
@@ -128,19 +128,5 @@ class ProblemAnswersIT {
         "validation_failed",
         "X-Jobkit-Actor-Kind");
     user.get("/api/v1/me", "X-Jobkit-Actor-Kind", "agent").expect(200);
-  }
-
-  private static void assertRefused(Api.Response answer, int status, String code, String field) {
-    assertThat(answer.status()).as("status of %s", answer.body()).isEqualTo(status);
-    assertThat(answer.contentType()).startsWith("application/problem+json");
-    JsonNode problem = answer.json();
-    assertThat(problem.path("code").asString()).as("code in %s", problem).isEqualTo(code);
-    assertThat(problem.path("status").asInt()).isEqualTo(status);
-    if (field != null) {
-      assertThat(problem.path("errors").findValues("field"))
-          .extracting(JsonNode::asString)
-          .as("errors[].field of %s", problem)
-          .contains(field);
-    }
   }
 }

@@ -1,5 +1,6 @@
 package dev.jobkit.server;
 
+import static dev.jobkit.server.support.Problems.assertRefused;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.jobkit.sdk.jobs.Job;
@@ -311,19 +312,5 @@ class UnstorableInputIT {
 
   private static synchronized Api user(String database) {
     return users.computeIfAbsent(database, d -> on(d).newUser("mallory", "parallel"));
-  }
-
-  private static void assertRefused(Api.Response answer, int status, String code, String field) {
-    assertThat(answer.status()).as("status of %s", answer.body()).isEqualTo(status);
-    assertThat(answer.contentType()).startsWith("application/problem+json");
-    JsonNode problem = answer.json();
-    assertThat(problem.path("code").asString()).as("code in %s", problem).isEqualTo(code);
-    assertThat(problem.path("status").asInt()).isEqualTo(status);
-    if (field != null) {
-      assertThat(problem.path("errors").findValues("field"))
-          .extracting(JsonNode::asString)
-          .as("errors[].field of %s", problem)
-          .contains(field);
-    }
   }
 }
