@@ -315,8 +315,10 @@ public class Dispatcher {
       throw e;
     }
     if (!running) {
-      // Stopped between the claim and the launch: the stop already ended it.
-      started.abandon();
+      // Stopped between the claim and the launch: the stop already ended it. If it was deleted
+      // too (a flush), its files went while the pods were starting; what they wrote after that
+      // goes once they are gone.
+      started.abandon().thenRun(() -> purgeIfDeleted(job.id()));
       revoke(job.id(), attempt);
       return false;
     }
@@ -330,6 +332,16 @@ public class Dispatcher {
     }
     started.watch(end -> attemptEnded(end, lease));
     return true;
+  }
+
+  private void purgeIfDeleted(String jobId) {
+    try {
+      if (store.findSummary(jobId).isEmpty()) {
+        files.purge(jobId);
+      }
+    } catch (RuntimeException e) {
+      log.warn("could not remove the files of deleted job {}", jobId, e);
+    }
   }
 
   private void timeOut(String jobId, int attempt, int seconds) {

@@ -2,6 +2,7 @@ package dev.jobkit.server.exec;
 
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
 /**
@@ -97,8 +98,12 @@ public interface JobExecutor {
     /** Starts watching the pods; {@code onEnd} is called once, when all of them are gone. */
     void watch(Consumer<AttemptEnd> onEnd);
 
-    /** Kills the pods at once and never reports them: the launch lost a race. */
-    void abandon();
+    /**
+     * Kills the pods at once and never reports them: the launch lost a race. Completes once the
+     * pods and whatever they left are gone and their logs are closed, so nothing writes into the
+     * job's directory after it.
+     */
+    CompletableFuture<Void> abandon();
   }
 
   /** Thrown when an attempt cannot start at all, with a sentence for the job's error. */

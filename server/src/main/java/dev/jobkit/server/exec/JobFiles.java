@@ -2,6 +2,7 @@ package dev.jobkit.server.exec;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
@@ -38,6 +39,7 @@ public final class JobFiles {
   static final Set<PosixFilePermission> PRIVATE_DIR = PosixFilePermissions.fromString("rwx------");
   static final Set<PosixFilePermission> PASSAGE_DIR = PosixFilePermissions.fromString("rwx--x---");
   static final Set<PosixFilePermission> PRIVATE_FILE = PosixFilePermissions.fromString("rw-------");
+  private static final int PURGE_WALKS = 5;
   private static final FileAttribute<Set<PosixFilePermission>> PRIVATE_DIR_ATTRIBUTE =
       PosixFilePermissions.asFileAttribute(PRIVATE_DIR);
   private static final FileAttribute<Set<PosixFilePermission>> PRIVATE_FILE_ATTRIBUTE =
@@ -225,10 +227,26 @@ public final class JobFiles {
     return totals;
   }
 
-  /** Removes everything the job wrote; nothing if it wrote nothing. */
+  /**
+   * Removes everything the job wrote; nothing if it wrote nothing. A file created while it removes
+   * (a pod that was starting as its job was deleted) is removed by walking again.
+   */
   public void purge(String jobId) {
     Path dir = jobDir(jobId);
-    if (!Files.exists(dir)) {
+    for (int walk = 1; ; walk++) {
+      try {
+        removeTree(dir);
+        return;
+      } catch (UncheckedIOException e) {
+        if (!(e.getCause() instanceof DirectoryNotEmptyException) || walk == PURGE_WALKS) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  private static void removeTree(Path dir) {
+    if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
       return;
     }
     try {

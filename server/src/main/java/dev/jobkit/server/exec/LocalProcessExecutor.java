@@ -474,10 +474,10 @@ public class LocalProcessExecutor implements JobExecutor {
     }
 
     @Override
-    public void abandon() {
+    public CompletableFuture<Void> abandon() {
       runs.remove(jobId, this);
       killAll(ProcessGroups.SIGKILL);
-      releaseWhenGone();
+      return releaseWhenGone();
     }
 
     /**
@@ -539,13 +539,14 @@ public class LocalProcessExecutor implements JobExecutor {
      * {@link #endDescendants}, {@link #handBack} and {@link #closeLogs} once the main processes are
      * reaped, off the caller's thread.
      */
-    void releaseWhenGone() {
-      CompletableFuture.allOf(pods.stream().map(Pod::exit).toArray(CompletableFuture[]::new))
-          .whenCompleteAsync(
+    CompletableFuture<Void> releaseWhenGone() {
+      return CompletableFuture.allOf(pods.stream().map(Pod::exit).toArray(CompletableFuture[]::new))
+          .handleAsync(
               (done, error) -> {
                 endDescendants();
                 handBack();
                 closeLogs();
+                return null;
               },
               reapers);
     }
