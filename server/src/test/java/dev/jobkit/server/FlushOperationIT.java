@@ -11,6 +11,7 @@ import dev.jobkit.sdk.jobs.Job;
 import dev.jobkit.sdk.lifecycle.JobStatus;
 import dev.jobkit.server.support.Api;
 import dev.jobkit.server.support.JobkitServer;
+import dev.jobkit.server.support.Problems;
 import dev.jobkit.server.support.Processes;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -160,6 +161,58 @@ class FlushOperationIT {
     other.get("/api/v1/operations/flush_nosuchoperation").expect(404);
     assertThat(user.awaitOperation(operation.id(), TIMEOUT).status())
         .isEqualTo(FlushOperation.Status.SUCCEEDED);
+  }
+
+  @Test
+  void a_flush_sent_again_with_its_idempotency_key_gets_the_same_operation_and_starts_nothing() {
+    Api user = newUser();
+    Job job = user.submit("{\"command\":[\"true\"]}");
+    String key = "flush-" + System.nanoTime();
+
+    FlushOperation first =
+        user.post("/api/v1/jobs/flush?scope=all", "", "Idempotency-Key", key)
+            .expect(202)
+            .as(FlushOperation.class);
+    user.awaitOperation(first.id(), TIMEOUT);
+    Job later = user.submit("{\"command\":[\"true\"]}");
+    Api.Response again =
+        user.post("/api/v1/jobs/flush?scope=all", "", "Idempotency-Key", key).expect(200);
+
+    assertThat(again.headers().firstValue("Location").orElse(null))
+        .isEqualTo("/api/v1/operations/" + first.id());
+    FlushOperation replayed = again.as(FlushOperation.class);
+    assertThat(replayed.id()).isEqualTo(first.id());
+    assertThat(replayed.status()).isEqualTo(FlushOperation.Status.SUCCEEDED);
+    user.get("/api/v1/jobs/" + job.id()).expect(404);
+    user.get("/api/v1/jobs/" + later.id()).expect(200); // the replay flushed nothing
+  }
+
+  @Test
+  void an_idempotency_key_used_for_another_flush_is_a_conflict_and_one_too_long_is_refused() {
+    Api user = newUser();
+    String key = "flush-" + System.nanoTime();
+    FlushOperation first =
+        user.post("/api/v1/jobs/flush?scope=all", "", "Idempotency-Key", key)
+            .expect(202)
+            .as(FlushOperation.class);
+
+    Api.Response other =
+        user.post("/api/v1/jobs/flush?scope=active", "", "Idempotency-Key", key).expect(409);
+    assertThat(other.json().get("code").asString()).isEqualTo("conflict");
+    assertThat(other.json().get("operation_id").asString()).isEqualTo(first.id());
+    // Another user's key of the same text is theirs: it starts their own flush.
+    Api someoneElse = newUser();
+    FlushOperation theirs =
+        someoneElse
+            .post("/api/v1/jobs/flush?scope=all", "", "Idempotency-Key", key)
+            .expect(202)
+            .as(FlushOperation.class);
+    assertThat(theirs.id()).isNotEqualTo(first.id());
+    Problems.assertRefused(
+        user.post("/api/v1/jobs/flush?scope=all", "", "Idempotency-Key", "k".repeat(256)),
+        400,
+        "validation_failed",
+        "Idempotency-Key");
   }
 
   @Test

@@ -11,14 +11,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.function.Consumer;
 
 /**
  * The guarded flush, behind {@link GuardedActions#flush}: the service's dry run is its pre-check,
  * done again just before the flush goes out, whose snapshot the flush carries (so it hits none of
- * the jobs submitted since); the flush request is sent once and answers with a background
- * operation, followed to its end and verified; when its answer is lost the jobs it was confirmed
- * for decide what happened.
+ * the jobs submitted since); the flush request carries an Idempotency-Key, so it is retried into
+ * the one background operation it started, which is followed to its end and verified; when every
+ * answer is lost the jobs it was confirmed for decide what happened.
  */
 final class GuardedFlush {
 
@@ -89,13 +90,16 @@ final class GuardedFlush {
       // Bound to the snapshot of a dry run that listed exactly the confirmed jobs: the service
       // hits none submitted after it (an older service ignores the parameter).
       String snapshot = now.snapshot();
+      // One key for every attempt: a repeat whose first answer was lost gets the operation the
+      // first one started, never a second flush.
+      String key = UUID.randomUUID().toString();
       FlushOperation started;
       try {
         started =
-            calls.once(
+            calls.run(
                 () ->
                     api.startFlush(
-                        scope.wireName(), purgeArtifacts, force, query(owner, snapshot)));
+                        key, scope.wireName(), purgeArtifacts, force, query(owner, snapshot)));
       } catch (JobkitException failure) {
         if (!GuardedActions.answerLost(failure)) {
           throw failure;
@@ -253,9 +257,9 @@ final class GuardedFlush {
   }
 
   /**
-   * A flush whose answer was lost: it is not sent again. If some of the jobs it was confirmed for
-   * are gone, it landed (or is still at work on the service): the rest are waited for, up to the
-   * verify timeout. If none is gone, nothing shows that it landed, and {@code failure} is thrown.
+   * A flush whose every attempt's answer was lost. If some of the jobs it was confirmed for are
+   * gone, it landed (or is still at work on the service): the rest are waited for, up to the verify
+   * timeout. If none is gone, nothing shows that it landed, and {@code failure} is thrown.
    */
   private Outcome afterLostFlush(
       String owner, Precheck precheck, JobkitException failure, long start) {

@@ -69,12 +69,15 @@ public interface JobApi {
       @QueryMap Map<String, Object> query);
 
   /**
-   * Starts a flush in the background: the service answers 202 with its operation. {@code query} as
-   * for {@link #flush}.
+   * Starts a flush in the background: the service answers 202 with its operation, or 200 with the
+   * operation an earlier request with the same {@code idempotencyKey} started. {@code query} as for
+   * {@link #flush}.
    */
   @RequestLine(
       "POST /api/v1/jobs/flush?scope={scope}&purge_artifacts={purge}&force={force}&dry_run=false")
+  @Headers("Idempotency-Key: {key}")
   FlushOperation startFlush(
+      @Param("key") String idempotencyKey,
       @Param("scope") String scope,
       @Param("purge") boolean purgeArtifacts,
       @Param("force") boolean force,

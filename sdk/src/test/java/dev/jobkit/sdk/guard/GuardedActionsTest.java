@@ -310,14 +310,84 @@ class GuardedActionsTest {
   }
 
   @Test
-  void a_flush_answered_503_is_sent_once_and_applied_when_its_jobs_are_gone() {
+  void a_flush_answered_503_is_sent_again_with_the_same_key_and_followed_to_the_one_operation() {
+    try (ScriptedServer server =
+            new ScriptedServer(
+                dryRun("job_a", "job_b"),
+                dryRun("job_a", "job_b"),
+                Answer.problem(503, "unavailable"),
+                operation(200, "succeeded", 2, 2),
+                dryRun());
+        JobkitClient client = retrying(server)) {
+
+      Outcome outcome = guarded(client, p -> true).flush(FlushScope.ACTIVE);
+
+      assertThat(outcome.kind()).isEqualTo(OutcomeKind.APPLIED);
+      assertThat(outcome.verified()).isTrue();
+      assertThat(outcome.operation().id()).isEqualTo("flush_01");
+      List<Received> sent = changingFlushes(server);
+      assertThat(sent).hasSize(2);
+      assertThat(sent.get(0).header("Idempotency-Key")).isNotBlank();
+      assertThat(sent.get(1).header("Idempotency-Key"))
+          .isEqualTo(sent.get(0).header("Idempotency-Key"));
+    }
+  }
+
+  @Test
+  void a_flush_whose_connection_drops_is_sent_again_with_the_same_key() {
+    try (ScriptedServer server =
+            new ScriptedServer(
+                dryRun("job_a"),
+                dryRun("job_a"),
+                Answer.drop(),
+                operation(200, "succeeded", 1, 1),
+                dryRun());
+        JobkitClient client = retrying(server)) {
+
+      Outcome outcome = guarded(client, p -> true).flush(FlushScope.ACTIVE);
+
+      assertThat(outcome.kind()).isEqualTo(OutcomeKind.APPLIED);
+      assertThat(changingFlushes(server))
+          .hasSize(2)
+          .extracting(r -> r.header("Idempotency-Key"))
+          .doesNotContainNull()
+          .containsOnly(changingFlushes(server).get(0).header("Idempotency-Key"));
+    }
+  }
+
+  @Test
+  void two_flushes_carry_two_keys() {
+    try (ScriptedServer server =
+            new ScriptedServer(
+                dryRun("job_a"),
+                dryRun("job_a"),
+                operation(202, "succeeded", 1, 1),
+                dryRun(),
+                dryRun("job_a"),
+                dryRun("job_a"),
+                operation(202, "succeeded", 1, 1),
+                dryRun());
+        JobkitClient client = client(server)) {
+
+      guarded(client, p -> true).flush(FlushScope.ACTIVE);
+      guarded(client, p -> true).flush(FlushScope.ACTIVE);
+
+      assertThat(changingFlushes(server))
+          .extracting(r -> r.header("Idempotency-Key"))
+          .doesNotHaveDuplicates()
+          .hasSize(2);
+    }
+  }
+
+  @Test
+  void a_flush_whose_every_answer_is_lost_is_applied_when_its_jobs_are_gone() {
     try (ScriptedServer server =
             new ScriptedServer(
                 flushed(true, "job_a", "job_b"),
                 flushed(true, "job_a", "job_b"),
                 Answer.problem(503, "unavailable"),
                 flushed(true));
-        JobkitClient client = retrying(server)) {
+        JobkitClient client = client(server)) {
 
       Outcome outcome = guarded(client, p -> true).flush(FlushScope.ACTIVE);
 
@@ -329,14 +399,14 @@ class GuardedActionsTest {
   }
 
   @Test
-  void a_flush_answered_503_whose_jobs_are_all_still_there_is_sent_once_and_reported_failed() {
+  void a_flush_whose_every_answer_is_lost_and_whose_jobs_are_all_still_there_is_reported_failed() {
     try (ScriptedServer server =
             new ScriptedServer(
                 flushed(true, "job_a", "job_b"),
                 flushed(true, "job_a", "job_b"),
                 Answer.problem(503, "unavailable"),
                 flushed(true, "job_a", "job_b"));
-        JobkitClient client = retrying(server)) {
+        JobkitClient client = client(server)) {
 
       assertThatThrownBy(() -> guarded(client, p -> true).flush(FlushScope.ACTIVE))
           .isInstanceOf(ServerException.class);
@@ -346,14 +416,14 @@ class GuardedActionsTest {
   }
 
   @Test
-  void a_flush_whose_connection_drops_is_sent_once_and_reported_failed_when_nothing_shows_it() {
+  void a_flush_whose_connection_drops_is_reported_failed_when_nothing_shows_it_landed() {
     try (ScriptedServer server =
             new ScriptedServer(
                 flushed(true, "job_a", "job_b"),
                 flushed(true, "job_a", "job_b"),
                 Answer.drop(),
                 flushed(true, "job_a", "job_b"));
-        JobkitClient client = retrying(server)) {
+        JobkitClient client = client(server)) {
 
       assertThatThrownBy(() -> guarded(client, p -> true).flush(FlushScope.ACTIVE))
           .isInstanceOf(TransportException.class);
@@ -363,7 +433,7 @@ class GuardedActionsTest {
   }
 
   @Test
-  void a_flush_whose_connection_drops_after_it_landed_is_sent_once_and_verified_by_its_jobs() {
+  void a_flush_whose_connection_drops_after_it_landed_is_verified_by_its_jobs() {
     try (ScriptedServer server =
             new ScriptedServer(
                 flushed(true, "job_a", "job_b"),
@@ -371,7 +441,7 @@ class GuardedActionsTest {
                 Answer.drop(),
                 flushed(true, "job_b"),
                 flushed(true));
-        JobkitClient client = retrying(server)) {
+        JobkitClient client = client(server)) {
 
       Outcome outcome = guarded(client, p -> true).flush(FlushScope.ACTIVE);
 

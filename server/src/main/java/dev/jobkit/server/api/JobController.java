@@ -288,7 +288,8 @@ class JobController {
 
   /**
    * A dry run answers what the flush would hit (200, a read); a flush starts in the background and
-   * answers 202 with its operation, to follow at its {@code Location}.
+   * answers 202 with its operation, to follow at its {@code Location}; sent again with the same
+   * {@code Idempotency-Key}, 200 with that same operation.
    */
   @PostMapping("/flush")
   ResponseEntity<?> flush(
@@ -298,7 +299,8 @@ class JobController {
       @RequestParam(name = "purge_artifacts", required = false) String purgeArtifacts,
       @RequestParam(required = false) String force,
       @RequestParam(name = "dry_run", required = false) String dryRun,
-      @RequestParam(required = false) String snapshot) {
+      @RequestParam(required = false) String snapshot,
+      @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey) {
     if (scope == null) {
       throw ApiException.invalid("scope", "required: 'active' or 'all'");
     }
@@ -308,9 +310,17 @@ class JobController {
       return ResponseEntity.ok(
           flusher.dryRun(caller, scope, blankToNull(owner), blankToNull(snapshot)));
     }
-    FlushOperation operation =
-        flusher.start(caller, scope, blankToNull(owner), purge, forced, blankToNull(snapshot));
-    return ResponseEntity.status(HttpStatus.ACCEPTED)
+    Flusher.Started started =
+        flusher.start(
+            caller,
+            scope,
+            blankToNull(owner),
+            purge,
+            forced,
+            blankToNull(snapshot),
+            idempotencyKey);
+    FlushOperation operation = started.operation();
+    return ResponseEntity.status(started.replayed() ? HttpStatus.OK : HttpStatus.ACCEPTED)
         .header("Location", OperationController.PATH + "/" + operation.id())
         .body(operation);
   }

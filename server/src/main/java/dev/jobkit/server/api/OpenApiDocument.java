@@ -146,7 +146,10 @@ class OpenApiDocument {
     flush.addApiResponse(
         "200",
         new ApiResponse()
-            .description("dry_run=true: the jobs it would hit, and the snapshot to bind a flush to")
+            .description(
+                "dry_run=true: the jobs it would hit, and the snapshot to bind a flush to;"
+                    + " a flush sent again with the Idempotency-Key of an earlier one: that"
+                    + " flush's operation, as it is now")
             .content(json(new Schema<>().$ref("#/components/schemas/FlushResult"))));
     flush.addApiResponse(
         "202",

@@ -30,6 +30,7 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.dao.DuplicateKeyException;
 import org.springframework.stereotype.Service;
 
 /**
@@ -124,20 +125,47 @@ public class Flusher implements SmartLifecycle {
         snapshot == null ? encodeSnapshot(bound) : snapshot);
   }
 
+  /** A flush's operation, and whether it was an earlier one replayed for its Idempotency-Key. */
+  public record Started(FlushOperation operation, boolean replayed) {}
+
   /**
    * Starts a flush in the background and returns its operation, {@code running}. A caller with
-   * {@code jobkit.flush.max-running-per-user} flushes running gets 409 naming one of them.
+   * {@code jobkit.flush.max-running-per-user} flushes running gets 409 naming one of them. With an
+   * {@code idempotencyKey} the caller used before for the same request, nothing starts: the
+   * operation that key started is returned as it is now (409 if it was another request).
    */
-  public FlushOperation start(
+  public Started start(
       Caller caller,
       String scope,
       String owner,
       boolean purgeArtifacts,
       boolean force,
-      String snapshot) {
+      String snapshot,
+      String idempotencyKey) {
+    if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > 255)) {
+      throw ApiException.invalid("Idempotency-Key", "must be 1 to 255 characters");
+    }
     Target target = target(caller, scope, owner);
     Long bound = snapshot == null ? null : decodeSnapshot(snapshot);
+    String requestHash =
+        idempotencyKey == null
+            ? null
+            : Keys.sha256(
+                String.join(
+                        "\n",
+                        scope,
+                        String.valueOf(target.owner()),
+                        String.valueOf(purgeArtifacts),
+                        String.valueOf(force),
+                        String.valueOf(snapshot))
+                    .getBytes(StandardCharsets.UTF_8));
     synchronized (starting) {
+      if (idempotencyKey != null) {
+        Optional<FlushOperation> replay = replay(caller, idempotencyKey, requestHash);
+        if (replay.isPresent()) {
+          return new Started(replay.get(), true);
+        }
+      }
       if (!running) {
         throw ApiException.conflict("the service is stopping; flush again once it is back");
       }
@@ -178,7 +206,13 @@ public class Flusher implements SmartLifecycle {
               now,
               now,
               null);
-      operations.insert(operation);
+      try {
+        operations.insert(operation, idempotencyKey, requestHash);
+      } catch (DuplicateKeyException sameKeyOnAnotherService) {
+        return replay(caller, idempotencyKey, requestHash)
+            .map(earlier -> new Started(earlier, true))
+            .orElseThrow(() -> sameKeyOnAnotherService);
+      }
       endings.put(operation.id(), new CompletableFuture<>());
       FlushRun run =
           new FlushRun(
@@ -203,8 +237,29 @@ public class Flusher implements SmartLifecycle {
               }
             }
           });
-      return operation;
+      return new Started(operation, false);
     }
+  }
+
+  /** The operation {@code key} started, if the caller used it before for the same request. */
+  private Optional<FlushOperation> replay(Caller caller, String key, String requestHash) {
+    return operations
+        .findByKey(caller.name(), key)
+        .map(
+            earlier -> {
+              if (!earlier.requestHash().equals(requestHash)) {
+                throw new ApiException(
+                    org.springframework.http.HttpStatus.CONFLICT,
+                    "conflict",
+                    "Idempotency-Key '"
+                        + key
+                        + "' was already used for flush "
+                        + earlier.operation().id()
+                        + " with other parameters; use a new key for a different flush",
+                    Map.of("operation_id", earlier.operation().id()));
+              }
+              return earlier.operation();
+            });
   }
 
   /**

@@ -12,8 +12,19 @@ import java.util.Optional;
  */
 public interface FlushOperationStore {
 
-  /** Records a new operation as it is when it starts. */
-  void insert(FlushOperation operation);
+  /**
+   * Records a new operation as it is when it starts, with the {@code Idempotency-Key} it was
+   * started with and the hash of its request (both null without a key).
+   *
+   * @throws org.springframework.dao.DuplicateKeyException when the caller used that key before
+   */
+  void insert(FlushOperation operation, String idempotencyKey, String requestHash);
+
+  /** An operation that {@code requestedBy} started with {@code idempotencyKey}, if it is kept. */
+  Optional<Keyed> findByKey(String requestedBy, String idempotencyKey);
+
+  /** An operation and the hash of the request that started it. */
+  record Keyed(FlushOperation operation, String requestHash) {}
 
   /** One operation, or empty if there is none (or no more) of that id. */
   Optional<FlushOperation> find(String id);

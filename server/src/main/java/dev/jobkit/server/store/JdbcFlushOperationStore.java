@@ -31,12 +31,13 @@ class JdbcFlushOperationStore implements FlushOperationStore {
   }
 
   @Override
-  public void insert(FlushOperation op) {
+  public void insert(FlushOperation op, String idempotencyKey, String requestHash) {
     jdbc.sql(
             "INSERT INTO flush_operations (id, status, status_reason, requested_by, scope, owner,"
                 + " purge_artifacts, force_stop, snapshot, matched, stopped, deleted,"
-                + " skipped_count, skipped, preview, created_at, updated_at, finished_at)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+                + " skipped_count, skipped, preview, created_at, updated_at, finished_at,"
+                + " idempotency_key, request_hash)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
         .params(
             op.id(),
             op.status().name(),
@@ -55,8 +56,18 @@ class JdbcFlushOperationStore implements FlushOperationStore {
             json.writeValueAsString(op.preview()),
             utc(op.createdAt()),
             utc(op.updatedAt()),
-            utc(op.finishedAt()))
+            utc(op.finishedAt()),
+            idempotencyKey,
+            requestHash)
         .update();
+  }
+
+  @Override
+  public Optional<Keyed> findByKey(String requestedBy, String idempotencyKey) {
+    return jdbc.sql("SELECT * FROM flush_operations WHERE requested_by = ? AND idempotency_key = ?")
+        .params(requestedBy, idempotencyKey)
+        .query((rs, n) -> new Keyed(read(rs), rs.getString("request_hash")))
+        .optional();
   }
 
   @Override

@@ -28,6 +28,7 @@ public final class RecordingProxy implements AutoCloseable {
   private final HttpClient http = HttpClient.newHttpClient();
   private final List<String> requests = new CopyOnWriteArrayList<>();
   private final List<String> requestsWithQuery = new CopyOnWriteArrayList<>();
+  private final List<String> serviceAnswers = new CopyOnWriteArrayList<>();
   private volatile Predicate<String> loseAnswer = r -> false;
   private volatile boolean loseMatchesQuery;
   private final Set<java.io.InputStream> open = java.util.concurrent.ConcurrentHashMap.newKeySet();
@@ -87,6 +88,14 @@ public final class RecordingProxy implements AutoCloseable {
     return List.copyOf(requestsWithQuery);
   }
 
+  /**
+   * What the service answered each request so far, as {@code "METHOD path?query -> status"}: the
+   * service's status, also for the answers this proxy lost.
+   */
+  public List<String> serviceAnswers() {
+    return List.copyOf(serviceAnswers);
+  }
+
   /** How many requests so far had this method and a path ending in {@code suffix}. */
   public long count(String method, String suffix) {
     return requests.stream().filter(r -> r.startsWith(method + " ") && r.endsWith(suffix)).count();
@@ -120,6 +129,7 @@ public final class RecordingProxy implements AutoCloseable {
     try {
       HttpResponse<java.io.InputStream> answer =
           http.send(out.build(), HttpResponse.BodyHandlers.ofInputStream());
+      serviceAnswers.add(withQuery + " -> " + answer.statusCode());
       if (loseAnswer.test(loseMatchesQuery ? withQuery : request)) {
         answer.body().close();
         exchange.sendResponseHeaders(502, -1);
