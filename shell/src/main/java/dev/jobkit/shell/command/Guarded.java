@@ -4,7 +4,6 @@ import dev.jobkit.sdk.JobkitException;
 import dev.jobkit.sdk.guard.Confirmer;
 import dev.jobkit.sdk.guard.GuardedActions;
 import dev.jobkit.sdk.guard.Outcome;
-import dev.jobkit.sdk.guard.OutcomeKind;
 import dev.jobkit.sdk.guard.Precheck;
 import dev.jobkit.sdk.jobs.FlushOperation;
 import dev.jobkit.sdk.jobs.Job;
@@ -75,7 +74,7 @@ final class Guarded {
     worker.setDaemon(true);
     worker.start();
     Outcome outcome = await(in, jobId, future, confirmedAt, flushSeen, out, style);
-    print(outcome, out, style);
+    in.render().outcome(outcome);
     return Exits.of(outcome.kind());
   }
 
@@ -191,41 +190,5 @@ final class Guarded {
       out.print("\r\u001B[K");
       out.flush();
     }
-  }
-
-  private static void print(Outcome outcome, PrintWriter out, Style style) {
-    String took = style.dim(" (" + Times.short_(outcome.took()) + ")");
-    OutcomeKind kind = outcome.kind();
-    switch (kind) {
-      case APPLIED ->
-          out.println(style.green("APPLIED") + ": " + outcome.message() + ", verified" + took);
-      case UNVERIFIED ->
-          out.println(
-              style.yellow("UNVERIFIED")
-                  + ": "
-                  + outcome.message()
-                  + "; the end state was NOT verified"
-                  + took);
-      case DECLINED -> out.println(style.yellow("DECLINED") + ": " + outcome.message());
-      default -> out.println(style.red(kind.name()) + ": " + outcome.message());
-    }
-    FlushOperation operation = outcome.operation();
-    if (operation != null) {
-      out.println(
-          style.dim(
-              "flush "
-                  + operation.id()
-                  + " "
-                  + operation.status().wireName()
-                  + ": matched "
-                  + operation.matched()
-                  + ", stopped "
-                  + operation.stopped()
-                  + ", removed "
-                  + operation.deleted()
-                  + ", skipped "
-                  + operation.skippedCount()));
-    }
-    out.flush();
   }
 }

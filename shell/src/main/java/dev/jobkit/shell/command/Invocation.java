@@ -115,6 +115,11 @@ public final class Invocation {
     return session.style();
   }
 
+  /** Prints jobs, events and outcomes to {@link #out()}, in {@link #style()}. */
+  Renderer render() {
+    return new Renderer(out, session.style());
+  }
+
   private List<String> values(String name) {
     return input.options().stream()
         .filter(o -> name.equals(o.longName()))

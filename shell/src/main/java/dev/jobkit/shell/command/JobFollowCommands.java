@@ -1,0 +1,175 @@
+package dev.jobkit.shell.command;
+
+import dev.jobkit.sdk.EventStream;
+import dev.jobkit.sdk.JobkitClient;
+import dev.jobkit.sdk.JobkitException;
+import dev.jobkit.sdk.Logs;
+import dev.jobkit.sdk.NotFoundException;
+import dev.jobkit.sdk.jobs.Job;
+import dev.jobkit.sdk.jobs.JobEvent;
+import dev.jobkit.sdk.jobs.LogTail;
+import dev.jobkit.sdk.lifecycle.JobStatus;
+import dev.jobkit.shell.render.Times;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** {@code job logs} and {@code job watch}: the commands that follow jobs as they run. */
+final class JobFollowCommands {
+
+  /** How long {@code job watch} waits for an event before it looks at its deadline again. */
+  private static final Duration QUIET = Duration.ofSeconds(1);
+
+  private JobFollowCommands() {}
+
+  static List<JobkitCommand> all(Session session) {
+    return List.of(
+        JobkitCommand.named("job logs", session)
+            .group(JobCommands.GROUP)
+            .description("Print a job's log (the last 20,000 characters), or follow it")
+            .option(Opt.value("tail", "CHARS", "only the last CHARS characters (max 20000)"))
+            .option(
+                Opt.flag("follow", "keep printing new output until the job ends").shortName('f'))
+            .option(Opt.value("pod", "N", "the log of pod N (default 0)"))
+            .arguments("ID", Completions.jobIds())
+            .action(JobFollowCommands::logs),
+        JobkitCommand.named("job watch", session)
+            .group(JobCommands.GROUP)
+            .description("Watch jobs change live (one job until it ends, or all)")
+            .option(Opt.value("for", "DURATION", "stop watching after DURATION"))
+            .option(Opt.flag("json", "print each event as a JSON line"))
+            .arguments("[ID]", Completions.jobIds())
+            .action(JobFollowCommands::watch));
+  }
+
+  private static int logs(Invocation in) throws InterruptedException {
+    String id = in.argument("a job id");
+    int pod = in.integer("pod", 0, 10_000).orElse(0);
+    int chars = in.integer("tail", 0, Logs.MAX_TAIL_CHARS).orElse(Logs.MAX_TAIL_CHARS);
+    JobkitClient client = in.client();
+    PrintWriter out = in.out();
+    LogTail tail = client.jobs().logs(id).pod(pod).tail(chars);
+    out.print(tail.content());
+    out.flush();
+    if (!in.flag("follow")) {
+      if (!tail.content().isEmpty() && !tail.content().endsWith("\n")) {
+        out.println();
+      }
+      return Exits.OK;
+    }
+    try (Logs.Follow follow =
+        client
+            .jobs()
+            .logs(id)
+            .pod(pod)
+            .follow(
+                tail.sizeBytes(),
+                text -> {
+                  out.print(text);
+                  out.flush();
+                })) {
+      Optional<JobStatus> end = follow.awaitEnd(Duration.ofDays(3650));
+      in.render().note("-- job " + end.map(Enum::name).orElse("deleted") + " --");
+    } catch (JobkitException e) {
+      if (Thread.interrupted()) {
+        in.render().note("-- stopped following; the job goes on --");
+        return Exits.OK;
+      }
+      throw e;
+    }
+    return Exits.OK;
+  }
+
+  private static int watch(Invocation in) {
+    List<String> args = in.arguments();
+    if (args.size() > 1) {
+      throw new UsageException("job watch takes at most one job id, not " + args.size());
+    }
+    String only = args.isEmpty() ? null : args.get(0);
+    Instant until =
+        in.string("for").map(s -> Instant.now().plus(Times.parseDuration(s, "--for"))).orElse(null);
+    JobkitClient client = in.client();
+    boolean json = in.flag("json");
+    Watch watch =
+        new Watch(client, in.render(), only, json, in.session().terminalOutput() && !json);
+    try (EventStream events = only == null ? client.jobs().watchAll() : client.jobs().watch(only)) {
+      if (only != null) {
+        Job job = client.jobs().get(only);
+        watch.seen.put(job.id(), job);
+        if (job.status().isTerminal()) {
+          watch.draw(null);
+          in.render().note("job " + only + " has already ended " + job.status());
+          return Exits.OK;
+        }
+      }
+      if (!json) {
+        in.render()
+            .note(
+                "watching "
+                    + (only == null ? "all jobs" : only)
+                    + (until == null ? "; Ctrl-C stops" : " until " + Times.absolute(until)));
+      }
+      watch.draw(null);
+      // Ctrl-C ends the watch as its deadline would: with nothing more to say.
+      EventLoop.run(events, until, QUIET, watch);
+      return Exits.OK;
+    }
+  }
+
+  /** The jobs a {@code job watch} has seen change, and how it shows them. */
+  private static final class Watch implements EventLoop.Hook {
+    private final JobkitClient client;
+    private final Renderer render;
+    private final String only;
+    private final boolean json;
+    private final boolean live;
+    private final Map<String, Job> seen = new LinkedHashMap<>();
+    private int drawn;
+
+    Watch(JobkitClient client, Renderer render, String only, boolean json, boolean live) {
+      this.client = client;
+      this.render = render;
+      this.only = only;
+      this.json = json;
+      this.live = live;
+    }
+
+    @Override
+    public boolean onEvent(JobEvent e) {
+      Job job;
+      try {
+        job = client.jobs().get(e.jobId());
+      } catch (NotFoundException deleted) {
+        seen.remove(e.jobId());
+        return true;
+      }
+      seen.remove(job.id());
+      seen.put(job.id(), job); // most recently changed last
+      draw(e);
+      return only == null || !job.status().isTerminal();
+    }
+
+    /** Shows {@code event} (null for none: the table as it is). */
+    void draw(JobEvent event) {
+      if (json) {
+        if (event != null) {
+          render.eventLine(event);
+        }
+      } else if (!live) {
+        if (event != null) {
+          render.plainEventLine(event);
+        }
+      } else {
+        List<Job> rows = new ArrayList<>(seen.values());
+        Collections.reverse(rows);
+        drawn = render.redraw(rows, drawn);
+      }
+    }
+  }
+}

@@ -1,0 +1,115 @@
+package dev.jobkit.shell.command;
+
+import dev.jobkit.sdk.JobQuery;
+import dev.jobkit.sdk.jobs.Job;
+import dev.jobkit.sdk.jobs.JobEvent;
+import dev.jobkit.sdk.lifecycle.JobStatus;
+import dev.jobkit.shell.render.Times;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Optional;
+
+/** {@code job list}, {@code job get} and {@code job events}: the commands that read jobs. */
+final class JobReadCommands {
+
+  private JobReadCommands() {}
+
+  static List<JobkitCommand> all(Session session) {
+    return List.of(
+        JobkitCommand.named("job list", session)
+            .group(JobCommands.GROUP)
+            .description("List jobs, newest first")
+            .option(
+                Opt.value("status", "STATUS", "only these states (aliases: running, pending, ...)")
+                    .many()
+                    .completes(Completions.statuses()))
+            .option(Opt.value("owner", "USER", "only this user's jobs"))
+            .option(Opt.value("tag", "KEY=VALUE", "only jobs with this tag").many())
+            .option(Opt.value("name", "TEXT", "display name contains TEXT"))
+            .option(
+                Opt.value("parent", "ID", "only children of this job")
+                    .completes(Completions.jobIds()))
+            .option(Opt.value("since", "DURATION", "created in the last DURATION: 30m, 7d"))
+            .option(Opt.value("from", "TIME", "created at or after TIME (2026-11-23, ...T20:15Z)"))
+            .option(Opt.value("to", "TIME", "created before TIME"))
+            .option(Opt.value("limit", "N", "at most N jobs (default 50, max 1000)"))
+            .option(Opt.flag("all", "every matching job, page after page"))
+            .option(JobCommands.JSON)
+            .examples(
+                """
+                  job list --status running
+                  job list --status failed,canceled --since 7d
+                  job list --tag team=vision --json\
+                """)
+            .action(JobReadCommands::list),
+        JobkitCommand.named("job get", session)
+            .group(JobCommands.GROUP)
+            .description("Show one job")
+            .option(JobCommands.JSON)
+            .arguments("ID", Completions.jobIds())
+            .action(JobReadCommands::get),
+        JobkitCommand.named("job events", session)
+            .group(JobCommands.GROUP)
+            .description("Show a job's history: transitions, renames, visibility changes")
+            .option(JobCommands.JSON)
+            .arguments("ID", Completions.jobIds())
+            .action(JobReadCommands::events));
+  }
+
+  private static int list(Invocation in) {
+    JobQuery.Builder q = JobQuery.builder();
+    for (String s : in.strings("status")) {
+      q.status(JobStatus.parse(s));
+    }
+    in.string("owner").ifPresent(q::owner);
+    JobCommands.pairs(in.strings("tag"), "--tag").forEach(q::tag);
+    in.string("name").ifPresent(q::nameContains);
+    in.string("parent").ifPresent(q::parent);
+    Instant now = Instant.now();
+    ZoneId zone = ZoneId.systemDefault();
+    Optional<String> since = in.string("since");
+    Optional<String> from = in.string("from");
+    if (since.isPresent() && from.isPresent()) {
+      throw new UsageException("give --since or --from, not both");
+    }
+    since.ifPresent(s -> q.createdAfter(now.minus(Times.parseDuration(s, "--since"))));
+    from.ifPresent(s -> q.createdAfter(Times.parseTime(s, "--from", now, zone)));
+    in.string("to").ifPresent(s -> q.createdBefore(Times.parseTime(s, "--to", now, zone)));
+    int limit = in.integer("limit", 1, 1000).orElse(50);
+    List<Job> jobs;
+    if (in.flag("all")) {
+      q.limit(1000);
+      jobs = in.client().jobs().listAll(q.build()).toList();
+    } else {
+      q.limit(limit);
+      jobs = in.client().jobs().list(q.build()).items();
+    }
+    if (in.flag("json")) {
+      in.render().json(jobs);
+    } else {
+      in.render().jobs(jobs, now);
+    }
+    return Exits.OK;
+  }
+
+  private static int get(Invocation in) {
+    Job job = in.client().jobs().get(in.argument("a job id"));
+    if (in.flag("json")) {
+      in.render().json(job);
+    } else {
+      in.render().job(job);
+    }
+    return Exits.OK;
+  }
+
+  private static int events(Invocation in) {
+    List<JobEvent> events = in.client().jobs().events(in.argument("a job id"));
+    if (in.flag("json")) {
+      in.render().json(events);
+    } else {
+      in.render().events(events);
+    }
+    return Exits.OK;
+  }
+}

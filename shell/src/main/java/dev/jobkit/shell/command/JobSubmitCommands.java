@@ -1,0 +1,192 @@
+package dev.jobkit.shell.command;
+
+import dev.jobkit.sdk.EventStream;
+import dev.jobkit.sdk.JobkitClient;
+import dev.jobkit.sdk.JobkitException;
+import dev.jobkit.sdk.jobs.Accessibility;
+import dev.jobkit.sdk.jobs.Job;
+import dev.jobkit.sdk.jobs.JobEvent;
+import dev.jobkit.sdk.jobs.JobSpec;
+import dev.jobkit.sdk.jobs.JobUpdate;
+import dev.jobkit.sdk.lifecycle.JobStatus;
+import dev.jobkit.shell.render.Times;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+
+/** {@code job submit} and {@code job update}: the commands that say what a job is. */
+final class JobSubmitCommands {
+
+  /** How long {@code job submit --wait} waits without an event before it reads the job again. */
+  private static final Duration QUIET = Duration.ofSeconds(5);
+
+  private JobSubmitCommands() {}
+
+  static List<JobkitCommand> all(Session session) {
+    return List.of(
+        JobkitCommand.named("job submit", session)
+            .group(JobCommands.GROUP)
+            .description("Submit a job: a command (argv) or a --shell string")
+            .option(CommandOrShell.SHELL_OPTION)
+            .option(Opt.value("name", "NAME", "display name (default: the command)").shortName('n'))
+            .option(Opt.value("description", "TEXT", "free text"))
+            .option(Opt.value("pods", "N", "processes per attempt (default 1)"))
+            .option(Opt.value("priority", "1-9", "9 runs first (default 5)").shortName('p'))
+            .option(
+                Opt.value("parent", "ID", "run after this job succeeds")
+                    .many()
+                    .completes(Completions.jobIds()))
+            .option(Opt.value("tag", "KEY=VALUE", "a label to filter by").many())
+            .option(Opt.value("env", "NAME=VALUE", "an environment variable").many())
+            .option(Opt.value("timeout", "DURATION", "limit per attempt: 90s, 10m, 2h"))
+            .option(Opt.value("attempts", "N", "launch at most N times (default 1)"))
+            .option(Opt.flag("public", "let every user read it"))
+            .option(
+                Opt.flag("wait", "follow the job to its end; exit 0 only if it SUCCEEDED")
+                    .shortName('w'))
+            .option(JobCommands.JSON)
+            .arguments(CommandOrShell.COMMAND_ARGUMENTS, null)
+            .trailingArguments()
+            .examples(
+                """
+                  job submit sleep 30
+                  job submit --shell 'for i in 1 2 3; do echo $i; sleep 1; done' --name count --wait
+                  job submit --priority 9 --tag team=vision --timeout 2h -- python train.py --epochs 10\
+                """)
+            .action(JobSubmitCommands::submit),
+        JobkitCommand.named("job update", session)
+            .group(JobCommands.GROUP)
+            .description("Change a job's name, description, priority, pods or visibility")
+            .option(Opt.value("name", "NAME", "new display name").shortName('n'))
+            .option(Opt.value("description", "TEXT", "new description"))
+            .option(Opt.value("priority", "1-9", "new priority").shortName('p'))
+            .option(Opt.value("pods", "N", "pods from the next launch on"))
+            .option(Opt.flag("public", "let every user read it"))
+            .option(Opt.flag("private", "only its owner (and admins) may read it"))
+            .option(JobCommands.JSON)
+            .arguments("ID", Completions.jobIds())
+            .action(JobSubmitCommands::update));
+  }
+
+  private static int submit(Invocation in) {
+    JobSpec.Builder spec = JobSpec.builder();
+    CommandOrShell.apply(in, spec);
+    in.string("name").ifPresent(spec::displayName);
+    in.string("description").ifPresent(spec::description);
+    in.integer("pods", 1, 10_000).ifPresent(spec::podCount);
+    in.integer("priority", 1, 9).ifPresent(spec::priority);
+    in.integer("attempts", 1, 100).ifPresent(spec::maxAttempts);
+    in.string("timeout")
+        .map(t -> Times.parseDuration(t, "--timeout"))
+        .ifPresent(d -> spec.timeoutSeconds((int) Math.max(1, d.getSeconds())));
+    List<String> parents = in.strings("parent");
+    if (!parents.isEmpty()) {
+      spec.parents(parents.toArray(String[]::new));
+    }
+    JobCommands.pairs(in.strings("tag"), "--tag").forEach(spec::tag);
+    JobCommands.pairs(in.strings("env"), "--env").forEach(spec::env);
+    if (in.flag("public")) {
+      spec.accessibility(Accessibility.PUBLIC);
+    }
+    JobkitClient client = in.client();
+    boolean json = in.flag("json");
+    Renderer render = in.render();
+    if (!in.flag("wait")) {
+      Job job = client.jobs().submit(spec.build());
+      if (json) {
+        render.json(job);
+      } else {
+        render.submitted(job);
+      }
+      return Exits.OK;
+    }
+    // Subscribe before submitting so that not one transition is missed.
+    try (EventStream events = client.jobs().watchAll()) {
+      Job job = client.jobs().submit(spec.build());
+      if (!json) {
+        render.followingSubmitted(job);
+      }
+      Job end = follow(client, events, job, json ? null : render);
+      if (json) {
+        render.json(end);
+      } else {
+        render.ended(end);
+      }
+      return end.status() == JobStatus.SUCCEEDED ? Exits.OK : Exits.ERROR;
+    }
+  }
+
+  /**
+   * Prints the job's events (through {@code render}, unless null) until it ends; the job as it
+   * ended.
+   */
+  private static Job follow(JobkitClient client, EventStream events, Job job, Renderer render) {
+    AtomicReference<Job> current = new AtomicReference<>(job);
+    if (job.status().isTerminal()) {
+      return job;
+    }
+    EventLoop.Hook hook =
+        new EventLoop.Hook() {
+          @Override
+          public boolean onEvent(JobEvent e) {
+            if (!e.jobId().equals(job.id())) {
+              return true;
+            }
+            if (render != null) {
+              render.followed(e);
+            }
+            if (e.isTransition() && e.toStatus().isTerminal()) {
+              current.set(client.jobs().get(job.id()));
+            }
+            return !current.get().status().isTerminal();
+          }
+
+          @Override
+          public boolean onQuiet() {
+            current.set(client.jobs().get(job.id())); // a quiet spell: read it, in case
+            return !current.get().status().isTerminal();
+          }
+        };
+    EventLoop.run(events, null, QUIET, hook)
+        .ifPresent(
+            interrupted -> {
+              throw new JobkitException(
+                  "stopped waiting; job "
+                      + job.id()
+                      + " goes on ('job watch "
+                      + job.id()
+                      + "' follows it)",
+                  interrupted);
+            });
+    return current.get();
+  }
+
+  private static int update(Invocation in) {
+    String id = in.argument("a job id");
+    if (in.flag("public") && in.flag("private")) {
+      throw new UsageException("give --public or --private, not both");
+    }
+    Accessibility access =
+        in.flag("public")
+            ? Accessibility.PUBLIC
+            : in.flag("private") ? Accessibility.PRIVATE : null;
+    JobUpdate update =
+        new JobUpdate(
+            in.string("name").orElse(null),
+            in.string("description").orElse(null),
+            in.integer("priority", 1, 9).orElse(null),
+            access,
+            in.integer("pods", 1, 10_000).orElse(null));
+    if (update.equals(new JobUpdate(null, null, null, null, null))) {
+      throw new UsageException(
+          "nothing to change; give --name, --description, --priority, --pods, --public or --private");
+    }
+    Job job = in.client().jobs().update(id, update);
+    if (in.flag("json")) {
+      in.render().json(job);
+    } else {
+      in.render().job(job);
+    }
+    return Exits.OK;
+  }
+}

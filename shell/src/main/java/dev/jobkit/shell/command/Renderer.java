@@ -1,0 +1,313 @@
+package dev.jobkit.shell.command;
+
+import dev.jobkit.sdk.guard.Outcome;
+import dev.jobkit.sdk.guard.OutcomeKind;
+import dev.jobkit.sdk.jobs.FlushOperation;
+import dev.jobkit.sdk.jobs.Job;
+import dev.jobkit.sdk.jobs.JobEvent;
+import dev.jobkit.sdk.jobs.Pod;
+import dev.jobkit.shell.render.Events;
+import dev.jobkit.shell.render.Json;
+import dev.jobkit.shell.render.Style;
+import dev.jobkit.shell.render.Table;
+import dev.jobkit.shell.render.Times;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * How the {@code job} commands show what they got: jobs, events and guarded outcomes as tables and
+ * lines for people, or JSON for programs. Every job command prints them through one of these, so a
+ * job looks the same in {@code job get}, {@code job update} and {@code job watch}.
+ */
+final class Renderer {
+
+  /** How many jobs the live table of {@code job watch} shows, most recently changed first. */
+  private static final int LIVE_ROWS = 20;
+
+  private final PrintWriter out;
+  private final Style style;
+
+  Renderer(PrintWriter out, Style style) {
+    this.out = out;
+    this.style = style;
+  }
+
+  /** {@code value} as indented JSON (a job, a list of jobs, a job's events). */
+  void json(Object value) {
+    out.println(Json.write(value));
+  }
+
+  /** A line of secondary text ({@code no jobs match}, {@code -- job SUCCEEDED --}). */
+  void note(String text) {
+    out.println(style.dim(text));
+  }
+
+  /** {@code submitted job_… ("name"), QUEUED}. */
+  void submitted(Job job) {
+    out.println(
+        "submitted "
+            + style.cyan(job.id())
+            + " (\""
+            + job.displayName()
+            + "\"), "
+            + style.status(job.status()));
+  }
+
+  /** The line {@code job submit --wait} prints before it follows the job. */
+  void followingSubmitted(Job job) {
+    out.println(
+        "submitted "
+            + style.cyan(job.id())
+            + " (\""
+            + job.displayName()
+            + "\"); waiting for it to end (Ctrl-C stops waiting, not the job)");
+    out.flush();
+  }
+
+  /** One event of a followed job, indented under the job it belongs to. */
+  void followed(JobEvent e) {
+    String reason = Events.reason(e);
+    out.println(
+        "  "
+            + style.dim(Times.absolute(e.at()).substring(11, 19))
+            + "  "
+            + Events.change(e, style)
+            + (reason.isEmpty() ? "" : style.dim("  " + reason)));
+    out.flush();
+  }
+
+  /** {@code job_… ended FAILED after 3s: exit code 1}. */
+  void ended(Job end) {
+    String took =
+        end.finishedAt() != null
+            ? " after " + Times.short_(Duration.between(end.createdAt(), end.finishedAt()))
+            : "";
+    out.println(
+        style.cyan(end.id())
+            + " ended "
+            + style.status(end.status())
+            + took
+            + (end.lastError() != null ? ": " + end.lastError() : ""));
+  }
+
+  /** A list of jobs as a table, or a note that none match. */
+  void jobs(List<Job> jobs, Instant now) {
+    if (jobs.isEmpty()) {
+      note("no jobs match");
+      return;
+    }
+    jobTable(jobs, now).print(out, style);
+  }
+
+  private Table jobTable(List<Job> jobs, Instant now) {
+    Table t = Table.of("ID", "NAME", "STATUS", "PRI", "PODS", "OWNER", "CREATED", "REASON");
+    for (Job j : jobs) {
+      t.row(
+          style.cyan(j.id()),
+          cut(j.displayName(), 28),
+          style.status(j.status()),
+          String.valueOf(j.priority()),
+          String.valueOf(j.podCount()),
+          j.owner(),
+          Times.relative(j.createdAt(), now),
+          style.dim(cut(j.statusReason() == null ? "" : j.statusReason(), 40)));
+    }
+    return t;
+  }
+
+  /**
+   * Draws the live table of {@code job watch} over the one drawn before.
+   *
+   * @param newestFirst the jobs, most recently changed first
+   * @param drawn how many lines the last drawing took (0 for none)
+   * @return how many lines this one took
+   */
+  int redraw(List<Job> newestFirst, int drawn) {
+    List<String> lines =
+        newestFirst.isEmpty()
+            ? List.of(style.dim("(no changes yet)"))
+            : jobTable(
+                    newestFirst.subList(0, Math.min(newestFirst.size(), LIVE_ROWS)), Instant.now())
+                .lines(style);
+    // Redraw in place: up over the last table, clear to the end of the screen.
+    if (drawn > 0) {
+      out.print("\u001B[" + drawn + "F\u001B[J");
+    }
+    lines.forEach(out::println);
+    out.flush();
+    return lines.size();
+  }
+
+  /** One event as one line of JSON, for {@code job watch --json}. */
+  void eventLine(JobEvent event) {
+    out.println(Json.line(event));
+    out.flush();
+  }
+
+  /** One event as one plain line naming its job, for {@code job watch} without a terminal. */
+  void plainEventLine(JobEvent event) {
+    String reason = Events.reason(event);
+    out.println(
+        Times.absolute(event.at()).substring(11, 19)
+            + "  "
+            + event.jobId()
+            + "  "
+            + Events.change(event, Style.plain())
+            + (reason.isEmpty() ? "" : "  " + reason));
+    out.flush();
+  }
+
+  /** A job's history as a table. */
+  void events(List<JobEvent> events) {
+    Table t = Table.of("TIME", "CHANGE", "ACTOR", "REASON");
+    for (JobEvent e : events) {
+      t.row(
+          Times.absolute(e.at()),
+          Events.change(e, style),
+          e.actor()
+              + (e.actorKind() == null
+                  ? ""
+                  : " (" + e.actorKind().name().toLowerCase(Locale.ROOT) + ")"),
+          Events.reason(e));
+    }
+    t.print(out, style);
+  }
+
+  /** One job, field by field, then its pods. */
+  void job(Job j) {
+    Instant now = Instant.now();
+    Map<String, String> rows = new LinkedHashMap<>();
+    rows.put("id", style.cyan(j.id()));
+    rows.put("name", j.displayName());
+    if (j.description() != null) {
+      rows.put("description", j.description());
+    }
+    rows.put(
+        "status",
+        style.status(j.status()) + (j.statusReason() != null ? " (" + j.statusReason() + ")" : ""));
+    rows.put("owner", j.owner() + ", " + j.accessibility().name().toLowerCase(Locale.ROOT));
+    rows.put("priority", String.valueOf(j.priority()));
+    rows.put("run", CommandOrShell.shown(j));
+    rows.put("pods", String.valueOf(j.podCount()));
+    rows.put("attempt", j.attempt() + " of " + j.maxAttempts());
+    if (j.timeoutSeconds() != null) {
+      rows.put("timeout", Times.short_(Duration.ofSeconds(j.timeoutSeconds())));
+    }
+    if (j.tags() != null && !j.tags().isEmpty()) {
+      rows.put("tags", pairs(j.tags()));
+    }
+    if (j.parents() != null && !j.parents().isEmpty()) {
+      rows.put("parents", String.join(", ", j.parents()));
+    }
+    rows.put("created", when(j.createdAt(), now));
+    if (j.startedAt() != null) {
+      rows.put("started", when(j.startedAt(), now));
+    }
+    if (j.finishedAt() != null) {
+      rows.put("finished", when(j.finishedAt(), now));
+    }
+    if (j.startedAt() != null) {
+      Instant end = j.finishedAt() != null ? j.finishedAt() : now;
+      rows.put("ran for", Times.short_(Duration.between(j.startedAt(), end)));
+    }
+    if (j.progress() != null && j.progress().percent() != null) {
+      rows.put(
+          "progress",
+          String.format(Locale.ROOT, "%.0f%%", j.progress().percent())
+              + (j.progress().message() != null ? " " + j.progress().message() : ""));
+    }
+    if (j.metrics() != null && !j.metrics().isEmpty()) {
+      rows.put("metrics", pairs(j.metrics()));
+    }
+    if (j.lastError() != null) {
+      rows.put("last error", style.red(j.lastError()));
+    }
+    if (j.result() != null) {
+      rows.put(
+          "result",
+          "exit code "
+              + j.result().exitCode()
+              + ", "
+              + j.result().outputFiles()
+              + " output file(s), "
+              + j.result().outputBytes()
+              + " bytes");
+    }
+    int width = rows.keySet().stream().mapToInt(String::length).max().orElse(0);
+    rows.forEach((k, v) -> out.println(style.bold(k) + " ".repeat(width - k.length() + 2) + v));
+    if (j.pods() != null && !j.pods().isEmpty()) {
+      Table pods = Table.of("POD", "STATUS", "PID", "EXIT", "STARTED");
+      for (Pod p : j.pods()) {
+        pods.row(
+            String.valueOf(p.index()),
+            p.status() == null ? "-" : p.status().name(),
+            p.pid() == null ? "-" : String.valueOf(p.pid()),
+            p.exitCode() == null ? "-" : String.valueOf(p.exitCode()),
+            Times.relative(p.startedAt(), now));
+      }
+      out.println();
+      pods.print(out, style);
+    }
+    out.flush();
+  }
+
+  /** What a guarded action came to, with what was or was not verified. */
+  void outcome(Outcome outcome) {
+    String took = style.dim(" (" + Times.short_(outcome.took()) + ")");
+    OutcomeKind kind = outcome.kind();
+    switch (kind) {
+      case APPLIED ->
+          out.println(style.green("APPLIED") + ": " + outcome.message() + ", verified" + took);
+      case UNVERIFIED ->
+          out.println(
+              style.yellow("UNVERIFIED")
+                  + ": "
+                  + outcome.message()
+                  + "; the end state was NOT verified"
+                  + took);
+      case DECLINED -> out.println(style.yellow("DECLINED") + ": " + outcome.message());
+      default -> out.println(style.red(kind.name()) + ": " + outcome.message());
+    }
+    FlushOperation operation = outcome.operation();
+    if (operation != null) {
+      out.println(
+          style.dim(
+              "flush "
+                  + operation.id()
+                  + " "
+                  + operation.status().wireName()
+                  + ": matched "
+                  + operation.matched()
+                  + ", stopped "
+                  + operation.stopped()
+                  + ", removed "
+                  + operation.deleted()
+                  + ", skipped "
+                  + operation.skippedCount()));
+    }
+    out.flush();
+  }
+
+  private String when(Instant time, Instant now) {
+    return Times.absolute(time) + style.dim(" (" + Times.relative(time, now) + ")");
+  }
+
+  private static String pairs(Map<String, ?> map) {
+    return map.entrySet().stream()
+        .map(e -> e.getKey() + "=" + e.getValue())
+        .collect(Collectors.joining(", "));
+  }
+
+  private static String cut(String s, int max) {
+    if (s == null) {
+      return "";
+    }
+    return s.length() <= max ? s : s.substring(0, max - 3) + "...";
+  }
+}
