@@ -2,7 +2,7 @@ package dev.jobkit.server.api;
 
 import dev.jobkit.server.ApiException;
 import dev.jobkit.server.auth.Caller;
-import dev.jobkit.server.jobs.JobService;
+import dev.jobkit.server.jobs.JobReader;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.http.MediaType;
@@ -19,9 +19,9 @@ import org.springframework.web.bind.annotation.RestController;
 class EventController {
 
   private final EventHub hub;
-  private final JobService jobs;
+  private final JobReader jobs;
 
-  EventController(EventHub hub, JobService jobs) {
+  EventController(EventHub hub, JobReader jobs) {
     this.hub = hub;
     this.jobs = jobs;
   }

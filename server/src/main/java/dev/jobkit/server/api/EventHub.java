@@ -2,7 +2,7 @@ package dev.jobkit.server.api;
 
 import dev.jobkit.server.DaemonThreads;
 import dev.jobkit.server.auth.Caller;
-import dev.jobkit.server.jobs.JobService;
+import dev.jobkit.server.jobs.JobReader;
 import dev.jobkit.server.store.CommittedEventListener;
 import dev.jobkit.server.store.JobStore;
 import dev.jobkit.server.store.StoredEvent;
@@ -168,7 +168,7 @@ class EventHub implements CommittedEventListener {
       if (jobId != null && !jobId.equals(stored.event().jobId())) {
         return true;
       }
-      if (!JobService.canSee(caller, stored.owner(), stored.accessibility())) {
+      if (!JobReader.canSee(caller, stored.owner(), stored.accessibility())) {
         return true;
       }
       if (!paged && e.json().length > channel.room()) {

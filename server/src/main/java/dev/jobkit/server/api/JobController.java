@@ -1,5 +1,9 @@
 package dev.jobkit.server.api;
 
+import static dev.jobkit.server.api.QueryValues.blankToNull;
+import static dev.jobkit.server.api.QueryValues.bool;
+import static dev.jobkit.server.api.QueryValues.time;
+
 import dev.jobkit.sdk.Problem.FieldError;
 import dev.jobkit.sdk.jobs.FlushOperation;
 import dev.jobkit.sdk.jobs.Job;
@@ -9,18 +13,16 @@ import dev.jobkit.sdk.jobs.JobList;
 import dev.jobkit.sdk.jobs.JobPage;
 import dev.jobkit.sdk.jobs.JobSpec;
 import dev.jobkit.sdk.jobs.JobUpdate;
-import dev.jobkit.sdk.jobs.LogTail;
 import dev.jobkit.sdk.lifecycle.JobStatus;
 import dev.jobkit.sdk.lifecycle.Operation;
 import dev.jobkit.server.ApiException;
 import dev.jobkit.server.auth.Caller;
 import dev.jobkit.server.jobs.Flusher;
-import dev.jobkit.server.jobs.JobService;
+import dev.jobkit.server.jobs.JobControl;
+import dev.jobkit.server.jobs.JobReader;
+import dev.jobkit.server.jobs.JobSubmitter;
 import dev.jobkit.server.store.JobQuery;
-import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletResponse;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
@@ -28,7 +30,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -44,7 +45,10 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-/** {@code /api/v1/jobs}: submit, read, list, update, stop, delete, flush, logs, events. */
+/**
+ * {@code /api/v1/jobs}: submit, read, list, update, stop, delete, flush, events; logs in {@link
+ * JobLogController}.
+ */
 @RestController
 @RequestMapping("/api/v1/jobs")
 class JobController {
@@ -76,18 +80,22 @@ class JobController {
           "started_at",
           "finished_at");
 
-  private static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
-  private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999999999Z");
-
-  private final JobService jobs;
+  private final JobSubmitter submitter;
+  private final JobReader reader;
+  private final JobControl control;
   private final Flusher flusher;
-  private final LogStreams logStreams;
   private final JsonMapper json;
 
-  JobController(JobService jobs, Flusher flusher, LogStreams logStreams, JsonMapper json) {
-    this.jobs = jobs;
+  JobController(
+      JobSubmitter submitter,
+      JobReader reader,
+      JobControl control,
+      Flusher flusher,
+      JsonMapper json) {
+    this.submitter = submitter;
+    this.reader = reader;
+    this.control = control;
     this.flusher = flusher;
-    this.logStreams = logStreams;
     this.json = json;
   }
 
@@ -96,7 +104,7 @@ class JobController {
       Caller caller,
       @RequestBody JobSpec spec,
       @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey) {
-    JobService.Submitted submitted = jobs.submit(caller, spec, idempotencyKey);
+    JobSubmitter.Submitted submitted = submitter.submit(caller, spec, idempotencyKey);
     return ResponseEntity.status(submitted.replayed() ? HttpStatus.OK : HttpStatus.CREATED)
         .header("Location", "/api/v1/jobs/" + submitted.job().id())
         .header("Idempotent-Replayed", Boolean.toString(submitted.replayed()))
@@ -106,7 +114,7 @@ class JobController {
   @PostMapping("/batch")
   ResponseEntity<JobList> submitBatch(Caller caller, @RequestBody JobBatch batch) {
     return ResponseEntity.status(HttpStatus.CREATED)
-        .body(new JobList(jobs.submitBatch(caller, batch.jobs())));
+        .body(new JobList(submitter.submitBatch(caller, batch.jobs())));
   }
 
   @GetMapping
@@ -164,7 +172,7 @@ class JobController {
     }
     Long beforeSeq = null;
     if (cursor != null) {
-      java.util.OptionalLong seq = jobs.cursorPosition(cursor);
+      java.util.OptionalLong seq = reader.cursorPosition(cursor);
       if (seq.isPresent()) {
         beforeSeq = seq.getAsLong();
       } else {
@@ -178,7 +186,7 @@ class JobController {
       throw ApiException.invalid(errors);
     }
     String ownerFilter = "me".equals(owner) ? caller.name() : blankToNull(owner);
-    return jobs.list(
+    return reader.list(
         new JobQuery(
             caller.name(),
             caller.isAdmin(),
@@ -195,7 +203,7 @@ class JobController {
 
   @GetMapping("/{id}")
   Job get(Caller caller, @PathVariable String id) {
-    return jobs.get(caller, id);
+    return reader.get(caller, id);
   }
 
   @PatchMapping("/{id}")
@@ -233,7 +241,7 @@ class JobController {
     } catch (JacksonException e) {
       throw ProblemHandler.fromJackson(e);
     }
-    return jobs.update(caller, id, update);
+    return control.update(caller, id, update);
   }
 
   @PostMapping({"/{id}/stop", "/{id}/cancel"})
@@ -241,7 +249,7 @@ class JobController {
       Caller caller,
       @PathVariable String id,
       @RequestParam(name = "expected_status", required = false) String expectedStatus) {
-    Job job = jobs.stop(caller, id, expectedStatus(expectedStatus, Operation.STOP));
+    Job job = control.stop(caller, id, expectedStatus(expectedStatus, Operation.STOP));
     return ResponseEntity.status(job.status().isTerminal() ? HttpStatus.OK : HttpStatus.ACCEPTED)
         .body(job);
   }
@@ -252,7 +260,7 @@ class JobController {
       @PathVariable String id,
       @RequestParam(name = "purge_artifacts", required = false) String purgeArtifacts,
       @RequestParam(name = "expected_status", required = false) String expectedStatus) {
-    jobs.delete(
+    control.delete(
         caller,
         id,
         bool("purge_artifacts", purgeArtifacts, true),
@@ -325,136 +333,8 @@ class JobController {
         .body(operation);
   }
 
-  @GetMapping(value = "/{id}/log", produces = MediaType.APPLICATION_JSON_VALUE)
-  LogTail log(
-      Caller caller,
-      @PathVariable String id,
-      @RequestParam(required = false) String pod,
-      @RequestParam(name = "tail_chars", required = false) String tailChars) {
-    return jobs.logTail(
-        caller,
-        id,
-        integer("pod", pod, 0),
-        integer("tail_chars", tailChars, JobService.MAX_TAIL_CHARS));
-  }
-
-  @GetMapping(value = "/{id}/log", produces = MediaType.TEXT_PLAIN_VALUE)
-  String logText(
-      Caller caller,
-      @PathVariable String id,
-      @RequestParam(required = false) String pod,
-      @RequestParam(name = "tail_chars", required = false) String tailChars) {
-    return log(caller, id, pod, tailChars).content();
-  }
-
-  @GetMapping(value = "/{id}/log/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
-  void followLog(
-      Caller caller,
-      @PathVariable String id,
-      @RequestParam(required = false) String pod,
-      @RequestParam(required = false) String offset,
-      @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId,
-      HttpServletRequest request,
-      HttpServletResponse response) {
-    int podIndex = integer("pod", pod, 0);
-    String field = lastEventId != null && !lastEventId.isBlank() ? "Last-Event-ID" : "offset";
-    long from = byteOffset(field, field.equals("offset") ? offset : lastEventId);
-    Job job = jobs.logReadable(caller, id, podIndex);
-    if (job.status().isTerminal()) {
-      // The log of an ended job grows no more: an offset past its end was never sent, and
-      // following from it would wait for bytes that cannot come.
-      long size = logStreams.logSize(id, podIndex);
-      if (from > size) {
-        throw ApiException.invalid(
-            field,
-            "is past the end of the log: job "
-                + id
-                + " has ended and pod "
-                + podIndex
-                + "'s log has "
-                + size
-                + " bytes, not "
-                + from);
-      }
-    }
-    logStreams.follow(caller, id, podIndex, from, request, response);
-  }
-
   @GetMapping("/{id}/events")
   List<JobEvent> events(Caller caller, @PathVariable String id) {
-    return jobs.events(caller, id);
-  }
-
-  private static Instant time(String field, String value, List<FieldError> errors) {
-    if (value == null || value.isBlank()) {
-      return null;
-    }
-    Instant instant;
-    try {
-      instant = Instant.parse(value.strip());
-    } catch (DateTimeParseException e) {
-      try {
-        instant = java.time.OffsetDateTime.parse(value.strip()).toInstant();
-      } catch (DateTimeParseException again) {
-        errors.add(
-            new FieldError(
-                field,
-                "must be an RFC 3339 time such as 2026-01-31T12:00:00Z, not '" + value + "'"));
-        return null;
-      }
-    }
-    // RFC 3339 years have four digits; java.time reads +999999999-12-31, which no database keeps.
-    if (instant.isBefore(EARLIEST) || instant.isAfter(LATEST)) {
-      errors.add(
-          new FieldError(
-              field,
-              "must be an RFC 3339 time from 0001-01-01T00:00:00Z to 9999-12-31T23:59:59Z, not '"
-                  + value
-                  + "'"));
-      return null;
-    }
-    return instant;
-  }
-
-  static boolean bool(String field, String value, boolean fallback) {
-    if (value == null || value.isBlank()) {
-      return fallback;
-    }
-    return switch (value.strip().toLowerCase(java.util.Locale.ROOT)) {
-      case "true", "1", "yes" -> true;
-      case "false", "0", "no" -> false;
-      default -> throw ApiException.invalid(field, "must be true or false, not '" + value + "'");
-    };
-  }
-
-  static int integer(String field, String value, int fallback) {
-    if (value == null || value.isBlank()) {
-      return fallback;
-    }
-    try {
-      return Integer.parseInt(value.strip());
-    } catch (NumberFormatException e) {
-      throw ApiException.invalid(field, "must be a whole number, not '" + value + "'");
-    }
-  }
-
-  /** A byte offset: ASCII digits only (no sign, no space), at most Long.MAX_VALUE; 0 if absent. */
-  private static long byteOffset(String field, String value) {
-    if (value == null || value.isEmpty()) {
-      return 0;
-    }
-    if (value.matches("[0-9]{1,19}")) {
-      try {
-        return Long.parseLong(value);
-      } catch (NumberFormatException tooLarge) {
-        // falls through to the problem below
-      }
-    }
-    throw ApiException.invalid(
-        field, "must be a byte offset (digits only, a whole number ≥ 0), not '" + value + "'");
-  }
-
-  private static String blankToNull(String value) {
-    return value == null || value.isBlank() ? null : value.strip();
+    return reader.events(caller, id);
   }
 }

@@ -5,7 +5,7 @@ import dev.jobkit.server.DaemonThreads;
 import dev.jobkit.server.auth.Caller;
 import dev.jobkit.server.exec.JobFiles;
 import dev.jobkit.server.exec.LogTail;
-import dev.jobkit.server.jobs.JobService;
+import dev.jobkit.server.jobs.JobReader;
 import jakarta.annotation.PreDestroy;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -46,16 +46,16 @@ class LogStreams {
   private static final int CHUNK_BYTES = 64 * 1024;
   private static final long POLL_MILLIS = 100;
 
-  private final JobService jobs;
+  private final JobReader jobs;
   private final JobFiles files;
   private final OpenStreams streams;
   private final JsonMapper json;
   private final ScheduledExecutorService pollers =
       Executors.newScheduledThreadPool(2, DaemonThreads.named("jobkit-log-follow"));
 
-  LogStreams(JobService jobs, OpenStreams streams, JsonMapper json) {
+  LogStreams(JobReader jobs, JobFiles files, OpenStreams streams, JsonMapper json) {
     this.jobs = jobs;
-    this.files = jobs.files();
+    this.files = files;
     this.streams = streams;
     this.json = json;
   }

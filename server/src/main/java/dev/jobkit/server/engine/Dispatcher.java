@@ -1,7 +1,6 @@
 package dev.jobkit.server.engine;
 
 import dev.jobkit.sdk.jobs.Job;
-import dev.jobkit.sdk.jobs.PodStatus;
 import dev.jobkit.sdk.lifecycle.JobStatus;
 import dev.jobkit.server.DaemonThreads;
 import dev.jobkit.server.JobkitProperties;
@@ -24,12 +23,14 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
- * Claims and launches jobs, and records how their attempts end.
+ * Claims and launches jobs, follows their attempts and has their ends recorded ({@link
+ * AttemptSettler}); a timeout ends an attempt through the {@link Stopper}.
  *
  * <p>One thread dispatches. It wakes on every submission and every transition that frees a slot or
  * makes a job claimable (and at least every sweep interval), then, while slots are free, looks up
@@ -38,7 +39,7 @@ import org.springframework.stereotype.Component;
  * launches it. From before the claim until the end of its attempt is recorded, a job is followed;
  * the sweep hands the jobs in flight that nobody follows to {@link Recovery}.
  *
- * <p>Longer than the usual 400 lines on purpose: claiming, launching and recording an end share the
+ * <p>Claiming, launching and following an attempt to its end stay together here: they share the
  * lease and the follow count, which must change together for the slots and the check for lost jobs
  * to stay exact.
  */
@@ -52,9 +53,10 @@ public class Dispatcher {
   private final JobExecutor executor;
   private final Capacity capacity;
   private final DispatchQueue queue;
-  private final JobReports reports;
   private final JobTokens tokens;
   private final JobFiles files;
+  private final AttemptSettler settler;
+  private final Stopper stopper;
   private final long sweepMillis;
   private final ScheduledExecutorService timeouts;
   private final Map<String, ScheduledFuture<?>> timeoutTimers = new ConcurrentHashMap<>();
@@ -64,8 +66,7 @@ public class Dispatcher {
   private final Map<String, Integer> followed = new ConcurrentHashMap<>();
   private Runnable lostJobCheck = () -> {};
   private long lastLostJobCheck;
-  private final java.util.concurrent.atomic.AtomicLong lostJobChecks =
-      new java.util.concurrent.atomic.AtomicLong();
+  private final AtomicLong lostJobChecks = new AtomicLong();
   private final ExecutorService launchers;
   private volatile boolean running;
   private Thread thread;
@@ -76,17 +77,20 @@ public class Dispatcher {
       JobExecutor executor,
       Capacity capacity,
       DispatchQueue queue,
-      JobReports reports,
       JobTokens tokens,
+      JobFiles files,
+      AttemptSettler settler,
+      Stopper stopper,
       JobkitProperties properties) {
     this.store = store;
     this.lifecycle = lifecycle;
     this.executor = executor;
     this.capacity = capacity;
     this.queue = queue;
-    this.reports = reports;
     this.tokens = tokens;
-    this.files = new JobFiles(properties.dataDir());
+    this.files = files;
+    this.settler = settler;
+    this.stopper = stopper;
     this.sweepMillis = Math.min(1000, properties.scheduling().sweepInterval().toMillis());
     this.launchers =
         Executors.newFixedThreadPool(executor.slots(), DaemonThreads.named("jobkit-launcher"));
@@ -278,18 +282,18 @@ public class Dispatcher {
       }
       Instant now = Instant.now();
       String error = e.getMessage();
-      lifecycle
-          .move(
-              Transition.of(job.id(), JobStatus.CLAIMED, JobStatus.RUN_ERROR, Actor.EXECUTOR, error)
-                  .set("attempt", attempt)
-                  .set("last_error", error)
-                  .also(
-                      tx -> {
-                        tx.startAttempt(job.id(), attempt, now, 0);
-                        tx.finishAttempt(job.id(), attempt, JobStatus.RUN_ERROR, null, error, now);
-                      }))
-          .ifPresent(
-              e2 -> retryOrFail(job.id(), JobStatus.RUN_ERROR, attempt, job.maxAttempts(), error));
+      settler.fail(
+          Transition.of(job.id(), JobStatus.CLAIMED, JobStatus.RUN_ERROR, Actor.EXECUTOR, error)
+              .set("attempt", attempt)
+              .set("last_error", error)
+              .also(
+                  tx -> {
+                    tx.startAttempt(job.id(), attempt, now, 0);
+                    tx.finishAttempt(job.id(), attempt, JobStatus.RUN_ERROR, null, error, now);
+                  }),
+          attempt,
+          job.maxAttempts(),
+          error);
       return false;
     }
     Instant now = Instant.now();
@@ -326,7 +330,10 @@ public class Dispatcher {
       timeoutTimers.put(
           job.id(),
           timeouts.schedule(
-              () -> timeOut(job.id(), attempt, job.timeoutSeconds()),
+              () -> {
+                timeoutTimers.remove(job.id());
+                stopper.timeOut(job.id(), attempt, job.timeoutSeconds());
+              },
               job.timeoutSeconds(),
               TimeUnit.SECONDS));
     }
@@ -344,22 +351,6 @@ public class Dispatcher {
     }
   }
 
-  private void timeOut(String jobId, int attempt, int seconds) {
-    timeoutTimers.remove(jobId);
-    Job job = store.findSummary(jobId).orElse(null);
-    if (job == null || job.status() != JobStatus.RUNNING || job.attempt() != attempt) {
-      return;
-    }
-    String why = "timed out after " + seconds + " s";
-    if (lifecycle
-        .move(
-            Transition.of(jobId, JobStatus.RUNNING, JobStatus.RUN_TIMEOUT, Actor.SCHEDULER, why)
-                .set("last_error", why))
-        .isPresent()) {
-      executor.terminate(jobId, false);
-    }
-  }
-
   /** Records the end of an attempt, once every process of it is gone. */
   void attemptEnded(AttemptEnd end, Capacity.Lease lease) {
     ScheduledFuture<?> timer = timeoutTimers.remove(end.jobId());
@@ -368,200 +359,13 @@ public class Dispatcher {
     }
     revoke(end.jobId(), end.attempt());
     try {
-      try {
-        reports.snapshot(end.jobId());
-      } catch (RuntimeException e) {
-        // Progress and metrics are what the job said about itself, not how it ended: the end is
-        // recorded without them.
-        log.warn("could not keep the progress and metrics of job {}", end.jobId(), e);
-      }
-      try {
-        settle(end);
-      } catch (RuntimeException e) {
-        log.error("recording the end of job {} attempt {} failed", end.jobId(), end.attempt(), e);
-        endUnrecorded(end, e);
-      }
+      settler.record(end);
     } finally {
       // Only once the end is recorded: until then the job still counts as running (its events say
       // so), and the lease is the attempt's own, so a retry claimed meanwhile keeps its lease.
       release(lease);
       unfollow(end.jobId());
     }
-  }
-
-  /**
-   * The end of an attempt could not be written as it happened: the job still ends, {@code FAILED}
-   * with the reason ({@code CANCELED} if a stop was asked for), never left active. It is not
-   * retried: whether the attempt did its work is not known. If even this fails, the sweep's check
-   * for lost jobs ends it later.
-   */
-  private void endUnrecorded(AttemptEnd end, RuntimeException cause) {
-    String message = String.valueOf(cause.getMessage()).lines().findFirst().orElse("");
-    String why =
-        "the service could not record the end of attempt "
-            + end.attempt()
-            + " ("
-            + cause.getClass().getSimpleName()
-            + ": "
-            + (message.length() > 300 ? message.substring(0, 300) + "…" : message)
-            + ")";
-    try {
-      Job job = store.findSummary(end.jobId()).orElse(null);
-      if (job == null || job.attempt() != end.attempt() || job.status().isTerminal()) {
-        return;
-      }
-      JobStatus from = job.status();
-      if (from == JobStatus.CANCEL_REQUESTED) {
-        lifecycle.move(
-            Transition.of(job.id(), from, JobStatus.CANCELED, Actor.EXECUTOR, "stopped; but " + why)
-                .set("finished_at", Instant.now()));
-        return;
-      }
-      if (!from.canTransitionTo(JobStatus.FAILED) && from.canTransitionTo(JobStatus.RUN_ERROR)) {
-        if (lifecycle
-            .move(
-                Transition.of(job.id(), from, JobStatus.RUN_ERROR, Actor.EXECUTOR, why)
-                    .set("last_error", why))
-            .isEmpty()) {
-          return;
-        }
-        from = JobStatus.RUN_ERROR;
-      }
-      lifecycle.move(
-          Transition.of(job.id(), from, JobStatus.FAILED, Actor.EXECUTOR, why)
-              .set("last_error", why)
-              .set("finished_at", Instant.now()));
-    } catch (RuntimeException again) {
-      log.error(
-          "could not end job {} either; the check for lost jobs will end it", end.jobId(), again);
-    }
-  }
-
-  private void settle(AttemptEnd end) {
-    Instant now = Instant.now();
-    for (int round = 0; round < 10; round++) {
-      Job job = store.findSummary(end.jobId()).orElse(null);
-      if (job == null || job.attempt() != end.attempt()) {
-        return;
-      }
-      boolean applied =
-          switch (job.status()) {
-            case RUNNING -> {
-              if (end.failedPod() < 0 && !end.terminated()) {
-                long[] outputs = files.outputTotals(job.id());
-                yield lifecycle
-                    .move(
-                        Transition.of(
-                                job.id(),
-                                JobStatus.RUNNING,
-                                JobStatus.SUCCEEDED,
-                                Actor.EXECUTOR,
-                                end.logsCutReason())
-                            .set("finished_at", now)
-                            .set("exit_code", 0)
-                            .set("output_files", outputs[0])
-                            .set("output_bytes", outputs[1])
-                            .also(tx -> recordEnd(tx, end, JobStatus.SUCCEEDED, null, now)))
-                    .isPresent();
-              }
-              String error =
-                  end.failedPod() >= 0
-                      ? "pod " + end.failedPod() + " exited with code " + end.exitCode()
-                      : "the job's processes were terminated";
-              int code = end.failedPod() >= 0 ? end.exitCode() : 143;
-              boolean failed =
-                  lifecycle
-                      .move(
-                          Transition.of(
-                                  job.id(),
-                                  JobStatus.RUNNING,
-                                  JobStatus.RUN_ERROR,
-                                  Actor.EXECUTOR,
-                                  error)
-                              .set("last_error", error)
-                              .set("exit_code", code)
-                              .also(tx -> recordEnd(tx, end, JobStatus.RUN_ERROR, error, now)))
-                      .isPresent();
-              if (failed) {
-                retryOrFail(
-                    job.id(),
-                    JobStatus.RUN_ERROR,
-                    end.attempt(),
-                    job.maxAttempts(),
-                    end.withLogsCut("exit code " + code));
-              }
-              yield failed;
-            }
-            case CANCEL_REQUESTED ->
-                lifecycle
-                    .move(
-                        Transition.of(
-                                job.id(),
-                                JobStatus.CANCEL_REQUESTED,
-                                JobStatus.CANCELED,
-                                Actor.EXECUTOR,
-                                end.withLogsCut("stopped; every process of the job has exited"))
-                            .set("finished_at", now)
-                            .also(tx -> recordEnd(tx, end, JobStatus.CANCELED, null, now)))
-                    .isPresent();
-            case RUN_TIMEOUT -> {
-              String why = job.lastError() != null ? job.lastError() : "timed out";
-              yield retryOrFail(
-                  job.id(),
-                  JobStatus.RUN_TIMEOUT,
-                  end.attempt(),
-                  job.maxAttempts(),
-                  why,
-                  tx -> recordEnd(tx, end, JobStatus.RUN_TIMEOUT, why, now));
-            }
-            default -> {
-              // Already settled elsewhere (for example canceled at once); just close the record.
-              yield true;
-            }
-          };
-      if (applied) {
-        return;
-      }
-    }
-    log.warn("could not settle the end of job {} attempt {}", end.jobId(), end.attempt());
-  }
-
-  private static void recordEnd(
-      JobStore.Tx tx, AttemptEnd end, JobStatus outcome, String error, Instant at) {
-    for (int pod = 0; pod < end.exitCodes().size(); pod++) {
-      int code = end.exitCodes().get(pod);
-      PodStatus status =
-          code == 0
-              ? PodStatus.SUCCEEDED
-              : end.terminated() && pod != end.failedPod() ? PodStatus.KILLED : PodStatus.FAILED;
-      tx.podFinished(end.jobId(), pod, status, code, at);
-    }
-    tx.finishAttempt(end.jobId(), end.attempt(), outcome, end.exitCode(), error, at);
-  }
-
-  private boolean retryOrFail(String jobId, JobStatus from, int attempt, int max, String why) {
-    return retryOrFail(jobId, from, attempt, max, why, tx -> {});
-  }
-
-  /** After a failed attempt: queued again while attempts remain, else failed for good. */
-  boolean retryOrFail(
-      String jobId,
-      JobStatus from,
-      int attempt,
-      int max,
-      String why,
-      java.util.function.Consumer<JobStore.Tx> alsoInTransaction) {
-    Transition next =
-        attempt < max
-            ? Transition.of(
-                jobId,
-                from,
-                JobStatus.RESTART_READY,
-                Actor.SCHEDULER,
-                "retry " + (attempt + 1) + " of " + max + " after " + why)
-            : Transition.of(jobId, from, JobStatus.FAILED, Actor.SCHEDULER, why)
-                .set("finished_at", Instant.now());
-    return lifecycle.move(next.also(alsoInTransaction)).isPresent();
   }
 
   /** The attempt's processes are gone: its token goes too (a failure here must not stop more). */

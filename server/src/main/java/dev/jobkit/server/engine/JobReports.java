@@ -2,7 +2,6 @@ package dev.jobkit.server.engine;
 
 import dev.jobkit.sdk.jobs.Job;
 import dev.jobkit.sdk.jobs.Progress;
-import dev.jobkit.server.JobkitProperties;
 import dev.jobkit.server.exec.JobFiles;
 import dev.jobkit.server.store.JobStore;
 import dev.jobkit.server.store.StoredText;
@@ -37,8 +36,8 @@ public class JobReports {
   private final JobStore store;
   private final JsonMapper json = JsonMapper.builder().build();
 
-  JobReports(JobkitProperties properties, JobStore store) {
-    this.files = new JobFiles(properties.dataDir());
+  JobReports(JobFiles files, JobStore store) {
+    this.files = files;
     this.store = store;
   }
 

@@ -24,7 +24,8 @@ import org.springframework.stereotype.Component;
  * claim that never launched goes back to the queue; a launched attempt is lost, so the job is
  * retried if attempts remain, else {@code FAILED} with reason {@code lost}; a stop that was in
  * progress ends {@code CANCELED}. Waiting children of parents that ended meanwhile are settled.
- * Every job token of the previous run is revoked.
+ * Every job token of the previous run is revoked. A lost attempt is retried or failed by the same
+ * rule as one the dispatcher saw end ({@link AttemptSettler}).
  *
  * <p>While the service runs, {@link #sweep} does the same every few seconds for jobs in flight that
  * no thread of the dispatcher follows any more (their processes ended but the end could not be
@@ -45,16 +46,19 @@ class Recovery {
   private final Dispatcher dispatcher;
   private final JobExecutor executor;
   private final JobTokens tokens;
+  private final AttemptSettler settler;
 
   Recovery(
       JobStore store,
       JobLifecycle lifecycle,
       Dispatcher dispatcher,
       JobExecutor executor,
-      JobTokens tokens) {
+      JobTokens tokens,
+      AttemptSettler settler) {
     this.store = store;
     this.lifecycle = lifecycle;
     this.dispatcher = dispatcher;
+    this.settler = settler;
     this.executor = executor;
     this.tokens = tokens;
   }
@@ -140,23 +144,17 @@ class Recovery {
                   .also(tx -> closeAttempt(tx, job, JobStatus.CANCELED, null, now)));
       case RUN_ERROR, RUN_TIMEOUT -> {
         String why = job.lastError() != null ? job.lastError() : lost;
-        dispatcher.retryOrFail(
+        settler.retryOrFail(
             job.id(), job.status(), job.attempt(), job.maxAttempts(), why, tx -> {});
       }
-      default -> {
-        boolean timedOut =
-            lifecycle
-                .move(
-                    Transition.of(
-                            job.id(), job.status(), JobStatus.RUN_TIMEOUT, Actor.RECOVERY, lost)
-                        .set("last_error", lost)
-                        .also(tx -> closeAttempt(tx, job, JobStatus.RUN_TIMEOUT, lost, now)))
-                .isPresent();
-        if (timedOut) {
-          dispatcher.retryOrFail(
-              job.id(), JobStatus.RUN_TIMEOUT, job.attempt(), job.maxAttempts(), lost, tx -> {});
-        }
-      }
+      default ->
+          settler.fail(
+              Transition.of(job.id(), job.status(), JobStatus.RUN_TIMEOUT, Actor.RECOVERY, lost)
+                  .set("last_error", lost)
+                  .also(tx -> closeAttempt(tx, job, JobStatus.RUN_TIMEOUT, lost, now)),
+              job.attempt(),
+              job.maxAttempts(),
+              lost);
     }
   }
 

@@ -38,9 +38,9 @@ class DataDirModes implements SmartLifecycle {
   private volatile Optional<String> unreachable = Optional.empty();
   private volatile boolean running;
 
-  DataDirModes(JobkitProperties properties, PodUsers users) {
+  DataDirModes(JobkitProperties properties, JobFiles files, PodUsers users) {
     this.dataDir = properties.dataDir().toAbsolutePath().normalize();
-    this.files = new JobFiles(dataDir);
+    this.files = files;
     this.users = users;
   }
 

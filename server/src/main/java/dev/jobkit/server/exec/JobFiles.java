@@ -1,5 +1,6 @@
 package dev.jobkit.server.exec;
 
+import dev.jobkit.server.JobkitProperties;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.DirectoryNotEmptyException;
@@ -15,6 +16,7 @@ import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
+import org.springframework.stereotype.Component;
 
 /**
  * Where a job's files live under the data dir:
@@ -33,7 +35,10 @@ import java.util.Set;
  * writes: the work dirs, the output dir and the two report files are then its own, and the job's
  * directory lets its group (no one else) pass through ({@code 0710}); the logs stay the service's.
  * The job cannot replace or redirect anything the service reads or appends to.
+ *
+ * <p>One bean for the whole service, so every part of it agrees on where a job's files are.
  */
+@Component
 public final class JobFiles {
 
   static final Set<PosixFilePermission> PRIVATE_DIR = PosixFilePermissions.fromString("rwx------");
@@ -47,8 +52,8 @@ public final class JobFiles {
 
   private final Path jobsRoot;
 
-  public JobFiles(Path dataDir) {
-    this.jobsRoot = dataDir.resolve("jobs");
+  JobFiles(JobkitProperties properties) {
+    this.jobsRoot = properties.dataDir().resolve("jobs");
   }
 
   public Path jobDir(String jobId) {

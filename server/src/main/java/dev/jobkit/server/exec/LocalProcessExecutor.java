@@ -95,8 +95,12 @@ public class LocalProcessExecutor implements JobExecutor {
   private volatile boolean shuttingDown;
 
   LocalProcessExecutor(
-      JobkitProperties properties, PodUsers users, DataDirModes dataDir, ServiceUrl serviceUrl) {
-    this.files = new JobFiles(properties.dataDir());
+      JobkitProperties properties,
+      JobFiles files,
+      PodUsers users,
+      DataDirModes dataDir,
+      ServiceUrl serviceUrl) {
+    this.files = files;
     this.users = users;
     this.dataDir = dataDir;
     this.serviceUrl = serviceUrl;

@@ -7,6 +7,7 @@ import dev.jobkit.sdk.lifecycle.JobStatus;
 import dev.jobkit.server.ApiException;
 import dev.jobkit.server.auth.Caller;
 import dev.jobkit.server.engine.JobLifecycle;
+import dev.jobkit.server.exec.JobFiles;
 import dev.jobkit.server.store.FlushOperationStore;
 import dev.jobkit.server.store.JobStore;
 import dev.jobkit.server.store.Transition;
@@ -37,7 +38,8 @@ final class FlushRun {
   private static final Logger log = LoggerFactory.getLogger(FlushRun.class);
   private static final Duration POLL = Duration.ofMillis(100);
 
-  private final JobService jobs;
+  private final JobControl control;
+  private final JobFiles files;
   private final JobStore store;
   private final FlushOperationStore operations;
   private final JobLifecycle lifecycle;
@@ -51,7 +53,8 @@ final class FlushRun {
   private int deleted;
 
   FlushRun(
-      JobService jobs,
+      JobControl control,
+      JobFiles files,
       JobStore store,
       FlushOperationStore operations,
       JobLifecycle lifecycle,
@@ -61,7 +64,8 @@ final class FlushRun {
       Caller caller,
       FlushOperation operation,
       List<Job> hit) {
-    this.jobs = jobs;
+    this.control = control;
+    this.files = files;
     this.store = store;
     this.operations = operations;
     this.lifecycle = lifecycle;
@@ -183,7 +187,7 @@ final class FlushRun {
   /** Stops one job as a stop request would; false if it ended or vanished on its own first. */
   private boolean stopOne(String id) {
     try {
-      jobs.stop(caller, id, null, operation.force());
+      control.stop(caller, id, null, operation.force());
       return true;
     } catch (ApiException endedMeanwhile) {
       return false;
@@ -209,7 +213,7 @@ final class FlushRun {
     for (String id : removed) {
       left.remove(id);
       if (operation.purgeArtifacts()) {
-        jobs.files().purge(id);
+        files.purge(id);
       }
     }
     deleted += removed.size();

@@ -11,13 +11,13 @@ import dev.jobkit.server.JobkitProperties;
 import dev.jobkit.server.auth.Caller;
 import dev.jobkit.server.auth.Keys;
 import dev.jobkit.server.engine.JobLifecycle;
+import dev.jobkit.server.exec.JobFiles;
 import dev.jobkit.server.store.FlushOperationStore;
 import dev.jobkit.server.store.JobQuery;
 import dev.jobkit.server.store.JobStore;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
@@ -54,7 +54,8 @@ public class Flusher implements SmartLifecycle {
   private static final Logger log = LoggerFactory.getLogger(Flusher.class);
   private static final String SNAPSHOT_PREFIX = "s1:";
 
-  private final JobService jobs;
+  private final JobControl control;
+  private final JobFiles files;
   private final JobStore store;
   private final FlushOperationStore operations;
   private final JobLifecycle lifecycle;
@@ -66,13 +67,15 @@ public class Flusher implements SmartLifecycle {
   private volatile boolean running;
 
   Flusher(
-      JobService jobs,
+      JobControl control,
+      JobFiles files,
       JobStore store,
       FlushOperationStore operations,
       JobLifecycle lifecycle,
       FlushProperties settings,
       JobkitProperties properties) {
-    this.jobs = jobs;
+    this.control = control;
+    this.files = files;
     this.store = store;
     this.operations = operations;
     this.lifecycle = lifecycle;
@@ -122,7 +125,7 @@ public class Flusher implements SmartLifecycle {
         hit.stream().map(Job::id).toList(),
         List.of(),
         preview(hit),
-        snapshot == null ? encodeSnapshot(bound) : snapshot);
+        snapshot == null ? PositionTokens.encode(SNAPSHOT_PREFIX, bound) : snapshot);
   }
 
   /** A flush's operation, and whether it was an earlier one replayed for its Idempotency-Key. */
@@ -216,7 +219,8 @@ public class Flusher implements SmartLifecycle {
       endings.put(operation.id(), new CompletableFuture<>());
       FlushRun run =
           new FlushRun(
-              jobs,
+              control,
+              files,
               store,
               operations,
               lifecycle,
@@ -320,29 +324,14 @@ public class Flusher implements SmartLifecycle {
         .toList();
   }
 
-  static String encodeSnapshot(long seq) {
-    return Base64.getUrlEncoder()
-        .withoutPadding()
-        .encodeToString((SNAPSHOT_PREFIX + seq).getBytes(StandardCharsets.UTF_8));
-  }
-
-  /**
-   * The position a snapshot stands for, if it is one in the form {@link #encodeSnapshot} writes.
-   */
+  /** The position a snapshot stands for, if it is one a dry run of this service answered. */
   static long decodeSnapshot(String snapshot) {
-    try {
-      String text = new String(Base64.getUrlDecoder().decode(snapshot), StandardCharsets.UTF_8);
-      if (text.startsWith(SNAPSHOT_PREFIX)) {
-        long seq = Long.parseLong(text.substring(SNAPSHOT_PREFIX.length()));
-        if (seq >= 0 && text.equals(SNAPSHOT_PREFIX + seq)) {
-          return seq;
-        }
-      }
-    } catch (IllegalArgumentException malformed) {
-      // not base64, or no number after the prefix
-    }
-    throw ApiException.invalid(
-        "snapshot", "is not a snapshot this service issued; pass the snapshot of a dry run");
+    return PositionTokens.decode(SNAPSHOT_PREFIX, snapshot)
+        .orElseThrow(
+            () ->
+                ApiException.invalid(
+                    "snapshot",
+                    "is not a snapshot this service issued; pass the snapshot of a dry run"));
   }
 
   private void removeOld() {

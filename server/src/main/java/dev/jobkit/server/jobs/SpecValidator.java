@@ -3,13 +3,17 @@ package dev.jobkit.server.jobs;
 import dev.jobkit.sdk.Problem.FieldError;
 import dev.jobkit.sdk.jobs.JobSpec;
 import dev.jobkit.server.ApiException;
+import dev.jobkit.server.JobkitProperties;
+import dev.jobkit.server.exec.JobExecutor;
 import dev.jobkit.server.store.StoredText;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
+import org.springframework.stereotype.Component;
 
 /** Checks a job spec field by field and reports every wrong field at once. */
+@Component
 final class SpecValidator {
 
   static final int MAX_PRIORITY = 9;
@@ -26,9 +30,9 @@ final class SpecValidator {
   private final int maxPods;
   private final int slots;
 
-  SpecValidator(int maxPods, int slots) {
-    this.maxPods = maxPods;
-    this.slots = slots;
+  SpecValidator(JobkitProperties properties, JobExecutor executor) {
+    this.maxPods = properties.executor().maxPodsPerJob();
+    this.slots = executor.slots();
   }
 
   /** Validates {@code spec}; {@code prefix} names it inside a batch ({@code "jobs[3]."}). */

@@ -1,0 +1,232 @@
+package dev.jobkit.server.engine;
+
+import dev.jobkit.sdk.jobs.Job;
+import dev.jobkit.sdk.jobs.PodStatus;
+import dev.jobkit.sdk.lifecycle.JobStatus;
+import dev.jobkit.server.exec.JobExecutor.AttemptEnd;
+import dev.jobkit.server.exec.JobFiles;
+import dev.jobkit.server.store.Actor;
+import dev.jobkit.server.store.JobStore;
+import dev.jobkit.server.store.Transition;
+import java.time.Instant;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * Decides what an ended attempt means for its job and writes it: succeeded, canceled (a stop was
+ * asked for), or failed — then retried while attempts remain, else {@code FAILED} for good. The
+ * {@link Dispatcher} settles the attempts it watched end; {@link Recovery} the ones found lost (a
+ * restart, or an end nobody could record). Both go through {@link #retryOrFail}, the one place that
+ * rule is written.
+ */
+@Component
+class AttemptSettler {
+
+  private static final Logger log = LoggerFactory.getLogger(AttemptSettler.class);
+
+  private final JobStore store;
+  private final JobLifecycle lifecycle;
+  private final JobFiles files;
+  private final JobReports reports;
+
+  AttemptSettler(JobStore store, JobLifecycle lifecycle, JobFiles files, JobReports reports) {
+    this.store = store;
+    this.lifecycle = lifecycle;
+    this.files = files;
+    this.reports = reports;
+  }
+
+  /**
+   * Records how an attempt whose every process is gone ended, with what the job last said of its
+   * progress and metrics; if that cannot be written, the job still ends ({@link #endUnrecorded}).
+   */
+  void record(AttemptEnd end) {
+    try {
+      reports.snapshot(end.jobId());
+    } catch (RuntimeException e) {
+      // Progress and metrics are what the job said about itself, not how it ended: the end is
+      // recorded without them.
+      log.warn("could not keep the progress and metrics of job {}", end.jobId(), e);
+    }
+    try {
+      settle(end);
+    } catch (RuntimeException e) {
+      log.error("recording the end of job {} attempt {} failed", end.jobId(), end.attempt(), e);
+      endUnrecorded(end, e);
+    }
+  }
+
+  /** Records how an attempt ended, from the job's status now. */
+  private void settle(AttemptEnd end) {
+    Instant now = Instant.now();
+    for (int round = 0; round < 10; round++) {
+      Job job = store.findSummary(end.jobId()).orElse(null);
+      if (job == null || job.attempt() != end.attempt()) {
+        return;
+      }
+      boolean applied =
+          switch (job.status()) {
+            case RUNNING -> {
+              if (end.failedPod() < 0 && !end.terminated()) {
+                long[] outputs = files.outputTotals(job.id());
+                yield lifecycle
+                    .move(
+                        Transition.of(
+                                job.id(),
+                                JobStatus.RUNNING,
+                                JobStatus.SUCCEEDED,
+                                Actor.EXECUTOR,
+                                end.logsCutReason())
+                            .set("finished_at", now)
+                            .set("exit_code", 0)
+                            .set("output_files", outputs[0])
+                            .set("output_bytes", outputs[1])
+                            .also(tx -> recordEnd(tx, end, JobStatus.SUCCEEDED, null, now)))
+                    .isPresent();
+              }
+              String error =
+                  end.failedPod() >= 0
+                      ? "pod " + end.failedPod() + " exited with code " + end.exitCode()
+                      : "the job's processes were terminated";
+              int code = end.failedPod() >= 0 ? end.exitCode() : 143;
+              yield fail(
+                  Transition.of(
+                          job.id(), JobStatus.RUNNING, JobStatus.RUN_ERROR, Actor.EXECUTOR, error)
+                      .set("last_error", error)
+                      .set("exit_code", code)
+                      .also(tx -> recordEnd(tx, end, JobStatus.RUN_ERROR, error, now)),
+                  end.attempt(),
+                  job.maxAttempts(),
+                  end.withLogsCut("exit code " + code));
+            }
+            case CANCEL_REQUESTED ->
+                lifecycle
+                    .move(
+                        Transition.of(
+                                job.id(),
+                                JobStatus.CANCEL_REQUESTED,
+                                JobStatus.CANCELED,
+                                Actor.EXECUTOR,
+                                end.withLogsCut("stopped; every process of the job has exited"))
+                            .set("finished_at", now)
+                            .also(tx -> recordEnd(tx, end, JobStatus.CANCELED, null, now)))
+                    .isPresent();
+            case RUN_TIMEOUT -> {
+              String why = job.lastError() != null ? job.lastError() : "timed out";
+              yield retryOrFail(
+                  job.id(),
+                  JobStatus.RUN_TIMEOUT,
+                  end.attempt(),
+                  job.maxAttempts(),
+                  why,
+                  tx -> recordEnd(tx, end, JobStatus.RUN_TIMEOUT, why, now));
+            }
+            default -> {
+              // Already settled elsewhere (for example canceled at once); just close the record.
+              yield true;
+            }
+          };
+      if (applied) {
+        return;
+      }
+    }
+    log.warn("could not settle the end of job {} attempt {}", end.jobId(), end.attempt());
+  }
+
+  /**
+   * The end of an attempt could not be written as it happened: the job still ends, {@code FAILED}
+   * with the reason ({@code CANCELED} if a stop was asked for), never left active. It is not
+   * retried: whether the attempt did its work is not known. If even this fails, the sweep's check
+   * for lost jobs ends it later.
+   */
+  private void endUnrecorded(AttemptEnd end, RuntimeException cause) {
+    String message = String.valueOf(cause.getMessage()).lines().findFirst().orElse("");
+    String why =
+        "the service could not record the end of attempt "
+            + end.attempt()
+            + " ("
+            + cause.getClass().getSimpleName()
+            + ": "
+            + (message.length() > 300 ? message.substring(0, 300) + "…" : message)
+            + ")";
+    try {
+      Job job = store.findSummary(end.jobId()).orElse(null);
+      if (job == null || job.attempt() != end.attempt() || job.status().isTerminal()) {
+        return;
+      }
+      JobStatus from = job.status();
+      if (from == JobStatus.CANCEL_REQUESTED) {
+        lifecycle.move(
+            Transition.of(job.id(), from, JobStatus.CANCELED, Actor.EXECUTOR, "stopped; but " + why)
+                .set("finished_at", Instant.now()));
+        return;
+      }
+      if (!from.canTransitionTo(JobStatus.FAILED) && from.canTransitionTo(JobStatus.RUN_ERROR)) {
+        if (lifecycle
+            .move(
+                Transition.of(job.id(), from, JobStatus.RUN_ERROR, Actor.EXECUTOR, why)
+                    .set("last_error", why))
+            .isEmpty()) {
+          return;
+        }
+        from = JobStatus.RUN_ERROR;
+      }
+      lifecycle.move(
+          Transition.of(job.id(), from, JobStatus.FAILED, Actor.EXECUTOR, why)
+              .set("last_error", why)
+              .set("finished_at", Instant.now()));
+    } catch (RuntimeException again) {
+      log.error(
+          "could not end job {} either; the check for lost jobs will end it", end.jobId(), again);
+    }
+  }
+
+  /**
+   * Records that attempt {@code attempt} failed — {@code intoFailure} moves the job into {@code
+   * RUN_ERROR} or {@code RUN_TIMEOUT} — then retries or fails the job for {@code why}; false if the
+   * job had moved on before.
+   */
+  boolean fail(Transition intoFailure, int attempt, int maxAttempts, String why) {
+    if (lifecycle.move(intoFailure).isEmpty()) {
+      return false;
+    }
+    retryOrFail(intoFailure.jobId(), intoFailure.to(), attempt, maxAttempts, why, tx -> {});
+    return true;
+  }
+
+  /** After a failed attempt: queued again while attempts remain, else failed for good. */
+  boolean retryOrFail(
+      String jobId,
+      JobStatus from,
+      int attempt,
+      int max,
+      String why,
+      Consumer<JobStore.Tx> alsoInTransaction) {
+    Transition next =
+        attempt < max
+            ? Transition.of(
+                jobId,
+                from,
+                JobStatus.RESTART_READY,
+                Actor.SCHEDULER,
+                "retry " + (attempt + 1) + " of " + max + " after " + why)
+            : Transition.of(jobId, from, JobStatus.FAILED, Actor.SCHEDULER, why)
+                .set("finished_at", Instant.now());
+    return lifecycle.move(next.also(alsoInTransaction)).isPresent();
+  }
+
+  private static void recordEnd(
+      JobStore.Tx tx, AttemptEnd end, JobStatus outcome, String error, Instant at) {
+    for (int pod = 0; pod < end.exitCodes().size(); pod++) {
+      int code = end.exitCodes().get(pod);
+      PodStatus status =
+          code == 0
+              ? PodStatus.SUCCEEDED
+              : end.terminated() && pod != end.failedPod() ? PodStatus.KILLED : PodStatus.FAILED;
+      tx.podFinished(end.jobId(), pod, status, code, at);
+    }
+    tx.finishAttempt(end.jobId(), end.attempt(), outcome, end.exitCode(), error, at);
+  }
+}

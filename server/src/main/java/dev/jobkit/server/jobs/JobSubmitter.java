@@ -1,0 +1,304 @@
+package dev.jobkit.server.jobs;
+
+import dev.jobkit.sdk.Problem.FieldError;
+import dev.jobkit.sdk.jobs.Accessibility;
+import dev.jobkit.sdk.jobs.Job;
+import dev.jobkit.sdk.jobs.JobSpec;
+import dev.jobkit.sdk.lifecycle.JobStatus;
+import dev.jobkit.server.ApiException;
+import dev.jobkit.server.JobkitProperties;
+import dev.jobkit.server.auth.Caller;
+import dev.jobkit.server.auth.Keys;
+import dev.jobkit.server.engine.DispatchQueue;
+import dev.jobkit.server.engine.JobLifecycle;
+import dev.jobkit.server.store.JobStore;
+import dev.jobkit.server.store.JobStore.IdempotencyRecord;
+import dev.jobkit.server.store.JobStore.QueueFullException;
+import dev.jobkit.server.store.NewJob;
+import dev.jobkit.server.store.StoredText;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.stereotype.Service;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Submission: one job (with an {@code Idempotency-Key}, a repeat answers the job the key made) or a
+ * batch whose jobs may name each other as parents by {@code ref}. Specs and parents are checked
+ * before anything is stored (a batch's parent links must not form a cycle), the owner's limit of
+ * queued jobs holds, and the jobs are stored at once, all or none.
+ */
+@Service
+public class JobSubmitter {
+
+  private static final int DEFAULT_PRIORITY = 5;
+
+  /** The setting of the per-user queued-jobs limit, as problems name it. */
+  static final String MAX_QUEUED_SETTING = "jobkit.limits.max-queued-jobs-per-user";
+
+  private final JobStore store;
+  private final JobLifecycle lifecycle;
+  private final DispatchQueue queue;
+  private final JobReader reader;
+  private final SpecValidator validator;
+  private final int maxBatch;
+  private final int maxQueuedPerUser;
+  private final JsonMapper canonical = JsonMapper.builder().build();
+
+  JobSubmitter(
+      JobStore store,
+      JobLifecycle lifecycle,
+      DispatchQueue queue,
+      JobReader reader,
+      SpecValidator validator,
+      JobkitProperties properties) {
+    this.store = store;
+    this.lifecycle = lifecycle;
+    this.queue = queue;
+    this.reader = reader;
+    this.validator = validator;
+    this.maxBatch = properties.api().maxBatchSize();
+    this.maxQueuedPerUser = properties.limits().maxQueuedJobsPerUser();
+  }
+
+  /** A submitted job, and whether it was an earlier submission replayed for its key. */
+  public record Submitted(Job job, boolean replayed) {}
+
+  public Submitted submit(Caller caller, JobSpec spec, String idempotencyKey) {
+    if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > 255)) {
+      throw ApiException.invalid("Idempotency-Key", "must be 1 to 255 characters");
+    }
+    String bodyHash = spec == null ? "" : Keys.sha256(canonical.writeValueAsBytes(spec));
+    if (idempotencyKey != null) {
+      Optional<Submitted> replay = replay(caller, idempotencyKey, bodyHash);
+      if (replay.isPresent()) {
+        return replay.get();
+      }
+    }
+    SpecValidator.throwIfAny(validator.check(spec, "", false));
+    List<FieldError> errors = new ArrayList<>();
+    checkParents(caller, spec, "", Set.of(), errors);
+    SpecValidator.throwIfAny(errors);
+    NewJob job = newJob(caller, spec, spec.parents() == null ? List.of() : spec.parents());
+    IdempotencyRecord record =
+        idempotencyKey == null
+            ? null
+            : new IdempotencyRecord(caller.name(), idempotencyKey, bodyHash, job.id());
+    try {
+      store.insert(List.of(job), caller.actor(), record, maxQueuedPerUser);
+    } catch (DuplicateKeyException concurrentSameKey) {
+      return replay(caller, idempotencyKey, bodyHash).orElseThrow(() -> concurrentSameKey);
+    } catch (QueueFullException full) {
+      throw queueFull(full);
+    }
+    started(List.of(job));
+    return new Submitted(reader.get(caller, job.id()), false);
+  }
+
+  private Optional<Submitted> replay(Caller caller, String key, String bodyHash) {
+    return store
+        .idempotency(caller.name(), key)
+        .map(
+            existing -> {
+              if (!existing.bodyHash().equals(bodyHash)) {
+                throw ApiException.conflict(
+                    "Idempotency-Key '"
+                        + key
+                        + "' was already used for job "
+                        + existing.jobId()
+                        + " with a different body; use a new key for a different job");
+              }
+              return new Submitted(reader.get(caller, existing.jobId()), true);
+            });
+  }
+
+  public List<Job> submitBatch(Caller caller, List<JobSpec> specs) {
+    if (specs == null || specs.isEmpty()) {
+      throw ApiException.invalid("jobs", "required: a non-empty array of job specs");
+    }
+    if (specs.size() > maxBatch) {
+      throw ApiException.invalid(
+          "jobs", "at most " + maxBatch + " jobs per batch, not " + specs.size());
+    }
+    List<FieldError> errors = new ArrayList<>();
+    Map<String, Integer> refs = new LinkedHashMap<>();
+    for (int i = 0; i < specs.size(); i++) {
+      errors.addAll(validator.check(specs.get(i), "jobs[" + i + "].", true));
+      JobSpec spec = specs.get(i);
+      if (spec != null && spec.ref() != null && refs.putIfAbsent(spec.ref(), i) != null) {
+        errors.add(new FieldError("jobs[" + i + "].ref", "'" + spec.ref() + "' is used twice"));
+      }
+    }
+    SpecValidator.throwIfAny(errors);
+    for (int i = 0; i < specs.size(); i++) {
+      checkParents(caller, specs.get(i), "jobs[" + i + "].", refs.keySet(), errors);
+    }
+    SpecValidator.throwIfAny(errors);
+    checkAcyclic(specs, refs);
+    Map<String, String> idsByRef = new HashMap<>();
+    List<String> ids = new ArrayList<>();
+    for (JobSpec spec : specs) {
+      String id = Keys.newId("job");
+      ids.add(id);
+      if (spec.ref() != null) {
+        idsByRef.put(spec.ref(), id);
+      }
+    }
+    List<NewJob> jobs = new ArrayList<>();
+    for (int i = 0; i < specs.size(); i++) {
+      JobSpec spec = specs.get(i);
+      List<String> parents =
+          spec.parents() == null
+              ? List.of()
+              : spec.parents().stream().map(p -> idsByRef.getOrDefault(p, p)).toList();
+      jobs.add(newJob(caller, spec, parents, ids.get(i)));
+    }
+    try {
+      store.insert(jobs, caller.actor(), null, maxQueuedPerUser);
+    } catch (QueueFullException full) {
+      throw queueFull(full);
+    }
+    started(jobs);
+    // The caller owns them all, so they are visible; one read for the batch, not one per job.
+    return store.findAll(ids).stream().map(reader::present).toList();
+  }
+
+  /** 429 naming the limit, where the owner stands and the setting. */
+  private static ApiException queueFull(QueueFullException full) {
+    String states = String.join(", ", JobStore.WAITING_TO_START.stream().map(Enum::name).toList());
+    Map<String, Object> props = new LinkedHashMap<>();
+    props.put("limit", full.limit());
+    props.put("waiting_jobs", full.waiting());
+    props.put("submitted_jobs", full.adding());
+    props.put("setting", MAX_QUEUED_SETTING);
+    return ApiException.rateLimited(
+        full.owner()
+            + " already has "
+            + full.waiting()
+            + " jobs waiting to start ("
+            + states
+            + "); "
+            + full.adding()
+            + " more would go over the limit of "
+            + full.limit()
+            + " queued jobs per user ("
+            + MAX_QUEUED_SETTING
+            + "). Nothing was submitted; submit again once some of them have started or ended,"
+            + " or stop some",
+        props);
+  }
+
+  private void checkParents(
+      Caller caller, JobSpec spec, String prefix, Set<String> batchRefs, List<FieldError> errors) {
+    if (spec.parents() == null || spec.parents().isEmpty()) {
+      return;
+    }
+    for (int i = 0; i < spec.parents().size(); i++) {
+      String parent = spec.parents().get(i);
+      if (batchRefs.contains(parent)) {
+        if (parent.equals(spec.ref())) {
+          errors.add(
+              new FieldError(prefix + "parents[" + i + "]", "a job cannot be its own parent"));
+        }
+        continue;
+      }
+      boolean visible = store.findSummary(parent).map(caller::canSee).orElse(false);
+      if (!visible) {
+        errors.add(
+            new FieldError(
+                prefix + "parents[" + i + "]",
+                "no job " + parent + (batchRefs.isEmpty() ? "" : " and no ref of this batch")));
+      }
+    }
+  }
+
+  private static void checkAcyclic(List<JobSpec> specs, Map<String, Integer> refs) {
+    // Kahn's algorithm over the batch's own parent links.
+    int[] indegree = new int[specs.size()];
+    Map<Integer, List<Integer>> children = new HashMap<>();
+    for (int i = 0; i < specs.size(); i++) {
+      for (String p : specs.get(i).parents() == null ? List.<String>of() : specs.get(i).parents()) {
+        Integer parent = refs.get(p);
+        if (parent != null) {
+          indegree[i]++;
+          children.computeIfAbsent(parent, k -> new ArrayList<>()).add(i);
+        }
+      }
+    }
+    Deque<Integer> ready = new ArrayDeque<>();
+    for (int i = 0; i < indegree.length; i++) {
+      if (indegree[i] == 0) {
+        ready.add(i);
+      }
+    }
+    int seen = 0;
+    while (!ready.isEmpty()) {
+      int node = ready.pop();
+      seen++;
+      for (int child : children.getOrDefault(node, List.of())) {
+        if (--indegree[child] == 0) {
+          ready.add(child);
+        }
+      }
+    }
+    if (seen < specs.size()) {
+      List<String> inCycle = new ArrayList<>();
+      for (int i = 0; i < indegree.length; i++) {
+        if (indegree[i] > 0) {
+          inCycle.add(specs.get(i).ref() != null ? specs.get(i).ref() : "jobs[" + i + "]");
+        }
+      }
+      throw ApiException.invalid(
+          "jobs", "the parents of " + String.join(", ", inCycle) + " form a cycle");
+    }
+  }
+
+  private NewJob newJob(Caller caller, JobSpec spec, List<String> parents) {
+    return newJob(caller, spec, parents, Keys.newId("job"));
+  }
+
+  private NewJob newJob(Caller caller, JobSpec spec, List<String> parents, String id) {
+    String name =
+        spec.displayName() != null
+            ? spec.displayName()
+            : spec.command() != null ? String.join(" ", spec.command()) : spec.shell();
+    if (name.length() > 256) {
+      name = StoredText.cut(name, 255) + "…";
+    }
+    return new NewJob(
+        id,
+        caller.name(),
+        name,
+        spec.description(),
+        parents.isEmpty() ? JobStatus.QUEUED : JobStatus.AWAITING_PARENTS,
+        parents.isEmpty() ? null : JobLifecycle.waitingReason(parents),
+        spec.priority() == null ? DEFAULT_PRIORITY : spec.priority(),
+        spec.accessibility() == null ? Accessibility.PRIVATE : spec.accessibility(),
+        spec.podCount() == null ? 1 : spec.podCount(),
+        spec.command(),
+        spec.shell(),
+        spec.env() == null ? Map.of() : spec.env(),
+        spec.tags() == null ? Map.of() : spec.tags(),
+        parents,
+        spec.timeoutSeconds(),
+        spec.maxAttempts() == null ? 1 : spec.maxAttempts());
+  }
+
+  /** After insertion: wake the dispatcher, or settle children whose parents already ended. */
+  private void started(List<NewJob> jobs) {
+    for (NewJob job : jobs) {
+      if (job.status() == JobStatus.QUEUED) {
+        queue.offer(job.owner());
+      } else {
+        store.findSummary(job.id()).ifPresent(lifecycle::settleWaiting);
+      }
+    }
+  }
+}
