@@ -1,7 +1,7 @@
 package dev.jobkit.server.store;
 
-import static dev.jobkit.server.store.JdbcJobStore.instant;
-import static dev.jobkit.server.store.JdbcJobStore.utc;
+import static dev.jobkit.server.store.SqlValues.instant;
+import static dev.jobkit.server.store.SqlValues.utc;
 
 import dev.jobkit.sdk.jobs.FlushOperation;
 import dev.jobkit.sdk.jobs.JobSummary;

@@ -25,7 +25,7 @@ class JdbcJobTokenStore implements JobTokenStore {
           .update();
     }
     jdbc.sql("INSERT INTO job_tokens (token_hash, job_id, attempt, created_at) VALUES (?, ?, ?, ?)")
-        .params(tokenHash, jobId, attempt, JdbcJobStore.utc(Instant.now()))
+        .params(tokenHash, jobId, attempt, SqlValues.utc(Instant.now()))
         .update();
   }
 

@@ -26,7 +26,7 @@ class JdbcUserStore implements UserStore {
   public boolean create(String name, Role role, SchedulingMode mode) {
     try {
       jdbc.sql("INSERT INTO users (name, role, scheduling_mode, created_at) VALUES (?, ?, ?, ?)")
-          .params(name, role.name(), mode.name(), JdbcJobStore.utc(Instant.now()))
+          .params(name, role.name(), mode.name(), SqlValues.utc(Instant.now()))
           .update();
       return true;
     } catch (DuplicateKeyException taken) {
@@ -58,7 +58,7 @@ class JdbcUserStore implements UserStore {
   @Override
   public void addKey(String keyId, String user, String keyHash) {
     jdbc.sql("INSERT INTO api_keys (key_id, user_name, key_hash, created_at) VALUES (?, ?, ?, ?)")
-        .params(keyId, user, keyHash, JdbcJobStore.utc(Instant.now()))
+        .params(keyId, user, keyHash, SqlValues.utc(Instant.now()))
         .update();
   }
 
@@ -76,6 +76,6 @@ class JdbcUserStore implements UserStore {
         rs.getString("name"),
         Role.valueOf(rs.getString("role")),
         SchedulingMode.valueOf(rs.getString("scheduling_mode")),
-        JdbcJobStore.instant(rs, "created_at"));
+        SqlValues.instant(rs, "created_at"));
   }
 }

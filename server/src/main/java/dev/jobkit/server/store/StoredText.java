@@ -17,7 +17,7 @@ public final class StoredText {
    */
   public static final int LARGE_COLUMN = 65_536;
 
-  // The encoding of list and map columns: JdbcJobStore writes and reads them with this mapper, so
+  // The encoding of list and map columns: the job store writes and reads them with this mapper, so
   // a size measured here is the size stored.
   private static final JsonMapper JSON = JsonMapper.builder().build();
 

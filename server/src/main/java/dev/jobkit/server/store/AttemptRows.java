@@ -1,0 +1,58 @@
+package dev.jobkit.server.store;
+
+import static dev.jobkit.server.store.SqlValues.utc;
+
+import dev.jobkit.sdk.jobs.PodStatus;
+import dev.jobkit.sdk.lifecycle.JobStatus;
+import java.time.Instant;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/**
+ * The writes a transition may carry ({@code job_attempts}, {@code job_pods}), bound to the
+ * transition's transaction.
+ */
+final class AttemptRows implements JobStore.Tx {
+
+  private final JdbcClient jdbc;
+
+  AttemptRows(JdbcClient jdbc) {
+    this.jdbc = jdbc;
+  }
+
+  @Override
+  public void startAttempt(String jobId, int number, Instant startedAt, int podCount) {
+    jdbc.sql("INSERT INTO job_attempts (job_id, number, started_at) VALUES (?, ?, ?)")
+        .params(jobId, number, utc(startedAt))
+        .update();
+    jdbc.sql("DELETE FROM job_pods WHERE job_id = ?").param(jobId).update();
+  }
+
+  @Override
+  public void podStarted(String jobId, int podIndex, long pid, Instant at) {
+    jdbc.sql(
+            "INSERT INTO job_pods (job_id, pod_index, status, pid, started_at)"
+                + " VALUES (?, ?, ?, ?, ?)")
+        .params(jobId, podIndex, PodStatus.RUNNING.name(), pid, utc(at))
+        .update();
+  }
+
+  @Override
+  public void podFinished(
+      String jobId, int podIndex, PodStatus status, Integer exitCode, Instant at) {
+    jdbc.sql(
+            "UPDATE job_pods SET status = ?, exit_code = ?, finished_at = ?"
+                + " WHERE job_id = ? AND pod_index = ?")
+        .params(status.name(), exitCode, utc(at), jobId, podIndex)
+        .update();
+  }
+
+  @Override
+  public void finishAttempt(
+      String jobId, int number, JobStatus outcome, Integer exitCode, String error, Instant at) {
+    jdbc.sql(
+            "UPDATE job_attempts SET finished_at = ?, outcome = ?, exit_code = ?, error = ?"
+                + " WHERE job_id = ? AND number = ?")
+        .params(utc(at), outcome.name(), exitCode, StoredText.cut(error, 4000), jobId, number)
+        .update();
+  }
+}

@@ -1,0 +1,130 @@
+package dev.jobkit.server.store;
+
+import static dev.jobkit.server.store.SqlValues.utc;
+
+import dev.jobkit.sdk.jobs.EventKind;
+import dev.jobkit.sdk.jobs.JobEvent;
+import dev.jobkit.server.store.JobStore.IdempotencyRecord;
+import dev.jobkit.server.store.JobStore.QueueFullException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/**
+ * Writes submitted jobs, inside a write of the store: their rows in {@code jobs}, {@code job_tags}
+ * and {@code job_parents}, their first events and the idempotency key they came with.
+ */
+final class NewJobRows {
+
+  private final JdbcClient jdbc;
+  private final JobReads reads;
+  private final EventRows events;
+
+  NewJobRows(JdbcClient jdbc, JobReads reads, EventRows events) {
+    this.jdbc = jdbc;
+    this.reads = reads;
+    this.events = events;
+  }
+
+  /**
+   * Inserts {@code jobs} with their first events, which it adds to {@code published}; refused with
+   * {@link QueueFullException} when an owner would have more than {@code maxWaitingPerOwner} jobs
+   * waiting to start.
+   */
+  List<JobEvent> insert(
+      List<NewJob> jobs,
+      Actor actor,
+      IdempotencyRecord idempotency,
+      int maxWaitingPerOwner,
+      List<StoredEvent> published) {
+    if (maxWaitingPerOwner < Integer.MAX_VALUE) {
+      checkWaitingLimit(jobs, maxWaitingPerOwner);
+    }
+    Instant now = Instant.now();
+    List<JobEvent> inserted = new ArrayList<>();
+    for (NewJob job : jobs) {
+      jdbc.sql(
+              "INSERT INTO jobs (id, owner, display_name, description, status, status_reason,"
+                  + " priority, accessibility, pod_count, command, shell, env, tags, parents,"
+                  + " timeout_seconds, max_attempts, attempt, created_at, updated_at)"
+                  + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)")
+          .params(
+              job.id(),
+              job.owner(),
+              job.displayName(),
+              job.description(),
+              job.status().name(),
+              job.statusReason(),
+              job.priority(),
+              job.accessibility().name(),
+              job.podCount(),
+              StoredText.json(job.command()),
+              job.shell(),
+              StoredText.json(job.env()),
+              StoredText.json(job.tags()),
+              StoredText.json(job.parents()),
+              job.timeoutSeconds(),
+              job.maxAttempts(),
+              utc(now),
+              utc(now))
+          .update();
+      for (Map.Entry<String, String> tag : job.tags().entrySet()) {
+        jdbc.sql("INSERT INTO job_tags (job_id, tag_key, tag_value) VALUES (?, ?, ?)")
+            .params(job.id(), tag.getKey(), tag.getValue())
+            .update();
+      }
+      for (String parent : job.parents()) {
+        jdbc.sql("INSERT INTO job_parents (job_id, parent_id) VALUES (?, ?)")
+            .params(job.id(), parent)
+            .update();
+      }
+      JobEvent event =
+          events.insert(
+              job.id(),
+              EventKind.TRANSITION,
+              null,
+              job.status(),
+              now,
+              actor,
+              job.statusReason(),
+              null);
+      inserted.add(event);
+      published.add(new StoredEvent(event, job.owner(), job.accessibility()));
+    }
+    if (idempotency != null) {
+      jdbc.sql(
+              "INSERT INTO idempotency_keys (owner, idem_key, body_hash, job_id, created_at)"
+                  + " VALUES (?, ?, ?, ?, ?)")
+          .params(
+              idempotency.owner(),
+              idempotency.key(),
+              idempotency.bodyHash(),
+              idempotency.jobId(),
+              utc(now))
+          .update();
+    }
+    return inserted;
+  }
+
+  /**
+   * Counted under the write lock, in the insert's transaction, before anything is written: no other
+   * insert or transition can change the count until this one commits.
+   */
+  private void checkWaitingLimit(List<NewJob> jobs, int limit) {
+    Map<String, Integer> adding = new LinkedHashMap<>();
+    for (NewJob job : jobs) {
+      if (JobStore.WAITING_TO_START.contains(job.status())) {
+        adding.merge(job.owner(), 1, Integer::sum);
+      }
+    }
+    for (Map.Entry<String, Integer> owner : adding.entrySet()) {
+      long waiting = reads.waitingToStart(owner.getKey());
+      if (waiting + owner.getValue() > limit) {
+        throw new QueueFullException(owner.getKey(), waiting, owner.getValue(), limit);
+      }
+    }
+  }
+}

@@ -1,0 +1,140 @@
+package dev.jobkit.server.store;
+
+import static dev.jobkit.server.store.SqlValues.instant;
+
+import dev.jobkit.sdk.jobs.Accessibility;
+import dev.jobkit.sdk.jobs.ActorKind;
+import dev.jobkit.sdk.jobs.Attempt;
+import dev.jobkit.sdk.jobs.EventKind;
+import dev.jobkit.sdk.jobs.JobEvent;
+import dev.jobkit.sdk.jobs.JobResult;
+import dev.jobkit.sdk.jobs.Pod;
+import dev.jobkit.sdk.jobs.PodStatus;
+import dev.jobkit.sdk.jobs.Progress;
+import dev.jobkit.sdk.lifecycle.JobStatus;
+import dev.jobkit.server.store.JobStore.Candidate;
+import dev.jobkit.server.store.JobStore.IdempotencyRecord;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Reads the rows of the job tables ({@code jobs}, {@code job_pods}, {@code job_attempts}, {@code
+ * job_events}, {@code idempotency_keys}) into their types, each in one place. List and map columns
+ * are JSON written by {@link StoredText#json}.
+ */
+final class RowMappers {
+
+  /** The columns {@link #job} reads, for {@code SELECT … FROM jobs}. */
+  static final String JOB_COLUMNS =
+      "seq, id, owner, display_name, description, status, status_reason, priority, accessibility,"
+          + " pod_count, command, shell, env, tags, parents, timeout_seconds, max_attempts,"
+          + " attempt, progress, metrics, last_error, exit_code, output_files, output_bytes,"
+          + " created_at, updated_at, started_at, finished_at";
+
+  private static final TypeReference<List<String>> STRING_LIST = new TypeReference<>() {};
+  private static final TypeReference<Map<String, String>> STRING_MAP = new TypeReference<>() {};
+  private static final TypeReference<Map<String, Double>> NUMBER_MAP = new TypeReference<>() {};
+  private static final JsonMapper JSON = JsonMapper.builder().build();
+
+  private RowMappers() {}
+
+  static JobRow job(ResultSet rs) throws SQLException {
+    String command = rs.getString("command");
+    String progress = rs.getString("progress");
+    String metrics = rs.getString("metrics");
+    Integer exitCode = rs.getObject("exit_code", Integer.class);
+    return new JobRow(
+        rs.getString("id"),
+        rs.getString("display_name"),
+        rs.getString("description"),
+        rs.getString("owner"),
+        JobStatus.valueOf(rs.getString("status")),
+        rs.getString("status_reason"),
+        rs.getInt("priority"),
+        Accessibility.valueOf(rs.getString("accessibility")),
+        rs.getInt("pod_count"),
+        command == null ? null : JSON.readValue(command, STRING_LIST),
+        rs.getString("shell"),
+        JSON.readValue(rs.getString("env"), STRING_MAP),
+        JSON.readValue(rs.getString("tags"), STRING_MAP),
+        JSON.readValue(rs.getString("parents"), STRING_LIST),
+        rs.getObject("timeout_seconds", Integer.class),
+        rs.getInt("max_attempts"),
+        rs.getInt("attempt"),
+        progress == null ? null : JSON.readValue(progress, Progress.class),
+        metrics == null ? Map.of() : JSON.readValue(metrics, NUMBER_MAP),
+        rs.getString("last_error"),
+        exitCode == null
+            ? null
+            : new JobResult(exitCode, rs.getLong("output_files"), rs.getLong("output_bytes")),
+        instant(rs, "created_at"),
+        instant(rs, "updated_at"),
+        instant(rs, "started_at"),
+        instant(rs, "finished_at"));
+  }
+
+  static Pod pod(ResultSet rs) throws SQLException {
+    return new Pod(
+        rs.getInt("pod_index"),
+        PodStatus.valueOf(rs.getString("status")),
+        (Long) rs.getObject("pid", Long.class),
+        (Integer) rs.getObject("exit_code", Integer.class),
+        instant(rs, "started_at"),
+        instant(rs, "finished_at"));
+  }
+
+  static Attempt attempt(ResultSet rs) throws SQLException {
+    String outcome = rs.getString("outcome");
+    return new Attempt(
+        rs.getInt("number"),
+        instant(rs, "started_at"),
+        instant(rs, "finished_at"),
+        outcome == null ? null : JobStatus.valueOf(outcome),
+        (Integer) rs.getObject("exit_code", Integer.class),
+        rs.getString("error"));
+  }
+
+  static JobEvent event(ResultSet rs) throws SQLException {
+    String from = rs.getString("from_status");
+    return new JobEvent(
+        rs.getLong("id"),
+        rs.getString("job_id"),
+        EventKind.valueOf(rs.getString("kind").toUpperCase(Locale.ROOT)),
+        from == null ? null : JobStatus.valueOf(from),
+        JobStatus.valueOf(rs.getString("to_status")),
+        instant(rs, "at"),
+        rs.getString("actor"),
+        ActorKind.valueOf(rs.getString("actor_kind")),
+        rs.getString("reason"),
+        rs.getString("old_value"),
+        rs.getString("new_value"));
+  }
+
+  /** {@code event} with who may see it: the {@code owner} and {@code accessibility} of its job. */
+  static StoredEvent visibility(JobEvent event, ResultSet rs) throws SQLException {
+    return new StoredEvent(
+        event, rs.getString("owner"), Accessibility.valueOf(rs.getString("accessibility")));
+  }
+
+  static Candidate candidate(ResultSet rs) throws SQLException {
+    return new Candidate(
+        rs.getString("id"),
+        rs.getString("owner"),
+        rs.getInt("priority"),
+        rs.getLong("seq"),
+        rs.getInt("pod_count"));
+  }
+
+  static IdempotencyRecord idempotency(ResultSet rs) throws SQLException {
+    return new IdempotencyRecord(
+        rs.getString("owner"),
+        rs.getString("idem_key"),
+        rs.getString("body_hash"),
+        rs.getString("job_id"));
+  }
+}
