@@ -3,6 +3,7 @@ package dev.jobkit.server.engine;
 import dev.jobkit.sdk.jobs.Job;
 import dev.jobkit.sdk.jobs.Progress;
 import dev.jobkit.server.exec.JobFiles;
+import dev.jobkit.server.store.JobRow;
 import dev.jobkit.server.store.JobStore;
 import dev.jobkit.server.store.StoredText;
 import java.io.IOException;
@@ -51,34 +52,10 @@ public class JobReports {
     if (progress == null && metrics.isEmpty()) {
       return job;
     }
-    return new Job(
-        job.id(),
-        job.displayName(),
-        job.description(),
-        job.owner(),
-        job.status(),
-        job.statusReason(),
-        job.priority(),
-        job.accessibility(),
-        job.podCount(),
-        job.command(),
-        job.shell(),
-        job.env(),
-        job.tags(),
-        job.parents(),
-        job.timeoutSeconds(),
-        job.maxAttempts(),
-        job.attempt(),
-        job.pods(),
-        job.attempts(),
+    return JobRow.withReport(
+        job,
         progress != null ? progress : job.progress(),
-        metrics.isEmpty() ? job.metrics() : metrics,
-        job.lastError(),
-        job.result(),
-        job.createdAt(),
-        job.updatedAt(),
-        job.startedAt(),
-        job.finishedAt());
+        metrics.isEmpty() ? job.metrics() : metrics);
   }
 
   /** Keeps what the job's files say now in the database. */

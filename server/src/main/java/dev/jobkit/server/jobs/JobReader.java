@@ -13,6 +13,7 @@ import dev.jobkit.server.engine.JobReports;
 import dev.jobkit.server.exec.JobFiles;
 import dev.jobkit.server.exec.LogTail.Chunk;
 import dev.jobkit.server.store.JobQuery;
+import dev.jobkit.server.store.JobRow;
 import dev.jobkit.server.store.JobStore;
 import java.util.List;
 import java.util.Optional;
@@ -61,40 +62,9 @@ public class JobReader {
     if (live.status() == JobStatus.QUEUED && live.statusReason() == null
         || live.status() == JobStatus.QUEUED
             && "all parents succeeded".equals(live.statusReason())) {
-      return withReason(live, capacity.queuedReason(live.owner(), live.podCount()));
+      return JobRow.withStatusReason(live, capacity.queuedReason(live.owner(), live.podCount()));
     }
     return live;
-  }
-
-  private static Job withReason(Job j, String reason) {
-    return new Job(
-        j.id(),
-        j.displayName(),
-        j.description(),
-        j.owner(),
-        j.status(),
-        reason,
-        j.priority(),
-        j.accessibility(),
-        j.podCount(),
-        j.command(),
-        j.shell(),
-        j.env(),
-        j.tags(),
-        j.parents(),
-        j.timeoutSeconds(),
-        j.maxAttempts(),
-        j.attempt(),
-        j.pods(),
-        j.attempts(),
-        j.progress(),
-        j.metrics(),
-        j.lastError(),
-        j.result(),
-        j.createdAt(),
-        j.updatedAt(),
-        j.startedAt(),
-        j.finishedAt());
   }
 
   public JobPage list(JobQuery query) {
