@@ -79,10 +79,9 @@ class AttemptSettler {
                                 JobStatus.SUCCEEDED,
                                 Actor.EXECUTOR,
                                 end.logsCutReason())
-                            .set("finished_at", now)
-                            .set("exit_code", 0)
-                            .set("output_files", outputs[0])
-                            .set("output_bytes", outputs[1])
+                            .finishedAt(now)
+                            .exitCode(0)
+                            .outputs(outputs[0], outputs[1])
                             .also(tx -> recordEnd(tx, end, JobStatus.SUCCEEDED, null, now)))
                     .isPresent();
               }
@@ -94,8 +93,8 @@ class AttemptSettler {
               yield fail(
                   Transition.of(
                           job.id(), JobStatus.RUNNING, JobStatus.RUN_ERROR, Actor.EXECUTOR, error)
-                      .set("last_error", error)
-                      .set("exit_code", code)
+                      .lastError(error)
+                      .exitCode(code)
                       .also(tx -> recordEnd(tx, end, JobStatus.RUN_ERROR, error, now)),
                   end.attempt(),
                   job.maxAttempts(),
@@ -110,7 +109,7 @@ class AttemptSettler {
                                 JobStatus.CANCELED,
                                 Actor.EXECUTOR,
                                 end.withLogsCut("stopped; every process of the job has exited"))
-                            .set("finished_at", now)
+                            .finishedAt(now)
                             .also(tx -> recordEnd(tx, end, JobStatus.CANCELED, null, now)))
                     .isPresent();
             case RUN_TIMEOUT -> {
@@ -160,14 +159,14 @@ class AttemptSettler {
       if (from == JobStatus.CANCEL_REQUESTED) {
         lifecycle.move(
             Transition.of(job.id(), from, JobStatus.CANCELED, Actor.EXECUTOR, "stopped; but " + why)
-                .set("finished_at", Instant.now()));
+                .finishedAt(Instant.now()));
         return;
       }
       if (!from.canTransitionTo(JobStatus.FAILED) && from.canTransitionTo(JobStatus.RUN_ERROR)) {
         if (lifecycle
             .move(
                 Transition.of(job.id(), from, JobStatus.RUN_ERROR, Actor.EXECUTOR, why)
-                    .set("last_error", why))
+                    .lastError(why))
             .isEmpty()) {
           return;
         }
@@ -175,8 +174,8 @@ class AttemptSettler {
       }
       lifecycle.move(
           Transition.of(job.id(), from, JobStatus.FAILED, Actor.EXECUTOR, why)
-              .set("last_error", why)
-              .set("finished_at", Instant.now()));
+              .lastError(why)
+              .finishedAt(Instant.now()));
     } catch (RuntimeException again) {
       log.error(
           "could not end job {} either; the check for lost jobs will end it", end.jobId(), again);
@@ -213,7 +212,7 @@ class AttemptSettler {
                 Actor.SCHEDULER,
                 "retry " + (attempt + 1) + " of " + max + " after " + why)
             : Transition.of(jobId, from, JobStatus.FAILED, Actor.SCHEDULER, why)
-                .set("finished_at", Instant.now());
+                .finishedAt(Instant.now());
     return lifecycle.move(next.also(alsoInTransaction)).isPresent();
   }
 

@@ -284,8 +284,8 @@ public class Dispatcher {
       String error = e.getMessage();
       settler.fail(
           Transition.of(job.id(), JobStatus.CLAIMED, JobStatus.RUN_ERROR, Actor.EXECUTOR, error)
-              .set("attempt", attempt)
-              .set("last_error", error)
+              .attempt(attempt)
+              .lastError(error)
               .also(
                   tx -> {
                     tx.startAttempt(job.id(), attempt, now, 0);
@@ -300,7 +300,7 @@ public class Dispatcher {
     List<Long> pids = started.pids();
     Transition toRunning =
         Transition.of(job.id(), JobStatus.CLAIMED, JobStatus.RUNNING, Actor.EXECUTOR, null)
-            .set("attempt", attempt)
+            .attempt(attempt)
             .also(
                 tx -> {
                   tx.startAttempt(job.id(), attempt, now, pids.size());
@@ -309,7 +309,7 @@ public class Dispatcher {
                   }
                 });
     if (job.startedAt() == null) {
-      toRunning.set("started_at", now);
+      toRunning.startedAt(now);
     }
     boolean running;
     try {

@@ -116,8 +116,8 @@ public class JobLifecycle {
         moves.add(
             Transition.of(
                     child.id(), JobStatus.AWAITING_PARENTS, JobStatus.FAILED, Actor.SCHEDULER, why)
-                .set("last_error", why)
-                .set("finished_at", java.time.Instant.now()));
+                .lastError(why)
+                .finishedAt(java.time.Instant.now()));
         continue;
       }
       List<String> remaining =

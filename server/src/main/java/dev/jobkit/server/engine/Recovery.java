@@ -140,7 +140,7 @@ class Recovery {
                       JobStatus.CANCELED,
                       Actor.RECOVERY,
                       stopped)
-                  .set("finished_at", now)
+                  .finishedAt(now)
                   .also(tx -> closeAttempt(tx, job, JobStatus.CANCELED, null, now)));
       case RUN_ERROR, RUN_TIMEOUT -> {
         String why = job.lastError() != null ? job.lastError() : lost;
@@ -150,7 +150,7 @@ class Recovery {
       default ->
           settler.fail(
               Transition.of(job.id(), job.status(), JobStatus.RUN_TIMEOUT, Actor.RECOVERY, lost)
-                  .set("last_error", lost)
+                  .lastError(lost)
                   .also(tx -> closeAttempt(tx, job, JobStatus.RUN_TIMEOUT, lost, now)),
               job.attempt(),
               job.maxAttempts(),

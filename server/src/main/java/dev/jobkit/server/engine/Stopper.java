@@ -43,9 +43,7 @@ public class Stopper {
     }
     if (!seen.isLaunched()) {
       return lifecycle
-          .move(
-              Transition.of(id, seen, JobStatus.CANCELED, actor, why)
-                  .set("finished_at", Instant.now()))
+          .move(Transition.of(id, seen, JobStatus.CANCELED, actor, why).finishedAt(Instant.now()))
           .isPresent();
     }
     Optional<Boolean> alive =
@@ -63,7 +61,7 @@ public class Stopper {
                   JobStatus.CANCELED,
                   actor,
                   why + "; its processes no longer existed")
-              .set("finished_at", Instant.now()));
+              .finishedAt(Instant.now()));
     }
     return true;
   }
@@ -80,7 +78,7 @@ public class Stopper {
     String why = "timed out after " + seconds + " s";
     moveAndTerminate(
         Transition.of(jobId, JobStatus.RUNNING, JobStatus.RUN_TIMEOUT, Actor.SCHEDULER, why)
-            .set("last_error", why),
+            .lastError(why),
         false);
   }
 

@@ -135,7 +135,7 @@ final class FlushRun {
               .map(
                   j ->
                       Transition.of(j.id(), j.status(), JobStatus.CANCELED, caller.actor(), who)
-                          .set("finished_at", now))
+                          .finishedAt(now))
               .toList();
       Set<String> canceled = new HashSet<>();
       lifecycle.moveAll(cancels).forEach(t -> canceled.add(t.jobId()));

@@ -1,6 +1,7 @@
 package dev.jobkit.server.store;
 
 import dev.jobkit.sdk.lifecycle.JobStatus;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -14,7 +15,7 @@ import java.util.function.Consumer;
  * @param to the new status, which the lifecycle table must allow from {@code from}
  * @param reason the event's reason, also written as the job's {@code status_reason}
  * @param actor who makes the change
- * @param columns other columns of the job row to set (fixed column names from code only)
+ * @param columns other columns of the job row to set, by the typed setters below
  * @param alsoInTransaction writes that must commit together with the change
  */
 public record Transition(
@@ -38,7 +39,38 @@ public record Transition(
     return new Transition(jobId, from, to, reason, actor, Map.of(), tx -> {});
   }
 
-  public Transition set(String column, Object value) {
+  /** Sets the job's {@code attempt}: the number of the attempt this change starts or ends. */
+  public Transition attempt(int attempt) {
+    return set("attempt", attempt);
+  }
+
+  /** Sets the job's {@code started_at}. */
+  public Transition startedAt(Instant at) {
+    return set("started_at", at);
+  }
+
+  /** Sets the job's {@code finished_at}. */
+  public Transition finishedAt(Instant at) {
+    return set("finished_at", at);
+  }
+
+  /** Sets the job's {@code last_error}. */
+  public Transition lastError(String error) {
+    return set("last_error", error);
+  }
+
+  /** Sets the job's {@code exit_code}. */
+  public Transition exitCode(int code) {
+    return set("exit_code", code);
+  }
+
+  /** Sets what the job left in its output dir: {@code output_files} and {@code output_bytes}. */
+  public Transition outputs(long files, long bytes) {
+    return set("output_files", files).set("output_bytes", bytes);
+  }
+
+  // The column names are fixed here, never taken from input: the store writes them as given.
+  private Transition set(String column, Object value) {
     columns.put(column, value);
     return this;
   }
