@@ -4,10 +4,7 @@ import dev.jobkit.sdk.guard.Confirmer;
 import dev.jobkit.sdk.guard.Outcome;
 import dev.jobkit.sdk.guard.OutcomeKind;
 import dev.jobkit.sdk.guard.Precheck;
-import dev.jobkit.sdk.jobs.FlushOperation;
-import dev.jobkit.sdk.jobs.FlushResult;
 import dev.jobkit.tools.executor.HumanGate.Answer;
-import dev.jobkit.tools.registry.Outputs;
 import dev.jobkit.tools.registry.Outputs.GuardedResult;
 import dev.jobkit.tools.registry.Outputs.GuardedStatus;
 import dev.jobkit.tools.registry.Schemas;
@@ -264,19 +261,8 @@ final class GuardedCalls {
       result.approvedBy(mode.approver());
       action.describeResult(outcome, result);
     }
-    FlushResult flush = outcome.flush();
-    if (flush != null) {
-      FlushOperation operation = outcome.operation();
-      result.flush(
-          new Outputs.FlushView(
-              flush.matched(),
-              flush.stopped(),
-              flush.deleted(),
-              flush.skipped().stream()
-                  .map(s -> new Outputs.SkippedView(s.id(), s.status(), s.reason()))
-                  .toList(),
-              operation == null ? null : operation.id(),
-              operation == null ? null : operation.status().wireName()));
+    if (outcome.flush() != null) {
+      result.flush(FlushViews.of(outcome.flush(), outcome.operation()));
     }
     // Done but unverified is not a failure of the call; refused is.
     return new ToolResult(!outcome.executed(), result(result.build()));

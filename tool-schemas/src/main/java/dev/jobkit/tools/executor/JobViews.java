@@ -1,9 +1,11 @@
 package dev.jobkit.tools.executor;
 
 import dev.jobkit.sdk.jobs.Job;
+import dev.jobkit.sdk.jobs.JobEvent;
 import dev.jobkit.sdk.jobs.LogTail;
 import dev.jobkit.sdk.jobs.Pod;
 import dev.jobkit.sdk.jobs.Progress;
+import dev.jobkit.tools.registry.Outputs;
 import dev.jobkit.tools.registry.Outputs.JobView;
 import dev.jobkit.tools.registry.Outputs.ProgressView;
 import dev.jobkit.tools.registry.Outputs.UntrustedJobOutput;
@@ -16,7 +18,8 @@ import java.util.regex.Pattern;
  * A job as the tools show it to a model: compact (the command only where asked for), and every
  * string that a job or whoever submitted it wrote — description, tags, errors, progress — fenced as
  * untrusted. The display name is the one such string left plain: it is short, and the person's
- * prompts quote it themselves.
+ * prompts quote it themselves. Also a job as one line of a list, one event of its history and the
+ * end of its log.
  */
 final class JobViews {
 
@@ -86,6 +89,42 @@ final class JobViews {
         j.createdAt(),
         j.startedAt(),
         j.finishedAt());
+  }
+
+  /** The job as one line of {@code list_jobs}. */
+  static Outputs.JobSummary summary(Job j) {
+    return new Outputs.JobSummary(
+        j.id(),
+        j.displayName(),
+        j.owner(),
+        j.status(),
+        j.statusReason(),
+        j.priority(),
+        j.createdAt(),
+        j.finishedAt());
+  }
+
+  /** One event of a job's history. */
+  static Outputs.EventView event(JobEvent e) {
+    return new Outputs.EventView(
+        e.kind(),
+        e.fromStatus(),
+        e.toStatus(),
+        e.at(),
+        e.actor(),
+        e.actorKind(),
+        e.reason(),
+        e.oldValue(),
+        e.newValue());
+  }
+
+  /** The end of one process's log, fenced as untrusted and cut to {@code chars}. */
+  static Outputs.LogResult log(LogTail tail, int chars) {
+    return new Outputs.LogResult(
+        tail.jobId(),
+        tail.pod(),
+        tail.sizeBytes(),
+        Untrusted.fence(tail.content(), chars, true, tail.truncated()));
   }
 
   private static UntrustedJobOutput tags(Map<String, String> tags) {

@@ -1,25 +1,15 @@
 package dev.jobkit.tools.executor;
 
-import dev.jobkit.sdk.JobQuery;
 import dev.jobkit.sdk.JobkitApiException;
 import dev.jobkit.sdk.JobkitClient;
 import dev.jobkit.sdk.JobkitException;
 import dev.jobkit.sdk.TransportException;
 import dev.jobkit.sdk.guard.Confirmer;
-import dev.jobkit.sdk.jobs.Job;
-import dev.jobkit.sdk.jobs.JobEvent;
-import dev.jobkit.sdk.jobs.JobUpdate;
-import dev.jobkit.sdk.jobs.LogTail;
-import dev.jobkit.sdk.lifecycle.JobStatus;
-import dev.jobkit.tools.registry.Inputs;
-import dev.jobkit.tools.registry.Outputs;
-import dev.jobkit.tools.registry.Outputs.JobView;
 import dev.jobkit.tools.registry.Schemas;
 import dev.jobkit.tools.registry.Tool;
 import dev.jobkit.tools.registry.Tools;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -54,24 +44,22 @@ public final class ToolExecutor {
 
   private static final System.Logger LOG = System.getLogger(ToolExecutor.class.getName());
 
-  private final JobkitClient client;
   private final ConfirmationMode mode;
   private final Confirmer confirmer;
   private final ArgumentValidator validator = new ArgumentValidator();
-  private final GuardedCalls guarded;
-  private final Waits waits;
-  private final Duration verifyTimeout;
+  private final ToolHandlers handlers;
 
   private ToolExecutor(Builder b) {
-    this.client = b.client;
     this.mode = b.mode;
     this.confirmer = b.confirmer;
     if (mode == ConfirmationMode.HOST && confirmer == null) {
       throw new IllegalStateException("mode HOST needs a confirmer: builder.confirmer(...)");
     }
-    this.guarded = new GuardedCalls(new ConfirmationTokens(b.clock, b.tokenLifetime));
-    this.verifyTimeout = b.verifyTimeout;
-    this.waits = new Waits(client);
+    this.handlers =
+        ToolHandlers.of(
+            b.client,
+            b.verifyTimeout,
+            new GuardedCalls(new ConfirmationTokens(b.clock, b.tokenLifetime)));
   }
 
   /** Starts an executor over {@code client}; build the client with {@code actingAsAgent()}. */
@@ -132,10 +120,7 @@ public final class ToolExecutor {
     }
     try {
       Record input = Schemas.JSON.treeToValue(args, tool.input());
-      if (tool.guarded()) {
-        return guarded.run(tool, GuardedAction.of(input, client, verifyTimeout), args, call);
-      }
-      return ok(run(input, call));
+      return handlers.handle(tool, input, args, call);
     } catch (BadArguments e) {
       return ToolErrors.invalid(tool, e.getMessage(), null);
     } catch (WaitCanceled e) {
@@ -165,161 +150,6 @@ public final class ToolExecutor {
   /** The answer to a call of a tool that does not exist: the tools {@code offered}. */
   public static ToolResult unknownTool(String name, List<String> offered) {
     return ToolErrors.unknownTool(name, offered);
-  }
-
-  private Record run(Record input, CallContext call) {
-    // Java 17: no pattern matching for switch, so one instanceof per input record.
-    if (input instanceof Inputs.ListJobs in) {
-      return listJobs(in);
-    } else if (input instanceof Inputs.GetJob in) {
-      return new Outputs.JobResult(getJob(in.jobId()));
-    } else if (input instanceof Inputs.UpdateJob in) {
-      return new Outputs.JobResult(JobViews.of(update(in)));
-    } else if (input instanceof Inputs.GetJobLogs in) {
-      return logs(in);
-    } else if (input instanceof Inputs.GetJobEvents in) {
-      return events(in);
-    } else if (input instanceof Inputs.WaitForJob in) {
-      return waits.waitFor(in, call);
-    } else if (input instanceof Inputs.GetOperation in) {
-      return waits.operation(in, call);
-    } else if (input instanceof Inputs.Whoami) {
-      return GuardedAction.identity(client.users().me());
-    } else if (input instanceof Inputs.ListUsers) {
-      return new Outputs.UserList(
-          client.users().list().stream().map(GuardedAction::identity).toList());
-    }
-    throw new IllegalStateException("no handler for " + input.getClass().getSimpleName());
-  }
-
-  /** A job with its command, and for a job that failed, the end of its log. */
-  private JobView getJob(String id) {
-    Job job = client.jobs().get(id);
-    LogTail tail = null;
-    if (job.status() == JobStatus.FAILED) {
-      try {
-        tail = client.jobs().logs(id).pod(0).tail(JobViews.LOG_TAIL_BUDGET);
-      } catch (JobkitApiException noLog) {
-        tail = null; // the job is still worth showing without it
-      }
-    }
-    return JobViews.of(job, true, tail);
-  }
-
-  private Outputs.JobList listJobs(Inputs.ListJobs in) {
-    JobQuery.Builder query = JobQuery.builder().limit(in.limit() == null ? 20 : in.limit());
-    if (in.status() != null) {
-      in.status().forEach(s -> statuses(s).forEach(query::status));
-    }
-    if (in.createdAfter() != null) {
-      query.createdAfter(Instant.parse(in.createdAfter()));
-    }
-    if (in.createdBefore() != null) {
-      query.createdBefore(Instant.parse(in.createdBefore()));
-    }
-    if (in.owner() != null) {
-      query.owner(in.owner());
-    }
-    if (in.nameContains() != null) {
-      query.nameContains(in.nameContains());
-    }
-    if (in.tags() != null) {
-      in.tags().forEach(t -> query.tag(t.key(), t.value()));
-    }
-    if (in.parent() != null) {
-      query.parent(in.parent());
-    }
-    var page = client.jobs().list(query.build().withCursor(in.cursor()));
-    List<Outputs.JobSummary> jobs =
-        page.items().stream()
-            .map(
-                j ->
-                    new Outputs.JobSummary(
-                        j.id(),
-                        j.displayName(),
-                        j.owner(),
-                        j.status(),
-                        j.statusReason(),
-                        j.priority(),
-                        j.createdAt(),
-                        j.finishedAt()))
-            .toList();
-    return new Outputs.JobList(jobs, page.nextCursor());
-  }
-
-  private Job update(Inputs.UpdateJob in) {
-    if (in.displayName() == null
-        && in.description() == null
-        && in.priority() == null
-        && in.accessibility() == null
-        && in.podCount() == null) {
-      throw new BadArguments(
-          "give at least one field to change: display_name, description, priority,"
-              + " accessibility or pod_count");
-    }
-    return client
-        .jobs()
-        .update(
-            in.jobId(),
-            new JobUpdate(
-                in.displayName(),
-                in.description(),
-                in.priority(),
-                in.accessibility(),
-                in.podCount()));
-  }
-
-  private Outputs.LogResult logs(Inputs.GetJobLogs in) {
-    int pod = in.pod() == null ? 0 : in.pod();
-    int chars = in.maxChars() == null ? 4_000 : in.maxChars();
-    LogTail tail = client.jobs().logs(in.jobId()).pod(pod).tail(chars);
-    return new Outputs.LogResult(
-        tail.jobId(),
-        tail.pod(),
-        tail.sizeBytes(),
-        Untrusted.fence(tail.content(), chars, true, tail.truncated()));
-  }
-
-  private Outputs.EventList events(Inputs.GetJobEvents in) {
-    List<JobEvent> all = client.jobs().events(in.jobId());
-    int limit = in.limit() == null ? 100 : in.limit();
-    int omitted = Math.max(0, all.size() - limit);
-    List<Outputs.EventView> events =
-        all.subList(omitted, all.size()).stream()
-            .map(
-                e ->
-                    new Outputs.EventView(
-                        e.kind(),
-                        e.fromStatus(),
-                        e.toStatus(),
-                        e.at(),
-                        e.actor(),
-                        e.actorKind(),
-                        e.reason(),
-                        e.oldValue(),
-                        e.newValue()))
-            .toList();
-    return new Outputs.EventList(in.jobId(), events, omitted);
-  }
-
-  /** A state by name or alias, or one of the groups {@code active} and {@code ended}. */
-  static List<JobStatus> statuses(String text) {
-    String group = text.strip().toLowerCase(java.util.Locale.ROOT);
-    if (group.equals("active") || group.equals("ended")) {
-      boolean ended = group.equals("ended");
-      return java.util.Arrays.stream(JobStatus.values())
-          .filter(s -> s.isTerminal() == ended)
-          .toList();
-    }
-    try {
-      return List.of(JobStatus.parse(text));
-    } catch (IllegalArgumentException e) {
-      throw new BadArguments(e.getMessage() + "; or use the groups active and ended");
-    }
-  }
-
-  private static ToolResult ok(Record output) {
-    return new ToolResult(false, Schemas.JSON.valueToTree(output));
   }
 
   /** The arguments without null properties, at every level of objects. */

@@ -48,7 +48,7 @@ final class Waits {
       reached = JobStatus::isTerminal;
     } else {
       Set<JobStatus> wanted = EnumSet.noneOf(JobStatus.class);
-      in.until().forEach(s -> wanted.addAll(ToolExecutor.statuses(s)));
+      in.until().forEach(s -> wanted.addAll(JobTools.statuses(s)));
       reached = wanted::contains;
     }
     int asked = in.timeoutSeconds() == null ? Inputs.WAIT_CALL_LIMIT_SECONDS : in.timeoutSeconds();
@@ -161,22 +161,7 @@ final class Waits {
                   + "); it "
                   + counts;
         };
-    return new Outputs.OperationResult(
-        operation.id(),
-        operation.status().wireName(),
-        !operation.done(),
-        message,
-        operation.scope(),
-        operation.matched(),
-        operation.stopped(),
-        operation.deleted(),
-        operation.skippedCount(),
-        operation.skipped().stream()
-            .limit(20)
-            .map(s -> new Outputs.SkippedView(s.id(), s.status(), s.reason()))
-            .toList(),
-        operation.createdAt(),
-        operation.finishedAt());
+    return FlushViews.operation(operation, message);
   }
 
   private static Outputs.WaitResult notYet(Job job, int limit, int asked) {
