@@ -5,6 +5,7 @@ import dev.jobkit.tools.registry.Inputs;
 import dev.jobkit.tools.registry.Schemas;
 import dev.jobkit.tools.registry.Tool;
 import dev.jobkit.tools.registry.Tools;
+import dev.jobkit.tools.registry.UserInputs;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -46,10 +47,10 @@ final class ToolHandlers {
         .answers(Inputs.GetJobLogs.class, jobs::logs)
         .answers(Inputs.GetJobEvents.class, jobs::events)
         .follows(Inputs.WaitForJob.class, waits::waitFor)
-        .answers(Inputs.Whoami.class, in -> users.whoami())
-        .answers(Inputs.ListUsers.class, in -> users.list())
-        .guarded(Inputs.CreateUser.class, users::create)
-        .guarded(Inputs.SetSchedulingMode.class, users::setMode)
+        .answers(UserInputs.Whoami.class, in -> users.whoami())
+        .answers(UserInputs.ListUsers.class, in -> users.list())
+        .guarded(UserInputs.CreateUser.class, users::create)
+        .guarded(UserInputs.SetSchedulingMode.class, users::setMode)
         .build();
   }
 

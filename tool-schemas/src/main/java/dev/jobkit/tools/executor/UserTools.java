@@ -8,8 +8,8 @@ import dev.jobkit.sdk.users.NewUser;
 import dev.jobkit.sdk.users.Role;
 import dev.jobkit.sdk.users.SchedulingMode;
 import dev.jobkit.sdk.users.User;
-import dev.jobkit.tools.registry.Inputs;
 import dev.jobkit.tools.registry.Outputs;
+import dev.jobkit.tools.registry.UserInputs;
 import java.util.Optional;
 
 /**
@@ -32,28 +32,28 @@ final class UserTools {
     return new Outputs.UserList(client.users().list().stream().map(UserViews::identity).toList());
   }
 
-  GuardedAction create(Inputs.CreateUser in) {
+  GuardedAction create(UserInputs.CreateUser in) {
     return new CreateUser(client, in);
   }
 
-  GuardedAction setMode(Inputs.SetSchedulingMode in) {
+  GuardedAction setMode(UserInputs.SetSchedulingMode in) {
     return new SetMode(client, in);
   }
 
   /** Creating a user (admin). */
   static final class CreateUser extends GuardedAction.AskThenDo {
     private final JobkitClient client;
-    private final Inputs.CreateUser in;
+    private final UserInputs.CreateUser in;
     private User created;
 
-    CreateUser(JobkitClient client, Inputs.CreateUser in) {
+    CreateUser(JobkitClient client, UserInputs.CreateUser in) {
       super(in.confirmationToken());
       this.client = client;
       this.in = in;
     }
 
     private Role role() {
-      return in.role() == Inputs.NewRole.WORKER ? Role.WORKER : Role.USER;
+      return in.role() == UserInputs.NewRole.WORKER ? Role.WORKER : Role.USER;
     }
 
     private SchedulingMode mode() {
@@ -98,10 +98,10 @@ final class UserTools {
   /** Setting a user's scheduling mode (admin). */
   static final class SetMode extends GuardedAction.AskThenDo {
     private final JobkitClient client;
-    private final Inputs.SetSchedulingMode in;
+    private final UserInputs.SetSchedulingMode in;
     private User changed;
 
-    SetMode(JobkitClient client, Inputs.SetSchedulingMode in) {
+    SetMode(JobkitClient client, UserInputs.SetSchedulingMode in) {
       super(in.confirmationToken());
       this.client = client;
       this.in = in;
@@ -156,8 +156,8 @@ final class UserTools {
   }
 
   /** The SDK's mode of a tool's mode; parallel when left out, as the service's default. */
-  private static SchedulingMode modeOf(Inputs.Mode mode) {
-    return mode == Inputs.Mode.SERIAL ? SchedulingMode.SERIAL : SchedulingMode.PARALLEL;
+  private static SchedulingMode modeOf(UserInputs.Mode mode) {
+    return mode == UserInputs.Mode.SERIAL ? SchedulingMode.SERIAL : SchedulingMode.PARALLEL;
   }
 
   private static Optional<User> find(JobkitClient client, String name) {

@@ -15,10 +15,10 @@ import tools.jackson.databind.PropertyNamingStrategies;
 import tools.jackson.databind.annotation.JsonNaming;
 
 /**
- * The input of every tool: one record each, whose descriptions and constraints become the tool's
- * input schema. Property names are the API's (snake_case); optional properties may be omitted or
- * null. Over 400 lines on purpose: it is the one place the input schemas come from, a record per
- * tool with its descriptions and constraints, and splitting it would scatter them.
+ * The input of every job tool: one record each, whose descriptions and constraints become the
+ * tool's input schema. Property names are the API's (snake_case); optional properties may be
+ * omitted or null. The user tools' inputs are in {@link UserInputs}; each feature's tools have a
+ * class of their own, and the patterns and texts they share are here.
  */
 public final class Inputs {
 
@@ -33,6 +33,7 @@ public final class Inputs {
 
   static final String JOB_ID_TEXT = "The job's id, such as job_01jd3k5v8x0m4q7r2t6y9w1z3c.";
 
+  /** What the {@code confirmation_token} of every guarded tool's input says. */
   static final String TOKEN_TEXT =
       "Leave this out (or null) on the first call. Where the client cannot ask the person"
           + " directly, the first call answers status confirmation_required with a prompt and a"
@@ -384,58 +385,4 @@ public final class Inputs {
           @Min(1)
           @Max(300)
           Integer timeoutSeconds) {}
-
-  /** {@code whoami} takes nothing. */
-  @JsonClassDescription("No arguments.")
-  public record Whoami() {}
-
-  /** {@code list_users} takes nothing. */
-  @JsonClassDescription("No arguments.")
-  public record ListUsers() {}
-
-  /** The roles an agent may give a new user: never admin. */
-  public enum NewRole {
-    /** Submits and manages their own jobs. */
-    @JsonProperty("user")
-    USER,
-    /** Runs jobs for the service (the worker protocol). */
-    @JsonProperty("worker")
-    WORKER
-  }
-
-  /** A user's scheduling mode, as tools name it. */
-  public enum Mode {
-    /** One job at a time. */
-    @JsonProperty("serial")
-    SERIAL,
-    /** Several jobs at a time. */
-    @JsonProperty("parallel")
-    PARALLEL
-  }
-
-  /** What {@code create_user} creates. */
-  @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-  @JsonClassDescription("The user to create.")
-  public record CreateUser(
-      @JsonPropertyDescription("A unique name: letters, digits, . _ -, 1 to 64 characters.")
-          @NotNull
-          @Pattern(regexp = "^[A-Za-z0-9._-]{1,64}$")
-          String name,
-      @JsonPropertyDescription("user (the default) or worker.") NewRole role,
-      @JsonPropertyDescription("serial or parallel (the default).") Mode schedulingMode,
-      @JsonPropertyDescription(TOKEN_TEXT) @Size(min = 1, max = TOKEN_MAX_LENGTH)
-          String confirmationToken) {}
-
-  /** What {@code set_scheduling_mode} sets. */
-  @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-  @JsonClassDescription("The user and their new scheduling mode.")
-  public record SetSchedulingMode(
-      @JsonPropertyDescription("The user's name.")
-          @NotNull
-          @Pattern(regexp = "^[A-Za-z0-9._-]{1,64}$")
-          String user,
-      @JsonPropertyDescription("serial (one job at a time) or parallel (several).") @NotNull
-          Mode schedulingMode,
-      @JsonPropertyDescription(TOKEN_TEXT) @Size(min = 1, max = TOKEN_MAX_LENGTH)
-          String confirmationToken) {}
 }

@@ -203,7 +203,7 @@ public final class Tools {
               "Who am I",
               "Returns the user the tools act for, their role and scheduling mode (serial: one"
                   + " job at a time; parallel: several). Reads only.",
-              Inputs.Whoami.class,
+              UserInputs.Whoami.class,
               Outputs.Identity.class,
               Toolset.JOBS,
               true,
@@ -215,7 +215,7 @@ public final class Tools {
               "List users",
               "Lists the service's users with their roles and scheduling modes. Admin only."
                   + " Reads only.",
-              Inputs.ListUsers.class,
+              UserInputs.ListUsers.class,
               Outputs.UserList.class,
               Toolset.ADMIN,
               true,
@@ -228,7 +228,7 @@ public final class Tools {
               "Creates a user (role user or worker; never admin) with a scheduling mode. No key is"
                   + " made: an admin makes keys outside the agent. Admin only."
                   + GUARD,
-              Inputs.CreateUser.class,
+              UserInputs.CreateUser.class,
               Outputs.GuardedResult.class,
               Toolset.ADMIN,
               false,
@@ -241,7 +241,7 @@ public final class Tools {
               "Sets how many of a user's jobs may run at once: serial (one) or parallel"
                   + " (several). Admin only."
                   + GUARD,
-              Inputs.SetSchedulingMode.class,
+              UserInputs.SetSchedulingMode.class,
               Outputs.GuardedResult.class,
               Toolset.ADMIN,
               false,

@@ -12,6 +12,7 @@ import dev.jobkit.tools.registry.Outputs;
 import dev.jobkit.tools.registry.Schemas;
 import dev.jobkit.tools.registry.Tool;
 import dev.jobkit.tools.registry.Tools;
+import dev.jobkit.tools.registry.UserInputs;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -39,7 +40,7 @@ class ToolHandlersTest {
   void a_table_without_a_handler_for_a_tool_is_refused_naming_the_tool() {
     ToolHandlers.Table table =
         new ToolHandlers.Table(List.of(tool("whoami"), tool("list_users")), protocol)
-            .answers(Inputs.Whoami.class, in -> new Outputs.Identity("a", "user", "serial"));
+            .answers(UserInputs.Whoami.class, in -> new Outputs.Identity("a", "user", "serial"));
 
     assertThatThrownBy(table::build).hasMessageContaining("list_users");
   }
@@ -57,7 +58,7 @@ class ToolHandlersTest {
   void a_plain_tool_registered_as_a_guarded_one_is_refused() {
     ToolHandlers.Table table =
         new ToolHandlers.Table(List.of(tool("whoami")), protocol)
-            .guarded(Inputs.Whoami.class, in -> new Recorded());
+            .guarded(UserInputs.Whoami.class, in -> new Recorded());
 
     assertThatThrownBy(table::build).hasMessageContaining("whoami is not guarded");
   }
