@@ -436,6 +436,9 @@ class ApiFuzzIT {
     try (Socket socket = new Socket()) {
       socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
       socket.setSoTimeout(SOCKET_TIMEOUT_MILLIS);
+      // The head and the body go out as two writes: without this, Nagle's algorithm holds the
+      // body until the service's delayed ACK of the head, about 40 ms for every request.
+      socket.setTcpNoDelay(true);
       OutputStream out = socket.getOutputStream();
       StringBuilder head =
           new StringBuilder(request.method())
