@@ -1,9 +1,7 @@
 package dev.jobkit.sdk;
 
 import dev.jobkit.sdk.guard.Confirmer;
-import dev.jobkit.sdk.guard.GuardedActions;
 import dev.jobkit.sdk.internal.Calls;
-import dev.jobkit.sdk.internal.ClientAccess;
 import dev.jobkit.sdk.internal.JobApi;
 import dev.jobkit.sdk.internal.Json;
 import dev.jobkit.sdk.internal.ProblemDecoder;
@@ -40,21 +38,6 @@ import java.util.concurrent.Executors;
  * verifies.
  */
 public final class JobkitClient implements AutoCloseable {
-
-  static {
-    ClientAccess.instance =
-        new ClientAccess() {
-          @Override
-          public JobApi api(Object client) {
-            return ((JobkitClient) client).api;
-          }
-
-          @Override
-          public Calls calls(Object client) {
-            return ((JobkitClient) client).calls;
-          }
-        };
-  }
 
   private final URI baseUrl;
   private final String apiKey;

@@ -1,6 +1,9 @@
 /**
- * The guarded protocol for risky actions (stop, delete, flush): pre-check from the lifecycle table,
- * confirm through a {@link dev.jobkit.sdk.guard.Confirmer}, execute, verify — ending in one named
- * {@link dev.jobkit.sdk.guard.OutcomeKind}.
+ * The values of the guarded protocol for risky actions (stop, delete, flush): what a pre-check
+ * found ({@link dev.jobkit.sdk.guard.Precheck}), who confirms it ({@link
+ * dev.jobkit.sdk.guard.Confirmer}), and how the action ended ({@link dev.jobkit.sdk.guard.Outcome},
+ * one named {@link dev.jobkit.sdk.guard.OutcomeKind}). The protocol itself runs in {@code
+ * GuardedActions}, made by {@code JobkitClient.guarded(confirmer)}; this package depends only on
+ * the model and the lifecycle, never on the client.
  */
 package dev.jobkit.sdk.guard;

@@ -1,8 +1,8 @@
 package dev.jobkit.shell.command;
 
+import dev.jobkit.sdk.GuardedActions;
 import dev.jobkit.sdk.JobkitException;
 import dev.jobkit.sdk.guard.Confirmer;
-import dev.jobkit.sdk.guard.GuardedActions;
 import dev.jobkit.sdk.guard.Outcome;
 import dev.jobkit.sdk.guard.Precheck;
 import dev.jobkit.sdk.jobs.FlushOperation;

@@ -1,7 +1,7 @@
 package dev.jobkit.tools.executor;
 
+import dev.jobkit.sdk.GuardedActions;
 import dev.jobkit.sdk.guard.Confirmer;
-import dev.jobkit.sdk.guard.GuardedActions;
 import dev.jobkit.sdk.guard.Outcome;
 import dev.jobkit.sdk.guard.OutcomeKind;
 import dev.jobkit.sdk.guard.Precheck;

@@ -1,10 +1,10 @@
 package dev.jobkit.tools.executor;
 
+import dev.jobkit.sdk.GuardedActions;
 import dev.jobkit.sdk.JobkitClient;
 import dev.jobkit.sdk.guard.Confirmer;
 import dev.jobkit.sdk.guard.Confirmers;
 import dev.jobkit.sdk.guard.FlushScope;
-import dev.jobkit.sdk.guard.GuardedActions;
 import dev.jobkit.sdk.guard.Outcome;
 import dev.jobkit.sdk.guard.Precheck;
 import dev.jobkit.sdk.jobs.Job;

@@ -1,15 +1,15 @@
-package dev.jobkit.sdk.guard;
+package dev.jobkit.sdk;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.jobkit.sdk.JobkitClient;
-import dev.jobkit.sdk.RetryPolicy;
-import dev.jobkit.sdk.ScriptedServer;
 import dev.jobkit.sdk.ScriptedServer.Answer;
 import dev.jobkit.sdk.ScriptedServer.Received;
-import dev.jobkit.sdk.ServerException;
-import dev.jobkit.sdk.TransportException;
+import dev.jobkit.sdk.guard.Confirmer;
+import dev.jobkit.sdk.guard.FlushScope;
+import dev.jobkit.sdk.guard.Outcome;
+import dev.jobkit.sdk.guard.OutcomeKind;
+import dev.jobkit.sdk.guard.Precheck;
 import dev.jobkit.sdk.lifecycle.JobStatus;
 import java.time.Clock;
 import java.time.Duration;

@@ -1,7 +1,9 @@
-package dev.jobkit.sdk.guard;
+package dev.jobkit.sdk;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.jobkit.sdk.guard.FlushScope;
+import dev.jobkit.sdk.guard.Precheck;
 import dev.jobkit.sdk.jobs.Accessibility;
 import dev.jobkit.sdk.jobs.ActorKind;
 import dev.jobkit.sdk.jobs.EventKind;

@@ -1,6 +1,10 @@
-package dev.jobkit.sdk.guard;
+package dev.jobkit.sdk;
 
-import dev.jobkit.sdk.JobkitException;
+import dev.jobkit.sdk.guard.Confirmer;
+import dev.jobkit.sdk.guard.FlushScope;
+import dev.jobkit.sdk.guard.Outcome;
+import dev.jobkit.sdk.guard.OutcomeKind;
+import dev.jobkit.sdk.guard.Precheck;
 import dev.jobkit.sdk.internal.Calls;
 import dev.jobkit.sdk.internal.JobApi;
 import dev.jobkit.sdk.jobs.FlushOperation;

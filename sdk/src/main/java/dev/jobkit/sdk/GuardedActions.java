@@ -1,15 +1,12 @@
-package dev.jobkit.sdk.guard;
+package dev.jobkit.sdk;
 
-import dev.jobkit.sdk.InvalidStateException;
-import dev.jobkit.sdk.JobkitClient;
-import dev.jobkit.sdk.JobkitException;
-import dev.jobkit.sdk.NotFoundException;
-import dev.jobkit.sdk.ServerException;
-import dev.jobkit.sdk.TransportException;
-import dev.jobkit.sdk.WaitTimeoutException;
-import dev.jobkit.sdk.guard.Prompts.StopEffect;
+import dev.jobkit.sdk.Prompts.StopEffect;
+import dev.jobkit.sdk.guard.Confirmer;
+import dev.jobkit.sdk.guard.FlushScope;
+import dev.jobkit.sdk.guard.Outcome;
+import dev.jobkit.sdk.guard.OutcomeKind;
+import dev.jobkit.sdk.guard.Precheck;
 import dev.jobkit.sdk.internal.Calls;
-import dev.jobkit.sdk.internal.ClientAccess;
 import dev.jobkit.sdk.internal.JobApi;
 import dev.jobkit.sdk.jobs.FlushOperation;
 import dev.jobkit.sdk.jobs.Job;
@@ -63,8 +60,12 @@ public final class GuardedActions {
   private final Clock clock;
   private final Consumer<FlushOperation> flushProgress;
 
-  /** Guarded actions of {@code client}, asking {@code confirmer}; verification waits up to 60 s. */
-  public GuardedActions(JobkitClient client, Confirmer confirmer) {
+  /**
+   * Guarded actions of {@code client}, asking {@code confirmer}; verification waits up to 60 s.
+   * Made only by {@link JobkitClient#guarded}, which hands over its own transport: no other code
+   * can give a guarded action another one.
+   */
+  GuardedActions(JobkitClient client, Confirmer confirmer) {
     this(client, confirmer, Duration.ofSeconds(60), Clock.systemUTC());
   }
 
@@ -83,9 +84,8 @@ public final class GuardedActions {
     this.verifyTimeout = verifyTimeout;
     this.clock = Objects.requireNonNull(clock, "clock");
     this.flushProgress = Objects.requireNonNull(flushProgress, "flushProgress");
-    ClientAccess access = ClientAccess.get(JobkitClient.class);
-    this.api = access.api(client);
-    this.calls = access.calls(client);
+    this.api = client.api();
+    this.calls = client.calls();
   }
 
   /**
@@ -108,8 +108,8 @@ public final class GuardedActions {
   /**
    * What stopping the job would do, read now (the job and its events); changes nothing.
    *
-   * @throws dev.jobkit.sdk.JobkitException if the job or its events cannot be read (fail closed: a
-   *     prompt that cannot tell whether the job was just renamed is not made)
+   * @throws JobkitException if the job or its events cannot be read (fail closed: a prompt that
+   *     cannot tell whether the job was just renamed is not made)
    */
   public Precheck precheckStop(String jobId) {
     return precheckStop(client.jobs().get(jobId));
@@ -118,7 +118,7 @@ public final class GuardedActions {
   /**
    * What deleting the job would do, read now (the job and its events); changes nothing.
    *
-   * @throws dev.jobkit.sdk.JobkitException if the job or its events cannot be read (fail closed)
+   * @throws JobkitException if the job or its events cannot be read (fail closed)
    */
   public Precheck precheckDelete(String jobId, boolean purgeArtifacts) {
     Job job = client.jobs().get(jobId);
@@ -155,9 +155,9 @@ public final class GuardedActions {
    * asked about again, one where it does the same (running to run done) is stopped without asking
    * again.
    *
-   * @throws dev.jobkit.sdk.JobkitException if the job or its events cannot be read before the
-   *     question is asked; nothing was stopped then. Also when the stop's answer was lost and the
-   *     job shows no sign of it: it was sent once and not repeated
+   * @throws JobkitException if the job or its events cannot be read before the question is asked;
+   *     nothing was stopped then. Also when the stop's answer was lost and the job shows no sign of
+   *     it: it was sent once and not repeated
    */
   public Outcome stop(String jobId) {
     long start = System.nanoTime();
@@ -254,9 +254,9 @@ public final class GuardedActions {
    * Deletes an ended job: {@code APPLIED} once it is gone; {@code NOT_ALLOWED_IN_STATE} while it is
    * active (stop it first). The delete is sent for the status the pre-check saw.
    *
-   * @throws dev.jobkit.sdk.JobkitException if the job or its events cannot be read before the
-   *     question is asked; nothing was deleted then. Also when the delete's answer was lost and the
-   *     job is still there: it was sent once and not repeated
+   * @throws JobkitException if the job or its events cannot be read before the question is asked;
+   *     nothing was deleted then. Also when the delete's answer was lost and the job is still
+   *     there: it was sent once and not repeated
    */
   public Outcome delete(String jobId, boolean purgeArtifacts) {
     long start = System.nanoTime();
