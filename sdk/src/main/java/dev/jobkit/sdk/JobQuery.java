@@ -53,7 +53,7 @@ public record JobQuery(
   }
 
   /** The query as request parameters. */
-  public Map<String, Object> toParameters() {
+  Map<String, Object> toParameters() {
     Map<String, Object> p = new LinkedHashMap<>();
     if (!statuses.isEmpty()) {
       p.put("status", statuses.stream().map(Enum::name).toList());

@@ -2,9 +2,9 @@ package dev.jobkit.sdk;
 
 import dev.jobkit.sdk.internal.Calls;
 import dev.jobkit.sdk.internal.JobApi;
+import dev.jobkit.sdk.internal.JobBatch;
 import dev.jobkit.sdk.jobs.FlushOperation;
 import dev.jobkit.sdk.jobs.Job;
-import dev.jobkit.sdk.jobs.JobBatch;
 import dev.jobkit.sdk.jobs.JobEvent;
 import dev.jobkit.sdk.jobs.JobPage;
 import dev.jobkit.sdk.jobs.JobSpec;

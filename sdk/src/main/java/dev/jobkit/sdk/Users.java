@@ -2,10 +2,10 @@ package dev.jobkit.sdk;
 
 import dev.jobkit.sdk.internal.Calls;
 import dev.jobkit.sdk.internal.JobApi;
+import dev.jobkit.sdk.internal.SchedulingUpdate;
 import dev.jobkit.sdk.users.ApiKey;
 import dev.jobkit.sdk.users.NewUser;
 import dev.jobkit.sdk.users.SchedulingMode;
-import dev.jobkit.sdk.users.SchedulingUpdate;
 import dev.jobkit.sdk.users.User;
 import java.util.List;
 

@@ -9,8 +9,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.jobkit.sdk.jobs.Job;
 import dev.jobkit.sdk.jobs.JobEvent;
-import dev.jobkit.sdk.jobs.JobList;
 import dev.jobkit.sdk.lifecycle.JobStatus;
+import dev.jobkit.server.api.JobList;
 import dev.jobkit.server.support.Api;
 import dev.jobkit.server.support.Gate;
 import dev.jobkit.server.support.JobkitServer;

@@ -2,7 +2,6 @@ package dev.jobkit.server.api;
 
 import dev.jobkit.sdk.users.ApiKey;
 import dev.jobkit.sdk.users.NewUser;
-import dev.jobkit.sdk.users.SchedulingUpdate;
 import dev.jobkit.sdk.users.User;
 import dev.jobkit.server.auth.Caller;
 import dev.jobkit.server.auth.UserService;

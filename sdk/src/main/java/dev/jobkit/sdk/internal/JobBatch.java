@@ -1,0 +1,15 @@
+package dev.jobkit.sdk.internal;
+
+import dev.jobkit.sdk.jobs.JobSpec;
+import java.util.List;
+import tools.jackson.databind.PropertyNamingStrategies;
+import tools.jackson.databind.annotation.JsonNaming;
+
+/**
+ * The body of {@code POST /api/v1/jobs/batch}, which {@code Jobs.submitBatch} wraps: jobs submitted
+ * in one transaction, all or none.
+ *
+ * @param jobs the jobs, at most 1,000
+ */
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+public record JobBatch(List<JobSpec> jobs) {}
