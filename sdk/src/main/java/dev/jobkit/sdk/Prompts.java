@@ -1,12 +1,12 @@
 package dev.jobkit.sdk;
 
-import static dev.jobkit.sdk.internal.PromptText.ago;
-import static dev.jobkit.sdk.internal.PromptText.clean;
-import static dev.jobkit.sdk.internal.PromptText.quoted;
+import static dev.jobkit.sdk.guard.PromptText.ago;
+import static dev.jobkit.sdk.guard.PromptText.clean;
+import static dev.jobkit.sdk.guard.PromptText.quoted;
 
 import dev.jobkit.sdk.guard.FlushScope;
 import dev.jobkit.sdk.guard.Precheck;
-import dev.jobkit.sdk.internal.PromptText;
+import dev.jobkit.sdk.guard.PromptText;
 import dev.jobkit.sdk.jobs.EventKind;
 import dev.jobkit.sdk.jobs.FlushResult;
 import dev.jobkit.sdk.jobs.Job;

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.lang.module.ModuleDescriptor;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.Executable;
 import java.lang.reflect.Field;
@@ -22,6 +24,7 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -30,7 +33,7 @@ import org.junit.jupiter.api.Test;
  * The SDK's public surface, pinned: every public or protected type and member of its API packages
  * (every package under {@code dev.jobkit.sdk} but {@code internal}) is written one per line to
  * {@code sdk/api/jobkit-sdk.api}, and a change of the surface fails this test until the file is
- * regenerated, so that it shows up as a diff in review.
+ * regenerated, so that it shows up as a diff in review. The module exports exactly these packages.
  *
  * <p>Regenerate after a deliberate change: {@code ./mvnw -B -o -q verify -pl sdk
  * -Djobkit.api.update=true}.
@@ -78,6 +81,25 @@ class PublicApiTest {
     assertThat(dump).noneMatch(line -> line.contains("GuardedActions(dev.jobkit.sdk.JobkitClient"));
   }
 
+  @Test
+  void the_module_exports_the_api_packages_and_nothing_else() throws IOException {
+    ModuleDescriptor module;
+    try (InputStream in = Files.newInputStream(classes().resolve("module-info.class"))) {
+      module = ModuleDescriptor.read(in);
+    }
+    Set<String> exported =
+        module.exports().stream()
+            .filter(e -> !e.isQualified())
+            .map(ModuleDescriptor.Exports::source)
+            .collect(Collectors.toSet());
+    Set<String> api =
+        apiTypes().stream()
+            .map(Class::getPackageName)
+            .collect(Collectors.toCollection(TreeSet::new));
+    assertThat(module.name()).isEqualTo("dev.jobkit.sdk");
+    assertThat(exported).containsExactlyInAnyOrderElementsOf(api);
+  }
+
   /** The surface, one type after another (sorted by name), each followed by its sorted members. */
   static List<String> dump() throws IOException {
     List<String> lines = new ArrayList<>();
@@ -93,14 +115,7 @@ class PublicApiTest {
 
   /** The public and protected types of the API packages, nested ones included. */
   private static List<Class<?>> apiTypes() throws IOException {
-    Path classes;
-    try {
-      classes =
-          Path.of(JobkitClient.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-    } catch (URISyntaxException e) {
-      throw new IllegalStateException(e);
-    }
-    assertThat(classes).as("the SDK's classes are a directory while it is tested").isDirectory();
+    Path classes = classes();
     Path root = classes.resolve("dev/jobkit/sdk");
     List<Class<?>> types = new ArrayList<>();
     try (Stream<Path> files = Files.walk(root)) {
@@ -122,6 +137,19 @@ class PublicApiTest {
     }
     types.sort(Comparator.comparing(Class::getName));
     return types;
+  }
+
+  /** The directory of the SDK's compiled classes. */
+  private static Path classes() {
+    Path classes;
+    try {
+      classes =
+          Path.of(JobkitClient.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+    } catch (URISyntaxException e) {
+      throw new IllegalStateException(e);
+    }
+    assertThat(classes).as("the SDK's classes are a directory while it is tested").isDirectory();
+    return classes;
   }
 
   private static Class<?> load(String name) {

@@ -12,8 +12,8 @@ import java.util.List;
  * <p>{@link #prompt} and {@link #consequence} are safe to show as they are: every name in them came
  * from a job or a model and is quoted, stripped of line breaks and control characters, and cut to
  * 80 characters, so it cannot pass for part of the sentence. The raw values ({@link #displayName},
- * {@link #renamedFrom}, the names of {@link #preview}) are not: quote them yourself if your own
- * dialog shows them.
+ * {@link #renamedFrom}, the names of {@link #preview}) are not: quote them with {@link
+ * PromptText#quoted} if your own dialog shows them.
  *
  * @param action {@code stop}, {@code delete} or {@code flush}
  * @param jobId the job (null for a flush)

@@ -1,6 +1,6 @@
 package dev.jobkit.shell.render;
 
-import dev.jobkit.sdk.internal.PromptText;
+import dev.jobkit.sdk.guard.PromptText;
 import dev.jobkit.sdk.jobs.JobEvent;
 
 /**

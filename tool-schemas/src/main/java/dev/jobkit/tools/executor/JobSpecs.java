@@ -1,6 +1,6 @@
 package dev.jobkit.tools.executor;
 
-import dev.jobkit.sdk.internal.PromptText;
+import dev.jobkit.sdk.guard.PromptText;
 import dev.jobkit.sdk.jobs.JobSpec;
 import dev.jobkit.tools.executor.ToolExecutor.BadArguments;
 import dev.jobkit.tools.registry.Inputs;

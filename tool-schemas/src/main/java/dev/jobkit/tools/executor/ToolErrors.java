@@ -2,7 +2,7 @@ package dev.jobkit.tools.executor;
 
 import dev.jobkit.sdk.JobkitApiException;
 import dev.jobkit.sdk.Problem;
-import dev.jobkit.sdk.internal.PromptText;
+import dev.jobkit.sdk.guard.PromptText;
 import dev.jobkit.sdk.lifecycle.JobStatus;
 import dev.jobkit.tools.registry.Outputs;
 import dev.jobkit.tools.registry.Outputs.ToolError;

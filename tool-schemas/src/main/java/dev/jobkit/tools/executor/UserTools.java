@@ -3,7 +3,7 @@ package dev.jobkit.tools.executor;
 import dev.jobkit.sdk.JobkitClient;
 import dev.jobkit.sdk.guard.Outcome;
 import dev.jobkit.sdk.guard.Precheck;
-import dev.jobkit.sdk.internal.PromptText;
+import dev.jobkit.sdk.guard.PromptText;
 import dev.jobkit.sdk.users.NewUser;
 import dev.jobkit.sdk.users.Role;
 import dev.jobkit.sdk.users.SchedulingMode;

@@ -1,4 +1,4 @@
-package dev.jobkit.sdk.internal;
+package dev.jobkit.sdk.guard;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package dev.jobkit.sdk.internal;
+package dev.jobkit.sdk.guard;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -15,8 +15,13 @@ import java.time.Instant;
  * before its closing quote. What remains is cut to at most {@value #MAX_CHARS} characters, the last
  * of them {@code …} when something was cut.
  *
- * <p>The one place this rule lives: the guarded actions' prompts use it, and so does the shell
- * where it shows names that changed. Not API.
+ * <p>The one place this rule lives: the guarded actions' prompts use it, and so do the shell and
+ * the agent tools wherever they show a name. Use it too when your own dialog shows the raw values
+ * of a {@link Precheck}:
+ *
+ * <pre>{@code
+ * dialog.ask("Stop " + PromptText.quoted(precheck.displayName()) + "?");
+ * }</pre>
  */
 public final class PromptText {
 
