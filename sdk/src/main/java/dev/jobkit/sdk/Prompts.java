@@ -42,7 +42,7 @@ final class Prompts {
     Rename rename = Rename.recent(events, now);
     String consequence = stopConsequence(job);
     if (!Operation.STOP.allowedIn(status)) {
-      return precheck("stop", job, false, consequence, null, rename);
+      return precheck(Operation.STOP, job, false, consequence, null, rename);
     }
     String question = status == JobStatus.CANCEL_REQUESTED ? "Wait for it to end?" : "Stop it?";
     String prompt =
@@ -54,7 +54,7 @@ final class Prompts {
             + " "
             + question
             + " [yes/no]";
-    return precheck("stop", job, true, consequence, prompt, rename);
+    return precheck(Operation.STOP, job, true, consequence, prompt, rename);
   }
 
   /**
@@ -110,7 +110,7 @@ final class Prompts {
               + " is "
               + job.status()
               + "; only a job that has ended can be deleted (stop it first).";
-      return precheck("delete", job, false, why, null, rename);
+      return precheck(Operation.DELETE, job, false, why, null, rename);
     }
     String consequence =
         purgeArtifacts
@@ -124,7 +124,7 @@ final class Prompts {
             + ". "
             + consequence
             + " Delete it? [yes/no]";
-    return precheck("delete", job, true, consequence, prompt, rename);
+    return precheck(Operation.DELETE, job, true, consequence, prompt, rename);
   }
 
   static Precheck flush(FlushScope scope, boolean purgeArtifacts, FlushResult dry) {
@@ -137,7 +137,7 @@ final class Prompts {
     String ofOwner = owner == null ? "" : " of " + clean(owner);
     if (ids.isEmpty()) {
       return new Precheck(
-          "flush",
+          Operation.FLUSH.wireName(),
           null,
           null,
           null,
@@ -175,7 +175,7 @@ final class Prompts {
             + which
             + "; this cannot be undone.";
     return new Precheck(
-        "flush",
+        Operation.FLUSH.wireName(),
         null,
         null,
         null,
@@ -230,9 +230,17 @@ final class Prompts {
   }
 
   private static Precheck precheck(
-      String action, Job job, boolean allowed, String consequence, String prompt, Rename rename) {
+      Operation operation,
+      Job job,
+      boolean allowed,
+      String consequence,
+      String prompt,
+      Rename rename) {
+    if (!operation.guarded()) {
+      throw new IllegalArgumentException(operation + " is not guarded: it has no pre-check");
+    }
     return new Precheck(
-        action,
+        operation.wireName(),
         job.id(),
         job.displayName(),
         job.status(),

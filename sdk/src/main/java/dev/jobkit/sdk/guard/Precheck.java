@@ -2,8 +2,10 @@ package dev.jobkit.sdk.guard;
 
 import dev.jobkit.sdk.jobs.JobSummary;
 import dev.jobkit.sdk.lifecycle.JobStatus;
+import dev.jobkit.sdk.lifecycle.Operation;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * What a risky action would do, decided from the lifecycle table before anything is changed: the
@@ -15,7 +17,8 @@ import java.util.List;
  * {@link #renamedFrom}, the names of {@link #preview}) are not: quote them with {@link
  * PromptText#quoted} if your own dialog shows them.
  *
- * @param action {@code stop}, {@code delete} or {@code flush}
+ * @param action the {@linkplain Operation#wireName() wire name} of the operation: {@code stop},
+ *     {@code delete} or {@code flush} ({@link #operation()} has it typed)
  * @param jobId the job (null for a flush)
  * @param displayName the job's name, as it is (null for a flush)
  * @param status the job's state when it was read (null for a flush)
@@ -49,5 +52,15 @@ public record Precheck(
   public Precheck {
     jobIds = jobIds == null ? List.of() : List.copyOf(jobIds);
     preview = preview == null ? List.of() : List.copyOf(preview);
+  }
+
+  /**
+   * The operation this pre-check is about, typed: {@link Operation#STOP}, {@link Operation#DELETE}
+   * or {@link Operation#FLUSH} for every pre-check the SDK makes. Empty only for a pre-check a
+   * client made itself of an action that is not an operation on jobs (the agent tools gate {@code
+   * submit} and the admin writes with this same shape).
+   */
+  public Optional<Operation> operation() {
+    return Operation.fromWireName(action);
   }
 }

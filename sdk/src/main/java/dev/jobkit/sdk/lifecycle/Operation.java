@@ -3,6 +3,7 @@ package dev.jobkit.sdk.lifecycle;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.EnumSet;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Predicate;
 
@@ -24,6 +25,11 @@ public enum Operation {
   STOP(Risk.HIGH, JobStatus::isActive),
   /** Remove a job that has ended, with its events and files. */
   DELETE(Risk.HIGH, JobStatus::isTerminal),
+  /**
+   * Stop and remove many jobs at once: a job in any state may be among them (the running ones are
+   * stopped first).
+   */
+  FLUSH(Risk.HIGH, s -> true),
   /** Read the tail of a job's log, or follow it. */
   LOGS(Risk.READ, s -> true),
   /** Open an interactive shell in a running pod. */
@@ -46,6 +52,20 @@ public enum Operation {
   /** How much harm this operation can do. */
   public Risk risk() {
     return risk;
+  }
+
+  /**
+   * Whether this operation goes through the guarded protocol (pre-check, confirm, execute, verify)
+   * in every client: true exactly for {@link Risk#HIGH}. The SDK offers these operations only on
+   * {@code client.guarded(…)}, the shell asks before them, and the agent tools gate them.
+   */
+  public boolean guarded() {
+    return risk == Risk.HIGH;
+  }
+
+  /** The operation of that {@linkplain #wireName() wire name} ({@code "stop"}), if there is one. */
+  public static Optional<Operation> fromWireName(String name) {
+    return Arrays.stream(values()).filter(o -> o.wireName().equals(name)).findFirst();
   }
 
   /** Whether this operation is allowed on a job in {@code status}. */

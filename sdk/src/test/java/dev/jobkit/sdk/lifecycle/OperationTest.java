@@ -22,27 +22,28 @@ class OperationTest {
 
   /**
    * The design's table, cell by cell: update, logs, share and results in any state; stop in any
-   * non-terminal state; delete in terminal states only; terminal in RUNNING only.
+   * non-terminal state; delete in terminal states only; flush hits jobs of any state; terminal in
+   * RUNNING only.
    */
   private static final String TABLE =
       """
-      state             UPDATE  STOP  DELETE  LOGS  TERMINAL  SHARE  RESULTS
-      AWAITING_PARENTS  yes     yes   -       yes   -         yes    yes
-      QUEUED            yes     yes   -       yes   -         yes    yes
-      CLAIMED           yes     yes   -       yes   -         yes    yes
-      STAGED_IN         yes     yes   -       yes   -         yes    yes
-      PREPROCESSED      yes     yes   -       yes   -         yes    yes
-      RUNNING           yes     yes   -       yes   yes       yes    yes
-      RUN_DONE          yes     yes   -       yes   -         yes    yes
-      POSTPROCESSED     yes     yes   -       yes   -         yes    yes
-      STAGED_OUT        yes     yes   -       yes   -         yes    yes
-      SUCCEEDED         yes     -     yes     yes   -         yes    yes
-      RUN_ERROR         yes     yes   -       yes   -         yes    yes
-      RUN_TIMEOUT       yes     yes   -       yes   -         yes    yes
-      RESTART_READY     yes     yes   -       yes   -         yes    yes
-      CANCEL_REQUESTED  yes     yes   -       yes   -         yes    yes
-      FAILED            yes     -     yes     yes   -         yes    yes
-      CANCELED          yes     -     yes     yes   -         yes    yes
+      state             UPDATE  STOP  DELETE  FLUSH  LOGS  TERMINAL  SHARE  RESULTS
+      AWAITING_PARENTS  yes     yes   -       yes    yes   -         yes    yes
+      QUEUED            yes     yes   -       yes    yes   -         yes    yes
+      CLAIMED           yes     yes   -       yes    yes   -         yes    yes
+      STAGED_IN         yes     yes   -       yes    yes   -         yes    yes
+      PREPROCESSED      yes     yes   -       yes    yes   -         yes    yes
+      RUNNING           yes     yes   -       yes    yes   yes       yes    yes
+      RUN_DONE          yes     yes   -       yes    yes   -         yes    yes
+      POSTPROCESSED     yes     yes   -       yes    yes   -         yes    yes
+      STAGED_OUT        yes     yes   -       yes    yes   -         yes    yes
+      SUCCEEDED         yes     -     yes     yes    yes   -         yes    yes
+      RUN_ERROR         yes     yes   -       yes    yes   -         yes    yes
+      RUN_TIMEOUT       yes     yes   -       yes    yes   -         yes    yes
+      RESTART_READY     yes     yes   -       yes    yes   -         yes    yes
+      CANCEL_REQUESTED  yes     yes   -       yes    yes   -         yes    yes
+      FAILED            yes     -     yes     yes    yes   -         yes    yes
+      CANCELED          yes     -     yes     yes    yes   -         yes    yes
       """;
 
   /** One (operation, status, allowed) row per cell of {@link #TABLE}. */
@@ -70,7 +71,7 @@ class OperationTest {
   void the_expected_table_has_one_cell_for_every_operation_in_every_state() {
     List<Arguments> cells = cells().toList();
 
-    assertThat(cells).hasSize(Operation.values().length * JobStatus.values().length).hasSize(112);
+    assertThat(cells).hasSize(Operation.values().length * JobStatus.values().length).hasSize(128);
     for (Operation operation : Operation.values()) {
       for (JobStatus status : JobStatus.values()) {
         assertThat(cells)
@@ -94,6 +95,7 @@ class OperationTest {
     "UPDATE, LOW",
     "STOP, HIGH",
     "DELETE, HIGH",
+    "FLUSH, HIGH",
     "LOGS, READ",
     "TERMINAL, MEDIUM",
     "SHARE, LOW",
@@ -104,11 +106,20 @@ class OperationTest {
   }
 
   @Test
-  void only_stop_and_delete_go_through_the_guarded_protocol() {
-    Set<Operation> high = EnumSet.noneOf(Operation.class);
-    Arrays.stream(Operation.values()).filter(o -> o.risk() == Risk.HIGH).forEach(high::add);
+  void stop_delete_and_flush_and_only_they_go_through_the_guarded_protocol() {
+    Set<Operation> guarded = EnumSet.noneOf(Operation.class);
+    Arrays.stream(Operation.values()).filter(Operation::guarded).forEach(guarded::add);
 
-    assertThat(high).containsExactlyInAnyOrder(Operation.STOP, Operation.DELETE);
+    assertThat(guarded)
+        .containsExactlyInAnyOrder(Operation.STOP, Operation.DELETE, Operation.FLUSH)
+        .allSatisfy(o -> assertThat(o.risk()).isEqualTo(Risk.HIGH));
+  }
+
+  @ParameterizedTest
+  @EnumSource(Operation.class)
+  void every_operation_is_found_by_its_wire_name(Operation operation) {
+    assertThat(Operation.fromWireName(operation.wireName())).contains(operation);
+    assertThat(Operation.fromWireName(operation.name())).isEmpty();
   }
 
   @ParameterizedTest

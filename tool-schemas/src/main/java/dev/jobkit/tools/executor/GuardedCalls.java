@@ -4,6 +4,7 @@ import dev.jobkit.sdk.guard.Confirmer;
 import dev.jobkit.sdk.guard.Outcome;
 import dev.jobkit.sdk.guard.OutcomeKind;
 import dev.jobkit.sdk.guard.Precheck;
+import dev.jobkit.sdk.lifecycle.Operation;
 import dev.jobkit.tools.executor.HumanGate.Answer;
 import dev.jobkit.tools.registry.Outputs.GuardedResult;
 import dev.jobkit.tools.registry.Outputs.GuardedStatus;
@@ -208,7 +209,7 @@ final class GuardedCalls {
 
   private static ToolResult notAllowed(Precheck precheck) {
     boolean ended = precheck.status() != null && precheck.status().isTerminal();
-    boolean stop = "stop".equals(precheck.action());
+    boolean stop = precheck.operation().orElse(null) == Operation.STOP;
     return refused(
         stop && ended ? OutcomeKind.ALREADY_TERMINAL : OutcomeKind.NOT_ALLOWED_IN_STATE,
         stop && ended ? "already_terminal" : "not_allowed_in_state",
