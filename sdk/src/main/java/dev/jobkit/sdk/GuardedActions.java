@@ -25,9 +25,10 @@ import java.util.function.Consumer;
  *
  * <p>A stop or a delete carries the status its pre-check saw ({@code expected_status}), so the
  * service applies it only while the job is still in that status: a change between the yes and the
- * request cannot slip through. A request that changes state is sent once, never retried: when its
+ * request cannot slip through. A stop or delete request is sent once, never retried: when its
  * answer is lost (no connection, a 5xx), what the service says afterwards decides whether it
- * landed.
+ * landed. A flush carries an {@code Idempotency-Key} and is retried into the one operation it
+ * started.
  *
  * <pre>{@code
  * Outcome outcome = client.guarded(Confirmers.console()).stop(jobId);
@@ -46,6 +47,10 @@ import java.util.function.Consumer;
  * had ({@code renamed from "prod-db-migration" 4 min ago}), read from its events. If those events
  * cannot be read, the pre-check fails and nothing is asked or done: a prompt that cannot tell
  * whether the job was just renamed is not shown (fail closed).
+ *
+ * <p>Over 400 lines because it is the one door to the risky actions, with their Javadoc: stop and
+ * delete each read as one pass of pre-check, confirm, execute and verify, and the flush's longer
+ * protocol lives in {@code GuardedFlush}.
  */
 public final class GuardedActions {
 

@@ -47,6 +47,10 @@ import org.springframework.stereotype.Component;
  * {@link #KEEP}, then reuses the one given back longest ago; a launch needs no file operation then.
  * A uid whose last holder died with it (the lock file still says {@code busy}) is cleaned the same
  * way before its first use.
+ *
+ * <p>Over 400 lines because the uid's whole life is here, and its parts share one lock discipline:
+ * taking a uid under its lock file, cleaning what a dead holder left, lending it to a job and
+ * taking it back once the job's last process is gone.
  */
 @Component
 class PodUsers {
