@@ -23,11 +23,13 @@ final class JobActions {
 
   private final JobkitClient client;
   private final Duration verifyTimeout;
+  private final Duration callLimit;
   private final GuardedActions readOnly;
 
-  JobActions(JobkitClient client, Duration verifyTimeout) {
+  JobActions(JobkitClient client, Duration verifyTimeout, Duration callLimit) {
     this.client = client;
     this.verifyTimeout = verifyTimeout;
+    this.callLimit = callLimit;
     this.readOnly = client.guarded(Confirmers.denyAll());
   }
 
@@ -66,7 +68,7 @@ final class JobActions {
       public Outcome execute(Confirmer human) {
         // A big flush outlasts a client's request timeout: followed for at most one wait's
         // limit, and if it still runs then, the answer names its operation for get_operation.
-        Duration follow = Duration.ofSeconds(Inputs.WAIT_CALL_LIMIT_SECONDS);
+        Duration follow = callLimit;
         return client
             .guarded(human)
             .withVerifyTimeout(verifyTimeout.compareTo(follow) < 0 ? verifyTimeout : follow)

@@ -5,6 +5,7 @@ import dev.jobkit.sdk.JobkitClient;
 import dev.jobkit.sdk.JobkitException;
 import dev.jobkit.sdk.TransportException;
 import dev.jobkit.sdk.guard.Confirmer;
+import dev.jobkit.tools.registry.Inputs;
 import dev.jobkit.tools.registry.Schemas;
 import dev.jobkit.tools.registry.Tool;
 import dev.jobkit.tools.registry.Tools;
@@ -59,6 +60,7 @@ public final class ToolExecutor {
         ToolHandlers.of(
             b.client,
             b.verifyTimeout,
+            b.callLimit,
             new GuardedCalls(new ConfirmationTokens(b.clock, b.tokenLifetime)));
   }
 
@@ -194,6 +196,7 @@ public final class ToolExecutor {
     private Clock clock = Clock.systemUTC();
     private Duration tokenLifetime = ConfirmationTokens.MAX_LIFETIME;
     private Duration verifyTimeout = Duration.ofSeconds(60);
+    private Duration callLimit = Duration.ofSeconds(Inputs.WAIT_CALL_LIMIT_SECONDS);
 
     private Builder(JobkitClient client) {
       this.client = Objects.requireNonNull(client, "client");
@@ -226,6 +229,27 @@ public final class ToolExecutor {
     /** How long the verify step waits for the end state (default 60 s). */
     public Builder verifyTimeout(Duration timeout) {
       this.verifyTimeout = Objects.requireNonNull(timeout, "timeout");
+      return this;
+    }
+
+    /**
+     * The longest one {@code wait_for_job} or {@code get_operation} call waits, and the longest a
+     * flush is followed before its answer names the operation to follow further: whole seconds,
+     * from 1 to {@link Inputs#WAIT_CALL_LIMIT_SECONDS} (the default, under the 60 s MCP clients
+     * give a request). A host whose client gives up sooner sets less.
+     */
+    public Builder callLimit(Duration limit) {
+      Objects.requireNonNull(limit, "limit");
+      if (limit.toMillis() % 1000 != 0
+          || limit.toSeconds() < 1
+          || limit.toSeconds() > Inputs.WAIT_CALL_LIMIT_SECONDS) {
+        throw new IllegalArgumentException(
+            "the call limit is whole seconds from 1 to "
+                + Inputs.WAIT_CALL_LIMIT_SECONDS
+                + ", not "
+                + limit);
+      }
+      this.callLimit = limit;
       return this;
     }
 

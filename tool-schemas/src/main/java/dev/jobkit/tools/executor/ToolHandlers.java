@@ -29,10 +29,11 @@ final class ToolHandlers {
   }
 
   /** The handlers of every tool in {@link Tools}. */
-  static ToolHandlers of(JobkitClient client, Duration verifyTimeout, GuardedCalls guarded) {
+  static ToolHandlers of(
+      JobkitClient client, Duration verifyTimeout, Duration callLimit, GuardedCalls guarded) {
     JobTools jobs = new JobTools(client);
-    Waits waits = new Waits(client);
-    JobActions actions = new JobActions(client, verifyTimeout);
+    Waits waits = new Waits(client, callLimit);
+    JobActions actions = new JobActions(client, verifyTimeout, callLimit);
     UserTools users = new UserTools(client);
     return new Table(Tools.all(), guarded)
         .answers(Inputs.ListJobs.class, jobs::list)

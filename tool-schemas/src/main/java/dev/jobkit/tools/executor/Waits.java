@@ -17,13 +17,14 @@ import java.util.function.Predicate;
 
 /**
  * {@code wait_for_job} and {@code get_operation}. {@code wait_for_job} waits on the job's live
- * events, and fits a client's request timeout. One call waits at most {@link
- * Inputs#WAIT_CALL_LIMIT_SECONDS} (less than the 60 s MCP clients give a request by default) and
- * answers {@code still_waiting} when more was asked, so the model calls again instead of the client
- * giving up on the request. Progress notifications alone would not help: the TypeScript client
- * still gives up at 60 s unless its host asked it to reset the timeout on progress, which a server
- * cannot know. A caller that follows progress (an MCP {@code progressToken}) is sent where the wait
- * stands every few seconds; a canceled request stops the wait at once.
+ * events, and fits a client's request timeout. One call waits at most the executor's call limit
+ * ({@link Inputs#WAIT_CALL_LIMIT_SECONDS} by default, less than the 60 s MCP clients give a
+ * request) and answers {@code still_waiting} when more was asked, so the model calls again instead
+ * of the client giving up on the request. Progress notifications alone would not help: the
+ * TypeScript client still gives up at 60 s unless its host asked it to reset the timeout on
+ * progress, which a server cannot know. A caller that follows progress (an MCP {@code
+ * progressToken}) is sent where the wait stands every few seconds; a canceled request stops the
+ * wait at once.
  */
 final class Waits {
 
@@ -37,9 +38,15 @@ final class Waits {
   private static final Duration PROGRESS_EVERY = Duration.ofSeconds(5);
 
   private final JobkitClient client;
+  private final int limitSeconds;
 
-  Waits(JobkitClient client) {
+  /**
+   * @param callLimit the longest one call waits (whole seconds, at most {@link
+   *     Inputs#WAIT_CALL_LIMIT_SECONDS})
+   */
+  Waits(JobkitClient client, Duration callLimit) {
     this.client = client;
+    this.limitSeconds = (int) callLimit.toSeconds();
   }
 
   Outputs.WaitResult waitFor(Inputs.WaitForJob in, CallContext call) {
@@ -51,9 +58,9 @@ final class Waits {
       in.until().forEach(s -> wanted.addAll(JobTools.statuses(s)));
       reached = wanted::contains;
     }
-    int asked = in.timeoutSeconds() == null ? Inputs.WAIT_CALL_LIMIT_SECONDS : in.timeoutSeconds();
+    int asked = in.timeoutSeconds() == null ? limitSeconds : in.timeoutSeconds();
     boolean followed = call.progress() != null;
-    int limit = Math.min(asked, Inputs.WAIT_CALL_LIMIT_SECONDS);
+    int limit = Math.min(asked, limitSeconds);
     long start = System.nanoTime();
     long deadline = start + Duration.ofSeconds(limit).toNanos();
     long nextProgress = start + PROGRESS_EVERY.toNanos();
@@ -110,9 +117,7 @@ final class Waits {
    */
   Outputs.OperationResult operation(Inputs.GetOperation in, CallContext call) {
     int limit =
-        Math.min(
-            in.timeoutSeconds() == null ? Inputs.WAIT_CALL_LIMIT_SECONDS : in.timeoutSeconds(),
-            Inputs.WAIT_CALL_LIMIT_SECONDS);
+        Math.min(in.timeoutSeconds() == null ? limitSeconds : in.timeoutSeconds(), limitSeconds);
     long start = System.nanoTime();
     long deadline = start + Duration.ofSeconds(limit).toNanos();
     FlushOperation operation = client.jobs().flushOperation(in.operationId());

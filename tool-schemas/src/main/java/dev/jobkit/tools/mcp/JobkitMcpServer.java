@@ -6,6 +6,7 @@ import dev.jobkit.tools.executor.ConfirmationMode;
 import dev.jobkit.tools.executor.HumanGate;
 import dev.jobkit.tools.executor.ToolExecutor;
 import dev.jobkit.tools.executor.ToolResult;
+import dev.jobkit.tools.registry.Inputs;
 import dev.jobkit.tools.registry.Schemas;
 import dev.jobkit.tools.registry.Tool;
 import dev.jobkit.tools.registry.Tools;
@@ -57,7 +58,24 @@ public final class JobkitMcpServer {
    */
   public static void serve(
       JobkitClient client, McpOptions options, InputStream in, OutputStream out) {
-    ToolExecutor executor = ToolExecutor.builder(client).mode(options.withoutElicitation()).build();
+    serve(client, options, Duration.ofSeconds(Inputs.WAIT_CALL_LIMIT_SECONDS), in, out);
+  }
+
+  /**
+   * As {@link #serve(JobkitClient, McpOptions, InputStream, OutputStream)}, with the longest one
+   * waiting call may take ({@link ToolExecutor.Builder#callLimit}).
+   */
+  public static void serve(
+      JobkitClient client,
+      McpOptions options,
+      Duration callLimit,
+      InputStream in,
+      OutputStream out) {
+    ToolExecutor executor =
+        ToolExecutor.builder(client)
+            .mode(options.withoutElicitation())
+            .callLimit(callLimit)
+            .build();
     McpJsonMapper json = new JacksonMcpJsonMapper(Schemas.JSON);
     try (JobResources resources = new JobResources(client, executor)) {
       ClientSession session =
@@ -295,6 +313,7 @@ public final class JobkitMcpServer {
       System.setProperty("slf4j.internal.verbosity", "ERROR");
     }
     McpOptions options;
+    Duration callLimit;
     JobkitClient client;
     try {
       options =
@@ -302,14 +321,42 @@ public final class JobkitMcpServer {
               System.getenv("JOBKIT_MCP_CONFIRM"),
               System.getenv("JOBKIT_MCP_READ_ONLY"),
               System.getenv("JOBKIT_MCP_TOOLSETS"));
+      callLimit = callLimit(System.getenv("JOBKIT_MCP_CALL_LIMIT_SECONDS"));
       client = connect.get();
     } catch (RuntimeException e) {
       System.err.println("jobkit mcp: " + e.getMessage());
       return 2;
     }
     try (client) {
-      serve(client, options, System.in, stdout);
+      serve(client, options, callLimit, System.in, stdout);
     }
     return 0;
+  }
+
+  /**
+   * {@code JOBKIT_MCP_CALL_LIMIT_SECONDS}: how long one waiting call may take, 1 to {@value
+   * Inputs#WAIT_CALL_LIMIT_SECONDS} (the default, when unset), for clients that give up on a
+   * request sooner than the usual 60 s.
+   *
+   * @throws IllegalArgumentException naming the valid values
+   */
+  static Duration callLimit(String seconds) {
+    if (seconds == null || seconds.isBlank()) {
+      return Duration.ofSeconds(Inputs.WAIT_CALL_LIMIT_SECONDS);
+    }
+    try {
+      int value = Integer.parseInt(seconds.strip());
+      if (value >= 1 && value <= Inputs.WAIT_CALL_LIMIT_SECONDS) {
+        return Duration.ofSeconds(value);
+      }
+    } catch (NumberFormatException notANumber) {
+      // said below
+    }
+    throw new IllegalArgumentException(
+        "JOBKIT_MCP_CALL_LIMIT_SECONDS must be a whole number of seconds from 1 to "
+            + Inputs.WAIT_CALL_LIMIT_SECONDS
+            + ", not '"
+            + seconds
+            + "'");
   }
 }

@@ -32,7 +32,7 @@ class ToolHandlersTest {
   @Test
   void every_tool_of_the_registry_has_a_handler_of_its_kind() {
     try (JobkitClient client = JobkitClient.builder().baseUrl("http://127.0.0.1:9").build()) {
-      ToolHandlers.of(client, Duration.ofSeconds(1), protocol);
+      ToolHandlers.of(client, Duration.ofSeconds(1), Duration.ofSeconds(1), protocol);
     }
   }
 

@@ -4,6 +4,7 @@ import dev.jobkit.sdk.JobkitClient;
 import dev.jobkit.sdk.guard.Confirmers;
 import dev.jobkit.sdk.guard.FlushScope;
 import dev.jobkit.server.support.JobkitServer;
+import java.util.Map;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -19,17 +20,28 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  */
 final class HostedService implements BeforeAllCallback, AfterEachCallback, AfterAllCallback {
 
+  private final Map<String, String> environment;
   private JobkitServer server;
   private JobkitClient admin;
   private GatedJobs gates;
   private TypeScriptHost host;
+
+  /** With the MCP server's default settings. */
+  HostedService() {
+    this(Map.of());
+  }
+
+  /** With more environment variables for the MCP server ({@code JOBKIT_MCP_…}). */
+  HostedService(Map<String, String> environment) {
+    this.environment = Map.copyOf(environment);
+  }
 
   @Override
   public void beforeAll(ExtensionContext context) {
     server = JobkitServer.start("--jobkit.executor.slots=4");
     admin = JobkitClient.builder().baseUrl(server.baseUrl()).apiKey(JobkitServer.ADMIN_KEY).build();
     gates = new GatedJobs(admin);
-    host = TypeScriptHost.startAsAdmin(server, false);
+    host = TypeScriptHost.start(server.baseUrl(), JobkitServer.ADMIN_KEY, false, environment);
   }
 
   @Override
