@@ -1,6 +1,6 @@
 /**
  * The Jobkit SDK: a typed client of the Jobkit job service. Only the API packages are exported;
- * {@code dev.jobkit.sdk.internal} (the Feign interface, codecs, retry and SSE plumbing) is not. The
+ * {@code dev.jobkit.sdk.internal} (the Feign interface, its envelopes and codec) is not. The
  * packages whose records travel as JSON are open to Jackson, which reads and writes them.
  */
 module dev.jobkit.sdk {

@@ -1,6 +1,5 @@
 package dev.jobkit.sdk;
 
-import dev.jobkit.sdk.internal.EventSource;
 import dev.jobkit.sdk.internal.Json;
 import dev.jobkit.sdk.jobs.EventKind;
 import dev.jobkit.sdk.jobs.JobEvent;

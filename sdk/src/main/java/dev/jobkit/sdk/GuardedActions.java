@@ -6,7 +6,6 @@ import dev.jobkit.sdk.guard.FlushScope;
 import dev.jobkit.sdk.guard.Outcome;
 import dev.jobkit.sdk.guard.OutcomeKind;
 import dev.jobkit.sdk.guard.Precheck;
-import dev.jobkit.sdk.internal.Calls;
 import dev.jobkit.sdk.internal.JobApi;
 import dev.jobkit.sdk.jobs.FlushOperation;
 import dev.jobkit.sdk.jobs.Job;

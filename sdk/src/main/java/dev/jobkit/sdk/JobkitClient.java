@@ -1,10 +1,8 @@
 package dev.jobkit.sdk;
 
 import dev.jobkit.sdk.guard.Confirmer;
-import dev.jobkit.sdk.internal.Calls;
 import dev.jobkit.sdk.internal.JobApi;
 import dev.jobkit.sdk.internal.Json;
-import dev.jobkit.sdk.internal.ProblemDecoder;
 import feign.Feign;
 import feign.Request;
 import feign.Retryer;

@@ -1,6 +1,5 @@
 package dev.jobkit.sdk;
 
-import dev.jobkit.sdk.internal.Calls;
 import dev.jobkit.sdk.internal.JobApi;
 import dev.jobkit.sdk.internal.SchedulingUpdate;
 import dev.jobkit.sdk.users.ApiKey;

@@ -137,13 +137,13 @@ class RetryTest {
         RetryPolicy.defaults()
             .withBackoff(Duration.ofMillis(100), Duration.ofMillis(1000))
             .withJitter(0);
-    assertThat(dev.jobkit.sdk.internal.Backoffs.of(policy, 1)).isEqualTo(Duration.ofMillis(100));
-    assertThat(dev.jobkit.sdk.internal.Backoffs.of(policy, 2)).isEqualTo(Duration.ofMillis(200));
-    assertThat(dev.jobkit.sdk.internal.Backoffs.of(policy, 4)).isEqualTo(Duration.ofMillis(800));
-    assertThat(dev.jobkit.sdk.internal.Backoffs.of(policy, 9)).isEqualTo(Duration.ofMillis(1000));
+    assertThat(Backoffs.of(policy, 1)).isEqualTo(Duration.ofMillis(100));
+    assertThat(Backoffs.of(policy, 2)).isEqualTo(Duration.ofMillis(200));
+    assertThat(Backoffs.of(policy, 4)).isEqualTo(Duration.ofMillis(800));
+    assertThat(Backoffs.of(policy, 9)).isEqualTo(Duration.ofMillis(1000));
     RetryPolicy jittered = policy.withJitter(0.5);
     for (int i = 0; i < 100; i++) {
-      assertThat(dev.jobkit.sdk.internal.Backoffs.of(jittered, 2))
+      assertThat(Backoffs.of(jittered, 2))
           .isBetween(Duration.ofMillis(100), Duration.ofMillis(300));
     }
   }

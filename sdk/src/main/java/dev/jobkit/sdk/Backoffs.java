@@ -1,11 +1,10 @@
-package dev.jobkit.sdk.internal;
+package dev.jobkit.sdk;
 
-import dev.jobkit.sdk.RetryPolicy;
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 
 /** The waits between attempts: exponential, capped, jittered. */
-public final class Backoffs {
+final class Backoffs {
 
   private Backoffs() {}
 

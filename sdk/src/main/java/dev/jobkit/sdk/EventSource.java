@@ -1,6 +1,6 @@
-package dev.jobkit.sdk.internal;
+package dev.jobkit.sdk;
 
-import dev.jobkit.sdk.JobkitException;
+import dev.jobkit.sdk.internal.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -20,7 +20,7 @@ import tools.jackson.databind.json.JsonMapper;
  * it saw, so nothing is missed. Runs on its own daemon thread until closed or until the handler
  * says the stream has ended.
  */
-public final class EventSource implements AutoCloseable {
+final class EventSource implements AutoCloseable {
 
   /** One event as it arrived. */
   public record Event(String id, String name, String data) {}

@@ -1,9 +1,5 @@
-package dev.jobkit.sdk.internal;
+package dev.jobkit.sdk;
 
-import dev.jobkit.sdk.JobkitException;
-import dev.jobkit.sdk.RateLimitedException;
-import dev.jobkit.sdk.RetryPolicy;
-import dev.jobkit.sdk.TransportException;
 import feign.FeignException;
 import feign.RetryableException;
 import io.github.resilience4j.core.IntervalBiFunction;
@@ -15,7 +11,7 @@ import java.util.function.Supplier;
  * Runs every public call: one resilience4j {@link Retry} around it (Feign's own retryer is off),
  * and no Feign exception ever reaches a caller.
  */
-public final class Calls {
+final class Calls {
 
   private final Retry retry;
 

@@ -1,15 +1,5 @@
-package dev.jobkit.sdk.internal;
+package dev.jobkit.sdk;
 
-import dev.jobkit.sdk.AuthenticationException;
-import dev.jobkit.sdk.ConflictException;
-import dev.jobkit.sdk.ForbiddenException;
-import dev.jobkit.sdk.InvalidStateException;
-import dev.jobkit.sdk.JobkitApiException;
-import dev.jobkit.sdk.NotFoundException;
-import dev.jobkit.sdk.Problem;
-import dev.jobkit.sdk.RateLimitedException;
-import dev.jobkit.sdk.ServerException;
-import dev.jobkit.sdk.ValidationException;
 import feign.Response;
 import feign.codec.ErrorDecoder;
 import java.io.IOException;
@@ -23,7 +13,7 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
 
 /** The one place HTTP error answers become SDK exceptions. */
-public final class ProblemDecoder implements ErrorDecoder {
+final class ProblemDecoder implements ErrorDecoder {
 
   private static final int MAX_BODY = 256 * 1024;
   private final JsonMapper json;
