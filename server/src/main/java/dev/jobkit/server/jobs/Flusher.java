@@ -145,9 +145,7 @@ public class Flusher implements SmartLifecycle {
       boolean force,
       String snapshot,
       String idempotencyKey) {
-    if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > 255)) {
-      throw ApiException.invalid("Idempotency-Key", "must be 1 to 255 characters");
-    }
+    JobSubmitter.checkIdempotencyKey(idempotencyKey);
     Target target = target(caller, scope, owner);
     Long bound = snapshot == null ? null : decodeSnapshot(snapshot);
     String requestHash =

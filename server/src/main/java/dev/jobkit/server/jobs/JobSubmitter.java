@@ -72,9 +72,7 @@ public class JobSubmitter {
   public record Submitted(Job job, boolean replayed) {}
 
   public Submitted submit(Caller caller, JobSpec spec, String idempotencyKey) {
-    if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > 255)) {
-      throw ApiException.invalid("Idempotency-Key", "must be 1 to 255 characters");
-    }
+    checkIdempotencyKey(idempotencyKey);
     String bodyHash = spec == null ? "" : Keys.sha256(canonical.writeValueAsBytes(spec));
     if (idempotencyKey != null) {
       Optional<Submitted> replay = replay(caller, idempotencyKey, bodyHash);
@@ -171,6 +169,16 @@ public class JobSubmitter {
   }
 
   /** 429 naming the limit, where the owner stands and the setting. */
+  /**
+   * Refuses an {@code Idempotency-Key} header that is blank or longer than 255 characters (of a
+   * submit or a flush); none at all is fine.
+   */
+  static void checkIdempotencyKey(String key) {
+    if (key != null && (key.isBlank() || key.length() > 255)) {
+      throw ApiException.invalid("Idempotency-Key", "must be 1 to 255 characters");
+    }
+  }
+
   private static ApiException queueFull(QueueFullException full) {
     String states = String.join(", ", JobStore.WAITING_TO_START.stream().map(Enum::name).toList());
     Map<String, Object> props = new LinkedHashMap<>();
