@@ -68,10 +68,9 @@ final class JobActions {
       public Outcome execute(Confirmer human) {
         // A big flush outlasts a client's request timeout: followed for at most one wait's
         // limit, and if it still runs then, the answer names its operation for get_operation.
-        Duration follow = callLimit;
         return client
             .guarded(human)
-            .withVerifyTimeout(verifyTimeout.compareTo(follow) < 0 ? verifyTimeout : follow)
+            .withVerifyTimeout(verifyTimeout.compareTo(callLimit) < 0 ? verifyTimeout : callLimit)
             .flush(scope, purge, Boolean.TRUE.equals(in.force()));
       }
     };

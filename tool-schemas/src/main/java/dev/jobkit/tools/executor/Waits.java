@@ -49,6 +49,11 @@ final class Waits {
     this.limitSeconds = (int) callLimit.toSeconds();
   }
 
+  /** How long a call that asked for {@code asked} seconds (null: the default) waits. */
+  private int limit(Integer asked) {
+    return asked == null ? limitSeconds : Math.min(asked, limitSeconds);
+  }
+
   Outputs.WaitResult waitFor(Inputs.WaitForJob in, CallContext call) {
     Predicate<JobStatus> reached;
     if (in.until() == null || in.until().isEmpty()) {
@@ -60,7 +65,7 @@ final class Waits {
     }
     int asked = in.timeoutSeconds() == null ? limitSeconds : in.timeoutSeconds();
     boolean followed = call.progress() != null;
-    int limit = Math.min(asked, limitSeconds);
+    int limit = limit(in.timeoutSeconds());
     long start = System.nanoTime();
     long deadline = start + Duration.ofSeconds(limit).toNanos();
     long nextProgress = start + PROGRESS_EVERY.toNanos();
@@ -116,8 +121,7 @@ final class Waits {
    * (long polls of a few seconds, so that cancellation and progress are seen between them).
    */
   Outputs.OperationResult operation(Inputs.GetOperation in, CallContext call) {
-    int limit =
-        Math.min(in.timeoutSeconds() == null ? limitSeconds : in.timeoutSeconds(), limitSeconds);
+    int limit = limit(in.timeoutSeconds());
     long start = System.nanoTime();
     long deadline = start + Duration.ofSeconds(limit).toNanos();
     FlushOperation operation = client.jobs().flushOperation(in.operationId());
