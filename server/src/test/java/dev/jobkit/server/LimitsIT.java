@@ -301,24 +301,13 @@ class LimitsIT {
 
       assertThat(stopped.status()).isEqualTo(CANCELED);
       Set<String> failed = new HashSet<>();
-      String cursor = null;
-      do {
-        JobPage page =
-            wren.get(
-                    "/api/v1/jobs?limit=1000&status=FAILED&parent="
-                        + parent.id()
-                        + (cursor == null ? "" : "&cursor=" + cursor))
-                .expect(200)
-                .as(JobPage.class);
-        for (Job j : page.items()) {
-          assertThat(j.statusReason())
-              .isEqualTo("parent_failed: parent " + parent.id() + " ended CANCELED");
-          assertThat(j.lastError()).isEqualTo(j.statusReason());
-          assertThat(j.finishedAt()).isNotNull();
-          failed.add(j.id());
-        }
-        cursor = page.nextCursor();
-      } while (cursor != null);
+      for (Job j : wren.listAll("limit=1000&status=FAILED&parent=" + parent.id())) {
+        assertThat(j.statusReason())
+            .isEqualTo("parent_failed: parent " + parent.id() + " ended CANCELED");
+        assertThat(j.lastError()).isEqualTo(j.statusReason());
+        assertThat(j.finishedAt()).isNotNull();
+        failed.add(j.id());
+      }
       assertThat(failed).containsAll(children);
       assertThat(
               wren.get("/api/v1/jobs?limit=10&status=AWAITING_PARENTS&parent=" + parent.id())
@@ -391,18 +380,7 @@ class LimitsIT {
       yara.awaitStatus(children.get(999), s -> s != AWAITING_PARENTS, TIMEOUT);
 
       Map<String, Job> byId = new HashMap<>();
-      String cursor = null;
-      do {
-        JobPage page =
-            yara.get(
-                    "/api/v1/jobs?limit=1000&parent="
-                        + parent.id()
-                        + (cursor == null ? "" : "&cursor=" + cursor))
-                .expect(200)
-                .as(JobPage.class);
-        page.items().forEach(j -> byId.put(j.id(), j));
-        cursor = page.nextCursor();
-      } while (cursor != null);
+      yara.listAll("limit=1000&parent=" + parent.id()).forEach(j -> byId.put(j.id(), j));
       Map<String, List<JobEvent>> releases = new HashMap<>();
       server.bean(JobStore.class).eventsAfter(eventsBefore, 100_000).stream()
           .map(StoredEvent::event)
@@ -491,19 +469,8 @@ class LimitsIT {
       }
       insertEnded(store, carol, 400, Accessibility.PRIVATE);
 
-      List<String> seen = new ArrayList<>();
-      String cursor = null;
-      do {
-        JobPage page =
-            bob.get(
-                    "/api/v1/jobs?limit=4&owner="
-                        + carol
-                        + (cursor == null ? "" : "&cursor=" + cursor))
-                .expect(200)
-                .as(JobPage.class);
-        page.items().forEach(j -> seen.add(j.id()));
-        cursor = page.nextCursor();
-      } while (cursor != null);
+      // Four to a page: the cursor is followed across many pages.
+      List<String> seen = bob.listAll("limit=4&owner=" + carol).stream().map(Job::id).toList();
 
       List<String> newestFirst = new ArrayList<>(publicIds);
       java.util.Collections.reverse(newestFirst);

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 import dev.jobkit.sdk.jobs.FlushOperation;
 import dev.jobkit.sdk.jobs.Job;
 import dev.jobkit.sdk.jobs.JobEvent;
+import dev.jobkit.sdk.jobs.JobPage;
 import dev.jobkit.sdk.lifecycle.JobStatus;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -13,6 +14,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.Predicate;
@@ -64,6 +66,24 @@ public final class Api {
 
   public Response get(String path, String... headers) {
     return send("GET", path, null, headers);
+  }
+
+  /**
+   * Every job of {@code GET /api/v1/jobs?<query>}, page after page in the order the service gives
+   * them, following {@code next_cursor} to the end.
+   */
+  public List<Job> listAll(String query) {
+    List<Job> jobs = new ArrayList<>();
+    String cursor = null;
+    do {
+      JobPage page =
+          get("/api/v1/jobs?" + query + (cursor == null ? "" : "&cursor=" + cursor))
+              .expect(200)
+              .as(JobPage.class);
+      jobs.addAll(page.items());
+      cursor = page.nextCursor();
+    } while (cursor != null);
+    return jobs;
   }
 
   public Response post(String path, String body, String... headers) {
