@@ -10,14 +10,16 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A {@code pids} cgroup (v1) per pod, {@code /sys/fs/cgroup/pids/jobkit/<service
- * pid>/<job>-<attempt>-<pod>}: every process a pod starts is in it, whatever session or parent it
- * has, until it exits, and its {@code pids.max} ({@code jobkit.executor.max-processes-per-pod})
- * caps how many tasks (processes and threads) the pod has at once.
+ * A {@code pids} cgroup (v1) per pod, {@code /sys/fs/cgroup/pids/jobkit/<service pid>-<n>/<job>-
+ * <attempt>-<pod>}, where {@code n} tells apart the services of one JVM (tests start several):
+ * every process a pod starts is in it, whatever session or parent it has, until it exits, and its
+ * {@code pids.max} ({@code jobkit.executor.max-processes-per-pod}) caps how many tasks (processes
+ * and threads) the pod has at once.
  *
  * <p>A pod still starts with one {@code posix_spawn}: in cgroup v1 one thread can be moved alone
  * (writing {@code 0} to a cgroup's {@code tasks} moves the writing thread), and a process inherits
@@ -31,6 +33,7 @@ final class CgroupDescendants extends Descendants {
   private static final Logger log = LoggerFactory.getLogger(CgroupDescendants.class);
   private static final Path MOUNT = Path.of("/sys/fs/cgroup/pids");
   private static final long SELF = ProcessHandle.current().pid();
+  private static final AtomicInteger INSTANCES = new AtomicInteger();
   private static final byte[] THIS_THREAD = "0".getBytes(StandardCharsets.US_ASCII);
 
   private final Path instance;
@@ -53,7 +56,7 @@ final class CgroupDescendants extends Descendants {
       Path parent = MOUNT.resolve("jobkit");
       Files.createDirectories(parent);
       removeStale(parent);
-      Path instance = parent.resolve(Long.toString(ProcessHandle.current().pid()));
+      Path instance = parent.resolve(SELF + "-" + INSTANCES.incrementAndGet());
       Files.createDirectories(instance);
       Placement probe = new Placement(instance.resolve("tasks"), home.resolve("tasks"));
       probe.enter();
@@ -94,9 +97,10 @@ final class CgroupDescendants extends Descendants {
   private static void removeStale(Path parent) throws IOException {
     try (DirectoryStream<Path> services = Files.newDirectoryStream(parent)) {
       for (Path service : services) {
-        String name = service.getFileName().toString();
-        if (!name.chars().allMatch(Character::isDigit)
-            || ProcessHandle.of(Long.parseLong(name)).isPresent()) {
+        String pid = service.getFileName().toString().split("-", 2)[0];
+        if (pid.isEmpty()
+            || !pid.chars().allMatch(Character::isDigit)
+            || ProcessHandle.of(Long.parseLong(pid)).isPresent()) {
           continue;
         }
         try (DirectoryStream<Path> pods = Files.newDirectoryStream(service, Files::isDirectory)) {
