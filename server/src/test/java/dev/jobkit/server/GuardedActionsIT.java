@@ -17,80 +17,62 @@ import dev.jobkit.sdk.jobs.JobUpdate;
 import dev.jobkit.sdk.lifecycle.JobStatus;
 import dev.jobkit.server.support.Api;
 import dev.jobkit.server.support.JobkitServer;
+import dev.jobkit.server.support.JobkitService;
 import dev.jobkit.server.support.RecordingProxy;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The guarded protocol through the SDK, against the real service behind a recording proxy, so each
- * test can tell exactly which changing requests reached the service.
+ * test can tell exactly which changing requests reached the service. The class's user is {@code
+ * serial}: while one of their jobs runs, the next one queues.
  */
 class GuardedActionsIT {
 
-  static JobkitServer server;
-  static RecordingProxy proxy;
-  static JobkitClient client;
-  Path gates;
+  @RegisterExtension static final JobkitService service = JobkitService.shared().userMode("serial");
 
-  @BeforeAll
-  static void start() {
-    server = JobkitServer.start("--jobkit.executor.slots=1");
-    proxy = new RecordingProxy(server.baseUrl());
-    client = JobkitClient.builder().baseUrl(proxy.baseUrl()).apiKey(JobkitServer.ADMIN_KEY).build();
-  }
-
-  @AfterAll
-  static void stop() {
-    client.close();
-    proxy.close();
-    server.close();
-  }
+  RecordingProxy proxy;
+  JobkitClient client;
+  JobkitClient admin;
 
   @BeforeEach
-  void gates() throws IOException {
-    // Searchable by all: when the tests run as root, jobs run as users of their own.
-    gates =
-        Files.createTempDirectory(
-            "gates",
-            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+  void connect() {
+    proxy = new RecordingProxy(service.server().baseUrl());
+    client = JobkitClient.builder().baseUrl(proxy.baseUrl()).apiKey(service.userKey()).build();
+    admin = JobkitClient.builder().baseUrl(proxy.baseUrl()).apiKey(JobkitServer.ADMIN_KEY).build();
   }
 
   @AfterEach
   void nothingLeftRunning() {
-    proxy.loseAnswersOf(r -> false);
-    client.guarded(Confirmers.assumeYes()).flush(FlushScope.ACTIVE);
+    try {
+      proxy.loseAnswersOf(r -> false);
+      client.guarded(Confirmers.assumeYes()).flush(FlushScope.ACTIVE);
+    } finally {
+      client.close();
+      admin.close();
+      proxy.close();
+    }
   }
 
-  /** A job that runs until the test creates its gate file. */
+  /** A job that runs until the test opens its gate; {@code name} is unique within the class. */
   private Job gated(String name) {
-    Path gate = gates.resolve(name);
-    return client
-        .jobs()
-        .submit(
-            JobSpec.builder()
-                .shell("while [ ! -f '" + gate + "' ]; do sleep 0.05; done")
-                .displayName(name)
-                .build());
+    return gated(client, name);
+  }
+
+  private Job gated(JobkitClient as, String name) {
+    return as.jobs()
+        .submit(JobSpec.builder().shell(service.gates().script(name)).displayName(name).build());
   }
 
   private void open(String name) {
-    try {
-      Files.createFile(gates.resolve(name));
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
+    service.gates().open(name);
   }
 
   private Job awaitStatus(Job job, JobStatus status) {
@@ -131,13 +113,18 @@ class GuardedActionsIT {
               assertThat(p.status()).isEqualTo(JobStatus.RUNNING);
               assertThat(p.prompt())
                   .matches(
-                      Pattern.quote("Job " + job.id() + " \"confirmed\" (owner admin, submitted ")
+                      Pattern.quote(
+                              "Job "
+                                  + job.id()
+                                  + " \"confirmed\" (owner "
+                                  + service.userName()
+                                  + ", submitted ")
                           + "(just now|\\d+ s ago)"
                           + Pattern.quote(
                               ") is currently RUNNING. Stopping a running job cannot be undone and"
                                   + " discards any progress it has not checkpointed. Stop it?"
                                   + " [yes/no]"));
-              assertThat(p.owner()).isEqualTo("admin");
+              assertThat(p.owner()).isEqualTo(service.userName());
             });
   }
 
@@ -155,7 +142,10 @@ class GuardedActionsIT {
     assertThat(outcome.kind()).isEqualTo(OutcomeKind.DECLINED);
     assertThat(outcome.precheck().renamedFrom()).isEqualTo("prod-db-migration");
     assertThat(outcome.precheck().prompt())
-        .contains("\"tmp-scratch-test (safe to stop, no data)\" (owner admin, submitted ")
+        .contains(
+            "\"tmp-scratch-test (safe to stop, no data)\" (owner "
+                + service.userName()
+                + ", submitted ")
         .contains("; renamed from \"prod-db-migration\" ")
         .contains(") is currently RUNNING.");
     assertThat(stopsOf(job)).isZero();
@@ -203,7 +193,7 @@ class GuardedActionsIT {
         precheck -> {
           askedIn.add(precheck.status());
           if (askedIn.size() == 1) {
-            open("blocker"); // frees the only slot: the queued job starts
+            open("blocker"); // ends the user's one running job: the queued job starts
             awaitStatus(queued, JobStatus.RUNNING);
           }
           return true;
@@ -257,8 +247,8 @@ class GuardedActionsIT {
     assertThat(declined.kind()).isEqualTo(OutcomeKind.DECLINED);
     assertThat(declined.precheck().jobIds()).contains(running.id(), queued.id());
     assertThat(declined.precheck().prompt())
-        .contains("\"flush-running\" (" + running.id() + ", RUNNING, admin)")
-        .contains("\"flush-queued\" (" + queued.id() + ", QUEUED, admin)")
+        .contains("\"flush-running\" (" + running.id() + ", RUNNING, " + service.userName() + ")")
+        .contains("\"flush-queued\" (" + queued.id() + ", QUEUED, " + service.userName() + ")")
         .endsWith("this cannot be undone. Flush them? [yes/no]");
     assertThat(client.jobs().get(queued.id()).status()).isEqualTo(JobStatus.QUEUED);
 
@@ -271,8 +261,7 @@ class GuardedActionsIT {
 
   @Test
   void a_flush_whose_answer_is_lost_is_sent_again_and_the_service_starts_it_once() {
-    String name = "lost-answer-" + System.nanoTime();
-    Api owner = server.newUser(name, "parallel");
+    Api owner = service.newUser("lost-answer", "parallel");
     Job two = owner.submit("{\"command\":[\"true\"]}");
     owner.awaitStatus(two.id(), JobStatus.SUCCEEDED);
     Job one = owner.submit("{\"command\":[\"sleep\",\"300\"]}");
@@ -285,7 +274,7 @@ class GuardedActionsIT {
                 && first.getAndSet(false));
 
     Outcome outcome =
-        client.guarded(Confirmers.assumeYes()).flush(FlushScope.ALL, name, true, false);
+        admin.guarded(Confirmers.assumeYes()).flush(FlushScope.ALL, owner.name(), true, false);
 
     // The first answer (202, a new operation) was lost; the repeat with the same key got that
     // same operation back (200) instead of starting a second flush.
@@ -304,26 +293,25 @@ class GuardedActionsIT {
 
   @Test
   void a_flush_of_one_owner_removes_their_jobs_only_and_says_so_in_its_question() {
-    String stamp = Long.toString(System.nanoTime());
-    Api carol = server.newUser("carol-" + stamp, "parallel");
-    Api dave = server.newUser("dave-" + stamp, "parallel");
+    Api carol = service.newUser("carol", "parallel");
+    Api dave = service.newUser("dave", "parallel");
     Job carols = carol.submit("{\"command\":[\"sleep\",\"300\"]}");
     Job daves = dave.submit("{\"command\":[\"sleep\",\"300\"]}");
     List<Precheck> asked = new ArrayList<>();
 
     Outcome outcome =
-        client.guarded(p -> asked.add(p)).flush(FlushScope.ACTIVE, "carol-" + stamp, true, false);
+        admin.guarded(p -> asked.add(p)).flush(FlushScope.ACTIVE, carol.name(), true, false);
 
     assertThat(outcome.kind()).isEqualTo(OutcomeKind.APPLIED);
     assertThat(outcome.flush().jobIds()).containsExactly(carols.id());
     assertThat(asked)
         .singleElement()
         .satisfies(
-            p -> assertThat(p.prompt()).startsWith("Flushing active jobs of carol-" + stamp));
+            p -> assertThat(p.prompt()).startsWith("Flushing active jobs of " + carol.name()));
     assertThat(proxy.requestsWithQuery())
         .filteredOn(r -> r.startsWith("POST /api/v1/jobs/flush?") && r.contains("dry_run=false"))
         .last()
-        .satisfies(r -> assertThat(r).contains("owner=carol-" + stamp));
+        .satisfies(r -> assertThat(r).contains("owner=" + carol.name()));
     carol.get("/api/v1/jobs/" + carols.id()).expect(404);
     assertThat(dave.job(daves.id()).status().isActive()).isTrue();
   }

@@ -34,10 +34,30 @@ public final class Api {
 
   private final String baseUrl;
   private final String key;
+  private final String name;
 
   public Api(String baseUrl, String key) {
+    this(baseUrl, key, null);
+  }
+
+  /** A client of user {@code name}, whose key is {@code key}. */
+  public Api(String baseUrl, String key, String name) {
     this.baseUrl = baseUrl;
     this.key = key;
+    this.name = name;
+  }
+
+  /** The name of this client's user, when it was made with one. */
+  public String name() {
+    if (name == null) {
+      throw new IllegalStateException("this client was made without its user's name");
+    }
+    return name;
+  }
+
+  /** The API key this client sends, or null. */
+  public String key() {
+    return key;
   }
 
   /** An HTTP answer. */
@@ -135,7 +155,7 @@ public final class Api {
 
   /** The same user's client against another address (after a restart on a new port). */
   public Api at(String otherBaseUrl) {
-    return new Api(otherBaseUrl, key);
+    return new Api(otherBaseUrl, key, name);
   }
 
   /**
