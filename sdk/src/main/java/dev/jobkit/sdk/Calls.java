@@ -5,52 +5,61 @@ import feign.RetryableException;
 import io.github.resilience4j.core.IntervalBiFunction;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
+import java.time.Duration;
 import java.util.function.Supplier;
 
 /**
  * Runs every public call: one resilience4j {@link Retry} around it (Feign's own retryer is off),
  * and no Feign exception ever reaches a caller.
+ *
+ * <p>resilience4j decides whether to try again and how long to wait first (the service's {@code
+ * Retry-After}, else the policy's backoff); the client waits that long through its {@link Sleeper}
+ * and tells resilience4j to wait no more, because resilience4j's own sleep is one static function
+ * for the whole JVM.
  */
 final class Calls {
 
   private final Retry retry;
 
-  public Calls(RetryPolicy policy) {
-    IntervalBiFunction<Object> interval =
+  Calls(RetryPolicy policy) {
+    this(policy, Sleeper.REAL);
+  }
+
+  Calls(RetryPolicy policy, Sleeper sleeper) {
+    IntervalBiFunction<Object> waitThenGoOn =
         (attempt, outcome) -> {
-          Throwable failure = outcome.isLeft() ? outcome.getLeft() : null;
-          if (failure instanceof RateLimitedException limited && limited.retryAfter().isPresent()) {
-            return limited.retryAfter().get().toMillis();
+          JobkitException failure = (JobkitException) outcome.getLeft();
+          Duration wait =
+              failure instanceof RateLimitedException limited && limited.retryAfter().isPresent()
+                  ? limited.retryAfter().get()
+                  : Backoffs.of(policy, attempt);
+          policy.listener().onRetry(attempt, failure, wait);
+          try {
+            sleeper.sleep(wait);
+          } catch (InterruptedException e) {
+            // As resilience4j does: the caller gets the last failure, and the interrupt stays set.
+            Thread.currentThread().interrupt();
+            throw failure;
           }
-          return Backoffs.of(policy, attempt).toMillis();
+          return 0L;
         };
     RetryConfig config =
         RetryConfig.custom()
             .maxAttempts(policy.maxAttempts())
-            .intervalBiFunction(interval)
+            .intervalBiFunction(waitThenGoOn)
             .retryOnException(e -> e instanceof JobkitException j && j.isRetryable())
             .failAfterMaxAttempts(false)
             .build();
     this.retry = Retry.of("jobkit", config);
-    retry
-        .getEventPublisher()
-        .onRetry(
-            event ->
-                policy
-                    .listener()
-                    .onRetry(
-                        event.getNumberOfRetryAttempts(),
-                        (JobkitException) event.getLastThrowable(),
-                        event.getWaitInterval()));
   }
 
   /** Runs {@code call} under the retry policy, translating transport failures. */
-  public <T> T run(Supplier<T> call) {
+  <T> T run(Supplier<T> call) {
     return Retry.decorateSupplier(retry, () -> translated(call)).get();
   }
 
   /** Runs {@code call} once, with no retry: for requests that must not be repeated blindly. */
-  public <T> T once(Supplier<T> call) {
+  <T> T once(Supplier<T> call) {
     return translated(call);
   }
 

@@ -79,7 +79,7 @@ public final class JobkitClient implements AutoCloseable {
       feign.requestInterceptor(t -> t.header("X-Jobkit-Actor-Kind", b.actorKind));
     }
     this.api = feign.target(JobApi.class, this.baseUrl.toString());
-    this.calls = new Calls(b.retry);
+    this.calls = new Calls(b.retry, b.sleeper);
     this.jobs = new Jobs(this);
     this.users = new Users(api, calls);
   }
@@ -165,8 +165,15 @@ public final class JobkitClient implements AutoCloseable {
     private Duration readTimeout = Duration.ofSeconds(60);
     private RetryPolicy retry = RetryPolicy.defaults();
     private String actorKind;
+    private Sleeper sleeper = Sleeper.REAL;
 
     private Builder() {}
+
+    /** How the client waits between attempts: the real clock unless a test gives its own. */
+    Builder sleeper(Sleeper sleeper) {
+      this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
+      return this;
+    }
 
     /** The service's address, such as {@code http://localhost:8080}. */
     public Builder baseUrl(String baseUrl) {

@@ -24,6 +24,7 @@ class RetryTest {
 
   private final List<Integer> retries = new CopyOnWriteArrayList<>();
   private final List<Duration> waits = new CopyOnWriteArrayList<>();
+  private final List<Duration> slept = new CopyOnWriteArrayList<>();
 
   private JobkitClient client(ScriptedServer server, int attempts) {
     return JobkitClient.builder()
@@ -38,6 +39,8 @@ class RetryTest {
                       retries.add(attempt);
                       waits.add(wait);
                     }))
+        // No test waits on the real clock: the client's waits are recorded instead.
+        .sleeper(slept::add)
         .build();
   }
 
@@ -105,7 +108,29 @@ class RetryTest {
         JobkitClient client = client(server, 3)) {
       assertThat(client.jobs().get("job_1").id()).isEqualTo("job_1");
       assertThat(waits).containsExactly(Duration.ofSeconds(1));
+      assertThat(slept).containsExactly(Duration.ofSeconds(1));
       assertThat(server.received()).hasSize(2);
+    }
+  }
+
+  @Test
+  void an_interrupt_while_waiting_to_try_again_ends_the_call_with_the_last_failure()
+      throws Exception {
+    try (ScriptedServer server =
+            new ScriptedServer(Answer.problem(503, "internal"), Answer.json(200, JOB));
+        JobkitClient client =
+            JobkitClient.builder()
+                .baseUrl(server.url())
+                .apiKey("jk_test")
+                .sleeper(
+                    wait -> {
+                      throw new InterruptedException();
+                    })
+                .build()) {
+      assertThatThrownBy(() -> client.jobs().get("job_1"))
+          .isInstanceOf(ServerException.class)
+          .satisfies(e -> assertThat(Thread.interrupted()).isTrue());
+      assertThat(server.received()).hasSize(1);
     }
   }
 
