@@ -5,6 +5,11 @@ import feign.RetryableException;
 import io.github.resilience4j.core.IntervalBiFunction;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.function.Supplier;
 
@@ -67,10 +72,52 @@ final class Calls {
     try {
       return call.get();
     } catch (RetryableException e) {
-      throw new TransportException("cannot reach the Jobkit service: " + e.getMessage(), e);
+      throw unreachable(e);
     } catch (FeignException e) {
       throw new JobkitException(
           "the Jobkit service's answer could not be read: " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * A transport failure that says where the service was sought and why it did not answer, caused by
+   * the JDK's exception rather than Feign's: {@code cannot reach the Jobkit service at
+   * http://127.0.0.1:8080: connection refused (GET /api/v1/jobs/job_1)}.
+   */
+  static TransportException unreachable(RetryableException e) {
+    Throwable cause = e.getCause() == null ? e : e.getCause();
+    URI url = URI.create(e.request().url());
+    String origin = url.getScheme() + "://" + url.getRawAuthority();
+    String target = url.getRawPath() + (url.getRawQuery() == null ? "" : "?" + url.getRawQuery());
+    return new TransportException(
+        "cannot reach the Jobkit service at "
+            + origin
+            + ": "
+            + reason(cause)
+            + " ("
+            + e.request().httpMethod()
+            + " "
+            + target
+            + ")",
+        cause);
+  }
+
+  private static String reason(Throwable cause) {
+    if (cause instanceof ConnectException) {
+      return "connection refused";
+    }
+    if (cause instanceof HttpConnectTimeoutException) {
+      return "no connection within the connect timeout";
+    }
+    if (cause instanceof HttpTimeoutException) {
+      return "no answer within the read timeout";
+    }
+    if (cause instanceof UnknownHostException) {
+      return "unknown host";
+    }
+    String message = cause.getMessage();
+    return message == null || message.isBlank()
+        ? cause.getClass().getSimpleName()
+        : message.strip();
   }
 }

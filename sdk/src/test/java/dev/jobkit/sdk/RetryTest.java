@@ -151,7 +151,11 @@ class RetryTest {
             .build()) {
       assertThatThrownBy(() -> client.jobs().get("job_1"))
           .isInstanceOf(TransportException.class)
-          .hasMessageContaining("cannot reach");
+          .hasMessage(
+              "cannot reach the Jobkit service at http://127.0.0.1:"
+                  + port
+                  + ": connection refused (GET /api/v1/jobs/job_1)")
+          .hasCauseInstanceOf(java.net.ConnectException.class);
       assertThat(retries).containsExactly(1, 2);
     }
   }

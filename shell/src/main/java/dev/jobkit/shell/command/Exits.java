@@ -78,7 +78,7 @@ public final class Exits {
       return new Failure(ERROR, apiMessage(api));
     }
     if (e instanceof TransportException t) {
-      return new Failure(UNREACHABLE, "cannot reach the job service: " + t.getMessage());
+      return new Failure(UNREACHABLE, t.getMessage());
     }
     if (e instanceof ServiceUnavailableException u) {
       return new Failure(UNREACHABLE, u.getMessage());
