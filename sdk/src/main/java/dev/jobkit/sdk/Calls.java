@@ -52,10 +52,27 @@ final class Calls {
         RetryConfig.custom()
             .maxAttempts(policy.maxAttempts())
             .intervalBiFunction(waitThenGoOn)
-            .retryOnException(e -> e instanceof JobkitException j && j.isRetryable())
+            .retryOnException(e -> e instanceof JobkitException j && retryable(j, policy))
             .failAfterMaxAttempts(false)
             .build();
     this.retry = Retry.of("jobkit", config);
+  }
+
+  /**
+   * Whether {@code failure} is worth another attempt: a retryable one, unless the service asked to
+   * wait longer than the policy ever waits ({@code maxBackoff}). Then the caller gets the {@link
+   * RateLimitedException} at once, with its {@code retryAfter()}, instead of a call that blocks for
+   * as long as the service says.
+   */
+  private static boolean retryable(JobkitException failure, RetryPolicy policy) {
+    if (failure instanceof RateLimitedException limited
+        && limited
+            .retryAfter()
+            .filter(wait -> wait.compareTo(policy.maxBackoff()) > 0)
+            .isPresent()) {
+      return false;
+    }
+    return failure.isRetryable();
   }
 
   /** Runs {@code call} under the retry policy, translating transport failures. */

@@ -6,7 +6,9 @@ import java.util.Objects;
 /**
  * When and how the client retries a failed call: only failures that may succeed on a second try
  * ({@link JobkitException#isRetryable()}: connection failures, 502/503/504, 429), with exponential
- * backoff and jitter, honouring the service's {@code Retry-After}. Never on other 4xx.
+ * backoff and jitter, honouring the service's {@code Retry-After} up to {@code maxBackoff} (a
+ * longer one fails the call at once with a {@link RateLimitedException} that says how long). Never
+ * on other 4xx.
  *
  * <pre>{@code
  * RetryPolicy.defaults()                      // 4 attempts, 200 ms doubling up to 10 s, ±50 %

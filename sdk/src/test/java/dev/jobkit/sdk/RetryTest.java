@@ -95,21 +95,42 @@ class RetryTest {
     }
   }
 
+  private static Answer rateLimited(String retryAfter) {
+    return new Answer(
+        429,
+        java.util.Map.of("Retry-After", retryAfter, "Content-Type", "application/problem+json"),
+        "{\"status\":429,\"code\":\"rate_limited\"}");
+  }
+
+  private JobkitClient waitingUpTo(ScriptedServer server, Duration maxBackoff) {
+    return JobkitClient.builder()
+        .baseUrl(server.url())
+        .apiKey("jk_test")
+        .retry(RetryPolicy.defaults().withBackoff(Duration.ZERO, maxBackoff))
+        .sleeper(slept::add)
+        .build();
+  }
+
   @Test
   void a_429_waits_as_long_as_retry_after_says() {
-    try (ScriptedServer server =
-            new ScriptedServer(
-                new Answer(
-                    429,
-                    java.util.Map.of(
-                        "Retry-After", "1", "Content-Type", "application/problem+json"),
-                    "{\"status\":429,\"code\":\"rate_limited\"}"),
-                Answer.json(200, JOB));
-        JobkitClient client = client(server, 3)) {
+    try (ScriptedServer server = new ScriptedServer(rateLimited("1"), Answer.json(200, JOB));
+        JobkitClient client = waitingUpTo(server, Duration.ofSeconds(10))) {
       assertThat(client.jobs().get("job_1").id()).isEqualTo("job_1");
-      assertThat(waits).containsExactly(Duration.ofSeconds(1));
       assertThat(slept).containsExactly(Duration.ofSeconds(1));
       assertThat(server.received()).hasSize(2);
+    }
+  }
+
+  @Test
+  void a_retry_after_longer_than_the_longest_backoff_fails_at_once_and_says_how_long() {
+    try (ScriptedServer server = new ScriptedServer(rateLimited("3600"), Answer.json(200, JOB));
+        JobkitClient client = waitingUpTo(server, Duration.ofSeconds(10))) {
+      assertThatThrownBy(() -> client.jobs().get("job_1"))
+          .isInstanceOfSatisfying(
+              RateLimitedException.class,
+              e -> assertThat(e.retryAfter()).hasValue(Duration.ofHours(1)));
+      assertThat(slept).isEmpty();
+      assertThat(server.received()).hasSize(1);
     }
   }
 
