@@ -17,8 +17,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * A Server-Sent Events connection that reconnects after a dropped connection with the last event id
- * it saw, so nothing is missed. Runs on its own daemon thread until closed or until the handler
- * says the stream has ended.
+ * it saw (or the subscription point the service sent before any event), so nothing is missed. Runs
+ * on its own daemon thread until closed or until the handler says the stream has ended.
  */
 final class EventSource implements AutoCloseable {
 
@@ -137,6 +137,10 @@ final class EventSource implements AutoCloseable {
             if (handler.apply(event) == Next.STOP) {
               return Next.STOP;
             }
+          } else if (id != null) {
+            // An id with no data is no event, but a point to resume from: the service starts
+            // every event stream with its subscription point.
+            lastId = id;
           }
           id = null;
           name = null;

@@ -59,10 +59,16 @@ class EventHub implements CommittedEventListener {
   }
 
   /**
-   * Streams the events visible to {@code caller}, of one job or all, after {@code lastEventId}. An
-   * id above the newest event is taken as the newest: the stream goes on with the events to come
-   * (taken as it is, it would skip every event up to it; a client may hold such an id when the job
-   * of the newest events was deleted).
+   * Streams the events visible to {@code caller}, of one job or all, after {@code lastEventId}, or
+   * when none is given after the newest event now: the subscription point. The answer starts with
+   * that point as an id of its own ({@code id: 42} with no data: it sets a client's last event id
+   * without being an event), so a client whose connection drops before the first event resumes from
+   * where it subscribed and misses nothing. An id above the newest event is taken as the newest:
+   * the stream goes on with the events to come (taken as it is, it would skip every event up to it;
+   * a client may hold such an id when the job of the newest events was deleted).
+   *
+   * <p>Every stream starts by catching up from its point (usually nothing to read), so an event
+   * committed between reading the point and subscribing is read from the store instead of lost.
    */
   void subscribe(
       Caller caller,
@@ -70,19 +76,17 @@ class EventHub implements CommittedEventListener {
       Long lastEventId,
       HttpServletRequest request,
       HttpServletResponse response) {
-    Long after = lastEventId == null ? null : Math.min(lastEventId, store.lastEventId());
-    SseChannel channel =
-        streams.open(caller, request, response, after == null ? null : Long.toString(after));
+    long newest = store.lastEventId();
+    long after = lastEventId == null ? newest : Math.min(lastEventId, newest);
+    SseChannel channel = streams.open(caller, request, response, Long.toString(after));
     Subscription subscription = new Subscription(caller, jobId, channel, after);
     channel.onClosed(() -> subscriptions.remove(subscription));
     // Commits the answer now, replay or not: a client resuming when nothing happened since its
     // last event would otherwise see no answer at all until the next event.
-    channel.comment("subscribed");
+    channel.subscribedAt(Long.toString(after));
     subscriptions.add(subscription);
-    if (after != null) {
-      channel.onDrained(subscription::catchUpSoon);
-      subscription.catchUpSoon();
-    }
+    channel.onDrained(subscription::catchUpSoon);
+    subscription.catchUpSoon();
     if (!channel.isOpen()) {
       subscriptions.remove(subscription);
     }
@@ -129,12 +133,11 @@ class EventHub implements CommittedEventListener {
     /** Live events were let go while catching up: the store has them, read it once more. */
     private boolean heldOverflowed;
 
-    Subscription(Caller caller, String jobId, SseChannel channel, Long after) {
+    Subscription(Caller caller, String jobId, SseChannel channel, long after) {
       this.caller = caller;
       this.jobId = jobId;
       this.channel = channel;
-      this.live = after == null;
-      this.lastQueued = after == null ? 0 : after;
+      this.lastQueued = after;
     }
 
     synchronized void offer(List<Encoded> events) {

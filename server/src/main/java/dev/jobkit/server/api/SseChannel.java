@@ -94,6 +94,14 @@ final class SseChannel implements WriteListener, AsyncListener {
     enqueue(event(id, name, json), id, State.OPEN);
   }
 
+  /**
+   * Queues the stream's subscription point: a {@code subscribed} comment and {@code id}, with no
+   * data, so that a client takes the id as its last event id without being shown an event.
+   */
+  void subscribedAt(String id) {
+    enqueue((":subscribed\nid:" + id + "\n\n").getBytes(StandardCharsets.UTF_8), id, State.OPEN);
+  }
+
   /** Queues a comment (a keep-alive); ignored once the stream is closing. */
   void comment(String text) {
     enqueue((":" + text + "\n\n").getBytes(StandardCharsets.UTF_8), null, State.OPEN);

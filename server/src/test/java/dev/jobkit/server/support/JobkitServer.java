@@ -32,6 +32,7 @@ public final class JobkitServer implements AutoCloseable {
   private final String adminKey;
   private final List<String> extraArgs;
   private ConfigurableApplicationContext context;
+  private int port;
 
   private JobkitServer(Path dataDir, String adminKey, List<String> extraArgs) {
     this.dataDir = dataDir;
@@ -74,7 +75,7 @@ public final class JobkitServer implements AutoCloseable {
 
   private void boot() {
     List<String> args = new ArrayList<>();
-    args.add("--server.port=0");
+    args.add("--server.port=" + port);
     args.add("--jobkit.data-dir=" + dataDir);
     if (adminKey != null) {
       args.add("--jobkit.auth.admin-key=" + adminKey);
@@ -91,7 +92,21 @@ public final class JobkitServer implements AutoCloseable {
     context = app.run(args.toArray(String[]::new));
   }
 
-  /** Stops the service (its running jobs' processes are killed) and starts it again. */
+  /**
+   * Stops the service, runs {@code whileDown}, and starts it again on the same port, so that
+   * clients of the old one (an open event stream, say) find it again.
+   */
+  public void restartOnSamePort(Runnable whileDown) {
+    port = port();
+    stop();
+    whileDown.run();
+    boot();
+  }
+
+  /**
+   * Stops the service (its running jobs' processes are killed) and starts it again, on a new port
+   * unless it was restarted {@linkplain #restartOnSamePort on the same port} before.
+   */
   public void restart() {
     stop();
     boot();
