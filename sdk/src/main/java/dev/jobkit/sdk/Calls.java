@@ -11,6 +11,7 @@ import java.net.UnknownHostException;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -25,12 +26,13 @@ import java.util.function.Supplier;
 final class Calls {
 
   private final Retry retry;
+  private final BooleanSupplier closed;
 
-  Calls(RetryPolicy policy) {
-    this(policy, Sleeper.REAL);
-  }
-
-  Calls(RetryPolicy policy, Sleeper sleeper) {
+  /**
+   * @param closed whether the client is closed: then every call fails at once
+   */
+  Calls(RetryPolicy policy, Sleeper sleeper, BooleanSupplier closed) {
+    this.closed = closed;
     IntervalBiFunction<Object> waitThenGoOn =
         (attempt, outcome) -> {
           JobkitException failure = (JobkitException) outcome.getLeft();
@@ -85,7 +87,11 @@ final class Calls {
     return translated(call);
   }
 
-  private static <T> T translated(Supplier<T> call) {
+  private <T> T translated(Supplier<T> call) {
+    if (closed.getAsBoolean()) {
+      // The client's threads are gone: a request now would wait forever for an answer.
+      throw JobkitClient.closedFailure();
+    }
     try {
       return call.get();
     } catch (RetryableException e) {

@@ -4,7 +4,6 @@ import dev.jobkit.sdk.internal.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -31,83 +30,163 @@ final class EventSource implements AutoCloseable {
     STOP
   }
 
-  private final HttpClient http;
+  /** Silence after which a connection is taken for dead: three of the service's keep-alives. */
+  static final Duration IDLE_LIMIT = Duration.ofSeconds(45);
+
+  /** The shortest wait between two connections, whatever the retry policy says. */
+  private static final Duration MIN_RECONNECT_WAIT = Duration.ofMillis(100);
+
+  private static final System.Logger LOG = System.getLogger(EventSource.class.getName());
+
+  private final JobkitClient client;
   private final Function<String, URI> uriForLastId;
-  private final String apiKey;
   private final Function<Event, Next> handler;
   private final Consumer<JobkitException> onFailure;
+  private final StreamListener listener;
   private final Thread thread;
   private volatile boolean closed;
   private volatile String lastId;
   private volatile Stream<String> current;
+  private volatile URI currentUri;
+  private volatile long lastHeardNanos = System.nanoTime();
   private final java.util.concurrent.CountDownLatch opened =
       new java.util.concurrent.CountDownLatch(1);
 
   /**
    * @param uriForLastId the URI to (re)connect to, given the last event id seen (or null)
-   * @param handler called for every event, on the stream's thread
-   * @param onFailure called once if the stream gives up (the service refuses it)
+   * @param handler called for every event, on the stream's thread; what it throws is reported to
+   *     the client's {@link StreamListener} and the stream goes on
+   * @param onFailure called once if the stream gives up (the service refuses it, or the client is
+   *     closed)
    */
-  public EventSource(
-      HttpClient http,
+  EventSource(
+      JobkitClient client,
       Function<String, URI> uriForLastId,
-      String apiKey,
       String initialLastId,
       Function<Event, Next> handler,
       Consumer<JobkitException> onFailure) {
-    this.http = http;
+    this.client = client;
     this.uriForLastId = uriForLastId;
-    this.apiKey = apiKey;
     this.lastId = initialLastId;
     this.handler = handler;
     this.onFailure = onFailure;
+    this.listener = client.streamListener();
     this.thread = new Thread(this::run, "jobkit-sse");
     thread.setDaemon(true);
+    if (!client.opened(this)) {
+      closed = true;
+      onFailure.accept(JobkitClient.closedFailure());
+      opened.countDown();
+      return;
+    }
     thread.start();
   }
 
   private void run() {
     int failures = 0;
-    while (!closed) {
-      try {
-        if (connectOnce() == Next.STOP) {
+    try {
+      while (!closed) {
+        try {
+          if (connectOnce() == Next.STOP) {
+            return;
+          }
+          failures = 0;
+        } catch (JobkitException refused) {
+          if (!refused.isRetryable()) {
+            tell(() -> listener.onFailure(currentUri, refused, false));
+            onFailure.accept(refused);
+            opened.countDown();
+            return;
+          }
+          failures++;
+          tell(() -> listener.onFailure(currentUri, refused, true));
+        } catch (IOException | UncheckedIOException dropped) {
+          failures++;
+          if (!closed) {
+            TransportException failure = new TransportException(describe(dropped), dropped);
+            tell(() -> listener.onFailure(currentUri, failure, true));
+          }
+        } catch (InterruptedException e) {
           return;
         }
-        failures = 0;
-      } catch (JobkitException refused) {
-        if (!refused.isRetryable()) {
-          onFailure.accept(refused);
-          opened.countDown();
+        if (closed) {
           return;
         }
-        failures++;
-      } catch (IOException | UncheckedIOException dropped) {
-        failures++;
-      } catch (InterruptedException e) {
-        return;
+        try {
+          client.sleeper().sleep(reconnectWait(failures));
+        } catch (InterruptedException e) {
+          return;
+        }
       }
-      if (closed) {
-        return;
-      }
-      try {
-        Thread.sleep(Math.min(5000, 100L * (1L << Math.min(failures, 6))));
-      } catch (InterruptedException e) {
-        return;
-      }
+    } finally {
+      client.closed(this);
+      tell(() -> listener.onClosed(currentUri));
+    }
+  }
+
+  /**
+   * The wait before connecting again after {@code failures} failures in a row: the client's retry
+   * backoff, but never under 100 ms, so that even {@link RetryPolicy#none()} does not spin.
+   */
+  private Duration reconnectWait(int failures) {
+    Duration wait = Backoffs.of(client.retryPolicy(), Math.max(1, failures));
+    return wait.compareTo(MIN_RECONNECT_WAIT) < 0 ? MIN_RECONNECT_WAIT : wait;
+  }
+
+  private static String describe(Exception dropped) {
+    String message = dropped.getMessage();
+    return "the stream's connection failed: "
+        + (message == null || message.isBlank() ? dropped.getClass().getSimpleName() : message);
+  }
+
+  /** Tells the listener; what it throws is ignored, as its contract says. */
+  private static void tell(Runnable call) {
+    try {
+      call.run();
+    } catch (RuntimeException ignored) {
+      LOG.log(System.Logger.Level.DEBUG, "a StreamListener threw", ignored);
+    }
+  }
+
+  /** Runs the handler; what it throws is reported and the stream goes on. */
+  private Next handle(Event event) {
+    try {
+      return handler.apply(event);
+    } catch (RuntimeException e) {
+      // Logged as a warning unless the client has a listener to tell, whose business it is then.
+      LOG.log(
+          listener == StreamListener.NONE ? System.Logger.Level.WARNING : System.Logger.Level.DEBUG,
+          "a stream's callback threw; the stream goes on",
+          e);
+      tell(() -> listener.onCallbackFailure(currentUri, e));
+      return Next.CONTINUE;
+    }
+  }
+
+  /**
+   * Closes the connection if nothing, not even a keep-alive, came for {@code limit} ({@link
+   * #IDLE_LIMIT} but in tests): the reader then reconnects. Called by the client's watchdog.
+   */
+  void closeIfSilent(long nowNanos, Duration limit) {
+    Stream<String> lines = current;
+    if (lines != null && nowNanos - lastHeardNanos > limit.toNanos()) {
+      lastHeardNanos = nowNanos;
+      lines.close();
     }
   }
 
   private Next connectOnce() throws IOException, InterruptedException {
+    currentUri = uriForLastId.apply(lastId);
     HttpRequest.Builder request =
-        HttpRequest.newBuilder(uriForLastId.apply(lastId)).header("Accept", "text/event-stream");
-    if (apiKey != null) {
-      request.header("Authorization", "Bearer " + apiKey);
+        HttpRequest.newBuilder(currentUri).header("Accept", "text/event-stream");
+    if (client.apiKey() != null) {
+      request.header("Authorization", "Bearer " + client.apiKey());
     }
     if (lastId != null) {
       request.header("Last-Event-ID", lastId);
     }
     HttpResponse<Stream<String>> response =
-        http.send(request.GET().build(), HttpResponse.BodyHandlers.ofLines());
+        client.http().send(request.GET().build(), HttpResponse.BodyHandlers.ofLines());
     if (response.statusCode() != 200) {
       String body;
       try (Stream<String> lines = response.body()) {
@@ -116,9 +195,11 @@ final class EventSource implements AutoCloseable {
       throw errorOf(response, body);
     }
     try (Stream<String> lines = response.body()) {
+      lastHeardNanos = System.nanoTime();
       current = lines;
       // The service registers a subscriber before it answers, so from here nothing is missed.
       opened.countDown();
+      tell(() -> listener.onOpen(currentUri));
       if (closed) {
         return Next.STOP;
       }
@@ -128,13 +209,14 @@ final class EventSource implements AutoCloseable {
       StringBuilder data = new StringBuilder();
       while (it.hasNext()) {
         String line = it.next();
+        lastHeardNanos = System.nanoTime();
         if (line.isEmpty()) {
           if (!data.isEmpty() || name != null) {
             Event event = new Event(id, name == null ? "message" : name, data.toString());
             if (id != null) {
               lastId = id;
             }
-            if (handler.apply(event) == Next.STOP) {
+            if (handle(event) == Next.STOP) {
               return Next.STOP;
             }
           } else if (id != null) {
@@ -217,8 +299,19 @@ final class EventSource implements AutoCloseable {
     return !thread.isAlive();
   }
 
+  /** Closes the stream because its client closes: whoever waits on it fails with "closed". */
+  void closeWithClient() {
+    if (!closed) {
+      close();
+      onFailure.accept(JobkitClient.closedFailure());
+    }
+  }
+
   @Override
   public void close() {
+    if (closed) {
+      return;
+    }
     closed = true;
     Stream<String> lines = current;
     if (lines != null) {

@@ -41,9 +41,8 @@ public final class EventStream implements AutoCloseable {
                 + java.net.URLEncoder.encode(jobId, java.nio.charset.StandardCharsets.UTF_8);
     this.source =
         new EventSource(
-            client.http(),
+            client,
             lastId -> java.net.URI.create(uri),
-            client.apiKey(),
             afterEventId == null ? null : afterEventId.toString(),
             event -> {
               // The service names each event by its kind; other events (none yet) are skipped.

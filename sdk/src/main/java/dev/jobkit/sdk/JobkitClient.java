@@ -14,8 +14,13 @@ import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The entry point of the SDK: a client of one Jobkit service. Thread-safe; share one per service
@@ -45,6 +50,13 @@ public final class JobkitClient implements AutoCloseable {
   private final Calls calls;
   private final Jobs jobs;
   private final Users users;
+  private final RetryPolicy retryPolicy;
+  private final Sleeper sleeper;
+  private final StreamListener streamListener;
+  private final Duration streamIdleLimit;
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private final Set<EventSource> streams = ConcurrentHashMap.newKeySet();
+  private ScheduledExecutorService watchdog;
 
   private JobkitClient(Builder b) {
     this.baseUrl =
@@ -79,7 +91,11 @@ public final class JobkitClient implements AutoCloseable {
       feign.requestInterceptor(t -> t.header("X-Jobkit-Actor-Kind", b.actorKind));
     }
     this.api = feign.target(JobApi.class, this.baseUrl.toString());
-    this.calls = new Calls(b.retry, b.sleeper);
+    this.retryPolicy = b.retry;
+    this.sleeper = b.sleeper;
+    this.streamListener = b.streamListener;
+    this.streamIdleLimit = b.streamIdleLimit;
+    this.calls = new Calls(b.retry, b.sleeper, closed::get);
     this.jobs = new Jobs(this);
     this.users = new Users(api, calls);
   }
@@ -152,8 +168,82 @@ public final class JobkitClient implements AutoCloseable {
     return apiKey;
   }
 
+  RetryPolicy retryPolicy() {
+    return retryPolicy;
+  }
+
+  Sleeper sleeper() {
+    return sleeper;
+  }
+
+  StreamListener streamListener() {
+    return streamListener;
+  }
+
+  /** What a call or a stream of a closed client fails with. */
+  static JobkitException closedFailure() {
+    return new JobkitException(
+        "this JobkitClient is closed; build a new one to call the service", null);
+  }
+
+  /**
+   * Registers a live stream, to be closed with the client and watched for silence; false if the
+   * client is closed already.
+   */
+  boolean opened(EventSource stream) {
+    synchronized (streams) {
+      if (closed.get()) {
+        return false;
+      }
+      streams.add(stream);
+      if (watchdog == null) {
+        watchdog =
+            Executors.newSingleThreadScheduledExecutor(
+                r -> {
+                  Thread t = new Thread(r, "jobkit-sse-watchdog");
+                  t.setDaemon(true);
+                  return t;
+                });
+        // A connection that the network lost without a word (no FIN, no RST) sends nothing; the
+        // service's keep-alives come every 15 s, so 45 s of silence means it is gone.
+        long every = Math.max(10, Math.min(5000, streamIdleLimit.toMillis() / 3));
+        watchdog.scheduleWithFixedDelay(
+            () -> {
+              long now = System.nanoTime();
+              streams.forEach(s -> s.closeIfSilent(now, streamIdleLimit));
+            },
+            every,
+            every,
+            TimeUnit.MILLISECONDS);
+      }
+      return true;
+    }
+  }
+
+  /** A live stream is over. */
+  void closed(EventSource stream) {
+    streams.remove(stream);
+  }
+
+  /**
+   * Ends every live stream of this client (event watches, log follows: their waiters fail with
+   * "closed") and its threads. Calls made afterwards fail at once with a {@link JobkitException}
+   * that says the client is closed. Closing twice does nothing.
+   */
   @Override
   public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    synchronized (streams) {
+      for (EventSource stream : streams) {
+        stream.closeWithClient();
+      }
+      streams.clear();
+      if (watchdog != null) {
+        watchdog.shutdownNow();
+      }
+    }
     httpThreads.shutdownNow();
   }
 
@@ -166,8 +256,25 @@ public final class JobkitClient implements AutoCloseable {
     private RetryPolicy retry = RetryPolicy.defaults();
     private String actorKind;
     private Sleeper sleeper = Sleeper.REAL;
+    private StreamListener streamListener = StreamListener.NONE;
+    private Duration streamIdleLimit = EventSource.IDLE_LIMIT;
 
     private Builder() {}
+
+    /** How long a stream may stay silent before it reconnects: 45 s unless a test says less. */
+    Builder streamIdleLimit(Duration limit) {
+      this.streamIdleLimit = Objects.requireNonNull(limit, "limit");
+      return this;
+    }
+
+    /**
+     * Told when a live stream (an event watch, a log follow) opens, fails, reconnects or closes,
+     * and when a callback given to it throws (default: nobody).
+     */
+    public Builder streamListener(StreamListener listener) {
+      this.streamListener = Objects.requireNonNull(listener, "listener");
+      return this;
+    }
 
     /** How the client waits between attempts: the real clock unless a test gives its own. */
     Builder sleeper(Sleeper sleeper) {

@@ -83,11 +83,10 @@ public final class Logs {
               + pod;
       this.source =
           new EventSource(
-              client.http(),
+              client,
               lastId ->
                   URI.create(
                       base + "&offset=" + (lastId == null ? offset : Long.parseLong(lastId))),
-              client.apiKey(),
               null,
               event -> {
                 JsonNode data = Json.MAPPER.readTree(event.data());

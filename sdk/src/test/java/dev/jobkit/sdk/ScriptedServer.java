@@ -11,6 +11,8 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
 
 /**
  * A local HTTP server that answers from a script (status, headers, body per request) and records
@@ -19,7 +21,20 @@ import java.util.concurrent.CopyOnWriteArrayList;
 public final class ScriptedServer implements AutoCloseable {
 
   /** One scripted answer. */
-  public record Answer(int status, Map<String, String> headers, String body) {
+  public record Answer(int status, Map<String, String> headers, String body, boolean holdOpen) {
+
+    public Answer(int status, Map<String, String> headers, String body) {
+      this(status, headers, body, false);
+    }
+
+    /**
+     * An event stream that sends {@code body} and then stays open, sending nothing more, until the
+     * client goes or the server closes.
+     */
+    public static Answer openStream(String body) {
+      return new Answer(200, Map.of("Content-Type", "text/event-stream"), body, true);
+    }
+
     public static Answer json(int status, String body) {
       return new Answer(status, Map.of("Content-Type", "application/json"), body);
     }
@@ -58,6 +73,7 @@ public final class ScriptedServer implements AutoCloseable {
   private final HttpServer server;
   private final Deque<Answer> script = new ArrayDeque<>();
   private final List<Received> received = new CopyOnWriteArrayList<>();
+  private final CountDownLatch closing = new CountDownLatch(1);
 
   public ScriptedServer(Answer... answers) {
     script.addAll(List.of(answers));
@@ -67,6 +83,14 @@ public final class ScriptedServer implements AutoCloseable {
       throw new UncheckedIOException(e);
     }
     server.createContext("/", this::handle);
+    // A thread per exchange: a stream held open must not keep the next request waiting.
+    server.setExecutor(
+        Executors.newCachedThreadPool(
+            r -> {
+              Thread t = new Thread(r, "scripted-server");
+              t.setDaemon(true);
+              return t;
+            }));
     server.start();
   }
 
@@ -88,6 +112,18 @@ public final class ScriptedServer implements AutoCloseable {
     }
     answer.headers().forEach((k, v) -> exchange.getResponseHeaders().add(k, v));
     byte[] bytes = answer.body().getBytes(StandardCharsets.UTF_8);
+    if (answer.holdOpen()) {
+      exchange.sendResponseHeaders(answer.status(), 0);
+      exchange.getResponseBody().write(bytes);
+      exchange.getResponseBody().flush();
+      try {
+        closing.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      exchange.close();
+      return;
+    }
     exchange.sendResponseHeaders(answer.status(), bytes.length == 0 ? -1 : bytes.length);
     if (bytes.length > 0) {
       exchange.getResponseBody().write(bytes);
@@ -105,6 +141,7 @@ public final class ScriptedServer implements AutoCloseable {
 
   @Override
   public void close() {
+    closing.countDown();
     server.stop(0);
   }
 }
