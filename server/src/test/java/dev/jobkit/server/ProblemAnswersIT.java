@@ -5,10 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.jobkit.server.support.Api;
 import dev.jobkit.server.support.JobkitServer;
+import dev.jobkit.server.support.JobkitService;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -20,24 +21,29 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class ProblemAnswersIT {
 
+  @RegisterExtension static final JobkitService service = JobkitService.shared();
+
   static JobkitServer server;
   static Api user;
   static Api worker;
 
   @BeforeAll
   static void start() {
-    server = JobkitServer.start();
-    user = server.newUser("mallory", "parallel");
-    Api admin = server.admin();
-    admin.post("/api/v1/users", "{\"name\":\"robot\",\"role\":\"worker\"}").expect(201);
+    server = service.server();
+    user = service.user();
+    // A worker is made by the admin with a role, which JobkitService.newUser does not give; the
+    // name is the class user's, so it is unique on the shared service too.
+    String robot = service.userName() + "-robot";
+    Api admin = service.admin();
+    admin.post("/api/v1/users", "{\"name\":\"" + robot + "\",\"role\":\"worker\"}").expect(201);
     worker =
         server.withKey(
-            admin.post("/api/v1/users/robot/keys", "").expect(201).json().get("key").asString());
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
+            admin
+                .post("/api/v1/users/" + robot + "/keys", "")
+                .expect(201)
+                .json()
+                .get("key")
+                .asString());
   }
 
   @ParameterizedTest(name = "{0}")
