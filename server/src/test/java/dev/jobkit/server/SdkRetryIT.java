@@ -10,15 +10,15 @@ import dev.jobkit.sdk.jobs.Job;
 import dev.jobkit.sdk.jobs.JobEvent;
 import dev.jobkit.sdk.jobs.JobSpec;
 import dev.jobkit.sdk.lifecycle.JobStatus;
-import dev.jobkit.server.support.JobkitServer;
+import dev.jobkit.server.support.JobkitService;
 import dev.jobkit.server.support.RecordingProxy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A submit whose answer is lost on the way back: the job was created, the client retries, and the
@@ -26,19 +26,13 @@ import org.junit.jupiter.api.Test;
  */
 class SdkRetryIT {
 
-  static JobkitServer server;
+  @RegisterExtension static final JobkitService service = JobkitService.shared();
+
   static RecordingProxy proxy;
 
   @BeforeAll
   static void start() {
-    server = JobkitServer.start();
-    proxy = new RecordingProxy(server.baseUrl());
-  }
-
-  @AfterAll
-  static void stop() {
-    proxy.close();
-    server.close();
+    proxy = service.closeAfterAll(new RecordingProxy(service.server().baseUrl()));
   }
 
   @Test
@@ -48,14 +42,17 @@ class SdkRetryIT {
     try (JobkitClient client =
         JobkitClient.builder()
             .baseUrl(proxy.baseUrl())
-            .apiKey(JobkitServer.ADMIN_KEY)
+            .apiKey(service.userKey())
             .retry(RetryPolicy.defaults().withBackoff(Duration.ZERO, Duration.ZERO))
             .build()) {
       Job job =
           client.jobs().submit(JobSpec.builder().command("true").tag("case", "retried").build());
 
       List<Job> all =
-          client.jobs().listAll(JobQuery.builder().tag("case", "retried").build()).toList();
+          client
+              .jobs()
+              .listAll(JobQuery.builder().owner(service.userName()).tag("case", "retried").build())
+              .toList();
       assertThat(proxy.count("POST", "/api/v1/jobs")).isEqualTo(2);
       assertThat(all).extracting(Job::id).containsExactly(job.id());
     }
@@ -66,7 +63,7 @@ class SdkRetryIT {
     try (JobkitClient client =
             JobkitClient.builder()
                 .baseUrl(proxy.baseUrl())
-                .apiKey(JobkitServer.ADMIN_KEY)
+                .apiKey(service.userKey())
                 .retry(RetryPolicy.defaults().withBackoff(Duration.ZERO, Duration.ZERO))
                 .build();
         EventStream events = client.jobs().watchAll()) {
