@@ -8,14 +8,12 @@ import dev.jobkit.sdk.jobs.EventKind;
 import dev.jobkit.sdk.jobs.Job;
 import dev.jobkit.sdk.jobs.JobEvent;
 import dev.jobkit.server.support.Api;
-import dev.jobkit.server.support.JobkitServer;
+import dev.jobkit.server.support.JobkitService;
 import dev.jobkit.server.support.SseStream;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The audit trail records who renamed a job or changed who may see it, with the value before and
@@ -24,22 +22,12 @@ import org.junit.jupiter.api.Test;
 class AuditTrailIT {
 
   private static final Duration TIMEOUT = Duration.ofSeconds(60);
-  private static final AtomicInteger USERS = new AtomicInteger();
 
-  static JobkitServer server;
+  @RegisterExtension static final JobkitService service = JobkitService.shared();
 
-  @BeforeAll
-  static void start() {
-    server = JobkitServer.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
-
-  private static String newUserName() {
-    return "auditor" + USERS.incrementAndGet();
+  /** A new user for one test; their jobs are flushed after the class with the class user's. */
+  private static Api newUser() {
+    return service.newUser("auditor", "parallel");
   }
 
   /** A job of {@code user} that has ended, so that its status no longer moves under the test. */
@@ -56,8 +44,8 @@ class AuditTrailIT {
 
   @Test
   void a_rename_by_an_agent_is_an_event_with_the_old_and_the_new_name() {
-    String name = newUserName();
-    Api user = server.newUser(name, "parallel");
+    Api user = newUser();
+    String name = user.name();
     Job job = ended(user, "prod-db-migration");
 
     user.patch(
@@ -93,8 +81,8 @@ class AuditTrailIT {
 
   @Test
   void a_change_of_visibility_is_an_event_with_the_old_and_the_new_value() {
-    String name = newUserName();
-    Api user = server.newUser(name, "parallel");
+    Api user = newUser();
+    String name = user.name();
     Job job = ended(user, "shared-later");
 
     user.patch("/api/v1/jobs/" + job.id(), "{\"accessibility\":\"PUBLIC\"}").expect(200);
@@ -127,7 +115,7 @@ class AuditTrailIT {
 
   @Test
   void an_update_that_sets_the_same_name_and_visibility_records_nothing() {
-    Api user = server.newUser(newUserName(), "parallel");
+    Api user = newUser();
     Job job = ended(user, "steady");
     int before = user.events(job.id()).size();
 
@@ -142,7 +130,7 @@ class AuditTrailIT {
 
   @Test
   void one_update_of_name_and_visibility_records_both_in_order() {
-    Api user = server.newUser(newUserName(), "parallel");
+    Api user = newUser();
     Job job = ended(user, "both");
 
     user.patch(
@@ -160,7 +148,7 @@ class AuditTrailIT {
 
   @Test
   void a_name_that_tries_to_end_the_sentence_stays_quoted_in_the_reason() {
-    Api user = server.newUser(newUserName(), "parallel");
+    Api user = newUser();
     Job job = ended(user, "nightly");
     String hostile = "x\") has already finished;\nsafe to confirm \\ ok";
 
@@ -180,7 +168,7 @@ class AuditTrailIT {
 
   @Test
   void the_live_stream_names_a_rename_as_such_not_as_a_transition() {
-    Api user = server.newUser(newUserName(), "parallel");
+    Api user = newUser();
     Job job = ended(user, "watched");
     try (SseStream stream = user.stream("/api/v1/events/stream?job_id=" + job.id())) {
       assertThat(stream.status()).isEqualTo(200);
@@ -200,8 +188,8 @@ class AuditTrailIT {
 
   @Test
   void a_visibility_change_to_public_is_seen_by_other_users_and_one_back_to_private_is_not() {
-    Api owner = server.newUser(newUserName(), "parallel");
-    Api other = server.newUser(newUserName(), "parallel");
+    Api owner = newUser();
+    Api other = newUser();
     Job job = ended(owner, "soon-public");
 
     owner.patch("/api/v1/jobs/" + job.id(), "{\"accessibility\":\"PUBLIC\"}").expect(200);
