@@ -7,12 +7,13 @@ import dev.jobkit.sdk.jobs.Job;
 import dev.jobkit.sdk.lifecycle.JobStatus;
 import dev.jobkit.server.support.Api;
 import dev.jobkit.server.support.JobkitServer;
+import dev.jobkit.server.support.JobkitService;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -26,6 +27,8 @@ import tools.jackson.databind.JsonNode;
  */
 class AuthorizationIT {
 
+  @RegisterExtension static final JobkitService service = JobkitService.shared();
+
   static JobkitServer server;
   static Api owner;
   static Api other;
@@ -33,15 +36,10 @@ class AuthorizationIT {
 
   @BeforeAll
   static void start() {
-    server = JobkitServer.start("--jobkit.executor.slots=4");
-    admin = server.admin();
-    owner = server.newUser("olivia", "parallel");
-    other = server.newUser("oscar", "parallel");
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
+    server = service.server();
+    admin = service.admin();
+    owner = service.user();
+    other = service.newUser("oscar", "parallel");
   }
 
   enum Who {
@@ -122,7 +120,7 @@ class AuthorizationIT {
         }
         case NOT_FOUND -> {
           assertProblem(response, 404, "not_found");
-          assertThat(response.body()).doesNotContain("olivia");
+          assertThat(response.body()).doesNotContain(owner.name());
           assertUnchanged(id, op);
         }
         case FORBIDDEN -> {
@@ -131,7 +129,7 @@ class AuthorizationIT {
         }
       }
     } finally {
-      admin.post("/api/v1/jobs/" + id + "/stop", null); // whatever state it is in
+      owner.post("/api/v1/jobs/" + id + "/stop", null); // whatever state it is in
     }
   }
 
@@ -141,10 +139,12 @@ class AuthorizationIT {
     String publicJob = ownersJob(Accessibility.PUBLIC, false);
 
     assertThat(listed(other, "")).contains(publicJob).doesNotContain(privateJob);
-    assertThat(listed(other, "&owner=olivia")).contains(publicJob).doesNotContain(privateJob);
+    assertThat(listed(other, "&owner=" + owner.name()))
+        .contains(publicJob)
+        .doesNotContain(privateJob);
     assertThat(listed(other, "&name=private")).doesNotContain(privateJob);
     assertThat(listed(owner, "")).contains(publicJob, privateJob);
-    assertThat(listed(admin, "")).contains(publicJob, privateJob);
+    assertThat(listed(admin, "&owner=" + owner.name())).contains(publicJob, privateJob);
   }
 
   @Test
@@ -186,24 +186,27 @@ class AuthorizationIT {
 
   @Test
   void a_wrong_key_cannot_submit_a_job() {
-    List<String> before = listed(admin, "");
+    // Named uniquely: other classes submit jobs on the shared service meanwhile.
+    String name = service.userName() + "-wrong-key";
 
     Api.Response response =
-        server.withKey("jk_not_a_key").post("/api/v1/jobs", "{\"command\":[\"true\"]}");
+        server
+            .withKey("jk_not_a_key")
+            .post("/api/v1/jobs", "{\"command\":[\"true\"],\"display_name\":\"" + name + "\"}");
 
     assertProblem(response, 401, "unauthorized");
-    assertThat(listed(admin, "")).isEqualTo(before);
+    assertThat(listed(admin, "&name=" + name)).isEmpty();
   }
 
   @Test
   void the_key_works_in_an_x_api_key_header_as_well_as_as_a_bearer_token() {
-    String key = newKey("olivia");
+    String key = newKey(owner.name());
 
     Api.Response byHeader = server.anonymous().get("/api/v1/me", "X-Api-Key", key);
     Api.Response byBearer = server.withKey(key).get("/api/v1/me");
 
-    assertThat(byHeader.expect(200).json().get("name").asString()).isEqualTo("olivia");
-    assertThat(byBearer.expect(200).json().get("name").asString()).isEqualTo("olivia");
+    assertThat(byHeader.expect(200).json().get("name").asString()).isEqualTo(owner.name());
+    assertThat(byBearer.expect(200).json().get("name").asString()).isEqualTo(owner.name());
   }
 
   @Test
@@ -211,7 +214,7 @@ class AuthorizationIT {
     JsonNode me = owner.get("/api/v1/me").expect(200).json();
     JsonNode adminMe = admin.get("/api/v1/me").expect(200).json();
 
-    assertThat(me.get("name").asString()).isEqualTo("olivia");
+    assertThat(me.get("name").asString()).isEqualTo(owner.name());
     assertThat(me.get("role").asString()).isEqualTo("user");
     assertThat(me.get("scheduling_mode").asString()).isEqualTo("parallel");
     assertThat(adminMe.get("name").asString()).isEqualTo("admin");
@@ -220,48 +223,57 @@ class AuthorizationIT {
 
   @Test
   void a_user_who_is_not_an_admin_cannot_create_users_or_keys() {
+    String sneaky = service.userName() + "-sneaky";
     Api.Response newUser =
-        owner.post("/api/v1/users", "{\"name\":\"sneaky\",\"scheduling_mode\":\"parallel\"}");
-    Api.Response ownKey = owner.post("/api/v1/users/olivia/keys", "");
-    Api.Response othersKey = owner.post("/api/v1/users/oscar/keys", "");
+        owner.post(
+            "/api/v1/users", "{\"name\":\"" + sneaky + "\",\"scheduling_mode\":\"parallel\"}");
+    Api.Response ownKey = owner.post("/api/v1/users/" + owner.name() + "/keys", "");
+    Api.Response othersKey = owner.post("/api/v1/users/" + other.name() + "/keys", "");
     Api.Response adminKey = owner.post("/api/v1/users/admin/keys", "");
     Api.Response userList = owner.get("/api/v1/users");
 
     for (Api.Response refused : List.of(newUser, ownKey, othersKey, adminKey, userList)) {
       assertProblem(refused, 403, "forbidden");
     }
-    assertThat(admin.get("/api/v1/users").expect(200).body()).doesNotContain("sneaky");
+    assertThat(admin.get("/api/v1/users").expect(200).body()).doesNotContain(sneaky);
   }
 
   @Test
   void an_admin_creates_a_user_and_a_key_that_is_shown_once_and_works() {
+    String newcomer = service.userName() + "-newcomer";
     JsonNode user =
         admin
-            .post("/api/v1/users", "{\"name\":\"newcomer\",\"scheduling_mode\":\"serial\"}")
+            .post("/api/v1/users", "{\"name\":\"" + newcomer + "\",\"scheduling_mode\":\"serial\"}")
             .expect(201)
             .json();
-    assertThat(user.get("name").asString()).isEqualTo("newcomer");
+    assertThat(user.get("name").asString()).isEqualTo(newcomer);
     assertThat(user.get("role").asString()).isEqualTo("user");
 
-    JsonNode created = admin.post("/api/v1/users/newcomer/keys", "").expect(201).json();
+    JsonNode created = admin.post("/api/v1/users/" + newcomer + "/keys", "").expect(201).json();
     String key = created.get("key").asString();
 
     assertThat(key).isNotBlank();
-    assertThat(created.get("user").asString()).isEqualTo("newcomer");
+    assertThat(created.get("user").asString()).isEqualTo(newcomer);
     JsonNode me = server.withKey(key).get("/api/v1/me").expect(200).json();
-    assertThat(me.get("name").asString()).isEqualTo("newcomer");
+    assertThat(me.get("name").asString()).isEqualTo(newcomer);
     assertThat(me.get("scheduling_mode").asString()).isEqualTo("serial");
     assertThat(admin.get("/api/v1/users").expect(200).body()).doesNotContain(key);
     assertThat(server.withKey(key).get("/api/v1/me").body()).doesNotContain(key);
     String second =
-        admin.post("/api/v1/users/newcomer/keys", "").expect(201).json().get("key").asString();
+        admin
+            .post("/api/v1/users/" + newcomer + "/keys", "")
+            .expect(201)
+            .json()
+            .get("key")
+            .asString();
     assertThat(second).isNotEqualTo(key);
     server.withKey(key).get("/api/v1/me").expect(200);
   }
 
   @Test
   void an_admin_cannot_make_a_key_for_a_user_who_does_not_exist() {
-    assertProblem(admin.post("/api/v1/users/nobody/keys", ""), 404, "not_found");
+    assertProblem(
+        admin.post("/api/v1/users/" + service.userName() + "-nobody/keys", ""), 404, "not_found");
   }
 
   // ---- helpers ----
@@ -307,13 +319,9 @@ class AuthorizationIT {
     assertThat(response.json().get("code").asString()).isEqualTo(code);
   }
 
+  /** Every job {@code api} lists, to the last page: other classes' public jobs may be many. */
   private static List<String> listed(Api api, String filters) {
-    List<String> ids = new ArrayList<>();
-    for (JsonNode item :
-        api.get("/api/v1/jobs?limit=1000" + filters).expect(200).json().get("items")) {
-      ids.add(item.get("id").asString());
-    }
-    return ids;
+    return api.listAll("limit=1000" + filters).stream().map(Job::id).toList();
   }
 
   private static String newKey(String user) {
