@@ -10,14 +10,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.jobkit.sdk.jobs.Job;
 import dev.jobkit.sdk.jobs.JobEvent;
 import dev.jobkit.server.support.Api;
-import dev.jobkit.server.support.JobkitServer;
+import dev.jobkit.server.support.JobkitService;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -28,20 +27,14 @@ import tools.jackson.databind.JsonNode;
 class ExpectedStatusIT {
 
   private static final Duration TIMEOUT = Duration.ofSeconds(60);
-  private static final AtomicInteger USERS = new AtomicInteger();
 
-  static JobkitServer server;
+  @RegisterExtension static final JobkitService service = JobkitService.shared();
+
   static Api api;
 
   @BeforeAll
   static void start() {
-    server = JobkitServer.start();
-    api = server.admin();
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
+    api = service.user();
   }
 
   private static Job runningSleeper(Api as) {
@@ -103,7 +96,7 @@ class ExpectedStatusIT {
   @Test
   void
       a_queued_job_that_starts_while_it_is_stopped_as_queued_either_never_runs_or_is_left_running() {
-    Api user = server.newUser("expecting" + USERS.incrementAndGet(), "serial");
+    Api user = service.newUser("expecting", "serial");
     Job occupier = runningSleeper(user);
     Job queued = user.submit("{\"command\":[\"sleep\",\"300\"]}");
     assertThat(user.job(queued.id()).status()).isEqualTo(QUEUED);
