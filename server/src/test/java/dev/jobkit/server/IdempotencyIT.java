@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.jobkit.sdk.jobs.Job;
 import dev.jobkit.server.support.Api;
-import dev.jobkit.server.support.JobkitServer;
+import dev.jobkit.server.support.JobkitService;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -15,25 +15,20 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Submissions with an {@code Idempotency-Key}: a retried POST never makes a second job. */
 class IdempotencyIT {
 
-  static JobkitServer server;
+  @RegisterExtension static final JobkitService service = JobkitService.shared();
+
   static Api api;
 
   @BeforeAll
   static void start() {
-    server = JobkitServer.start();
-    api = server.admin();
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
+    api = service.user();
   }
 
   private static String spec(String name) {
@@ -126,7 +121,7 @@ class IdempotencyIT {
   void the_same_key_from_two_users_makes_two_jobs() {
     String key = UUID.randomUUID().toString();
     String name = "idem-users-" + key;
-    Api alice = server.newUser("alice-" + key.substring(0, 8), "parallel");
+    Api alice = service.newUser("alice", "parallel");
 
     Job mine =
         api.post("/api/v1/jobs", spec(name), "Idempotency-Key", key).expect(201).as(Job.class);
