@@ -8,8 +8,8 @@ import dev.jobkit.sdk.jobs.Job;
 import dev.jobkit.sdk.jobs.JobEvent;
 import dev.jobkit.sdk.lifecycle.JobStatus;
 import dev.jobkit.server.support.Api;
-import dev.jobkit.server.support.Gate;
 import dev.jobkit.server.support.JobkitServer;
+import dev.jobkit.server.support.JobkitService;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,28 +17,24 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The successful flow of a job, end to end over HTTP with real processes. */
 class JobLifecycleIT {
 
   private static final Duration TIMEOUT = Duration.ofSeconds(60);
 
+  @RegisterExtension static final JobkitService service = JobkitService.shared();
+
   static JobkitServer server;
   static Api api;
 
   @BeforeAll
   static void start() {
-    // Enough slots for a three-pod job on a two-core machine.
-    server = JobkitServer.start("--jobkit.executor.slots=4");
-    api = server.admin();
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
+    server = service.server();
+    api = service.user();
   }
 
   @Test
@@ -138,7 +134,7 @@ class JobLifecycleIT {
         api.submitShell(
             "echo '{\"percent\": 40, \"message\": \"epoch 2\"}' > \"$JOBKIT_PROGRESS_FILE\";"
                 + " echo '{\"loss\": 0.5}' > \"$JOBKIT_METRICS_FILE\"; "
-                + Gate.WAIT);
+                + service.gates().script("progress"));
 
     Job running =
         await()
@@ -154,7 +150,7 @@ class JobLifecycleIT {
     assertThat(running.progress().updatedAt()).isNotNull();
     assertThat(running.metrics()).containsExactly(Map.entry("loss", 0.5));
 
-    Gate.open(server, job.id());
+    service.gates().open("progress");
     Job done = api.awaitStatus(job.id(), JobStatus.SUCCEEDED, TIMEOUT);
     assertThat(done.progress().percent()).isEqualTo(40.0);
     assertThat(done.progress().message()).isEqualTo("epoch 2");
