@@ -8,15 +8,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.jobkit.sdk.jobs.Job;
 import dev.jobkit.sdk.jobs.LogTail;
 import dev.jobkit.server.support.Api;
-import dev.jobkit.server.support.Gate;
-import dev.jobkit.server.support.JobkitServer;
+import dev.jobkit.server.support.Gates;
+import dev.jobkit.server.support.JobkitService;
 import dev.jobkit.server.support.SseStream;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Reading a job's log: tails of any size and encoding, and following it live over SSE. */
 class LogsIT {
@@ -24,18 +24,15 @@ class LogsIT {
   private static final Duration TIMEOUT = Duration.ofSeconds(60);
   private static final int MAX_TAIL = 20_000;
 
-  static JobkitServer server;
+  @RegisterExtension static final JobkitService service = JobkitService.shared();
+
   static Api api;
+  static Gates gates;
 
   @BeforeAll
   static void start() {
-    server = JobkitServer.start();
-    api = server.admin();
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
+    api = service.user();
+    gates = service.gates();
   }
 
   private static LogTail tail(String jobId, String query) {
@@ -55,7 +52,7 @@ class LogsIT {
 
   @Test
   void the_tail_of_a_job_that_has_written_nothing_yet_is_empty_not_an_error() {
-    Job silent = api.submitShell(Gate.WAIT + "; echo late");
+    Job silent = api.submitShell(gates.script("silent") + "; echo late");
     api.awaitStatus(silent.id(), RUNNING, TIMEOUT);
     Job neverLaunched =
         api.submit("{\"shell\":\"echo child\",\"parents\":[\"" + silent.id() + "\"]}");
@@ -69,7 +66,7 @@ class LogsIT {
     assertThat(running.truncated()).isFalse();
     assertThat(waiting.content()).isEmpty();
     assertThat(waiting.truncated()).isFalse();
-    Gate.open(server, silent.id());
+    gates.open("silent");
     api.awaitStatus(neverLaunched.id(), SUCCEEDED, TIMEOUT);
     assertThat(tail(silent.id(), "").content()).isEqualTo("late\n");
   }
@@ -187,7 +184,7 @@ class LogsIT {
 
   @Test
   void following_a_log_delivers_lines_as_they_are_written_and_ends_with_the_final_status() {
-    Job job = api.submitShell("echo line-1; " + Gate.WAIT + "; echo line-2");
+    Job job = api.submitShell("echo line-1; " + gates.script("follow") + "; echo line-2");
     api.awaitStatus(job.id(), RUNNING, TIMEOUT);
 
     try (SseStream stream = api.stream("/api/v1/jobs/" + job.id() + "/log/stream")) {
@@ -199,7 +196,7 @@ class LogsIT {
       assertThat(text(first)).isEqualTo("line-1\n");
       assertThat(first.get(first.size() - 1).id()).isEqualTo("7");
 
-      Gate.open(server, job.id());
+      gates.open("follow");
       List<SseStream.Event> rest = stream.until(LogsIT::isEnd, TIMEOUT);
 
       assertThat(text(first) + text(rest)).isEqualTo("line-1\nline-2\n");
@@ -212,7 +209,7 @@ class LogsIT {
 
   @Test
   void following_a_job_that_has_written_nothing_yet_answers_at_once_and_then_delivers_its_lines() {
-    Job job = api.submitShell(Gate.WAIT + "; echo finally");
+    Job job = api.submitShell(gates.script("nothing-yet") + "; echo finally");
     api.awaitStatus(job.id(), RUNNING, TIMEOUT);
 
     // Opening fails with a timeout if the service holds back its answer until the first byte.
@@ -220,7 +217,7 @@ class LogsIT {
       assertThat(stream.status()).isEqualTo(200);
       assertThat(api.job(job.id()).status()).isEqualTo(RUNNING);
 
-      Gate.open(server, job.id());
+      gates.open("nothing-yet");
       List<SseStream.Event> events = stream.until(LogsIT::isEnd, TIMEOUT);
 
       assertThat(text(events)).isEqualTo("finally\n");
@@ -229,7 +226,8 @@ class LogsIT {
 
   @Test
   void following_from_an_offset_or_last_event_id_continues_without_repeating() {
-    Job job = api.submitShell("echo line-1; " + Gate.WAIT + "; echo line-2; echo line-3");
+    Job job =
+        api.submitShell("echo line-1; " + gates.script("resume") + "; echo line-2; echo line-3");
     api.awaitStatus(job.id(), RUNNING, TIMEOUT);
     String resumeAt;
     try (SseStream stream = api.stream("/api/v1/jobs/" + job.id() + "/log/stream")) {
@@ -237,7 +235,7 @@ class LogsIT {
       resumeAt = seen.get(seen.size() - 1).id();
       assertThat(text(seen)).isEqualTo("line-1\n");
     }
-    Gate.open(server, job.id());
+    gates.open("resume");
     api.awaitStatus(job.id(), SUCCEEDED, TIMEOUT);
 
     List<SseStream.Event> byOffset;
