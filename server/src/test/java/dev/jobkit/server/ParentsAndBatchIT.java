@@ -12,15 +12,16 @@ import dev.jobkit.sdk.jobs.JobEvent;
 import dev.jobkit.sdk.lifecycle.JobStatus;
 import dev.jobkit.server.api.JobList;
 import dev.jobkit.server.support.Api;
-import dev.jobkit.server.support.Gate;
+import dev.jobkit.server.support.Gates;
 import dev.jobkit.server.support.JobkitServer;
+import dev.jobkit.server.support.JobkitService;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.JsonNode;
 
 /** Jobs that wait for other jobs, and batches submitted in one transaction. */
@@ -28,18 +29,17 @@ class ParentsAndBatchIT {
 
   private static final Duration TIMEOUT = Duration.ofSeconds(60);
 
+  @RegisterExtension static final JobkitService service = JobkitService.shared();
+
   static JobkitServer server;
   static Api api;
+  static Gates gates;
 
   @BeforeAll
   static void start() {
-    server = JobkitServer.start();
-    api = server.admin();
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
+    server = service.server();
+    api = service.user();
+    gates = service.gates();
   }
 
   private static Job child(String script, String... parents) {
@@ -60,7 +60,7 @@ class ParentsAndBatchIT {
 
   @Test
   void a_child_waits_for_its_parent_then_runs_once_the_parent_succeeds() {
-    Job parent = api.submitShell(Gate.WAIT);
+    Job parent = api.submitShell(gates.script("parent"));
     api.awaitStatus(parent.id(), RUNNING, TIMEOUT);
 
     Job child = child("echo child ran", parent.id());
@@ -70,7 +70,7 @@ class ParentsAndBatchIT {
     assertThat(waiting.statusReason()).contains("waiting for parents").contains(parent.id());
     assertThat(waiting.parents()).containsExactly(parent.id());
 
-    Gate.open(server, parent.id());
+    gates.open("parent");
     api.awaitStatus(child.id(), SUCCEEDED, TIMEOUT);
 
     assertThat(api.events(child.id()))
@@ -85,7 +85,7 @@ class ParentsAndBatchIT {
   @Test
   void a_child_of_two_parents_waits_for_the_one_still_running() {
     Job quick = api.submit("{\"command\":[\"true\"]}");
-    Job slow = api.submitShell(Gate.WAIT);
+    Job slow = api.submitShell(gates.script("slow"));
     api.awaitStatus(quick.id(), SUCCEEDED, TIMEOUT);
     api.awaitStatus(slow.id(), RUNNING, TIMEOUT);
 
@@ -94,19 +94,19 @@ class ParentsAndBatchIT {
     Job waiting = api.job(child.id());
     assertThat(waiting.status()).isEqualTo(AWAITING_PARENTS);
     assertThat(waiting.statusReason()).contains(slow.id()).doesNotContain(quick.id());
-    Gate.open(server, slow.id());
+    gates.open("slow");
     api.awaitStatus(child.id(), SUCCEEDED, TIMEOUT);
   }
 
   @Test
   void when_a_parent_fails_its_child_and_grandchild_fail_with_parent_failed() {
-    Job parent = api.submitShell(Gate.WAIT + "; exit 3");
+    Job parent = api.submitShell(gates.script("failing-parent") + "; exit 3");
     api.awaitStatus(parent.id(), RUNNING, TIMEOUT);
     Job child = child("echo never", parent.id());
     Job grandchild = child("echo never", child.id());
     assertThat(api.job(grandchild.id()).status()).isEqualTo(AWAITING_PARENTS);
 
-    Gate.open(server, parent.id());
+    gates.open("failing-parent");
 
     api.awaitStatus(parent.id(), FAILED, TIMEOUT);
     Job failedChild = api.awaitStatus(child.id(), FAILED, TIMEOUT);
