@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.jobkit.sdk.jobs.Job;
 import dev.jobkit.sdk.lifecycle.JobStatus;
 import dev.jobkit.server.support.Api;
-import dev.jobkit.server.support.JobkitServer;
+import dev.jobkit.server.support.JobkitService;
 import java.io.ByteArrayInputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -15,10 +15,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Named;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -31,10 +31,13 @@ import tools.jackson.databind.JsonNode;
  */
 class MalformedRequestsIT {
 
-  private static final String USER = "mallory";
+  /** Stands for the class user's name in a path; the name is known once the class has started. */
+  private static final String USER = "{user}";
+
   private static final String JOB = "{job}";
 
-  static JobkitServer server;
+  @RegisterExtension static final JobkitService service = JobkitService.shared();
+
   static Api user;
   static Api admin;
   static String jobId;
@@ -42,19 +45,11 @@ class MalformedRequestsIT {
 
   @BeforeAll
   static void start() {
-    server = JobkitServer.start();
-    admin = server.admin();
-    admin.post("/api/v1/users", "{\"name\":\"" + USER + "\"}").expect(201);
-    userKey =
-        admin.post("/api/v1/users/" + USER + "/keys", "").expect(201).json().get("key").asString();
-    user = server.withKey(userKey);
+    admin = service.admin();
+    user = service.user();
+    userKey = service.userKey();
     jobId = user.submit("{\"command\":[\"true\"],\"display_name\":\"target\"}").id();
     user.awaitEnd(jobId);
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
   }
 
   /** A request and the answer it must get. */
@@ -348,7 +343,11 @@ class MalformedRequestsIT {
 
     Api caller = c.asAdmin() ? admin : user;
     Api.Response response =
-        caller.send(c.method(), c.path().replace(JOB, jobId), c.body(), c.headers());
+        caller.send(
+            c.method(),
+            c.path().replace(JOB, jobId).replace(USER, user.name()),
+            c.body(),
+            c.headers());
 
     assertThat(response.status())
         .as("status of the answer %s", response.body())
@@ -378,7 +377,7 @@ class MalformedRequestsIT {
     // An input-stream body has no declared length: the client sends it chunked, so the size is
     // only found out while reading.
     HttpRequest request =
-        HttpRequest.newBuilder(URI.create(server.baseUrl() + "/api/v1/jobs"))
+        HttpRequest.newBuilder(URI.create(service.server().baseUrl() + "/api/v1/jobs"))
             .timeout(Duration.ofSeconds(60))
             .header("Authorization", "Bearer " + userKey)
             .header("Content-Type", "application/json")
@@ -396,12 +395,12 @@ class MalformedRequestsIT {
     assertThat(allJobIds()).isEqualTo(jobsBefore);
   }
 
+  /**
+   * The class user's jobs: the requests that could make or change a job are theirs (the admin's are
+   * about users), and other classes make jobs of their own on the shared service meanwhile.
+   */
   private static List<String> allJobIds() {
-    List<String> ids = new ArrayList<>();
-    for (JsonNode item : admin.get("/api/v1/jobs?limit=1000").expect(200).json().get("items")) {
-      ids.add(item.get("id").asString());
-    }
-    return ids;
+    return user.listAll("limit=1000&owner=" + user.name()).stream().map(Job::id).toList();
   }
 
   private static List<String> fields(JsonNode problem) {
