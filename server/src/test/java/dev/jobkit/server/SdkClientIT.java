@@ -18,35 +18,34 @@ import dev.jobkit.sdk.jobs.JobEvent;
 import dev.jobkit.sdk.jobs.JobSpec;
 import dev.jobkit.sdk.jobs.JobUpdate;
 import dev.jobkit.sdk.lifecycle.JobStatus;
-import dev.jobkit.server.support.Gate;
 import dev.jobkit.server.support.JobkitServer;
+import dev.jobkit.server.support.JobkitService;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The SDK against the real service: every call over HTTP, real database, real processes. */
 class SdkClientIT {
 
+  @RegisterExtension static final JobkitService service = JobkitService.shared();
+
   static JobkitServer server;
   static JobkitClient client;
 
+  /** The admin, for what only an admin may do: managing users and keys. */
+  static JobkitClient admin;
+
   @BeforeAll
   static void start() {
-    server = JobkitServer.start();
-    client =
-        JobkitClient.builder().baseUrl(server.baseUrl()).apiKey(JobkitServer.ADMIN_KEY).build();
-  }
-
-  @AfterAll
-  static void stop() {
-    client.close();
-    server.close();
+    server = service.server();
+    client = service.client(service.userKey());
+    admin = service.client(JobkitServer.ADMIN_KEY);
   }
 
   @Test
@@ -90,7 +89,8 @@ class SdkClientIT {
     List<String> listed =
         client
             .jobs()
-            .listAll(JobQuery.builder().tag("batch", "paged").limit(2).build())
+            .listAll(
+                JobQuery.builder().owner(service.userName()).tag("batch", "paged").limit(2).build())
             .map(Job::id)
             .toList();
     List<String> newestFirst = new ArrayList<>(ids);
@@ -163,7 +163,13 @@ class SdkClientIT {
   void watch_delivers_a_rename_as_a_rename_and_an_await_goes_on_until_the_job_ends()
       throws Exception {
     Job job =
-        client.jobs().submit(JobSpec.builder().shell(Gate.WAIT).displayName("before").build());
+        client
+            .jobs()
+            .submit(
+                JobSpec.builder()
+                    .shell(service.gates().script("renamed"))
+                    .displayName("before")
+                    .build());
     client.jobs().await(job.id(), s -> s == JobStatus.RUNNING, Duration.ofSeconds(30));
     CompletableFuture<Job> ended =
         CompletableFuture.supplyAsync(
@@ -179,7 +185,7 @@ class SdkClientIT {
       assertThat(rename.newValue()).isEqualTo("after");
       assertThat(rename.toStatus()).isEqualTo(JobStatus.RUNNING);
       assertThat(ended).isNotDone();
-      Gate.open(server, job.id());
+      service.gates().open("renamed");
       assertThat(ended.get(60, TimeUnit.SECONDS).status()).isEqualTo(JobStatus.SUCCEEDED);
       JobEvent next = events.next(Duration.ofSeconds(30)).orElseThrow();
       assertThat(next.isTransition()).isTrue();
@@ -216,26 +222,28 @@ class SdkClientIT {
 
   @Test
   void users_keys_and_scheduling_modes_through_the_sdk() {
-    assertThat(client.users().me().role()).isEqualTo(dev.jobkit.sdk.users.Role.ADMIN);
+    String aliceName = service.userName() + "-alice";
+    assertThat(admin.users().me().role()).isEqualTo(dev.jobkit.sdk.users.Role.ADMIN);
     dev.jobkit.sdk.users.User alice =
-        client.users().create(new dev.jobkit.sdk.users.NewUser("sdk-alice", null, null));
+        admin.users().create(new dev.jobkit.sdk.users.NewUser(aliceName, null, null));
     assertThat(alice.role()).isEqualTo(dev.jobkit.sdk.users.Role.USER);
-    dev.jobkit.sdk.users.ApiKey key = client.users().createKey("sdk-alice");
+    dev.jobkit.sdk.users.ApiKey key = admin.users().createKey(aliceName);
     assertThat(
-            client
+            admin
                 .users()
-                .setSchedulingMode("sdk-alice", dev.jobkit.sdk.users.SchedulingMode.SERIAL)
+                .setSchedulingMode(aliceName, dev.jobkit.sdk.users.SchedulingMode.SERIAL)
                 .schedulingMode())
         .isEqualTo(dev.jobkit.sdk.users.SchedulingMode.SERIAL);
-    assertThat(client.users().list()).extracting(u -> u.name()).contains("admin", "sdk-alice");
+    assertThat(admin.users().list()).extracting(u -> u.name()).contains("admin", aliceName);
 
     try (JobkitClient asAlice =
         JobkitClient.builder().baseUrl(server.baseUrl()).apiKey(key.key()).build()) {
-      assertThat(asAlice.users().me().name()).isEqualTo("sdk-alice");
+      assertThat(asAlice.users().me().name()).isEqualTo(aliceName);
       assertThatThrownBy(() -> asAlice.users().list())
           .isInstanceOf(dev.jobkit.sdk.ForbiddenException.class);
-      Job adminsJob = client.jobs().submit(JobSpec.builder().command("true").build());
-      assertThatThrownBy(() -> asAlice.jobs().get(adminsJob.id()))
+      // A private job of another user: the class user's, as the admin makes no jobs here.
+      Job othersJob = client.jobs().submit(JobSpec.builder().command("true").build());
+      assertThatThrownBy(() -> asAlice.jobs().get(othersJob.id()))
           .isInstanceOf(NotFoundException.class);
     }
     try (JobkitClient nobody =
@@ -273,7 +281,7 @@ class SdkClientIT {
     List<JobEvent> replayed = new ArrayList<>();
     try (var events = client.jobs().watchAllAfter(last)) {
       Optional<JobEvent> e;
-      while ((e = events.next(Duration.ofSeconds(10))).isPresent()) {
+      while ((e = events.next(Duration.ofSeconds(30))).isPresent()) {
         if (e.get().jobId().equals(second.id())) {
           replayed.add(e.get());
           if (e.get().toStatus().isTerminal()) {
