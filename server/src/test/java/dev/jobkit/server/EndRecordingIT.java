@@ -12,8 +12,8 @@ import dev.jobkit.sdk.jobs.Job;
 import dev.jobkit.sdk.jobs.JobEvent;
 import dev.jobkit.server.store.StoredText;
 import dev.jobkit.server.support.Api;
-import dev.jobkit.server.support.Gate;
 import dev.jobkit.server.support.JobkitServer;
+import dev.jobkit.server.support.JobkitService;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -22,9 +22,9 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import javax.sql.DataSource;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A job never stays active because recording its end failed: a report too large for its column is
@@ -32,23 +32,24 @@ import org.junit.jupiter.api.Test;
  * flight that nobody follows any more is found by the sweep while the service runs (not only at the
  * next start) and ended. Failures are injected into the real database with a constraint the test
  * adds and removes.
+ *
+ * <p>The class has a service of its own: it changes the database's tables under the service (DDL
+ * that would lock out, or fail, other classes' writes on a shared one) and waits for the service's
+ * slots in use to fall to zero, which other classes' jobs on a shared service never let happen.
  */
 class EndRecordingIT {
 
-  private static final Duration TIMEOUT = Duration.ofSeconds(30);
+  private static final Duration TIMEOUT = Duration.ofSeconds(60);
+
+  @RegisterExtension static final JobkitService service = JobkitService.own();
 
   static JobkitServer server;
   static Api api;
 
   @BeforeAll
   static void start() {
-    server = JobkitServer.start();
-    api = server.newUser("recorder", "parallel");
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
+    server = service.server();
+    api = service.user();
   }
 
   @Test
@@ -75,7 +76,7 @@ class EndRecordingIT {
 
   @Test
   void a_failure_while_recording_the_end_leaves_the_job_failed_with_the_reason() throws Exception {
-    Job job = api.submitShell(Gate.WAIT);
+    Job job = api.submitShell(service.gates().script("unrecorded-end"));
     api.awaitStatus(job.id(), RUNNING);
     // The end of an attempt closes its attempt row; this job's cannot be closed.
     sql(
@@ -84,7 +85,7 @@ class EndRecordingIT {
             + job.id()
             + "' OR finished_at IS NULL)");
     try {
-      Gate.open(server, job.id());
+      service.gates().open("unrecorded-end");
 
       Job ended = api.awaitStatus(job.id(), FAILED, TIMEOUT);
 
@@ -103,7 +104,7 @@ class EndRecordingIT {
   @Test
   void a_job_left_running_with_no_process_is_ended_by_the_sweep_while_the_service_runs()
       throws Exception {
-    Job job = api.submitShell(Gate.WAIT);
+    Job job = api.submitShell(service.gates().script("no-process"));
     api.awaitStatus(job.id(), RUNNING);
     // Nothing may move this job from RUNNING: neither the end nor the fallback to FAILED lands.
     sql(
@@ -113,7 +114,7 @@ class EndRecordingIT {
             + "' OR status = 'RUNNING')");
     boolean dropped = false;
     try {
-      Gate.open(server, job.id());
+      service.gates().open("no-process");
       // Its process is gone and its slot given back, yet it is recorded as running.
       await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(50)).until(() -> slotsInUse() == 0);
       assertThat(api.job(job.id()).status()).isEqualTo(RUNNING);
@@ -121,7 +122,7 @@ class EndRecordingIT {
       sql("ALTER TABLE jobs DROP CONSTRAINT stays_running");
       dropped = true;
 
-      Job ended = api.awaitStatus(job.id(), FAILED, Duration.ofSeconds(15));
+      Job ended = api.awaitStatus(job.id(), FAILED, TIMEOUT);
       assertThat(ended.lastError())
           .isEqualTo(
               "lost: attempt 1 has no process the service follows (its end could not be"
@@ -141,7 +142,7 @@ class EndRecordingIT {
 
   @Test
   void the_sweep_leaves_jobs_that_run_normally_alone() {
-    Job job = api.submitShell(Gate.WAIT);
+    Job job = api.submitShell(service.gates().script("normal"));
     api.awaitStatus(job.id(), RUNNING);
     // Two sweeps' worth of time, measured by the sweep's own work: the job is still running,
     // untouched, and ends as it should once let go.
@@ -149,7 +150,7 @@ class EndRecordingIT {
     await().atMost(TIMEOUT).until(() -> sweeps() >= before + 2);
 
     assertThat(api.job(job.id()).status()).isEqualTo(RUNNING);
-    Gate.open(server, job.id());
+    service.gates().open("normal");
     assertThat(api.awaitStatus(job.id(), SUCCEEDED, TIMEOUT).attempts()).hasSize(1);
   }
 
