@@ -15,31 +15,33 @@ import dev.jobkit.sdk.jobs.Job;
 import dev.jobkit.sdk.jobs.JobEvent;
 import dev.jobkit.sdk.lifecycle.JobStatus;
 import dev.jobkit.server.support.Api;
-import dev.jobkit.server.support.JobkitServer;
+import dev.jobkit.server.support.JobkitService;
 import dev.jobkit.server.support.Processes;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** Jobs that fail: non-zero exits, commands that do not exist, timeouts, and their retries. */
+/**
+ * Jobs that fail: non-zero exits, commands that do not exist, timeouts, and their retries.
+ *
+ * <p>The class has a two-slot service of its own: {@link
+ * #many_retries_leave_every_slot_free_for_the_next_jobs} proves that no retry kept a slot by
+ * running a job that needs every slot of the service, which on the shared one other classes hold.
+ */
 class FailureAndRetryIT {
 
   private static final Duration TIMEOUT = Duration.ofSeconds(60);
 
-  static JobkitServer server;
+  @RegisterExtension
+  static final JobkitService service = JobkitService.own("--jobkit.executor.slots=2");
+
   static Api api;
 
   @BeforeAll
   static void start() {
-    server = JobkitServer.start("--jobkit.executor.slots=2");
-    api = server.admin();
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
+    api = service.user();
   }
 
   @Test
