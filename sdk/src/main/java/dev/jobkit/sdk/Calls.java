@@ -22,17 +22,28 @@ import java.util.function.Supplier;
  * Retry-After}, else the policy's backoff); the client waits that long through its {@link Sleeper}
  * and tells resilience4j to wait no more, because resilience4j's own sleep is one static function
  * for the whole JVM.
+ *
+ * <p>A call has a deadline: the client's {@code callTimeout} from its start, or a waiter's
+ * deadline, whichever comes first ({@link #before}). No attempt waits for an answer past it (the
+ * {@link DeadlineClient} shortens each request's timeout to the time left) and no retry starts
+ * whose wait would end after it: the caller gets the last failure instead.
  */
 final class Calls {
 
+  /** The deadline of the call running on this thread ({@link System#nanoTime()}), if any. */
+  private static final ThreadLocal<Long> DEADLINE = new ThreadLocal<>();
+
   private final Retry retry;
   private final BooleanSupplier closed;
+  private final Duration callTimeout;
 
   /**
+   * @param callTimeout the longest a call may take, retries included; zero for no limit
    * @param closed whether the client is closed: then every call fails at once
    */
-  Calls(RetryPolicy policy, Sleeper sleeper, BooleanSupplier closed) {
+  Calls(RetryPolicy policy, Sleeper sleeper, Duration callTimeout, BooleanSupplier closed) {
     this.closed = closed;
+    this.callTimeout = callTimeout;
     IntervalBiFunction<Object> waitThenGoOn =
         (attempt, outcome) -> {
           JobkitException failure = (JobkitException) outcome.getLeft();
@@ -40,6 +51,10 @@ final class Calls {
               failure instanceof RateLimitedException limited && limited.retryAfter().isPresent()
                   ? limited.retryAfter().get()
                   : Backoffs.of(policy, attempt);
+          Long deadline = DEADLINE.get();
+          if (deadline != null && System.nanoTime() + wait.toNanos() >= deadline) {
+            throw failure; // the next attempt would start too late to finish in time
+          }
           policy.listener().onRetry(attempt, failure, wait);
           try {
             sleeper.sleep(wait);
@@ -79,18 +94,58 @@ final class Calls {
 
   /** Runs {@code call} under the retry policy, translating transport failures. */
   <T> T run(Supplier<T> call) {
-    return Retry.decorateSupplier(retry, () -> translated(call)).get();
+    return withDeadline(
+        Long.MAX_VALUE, () -> Retry.decorateSupplier(retry, () -> translated(call)).get());
   }
 
   /** Runs {@code call} once, with no retry: for requests that must not be repeated blindly. */
   <T> T once(Supplier<T> call) {
-    return translated(call);
+    return withDeadline(Long.MAX_VALUE, () -> translated(call));
+  }
+
+  /**
+   * Runs {@code call} (which makes calls of this client) so that none of its calls runs past {@code
+   * deadlineNanos}, a {@link System#nanoTime()}: what a waiter uses to keep its deadline.
+   */
+  <T> T before(long deadlineNanos, Supplier<T> call) {
+    return withDeadline(deadlineNanos, call);
+  }
+
+  /** The time left before the deadline of the call running on this thread, if it has one. */
+  static Duration timeLeft() {
+    Long deadline = DEADLINE.get();
+    return deadline == null ? null : Duration.ofNanos(deadline - System.nanoTime());
+  }
+
+  private <T> T withDeadline(long deadlineNanos, Supplier<T> call) {
+    Long outer = DEADLINE.get();
+    long deadline = deadlineNanos;
+    if (!callTimeout.isZero()) {
+      deadline = Math.min(deadline, System.nanoTime() + callTimeout.toNanos());
+    }
+    if (outer != null) {
+      deadline = Math.min(deadline, outer);
+    }
+    DEADLINE.set(deadline == Long.MAX_VALUE ? null : deadline);
+    try {
+      return call.get();
+    } finally {
+      if (outer == null) {
+        DEADLINE.remove();
+      } else {
+        DEADLINE.set(outer);
+      }
+    }
   }
 
   private <T> T translated(Supplier<T> call) {
     if (closed.getAsBoolean()) {
       // The client's threads are gone: a request now would wait forever for an answer.
       throw JobkitClient.closedFailure();
+    }
+    Duration left = timeLeft();
+    if (left != null && left.compareTo(Duration.ofMillis(1)) < 0) {
+      throw new TransportException("the call's time ran out before the service answered", null);
     }
     try {
       return call.get();
@@ -133,7 +188,7 @@ final class Calls {
       return "no connection within the connect timeout";
     }
     if (cause instanceof HttpTimeoutException) {
-      return "no answer within the read timeout";
+      return "no answer in time";
     }
     if (cause instanceof UnknownHostException) {
       return "unknown host";

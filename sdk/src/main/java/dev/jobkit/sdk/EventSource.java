@@ -99,9 +99,11 @@ final class EventSource implements AutoCloseable {
             return;
           }
           failures++;
+          opened.countDown(); // whoever waits for the first connection learns it failed
           tell(() -> listener.onFailure(currentUri, refused, true));
         } catch (IOException | UncheckedIOException dropped) {
           failures++;
+          opened.countDown();
           if (!closed) {
             TransportException failure = new TransportException(describe(dropped), dropped);
             tell(() -> listener.onFailure(currentUri, failure, true));
@@ -276,8 +278,8 @@ final class EventSource implements AutoCloseable {
   }
 
   /**
-   * Waits until the first connection is open (or refused), at most {@code timeout}; true if it
-   * opened or was refused in time.
+   * Waits until the first connection is open, or has failed (the stream goes on trying), at most
+   * {@code timeout}; true if either happened in time.
    */
   public boolean awaitOpen(Duration timeout) {
     try {

@@ -32,6 +32,14 @@ public final class EventStream implements AutoCloseable {
   private final EventSource source;
 
   EventStream(JobkitClient client, String jobId, Long afterEventId) {
+    this(client, jobId, afterEventId, Duration.ofSeconds(10));
+  }
+
+  /**
+   * @param openWait how long to wait for the service to subscribe the stream before returning: the
+   *     stream goes on trying after it
+   */
+  EventStream(JobkitClient client, String jobId, Long afterEventId, Duration openWait) {
     String base = client.baseUrl() + "/api/v1/events/stream";
     String uri =
         jobId == null
@@ -53,7 +61,8 @@ public final class EventStream implements AutoCloseable {
             },
             queue::add);
     // "From now on" means from the return of watch(): wait until the service has subscribed us.
-    source.awaitOpen(Duration.ofSeconds(10));
+    source.awaitOpen(
+        openWait.compareTo(Duration.ofSeconds(10)) < 0 ? openWait : Duration.ofSeconds(10));
   }
 
   /**

@@ -78,7 +78,7 @@ public final class JobkitClient implements AutoCloseable {
             .build();
     Feign.Builder feign =
         Feign.builder()
-            .client(new Http2Client(http))
+            .client(new DeadlineClient(new Http2Client(http)))
             .encoder(new Jackson3Encoder(Json.MAPPER))
             .decoder(new Jackson3Decoder(Json.MAPPER))
             .errorDecoder(new ProblemDecoder(Json.MAPPER))
@@ -95,7 +95,7 @@ public final class JobkitClient implements AutoCloseable {
     this.sleeper = b.sleeper;
     this.streamListener = b.streamListener;
     this.streamIdleLimit = b.streamIdleLimit;
-    this.calls = new Calls(b.retry, b.sleeper, closed::get);
+    this.calls = new Calls(b.retry, b.sleeper, b.callTimeout, closed::get);
     this.jobs = new Jobs(this);
     this.users = new Users(api, calls);
   }
@@ -253,6 +253,7 @@ public final class JobkitClient implements AutoCloseable {
     private String apiKey;
     private Duration connectTimeout = Duration.ofSeconds(5);
     private Duration readTimeout = Duration.ofSeconds(60);
+    private Duration callTimeout = Duration.ZERO;
     private RetryPolicy retry = RetryPolicy.defaults();
     private String actorKind;
     private Sleeper sleeper = Sleeper.REAL;
@@ -303,6 +304,21 @@ public final class JobkitClient implements AutoCloseable {
     /** How long to wait for an answer (default 60 s). */
     public Builder readTimeout(Duration timeout) {
       this.readTimeout = Objects.requireNonNull(timeout, "timeout");
+      return this;
+    }
+
+    /**
+     * The longest a call may take in all, its retries and their waits included (default: no limit
+     * beyond the retry policy's). No attempt waits for an answer past it and no retry starts that
+     * could not end before it; the call then fails with its last failure. Waiters ({@link
+     * Jobs#await}) keep their own deadline the same way.
+     */
+    public Builder callTimeout(Duration timeout) {
+      Objects.requireNonNull(timeout, "timeout");
+      if (timeout.isNegative()) {
+        throw new IllegalArgumentException("callTimeout must not be negative, not " + timeout);
+      }
+      this.callTimeout = timeout;
       return this;
     }
 

@@ -183,33 +183,62 @@ public final class Jobs {
    * polling), and returns the job as read then. A job that ends without satisfying it is returned
    * as soon as it has ended, since it can no longer change: check its status.
    *
+   * <p>The wait keeps its deadline whatever the service does: a read that fails on the way (the
+   * service restarting, a 503, a dropped connection) is tried again until the deadline, never past
+   * it, as AWS SDK waiters do; only a failure that cannot heal (the job is gone, the key is
+   * refused) ends it early.
+   *
    * <pre>{@code
    * Job done = client.jobs().await(id, JobStatus::isTerminal, Duration.ofMinutes(10));
    * }</pre>
    *
-   * @throws WaitTimeoutException if it did not within {@code timeout}
+   * @param jobId the job to wait for
+   * @param condition the status to wait for
+   * @param timeout how long to wait at most
+   * @return the job as last read
+   * @throws WaitTimeoutException if it did not within {@code timeout}; its cause is the last
+   *     failure to read the job, if the last read failed
    * @throws NotFoundException if the job does not exist (or was deleted meanwhile)
    */
   public Job await(String jobId, Predicate<JobStatus> condition, Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
-    try (EventStream events = watch(jobId)) {
-      Job job = get(jobId);
-      while (!condition.test(job.status()) && !job.status().isTerminal()) {
+    try (EventStream events = new EventStream(client, jobId, null, timeout)) {
+      Job job = null;
+      JobkitException lastFailure = null;
+      boolean read = true;
+      while (true) {
+        // No read starts at the deadline: it could only fail for want of time, and hide why the
+        // reads before it failed.
+        if (read && deadline - System.nanoTime() > 1_000_000) {
+          try {
+            job = calls.before(deadline, () -> get(jobId));
+            lastFailure = null;
+          } catch (JobkitException failure) {
+            if (!failure.isRetryable()) {
+              throw failure;
+            }
+            lastFailure = failure;
+          }
+        }
+        if (job != null && (condition.test(job.status()) || job.status().isTerminal())) {
+          return job;
+        }
         long left = deadline - System.nanoTime();
         if (left <= 0) {
-          throw new WaitTimeoutException(job, timeout);
+          throw new WaitTimeoutException(jobId, job, timeout, lastFailure);
         }
-        // A quiet spell re-reads the job, in case the stream reconnected past an event. A rename
-        // or a visibility change says the status of the moment, but did not move the job.
-        Optional<JobEvent> event = events.next(Duration.ofNanos(Math.min(left, 5_000_000_000L)));
-        if (event.isEmpty()
-            || event.get().isTransition()
-                && (condition.test(event.get().toStatus())
-                    || event.get().toStatus().isTerminal())) {
-          job = get(jobId);
-        }
+        // A quiet spell re-reads the job, in case the stream reconnected past an event; after a
+        // failed read, sooner. A rename or a visibility change says the status of the moment, but
+        // did not move the job.
+        long quiet = lastFailure == null ? 5_000_000_000L : 500_000_000L;
+        Optional<JobEvent> event = events.next(Duration.ofNanos(Math.min(left, quiet)));
+        read =
+            event.isEmpty()
+                || lastFailure != null
+                || event.get().isTransition()
+                    && (condition.test(event.get().toStatus())
+                        || event.get().toStatus().isTerminal());
       }
-      return job;
     }
   }
 }

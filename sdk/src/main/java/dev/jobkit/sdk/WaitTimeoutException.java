@@ -5,25 +5,47 @@ import java.time.Duration;
 
 /**
  * A waiter gave up: the job did not reach the awaited state in time. {@link #lastSeen()} says where
- * it was.
+ * it was; when the service could not be read at the end, {@link #getCause()} says why.
  */
 public class WaitTimeoutException extends JobkitException {
 
   private final transient Job lastSeen;
 
+  /**
+   * @param lastSeen the job as last read
+   * @param timeout how long the waiter waited
+   */
   public WaitTimeoutException(Job lastSeen, Duration timeout) {
-    super(
-        "job "
-            + lastSeen.id()
-            + " did not reach the awaited state within "
-            + timeout
-            + "; it is "
-            + lastSeen.status(),
-        null);
+    this(lastSeen.id(), lastSeen, timeout, null);
+  }
+
+  /**
+   * @param jobId the job waited for
+   * @param lastSeen the job as last read, or null if it never could be read
+   * @param timeout how long the waiter waited
+   * @param lastFailure why the last read failed, or null if it did not
+   */
+  public WaitTimeoutException(
+      String jobId, Job lastSeen, Duration timeout, JobkitException lastFailure) {
+    super(message(jobId, lastSeen, timeout, lastFailure), lastFailure);
     this.lastSeen = lastSeen;
   }
 
-  /** The job as last read. */
+  private static String message(
+      String jobId, Job lastSeen, Duration timeout, JobkitException lastFailure) {
+    String message = "job " + jobId + " did not reach the awaited state within " + timeout;
+    if (lastSeen != null) {
+      message += "; it is " + lastSeen.status();
+    }
+    if (lastFailure != null) {
+      message +=
+          (lastSeen == null ? "; it could not be read: " : "; its last read failed: ")
+              + lastFailure.getMessage();
+    }
+    return message;
+  }
+
+  /** The job as last read, or null if it never could be read. */
   public Job lastSeen() {
     return lastSeen;
   }

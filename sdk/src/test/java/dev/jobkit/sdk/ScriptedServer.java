@@ -35,6 +35,11 @@ public final class ScriptedServer implements AutoCloseable {
       return new Answer(200, Map.of("Content-Type", "text/event-stream"), body, true);
     }
 
+    /** No answer at all: the request is read and the connection held, silent, until the end. */
+    public static Answer silence() {
+      return new Answer(-1, Map.of(), "");
+    }
+
     public static Answer json(int status, String body) {
       return new Answer(status, Map.of("Content-Type", "application/json"), body);
     }
@@ -105,6 +110,14 @@ public final class ScriptedServer implements AutoCloseable {
     Answer answer;
     synchronized (script) {
       answer = script.size() > 1 ? script.poll() : script.peek();
+    }
+    if (answer.status() == -1) {
+      try {
+        closing.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      throw new IOException("silent on purpose");
     }
     if (answer.status() == 0) {
       // The JDK's server closes the connection of a handler that fails, without answering.
