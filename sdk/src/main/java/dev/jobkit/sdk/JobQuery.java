@@ -96,9 +96,20 @@ public record JobQuery(
       return this;
     }
 
-    /** Adds a state by name or alias ({@code "running"}, {@code "cancelled"}). */
+    /**
+     * Adds a state by name or alias ({@code "running"}, {@code "cancelled"}).
+     *
+     * @param nameOrAlias a status's name or alias, in any case
+     * @return this builder
+     * @throws ValidationException naming {@code status} and the valid values, for an unknown one
+     */
     public Builder status(String nameOrAlias) {
-      this.statuses.add(JobStatus.parse(nameOrAlias));
+      try {
+        this.statuses.add(JobStatus.parse(nameOrAlias));
+      } catch (IllegalArgumentException unknown) {
+        throw ValidationException.beforeSending(
+            "the job query is not valid", "status", unknown.getMessage());
+      }
       return this;
     }
 

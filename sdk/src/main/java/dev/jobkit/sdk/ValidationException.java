@@ -12,6 +12,27 @@ public class ValidationException extends JobkitApiException {
     super(status, problem, requestId);
   }
 
+  /**
+   * A request the client refuses before sending it, worded as the service would refuse it: 400
+   * {@code validation_failed} saying {@code detail} and naming {@code field}, with no request id.
+   */
+  static ValidationException beforeSending(String detail, String field, String reason) {
+    return new ValidationException(
+        400,
+        new Problem(
+            null,
+            "Validation failed",
+            400,
+            detail,
+            null,
+            "validation_failed",
+            null,
+            null,
+            null,
+            List.of(new Problem.FieldError(field, reason))),
+        null);
+  }
+
   /** Each wrong field and why. */
   public List<Problem.FieldError> errors() {
     return problem() == null || problem().errors() == null ? List.of() : problem().errors();
