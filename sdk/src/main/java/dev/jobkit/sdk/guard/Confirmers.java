@@ -1,5 +1,6 @@
 package dev.jobkit.sdk.guard;
 
+import dev.jobkit.sdk.JobkitException;
 import java.io.BufferedReader;
 import java.io.Console;
 import java.io.IOException;
@@ -28,14 +29,21 @@ public final class Confirmers {
   }
 
   /**
-   * Asks at the terminal: prints the prompt and goes ahead only on a typed {@code yes}. Without a
-   * terminal it says no.
+   * Asks at the terminal: prints the prompt and goes ahead only on a typed {@code yes}.
+   *
+   * @return a confirmer that asks at the terminal; when there is none (input or output redirected),
+   *     it throws instead of answering, so nothing is done and the caller learns why rather than
+   *     reading a bare {@code DECLINED}
    */
   public static Confirmer console() {
     return precheck -> {
       Console console = System.console();
       if (console == null) {
-        return false;
+        throw new JobkitException(
+            "Confirmers.console() cannot ask: there is no terminal (input or output is"
+                + " redirected), so nothing was done. Run at a terminal, or choose another"
+                + " Confirmer, such as Confirmers.streams(in, out)",
+            null);
       }
       String answer = console.readLine("%s ", precheck.prompt());
       return answer != null && answer.strip().toLowerCase(Locale.ROOT).equals("yes");
