@@ -38,7 +38,8 @@ final class JobSubmitCommands {
                     .completes(Completions.jobIds()))
             .option(Opt.value("tag", "KEY=VALUE", "a label to filter by").many())
             .option(Opt.value("env", "NAME=VALUE", "an environment variable").many())
-            .option(Opt.value("timeout", "DURATION", "limit per attempt: 90s, 10m, 2h"))
+            .option(
+                Opt.value("timeout", "DURATION", "limit per attempt: 90s, 10m, 1h30m (1s to 30d)"))
             .option(Opt.value("attempts", "N", "launch at most N times (default 1)"))
             .option(Opt.flag("public", "let every user read it"))
             .option(
@@ -68,6 +69,31 @@ final class JobSubmitCommands {
             .action(JobSubmitCommands::update));
   }
 
+  /** The longest timeout the service takes: 30 days. */
+  private static final Duration LONGEST_TIMEOUT = Duration.ofDays(30);
+
+  /**
+   * A job's timeout in the whole seconds the service counts in: from 1s to 30d, refused rather than
+   * rounded outside them.
+   */
+  static int timeoutSeconds(String text) {
+    Duration timeout = Times.parseDuration(text, "--timeout");
+    if (timeout.compareTo(Duration.ofSeconds(1)) < 0) {
+      throw new IllegalArgumentException(
+          "--timeout must be at least 1s (a job's timeout counts whole seconds), not '"
+              + text
+              + "'");
+    }
+    if (timeout.getNano() != 0) {
+      throw new IllegalArgumentException(
+          "--timeout counts whole seconds: " + timeout.getSeconds() + "s, not '" + text + "'");
+    }
+    if (timeout.compareTo(LONGEST_TIMEOUT) > 0) {
+      throw new IllegalArgumentException("--timeout must be at most 30d, not '" + text + "'");
+    }
+    return (int) timeout.getSeconds();
+  }
+
   private static int submit(Invocation in) {
     JobSpec.Builder spec = JobSpec.builder();
     CommandOrShell.apply(in, spec);
@@ -76,9 +102,7 @@ final class JobSubmitCommands {
     in.integer("pods", 1, 10_000).ifPresent(spec::podCount);
     in.integer("priority", 1, 9).ifPresent(spec::priority);
     in.integer("attempts", 1, 100).ifPresent(spec::maxAttempts);
-    in.string("timeout")
-        .map(t -> Times.parseDuration(t, "--timeout"))
-        .ifPresent(d -> spec.timeoutSeconds((int) Math.max(1, d.getSeconds())));
+    in.string("timeout").map(JobSubmitCommands::timeoutSeconds).ifPresent(spec::timeoutSeconds);
     List<String> parents = in.strings("parent");
     if (!parents.isEmpty()) {
       spec.parents(parents.toArray(String[]::new));

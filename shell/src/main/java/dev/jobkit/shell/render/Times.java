@@ -15,7 +15,14 @@ import java.util.regex.Pattern;
 /** Times as people read and write them: "3m ago", "2026-11-23 20:15:03 UTC", "7d", "90s". */
 public final class Times {
 
-  private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d|w)?");
+  /** One or more parts, each a whole number and a unit: {@code 90s}, {@code 1h30m}. */
+  private static final Pattern DURATION = Pattern.compile("(?:\\d+(?:ms|s|m|h|d|w))+");
+
+  private static final Pattern PART = Pattern.compile("(\\d+)(ms|s|m|h|d|w)");
+
+  /** The longest duration accepted: far beyond any job's or wait's, and far from overflowing. */
+  private static final Duration LONGEST = Duration.ofDays(3650);
+
   private static final DateTimeFormatter ABSOLUTE =
       DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'", Locale.ROOT)
           .withZone(ZoneOffset.UTC);
@@ -58,26 +65,50 @@ public final class Times {
   }
 
   /**
-   * Parses "90s", "10m", "2h", "7d", "1w" (a bare number is seconds).
+   * Parses a duration written with units: {@code 500ms}, {@code 90s}, {@code 10m}, {@code 2h},
+   * {@code 7d}, {@code 1w}, or several of them together ({@code 1h30m}). A bare number is refused,
+   * since it could mean seconds or minutes (Slurm's {@code --time=10} is ten minutes), and so is
+   * anything over ten years.
    *
    * @throws IllegalArgumentException saying which forms are accepted
    */
   public static Duration parseDuration(String text, String what) {
-    Matcher m = DURATION.matcher(text == null ? "" : text.strip().toLowerCase(Locale.ROOT));
-    if (!m.matches()) {
+    String t = text == null ? "" : text.strip().toLowerCase(Locale.ROOT);
+    if (t.chars().allMatch(Character::isDigit) && !t.isEmpty()) {
       throw new IllegalArgumentException(
-          what + " must be a duration such as 90s, 10m, 2h, 7d or 1w, not '" + text + "'");
+          what + " needs a unit: " + t + "s, " + t + "m or " + t + "h, not a bare '" + text + "'");
     }
-    long n = Long.parseLong(m.group(1));
-    String unit = m.group(2) == null ? "s" : m.group(2);
-    return switch (unit) {
-      case "ms" -> Duration.ofMillis(n);
-      case "s" -> Duration.ofSeconds(n);
-      case "m" -> Duration.ofMinutes(n);
-      case "h" -> Duration.ofHours(n);
-      case "d" -> Duration.ofDays(n);
-      default -> Duration.ofDays(7 * n);
-    };
+    if (!DURATION.matcher(t).matches()) {
+      throw new IllegalArgumentException(
+          what + " must be a duration such as 90s, 10m, 2h, 1h30m, 7d or 1w, not '" + text + "'");
+    }
+    Duration total = Duration.ZERO;
+    Matcher m = PART.matcher(t);
+    while (m.find()) {
+      // Eleven digits or more of any unit is past the longest: no overflow to go through.
+      if (m.group(1).length() > 10) {
+        throw tooLong(what, text);
+      }
+      long n = Long.parseLong(m.group(1));
+      total =
+          total.plus(
+              switch (m.group(2)) {
+                case "ms" -> Duration.ofMillis(n);
+                case "s" -> Duration.ofSeconds(n);
+                case "m" -> Duration.ofMinutes(n);
+                case "h" -> Duration.ofHours(n);
+                case "d" -> Duration.ofDays(n);
+                default -> Duration.ofDays(7 * n);
+              });
+      if (total.compareTo(LONGEST) > 0) {
+        throw tooLong(what, text);
+      }
+    }
+    return total;
+  }
+
+  private static IllegalArgumentException tooLong(String what, String text) {
+    return new IllegalArgumentException(what + " must be at most 3650d, not '" + text + "'");
   }
 
   /**

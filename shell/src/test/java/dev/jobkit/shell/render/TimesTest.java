@@ -18,7 +18,24 @@ class TimesTest {
     assertThat(Times.parseDuration("10m", "--x")).isEqualTo(Duration.ofMinutes(10));
     assertThat(Times.parseDuration("7d", "--x")).isEqualTo(Duration.ofDays(7));
     assertThat(Times.parseDuration("2w", "--x")).isEqualTo(Duration.ofDays(14));
-    assertThat(Times.parseDuration("45", "--x")).isEqualTo(Duration.ofSeconds(45));
+    assertThat(Times.parseDuration("500ms", "--x")).isEqualTo(Duration.ofMillis(500));
+    assertThat(Times.parseDuration("1h30m", "--x")).isEqualTo(Duration.ofMinutes(90));
+    assertThat(Times.parseDuration("1d2h3m4s", "--x"))
+        .isEqualTo(Duration.ofDays(1).plusHours(2).plusMinutes(3).plusSeconds(4));
+  }
+
+  @Test
+  void a_bare_number_is_refused_with_the_units_it_could_mean() {
+    assertThatThrownBy(() -> Times.parseDuration("10", "--timeout"))
+        .hasMessage("--timeout needs a unit: 10s, 10m or 10h, not a bare '10'");
+  }
+
+  @Test
+  void a_duration_too_long_to_mean_anything_is_refused_without_overflowing() {
+    assertThatThrownBy(() -> Times.parseDuration("10000000d", "--timeout"))
+        .hasMessage("--timeout must be at most 3650d, not '10000000d'");
+    assertThatThrownBy(() -> Times.parseDuration("99999999999999999999s", "--timeout"))
+        .hasMessage("--timeout must be at most 3650d, not '99999999999999999999s'");
   }
 
   @Test
@@ -26,6 +43,8 @@ class TimesTest {
     assertThatThrownBy(() -> Times.parseDuration("soon", "--since"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("--since must be a duration such as 90s");
+    assertThatThrownBy(() -> Times.parseDuration("10 minutes", "--timeout"))
+        .hasMessageContaining("--timeout must be a duration such as 90s, 10m, 2h, 1h30m");
   }
 
   @Test
