@@ -7,14 +7,13 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.jobkit.sdk.jobs.Job;
 import dev.jobkit.sdk.lifecycle.JobStatus;
 import dev.jobkit.server.support.Api;
-import dev.jobkit.server.support.JobkitServer;
+import dev.jobkit.server.support.JobkitService;
 import dev.jobkit.server.support.Processes;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -22,8 +21,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -33,6 +32,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  * ({@code setsid}), a double fork into a new session. On both ways the service tracks them ({@code
  * jobkit.executor.descendants}): a pids cgroup per pod, and the environment marker with the service
  * as child subreaper. Prints how many of the job's processes were left (goal 0).
+ *
+ * <p>Two services of the class's own: one with markers, one that makes cgroups where it can (its
+ * tests are skipped where it cannot), at most 20 processes a pod. Every process the tests look at
+ * is found by its job's id, so other classes' jobs running meanwhile do not count.
  */
 class DescendantsIT {
 
@@ -47,26 +50,24 @@ class DescendantsIT {
           "double fork",
           "(setsid sh -c 'sleep 300 & echo $! > pid-double-fork' &);");
 
-  private static final Map<String, JobkitServer> servers = new HashMap<>();
+  @RegisterExtension
+  static final JobkitService marker = JobkitService.own("--jobkit.executor.descendants=marker");
+
+  /**
+   * {@code auto}: cgroups where this machine gives them (the pod's cgroup is checked below),
+   * markers where not, so the class starts anywhere. 20 processes are more than any test but the
+   * limit's own starts at once.
+   */
+  @RegisterExtension
+  static final JobkitService cgroup =
+      JobkitService.own(
+          "--jobkit.executor.descendants=auto", "--jobkit.executor.max-processes-per-pod=20");
+
   private static final AtomicInteger JOBS = new AtomicInteger();
   private static final AtomicInteger LEFT = new AtomicInteger();
 
-  @BeforeAll
-  static void start() {
-    servers.put("marker", JobkitServer.start("--jobkit.executor.descendants=marker"));
-    if (CGROUPS) {
-      servers.put("cgroup", JobkitServer.start("--jobkit.executor.descendants=cgroup"));
-      servers.put(
-          "cgroup, 20 processes",
-          JobkitServer.start(
-              "--jobkit.executor.descendants=cgroup",
-              "--jobkit.executor.max-processes-per-pod=20"));
-    }
-  }
-
   @AfterAll
-  static void stop() {
-    servers.values().forEach(JobkitServer::close);
+  static void total() {
     System.out.printf(
         "DescendantsIT: descendants left: %d (goal 0) after %d jobs%n", LEFT.get(), JOBS.get());
   }
@@ -80,10 +81,16 @@ class DescendantsIT {
     return Stream.of("cgroup", "marker");
   }
 
+  private static JobkitService service(String mechanism) {
+    if (mechanism.equals("marker")) {
+      return marker;
+    }
+    assumeTrue(CGROUPS, "this service cannot make cgroups (it is not root here)");
+    return cgroup;
+  }
+
   private static Api api(String mechanism) {
-    assumeTrue(
-        servers.containsKey(mechanism), "this service cannot make cgroups (it is not root here)");
-    return servers.get(mechanism).admin();
+    return service(mechanism).user();
   }
 
   @ParameterizedTest(name = "{0}")
@@ -97,7 +104,8 @@ class DescendantsIT {
     String log = log(mechanism, job.id());
     assertThat(log).containsPattern("marker=[0-9a-f]{32}");
     if (mechanism.equals("cgroup")) {
-      assertThat(log).containsPattern(":pids:/jobkit/[0-9]+/" + job.id() + "-1-0\n");
+      // <service pid>-<n>: the services of one JVM have a cgroup each.
+      assertThat(log).containsPattern(":pids:/jobkit/[0-9]+-[0-9]+/" + job.id() + "-1-0\n");
     }
   }
 
@@ -114,7 +122,7 @@ class DescendantsIT {
                 + pidFile
                 + " ]; do sleep 0.01; done; echo done");
 
-    Job ended = api.awaitEnd(job.id());
+    Job ended = api.awaitStatus(job.id(), JobStatus::isTerminal, TIMEOUT);
 
     List<Long> left = Processes.ofJob(job.id());
     count(left);
@@ -155,7 +163,7 @@ class DescendantsIT {
   @Test
   void a_pod_cannot_have_more_processes_than_its_limit_and_the_service_stays_well()
       throws IOException {
-    Api api = api("cgroup, 20 processes");
+    Api api = api("cgroup");
     // perl reports a failed fork and goes on, where a shell would give up.
     Job job =
         api.submit(
@@ -164,12 +172,12 @@ class DescendantsIT {
                 + " if ($pid == 0) { exec 'sleep', '300' } $ok++ }"
                 + " print qq(started $ok failed $failed\\\\n)\"]}");
 
-    Job ended = api.awaitEnd(job.id());
+    Job ended = api.awaitStatus(job.id(), JobStatus::isTerminal, TIMEOUT);
 
     List<Long> left = Processes.ofJob(job.id());
     count(left);
     assertThat(ended.status()).isEqualTo(JobStatus.SUCCEEDED);
-    String log = log("cgroup, 20 processes", job.id());
+    String log = log("cgroup", job.id());
     Matcher counts = Pattern.compile("started (\\d+) failed (\\d+)\n").matcher(log);
     assertThat(counts.matches()).as(log).isTrue();
     // 20 tasks: perl and 19 sleeps at most; every other fork failed.
@@ -178,7 +186,8 @@ class DescendantsIT {
     assertThat(left).isEmpty();
     // The service runs the next job as ever.
     Job next = api.submitShell("echo still here");
-    assertThat(api.awaitEnd(next.id()).status()).isEqualTo(JobStatus.SUCCEEDED);
+    assertThat(api.awaitStatus(next.id(), JobStatus::isTerminal, TIMEOUT).status())
+        .isEqualTo(JobStatus.SUCCEEDED);
   }
 
   private static void count(List<Long> left) {
@@ -187,10 +196,10 @@ class DescendantsIT {
   }
 
   private static String log(String mechanism, String jobId) throws IOException {
-    return Files.readString(servers.get(mechanism).jobDir(jobId).resolve("logs/pod-0.log"));
+    return Files.readString(service(mechanism).server().jobDir(jobId).resolve("logs/pod-0.log"));
   }
 
   private static Path podFile(String mechanism, String jobId, String name) {
-    return servers.get(mechanism).jobDir(jobId).resolve("pods/0").resolve(name);
+    return service(mechanism).server().jobDir(jobId).resolve("pods/0").resolve(name);
   }
 }
