@@ -6,11 +6,12 @@ import dev.jobkit.sdk.jobs.Job;
 import dev.jobkit.sdk.lifecycle.JobStatus;
 import dev.jobkit.server.support.Api;
 import dev.jobkit.server.support.JobkitServer;
+import dev.jobkit.server.support.JobkitService;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import java.time.Duration;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -19,7 +20,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * jobkit.executor.max-log-bytes-per-pod} (cut there with a line that says so, the rest discarded,
  * the job going on and its end saying so); a log under the limit is whole when the job ends; a
  * process that holds the pipe open does not hold up the job's end. On both ways pods start ({@code
- * posix_spawn} and the {@code setsid} command).
+ * posix_spawn} and the {@code setsid} command), each a service of the class's own with a 64 KB
+ * limit.
  */
 class PodOutputIT {
 
@@ -28,25 +30,19 @@ class PodOutputIT {
       "\n[jobkit] log cut at 65536 bytes: the limit jobkit.executor.max-log-bytes-per-pod was"
           + " reached; further output is discarded\n";
 
-  static JobkitServer spawn;
-  static JobkitServer setsid;
+  private static final Duration TIMEOUT = Duration.ofSeconds(60);
 
-  @BeforeAll
-  static void start() {
-    spawn = JobkitServer.start("--jobkit.executor.max-log-bytes-per-pod=64KB");
-    setsid =
-        JobkitServer.start(
-            "--jobkit.executor.max-log-bytes-per-pod=64KB",
-            "--jobkit.executor.use-setsid-command=true");
-  }
+  @RegisterExtension
+  static final JobkitService spawn =
+      JobkitService.own("--jobkit.executor.max-log-bytes-per-pod=64KB");
 
-  @AfterAll
-  static void stop() {
-    spawn.close();
-    setsid.close();
-  }
+  @RegisterExtension
+  static final JobkitService setsid =
+      JobkitService.own(
+          "--jobkit.executor.max-log-bytes-per-pod=64KB",
+          "--jobkit.executor.use-setsid-command=true");
 
-  private static JobkitServer server(String launcher) {
+  private static JobkitService service(String launcher) {
     return launcher.equals("posix_spawn") ? spawn : setsid;
   }
 
@@ -54,14 +50,14 @@ class PodOutputIT {
   @ValueSource(strings = {"posix_spawn", "setsid command"})
   void a_log_that_reaches_the_limit_is_cut_there_and_the_job_goes_on(String launcher)
       throws IOException {
-    JobkitServer server = server(launcher);
-    Api api = server.admin();
+    JobkitServer server = service(launcher).server();
+    Api api = service(launcher).user();
     Job job =
         api.submitShell(
             "head -c 1048576 /dev/zero | tr '\\0' a; echo AFTER-THE-CUT >&2;"
                 + " echo went on > \"$JOBKIT_OUTPUT_DIR/done\"");
 
-    Job ended = api.awaitEnd(job.id());
+    Job ended = api.awaitStatus(job.id(), JobStatus::isTerminal, TIMEOUT);
 
     assertThat(ended.status()).isEqualTo(JobStatus.SUCCEEDED);
     assertThat(ended.statusReason())
@@ -79,13 +75,13 @@ class PodOutputIT {
   @ValueSource(strings = {"posix_spawn", "setsid command"})
   void a_log_under_the_limit_is_whole_in_the_order_written_when_the_job_ends(String launcher)
       throws IOException {
-    JobkitServer server = server(launcher);
-    Api api = server.admin();
+    JobkitServer server = service(launcher).server();
+    Api api = service(launcher).user();
     Job job =
         api.submitShell(
             "echo out; echo err >&2; head -c 60000 /dev/zero | tr '\\0' b; echo; echo last");
 
-    Job ended = api.awaitEnd(job.id());
+    Job ended = api.awaitStatus(job.id(), JobStatus::isTerminal, TIMEOUT);
 
     assertThat(ended.status()).isEqualTo(JobStatus.SUCCEEDED);
     assertThat(ended.statusReason()).isNull();
@@ -97,12 +93,12 @@ class PodOutputIT {
   @ValueSource(strings = {"posix_spawn", "setsid command"})
   void a_job_ends_when_its_main_process_exits_though_a_child_holds_its_output(String launcher)
       throws IOException {
-    JobkitServer server = server(launcher);
-    Api api = server.admin();
+    JobkitServer server = service(launcher).server();
+    Api api = service(launcher).user();
     Job job = api.submitShell("sleep 300 & echo done");
 
-    // Within awaitEnd's 30 s, where the sleep lasts 300: its group was ended with the shell.
-    Job ended = api.awaitEnd(job.id());
+    // Within 60 s, where the sleep lasts 300: its group was ended with the shell.
+    Job ended = api.awaitStatus(job.id(), JobStatus::isTerminal, TIMEOUT);
 
     assertThat(ended.status()).isEqualTo(JobStatus.SUCCEEDED);
     assertThat(Files.readString(server.jobDir(job.id()).resolve("logs/pod-0.log")))

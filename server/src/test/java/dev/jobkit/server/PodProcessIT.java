@@ -7,42 +7,37 @@ import dev.jobkit.sdk.jobs.Job;
 import dev.jobkit.sdk.lifecycle.JobStatus;
 import dev.jobkit.server.support.Api;
 import dev.jobkit.server.support.JobkitServer;
+import dev.jobkit.server.support.JobkitService;
 import dev.jobkit.server.support.Processes;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * What a pod's process starts with, on both ways the local executor starts pods: {@code
  * posix_spawn} in a new session (the default) and the {@code setsid} command (the fallback for a C
- * library without that).
+ * library without that): the shared service and one of the class's own.
  */
 class PodProcessIT {
 
   private static final Duration TIMEOUT = Duration.ofSeconds(60);
 
-  static Map<String, JobkitServer> servers;
+  /** The shared service: {@code posix_spawn} is the default. */
+  @RegisterExtension static final JobkitService spawn = JobkitService.shared();
 
-  @BeforeAll
-  static void start() {
-    servers =
-        Map.of(
-            "posix_spawn", JobkitServer.start(),
-            "setsid command", JobkitServer.start("--jobkit.executor.use-setsid-command=true"));
-  }
+  @RegisterExtension
+  static final JobkitService setsid =
+      JobkitService.own("--jobkit.executor.use-setsid-command=true");
 
-  @AfterAll
-  static void stop() {
-    servers.values().forEach(JobkitServer::close);
+  private static JobkitService service(String launcher) {
+    return launcher.equals("posix_spawn") ? spawn : setsid;
   }
 
   static Stream<String> launchers() {
@@ -53,16 +48,15 @@ class PodProcessIT {
   @MethodSource("launchers")
   void a_pod_leads_its_own_session_in_its_work_dir_with_empty_stdin_and_no_inherited_files(
       String launcher) throws IOException {
-    JobkitServer server = servers.get(launcher);
+    JobkitServer server = service(launcher).server();
+    Api api = service(launcher).user();
     // No redirections in the script: the shell would hold extra descriptors while they last.
     Job job =
-        server
-            .admin()
-            .submitShell("ls /proc/$$/fd; echo ids $(cut -d' ' -f1,5,6 /proc/$$/stat); pwd; cat");
+        api.submitShell("ls /proc/$$/fd; echo ids $(cut -d' ' -f1,5,6 /proc/$$/stat); pwd; cat");
     // A program that does not fork: a shell blocks every signal for a moment around each fork.
-    Job mask = server.admin().submit("{\"command\":[\"grep\",\"^SigBlk\",\"/proc/self/status\"]}");
+    Job mask = api.submit("{\"command\":[\"grep\",\"^SigBlk\",\"/proc/self/status\"]}");
 
-    server.admin().awaitStatus(job.id(), JobStatus.SUCCEEDED, TIMEOUT);
+    api.awaitStatus(job.id(), JobStatus.SUCCEEDED, TIMEOUT);
 
     List<String> lines = Files.readAllLines(server.jobDir(job.id()).resolve("logs/pod-0.log"));
     // 0, 1 and 2 only: none of the service's files, sockets or database handles leak into jobs.
@@ -81,34 +75,33 @@ class PodProcessIT {
   @ParameterizedTest(name = "{0}")
   @MethodSource("launchers")
   void a_command_found_on_the_path_keeps_its_argv_0_as_written(String launcher) {
-    JobkitServer server = servers.get(launcher);
-    Job job =
-        server
-            .admin()
-            .submit("{\"command\":[\"sh\",\"-c\",\"tr '\\\\0' ' ' < /proc/$$/cmdline\"]}");
+    Api api = service(launcher).user();
+    Job job = api.submit("{\"command\":[\"sh\",\"-c\",\"tr '\\\\0' ' ' < /proc/$$/cmdline\"]}");
 
-    server.admin().awaitStatus(job.id(), JobStatus.SUCCEEDED, TIMEOUT);
+    api.awaitStatus(job.id(), JobStatus.SUCCEEDED, TIMEOUT);
 
-    assertThat(server.jobDir(job.id()).resolve("logs/pod-0.log")).content().startsWith("sh -c ");
+    assertThat(service(launcher).server().jobDir(job.id()).resolve("logs/pod-0.log"))
+        .content()
+        .startsWith("sh -c ");
   }
 
   @Test
   void a_pod_started_with_posix_spawn_blocks_no_signal() {
     // ProcessBuilder passes on the JVM's blocked SIGQUIT; posix_spawn sets an empty mask. The
     // program must not fork: a shell blocks every signal for a moment around each fork.
-    JobkitServer server = servers.get("posix_spawn");
-    Job job = server.admin().submit("{\"command\":[\"grep\",\"^SigBlk\",\"/proc/self/status\"]}");
+    Api api = spawn.user();
+    Job job = api.submit("{\"command\":[\"grep\",\"^SigBlk\",\"/proc/self/status\"]}");
 
-    server.admin().awaitStatus(job.id(), JobStatus.SUCCEEDED, TIMEOUT);
+    api.awaitStatus(job.id(), JobStatus.SUCCEEDED, TIMEOUT);
 
-    assertThat(server.jobDir(job.id()).resolve("logs/pod-0.log"))
+    assertThat(spawn.server().jobDir(job.id()).resolve("logs/pod-0.log"))
         .hasContent("SigBlk:\t0000000000000000");
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("launchers")
   void stop_of_a_running_job_kills_every_process_it_started(String launcher) {
-    Api api = servers.get(launcher).admin();
+    Api api = service(launcher).user();
     Job job =
         api.submitShell("trap '' TERM; sleep 300 & sleep 300 & (sleep 300 &); echo started; wait");
     api.awaitStatus(job.id(), JobStatus.RUNNING, TIMEOUT);
@@ -122,11 +115,14 @@ class PodProcessIT {
   @ParameterizedTest(name = "{0}")
   @MethodSource("launchers")
   void exit_codes_and_signals_end_a_job_as_a_shell_would_report_them(String launcher) {
-    Api api = servers.get(launcher).admin();
+    Api api = service(launcher).user();
     Job exited = api.submit("{\"shell\":\"exit 3\",\"max_attempts\":1}");
     Job killed = api.submit("{\"shell\":\"kill -KILL $$\",\"max_attempts\":1}");
 
-    List<Job> ended = List.of(api.awaitEnd(exited.id()), api.awaitEnd(killed.id()));
+    List<Job> ended =
+        List.of(
+            api.awaitStatus(exited.id(), JobStatus::isTerminal, TIMEOUT),
+            api.awaitStatus(killed.id(), JobStatus::isTerminal, TIMEOUT));
 
     assertThat(ended).extracting(Job::status).containsOnly(JobStatus.FAILED);
     assertThat(ended).extracting(j -> j.result().exitCode()).containsExactly(3, 137);
