@@ -12,6 +12,7 @@ import dev.jobkit.sdk.jobs.Accessibility;
 import dev.jobkit.sdk.jobs.Job;
 import dev.jobkit.sdk.jobs.JobEvent;
 import dev.jobkit.sdk.jobs.JobPage;
+import dev.jobkit.sdk.lifecycle.JobStatus;
 import dev.jobkit.server.auth.Keys;
 import dev.jobkit.server.store.Actor;
 import dev.jobkit.server.store.JobStore;
@@ -19,8 +20,9 @@ import dev.jobkit.server.store.NewJob;
 import dev.jobkit.server.store.StoredEvent;
 import dev.jobkit.server.support.Api;
 import dev.jobkit.server.support.Api.Response;
-import dev.jobkit.server.support.Gate;
+import dev.jobkit.server.support.Gates;
 import dev.jobkit.server.support.JobkitServer;
+import dev.jobkit.server.support.JobkitService;
 import dev.jobkit.server.support.PostgresDatabase;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -40,46 +42,68 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.JsonNode;
 
 /**
- * The service's limits, one nested class per limit (or per hot path a limit protects): each starts
- * the service it needs. Where the database matters, the same tests run on H2 and on PostgreSQL.
+ * The service's limits, one nested class per limit (or per hot path a limit protects). Where the
+ * database matters, the same tests run on H2 (the shared service, with users of their own) and on
+ * PostgreSQL (a service of their own on a fresh database); a limit of its own needs a service of
+ * its own.
  */
 class LimitsIT {
 
   private static final Duration TIMEOUT = Duration.ofSeconds(60);
   private static final String SETTING = "jobkit.limits.max-queued-jobs-per-user";
 
-  /** A service on H2 or on a fresh PostgreSQL database, started once for a nested class. */
+  /**
+   * A service on H2, through {@link #h2()} (registered by the nested class, the shared one or one
+   * of its own), or on a fresh PostgreSQL database, started once for a nested class.
+   */
   abstract static class OnEitherDatabase {
     JobkitServer server;
+    Gates gates;
     PostgresDatabase database;
 
     abstract boolean postgres();
 
-    List<String> extraArgs() {
-      return List.of();
+    /** The H2 service's extension; on PostgreSQL, none. */
+    JobkitService h2() {
+      throw new IllegalStateException("no H2 service on PostgreSQL");
     }
 
     @BeforeAll
     void startService() {
-      List<String> args = new ArrayList<>(extraArgs());
       if (postgres()) {
         database = PostgresDatabase.create();
-        args.addAll(List.of(database.serverArgs()));
+        gates = Gates.create();
+        server = JobkitServer.start(database.serverArgs());
+      } else {
+        server = h2().server();
+        gates = h2().gates();
       }
-      server = JobkitServer.start(args.toArray(String[]::new));
     }
 
     @AfterAll
     void stopService() {
-      if (server != null) {
+      if (server != null && postgres()) {
         server.close();
       }
       if (database != null) {
         database.close();
+        gates.close();
       }
+    }
+
+    /**
+     * A user of this class's: on the shared service named {@code <prefix>-<random>}, and their jobs
+     * flushed after the class; on PostgreSQL, whose service is the class's own, {@code prefix}.
+     */
+    Api newUser(String prefix, String mode) {
+      if (!postgres()) {
+        return h2().newUser(prefix, mode);
+      }
+      return new Api(server.baseUrl(), server.newUser(prefix, mode).key(), prefix);
     }
   }
 
@@ -88,22 +112,27 @@ class LimitsIT {
   @TestInstance(TestInstance.Lifecycle.PER_CLASS)
   class QueuedJobsPerUser extends OnEitherDatabase {
 
+    // A limit other classes must not see. Each test holds a slot with a serial user's running
+    // job: enough slots for all of them.
+    @RegisterExtension
+    final JobkitService service =
+        JobkitService.own("--" + SETTING + "=5", "--jobkit.executor.slots=16");
+
     @Override
     boolean postgres() {
       return false;
     }
 
     @Override
-    List<String> extraArgs() {
-      // Each test holds a slot with a serial user's running job: enough slots for all of them.
-      return List.of("--" + SETTING + "=5", "--jobkit.executor.slots=16");
+    JobkitService h2() {
+      return service;
     }
 
-    /** A serial user whose one slot is held by a job that waits at its gate. */
+    /** A serial user whose one slot is held by a job that waits at gate {@code <name>-blocker}. */
     private Api heldUser(String name) {
-      Api user = server.newUser(name, "serial");
-      Job blocker = user.submitShell(Gate.WAIT);
-      user.awaitStatus(blocker.id(), RUNNING);
+      Api user = newUser(name, "serial");
+      Job blocker = user.submitShell(gates.script(name + "-blocker"));
+      user.awaitStatus(blocker.id(), RUNNING, TIMEOUT);
       return user;
     }
 
@@ -122,8 +151,8 @@ class LimitsIT {
           .contains(SETTING);
     }
 
-    private static int jobsOf(Api user, String name) {
-      return user.get("/api/v1/jobs?limit=1000&owner=" + name)
+    private static int jobsOf(Api user) {
+      return user.get("/api/v1/jobs?limit=1000&owner=" + user.name())
           .expect(200)
           .as(JobPage.class)
           .items()
@@ -139,7 +168,7 @@ class LimitsIT {
 
       assertQueueFull(quinn.post("/api/v1/jobs", "{\"command\":[\"true\"]}"), 5, 1);
 
-      assertThat(jobsOf(quinn, "quinn")).isEqualTo(6); // the running blocker and the five queued
+      assertThat(jobsOf(quinn)).isEqualTo(6); // the running blocker and the five queued
     }
 
     @Test
@@ -152,14 +181,14 @@ class LimitsIT {
           "{\"jobs\":[{\"command\":[\"true\"]},{\"command\":[\"true\"]},{\"command\":[\"true\"]}]}";
 
       assertQueueFull(rita.post("/api/v1/jobs/batch", three), 3, 3);
-      assertThat(jobsOf(rita, "rita")).isEqualTo(4);
+      assertThat(jobsOf(rita)).isEqualTo(4);
 
       rita.post(
               "/api/v1/jobs/batch",
               "{\"jobs\":[{\"ref\":\"a\",\"command\":[\"true\"]},"
                   + "{\"command\":[\"true\"],\"parents\":[\"a\"]}]}")
           .expect(201);
-      assertThat(jobsOf(rita, "rita")).isEqualTo(6);
+      assertThat(jobsOf(rita)).isEqualTo(6);
       // Children waiting for their parents count as well.
       assertQueueFull(rita.post("/api/v1/jobs", "{\"command\":[\"true\"]}"), 5, 1);
     }
@@ -172,9 +201,10 @@ class LimitsIT {
       }
       assertQueueFull(sam.post("/api/v1/jobs", "{\"command\":[\"true\"]}"), 5, 1);
 
-      Api tess = server.newUser("tess", "serial");
+      Api tess = newUser("tess", "serial");
       Job theirs = tess.submit("{\"command\":[\"true\"]}");
-      assertThat(tess.awaitEnd(theirs.id()).status()).isEqualTo(SUCCEEDED);
+      assertThat(tess.awaitStatus(theirs.id(), JobStatus::isTerminal, TIMEOUT).status())
+          .isEqualTo(SUCCEEDED);
     }
 
     @Test
@@ -202,7 +232,7 @@ class LimitsIT {
         }
         // 16 jobs asked for in 12 requests: as many accepted as fit, whatever the interleaving.
         assertThat(accepted).isBetween(4, 5);
-        assertThat(jobsOf(yara, "yara")).isEqualTo(1 + accepted);
+        assertThat(jobsOf(yara)).isEqualTo(1 + accepted);
       } finally {
         pool.shutdownNow();
       }
@@ -228,24 +258,24 @@ class LimitsIT {
 
     @Test
     void the_limit_frees_up_as_jobs_start_and_end() {
-      Api vic = server.newUser("vic", "serial");
-      Job blocker = vic.submitShell(Gate.WAIT);
-      vic.awaitStatus(blocker.id(), RUNNING);
+      Api vic = newUser("vic", "serial");
+      Job blocker = vic.submitShell(gates.script("vic-blocker"));
+      vic.awaitStatus(blocker.id(), RUNNING, TIMEOUT);
       List<Job> queued = new ArrayList<>();
       for (int i = 0; i < 5; i++) {
-        queued.add(vic.submitShell(Gate.WAIT));
+        queued.add(vic.submitShell(gates.script("vic-queued")));
       }
       assertQueueFull(vic.post("/api/v1/jobs", "{\"command\":[\"true\"]}"), 5, 1);
 
       // The blocker ends: the first queued job starts, and no longer counts.
-      Gate.open(server, blocker.id());
+      gates.open("vic-blocker");
       vic.awaitStatus(queued.get(0).id(), RUNNING, TIMEOUT);
-      Job sixth = vic.submitShell(Gate.WAIT);
+      Job sixth = vic.submitShell(gates.script("vic-queued"));
       assertQueueFull(vic.post("/api/v1/jobs", "{\"command\":[\"true\"]}"), 5, 1);
 
       // A queued job is stopped: it ended, and leaves room for one more.
       vic.post("/api/v1/jobs/" + queued.get(4).id() + "/stop", "").expect(200);
-      Job seventh = vic.submitShell(Gate.WAIT);
+      Job seventh = vic.submitShell(gates.script("vic-queued"));
       assertThat(seventh.status()).isEqualTo(QUEUED);
 
       for (Job job : List.of(queued.get(1), queued.get(2), queued.get(3), sixth, seventh)) {
@@ -263,11 +293,12 @@ class LimitsIT {
 
     @Test
     void stopping_a_parent_fails_all_its_waiting_descendants_with_the_reason_and_an_event_each() {
-      Api wren = server.newUser("wren-" + (postgres() ? "pg" : "h2"), "serial");
-      Job blocker = wren.submitShell(Gate.WAIT);
-      wren.awaitStatus(blocker.id(), RUNNING);
+      Api wren = newUser("wren", "serial");
+      Job blocker = wren.submitShell(gates.script("wren-blocker"));
+      wren.awaitStatus(blocker.id(), RUNNING, TIMEOUT);
       Job parent = wren.submit("{\"command\":[\"true\"]}");
-      Job otherParent = wren.submitShell(Gate.WAIT); // still queued: never ends in this test
+      // Still queued: never ends in this test.
+      Job otherParent = wren.submitShell(gates.script("wren-other-parent"));
       List<String> children = new ArrayList<>();
       for (int batch = 0; batch < 2; batch++) {
         String specs =
@@ -334,27 +365,34 @@ class LimitsIT {
             .isEqualTo("parent_failed: parent " + parent.id() + " ended CANCELED");
         assertThat(last.id()).isGreaterThan(eventsBefore);
       }
-      assertThat(countFailedEventsSince(eventsBefore)).isEqualTo(2002);
+      // Of this user's jobs: on the shared service other classes' jobs fail meanwhile too.
+      Set<String> wrens = new HashSet<>(children);
+      wrens.addAll(
+          List.of(
+              blocker.id(), parent.id(), otherParent.id(), grandchild.id(), greatGrandchild.id()));
+      assertThat(countFailedEventsSince(eventsBefore, wrens)).isEqualTo(2002);
 
       // The scheduler carries on: capacity is what it was.
-      Gate.open(server, blocker.id());
+      gates.open("wren-blocker");
       wren.awaitStatus(otherParent.id(), RUNNING, TIMEOUT);
       wren.stopAndAwaitCanceled(otherParent.id());
       Job after = wren.submit("{\"command\":[\"true\"]}");
-      assertThat(wren.awaitEnd(after.id()).status()).isEqualTo(SUCCEEDED);
+      assertThat(wren.awaitStatus(after.id(), JobStatus::isTerminal, TIMEOUT).status())
+          .isEqualTo(SUCCEEDED);
     }
 
     @Test
     void a_parent_that_succeeds_queues_its_waiting_children_and_leaves_those_with_other_parents() {
-      Api yara = server.newUser("yara-" + (postgres() ? "pg" : "h2"), "serial");
-      Job blocker =
-          yara.submitShell(Gate.WAIT); // holds the user's one slot: released children stay
+      Api yara = newUser("yara", "serial");
+      // Holds the user's one slot: released children stay.
+      Job blocker = yara.submitShell(gates.script("yara-blocker"));
       yara.awaitStatus(blocker.id(), RUNNING, TIMEOUT);
       Job parent = yara.submit("{\"command\":[\"true\"]}"); // queued behind the blocker
       // Next in line after the parent, ahead of every released child: it holds the slot, so the
       // children stay queued instead of running a thousand processes the test does not look at.
-      Job holder = yara.submitShell(Gate.WAIT);
-      Job otherParent = yara.submitShell(Gate.WAIT); // queued too: never ends in this test
+      Job holder = yara.submitShell(gates.script("yara-holder"));
+      // Queued too: never ends in this test.
+      Job otherParent = yara.submitShell(gates.script("yara-other-parent"));
       String specs =
           IntStream.range(0, 1000)
               .mapToObj(
@@ -373,8 +411,9 @@ class LimitsIT {
           .forEach(j -> children.add(j.get("id").asString()));
       long eventsBefore = server.bean(JobStore.class).lastEventId();
 
-      Gate.open(server, blocker.id());
-      assertThat(yara.awaitEnd(parent.id()).status()).isEqualTo(SUCCEEDED);
+      gates.open("yara-blocker");
+      assertThat(yara.awaitStatus(parent.id(), JobStatus::isTerminal, TIMEOUT).status())
+          .isEqualTo(SUCCEEDED);
       yara.awaitStatus(holder.id(), RUNNING, TIMEOUT);
       // Released in submission order, after the parent's end is recorded: the last one last.
       yara.awaitStatus(children.get(999), s -> s != AWAITING_PARENTS, TIMEOUT);
@@ -410,13 +449,14 @@ class LimitsIT {
 
     @Test
     void a_child_of_a_stopped_parent_that_was_already_released_is_left_alone() {
-      Api xena = server.newUser("xena-" + (postgres() ? "pg" : "h2"), "parallel");
+      Api xena = newUser("xena", "parallel");
       Job done = xena.submit("{\"command\":[\"true\"]}");
       xena.awaitStatus(done.id(), SUCCEEDED, TIMEOUT);
-      Job running = xena.submitShell(Gate.WAIT);
+      Job running = xena.submitShell(gates.script("xena-running"));
       xena.awaitStatus(running.id(), RUNNING, TIMEOUT);
       Job child = xena.submit("{\"command\":[\"true\"],\"parents\":[\"" + done.id() + "\"]}");
-      assertThat(xena.awaitEnd(child.id()).status()).isEqualTo(SUCCEEDED);
+      assertThat(xena.awaitStatus(child.id(), JobStatus::isTerminal, TIMEOUT).status())
+          .isEqualTo(SUCCEEDED);
 
       xena.stopAndAwaitCanceled(running.id());
 
@@ -424,9 +464,9 @@ class LimitsIT {
       assertThat(xena.events(child.id())).extracting(JobEvent::toStatus).doesNotContain(FAILED);
     }
 
-    private long countFailedEventsSince(long afterId) {
+    private long countFailedEventsSince(long afterId, Set<String> jobIds) {
       return server.bean(JobStore.class).eventsAfter(afterId, 100_000).stream()
-          .filter(e -> e.event().toStatus() == FAILED)
+          .filter(e -> jobIds.contains(e.event().jobId()) && e.event().toStatus() == FAILED)
           .count();
     }
   }
@@ -434,9 +474,16 @@ class LimitsIT {
   @Nested
   @TestInstance(TestInstance.Lifecycle.PER_CLASS)
   class WaitingDescendantsOnH2 extends WaitingDescendants {
+    @RegisterExtension final JobkitService service = JobkitService.shared();
+
     @Override
     boolean postgres() {
       return false;
+    }
+
+    @Override
+    JobkitService h2() {
+      return service;
     }
   }
 
@@ -457,10 +504,8 @@ class LimitsIT {
 
     @Test
     void another_user_sees_only_the_owners_public_jobs_page_by_page() {
-      String suffix = postgres() ? "pg" : "h2";
-      String carol = "carol-" + suffix;
-      server.newUser(carol, "parallel");
-      Api bob = server.newUser("bob-" + suffix, "parallel");
+      String carol = newUser("carol", "parallel").name();
+      Api bob = newUser("bob", "parallel");
       JobStore store = server.bean(JobStore.class);
       List<String> publicIds = new ArrayList<>();
       for (int round = 0; round < 3; round++) {
@@ -523,9 +568,16 @@ class LimitsIT {
   @Nested
   @TestInstance(TestInstance.Lifecycle.PER_CLASS)
   class OwnerFilterOfAnotherUserOnH2 extends OwnerFilterOfAnotherUser {
+    @RegisterExtension final JobkitService service = JobkitService.shared();
+
     @Override
     boolean postgres() {
       return false;
+    }
+
+    @Override
+    JobkitService h2() {
+      return service;
     }
 
     @Test
@@ -536,7 +588,7 @@ class LimitsIT {
               c.prepareStatement(
                   "EXPLAIN SELECT seq FROM jobs j WHERE 1 = 1 AND j.owner = ?"
                       + " AND j.accessibility = 'PUBLIC' ORDER BY j.seq DESC LIMIT 51")) {
-        explain.setString(1, "carol-h2");
+        explain.setString(1, "carol");
         try (ResultSet plan = explain.executeQuery()) {
           plan.next();
           assertThat(plan.getString(1)).containsIgnoringCase("jobs_owner_visibility");
