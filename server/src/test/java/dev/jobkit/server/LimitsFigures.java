@@ -8,7 +8,7 @@ import dev.jobkit.server.store.Actor;
 import dev.jobkit.server.store.JobStore;
 import dev.jobkit.server.store.NewJob;
 import dev.jobkit.server.support.Api;
-import dev.jobkit.server.support.Gate;
+import dev.jobkit.server.support.Gates;
 import dev.jobkit.server.support.JobkitServer;
 import dev.jobkit.server.support.PostgresDatabase;
 import java.util.ArrayList;
@@ -75,12 +75,13 @@ class LimitsFigures {
     String[] args = db == null ? new String[0] : db.serverArgs();
     List<String> all = new ArrayList<>(Arrays.asList(args));
     all.add("--jobkit.limits.max-queued-jobs-per-user=100000");
-    try (JobkitServer server = JobkitServer.start(all.toArray(String[]::new))) {
+    try (Gates gates = Gates.create();
+        JobkitServer server = JobkitServer.start(all.toArray(String[]::new))) {
       JobStore store = server.bean(JobStore.class);
       String sections = System.getProperty("figures.only", "123");
       if (sections.contains("1")) {
         Api sub = server.newUser("subby", "serial");
-        Job blocker = sub.submitShell(Gate.WAIT);
+        Job blocker = sub.submitShell(gates.script("subby-blocker"));
         sub.awaitStatus(blocker.id(), JobStatus.RUNNING);
         fill(store, "subby", 9000, Accessibility.PRIVATE, JobStatus.QUEUED, List.of());
         for (int i = 0; i < 50; i++) {
@@ -106,7 +107,7 @@ class LimitsFigures {
         }
         System.out.printf(
             "FIG the count itself (%d waiting): %.3f ms%n", waiting, (System.nanoTime() - c) / 1e9);
-        Gate.open(server, blocker.id());
+        gates.open("subby-blocker");
       }
       if (sections.contains("2")) {
         server
@@ -123,7 +124,7 @@ class LimitsFigures {
                 .asString();
         Api adm = server.withKey(stopperKey);
         int n = Integer.getInteger("figures.children", 10000);
-        Job blocker = adm.submitShell(Gate.WAIT);
+        Job blocker = adm.submitShell(gates.script("stopper-blocker"));
         adm.awaitStatus(blocker.id(), JobStatus.RUNNING);
         Job parent = adm.submitShell("true");
         fill(
@@ -155,15 +156,16 @@ class LimitsFigures {
         System.out.printf(
             "FIG stop parent with %d waiting children: answered %.2f s, all settled %.2f s%n",
             n, answered / 1e9, settled / 1e9);
-        Gate.open(server, blocker.id());
+        gates.open("stopper-blocker");
       }
       if (sections.contains("4")) {
         Api rel = server.newUser("releaser", "serial");
         int n = Integer.getInteger("figures.children", 10000);
-        Job blocker = rel.submitShell(Gate.WAIT);
+        Job blocker = rel.submitShell(gates.script("releaser-blocker"));
         rel.awaitStatus(blocker.id(), JobStatus.RUNNING);
         Job parent = rel.submitShell("true"); // queued behind the blocker
-        Job other = rel.submitShell(Gate.WAIT); // queued next: holds the released children
+        // Queued next: holds the released children.
+        rel.submitShell(gates.script("releaser-holder"));
         fill(
             store,
             "releaser",
@@ -172,7 +174,7 @@ class LimitsFigures {
             JobStatus.AWAITING_PARENTS,
             List.of(parent.id()));
         long s = System.nanoTime();
-        Gate.open(server, blocker.id());
+        gates.open("releaser-blocker");
         rel.awaitStatus(parent.id(), JobStatus.SUCCEEDED);
         long ended = System.nanoTime() - s;
         while (!store.idsInStatus(java.util.Set.of(JobStatus.AWAITING_PARENTS)).isEmpty()) {
@@ -183,7 +185,7 @@ class LimitsFigures {
             "FIG parent with %d waiting children succeeds: parent ended %.2f s, all released"
                 + " %.2f s%n",
             n, ended / 1e9, settled / 1e9);
-        Gate.open(server, other.id());
+        gates.open("releaser-holder");
       }
       if (sections.contains("3")) {
         server.newUser("carol", "parallel");
