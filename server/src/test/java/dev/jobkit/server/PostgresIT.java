@@ -1,7 +1,6 @@
 package dev.jobkit.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.jobkit.sdk.jobs.EventKind;
 import dev.jobkit.sdk.jobs.FlushOperation;
@@ -11,53 +10,41 @@ import dev.jobkit.sdk.jobs.JobPage;
 import dev.jobkit.sdk.lifecycle.JobStatus;
 import dev.jobkit.server.support.Api;
 import dev.jobkit.server.support.JobkitServer;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.SQLException;
-import java.sql.Statement;
-import java.util.Locale;
-import java.util.UUID;
+import dev.jobkit.server.support.PostgresDatabase;
+import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
  * The service on PostgreSQL instead of the embedded H2: the same migrations, queries and lifecycle.
- * The test creates its own database on the local server (127.0.0.1:5432, or {@code
- * JOBKIT_TEST_PG_URL}) and drops it afterwards. Outside CI it is skipped when no PostgreSQL
- * answers; in CI ({@code CI=true}) a missing PostgreSQL fails it.
+ * The class creates its own database ({@link PostgresDatabase}: skipped outside CI when no
+ * PostgreSQL answers) and a service of its own on it, which one test restarts; it drops the
+ * database afterwards.
  */
 class PostgresIT {
 
-  private static final String ADMIN_URL =
-      System.getenv()
-          .getOrDefault("JOBKIT_TEST_PG_URL", "jdbc:postgresql://127.0.0.1:5432/postgres");
-  private static final String USER =
-      System.getenv().getOrDefault("JOBKIT_TEST_PG_USER", "postgres");
-  private static final String DATABASE =
-      "jobkit_it_"
-          + UUID.randomUUID().toString().replace("-", "").substring(0, 12).toLowerCase(Locale.ROOT);
+  private static final Duration TIMEOUT = Duration.ofSeconds(60);
 
+  static PostgresDatabase database;
   static JobkitServer server;
 
   @BeforeAll
-  static void createDatabase() throws SQLException {
-    boolean reachable = reachable();
-    if (!"true".equals(System.getenv("CI"))) {
-      assumeTrue(reachable, "no PostgreSQL at " + ADMIN_URL);
-    }
-    admin("CREATE DATABASE " + DATABASE);
-    server =
-        JobkitServer.start(
-            "--jobkit.datasource.url=" + ADMIN_URL.replaceAll("/[^/]*$", "/" + DATABASE),
-            "--jobkit.datasource.username=" + USER);
+  static void createDatabase() {
+    database = PostgresDatabase.create();
+    server = JobkitServer.start(database.serverArgs());
   }
 
   @AfterAll
-  static void dropDatabase() throws SQLException {
-    if (server != null) {
-      server.close();
-      admin("DROP DATABASE IF EXISTS " + DATABASE + " WITH (FORCE)");
+  static void dropDatabase() {
+    try {
+      if (server != null) {
+        server.close();
+      }
+    } finally {
+      if (database != null) {
+        database.close();
+      }
     }
   }
 
@@ -65,9 +52,9 @@ class PostgresIT {
   void jobs_run_filter_stop_and_delete_on_postgresql() {
     Api api = server.admin();
     Job done = api.submit("{\"shell\":\"echo on-postgres\",\"tags\":{\"db\":\"pg\"}}");
-    api.awaitStatus(done.id(), JobStatus.SUCCEEDED);
+    api.awaitStatus(done.id(), JobStatus.SUCCEEDED, TIMEOUT);
     Job sleeper = api.submit("{\"command\":[\"sleep\",\"60\"],\"display_name\":\"PG sleeper\"}");
-    api.awaitStatus(sleeper.id(), JobStatus.RUNNING);
+    api.awaitStatus(sleeper.id(), JobStatus.RUNNING, TIMEOUT);
 
     JobPage tagged =
         api.get("/api/v1/jobs?tag=db=pg&status=completed").expect(200).as(JobPage.class);
@@ -90,7 +77,7 @@ class PostgresIT {
 
     // 202 while its processes end, or 200 if they were already gone when the answer was written.
     assertThat(api.post("/api/v1/jobs/" + sleeper.id() + "/stop", "").status()).isIn(200, 202);
-    api.awaitStatus(sleeper.id(), JobStatus.CANCELED);
+    api.awaitStatus(sleeper.id(), JobStatus.CANCELED, TIMEOUT);
     api.delete("/api/v1/jobs/" + done.id()).expect(204);
     api.get("/api/v1/jobs/" + done.id()).expect(404);
   }
@@ -123,13 +110,13 @@ class PostgresIT {
   @Test
   void migrations_apply_once_and_the_service_restarts_on_the_same_database() {
     Job before = server.admin().submit("{\"command\":[\"true\"]}");
-    server.admin().awaitStatus(before.id(), JobStatus.SUCCEEDED);
+    server.admin().awaitStatus(before.id(), JobStatus.SUCCEEDED, TIMEOUT);
 
     server.restart();
 
     assertThat(server.admin().job(before.id()).status()).isEqualTo(JobStatus.SUCCEEDED);
     Job after = server.admin().submit("{\"command\":[\"true\"]}");
-    server.admin().awaitStatus(after.id(), JobStatus.SUCCEEDED);
+    server.admin().awaitStatus(after.id(), JobStatus.SUCCEEDED, TIMEOUT);
   }
 
   @Test
@@ -142,7 +129,7 @@ class PostgresIT {
             "echo \"$JOBKIT_TOKEN\" > \"$JOBKIT_OUTPUT_DIR/token\"; curl -sS -H \"Authorization:"
                 + " Bearer $JOBKIT_TOKEN\" \"$JOBKIT_URL/api/v1/me\"");
 
-    api.awaitStatus(job.id(), JobStatus.SUCCEEDED);
+    api.awaitStatus(job.id(), JobStatus.SUCCEEDED, TIMEOUT);
 
     assertThat(server.jobDir(job.id()).resolve("logs/pod-0.log"))
         .content()
@@ -151,20 +138,5 @@ class PostgresIT {
     String token =
         java.nio.file.Files.readString(server.jobDir(job.id()).resolve("output/token")).strip();
     assertThat(server.withKey(token).get("/api/v1/me").status()).isEqualTo(401);
-  }
-
-  private static boolean reachable() {
-    try (Connection c = DriverManager.getConnection(ADMIN_URL, USER, "")) {
-      return c.isValid(2);
-    } catch (SQLException e) {
-      return false;
-    }
-  }
-
-  private static void admin(String sql) throws SQLException {
-    try (Connection c = DriverManager.getConnection(ADMIN_URL, USER, "");
-        Statement s = c.createStatement()) {
-      s.execute(sql);
-    }
   }
 }
