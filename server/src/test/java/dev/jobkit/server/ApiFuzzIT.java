@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.jobkit.sdk.jobs.Job;
 import dev.jobkit.server.support.Api;
 import dev.jobkit.server.support.JobkitServer;
+import dev.jobkit.server.support.JobkitService;
 import dev.jobkit.server.support.PostgresDatabase;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -25,6 +26,7 @@ import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.core.DefaultParameterNameDiscoverer;
 import org.springframework.core.MethodParameter;
 import org.springframework.http.MediaType;
@@ -67,12 +69,15 @@ class ApiFuzzIT {
   private static final AtomicLong notProblems = new AtomicLong();
   private static final Map<Integer, Long> statuses = new TreeMap<>();
 
+  /**
+   * A service of the class's own: the requests stop, delete and flush whatever the admin can reach.
+   */
+  @RegisterExtension static final JobkitService h2 = JobkitService.own();
+
   @Test
   void on_h2_every_generated_request_gets_a_success_or_a_problem_document_and_never_a_5xx()
       throws Exception {
-    try (JobkitServer server = JobkitServer.start()) {
-      fuzz("H2", server);
-    }
+    fuzz("H2", h2.server());
   }
 
   @Test
