@@ -15,7 +15,6 @@ import dev.jobkit.server.support.JobkitServer;
 import dev.jobkit.server.support.Processes;
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
@@ -31,6 +30,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -194,24 +195,26 @@ class OneServicePerDatabaseIT {
     Path log = dataDir.resolve("first.log");
     Process first = null;
     try {
-      int port;
-      try (ServerSocket free = new ServerSocket(0)) {
-        port = free.getLocalPort();
-      }
       // A long lease, so that only seeing its process gone lets the next one start at once.
-      first = startProcess(dataDir, port, log, "--jobkit.datasource.lease-ttl=10m");
-      Api api = new Api("http://127.0.0.1:" + port, JobkitServer.ADMIN_KEY);
+      first = startProcess(dataDir, log, "--jobkit.datasource.lease-ttl=10m");
       Process starting = first;
-      await()
-          .atMost(START)
-          .ignoreExceptions()
-          .until(
-              () -> {
-                if (!starting.isAlive()) {
-                  throw new AssertionError("the first service exited:\n" + Files.readString(log));
-                }
-                return api.get("/healthz").status() == 200;
-              });
+      // A port of its own choosing: one found free beforehand may be taken meanwhile by a class
+      // running alongside.
+      int port =
+          await()
+              .atMost(START)
+              .until(
+                  () -> {
+                    if (!starting.isAlive()) {
+                      throw new AssertionError(
+                          "the first service exited:\n" + Files.readString(log));
+                    }
+                    Matcher started = TOMCAT_STARTED.matcher(Files.readString(log));
+                    return started.find() ? Integer.parseInt(started.group(1)) : 0;
+                  },
+                  p -> p > 0);
+      Api api = new Api("http://127.0.0.1:" + port, JobkitServer.ADMIN_KEY);
+      await().atMost(START).ignoreExceptions().until(() -> api.get("/healthz").status() == 200);
       Job running = api.submit("{\"command\":[\"sleep\",\"300\"]}");
       api.awaitStatus(running.id(), RUNNING, Duration.ofSeconds(60));
 
@@ -302,9 +305,14 @@ class OneServicePerDatabaseIT {
     }
   }
 
-  /** The service as its own process, from the packaged jar, as a person starts it. */
-  private static Process startProcess(Path dataDir, int port, Path log, String... args)
-      throws IOException {
+  /** What the service logs once it listens (at info, which {@link #startProcess} turns on). */
+  private static final Pattern TOMCAT_STARTED = Pattern.compile("Tomcat started on port (\\d+)");
+
+  /**
+   * The service as its own process, from the packaged jar, as a person starts it, on a port it
+   * chooses and logs.
+   */
+  private static Process startProcess(Path dataDir, Path log, String... args) throws IOException {
     Path jar = Path.of("target/jobkit-server.jar").toAbsolutePath();
     assertThat(jar)
         .as("the packaged service (the package phase builds it before the integration tests)")
@@ -315,11 +323,12 @@ class OneServicePerDatabaseIT {
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-jar",
                 jar.toString(),
-                "--server.port=" + port,
+                "--server.port=0",
                 "--server.address=127.0.0.1",
                 "--jobkit.data-dir=" + dataDir,
                 "--jobkit.auth.admin-key=" + JobkitServer.ADMIN_KEY,
-                "--logging.level.root=warn"));
+                "--logging.level.root=warn",
+                "--logging.level.org.springframework.boot.tomcat.TomcatWebServer=info"));
     command.addAll(List.of(args));
     return new ProcessBuilder(command)
         .redirectErrorStream(true)
