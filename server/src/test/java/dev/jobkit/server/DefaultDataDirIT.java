@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Isolated;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
@@ -19,7 +20,11 @@ import org.springframework.util.FileSystemUtils;
  * With no {@code jobkit.data-dir}, the service keeps everything under {@code ~/.jobkit}, or under
  * {@code /var/lib/jobkit} when it runs as root: root's pods run as unprivileged users, who cannot
  * pass through {@code /root}, so a default under root's home would fail every job.
+ *
+ * <p>Isolated: the service reads the home directory from the JVM's {@code user.home}, which the
+ * first test sets for the whole JVM while its service starts; nothing else may run meanwhile.
  */
+@Isolated
 class DefaultDataDirIT {
 
   private static final boolean ROOT = new UnixSystem().getUid() == 0;
