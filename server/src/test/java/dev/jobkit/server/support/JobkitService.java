@@ -25,6 +25,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * }
  * }</pre>
  *
+ * <p>The @Nested classes of a class share its service, user and gates.
+ *
  * <p>A class that must restart its service, or needs settings the others must not see, registers
  * {@link #own(String...)}: a service of its own, started before its first test and stopped after
  * its last. Either way, after the class's last test the jobs of its users are flushed and its
@@ -42,6 +44,10 @@ public final class JobkitService implements BeforeAllCallback, AfterAllCallback 
       ExtensionContext.Namespace.create(JobkitService.class);
 
   private final List<String> ownSettings;
+
+  /** The class that registered this extension; JUnit calls it for its @Nested classes too. */
+  private Class<?> ownerClass;
+
   private String userMode = "parallel";
   private JobkitServer server;
   private String userName;
@@ -76,6 +82,10 @@ public final class JobkitService implements BeforeAllCallback, AfterAllCallback 
 
   @Override
   public void beforeAll(ExtensionContext context) {
+    if (ownerClass != null) {
+      return; // a @Nested class of the owner: it shares the owner's service and user
+    }
+    ownerClass = context.getRequiredTestClass();
     if (ownSettings != null) {
       server = JobkitServer.start(ownSettings.toArray(String[]::new));
     } else {
@@ -99,6 +109,9 @@ public final class JobkitService implements BeforeAllCallback, AfterAllCallback 
 
   @Override
   public void afterAll(ExtensionContext context) {
+    if (context.getRequiredTestClass() != ownerClass) {
+      return;
+    }
     try {
       for (Api each : users) {
         each.flushAndAwait("scope=all");
