@@ -15,40 +15,28 @@ import dev.jobkit.sdk.jobs.JobEvent;
 import dev.jobkit.sdk.jobs.JobSummary;
 import dev.jobkit.sdk.lifecycle.JobStatus;
 import dev.jobkit.server.support.Api;
-import dev.jobkit.server.support.JobkitServer;
+import dev.jobkit.server.support.JobkitService;
 import dev.jobkit.server.support.Processes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.JsonNode;
 
 /** Stopping, deleting and flushing jobs: the high-risk operations and what they leave behind. */
 class StopAndDeleteIT {
 
   private static final Duration TIMEOUT = Duration.ofSeconds(60);
-  private static final AtomicInteger USERS = new AtomicInteger();
 
-  static JobkitServer server;
-  static Api api;
+  @RegisterExtension static final JobkitService service = JobkitService.shared();
 
-  @BeforeAll
-  static void start() {
-    server = JobkitServer.start();
-    api = server.admin();
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
+  /** The class's user, for the tests that need no user of their own. */
+  private final Api api = service.user();
 
   /** A user of their own, so that flushes and queues of one test cannot touch another's jobs. */
   private static Api newUser(String mode) {
-    return server.newUser("stopper" + USERS.incrementAndGet(), mode);
+    return service.newUser("stopper", mode);
   }
 
   private static Job runningSleeper(Api as) {
@@ -204,14 +192,14 @@ class StopAndDeleteIT {
   void delete_of_an_ended_job_removes_it_and_its_files() {
     Job job = api.submitShell("echo bye; echo result > \"$JOBKIT_OUTPUT_DIR/out.txt\"");
     api.awaitStatus(job.id(), SUCCEEDED, TIMEOUT);
-    assertThat(server.jobDir(job.id()).resolve("output/out.txt")).exists();
+    assertThat(service.server().jobDir(job.id()).resolve("output/out.txt")).exists();
 
     api.delete("/api/v1/jobs/" + job.id()).expect(204);
 
     assertThat(api.get("/api/v1/jobs/" + job.id()).expect(404).json().get("code").asString())
         .isEqualTo("not_found");
     api.get("/api/v1/jobs/" + job.id() + "/events").expect(404);
-    assertThat(server.jobDir(job.id())).doesNotExist();
+    assertThat(service.server().jobDir(job.id())).doesNotExist();
     api.delete("/api/v1/jobs/" + job.id()).expect(404);
   }
 
@@ -223,8 +211,8 @@ class StopAndDeleteIT {
     api.delete("/api/v1/jobs/" + job.id() + "?purge_artifacts=false").expect(204);
 
     api.get("/api/v1/jobs/" + job.id()).expect(404);
-    assertThat(server.jobDir(job.id()).resolve("output/out.txt")).hasContent("result");
-    assertThat(server.jobDir(job.id()).resolve("logs/pod-0.log")).hasContent("kept");
+    assertThat(service.server().jobDir(job.id()).resolve("output/out.txt")).hasContent("result");
+    assertThat(service.server().jobDir(job.id()).resolve("logs/pod-0.log")).hasContent("kept");
   }
 
   @Test
@@ -234,7 +222,7 @@ class StopAndDeleteIT {
     user.awaitStatus(ended.id(), SUCCEEDED, TIMEOUT);
     Job running = runningSleeper(user);
     Job queued = user.submit("{\"command\":[\"true\"]}");
-    api.submit("{\"command\":[\"true\"]}"); // someone else's: never part of this user's flush
+    api.submit("{\"command\":[\"true\"]}"); // the class user's: never part of this user's flush
 
     FlushResult active =
         user.post("/api/v1/jobs/flush?scope=active&dry_run=true", "")
@@ -328,7 +316,7 @@ class StopAndDeleteIT {
     user.get("/api/v1/jobs/" + queued.id()).expect(404);
     assertThat(user.job(ended.id()).status()).isEqualTo(SUCCEEDED);
     assertThat(Processes.ofJob(running.id())).isEmpty();
-    assertThat(server.jobDir(running.id())).doesNotExist();
+    assertThat(service.server().jobDir(running.id())).doesNotExist();
   }
 
   @Test
@@ -339,7 +327,7 @@ class StopAndDeleteIT {
     Job failed = user.submit("{\"command\":[\"false\"]}");
     user.awaitStatus(failed.id(), JobStatus.FAILED, TIMEOUT);
     Job running = runningSleeper(user);
-    Job bystander = api.submit("{\"command\":[\"true\"]}");
+    Job bystander = api.submit("{\"command\":[\"true\"]}"); // the class user's
 
     FlushOperation result = user.flushAndAwait("scope=all");
 
