@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.jobkit.server.support.Api;
 import dev.jobkit.server.support.JobkitServer;
+import dev.jobkit.server.support.JobkitService;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
@@ -13,9 +14,9 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Properties;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -23,23 +24,14 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * The admin key (configured, or generated once into {@code <data-dir>/credentials} with mode 0600)
- * and the users an admin creates.
+ * and the users an admin creates. A first start needs a data dir no service has used yet, so the
+ * tests of one start a service of their own on a temporary one.
  */
 class UsersIT {
 
-  static JobkitServer server;
-  static Api admin;
+  @RegisterExtension static final JobkitService service = JobkitService.shared();
 
-  @BeforeAll
-  static void start() {
-    server = JobkitServer.start();
-    admin = server.admin();
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
+  private final Api admin = service.admin();
 
   @Test
   void the_first_start_without_a_configured_key_writes_an_admin_key_only_its_owner_can_read(
@@ -100,7 +92,7 @@ class UsersIT {
 
     assertThat(me.get("name").asString()).isEqualTo("admin");
     assertThat(me.get("role").asString()).isEqualTo("admin");
-    assertThat(server.dataDir().resolve("credentials")).doesNotExist();
+    assertThat(service.server().dataDir().resolve("credentials")).doesNotExist();
   }
 
   @Test
@@ -119,9 +111,11 @@ class UsersIT {
 
   @Test
   void a_user_name_that_is_taken_is_a_conflict() {
-    admin.post("/api/v1/users", "{\"name\":\"twice\"}").expect(201);
+    // Unique: the service is shared with other classes, and it keeps its users.
+    String twice = "{\"name\":\"twice-" + UUID.randomUUID().toString().substring(0, 8) + "\"}";
+    admin.post("/api/v1/users", twice).expect(201);
 
-    Api.Response again = admin.post("/api/v1/users", "{\"name\":\"twice\"}");
+    Api.Response again = admin.post("/api/v1/users", twice);
     Api.Response theAdmin = admin.post("/api/v1/users", "{\"name\":\"admin\"}");
 
     for (Api.Response conflict : java.util.List.of(again, theAdmin)) {
