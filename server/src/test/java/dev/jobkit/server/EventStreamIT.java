@@ -12,36 +12,30 @@ import dev.jobkit.sdk.jobs.JobEvent;
 import dev.jobkit.sdk.lifecycle.JobStatus;
 import dev.jobkit.server.api.JobList;
 import dev.jobkit.server.support.Api;
-import dev.jobkit.server.support.Gate;
+import dev.jobkit.server.support.Gates;
 import dev.jobkit.server.support.JobkitServer;
+import dev.jobkit.server.support.JobkitService;
 import dev.jobkit.server.support.SseStream;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** {@code /api/v1/events/stream}: live transitions, resumable, filtered, and only visible ones. */
+/**
+ * {@code /api/v1/events/stream}: live transitions, resumable, filtered, and only visible ones. The
+ * service is shared, so a stream also carries other classes' public jobs: a test looks at its own
+ * jobs' events, and at the order of all.
+ */
 class EventStreamIT {
 
   private static final Duration TIMEOUT = Duration.ofSeconds(60);
 
-  static JobkitServer server;
-  static Api api;
+  @RegisterExtension static final JobkitService service = JobkitService.shared();
 
-  @BeforeAll
-  static void start() {
-    server = JobkitServer.start();
-    api = server.admin();
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
+  private final Api api = service.user();
+  private final Gates gates = service.gates();
 
   private static JobEvent event(SseStream.Event e) {
     assertThat(e.name()).isEqualTo("transition");
@@ -84,7 +78,7 @@ class EventStreamIT {
 
   @Test
   void reconnecting_with_last_event_id_delivers_exactly_the_events_after_it() {
-    Job job = api.submitShell(Gate.WAIT);
+    Job job = api.submitShell(gates.script("resumed"));
     List<JobEvent> before;
     try (SseStream stream =
         api.stream("/api/v1/events/stream?job_id=" + job.id(), "Last-Event-ID", "0")) {
@@ -92,7 +86,7 @@ class EventStreamIT {
     }
     assertThat(before).extracting(JobEvent::toStatus).containsExactly(QUEUED, CLAIMED, RUNNING);
     // What happens while nobody listens must not be lost.
-    Gate.open(server, job.id());
+    gates.open("resumed");
     api.awaitStatus(job.id(), SUCCEEDED, TIMEOUT);
     List<JobEvent> all = api.events(job.id());
     long resumeAfter = before.get(0).id();
@@ -122,7 +116,7 @@ class EventStreamIT {
 
   @Test
   void reconnecting_after_more_than_a_page_of_events_replays_every_one_in_order_then_goes_live() {
-    Job parent = api.submitShell(Gate.WAIT);
+    Job parent = api.submitShell(gates.script("parent"));
     api.awaitStatus(parent.id(), RUNNING, TIMEOUT);
     List<JobEvent> parentEvents = api.events(parent.id());
     long resumeAfter = parentEvents.get(parentEvents.size() - 1).id();
@@ -167,7 +161,7 @@ class EventStreamIT {
 
   @Test
   void a_stream_filtered_by_job_id_carries_only_that_job() {
-    Job watched = api.submitShell(Gate.WAIT);
+    Job watched = api.submitShell(gates.script("watched"));
     api.awaitStatus(watched.id(), RUNNING, TIMEOUT);
 
     try (SseStream stream = api.stream("/api/v1/events/stream?job_id=" + watched.id())) {
@@ -175,7 +169,7 @@ class EventStreamIT {
       api.awaitStatus(other.id(), SUCCEEDED, TIMEOUT);
       // The other job's events were committed before the watched job ends, so a leak would show
       // up before the end.
-      Gate.open(server, watched.id());
+      gates.open("watched");
 
       List<JobEvent> seen = events(stream.until(e -> reached(e, watched.id(), SUCCEEDED), TIMEOUT));
 
@@ -191,9 +185,8 @@ class EventStreamIT {
 
   @Test
   void a_user_never_sees_the_events_of_another_users_private_job() {
-    String suffix = UUID.randomUUID().toString().substring(0, 8);
-    Api alice = server.newUser("alice-" + suffix, "parallel");
-    Api bob = server.newUser("bob-" + suffix, "parallel");
+    Api alice = service.newUser("alice", "parallel");
+    Api bob = service.newUser("bob", "parallel");
 
     try (SseStream live = alice.stream("/api/v1/events/stream")) {
       Job secret = bob.submit("{\"command\":[\"true\"],\"accessibility\":\"PRIVATE\"}");
