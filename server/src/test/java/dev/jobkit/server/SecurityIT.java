@@ -9,8 +9,9 @@ import dev.jobkit.sdk.jobs.Job;
 import dev.jobkit.sdk.jobs.JobEvent;
 import dev.jobkit.sdk.lifecycle.JobStatus;
 import dev.jobkit.server.support.Api;
-import dev.jobkit.server.support.Gate;
+import dev.jobkit.server.support.Gates;
 import dev.jobkit.server.support.JobkitServer;
+import dev.jobkit.server.support.JobkitService;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -24,10 +25,12 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.UUID;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.springframework.util.FileSystemUtils;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -36,12 +39,14 @@ import tools.jackson.databind.JsonNode;
  * hold against any job; when it is an ordinary user, jobs share that user's rights (docs/server.md,
  * "Security"), so the tests that rely on the switch are skipped.
  *
- * <p>The service runs with secrets in its environment ({@code JOBKIT_DATASOURCE_PASSWORD}, {@code
- * JOBKIT_TEST_SERVICE_SECRET}, set for the test JVM in server/pom.xml) and without a configured
- * admin key, so it writes one to {@code <data-dir>/credentials}, as a first start does.
+ * <p>The services run with secrets in their environment ({@code JOBKIT_DATASOURCE_PASSWORD}, {@code
+ * JOBKIT_TEST_SERVICE_SECRET}, set for the test JVM in server/pom.xml). The tests of the data dir
+ * and its credentials run on a service of the class's own, started without a configured admin key,
+ * so that it writes one to {@code <data-dir>/credentials} as a first start does; the others run on
+ * the shared service, as the class's user (alice) and a user of its own (bob).
  *
- * <p>Over 400 lines because each attack is its own script and check; they are one behaviour area
- * and share one service, so they stay in one class.
+ * <p>Over 400 lines because each attack is its own script and check; they are one behaviour area,
+ * so they stay in one class.
  */
 class SecurityIT {
 
@@ -50,36 +55,47 @@ class SecurityIT {
   private static final Set<String> SERVICE_SECRETS =
       Set.of("JOBKIT_DATASOURCE_PASSWORD", "JOBKIT_TEST_SERVICE_SECRET");
 
-  static JobkitServer server;
-  static String adminKey;
-  static Api admin;
-  static Api alice;
+  @RegisterExtension static final JobkitService service = JobkitService.shared();
+
+  static FirstStart firstStart;
   static Api bob;
+
+  private final JobkitServer server = service.server();
+  private final Gates gates = service.gates();
+  private final Api admin = service.admin();
+  private final Api alice = service.user();
+
+  /**
+   * A service as a first start leaves it: without a configured admin key, so it wrote one to {@code
+   * <data-dir>/credentials}; {@code alice} is a user of its own.
+   */
+  record FirstStart(JobkitServer server, String adminKey, Api admin, Api alice) {}
 
   @BeforeAll
   static void start() throws IOException {
-    server =
-        JobkitServer.startWithoutAdminKey(
-            Files.createTempDirectory("jobkit-security-"), "--jobkit.executor.slots=6");
+    bob = service.newUser("bob", "parallel");
+    Path dataDir = Files.createTempDirectory("jobkit-security-");
+    JobkitServer first = JobkitServer.startWithoutAdminKey(dataDir);
+    service.closeAfterAll(
+        () -> {
+          first.close();
+          FileSystemUtils.deleteRecursively(dataDir.toFile());
+        });
     Properties credentials = new Properties();
-    try (var reader = Files.newBufferedReader(server.dataDir().resolve("credentials"))) {
+    try (var reader = Files.newBufferedReader(dataDir.resolve("credentials"))) {
       credentials.load(reader);
     }
-    adminKey = credentials.getProperty("admin_key");
-    admin = server.withKey(adminKey);
-    alice = server.newUser(admin, "alice", "parallel");
-    bob = server.newUser(admin, "bob", "parallel");
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-    org.springframework.util.FileSystemUtils.deleteRecursively(server.dataDir().toFile());
+    String adminKey = credentials.getProperty("admin_key");
+    Api firstAdmin = first.withKey(adminKey);
+    firstStart =
+        new FirstStart(first, adminKey, firstAdmin, first.newUser(firstAdmin, "alice", "parallel"));
   }
 
   @Test
   void a_job_cannot_read_the_credentials_by_a_relative_or_an_absolute_path() throws IOException {
     assumeTrue(ROOT, "only a service running as root can run jobs as other users");
+    JobkitServer server = firstStart.server();
+    Api alice = firstStart.alice();
     Path credentials = server.dataDir().resolve("credentials");
     String script =
         tryEach(
@@ -94,11 +110,11 @@ class SecurityIT {
 
     Job job = alice.submitShell(script);
 
-    String log = logOf(alice.awaitEnd(job.id()));
-    assertThat(log).doesNotContain(adminKey).doesNotContain("READ ");
+    String log = logOf(server, alice.awaitEnd(job.id()));
+    assertThat(log).doesNotContain(firstStart.adminKey()).doesNotContain("READ ");
     assertThat(log.lines().filter(l -> l.startsWith("DENIED "))).hasSize(5);
     // And the admin key would have worked, had it leaked.
-    assertThat(admin.get("/api/v1/users").status()).isEqualTo(200);
+    assertThat(firstStart.admin().get("/api/v1/users").status()).isEqualTo(200);
   }
 
   @Test
@@ -114,7 +130,7 @@ class SecurityIT {
                 + secret
                 + " > \"$JOBKIT_OUTPUT_DIR/secret.txt\"; echo '{\"percent\": 7}' >"
                 + " \"$JOBKIT_PROGRESS_FILE\"; "
-                + Gate.WAIT);
+                + gates.script("bobs-secret"));
     bob.awaitStatus(bobs.id(), JobStatus.RUNNING, TIMEOUT);
     Path bobsDir = server.jobDir(bobs.id());
     await().atMost(TIMEOUT).until(() -> Files.exists(bobsDir.resolve("output/secret.txt")));
@@ -130,7 +146,7 @@ class SecurityIT {
             + tryEach("ls", server.dataDir().resolve("jobs").toString());
 
     String whileRunning = logOf(alice.awaitEnd(alice.submitShell(probe).id()));
-    Gate.open(server, bobs.id());
+    gates.open("bobs-secret");
     bob.awaitStatus(bobs.id(), JobStatus.SUCCEEDED, TIMEOUT);
     String afterwards = logOf(alice.awaitEnd(alice.submitShell(probe).id()));
 
@@ -144,8 +160,11 @@ class SecurityIT {
   @Test
   void a_job_cannot_signal_another_jobs_processes_or_read_their_environment() throws IOException {
     assumeTrue(ROOT, "only a service running as root can run jobs as other users");
+    // "here" is a file in the pod's work dir, for the probe to try through /proc/<pid>/cwd.
     Job bobs =
-        bob.submitShell("echo \"$JOBKIT_TOKEN\" > \"$JOBKIT_OUTPUT_DIR/token\"; " + Gate.WAIT);
+        bob.submitShell(
+            "echo here > here; echo \"$JOBKIT_TOKEN\" > \"$JOBKIT_OUTPUT_DIR/token\"; "
+                + gates.script("bobs-token"));
     bob.awaitStatus(bobs.id(), JobStatus.RUNNING, TIMEOUT);
     Path tokenFile = server.jobDir(bobs.id()).resolve("output/token");
     await().atMost(TIMEOUT).until(() -> Files.exists(tokenFile) && Files.size(tokenFile) > 0);
@@ -164,7 +183,7 @@ class SecurityIT {
                 + tryEach(
                     "cat",
                     "/proc/" + pid + "/environ",
-                    "/proc/" + pid + "/cwd/release",
+                    "/proc/" + pid + "/cwd/here",
                     "/proc/" + pid + "/fd/1"));
 
     String log = logOf(alice.awaitEnd(probe.id()));
@@ -173,7 +192,7 @@ class SecurityIT {
     // Listed (no hidepid on /proc), but beyond reach.
     assertThat(log).contains("SEEN");
     assertThat(bob.job(bobs.id()).status()).isEqualTo(JobStatus.RUNNING);
-    Gate.open(server, bobs.id());
+    gates.open("bobs-token");
     assertThat(bob.awaitEnd(bobs.id()).status()).isEqualTo(JobStatus.SUCCEEDED);
   }
 
@@ -188,7 +207,7 @@ class SecurityIT {
     Job env =
         alice.submit(
             "{\"command\":[\"cat\",\"/proc/self/environ\"],\"env\":{\"MY_SETTING\":\"mine\"}}");
-    Job service = alice.submitShell(tryEach("cat", "/proc/$PPID/environ"));
+    Job servicesEnvironment = alice.submitShell(tryEach("cat", "/proc/$PPID/environ"));
 
     alice.awaitStatus(env.id(), JobStatus.SUCCEEDED, TIMEOUT);
     Map<String, String> variables = new TreeMap<>();
@@ -227,7 +246,7 @@ class SecurityIT {
       assertThat(variables).containsEntry("USER", "jobkit");
       assertThat(variables.get("HOME")).startsWith(server.jobDir(env.id()).toString());
       // Nor through /proc: the service's environment is not the pod user's to read.
-      String log = logOf(alice.awaitEnd(service.id()));
+      String log = logOf(alice.awaitEnd(servicesEnvironment.id()));
       for (String name : SERVICE_SECRETS) {
         assertThat(log).doesNotContain(System.getenv(name));
       }
@@ -250,7 +269,7 @@ class SecurityIT {
 
   @Test
   void a_job_calls_the_api_as_its_owner_with_its_token_and_its_changes_say_actor_kind_job() {
-    Job target = alice.submitShell(Gate.WAIT);
+    Job target = alice.submitShell(gates.script("stopped-by-a-job"));
     alice.awaitStatus(target.id(), JobStatus.RUNNING, TIMEOUT);
 
     Job caller =
@@ -264,7 +283,7 @@ class SecurityIT {
     String[] lines =
         logOf(alice.awaitStatus(caller.id(), JobStatus.SUCCEEDED, TIMEOUT)).split("\n");
     JsonNode me = Api.JSON.readTree(lines[0]);
-    assertThat(me.get("name").asString()).isEqualTo("alice");
+    assertThat(me.get("name").asString()).isEqualTo(alice.name());
     assertThat(me.get("role").asString()).isEqualTo("user");
     assertThat(lines[1]).isIn("200", "202");
     alice.awaitStatus(target.id(), JobStatus.CANCELED, TIMEOUT);
@@ -273,22 +292,28 @@ class SecurityIT {
             .filter(e -> e.fromStatus() == JobStatus.RUNNING)
             .findFirst()
             .orElseThrow();
-    assertThat(stop.actor()).isEqualTo("alice");
+    assertThat(stop.actor()).isEqualTo(alice.name());
     assertThat(stop.actorKind()).isEqualTo(ActorKind.JOB);
   }
 
   @Test
   void an_admins_job_acts_with_a_users_rights_not_an_admins() {
+    // Unique: the service is shared with other classes, and it keeps its users.
+    String mallory = "mallory-" + UUID.randomUUID().toString().substring(0, 8);
     Job job =
         admin.submitShell(
             curl("-o /dev/null -w '%{http_code}\\n'", "/api/v1/users")
                 + "; "
                 + curl(
                     "-o /dev/null -w '%{http_code}\\n' -X POST -H 'Content-Type: application/json'"
-                        + " -d '{\"name\":\"mallory\"}'",
+                        + " -d '{\"name\":\""
+                        + mallory
+                        + "\"}'",
                     "/api/v1/users")
                 + "; "
-                + curl("-o /dev/null -w '%{http_code}\\n' -X POST", "/api/v1/users/alice/keys")
+                + curl(
+                    "-o /dev/null -w '%{http_code}\\n' -X POST",
+                    "/api/v1/users/" + alice.name() + "/keys")
                 + "; "
                 + curl("", "/api/v1/me"));
 
@@ -298,7 +323,9 @@ class SecurityIT {
     JsonNode me = Api.JSON.readTree(lines[3]);
     assertThat(me.get("name").asString()).isEqualTo("admin");
     assertThat(me.get("role").asString()).isEqualTo("user");
-    assertThat(admin.get("/api/v1/users").expect(200).body()).doesNotContain("mallory");
+    assertThat(admin.get("/api/v1/users").expect(200).body()).doesNotContain(mallory);
+    // The admin's job is no class user's, so the class's flush would not remove it.
+    admin.delete("/api/v1/jobs/" + job.id()).expect(204);
   }
 
   @Test
@@ -319,10 +346,9 @@ class SecurityIT {
     assumeTrue(ROOT, "only a service running as root can run jobs as other users");
     String report =
         "id -u > \"$JOBKIT_OUTPUT_DIR/id\"; grep NoNewPrivs /proc/self/status >>"
-            + " \"$JOBKIT_OUTPUT_DIR/id\"; "
-            + Gate.WAIT;
-    Job first = alice.submitShell(report);
-    Job second = bob.submitShell(report);
+            + " \"$JOBKIT_OUTPUT_DIR/id\"; ";
+    Job first = alice.submitShell(report + gates.script("first-id"));
+    Job second = bob.submitShell(report + gates.script("second-id"));
     for (Job job : List.of(first, second)) {
       Path id = server.jobDir(job.id()).resolve("output/id");
       await().atMost(TIMEOUT).until(() -> Files.exists(id) && Files.readString(id).contains("No"));
@@ -330,8 +356,8 @@ class SecurityIT {
 
     List<String> firstId = Files.readAllLines(server.jobDir(first.id()).resolve("output/id"));
     List<String> secondId = Files.readAllLines(server.jobDir(second.id()).resolve("output/id"));
-    Gate.open(server, first.id());
-    Gate.open(server, second.id());
+    gates.open("first-id");
+    gates.open("second-id");
 
     long uid = Long.parseLong(firstId.get(0));
     assertThat(uid).isBetween(1_900_000_000L, 1_900_065_535L);
@@ -384,7 +410,9 @@ class SecurityIT {
 
   @Test
   void the_data_dir_database_credentials_job_dirs_and_pod_logs_are_private() throws IOException {
-    Job job = alice.submitShell("echo private; " + Gate.WAIT);
+    JobkitServer server = firstStart.server();
+    Api alice = firstStart.alice();
+    Job job = alice.submitShell("echo private; " + gates.script("private"));
     alice.awaitStatus(job.id(), JobStatus.RUNNING, TIMEOUT);
     Path dataDir = server.dataDir();
     Path jobDir = server.jobDir(job.id());
@@ -400,7 +428,7 @@ class SecurityIT {
             "pod log", modeOf(jobDir.resolve("logs/pod-0.log")));
     int podUid = (Integer) Files.getAttribute(work, "unix:uid");
     int jobDirGroup = (Integer) Files.getAttribute(jobDir, "unix:gid");
-    Gate.open(server, job.id());
+    gates.open("private");
     alice.awaitStatus(job.id(), JobStatus.SUCCEEDED, TIMEOUT);
 
     String passage = ROOT ? "rwx--x---" : "rwx------";
@@ -421,9 +449,9 @@ class SecurityIT {
         .containsEntry("pod log", "rw-------");
     assertThat(modeOf(jobDir)).isEqualTo("rwx------");
     assertThat(modeOf(jobDir.resolve("logs/pod-0.log"))).isEqualTo("rw-------");
-    int service = (Integer) Files.getAttribute(dataDir, "unix:uid");
+    int serviceUid = (Integer) Files.getAttribute(dataDir, "unix:uid");
     assertThat((Integer) Files.getAttribute(jobDir.resolve("logs/pod-0.log"), "unix:uid"))
-        .isEqualTo(service);
+        .isEqualTo(serviceUid);
     if (ROOT) {
       assertThat(podUid).isNotEqualTo(0);
       assertThat(jobDirGroup).isEqualTo(podUid);
@@ -450,7 +478,11 @@ class SecurityIT {
         + "\"";
   }
 
-  private static String logOf(Job job) {
+  private String logOf(Job job) {
+    return logOf(server, job);
+  }
+
+  private static String logOf(JobkitServer server, Job job) {
     try {
       return Files.readString(
           server.jobDir(job.id()).resolve("logs/pod-0.log"), StandardCharsets.UTF_8);
