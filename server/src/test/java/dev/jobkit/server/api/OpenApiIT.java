@@ -10,6 +10,7 @@ import dev.jobkit.sdk.jobs.Job;
 import dev.jobkit.sdk.lifecycle.JobStatus;
 import dev.jobkit.server.support.Api;
 import dev.jobkit.server.support.JobkitServer;
+import dev.jobkit.server.support.JobkitService;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -17,9 +18,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.web.bind.annotation.RequestMethod;
 import org.springframework.web.bind.annotation.RestController;
@@ -49,18 +50,15 @@ class OpenApiIT {
 
   private static final Set<String> PROBLEMS_OF_EVERY_ROUTE = Set.of("400", "401", "404", "500");
 
+  @RegisterExtension static final JobkitService service = JobkitService.shared();
+
   static JobkitServer server;
   static JsonNode document;
 
   @BeforeAll
-  static void start() {
-    server = JobkitServer.start();
+  static void read() {
+    server = service.server();
     document = server.anonymous().get(OpenApiDocument.PATH).expect(200).json();
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
   }
 
   @Test
@@ -178,16 +176,15 @@ class OpenApiIT {
             "current_status",
             "allowed_statuses",
             "errors");
-    Api admin = server.admin();
-    Job ended = admin.submit("{\"command\":[\"true\"]}");
-    admin.awaitStatus(ended.id(), JobStatus.SUCCEEDED);
+    Api user = service.user();
+    Job ended = user.submit("{\"command\":[\"true\"]}");
+    user.awaitStatus(ended.id(), JobStatus.SUCCEEDED);
 
     List<JsonNode> problems =
         List.of(
-            admin.get("/api/v1/jobs/job_nope").expect(404).json(),
-            admin.post("/api/v1/jobs/" + ended.id() + "/stop", "").expect(409).json(),
-            admin
-                .post("/api/v1/jobs", "{\"command\":[\"true\"],\"priority\":99}")
+            user.get("/api/v1/jobs/job_nope").expect(404).json(),
+            user.post("/api/v1/jobs/" + ended.id() + "/stop", "").expect(409).json(),
+            user.post("/api/v1/jobs", "{\"command\":[\"true\"],\"priority\":99}")
                 .expect(400)
                 .json(),
             server.anonymous().get("/api/v1/me").expect(401).json());
@@ -221,15 +218,17 @@ class OpenApiIT {
         .hasToString("{\"schema\":{\"$ref\":\"#/components/schemas/JobUpdate\"}}");
 
     // What the service really writes: every field is a property of the documented schema.
-    Api admin = server.admin();
-    Job job = admin.submit("{\"command\":[\"true\"],\"display_name\":\"named\"}");
-    admin.awaitStatus(job.id(), JobStatus.SUCCEEDED);
+    Api user = service.user();
+    Job job = user.submit("{\"command\":[\"true\"],\"display_name\":\"named\"}");
+    user.awaitStatus(job.id(), JobStatus.SUCCEEDED);
     assertThat(properties("Job"))
         .containsExactlyInAnyOrderElementsOf(
-            admin.get("/api/v1/jobs/" + job.id()).expect(200).json().propertyNames());
-    assertThat(properties("User"))
-        .containsAll(admin.get("/api/v1/me").expect(200).json().propertyNames());
-    for (JsonNode event : admin.get("/api/v1/jobs/" + job.id() + "/events").expect(200).json()) {
+            user.get("/api/v1/jobs/" + job.id()).expect(200).json().propertyNames());
+    for (Api me : List.of(user, service.admin())) {
+      assertThat(properties("User"))
+          .containsAll(me.get("/api/v1/me").expect(200).json().propertyNames());
+    }
+    for (JsonNode event : user.get("/api/v1/jobs/" + job.id() + "/events").expect(200).json()) {
       assertThat(properties("JobEvent")).containsAll(event.propertyNames());
     }
   }
