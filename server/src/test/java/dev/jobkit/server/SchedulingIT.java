@@ -7,11 +7,8 @@ import dev.jobkit.sdk.jobs.Job;
 import dev.jobkit.sdk.jobs.JobEvent;
 import dev.jobkit.sdk.lifecycle.JobStatus;
 import dev.jobkit.server.support.Api;
-import dev.jobkit.server.support.JobkitServer;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
+import dev.jobkit.server.support.Gates;
+import dev.jobkit.server.support.JobkitService;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -21,14 +18,10 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Who runs when: per-user limits ({@code serial} 1, {@code parallel} 3), the executor's slots,
@@ -38,27 +31,18 @@ import org.junit.jupiter.api.io.TempDir;
 class SchedulingIT {
 
   private static final Duration LONG = Duration.ofSeconds(60);
-  private static final AtomicInteger USERS = new AtomicInteger();
 
+  /** Per-user limits, on the shared service: users of their own, whatever others run. */
   @Nested
-  @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-  class WithFourSlots {
+  class PerUserLimits {
 
-    JobkitServer server;
+    @RegisterExtension static final JobkitService service = JobkitService.shared();
 
-    @BeforeAll
-    void start() {
-      server = JobkitServer.start("--jobkit.executor.slots=4");
-    }
-
-    @AfterAll
-    void stop() {
-      server.close();
-    }
+    final Gates gates = service.gates();
 
     @Test
     void a_serial_users_jobs_never_run_at_the_same_time() throws Exception {
-      Api serial = server.newUser(uniqueName("serial"), "serial");
+      Api serial = service.newUser("serial", "serial");
 
       List<String> ids = submitConcurrently(6, () -> serial.submitShell("sleep 0.3"));
 
@@ -67,13 +51,12 @@ class SchedulingIT {
     }
 
     @Test
-    void a_parallel_user_runs_three_jobs_at_once_and_never_more(@TempDir Path dir)
-        throws Exception {
-      Api parallel = server.newUser(uniqueName("parallel"), "parallel");
-      Path gate = dir.resolve("gate");
+    void a_parallel_user_runs_three_jobs_at_once_and_never_more() throws Exception {
+      Api parallel = service.newUser("parallel", "parallel");
       try {
         List<String> ids =
-            submitConcurrently(6, () -> parallel.submitShell(gatedScript(gate, "sleep 0.2")));
+            submitConcurrently(
+                6, () -> parallel.submitShell(gates.script("parallel-six") + "; sleep 0.2"));
 
         await().atMost(LONG).until(() -> countIn(parallel, ids, JobStatus.RUNNING), n -> n == 3);
         assertThat(statusesOf(parallel, ids))
@@ -83,28 +66,26 @@ class SchedulingIT {
             .allSatisfy(
                 j -> assertThat(j.statusReason()).contains("owner's parallel limit reached"));
 
-        open(gate);
+        gates.open("parallel-six");
         List<Interval> runs = ids.stream().map(id -> runOf(parallel, id)).toList();
         assertThat(maxConcurrent(runs)).as("most jobs running at once in %s", runs).isEqualTo(3);
       } finally {
-        open(gate);
+        gates.open("parallel-six");
       }
     }
 
     @Test
-    void a_serial_users_backlog_does_not_hold_up_another_users_job(@TempDir Path dir)
-        throws Exception {
-      Api busy = server.newUser(uniqueName("busy"), "serial");
-      Api other = server.newUser(uniqueName("other"), "serial");
-      Path gate = dir.resolve("gate");
+    void a_serial_users_backlog_does_not_hold_up_another_users_job() throws Exception {
+      Api busy = service.newUser("busy", "serial");
+      Api other = service.newUser("other", "serial");
       try {
         List<String> backlog = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
-          backlog.add(busy.submitShell(gatedScript(gate, "true")).id());
+          backlog.add(busy.submitShell(gates.script("backlog")).id());
         }
         busy.awaitStatus(backlog.get(0), JobStatus.RUNNING);
 
-        String theirs = other.submitShell(gatedScript(gate, "true")).id();
+        String theirs = other.submitShell(gates.script("backlog")).id();
 
         other.awaitStatus(theirs, s -> s == JobStatus.RUNNING, LONG);
         assertThat(busy.job(backlog.get(0)).status()).isEqualTo(JobStatus.RUNNING);
@@ -112,7 +93,7 @@ class SchedulingIT {
             .extracting(Job::status)
             .containsOnly(JobStatus.QUEUED);
 
-        open(gate);
+        gates.open("backlog");
         Interval first = runOf(busy, backlog.get(0));
         Interval otherRun = runOf(other, theirs);
         assertThat(first.overlaps(otherRun))
@@ -121,17 +102,15 @@ class SchedulingIT {
         List<Interval> busyRuns = backlog.stream().map(id -> runOf(busy, id)).toList();
         assertThat(maxConcurrent(busyRuns)).as("busy user's runs %s", busyRuns).isEqualTo(1);
       } finally {
-        open(gate);
+        gates.open("backlog");
       }
     }
 
     @Test
-    void a_queued_job_of_a_serial_user_says_the_owners_serial_limit_holds_it(@TempDir Path dir)
-        throws Exception {
-      Api serial = server.newUser(uniqueName("waiting"), "serial");
-      Path gate = dir.resolve("gate");
+    void a_queued_job_of_a_serial_user_says_the_owners_serial_limit_holds_it() {
+      Api serial = service.newUser("waiting", "serial");
       try {
-        String running = serial.submitShell(gatedScript(gate, "true")).id();
+        String running = serial.submitShell(gates.script("serial-limit")).id();
         serial.awaitStatus(running, JobStatus.RUNNING);
 
         Job queued = serial.submitShell("true");
@@ -141,26 +120,23 @@ class SchedulingIT {
         assertThat(seen.statusReason()).startsWith("owner's serial limit reached");
         assertThat(listedReason(serial, queued.id())).startsWith("owner's serial limit reached");
       } finally {
-        open(gate);
+        gates.open("serial-limit");
       }
     }
 
     @Test
-    void an_admin_switching_a_user_from_serial_to_parallel_lets_a_second_job_start(
-        @TempDir Path dir) throws Exception {
-      String name = uniqueName("switched");
-      Api user = server.newUser(name, "serial");
-      Path gate = dir.resolve("gate");
+    void an_admin_switching_a_user_from_serial_to_parallel_lets_a_second_job_start() {
+      Api user = service.newUser("switched", "serial");
       try {
-        String first = user.submitShell(gatedScript(gate, "true")).id();
+        String first = user.submitShell(gates.script("switched")).id();
         user.awaitStatus(first, JobStatus.RUNNING);
-        String second = user.submitShell(gatedScript(gate, "true")).id();
+        String second = user.submitShell(gates.script("switched")).id();
         assertThat(user.job(second).status()).isEqualTo(JobStatus.QUEUED);
 
         Api.Response changed =
-            server
+            service
                 .admin()
-                .put("/api/v1/users/" + name + "/scheduling", "{\"mode\":\"parallel\"}")
+                .put("/api/v1/users/" + user.name() + "/scheduling", "{\"mode\":\"parallel\"}")
                 .expect(200);
 
         assertThat(changed.json().get("scheduling_mode").asString()).isEqualTo("parallel");
@@ -169,21 +145,19 @@ class SchedulingIT {
         assertThat(user.get("/api/v1/me").expect(200).json().get("scheduling_mode").asString())
             .isEqualTo("parallel");
       } finally {
-        open(gate);
+        gates.open("switched");
       }
     }
 
     @Test
     void a_user_who_is_not_an_admin_cannot_change_a_scheduling_mode() {
-      String name = uniqueName("self");
-      Api user = server.newUser(name, "serial");
-      String other = uniqueName("victim");
-      server.newUser(other, "parallel");
+      Api user = service.newUser("self", "serial");
+      Api other = service.newUser("victim", "parallel");
 
       Api.Response own =
-          user.put("/api/v1/users/" + name + "/scheduling", "{\"mode\":\"parallel\"}");
+          user.put("/api/v1/users/" + user.name() + "/scheduling", "{\"mode\":\"parallel\"}");
       Api.Response theirs =
-          user.put("/api/v1/users/" + other + "/scheduling", "{\"mode\":\"serial\"}");
+          user.put("/api/v1/users/" + other.name() + "/scheduling", "{\"mode\":\"serial\"}");
 
       for (Api.Response refused : List.of(own, theirs)) {
         assertThat(refused.status()).isEqualTo(403);
@@ -192,37 +166,31 @@ class SchedulingIT {
       }
       assertThat(user.get("/api/v1/me").expect(200).json().get("scheduling_mode").asString())
           .isEqualTo("serial");
+      assertThat(other.get("/api/v1/me").expect(200).json().get("scheduling_mode").asString())
+          .isEqualTo("parallel");
     }
   }
 
+  /** The executor's slots, counted: a service of its own with two. */
   @Nested
-  @TestInstance(TestInstance.Lifecycle.PER_CLASS)
   class WithTwoSlots {
 
-    JobkitServer server;
+    @RegisterExtension
+    static final JobkitService service = JobkitService.own("--jobkit.executor.slots=2");
 
-    @BeforeAll
-    void start() {
-      server = JobkitServer.start("--jobkit.executor.slots=2");
-    }
-
-    @AfterAll
-    void stop() {
-      server.close();
-    }
+    final Gates gates = service.gates();
 
     @Test
-    void two_parallel_users_together_never_run_more_jobs_than_there_are_slots(@TempDir Path dir)
-        throws Exception {
-      Api ann = server.newUser(uniqueName("ann"), "parallel");
-      Api ben = server.newUser(uniqueName("ben"), "parallel");
-      Path gate = dir.resolve("gate");
+    void two_parallel_users_together_never_run_more_jobs_than_there_are_slots() throws Exception {
+      Api ann = service.newUser("ann", "parallel");
+      Api ben = service.newUser("ben", "parallel");
       try {
         List<String> annIds =
-            submitConcurrently(5, () -> ann.submitShell(gatedScript(gate, "sleep 0.1")));
+            submitConcurrently(5, () -> ann.submitShell(gates.script("two-slots") + "; sleep 0.1"));
         List<String> benIds =
-            submitConcurrently(5, () -> ben.submitShell(gatedScript(gate, "sleep 0.1")));
-        Api admin = server.admin();
+            submitConcurrently(5, () -> ben.submitShell(gates.script("two-slots") + "; sleep 0.1"));
+        // Sees both users' jobs (on this class's own service).
+        Api admin = service.admin();
         List<String> all = new ArrayList<>(annIds);
         all.addAll(benIds);
 
@@ -232,42 +200,34 @@ class SchedulingIT {
             .hasSize(8)
             .allSatisfy(j -> assertThat(j.statusReason()).startsWith("no free slot"));
 
-        open(gate);
+        gates.open("two-slots");
         List<Interval> runs = all.stream().map(id -> runOf(admin, id)).toList();
         assertThat(maxConcurrent(runs)).as("most jobs running at once in %s", runs).isEqualTo(2);
       } finally {
-        open(gate);
+        gates.open("two-slots");
       }
     }
   }
 
+  /** The order of a queue for the executor's only slot: a service of its own with one. */
   @Nested
-  @TestInstance(TestInstance.Lifecycle.PER_CLASS)
   class WithOneSlot {
 
-    JobkitServer server;
+    @RegisterExtension
+    static final JobkitService service = JobkitService.own("--jobkit.executor.slots=1");
 
-    @BeforeAll
-    void start() {
-      server = JobkitServer.start("--jobkit.executor.slots=1");
-    }
-
-    @AfterAll
-    void stop() {
-      server.close();
-    }
+    final Gates gates = service.gates();
 
     @Test
-    void queued_jobs_start_by_priority_then_age_once_the_slot_frees(@TempDir Path dir)
-        throws Exception {
-      Api admin = server.admin();
-      Api amy = server.newUser(uniqueName("amy"), "parallel");
-      Api bob = server.newUser(uniqueName("bob"), "parallel");
-      Path gate = dir.resolve("gate");
+    void queued_jobs_start_by_priority_then_age_once_the_slot_frees() {
+      // Sees both users' jobs (on this class's own service).
+      Api admin = service.admin();
+      Api amy = service.newUser("amy", "parallel");
+      Api bob = service.newUser("bob", "parallel");
       List<String> ids = new ArrayList<>();
       try {
-        String blocker = admin.submitShell(gatedScript(gate, "true")).id();
-        admin.awaitStatus(blocker, JobStatus.RUNNING);
+        String blocker = service.user().submitShell(gates.script("by-priority")).id();
+        service.user().awaitStatus(blocker, JobStatus.RUNNING);
 
         ids.add(amy.submit(spec("p3", 3)).id());
         ids.add(bob.submit(spec("p9", 9)).id());
@@ -276,9 +236,9 @@ class SchedulingIT {
         ids.add(amy.submit(spec("p5-third", 5)).id());
         assertThat(statusesOf(admin, ids)).extracting(Job::status).containsOnly(JobStatus.QUEUED);
 
-        open(gate);
+        gates.open("by-priority");
       } finally {
-        open(gate);
+        gates.open("by-priority");
       }
 
       List<String> started =
@@ -299,14 +259,11 @@ class SchedulingIT {
     }
 
     @Test
-    void a_job_waiting_for_the_only_slot_says_there_is_no_free_slot(@TempDir Path dir)
-        throws Exception {
-      Api admin = server.admin();
-      Api user = server.newUser(uniqueName("patient"), "parallel");
-      Path gate = dir.resolve("gate");
+    void a_job_waiting_for_the_only_slot_says_there_is_no_free_slot() {
+      Api user = service.newUser("patient", "parallel");
       try {
-        String blocker = admin.submitShell(gatedScript(gate, "true")).id();
-        admin.awaitStatus(blocker, JobStatus.RUNNING);
+        String blocker = service.user().submitShell(gates.script("only-slot")).id();
+        service.user().awaitStatus(blocker, JobStatus.RUNNING);
 
         Job queued = user.submitShell("true");
 
@@ -315,10 +272,10 @@ class SchedulingIT {
         assertThat(seen.statusReason()).startsWith("no free slot");
         assertThat(listedReason(user, queued.id())).startsWith("no free slot");
 
-        open(gate);
+        gates.open("only-slot");
         assertThat(user.awaitEnd(queued.id()).status()).isEqualTo(JobStatus.SUCCEEDED);
       } finally {
-        open(gate);
+        gates.open("only-slot");
       }
     }
   }
@@ -332,33 +289,12 @@ class SchedulingIT {
     }
   }
 
-  private static String uniqueName(String prefix) {
-    return prefix + "-" + USERS.incrementAndGet();
-  }
-
   private static String spec(String name, int priority) {
     return "{\"command\":[\"true\"],\"display_name\":\""
         + name
         + "\",\"priority\":"
         + priority
         + "}";
-  }
-
-  /** A script that waits until {@code gate} exists, then runs {@code then}. */
-  private static String gatedScript(Path gate, String then) {
-    try {
-      // Searchable by all: when the tests run as root, jobs run as users of their own.
-      Files.setPosixFilePermissions(gate.getParent(), PosixFilePermissions.fromString("rwxr-xr-x"));
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
-    return "while [ ! -e '" + gate + "' ]; do sleep 0.05; done; " + then;
-  }
-
-  private static void open(Path gate) throws IOException {
-    if (!Files.exists(gate)) {
-      Files.createFile(gate);
-    }
   }
 
   /** Submits {@code count} jobs from as many threads released at once; their ids. */
