@@ -11,6 +11,7 @@ import dev.jobkit.sdk.jobs.Job;
 import dev.jobkit.sdk.lifecycle.JobStatus;
 import dev.jobkit.server.support.Api;
 import dev.jobkit.server.support.JobkitServer;
+import dev.jobkit.server.support.JobkitService;
 import dev.jobkit.server.support.Problems;
 import dev.jobkit.server.support.Processes;
 import java.sql.Connection;
@@ -19,10 +20,8 @@ import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -31,31 +30,22 @@ import tools.jackson.databind.JsonNode;
  * and admins only, one at a time per user, bound to a dry run's snapshot when given one, and never
  * left running by a restart.
  *
- * <p>The service here gives stopped jobs 120 s between TERM and KILL, so a flush that stops a job
- * ignoring TERM stays running for as long as a test needs it to, and ends once the test kills the
- * job's processes itself.
+ * <p>The service here, the class's own, gives stopped jobs 120 s between TERM and KILL, so a flush
+ * that stops a job ignoring TERM stays running for as long as a test needs it to, and ends once the
+ * test kills the job's processes itself. The shared service must not: every other class's stops
+ * would wait as long.
  */
 class FlushOperationIT {
 
   private static final Duration TIMEOUT = Duration.ofSeconds(60);
-  private static final AtomicInteger USERS = new AtomicInteger();
 
-  static JobkitServer server;
-  static Api admin;
+  @RegisterExtension
+  static final JobkitService service =
+      JobkitService.own("--jobkit.executor.stop-grace-period=120s");
 
-  @BeforeAll
-  static void start() {
-    server = JobkitServer.start("--jobkit.executor.stop-grace-period=120s");
-    admin = server.admin();
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
-
+  /** A user of their own, so that one test's flush cannot touch another's jobs. */
   private static Api newUser() {
-    return server.newUser("flusher" + USERS.incrementAndGet(), "serial");
+    return service.newUser("flusher", "serial");
   }
 
   /** Submits {@code count} jobs in batches of 1,000; their ids. */
@@ -157,7 +147,7 @@ class FlushOperationIT {
     Api.Response hidden = other.get("/api/v1/operations/" + operation.id()).expect(404);
     assertThat(hidden.json().get("code").asString()).isEqualTo("not_found");
     assertThat(hidden.body()).doesNotContain(operation.requestedBy());
-    admin.get("/api/v1/operations/" + operation.id()).expect(200);
+    service.admin().get("/api/v1/operations/" + operation.id()).expect(200);
     other.get("/api/v1/operations/flush_nosuchoperation").expect(404);
     assertThat(user.awaitOperation(operation.id(), TIMEOUT).status())
         .isEqualTo(FlushOperation.Status.SUCCEEDED);
