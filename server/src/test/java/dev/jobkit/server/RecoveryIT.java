@@ -15,40 +15,30 @@ import dev.jobkit.sdk.jobs.Attempt;
 import dev.jobkit.sdk.jobs.Job;
 import dev.jobkit.sdk.jobs.JobEvent;
 import dev.jobkit.server.support.Api;
-import dev.jobkit.server.support.JobkitServer;
+import dev.jobkit.server.support.JobkitService;
 import dev.jobkit.server.support.Processes;
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** What happens to jobs when the service restarts on the same data dir. */
+/**
+ * What happens to jobs when the service restarts on the same data dir: a service of the class's
+ * own, since it restarts it.
+ */
 class RecoveryIT {
 
   private static final Duration TIMEOUT = Duration.ofSeconds(60);
-  private static final AtomicInteger USERS = new AtomicInteger();
 
-  static JobkitServer server;
+  @RegisterExtension static final JobkitService service = JobkitService.own();
 
-  @BeforeAll
-  static void start() {
-    server = JobkitServer.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
-
-  /** The admin's client of the service as it is now (a restart moves it to a new port). */
-  private static Api admin() {
-    return server.admin();
+  /** The class user's client of the service as it is now (a restart moves it to a new port). */
+  private static Api user() {
+    return service.user().at(service.server().baseUrl());
   }
 
   @Test
   void jobs_running_when_the_service_restarts_are_failed_as_lost_or_retried() {
-    Api api = admin();
+    Api api = user();
     Job once = api.submit("{\"command\":[\"sleep\",\"300\"],\"max_attempts\":1}");
     Job twice = api.submit("{\"command\":[\"sleep\",\"300\"],\"max_attempts\":2}");
     api.awaitStatus(once.id(), RUNNING, TIMEOUT);
@@ -56,8 +46,8 @@ class RecoveryIT {
     await().atMost(TIMEOUT).until(() -> !Processes.ofJob(once.id()).isEmpty());
     await().atMost(TIMEOUT).until(() -> !Processes.ofJob(twice.id()).isEmpty());
 
-    server.restart();
-    api = admin();
+    service.server().restart();
+    api = user();
 
     Job lost = api.awaitStatus(once.id(), FAILED, TIMEOUT);
     assertThat(lost.statusReason()).startsWith("lost");
@@ -99,15 +89,14 @@ class RecoveryIT {
 
   @Test
   void a_job_queued_before_a_restart_still_runs_after_it() {
-    String name = "recovering" + USERS.incrementAndGet();
-    Api user = server.newUser(name, "serial");
+    Api user = service.newUser("recovering", "serial");
     Job blocker = user.submit("{\"command\":[\"sleep\",\"300\"]}");
     user.awaitStatus(blocker.id(), RUNNING, TIMEOUT);
     Job queued = user.submit("{\"shell\":\"echo ran after the restart\"}");
     assertThat(user.job(queued.id()).status()).isEqualTo(QUEUED);
 
-    server.restart();
-    user = user.at(server.baseUrl());
+    service.server().restart();
+    user = user.at(service.server().baseUrl());
 
     Job done = user.awaitStatus(queued.id(), SUCCEEDED, TIMEOUT);
     assertThat(user.get("/api/v1/jobs/" + done.id() + "/log").json().get("content").asString())
@@ -118,15 +107,15 @@ class RecoveryIT {
 
   @Test
   void a_job_being_stopped_when_the_service_restarts_ends_canceled() {
-    Api api = admin();
+    Api api = user();
     // Ignores TERM, so it is still being stopped (within its grace period) at the restart.
     Job job = api.submitShell("trap '' TERM; sleep 300 & wait");
     api.awaitStatus(job.id(), RUNNING, TIMEOUT);
     await().atMost(TIMEOUT).until(() -> Processes.ofJob(job.id()).size() >= 2);
     api.post("/api/v1/jobs/" + job.id() + "/stop", "").expect(202);
 
-    server.restart();
-    api = admin();
+    service.server().restart();
+    api = user();
 
     api.awaitStatus(job.id(), CANCELED, TIMEOUT);
     assertThat(api.events(job.id()))
@@ -137,15 +126,15 @@ class RecoveryIT {
 
   @Test
   void jobs_that_ended_before_a_restart_are_left_as_they_were() {
-    Api api = admin();
+    Api api = user();
     Job ok = api.submit("{\"command\":[\"true\"]}");
     Job bad = api.submit("{\"command\":[\"false\"]}");
     api.awaitStatus(ok.id(), SUCCEEDED, TIMEOUT);
     api.awaitStatus(bad.id(), FAILED, TIMEOUT);
     int okEvents = api.events(ok.id()).size();
 
-    server.restart();
-    api = admin();
+    service.server().restart();
+    api = user();
 
     assertThat(api.job(ok.id()).status()).isEqualTo(SUCCEEDED);
     assertThat(api.job(bad.id()).status()).isEqualTo(FAILED);

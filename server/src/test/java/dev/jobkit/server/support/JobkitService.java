@@ -114,7 +114,9 @@ public final class JobkitService implements BeforeAllCallback, AfterAllCallback 
     }
     try {
       for (Api each : users) {
-        each.flushAndAwait("scope=all");
+        // At the service's address now: a class of its own service may have restarted it, which
+        // moves it to a new port.
+        each.at(server.baseUrl()).flushAndAwait("scope=all");
       }
     } finally {
       for (int i = closeables.size() - 1; i >= 0; i--) {
