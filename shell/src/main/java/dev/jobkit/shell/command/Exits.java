@@ -8,7 +8,11 @@ import dev.jobkit.sdk.NotFoundException;
 import dev.jobkit.sdk.TransportException;
 import dev.jobkit.sdk.ValidationException;
 import dev.jobkit.sdk.guard.OutcomeKind;
+import dev.jobkit.sdk.jobs.Attempt;
+import dev.jobkit.sdk.jobs.Job;
+import dev.jobkit.sdk.lifecycle.JobStatus;
 import dev.jobkit.shell.local.ServiceUnavailableException;
+import java.util.List;
 
 /**
  * The one mapping from what went wrong to the exit code and the sentence a user sees. Every command
@@ -22,6 +26,9 @@ import dev.jobkit.shell.local.ServiceUnavailableException;
  *   <tr><td>4</td><td>invalid state</td></tr>
  *   <tr><td>5</td><td>service unreachable</td></tr>
  * </table>
+ *
+ * <p>A command that follows a job to its end exits 1 when the job did not succeed; {@code job
+ * submit --wait} exits with the job's own exit code ({@link #ofJob}).
  */
 public final class Exits {
 
@@ -89,6 +96,28 @@ public final class Exits {
     String message = e.getMessage();
     return new Failure(
         ERROR, message == null || message.isBlank() ? e.getClass().getSimpleName() : message);
+  }
+
+  /**
+   * The exit code of a job followed to its end ({@code job watch ID}, {@code job logs --follow}): 0
+   * if it {@code SUCCEEDED}, else 1.
+   */
+  public static int ofEnd(JobStatus status) {
+    return status == JobStatus.SUCCEEDED ? OK : ERROR;
+  }
+
+  /**
+   * The exit code of {@code job submit --wait}: the job's own, as {@code srun} passes it through. 0
+   * if it {@code SUCCEEDED}; the exit code of its last attempt when that is one from 1 to 255; else
+   * (canceled, timed out, killed by a signal, never started) 1.
+   */
+  public static int ofJob(Job job) {
+    if (job.status() == JobStatus.SUCCEEDED) {
+      return OK;
+    }
+    List<Attempt> attempts = job.attempts() == null ? List.of() : job.attempts();
+    Integer code = attempts.isEmpty() ? null : attempts.get(attempts.size() - 1).exitCode();
+    return code != null && code > 0 && code < 256 ? code : ERROR;
   }
 
   /** The exit code of a guarded action's outcome. */

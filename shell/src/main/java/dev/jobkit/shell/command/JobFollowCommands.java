@@ -76,6 +76,7 @@ final class JobFollowCommands {
                 })) {
       Optional<JobStatus> end = follow.awaitEnd(Duration.ofDays(3650));
       in.render().note("-- job " + end.map(Enum::name).orElse("deleted") + " --");
+      return end.map(Exits::ofEnd).orElse(Exits.ERROR);
     } catch (JobkitException e) {
       if (Thread.interrupted()) {
         in.render().note("-- stopped following; the job goes on --");
@@ -83,7 +84,6 @@ final class JobFollowCommands {
       }
       throw e;
     }
-    return Exits.OK;
   }
 
   private static int watch(Invocation in) {
@@ -105,7 +105,7 @@ final class JobFollowCommands {
         if (job.status().isTerminal()) {
           watch.draw(null);
           in.render().note("job " + only + " has already ended " + job.status());
-          return Exits.OK;
+          return Exits.ofEnd(job.status());
         }
       }
       if (!json) {
@@ -118,7 +118,7 @@ final class JobFollowCommands {
       watch.draw(null);
       // Ctrl-C ends the watch as its deadline would: with nothing more to say.
       EventLoop.run(events, until, QUIET, watch);
-      return Exits.OK;
+      return watch.ended == null ? Exits.OK : Exits.ofEnd(watch.ended);
     }
   }
 
@@ -131,6 +131,9 @@ final class JobFollowCommands {
     private final boolean live;
     private final Map<String, Job> seen = new LinkedHashMap<>();
     private int drawn;
+
+    /** How the one watched job ended, once it has. */
+    private JobStatus ended;
 
     Watch(JobkitClient client, Renderer render, String only, boolean json, boolean live) {
       this.client = client;
@@ -152,7 +155,14 @@ final class JobFollowCommands {
       seen.remove(job.id());
       seen.put(job.id(), job); // most recently changed last
       draw(e);
-      return only == null || !job.status().isTerminal();
+      // Ends at the event that ends the job, not at the first event read after the job ended:
+      // RUNNING -> RUN_ERROR is read when the job is FAILED already, and RUN_ERROR -> FAILED is
+      // still to be shown.
+      if (only != null && e.isTransition() && e.toStatus().isTerminal()) {
+        ended = e.toStatus();
+        return false;
+      }
+      return true;
     }
 
     /** Shows {@code event} (null for none: the table as it is). */

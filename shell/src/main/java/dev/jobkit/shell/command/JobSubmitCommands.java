@@ -8,7 +8,6 @@ import dev.jobkit.sdk.jobs.Job;
 import dev.jobkit.sdk.jobs.JobEvent;
 import dev.jobkit.sdk.jobs.JobSpec;
 import dev.jobkit.sdk.jobs.JobUpdate;
-import dev.jobkit.sdk.lifecycle.JobStatus;
 import dev.jobkit.shell.render.Times;
 import java.time.Duration;
 import java.util.List;
@@ -43,7 +42,7 @@ final class JobSubmitCommands {
             .option(Opt.value("attempts", "N", "launch at most N times (default 1)"))
             .option(Opt.flag("public", "let every user read it"))
             .option(
-                Opt.flag("wait", "follow the job to its end; exit 0 only if it SUCCEEDED")
+                Opt.flag("wait", "follow the job to its end; exit with the job's exit code")
                     .shortName('w'))
             .option(JobCommands.JSON)
             .arguments(CommandOrShell.COMMAND_ARGUMENTS, null)
@@ -136,7 +135,7 @@ final class JobSubmitCommands {
       } else {
         render.ended(end);
       }
-      return end.status() == JobStatus.SUCCEEDED ? Exits.OK : Exits.ERROR;
+      return Exits.ofJob(end);
     }
   }
 

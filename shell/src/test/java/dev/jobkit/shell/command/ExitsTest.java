@@ -7,8 +7,12 @@ import dev.jobkit.sdk.NotFoundException;
 import dev.jobkit.sdk.Problem;
 import dev.jobkit.sdk.TransportException;
 import dev.jobkit.sdk.guard.OutcomeKind;
+import dev.jobkit.sdk.jobs.Attempt;
+import dev.jobkit.sdk.jobs.Job;
+import dev.jobkit.sdk.lifecycle.JobStatus;
 import dev.jobkit.shell.local.ServiceUnavailableException;
 import java.io.IOException;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ExitsTest {
@@ -31,6 +35,30 @@ class ExitsTest {
         .isEqualTo(5);
     assertThat(Exits.of(new ServiceUnavailableException("no jar")).code()).isEqualTo(5);
     assertThat(Exits.of(new IllegalStateException("odd"))).isEqualTo(new Exits.Failure(1, "odd"));
+  }
+
+  private static Job ended(JobStatus status, Integer exitCode) {
+    List<Attempt> attempts =
+        exitCode == null ? List.of() : List.of(new Attempt(1, null, null, status, exitCode, null));
+    return new Job(
+        "job_1", "x", null, "u", status, null, 5, null, 1, null, "true", null, null, null, null, 1,
+        1, List.of(), attempts, null, null, null, null, null, null, null, null);
+  }
+
+  @Test
+  void a_job_waited_for_gives_its_own_exit_code_as_srun_does() {
+    assertThat(Exits.ofJob(ended(JobStatus.SUCCEEDED, 0))).isZero();
+    assertThat(Exits.ofJob(ended(JobStatus.FAILED, 3))).isEqualTo(3);
+    assertThat(Exits.ofJob(ended(JobStatus.FAILED, null))).isEqualTo(1);
+    assertThat(Exits.ofJob(ended(JobStatus.CANCELED, null))).isEqualTo(1);
+    assertThat(Exits.ofJob(ended(JobStatus.FAILED, 300))).isEqualTo(1);
+  }
+
+  @Test
+  void a_job_followed_to_its_end_exits_zero_only_if_it_succeeded() {
+    assertThat(Exits.ofEnd(JobStatus.SUCCEEDED)).isZero();
+    assertThat(Exits.ofEnd(JobStatus.FAILED)).isEqualTo(1);
+    assertThat(Exits.ofEnd(JobStatus.CANCELED)).isEqualTo(1);
   }
 
   @Test
