@@ -12,7 +12,8 @@ import java.util.function.Consumer;
  * Where the shell (and the MCP server) talks to, and with which key. In order: an explicit URL
  * ({@code --server}), {@code JOBKIT_URL}, the config file ({@code <data-dir>/config.properties}
  * with {@code url=} and {@code api_key=}), else the local service of the data dir, started first if
- * it is not running, with its admin key.
+ * it is not running. The key is {@code JOBKIT_API_KEY} (else {@code JOBKIT_TOKEN}) wherever it
+ * connects; the local service's admin key only when neither is set.
  *
  * @param baseUrl the service's address
  * @param apiKey the key to send, or null
@@ -60,11 +61,18 @@ public record Connection(String baseUrl, String apiKey, String source, LocalServ
     }
     LocalService local = LocalService.of(dataDir);
     LocalService.Running running = local.ensureRunning(progress);
-    return new Connection(
-        running.url(),
-        local.adminKey(),
-        "local service of " + local.dataDir() + ", pid " + running.pid(),
-        local);
+    String where = "local service of " + local.dataDir() + ", pid " + running.pid();
+    if (key != null) {
+      // A key of one's own acts as its user here too, never silently as the admin.
+      return new Connection(
+          running.url(),
+          key,
+          where
+              + ", key of "
+              + (env.get("JOBKIT_API_KEY") != null ? "JOBKIT_API_KEY" : "JOBKIT_TOKEN"),
+          local);
+    }
+    return new Connection(running.url(), local.adminKey(), where, local);
   }
 
   private static String blankToNull(String s) {
