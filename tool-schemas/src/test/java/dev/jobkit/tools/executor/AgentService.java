@@ -6,17 +6,15 @@ import dev.jobkit.sdk.guard.FlushScope;
 import dev.jobkit.sdk.guard.Precheck;
 import dev.jobkit.sdk.jobs.JobSpec;
 import dev.jobkit.sdk.lifecycle.JobStatus;
-import dev.jobkit.sdk.users.NewUser;
-import dev.jobkit.sdk.users.Role;
-import dev.jobkit.sdk.users.SchedulingMode;
-import dev.jobkit.server.support.Gate;
+import dev.jobkit.server.support.Gates;
 import dev.jobkit.server.support.JobkitServer;
+import dev.jobkit.server.support.JobkitService;
 import dev.jobkit.server.support.RecordingProxy;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.List;
-import java.util.Locale;
-import java.util.concurrent.ThreadLocalRandom;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -24,11 +22,11 @@ import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * The service the executor's tests run against: one real service per test JVM, a user of its own
- * for each test class (so a class's flush removes only its own jobs), and for each test a fresh
- * {@link RecordingProxy} that the executor's client goes through, so that a test counts exactly the
- * requests the executor sent. Arranging and inspecting go straight to the service and are not
- * counted.
+ * The service the executor's tests run against: the JVM's shared {@link JobkitService} with a user
+ * of the class's own (so a class's flush removes only its own jobs, and classes run at the same
+ * time), and for each test a fresh {@link RecordingProxy} that the executor's client goes through,
+ * so that a test counts exactly the requests the executor sent. Arranging and inspecting go
+ * straight to the service and are not counted.
  *
  * <pre>{@code
  * @RegisterExtension static final AgentService service = new AgentService();
@@ -42,15 +40,16 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 final class AgentService
     implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback, AfterEachCallback {
 
-  private static final ExtensionContext.Namespace NAMESPACE =
-      ExtensionContext.Namespace.create(AgentService.class);
-
   /** Long enough for a job to start on a busy 2-core machine; a waiter returns as soon as it is. */
   static final Duration PATIENCE = Duration.ofSeconds(60);
 
-  private JobkitServer server;
+  private final JobkitService service = JobkitService.shared();
+
+  /** The gate of each job of {@link #running}, so that tests open a job's gate by its id. */
+  private final Map<String, String> gateOfJob = new ConcurrentHashMap<>();
+
+  private final AtomicInteger gatesMade = new AtomicInteger();
   private JobkitClient admin;
-  private String user;
   private JobkitClient direct;
   private String agentKey;
   private RecordingProxy proxy;
@@ -59,29 +58,15 @@ final class AgentService
 
   @Override
   public void beforeAll(ExtensionContext context) {
-    // Closed by JUnit when the whole run ends (the root store closes what is AutoCloseable).
-    server =
-        context
-            .getRoot()
-            .getStore(NAMESPACE)
-            .computeIfAbsent(
-                JobkitServer.class,
-                k -> JobkitServer.start("--jobkit.executor.slots=8"),
-                JobkitServer.class);
-    admin = JobkitClient.builder().baseUrl(server.baseUrl()).apiKey(JobkitServer.ADMIN_KEY).build();
-    user =
-        context.getRequiredTestClass().getSimpleName().toLowerCase(Locale.ROOT)
-            + "-"
-            + HexFormat.of().toHexDigits((short) ThreadLocalRandom.current().nextInt());
-    admin.users().create(new NewUser(user, Role.USER, SchedulingMode.PARALLEL));
-    String key = admin.users().createKey(user).key();
-    direct = JobkitClient.builder().baseUrl(server.baseUrl()).apiKey(key).build();
-    agentKey = admin.users().createKey(user).key();
+    service.beforeAll(context);
+    admin = service.client(JobkitServer.ADMIN_KEY);
+    direct = service.client(service.userKey());
+    agentKey = admin.users().createKey(service.userName()).key();
   }
 
   @Override
   public void beforeEach(ExtensionContext context) {
-    proxy = new RecordingProxy(server.baseUrl());
+    proxy = new RecordingProxy(service.server().baseUrl());
   }
 
   @Override
@@ -103,23 +88,27 @@ final class AgentService
 
   @Override
   public void afterAll(ExtensionContext context) {
-    direct.close();
-    admin.close();
+    service.afterAll(context);
   }
 
   /** The service itself. */
   JobkitServer server() {
-    return server;
+    return service.server();
   }
 
   /** The name of this class's user. */
   String user() {
-    return user;
+    return service.userName();
   }
 
   /** This class's user, straight to the service: for arranging and inspecting, not counted. */
   JobkitClient direct() {
     return direct;
+  }
+
+  /** This class's gates, for a job a test submits itself; {@link #running} opens by job id. */
+  Gates gates() {
+    return service.gates();
   }
 
   /** This class's user through this test's proxy, acting as an agent: what executors use. */
@@ -143,7 +132,11 @@ final class AgentService
         .build();
   }
 
-  /** The admin through this test's proxy, acting as an agent: for the admin tools. */
+  /**
+   * The admin through this test's proxy, acting as an agent: for the admin tools only. Its jobs
+   * would be no class's, and a flush of it would remove other classes' jobs: it submits and flushes
+   * nothing.
+   */
   JobkitClient adminAgent() {
     if (adminAgent == null) {
       adminAgent = agentClient(JobkitServer.ADMIN_KEY);
@@ -172,7 +165,7 @@ final class AgentService
             .build());
   }
 
-  /** The admin, straight to the service. */
+  /** The admin, straight to the service: for the users, never to list or flush all jobs. */
   JobkitClient admin() {
     return admin;
   }
@@ -197,15 +190,24 @@ final class AgentService
    * lets it go, and waits until it is RUNNING.
    */
   String running(String name) {
+    String gate = "job-" + gatesMade.incrementAndGet();
     String id =
-        direct.jobs().submit(JobSpec.builder().shell(Gate.WAIT).displayName(name).build()).id();
+        direct
+            .jobs()
+            .submit(JobSpec.builder().shell(service.gates().script(gate)).displayName(name).build())
+            .id();
+    gateOfJob.put(id, gate);
     direct.jobs().await(id, s -> s == JobStatus.RUNNING, PATIENCE);
     return id;
   }
 
   /** Lets a job of {@link #running} end (SUCCEEDED). */
   void open(String jobId) {
-    Gate.open(server, jobId);
+    String gate = gateOfJob.get(jobId);
+    if (gate == null) {
+      throw new IllegalArgumentException(jobId + " is not a job of running(name)");
+    }
+    service.gates().open(gate);
   }
 
   /** Lets a job of {@link #running} end and waits until it has. */

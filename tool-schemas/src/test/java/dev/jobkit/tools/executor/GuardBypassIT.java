@@ -13,7 +13,6 @@ import dev.jobkit.sdk.guard.Precheck;
 import dev.jobkit.sdk.jobs.JobSpec;
 import dev.jobkit.sdk.lifecycle.JobStatus;
 import dev.jobkit.sdk.users.SchedulingMode;
-import dev.jobkit.server.support.Gate;
 import dev.jobkit.tools.registry.Inputs;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -415,7 +414,11 @@ class GuardBypassIT {
         service
             .direct()
             .jobs()
-            .submit(JobSpec.builder().shell(Gate.WAIT).displayName(SPOOF).build())
+            .submit(
+                JobSpec.builder()
+                    .shell(service.gates().script("spoofed"))
+                    .displayName(SPOOF)
+                    .build())
             .id();
     service.direct().jobs().await(id, s -> s == JobStatus.RUNNING, AgentService.PATIENCE);
 

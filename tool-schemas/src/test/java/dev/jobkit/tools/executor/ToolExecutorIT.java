@@ -8,7 +8,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.jobkit.sdk.jobs.Job;
 import dev.jobkit.sdk.jobs.JobSpec;
 import dev.jobkit.sdk.lifecycle.JobStatus;
-import dev.jobkit.server.support.Gate;
 import dev.jobkit.tools.registry.Schemas;
 import dev.jobkit.tools.registry.Tools;
 import java.time.Duration;
@@ -257,7 +256,8 @@ class ToolExecutorIT {
         service
             .direct()
             .jobs()
-            .submit(JobSpec.builder().shell(Gate.WAIT).tag("run", label).build())
+            .submit(
+                JobSpec.builder().shell(service.gates().script("listed")).tag("run", label).build())
             .id();
     Instant activeCreated = service.direct().jobs().get(active).createdAt();
     List<Map<String, Object>> tags = List.of(tag("run", label));
