@@ -3,48 +3,36 @@ package dev.jobkit.tools.mcp;
 import dev.jobkit.sdk.JobkitClient;
 import dev.jobkit.sdk.jobs.JobSpec;
 import dev.jobkit.sdk.lifecycle.JobStatus;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
+import dev.jobkit.server.support.Gates;
 import java.time.Duration;
 
 /**
- * Jobs that run until their test lets them end: each waits for a file of its own, its gate, so a
- * test decides when a job ends without guessing how long anything takes.
+ * Jobs of one user that run until their test opens their {@link Gates gate}, submitted through the
+ * SDK: a gated job in one line where a test arranges with the SDK rather than with {@code Api}.
  */
 final class GatedJobs {
 
   private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
 
   private final JobkitClient client;
-  private final Path dir;
+  private final Gates gates;
 
-  GatedJobs(JobkitClient client) {
+  /** Jobs submitted by {@code client}, held by {@code gates}. */
+  GatedJobs(JobkitClient client, Gates gates) {
     this.client = client;
-    try {
-      // Searchable by all: when the tests run as root, jobs run as users of their own.
-      this.dir =
-          Files.createTempDirectory(
-              "gates",
-              PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    this.gates = gates;
   }
 
   /** A shell script that runs until gate {@code name} opens, then exits 0. */
   String script(String name) {
-    return "while [ ! -f '" + dir.resolve(name) + "' ]; do sleep 0.05; done";
+    return gates.script(name);
   }
 
   /** Submits a job named {@code name} that runs until its gate opens; returns its id. */
   String submit(String name) {
     return client
         .jobs()
-        .submit(JobSpec.builder().displayName(name).shell(script(name)).build())
+        .submit(JobSpec.builder().displayName(name).shell(gates.script(name)).build())
         .id();
   }
 
@@ -57,12 +45,6 @@ final class GatedJobs {
 
   /** Opens gate {@code name}: its job ends SUCCEEDED. */
   void open(String name) {
-    try {
-      Files.createFile(dir.resolve(name));
-    } catch (FileAlreadyExistsException open) {
-      // open already
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    gates.open(name);
   }
 }

@@ -4,6 +4,7 @@ import dev.jobkit.sdk.JobkitClient;
 import dev.jobkit.sdk.guard.Confirmers;
 import dev.jobkit.sdk.guard.FlushScope;
 import dev.jobkit.server.support.JobkitServer;
+import dev.jobkit.server.support.JobkitService;
 import java.util.Map;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
@@ -11,8 +12,9 @@ import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * One service (four slots) per test class, with an admin client, gated jobs, and the official
- * TypeScript MCP client signed in as the admin; after each test the jobs still active are flushed.
+ * The JVM's shared {@link JobkitService} with a user of the class's own, and on top of it the
+ * official TypeScript MCP client signed in as that user, an SDK client of the user and gated jobs
+ * of theirs; after each test the user's jobs still active are flushed.
  *
  * <pre>{@code
  * @RegisterExtension static final HostedService hosted = new HostedService();
@@ -20,9 +22,9 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  */
 final class HostedService implements BeforeAllCallback, AfterEachCallback, AfterAllCallback {
 
+  private final JobkitService service = JobkitService.shared();
   private final Map<String, String> environment;
-  private JobkitServer server;
-  private JobkitClient admin;
+  private JobkitClient client;
   private GatedJobs gates;
   private TypeScriptHost host;
 
@@ -38,32 +40,43 @@ final class HostedService implements BeforeAllCallback, AfterEachCallback, After
 
   @Override
   public void beforeAll(ExtensionContext context) {
-    server = JobkitServer.start("--jobkit.executor.slots=4");
-    admin = JobkitClient.builder().baseUrl(server.baseUrl()).apiKey(JobkitServer.ADMIN_KEY).build();
-    gates = new GatedJobs(admin);
-    host = TypeScriptHost.start(server.baseUrl(), JobkitServer.ADMIN_KEY, false, environment);
+    service.beforeAll(context);
+    client = service.client(service.userKey());
+    gates = new GatedJobs(client, service.gates());
+    host = TypeScriptHost.start(service.server().baseUrl(), service.userKey(), false, environment);
   }
 
   @Override
   public void afterEach(ExtensionContext context) {
-    admin.guarded(Confirmers.assumeYes()).flush(FlushScope.ACTIVE);
+    client.guarded(Confirmers.assumeYes()).flush(FlushScope.ACTIVE);
   }
 
   @Override
   public void afterAll(ExtensionContext context) {
-    try (JobkitServer s = server;
-        JobkitClient c = admin;
-        TypeScriptHost h = host) {
-      // closed in reverse order: the host before the service
+    try (TypeScriptHost h = host) {
+      // the host (and its MCP server) before the service's own clean-up
+    } finally {
+      service.afterAll(context);
     }
   }
 
   JobkitServer server() {
-    return server;
+    return service.server();
   }
 
-  JobkitClient admin() {
-    return admin;
+  /** The class's user, whose key the host signed in with. */
+  String userName() {
+    return service.userName();
+  }
+
+  /** An API key of the class's user. */
+  String userKey() {
+    return service.userKey();
+  }
+
+  /** The class's user through the SDK, straight to the service: to arrange and inspect. */
+  JobkitClient client() {
+    return client;
   }
 
   GatedJobs gates() {

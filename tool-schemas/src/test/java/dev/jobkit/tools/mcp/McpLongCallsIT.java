@@ -103,7 +103,7 @@ class McpLongCallsIT {
     assertThat(result.get("reached").asBoolean()).isFalse();
     assertThat(result.get("message").asString()).contains("call wait_for_job again");
     assertThat(result.get("job").get("status").asString()).isEqualTo("RUNNING");
-    assertThat(hosted.admin().jobs().get(id).status()).isEqualTo(JobStatus.RUNNING);
+    assertThat(hosted.client().jobs().get(id).status()).isEqualTo(JobStatus.RUNNING);
   }
 
   @Test
@@ -123,9 +123,9 @@ class McpLongCallsIT {
     // The server's side of it (the wait stops at once, its answer held back) is in McpStdioIT,
     // where the raw stream can be read; here: the session goes on, the job is as it was.
     assertThat(succeeded(hosted.host().call("whoami", "{}")).get("name").asString())
-        .isEqualTo("admin");
-    assertThat(hosted.admin().jobs().get(id).status()).isEqualTo(JobStatus.RUNNING);
-    assertThat(hosted.admin().jobs().events(id))
+        .isEqualTo(hosted.userName());
+    assertThat(hosted.client().jobs().get(id).status()).isEqualTo(JobStatus.RUNNING);
+    assertThat(hosted.client().jobs().events(id))
         .noneSatisfy(e -> assertThat(e.toStatus()).isEqualTo(JobStatus.CANCEL_REQUESTED));
   }
 
@@ -145,6 +145,6 @@ class McpLongCallsIT {
     JsonNode next =
         hosted.host().call("wait_for_job", "{\"job_id\":\"" + id + "\",\"until\":[\"running\"]}");
     assertThat(succeeded(next).get("reached").asBoolean()).isTrue();
-    assertThat(hosted.admin().jobs().get(id).status()).isEqualTo(JobStatus.RUNNING);
+    assertThat(hosted.client().jobs().get(id).status()).isEqualTo(JobStatus.RUNNING);
   }
 }

@@ -57,11 +57,11 @@ class McpResourcesIT {
   void reading_a_jobs_log_resource_returns_the_log_fenced_as_untrusted() {
     String id =
         hosted
-            .admin()
+            .client()
             .jobs()
             .submit(JobSpec.builder().shell("echo 'hello from the log'").build())
             .id();
-    hosted.admin().jobs().await(id, JobStatus::isTerminal, END_TIMEOUT);
+    hosted.client().jobs().await(id, JobStatus::isTerminal, END_TIMEOUT);
     String uri = "jobkit://jobs/" + id + "/log";
 
     JsonNode contents = resultOf(read(uri)).get("contents");
@@ -81,8 +81,8 @@ class McpResourcesIT {
 
   @Test
   void reading_a_jobs_events_resource_returns_its_history_and_an_unknown_job_is_not_found() {
-    String id = hosted.admin().jobs().submit(JobSpec.builder().command("true").build()).id();
-    hosted.admin().jobs().await(id, JobStatus::isTerminal, END_TIMEOUT);
+    String id = hosted.client().jobs().submit(JobSpec.builder().command("true").build()).id();
+    hosted.client().jobs().await(id, JobStatus::isTerminal, END_TIMEOUT);
 
     JsonNode events = resultOf(read("jobkit://jobs/" + id + "/events")).get("contents").get(0);
     JsonNode unknown = read("jobkit://jobs/job_doesnotexist/log");
@@ -116,15 +116,15 @@ class McpResourcesIT {
                         assertThat(n.get("params").get("uri").asString()).isEqualTo(uri);
                       });
             });
-    assertThat(hosted.admin().jobs().get(id).status()).isEqualTo(JobStatus.SUCCEEDED);
+    assertThat(hosted.client().jobs().get(id).status()).isEqualTo(JobStatus.SUCCEEDED);
   }
 
   @Test
   void a_subscription_to_a_job_that_just_ended_is_told_once_so_that_its_end_is_not_missed() {
     // The end of a job right after a subscription (before the server's watch is open) looks the
     // same to the server as a job that has already ended.
-    String id = hosted.admin().jobs().submit(JobSpec.builder().command("true").build()).id();
-    hosted.admin().jobs().await(id, JobStatus::isTerminal, END_TIMEOUT);
+    String id = hosted.client().jobs().submit(JobSpec.builder().command("true").build()).id();
+    hosted.client().jobs().await(id, JobStatus::isTerminal, END_TIMEOUT);
     String uri = "jobkit://jobs/" + id + "/log";
     hosted.host().notifications();
 
@@ -146,7 +146,7 @@ class McpResourcesIT {
     try (TypeScriptHost readOnly =
         TypeScriptHost.start(
             hosted.server().baseUrl(),
-            JobkitServer.ADMIN_KEY,
+            hosted.userKey(),
             true,
             Map.of("JOBKIT_MCP_READ_ONLY", "true"))) {
       String id = hosted.gates().running("read-only");
@@ -170,12 +170,13 @@ class McpResourcesIT {
       assertThat(error(stop).get("code").asString()).isEqualTo("tool_not_offered");
       assertThat(error(stop).get("detail").asString()).contains("JOBKIT_MCP_READ_ONLY");
       assertThat(readOnly.elicitations()).isEmpty();
-      assertThat(hosted.admin().jobs().get(id).status()).isEqualTo(JobStatus.RUNNING);
+      assertThat(hosted.client().jobs().get(id).status()).isEqualTo(JobStatus.RUNNING);
     }
   }
 
   @Test
   void the_admin_tool_set_adds_the_user_tools() {
+    // The admin tools are the admin's: this host alone signs in as the admin, and only lists.
     try (TypeScriptHost withAdmin =
         TypeScriptHost.start(
             hosted.server().baseUrl(),
@@ -189,7 +190,7 @@ class McpResourcesIT {
       assertThat(namesOf(tools)).containsExactlyElementsOf(Tools.names());
       assertThat(namesOf(tools)).contains("list_users", "create_user", "set_scheduling_mode");
       assertThat(succeeded(users).get("users").valueStream().map(u -> u.get("name").asString()))
-          .contains("admin");
+          .contains("admin", hosted.userName());
     }
     assertThat(namesOf(hosted.host().listTools())).doesNotContain("list_users");
   }
