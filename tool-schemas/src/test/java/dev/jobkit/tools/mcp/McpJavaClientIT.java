@@ -6,7 +6,7 @@ import dev.jobkit.sdk.JobkitClient;
 import dev.jobkit.sdk.guard.Confirmers;
 import dev.jobkit.sdk.guard.FlushScope;
 import dev.jobkit.sdk.lifecycle.JobStatus;
-import dev.jobkit.server.support.JobkitServer;
+import dev.jobkit.server.support.JobkitService;
 import dev.jobkit.tools.registry.Inputs;
 import dev.jobkit.tools.registry.Schemas;
 import dev.jobkit.tools.registry.Tool;
@@ -23,25 +23,27 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.JsonNode;
 
 /**
  * The MCP server end to end with the official MCP Java SDK client, over stdio to the server running
  * as a child JVM, against a real service: which tools a client is offered, a guarded call asked in
  * one call through elicitation (accepted, declined, accepted without the tick), refused where
- * nobody can be asked, and two calls with a token where configuration says yes.
+ * nobody can be asked, and two calls with a token where configuration says yes. The clients sign in
+ * as the class's user.
  */
 class McpJavaClientIT {
 
   private static final ElicitResult YES =
       ElicitResult.builder(ElicitResult.Action.ACCEPT).content(Map.of("confirm", true)).build();
 
-  static JobkitServer server;
-  static JobkitClient admin;
+  @RegisterExtension static final JobkitService service = JobkitService.shared();
+
+  static JobkitClient user;
   static GatedJobs gates;
   McpSyncClient mcp;
   final List<McpSchema.ElicitFormRequest> asked = new CopyOnWriteArrayList<>();
@@ -50,16 +52,9 @@ class McpJavaClientIT {
   volatile ElicitResult answer = YES;
 
   @BeforeAll
-  static void start() {
-    server = JobkitServer.start("--jobkit.executor.slots=4");
-    admin = JobkitClient.builder().baseUrl(server.baseUrl()).apiKey(JobkitServer.ADMIN_KEY).build();
-    gates = new GatedJobs(admin);
-  }
-
-  @AfterAll
-  static void stop() {
-    admin.close();
-    server.close();
+  static void connectTheUser() {
+    user = service.client(service.userKey());
+    gates = new GatedJobs(user, service.gates());
   }
 
   @AfterEach
@@ -67,7 +62,7 @@ class McpJavaClientIT {
     if (mcp != null) {
       mcp.closeGracefully();
     }
-    admin.guarded(Confirmers.assumeYes()).flush(FlushScope.ACTIVE);
+    user.guarded(Confirmers.assumeYes()).flush(FlushScope.ACTIVE);
   }
 
   /**
@@ -79,8 +74,8 @@ class McpJavaClientIT {
     ServerParameters.Builder parameters =
         ServerParameters.builder(ServerCommand.java())
             .args(ServerCommand.args())
-            .addEnvVar("JOBKIT_URL", server.baseUrl())
-            .addEnvVar("JOBKIT_API_KEY", JobkitServer.ADMIN_KEY);
+            .addEnvVar("JOBKIT_URL", service.server().baseUrl())
+            .addEnvVar("JOBKIT_API_KEY", service.userKey());
     environment.forEach(parameters::addEnvVar);
     StdioClientTransport transport =
         new StdioClientTransport(parameters.build(), new JacksonMcpJsonMapper(Schemas.JSON));
@@ -119,7 +114,7 @@ class McpJavaClientIT {
         call("submit_job", Map.of("shell", gates.script(name), "display_name", name));
     assertThat(submitted.isError()).as(submitted.toString()).isFalse();
     String id = structured(submitted).get("job").get("id").asString();
-    admin.jobs().await(id, s -> s == JobStatus.RUNNING, Duration.ofSeconds(60));
+    user.jobs().await(id, s -> s == JobStatus.RUNNING, Duration.ofSeconds(60));
     asked.clear();
     return id;
   }
@@ -192,7 +187,7 @@ class McpJavaClientIT {
               assertThat(r.message()).contains(id).contains("\"accepted\"").endsWith("[yes/no]");
               assertThat(r.requestedSchema().get("properties").toString()).contains("confirm");
             });
-    assertThat(admin.jobs().get(id).status()).isEqualTo(JobStatus.CANCELED);
+    assertThat(user.jobs().get(id).status()).isEqualTo(JobStatus.CANCELED);
   }
 
   @Test
@@ -209,7 +204,7 @@ class McpJavaClientIT {
     assertThat(result.get("reason").asString()).isEqualTo("declined");
     assertThat(result.has("approved_by")).isFalse();
     assertThat(asked).hasSize(1);
-    assertThat(admin.jobs().get(id).status()).isEqualTo(JobStatus.RUNNING);
+    assertThat(user.jobs().get(id).status()).isEqualTo(JobStatus.RUNNING);
   }
 
   @Test
@@ -223,7 +218,7 @@ class McpJavaClientIT {
 
     assertThat(structured(refused).get("outcome").asString()).isEqualTo("DECLINED");
     assertThat(structured(refused).get("reason").asString()).isEqualTo("declined");
-    assertThat(admin.jobs().get(id).status()).isEqualTo(JobStatus.RUNNING);
+    assertThat(user.jobs().get(id).status()).isEqualTo(JobStatus.RUNNING);
   }
 
   @Test
@@ -237,7 +232,7 @@ class McpJavaClientIT {
     JsonNode error = structured(refused).get("error");
     assertThat(error.get("code").asString()).isEqualTo("tool_not_offered");
     assertThat(error.get("detail").asString()).contains("JOBKIT_MCP_CONFIRM");
-    assertThat(admin.jobs().get(id).status()).isEqualTo(JobStatus.RUNNING);
+    assertThat(user.jobs().get(id).status()).isEqualTo(JobStatus.RUNNING);
   }
 
   @Test
@@ -247,7 +242,7 @@ class McpJavaClientIT {
 
     JsonNode first = structured(call("stop_job", Map.of("job_id", id)));
     assertThat(first.get("status").asString()).isEqualTo("confirmation_required");
-    assertThat(admin.jobs().get(id).status()).isEqualTo(JobStatus.RUNNING);
+    assertThat(user.jobs().get(id).status()).isEqualTo(JobStatus.RUNNING);
     String token = first.get("confirmation_token").asString();
     assertThat(token).hasSizeLessThanOrEqualTo(Inputs.TOKEN_MAX_LENGTH);
 
@@ -257,7 +252,7 @@ class McpJavaClientIT {
     assertThat(done.isError()).isFalse();
     assertThat(structured(done).get("outcome").asString()).isEqualTo("APPLIED");
     assertThat(structured(done).get("approved_by").asString()).isEqualTo("auto");
-    assertThat(admin.jobs().get(id).status()).isEqualTo(JobStatus.CANCELED);
+    assertThat(user.jobs().get(id).status()).isEqualTo(JobStatus.CANCELED);
     assertThat(asked).isEmpty();
   }
 

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.jobkit.sdk.JobkitClient;
 import dev.jobkit.sdk.lifecycle.JobStatus;
-import dev.jobkit.server.support.JobkitServer;
+import dev.jobkit.server.support.JobkitService;
 import dev.jobkit.tools.registry.Schemas;
 import dev.jobkit.tools.registry.Tool;
 import dev.jobkit.tools.registry.Tools;
@@ -27,9 +27,9 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 
@@ -45,21 +45,15 @@ class McpStdioIT {
 
   private static final String NOT_JSON = "not_json_on_stdout";
 
-  static JobkitServer server;
-  static JobkitClient admin;
+  @RegisterExtension static final JobkitService service = JobkitService.shared();
+
+  static JobkitClient user;
   static GatedJobs gates;
 
   @BeforeAll
-  static void start() {
-    server = JobkitServer.start();
-    admin = JobkitClient.builder().baseUrl(server.baseUrl()).apiKey(JobkitServer.ADMIN_KEY).build();
-    gates = new GatedJobs(admin);
-  }
-
-  @AfterAll
-  static void stop() {
-    admin.close();
-    server.close();
+  static void connect() {
+    user = service.client(service.userKey());
+    gates = new GatedJobs(user, service.gates());
   }
 
   @Test
@@ -92,7 +86,7 @@ class McpStdioIT {
                   .map(Tool::name)
                   .toList());
       assertThat(answers.get(2).get("result").get("structuredContent").get("name").asString())
-          .isEqualTo("admin");
+          .isEqualTo(service.userName());
     }
     assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("exited after stdin closed").isTrue();
     assertThat(process.exitValue()).isZero();
@@ -201,7 +195,7 @@ class McpStdioIT {
     assertThat(rest)
         .as("MCP: no answer to a canceled request")
         .noneMatch(m -> m.path("id").asInt() == 2);
-    assertThat(admin.jobs().get(id).status()).isEqualTo(JobStatus.RUNNING);
+    assertThat(user.jobs().get(id).status()).isEqualTo(JobStatus.RUNNING);
     gates.open("canceled-wait");
   }
 
@@ -228,8 +222,8 @@ class McpStdioIT {
 
   private static Process startServer() throws IOException {
     ProcessBuilder builder = new ProcessBuilder(ServerCommand.command());
-    builder.environment().put("JOBKIT_URL", server.baseUrl());
-    builder.environment().put("JOBKIT_API_KEY", JobkitServer.ADMIN_KEY);
+    builder.environment().put("JOBKIT_URL", service.server().baseUrl());
+    builder.environment().put("JOBKIT_API_KEY", service.userKey());
     stderr = Files.createTempFile("mcp-stderr-", ".txt");
     stderr.toFile().deleteOnExit();
     builder.redirectError(stderr.toFile());

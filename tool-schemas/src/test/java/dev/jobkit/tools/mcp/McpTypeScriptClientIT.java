@@ -13,7 +13,7 @@ import dev.jobkit.sdk.guard.Confirmers;
 import dev.jobkit.sdk.guard.FlushScope;
 import dev.jobkit.sdk.jobs.JobSpec;
 import dev.jobkit.sdk.lifecycle.JobStatus;
-import dev.jobkit.server.support.JobkitServer;
+import dev.jobkit.server.support.JobkitService;
 import dev.jobkit.tools.mcp.TypeScriptHost.Elicitation;
 import dev.jobkit.tools.registry.Inputs;
 import dev.jobkit.tools.registry.Tool;
@@ -29,6 +29,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -42,7 +43,8 @@ import tools.jackson.databind.node.ObjectNode;
  * schema, errors included: each tool's errors reach it as results; submit, stop, delete and flush
  * are one call where it can ask the person, two calls with a short token where configuration says
  * yes, and nothing where it cannot ask; a failure is diagnosed from {@code get_job} and the prompt;
- * a flush of 1,000 jobs confirms like a stop of one.
+ * a flush of 1,000 jobs confirms like a stop of one. The hosts sign in as the class's user, whose
+ * jobs are the only ones they see, stop and flush.
  *
  * <p>Waits are in {@link McpLongCallsIT}, resources and the read-only switch and tool sets in
  * {@link McpResourcesIT}. This class is near 500 lines on purpose: its tests share one service and
@@ -52,8 +54,9 @@ class McpTypeScriptClientIT {
 
   private static final Duration END_TIMEOUT = Duration.ofSeconds(60);
 
-  static JobkitServer server;
-  static JobkitClient admin;
+  @RegisterExtension static final JobkitService service = JobkitService.shared();
+
+  static JobkitClient user;
   static GatedJobs gates;
 
   /** Declares elicitation: guarded tools ask the person (the host's answer) in one call. */
@@ -67,23 +70,20 @@ class McpTypeScriptClientIT {
 
   @BeforeAll
   static void start() {
-    server = JobkitServer.start("--jobkit.executor.slots=4");
-    admin = JobkitClient.builder().baseUrl(server.baseUrl()).apiKey(JobkitServer.ADMIN_KEY).build();
-    gates = new GatedJobs(admin);
-    String key = JobkitServer.ADMIN_KEY;
+    user = service.client(service.userKey());
+    gates = new GatedJobs(user, service.gates());
+    String url = service.server().baseUrl();
+    String key = service.userKey();
     // Started together: each connects (and lists the tools) on its own while the next starts.
-    asking = TypeScriptHost.start(server.baseUrl(), key, true, Map.of());
-    automated =
-        TypeScriptHost.start(server.baseUrl(), key, false, Map.of("JOBKIT_MCP_CONFIRM", "auto"));
-    denying = TypeScriptHost.start(server.baseUrl(), key, false, Map.of());
+    asking = TypeScriptHost.start(url, key, true, Map.of());
+    automated = TypeScriptHost.start(url, key, false, Map.of("JOBKIT_MCP_CONFIRM", "auto"));
+    denying = TypeScriptHost.start(url, key, false, Map.of());
   }
 
   @AfterAll
   static void stop() {
-    // Closed in reverse order: the hosts (and their MCP servers) before the service.
-    try (JobkitServer s = server;
-        JobkitClient c = admin;
-        TypeScriptHost h1 = asking;
+    // The hosts (and their MCP servers) before the service's own clean-up.
+    try (TypeScriptHost h1 = asking;
         TypeScriptHost h2 = automated;
         TypeScriptHost h3 = denying) {
       // nothing else to do
@@ -100,7 +100,7 @@ class McpTypeScriptClientIT {
 
   @AfterEach
   void cleanUp() {
-    admin.guarded(Confirmers.assumeYes()).flush(FlushScope.ACTIVE);
+    user.guarded(Confirmers.assumeYes()).flush(FlushScope.ACTIVE);
   }
 
   private static List<String> namesOf(JsonNode tools) {
@@ -114,12 +114,17 @@ class McpTypeScriptClientIT {
         .toList();
   }
 
+  /** The jobs of the class's user: only this class submits as them. */
   private static long jobCount() {
-    return admin.jobs().listAll(JobQuery.all()).count();
+    return user.jobs().listAll(ownJobs()).count();
   }
 
   private static long activeJobCount() {
-    return admin.jobs().listAll(JobQuery.all()).filter(j -> !j.status().isTerminal()).count();
+    return user.jobs().listAll(ownJobs()).filter(j -> !j.status().isTerminal()).count();
+  }
+
+  private static JobQuery ownJobs() {
+    return JobQuery.builder().owner(service.userName()).build();
   }
 
   private static String args(String json, Object... values) {
@@ -214,7 +219,7 @@ class McpTypeScriptClientIT {
           .containsExactlyElementsOf(offered(false));
     }
     assertThat(jobCount()).as("nothing was submitted").isEqualTo(jobs);
-    assertThat(admin.jobs().get(id).status()).isEqualTo(JobStatus.RUNNING);
+    assertThat(user.jobs().get(id).status()).isEqualTo(JobStatus.RUNNING);
     assertThat(denying.elicitations()).isEmpty();
   }
 
@@ -245,7 +250,7 @@ class McpTypeScriptClientIT {
               assertThat(asked.at("/requestedSchema/properties/confirm/type").asString())
                   .isEqualTo("boolean");
             });
-    assertThat(admin.jobs().await(id, JobStatus::isTerminal, END_TIMEOUT).status())
+    assertThat(user.jobs().await(id, JobStatus::isTerminal, END_TIMEOUT).status())
         .isEqualTo(JobStatus.SUCCEEDED);
   }
 
@@ -267,8 +272,7 @@ class McpTypeScriptClientIT {
   @Test
   void a_failed_job_is_diagnosed_from_get_job_and_the_diagnose_prompt() {
     String id =
-        admin
-            .jobs()
+        user.jobs()
             .submit(
                 JobSpec.builder()
                     .displayName("crashes")
@@ -278,7 +282,7 @@ class McpTypeScriptClientIT {
                             + " echo 'ZeroDivisionError: division by zero' >&2; exit 3")
                     .build())
             .id();
-    assertThat(admin.jobs().await(id, JobStatus::isTerminal, END_TIMEOUT).status())
+    assertThat(user.jobs().await(id, JobStatus::isTerminal, END_TIMEOUT).status())
         .isEqualTo(JobStatus.FAILED);
 
     JsonNode job = succeeded(asking.call("get_job", args("{'job_id':'%s'}", id))).get("job");
@@ -328,7 +332,7 @@ class McpTypeScriptClientIT {
                     .contains("\"to-stop\"")
                     .contains("RUNNING")
                     .endsWith("[yes/no]"));
-    assertThat(admin.jobs().get(id).status()).isEqualTo(JobStatus.CANCELED);
+    assertThat(user.jobs().get(id).status()).isEqualTo(JobStatus.CANCELED);
   }
 
   @ParameterizedTest(name = "{0} -> {1}")
@@ -344,8 +348,8 @@ class McpTypeScriptClientIT {
     assertThat(result.get("reason").asString()).isEqualTo(reason);
     assertThat(result.has("approved_by")).as("nothing was approved").isFalse();
     assertThat(asking.elicitations()).hasSize(1);
-    assertThat(admin.jobs().get(id).status()).isEqualTo(JobStatus.RUNNING);
-    assertThat(admin.jobs().events(id))
+    assertThat(user.jobs().get(id).status()).isEqualTo(JobStatus.RUNNING);
+    assertThat(user.jobs().events(id))
         .noneSatisfy(e -> assertThat(e.toStatus()).isEqualTo(JobStatus.CANCEL_REQUESTED));
   }
 
@@ -353,7 +357,7 @@ class McpTypeScriptClientIT {
   void a_delete_the_person_accepts_removes_the_ended_job() {
     String id = gates.submit("to-delete");
     gates.open("to-delete");
-    admin.jobs().await(id, JobStatus::isTerminal, END_TIMEOUT);
+    user.jobs().await(id, JobStatus::isTerminal, END_TIMEOUT);
     asking.elicitation(Elicitation.ACCEPT);
 
     JsonNode result = succeeded(asking.call("delete_job", args("{'job_id':'%s'}", id)));
@@ -361,7 +365,7 @@ class McpTypeScriptClientIT {
     assertThat(result.get("outcome").asString()).isEqualTo("APPLIED");
     assertThat(result.get("approved_by").asString()).isEqualTo("human");
     assertThat(asking.elicitations()).hasSize(1);
-    assertThatThrownBy(() -> admin.jobs().get(id)).isInstanceOf(NotFoundException.class);
+    assertThatThrownBy(() -> user.jobs().get(id)).isInstanceOf(NotFoundException.class);
   }
 
   @Test
@@ -383,7 +387,7 @@ class McpTypeScriptClientIT {
                     .contains("\"flush-b\""));
     assertThat(activeJobCount()).isZero();
     ids.forEach(
-        id -> assertThatThrownBy(() -> admin.jobs().get(id)).isInstanceOf(NotFoundException.class));
+        id -> assertThatThrownBy(() -> user.jobs().get(id)).isInstanceOf(NotFoundException.class));
   }
 
   @Test
@@ -396,7 +400,7 @@ class McpTypeScriptClientIT {
     String token = first.get("confirmation_token").asString();
     assertThat(token).hasSizeLessThanOrEqualTo(Inputs.TOKEN_MAX_LENGTH);
     assertThat(first.get("prompt").asString()).contains(id).endsWith("[yes/no]");
-    assertThat(admin.jobs().get(id).status()).as("nothing done yet").isEqualTo(JobStatus.RUNNING);
+    assertThat(user.jobs().get(id).status()).as("nothing done yet").isEqualTo(JobStatus.RUNNING);
 
     JsonNode done =
         succeeded(
@@ -405,7 +409,7 @@ class McpTypeScriptClientIT {
 
     assertThat(done.get("outcome").asString()).isEqualTo("APPLIED");
     assertThat(done.get("approved_by").asString()).isEqualTo("auto");
-    assertThat(admin.jobs().get(id).status()).isEqualTo(JobStatus.CANCELED);
+    assertThat(user.jobs().get(id).status()).isEqualTo(JobStatus.CANCELED);
     assertThat(automated.elicitations()).isEmpty();
   }
 
@@ -438,8 +442,7 @@ class McpTypeScriptClientIT {
   /** A gated parent and 1,000 children waiting for it (AWAITING_PARENTS), all active. */
   private static void thousandAndOneActiveJobs(String parentName) {
     String parent = gates.submit(parentName);
-    admin
-        .jobs()
+    user.jobs()
         .submitBatch(
             IntStream.range(0, 1_000)
                 .mapToObj(

@@ -1,6 +1,5 @@
 package dev.jobkit.tools.mcp;
 
-import dev.jobkit.server.support.JobkitServer;
 import dev.jobkit.tools.registry.Schemas;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -119,11 +118,6 @@ final class TypeScriptHost implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("could not start node host.mjs", e);
     }
-  }
-
-  /** Starts a host as the service's administrator. */
-  static TypeScriptHost startAsAdmin(JobkitServer server, boolean elicitation) {
-    return start(server.baseUrl(), JobkitServer.ADMIN_KEY, elicitation, Map.of());
   }
 
   /** A command with its {@code op}, for the fields of less common commands. */

@@ -4,46 +4,42 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.jobkit.sdk.JobkitClient;
 import dev.jobkit.sdk.jobs.JobSpec;
-import dev.jobkit.server.support.JobkitServer;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
+import dev.jobkit.server.support.JobkitService;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.JsonNode;
 
 /**
  * The harness that drives the TypeScript client step by step ({@link TypeScriptHost} and {@code
  * src/test/node/host.mjs}) against the current server: it answers every command, one by id, while
- * other commands are still running, and its failures are loud.
+ * other commands are still running, and its failures are loud. The hosts sign in as the class's
+ * user.
  */
 class TypeScriptHostIT {
 
-  static JobkitServer server;
-  static JobkitClient admin;
+  @RegisterExtension static final JobkitService service = JobkitService.shared();
+
   static TypeScriptHost host;
 
   @BeforeAll
   static void start() {
-    server = JobkitServer.start("--jobkit.executor.slots=2");
-    admin = JobkitClient.builder().baseUrl(server.baseUrl()).apiKey(JobkitServer.ADMIN_KEY).build();
-    host = TypeScriptHost.startAsAdmin(server, false);
+    host = startAsTheUser(false, Map.of());
   }
 
   @AfterAll
   static void stop() {
-    try {
-      host.close();
-    } finally {
-      admin.close();
-      server.close();
-    }
+    host.close();
+  }
+
+  /** A host signed in as the class's user. */
+  private static TypeScriptHost startAsTheUser(boolean elicitation, Map<String, String> env) {
+    return TypeScriptHost.start(service.server().baseUrl(), service.userKey(), elicitation, env);
   }
 
   @Test
@@ -73,7 +69,7 @@ class TypeScriptHostIT {
 
     assertThat(answer.get("ok").asBoolean()).as(answer.toString()).isTrue();
     assertThat(answer.get("result").get("structuredContent").get("name").asString())
-        .isEqualTo("admin");
+        .isEqualTo(service.userName());
     assertThat(answer.get("elapsed_ms").asLong()).isNotNegative();
   }
 
@@ -114,19 +110,11 @@ class TypeScriptHostIT {
 
   @Test
   void a_call_that_waits_does_not_hold_back_the_calls_sent_after_it() throws Exception {
-    // Searchable by all: when the tests run as root, jobs run as users of their own.
-    Path gate =
-        Files.createTempDirectory(
-                "gates",
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")))
-            .resolve("gate");
     String id =
-        admin
+        service
+            .client(service.userKey())
             .jobs()
-            .submit(
-                JobSpec.builder()
-                    .shell("while [ ! -f '" + gate + "' ]; do sleep 0.05; done")
-                    .build())
+            .submit(JobSpec.builder().shell(service.gates().script("waited")).build())
             .id();
 
     CompletableFuture<JsonNode> waiting =
@@ -137,13 +125,13 @@ class TypeScriptHostIT {
 
     assertThat(whoami.get().get("ok").asBoolean()).isTrue();
     assertThat(waiting).as("wait_for_job answered before its job could end").isNotDone();
-    Files.createFile(gate);
+    service.gates().open("waited");
     assertThat(waiting).succeedsWithin(Duration.ofSeconds(60)).satisfies(a -> a.has("ok"));
   }
 
   @Test
   void close_answers_and_node_exits_0() {
-    TypeScriptHost own = TypeScriptHost.startAsAdmin(server, true);
+    TypeScriptHost own = startAsTheUser(true, Map.of());
     assertThat(own.listTools()).isNotEmpty();
 
     assertThatCode(own::close).doesNotThrowAnyException();
@@ -153,11 +141,7 @@ class TypeScriptHostIT {
   @Test
   void a_server_that_cannot_start_fails_the_next_command_and_the_close() {
     TypeScriptHost broken =
-        TypeScriptHost.start(
-            server.baseUrl(),
-            JobkitServer.ADMIN_KEY,
-            false,
-            Map.of("MCP_SERVER_COMMAND", "/nonexistent/java"));
+        startAsTheUser(false, Map.of("MCP_SERVER_COMMAND", "/nonexistent/java"));
 
     assertThatThrownBy(broken::listTools)
         .isInstanceOf(AssertionError.class)
