@@ -125,9 +125,14 @@ function errorOf(error) {
   };
 }
 
+// The MCP server is a JVM that may take long to start when the tests run several at once on two
+// busy cores; the client's default (60 s) would fail the whole host for it. TypeScriptHost waits as
+// long for the first answer.
+const CONNECT_TIMEOUT_MS = 180_000;
+
 const connected = client
-  .connect(transport)
-  .then(() => client.listTools())
+  .connect(transport, { timeout: CONNECT_TIMEOUT_MS })
+  .then(() => client.listTools(undefined, { timeout: CONNECT_TIMEOUT_MS }))
   .catch((error) => {
     console.error(`host: could not connect to the MCP server: ${error?.stack ?? error}`);
     failed = true;

@@ -82,7 +82,8 @@ class McpJavaClientIT {
     McpClient.SyncSpec spec =
         McpClient.sync(transport)
             .requestTimeout(Duration.ofSeconds(90))
-            .initializationTimeout(Duration.ofSeconds(60))
+            // The server is a JVM: slow to start when other classes start theirs at the same time.
+            .initializationTimeout(Duration.ofSeconds(180))
             // Checks each result that is not an error against the tool's output schema.
             .enableCallToolSchemaCaching(true);
     if (canAsk) {

@@ -50,6 +50,12 @@ final class TypeScriptHost implements AutoCloseable {
 
   private static final Duration EXIT_TIMEOUT = Duration.ofSeconds(30);
 
+  /**
+   * How long host.mjs gives its MCP server to start, connect and list the tools before it fails
+   * ({@code CONNECT_TIMEOUT_MS}); commands sent before the first answer wait this long more.
+   */
+  private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(180);
+
   /** How the client answers the server's {@code elicitation/create} requests. */
   enum Elicitation {
     /** Accepts with {@code {"confirm": true}}. */
@@ -73,6 +79,7 @@ final class TypeScriptHost implements AutoCloseable {
   private final List<String> strayLines = new CopyOnWriteArrayList<>();
   private final AtomicLong ids = new AtomicLong();
   private volatile boolean stdoutEnded;
+  private volatile boolean answeredOnce;
   private boolean closed;
 
   private TypeScriptHost(Process node) {
@@ -165,18 +172,22 @@ final class TypeScriptHost implements AutoCloseable {
     return answer;
   }
 
-  /** Sends a command and waits for its answer, at most 90 s. */
+  /** Sends a command and waits for its answer, at most 90 s (more before the first answer). */
   JsonNode send(ObjectNode command) {
     return send(command, ANSWER_TIMEOUT);
   }
 
-  /** Sends a command and waits for its answer, at most {@code timeout}. */
+  /**
+   * Sends a command and waits for its answer, at most {@code timeout}, and before the host's first
+   * answer as long as connecting may take on top.
+   */
   JsonNode send(ObjectNode command, Duration timeout) {
+    Duration allowed = answeredOnce ? timeout : timeout.plus(CONNECT_TIMEOUT);
     CompletableFuture<JsonNode> answer = sendAsync(command);
     try {
-      return answer.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      return answer.get(allowed.toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
-      throw new AssertionError("no answer to " + command + " within " + timeout, e);
+      throw new AssertionError("no answer to " + command + " within " + allowed, e);
     } catch (ExecutionException e) {
       throw new AssertionError("no answer to " + command + ": " + e.getCause().getMessage(), e);
     } catch (InterruptedException e) {
@@ -301,6 +312,7 @@ final class TypeScriptHost implements AutoCloseable {
           System.err.println("node host.mjs wrote a line that answers no command: " + line);
           strayLines.add(line);
         } else {
+          answeredOnce = true;
           waiting.complete(answer);
         }
       }
