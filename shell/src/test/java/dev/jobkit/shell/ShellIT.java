@@ -9,7 +9,7 @@ import dev.jobkit.sdk.jobs.Job;
 import dev.jobkit.sdk.jobs.JobSpec;
 import dev.jobkit.sdk.jobs.JobUpdate;
 import dev.jobkit.sdk.lifecycle.JobStatus;
-import dev.jobkit.server.support.JobkitServer;
+import dev.jobkit.server.support.JobkitService;
 import dev.jobkit.shell.support.Jobkit;
 import dev.jobkit.shell.support.Tmux;
 import java.nio.file.Path;
@@ -17,49 +17,36 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The packaged shell against a real service: interactively in a real terminal (tmux), and one-shot
- * as scripts run it (no terminal, exit codes).
+ * as scripts run it (no terminal, exit codes). The shell signs in as the class's user on the test
+ * JVM's shared service.
  */
 class ShellIT {
 
   private static final Duration SCREEN = Duration.ofSeconds(60);
   private static final JsonMapper JSON = JsonMapper.builder().build();
 
-  private static JobkitServer server;
+  @RegisterExtension static final JobkitService service = JobkitService.shared();
+
   private static JobkitClient client;
 
   @TempDir static Path home;
 
   @BeforeAll
-  static void startService() {
-    server = JobkitServer.start();
-    client =
-        JobkitClient.builder().baseUrl(server.baseUrl()).apiKey(JobkitServer.ADMIN_KEY).build();
+  static void connect() {
+    client = service.client(service.userKey());
   }
 
-  @AfterAll
-  static void stopService() {
-    if (client != null) {
-      client.close();
-    }
-    if (server != null) {
-      server.close();
-    }
-  }
-
-  /**
-   * Frees the service's slots (as many as cores, two here) for the next test: the jobs a test left
-   * running are stopped and removed.
-   */
+  /** The jobs a test left running are stopped and removed, so the next test starts with none. */
   @AfterEach
   void flushActiveJobs() {
     client.guarded(Confirmers.assumeYes()).flush(FlushScope.ACTIVE);
@@ -68,8 +55,8 @@ class ShellIT {
   /** The shell pointed at the test service; its data dir (history) is a temp dir, never ~. */
   private static Map<String, String> env() {
     return Map.of(
-        "JOBKIT_URL", server.baseUrl(),
-        "JOBKIT_API_KEY", JobkitServer.ADMIN_KEY,
+        "JOBKIT_URL", service.server().baseUrl(),
+        "JOBKIT_API_KEY", service.userKey(),
         "JOBKIT_HOME", home.toString());
   }
 
@@ -107,7 +94,9 @@ class ShellIT {
     try (Tmux tmux = shell()) {
       tmux.line("job stop " + job.id());
       String asked = tmux.awaitText("Stop it? [yes/no]", SCREEN);
-      assertThat(asked).contains("Job " + job.id() + " \"stop-me\" (owner admin, submitted ");
+      assertThat(asked)
+          .contains(
+              "Job " + job.id() + " \"stop-me\" (owner " + service.userName() + ", submitted ");
       tmux.line("no");
       tmux.awaitText("DECLINED", SCREEN);
       assertThat(client.jobs().get(job.id()).status()).isEqualTo(JobStatus.RUNNING);
@@ -196,7 +185,7 @@ class ShellIT {
     assertThat(history.valueStream().map(e -> e.get("kind").asString()).toList())
         .contains("transition", "renamed");
     assertThat(stop.out())
-        .contains("\"tmp-scratch-test safe\" (owner admin, submitted ")
+        .contains("\"tmp-scratch-test safe\" (owner " + service.userName() + ", submitted ")
         .contains("; renamed from \"prod-db-migration\" ");
   }
 
@@ -207,7 +196,7 @@ class ShellIT {
     try (Tmux tmux = shell()) {
       // The first command waits for the connection; completion never starts one.
       tmux.line("me");
-      tmux.awaitText("admin (admin", SCREEN);
+      tmux.awaitText(service.userName() + " (user", SCREEN);
 
       tmux.type("job get ").tab().tab();
 
