@@ -8,39 +8,37 @@ import dev.jobkit.sdk.guard.Confirmers;
 import dev.jobkit.sdk.guard.FlushScope;
 import dev.jobkit.sdk.guard.Precheck;
 import dev.jobkit.sdk.lifecycle.JobStatus;
-import dev.jobkit.server.support.JobkitServer;
+import dev.jobkit.server.support.JobkitService;
 import dev.jobkit.tools.executor.ToolResult;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** The agent loop sample against a real service: the conversation it prints and what it does. */
+/**
+ * The agent loop sample against a real service: the conversation it prints and what it does. The
+ * agent acts for the class's user on the test JVM's shared service.
+ */
 class AgentLoopIT {
 
-  static JobkitServer server;
+  @RegisterExtension static final JobkitService service = JobkitService.shared();
+
   static JobkitClient client;
 
   @BeforeAll
-  static void start() {
-    server = JobkitServer.start();
+  static void connect() {
     client =
-        JobkitClient.builder()
-            .baseUrl(server.baseUrl())
-            .apiKey(JobkitServer.ADMIN_KEY)
-            .actingAsAgent()
-            .build();
-  }
-
-  @AfterAll
-  static void stop() {
-    client.close();
-    server.close();
+        service.closeAfterAll(
+            JobkitClient.builder()
+                .baseUrl(service.server().baseUrl())
+                .apiKey(service.userKey())
+                .actingAsAgent()
+                .build());
   }
 
   @AfterEach
@@ -72,7 +70,8 @@ class AgentLoopIT {
 
   @Test
   void when_the_human_says_no_nothing_runs() {
-    long before = client.jobs().list(JobQuery.all()).items().size();
+    JobQuery own = JobQuery.builder().owner(service.userName()).build();
+    long before = client.jobs().listAll(own).count();
 
     ToolResult last =
         AgentLoop.run(
@@ -83,7 +82,7 @@ class AgentLoopIT {
     assertThat(last.isError()).isTrue();
     assertThat(last.content().get("outcome").asString()).isEqualTo("DECLINED");
     assertThat(last.content().get("precheck").get("action").asString()).isEqualTo("submit");
-    assertThat(client.jobs().list(JobQuery.all()).items()).hasSize((int) before);
+    assertThat(client.jobs().listAll(own).count()).isEqualTo(before);
   }
 
   @Test
