@@ -58,6 +58,19 @@ class LocalServiceIT {
       Jobkit.Result whoami = Jobkit.run(env(), "status");
       assertThat(whoami.out()).contains("as admin").contains("local service of " + dataDir);
 
+      // A key of one's own acts as its user on the local service too, never silently as admin.
+      assertThat(Jobkit.run(env(), "user", "create", "lee").exitCode()).isZero();
+      String leesKey =
+          Jobkit.run(env(), "user", "key", "lee").out().lines().findFirst().orElseThrow();
+      Map<String, String> asLee = new java.util.HashMap<>(env());
+      asLee.put("JOBKIT_API_KEY", leesKey.strip());
+      Jobkit.Result lee = Jobkit.run(asLee, "status");
+      assertThat(lee.out())
+          .as(lee.toString())
+          .contains("as lee")
+          .contains("local service of " + dataDir)
+          .contains("key of JOBKIT_API_KEY");
+
       // Stopping the service would end the running job: without a terminal it needs --yes.
       Jobkit.Result refused = Jobkit.run(env(), "service", "stop");
       assertThat(refused.exitCode()).as(refused.toString()).isEqualTo(2);

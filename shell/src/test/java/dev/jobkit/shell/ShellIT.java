@@ -241,7 +241,8 @@ class ShellIT {
 
     assertThat(ok.exitCode()).as(ok.toString()).isZero();
     assertThat(ok.out()).contains("RUNNING -> SUCCEEDED").contains("ended SUCCEEDED");
-    assertThat(failed.exitCode()).as(failed.toString()).isEqualTo(1);
+    // The job's own exit code, as srun passes it through.
+    assertThat(failed.exitCode()).as(failed.toString()).isEqualTo(3);
     assertThat(failed.out()).contains("ended FAILED");
   }
 
@@ -270,9 +271,43 @@ class ShellIT {
 
       client.guarded(Confirmers.assumeYes()).stop(job.id());
 
-      String screen = tmux.awaitText("[exited 0]", SCREEN);
+      // A watched job that did not succeed makes the watch exit 1, as kubectl wait fails.
+      String screen = tmux.awaitText("[exited 1]", SCREEN);
       assertThat(screen).contains("CANCELED");
     }
+  }
+
+  @Test
+  void watch_of_a_job_that_fails_shows_every_transition_to_failed_and_exits_1() {
+    Job job =
+        client
+            .jobs()
+            .submit(
+                JobSpec.builder()
+                    .shell(service.gates().script("fails") + "; exit 3")
+                    .displayName("fails")
+                    .build());
+    client.jobs().await(job.id(), s -> s == JobStatus.RUNNING, SCREEN);
+    try (Tmux tmux = Tmux.start(env(), Jobkit.commandLine("job", "watch", job.id()))) {
+      tmux.awaitText("watching " + job.id(), SCREEN);
+
+      service.gates().open("fails");
+
+      // It ends at RUN_ERROR -> FAILED, not at the first event read once the job had failed
+      // (RUNNING -> RUN_ERROR, when it exited 0 showing the job's last state).
+      String screen = tmux.awaitText("[exited 1]", SCREEN);
+      assertThat(screen).contains("FAILED");
+    }
+  }
+
+  @Test
+  void logs_follow_of_a_job_that_fails_exits_1_after_its_end() {
+    Job job = client.jobs().submit(JobSpec.builder().shell("echo last words; exit 3").build());
+
+    Jobkit.Result follow = Jobkit.run(env(), "job", "logs", job.id(), "--follow");
+
+    assertThat(follow.exitCode()).as(follow.toString()).isEqualTo(1);
+    assertThat(follow.out()).contains("last words").contains("-- job FAILED --");
   }
 
   @Test
