@@ -87,7 +87,10 @@ final class Waits {
                   Math.floor(waited),
                   (double) limit,
                   "job " + job.id() + " is " + job.status() + " after " + (long) waited + " s");
-          nextProgress = now + PROGRESS_EVERY.toNanos();
+          // On a fixed beat from the start: a report that went out late does not push the next.
+          do {
+            nextProgress += PROGRESS_EVERY.toNanos();
+          } while (nextProgress <= now);
         }
         long left = Math.min(deadline - now, SLICE.toNanos());
         Optional<JobEvent> event = events.next(Duration.ofNanos(Math.max(1, left)));
