@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.jobkit.sdk.ScriptedServer.Answer;
 import dev.jobkit.sdk.jobs.Job;
 import dev.jobkit.sdk.lifecycle.JobStatus;
-import java.net.ServerSocket;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -78,10 +77,7 @@ class DeadlinesTest {
   @Test
   void a_waiter_on_a_service_that_cannot_be_reached_ends_at_its_deadline_saying_why()
       throws Exception {
-    int port;
-    try (ServerSocket free = new ServerSocket(0)) {
-      port = free.getLocalPort();
-    }
+    int port = ScriptedServer.unusedPort();
     try (JobkitClient client =
         JobkitClient.builder()
             .baseUrl("http://127.0.0.1:" + port)

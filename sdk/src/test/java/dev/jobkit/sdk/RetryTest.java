@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.jobkit.sdk.ScriptedServer.Answer;
 import dev.jobkit.sdk.jobs.Job;
 import dev.jobkit.sdk.jobs.JobSpec;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -157,10 +156,7 @@ class RetryTest {
 
   @Test
   void a_refused_connection_is_retried_then_reported_as_a_transport_failure() throws Exception {
-    int port;
-    try (ServerSocket free = new ServerSocket(0)) {
-      port = free.getLocalPort();
-    }
+    int port = ScriptedServer.unusedPort();
     try (JobkitClient client =
         JobkitClient.builder()
             .baseUrl("http://127.0.0.1:" + port)

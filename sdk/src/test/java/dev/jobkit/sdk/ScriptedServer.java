@@ -144,6 +144,15 @@ public final class ScriptedServer implements AutoCloseable {
     exchange.close();
   }
 
+  /** A port of this machine that nothing listens on (it was free a moment ago): a dead service. */
+  public static int unusedPort() {
+    try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+      return free.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   public String url() {
     return "http://127.0.0.1:" + server.getAddress().getPort();
   }

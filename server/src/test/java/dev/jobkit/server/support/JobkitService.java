@@ -196,16 +196,7 @@ public final class JobkitService implements BeforeAllCallback, AfterAllCallback 
   }
 
   private String createUser(String name, String mode) {
-    Api admin = server.admin();
-    admin
-        .post("/api/v1/users", "{\"name\":\"" + name + "\",\"scheduling_mode\":\"" + mode + "\"}")
-        .expect(201);
-    return admin
-        .post("/api/v1/users/" + name + "/keys", "")
-        .expect(201)
-        .json()
-        .get("key")
-        .asString();
+    return server.newUser(name, mode).key();
   }
 
   private static String uniqueName(String prefix) {
