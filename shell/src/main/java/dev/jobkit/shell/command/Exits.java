@@ -133,13 +133,40 @@ public final class Exits {
   private static String apiMessage(JobkitApiException e) {
     String detail = e.problem() == null ? null : e.problem().detail();
     String text = detail != null && !detail.isBlank() ? detail : e.getMessage();
-    if (e instanceof ValidationException v && e.problem() != null && e.problem().errors() != null) {
-      StringBuilder b = new StringBuilder(text);
-      e.problem()
-          .errors()
-          .forEach(err -> b.append("\n  ").append(err.field()).append(": ").append(err.reason()));
-      return b.toString();
+    if (e instanceof ValidationException v && !v.errors().isEmpty()) {
+      // The detail repeats the field errors: say each once, by the option typed.
+      List<String> lines =
+          v.errors().stream().map(err -> option(err.field()) + ": " + err.reason()).toList();
+      return lines.size() == 1
+          ? lines.get(0)
+          : lines.size() + " values are not valid:\n  " + String.join("\n  ", lines);
     }
     return text;
+  }
+
+  /** The option (or argument) of the shell that sets an API field, or the field itself. */
+  static String option(String field) {
+    if (field == null) {
+      return "value";
+    }
+    String bare = field.replaceAll("\\[\\d+]$", "");
+    String option =
+        switch (bare) {
+          case "pod_count" -> "--pods";
+          case "tail_chars" -> "--tail";
+          case "parents" -> "--parent";
+          case "timeout_seconds" -> "--timeout";
+          case "max_attempts" -> "--attempts";
+          case "display_name", "name_contains" -> "--name";
+          case "tags", "tag" -> "--tag";
+          case "env" -> "--env";
+          case "command" -> "COMMAND";
+          case "created_after" -> "--from";
+          case "created_before" -> "--to";
+          case "priority", "description", "shell", "status", "owner", "limit", "scope", "pod" ->
+              "--" + bare;
+          default -> field;
+        };
+    return option.equals(field) || bare.equals(field) ? option : option + " (" + field + ")";
   }
 }

@@ -6,6 +6,7 @@ import dev.jobkit.sdk.InvalidStateException;
 import dev.jobkit.sdk.NotFoundException;
 import dev.jobkit.sdk.Problem;
 import dev.jobkit.sdk.TransportException;
+import dev.jobkit.sdk.ValidationException;
 import dev.jobkit.sdk.guard.OutcomeKind;
 import dev.jobkit.sdk.jobs.Attempt;
 import dev.jobkit.sdk.jobs.Job;
@@ -59,6 +60,44 @@ class ExitsTest {
     assertThat(Exits.ofEnd(JobStatus.SUCCEEDED)).isZero();
     assertThat(Exits.ofEnd(JobStatus.FAILED)).isEqualTo(1);
     assertThat(Exits.ofEnd(JobStatus.CANCELED)).isEqualTo(1);
+  }
+
+  private static ValidationException invalid(String detail, Problem.FieldError... errors) {
+    return new ValidationException(
+        400,
+        new Problem(
+            null,
+            "t",
+            400,
+            detail,
+            null,
+            "validation_failed",
+            "req_1",
+            null,
+            null,
+            List.of(errors)),
+        "req_1");
+  }
+
+  @Test
+  void a_validation_failure_names_each_option_once_instead_of_repeating_the_api_fields() {
+    assertThat(
+            Exits.of(
+                invalid(
+                    "pod_count: must be from 1 to 10000",
+                    new Problem.FieldError("pod_count", "must be from 1 to 10000"))))
+        .isEqualTo(new Exits.Failure(2, "--pods: must be from 1 to 10000"));
+    assertThat(
+            Exits.of(
+                    invalid(
+                        "2 fields are invalid: …",
+                        new Problem.FieldError("parents[0]", "no job job_x"),
+                        new Problem.FieldError("tail_chars", "must be from 1 to 20000")))
+                .message())
+        .isEqualTo(
+            "2 values are not valid:\n  --parent (parents[0]): no job job_x\n"
+                + "  --tail: must be from 1 to 20000");
+    assertThat(Exits.option("weird_field")).isEqualTo("weird_field");
   }
 
   @Test
