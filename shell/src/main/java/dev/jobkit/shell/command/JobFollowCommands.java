@@ -33,7 +33,8 @@ final class JobFollowCommands {
         JobkitCommand.named("job logs", session)
             .group(JobCommands.GROUP)
             .description("Print a job's log (the last 20,000 characters), or follow it")
-            .option(Opt.value("tail", "CHARS", "only the last CHARS characters (max 20000)"))
+            .option(
+                Opt.value("tail", "CHARS", "only the last CHARS characters (0 to 20000; 0: none)"))
             .option(
                 Opt.flag("follow", "keep printing new output until the job ends").shortName('f'))
             .option(Opt.value("pod", "N", "the log of pod N (default 0)"))
@@ -54,11 +55,15 @@ final class JobFollowCommands {
     int chars = in.integer("tail", 0, Logs.MAX_TAIL_CHARS).orElse(Logs.MAX_TAIL_CHARS);
     JobkitClient client = in.client();
     PrintWriter out = in.out();
-    LogTail tail = client.jobs().logs(id).pod(pod).tail(chars);
-    out.print(tail.content());
-    out.flush();
+    // --tail 0 prints nothing of what is there (a follow starts at the end), as kubectl's does;
+    // the service's smallest tail (one character) says where the end is.
+    LogTail tail = client.jobs().logs(id).pod(pod).tail(Math.max(1, chars));
+    if (chars > 0) {
+      out.print(tail.content());
+      out.flush();
+    }
     if (!in.flag("follow")) {
-      if (!tail.content().isEmpty() && !tail.content().endsWith("\n")) {
+      if (chars > 0 && !tail.content().isEmpty() && !tail.content().endsWith("\n")) {
         out.println();
       }
       return Exits.OK;
