@@ -301,6 +301,20 @@ class ShellIT {
   }
 
   @Test
+  void logs_with_tail_0_print_nothing_of_the_log_so_far() {
+    Job job = client.jobs().submit(JobSpec.builder().shell("echo already said").build());
+    client.jobs().await(job.id(), JobStatus::isTerminal, SCREEN);
+
+    Jobkit.Result none = Jobkit.run(env(), "job", "logs", job.id(), "--tail", "0");
+    Jobkit.Result followed = Jobkit.run(env(), "job", "logs", job.id(), "--tail", "0", "--follow");
+
+    assertThat(none.exitCode()).as(none.toString()).isZero();
+    assertThat(none.out()).isEmpty();
+    assertThat(followed.exitCode()).as(followed.toString()).isZero();
+    assertThat(followed.out()).doesNotContain("already said").contains("-- job SUCCEEDED --");
+  }
+
+  @Test
   void logs_follow_of_a_job_that_fails_exits_1_after_its_end() {
     Job job = client.jobs().submit(JobSpec.builder().shell("echo last words; exit 3").build());
 
