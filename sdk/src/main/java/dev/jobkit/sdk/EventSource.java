@@ -180,7 +180,9 @@ final class EventSource implements AutoCloseable {
   private Next connectOnce() throws IOException, InterruptedException {
     currentUri = uriForLastId.apply(lastId);
     HttpRequest.Builder request =
-        HttpRequest.newBuilder(currentUri).header("Accept", "text/event-stream");
+        HttpRequest.newBuilder(currentUri)
+            .header("Accept", "text/event-stream")
+            .header("User-Agent", client.userAgent());
     if (client.apiKey() != null) {
       request.header("Authorization", "Bearer " + client.apiKey());
     }

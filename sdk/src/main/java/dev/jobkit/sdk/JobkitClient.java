@@ -9,18 +9,23 @@ import feign.Retryer;
 import feign.http2client.Http2Client;
 import feign.jackson3.Jackson3Decoder;
 import feign.jackson3.Jackson3Encoder;
+import java.net.ProxySelector;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 
 /**
  * The entry point of the SDK: a client of one Jobkit service. Thread-safe; share one per service
@@ -57,6 +62,9 @@ public final class JobkitClient implements AutoCloseable {
   private final AtomicBoolean closed = new AtomicBoolean();
   private final Set<EventSource> streams = ConcurrentHashMap.newKeySet();
   private ScheduledExecutorService watchdog;
+  private final String userAgent;
+  private final Executor async;
+  private final ExecutorService ownAsync;
 
   private JobkitClient(Builder b) {
     this.baseUrl =
@@ -70,12 +78,26 @@ public final class JobkitClient implements AutoCloseable {
               t.setDaemon(true);
               return t;
             });
-    this.http =
+    HttpClient.Builder httpBuilder =
         HttpClient.newBuilder()
             .connectTimeout(b.connectTimeout)
             .version(HttpClient.Version.HTTP_1_1)
-            .executor(httpThreads)
-            .build();
+            .executor(httpThreads);
+    if (b.proxy != null) {
+      httpBuilder.proxy(b.proxy);
+    }
+    this.http = httpBuilder.build();
+    this.userAgent = userAgent(b.userAgentSuffix);
+    this.async = b.executor;
+    this.ownAsync =
+        b.executor == null
+            ? Executors.newCachedThreadPool(
+                r -> {
+                  Thread t = new Thread(r, "jobkit-async");
+                  t.setDaemon(true);
+                  return t;
+                })
+            : null;
     Feign.Builder feign =
         Feign.builder()
             .client(new DeadlineClient(new Http2Client(http)))
@@ -84,6 +106,7 @@ public final class JobkitClient implements AutoCloseable {
             .errorDecoder(new ProblemDecoder(Json.MAPPER))
             .retryer(Retryer.NEVER_RETRY)
             .options(new Request.Options(b.connectTimeout, b.readTimeout, false));
+    feign.requestInterceptor(t -> t.header("User-Agent", userAgent));
     if (apiKey != null) {
       feign.requestInterceptor(t -> t.header("Authorization", "Bearer " + apiKey));
     }
@@ -168,6 +191,36 @@ public final class JobkitClient implements AutoCloseable {
     return apiKey;
   }
 
+  /** {@code jobkit-java-sdk/0.1.0 Java/17.0.15}, then the builder's suffix if any. */
+  private static String userAgent(String suffix) {
+    String version = JobkitClient.class.getPackage().getImplementationVersion();
+    return "jobkit-java-sdk/"
+        + (version == null ? "dev" : version)
+        + " Java/"
+        + Runtime.version()
+        + (suffix == null ? "" : " " + suffix);
+  }
+
+  /** The {@code User-Agent} every request of this client sends. */
+  String userAgent() {
+    return userAgent;
+  }
+
+  /**
+   * Runs {@code call} on the builder's executor, or the client's own threads: the {@code …Async}
+   * calls. A closed client's future fails at once, saying so.
+   */
+  <T> CompletableFuture<T> async(Supplier<T> call) {
+    if (closed.get()) {
+      return CompletableFuture.failedFuture(closedFailure());
+    }
+    try {
+      return CompletableFuture.supplyAsync(call, async != null ? async : ownAsync);
+    } catch (RejectedExecutionException closing) {
+      return CompletableFuture.failedFuture(closedFailure());
+    }
+  }
+
   RetryPolicy retryPolicy() {
     return retryPolicy;
   }
@@ -244,6 +297,9 @@ public final class JobkitClient implements AutoCloseable {
         watchdog.shutdownNow();
       }
     }
+    if (ownAsync != null) {
+      ownAsync.shutdownNow();
+    }
     httpThreads.shutdownNow();
   }
 
@@ -259,6 +315,9 @@ public final class JobkitClient implements AutoCloseable {
     private Sleeper sleeper = Sleeper.REAL;
     private StreamListener streamListener = StreamListener.NONE;
     private Duration streamIdleLimit = EventSource.IDLE_LIMIT;
+    private ProxySelector proxy;
+    private String userAgentSuffix;
+    private Executor executor;
 
     private Builder() {}
 
@@ -319,6 +378,48 @@ public final class JobkitClient implements AutoCloseable {
         throw new IllegalArgumentException("callTimeout must not be negative, not " + timeout);
       }
       this.callTimeout = timeout;
+      return this;
+    }
+
+    /**
+     * The proxy to reach the service through (default: none, a direct connection).
+     *
+     * @param proxy such as {@code ProxySelector.of(new InetSocketAddress("proxy", 3128))}, or
+     *     {@code ProxySelector.getDefault()} for the JVM's ({@code https.proxyHost}, …)
+     * @return this builder
+     */
+    public Builder proxy(ProxySelector proxy) {
+      this.proxy = Objects.requireNonNull(proxy, "proxy");
+      return this;
+    }
+
+    /**
+     * Words added to the {@code User-Agent} every request sends ({@code jobkit-java-sdk/0.1.0
+     * Java/17.0.15 my-app/2.3}), so that the service's logs tell your application's requests apart.
+     *
+     * @param suffix such as {@code my-app/2.3}: printable ASCII, no line breaks
+     * @return this builder
+     */
+    public Builder userAgentSuffix(String suffix) {
+      Objects.requireNonNull(suffix, "suffix");
+      if (!suffix.chars().allMatch(c -> c >= 0x20 && c < 0x7f)) {
+        throw new IllegalArgumentException(
+            "the User-Agent suffix must be printable ASCII, not '" + suffix + "'");
+      }
+      this.userAgentSuffix = suffix.isBlank() ? null : suffix.strip();
+      return this;
+    }
+
+    /**
+     * Where the {@code …Async} calls ({@link Jobs#submitAsync}, {@link Jobs#getAsync}, {@link
+     * Jobs#awaitAsync}) run (default: daemon threads of the client's own, ended by {@link
+     * JobkitClient#close()}; an executor given here is the caller's to shut down).
+     *
+     * @param executor such as a virtual-thread executor on Java 21+
+     * @return this builder
+     */
+    public Builder executor(Executor executor) {
+      this.executor = Objects.requireNonNull(executor, "executor");
       return this;
     }
 

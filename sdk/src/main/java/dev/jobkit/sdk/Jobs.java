@@ -17,6 +17,7 @@ import java.util.Optional;
 import java.util.Spliterator;
 import java.util.Spliterators;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
@@ -176,6 +177,40 @@ public final class Jobs {
   /** The logs of a job's pods: {@code logs(id).tail()}, {@code logs(id).pod(2).follow(...)}. */
   public Logs logs(String jobId) {
     return new Logs(client, jobId, 0);
+  }
+
+  /**
+   * {@link #submit(JobSpec)} on the client's executor ({@link JobkitClient.Builder#executor}).
+   *
+   * @param spec the job to submit
+   * @return the job as created, or the failure {@code submit} would throw
+   */
+  public CompletableFuture<Job> submitAsync(JobSpec spec) {
+    return client.async(() -> submit(spec));
+  }
+
+  /**
+   * {@link #get(String)} on the client's executor.
+   *
+   * @param jobId the job to read
+   * @return the job, or the failure {@code get} would throw
+   */
+  public CompletableFuture<Job> getAsync(String jobId) {
+    return client.async(() -> get(jobId));
+  }
+
+  /**
+   * {@link #await(String, Predicate, Duration)} on the client's executor: a thread of it waits, the
+   * caller does not.
+   *
+   * @param jobId the job to wait for
+   * @param condition the status to wait for
+   * @param timeout how long to wait at most
+   * @return the job as last read, or the failure {@code await} would throw
+   */
+  public CompletableFuture<Job> awaitAsync(
+      String jobId, Predicate<JobStatus> condition, Duration timeout) {
+    return client.async(() -> await(jobId, condition, timeout));
   }
 
   /**

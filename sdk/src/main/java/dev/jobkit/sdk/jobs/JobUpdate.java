@@ -9,7 +9,7 @@ import tools.jackson.databind.annotation.JsonNaming;
  * is refused by the service with a 400 naming it.
  *
  * <pre>{@code
- * new JobUpdate(null, null, 9, null, null); // raise the priority only
+ * JobUpdate.builder().priority(9).build(); // raise the priority only
  * }</pre>
  *
  * @param displayName a new human name (not blank)
@@ -25,4 +25,73 @@ public record JobUpdate(
     String description,
     Integer priority,
     Accessibility accessibility,
-    Integer podCount) {}
+    Integer podCount) {
+
+  /** An update that changes nothing until its fields are set. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Builds a {@link JobUpdate}; what is not set is left as it is. */
+  public static final class Builder {
+    private String displayName;
+    private String description;
+    private Integer priority;
+    private Accessibility accessibility;
+    private Integer podCount;
+
+    private Builder() {}
+
+    /**
+     * @param displayName a new human name (not blank)
+     * @return this builder
+     */
+    public Builder displayName(String displayName) {
+      this.displayName = displayName;
+      return this;
+    }
+
+    /**
+     * @param description a new description
+     * @return this builder
+     */
+    public Builder description(String description) {
+      this.description = description;
+      return this;
+    }
+
+    /**
+     * @param priority 1 (lowest) to 9 (highest)
+     * @return this builder
+     */
+    public Builder priority(int priority) {
+      this.priority = priority;
+      return this;
+    }
+
+    /**
+     * @param accessibility who else may see the job
+     * @return this builder
+     */
+    public Builder accessibility(Accessibility accessibility) {
+      this.accessibility = accessibility;
+      return this;
+    }
+
+    /**
+     * @param podCount how many processes to run; a running job takes it at its next launch
+     * @return this builder
+     */
+    public Builder podCount(int podCount) {
+      this.podCount = podCount;
+      return this;
+    }
+
+    /**
+     * @return the update
+     */
+    public JobUpdate build() {
+      return new JobUpdate(displayName, description, priority, accessibility, podCount);
+    }
+  }
+}
