@@ -100,7 +100,7 @@ public final class JobkitClient implements AutoCloseable {
             : null;
     Feign.Builder feign =
         Feign.builder()
-            .client(new DeadlineClient(new Http2Client(http)))
+            .client(new DeadlineClient(new Http2Client(http), b.callListener))
             .encoder(new Jackson3Encoder(Json.MAPPER))
             .decoder(new Jackson3Decoder(Json.MAPPER))
             .errorDecoder(new ProblemDecoder(Json.MAPPER))
@@ -316,6 +316,7 @@ public final class JobkitClient implements AutoCloseable {
     private StreamListener streamListener = StreamListener.NONE;
     private Duration streamIdleLimit = EventSource.IDLE_LIMIT;
     private ProxySelector proxy;
+    private CallListener callListener = new CallListener() {};
     private String userAgentSuffix;
     private Executor executor;
 
@@ -378,6 +379,18 @@ public final class JobkitClient implements AutoCloseable {
         throw new IllegalArgumentException("callTimeout must not be negative, not " + timeout);
       }
       this.callTimeout = timeout;
+      return this;
+    }
+
+    /**
+     * Told about every HTTP attempt (method, URL, status, time taken), for logging and metrics
+     * (default: nobody).
+     *
+     * @param listener the listener
+     * @return this builder
+     */
+    public Builder callListener(CallListener listener) {
+      this.callListener = Objects.requireNonNull(listener, "listener");
       return this;
     }
 

@@ -42,6 +42,38 @@ class ClientOptionsTest {
   }
 
   @Test
+  void a_call_listener_hears_every_attempt_with_its_status_and_never_the_key() {
+    java.util.List<String> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+    try (ScriptedServer server =
+            new ScriptedServer(Answer.problem(503, "unavailable"), Answer.json(200, JOB));
+        JobkitClient client =
+            JobkitClient.builder()
+                .baseUrl(server.url())
+                .apiKey("jk_secret")
+                .sleeper(wait -> {})
+                .callListener(
+                    new CallListener() {
+                      @Override
+                      public void onRequest(String method, java.net.URI url) {
+                        heard.add(method + " " + url.getPath());
+                      }
+
+                      @Override
+                      public void onResponse(
+                          String method, java.net.URI url, int status, Duration took) {
+                        heard.add(status + (took.isNegative() ? " negative" : ""));
+                      }
+                    })
+                .build()) {
+      client.jobs().get("job_1");
+
+      assertThat(heard)
+          .containsExactly("GET /api/v1/jobs/job_1", "503", "GET /api/v1/jobs/job_1", "200");
+      assertThat(String.join(" ", heard)).doesNotContain("jk_secret");
+    }
+  }
+
+  @Test
   void a_suffix_that_could_break_the_header_is_refused() {
     assertThatThrownBy(() -> JobkitClient.builder().userAgentSuffix("x\r\nX-Evil: 1"))
         .isInstanceOf(IllegalArgumentException.class)
