@@ -158,10 +158,30 @@ public final class Jobs {
 
   /**
    * Live events of one job, from now on: its transitions, and its renames and visibility changes
-   * (check {@link JobEvent#kind()}).
+   * (check {@link JobEvent#kind()}). The stream starts from the job as read once subscribed ({@link
+   * EventStream#initialState()}) and says when the job has ended ({@link EventStream#ended()}).
+   *
+   * <pre>{@code
+   * try (EventStream events = client.jobs().watch(id)) {
+   *   System.out.println(events.initialState().orElseThrow().status());
+   *   while (!events.ended()) {
+   *     events.next(Duration.ofSeconds(30)).ifPresent(e -> System.out.println(e.toStatus()));
+   *   }
+   * }
+   * }</pre>
+   *
+   * @param jobId the job to watch
+   * @return the open stream; close it when done
+   * @throws NotFoundException if there is no such job, or this key may not see it
    */
   public EventStream watch(String jobId) {
-    return new EventStream(client, jobId, null);
+    EventStream events = new EventStream(client, jobId, null);
+    try {
+      return events.startingFrom(get(jobId));
+    } catch (RuntimeException e) {
+      events.close();
+      throw e;
+    }
   }
 
   /** Live events of every job this key may see, from now on. */

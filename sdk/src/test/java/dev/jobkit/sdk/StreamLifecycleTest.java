@@ -87,6 +87,39 @@ class StreamLifecycleTest {
   }
 
   @Test
+  void a_job_watch_starts_from_the_job_and_says_when_it_has_ended() {
+    String job =
+        "{\"id\":\"job_1\",\"display_name\":\"x\",\"owner\":\"u\",\"status\":\"RUNNING\","
+            + "\"priority\":5,\"accessibility\":\"PRIVATE\",\"pod_count\":1,\"max_attempts\":1,"
+            + "\"attempt\":1}";
+    String event =
+        "{\"id\":%d,\"job_id\":\"job_1\",\"kind\":\"transition\",\"from_status\":\"%s\","
+            + "\"to_status\":\"%s\",\"at\":\"2026-01-01T00:00:00Z\",\"actor\":\"u\","
+            + "\"actor_kind\":\"user\"}";
+    try (ScriptedServer server =
+            new ScriptedServer(
+                Answer.openStream(
+                    ":subscribed\nid:4\n\nid:5\nevent:transition\ndata:"
+                        + String.format(event, 5, "RUNNING", "RUN_ERROR")
+                        + "\n\nid:6\nevent:transition\ndata:"
+                        + String.format(event, 6, "RUN_ERROR", "FAILED")
+                        + "\n\n"),
+                Answer.json(200, job));
+        JobkitClient client = client(server).build();
+        EventStream events = client.jobs().watch("job_1")) {
+      assertThat(events.initialState())
+          .hasValueSatisfying(j -> assertThat(j.status()).isEqualTo(JobStatus.RUNNING));
+      List<JobStatus> seen = new CopyOnWriteArrayList<>();
+      while (!events.ended()) {
+        events.next(PATIENCE).ifPresent(e -> seen.add(e.toStatus()));
+      }
+
+      assertThat(seen).containsExactly(JobStatus.RUN_ERROR, JobStatus.FAILED);
+      assertThat(events.next(PATIENCE)).isEmpty(); // at once: nothing more will come
+    }
+  }
+
+  @Test
   void a_callback_that_throws_neither_ends_a_follow_nor_turns_into_a_timeout() throws Exception {
     try (ScriptedServer server =
             new ScriptedServer(

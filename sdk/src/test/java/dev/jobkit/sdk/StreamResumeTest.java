@@ -77,7 +77,8 @@ class StreamResumeTest {
                         + String.format(event, 7, "\"QUEUED\"", "CLAIMED")
                         + "\n\n"));
         JobkitClient client = client(server);
-        EventStream events = client.jobs().watch("job_1")) {
+        // Every job's events: a one-job watch also reads the job, which the script would answer.
+        EventStream events = client.jobs().watchAll()) {
       JobEvent first = events.next(TIMEOUT).orElseThrow();
       JobEvent second = events.next(TIMEOUT).orElseThrow();
 

@@ -105,7 +105,7 @@ final class JobFollowCommands {
         new Watch(client, in.render(), only, json, in.session().terminalOutput() && !json);
     try (EventStream events = only == null ? client.jobs().watchAll() : client.jobs().watch(only)) {
       if (only != null) {
-        Job job = client.jobs().get(only);
+        Job job = events.initialState().orElseThrow();
         watch.seen.put(job.id(), job);
         if (job.status().isTerminal()) {
           watch.draw(null);

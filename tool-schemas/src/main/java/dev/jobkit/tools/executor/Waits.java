@@ -71,7 +71,7 @@ final class Waits {
     long nextProgress = start + PROGRESS_EVERY.toNanos();
     long nextReread = start + REREAD_EVERY.toNanos();
     try (EventStream events = client.jobs().watch(in.jobId())) {
-      Job job = client.jobs().get(in.jobId());
+      Job job = events.initialState().orElseThrow();
       while (!reached.test(job.status()) && !job.status().isTerminal()) {
         if (call.canceled().getAsBoolean()) {
           throw new WaitCanceled();

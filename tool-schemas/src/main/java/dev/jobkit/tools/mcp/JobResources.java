@@ -141,7 +141,7 @@ final class JobResources implements AutoCloseable {
     try (EventStream events = client.jobs().watch(jobId)) {
       // The stream sees events from its opening on, and the client has its answer before that: a
       // job that ended meanwhile would never be told. Its end is told once instead.
-      if (client.jobs().get(jobId).status().isTerminal()) {
+      if (events.ended()) {
         updated(uri);
         return;
       }
