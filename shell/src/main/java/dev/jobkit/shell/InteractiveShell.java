@@ -51,6 +51,7 @@ final class InteractiveShell {
           };
       try (Session session =
           new Session(server, dataDir, System.getenv(), out, out, style, asker, true)) {
+        session.widthFrom(terminal::getWidth);
         Dispatcher dispatcher = new Dispatcher(session);
         DefaultParser parser = new DefaultParser();
         parser.setEofOnUnclosedQuote(true);

@@ -116,8 +116,13 @@ public final class Main {
     PrintWriter out = writer(FileDescriptor.out);
     Style style = Style.forOutput(console != null, noColor, System.getenv("NO_COLOR"));
     Session.Asker asker = console == null ? null : prompt -> console.readLine("%s", prompt);
-    try (Session session =
-        new Session(server, dataDir, System.getenv(), out, err, style, asker, console != null)) {
+    try (TerminalWidth width = new TerminalWidth();
+        Session session =
+            new Session(
+                server, dataDir, System.getenv(), out, err, style, asker, console != null)) {
+      if (console != null) {
+        session.widthFrom(width);
+      }
       Dispatcher dispatcher = new Dispatcher(session);
       if (!command.isEmpty()) {
         return dispatcher.run(command);

@@ -115,9 +115,14 @@ public final class Invocation {
     return session.style();
   }
 
+  /** The terminal's width in columns now; 0 when there is no terminal. */
+  public int width() {
+    return session.width();
+  }
+
   /** Prints jobs, events and outcomes to {@link #out()}, in {@link #style()}. */
   Renderer render() {
-    return new Renderer(out, session.style());
+    return new Renderer(out, session.style(), session::width);
   }
 
   private List<String> values(String name) {

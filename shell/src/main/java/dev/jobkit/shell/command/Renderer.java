@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.IntSupplier;
 import java.util.stream.Collectors;
 
 /**
@@ -32,10 +33,16 @@ final class Renderer {
 
   private final PrintWriter out;
   private final Style style;
+  private final IntSupplier width;
 
-  Renderer(PrintWriter out, Style style) {
+  /**
+   * @param width the terminal's width in columns, read at each table (a resized window counts from
+   *     the next one); 0 when there is no terminal
+   */
+  Renderer(PrintWriter out, Style style, IntSupplier width) {
     this.out = out;
     this.style = style;
+    this.width = width;
   }
 
   /** {@code value} as indented JSON (a job, a list of jobs, a job's events). */
@@ -102,21 +109,24 @@ final class Renderer {
       note("no jobs match");
       return;
     }
-    jobTable(jobs, now).print(out, style);
+    jobTable(jobs, now).print(out, style, width.getAsInt());
   }
 
   private Table jobTable(List<Job> jobs, Instant now) {
-    Table t = Table.of("ID", "NAME", "STATUS", "PRI", "PODS", "OWNER", "CREATED", "REASON");
+    Table t =
+        Table.of("ID", "NAME", "STATUS", "PRI", "PODS", "OWNER", "CREATED", "REASON")
+            .flexible("NAME", 28)
+            .flexible("REASON", 40);
     for (Job j : jobs) {
       t.row(
           style.cyan(j.id()),
-          cut(j.displayName(), 28),
+          j.displayName(),
           style.status(j.status()),
           String.valueOf(j.priority()),
           String.valueOf(j.podCount()),
           j.owner(),
           Times.relative(j.createdAt(), now),
-          style.dim(cut(j.statusReason() == null ? "" : j.statusReason(), 40)));
+          style.dim(j.statusReason() == null ? "" : j.statusReason()));
     }
     return t;
   }
@@ -134,8 +144,9 @@ final class Renderer {
             ? List.of(style.dim("(no changes yet)"))
             : jobTable(
                     newestFirst.subList(0, Math.min(newestFirst.size(), LIVE_ROWS)), Instant.now())
-                .lines(style);
-    // Redraw in place: up over the last table, clear to the end of the screen.
+                .lines(style, width.getAsInt());
+    // Redraw in place: up over the last table, clear to the end of the screen. No line of the
+    // table is wider than the terminal, so the lines printed are the lines taken on the screen.
     if (drawn > 0) {
       out.print("\u001B[" + drawn + "F\u001B[J");
     }
@@ -165,7 +176,7 @@ final class Renderer {
 
   /** A job's history as a table. */
   void events(List<JobEvent> events) {
-    Table t = Table.of("TIME", "CHANGE", "ACTOR", "REASON");
+    Table t = Table.of("TIME", "CHANGE", "ACTOR", "REASON").flexible("CHANGE").flexible("REASON");
     for (JobEvent e : events) {
       t.row(
           Times.absolute(e.at()),
@@ -176,7 +187,7 @@ final class Renderer {
                   : " (" + e.actorKind().name().toLowerCase(Locale.ROOT) + ")"),
           Events.reason(e));
     }
-    t.print(out, style);
+    t.print(out, style, width.getAsInt());
   }
 
   /** One job, field by field, then its pods. */
@@ -239,8 +250,8 @@ final class Renderer {
               + j.result().outputBytes()
               + " bytes");
     }
-    int width = rows.keySet().stream().mapToInt(String::length).max().orElse(0);
-    rows.forEach((k, v) -> out.println(style.bold(k) + " ".repeat(width - k.length() + 2) + v));
+    int keys = rows.keySet().stream().mapToInt(String::length).max().orElse(0);
+    rows.forEach((k, v) -> out.println(style.bold(k) + " ".repeat(keys - k.length() + 2) + v));
     if (j.pods() != null && !j.pods().isEmpty()) {
       Table pods = Table.of("POD", "STATUS", "PID", "EXIT", "STARTED");
       for (Pod p : j.pods()) {
@@ -252,7 +263,7 @@ final class Renderer {
             Times.relative(p.startedAt(), now));
       }
       out.println();
-      pods.print(out, style);
+      pods.print(out, style, width.getAsInt());
     }
     out.flush();
   }
@@ -302,12 +313,5 @@ final class Renderer {
     return map.entrySet().stream()
         .map(e -> e.getKey() + "=" + e.getValue())
         .collect(Collectors.joining(", "));
-  }
-
-  private static String cut(String s, int max) {
-    if (s == null) {
-      return "";
-    }
-    return s.length() <= max ? s : s.substring(0, max - 3) + "...";
   }
 }

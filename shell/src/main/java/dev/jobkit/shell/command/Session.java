@@ -15,6 +15,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
+import java.util.function.IntSupplier;
 
 /**
  * What every command of one shell run shares: where to connect (resolved lazily, or in the
@@ -39,6 +40,7 @@ public final class Session implements AutoCloseable {
   private final Asker asker;
   private final boolean terminalOutput;
   private Consumer<String> notices;
+  private IntSupplier width = () -> 0;
   private CompletableFuture<Connected> connecting;
 
   /**
@@ -87,6 +89,19 @@ public final class Session implements AutoCloseable {
   /** Where progress notices (such as "starting the local service") go. */
   public void onNotice(Consumer<String> notices) {
     this.notices = notices;
+  }
+
+  /**
+   * Where the terminal's width comes from ({@code terminal::getWidth}); asked at each table, so a
+   * resized window counts from the next one. Without one the width is 0: no terminal.
+   */
+  public void widthFrom(IntSupplier width) {
+    this.width = width;
+  }
+
+  /** The terminal's width in columns now; 0 when there is no terminal or it is not known. */
+  public int width() {
+    return Math.max(0, width.getAsInt());
   }
 
   /** Starts connecting in the background, if not already; returns at once. */

@@ -67,7 +67,7 @@ public final class UserCommands {
                               lower(u.role()),
                               lower(u.schedulingMode()),
                               Times.relative(u.createdAt(), now)));
-                  t.print(in.out(), in.style());
+                  t.print(in.out(), in.style(), in.width());
                   return Exits.OK;
                 }));
     commands.add(
