@@ -301,6 +301,57 @@ class ShellIT {
   }
 
   @Test
+  void at_80_columns_watch_redraws_its_table_in_place_with_one_header_while_two_jobs_change() {
+    Job first = sleeper("watched-at-80-columns-with-a-name-longer-than-the-room-left");
+    Job second = sleeper("also-watched-at-80-columns-with-a-name-longer-than-the-room");
+    try (Tmux tmux = Tmux.start(env(), Jobkit.commandLine("job", "watch"), 80, 24)) {
+      tmux.awaitText("watching all jobs", SCREEN);
+
+      client.guarded(Confirmers.assumeYes()).stop(first.id());
+      tmux.awaitText(first.id(), SCREEN);
+      client.guarded(Confirmers.assumeYes()).stop(second.id());
+
+      String screen = tmux.awaitCount("CANCELED", 2, SCREEN);
+      assertThat(screen).contains(first.id()).contains(second.id());
+      assertNoLineWiderThan(screen, 80);
+      assertThat(Tmux.occurrences(screen, "STATUS")).as(screen).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void at_80_columns_job_list_fits_each_line_with_long_names_cut_short() {
+    Job first = sleeper("listed-at-80-columns-with-a-name-longer-than-the-room-left");
+    Job second = sleeper("also-listed-at-80-columns-with-a-name-longer-than-the-room");
+    try (Tmux tmux = Tmux.start(env(), Jobkit.commandLine(), 80, 24)) {
+      tmux.awaitText("jobkit>", SCREEN);
+
+      tmux.line("job list");
+
+      String screen = tmux.awaitCount("RUNNING", 2, SCREEN);
+      assertThat(screen).contains(first.id()).contains(second.id()).contains("…");
+      assertThat(screen).doesNotContain(first.displayName());
+      assertNoLineWiderThan(screen, 80);
+      assertThat(Tmux.occurrences(screen, "STATUS")).as(screen).isEqualTo(1);
+    }
+  }
+
+  /**
+   * Each line of a table (its header, its rows) as the terminal shows it, wrapped ones joined
+   * again, fits in {@code columns}. The shell's greeting is prose, not a table: it may wrap.
+   */
+  private static void assertNoLineWiderThan(String screen, int columns) {
+    List<String> table =
+        screen.lines().filter(l -> l.startsWith("ID ") || l.startsWith("job_")).toList();
+    assertThat(table).as(screen).isNotEmpty();
+    assertThat(table)
+        .as(screen)
+        .allSatisfy(
+            line ->
+                assertThat(line.stripTrailing().codePointCount(0, line.stripTrailing().length()))
+                    .isLessThanOrEqualTo(columns));
+  }
+
+  @Test
   void logs_with_tail_0_print_nothing_of_the_log_so_far() {
     Job job = client.jobs().submit(JobSpec.builder().shell("echo already said").build());
     client.jobs().await(job.id(), JobStatus::isTerminal, SCREEN);

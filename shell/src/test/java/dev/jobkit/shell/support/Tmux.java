@@ -28,9 +28,26 @@ public final class Tmux implements AutoCloseable {
 
   /** Starts {@code command} (a shell command line) in a 200x50 terminal with {@code env} set. */
   public static Tmux start(Map<String, String> env, String command) {
+    return start(env, command, 200, 50);
+  }
+
+  /**
+   * Starts {@code command} (a shell command line) in a terminal of {@code columns} x {@code rows}
+   * with {@code env} set.
+   */
+  public static Tmux start(Map<String, String> env, String command, int columns, int rows) {
     Tmux tmux = new Tmux();
     List<String> args =
-        new ArrayList<>(List.of("new-session", "-d", "-s", tmux.session, "-x", "200", "-y", "50"));
+        new ArrayList<>(
+            List.of(
+                "new-session",
+                "-d",
+                "-s",
+                tmux.session,
+                "-x",
+                String.valueOf(columns),
+                "-y",
+                String.valueOf(rows)));
     StringBuilder line = new StringBuilder("env");
     env.forEach((k, v) -> line.append(' ').append(k).append('=').append(quote(v)));
     line.append(' ').append(command);
