@@ -112,6 +112,10 @@ public final class GuardedActions {
   /**
    * What stopping the job would do, read now (the job and its events); changes nothing.
    *
+   * <p>Unlike {@link #stop}, which answers {@link OutcomeKind#NOT_FOUND} for a job that is not
+   * there, this throws: it has no outcome to answer with, only a pre-check.
+   *
+   * @throws NotFoundException if there is no such job, or this key may not see it
    * @throws JobkitException if the job or its events cannot be read (fail closed: a prompt that
    *     cannot tell whether the job was just renamed is not made)
    */
@@ -122,6 +126,10 @@ public final class GuardedActions {
   /**
    * What deleting the job would do, read now (the job and its events); changes nothing.
    *
+   * <p>Unlike {@link #delete}, which answers {@link OutcomeKind#NOT_FOUND} for a job that is not
+   * there, this throws: it has no outcome to answer with, only a pre-check.
+   *
+   * @throws NotFoundException if there is no such job, or this key may not see it
    * @throws JobkitException if the job or its events cannot be read (fail closed)
    */
   public Precheck precheckDelete(String jobId, boolean purgeArtifacts) {
@@ -157,11 +165,13 @@ public final class GuardedActions {
    * the stop. The stop is sent for the status the pre-check saw; a job that moved on meanwhile to a
    * state where stopping does something else (a queued job that started running) is pre-checked and
    * asked about again, one where it does the same (running to run done) is stopped without asking
-   * again.
+   * again. {@code NOT_FOUND} if there is no such job (or this key may not see it): nothing is asked
+   * or sent; one that disappears after the yes, before the stop, is {@code RACE_LOST}.
    *
-   * @throws JobkitException if the job or its events cannot be read before the question is asked;
-   *     nothing was stopped then. Also when the stop's answer was lost and the job shows no sign of
-   *     it: it was sent once and not repeated
+   * @throws JobkitException if the job or its events cannot be read before the question is asked
+   *     for another reason than its not being there (fail closed); nothing was stopped then. Also
+   *     when the stop's answer was lost and the job shows no sign of it: it was sent once and not
+   *     repeated
    */
   public Outcome stop(String jobId) {
     long start = System.nanoTime();
@@ -171,8 +181,25 @@ public final class GuardedActions {
     JobStatus expected = null;
     for (int round = 0; round < MAX_ROUNDS; round++) {
       if (expected == null) {
-        Job job = client.jobs().get(jobId);
-        precheck = precheckStop(job);
+        Job job;
+        try {
+          job = client.jobs().get(jobId);
+          precheck = precheckStop(job);
+        } catch (NotFoundException gone) {
+          // Not there before we asked: nothing to do. Gone after the yes: it changed under us.
+          if (confirmedFor == null) {
+            return notFound(jobId, start);
+          }
+          return notExecuted(
+              OutcomeKind.RACE_LOST,
+              precheck,
+              true,
+              null,
+              "job "
+                  + jobId
+                  + " was gone when it was pre-checked again after the yes; nothing was done",
+              start);
+        }
         JobStatus status = job.status();
         if (status.isTerminal()) {
           // Ended before we asked: nothing to do. Ended after the yes: it changed under us.
@@ -256,15 +283,23 @@ public final class GuardedActions {
 
   /**
    * Deletes an ended job: {@code APPLIED} once it is gone; {@code NOT_ALLOWED_IN_STATE} while it is
-   * active (stop it first). The delete is sent for the status the pre-check saw.
+   * active (stop it first); {@code NOT_FOUND} if there is no such job (deleted already, or not
+   * visible to this key): nothing is asked or sent. The delete is sent for the status the pre-check
+   * saw.
    *
-   * @throws JobkitException if the job or its events cannot be read before the question is asked;
-   *     nothing was deleted then. Also when the delete's answer was lost and the job is still
-   *     there: it was sent once and not repeated
+   * @throws JobkitException if the job or its events cannot be read before the question is asked
+   *     for another reason than its not being there (fail closed); nothing was deleted then. Also
+   *     when the delete's answer was lost and the job is still there: it was sent once and not
+   *     repeated
    */
   public Outcome delete(String jobId, boolean purgeArtifacts) {
     long start = System.nanoTime();
-    Precheck precheck = precheckDelete(jobId, purgeArtifacts);
+    Precheck precheck;
+    try {
+      precheck = precheckDelete(jobId, purgeArtifacts);
+    } catch (NotFoundException gone) {
+      return notFound(jobId, start);
+    }
     JobStatus status = precheck.status();
     if (!precheck.allowed()) {
       return notExecuted(
@@ -406,6 +441,20 @@ public final class GuardedActions {
           "job " + jobId + " was still " + slow.lastSeen().status() + " after " + verifyTimeout,
           start);
     }
+  }
+
+  /**
+   * The outcome of an action on a job the pre-check could not read: it answered 404, so there was
+   * nothing to show a person and nothing was asked or sent.
+   */
+  private static Outcome notFound(String jobId, long start) {
+    return notExecuted(
+        OutcomeKind.NOT_FOUND,
+        null,
+        false,
+        null,
+        "there is no job " + jobId + ", or this key may not see it; nothing was done",
+        start);
   }
 
   /** An outcome where nothing that changes state was done (so nothing was verified either). */

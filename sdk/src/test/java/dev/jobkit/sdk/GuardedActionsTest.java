@@ -222,6 +222,72 @@ class GuardedActionsTest {
   }
 
   @Test
+  void a_stop_of_a_job_that_is_not_there_is_not_found_and_asks_and_sends_nothing() {
+    List<Precheck> asked = new ArrayList<>();
+    try (ScriptedServer server = new ScriptedServer(Answer.problem(404, "not_found"));
+        JobkitClient client = client(server)) {
+
+      Outcome outcome = guarded(client, asked::add).stop(ID);
+
+      assertThat(outcome.kind()).isEqualTo(OutcomeKind.NOT_FOUND);
+      assertThat(outcome.confirmed()).isFalse();
+      assertThat(outcome.executed()).isFalse();
+      assertThat(outcome.verified()).isFalse();
+      assertThat(outcome.precheck()).isNull();
+      assertThat(outcome.finalStatus()).isNull();
+      assertThat(outcome.message()).contains(ID);
+      assertThat(asked).isEmpty();
+      assertThat(requests(server)).containsExactly("GET /api/v1/jobs/" + ID);
+    }
+  }
+
+  @Test
+  void a_delete_of_a_job_that_is_not_there_is_not_found_and_asks_and_sends_nothing() {
+    List<Precheck> asked = new ArrayList<>();
+    try (ScriptedServer server = new ScriptedServer(Answer.problem(404, "not_found"));
+        JobkitClient client = client(server)) {
+
+      Outcome outcome = guarded(client, asked::add).delete(ID, false);
+
+      assertThat(outcome.kind()).isEqualTo(OutcomeKind.NOT_FOUND);
+      assertThat(outcome.confirmed()).isFalse();
+      assertThat(outcome.executed()).isFalse();
+      assertThat(outcome.verified()).isFalse();
+      assertThat(outcome.precheck()).isNull();
+      assertThat(outcome.message()).contains(ID);
+      assertThat(asked).isEmpty();
+      assertThat(requests(server)).containsExactly("GET /api/v1/jobs/" + ID);
+    }
+  }
+
+  @Test
+  void a_delete_whose_job_cannot_be_read_for_another_reason_fails_before_asking() {
+    List<Precheck> asked = new ArrayList<>();
+    try (ScriptedServer server = new ScriptedServer(Answer.problem(500, "internal"));
+        JobkitClient client = client(server)) {
+
+      assertThatThrownBy(() -> guarded(client, asked::add).delete(ID))
+          .isInstanceOf(ServerException.class);
+
+      assertThat(asked).isEmpty();
+      assertThat(server.received()).extracting(Received::method).containsOnly("GET");
+    }
+  }
+
+  @Test
+  void the_pre_checks_themselves_still_throw_for_a_job_that_is_not_there() {
+    try (ScriptedServer server =
+            new ScriptedServer(Answer.problem(404, "not_found"), Answer.problem(404, "not_found"));
+        JobkitClient client = client(server)) {
+      GuardedActions guarded = guarded(client, p -> true);
+
+      assertThatThrownBy(() -> guarded.precheckStop(ID)).isInstanceOf(NotFoundException.class);
+      assertThatThrownBy(() -> guarded.precheckDelete(ID, true))
+          .isInstanceOf(NotFoundException.class);
+    }
+  }
+
+  @Test
   void a_stop_names_the_status_its_pre_check_saw_and_a_job_that_ended_meanwhile_is_a_lost_race() {
     try (ScriptedServer server =
             new ScriptedServer(
@@ -288,6 +354,30 @@ class GuardedActionsTest {
           .containsExactly(
               "POST /api/v1/jobs/" + ID + "/stop?expected_status=QUEUED",
               "POST /api/v1/jobs/" + ID + "/stop?expected_status=RUNNING");
+    }
+  }
+
+  @Test
+  void a_job_that_is_gone_when_it_is_pre_checked_again_after_the_yes_is_a_lost_race() {
+    List<Precheck> asked = new ArrayList<>();
+    try (ScriptedServer server =
+            new ScriptedServer(
+                Answer.json(200, job("QUEUED")),
+                Answer.json(200, EVENTS),
+                invalidState(JobStatus.RUNNING),
+                Answer.problem(404, "not_found"));
+        JobkitClient client = client(server)) {
+
+      Outcome outcome = guarded(client, asked::add).stop(ID);
+
+      assertThat(asked).hasSize(1);
+      assertThat(outcome.kind()).isEqualTo(OutcomeKind.RACE_LOST);
+      assertThat(outcome.confirmed()).isTrue();
+      assertThat(outcome.executed()).isFalse();
+      assertThat(outcome.precheck().status()).isEqualTo(JobStatus.QUEUED);
+      assertThat(requests(server))
+          .filteredOn(r -> r.startsWith("POST"))
+          .containsExactly("POST /api/v1/jobs/" + ID + "/stop?expected_status=QUEUED");
     }
   }
 

@@ -9,7 +9,8 @@ import java.time.Duration;
  * How a guarded action ended, and what happened on the way.
  *
  * @param kind the named outcome
- * @param precheck what was pre-checked (the last one, if the job changed and it was redone)
+ * @param precheck what was pre-checked (the last one, if the job changed and it was redone); null
+ *     for {@link OutcomeKind#NOT_FOUND}, where the job could not be read to pre-check it
  * @param confirmed whether the confirmer said yes
  * @param executed whether the changing request was sent and accepted
  * @param verified whether the expected end state was seen

@@ -13,5 +13,10 @@ public enum OutcomeKind {
   /** The job has already ended; there is nothing to stop. */
   ALREADY_TERMINAL,
   /** The job changed under us and the action no longer applies. */
-  RACE_LOST
+  RACE_LOST,
+  /**
+   * There is no such job, or this key may not see it; nothing was done. The pre-check's read of the
+   * job answered 404, so nothing was asked and there is no pre-check to show.
+   */
+  NOT_FOUND
 }

@@ -126,6 +126,7 @@ public final class Exits {
       case APPLIED -> OK;
       case UNVERIFIED -> ERROR;
       case DECLINED -> USAGE;
+      case NOT_FOUND -> NOT_FOUND;
       case NOT_ALLOWED_IN_STATE, ALREADY_TERMINAL, RACE_LOST -> INVALID_STATE;
     };
   }

@@ -242,6 +242,8 @@ final class GuardedCalls {
           case NOT_ALLOWED_IN_STATE -> "not_allowed_in_state";
           case ALREADY_TERMINAL -> "already_terminal";
           case RACE_LOST -> "state_changed";
+          // The job went between this call's own pre-check, which found it, and the action's.
+          case NOT_FOUND -> "not_found";
           case APPLIED, UNVERIFIED -> null;
         };
     String message = outcome.message();
@@ -255,9 +257,11 @@ final class GuardedCalls {
             .outcome(outcome.kind())
             .reason(reason)
             .message(message)
-            .precheck(outcome.precheck())
             .verified(outcome.verified())
             .finalStatus(outcome.finalStatus());
+    if (outcome.precheck() != null) {
+      result.precheck(outcome.precheck());
+    }
     if (outcome.executed()) {
       result.approvedBy(mode.approver());
       action.describeResult(outcome, result);

@@ -328,14 +328,15 @@ public final class Outputs {
       @JsonPropertyDescription(
               "How it ended: APPLIED (done and verified), UNVERIFIED (done, end state not seen in"
                   + " time), DECLINED (not confirmed), NOT_ALLOWED_IN_STATE, ALREADY_TERMINAL,"
-                  + " RACE_LOST (the job changed; nothing was done).")
+                  + " RACE_LOST (the job changed; nothing was done), NOT_FOUND (the job is gone,"
+                  + " or this key may not see it; nothing was done).")
           OutcomeKind outcome,
       @JsonPropertyDescription(
               "Why it was refused, as a code: declined (the person said no), dismissed (the"
                   + " person closed the question without answering), not_confirmed (the host's"
                   + " confirmer said no), confirmation_unavailable, invalid_token, expired_token,"
                   + " token_already_used, token_for_other_call, state_changed,"
-                  + " not_allowed_in_state, already_terminal.")
+                  + " not_allowed_in_state, already_terminal, not_found.")
           String reason,
       @JsonPropertyDescription("What happened, in a sentence.") String message,
       @JsonPropertyDescription("What the action does, read before anything changed.")
