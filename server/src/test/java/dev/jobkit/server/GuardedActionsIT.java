@@ -239,6 +239,43 @@ class GuardedActionsIT {
   }
 
   @Test
+  void a_second_delete_of_a_job_is_not_found_and_sends_no_delete() {
+    Job job = gated("deleted-twice");
+    open("deleted-twice");
+    client.jobs().await(job.id(), JobStatus::isTerminal, Duration.ofSeconds(30));
+    Outcome first = client.guarded(Confirmers.assumeYes()).delete(job.id());
+    assertThat(first.kind()).isEqualTo(OutcomeKind.APPLIED);
+    List<Precheck> asked = new ArrayList<>();
+
+    Outcome second = client.guarded(asked::add).delete(job.id());
+
+    assertThat(second.kind()).isEqualTo(OutcomeKind.NOT_FOUND);
+    assertThat(second.executed()).isFalse();
+    assertThat(second.confirmed()).isFalse();
+    assertThat(second.precheck()).isNull();
+    assertThat(second.message()).contains(job.id());
+    assertThat(asked).isEmpty();
+    assertThat(proxy.count("DELETE", "/api/v1/jobs/" + job.id())).isEqualTo(1);
+  }
+
+  @Test
+  void a_stop_of_a_job_that_is_not_there_is_not_found_and_sends_no_stop() {
+    Job job = gated("stopped-after-delete");
+    open("stopped-after-delete");
+    client.jobs().await(job.id(), JobStatus::isTerminal, Duration.ofSeconds(30));
+    assertThat(client.guarded(Confirmers.assumeYes()).delete(job.id()).kind())
+        .isEqualTo(OutcomeKind.APPLIED);
+    List<Precheck> asked = new ArrayList<>();
+
+    Outcome outcome = client.guarded(asked::add).stop(job.id());
+
+    assertThat(outcome.kind()).isEqualTo(OutcomeKind.NOT_FOUND);
+    assertThat(outcome.executed()).isFalse();
+    assertThat(asked).isEmpty();
+    assertThat(stopsOf(job)).isZero();
+  }
+
+  @Test
   void flush_shows_the_jobs_it_would_hit_and_removes_them_only_after_a_yes() {
     Job running = awaitStatus(gated("flush-running"), JobStatus.RUNNING);
     Job queued = gated("flush-queued");

@@ -210,6 +210,8 @@ class ShellIT {
     Job running = sleeper("exit-codes");
 
     Jobkit.Result notFound = Jobkit.run(env(), "job", "get", "job_01nosuchjob000000000000000");
+    Jobkit.Result deleteNotFound =
+        Jobkit.run(env(), "job", "delete", "job_01nosuchjob000000000000000", "--yes");
     Jobkit.Result unknownOption = Jobkit.run(env(), "job", "list", "--colour");
     Jobkit.Result badStatus = Jobkit.run(env(), "job", "list", "--status", "sleepy");
     Jobkit.Result active = Jobkit.run(env(), "job", "delete", running.id(), "--yes");
@@ -220,6 +222,9 @@ class ShellIT {
             "list");
 
     assertThat(notFound.exitCode()).as(notFound.toString()).isEqualTo(3);
+    assertThat(deleteNotFound.exitCode()).as(deleteNotFound.toString()).isEqualTo(3);
+    assertThat(deleteNotFound.out())
+        .contains("NOT_FOUND: there is no job job_01nosuchjob000000000000000");
     assertThat(unknownOption.exitCode()).as(unknownOption.toString()).isEqualTo(2);
     assertThat(unknownOption.err()).contains("unknown option '--colour'");
     assertThat(badStatus.exitCode()).as(badStatus.toString()).isEqualTo(2);
@@ -227,7 +232,8 @@ class ShellIT {
     assertThat(active.exitCode()).as(active.toString()).isEqualTo(4);
     assertThat(active.out()).contains("NOT_ALLOWED_IN_STATE");
     assertThat(unreachable.exitCode()).as(unreachable.toString()).isEqualTo(5);
-    for (Jobkit.Result r : List.of(notFound, unknownOption, badStatus, active, unreachable)) {
+    for (Jobkit.Result r :
+        List.of(notFound, deleteNotFound, unknownOption, badStatus, active, unreachable)) {
       assertThat(r.err()).doesNotContain("Exception").doesNotContain("\tat ");
     }
   }

@@ -105,6 +105,7 @@ class ExitsTest {
     assertThat(Exits.of(OutcomeKind.APPLIED)).isZero();
     assertThat(Exits.of(OutcomeKind.UNVERIFIED)).isEqualTo(1);
     assertThat(Exits.of(OutcomeKind.DECLINED)).isEqualTo(2);
+    assertThat(Exits.of(OutcomeKind.NOT_FOUND)).isEqualTo(3);
     assertThat(Exits.of(OutcomeKind.NOT_ALLOWED_IN_STATE)).isEqualTo(4);
     assertThat(Exits.of(OutcomeKind.ALREADY_TERMINAL)).isEqualTo(4);
     assertThat(Exits.of(OutcomeKind.RACE_LOST)).isEqualTo(4);

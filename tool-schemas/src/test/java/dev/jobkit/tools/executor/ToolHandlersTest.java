@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.jobkit.sdk.JobkitClient;
 import dev.jobkit.sdk.guard.Confirmer;
 import dev.jobkit.sdk.guard.Outcome;
+import dev.jobkit.sdk.guard.OutcomeKind;
 import dev.jobkit.sdk.guard.Precheck;
 import dev.jobkit.tools.registry.Inputs;
 import dev.jobkit.tools.registry.Outputs;
@@ -94,6 +95,64 @@ class ToolHandlersTest {
     assertThat(result.content().path("reason").asString()).isEqualTo("confirmation_unavailable");
     assertThat(action.prechecks).hasValue(1);
     assertThat(action.executions).hasValue(0);
+  }
+
+  @Test
+  void a_job_gone_between_the_calls_pre_check_and_the_actions_is_refused_as_not_found() {
+    AtomicInteger asked = new AtomicInteger();
+    ToolHandlers handlers =
+        new ToolHandlers.Table(List.of(tool("delete_job")), protocol)
+            .guarded(Inputs.DeleteJob.class, in -> new GoneWhenActing())
+            .build();
+    var arguments = Schemas.JSON.createObjectNode().put("job_id", "job_1");
+
+    ToolResult result =
+        handlers.handle(
+            tool("delete_job"),
+            new Inputs.DeleteJob("job_1", null, null),
+            arguments,
+            CallContext.of(
+                ConfirmationMode.ELICIT,
+                precheck -> {
+                  asked.incrementAndGet();
+                  return HumanGate.Answer.YES;
+                }));
+
+    assertThat(result.isError()).isTrue();
+    assertThat(result.content().path("status").asString()).isEqualTo("refused");
+    assertThat(result.content().path("outcome").asString()).isEqualTo("NOT_FOUND");
+    assertThat(result.content().path("reason").asString()).isEqualTo("not_found");
+    assertThat(result.content().path("message").asString()).contains("job_1");
+    assertThat(result.content().has("precheck")).isFalse();
+    assertThat(result.content().has("approved_by")).isFalse();
+    assertThat(asked).hasValue(0);
+  }
+
+  /** A delete whose job is there for the call's pre-check and gone when the SDK reads it. */
+  private static final class GoneWhenActing implements GuardedAction {
+    @Override
+    public String token() {
+      return null;
+    }
+
+    @Override
+    public Precheck precheck() {
+      return Prechecks.of("delete", null, true, "It deletes the job.", "Delete it? [yes/no]");
+    }
+
+    @Override
+    public Outcome execute(Confirmer human) {
+      return new Outcome(
+          OutcomeKind.NOT_FOUND,
+          null,
+          false,
+          false,
+          false,
+          null,
+          "there is no job job_1, or this key may not see it; nothing was done",
+          null,
+          Duration.ZERO);
+    }
   }
 
   /** A guarded action that counts what was asked of it and allows everything. */
