@@ -150,6 +150,18 @@ class ClientOptionsTest {
   }
 
   @Test
+  void a_job_timeout_is_given_as_a_duration_of_whole_seconds() {
+    assertThat(
+            JobSpec.builder().command("true").timeout(Duration.ofHours(2)).build().timeoutSeconds())
+        .isEqualTo(7200);
+    assertThatThrownBy(() -> JobSpec.builder().timeout(Duration.ofMillis(1500)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("whole seconds");
+    assertThatThrownBy(() -> JobSpec.builder().timeout(Duration.ZERO))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
   void an_update_built_sets_only_what_was_given() {
     assertThat(JobUpdate.builder().priority(9).build())
         .isEqualTo(new JobUpdate(null, null, 9, null, null));

@@ -146,9 +146,29 @@ public record JobSpec(
       return this;
     }
 
-    /** How long one attempt may run before it is killed. */
+    /** How long one attempt may run before it is killed, in seconds. */
     public Builder timeoutSeconds(int timeoutSeconds) {
       this.timeoutSeconds = timeoutSeconds;
+      return this;
+    }
+
+    /**
+     * How long one attempt may run before it is killed: {@code timeout(Duration.ofHours(2))}.
+     *
+     * @param timeout whole seconds, at least one (the service counts in seconds)
+     * @return this builder
+     * @throws IllegalArgumentException for less than a second or a fraction of one, which the
+     *     service could only round
+     */
+    public Builder timeout(java.time.Duration timeout) {
+      if (timeout.compareTo(java.time.Duration.ofSeconds(1)) < 0 || timeout.getNano() != 0) {
+        throw new IllegalArgumentException(
+            "a job's timeout is whole seconds, at least 1, not " + timeout);
+      }
+      if (timeout.getSeconds() > Integer.MAX_VALUE) {
+        throw new IllegalArgumentException("a job's timeout of " + timeout + " is too long");
+      }
+      this.timeoutSeconds = (int) timeout.getSeconds();
       return this;
     }
 
