@@ -102,8 +102,16 @@ final class InteractiveShell {
                 });
         Thread main = Thread.currentThread();
         // Ctrl-C while a command runs (watch, logs --follow, --wait) stops that command, not the
-        // shell; while typing, JLine turns it into UserInterruptException.
-        terminal.handle(Terminal.Signal.INT, signal -> main.interrupt());
+        // shell; while typing, JLine turns it into UserInterruptException. The terminal has echoed
+        // '^C' where the cursor was: end that line, or the command's last words and the next
+        // prompt would follow it on the same line.
+        terminal.handle(
+            Terminal.Signal.INT,
+            signal -> {
+              out.println();
+              out.flush();
+              main.interrupt();
+            });
         String prompt = style.enabled() ? "\u001B[1;36mjobkit>\u001B[0m " : "jobkit> ";
         while (true) {
           String line;

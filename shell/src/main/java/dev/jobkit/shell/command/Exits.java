@@ -25,6 +25,7 @@ import java.util.List;
  *   <tr><td>3</td><td>not found</td></tr>
  *   <tr><td>4</td><td>invalid state</td></tr>
  *   <tr><td>5</td><td>service unreachable</td></tr>
+ *   <tr><td>130</td><td>stopped by Ctrl-C (what it acted on goes on)</td></tr>
  * </table>
  *
  * <p>A command that follows a job to its end exits 1 when the job did not succeed; {@code job
@@ -49,6 +50,12 @@ public final class Exits {
 
   /** The service cannot be reached. */
   public static final int UNREACHABLE = 5;
+
+  /**
+   * Stopped by Ctrl-C: 128 + SIGINT, the shells' convention, and what the JVM exits with when a
+   * one-shot command is interrupted. The job (or flush) it waited for goes on.
+   */
+  public static final int INTERRUPTED = 130;
 
   private Exits() {}
 

@@ -74,6 +74,11 @@ final class Guarded {
     worker.setDaemon(true);
     worker.start();
     Outcome outcome = await(in, jobId, future, confirmedAt, flushSeen, out, style);
+    if (outcome == null) {
+      // Ctrl-C stops the waiting, not the action: nothing failed, so no error.
+      in.render().note("stopped waiting; the action may still complete (check with 'job get')");
+      return Exits.INTERRUPTED;
+    }
     in.render().outcome(outcome);
     return Exits.of(outcome.kind());
   }
@@ -95,6 +100,7 @@ final class Guarded {
     return ok;
   }
 
+  /** The outcome, or null when Ctrl-C stopped the waiting. */
   private static Outcome await(
       Invocation in,
       String jobId,
@@ -141,10 +147,9 @@ final class Guarded {
                 + "\u001B[K");
         out.flush();
         announced = true;
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new JobkitException(
-            "stopped waiting; the action may still complete (check with 'job get')", e);
+      } catch (InterruptedException ctrlC) {
+        clear(spin && announced, out);
+        return null; // the interrupt (Ctrl-C) is spent
       } catch (ExecutionException e) {
         clear(spin && announced, out);
         throw e.getCause() instanceof RuntimeException r

@@ -85,7 +85,7 @@ final class JobFollowCommands {
     } catch (JobkitException e) {
       if (Thread.interrupted()) {
         in.render().note("-- stopped following; the job goes on --");
-        return Exits.OK;
+        return Exits.INTERRUPTED;
       }
       throw e;
     }
@@ -122,7 +122,9 @@ final class JobFollowCommands {
       }
       watch.draw(null);
       // Ctrl-C ends the watch as its deadline would: with nothing more to say.
-      EventLoop.run(events, until, QUIET, watch);
+      if (EventLoop.run(events, until, QUIET, watch).isPresent()) {
+        return Exits.INTERRUPTED;
+      }
       return watch.ended == null ? Exits.OK : Exits.ofEnd(watch.ended);
     }
   }

@@ -2,7 +2,6 @@ package dev.jobkit.shell.command;
 
 import dev.jobkit.sdk.EventStream;
 import dev.jobkit.sdk.JobkitClient;
-import dev.jobkit.sdk.JobkitException;
 import dev.jobkit.sdk.jobs.Accessibility;
 import dev.jobkit.sdk.jobs.Job;
 import dev.jobkit.sdk.jobs.JobEvent;
@@ -130,6 +129,16 @@ final class JobSubmitCommands {
         render.followingSubmitted(job);
       }
       Job end = follow(client, events, job, json ? null : render);
+      if (end == null) {
+        // Ctrl-C stops the waiting, not the job: nothing failed, so no error.
+        render.note(
+            "stopped waiting; job "
+                + job.id()
+                + " goes on ('job watch "
+                + job.id()
+                + "' follows it)");
+        return Exits.INTERRUPTED;
+      }
       if (json) {
         render.json(end);
       } else {
@@ -141,7 +150,7 @@ final class JobSubmitCommands {
 
   /**
    * Prints the job's events (through {@code render}, unless null) until it ends; the job as it
-   * ended.
+   * ended, or null when Ctrl-C stopped the waiting.
    */
   private static Job follow(JobkitClient client, EventStream events, Job job, Renderer render) {
     AtomicReference<Job> current = new AtomicReference<>(job);
@@ -170,17 +179,9 @@ final class JobSubmitCommands {
             return !current.get().status().isTerminal();
           }
         };
-    EventLoop.run(events, null, QUIET, hook)
-        .ifPresent(
-            interrupted -> {
-              throw new JobkitException(
-                  "stopped waiting; job "
-                      + job.id()
-                      + " goes on ('job watch "
-                      + job.id()
-                      + "' follows it)",
-                  interrupted);
-            });
+    if (EventLoop.run(events, null, QUIET, hook).isPresent()) {
+      return null;
+    }
     return current.get();
   }
 

@@ -76,6 +76,18 @@ public final class Tmux implements AutoCloseable {
     return this;
   }
 
+  /** Presses Ctrl-C: the terminal sends SIGINT to the foreground process (or JLine reads it). */
+  public Tmux ctrlC() {
+    tmux("send-keys", "-t", session, "C-c");
+    return this;
+  }
+
+  /** Presses arrow-up (the previous history entry at a prompt). */
+  public Tmux up() {
+    tmux("send-keys", "-t", session, "Up");
+    return this;
+  }
+
   /** Types a line and presses Enter. */
   public Tmux line(String text) {
     return type(text).enter();

@@ -1,0 +1,112 @@
+package dev.jobkit.shell;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.jobkit.sdk.JobkitClient;
+import dev.jobkit.sdk.guard.Confirmers;
+import dev.jobkit.sdk.guard.FlushScope;
+import dev.jobkit.sdk.jobs.Job;
+import dev.jobkit.sdk.jobs.JobSpec;
+import dev.jobkit.sdk.lifecycle.JobStatus;
+import dev.jobkit.server.support.JobkitService;
+import dev.jobkit.shell.support.Jobkit;
+import dev.jobkit.shell.support.Tmux;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The packaged shell in a real terminal (tmux) when the person presses Ctrl-C, and what its history
+ * keeps: Ctrl-C stops the waiting and never the job, says so without an error, and leaves the next
+ * prompt on a line of its own; a one-shot command stopped so exits 130.
+ */
+class InterruptAndHistoryIT {
+
+  private static final Duration SCREEN = Duration.ofSeconds(60);
+
+  @RegisterExtension static final JobkitService service = JobkitService.shared();
+
+  private static JobkitClient client;
+
+  @TempDir static Path home;
+
+  @BeforeAll
+  static void connect() {
+    client = service.client(service.userKey());
+  }
+
+  @AfterEach
+  void flushActiveJobs() {
+    client.guarded(Confirmers.assumeYes()).flush(FlushScope.ACTIVE);
+  }
+
+  private static Map<String, String> env() {
+    return Map.of(
+        "JOBKIT_URL", service.server().baseUrl(),
+        "JOBKIT_API_KEY", service.userKey(),
+        "JOBKIT_HOME", home.toString(),
+        "NO_COLOR", "1");
+  }
+
+  private static Tmux shell() {
+    Tmux tmux = Tmux.start(env(), Jobkit.commandLine());
+    tmux.awaitText("jobkit>", SCREEN);
+    return tmux;
+  }
+
+  private static Job sleeper(String name) {
+    Job job =
+        client.jobs().submit(JobSpec.builder().command("sleep", "300").displayName(name).build());
+    return client.jobs().await(job.id(), s -> s == JobStatus.RUNNING, SCREEN);
+  }
+
+  @Test
+  void ctrl_c_stops_a_watch_and_the_next_prompt_starts_a_line_of_its_own() {
+    Job job = sleeper("watched-then-left");
+    try (Tmux tmux = shell()) {
+      tmux.line("job watch " + job.id());
+      tmux.awaitText("watching " + job.id(), SCREEN);
+
+      tmux.ctrlC();
+
+      String screen = tmux.awaitCount("jobkit>", 2, SCREEN);
+      assertThat(screen).doesNotContain("^Cjobkit>").doesNotContain("error");
+      assertThat(screen.lines().filter(l -> l.startsWith("jobkit>")).count()).isEqualTo(2);
+    }
+    assertThat(client.jobs().get(job.id()).status()).isEqualTo(JobStatus.RUNNING);
+  }
+
+  @Test
+  void ctrl_c_during_submit_wait_says_the_job_goes_on_and_prints_no_error() {
+    try (Tmux tmux = shell()) {
+      tmux.line("job submit --wait --name waited-then-left sleep 300");
+      tmux.awaitText("-> RUNNING", SCREEN);
+      String id = tmux.find("submitted (job_[a-z0-9]+)", null);
+
+      tmux.ctrlC();
+
+      String screen = tmux.awaitText("stopped waiting; job " + id + " goes on", SCREEN);
+      tmux.awaitCount("jobkit>", 2, SCREEN);
+      assertThat(screen).doesNotContain("error");
+      assertThat(client.jobs().get(id).status()).isEqualTo(JobStatus.RUNNING);
+    }
+  }
+
+  @Test
+  void a_one_shot_watch_stopped_with_ctrl_c_exits_130_and_the_job_goes_on() {
+    Job job = sleeper("one-shot-watched");
+    try (Tmux tmux = Tmux.start(env(), Jobkit.commandLine("job", "watch", job.id()))) {
+      tmux.awaitText("watching " + job.id(), SCREEN);
+
+      tmux.ctrlC();
+
+      tmux.awaitText("[exited 130]", SCREEN);
+    }
+    assertThat(client.jobs().get(job.id()).status()).isEqualTo(JobStatus.RUNNING);
+  }
+}
