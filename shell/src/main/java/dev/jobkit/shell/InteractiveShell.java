@@ -43,10 +43,14 @@ final class InteractiveShell {
       LineReader[] holder = new LineReader[1];
       Session.Asker asker =
           prompt -> {
+            // An answer (yes, no) is not a command: arrow-up must not bring it back.
+            holder[0].setVariable(LineReader.DISABLE_HISTORY, true);
             try {
               return holder[0].readLine(prompt);
             } catch (UserInterruptException | EndOfFileException no) {
               return null;
+            } finally {
+              holder[0].setVariable(LineReader.DISABLE_HISTORY, false);
             }
           };
       try (Session session =

@@ -11,8 +11,11 @@ import dev.jobkit.sdk.lifecycle.JobStatus;
 import dev.jobkit.server.support.JobkitService;
 import dev.jobkit.shell.support.Jobkit;
 import dev.jobkit.shell.support.Tmux;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -23,7 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The packaged shell in a real terminal (tmux) when the person presses Ctrl-C, and what its history
  * keeps: Ctrl-C stops the waiting and never the job, says so without an error, and leaves the next
- * prompt on a line of its own; a one-shot command stopped so exits 130.
+ * prompt on a line of its own; a one-shot command stopped so exits 130; the answer to a risky
+ * action's question is not a history entry.
  */
 class InterruptAndHistoryIT {
 
@@ -107,6 +111,34 @@ class InterruptAndHistoryIT {
 
       tmux.awaitText("[exited 130]", SCREEN);
     }
+    assertThat(client.jobs().get(job.id()).status()).isEqualTo(JobStatus.RUNNING);
+  }
+
+  @Test
+  void the_answer_to_a_question_is_not_a_history_entry() throws IOException {
+    Job job = sleeper("asked-not-remembered");
+    try (Tmux tmux = shell()) {
+      tmux.line("job stop " + job.id());
+      tmux.awaitText("Stop it? [yes/no]", SCREEN);
+      tmux.line("no");
+      tmux.awaitText("DECLINED", SCREEN);
+      tmux.awaitCount("jobkit>", 2, SCREEN);
+
+      tmux.up();
+
+      // Arrow-up brings back the command, not the answer.
+      tmux.awaitCount("jobkit> job stop " + job.id(), 2, SCREEN);
+      // Ctrl-C drops the recalled line; the keys that follow go to the next prompt.
+      tmux.ctrlC();
+      tmux.awaitCount("jobkit>", 3, SCREEN);
+      tmux.line("exit");
+      tmux.awaitText("[exited 0]", SCREEN);
+    }
+    List<String> history =
+        Files.readAllLines(home.resolve("shell_history")).stream()
+            .map(l -> l.substring(l.indexOf(':') + 1))
+            .toList();
+    assertThat(history).contains("job stop " + job.id()).doesNotContain("no", "yes");
     assertThat(client.jobs().get(job.id()).status()).isEqualTo(JobStatus.RUNNING);
   }
 }
