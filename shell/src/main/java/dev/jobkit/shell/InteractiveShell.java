@@ -68,6 +68,9 @@ final class InteractiveShell {
                 .variable(LineReader.HISTORY_FILE, historyFile(dataDir))
                 .build();
         reader.unsetOpt(LineReader.Option.INSERT_TAB);
+        if (reader instanceof org.jline.reader.impl.LineReaderImpl impl) {
+          impl.setCompletionMatcher(new CommandCompleter.JobNameMatcher());
+        }
         holder[0] = reader;
         session.onNotice(message -> reader.printAbove(style.dim(message)));
         out.println(

@@ -96,16 +96,8 @@ public final class Dispatcher {
     return JobkitCommand.named("help", session)
         .group("Shell")
         .description("Show the commands, or one command's options")
-        .arguments(
-            "[COMMAND]",
-            s ->
-                registry.getCommands().stream()
-                    .map(
-                        c ->
-                            new org.springframework.shell.core.command.completion
-                                .CompletionProposal(c.getName().split(" ")[0]))
-                    .distinct()
-                    .toList())
+        // Completion proposes command words after it (Completions.propose), not these values.
+        .arguments("[COMMAND]", null)
         .action(
             in -> {
               List<String> args = in.arguments();

@@ -24,7 +24,9 @@ final class JobReadCommands {
                 Opt.value("status", "STATUS", "only these states (aliases: running, pending, ...)")
                     .many()
                     .completes(Completions.statuses()))
-            .option(Opt.value("owner", "USER", "only this user's jobs"))
+            .option(
+                Opt.value("owner", "USER", "only this user's jobs (me: yours)")
+                    .completes(Completions.userNames(true)))
             .option(Opt.value("tag", "KEY=VALUE", "only jobs with this tag").many())
             .option(Opt.value("name", "TEXT", "display name contains TEXT"))
             .option(

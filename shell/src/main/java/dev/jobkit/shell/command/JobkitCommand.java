@@ -26,7 +26,8 @@ public final class JobkitCommand extends AbstractCommand {
   private final Session session;
   private final List<Opt> opts;
   private final String arguments;
-  private final Function<Session, List<CompletionProposal>> argumentValues;
+  private final List<Function<Session, List<CompletionProposal>>> argumentValues;
+  private final boolean lastValuesRepeat;
   private final String examples;
   private final boolean trailing;
   private final Action action;
@@ -37,6 +38,7 @@ public final class JobkitCommand extends AbstractCommand {
     this.opts = List.copyOf(b.opts);
     this.arguments = b.arguments;
     this.argumentValues = b.argumentValues;
+    this.lastValuesRepeat = b.lastValuesRepeat;
     this.examples = b.examples;
     this.trailing = b.trailing;
     this.action = b.action;
@@ -75,9 +77,17 @@ public final class JobkitCommand extends AbstractCommand {
     return null;
   }
 
-  /** What completion proposes for its positional arguments, or null. */
-  public Function<Session, List<CompletionProposal>> argumentValues() {
-    return argumentValues;
+  /**
+   * What completion proposes for its positional argument at {@code position} (0 for the first), or
+   * null for nothing.
+   */
+  public Function<Session, List<CompletionProposal>> argumentValues(int position) {
+    if (position < argumentValues.size()) {
+      return argumentValues.get(position);
+    }
+    return lastValuesRepeat && !argumentValues.isEmpty()
+        ? argumentValues.get(argumentValues.size() - 1)
+        : null;
   }
 
   /** Whether everything after its first argument is an argument ({@code job submit CMD ARGS}). */
@@ -154,7 +164,8 @@ public final class JobkitCommand extends AbstractCommand {
     private final List<String> aliases = new ArrayList<>();
     private final List<Opt> opts = new ArrayList<>();
     private String arguments;
-    private Function<Session, List<CompletionProposal>> argumentValues;
+    private List<Function<Session, List<CompletionProposal>>> argumentValues = List.of();
+    private boolean lastValuesRepeat;
     private String examples;
     private boolean trailing;
     private Action action;
@@ -191,7 +202,20 @@ public final class JobkitCommand extends AbstractCommand {
     /** Its positional arguments as written in help ({@code ID}), and what completes them. */
     public Builder arguments(String synopsis, Function<Session, List<CompletionProposal>> values) {
       this.arguments = synopsis;
-      this.argumentValues = values;
+      this.argumentValues = values == null ? List.of() : List.of(values);
+      this.lastValuesRepeat = true;
+      return this;
+    }
+
+    /**
+     * Its positional arguments as written in help ({@code NAME serial|parallel}), and what
+     * completes each of them, in order (null: nothing); none for the ones after them.
+     */
+    public Builder argumentsByPosition(
+        String synopsis, List<Function<Session, List<CompletionProposal>>> valuesByPosition) {
+      this.arguments = synopsis;
+      this.argumentValues = valuesByPosition;
+      this.lastValuesRepeat = false;
       return this;
     }
 

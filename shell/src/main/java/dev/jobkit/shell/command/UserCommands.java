@@ -103,7 +103,7 @@ public final class UserCommands {
             .group(GROUP)
             .description("Create an API key for a user (admin); it is shown only once")
             .option(json)
-            .arguments("NAME", null)
+            .arguments("NAME", Completions.userNames(false))
             .action(
                 in -> {
                   ApiKey key = in.client().users().createKey(in.argument("a user name"));
@@ -122,7 +122,9 @@ public final class UserCommands {
         JobkitCommand.named("user scheduling", session)
             .group(GROUP)
             .description("Set a user's scheduling mode: serial or parallel (admin)")
-            .arguments("NAME serial|parallel", Completions.words("serial", "parallel"))
+            .argumentsByPosition(
+                "NAME serial|parallel",
+                List.of(Completions.userNames(false), Completions.words("serial", "parallel")))
             .action(
                 in -> {
                   List<String> args = in.arguments();
