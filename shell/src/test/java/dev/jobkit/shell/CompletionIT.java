@@ -10,7 +10,6 @@ import dev.jobkit.shell.support.Jobkit;
 import dev.jobkit.shell.support.Tmux;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -40,15 +39,7 @@ class CompletionIT {
 
   /** A shell connected as the class's user (the first command waits for the connection). */
   private static Tmux connectedShell() {
-    Tmux tmux =
-        Tmux.start(
-            Map.of(
-                "JOBKIT_URL", service.server().baseUrl(),
-                "JOBKIT_API_KEY", service.userKey(),
-                "JOBKIT_HOME", home.toString(),
-                "NO_COLOR", "1"),
-            Jobkit.commandLine());
-    tmux.awaitText("jobkit>", SCREEN);
+    Tmux tmux = Jobkit.interactive(Jobkit.env(service, home, "NO_COLOR", "1"), SCREEN);
     // Completion never starts a connection: a command does.
     tmux.line("me");
     tmux.awaitText(service.userName() + " (user", SCREEN);

@@ -50,17 +50,11 @@ class InterruptAndHistoryIT {
   }
 
   private static Map<String, String> env() {
-    return Map.of(
-        "JOBKIT_URL", service.server().baseUrl(),
-        "JOBKIT_API_KEY", service.userKey(),
-        "JOBKIT_HOME", home.toString(),
-        "NO_COLOR", "1");
+    return Jobkit.env(service, home, "NO_COLOR", "1");
   }
 
   private static Tmux shell() {
-    Tmux tmux = Tmux.start(env(), Jobkit.commandLine());
-    tmux.awaitText("jobkit>", SCREEN);
-    return tmux;
+    return Jobkit.interactive(env(), SCREEN);
   }
 
   private static Job sleeper(String name) {

@@ -54,16 +54,11 @@ class ShellIT {
 
   /** The shell pointed at the test service; its data dir (history) is a temp dir, never ~. */
   private static Map<String, String> env() {
-    return Map.of(
-        "JOBKIT_URL", service.server().baseUrl(),
-        "JOBKIT_API_KEY", service.userKey(),
-        "JOBKIT_HOME", home.toString());
+    return Jobkit.env(service, home);
   }
 
   private static Tmux shell() {
-    Tmux tmux = Tmux.start(env(), Jobkit.commandLine());
-    tmux.awaitText("jobkit>", SCREEN);
-    return tmux;
+    return Jobkit.interactive(env(), SCREEN);
   }
 
   private static Job sleeper(String name) {

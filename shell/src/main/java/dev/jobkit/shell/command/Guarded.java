@@ -123,11 +123,7 @@ final class Guarded {
           continue;
         }
         if (!spin) {
-          if (!announced) {
-            out.println("verifying...");
-            out.flush();
-            announced = true;
-          }
+          // Without a terminal, stdout is for the outcome alone: a script reads it.
           continue;
         }
         if (jobId != null && System.nanoTime() - lastRead > 500_000_000L) {

@@ -1,5 +1,6 @@
 package dev.jobkit.shell.support;
 
+import dev.jobkit.server.support.JobkitService;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -23,6 +24,29 @@ public final class Jobkit {
 
   /** What a one-shot run printed and its exit code. */
   public record Result(int exitCode, String out, String err) {}
+
+  /**
+   * The environment of a shell pointed at {@code service} as its class's user, its data dir (and so
+   * its history) in {@code home}, never ~; {@code extra} are more name/value pairs ({@code
+   * NO_COLOR, 1}).
+   */
+  public static Map<String, String> env(JobkitService service, Path home, String... extra) {
+    Map<String, String> env = new java.util.LinkedHashMap<>();
+    env.put("JOBKIT_URL", service.server().baseUrl());
+    env.put("JOBKIT_API_KEY", service.userKey());
+    env.put("JOBKIT_HOME", home.toString());
+    for (int i = 0; i + 1 < extra.length; i += 2) {
+      env.put(extra[i], extra[i + 1]);
+    }
+    return Map.copyOf(env);
+  }
+
+  /** The interactive shell in a tmux window of {@code env}, once its prompt shows. */
+  public static Tmux interactive(Map<String, String> env, java.time.Duration wait) {
+    Tmux tmux = Tmux.start(env, commandLine());
+    tmux.awaitText("jobkit>", wait);
+    return tmux;
+  }
 
   /** The jar under test. */
   public static Path jar() {
