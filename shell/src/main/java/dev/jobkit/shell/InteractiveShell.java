@@ -84,6 +84,9 @@ final class InteractiveShell {
                 connected -> {
                   try {
                     User me = connected.client().users().me();
+                    if (!session.showConnectionOnce()) {
+                      return; // a status command has shown it already
+                    }
                     reader.printAbove(
                         style.dim(
                             "connected to "

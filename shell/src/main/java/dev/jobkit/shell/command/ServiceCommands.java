@@ -138,6 +138,7 @@ public final class ServiceCommands {
   }
 
   private static int status(Invocation in) {
+    in.session().showConnectionOnce(); // this answer shows it: the background notice need not
     PrintWriter out = in.out();
     Style style = in.style();
     Session.Connected connected = in.session().connected();

@@ -42,6 +42,8 @@ public final class Session implements AutoCloseable {
   private Consumer<String> notices;
   private IntSupplier width = () -> 0;
   private CompletableFuture<Connected> connecting;
+  private final java.util.concurrent.atomic.AtomicBoolean connectionShown =
+      new java.util.concurrent.atomic.AtomicBoolean();
 
   /**
    * @param serverUrl {@code --server}, or null
@@ -85,6 +87,15 @@ public final class Session implements AutoCloseable {
    * @param client the SDK client
    */
   public record Connected(Connection connection, JobkitClient client) {}
+
+  /**
+   * Records that the person has been shown where the shell is connected; true if this is the first
+   * time. The notice of a background connection is shown only then, so that a {@code status} typed
+   * before the connection was made does not see it twice.
+   */
+  public boolean showConnectionOnce() {
+    return connectionShown.compareAndSet(false, true);
+  }
 
   /** Where progress notices (such as "starting the local service") go. */
   public void onNotice(Consumer<String> notices) {
