@@ -2,6 +2,7 @@ package dev.jobkit.shell.command;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.TreeSet;
 import org.springframework.shell.core.command.Command;
 import org.springframework.shell.core.command.CommandArgument;
 import org.springframework.shell.core.command.CommandOption;
@@ -50,22 +51,7 @@ public final class ArgvParser implements CommandParser {
       }
     }
     if (command == null) {
-      String first = words.get(0);
-      String prefix = words.size() > 1 ? first + " " + words.get(1) : first;
-      boolean group = !registry.getCommandsByPrefix(first + " ").isEmpty();
-      if (group) {
-        throw new UsageException(
-            "unknown command '"
-                + prefix
-                + "'; the '"
-                + first
-                + "' commands are: "
-                + String.join(", ", subcommands(first))
-                + " (help "
-                + first
-                + " shows them)");
-      }
-      throw new UsageException("unknown command '" + first + "'; type 'help' to see the commands");
+      throw unknownCommand(words);
     }
     List<String> name = List.of(command.getName().split(" "));
     ParsedInput.Builder b = ParsedInput.builder().commandName(name.get(0));
@@ -98,14 +84,7 @@ public final class ArgvParser implements CommandParser {
         }
         Opt opt = jc == null ? null : jc.opt(body);
         if (opt == null || (!word.startsWith("--") && body.length() != 1)) {
-          throw new UsageException(
-              "unknown option '"
-                  + word
-                  + "' for '"
-                  + command.getName()
-                  + "'; see 'help "
-                  + command.getName()
-                  + "'");
+          throw unknownOption(command, jc, word, body);
         }
         if (opt.isFlag()) {
           if (value == null) {
@@ -144,6 +123,98 @@ public final class ArgvParser implements CommandParser {
       }
     }
     return parsed;
+  }
+
+  /**
+   * The usage error of words that name no command: the closest command named instead when there is
+   * one ({@code job lsit}, {@code jbo list}), else the commands of the group, or 'help'.
+   */
+  private UsageException unknownCommand(List<String> words) {
+    String first = words.get(0);
+    String second = words.size() > 1 ? words.get(1) : null;
+    if (!registry.getCommandsByPrefix(first + " ").isEmpty()) {
+      String typed = second == null ? first : first + " " + second;
+      List<String> close =
+          second == null
+              ? List.of()
+              : Suggestions.closest(second, subcommandWords(first)).stream()
+                  .map(w -> first + " " + w)
+                  .toList();
+      if (!close.isEmpty()) {
+        return new UsageException(
+            "unknown command '" + typed + "'" + Suggestions.didYouMean(close));
+      }
+      return new UsageException(
+          "unknown command '"
+              + typed
+              + "'; the '"
+              + first
+              + "' commands are: "
+              + String.join(", ", subcommands(first))
+              + " (help "
+              + first
+              + " shows them)");
+    }
+    List<String> close = new ArrayList<>();
+    boolean withSecond = false;
+    for (String top : Suggestions.closest(first, subcommandWords(null))) {
+      List<String> sub =
+          second == null || registry.getCommandsByPrefix(top + " ").isEmpty()
+              ? List.of()
+              : Suggestions.closest(second, subcommandWords(top));
+      if (sub.size() == 1) {
+        close.add(top + " " + sub.get(0));
+        withSecond = true;
+      } else {
+        close.add(top);
+      }
+    }
+    if (!close.isEmpty()) {
+      String typed = withSecond ? first + " " + second : first;
+      return new UsageException("unknown command '" + typed + "'" + Suggestions.didYouMean(close));
+    }
+    return new UsageException("unknown command '" + first + "'; type 'help' to see the commands");
+  }
+
+  /**
+   * The usage error of an option the command does not have: the closest of its options when one is
+   * close ({@code --stauts}), else where to see them. A one-letter option gets no suggestion: every
+   * option is "close" to it.
+   */
+  private static UsageException unknownOption(
+      Command command, JobkitCommand jc, String word, String body) {
+    List<String> close = List.of();
+    if (body.length() > 1) {
+      List<String> names = new ArrayList<>(List.of("help"));
+      if (jc != null) {
+        jc.opts().forEach(o -> names.add(o.name()));
+      }
+      close = Suggestions.closest(body, names).stream().map(n -> "--" + n).toList();
+    }
+    String hint =
+        close.isEmpty() ? "; see 'help " + command.getName() + "'" : Suggestions.didYouMean(close);
+    return new UsageException(
+        "unknown option '" + word + "' for '" + command.getName() + "'" + hint);
+  }
+
+  /**
+   * The words that may follow {@code group} (null: the first words of every command), aliases
+   * included ({@code cancel} after {@code job}).
+   */
+  private List<String> subcommandWords(String group) {
+    int depth = group == null ? 0 : group.split(" ").length;
+    TreeSet<String> words = new TreeSet<>();
+    for (Command c : registry.getCommands()) {
+      List<String> names = new ArrayList<>(c.getAliases());
+      names.add(c.getName());
+      for (String name : names) {
+        String[] parts = name.split(" ");
+        if (parts.length > depth && (group == null || name.startsWith(group + " "))) {
+          words.add(parts[depth]);
+        }
+      }
+    }
+    return new ArrayList<>(words);
   }
 
   private static void checkRepeats(JobkitCommand command, ParsedInput parsed) {

@@ -96,10 +96,57 @@ class ArgvParserTest {
 
   @Test
   void an_unknown_subcommand_names_the_ones_that_exist() {
-    assertThatThrownBy(() -> parser.parse(List.of("job", "lst")))
+    // Nothing close to it (a typo of one gets a suggestion instead, below).
+    assertThatThrownBy(() -> parser.parse(List.of("job", "frobnicate")))
         .isInstanceOf(UsageException.class)
-        .hasMessageContaining("unknown command 'job lst'")
+        .hasMessageContaining("unknown command 'job frobnicate'")
         .hasMessageContaining("list");
+  }
+
+  @Test
+  void a_mistyped_subcommand_suggests_the_closest_one() {
+    assertThatThrownBy(() -> parser.parse(List.of("job", "lsit")))
+        .isInstanceOf(UsageException.class)
+        .hasMessage("unknown command 'job lsit'; did you mean 'job list'?");
+    assertThatThrownBy(() -> parser.parse(List.of("job", "cancle", "job_1")))
+        .hasMessage("unknown command 'job cancle'; did you mean 'job cancel'?");
+  }
+
+  @Test
+  void a_mistyped_group_suggests_the_command_meant() {
+    assertThatThrownBy(() -> parser.parse(List.of("jbo", "list")))
+        .isInstanceOf(UsageException.class)
+        .hasMessage("unknown command 'jbo list'; did you mean 'job list'?");
+    assertThatThrownBy(() -> parser.parse(List.of("jbo", "lsit", "--json")))
+        .hasMessage("unknown command 'jbo lsit'; did you mean 'job list'?");
+    assertThatThrownBy(() -> parser.parse(List.of("jbo")))
+        .hasMessage("unknown command 'jbo'; did you mean 'job'?");
+  }
+
+  @Test
+  void a_command_with_nothing_close_gets_no_suggestion() {
+    assertThatThrownBy(() -> parser.parse(List.of("frobnicate")))
+        .isInstanceOf(UsageException.class)
+        .hasMessage("unknown command 'frobnicate'; type 'help' to see the commands");
+  }
+
+  @Test
+  void a_mistyped_option_suggests_the_closest_one() {
+    assertThatThrownBy(() -> parser.parse(List.of("job", "list", "--stauts", "running")))
+        .isInstanceOf(UsageException.class)
+        .hasMessage("unknown option '--stauts' for 'job list'; did you mean '--status'?");
+    assertThatThrownBy(() -> parser.parse(List.of("job", "list", "--stauts=running")))
+        .hasMessage("unknown option '--stauts=running' for 'job list'; did you mean '--status'?");
+    assertThatThrownBy(() -> parser.parse(List.of("job", "list", "-status", "running")))
+        .hasMessage("unknown option '-status' for 'job list'; did you mean '--status'?");
+    assertThatThrownBy(() -> parser.parse(List.of("job", "list", "--lim", "3")))
+        .hasMessage("unknown option '--lim' for 'job list'; did you mean '--limit'?");
+  }
+
+  @Test
+  void an_option_with_nothing_close_points_to_help() {
+    assertThatThrownBy(() -> parser.parse(List.of("job", "list", "--colour")))
+        .hasMessage("unknown option '--colour' for 'job list'; see 'help job list'");
   }
 
   @Test
