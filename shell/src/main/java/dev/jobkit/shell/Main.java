@@ -3,6 +3,7 @@ package dev.jobkit.shell;
 import dev.jobkit.shell.command.Dispatcher;
 import dev.jobkit.shell.command.Exits;
 import dev.jobkit.shell.command.Session;
+import dev.jobkit.shell.local.Connection;
 import dev.jobkit.shell.local.LocalService;
 import dev.jobkit.shell.render.Style;
 import java.io.BufferedReader;
@@ -29,6 +30,12 @@ import java.util.List;
  * ~/.jobkit}), {@code --no-color}.
  */
 public final class Main {
+
+  /**
+   * The hidden command the completion scripts call for values: {@code jobkit __complete WORD...
+   * CURRENT} prints what Tab proposes, one a line ({@code CompletionScript}).
+   */
+  static final String COMPLETE = "__complete";
 
   private Main() {}
 
@@ -96,6 +103,9 @@ public final class Main {
         } else if (a.equals("--help")) {
           args[i] = "help";
           break;
+        } else if (a.equals("--version")) {
+          args[i] = "version";
+          break;
         } else {
           break; // a command's option, such as a mistaken 'jobkit --status': let the parser say
         }
@@ -124,6 +134,17 @@ public final class Main {
         session.widthFrom(width);
       }
       Dispatcher dispatcher = new Dispatcher(session);
+      if (!command.isEmpty() && command.get(0).equals(COMPLETE)) {
+        if (command.size() < 2) {
+          err.println("error: " + COMPLETE + " needs the words typed and the current word");
+          return Exits.USAGE;
+        }
+        if (Connection.withoutStart(server, dataDir, System.getenv())) {
+          session.connectInBackground();
+        }
+        return dispatcher.complete(
+            command.subList(1, command.size() - 1), command.get(command.size() - 1));
+      }
       if (!command.isEmpty()) {
         return dispatcher.run(command);
       }

@@ -28,6 +28,7 @@ public final class Dispatcher {
     JobCommands.all(session).forEach(registry::registerCommand);
     UserCommands.all(session).forEach(registry::registerCommand);
     ServiceCommands.all(session).forEach(registry::registerCommand);
+    ShellCommands.all(session, registry).forEach(registry::registerCommand);
     registry.registerCommand(help());
   }
 
@@ -84,6 +85,18 @@ public final class Dispatcher {
       session.err().flush();
       return failure.code();
     }
+  }
+
+  /**
+   * What Tab proposes for {@code current} after {@code before}, one value a line: the answer to
+   * {@code jobkit __complete WORD... CURRENT}, which the completion scripts of bash and zsh call
+   * for values (job ids, statuses, user names). Job ids only when a service is already there.
+   */
+  public int complete(List<String> before, String current) {
+    Completions.propose(registry, session, before, current)
+        .forEach(p -> session.out().println(p.value()));
+    session.out().flush();
+    return Exits.OK;
   }
 
   private int usage(UsageException e) {

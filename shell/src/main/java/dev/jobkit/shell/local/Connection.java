@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.function.Consumer;
 
@@ -32,33 +33,11 @@ public record Connection(String baseUrl, String apiKey, String source, LocalServ
    */
   public static Connection resolve(
       String serverUrl, Path dataDir, Map<String, String> env, Consumer<String> progress) {
-    // Inside a job, the job token (acting as the job's owner) is the key when no other is set.
-    String key = blankToNull(env.get("JOBKIT_API_KEY"));
-    if (key == null) {
-      key = blankToNull(env.get("JOBKIT_TOKEN"));
+    Optional<Connection> configured = configured(serverUrl, dataDir, env);
+    if (configured.isPresent()) {
+      return configured.get();
     }
-    if (serverUrl != null) {
-      return new Connection(serverUrl, key, "--server " + serverUrl, null);
-    }
-    String url = blankToNull(env.get("JOBKIT_URL"));
-    if (url != null) {
-      return new Connection(url, key, "JOBKIT_URL", null);
-    }
-    Path config = dataDir.resolve("config.properties");
-    if (Files.isRegularFile(config)) {
-      Properties p = new Properties();
-      try (var reader = Files.newBufferedReader(config, StandardCharsets.UTF_8)) {
-        p.load(reader);
-      } catch (IOException e) {
-        throw new ServiceUnavailableException("cannot read " + config + ": " + e.getMessage(), e);
-      }
-      String configured = blankToNull(p.getProperty("url"));
-      if (configured != null) {
-        String configuredKey = blankToNull(p.getProperty("api_key"));
-        return new Connection(
-            configured, configuredKey != null ? configuredKey : key, config.toString(), null);
-      }
-    }
+    String key = key(env);
     LocalService local = LocalService.of(dataDir);
     LocalService.Running running = local.ensureRunning(progress);
     String where = "local service of " + local.dataDir() + ", pid " + running.pid();
@@ -73,6 +52,51 @@ public record Connection(String baseUrl, String apiKey, String source, LocalServ
           local);
     }
     return new Connection(running.url(), local.adminKey(), where, local);
+  }
+
+  /**
+   * Whether {@link #resolve} would connect without starting the local service: a URL is given, or
+   * the local service answers already. What completion asks before it connects.
+   */
+  public static boolean withoutStart(String serverUrl, Path dataDir, Map<String, String> env) {
+    return configured(serverUrl, dataDir, env).isPresent()
+        || LocalService.of(dataDir).running().isPresent();
+  }
+
+  /** The connection given by {@code --server}, {@code JOBKIT_URL} or the config file, if any. */
+  private static Optional<Connection> configured(
+      String serverUrl, Path dataDir, Map<String, String> env) {
+    String key = key(env);
+    if (serverUrl != null) {
+      return Optional.of(new Connection(serverUrl, key, "--server " + serverUrl, null));
+    }
+    String url = blankToNull(env.get("JOBKIT_URL"));
+    if (url != null) {
+      return Optional.of(new Connection(url, key, "JOBKIT_URL", null));
+    }
+    Path config = dataDir.resolve("config.properties");
+    if (Files.isRegularFile(config)) {
+      Properties p = new Properties();
+      try (var reader = Files.newBufferedReader(config, StandardCharsets.UTF_8)) {
+        p.load(reader);
+      } catch (IOException e) {
+        throw new ServiceUnavailableException("cannot read " + config + ": " + e.getMessage(), e);
+      }
+      String configured = blankToNull(p.getProperty("url"));
+      if (configured != null) {
+        String configuredKey = blankToNull(p.getProperty("api_key"));
+        return Optional.of(
+            new Connection(
+                configured, configuredKey != null ? configuredKey : key, config.toString(), null));
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** Inside a job, the job token (acting as the job's owner) is the key when no other is set. */
+  private static String key(Map<String, String> env) {
+    String key = blankToNull(env.get("JOBKIT_API_KEY"));
+    return key != null ? key : blankToNull(env.get("JOBKIT_TOKEN"));
   }
 
   private static String blankToNull(String s) {
