@@ -76,4 +76,68 @@ class CompletionIT {
       assertThat(screen).contains("running").contains("run_error");
     }
   }
+
+  /**
+   * What the script of {@code jobkit completion bash}, sourced in a bash, puts in COMPREPLY for
+   * {@code words} (the last is the one being typed), its {@code jobkit} the packaged shell.
+   */
+  private static java.util.List<String> bashProposes(String... words) throws Exception {
+    Jobkit.Result script = Jobkit.run(Jobkit.env(service, home), "completion", "bash");
+    assertThat(script.exitCode()).as(script.toString()).isZero();
+    Path file = java.nio.file.Files.writeString(home.resolve("jobkit.bash"), script.out());
+    StringBuilder quoted = new StringBuilder();
+    for (String w : words) {
+      quoted.append(" ").append(Tmux.quote(w));
+    }
+    String snippet =
+        "jobkit() { "
+            + Jobkit.commandLine()
+            + " \"$@\"; }; source "
+            + Tmux.quote(file.toString())
+            + "; complete -p jobkit >/dev/null || exit 9; COMP_WORDS=("
+            + quoted
+            + "); COMP_CWORD="
+            + (words.length - 1)
+            + "; _jobkit; printf '%s\\n' \"${COMPREPLY[@]}\"";
+    ProcessBuilder bash = new ProcessBuilder("bash", "-c", snippet);
+    bash.environment().putAll(Jobkit.env(service, home));
+    Process p = bash.redirectErrorStream(true).start();
+    String out =
+        new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(p.waitFor()).as(out).isZero();
+    return out.lines().filter(l -> !l.isEmpty()).toList();
+  }
+
+  @Test
+  void the_bash_script_proposes_job_subcommands_and_asks_the_shell_for_values() throws Exception {
+    Job job =
+        client.jobs().submit(JobSpec.builder().command("true").displayName("bash-tab").build());
+
+    assertThat(bashProposes("jobkit", "job", ""))
+        .contains("submit", "list", "get", "stop", "delete", "logs", "watch");
+    // bash's compgen keeps the proposals that start with the word as typed, case and all.
+    assertThat(bashProposes("jobkit", "job", "list", "--status", "ru"))
+        .contains("running", "run_done");
+    assertThat(bashProposes("jobkit", "job", "list", "--status", "RU"))
+        .contains("RUNNING", "RUN_DONE");
+    assertThat(bashProposes("jobkit", "job", "get", "")).contains(job.id());
+  }
+
+  @Test
+  void the_scripts_are_valid_bash_and_zsh() throws Exception {
+    Jobkit.Result bash = Jobkit.run(Jobkit.env(service, home), "completion", "bash");
+    Jobkit.Result zsh = Jobkit.run(Jobkit.env(service, home), "completion", "zsh");
+    Jobkit.Result other = Jobkit.run(Jobkit.env(service, home), "completion", "fish");
+    assertThat(other.exitCode()).as(other.toString()).isEqualTo(2);
+    assertThat(other.err()).contains("no completion for 'fish'");
+    Path bashFile = java.nio.file.Files.writeString(home.resolve("check.bash"), bash.out());
+    assertThat(new ProcessBuilder("bash", "-n", bashFile.toString()).inheritIO().start().waitFor())
+        .isZero();
+    boolean zshInstalled = new ProcessBuilder("sh", "-c", "command -v zsh").start().waitFor() == 0;
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        zshInstalled, "zsh is not installed here: the zsh script's syntax is not checked");
+    Path zshFile = java.nio.file.Files.writeString(home.resolve("_jobkit"), zsh.out());
+    assertThat(new ProcessBuilder("zsh", "-n", zshFile.toString()).inheritIO().start().waitFor())
+        .isZero();
+  }
 }

@@ -391,4 +391,43 @@ class ShellIT {
     Jobkit.Result gone = Jobkit.run(env(), "job", "get", job.id());
     assertThat(gone.exitCode()).isEqualTo(3);
   }
+
+  @Test
+  void version_prints_the_shells_version_and_java_and_starts_no_service(@TempDir Path fresh) {
+    // No URL and a data dir without a service: anything that connected would start one.
+    Map<String, String> alone = Map.of("JOBKIT_HOME", fresh.toString());
+
+    for (String word : List.of("--version", "version")) {
+      Jobkit.Result r = Jobkit.run(alone, word);
+
+      assertThat(r.exitCode()).as(r.toString()).isZero();
+      assertThat(r.out().lines().toList())
+          .as(r.toString())
+          .hasSize(2)
+          .satisfies(lines -> assertThat(lines.get(0)).matches("jobkit \\d+\\.\\d+\\.\\d+.*"))
+          .satisfies(
+              lines -> assertThat(lines.get(1)).startsWith("Java " + Runtime.version().feature()));
+      assertThat(r.err()).isEmpty();
+    }
+    assertThat(fresh.resolve("service.properties")).doesNotExist();
+  }
+
+  @Test
+  void a_mistyped_command_or_option_is_a_usage_error_that_suggests_the_one_meant() {
+    Jobkit.Result subcommand = Jobkit.run(env(), "job", "lsit");
+    Jobkit.Result group = Jobkit.run(env(), "jbo", "list");
+    Jobkit.Result option = Jobkit.run(env(), "job", "list", "--stauts", "running");
+
+    assertThat(subcommand.exitCode()).as(subcommand.toString()).isEqualTo(2);
+    assertThat(subcommand.err())
+        .contains("error: unknown command 'job lsit'; did you mean 'job list'?");
+    assertThat(group.exitCode()).as(group.toString()).isEqualTo(2);
+    assertThat(group.err()).contains("error: unknown command 'jbo list'; did you mean 'job list'?");
+    assertThat(option.exitCode()).as(option.toString()).isEqualTo(2);
+    assertThat(option.err())
+        .contains("error: unknown option '--stauts' for 'job list'; did you mean '--status'?");
+    for (Jobkit.Result r : List.of(subcommand, group, option)) {
+      assertThat(r.out()).isEmpty();
+    }
+  }
 }
