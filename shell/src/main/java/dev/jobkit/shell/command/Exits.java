@@ -25,11 +25,12 @@ import java.util.List;
  *   <tr><td>3</td><td>not found</td></tr>
  *   <tr><td>4</td><td>invalid state</td></tr>
  *   <tr><td>5</td><td>service unreachable</td></tr>
+ *   <tr><td>124</td><td>a wait timed out ({@code job wait --timeout}; the job goes on)</td></tr>
  *   <tr><td>130</td><td>stopped by Ctrl-C (what it acted on goes on)</td></tr>
  * </table>
  *
  * <p>A command that follows a job to its end exits 1 when the job did not succeed; {@code job
- * submit --wait} exits with the job's own exit code ({@link #ofJob}).
+ * submit --wait} and {@code job wait} exit with the job's own exit code ({@link #ofJob}).
  */
 public final class Exits {
 
@@ -52,6 +53,12 @@ public final class Exits {
   public static final int UNREACHABLE = 5;
 
   /**
+   * A wait gave up at its {@code --timeout}: the code of GNU {@code timeout}, so that a script can
+   * tell a job that is still going from one that ended badly (1, or its own exit code).
+   */
+  public static final int TIMED_OUT = 124;
+
+  /**
    * Stopped by Ctrl-C: 128 + SIGINT, the shells' convention, and what the JVM exits with when a
    * one-shot command is interrupted. The job (or flush) it waited for goes on.
    */
@@ -71,6 +78,9 @@ public final class Exits {
   public static Failure of(Throwable e) {
     if (e instanceof UsageException || e instanceof RefusedException) {
       return new Failure(USAGE, e.getMessage());
+    }
+    if (e instanceof TimedOutException) {
+      return new Failure(TIMED_OUT, e.getMessage());
     }
     if (e instanceof NotFoundException n) {
       return new Failure(NOT_FOUND, apiMessage(n));
@@ -114,9 +124,9 @@ public final class Exits {
   }
 
   /**
-   * The exit code of {@code job submit --wait}: the job's own, as {@code srun} passes it through. 0
-   * if it {@code SUCCEEDED}; the exit code of its last attempt when that is one from 1 to 255; else
-   * (canceled, timed out, killed by a signal, never started) 1.
+   * The exit code of {@code job submit --wait} and {@code job wait}: the job's own, as {@code srun}
+   * passes it through. 0 if it {@code SUCCEEDED}; the exit code of its last attempt when that is
+   * one from 1 to 255; else (canceled, timed out, killed by a signal, never started) 1.
    */
   public static int ofJob(Job job) {
     if (job.status() == JobStatus.SUCCEEDED) {

@@ -125,6 +125,14 @@ public final class Invocation {
     return new Renderer(out, session.style(), session::width);
   }
 
+  /**
+   * Prints to the session's error writer, in {@link #style()}: what must stay out of a pipe of the
+   * output, such as the transitions beside a job's own output ({@code job submit --logs}).
+   */
+  Renderer renderErr() {
+    return new Renderer(session.err(), session.style(), session::width);
+  }
+
   private List<String> values(String name) {
     return input.options().stream()
         .filter(o -> name.equals(o.longName()))

@@ -29,6 +29,7 @@ public final class JobCommands {
     commands.addAll(JobReadCommands.all(session));
     commands.addAll(JobControlCommands.all(session));
     commands.addAll(JobFollowCommands.all(session));
+    commands.addAll(JobWaitCommands.all(session));
     return commands;
   }
 

@@ -35,6 +35,8 @@ class ExitsTest {
     assertThat(Exits.of(new TransportException("refused", new IOException("x"))).code())
         .isEqualTo(5);
     assertThat(Exits.of(new ServiceUnavailableException("no jar")).code()).isEqualTo(5);
+    assertThat(Exits.of(new TimedOutException("timed out after 1s")))
+        .isEqualTo(new Exits.Failure(124, "timed out after 1s"));
     assertThat(Exits.of(new IllegalStateException("odd"))).isEqualTo(new Exits.Failure(1, "odd"));
   }
 

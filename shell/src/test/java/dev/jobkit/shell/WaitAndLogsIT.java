@@ -1,0 +1,144 @@
+package dev.jobkit.shell;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.jobkit.sdk.JobkitClient;
+import dev.jobkit.sdk.guard.Confirmers;
+import dev.jobkit.sdk.guard.FlushScope;
+import dev.jobkit.sdk.jobs.Job;
+import dev.jobkit.sdk.jobs.JobSpec;
+import dev.jobkit.sdk.lifecycle.JobStatus;
+import dev.jobkit.server.support.JobkitService;
+import dev.jobkit.shell.support.Jobkit;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * What scripts wait on and read: {@code job wait} (its exit codes, {@code --for}, {@code
+ * --timeout}), {@code job submit --logs} (the job's output on stdout, the rest on stderr) and
+ * {@code job logs} of every pod.
+ */
+class WaitAndLogsIT {
+
+  private static final Duration SCREEN = Duration.ofSeconds(60);
+  private static final JsonMapper JSON = JsonMapper.builder().build();
+
+  @RegisterExtension static final JobkitService service = JobkitService.shared();
+
+  private static JobkitClient client;
+
+  @TempDir static Path home;
+
+  @BeforeAll
+  static void connect() {
+    client = service.client(service.userKey());
+  }
+
+  @AfterEach
+  void flushActiveJobs() {
+    client.guarded(Confirmers.assumeYes()).flush(FlushScope.ACTIVE);
+  }
+
+  private static Map<String, String> env() {
+    return Jobkit.env(service, home, "NO_COLOR", "1");
+  }
+
+  private static String gate() {
+    return "gate-" + UUID.randomUUID();
+  }
+
+  /** A job that runs until {@code gate} opens, then runs {@code after}. */
+  private static Job heldBy(String gate, String after) {
+    Job job =
+        client
+            .jobs()
+            .submit(JobSpec.builder().shell(service.gates().script(gate) + "; " + after).build());
+    return client.jobs().await(job.id(), s -> s == JobStatus.RUNNING, SCREEN);
+  }
+
+  private static CompletableFuture<Jobkit.Result> runAsync(String... args) {
+    return CompletableFuture.supplyAsync(() -> Jobkit.run(env(), args));
+  }
+
+  @Test
+  void wait_waits_for_the_end_and_exits_with_the_job_s_own_exit_code() {
+    String gate = gate();
+    Job job = heldBy(gate, "exit 3");
+    CompletableFuture<Jobkit.Result> waiting = runAsync("job", "wait", job.id());
+    assertThat(waiting).isNotDone();
+
+    service.gates().open(gate);
+
+    Jobkit.Result wait = waiting.join();
+    assertThat(wait.exitCode()).as(wait.toString()).isEqualTo(3);
+    // Nothing on the way: one line at the end.
+    assertThat(wait.out().lines().toList())
+        .as(wait.toString())
+        .singleElement()
+        .asString()
+        .startsWith(job.id() + " ended FAILED");
+    Jobkit.Result json = Jobkit.run(env(), "job", "wait", job.id(), "--json");
+    assertThat(json.exitCode()).as(json.toString()).isEqualTo(3);
+    assertThat(JSON.readTree(json.out()).get("status").asString()).isEqualTo("FAILED");
+  }
+
+  @Test
+  void wait_for_succeeded_exits_0_and_for_a_state_the_ended_job_is_not_in_exits_1() {
+    Job job = client.jobs().submit(JobSpec.builder().shell("true").build());
+    client.jobs().await(job.id(), JobStatus::isTerminal, SCREEN);
+
+    Jobkit.Result ended = Jobkit.run(env(), "job", "wait", job.id());
+    Jobkit.Result succeeded = Jobkit.run(env(), "job", "wait", job.id(), "--for", "completed");
+    Jobkit.Result running = Jobkit.run(env(), "job", "wait", job.id(), "--for", "running");
+    Jobkit.Result failed = Jobkit.run(env(), "job", "wait", job.id(), "--for", "failed");
+    Jobkit.Result unknown = Jobkit.run(env(), "job", "wait", job.id(), "--for", "sleepy");
+    Jobkit.Result missing = Jobkit.run(env(), "job", "wait", "job_01nosuchjob000000000000000");
+
+    assertThat(ended.exitCode()).as(ended.toString()).isZero();
+    assertThat(succeeded.exitCode()).as(succeeded.toString()).isZero();
+    assertThat(succeeded.out()).contains(job.id() + " ended SUCCEEDED");
+    assertThat(running.exitCode()).as(running.toString()).isEqualTo(1);
+    assertThat(running.out()).contains("ended SUCCEEDED, so it will not be RUNNING");
+    assertThat(failed.exitCode()).as(failed.toString()).isEqualTo(1);
+    assertThat(unknown.exitCode()).as(unknown.toString()).isEqualTo(2);
+    assertThat(unknown.err()).contains("unknown job status 'sleepy'");
+    assertThat(missing.exitCode()).as(missing.toString()).isEqualTo(3);
+  }
+
+  @Test
+  void wait_for_running_returns_0_while_a_job_held_by_a_gate_runs_on() {
+    String gate = gate();
+    Job job = client.jobs().submit(JobSpec.builder().shell(service.gates().script(gate)).build());
+
+    Jobkit.Result wait = Jobkit.run(env(), "job", "wait", job.id(), "--for", "running");
+
+    assertThat(wait.exitCode()).as(wait.toString()).isZero();
+    assertThat(wait.out()).contains(job.id() + " is RUNNING");
+    assertThat(client.jobs().get(job.id()).status()).isEqualTo(JobStatus.RUNNING);
+    service.gates().open(gate);
+  }
+
+  @Test
+  void a_wait_that_times_out_exits_124_and_the_job_goes_on() {
+    String gate = gate();
+    Job job = heldBy(gate, "true");
+
+    Jobkit.Result wait = Jobkit.run(env(), "job", "wait", job.id(), "--timeout", "1s");
+
+    assertThat(wait.exitCode()).as(wait.toString()).isEqualTo(124);
+    assertThat(wait.out()).isEmpty();
+    assertThat(wait.err())
+        .contains("timed out after 1s waiting for job " + job.id() + " to end; it is RUNNING");
+    assertThat(client.jobs().get(job.id()).status()).isEqualTo(JobStatus.RUNNING);
+    service.gates().open(gate);
+  }
+}
