@@ -10,6 +10,7 @@ import dev.jobkit.sdk.jobs.JobSpec;
 import dev.jobkit.sdk.lifecycle.JobStatus;
 import dev.jobkit.server.support.JobkitService;
 import dev.jobkit.shell.support.Jobkit;
+import dev.jobkit.shell.support.Tmux;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -140,5 +141,39 @@ class WaitAndLogsIT {
         .contains("timed out after 1s waiting for job " + job.id() + " to end; it is RUNNING");
     assertThat(client.jobs().get(job.id()).status()).isEqualTo(JobStatus.RUNNING);
     service.gates().open(gate);
+  }
+
+  @Test
+  void submit_with_logs_prints_the_job_s_output_alone_on_stdout_and_exits_with_its_code() {
+    Jobkit.Result ok =
+        Jobkit.run(env(), "job", "submit", "--logs", "--shell", "echo one; echo two >&2");
+    Jobkit.Result failed =
+        Jobkit.run(env(), "job", "submit", "--logs", "--shell", "echo last words; exit 3");
+    Jobkit.Result both = Jobkit.run(env(), "job", "submit", "--logs", "--json", "true");
+
+    assertThat(ok.exitCode()).as(ok.toString()).isZero();
+    assertThat(ok.out()).as(ok.toString()).isEqualTo("one\ntwo\n");
+    assertThat(ok.err()).contains("RUNNING -> SUCCEEDED").contains("ended SUCCEEDED");
+    assertThat(failed.exitCode()).as(failed.toString()).isEqualTo(3);
+    assertThat(failed.out()).isEqualTo("last words\n");
+    assertThat(failed.err()).contains("ended FAILED");
+    assertThat(both.exitCode()).as(both.toString()).isEqualTo(2);
+  }
+
+  @Test
+  void submit_with_logs_prints_the_output_as_the_job_runs() {
+    String gate = gate();
+    String script = "echo before the gate; " + service.gates().script(gate) + "; echo after it";
+    try (Tmux tmux =
+        Tmux.start(env(), Jobkit.commandLine("job", "submit", "--logs", "--shell", script))) {
+      tmux.awaitText("before the gate", SCREEN);
+      String id = tmux.find("submitted (job_[a-z0-9]+)", null);
+      assertThat(client.jobs().get(id).status()).isEqualTo(JobStatus.RUNNING);
+
+      service.gates().open(gate);
+
+      String screen = tmux.awaitText("[exited 0]", SCREEN);
+      assertThat(screen).contains("after it").contains("ended SUCCEEDED");
+    }
   }
 }

@@ -2,12 +2,14 @@ package dev.jobkit.shell.command;
 
 import dev.jobkit.sdk.EventStream;
 import dev.jobkit.sdk.JobkitClient;
+import dev.jobkit.sdk.Logs;
 import dev.jobkit.sdk.jobs.Accessibility;
 import dev.jobkit.sdk.jobs.Job;
 import dev.jobkit.sdk.jobs.JobEvent;
 import dev.jobkit.sdk.jobs.JobSpec;
 import dev.jobkit.sdk.jobs.JobUpdate;
 import dev.jobkit.shell.render.Times;
+import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
@@ -17,6 +19,9 @@ final class JobSubmitCommands {
 
   /** How long {@code job submit --wait} waits without an event before it reads the job again. */
   private static final Duration QUIET = Duration.ofSeconds(5);
+
+  /** How long {@code job submit --logs} waits for the rest of the log once the job has ended. */
+  private static final Duration LOG_DRAIN = Duration.ofMinutes(1);
 
   private JobSubmitCommands() {}
 
@@ -43,6 +48,10 @@ final class JobSubmitCommands {
             .option(
                 Opt.flag("wait", "follow the job to its end; exit with the job's exit code")
                     .shortName('w'))
+            .option(
+                Opt.flag(
+                    "logs",
+                    "--wait, printing pod 0's output as it comes; the transitions go to stderr"))
             .option(JobCommands.JSON)
             .arguments(CommandOrShell.COMMAND_ARGUMENTS, null)
             .trailingArguments()
@@ -50,6 +59,7 @@ final class JobSubmitCommands {
                 """
                   job submit sleep 30
                   job submit --shell 'for i in 1 2 3; do echo $i; sleep 1; done' --name count --wait
+                  job submit --logs -- python train.py > train.log   # the job's output alone
                   job submit --priority 9 --tag team=vision --timeout 2h -- python train.py --epochs 10\
                 """)
             .action(JobSubmitCommands::submit),
@@ -110,10 +120,17 @@ final class JobSubmitCommands {
     if (in.flag("public")) {
       spec.accessibility(Accessibility.PUBLIC);
     }
-    JobkitClient client = in.client();
+    boolean logs = in.flag("logs");
     boolean json = in.flag("json");
-    Renderer render = in.render();
-    if (!in.flag("wait")) {
+    if (logs && json) {
+      throw new UsageException(
+          "--logs prints the job's output, --json the job: give one of them (--wait --json waits"
+              + " and prints the job)");
+    }
+    JobkitClient client = in.client();
+    // With --logs, stdout is the job's output alone, as if it had run here: the rest goes aside.
+    Renderer render = logs ? in.renderErr() : in.render();
+    if (!in.flag("wait") && !logs) {
       Job job = client.jobs().submit(spec.build());
       if (json) {
         render.json(job);
@@ -128,7 +145,19 @@ final class JobSubmitCommands {
       if (!json) {
         render.followingSubmitted(job);
       }
-      Job end = follow(client, events, job, json ? null : render);
+      Job end;
+      if (logs) {
+        try (LogPrinter log = new LogPrinter(in.out(), in.session().terminalOutput());
+            Logs.Follow follow = client.jobs().logs(job.id()).follow(log::print)) {
+          end = follow(client, events, job, render);
+          if (end != null) {
+            // The job has ended; its log ends soon after, once the service has drained it.
+            follow.awaitEnd(LOG_DRAIN);
+          }
+        }
+      } else {
+        end = follow(client, events, job, json ? null : render);
+      }
       if (end == null) {
         // Ctrl-C stops the waiting, not the job: nothing failed, so no error.
         render.note(
@@ -183,6 +212,38 @@ final class JobSubmitCommands {
       return null;
     }
     return current.get();
+  }
+
+  /**
+   * Prints a followed log as it comes. In a terminal, a log that does not end with a line break
+   * gets one at the end, so the lines printed after it start at the left; a pipe gets the job's
+   * bytes unchanged.
+   */
+  private static final class LogPrinter implements AutoCloseable {
+    private final PrintWriter out;
+    private final boolean terminal;
+    private volatile boolean midLine;
+
+    LogPrinter(PrintWriter out, boolean terminal) {
+      this.out = out;
+      this.terminal = terminal;
+    }
+
+    void print(String text) {
+      out.print(text);
+      out.flush();
+      if (!text.isEmpty()) {
+        midLine = !text.endsWith("\n");
+      }
+    }
+
+    @Override
+    public void close() {
+      if (terminal && midLine) {
+        out.println();
+      }
+      out.flush();
+    }
   }
 
   private static int update(Invocation in) {
