@@ -176,4 +176,61 @@ class WaitAndLogsIT {
       assertThat(screen).contains("after it").contains("ended SUCCEEDED");
     }
   }
+
+  @Test
+  void logs_of_all_pods_print_each_pod_s_lines_with_its_prefix() {
+    Job job =
+        client
+            .jobs()
+            .submit(
+                JobSpec.builder()
+                    .shell("echo hello from $JOBKIT_POD_INDEX; printf 'no line break'")
+                    .podCount(2)
+                    .build());
+    client.jobs().await(job.id(), JobStatus::isTerminal, SCREEN);
+
+    Jobkit.Result prefixed = Jobkit.run(env(), "job", "logs", job.id(), "--all-pods", "--prefix");
+    Jobkit.Result plain = Jobkit.run(env(), "job", "logs", job.id(), "--all-pods");
+    Jobkit.Result one = Jobkit.run(env(), "job", "logs", job.id(), "--pod", "1", "--prefix");
+    Jobkit.Result both = Jobkit.run(env(), "job", "logs", job.id(), "--pod", "1", "--all-pods");
+
+    assertThat(prefixed.exitCode()).as(prefixed.toString()).isZero();
+    assertThat(prefixed.out())
+        .isEqualTo(
+            "[pod 0] hello from 0\n[pod 0] no line break\n"
+                + "[pod 1] hello from 1\n[pod 1] no line break\n");
+    assertThat(plain.out()).isEqualTo("hello from 0\nno line break\nhello from 1\nno line break\n");
+    assertThat(one.out()).isEqualTo("[pod 1] hello from 1\n[pod 1] no line break\n");
+    assertThat(both.exitCode()).as(both.toString()).isEqualTo(2);
+  }
+
+  @Test
+  void logs_of_all_pods_followed_print_whole_prefixed_lines_until_the_job_ends() {
+    String gate = gate();
+    Job job =
+        client
+            .jobs()
+            .submit(
+                JobSpec.builder()
+                    .shell(
+                        "echo start $JOBKIT_POD_INDEX; "
+                            + service.gates().script(gate)
+                            + "; echo end $JOBKIT_POD_INDEX")
+                    .podCount(2)
+                    .build());
+    client.jobs().await(job.id(), s -> s == JobStatus.RUNNING, SCREEN);
+    CompletableFuture<Jobkit.Result> following =
+        runAsync("job", "logs", job.id(), "--all-pods", "--prefix", "--follow");
+    assertThat(following).isNotDone();
+
+    service.gates().open(gate);
+
+    Jobkit.Result follow = following.join();
+    assertThat(follow.exitCode()).as(follow.toString()).isZero();
+    assertThat(follow.out().lines().toList())
+        .as(follow.toString())
+        .contains("[pod 0] start 0", "[pod 1] start 1", "[pod 0] end 0", "[pod 1] end 1")
+        .contains("-- job SUCCEEDED --")
+        .hasSize(5);
+  }
 }

@@ -19,12 +19,16 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.IntStream;
 
 /** {@code job logs} and {@code job watch}: the commands that follow jobs as they run. */
 final class JobFollowCommands {
 
   /** How long {@code job watch} waits for an event before it looks at its deadline again. */
   private static final Duration QUIET = Duration.ofSeconds(1);
+
+  /** How long a follow waits for its job to end: as long as it takes (Ctrl-C stops it). */
+  private static final Duration FOREVER = Duration.ofDays(3650);
 
   private JobFollowCommands() {}
 
@@ -38,7 +42,16 @@ final class JobFollowCommands {
             .option(
                 Opt.flag("follow", "keep printing new output until the job ends").shortName('f'))
             .option(Opt.value("pod", "N", "the log of pod N (default 0)"))
+            .option(
+                Opt.flag(
+                    "all-pods", "the log of every pod, one after the other (or as lines come)"))
+            .option(Opt.flag("prefix", "start each line with the pod it came from: [pod N]"))
             .arguments("ID", Completions.jobIds())
+            .examples(
+                """
+                  job logs job_01j9... --follow
+                  job logs job_01j9... --all-pods --prefix --tail 2000\
+                """)
             .action(JobFollowCommands::logs),
         JobkitCommand.named("job watch", session)
             .group(JobCommands.GROUP)
@@ -49,11 +62,63 @@ final class JobFollowCommands {
             .action(JobFollowCommands::watch));
   }
 
-  private static int logs(Invocation in) throws InterruptedException {
+  private static int logs(Invocation in) {
     String id = in.argument("a job id");
-    int pod = in.integer("pod", 0, 10_000).orElse(0);
+    boolean allPods = in.flag("all-pods");
+    if (allPods && in.string("pod").isPresent()) {
+      throw new UsageException("give --pod N or --all-pods, not both");
+    }
     int chars = in.integer("tail", 0, Logs.MAX_TAIL_CHARS).orElse(Logs.MAX_TAIL_CHARS);
     JobkitClient client = in.client();
+    List<Integer> pods =
+        allPods
+            ? IntStream.range(0, client.jobs().get(id).podCount()).boxed().toList()
+            : List.of(in.integer("pod", 0, 10_000).orElse(0));
+    if (pods.size() == 1 && !in.flag("prefix")) {
+      return logOfOnePod(in, client, id, pods.get(0), chars);
+    }
+    PrintWriter out = in.out();
+    List<PodLines> lines = new ArrayList<>();
+    List<Long> offsets = new ArrayList<>();
+    for (int pod : pods) {
+      PodLines podLines = new PodLines(out, in.flag("prefix") ? "[pod " + pod + "] " : "");
+      LogTail tail = client.jobs().logs(id).pod(pod).tail(Math.max(1, chars));
+      if (chars > 0) {
+        podLines.print(tail.content());
+      }
+      if (!in.flag("follow")) {
+        podLines.finish(); // the pods one after the other, each to its last line
+      }
+      lines.add(podLines);
+      offsets.add(tail.sizeBytes());
+    }
+    if (!in.flag("follow")) {
+      return Exits.OK;
+    }
+    // One stream per pod; each pod's lines are printed whole, so that lines of two pods never
+    // mix. The service counts each stream against its per-user limit, and says so past it.
+    List<Logs.Follow> follows = new ArrayList<>();
+    try {
+      for (int i = 0; i < pods.size(); i++) {
+        follows.add(
+            client.jobs().logs(id).pod(pods.get(i)).follow(offsets.get(i), lines.get(i)::print));
+      }
+      Optional<JobStatus> end = Optional.empty();
+      for (Logs.Follow follow : follows) {
+        end = follow.awaitEnd(FOREVER);
+      }
+      lines.forEach(PodLines::finish);
+      return ended(in, end);
+    } catch (JobkitException e) {
+      return stoppedFollowing(in, e);
+    } finally {
+      follows.forEach(Logs.Follow::close);
+    }
+  }
+
+  /** {@code job logs} of one pod, without prefixes: its bytes as they are. */
+  private static int logOfOnePod(
+      Invocation in, JobkitClient client, String id, int pod, int chars) {
     PrintWriter out = in.out();
     // --tail 0 prints nothing of what is there (a follow starts at the end), as kubectl's does;
     // the service's smallest tail (one character) says where the end is.
@@ -79,15 +144,62 @@ final class JobFollowCommands {
                   out.print(text);
                   out.flush();
                 })) {
-      Optional<JobStatus> end = follow.awaitEnd(Duration.ofDays(3650));
-      in.render().note("-- job " + end.map(Enum::name).orElse("deleted") + " --");
-      return end.map(Exits::ofEnd).orElse(Exits.ERROR);
+      return ended(in, follow.awaitEnd(FOREVER));
     } catch (JobkitException e) {
-      if (Thread.interrupted()) {
-        in.render().note("-- stopped following; the job goes on --");
-        return Exits.INTERRUPTED;
+      return stoppedFollowing(in, e);
+    }
+  }
+
+  private static int ended(Invocation in, Optional<JobStatus> end) {
+    in.render().note("-- job " + end.map(Enum::name).orElse("deleted") + " --");
+    return end.map(Exits::ofEnd).orElse(Exits.ERROR);
+  }
+
+  private static int stoppedFollowing(Invocation in, JobkitException e) {
+    if (Thread.interrupted()) {
+      in.render().note("-- stopped following; the job goes on --");
+      return Exits.INTERRUPTED;
+    }
+    throw e;
+  }
+
+  /**
+   * One pod's output cut into whole lines, each printed with the pod's prefix; what follows the
+   * last line break waits for the rest of its line, or for {@link #finish}. A chunk's lines go out
+   * in one write, which the writer does not split.
+   */
+  private static final class PodLines {
+    private final PrintWriter out;
+    private final String prefix;
+    private final StringBuilder partial = new StringBuilder();
+
+    PodLines(PrintWriter out, String prefix) {
+      this.out = out;
+      this.prefix = prefix;
+    }
+
+    synchronized void print(String text) {
+      partial.append(text);
+      int end = partial.lastIndexOf("\n");
+      if (end < 0) {
+        return;
       }
-      throw e;
+      StringBuilder whole = new StringBuilder();
+      for (String line : partial.substring(0, end).split("\n", -1)) {
+        whole.append(prefix).append(line).append('\n');
+      }
+      partial.delete(0, end + 1);
+      out.print(whole);
+      out.flush();
+    }
+
+    /** Prints the last line even without its line break: the log ends there. */
+    synchronized void finish() {
+      if (partial.length() > 0) {
+        out.print(prefix + partial + "\n");
+        partial.setLength(0);
+      }
+      out.flush();
     }
   }
 
