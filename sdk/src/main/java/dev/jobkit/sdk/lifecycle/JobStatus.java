@@ -79,12 +79,20 @@ public enum JobStatus {
   private static final Map<JobStatus, Set<JobStatus>> TRANSITIONS = buildTransitions();
   private static final Map<String, JobStatus> ALIASES = buildAliases();
 
-  /** Whether this is an end state ({@code SUCCEEDED}, {@code FAILED}, {@code CANCELED}). */
+  /**
+   * Whether this is an end state, one the job never leaves.
+   *
+   * @return true for {@code SUCCEEDED}, {@code FAILED} and {@code CANCELED}
+   */
   public boolean isTerminal() {
     return this == SUCCEEDED || this == FAILED || this == CANCELED;
   }
 
-  /** Whether the job is still alive in any way: every state that is not terminal. */
+  /**
+   * Whether the job is still alive in any way: every state that is not terminal.
+   *
+   * @return true unless {@link #isTerminal()}
+   */
   public boolean isActive() {
     return !isTerminal();
   }
@@ -92,6 +100,8 @@ public enum JobStatus {
   /**
    * Whether the job's processes may be alive in this state, so that stopping it must signal them
    * ({@code RUNNING} to {@code STAGED_OUT}, and {@code CANCEL_REQUESTED}).
+   *
+   * @return true when a stop must signal the job's processes
    */
   public boolean isLaunched() {
     return switch (this) {
@@ -100,7 +110,11 @@ public enum JobStatus {
     };
   }
 
-  /** Whether a worker may claim the job in this state ({@code QUEUED}, {@code RESTART_READY}). */
+  /**
+   * Whether a worker may claim the job in this state.
+   *
+   * @return true for {@code QUEUED} and {@code RESTART_READY}
+   */
   public boolean isClaimable() {
     return this == QUEUED || this == RESTART_READY;
   }
@@ -110,17 +124,28 @@ public enum JobStatus {
    * queue ({@code CLAIMED} to {@code STAGED_OUT}, {@code RUN_ERROR}, {@code RUN_TIMEOUT}, {@code
    * CANCEL_REQUESTED}). A service that restarts finds such a job without the worker that held it.
    * Every state is exactly one of {@code AWAITING_PARENTS}, claimable, in flight or terminal.
+   *
+   * @return true while a worker holds the job
    */
   public boolean isInFlight() {
     return isActive() && !isClaimable() && this != AWAITING_PARENTS;
   }
 
-  /** The states this one may move to; empty for end states. */
+  /**
+   * The states this one may move to, as the lifecycle table says.
+   *
+   * @return an unmodifiable set, empty for end states
+   */
   public Set<JobStatus> nextStates() {
     return TRANSITIONS.get(this);
   }
 
-  /** Whether the lifecycle allows moving from this state to {@code next}. */
+  /**
+   * Whether the lifecycle allows moving from this state to {@code next}.
+   *
+   * @param next the state the job would move to
+   * @return true when {@code next} is one of {@link #nextStates()}
+   */
   public boolean canTransitionTo(JobStatus next) {
     return TRANSITIONS.get(this).contains(next);
   }
@@ -130,6 +155,8 @@ public enum JobStatus {
    * blanks: {@code "pending"}, {@code "Queuing"}, {@code "READY"} are {@link #QUEUED}; {@code
    * "cancelled"} and {@code "USER_KILLED"} are {@link #CANCELED}, and so on.
    *
+   * @param text a status's name or alias, as a user, a script or another system wrote it
+   * @return the status it means
    * @throws IllegalArgumentException naming the valid names when {@code text} is none of them
    */
   public static JobStatus parse(String text) {
@@ -147,7 +174,11 @@ public enum JobStatus {
             + " (aliases such as pending, running, completed, cancelled are accepted too)");
   }
 
-  /** Every accepted spelling (lower case) and the status it means, names included. */
+  /**
+   * The alias table {@link #parse} reads: how other systems and users spell a status.
+   *
+   * @return every accepted spelling (lower case) and the status it means, names included
+   */
   public static Map<String, JobStatus> aliases() {
     return ALIASES;
   }

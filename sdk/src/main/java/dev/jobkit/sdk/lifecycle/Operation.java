@@ -49,7 +49,11 @@ public enum Operation {
     this.allowed = Collections.unmodifiableSet(states);
   }
 
-  /** How much harm this operation can do. */
+  /**
+   * How much harm this operation can do.
+   *
+   * @return its risk; {@link Risk#HIGH} makes it {@linkplain #guarded() guarded}
+   */
   public Risk risk() {
     return risk;
   }
@@ -58,27 +62,47 @@ public enum Operation {
    * Whether this operation goes through the guarded protocol (pre-check, confirm, execute, verify)
    * in every client: true exactly for {@link Risk#HIGH}. The SDK offers these operations only on
    * {@code client.guarded(…)}, the shell asks before them, and the agent tools gate them.
+   *
+   * @return true when every client must ask before it and verify after it
    */
   public boolean guarded() {
     return risk == Risk.HIGH;
   }
 
-  /** The operation of that {@linkplain #wireName() wire name} ({@code "stop"}), if there is one. */
+  /**
+   * The operation of that {@linkplain #wireName() wire name}, if there is one.
+   *
+   * @param name a lower-case wire name ({@code "stop"}); case matters
+   * @return the operation, or empty when no operation has that name
+   */
   public static Optional<Operation> fromWireName(String name) {
     return Arrays.stream(values()).filter(o -> o.wireName().equals(name)).findFirst();
   }
 
-  /** Whether this operation is allowed on a job in {@code status}. */
+  /**
+   * Whether this operation is allowed on a job in {@code status}.
+   *
+   * @param status the job's current state
+   * @return true when the lifecycle allows it; the service refuses it otherwise
+   */
   public boolean allowedIn(JobStatus status) {
     return allowed.contains(status);
   }
 
-  /** Every state this operation is allowed in. */
+  /**
+   * Every state this operation is allowed in.
+   *
+   * @return an unmodifiable set of the states {@link #allowedIn} accepts
+   */
   public Set<JobStatus> allowedStatuses() {
     return allowed;
   }
 
-  /** The lower-case name used in the API and in messages ({@code "stop"}). */
+  /**
+   * The name of this operation in the API and in messages.
+   *
+   * @return the lower-case name ({@code "stop"})
+   */
   public String wireName() {
     return name().toLowerCase(java.util.Locale.ROOT);
   }

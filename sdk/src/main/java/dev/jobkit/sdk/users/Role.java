@@ -13,7 +13,11 @@ public enum Role {
   /** Executes jobs through the worker protocol. */
   WORKER;
 
-  /** The lower-case wire name ({@code "admin"}). */
+  /**
+   * The name the service reads and writes for this role.
+   *
+   * @return the lower-case wire name ({@code "admin"})
+   */
   @JsonValue
   public String wireName() {
     return name().toLowerCase(Locale.ROOT);
@@ -22,6 +26,8 @@ public enum Role {
   /**
    * Reads a role by name, ignoring case.
    *
+   * @param text a role's name in any case, as a user or the service wrote it
+   * @return the role of that name
    * @throws IllegalArgumentException naming the valid roles
    */
   @JsonCreator

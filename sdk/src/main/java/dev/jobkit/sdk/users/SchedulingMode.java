@@ -11,7 +11,11 @@ public enum SchedulingMode {
   /** Up to the service's parallel limit (3 unless configured otherwise). */
   PARALLEL;
 
-  /** The lower-case wire name ({@code "serial"}). */
+  /**
+   * The name the service reads and writes for this mode.
+   *
+   * @return the lower-case wire name ({@code "serial"})
+   */
   @JsonValue
   public String wireName() {
     return name().toLowerCase(Locale.ROOT);
@@ -20,6 +24,8 @@ public enum SchedulingMode {
   /**
    * Reads a mode by name, ignoring case.
    *
+   * @param text a mode's name in any case, as a user or the service wrote it
+   * @return the mode of that name
    * @throws IllegalArgumentException naming the valid modes
    */
   @JsonCreator
