@@ -11,6 +11,14 @@ package dev.jobkit.sdk.guard;
 @FunctionalInterface
 public interface Confirmer {
 
-  /** Whether the action described by {@code precheck} may go ahead. */
+  /**
+   * Whether the action described by {@code precheck} may go ahead. Called only for an action the
+   * lifecycle allows, and again if the job changed in a way that changes what it would do; a
+   * confirmer that throws stops the action as a no would, and its exception reaches the caller.
+   *
+   * @param precheck what the action would do, with the {@linkplain Precheck#prompt() question} to
+   *     show
+   * @return true to let the action run; false declines it
+   */
   boolean confirm(Precheck precheck);
 }

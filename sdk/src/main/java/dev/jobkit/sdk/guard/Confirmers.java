@@ -15,7 +15,11 @@ public final class Confirmers {
 
   private Confirmers() {}
 
-  /** Says no to everything: risky actions pre-check and stop there. */
+  /**
+   * Says no to everything: risky actions pre-check and stop there.
+   *
+   * @return a confirmer whose every action ends {@code DECLINED}, for dry runs of a pre-check
+   */
   public static Confirmer denyAll() {
     return precheck -> false;
   }
@@ -23,6 +27,8 @@ public final class Confirmers {
   /**
    * Says yes to everything, for trusted automation only: name it so in your code, since no person
    * sees what happens.
+   *
+   * @return a confirmer that lets every allowed action run without asking anyone
    */
   public static Confirmer assumeYes() {
     return precheck -> true;
@@ -53,6 +59,12 @@ public final class Confirmers {
   /**
    * Asks on the given streams (for programs that own their input and output): prints the prompt to
    * {@code out} and reads one line from {@code in}.
+   *
+   * @param in where the answer is read from, one line per question; read as UTF-8
+   * @param out where the question is printed
+   * @return a confirmer that goes ahead only on a line reading {@code yes} (any case, blanks around
+   *     it ignored); the end of {@code in} is a no, and a failed read throws {@link
+   *     UncheckedIOException}
    */
   public static Confirmer streams(java.io.InputStream in, PrintStream out) {
     BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));

@@ -9,7 +9,11 @@ public enum FlushScope {
   /** Every job: active ones are stopped, then all are removed. */
   ALL;
 
-  /** The API's name ({@code "active"}). */
+  /**
+   * The name of this scope in the API.
+   *
+   * @return the lower-case name ({@code "active"}), as the flush request carries it
+   */
   public String wireName() {
     return name().toLowerCase(Locale.ROOT);
   }

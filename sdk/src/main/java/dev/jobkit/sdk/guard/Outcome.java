@@ -35,7 +35,19 @@ public record Outcome(
     Duration took,
     FlushOperation operation) {
 
-  /** An outcome without a flush operation: a stop, a delete, or a flush whose answer was lost. */
+  /**
+   * An outcome without a flush operation: a stop, a delete, or a flush whose answer was lost.
+   *
+   * @param kind the named outcome
+   * @param precheck what was pre-checked, or null when the job could not be read
+   * @param confirmed whether the confirmer said yes
+   * @param executed whether the changing request was sent and accepted
+   * @param verified whether the expected end state was seen
+   * @param finalStatus the job's state at the end, or null
+   * @param message what happened, in a sentence
+   * @param flush for a flush, the service's account of it, or null
+   * @param took how long the whole action took
+   */
   public Outcome(
       OutcomeKind kind,
       Precheck precheck,
@@ -49,7 +61,11 @@ public record Outcome(
     this(kind, precheck, confirmed, executed, verified, finalStatus, message, flush, took, null);
   }
 
-  /** Whether the action was done and verified. */
+  /**
+   * Whether the action was done and verified.
+   *
+   * @return true exactly when {@link #kind()} is {@link OutcomeKind#APPLIED}
+   */
   public boolean applied() {
     return kind == OutcomeKind.APPLIED;
   }

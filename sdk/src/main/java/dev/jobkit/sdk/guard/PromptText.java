@@ -30,7 +30,13 @@ public final class PromptText {
 
   private PromptText() {}
 
-  /** {@code text} cleaned and in double quotes: {@code "resnet-sweep"}; {@code ""} for null. */
+  /**
+   * {@code text} cleaned as {@link #clean} does and put in double quotes, so a name cannot pass for
+   * part of the sentence around it.
+   *
+   * @param text a name from a job or a model, or null
+   * @return the quoted name ({@code "resnet-sweep"}); {@code ""} (two quotes) for null
+   */
   public static String quoted(String text) {
     return "\"" + clean(text) + "\"";
   }
@@ -38,6 +44,11 @@ public final class PromptText {
   /**
    * {@code text} cleaned, without quotes, for values that cannot contain a space where they come
    * from (a user name, a job id) but are cleaned all the same.
+   *
+   * @param text a name from a job or a model, or null
+   * @return the text with every run of invisible or line-breaking characters one space, the ends
+   *     trimmed, double quotes and their look-alikes turned to {@code '}, and cut to {@value
+   *     #MAX_CHARS} characters; empty for null
    */
   public static String clean(String text) {
     if (text == null) {
@@ -69,7 +80,13 @@ public final class PromptText {
     return out.substring(0, end).stripTrailing() + "…";
   }
 
-  /** How long ago {@code then} was, seen at {@code now}: {@code 3 h ago}, {@code just now}. */
+  /**
+   * How long ago {@code then} was, seen at {@code now}, for a prompt.
+   *
+   * @param then the earlier instant, such as a job's submission
+   * @param now the instant the prompt is shown
+   * @return a short phrase: {@code just now}, {@code 42 s ago}, {@code 3 h ago}
+   */
   public static String ago(Instant then, Instant now) {
     long seconds = Duration.between(then, now).getSeconds();
     if (seconds < 1) {
