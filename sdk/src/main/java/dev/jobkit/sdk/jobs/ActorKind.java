@@ -19,7 +19,11 @@ public enum ActorKind {
   /** The service itself: the scheduler, timers, recovery. */
   SYSTEM;
 
-  /** The lower-case wire name ({@code "user"}). */
+  /**
+   * The name the service writes for this kind of actor in an event.
+   *
+   * @return the lower-case wire name ({@code "user"})
+   */
   @JsonValue
   public String wireName() {
     return name().toLowerCase(Locale.ROOT);

@@ -20,7 +20,11 @@ public enum EventKind {
    */
   ACCESSIBILITY_CHANGED;
 
-  /** The lower-case wire name ({@code "renamed"}). */
+  /**
+   * The name the service writes for this kind of event.
+   *
+   * @return the lower-case wire name ({@code "renamed"})
+   */
   @JsonValue
   public String wireName() {
     return name().toLowerCase(Locale.ROOT);

@@ -57,6 +57,30 @@ public record FlushOperation(
   /** How many skipped jobs an operation names at most ({@link #skippedCount} counts them all). */
   public static final int SKIPPED_LIMIT = 1_000;
 
+  /**
+   * An operation; null lists are read as empty ones, and both lists are copied, so it does not
+   * change once made.
+   *
+   * @param id {@code flush_…}
+   * @param status where it is: running, or how it ended
+   * @param statusReason why it ended that way when it did not run to its end; else null
+   * @param requestedBy the user who started it
+   * @param scope {@code active} or {@code all}
+   * @param owner the one owner whose jobs it is limited to, or null
+   * @param purgeArtifacts whether it removes the jobs' files too
+   * @param force whether it kills processes at once and removes jobs whose processes do not end
+   * @param snapshot the dry run's {@code snapshot} it was bound to (jobs submitted after that dry
+   *     run are never hit), or null
+   * @param matched how many jobs it hit
+   * @param stopped how many of them it stopped so far
+   * @param deleted how many it removed so far
+   * @param skippedCount how many it could not remove
+   * @param skipped those jobs (the first 1,000), each with its state and reason
+   * @param preview the first (at most 10) jobs it hit, newest first, with their names
+   * @param createdAt when it was started
+   * @param updatedAt when its counts last changed
+   * @param finishedAt when it ended; null while it runs
+   */
   public FlushOperation {
     skipped = skipped == null ? List.of() : List.copyOf(skipped);
     preview = preview == null ? List.of() : List.copyOf(preview);
@@ -80,19 +104,31 @@ public record FlushOperation(
     @JsonProperty("interrupted")
     INTERRUPTED;
 
-    /** The API's name ({@code "running"}). */
+    /**
+     * The name of this status in the API.
+     *
+     * @return the lower-case name ({@code "running"})
+     */
     public String wireName() {
       return name().toLowerCase(java.util.Locale.ROOT);
     }
   }
 
-  /** Whether it has ended, in whatever way. */
+  /**
+   * Whether it has ended, in whatever way.
+   *
+   * @return true once its status is no longer {@link Status#RUNNING}
+   */
   @JsonIgnore
   public boolean done() {
     return status != Status.RUNNING;
   }
 
-  /** How many of its jobs it has dealt with (removed or given up on). */
+  /**
+   * How many of its jobs it has dealt with (removed or given up on), for a progress display.
+   *
+   * @return {@code deleted} plus {@code skippedCount}
+   */
   @JsonIgnore
   public int settled() {
     return deleted + skippedCount;

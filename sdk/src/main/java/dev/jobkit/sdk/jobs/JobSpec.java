@@ -57,7 +57,11 @@ public record JobSpec(
     Integer maxAttempts,
     String ref) {
 
-  /** Starts a spec; call {@link Builder#command} or {@link Builder#shell}, then build. */
+  /**
+   * Starts a spec; call {@link Builder#command} or {@link Builder#shell}, then build.
+   *
+   * @return an empty builder
+   */
   public static Builder builder() {
     return new Builder();
   }
@@ -80,73 +84,136 @@ public record JobSpec(
 
     private Builder() {}
 
-    /** The argv to run, without a shell. */
+    /**
+     * The argv to run, without a shell.
+     *
+     * @param argv the program and its arguments, each passed as it is
+     * @return this builder
+     */
     public Builder command(String... argv) {
       this.command = List.of(argv);
       return this;
     }
 
-    /** The argv to run, without a shell. */
+    /**
+     * The argv to run, without a shell.
+     *
+     * @param argv the program and its arguments, each passed as it is; copied
+     * @return this builder
+     */
     public Builder command(List<String> argv) {
       this.command = List.copyOf(argv);
       return this;
     }
 
-    /** A script to run with {@code /bin/sh -c}. */
+    /**
+     * A script to run with {@code /bin/sh -c}, instead of a command.
+     *
+     * @param script the shell script, pipes and redirections included
+     * @return this builder
+     */
     public Builder shell(String script) {
       this.shell = script;
       return this;
     }
 
-    /** A human name for the job. */
+    /**
+     * A human name for the job; without one the service names it after its command.
+     *
+     * @param displayName the name lists and prompts show
+     * @return this builder
+     */
     public Builder displayName(String displayName) {
       this.displayName = displayName;
       return this;
     }
 
-    /** Free text about the job. */
+    /**
+     * Free text about the job.
+     *
+     * @param description what the job is for, for the people who read its details
+     * @return this builder
+     */
     public Builder description(String description) {
       this.description = description;
       return this;
     }
 
-    /** How many processes to run, 1 to 64. */
+    /**
+     * How many processes each attempt runs; 1 unless set.
+     *
+     * @param podCount 1 to 64
+     * @return this builder
+     */
     public Builder podCount(int podCount) {
       this.podCount = podCount;
       return this;
     }
 
-    /** 1 (lowest) to 9 (highest). */
+    /**
+     * Which of the queued jobs is launched first: the higher, the sooner; 5 unless set.
+     *
+     * @param priority 1 (lowest) to 9 (highest)
+     * @return this builder
+     */
     public Builder priority(int priority) {
       this.priority = priority;
       return this;
     }
 
-    /** Who else may see the job. */
+    /**
+     * Who else may see the job; {@code PRIVATE} unless set.
+     *
+     * @param accessibility private to its owner (and admins), or public to every user
+     * @return this builder
+     */
     public Builder accessibility(Accessibility accessibility) {
       this.accessibility = accessibility;
       return this;
     }
 
-    /** Adds one tag. */
+    /**
+     * Adds one tag; a second tag of the same key replaces the first.
+     *
+     * @param key the label's name, filterable with {@code tag=key=value}
+     * @param value the label's value
+     * @return this builder
+     */
     public Builder tag(String key, String value) {
       this.tags.put(key, value);
       return this;
     }
 
-    /** Adds parent jobs (or, in a batch, refs of jobs of the same batch). */
+    /**
+     * Adds parent jobs: the job is queued only once they have all succeeded.
+     *
+     * @param jobIds ids of existing jobs, or, in a batch, the {@code ref} of jobs of the same batch
+     * @return this builder
+     */
     public Builder parents(String... jobIds) {
       this.parents.addAll(List.of(jobIds));
       return this;
     }
 
-    /** Adds one environment variable. */
+    /**
+     * Adds one environment variable to the job's processes; a second of the same name replaces the
+     * first.
+     *
+     * @param name the variable's name
+     * @param value its value
+     * @return this builder
+     */
     public Builder env(String name, String value) {
       this.env.put(name, value);
       return this;
     }
 
-    /** How long one attempt may run before it is killed, in seconds. */
+    /**
+     * How long one attempt may run before it is killed; no limit unless set.
+     *
+     * @param timeoutSeconds the limit in seconds
+     * @return this builder
+     */
     public Builder timeoutSeconds(int timeoutSeconds) {
       this.timeoutSeconds = timeoutSeconds;
       return this;
@@ -172,19 +239,35 @@ public record JobSpec(
       return this;
     }
 
-    /** How many times to launch the job at most. */
+    /**
+     * How many times to launch the job at most: a failed attempt is retried until this many have
+     * run; 1 unless set.
+     *
+     * @param maxAttempts 1 to 100
+     * @return this builder
+     */
     public Builder maxAttempts(int maxAttempts) {
       this.maxAttempts = maxAttempts;
       return this;
     }
 
-    /** A name for this job inside a batch submission. */
+    /**
+     * A name for this job inside a batch submission, so other jobs of the batch can name it as a
+     * parent before it has an id.
+     *
+     * @param ref a name unique in the batch; only allowed in a batch
+     * @return this builder
+     */
     public Builder ref(String ref) {
       this.ref = ref;
       return this;
     }
 
-    /** The spec; the service validates it when it is submitted. */
+    /**
+     * The spec as set so far.
+     *
+     * @return the spec; the service validates it when it is submitted, not this method
+     */
     public JobSpec build() {
       return new JobSpec(
           displayName,

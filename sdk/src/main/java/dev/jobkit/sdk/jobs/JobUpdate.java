@@ -27,7 +27,11 @@ public record JobUpdate(
     Accessibility accessibility,
     Integer podCount) {
 
-  /** An update that changes nothing until its fields are set. */
+  /**
+   * Starts an update.
+   *
+   * @return a builder whose update changes nothing until its fields are set
+   */
   public static Builder builder() {
     return new Builder();
   }
