@@ -47,6 +47,8 @@ public record JobUpdate(
     private Builder() {}
 
     /**
+     * Renames the job.
+     *
      * @param displayName a new human name (not blank)
      * @return this builder
      */
@@ -56,6 +58,8 @@ public record JobUpdate(
     }
 
     /**
+     * Replaces the job's description.
+     *
      * @param description a new description
      * @return this builder
      */
@@ -65,6 +69,8 @@ public record JobUpdate(
     }
 
     /**
+     * Changes which of the queued jobs is launched first: the higher, the sooner.
+     *
      * @param priority 1 (lowest) to 9 (highest)
      * @return this builder
      */
@@ -74,6 +80,8 @@ public record JobUpdate(
     }
 
     /**
+     * Changes who else may see the job.
+     *
      * @param accessibility who else may see the job
      * @return this builder
      */
@@ -83,6 +91,8 @@ public record JobUpdate(
     }
 
     /**
+     * Changes how many processes each attempt runs.
+     *
      * @param podCount how many processes to run; a running job takes it at its next launch
      * @return this builder
      */
@@ -92,7 +102,9 @@ public record JobUpdate(
     }
 
     /**
-     * @return the update
+     * The update as set so far.
+     *
+     * @return the update; a field not set is left as it is on the job
      */
     public JobUpdate build() {
       return new JobUpdate(displayName, description, priority, accessibility, podCount);
