@@ -9,17 +9,31 @@ import java.util.List;
  */
 public class InvalidStateException extends ConflictException {
 
-  /** Made by the client from an error answer: its status, problem document and request id. */
+  /**
+   * Made by the client from an error answer: its status, problem document and request id.
+   *
+   * @param status the HTTP status code of the answer
+   * @param problem the problem document the service sent, or null when it sent none
+   * @param requestId the id the service logged the request under, or null when it sent none
+   */
   public InvalidStateException(int status, Problem problem, String requestId) {
     super(status, problem, requestId);
   }
 
-  /** The state the job was in. */
+  /**
+   * The state the job was in when the service refused the operation.
+   *
+   * @return the job's state, as the problem document names it, or null when it names none
+   */
   public JobStatus currentStatus() {
     return problem().currentStatus();
   }
 
-  /** The states the operation is allowed in. */
+  /**
+   * The states the operation is allowed in, from the lifecycle table.
+   *
+   * @return the allowed states, empty when the problem document named none
+   */
   public List<JobStatus> allowedStatuses() {
     return problem().allowedStatuses() == null ? List.of() : problem().allowedStatuses();
   }

@@ -14,7 +14,12 @@ package dev.jobkit.sdk;
  */
 public class JobkitException extends RuntimeException {
 
-  /** A failure with a sentence for the user and its cause, if any. */
+  /**
+   * A failure with a sentence for the user and its cause, if any.
+   *
+   * @param message what failed, in a sentence a user can read
+   * @param cause the failure underneath, or null
+   */
   public JobkitException(String message, Throwable cause) {
     super(message, cause);
   }
@@ -22,6 +27,8 @@ public class JobkitException extends RuntimeException {
   /**
    * Whether trying the same call again may succeed: connection failures, 502/503/504 and 429. The
    * client's retry policy retries exactly these.
+   *
+   * @return true when a retry may succeed; false for a refusal that would be refused again
    */
   public boolean isRetryable() {
     return false;

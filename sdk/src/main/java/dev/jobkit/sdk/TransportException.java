@@ -7,7 +7,12 @@ package dev.jobkit.sdk;
  */
 public class TransportException extends JobkitException {
 
-  /** A failure to reach the service, with what went wrong underneath. */
+  /**
+   * A failure to reach the service, with what went wrong underneath.
+   *
+   * @param message what failed, in a sentence a user can read
+   * @param cause the I/O failure underneath, such as a refused connection or a timeout
+   */
   public TransportException(String message, Throwable cause) {
     super(message, cause);
   }

@@ -7,7 +7,13 @@ import java.util.List;
  */
 public class ValidationException extends JobkitApiException {
 
-  /** Made by the client from an error answer: its status, problem document and request id. */
+  /**
+   * Made by the client from an error answer: its status, problem document and request id.
+   *
+   * @param status the HTTP status code of the answer
+   * @param problem the problem document the service sent, or null when it sent none
+   * @param requestId the id the service logged the request under, or null when it sent none
+   */
   public ValidationException(int status, Problem problem, String requestId) {
     super(status, problem, requestId);
   }
@@ -33,7 +39,11 @@ public class ValidationException extends JobkitApiException {
         null);
   }
 
-  /** Each wrong field and why. */
+  /**
+   * Each wrong field and why.
+   *
+   * @return the fields the service named, empty when it named none
+   */
   public List<Problem.FieldError> errors() {
     return problem() == null || problem().errors() == null ? List.of() : problem().errors();
   }

@@ -12,6 +12,8 @@ public class WaitTimeoutException extends JobkitException {
   private final transient Job lastSeen;
 
   /**
+   * A wait that ran out with the job readable but not yet in the awaited state.
+   *
    * @param lastSeen the job as last read
    * @param timeout how long the waiter waited
    */
@@ -20,6 +22,9 @@ public class WaitTimeoutException extends JobkitException {
   }
 
   /**
+   * A wait that ran out, with what was last seen of the job and why its last read failed, if it
+   * did.
+   *
    * @param jobId the job waited for
    * @param lastSeen the job as last read, or null if it never could be read
    * @param timeout how long the waiter waited
@@ -45,7 +50,11 @@ public class WaitTimeoutException extends JobkitException {
     return message;
   }
 
-  /** The job as last read, or null if it never could be read. */
+  /**
+   * The job as last read before the waiter gave up, to show where it stopped.
+   *
+   * @return the job, or null if it never could be read
+   */
   public Job lastSeen() {
     return lastSeen;
   }
