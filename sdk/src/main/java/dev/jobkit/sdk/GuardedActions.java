@@ -95,6 +95,9 @@ public final class GuardedActions {
   /**
    * The same actions, verifying for at most {@code timeout}. A flush is followed for that long: one
    * still running then ends {@code UNVERIFIED}, its {@link Outcome#operation} naming it.
+   *
+   * @param timeout how long to wait for the expected end state after an action was sent
+   * @return a copy of these actions with that timeout; this one is unchanged
    */
   public GuardedActions withVerifyTimeout(Duration timeout) {
     return new GuardedActions(client, confirmer, timeout, clock, flushProgress);
@@ -104,6 +107,9 @@ public final class GuardedActions {
    * The same actions, telling {@code listener} how a flush's background operation stands each time
    * it is read while it is followed (its counts; for a progress display). The listener runs on the
    * thread of the flush and should return quickly.
+   *
+   * @param listener given the operation each time it is read
+   * @return a copy of these actions with that listener, replacing this one's
    */
   public GuardedActions onFlushProgress(Consumer<FlushOperation> listener) {
     return new GuardedActions(client, confirmer, verifyTimeout, clock, listener);
@@ -115,6 +121,9 @@ public final class GuardedActions {
    * <p>Unlike {@link #stop}, which answers {@link OutcomeKind#NOT_FOUND} for a job that is not
    * there, this throws: it has no outcome to answer with, only a pre-check.
    *
+   * @param jobId the job to pre-check
+   * @return what a stop would do, with the question to ask; {@link Precheck#allowed()} false when
+   *     the job's state does not allow it
    * @throws NotFoundException if there is no such job, or this key may not see it
    * @throws JobkitException if the job or its events cannot be read (fail closed: a prompt that
    *     cannot tell whether the job was just renamed is not made)
@@ -129,6 +138,10 @@ public final class GuardedActions {
    * <p>Unlike {@link #delete}, which answers {@link OutcomeKind#NOT_FOUND} for a job that is not
    * there, this throws: it has no outcome to answer with, only a pre-check.
    *
+   * @param jobId the job to pre-check
+   * @param purgeArtifacts whether the delete would remove the job's files too
+   * @return what a delete would do, with the question to ask; {@link Precheck#allowed()} false
+   *     while the job is active
    * @throws NotFoundException if there is no such job, or this key may not see it
    * @throws JobkitException if the job or its events cannot be read (fail closed)
    */
@@ -140,6 +153,10 @@ public final class GuardedActions {
   /**
    * What the flush would hit, from the service's dry run (its count and the names of the first
    * jobs); changes nothing.
+   *
+   * @param scope the active jobs only, or every job
+   * @param purgeArtifacts whether the flush would remove the jobs' files too
+   * @return what the flush would do, with the question to ask and the jobs it would hit
    */
   public Precheck precheckFlush(FlushScope scope, boolean purgeArtifacts) {
     return precheckFlush(scope, null, purgeArtifacts);
@@ -149,6 +166,12 @@ public final class GuardedActions {
    * What a flush of {@code owner}'s jobs only would hit (every job the key may flush when {@code
    * owner} is null), from the service's dry run; changes nothing. Only an admin may name another
    * user.
+   *
+   * @param scope the active jobs only, or every job
+   * @param owner the one user whose jobs the flush is limited to, or null
+   * @param purgeArtifacts whether the flush would remove the jobs' files too
+   * @return what the flush would do, with the question to ask and the jobs it would hit
+   * @throws ForbiddenException if a key that is not an admin's names another user
    */
   public Precheck precheckFlush(FlushScope scope, String owner, boolean purgeArtifacts) {
     return flusher().precheck(scope, owner, purgeArtifacts);
@@ -168,6 +191,8 @@ public final class GuardedActions {
    * again. {@code NOT_FOUND} if there is no such job (or this key may not see it): nothing is asked
    * or sent; one that disappears after the yes, before the stop, is {@code RACE_LOST}.
    *
+   * @param jobId the job to stop
+   * @return how the stop ended, and what was asked, sent and seen on the way
    * @throws JobkitException if the job or its events cannot be read before the question is asked
    *     for another reason than its not being there (fail closed); nothing was stopped then. Also
    *     when the stop's answer was lost and the job shows no sign of it: it was sent once and not
@@ -276,7 +301,12 @@ public final class GuardedActions {
         start);
   }
 
-  /** Deletes an ended job with its events and files. */
+  /**
+   * Deletes an ended job with its events and files, as {@link #delete(String, boolean)} does.
+   *
+   * @param jobId the job to delete
+   * @return how the delete ended, and what was asked, sent and seen on the way
+   */
   public Outcome delete(String jobId) {
     return delete(jobId, true);
   }
@@ -287,6 +317,9 @@ public final class GuardedActions {
    * visible to this key): nothing is asked or sent. The delete is sent for the status the pre-check
    * saw.
    *
+   * @param jobId the job to delete
+   * @param purgeArtifacts whether its files go too; false keeps them on the service's disk
+   * @return how the delete ended, and what was asked, sent and seen on the way
    * @throws JobkitException if the job or its events cannot be read before the question is asked
    *     for another reason than its not being there (fail closed); nothing was deleted then. Also
    *     when the delete's answer was lost and the job is still there: it was sent once and not
@@ -365,7 +398,13 @@ public final class GuardedActions {
     }
   }
 
-  /** Flushes with {@code purge_artifacts} on and without {@code force}. */
+  /**
+   * Flushes with {@code purge_artifacts} on and without {@code force}, as {@link #flush(FlushScope,
+   * String, boolean, boolean)} does.
+   *
+   * @param scope the active jobs only, or every job
+   * @return how the flush ended, with the service's account of it
+   */
   public Outcome flush(FlushScope scope) {
     return flush(scope, true, false);
   }
@@ -373,6 +412,11 @@ public final class GuardedActions {
   /**
    * Stops and removes every job of {@code scope} (the caller's own; an admin's: everyone's). {@code
    * APPLIED} when every job it hit is gone; {@code UNVERIFIED} naming the survivors.
+   *
+   * @param scope the active jobs only, or every job
+   * @param purgeArtifacts whether the jobs' files go too
+   * @param force whether to kill processes at once and remove jobs whose processes do not end
+   * @return how the flush ended, with the service's account of it
    */
   public Outcome flush(FlushScope scope, boolean purgeArtifacts, boolean force) {
     return flush(scope, null, purgeArtifacts, force);
@@ -393,6 +437,13 @@ public final class GuardedActions {
    * was confirmed for decide: if some of them are gone it landed, and the rest are waited for as a
    * verification; if none is, the failure is thrown, since nothing shows it landed (a new flush
    * pre-checks again).
+   *
+   * @param scope the active jobs only, or every job
+   * @param owner the one user whose jobs to flush, or null
+   * @param purgeArtifacts whether the jobs' files go too
+   * @param force whether to kill processes at once and remove jobs whose processes do not end
+   * @return how the flush ended, with the service's account of it and its background operation
+   * @throws ForbiddenException if a key that is not an admin's names another user
    */
   public Outcome flush(FlushScope scope, String owner, boolean purgeArtifacts, boolean force) {
     return flusher().run(scope, owner, purgeArtifacts, force);

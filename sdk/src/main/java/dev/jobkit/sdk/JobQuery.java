@@ -36,17 +36,30 @@ public record JobQuery(
     Integer limit,
     String cursor) {
 
-  /** Every job the caller may see, newest first. */
+  /**
+   * A query without filters.
+   *
+   * @return a query of every job the caller may see, newest first
+   */
   public static JobQuery all() {
     return builder().build();
   }
 
-  /** Starts a query with no filter. */
+  /**
+   * Starts a query with no filter; each filter added narrows it.
+   *
+   * @return an empty builder
+   */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** The same filters, from another page. */
+  /**
+   * The same filters, from another page.
+   *
+   * @param next the {@code next_cursor} of the page before it
+   * @return a copy of this query reading the page after that one
+   */
   public JobQuery withCursor(String next) {
     return new JobQuery(
         statuses, owner, tags, nameContains, parent, createdAfter, createdBefore, limit, next);
@@ -90,7 +103,12 @@ public record JobQuery(
 
     private Builder() {}
 
-    /** Adds states to match (any of them). */
+    /**
+     * Adds states to match: a job in any of them matches.
+     *
+     * @param statuses the states
+     * @return this builder
+     */
     public Builder status(JobStatus... statuses) {
       this.statuses.addAll(List.of(statuses));
       return this;
@@ -113,49 +131,91 @@ public record JobQuery(
       return this;
     }
 
-    /** Only this owner's jobs; {@code "me"} for the caller's. */
+    /**
+     * Only this owner's jobs.
+     *
+     * @param owner a user's name; {@code "me"} for the caller's
+     * @return this builder
+     */
     public Builder owner(String owner) {
       this.owner = owner;
       return this;
     }
 
-    /** Only jobs with this tag (every tag given must match). */
+    /**
+     * Only jobs with this tag; every tag given must match. A second value for the same key replaces
+     * the first.
+     *
+     * @param key the tag's name
+     * @param value the value it must have
+     * @return this builder
+     */
     public Builder tag(String key, String value) {
       this.tags.put(key, value);
       return this;
     }
 
-    /** Only jobs whose display name contains this, ignoring case. */
+    /**
+     * Only jobs whose display name contains {@code text}, ignoring case.
+     *
+     * @param text part of a display name
+     * @return this builder
+     */
     public Builder nameContains(String text) {
       this.nameContains = text;
       return this;
     }
 
-    /** Only children of this job. */
+    /**
+     * Only children of this job: jobs that list it among their parents.
+     *
+     * @param jobId the parent's id
+     * @return this builder
+     */
     public Builder parent(String jobId) {
       this.parent = jobId;
       return this;
     }
 
-    /** Only jobs created after this time. */
+    /**
+     * Only jobs created after this time.
+     *
+     * @param time the earliest creation time, not included
+     * @return this builder
+     */
     public Builder createdAfter(Instant time) {
       this.createdAfter = time;
       return this;
     }
 
-    /** Only jobs created before this time. */
+    /**
+     * Only jobs created before this time.
+     *
+     * @param time the latest creation time, not included
+     * @return this builder
+     */
     public Builder createdBefore(Instant time) {
       this.createdBefore = time;
       return this;
     }
 
-    /** Page size, 1 to 1000. */
+    /**
+     * How many jobs a page holds; the service's default is 50. It does not limit how many {@code
+     * listAll} streams, which reads page after page.
+     *
+     * @param limit 1 to 1000
+     * @return this builder
+     */
     public Builder limit(int limit) {
       this.limit = limit;
       return this;
     }
 
-    /** The query. */
+    /**
+     * The query as set so far.
+     *
+     * @return the query, reading the first page; the service validates it when it is sent
+     */
     public JobQuery build() {
       return new JobQuery(
           List.copyOf(statuses),

@@ -123,7 +123,11 @@ public final class JobkitClient implements AutoCloseable {
     this.users = new Users(api, calls);
   }
 
-  /** Starts a client; {@link Builder#baseUrl} is required. */
+  /**
+   * Starts a client; {@link Builder#baseUrl} is required.
+   *
+   * @return a builder with the defaults: no key, 5 s to connect, 60 s to read, the default retries
+   */
   public static Builder builder() {
     return new Builder();
   }
@@ -133,6 +137,7 @@ public final class JobkitClient implements AutoCloseable {
    * JOBKIT_API_KEY}, else from {@code JOBKIT_TOKEN}: the job token the service gives every job, so
    * that code running inside a job acts as the job's owner with no setting at all.
    *
+   * @return a builder with the service and the key set; anything else may still be set on it
    * @throws IllegalStateException when {@code JOBKIT_URL} is not set
    */
   public static Builder fromEnvironment() {
@@ -152,12 +157,20 @@ public final class JobkitClient implements AutoCloseable {
     return builder().baseUrl(url.strip()).apiKey(key);
   }
 
-  /** Jobs: submit, read, list, watch, logs, update. */
+  /**
+   * Jobs: submit, read, list, watch, logs, update.
+   *
+   * @return the jobs of the service, through this client
+   */
   public Jobs jobs() {
     return jobs;
   }
 
-  /** Identity, users, keys and scheduling modes. */
+  /**
+   * Identity, users, keys and scheduling modes.
+   *
+   * @return the users of the service, through this client
+   */
   public Users users() {
     return users;
   }
@@ -165,12 +178,19 @@ public final class JobkitClient implements AutoCloseable {
   /**
    * Stop, delete and flush, each through pre-check, confirmation by {@code confirmer}, execution
    * and verification.
+   *
+   * @param confirmer asked before every action the lifecycle allows; only its yes lets one run
+   * @return the guarded actions, verifying for up to 60 s
    */
   public GuardedActions guarded(Confirmer confirmer) {
     return new GuardedActions(this, confirmer);
   }
 
-  /** The service's address. */
+  /**
+   * The service's address.
+   *
+   * @return the base URL the client was built with, blanks stripped
+   */
   public URI baseUrl() {
     return baseUrl;
   }
@@ -331,6 +351,9 @@ public final class JobkitClient implements AutoCloseable {
     /**
      * Told when a live stream (an event watch, a log follow) opens, fails, reconnects or closes,
      * and when a callback given to it throws (default: nobody).
+     *
+     * @param listener the listener, to log or count what the streams go through
+     * @return this builder
      */
     public Builder streamListener(StreamListener listener) {
       this.streamListener = Objects.requireNonNull(listener, "listener");
@@ -343,25 +366,45 @@ public final class JobkitClient implements AutoCloseable {
       return this;
     }
 
-    /** The service's address, such as {@code http://localhost:8080}. */
+    /**
+     * The service's address; required.
+     *
+     * @param baseUrl such as {@code http://localhost:8080}; checked by {@link #build()}
+     * @return this builder
+     */
     public Builder baseUrl(String baseUrl) {
       this.baseUrl = Objects.requireNonNull(baseUrl, "baseUrl");
       return this;
     }
 
-    /** The API key, sent as {@code Authorization: Bearer}. */
+    /**
+     * The API key, sent as {@code Authorization: Bearer}.
+     *
+     * @param apiKey the key, or null or blank to send none; blanks around it are stripped
+     * @return this builder
+     */
     public Builder apiKey(String apiKey) {
       this.apiKey = apiKey == null || apiKey.isBlank() ? null : apiKey.strip();
       return this;
     }
 
-    /** How long to wait for a connection (default 5 s). */
+    /**
+     * How long to wait for a connection (default 5 s).
+     *
+     * @param timeout the longest wait for the service to accept a connection
+     * @return this builder
+     */
     public Builder connectTimeout(Duration timeout) {
       this.connectTimeout = Objects.requireNonNull(timeout, "timeout");
       return this;
     }
 
-    /** How long to wait for an answer (default 60 s). */
+    /**
+     * How long to wait for an answer (default 60 s).
+     *
+     * @param timeout the longest wait for one attempt's answer
+     * @return this builder
+     */
     public Builder readTimeout(Duration timeout) {
       this.readTimeout = Objects.requireNonNull(timeout, "timeout");
       return this;
@@ -372,6 +415,10 @@ public final class JobkitClient implements AutoCloseable {
      * beyond the retry policy's). No attempt waits for an answer past it and no retry starts that
      * could not end before it; the call then fails with its last failure. Waiters ({@link
      * Jobs#await}) keep their own deadline the same way.
+     *
+     * @param timeout the longest a call may take; {@link Duration#ZERO} for no limit
+     * @return this builder
+     * @throws IllegalArgumentException if {@code timeout} is negative
      */
     public Builder callTimeout(Duration timeout) {
       Objects.requireNonNull(timeout, "timeout");
@@ -412,6 +459,7 @@ public final class JobkitClient implements AutoCloseable {
      *
      * @param suffix such as {@code my-app/2.3}: printable ASCII, no line breaks
      * @return this builder
+     * @throws IllegalArgumentException if {@code suffix} holds anything but printable ASCII
      */
     public Builder userAgentSuffix(String suffix) {
       Objects.requireNonNull(suffix, "suffix");
@@ -436,7 +484,12 @@ public final class JobkitClient implements AutoCloseable {
       return this;
     }
 
-    /** When to retry (default {@link RetryPolicy#defaults()}). */
+    /**
+     * When to retry (default {@link RetryPolicy#defaults()}).
+     *
+     * @param policy the retry policy; {@link RetryPolicy#none()} for none
+     * @return this builder
+     */
     public Builder retry(RetryPolicy policy) {
       this.retry = Objects.requireNonNull(policy, "policy");
       return this;
@@ -445,13 +498,20 @@ public final class JobkitClient implements AutoCloseable {
     /**
      * Marks this client's changes as made by an agent in the jobs' event logs (the tool executor
      * uses it).
+     *
+     * @return this builder
      */
     public Builder actingAsAgent() {
       this.actorKind = "agent";
       return this;
     }
 
-    /** The client; fails at once if the base URL is missing or not http(s). */
+    /**
+     * The client; fails at once if the base URL is missing or not http(s).
+     *
+     * @return a new client, to close when done
+     * @throws IllegalStateException if the base URL is missing or not an http(s) URL
+     */
     public JobkitClient build() {
       if (baseUrl == null || baseUrl.isBlank()) {
         throw new IllegalStateException("baseUrl is required, such as http://localhost:8080");

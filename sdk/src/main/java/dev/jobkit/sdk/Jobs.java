@@ -41,6 +41,10 @@ public final class Jobs {
   /**
    * Submits a job. The call carries a new {@code Idempotency-Key}, the same on every retry, so a
    * retried submit creates exactly one job.
+   *
+   * @param spec what to run
+   * @return the job as created, queued or waiting for its parents
+   * @throws ValidationException if the service refuses the spec, naming each wrong field
    */
   public Job submit(JobSpec spec) {
     return submit(spec, UUID.randomUUID().toString());
@@ -49,6 +53,12 @@ public final class Jobs {
   /**
    * Submits a job with your own idempotency key: the same key and the same spec return the same
    * job, even from another process; the same key with another spec is a {@link ConflictException}.
+   *
+   * @param spec what to run
+   * @param idempotencyKey a key of your own, unique per job you mean to create
+   * @return the job as created, or the one this key created before
+   * @throws ConflictException if the key was used before with another spec
+   * @throws ValidationException if the service refuses the spec, naming each wrong field
    */
   public Job submit(JobSpec spec, String idempotencyKey) {
     return calls.run(() -> api.submit(idempotencyKey, spec));
@@ -57,6 +67,10 @@ public final class Jobs {
   /**
    * Submits jobs in one transaction, all or none; a job may name another of the batch as parent by
    * its {@code ref}. Not retried: a batch carries no idempotency key.
+   *
+   * @param specs what to run, each with a {@code ref} if another job of the batch names it
+   * @return the jobs as created, in the order of {@code specs}
+   * @throws ValidationException if the service refuses a spec; then no job is created
    */
   public List<Job> submitBatch(List<JobSpec> specs) {
     return calls.once(() -> api.submitBatch(new JobBatch(specs))).items();
@@ -65,19 +79,31 @@ public final class Jobs {
   /**
    * A job with its pods, attempts, progress, last error and result.
    *
+   * @param jobId the job's id
+   * @return the job as it is now
    * @throws NotFoundException if it does not exist or this key may not see it
    */
   public Job get(String jobId) {
     return calls.run(() -> api.get(jobId));
   }
 
-  /** One page of jobs, newest first. */
+  /**
+   * One page of jobs, newest first; {@link #listAll} reads every page.
+   *
+   * @param query the filters, the page size and the cursor of the page to read
+   * @return the page, with the cursor of the next one, if there is one
+   * @throws ValidationException if the service refuses a filter
+   */
   public JobPage list(JobQuery query) {
     return calls.run(() -> api.list(query.toParameters()));
   }
 
   /**
    * Every job matching {@code query}, newest first, fetching pages lazily as the stream is read.
+   *
+   * @param query the filters and the page size; its cursor is where the stream starts
+   * @return a sequential stream that reads the next page when it needs one; a failed read throws
+   *     from the stream's operation
    */
   public Stream<Job> listAll(JobQuery query) {
     Iterator<Job> jobs =
@@ -112,9 +138,11 @@ public final class Jobs {
 
   /**
    * A flush's background operation as it is now: its status and counts. {@link
-   * dev.jobkit.sdk.guard.GuardedActions#flush} starts one and follows it; this reads one again, for
-   * example one that was still running when that stopped following it.
+   * GuardedActions#flush(dev.jobkit.sdk.guard.FlushScope)} starts one and follows it; this reads
+   * one again, for example one that was still running when that stopped following it.
    *
+   * @param operationId the operation's id, as {@link FlushOperation#id()} gives it
+   * @return the operation as it is now
    * @throws NotFoundException if there is none of that id that this key may read (only its starter
    *     and admins may), or it ended more than a day ago
    */
@@ -126,6 +154,12 @@ public final class Jobs {
    * A flush's background operation once it has ended, or as it is when {@code wait} is over: long
    * polls of at most 20 s each, so no request outlasts a read timeout. Returns what it last read;
    * {@link FlushOperation#done()} says whether it has ended.
+   *
+   * @param operationId the operation's id, as {@link FlushOperation#id()} gives it
+   * @param wait how long to wait for its end at most
+   * @return the operation as last read: ended, or still running when {@code wait} was over
+   * @throws NotFoundException if there is none of that id that this key may read, or it ended more
+   *     than a day ago
    */
   public FlushOperation flushOperation(String operationId, Duration wait) {
     long deadline = System.nanoTime() + wait.toNanos();
@@ -141,7 +175,16 @@ public final class Jobs {
     return operation;
   }
 
-  /** Changes a job's mutable fields; null fields stay as they are. */
+  /**
+   * Changes a job's mutable fields; null fields stay as they are.
+   *
+   * @param jobId the job to change
+   * @param update the new values
+   * @return the job as changed
+   * @throws NotFoundException if it does not exist or this key may not see it
+   * @throws ForbiddenException if this key may see it but not change it
+   * @throws ValidationException if the service refuses a value
+   */
   public Job update(String jobId, JobUpdate update) {
     return calls.run(() -> api.update(jobId, update));
   }
@@ -151,6 +194,10 @@ public final class Jobs {
    * dev.jobkit.sdk.jobs.EventKind#RENAMED} or {@link
    * dev.jobkit.sdk.jobs.EventKind#ACCESSIBILITY_CHANGED} event, with the old and the new value, for
    * every change of its name or visibility.
+   *
+   * @param jobId the job's id
+   * @return its events so far, oldest first
+   * @throws NotFoundException if it does not exist or this key may not see it
    */
   public List<JobEvent> events(String jobId) {
     return calls.run(() -> api.events(jobId));
@@ -184,17 +231,32 @@ public final class Jobs {
     }
   }
 
-  /** Live events of every job this key may see, from now on. */
+  /**
+   * Live events of every job this key may see, from now on.
+   *
+   * @return the open stream; close it when done
+   */
   public EventStream watchAll() {
     return new EventStream(client, null, null);
   }
 
-  /** Every event this key may see after event {@code afterEventId}, then live ones. */
+  /**
+   * Every event this key may see after event {@code afterEventId}, then live ones: how a watcher
+   * picks up where it left off.
+   *
+   * @param afterEventId the id of the last event already seen ({@link JobEvent#id()})
+   * @return the open stream; close it when done
+   */
   public EventStream watchAllAfter(long afterEventId) {
     return new EventStream(client, null, afterEventId);
   }
 
-  /** The logs of a job's pods: {@code logs(id).tail()}, {@code logs(id).pod(2).follow(...)}. */
+  /**
+   * The logs of a job's pods: {@code logs(id).tail()}, {@code logs(id).pod(2).follow(...)}.
+   *
+   * @param jobId the job's id
+   * @return the log of its pod 0; nothing is read until it is tailed or followed
+   */
   public Logs logs(String jobId) {
     return new Logs(client, jobId, 0);
   }

@@ -40,22 +40,46 @@ public final class Logs {
     this.pod = pod;
   }
 
-  /** The log of another pod of the same job. */
+  /**
+   * The log of another pod of the same job.
+   *
+   * @param index the pod's index, from 0 to the job's pod count less one
+   * @return the log of that pod; nothing is read until it is tailed or followed
+   */
   public Logs pod(int index) {
     return new Logs(client, jobId, index);
   }
 
-  /** The last 20,000 characters; empty before the first line. */
+  /**
+   * The end of the log, as much of it as a tail may hold.
+   *
+   * @return the last {@value #MAX_TAIL_CHARS} characters; empty before the first line
+   * @throws NotFoundException if the job is not there, or not visible to this key
+   */
   public LogTail tail() {
     return tail(MAX_TAIL_CHARS);
   }
 
-  /** The last {@code chars} characters (1 to 20,000), read from the end of the file. */
+  /**
+   * The end of the log, read from the end of the file, so a long log costs no more than a short
+   * one.
+   *
+   * @param chars how many characters, 1 to {@value #MAX_TAIL_CHARS}
+   * @return the last {@code chars} characters, with the log's size to {@linkplain #follow(long,
+   *     Consumer) follow} it from
+   * @throws NotFoundException if the job is not there, or not visible to this key
+   * @throws ValidationException if {@code chars} is out of range
+   */
   public LogTail tail(int chars) {
     return client.calls().run(() -> client.api().log(jobId, pod, chars));
   }
 
-  /** Streams the log from its beginning to {@code onText} until the job ends. */
+  /**
+   * Streams the log from its beginning to {@code onText} until the job ends.
+   *
+   * @param onText given each piece of text as it arrives, on a background thread
+   * @return the running follow; close it to stop early
+   */
   public Follow follow(Consumer<String> onText) {
     return follow(0, onText);
   }
@@ -64,6 +88,10 @@ public final class Logs {
    * Streams the log from byte {@code offset} (a tail's {@code size_bytes} continues after it) to
    * {@code onText}, on a background thread, until the job has ended and the log is drained. A
    * dropped connection resumes where it stopped.
+   *
+   * @param offset the byte to start at; 0 for the beginning
+   * @param onText given each piece of text as it arrives, on a background thread
+   * @return the running follow; close it to stop early
    */
   public Follow follow(long offset, Consumer<String> onText) {
     return new Follow(offset, onText);
@@ -108,10 +136,12 @@ public final class Logs {
     }
 
     /**
-     * Waits for the job to end and its log to be delivered; the final status (empty if the job was
-     * deleted meanwhile).
+     * Waits for the job to end and its log to be delivered.
      *
-     * @throws JobkitException if it did not end in time
+     * @param timeout how long to wait at most
+     * @return the job's final status, or empty if the job was deleted meanwhile
+     * @throws JobkitException if it did not end in time, the follow failed, or the thread was
+     *     interrupted (its interrupt flag stays set)
      */
     public Optional<JobStatus> awaitEnd(Duration timeout) {
       try {

@@ -10,6 +10,8 @@ public interface RetryListener {
   RetryListener NONE = (attempt, failure, wait) -> {};
 
   /**
+   * Called once per retry, on the calling thread, before the client waits.
+   *
    * @param attempt the number of the attempt that failed, from 1
    * @param failure why it failed
    * @param wait how long the client waits before the next attempt
