@@ -20,4 +20,13 @@ public final class Json {
   public static String line(Object value) {
     return MAPPER.writer().without(SerializationFeature.INDENT_OUTPUT).writeValueAsString(value);
   }
+
+  /**
+   * {@code value} as the maps, lists, strings, numbers and booleans of its JSON: what {@code -o
+   * jsonpath} and {@code -o custom-columns} read, so their paths name the fields {@link #write}
+   * prints.
+   */
+  public static Object tree(Object value) {
+    return MAPPER.convertValue(value, Object.class);
+  }
 }
