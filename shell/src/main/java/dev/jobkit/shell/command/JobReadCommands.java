@@ -38,17 +38,22 @@ final class JobReadCommands {
             .option(Opt.value("limit", "N", "at most N jobs (default 50, max 1000)"))
             .option(Opt.flag("all", "every matching job, page after page"))
             .option(JobCommands.JSON)
+            .option(Output.OPTION)
             .examples(
                 """
                   job list --status running
                   job list --status failed,canceled --since 7d
-                  job list --tag team=vision --json\
+                  job list --tag team=vision --json
+                  job list -o wide
+                  job list -o jsonpath='{.items[*].id}'
+                  job list -o custom-columns=ID:.id,NAME:.display_name,STATUS:.status\
                 """)
             .action(JobReadCommands::list),
         JobkitCommand.named("job get", session)
             .group(JobCommands.GROUP)
             .description("Show one job")
             .option(JobCommands.JSON)
+            .option(Output.OPTION)
             .arguments("ID", Completions.jobIds())
             .action(JobReadCommands::get),
         JobkitCommand.named("job events", session)
@@ -60,6 +65,7 @@ final class JobReadCommands {
   }
 
   private static int list(Invocation in) {
+    Output output = Output.of(in);
     JobQuery.Builder q = JobQuery.builder();
     for (String s : in.strings("status")) {
       q.status(JobStatus.parse(s));
@@ -87,21 +93,14 @@ final class JobReadCommands {
       q.limit(limit);
       jobs = in.client().jobs().list(q.build()).items();
     }
-    if (in.flag("json")) {
-      in.render().json(jobs);
-    } else {
-      in.render().jobs(jobs, now);
-    }
+    output.jobs(in.render(), jobs, now);
     return Exits.OK;
   }
 
   private static int get(Invocation in) {
+    Output output = Output.of(in);
     Job job = in.client().jobs().get(in.argument("a job id"));
-    if (in.flag("json")) {
-      in.render().json(job);
-    } else {
-      in.render().job(job);
-    }
+    output.job(in.render(), job);
     return Exits.OK;
   }
 

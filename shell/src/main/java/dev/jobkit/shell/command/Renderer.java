@@ -112,9 +112,13 @@ final class Renderer {
     jobTable(jobs, now).print(out, style, width.getAsInt());
   }
 
+  /**
+   * The default job table. Priority and pods are in {@link #wideJobs} only: with them the fixed
+   * columns took all but 3 of 80 terminal columns, leaving the name nothing.
+   */
   private Table jobTable(List<Job> jobs, Instant now) {
     Table t =
-        Table.of("ID", "NAME", "STATUS", "PRI", "PODS", "OWNER", "CREATED", "REASON")
+        Table.of("ID", "NAME", "STATUS", "OWNER", "CREATED", "REASON")
             .flexible("NAME", 28)
             .flexible("REASON", 40);
     for (Job j : jobs) {
@@ -122,13 +126,73 @@ final class Renderer {
           style.cyan(j.id()),
           j.displayName(),
           style.status(j.status()),
-          String.valueOf(j.priority()),
-          String.valueOf(j.podCount()),
           j.owner(),
           Times.relative(j.createdAt(), now),
           style.dim(j.statusReason() == null ? "" : j.statusReason()));
     }
     return t;
+  }
+
+  /** A list of jobs as the wide table ({@code -o wide}), or a note that none match. */
+  void wideJobs(List<Job> jobs, Instant now) {
+    if (jobs.isEmpty()) {
+      note("no jobs match");
+      return;
+    }
+    Table t =
+        Table.of(
+                "ID",
+                "NAME",
+                "STATUS",
+                "PRI",
+                "PODS",
+                "ATTEMPT",
+                "OWNER",
+                "CREATED",
+                "STARTED",
+                "DURATION",
+                "TIMEOUT",
+                "TAGS",
+                "REASON")
+            .flexible("NAME", 28)
+            .flexible("TAGS", 40)
+            .flexible("REASON", 40);
+    for (Job j : jobs) {
+      Instant end = j.finishedAt() != null ? j.finishedAt() : now;
+      t.row(
+          style.cyan(j.id()),
+          j.displayName(),
+          style.status(j.status()),
+          String.valueOf(j.priority()),
+          String.valueOf(j.podCount()),
+          j.attempt() + "/" + j.maxAttempts(),
+          j.owner(),
+          Times.relative(j.createdAt(), now),
+          Times.relative(j.startedAt(), now),
+          j.startedAt() == null ? "-" : Times.short_(Duration.between(j.startedAt(), end)),
+          j.timeoutSeconds() == null ? "-" : Times.short_(Duration.ofSeconds(j.timeoutSeconds())),
+          j.tags() == null
+              ? ""
+              : j.tags().entrySet().stream()
+                  .map(e -> e.getKey() + "=" + e.getValue())
+                  .collect(Collectors.joining(",")),
+          style.dim(j.statusReason() == null ? "" : j.statusReason()));
+    }
+    t.print(out, style, width.getAsInt());
+  }
+
+  /** What a template made ({@code -o jsonpath}), ending in a line break if it has none. */
+  void text(String text) {
+    out.print(text.isEmpty() || text.endsWith("\n") ? text : text + "\n");
+    out.flush();
+  }
+
+  /**
+   * A table whose columns the user chose ({@code -o custom-columns}): never cut, on a terminal or
+   * not, as {@code --json} is not; they asked for those values.
+   */
+  void wholeTable(Table table) {
+    table.print(out, Style.plain(), 0);
   }
 
   /**
