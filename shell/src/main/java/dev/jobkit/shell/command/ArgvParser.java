@@ -83,6 +83,16 @@ public final class ArgvParser implements CommandParser {
           continue;
         }
         Opt opt = jc == null ? null : jc.opt(body);
+        if (opt == null && jc != null && !word.startsWith("--")) {
+          // A short option's value may follow it in the same word, as in getopt: -owide, -n3,
+          // -ojsonpath={.id} (the '=' there is the value's).
+          Opt attached = jc.opt(word.substring(1, 2));
+          if (attached != null && !attached.isFlag()) {
+            opt = attached;
+            value = word.substring(2);
+            body = word.substring(1, 2);
+          }
+        }
         if (opt == null || (!word.startsWith("--") && body.length() != 1)) {
           throw unknownOption(command, jc, word, body);
         }

@@ -81,6 +81,19 @@ class ArgvParserTest {
   }
 
   @Test
+  void a_short_options_value_may_follow_it_in_the_same_word_or_after_an_equals_sign() {
+    assertThat(values(parser.parse(List.of("job", "list", "-owide")), "output"))
+        .containsExactly("wide");
+    assertThat(values(parser.parse(List.of("job", "list", "-o=json")), "output"))
+        .containsExactly("json");
+    assertThat(values(parser.parse(List.of("job", "get", "j", "-ojsonpath={.id}")), "output"))
+        .containsExactly("jsonpath={.id}");
+    assertThatThrownBy(() -> parser.parse(List.of("job", "stop", "j", "-yes")))
+        .isInstanceOf(UsageException.class)
+        .hasMessageContaining("unknown option '-yes'");
+  }
+
+  @Test
   void an_unknown_option_is_refused_naming_it() {
     assertThatThrownBy(() -> parser.parse(List.of("job", "list", "--colour")))
         .isInstanceOf(UsageException.class)
