@@ -3,13 +3,11 @@ package dev.jobkit.shell;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.jobkit.sdk.JobkitClient;
-import dev.jobkit.sdk.guard.Confirmers;
-import dev.jobkit.sdk.guard.FlushScope;
 import dev.jobkit.sdk.jobs.Job;
-import dev.jobkit.sdk.jobs.JobSpec;
 import dev.jobkit.sdk.lifecycle.JobStatus;
 import dev.jobkit.server.support.JobkitService;
 import dev.jobkit.shell.support.Jobkit;
+import dev.jobkit.shell.support.ShellFixture;
 import dev.jobkit.shell.support.Tmux;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -17,11 +15,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The packaged shell in a real terminal (tmux) when the person presses Ctrl-C, and what its history
@@ -31,36 +27,31 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class InterruptAndHistoryIT {
 
-  private static final Duration SCREEN = Duration.ofSeconds(60);
+  private static final Duration SCREEN = ShellFixture.SCREEN;
 
-  @RegisterExtension static final JobkitService service = JobkitService.shared();
+  @RegisterExtension static final ShellFixture fixture = ShellFixture.create("NO_COLOR", "1");
+
+  private static final JobkitService service = fixture.service();
 
   private static JobkitClient client;
-
-  @TempDir static Path home;
+  private static Path home;
 
   @BeforeAll
   static void connect() {
-    client = service.client(service.userKey());
-  }
-
-  @AfterEach
-  void flushActiveJobs() {
-    client.guarded(Confirmers.assumeYes()).flush(FlushScope.ACTIVE);
+    client = fixture.client();
+    home = fixture.home();
   }
 
   private static Map<String, String> env() {
-    return Jobkit.env(service, home, "NO_COLOR", "1");
+    return fixture.env();
   }
 
   private static Tmux shell() {
-    return Jobkit.interactive(env(), SCREEN);
+    return fixture.interactive();
   }
 
   private static Job sleeper(String name) {
-    Job job =
-        client.jobs().submit(JobSpec.builder().command("sleep", "300").displayName(name).build());
-    return client.jobs().await(job.id(), s -> s == JobStatus.RUNNING, SCREEN);
+    return fixture.sleeper(name);
   }
 
   @Test

@@ -3,21 +3,17 @@ package dev.jobkit.shell;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.jobkit.sdk.JobkitClient;
-import dev.jobkit.sdk.guard.Confirmers;
-import dev.jobkit.sdk.guard.FlushScope;
 import dev.jobkit.sdk.jobs.Job;
 import dev.jobkit.sdk.jobs.JobSpec;
 import dev.jobkit.sdk.lifecycle.JobStatus;
 import dev.jobkit.server.support.JobkitService;
 import dev.jobkit.shell.support.Jobkit;
-import java.nio.file.Path;
+import dev.jobkit.shell.support.ShellFixture;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -30,9 +26,10 @@ class OutputFormatsIT {
   private static final Duration WAIT = Duration.ofSeconds(60);
   private static final JsonMapper JSON = JsonMapper.builder().build();
 
-  @RegisterExtension static final JobkitService service = JobkitService.shared();
+  @RegisterExtension
+  static final ShellFixture fixture = ShellFixture.create().keepingJobsBetweenTests();
 
-  @TempDir static Path home;
+  private static final JobkitService service = fixture.service();
 
   private static JobkitClient client;
   private static Job done;
@@ -40,7 +37,7 @@ class OutputFormatsIT {
 
   @BeforeAll
   static void submitJobs() {
-    client = service.client(service.userKey());
+    client = fixture.client();
     Job d =
         client
             .jobs()
@@ -54,13 +51,8 @@ class OutputFormatsIT {
     running = client.jobs().await(r.id(), s -> s == JobStatus.RUNNING, WAIT);
   }
 
-  @AfterAll
-  static void flush() {
-    client.guarded(Confirmers.assumeYes()).flush(FlushScope.ACTIVE);
-  }
-
   private static Jobkit.Result run(String... args) {
-    return Jobkit.run(Jobkit.env(service, home), args);
+    return fixture.run(args);
   }
 
   /** Lists say {@code --owner me}: other classes' public jobs on the shared service show too. */

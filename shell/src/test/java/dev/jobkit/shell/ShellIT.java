@@ -4,20 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.jobkit.sdk.JobkitClient;
 import dev.jobkit.sdk.guard.Confirmers;
-import dev.jobkit.sdk.guard.FlushScope;
 import dev.jobkit.sdk.jobs.Job;
 import dev.jobkit.sdk.jobs.JobSpec;
 import dev.jobkit.sdk.jobs.JobUpdate;
 import dev.jobkit.sdk.lifecycle.JobStatus;
 import dev.jobkit.server.support.JobkitService;
 import dev.jobkit.shell.support.Jobkit;
+import dev.jobkit.shell.support.ShellFixture;
 import dev.jobkit.shell.support.Tmux;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -32,39 +31,32 @@ import tools.jackson.databind.json.JsonMapper;
  */
 class ShellIT {
 
-  private static final Duration SCREEN = Duration.ofSeconds(60);
+  private static final Duration SCREEN = ShellFixture.SCREEN;
   private static final JsonMapper JSON = JsonMapper.builder().build();
 
-  @RegisterExtension static final JobkitService service = JobkitService.shared();
+  @RegisterExtension static final ShellFixture fixture = ShellFixture.create();
+
+  private static final JobkitService service = fixture.service();
 
   private static JobkitClient client;
-
-  @TempDir static Path home;
+  private static Path home;
 
   @BeforeAll
   static void connect() {
-    client = service.client(service.userKey());
+    client = fixture.client();
+    home = fixture.home();
   }
 
-  /** The jobs a test left running are stopped and removed, so the next test starts with none. */
-  @AfterEach
-  void flushActiveJobs() {
-    client.guarded(Confirmers.assumeYes()).flush(FlushScope.ACTIVE);
-  }
-
-  /** The shell pointed at the test service; its data dir (history) is a temp dir, never ~. */
   private static Map<String, String> env() {
-    return Jobkit.env(service, home);
+    return fixture.env();
   }
 
   private static Tmux shell() {
-    return Jobkit.interactive(env(), SCREEN);
+    return fixture.interactive();
   }
 
   private static Job sleeper(String name) {
-    Job job =
-        client.jobs().submit(JobSpec.builder().command("sleep", "300").displayName(name).build());
-    return client.jobs().await(job.id(), s -> s == JobStatus.RUNNING, SCREEN);
+    return fixture.sleeper(name);
   }
 
   @Test

@@ -3,24 +3,21 @@ package dev.jobkit.shell;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.jobkit.sdk.JobkitClient;
-import dev.jobkit.sdk.guard.Confirmers;
-import dev.jobkit.sdk.guard.FlushScope;
 import dev.jobkit.sdk.jobs.Job;
 import dev.jobkit.sdk.jobs.JobSpec;
 import dev.jobkit.sdk.lifecycle.JobStatus;
 import dev.jobkit.server.support.JobkitService;
 import dev.jobkit.shell.support.Jobkit;
+import dev.jobkit.shell.support.ShellFixture;
 import dev.jobkit.shell.support.Tmux;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -30,27 +27,24 @@ import tools.jackson.databind.json.JsonMapper;
  */
 class WaitAndLogsIT {
 
-  private static final Duration SCREEN = Duration.ofSeconds(60);
+  private static final Duration SCREEN = ShellFixture.SCREEN;
   private static final JsonMapper JSON = JsonMapper.builder().build();
 
-  @RegisterExtension static final JobkitService service = JobkitService.shared();
+  @RegisterExtension static final ShellFixture fixture = ShellFixture.create("NO_COLOR", "1");
+
+  private static final JobkitService service = fixture.service();
 
   private static JobkitClient client;
-
-  @TempDir static Path home;
+  private static Path home;
 
   @BeforeAll
   static void connect() {
-    client = service.client(service.userKey());
-  }
-
-  @AfterEach
-  void flushActiveJobs() {
-    client.guarded(Confirmers.assumeYes()).flush(FlushScope.ACTIVE);
+    client = fixture.client();
+    home = fixture.home();
   }
 
   private static Map<String, String> env() {
-    return Jobkit.env(service, home, "NO_COLOR", "1");
+    return fixture.env();
   }
 
   private static String gate() {
