@@ -345,6 +345,19 @@ class ShellIT {
   }
 
   @Test
+  void logs_tail_counts_lines_and_tail_chars_characters() {
+    Job job =
+        client.jobs().submit(JobSpec.builder().shell("printf 'one\\ntwo\\nthree\\n'").build());
+    client.jobs().await(job.id(), JobStatus::isTerminal, SCREEN);
+
+    Jobkit.Result lines = Jobkit.run(env(), "job", "logs", job.id(), "--tail", "2");
+    Jobkit.Result chars = Jobkit.run(env(), "job", "logs", job.id(), "--tail-chars", "6");
+
+    assertThat(lines.out()).as(lines.toString()).isEqualTo("two\nthree\n");
+    assertThat(chars.out()).as(chars.toString()).isEqualTo("three\n");
+  }
+
+  @Test
   void logs_with_tail_0_print_nothing_of_the_log_so_far() {
     Job job = client.jobs().submit(JobSpec.builder().shell("echo already said").build());
     client.jobs().await(job.id(), JobStatus::isTerminal, SCREEN);

@@ -37,8 +37,10 @@ final class JobFollowCommands {
         JobkitCommand.named("job logs", session)
             .group(JobCommands.GROUP)
             .description("Print a job's log (the last 20,000 characters), or follow it")
+            .option(Opt.value("tail", "LINES", "only the last LINES lines (0: none)"))
             .option(
-                Opt.value("tail", "CHARS", "only the last CHARS characters (0 to 20000; 0: none)"))
+                Opt.value(
+                    "tail-chars", "CHARS", "only the last CHARS characters (0 to 20000; 0: none)"))
             .option(
                 Opt.flag("follow", "keep printing new output until the job ends").shortName('f'))
             .option(Opt.value("pod", "N", "the log of pod N (default 0)"))
@@ -68,29 +70,27 @@ final class JobFollowCommands {
     if (allPods && in.string("pod").isPresent()) {
       throw new UsageException("give --pod N or --all-pods, not both");
     }
-    int chars = in.integer("tail", 0, Logs.MAX_TAIL_CHARS).orElse(Logs.MAX_TAIL_CHARS);
+    Tail tail = Tail.of(in);
     JobkitClient client = in.client();
     List<Integer> pods =
         allPods
             ? IntStream.range(0, client.jobs().get(id).podCount()).boxed().toList()
             : List.of(in.integer("pod", 0, 10_000).orElse(0));
     if (pods.size() == 1 && !in.flag("prefix")) {
-      return logOfOnePod(in, client, id, pods.get(0), chars);
+      return logOfOnePod(in, client, id, pods.get(0), tail);
     }
     PrintWriter out = in.out();
     List<PodLines> lines = new ArrayList<>();
     List<Long> offsets = new ArrayList<>();
     for (int pod : pods) {
       PodLines podLines = new PodLines(out, in.flag("prefix") ? "[pod " + pod + "] " : "");
-      LogTail tail = client.jobs().logs(id).pod(pod).tail(Math.max(1, chars));
-      if (chars > 0) {
-        podLines.print(tail.content());
-      }
+      LogTail read = client.jobs().logs(id).pod(pod).tail(tail.chars());
+      podLines.print(tail.cut(read.content()));
       if (!in.flag("follow")) {
         podLines.finish(); // the pods one after the other, each to its last line
       }
       lines.add(podLines);
-      offsets.add(tail.sizeBytes());
+      offsets.add(read.sizeBytes());
     }
     if (!in.flag("follow")) {
       return Exits.OK;
@@ -118,17 +118,14 @@ final class JobFollowCommands {
 
   /** {@code job logs} of one pod, without prefixes: its bytes as they are. */
   private static int logOfOnePod(
-      Invocation in, JobkitClient client, String id, int pod, int chars) {
+      Invocation in, JobkitClient client, String id, int pod, Tail tail) {
     PrintWriter out = in.out();
-    // --tail 0 prints nothing of what is there (a follow starts at the end), as kubectl's does;
-    // the service's smallest tail (one character) says where the end is.
-    LogTail tail = client.jobs().logs(id).pod(pod).tail(Math.max(1, chars));
-    if (chars > 0) {
-      out.print(tail.content());
-      out.flush();
-    }
+    LogTail read = client.jobs().logs(id).pod(pod).tail(tail.chars());
+    String shown = tail.cut(read.content());
+    out.print(shown);
+    out.flush();
     if (!in.flag("follow")) {
-      if (chars > 0 && !tail.content().isEmpty() && !tail.content().endsWith("\n")) {
+      if (!shown.isEmpty() && !shown.endsWith("\n")) {
         out.println();
       }
       return Exits.OK;
@@ -139,7 +136,7 @@ final class JobFollowCommands {
             .logs(id)
             .pod(pod)
             .follow(
-                tail.sizeBytes(),
+                read.sizeBytes(),
                 text -> {
                   out.print(text);
                   out.flush();
@@ -147,6 +144,48 @@ final class JobFollowCommands {
       return ended(in, follow.awaitEnd(FOREVER));
     } catch (JobkitException e) {
       return stoppedFollowing(in, e);
+    }
+  }
+
+  /**
+   * What of a log's end {@code job logs} shows: {@code --tail N} its last N lines (as kubectl's),
+   * {@code --tail-chars N} its last N characters, else the last 20,000 characters. Either at 0
+   * shows nothing of what is there (a follow then starts at the end); the service's smallest tail,
+   * one character, still says where the end is.
+   *
+   * @param chars how many characters to read from the service's end of the log
+   * @param lines how many whole lines of them to show, or -1 for all
+   */
+  record Tail(int chars, int lines) {
+
+    static Tail of(Invocation in) {
+      Optional<Integer> lines = in.integer("tail", 0, Integer.MAX_VALUE);
+      Optional<Integer> chars = in.integer("tail-chars", 0, Logs.MAX_TAIL_CHARS);
+      if (lines.isPresent() && chars.isPresent()) {
+        throw new UsageException("give --tail LINES or --tail-chars CHARS, not both");
+      }
+      if (chars.isPresent()) {
+        return chars.get() == 0 ? new Tail(1, 0) : new Tail(chars.get(), -1);
+      }
+      return new Tail(Logs.MAX_TAIL_CHARS, lines.orElse(-1));
+    }
+
+    /** The part of {@code content} (the end of the log) to show. */
+    String cut(String content) {
+      if (lines < 0) {
+        return content;
+      }
+      if (lines == 0) {
+        return "";
+      }
+      int from = content.endsWith("\n") ? content.length() - 1 : content.length();
+      for (int i = 0; i < lines; i++) {
+        from = content.lastIndexOf('\n', from - 1);
+        if (from < 0) {
+          return content; // fewer lines than asked for, within what was read
+        }
+      }
+      return content.substring(from + 1);
     }
   }
 
