@@ -345,6 +345,27 @@ class ShellIT {
   }
 
   @Test
+  void summary_counts_the_jobs_by_status_and_owner_and_shows_the_slots() {
+    Job running = sleeper("summed");
+    Job done = client.jobs().submit(JobSpec.builder().command("true").build());
+    client.jobs().await(done.id(), JobStatus::isTerminal, SCREEN);
+
+    Jobkit.Result summary = Jobkit.run(env(), "job", "summary", "--since", "1h");
+    Jobkit.Result json = Jobkit.run(env(), "job", "summary", "--json");
+
+    assertThat(summary.exitCode()).as(summary.toString()).isZero();
+    assertThat(summary.out())
+        .containsPattern("RUNNING +\\d+")
+        .containsPattern("SUCCEEDED +\\d+")
+        .containsPattern(service.userName() + " +\\d+ +\\d+")
+        .containsPattern("slots: \\d+ of " + JobkitService.SHARED_SLOTS + " in use");
+    JsonNode tree = JSON.readTree(json.out());
+    assertThat(tree.get("by_status").get("RUNNING").asInt()).isPositive();
+    assertThat(tree.get("by_owner").get(service.userName()).get("active").asInt()).isPositive();
+    assertThat(running.status()).isEqualTo(JobStatus.RUNNING);
+  }
+
+  @Test
   void logs_tail_counts_lines_and_tail_chars_characters() {
     Job job =
         client.jobs().submit(JobSpec.builder().shell("printf 'one\\ntwo\\nthree\\n'").build());

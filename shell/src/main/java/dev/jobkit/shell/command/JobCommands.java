@@ -30,6 +30,7 @@ public final class JobCommands {
     commands.addAll(JobControlCommands.all(session));
     commands.addAll(JobFollowCommands.all(session));
     commands.addAll(JobWaitCommands.all(session));
+    commands.addAll(JobSummaryCommands.all(session));
     return commands;
   }
 
