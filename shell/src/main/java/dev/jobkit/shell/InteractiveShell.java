@@ -11,6 +11,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.Map;
 import org.jline.reader.EndOfFileException;
 import org.jline.reader.LineReader;
 import org.jline.reader.LineReaderBuilder;
@@ -28,7 +29,7 @@ final class InteractiveShell {
 
   private InteractiveShell() {}
 
-  static int run(String server, Path dataDir, boolean noColor) {
+  static int run(String server, Path dataDir, Map<String, String> env, boolean noColor) {
     Terminal terminal;
     try {
       terminal = TerminalBuilder.builder().name("jobkit").system(true).build();
@@ -53,8 +54,7 @@ final class InteractiveShell {
               holder[0].setVariable(LineReader.DISABLE_HISTORY, false);
             }
           };
-      try (Session session =
-          new Session(server, dataDir, System.getenv(), out, out, style, asker, true)) {
+      try (Session session = new Session(server, dataDir, env, out, out, style, asker, true)) {
         session.widthFrom(terminal::getWidth);
         Dispatcher dispatcher = new Dispatcher(session);
         DefaultParser parser = new DefaultParser();

@@ -18,7 +18,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * {@code jobkit}: with a command, runs it once and exits with its code (for scripts); without one,
@@ -26,8 +28,8 @@ import java.util.List;
  * terminal. {@code jobkit mcp} is the MCP server over stdio.
  *
  * <p>Global options, before the command: {@code --server URL} (else {@code JOBKIT_URL}, the config
- * file, or the local service), {@code --data-dir DIR} (else {@code JOBKIT_HOME}, else {@code
- * ~/.jobkit}), {@code --no-color}.
+ * file, or the local service), {@code --api-key KEY} (else {@code JOBKIT_API_KEY}), {@code
+ * --data-dir DIR} (else {@code JOBKIT_HOME}, else {@code ~/.jobkit}), {@code --no-color}.
  */
 public final class Main {
 
@@ -79,21 +81,26 @@ public final class Main {
   static int run(String[] args) {
     PrintWriter err = writer(FileDescriptor.err);
     String server = null;
+    String apiKey = null;
     Path dataDir = null;
     boolean noColor = false;
     int i = 0;
     try {
       for (; i < args.length && args[i].startsWith("--"); i++) {
         String a = args[i];
-        if (a.equals("--server") || a.equals("--data-dir")) {
+        if (a.equals("--server") || a.equals("--data-dir") || a.equals("--api-key")) {
           if (i + 1 >= args.length) {
             throw new IllegalArgumentException(a + " needs a value");
           }
           if (a.equals("--server")) {
             server = args[++i];
+          } else if (a.equals("--api-key")) {
+            apiKey = args[++i];
           } else {
             dataDir = Paths.get(args[++i]);
           }
+        } else if (a.startsWith("--api-key=")) {
+          apiKey = a.substring("--api-key=".length());
         } else if (a.startsWith("--server=")) {
           server = a.substring("--server=".length());
         } else if (a.startsWith("--data-dir=")) {
@@ -118,18 +125,28 @@ public final class Main {
     if (dataDir == null) {
       dataDir = LocalService.defaultDataDir();
     }
+    // --api-key is JOBKIT_API_KEY for this run: the same key everywhere it connects.
+    Map<String, String> env = System.getenv();
+    if (apiKey != null) {
+      if (apiKey.isBlank()) {
+        err.println("error: --api-key needs a key, not an empty value");
+        err.flush();
+        return Exits.USAGE;
+      }
+      env = new HashMap<>(env);
+      env.put("JOBKIT_API_KEY", apiKey);
+    }
     List<String> command = Arrays.asList(args).subList(i, args.length);
     Console console = System.console();
     if (command.isEmpty() && console != null) {
-      return InteractiveShell.run(server, dataDir, noColor);
+      return InteractiveShell.run(server, dataDir, env, noColor);
     }
     PrintWriter out = writer(FileDescriptor.out);
     Style style = Style.forOutput(console != null, noColor, System.getenv("NO_COLOR"));
     Session.Asker asker = console == null ? null : prompt -> console.readLine("%s", prompt);
     try (TerminalWidth width = new TerminalWidth();
         Session session =
-            new Session(
-                server, dataDir, System.getenv(), out, err, style, asker, console != null)) {
+            new Session(server, dataDir, env, out, err, style, asker, console != null)) {
       if (console != null) {
         session.widthFrom(width);
       }
@@ -139,7 +156,7 @@ public final class Main {
           err.println("error: " + COMPLETE + " needs the words typed and the current word");
           return Exits.USAGE;
         }
-        if (Connection.withoutStart(server, dataDir, System.getenv())) {
+        if (Connection.withoutStart(server, dataDir, env)) {
           session.connectInBackground();
         }
         return dispatcher.complete(

@@ -8,6 +8,7 @@ import dev.jobkit.sdk.jobs.Job;
 import dev.jobkit.sdk.jobs.JobSpec;
 import dev.jobkit.sdk.jobs.JobUpdate;
 import dev.jobkit.sdk.lifecycle.JobStatus;
+import dev.jobkit.server.support.Api;
 import dev.jobkit.server.support.JobkitService;
 import dev.jobkit.shell.support.Jobkit;
 import dev.jobkit.shell.support.ShellFixture;
@@ -363,6 +364,19 @@ class ShellIT {
     assertThat(tree.get("by_status").get("RUNNING").asInt()).isPositive();
     assertThat(tree.get("by_owner").get(service.userName()).get("active").asInt()).isPositive();
     assertThat(running.status()).isEqualTo(JobStatus.RUNNING);
+  }
+
+  @Test
+  void api_key_before_the_command_acts_as_that_keys_user() {
+    Api other = service.newUser("keyed", "parallel");
+
+    Jobkit.Result me = Jobkit.run(env(), "--api-key", other.key(), "me");
+    Jobkit.Result empty = Jobkit.run(env(), "--api-key=", "me");
+
+    assertThat(me.exitCode()).as(me.toString()).isZero();
+    assertThat(me.out()).contains(other.name());
+    assertThat(empty.exitCode()).as(empty.toString()).isEqualTo(2);
+    assertThat(empty.err()).contains("--api-key needs a key");
   }
 
   @Test
