@@ -28,8 +28,9 @@ import java.util.Map;
  * terminal. {@code jobkit mcp} is the MCP server over stdio.
  *
  * <p>Global options, before the command: {@code --server URL} (else {@code JOBKIT_URL}, the config
- * file, or the local service), {@code --api-key KEY} (else {@code JOBKIT_API_KEY}), {@code
- * --data-dir DIR} (else {@code JOBKIT_HOME}, else {@code ~/.jobkit}), {@code --no-color}.
+ * file, or the local service), {@code --context NAME} (a named connection of the config file, else
+ * {@code JOBKIT_CONTEXT}), {@code --api-key KEY} (else {@code JOBKIT_API_KEY}), {@code --data-dir
+ * DIR} (else {@code JOBKIT_HOME}, else {@code ~/.jobkit}), {@code --no-color}.
  */
 public final class Main {
 
@@ -82,23 +83,31 @@ public final class Main {
     PrintWriter err = writer(FileDescriptor.err);
     String server = null;
     String apiKey = null;
+    String context = null;
     Path dataDir = null;
     boolean noColor = false;
     int i = 0;
     try {
       for (; i < args.length && args[i].startsWith("--"); i++) {
         String a = args[i];
-        if (a.equals("--server") || a.equals("--data-dir") || a.equals("--api-key")) {
+        if (a.equals("--server")
+            || a.equals("--data-dir")
+            || a.equals("--api-key")
+            || a.equals("--context")) {
           if (i + 1 >= args.length) {
             throw new IllegalArgumentException(a + " needs a value");
           }
           if (a.equals("--server")) {
             server = args[++i];
+          } else if (a.equals("--context")) {
+            context = args[++i];
           } else if (a.equals("--api-key")) {
             apiKey = args[++i];
           } else {
             dataDir = Paths.get(args[++i]);
           }
+        } else if (a.startsWith("--context=")) {
+          context = a.substring("--context=".length());
         } else if (a.startsWith("--api-key=")) {
           apiKey = a.substring("--api-key=".length());
         } else if (a.startsWith("--server=")) {
@@ -135,6 +144,11 @@ public final class Main {
       }
       env = new HashMap<>(env);
       env.put("JOBKIT_API_KEY", apiKey);
+    }
+    // --context is JOBKIT_CONTEXT for this run: a named connection of the config file.
+    if (context != null) {
+      env = new HashMap<>(env);
+      env.put("JOBKIT_CONTEXT", context);
     }
     List<String> command = Arrays.asList(args).subList(i, args.length);
     Console console = System.console();

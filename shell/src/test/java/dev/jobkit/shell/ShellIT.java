@@ -380,6 +380,37 @@ class ShellIT {
   }
 
   @Test
+  void a_named_context_connects_for_one_command_or_from_now_on() {
+    // No JOBKIT_URL and no key: only the context says where and as whom.
+    Map<String, String> bare = Map.of("JOBKIT_HOME", home.resolve("contexts").toString());
+    Jobkit.Result set =
+        Jobkit.run(
+            bare,
+            "context",
+            "set",
+            "test",
+            "--server",
+            service.server().baseUrl(),
+            "--api-key",
+            service.userKey());
+    Jobkit.Result once = Jobkit.run(bare, "--context", "test", "me");
+    Jobkit.Result use = Jobkit.run(bare, "context", "use", "test");
+    Jobkit.Result me = Jobkit.run(bare, "me");
+    Jobkit.Result list = Jobkit.run(bare, "context", "list");
+    Jobkit.Result wrong = Jobkit.run(bare, "--context", "tset", "me");
+
+    assertThat(set.exitCode()).as(set.toString()).isZero();
+    assertThat(once.out()).as(once.toString()).contains(service.userName());
+    assertThat(use.exitCode()).as(use.toString()).isZero();
+    assertThat(me.out()).as(me.toString()).contains(service.userName());
+    assertThat(list.out())
+        .as(list.toString())
+        .containsPattern("\\* +test +" + service.server().baseUrl());
+    assertThat(wrong.exitCode()).as(wrong.toString()).isEqualTo(2);
+    assertThat(wrong.err()).contains("no context 'tset'").contains("there are: test");
+  }
+
+  @Test
   void logs_tail_counts_lines_and_tail_chars_characters() {
     Job job =
         client.jobs().submit(JobSpec.builder().shell("printf 'one\\ntwo\\nthree\\n'").build());

@@ -17,7 +17,8 @@ import org.springframework.shell.core.command.CommandRegistry;
 final class CompletionScript {
 
   /** The global options, before the command ({@code Main}). */
-  private static final String GLOBALS = "--server --api-key --data-dir --no-color --help --version";
+  private static final String GLOBALS =
+      "--server --context --api-key --data-dir --no-color --help --version";
 
   /** The words that may follow each run of command words ("" for the first word). */
   private final Map<String, TreeSet<String>> next = new TreeMap<>();
@@ -58,14 +59,14 @@ final class CompletionScript {
           local -a globals=() args=()
           while (( i < COMP_CWORD )); do
             case "${COMP_WORDS[i]}" in
-              --server|--api-key|--data-dir) globals+=("${COMP_WORDS[i]}" "${COMP_WORDS[i+1]}"); (( i += 2 )) ;;
-              --server=*|--api-key=*|--data-dir=*|--no-color) globals+=("${COMP_WORDS[i]}"); (( i += 1 )) ;;
+              --server|--context|--api-key|--data-dir) globals+=("${COMP_WORDS[i]}" "${COMP_WORDS[i+1]}"); (( i += 2 )) ;;
+              --server=*|--context=*|--api-key=*|--data-dir=*|--no-color) globals+=("${COMP_WORDS[i]}"); (( i += 1 )) ;;
               *) break ;;
             esac
           done
           case "${COMP_WORDS[COMP_CWORD-1]}" in
             --data-dir) COMPREPLY=( $(compgen -d -- "$cur") ); return 0 ;;
-            --server|--api-key) COMPREPLY=(); return 0 ;;
+            --server|--context|--api-key) COMPREPLY=(); return 0 ;;
           esac
           args=("${COMP_WORDS[@]:i:COMP_CWORD-i}")
           for (( n = ${#args[@]}; n >= 1; n-- )); do
@@ -102,14 +103,14 @@ final class CompletionScript {
           local -a globals args reply
           while (( i < CURRENT )); do
             case "${words[i]}" in
-              --server|--api-key|--data-dir) globals+=("${words[i]}" "${words[i+1]}"); (( i += 2 )) ;;
-              --server=*|--api-key=*|--data-dir=*|--no-color) globals+=("${words[i]}"); (( i += 1 )) ;;
+              --server|--context|--api-key|--data-dir) globals+=("${words[i]}" "${words[i+1]}"); (( i += 2 )) ;;
+              --server=*|--context=*|--api-key=*|--data-dir=*|--no-color) globals+=("${words[i]}"); (( i += 1 )) ;;
               *) break ;;
             esac
           done
           case "${words[CURRENT-1]}" in
             --data-dir) _files -/; return ;;
-            --server|--api-key) return 1 ;;
+            --server|--context|--api-key) return 1 ;;
           esac
           args=("${(@)words[i,CURRENT-1]}")
           for (( n = ${#args}; n >= 1; n-- )); do

@@ -28,6 +28,7 @@ public final class Dispatcher {
     JobCommands.all(session).forEach(registry::registerCommand);
     UserCommands.all(session).forEach(registry::registerCommand);
     ServiceCommands.all(session).forEach(registry::registerCommand);
+    ContextCommands.all(session).forEach(registry::registerCommand);
     ShellCommands.all(session, registry).forEach(registry::registerCommand);
     registry.registerCommand(help());
   }

@@ -194,6 +194,11 @@ public final class Session implements AutoCloseable {
     return client().users().me();
   }
 
+  /** The data dir: the local service's, the config file's and the history's. */
+  public Path dataDir() {
+    return dataDir;
+  }
+
   /** The local service of the data dir (whether or not the shell uses it). */
   public LocalService localService() {
     return LocalService.of(dataDir);

@@ -1,12 +1,8 @@
 package dev.jobkit.shell.local;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.function.Consumer;
 
 /**
@@ -63,34 +59,51 @@ public record Connection(String baseUrl, String apiKey, String source, LocalServ
         || LocalService.of(dataDir).running().isPresent();
   }
 
-  /** The connection given by {@code --server}, {@code JOBKIT_URL} or the config file, if any. */
+  /**
+   * The connection given by {@code --server}, a context named by {@code --context} ({@code
+   * JOBKIT_CONTEXT}), {@code JOBKIT_URL}, or the config file (its context in use, else its {@code
+   * url}), in that order, if any.
+   */
   private static Optional<Connection> configured(
       String serverUrl, Path dataDir, Map<String, String> env) {
     String key = key(env);
     if (serverUrl != null) {
       return Optional.of(new Connection(serverUrl, key, "--server " + serverUrl, null));
     }
+    String named = blankToNull(env.get("JOBKIT_CONTEXT"));
+    if (named != null) {
+      return Optional.of(context(Contexts.of(dataDir), named, key));
+    }
     String url = blankToNull(env.get("JOBKIT_URL"));
     if (url != null) {
       return Optional.of(new Connection(url, key, "JOBKIT_URL", null));
     }
-    Path config = dataDir.resolve("config.properties");
-    if (Files.isRegularFile(config)) {
-      Properties p = new Properties();
-      try (var reader = Files.newBufferedReader(config, StandardCharsets.UTF_8)) {
-        p.load(reader);
-      } catch (IOException e) {
-        throw new ServiceUnavailableException("cannot read " + config + ": " + e.getMessage(), e);
-      }
-      String configured = blankToNull(p.getProperty("url"));
-      if (configured != null) {
-        String configuredKey = blankToNull(p.getProperty("api_key"));
-        return Optional.of(
-            new Connection(
-                configured, configuredKey != null ? configuredKey : key, config.toString(), null));
-      }
+    Contexts config = Contexts.of(dataDir);
+    Optional<String> current = config.current();
+    if (current.isPresent()) {
+      return Optional.of(context(config, current.get(), key));
+    }
+    String configured = config.property("url");
+    if (configured != null) {
+      String configuredKey = config.property("api_key");
+      return Optional.of(
+          new Connection(
+              configured,
+              configuredKey != null ? configuredKey : key,
+              config.file().toString(),
+              null));
     }
     return Optional.empty();
+  }
+
+  /** The connection of context {@code name}: its URL, and its key if it has one. */
+  private static Connection context(Contexts contexts, String name, String key) {
+    Contexts.Context context = contexts.get(name);
+    return new Connection(
+        context.url(),
+        context.apiKey() != null ? context.apiKey() : key,
+        "context " + name + " of " + contexts.file(),
+        null);
   }
 
   /** Inside a job, the job token (acting as the job's owner) is the key when no other is set. */

@@ -36,4 +36,43 @@ class ConnectionTest {
             message -> {});
     assertThat(c.apiKey()).isEqualTo("jk_user");
   }
+
+  @Test
+  void a_context_named_before_the_command_wins_over_jobkit_url_and_brings_its_key() {
+    Contexts.of(dataDir).set("prod", "http://prod.example:8080", "jk_prod");
+    Connection c =
+        Connection.resolve(
+            null,
+            dataDir,
+            Map.of(
+                "JOBKIT_CONTEXT",
+                "prod",
+                "JOBKIT_URL",
+                "http://other:1",
+                "JOBKIT_API_KEY",
+                "jk_me"),
+            message -> {});
+    assertThat(c.baseUrl()).isEqualTo("http://prod.example:8080");
+    assertThat(c.apiKey()).isEqualTo("jk_prod");
+    assertThat(c.source()).startsWith("context prod of ");
+  }
+
+  @Test
+  void the_context_in_use_is_taken_when_no_url_is_given_and_a_wrong_name_lists_the_right_ones()
+      throws Exception {
+    Contexts.of(dataDir).set("staging", "http://staging:8080", null);
+    Contexts.of(dataDir).use("staging");
+    Connection c = Connection.resolve(null, dataDir, Map.of("JOBKIT_API_KEY", "jk_me"), m -> {});
+    assertThat(c.baseUrl()).isEqualTo("http://staging:8080");
+    assertThat(c.apiKey()).isEqualTo("jk_me");
+    assertThat(
+            java.nio.file.attribute.PosixFilePermissions.toString(
+                java.nio.file.Files.getPosixFilePermissions(dataDir.resolve("config.properties"))))
+        .isEqualTo("rw-------");
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> Connection.resolve(null, dataDir, Map.of("JOBKIT_CONTEXT", "prd"), m -> {}))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("no context 'prd'")
+        .hasMessageContaining("there are: staging");
+  }
 }
