@@ -206,10 +206,7 @@ public final class Session implements AutoCloseable {
 
   /** Whether an explicit URL (flag, environment or config file) overrides the local service. */
   public boolean remote() {
-    String url = env.get("JOBKIT_URL");
-    return serverUrl != null
-        || (url != null && !url.isBlank())
-        || java.nio.file.Files.isRegularFile(dataDir.resolve("config.properties"));
+    return Connection.given(serverUrl, dataDir, env);
   }
 
   /** Command output. */

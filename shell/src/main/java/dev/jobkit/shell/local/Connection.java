@@ -51,6 +51,19 @@ public record Connection(String baseUrl, String apiKey, String source, LocalServ
   }
 
   /**
+   * Whether the connection is given ({@code --server}, {@code --context}, {@code JOBKIT_URL} or the
+   * config file) rather than the local service of the data dir; a context named but unknown is
+   * given too (it fails when used, saying so).
+   */
+  public static boolean given(String serverUrl, Path dataDir, Map<String, String> env) {
+    try {
+      return configured(serverUrl, dataDir, env).isPresent();
+    } catch (IllegalArgumentException namedButUnknown) {
+      return true;
+    }
+  }
+
+  /**
    * Whether {@link #resolve} would connect without starting the local service: a URL is given, or
    * the local service answers already. What completion asks before it connects.
    */

@@ -75,4 +75,14 @@ class ConnectionTest {
         .hasMessageContaining("no context 'prd'")
         .hasMessageContaining("there are: staging");
   }
+
+  @Test
+  void contexts_that_are_not_in_use_leave_the_local_service_in_charge() {
+    Contexts.of(dataDir).set("lab", "http://lab:8080", null);
+    assertThat(Connection.given(null, dataDir, Map.of())).isFalse();
+    assertThat(Connection.given(null, dataDir, Map.of("JOBKIT_CONTEXT", "lab"))).isTrue();
+    assertThat(Connection.given(null, dataDir, Map.of("JOBKIT_CONTEXT", "nope"))).isTrue();
+    Contexts.of(dataDir).use("lab");
+    assertThat(Connection.given(null, dataDir, Map.of())).isTrue();
+  }
 }
