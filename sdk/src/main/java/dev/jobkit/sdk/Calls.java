@@ -143,10 +143,6 @@ final class Calls {
       // The client's threads are gone: a request now would wait forever for an answer.
       throw JobkitClient.closedFailure();
     }
-    Duration left = timeLeft();
-    if (left != null && left.compareTo(Duration.ofMillis(1)) < 0) {
-      throw new TransportException("the call's time ran out before the service answered", null);
-    }
     try {
       return call.get();
     } catch (RetryableException e) {
