@@ -14,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -42,22 +41,10 @@ class InterruptAndHistoryIT {
     home = fixture.home();
   }
 
-  private static Map<String, String> env() {
-    return fixture.env();
-  }
-
-  private static Tmux shell() {
-    return fixture.interactive();
-  }
-
-  private static Job sleeper(String name) {
-    return fixture.sleeper(name);
-  }
-
   @Test
   void ctrl_c_stops_a_watch_and_the_next_prompt_starts_a_line_of_its_own() {
-    Job job = sleeper("watched-then-left");
-    try (Tmux tmux = shell()) {
+    Job job = fixture.sleeper("watched-then-left");
+    try (Tmux tmux = fixture.interactive()) {
       tmux.line("job watch " + job.id());
       tmux.awaitText("watching " + job.id(), SCREEN);
 
@@ -72,7 +59,7 @@ class InterruptAndHistoryIT {
 
   @Test
   void ctrl_c_during_submit_wait_says_the_job_goes_on_and_prints_no_error() {
-    try (Tmux tmux = shell()) {
+    try (Tmux tmux = fixture.interactive()) {
       tmux.line("job submit --wait --name waited-then-left sleep 300");
       tmux.awaitText("-> RUNNING", SCREEN);
       String id = tmux.find("submitted (job_[a-z0-9]+)", null);
@@ -88,8 +75,8 @@ class InterruptAndHistoryIT {
 
   @Test
   void a_one_shot_watch_stopped_with_ctrl_c_exits_130_and_the_job_goes_on() {
-    Job job = sleeper("one-shot-watched");
-    try (Tmux tmux = Tmux.start(env(), Jobkit.commandLine("job", "watch", job.id()))) {
+    Job job = fixture.sleeper("one-shot-watched");
+    try (Tmux tmux = Tmux.start(fixture.env(), Jobkit.commandLine("job", "watch", job.id()))) {
       tmux.awaitText("watching " + job.id(), SCREEN);
 
       tmux.ctrlC();
@@ -101,8 +88,8 @@ class InterruptAndHistoryIT {
 
   @Test
   void the_answer_to_a_question_is_not_a_history_entry() throws IOException {
-    Job job = sleeper("asked-not-remembered");
-    try (Tmux tmux = shell()) {
+    Job job = fixture.sleeper("asked-not-remembered");
+    try (Tmux tmux = fixture.interactive()) {
       tmux.line("job stop " + job.id());
       tmux.awaitText("Stop it? [yes/no]", SCREEN);
       tmux.line("no");

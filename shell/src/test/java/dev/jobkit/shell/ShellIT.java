@@ -48,21 +48,9 @@ class ShellIT {
     home = fixture.home();
   }
 
-  private static Map<String, String> env() {
-    return fixture.env();
-  }
-
-  private static Tmux shell() {
-    return fixture.interactive();
-  }
-
-  private static Job sleeper(String name) {
-    return fixture.sleeper(name);
-  }
-
   @Test
   void the_prompt_appears_and_a_job_submitted_there_shows_in_the_list() {
-    try (Tmux tmux = shell()) {
+    try (Tmux tmux = fixture.interactive()) {
       String name = "listed-" + UUID.randomUUID().toString().substring(0, 6);
       tmux.line("job submit --name " + name + " sleep 300");
       tmux.awaitText("submitted job_", SCREEN);
@@ -78,8 +66,8 @@ class ShellIT {
 
   @Test
   void stop_asks_first_and_no_leaves_the_job_running_and_yes_ends_it_canceled() {
-    Job job = sleeper("stop-me");
-    try (Tmux tmux = shell()) {
+    Job job = fixture.sleeper("stop-me");
+    try (Tmux tmux = fixture.interactive()) {
       tmux.line("job stop " + job.id());
       String asked = tmux.awaitText("Stop it? [yes/no]", SCREEN);
       assertThat(asked)
@@ -101,8 +89,8 @@ class ShellIT {
 
   @Test
   void a_one_shot_stop_in_a_terminal_asks_too_and_exits_0_after_yes() {
-    Job job = sleeper("one-shot-asked");
-    try (Tmux tmux = Tmux.start(env(), Jobkit.commandLine("job", "stop", job.id()))) {
+    Job job = fixture.sleeper("one-shot-asked");
+    try (Tmux tmux = Tmux.start(fixture.env(), Jobkit.commandLine("job", "stop", job.id()))) {
       tmux.awaitText("Stop it? [yes/no]", SCREEN);
       tmux.line("yes");
       tmux.awaitText("[exited 0]", SCREEN);
@@ -112,9 +100,9 @@ class ShellIT {
 
   @Test
   void a_one_shot_stop_with_yes_runs_without_a_terminal_and_exits_0() {
-    Job job = sleeper("one-shot-yes");
+    Job job = fixture.sleeper("one-shot-yes");
 
-    Jobkit.Result result = Jobkit.run(env(), "job", "stop", job.id(), "--yes");
+    Jobkit.Result result = Jobkit.run(fixture.env(), "job", "stop", job.id(), "--yes");
 
     assertThat(result.exitCode()).as(result.toString()).isZero();
     assertThat(result.out()).contains("yes (--yes)").contains("APPLIED");
@@ -123,10 +111,10 @@ class ShellIT {
 
   @Test
   void without_a_terminal_and_without_yes_a_stop_is_refused_with_exit_code_2_and_nothing_sent() {
-    Job job = sleeper("not-without-yes");
+    Job job = fixture.sleeper("not-without-yes");
     int eventsBefore = client.jobs().events(job.id()).size();
 
-    Jobkit.Result result = Jobkit.run(env(), "job", "stop", job.id());
+    Jobkit.Result result = Jobkit.run(fixture.env(), "job", "stop", job.id());
 
     assertThat(result.exitCode()).as(result.toString()).isEqualTo(2);
     assertThat(result.err()).contains("no terminal to ask").contains("--yes");
@@ -136,11 +124,11 @@ class ShellIT {
 
   @Test
   void json_output_of_list_get_and_events_parses() {
-    Job job = sleeper("json-" + UUID.randomUUID().toString().substring(0, 6));
+    Job job = fixture.sleeper("json-" + UUID.randomUUID().toString().substring(0, 6));
 
-    Jobkit.Result list = Jobkit.run(env(), "job", "list", "--status", "running", "--json");
-    Jobkit.Result get = Jobkit.run(env(), "job", "get", job.id(), "--json");
-    Jobkit.Result events = Jobkit.run(env(), "job", "events", job.id(), "--json");
+    Jobkit.Result list = Jobkit.run(fixture.env(), "job", "list", "--status", "running", "--json");
+    Jobkit.Result get = Jobkit.run(fixture.env(), "job", "get", job.id(), "--json");
+    Jobkit.Result events = Jobkit.run(fixture.env(), "job", "events", job.id(), "--json");
 
     assertThat(list.exitCode()).as(list.toString()).isZero();
     JsonNode jobs = JSON.readTree(list.out());
@@ -158,12 +146,12 @@ class ShellIT {
 
   @Test
   void events_show_a_rename_with_both_names_quoted_and_a_stop_prompt_shows_the_old_name() {
-    Job job = sleeper("prod-db-migration");
+    Job job = fixture.sleeper("prod-db-migration");
     client.jobs().update(job.id(), new JobUpdate("tmp-scratch-test\nsafe", null, null, null, null));
 
-    Jobkit.Result events = Jobkit.run(env(), "job", "events", job.id());
-    Jobkit.Result json = Jobkit.run(env(), "job", "events", job.id(), "--json");
-    Jobkit.Result stop = Jobkit.run(env(), "job", "stop", job.id(), "--yes");
+    Jobkit.Result events = Jobkit.run(fixture.env(), "job", "events", job.id());
+    Jobkit.Result json = Jobkit.run(fixture.env(), "job", "events", job.id(), "--json");
+    Jobkit.Result stop = Jobkit.run(fixture.env(), "job", "stop", job.id(), "--yes");
 
     assertThat(events.exitCode()).as(events.toString()).isZero();
     assertThat(events.out())
@@ -181,7 +169,7 @@ class ShellIT {
   void tab_completion_offers_the_ids_of_jobs() {
     Job first = client.jobs().submit(JobSpec.builder().command("true").displayName("a").build());
     Job second = client.jobs().submit(JobSpec.builder().command("true").displayName("b").build());
-    try (Tmux tmux = shell()) {
+    try (Tmux tmux = fixture.interactive()) {
       // The first command waits for the connection; completion never starts one.
       tmux.line("me");
       tmux.awaitText(service.userName() + " (user", SCREEN);
@@ -195,14 +183,15 @@ class ShellIT {
 
   @Test
   void one_shot_exit_codes_say_what_went_wrong() {
-    Job running = sleeper("exit-codes");
+    Job running = fixture.sleeper("exit-codes");
 
-    Jobkit.Result notFound = Jobkit.run(env(), "job", "get", "job_01nosuchjob000000000000000");
+    Jobkit.Result notFound =
+        Jobkit.run(fixture.env(), "job", "get", "job_01nosuchjob000000000000000");
     Jobkit.Result deleteNotFound =
-        Jobkit.run(env(), "job", "delete", "job_01nosuchjob000000000000000", "--yes");
-    Jobkit.Result unknownOption = Jobkit.run(env(), "job", "list", "--colour");
-    Jobkit.Result badStatus = Jobkit.run(env(), "job", "list", "--status", "sleepy");
-    Jobkit.Result active = Jobkit.run(env(), "job", "delete", running.id(), "--yes");
+        Jobkit.run(fixture.env(), "job", "delete", "job_01nosuchjob000000000000000", "--yes");
+    Jobkit.Result unknownOption = Jobkit.run(fixture.env(), "job", "list", "--colour");
+    Jobkit.Result badStatus = Jobkit.run(fixture.env(), "job", "list", "--status", "sleepy");
+    Jobkit.Result active = Jobkit.run(fixture.env(), "job", "delete", running.id(), "--yes");
     Jobkit.Result unreachable =
         Jobkit.run(
             Map.of("JOBKIT_URL", "http://127.0.0.1:9", "JOBKIT_HOME", home.toString()),
@@ -230,8 +219,18 @@ class ShellIT {
   void submit_with_wait_follows_the_job_to_its_end_and_exits_with_its_outcome() {
     Jobkit.Result ok =
         Jobkit.run(
-            env(), "job", "submit", "--wait", "--name", "waited", "--", "sh", "-c", "echo hi");
-    Jobkit.Result failed = Jobkit.run(env(), "job", "submit", "--wait", "--shell", "exit 3");
+            fixture.env(),
+            "job",
+            "submit",
+            "--wait",
+            "--name",
+            "waited",
+            "--",
+            "sh",
+            "-c",
+            "echo hi");
+    Jobkit.Result failed =
+        Jobkit.run(fixture.env(), "job", "submit", "--wait", "--shell", "exit 3");
 
     assertThat(ok.exitCode()).as(ok.toString()).isZero();
     assertThat(ok.out()).contains("RUNNING -> SUCCEEDED").contains("ended SUCCEEDED");
@@ -251,7 +250,7 @@ class ShellIT {
                     .displayName("follow")
                     .build());
 
-    Jobkit.Result follow = Jobkit.run(env(), "job", "logs", job.id(), "--follow");
+    Jobkit.Result follow = Jobkit.run(fixture.env(), "job", "logs", job.id(), "--follow");
 
     assertThat(follow.exitCode()).as(follow.toString()).isZero();
     assertThat(follow.out()).contains("line 1\nline 2\nline 3\n").contains("-- job SUCCEEDED --");
@@ -259,8 +258,8 @@ class ShellIT {
 
   @Test
   void watch_shows_a_job_change_live_and_ends_when_the_job_ends() {
-    Job job = sleeper("watched");
-    try (Tmux tmux = Tmux.start(env(), Jobkit.commandLine("job", "watch", job.id()))) {
+    Job job = fixture.sleeper("watched");
+    try (Tmux tmux = Tmux.start(fixture.env(), Jobkit.commandLine("job", "watch", job.id()))) {
       tmux.awaitText("watching " + job.id(), SCREEN);
 
       client.guarded(Confirmers.assumeYes()).stop(job.id());
@@ -282,7 +281,7 @@ class ShellIT {
                     .displayName("fails")
                     .build());
     client.jobs().await(job.id(), s -> s == JobStatus.RUNNING, SCREEN);
-    try (Tmux tmux = Tmux.start(env(), Jobkit.commandLine("job", "watch", job.id()))) {
+    try (Tmux tmux = Tmux.start(fixture.env(), Jobkit.commandLine("job", "watch", job.id()))) {
       tmux.awaitText("watching " + job.id(), SCREEN);
 
       service.gates().open("fails");
@@ -296,9 +295,9 @@ class ShellIT {
 
   @Test
   void at_80_columns_watch_redraws_its_table_in_place_with_one_header_while_two_jobs_change() {
-    Job first = sleeper("watched-at-80-columns-with-a-name-longer-than-the-room-left");
-    Job second = sleeper("also-watched-at-80-columns-with-a-name-longer-than-the-room");
-    try (Tmux tmux = Tmux.start(env(), Jobkit.commandLine("job", "watch"), 80, 24)) {
+    Job first = fixture.sleeper("watched-at-80-columns-with-a-name-longer-than-the-room-left");
+    Job second = fixture.sleeper("also-watched-at-80-columns-with-a-name-longer-than-the-room");
+    try (Tmux tmux = Tmux.start(fixture.env(), Jobkit.commandLine("job", "watch"), 80, 24)) {
       tmux.awaitText("watching all jobs", SCREEN);
 
       client.guarded(Confirmers.assumeYes()).stop(first.id());
@@ -314,9 +313,9 @@ class ShellIT {
 
   @Test
   void at_80_columns_job_list_fits_each_line_with_long_names_cut_short() {
-    Job first = sleeper("listed-at-80-columns-with-a-name-longer-than-the-room-left");
-    Job second = sleeper("also-listed-at-80-columns-with-a-name-longer-than-the-room");
-    try (Tmux tmux = Tmux.start(env(), Jobkit.commandLine(), 80, 24)) {
+    Job first = fixture.sleeper("listed-at-80-columns-with-a-name-longer-than-the-room-left");
+    Job second = fixture.sleeper("also-listed-at-80-columns-with-a-name-longer-than-the-room");
+    try (Tmux tmux = Tmux.start(fixture.env(), Jobkit.commandLine(), 80, 24)) {
       tmux.awaitText("jobkit>", SCREEN);
 
       tmux.line("job list");
@@ -347,12 +346,12 @@ class ShellIT {
 
   @Test
   void summary_counts_the_jobs_by_status_and_owner_and_shows_the_slots() {
-    Job running = sleeper("summed");
+    Job running = fixture.sleeper("summed");
     Job done = client.jobs().submit(JobSpec.builder().command("true").build());
     client.jobs().await(done.id(), JobStatus::isTerminal, SCREEN);
 
-    Jobkit.Result summary = Jobkit.run(env(), "job", "summary", "--since", "1h");
-    Jobkit.Result json = Jobkit.run(env(), "job", "summary", "--json");
+    Jobkit.Result summary = Jobkit.run(fixture.env(), "job", "summary", "--since", "1h");
+    Jobkit.Result json = Jobkit.run(fixture.env(), "job", "summary", "--json");
 
     assertThat(summary.exitCode()).as(summary.toString()).isZero();
     assertThat(summary.out())
@@ -370,8 +369,8 @@ class ShellIT {
   void api_key_before_the_command_acts_as_that_keys_user() {
     Api other = service.newUser("keyed", "parallel");
 
-    Jobkit.Result me = Jobkit.run(env(), "--api-key", other.key(), "me");
-    Jobkit.Result empty = Jobkit.run(env(), "--api-key=", "me");
+    Jobkit.Result me = Jobkit.run(fixture.env(), "--api-key", other.key(), "me");
+    Jobkit.Result empty = Jobkit.run(fixture.env(), "--api-key=", "me");
 
     assertThat(me.exitCode()).as(me.toString()).isZero();
     assertThat(me.out()).contains(other.name());
@@ -416,8 +415,8 @@ class ShellIT {
         client.jobs().submit(JobSpec.builder().shell("printf 'one\\ntwo\\nthree\\n'").build());
     client.jobs().await(job.id(), JobStatus::isTerminal, SCREEN);
 
-    Jobkit.Result lines = Jobkit.run(env(), "job", "logs", job.id(), "--tail", "2");
-    Jobkit.Result chars = Jobkit.run(env(), "job", "logs", job.id(), "--tail-chars", "6");
+    Jobkit.Result lines = Jobkit.run(fixture.env(), "job", "logs", job.id(), "--tail", "2");
+    Jobkit.Result chars = Jobkit.run(fixture.env(), "job", "logs", job.id(), "--tail-chars", "6");
 
     assertThat(lines.out()).as(lines.toString()).isEqualTo("two\nthree\n");
     assertThat(chars.out()).as(chars.toString()).isEqualTo("three\n");
@@ -428,8 +427,9 @@ class ShellIT {
     Job job = client.jobs().submit(JobSpec.builder().shell("echo already said").build());
     client.jobs().await(job.id(), JobStatus::isTerminal, SCREEN);
 
-    Jobkit.Result none = Jobkit.run(env(), "job", "logs", job.id(), "--tail", "0");
-    Jobkit.Result followed = Jobkit.run(env(), "job", "logs", job.id(), "--tail", "0", "--follow");
+    Jobkit.Result none = Jobkit.run(fixture.env(), "job", "logs", job.id(), "--tail", "0");
+    Jobkit.Result followed =
+        Jobkit.run(fixture.env(), "job", "logs", job.id(), "--tail", "0", "--follow");
 
     assertThat(none.exitCode()).as(none.toString()).isZero();
     assertThat(none.out()).isEmpty();
@@ -441,7 +441,7 @@ class ShellIT {
   void logs_follow_of_a_job_that_fails_exits_1_after_its_end() {
     Job job = client.jobs().submit(JobSpec.builder().shell("echo last words; exit 3").build());
 
-    Jobkit.Result follow = Jobkit.run(env(), "job", "logs", job.id(), "--follow");
+    Jobkit.Result follow = Jobkit.run(fixture.env(), "job", "logs", job.id(), "--follow");
 
     assertThat(follow.exitCode()).as(follow.toString()).isEqualTo(1);
     assertThat(follow.out()).contains("last words").contains("-- job FAILED --");
@@ -449,9 +449,9 @@ class ShellIT {
 
   @Test
   void flush_with_yes_stops_and_removes_the_active_jobs_and_verifies_it() {
-    Job job = sleeper("flushed");
+    Job job = fixture.sleeper("flushed");
 
-    Jobkit.Result flush = Jobkit.run(env(), "job", "flush", "--yes");
+    Jobkit.Result flush = Jobkit.run(fixture.env(), "job", "flush", "--yes");
 
     assertThat(flush.exitCode()).as(flush.toString()).isZero();
     assertThat(flush.out())
@@ -459,7 +459,7 @@ class ShellIT {
         .contains("APPLIED: flushed")
         .containsPattern(
             "flush flush_\\w+ succeeded: matched \\d+, stopped \\d+, removed \\d+, skipped 0");
-    Jobkit.Result gone = Jobkit.run(env(), "job", "get", job.id());
+    Jobkit.Result gone = Jobkit.run(fixture.env(), "job", "get", job.id());
     assertThat(gone.exitCode()).isEqualTo(3);
   }
 
@@ -485,9 +485,9 @@ class ShellIT {
 
   @Test
   void a_mistyped_command_or_option_is_a_usage_error_that_suggests_the_one_meant() {
-    Jobkit.Result subcommand = Jobkit.run(env(), "job", "lsit");
-    Jobkit.Result group = Jobkit.run(env(), "jbo", "list");
-    Jobkit.Result option = Jobkit.run(env(), "job", "list", "--stauts", "running");
+    Jobkit.Result subcommand = Jobkit.run(fixture.env(), "job", "lsit");
+    Jobkit.Result group = Jobkit.run(fixture.env(), "jbo", "list");
+    Jobkit.Result option = Jobkit.run(fixture.env(), "job", "list", "--stauts", "running");
 
     assertThat(subcommand.exitCode()).as(subcommand.toString()).isEqualTo(2);
     assertThat(subcommand.err())

@@ -12,7 +12,6 @@ import dev.jobkit.shell.support.ShellFixture;
 import dev.jobkit.shell.support.Tmux;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.BeforeAll;
@@ -43,10 +42,6 @@ class WaitAndLogsIT {
     home = fixture.home();
   }
 
-  private static Map<String, String> env() {
-    return fixture.env();
-  }
-
   private static String gate() {
     return "gate-" + UUID.randomUUID();
   }
@@ -61,7 +56,7 @@ class WaitAndLogsIT {
   }
 
   private static CompletableFuture<Jobkit.Result> runAsync(String... args) {
-    return CompletableFuture.supplyAsync(() -> Jobkit.run(env(), args));
+    return CompletableFuture.supplyAsync(() -> Jobkit.run(fixture.env(), args));
   }
 
   @Test
@@ -81,7 +76,7 @@ class WaitAndLogsIT {
         .singleElement()
         .asString()
         .startsWith(job.id() + " ended FAILED");
-    Jobkit.Result json = Jobkit.run(env(), "job", "wait", job.id(), "--json");
+    Jobkit.Result json = Jobkit.run(fixture.env(), "job", "wait", job.id(), "--json");
     assertThat(json.exitCode()).as(json.toString()).isEqualTo(3);
     assertThat(JSON.readTree(json.out()).get("status").asString()).isEqualTo("FAILED");
   }
@@ -91,12 +86,14 @@ class WaitAndLogsIT {
     Job job = client.jobs().submit(JobSpec.builder().shell("true").build());
     client.jobs().await(job.id(), JobStatus::isTerminal, SCREEN);
 
-    Jobkit.Result ended = Jobkit.run(env(), "job", "wait", job.id());
-    Jobkit.Result succeeded = Jobkit.run(env(), "job", "wait", job.id(), "--for", "completed");
-    Jobkit.Result running = Jobkit.run(env(), "job", "wait", job.id(), "--for", "running");
-    Jobkit.Result failed = Jobkit.run(env(), "job", "wait", job.id(), "--for", "failed");
-    Jobkit.Result unknown = Jobkit.run(env(), "job", "wait", job.id(), "--for", "sleepy");
-    Jobkit.Result missing = Jobkit.run(env(), "job", "wait", "job_01nosuchjob000000000000000");
+    Jobkit.Result ended = Jobkit.run(fixture.env(), "job", "wait", job.id());
+    Jobkit.Result succeeded =
+        Jobkit.run(fixture.env(), "job", "wait", job.id(), "--for", "completed");
+    Jobkit.Result running = Jobkit.run(fixture.env(), "job", "wait", job.id(), "--for", "running");
+    Jobkit.Result failed = Jobkit.run(fixture.env(), "job", "wait", job.id(), "--for", "failed");
+    Jobkit.Result unknown = Jobkit.run(fixture.env(), "job", "wait", job.id(), "--for", "sleepy");
+    Jobkit.Result missing =
+        Jobkit.run(fixture.env(), "job", "wait", "job_01nosuchjob000000000000000");
 
     assertThat(ended.exitCode()).as(ended.toString()).isZero();
     assertThat(succeeded.exitCode()).as(succeeded.toString()).isZero();
@@ -114,7 +111,7 @@ class WaitAndLogsIT {
     String gate = gate();
     Job job = client.jobs().submit(JobSpec.builder().shell(service.gates().script(gate)).build());
 
-    Jobkit.Result wait = Jobkit.run(env(), "job", "wait", job.id(), "--for", "running");
+    Jobkit.Result wait = Jobkit.run(fixture.env(), "job", "wait", job.id(), "--for", "running");
 
     assertThat(wait.exitCode()).as(wait.toString()).isZero();
     assertThat(wait.out()).contains(job.id() + " is RUNNING");
@@ -127,7 +124,7 @@ class WaitAndLogsIT {
     String gate = gate();
     Job job = heldBy(gate, "true");
 
-    Jobkit.Result wait = Jobkit.run(env(), "job", "wait", job.id(), "--timeout", "1s");
+    Jobkit.Result wait = Jobkit.run(fixture.env(), "job", "wait", job.id(), "--timeout", "1s");
 
     assertThat(wait.exitCode()).as(wait.toString()).isEqualTo(124);
     assertThat(wait.out()).isEmpty();
@@ -140,10 +137,10 @@ class WaitAndLogsIT {
   @Test
   void submit_with_logs_prints_the_job_s_output_alone_on_stdout_and_exits_with_its_code() {
     Jobkit.Result ok =
-        Jobkit.run(env(), "job", "submit", "--logs", "--shell", "echo one; echo two >&2");
+        Jobkit.run(fixture.env(), "job", "submit", "--logs", "--shell", "echo one; echo two >&2");
     Jobkit.Result failed =
-        Jobkit.run(env(), "job", "submit", "--logs", "--shell", "echo last words; exit 3");
-    Jobkit.Result both = Jobkit.run(env(), "job", "submit", "--logs", "--json", "true");
+        Jobkit.run(fixture.env(), "job", "submit", "--logs", "--shell", "echo last words; exit 3");
+    Jobkit.Result both = Jobkit.run(fixture.env(), "job", "submit", "--logs", "--json", "true");
 
     assertThat(ok.exitCode()).as(ok.toString()).isZero();
     assertThat(ok.out()).as(ok.toString()).isEqualTo("one\ntwo\n");
@@ -159,7 +156,8 @@ class WaitAndLogsIT {
     String gate = gate();
     String script = "echo before the gate; " + service.gates().script(gate) + "; echo after it";
     try (Tmux tmux =
-        Tmux.start(env(), Jobkit.commandLine("job", "submit", "--logs", "--shell", script))) {
+        Tmux.start(
+            fixture.env(), Jobkit.commandLine("job", "submit", "--logs", "--shell", script))) {
       tmux.awaitText("before the gate", SCREEN);
       String id = tmux.find("submitted (job_[a-z0-9]+)", null);
       assertThat(client.jobs().get(id).status()).isEqualTo(JobStatus.RUNNING);
@@ -183,10 +181,13 @@ class WaitAndLogsIT {
                     .build());
     client.jobs().await(job.id(), JobStatus::isTerminal, SCREEN);
 
-    Jobkit.Result prefixed = Jobkit.run(env(), "job", "logs", job.id(), "--all-pods", "--prefix");
-    Jobkit.Result plain = Jobkit.run(env(), "job", "logs", job.id(), "--all-pods");
-    Jobkit.Result one = Jobkit.run(env(), "job", "logs", job.id(), "--pod", "1", "--prefix");
-    Jobkit.Result both = Jobkit.run(env(), "job", "logs", job.id(), "--pod", "1", "--all-pods");
+    Jobkit.Result prefixed =
+        Jobkit.run(fixture.env(), "job", "logs", job.id(), "--all-pods", "--prefix");
+    Jobkit.Result plain = Jobkit.run(fixture.env(), "job", "logs", job.id(), "--all-pods");
+    Jobkit.Result one =
+        Jobkit.run(fixture.env(), "job", "logs", job.id(), "--pod", "1", "--prefix");
+    Jobkit.Result both =
+        Jobkit.run(fixture.env(), "job", "logs", job.id(), "--pod", "1", "--all-pods");
 
     assertThat(prefixed.exitCode()).as(prefixed.toString()).isZero();
     assertThat(prefixed.out())
