@@ -2,6 +2,7 @@ package dev.jobkit.shell;
 
 import dev.jobkit.shell.command.Dispatcher;
 import dev.jobkit.shell.command.Exits;
+import dev.jobkit.shell.command.GlobalOptions;
 import dev.jobkit.shell.command.Session;
 import dev.jobkit.shell.local.Connection;
 import dev.jobkit.shell.local.LocalService;
@@ -81,39 +82,19 @@ public final class Main {
 
   static int run(String[] args) {
     PrintWriter err = writer(FileDescriptor.err);
-    String server = null;
-    String apiKey = null;
-    String context = null;
-    Path dataDir = null;
+    Map<String, String> globals = new HashMap<>();
     boolean noColor = false;
     int i = 0;
     try {
       for (; i < args.length && args[i].startsWith("--"); i++) {
         String a = args[i];
-        if (a.equals("--server")
-            || a.equals("--data-dir")
-            || a.equals("--api-key")
-            || a.equals("--context")) {
-          if (i + 1 >= args.length) {
+        int eq = a.indexOf('=');
+        String name = eq < 0 ? a : a.substring(0, eq);
+        if (GlobalOptions.WITH_VALUE.contains(name)) {
+          if (eq < 0 && i + 1 >= args.length) {
             throw new IllegalArgumentException(a + " needs a value");
           }
-          if (a.equals("--server")) {
-            server = args[++i];
-          } else if (a.equals("--context")) {
-            context = args[++i];
-          } else if (a.equals("--api-key")) {
-            apiKey = args[++i];
-          } else {
-            dataDir = Paths.get(args[++i]);
-          }
-        } else if (a.startsWith("--context=")) {
-          context = a.substring("--context=".length());
-        } else if (a.startsWith("--api-key=")) {
-          apiKey = a.substring("--api-key=".length());
-        } else if (a.startsWith("--server=")) {
-          server = a.substring("--server=".length());
-        } else if (a.startsWith("--data-dir=")) {
-          dataDir = Paths.get(a.substring("--data-dir=".length()));
+          globals.put(name, eq < 0 ? args[++i] : a.substring(eq + 1));
         } else if (a.equals("--no-color")) {
           noColor = true;
         } else if (a.equals("--help")) {
@@ -131,9 +112,13 @@ public final class Main {
       err.flush();
       return Exits.USAGE;
     }
-    if (dataDir == null) {
-      dataDir = LocalService.defaultDataDir();
-    }
+    String server = globals.get("--server");
+    String apiKey = globals.get("--api-key");
+    String context = globals.get("--context");
+    Path dataDir =
+        globals.containsKey("--data-dir")
+            ? Paths.get(globals.get("--data-dir"))
+            : LocalService.defaultDataDir();
     // --api-key is JOBKIT_API_KEY for this run: the same key everywhere it connects.
     Map<String, String> env = System.getenv();
     if (apiKey != null) {

@@ -16,9 +16,32 @@ import org.springframework.shell.core.command.CommandRegistry;
  */
 final class CompletionScript {
 
-  /** The global options, before the command ({@code Main}). */
+  /** The global options, before the command, as the scripts propose them. */
   private static final String GLOBALS =
-      "--server --context --api-key --data-dir --no-color --help --version";
+      String.join(
+          " ",
+          java.util.stream.Stream.concat(
+                  GlobalOptions.WITH_VALUE.stream(), GlobalOptions.FLAGS.stream())
+              .toList());
+
+  /**
+   * The script with the global options put in: {@code @WITH_VALUE@} ({@code --server|…}),
+   * {@code @WITH_VALUE_JOINED@} ({@code --server=*|…|--no-color}) and {@code @NO_VALUES@} (those
+   * whose value nothing proposes: all but {@code --data-dir}, a directory).
+   */
+  private static String withGlobals(String script) {
+    return script
+        .replace("@WITH_VALUE@", String.join("|", GlobalOptions.WITH_VALUE))
+        .replace(
+            "@WITH_VALUE_JOINED@",
+            String.join("|", GlobalOptions.WITH_VALUE.stream().map(o -> o + "=*").toList())
+                + "|--no-color")
+        .replace(
+            "@NO_VALUES@",
+            String.join(
+                "|",
+                GlobalOptions.WITH_VALUE.stream().filter(o -> !o.equals("--data-dir")).toList()));
+  }
 
   /** The words that may follow each run of command words ("" for the first word). */
   private final Map<String, TreeSet<String>> next = new TreeMap<>();
@@ -59,14 +82,14 @@ final class CompletionScript {
           local -a globals=() args=()
           while (( i < COMP_CWORD )); do
             case "${COMP_WORDS[i]}" in
-              --server|--context|--api-key|--data-dir) globals+=("${COMP_WORDS[i]}" "${COMP_WORDS[i+1]}"); (( i += 2 )) ;;
-              --server=*|--context=*|--api-key=*|--data-dir=*|--no-color) globals+=("${COMP_WORDS[i]}"); (( i += 1 )) ;;
+              @WITH_VALUE@) globals+=("${COMP_WORDS[i]}" "${COMP_WORDS[i+1]}"); (( i += 2 )) ;;
+              @WITH_VALUE_JOINED@) globals+=("${COMP_WORDS[i]}"); (( i += 1 )) ;;
               *) break ;;
             esac
           done
           case "${COMP_WORDS[COMP_CWORD-1]}" in
             --data-dir) COMPREPLY=( $(compgen -d -- "$cur") ); return 0 ;;
-            --server|--context|--api-key) COMPREPLY=(); return 0 ;;
+            @NO_VALUES@) COMPREPLY=(); return 0 ;;
           esac
           args=("${COMP_WORDS[@]:i:COMP_CWORD-i}")
           for (( n = ${#args[@]}; n >= 1; n-- )); do
@@ -86,7 +109,8 @@ final class CompletionScript {
         }
         complete -F _jobkit jobkit
         """
-            .formatted(GLOBALS);
+            .formatted(GLOBALS)
+            .transform(CompletionScript::withGlobals);
   }
 
   /**
@@ -103,14 +127,14 @@ final class CompletionScript {
           local -a globals args reply
           while (( i < CURRENT )); do
             case "${words[i]}" in
-              --server|--context|--api-key|--data-dir) globals+=("${words[i]}" "${words[i+1]}"); (( i += 2 )) ;;
-              --server=*|--context=*|--api-key=*|--data-dir=*|--no-color) globals+=("${words[i]}"); (( i += 1 )) ;;
+              @WITH_VALUE@) globals+=("${words[i]}" "${words[i+1]}"); (( i += 2 )) ;;
+              @WITH_VALUE_JOINED@) globals+=("${words[i]}"); (( i += 1 )) ;;
               *) break ;;
             esac
           done
           case "${words[CURRENT-1]}" in
             --data-dir) _files -/; return ;;
-            --server|--context|--api-key) return 1 ;;
+            @NO_VALUES@) return 1 ;;
           esac
           args=("${(@)words[i,CURRENT-1]}")
           for (( n = ${#args}; n >= 1; n-- )); do
@@ -135,7 +159,8 @@ final class CompletionScript {
           compdef _jobkit jobkit
         fi
         """
-            .formatted(GLOBALS);
+            .formatted(GLOBALS)
+            .transform(CompletionScript::withGlobals);
   }
 
   private String header(String shell, String load) {
