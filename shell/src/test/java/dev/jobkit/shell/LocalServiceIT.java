@@ -37,6 +37,12 @@ class LocalServiceIT {
     Jobkit.Result before = Jobkit.run(env(), "service", "status");
     assertThat(before.exitCode()).as(before.toString()).isEqualTo(5);
     assertThat(before.out()).contains("is not running");
+    // The exit code is the local service's, also when the shell is pointed elsewhere.
+    Map<String, String> elsewhere = new java.util.HashMap<>(env());
+    elsewhere.put("JOBKIT_URL", "http://127.0.0.1:9");
+    Jobkit.Result pointedElsewhere = Jobkit.run(elsewhere, "service", "status");
+    assertThat(pointedElsewhere.exitCode()).as(pointedElsewhere.toString()).isEqualTo(5);
+    assertThat(pointedElsewhere.out()).contains("is not running").contains("pointed elsewhere");
 
     try (Tmux tmux = Tmux.start(env(), Jobkit.commandLine())) {
       // The prompt does not wait for the service.

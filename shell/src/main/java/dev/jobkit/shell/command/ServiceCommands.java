@@ -23,6 +23,9 @@ public final class ServiceCommands {
 
   private static final String GROUP = "Service";
 
+  /** {@code status} counts the active jobs up to this many, one page. */
+  private static final int ACTIVE_COUNT_LIMIT = 1000;
+
   private ServiceCommands() {}
 
   /** Every service command of {@code session}. */
@@ -163,11 +166,14 @@ public final class ServiceCommands {
                         java.util.Arrays.stream(JobStatus.values())
                             .filter(JobStatus::isActive)
                             .toArray(JobStatus[]::new))
-                    .limit(1000)
+                    .limit(ACTIVE_COUNT_LIMIT)
                     .build())
             .items()
             .size();
-    out.println(active + " active job(s) visible to " + me.name());
+    out.println(
+        (active < ACTIVE_COUNT_LIMIT ? active + "" : "at least " + ACTIVE_COUNT_LIMIT)
+            + " active job(s) visible to "
+            + me.name());
     return Exits.OK;
   }
 
@@ -188,11 +194,12 @@ public final class ServiceCommands {
     } else {
       out.println("running: " + describe(recorded.get(), local, in.style()));
     }
+    boolean answering = recorded.isPresent() && recorded.get().healthy();
     if (in.session().remote()) {
+      // the exit code is about the local service, as the command's name says, wherever the
+      // shell itself is pointed
       out.println(in.style().dim("(the shell is pointed elsewhere; 'status' says where)"));
-      return Exits.OK;
-    }
-    if (recorded.isPresent() && recorded.get().healthy()) {
+    } else if (answering) {
       User me = in.session().me();
       out.println(
           "the shell is connected to it as "
@@ -201,7 +208,7 @@ public final class ServiceCommands {
               + me.role().name().toLowerCase(Locale.ROOT)
               + ")");
     }
-    return recorded.isPresent() ? Exits.OK : Exits.UNREACHABLE;
+    return answering ? Exits.OK : Exits.UNREACHABLE;
   }
 
   private static String describe(LocalService.Running r, LocalService local, Style style) {
