@@ -66,7 +66,11 @@ public final class Completions {
     String previous = rest.isEmpty() ? null : rest.get(rest.size() - 1);
     Opt valueOf = previous == null || previous.contains("=") ? null : optionNamed(jc, previous);
     if (valueOf != null && !valueOf.isFlag()) {
-      return values(valueOf.values(), session);
+      List<CompletionProposal> proposals = values(valueOf.values(), session);
+      int comma = current.lastIndexOf(',');
+      return comma < 0 || !valueOf.repeatable()
+          ? proposals
+          : listed(current.substring(0, comma + 1), proposals);
     }
     int position = 0;
     for (int i = 0; i < rest.size(); i++) {
@@ -216,6 +220,23 @@ public final class Completions {
       return command.opt(body);
     }
     return null;
+  }
+
+  /**
+   * A repeatable option also takes its values as one comma-separated list ({@code --status
+   * running,fa<TAB>}): the proposals for the item being typed, each after the items before it,
+   * shown by the item alone and left open for another comma.
+   */
+  private static List<CompletionProposal> listed(String before, List<CompletionProposal> items) {
+    return items.stream()
+        .map(
+            p ->
+                new CompletionProposal(before + p.value())
+                    .displayText(p.value())
+                    .description(p.description())
+                    .category(p.category())
+                    .complete(false))
+        .toList();
   }
 
   private static List<CompletionProposal> values(

@@ -74,6 +74,15 @@ class CompletionsTest {
   }
 
   @Test
+  void a_comma_separated_status_list_completes_its_last_item() {
+    List<String> second = propose("job list --status running,fa");
+
+    assertThat(second).contains("running,failed", "running,FAILED", "running,RUNNING");
+    assertThat(second).allMatch(s -> s.startsWith("running,"));
+    assertThat(propose("job list --status QUEUED,running,")).contains("QUEUED,running,succeeded");
+  }
+
+  @Test
   void owner_proposes_me_even_before_the_service_answers() {
     assertThat(propose("job list --owner ")).containsExactly("me");
   }
