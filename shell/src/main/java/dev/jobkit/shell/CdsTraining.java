@@ -114,7 +114,7 @@ final class CdsTraining {
           LineReader reader =
               LineReaderBuilder.builder()
                   .terminal(terminal)
-                  .completer(new CommandCompleter(dispatcher))
+                  .completer(new CommandCompleter(dispatcher, () -> false))
                   .build();
           reader.getHistory();
         }

@@ -5,6 +5,7 @@ import dev.jobkit.shell.command.Dispatcher;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.jline.reader.Candidate;
@@ -22,13 +23,26 @@ import org.springframework.shell.core.command.completion.CompletionProposal;
 final class CommandCompleter implements Completer {
 
   private final Dispatcher dispatcher;
+  private final BooleanSupplier answering;
 
-  CommandCompleter(Dispatcher dispatcher) {
+  /**
+   * @param answering true while the shell asks yes or no (a risky action's dialog): Tab then
+   *     proposes the two answers instead of commands
+   */
+  CommandCompleter(Dispatcher dispatcher, BooleanSupplier answering) {
     this.dispatcher = dispatcher;
+    this.answering = answering;
   }
 
   @Override
   public void complete(LineReader reader, ParsedLine line, List<Candidate> candidates) {
+    if (answering.getAsBoolean()) {
+      if (line.wordIndex() == 0) {
+        candidates.add(new Candidate("yes"));
+        candidates.add(new Candidate("no"));
+      }
+      return;
+    }
     List<String> words = line.words();
     int index = Math.min(line.wordIndex(), words.size());
     String current = index < words.size() ? words.get(index) : "";

@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.jline.reader.EndOfFileException;
 import org.jline.reader.LineReader;
 import org.jline.reader.LineReaderBuilder;
@@ -42,15 +43,19 @@ final class InteractiveShell {
               !Terminal.TYPE_DUMB.equals(terminal.getType()), noColor, System.getenv("NO_COLOR"));
       PrintWriter out = terminal.writer();
       LineReader[] holder = new LineReader[1];
+      AtomicBoolean answering = new AtomicBoolean();
       Session.Asker asker =
           prompt -> {
-            // An answer (yes, no) is not a command: arrow-up must not bring it back.
+            // An answer (yes, no) is not a command: arrow-up must not bring it back, and Tab
+            // proposes the answers, not commands.
             holder[0].setVariable(LineReader.DISABLE_HISTORY, true);
+            answering.set(true);
             try {
               return holder[0].readLine(prompt);
             } catch (UserInterruptException | EndOfFileException no) {
               return null;
             } finally {
+              answering.set(false);
               holder[0].setVariable(LineReader.DISABLE_HISTORY, false);
             }
           };
@@ -63,7 +68,7 @@ final class InteractiveShell {
             LineReaderBuilder.builder()
                 .terminal(terminal)
                 .appName("jobkit")
-                .completer(new CommandCompleter(dispatcher))
+                .completer(new CommandCompleter(dispatcher, answering::get))
                 .parser(parser)
                 .variable(LineReader.HISTORY_FILE, historyFile(dataDir))
                 .build();

@@ -87,12 +87,15 @@ class InterruptAndHistoryIT {
   }
 
   @Test
-  void the_answer_to_a_question_is_not_a_history_entry() throws IOException {
+  void the_answer_to_a_question_completes_with_tab_and_is_not_a_history_entry() throws IOException {
     Job job = fixture.sleeper("asked-not-remembered");
     try (Tmux tmux = fixture.interactive()) {
       tmux.line("job stop " + job.id());
       tmux.awaitText("Stop it? [yes/no]", SCREEN);
-      tmux.line("no");
+      // Tab completes the answer, not a command.
+      tmux.type("n").tab();
+      tmux.awaitText("Stop it? [yes/no] no", SCREEN);
+      tmux.enter();
       tmux.awaitText("DECLINED", SCREEN);
       tmux.awaitCount("jobkit>", 2, SCREEN);
 
