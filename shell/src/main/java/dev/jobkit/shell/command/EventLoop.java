@@ -34,8 +34,8 @@ final class EventLoop {
    *
    * @param until when to stop reading, or null for never
    * @param quiet how long without an event counts as a quiet spell
-   * @return the failure of the read that the thread's interrupt (Ctrl-C) broke off, the interrupt
-   *     consumed; empty if it stopped for another reason
+   * @return the failure of the read (of the stream, or the hook's own) that the thread's interrupt
+   *     (Ctrl-C) broke off, the interrupt consumed; empty if it stopped for another reason
    */
   static Optional<JobkitException> run(
       EventStream events, Instant until, Duration quiet, Hook hook) {
@@ -48,16 +48,18 @@ final class EventLoop {
                       1,
                       Math.min(
                           quiet.toMillis(), Duration.between(Instant.now(), until).toMillis())));
-      Optional<JobEvent> event;
+      boolean more;
       try {
-        event = events.next(wait);
+        Optional<JobEvent> event = events.next(wait);
+        // The hook may call the service too (a re-read at the end): Ctrl-C there is the same.
+        more = event.isEmpty() ? hook.onQuiet() : hook.onEvent(event.get());
       } catch (JobkitException interrupted) {
         if (Thread.interrupted()) {
           return Optional.of(interrupted);
         }
         throw interrupted;
       }
-      if (!(event.isEmpty() ? hook.onQuiet() : hook.onEvent(event.get()))) {
+      if (!more) {
         return Optional.empty();
       }
     }
