@@ -8,8 +8,8 @@ import java.util.List;
  * Prints the figures of issue 2's benchmark against a real service in this JVM (random port,
  * temporary data dir, embedded H2), with no-op jobs ({@code true}): throughput against spawning
  * directly, submit → {@code RUNNING} latency, claim latency with a short and a long queue, and the
- * time to serve a log tail of a small and a huge log; and (issue 3) the SDK's {@code get} against a
- * raw HTTP GET. Run it with {@code bench/run}.
+ * time to serve a log tail of a small and a huge log; (issue 3) the SDK's {@code get} against a raw
+ * HTTP GET; and (issue 12) the cost of a page of the job list. Run it with {@code bench/run}.
  */
 public final class ServiceBenchmark {
 
@@ -26,7 +26,8 @@ public final class ServiceBenchmark {
     int longQueue = intArg(args, "queue", 100_000);
     int requests = intArg(args, "requests", 200);
     int rounds = intArg(args, "rounds", 20_000);
-    String only = intArg(args, "only", 12345) + "";
+    int listRequests = intArg(args, "list_requests", 200);
+    String only = intArg(args, "only", 123456) + "";
 
     List<Row> rows = new ArrayList<>();
     System.out.printf(
@@ -97,6 +98,18 @@ public final class ServiceBenchmark {
             new Row("get, raw HttpClient p50", String.format("%.3f ms", r.raw().p50()), "", true));
         rows.add(
             new Row("SDK / raw", String.format("%.2f", r.ratio()), "<= 1.25", r.ratio() <= 1.25));
+      }
+      if (only.contains("6")) {
+        System.out.println("\n6. A page of GET /api/v1/jobs, 1,000 jobs of 2 pods (issue 12)");
+        ListCost.Result l = new ListCost(service, listRequests).run();
+        rows.add(
+            new Row("list, page of 50, p50", String.format("%.2f ms", l.page50().p50()), "", true));
+        rows.add(
+            new Row(
+                "list, page of 1,000, p50",
+                String.format("%.2f ms", l.page1000().p50()),
+                "",
+                true));
       }
       if (only.contains("4")) {
         System.out.println("\n4. Log tail over HTTP (run before 3, which leaves a long queue)");
