@@ -35,6 +35,6 @@ public class InvalidStateException extends ConflictException {
    * @return the allowed states, empty when the problem document named none
    */
   public List<JobStatus> allowedStatuses() {
-    return problem().allowedStatuses() == null ? List.of() : problem().allowedStatuses();
+    return problem().allowedStatuses();
   }
 }

@@ -15,9 +15,9 @@ import java.util.Map;
  * JobQuery.builder().status(JobStatus.RUNNING).tag("team", "vision").limit(100).build();
  * }</pre>
  *
- * @param statuses any of these states
+ * @param statuses any of these states; empty for any state
  * @param owner only this owner's jobs ({@code "me"} for the caller's)
- * @param tags every one of these tags
+ * @param tags every one of these tags; empty for no tag filter
  * @param nameContains the display name contains this, ignoring case
  * @param parent only children of this job
  * @param createdAfter only jobs created after this
@@ -35,6 +35,28 @@ public record JobQuery(
     Instant createdBefore,
     Integer limit,
     String cursor) {
+
+  /**
+   * A query; null {@code statuses} and {@code tags} are read as empty ones, and both are copied, so
+   * it does not change once made.
+   *
+   * @param statuses any of these states; empty for any state
+   * @param owner only this owner's jobs ({@code "me"} for the caller's)
+   * @param tags every one of these tags; empty for no tag filter
+   * @param nameContains the display name contains this, ignoring case
+   * @param parent only children of this job
+   * @param createdAfter only jobs created after this
+   * @param createdBefore only jobs created before this
+   * @param limit page size, 1 to 1000 (the service's default is 50)
+   * @param cursor the {@code next_cursor} of the previous page
+   */
+  public JobQuery {
+    statuses = statuses == null ? List.of() : List.copyOf(statuses);
+    tags =
+        tags == null || tags.isEmpty()
+            ? Map.of()
+            : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(tags));
+  }
 
   /**
    * A query without filters.
@@ -218,15 +240,7 @@ public record JobQuery(
      */
     public JobQuery build() {
       return new JobQuery(
-          List.copyOf(statuses),
-          owner,
-          Map.copyOf(tags),
-          nameContains,
-          parent,
-          createdAfter,
-          createdBefore,
-          limit,
-          null);
+          statuses, owner, tags, nameContains, parent, createdAfter, createdBefore, limit, null);
     }
   }
 }

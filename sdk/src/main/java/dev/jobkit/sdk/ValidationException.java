@@ -45,6 +45,6 @@ public class ValidationException extends JobkitApiException {
    * @return the fields the service named, empty when it named none
    */
   public List<Problem.FieldError> errors() {
-    return problem() == null || problem().errors() == null ? List.of() : problem().errors();
+    return problem() == null ? List.of() : problem().errors();
   }
 }

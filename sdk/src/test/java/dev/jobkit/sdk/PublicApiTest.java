@@ -114,7 +114,7 @@ class PublicApiTest {
   }
 
   /** The public and protected types of the API packages, nested ones included. */
-  private static List<Class<?>> apiTypes() throws IOException {
+  static List<Class<?>> apiTypes() throws IOException {
     Path classes = classes();
     Path root = classes.resolve("dev/jobkit/sdk");
     List<Class<?>> types = new ArrayList<>();

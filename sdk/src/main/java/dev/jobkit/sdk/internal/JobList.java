@@ -12,4 +12,14 @@ import tools.jackson.databind.annotation.JsonNaming;
  * @param items the jobs
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-public record JobList(List<Job> items) {}
+public record JobList(List<Job> items) {
+
+  /**
+   * Null is read as an empty list, and the list is copied, so it does not change once made.
+   *
+   * @param items the jobs
+   */
+  public JobList {
+    items = items == null ? List.of() : List.copyOf(items);
+  }
+}

@@ -26,15 +26,16 @@ import tools.jackson.databind.annotation.JsonNaming;
  *
  * @param displayName a human name; defaults to the command
  * @param description free text
- * @param command the argv to run, without a shell
+ * @param command the argv to run, without a shell; null when the job runs {@code shell} (the two
+ *     are alternatives, so this one list may be null)
  * @param shell a script to run with {@code /bin/sh -c}
  * @param podCount how many processes to run, 1 to 64 (default 1)
  * @param priority 1 (lowest) to 9 (highest), default 5
  * @param accessibility who else may see the job, default {@code PRIVATE}
- * @param tags free key/value labels
+ * @param tags free key/value labels; empty for none
  * @param parents ids of jobs that must succeed first; in a batch, also the {@code ref} of another
- *     job of the same batch
- * @param env extra environment variables for the job's processes
+ *     job of the same batch; empty for none
+ * @param env extra environment variables for the job's processes; empty for none
  * @param timeoutSeconds how long one attempt may run before it is killed, or null for no limit
  * @param maxAttempts how many times to launch it at most, 1 to 100 (default 1)
  * @param ref a name for this job inside a batch submission, so that other jobs of the batch can
@@ -56,6 +57,35 @@ public record JobSpec(
     Integer timeoutSeconds,
     Integer maxAttempts,
     String ref) {
+
+  /**
+   * A spec; null {@code tags}, {@code parents} and {@code env} are read as empty ones, and every
+   * list and map is copied, unmodifiable and in its order, so it does not change once made. Empty
+   * ones are left out of the JSON sent, as null ones were.
+   *
+   * @param displayName a human name; defaults to the command
+   * @param description free text
+   * @param command the argv to run, without a shell; null when the job runs {@code shell} (the two
+   *     are alternatives, so this one list may be null)
+   * @param shell a script to run with {@code /bin/sh -c}
+   * @param podCount how many processes to run, 1 to 64 (default 1)
+   * @param priority 1 (lowest) to 9 (highest), default 5
+   * @param accessibility who else may see the job, default {@code PRIVATE}
+   * @param tags free key/value labels; empty for none
+   * @param parents ids of jobs that must succeed first; in a batch, also the {@code ref} of another
+   *     job of the same batch; empty for none
+   * @param env extra environment variables for the job's processes; empty for none
+   * @param timeoutSeconds how long one attempt may run before it is killed, or null for no limit
+   * @param maxAttempts how many times to launch it at most, 1 to 100 (default 1)
+   * @param ref a name for this job inside a batch submission, so that other jobs of the batch can
+   *     list it in their {@code parents}; only allowed in a batch
+   */
+  public JobSpec {
+    command = command == null ? null : Copies.list(command);
+    tags = Copies.map(tags);
+    parents = Copies.list(parents);
+    env = Copies.map(env);
+  }
 
   /**
    * Starts a spec; call {@link Builder#command} or {@link Builder#shell}, then build.
@@ -277,9 +307,9 @@ public record JobSpec(
           podCount,
           priority,
           accessibility,
-          tags.isEmpty() ? null : Map.copyOf(tags),
-          parents.isEmpty() ? null : List.copyOf(parents),
-          env.isEmpty() ? null : Map.copyOf(env),
+          tags,
+          parents,
+          env,
           timeoutSeconds,
           maxAttempts,
           ref);

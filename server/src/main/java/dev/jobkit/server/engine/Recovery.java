@@ -121,10 +121,7 @@ class Recovery {
   }
 
   private void recover(Job job, String lost, String claimReleased, String stopped) {
-    List<Long> pids =
-        job.pods() == null
-            ? List.of()
-            : job.pods().stream().map(Pod::pid).filter(p -> p != null).toList();
+    List<Long> pids = job.pods().stream().map(Pod::pid).filter(p -> p != null).toList();
     executor.reclaim(job.id(), pids);
     Instant now = Instant.now();
     switch (job.status()) {

@@ -71,11 +71,11 @@ final class ToolErrors {
     if (problem != null) {
       current = problem.currentStatus() == null ? null : problem.currentStatus().name();
       allowed =
-          problem.allowedStatuses() == null
+          problem.allowedStatuses().isEmpty()
               ? null
               : problem.allowedStatuses().stream().map(JobStatus::name).toList();
       errors =
-          problem.errors() == null
+          problem.errors().isEmpty()
               ? null
               : problem.errors().stream()
                   .map(f -> new Outputs.FieldError(f.field(), f.reason()))
