@@ -20,6 +20,7 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import tools.jackson.databind.JsonNode;
 
 /** The successful flow of a job, end to end over HTTP with real processes. */
 class JobLifecycleIT {
@@ -79,6 +80,50 @@ class JobLifecycleIT {
                 .get("content")
                 .asString())
         .isEqualTo("hello from the job\n");
+  }
+
+  @Test
+  void a_listed_job_carries_its_pods_and_attempts_as_the_job_read_alone_does() {
+    String tag = "listed-" + System.nanoTime();
+    Job running =
+        api.submit(
+            "{\"pod_count\":2,\"tags\":{\"case\":\""
+                + tag
+                + "\"},\"shell\":"
+                + Api.JSON.writeValueAsString(service.gates().script(tag))
+                + "}");
+    Job waiting =
+        api.submit(
+            "{\"command\":[\"true\"],\"tags\":{\"case\":\""
+                + tag
+                + "\"},\"parents\":[\""
+                + running.id()
+                + "\"]}");
+    api.awaitStatus(running.id(), JobStatus.RUNNING, TIMEOUT);
+
+    JsonNode page = api.get("/api/v1/jobs?tag=case=" + tag).expect(200).json().get("items");
+    JsonNode listedRunning = page.get(1);
+    JsonNode listedWaiting = page.get(0);
+
+    assertThat(listedRunning.get("id").asString()).isEqualTo(running.id());
+    assertThat(listedRunning.get("pods")).hasSize(2);
+    for (JsonNode pod : listedRunning.get("pods")) {
+      assertThat(pod.get("status").asString()).isEqualTo("RUNNING");
+      assertThat(pod.get("pid").isNumber()).isTrue();
+    }
+    assertThat(listedRunning.get("attempts")).hasSize(1);
+    assertThat(listedRunning.get("attempts").get(0).get("number").asInt()).isEqualTo(1);
+    // The same document as GET /jobs/{id}: the job is held by its gate, so nothing moves between.
+    assertThat(listedRunning).isEqualTo(api.get("/api/v1/jobs/" + running.id()).expect(200).json());
+    // A job that never ran lists empty arrays, never null.
+    assertThat(listedWaiting.get("id").asString()).isEqualTo(waiting.id());
+    assertThat(listedWaiting.get("pods").isArray()).isTrue();
+    assertThat(listedWaiting.get("pods")).isEmpty();
+    assertThat(listedWaiting.get("attempts").isArray()).isTrue();
+    assertThat(listedWaiting.get("attempts")).isEmpty();
+
+    service.gates().open(tag);
+    api.awaitStatus(waiting.id(), JobStatus.SUCCEEDED, TIMEOUT);
   }
 
   @Test

@@ -103,6 +103,39 @@ class SdkClientIT {
   }
 
   @Test
+  void a_listed_running_job_has_its_pods_and_equals_the_job_read_alone() {
+    String tag = "sdk-listed-" + System.nanoTime();
+    Job job =
+        client
+            .jobs()
+            .submit(
+                JobSpec.builder()
+                    .shell(service.gates().script(tag))
+                    .podCount(2)
+                    .tag("case", tag)
+                    .build());
+    client.jobs().await(job.id(), s -> s == JobStatus.RUNNING, Duration.ofSeconds(60));
+
+    Job listed =
+        client
+            .jobs()
+            .listAll(JobQuery.builder().tag("case", tag).build())
+            .collect(java.util.stream.Collectors.toList())
+            .get(0);
+
+    assertThat(listed.pods()).hasSize(2).allSatisfy(p -> assertThat(p.pid()).isNotNull());
+    assertThat(listed.attempts()).singleElement().satisfies(a -> assertThat(a.number()).isOne());
+    // Held by its gate, the job does not move between the two reads.
+    assertThat(listed).isEqualTo(client.jobs().get(job.id()));
+    assertThat(listed.metrics()).isEmpty();
+    assertThat(listed.parents()).isEmpty();
+    assertThat(listed.env()).isEmpty();
+
+    service.gates().open(tag);
+    client.jobs().await(job.id(), JobStatus::isTerminal, Duration.ofSeconds(60));
+  }
+
+  @Test
   void guarded_stop_denied_sends_no_stop_and_confirmed_ends_canceled_verified() {
     Job job = client.jobs().submit(JobSpec.builder().command("sleep", "60").build());
     client.jobs().await(job.id(), s -> s == JobStatus.RUNNING, Duration.ofSeconds(30));

@@ -3,8 +3,6 @@ package dev.jobkit.server.store;
 import static dev.jobkit.server.store.SqlValues.marks;
 import static dev.jobkit.server.store.SqlValues.utc;
 
-import dev.jobkit.sdk.jobs.Job;
-import dev.jobkit.server.store.JobStore.Page;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -66,10 +64,16 @@ final class JobListSelect {
     }
   }
 
-  /** The page of jobs {@code q} asks for, read with {@code jdbc}. */
-  static Page page(JdbcClient jdbc, JobQuery q) {
+  /** The rows of the page of jobs {@code q} asks for, read with {@code jdbc}. */
+  static Rows page(JdbcClient jdbc, JobQuery q) {
     return new JobListSelect(q).read(jdbc);
   }
+
+  /**
+   * The rows of a page, newest first, with the list position of its last one (null when empty) and
+   * whether another page follows.
+   */
+  record Rows(List<JobRow> rows, Long lastSeq, boolean more) {}
 
   /**
    * Visibility, written so that an owner filter can use the owner indexes: the OR form cannot.
@@ -97,23 +101,23 @@ final class JobListSelect {
     return limit < Integer.MAX_VALUE;
   }
 
-  private Page read(JdbcClient jdbc) {
+  private Rows read(JdbcClient jdbc) {
     List<Long> seqs = new ArrayList<>();
-    List<Job> jobs =
+    List<JobRow> rows =
         jdbc.sql(sql.toString())
             .params(params)
             .query(
                 (rs, n) -> {
                   seqs.add(rs.getLong("seq"));
-                  return RowMappers.job(rs).toJob(null, null);
+                  return RowMappers.job(rs);
                 })
             .list();
-    boolean more = bounded() && jobs.size() > limit;
+    boolean more = bounded() && rows.size() > limit;
     if (more) {
-      jobs = jobs.subList(0, limit);
+      rows = rows.subList(0, limit);
     }
-    Long last = jobs.isEmpty() ? null : seqs.get(jobs.size() - 1);
-    return new Page(List.copyOf(jobs), last, more);
+    Long last = rows.isEmpty() ? null : seqs.get(rows.size() - 1);
+    return new Rows(List.copyOf(rows), last, more);
   }
 
   private static String escapeLike(String text) {

@@ -80,12 +80,30 @@ final class JobReads {
   Optional<Job> findSummary(String id) {
     return jdbc.sql("SELECT " + RowMappers.JOB_COLUMNS + " FROM jobs WHERE id = ?")
         .param(id)
-        .query((rs, n) -> RowMappers.job(rs).toJob(null, null))
+        .query((rs, n) -> RowMappers.job(rs).toJob(List.of(), List.of()))
         .optional();
   }
 
   Page list(JobQuery query) {
-    return JobListSelect.page(jdbc, query);
+    JobListSelect.Rows page = JobListSelect.page(jdbc, query);
+    // A page (at most 1,000 jobs) is as complete as a job read alone, in one query per table for
+    // the whole page; the unbounded sweeps of the service itself never need pods or attempts.
+    boolean complete = query.limit() < Integer.MAX_VALUE && !page.rows().isEmpty();
+    List<String> ids = complete ? page.rows().stream().map(JobRow::id).toList() : List.of();
+    Map<String, List<Pod>> pods =
+        complete ? byJob("job_pods", "pod_index", ids, RowMappers::pod) : Map.of();
+    Map<String, List<Attempt>> attempts =
+        complete ? byJob("job_attempts", "number", ids, RowMappers::attempt) : Map.of();
+    return new Page(
+        page.rows().stream()
+            .map(
+                row ->
+                    row.toJob(
+                        pods.getOrDefault(row.id(), List.of()),
+                        attempts.getOrDefault(row.id(), List.of())))
+            .toList(),
+        page.lastSeq(),
+        page.more());
   }
 
   long highestSeq() {

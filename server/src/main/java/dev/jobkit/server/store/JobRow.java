@@ -56,7 +56,7 @@ public record JobRow(
     return of(job).toJob(job.statusReason(), progress, metrics, job.pods(), job.attempts());
   }
 
-  /** The job of this row with these pods and attempts (both null for a summary). */
+  /** The job of this row with these pods and attempts (both empty for a summary). */
   Job toJob(List<Pod> pods, List<Attempt> attempts) {
     return toJob(statusReason, progress, metrics, pods, attempts);
   }

@@ -125,12 +125,17 @@ public interface JobStore {
   List<Job> findAll(List<String> ids);
 
   /**
-   * A job without its pods and attempts ({@code null} there): one indexed row, for the engine's
-   * decisions, which never need them.
+   * A job without its pods and attempts (empty there): one indexed row, for the engine's decisions,
+   * which never need them.
    */
   Optional<Job> findSummary(String id);
 
-  /** A page of jobs, newest first; list items carry no pods or attempts. */
+  /**
+   * A page of jobs, newest first. A page of a bounded query (the API's, at most 1,000 jobs) carries
+   * each job's pods and attempts, read in one query per table for the whole page, as {@link
+   * #findAll} reads them; the unbounded queries of internal sweeps ({@link JobQuery#all}, a flush's
+   * hit list) read the rows alone (pods and attempts empty), which they never need.
+   */
   Page list(JobQuery query);
 
   /** The list position ({@code seq}) of the newest job, or 0 when there is none. */
