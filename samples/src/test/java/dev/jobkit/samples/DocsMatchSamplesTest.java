@@ -25,6 +25,12 @@ class DocsMatchSamplesTest {
   }
 
   @Test
+  void the_sdk_guide_shows_the_progress_sample_as_it_is() throws IOException {
+    assertThat(snippet(ROOT.resolve("docs/sdk.md"), "progress"))
+        .isEqualTo(region(sample("ProgressReport"), "progress"));
+  }
+
+  @Test
   void the_agent_tools_guide_shows_the_agent_loop_sample_as_it_is() throws IOException {
     assertThat(snippet(ROOT.resolve("docs/agent-tools.md"), "agentloop"))
         .isEqualTo(region(sample("AgentLoop"), "agentloop"));

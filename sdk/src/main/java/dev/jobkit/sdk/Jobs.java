@@ -252,6 +252,48 @@ public final class Jobs {
   }
 
   /**
+   * Calls {@code listener} back with the job's progress and metrics as they change, until the job
+   * ends: with the job as it is now, then each time its progress's percent or message or its
+   * metrics change, then {@link ProgressListener#onEnd} once it has ended. The service reads what a
+   * running job reports only when the job is shown, so the watch reads it every {@code interval};
+   * it also follows the job's events, and so learns of the end when it is committed.
+   *
+   * <p>Like the waiters, it outlasts a service that restarts or answers 503: a failed read is tried
+   * again at the next interval, and only a failure that cannot heal (the job deleted, the key
+   * refused, the client closed) ends it. A callback that throws never ends it ({@link
+   * StreamListener#onCallbackFailure} is told).
+   *
+   * <pre>{@code
+   * try (ProgressWatch watch =
+   *     client.jobs().watchProgress(id, Duration.ofSeconds(2), job ->
+   *         System.out.printf("%s %s%n", job.progress(), job.metrics()))) {
+   *   Job done = watch.awaitEnd(Duration.ofHours(1));
+   * }
+   * }</pre>
+   *
+   * @param jobId the job to watch
+   * @param interval how often to read the running job; each read is one {@code GET} of the job
+   * @param listener told each change, on the watch's own thread, one call at a time
+   * @return the running watch; close it to stop early
+   * @throws NotFoundException if there is no such job, or this key may not see it
+   * @throws IllegalArgumentException if {@code interval} is not positive
+   */
+  public ProgressWatch watchProgress(String jobId, Duration interval, ProgressListener listener) {
+    java.util.Objects.requireNonNull(listener, "listener");
+    if (interval.isNegative() || interval.isZero()) {
+      throw new IllegalArgumentException(
+          "a progress watch's interval must be positive, not " + interval);
+    }
+    EventStream events = new EventStream(client, jobId, null);
+    try {
+      return new ProgressWatch(client, jobId, interval, listener, events, get(jobId));
+    } catch (RuntimeException e) {
+      events.close();
+      throw e;
+    }
+  }
+
+  /**
    * The logs of a job's pods: {@code logs(id).tail()}, {@code logs(id).pod(2).follow(...)}.
    *
    * @param jobId the job's id
