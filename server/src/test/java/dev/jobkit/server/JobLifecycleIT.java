@@ -179,7 +179,10 @@ class JobLifecycleIT {
         api.submitShell(
             "echo '{\"percent\": 40, \"message\": \"epoch 2\"}' > \"$JOBKIT_PROGRESS_FILE\";"
                 + " echo '{\"loss\": 0.5}' > \"$JOBKIT_METRICS_FILE\"; "
-                + service.gates().script("progress"));
+                + service.gates().script("progress")
+                // then empties both, as a rewrite with '>' does for a moment
+                + "; : > \"$JOBKIT_PROGRESS_FILE\"; : > \"$JOBKIT_METRICS_FILE\"; "
+                + service.gates().script("emptied"));
 
     Job running =
         await()
@@ -196,6 +199,18 @@ class JobLifecycleIT {
     assertThat(running.metrics()).containsExactly(Map.entry("loss", 0.5));
 
     service.gates().open("progress");
+    Path progressFile = server.jobDir(job.id()).resolve("progress.json");
+    Path metricsFile = server.jobDir(job.id()).resolve("metrics.json");
+    await()
+        .atMost(TIMEOUT)
+        .until(() -> Files.size(progressFile) == 0 && Files.size(metricsFile) == 0);
+    // A report read half-written shows the last one read whole, not none.
+    Job emptied = api.job(job.id());
+    assertThat(emptied.status()).isEqualTo(JobStatus.RUNNING);
+    assertThat(emptied.progress().message()).isEqualTo("epoch 2");
+    assertThat(emptied.metrics()).containsExactly(Map.entry("loss", 0.5));
+
+    service.gates().open("emptied");
     Job done = api.awaitStatus(job.id(), JobStatus.SUCCEEDED, TIMEOUT);
     assertThat(done.progress().percent()).isEqualTo(40.0);
     assertThat(done.progress().message()).isEqualTo("epoch 2");

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.stereotype.Component;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -37,6 +38,12 @@ public class JobReports {
   private final JobStore store;
   private final JsonMapper json = JsonMapper.builder().build();
 
+  /**
+   * The last report read whole of each job whose attempt runs, until its end is kept ({@link
+   * #snapshot}): at most one entry per running job.
+   */
+  private final Map<String, Report> lastGood = new ConcurrentHashMap<>();
+
   JobReports(JobFiles files, JobStore store) {
     this.files = files;
     this.store = store;
@@ -47,27 +54,52 @@ public class JobReports {
     if (!job.status().isLaunched()) {
       return job;
     }
-    Progress progress = progress(job.id());
-    Map<String, Double> metrics = metrics(job.id());
-    if (progress == null && metrics.isEmpty()) {
+    Report report = current(job.id());
+    if (report.progress() == null && report.metrics().isEmpty()) {
       return job;
     }
     return JobRow.withReport(
         job,
-        progress != null ? progress : job.progress(),
-        metrics.isEmpty() ? job.metrics() : metrics);
+        report.progress() != null ? report.progress() : job.progress(),
+        report.metrics().isEmpty() ? job.metrics() : report.metrics());
   }
 
-  /** Keeps what the job's files say now in the database. */
+  /** Keeps what the job's files say now in the database; the attempt has ended. */
   void snapshot(String jobId) {
-    Progress progress = progress(jobId);
-    Map<String, Double> metrics = metrics(jobId);
+    Report report = current(jobId);
+    lastGood.remove(jobId);
+    Progress progress = report.progress();
+    Map<String, Double> metrics = report.metrics();
     if (progress != null || !metrics.isEmpty()) {
       store.saveReport(
           jobId,
           progress == null ? null : json.writeValueAsString(progress),
           metrics.isEmpty() ? null : json.writeValueAsString(metrics));
     }
+  }
+
+  /**
+   * What the job's files say now, each of the two as last read whole: a job that rewrites its file
+   * (with {@code >}, which empties it first) is read between the two steps now and then, and must
+   * not seem to have no progress for that moment.
+   */
+  private Report current(String jobId) {
+    Progress progress = progress(jobId);
+    Map<String, Double> metrics = metrics(jobId);
+    Report seen = lastGood.getOrDefault(jobId, Report.NONE);
+    Report now =
+        new Report(
+            progress != null ? progress : seen.progress(),
+            metrics.isEmpty() ? seen.metrics() : metrics);
+    if (now.progress() != null || !now.metrics().isEmpty()) {
+      lastGood.put(jobId, now);
+    }
+    return now;
+  }
+
+  /** A job's progress (or null) and metrics as last read whole. */
+  private record Report(Progress progress, Map<String, Double> metrics) {
+    static final Report NONE = new Report(null, Map.of());
   }
 
   Progress progress(String jobId) {
@@ -131,7 +163,7 @@ public class JobReports {
     } catch (NoSuchFileException notWritten) {
       return null;
     } catch (IOException | JacksonException unreadable) {
-      // A half-written or malformed report is the job's business: show the last good one.
+      // A half-written or malformed report is the job's business: the last good one shows.
       return null;
     }
   }
