@@ -7,6 +7,7 @@ import dev.jobkit.sdk.jobs.FlushOperation;
 import dev.jobkit.sdk.jobs.FlushResult;
 import dev.jobkit.sdk.jobs.Job;
 import dev.jobkit.sdk.jobs.JobPage;
+import dev.jobkit.sdk.jobs.LogTail;
 import dev.jobkit.sdk.lifecycle.JobStatus;
 import dev.jobkit.server.support.Api;
 import dev.jobkit.server.support.JobkitServer;
@@ -105,6 +106,27 @@ class PostgresIT {
     assertThat(end.preview()).hasSize(FlushResult.PREVIEW_SIZE);
     assertThat(user.job(after.id()).status().isActive()).isTrue();
     assertThat(user.flushAndAwait("scope=all").deleted()).isEqualTo(1);
+  }
+
+  @Test
+  void each_attempt_s_part_of_the_log_is_found_on_postgresql() {
+    Api api = server.admin();
+    Job job =
+        api.submit(
+            "{\"shell\":\"echo attempt $JOBKIT_ATTEMPT; [ $JOBKIT_ATTEMPT -ge 2 ]\","
+                + "\"max_attempts\":2,\"pod_count\":2}");
+    api.awaitStatus(job.id(), JobStatus.SUCCEEDED, TIMEOUT);
+
+    // Two pods: the starts of migration V9 are kept per attempt and pod.
+    for (int pod = 0; pod < 2; pod++) {
+      String log = "/api/v1/jobs/" + job.id() + "/log?pod=" + pod + "&attempt=";
+      assertThat(api.get(log + "1").expect(200).as(LogTail.class).content())
+          .isEqualTo("attempt 1\n");
+      assertThat(api.get(log + "2").expect(200).as(LogTail.class).content())
+          .matches("\\[jobkit\\] attempt 2 of 2 started at \\S+Z\nattempt 2\n");
+    }
+    assertThat(api.get("/api/v1/jobs/" + job.id() + "/log?attempt=3").status()).isEqualTo(400);
+    api.delete("/api/v1/jobs/" + job.id()).expect(204); // its starts go with it (ON DELETE CASCADE)
   }
 
   @Test

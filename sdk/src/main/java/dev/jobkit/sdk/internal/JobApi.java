@@ -87,8 +87,13 @@ public interface JobApi {
   @RequestLine("GET /api/v1/operations/{id}?wait={wait}")
   FlushOperation operation(@Param("id") String id, @Param("wait") String wait);
 
-  @RequestLine("GET /api/v1/jobs/{id}/log?pod={pod}&tail_chars={chars}")
-  LogTail log(@Param("id") String id, @Param("pod") int pod, @Param("chars") int tailChars);
+  /** The tail of a pod's log; {@code attempt} null for the whole log, not just one attempt's. */
+  @RequestLine("GET /api/v1/jobs/{id}/log?pod={pod}&tail_chars={chars}&attempt={attempt}")
+  LogTail log(
+      @Param("id") String id,
+      @Param("pod") int pod,
+      @Param("chars") int tailChars,
+      @Param("attempt") Integer attempt);
 
   @RequestLine("GET /api/v1/jobs/{id}/events")
   List<JobEvent> events(@Param("id") String id);

@@ -9,11 +9,7 @@ import dev.jobkit.server.jobs.JobReader;
 import jakarta.annotation.PreDestroy;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -37,6 +33,10 @@ import tools.jackson.databind.json.JsonMapper;
  * falls behind costs nothing but its connection, and the two poller threads shared by all streams
  * only read files and queue bytes, never wait on a socket. A reader that takes nothing at all is
  * dropped by {@link OpenStreams}.
+ *
+ * <p>A stream of one attempt ({@code attempt=N}) reads only that attempt's part of the log and ends
+ * once it has sent all of it: at the next attempt's start, or at the log's end once the attempt has
+ * ended. Its {@code end} event carries the attempt's outcome and number.
  */
 @Component
 class LogStreams {
@@ -65,13 +65,15 @@ class LogStreams {
       String jobId,
       int pod,
       long offset,
+      int attempt,
       HttpServletRequest request,
       HttpServletResponse response) {
     SseChannel channel = streams.open(caller, request, response, Long.toString(offset));
-    Follower follower = new Follower(jobId, pod, offset, channel);
+    Follower follower = new Follower(jobId, pod, attempt, offset, channel);
     // Commits the answer now: without it a client sees no answer at all until the job writes its
     // first byte, which may be never.
-    channel.comment("following job " + jobId + " pod " + pod);
+    channel.comment(
+        "following job " + jobId + " pod " + pod + (attempt > 0 ? " attempt " + attempt : ""));
     follower.task =
         pollers.scheduleWithFixedDelay(follower::poll, 0, POLL_MILLIS, TimeUnit.MILLISECONDS);
     channel.onClosed(follower::cancel);
@@ -81,27 +83,31 @@ class LogStreams {
 
   /** The bytes in the pod's log now; 0 before it has any. */
   long logSize(String jobId, int pod) {
-    try {
-      return Files.size(files.log(jobId, pod));
-    } catch (NoSuchFileException notYet) {
-      return 0;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return files.logSize(jobId, pod);
   }
+
+  /**
+   * What ends a stream once it has read up to {@code end} (-1: the end of the file): the job's end
+   * or deletion, or the end of the attempt it follows.
+   */
+  private record Ending(long end, JobStatus status, int attempt) {}
 
   private final class Follower {
     private final String jobId;
     private final int pod;
+    private final int attempt;
     private final SseChannel channel;
     private final AtomicBoolean pollQueued = new AtomicBoolean();
     private long position;
     private volatile ScheduledFuture<?> task;
     private volatile boolean over;
+    // Where the followed attempt's part ends, once it has ended: that part grows no more.
+    private Ending attemptEnding;
 
-    Follower(String jobId, int pod, long offset, SseChannel channel) {
+    Follower(String jobId, int pod, int attempt, long offset, SseChannel channel) {
       this.jobId = jobId;
       this.pod = pod;
+      this.attempt = attempt;
       this.position = offset;
       this.channel = channel;
     }
@@ -148,8 +154,8 @@ class LogStreams {
       if (!channel.isOpen()) {
         return false;
       }
-      // Read the status first: if it is terminal now, everything the job wrote is in the file.
-      Optional<JobStatus> status = jobs.status(jobId);
+      Ending ending = ending();
+      long limit = ending == null || ending.end() < 0 ? Long.MAX_VALUE : ending.end();
       long least = Math.min(CHUNK_BYTES, streams.buffer());
       boolean drained = false;
       while (true) {
@@ -157,8 +163,9 @@ class LogStreams {
         if (room < least) {
           break; // the reader is behind: the file keeps the rest
         }
-        int ask = (int) Math.min(CHUNK_BYTES, room);
-        byte[] bytes = LogTail.readFrom(files.log(jobId, pod), position, ask);
+        int ask = (int) Math.min(Math.min(CHUNK_BYTES, room), limit - position);
+        byte[] bytes =
+            ask <= 0 ? new byte[0] : LogTail.readFrom(files.log(jobId, pod), position, ask);
         int usable = completeUtf8Prefix(bytes);
         if (usable > 0) {
           long start = position;
@@ -173,17 +180,44 @@ class LogStreams {
           break;
         }
       }
-      if (drained && (status.isEmpty() || status.get().isTerminal())) {
+      if (drained && ending != null) {
         Map<String, Object> end = new LinkedHashMap<>();
-        end.put("status", status.map(Enum::name).orElse(null));
+        end.put("status", ending.status() == null ? null : ending.status().name());
         end.put("offset", position);
-        if (status.isEmpty()) {
+        if (ending.attempt() > 0) {
+          end.put("attempt", ending.attempt());
+        }
+        if (ending.status() == null) {
           end.put("reason", "the job was deleted");
         }
         channel.finish("end", json.writeValueAsBytes(end));
         return false;
       }
       return true;
+    }
+
+    /**
+     * What ends the stream once it has read that far; null while it cannot end yet. Read before the
+     * file: once the job (or the followed attempt) has ended, everything it wrote is there.
+     */
+    private Ending ending() {
+      if (attempt > 0) {
+        if (attemptEnding == null) {
+          Optional<JobReader.AttemptPart> part = jobs.attemptPart(jobId, pod, attempt);
+          if (part.isEmpty()) {
+            return new Ending(-1, null, attempt);
+          }
+          if (part.get().ended()) {
+            attemptEnding = new Ending(part.get().end(), part.get().outcome(), attempt);
+          }
+        }
+        return attemptEnding;
+      }
+      Optional<JobStatus> status = jobs.status(jobId);
+      if (status.isEmpty()) {
+        return new Ending(-1, null, 0);
+      }
+      return status.get().isTerminal() ? new Ending(-1, status.get(), 0) : null;
     }
   }
 

@@ -72,6 +72,11 @@ final class QueryValues {
     }
   }
 
+  /** A whole number, or null when absent (blank). */
+  static Integer integerOrNull(String field, String value) {
+    return value == null || value.isBlank() ? null : integer(field, value, 0);
+  }
+
   /** A byte offset: ASCII digits only (no sign, no space), at most Long.MAX_VALUE; 0 if absent. */
   static long byteOffset(String field, String value) {
     if (value == null || value.isEmpty()) {

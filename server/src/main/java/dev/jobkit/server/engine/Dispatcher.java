@@ -222,8 +222,19 @@ public class Dispatcher {
     follow(job.id()); // before the claim: a claimed job is always followed
     boolean handedOver = false;
     try {
+      // Where this attempt's output will start in each pod's log, kept with the claim: the
+      // attempt before it has ended and its logs are closed, and this one writes nothing (not even
+      // its "attempt N of M started" line) before the claim is committed. So a reader that finds
+      // no start for the next attempt knows the file holds nothing of it yet.
+      List<Long> logStarts = new java.util.ArrayList<>(job.podCount());
+      for (int pod = 0; pod < job.podCount(); pod++) {
+        logStarts.add(files.logSize(job.id(), pod));
+      }
+      int attempt = job.attempt() + 1;
       if (lifecycle
-          .move(Transition.of(job.id(), job.status(), JobStatus.CLAIMED, Actor.EXECUTOR, null))
+          .move(
+              Transition.of(job.id(), job.status(), JobStatus.CLAIMED, Actor.EXECUTOR, null)
+                  .also(tx -> tx.logStarts(job.id(), attempt, logStarts)))
           .isEmpty()) {
         return; // stopped or changed since the lookup
       }

@@ -24,7 +24,8 @@ import org.springframework.stereotype.Component;
  * <pre>
  * jobs/&lt;job_id&gt;/
  *   pods/&lt;i&gt;/         work dir of pod i (its current directory)
- *   logs/pod-&lt;i&gt;.log   stdout and stderr of pod i, every attempt appended
+ *   logs/pod-&lt;i&gt;.log   stdout and stderr of pod i, every attempt appended (where each
+ *                       attempt starts is kept in the database: job_log_starts)
  *   output/             JOBKIT_OUTPUT_DIR, shared by the pods
  *   progress.json       JOBKIT_PROGRESS_FILE
  *   metrics.json        JOBKIT_METRICS_FILE
@@ -66,6 +67,17 @@ public final class JobFiles {
 
   public Path log(String jobId, int pod) {
     return jobDir(jobId).resolve("logs").resolve("pod-" + pod + ".log");
+  }
+
+  /** The bytes in pod {@code pod}'s log now; 0 before it has any. */
+  public long logSize(String jobId, int pod) {
+    try {
+      return Files.size(log(jobId, pod));
+    } catch (NoSuchFileException notYet) {
+      return 0;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   public Path outputDir(String jobId) {

@@ -17,29 +17,44 @@ import java.nio.file.StandardOpenOption;
  */
 public final class LogTail {
 
-  /** The last characters of a file, and how large the file was when they were read. */
+  /**
+   * The last characters of a file (or of a part of it), and where the bytes read end: the file's
+   * size when they were read, for a whole file.
+   */
   public record Chunk(String text, long sizeBytes, boolean truncated) {}
 
   private LogTail() {}
 
   /** The last {@code maxChars} characters of {@code file}; empty if it does not exist yet. */
   public static Chunk read(Path file, int maxChars) {
+    return read(file, 0, Long.MAX_VALUE, maxChars);
+  }
+
+  /**
+   * The last {@code maxChars} characters of the bytes {@code from} to {@code to} of {@code file}
+   * (one attempt's part of a log), reading no more than 4 bytes per character back from {@code to};
+   * {@code to} past the file's end is its end. The chunk's size is where what was read ends.
+   */
+  public static Chunk read(Path file, long from, long to, int maxChars) {
     try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-      long size = channel.size();
-      long start = Math.max(0, size - 4L * maxChars);
-      ByteBuffer bytes = ByteBuffer.allocate(Math.toIntExact(size - start));
+      long end = Math.min(to, channel.size());
+      if (end <= from) {
+        return new Chunk("", Math.max(end, from), false);
+      }
+      long start = Math.max(from, end - 4L * maxChars);
+      ByteBuffer bytes = ByteBuffer.allocate(Math.toIntExact(end - start));
       while (bytes.hasRemaining() && channel.read(bytes, start + bytes.position()) >= 0) {
         // read until the buffer is full or the file ends
       }
       bytes.flip();
-      if (start > 0) {
+      if (start > from) {
         // Skip the tail of a character cut by the seek.
         while (bytes.hasRemaining() && (bytes.get(bytes.position()) & 0xC0) == 0x80) {
           bytes.get();
         }
       }
       String text = decode(bytes);
-      boolean truncated = start > 0;
+      boolean truncated = start > from;
       if (text.length() > maxChars) {
         int cut = text.length() - maxChars;
         if (Character.isLowSurrogate(text.charAt(cut))) {
@@ -48,9 +63,9 @@ public final class LogTail {
         text = text.substring(cut);
         truncated = true;
       }
-      return new Chunk(text, size, truncated);
+      return new Chunk(text, end, truncated);
     } catch (NoSuchFileException notYet) {
-      return new Chunk("", 0, false);
+      return new Chunk("", from, false);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

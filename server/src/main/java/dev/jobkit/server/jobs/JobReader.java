@@ -1,6 +1,7 @@
 package dev.jobkit.server.jobs;
 
 import dev.jobkit.sdk.jobs.Accessibility;
+import dev.jobkit.sdk.jobs.Attempt;
 import dev.jobkit.sdk.jobs.Job;
 import dev.jobkit.sdk.jobs.JobEvent;
 import dev.jobkit.sdk.jobs.JobPage;
@@ -16,6 +17,7 @@ import dev.jobkit.server.store.JobQuery;
 import dev.jobkit.server.store.JobRow;
 import dev.jobkit.server.store.JobStore;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicLong;
@@ -103,15 +105,137 @@ public class JobReader {
     return seq.isPresent() && seq.getAsLong() > 0 ? seq : OptionalLong.empty();
   }
 
-  public LogTail logTail(Caller caller, String id, int pod, int tailChars) {
+  /**
+   * The tail of a pod's log, or with {@code attempt} of that attempt's part of it.
+   *
+   * @param attempt the attempt whose part to read, or null for the whole log
+   */
+  public LogTail logTail(Caller caller, String id, int pod, int tailChars, Integer attempt) {
     Job job = visible(caller, id);
     checkPod(job, pod);
     if (tailChars < 1 || tailChars > MAX_TAIL_CHARS) {
       throw ApiException.invalid(
           "tail_chars", "must be from 1 to " + MAX_TAIL_CHARS + ", not " + tailChars);
     }
-    Chunk chunk = dev.jobkit.server.exec.LogTail.read(files.log(id, pod), tailChars);
-    return new LogTail(id, pod, chunk.text(), chunk.sizeBytes(), chunk.truncated());
+    if (attempt == null) {
+      Chunk chunk = dev.jobkit.server.exec.LogTail.read(files.log(id, pod), tailChars);
+      return new LogTail(id, pod, chunk.text(), chunk.sizeBytes(), chunk.truncated(), null);
+    }
+    AttemptPart part = attemptPart(job, pod, attempt);
+    Chunk chunk =
+        dev.jobkit.server.exec.LogTail.read(
+            files.log(id, pod),
+            part.start(),
+            part.ended() ? part.end() : Long.MAX_VALUE,
+            tailChars);
+    return new LogTail(id, pod, chunk.text(), chunk.sizeBytes(), chunk.truncated(), attempt);
+  }
+
+  /**
+   * One attempt's part of a pod's log: its bytes from {@code start} to {@code end}. Every attempt
+   * appends to the same file, and where each starts is recorded when it is claimed, before it
+   * writes its first line; its part ends where the next one starts, or, for the last attempt, at
+   * the end of the file once the attempt has ended.
+   *
+   * @param attempt the attempt's number, from 1
+   * @param start the byte its part starts at
+   * @param end the byte its part ends at; -1 while the attempt may still write to it
+   * @param outcome how the attempt ended ({@code SUCCEEDED}, {@code RUN_ERROR}, {@code
+   *     RUN_TIMEOUT}, {@code CANCELED}); null while {@code end} is not known
+   */
+  public record AttemptPart(int attempt, long start, long end, JobStatus outcome) {
+
+    /** Whether the attempt has ended, so its part grows no more. */
+    public boolean ended() {
+      return end >= 0;
+    }
+  }
+
+  /**
+   * {@code attempt}'s part of pod {@code pod}'s log of {@code job} (which the caller may see).
+   *
+   * @throws ApiException 400 naming {@code attempt} when the job has no such attempt, 409 when the
+   *     attempt ran before the service recorded where attempts start in the log
+   */
+  public AttemptPart attemptPart(Job job, int pod, int attempt) {
+    if (attempt < 1) {
+      throw ApiException.invalid("attempt", "must be 1 or more, not " + attempt);
+    }
+    if (job.attempt() == 0) {
+      throw ApiException.invalid(
+          "attempt",
+          "job " + job.id() + " has not started an attempt yet, so it has no attempt " + attempt);
+    }
+    if (attempt > job.attempt()) {
+      throw ApiException.invalid(
+          "attempt",
+          "job "
+              + job.id()
+              + (job.attempt() == 1
+                  ? " has had 1 attempt, so attempt must be 1"
+                  : " has had "
+                      + job.attempt()
+                      + " attempts, so attempt must be from 1 to "
+                      + job.attempt())
+              + ", not "
+              + attempt);
+    }
+    return part(job, pod, attempt);
+  }
+
+  /**
+   * {@code attempt}'s part of the pod's log as it is now (whose attempt {@link #attemptPart} has
+   * checked); empty once the job is deleted.
+   */
+  public Optional<AttemptPart> attemptPart(String jobId, int pod, int attempt) {
+    return store.find(jobId).map(job -> part(job, pod, attempt));
+  }
+
+  private AttemptPart part(Job job, int pod, int attempt) {
+    Map<Integer, Long> starts = store.logStarts(job.id(), pod);
+    Long start = starts.get(attempt);
+    if (start == null && attempt == 1) {
+      start = 0L; // the first attempt starts the log, recorded or not
+    }
+    if (start == null) {
+      throw unknownPart(job, pod, attempt);
+    }
+    JobStatus outcome =
+        job.attempts().stream()
+            .filter(a -> a.number() == attempt)
+            .map(Attempt::outcome)
+            .filter(o -> o != null)
+            .findFirst()
+            .orElse(job.status().isTerminal() ? job.status() : null);
+    Long next = starts.get(attempt + 1);
+    if (next != null) {
+      return new AttemptPart(attempt, start, next, outcome);
+    }
+    if (attempt < job.attempt()) {
+      throw unknownPart(job, pod, attempt);
+    }
+    if (outcome == null) {
+      return new AttemptPart(attempt, start, -1, null); // it runs: its part grows
+    }
+    // It has ended and its log is closed; the file grows again only once the next attempt is
+    // claimed, which records its start first: read after the size, that start is where this
+    // attempt's part ends if it is there by now.
+    long size = files.logSize(job.id(), pod);
+    next = store.logStarts(job.id(), pod).get(attempt + 1);
+    return new AttemptPart(attempt, start, next != null ? next : Math.max(size, start), outcome);
+  }
+
+  private static ApiException unknownPart(Job job, int pod, int attempt) {
+    return ApiException.conflict(
+        "attempt "
+            + attempt
+            + " of job "
+            + job.id()
+            + " cannot be told apart in pod "
+            + pod
+            + "'s log: the job ran it before the service recorded where each attempt's output"
+            + " starts. Read the whole log (without attempt): attempts after the first begin"
+            + " with a line '[jobkit] attempt N of M started at …'");
   }
 
   /** Checks the caller may read the job's log of {@code pod}; the job as it is now. */

@@ -5,11 +5,13 @@ import static dev.jobkit.server.store.SqlValues.utc;
 import dev.jobkit.sdk.jobs.PodStatus;
 import dev.jobkit.sdk.lifecycle.JobStatus;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
- * The writes a transition may carry ({@code job_attempts}, {@code job_pods}), bound to the
- * transition's transaction.
+ * The writes a transition may carry ({@code job_attempts}, {@code job_pods}, {@code
+ * job_log_starts}), bound to the transition's transaction.
  */
 final class AttemptRows implements JobStore.Tx {
 
@@ -53,6 +55,25 @@ final class AttemptRows implements JobStore.Tx {
             "UPDATE job_attempts SET finished_at = ?, outcome = ?, exit_code = ?, error = ?"
                 + " WHERE job_id = ? AND number = ?")
         .params(utc(at), outcome.name(), exitCode, StoredText.cut(error, 4000), jobId, number)
+        .update();
+  }
+
+  @Override
+  public void logStarts(String jobId, int number, List<Long> offsets) {
+    jdbc.sql("DELETE FROM job_log_starts WHERE job_id = ? AND attempt = ?")
+        .params(jobId, number)
+        .update();
+    if (offsets.isEmpty()) {
+      return;
+    }
+    List<Object> params = new ArrayList<>(offsets.size() * 4);
+    for (int pod = 0; pod < offsets.size(); pod++) {
+      params.addAll(List.of(jobId, number, pod, offsets.get(pod)));
+    }
+    jdbc.sql(
+            "INSERT INTO job_log_starts (job_id, attempt, pod_index, start_offset) VALUES "
+                + String.join(", ", java.util.Collections.nCopies(offsets.size(), "(?, ?, ?, ?)")))
+        .params(params)
         .update();
   }
 }

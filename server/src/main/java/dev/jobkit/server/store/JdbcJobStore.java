@@ -313,6 +313,11 @@ class JdbcJobStore implements JobStore, SmartInitializingSingleton {
   }
 
   @Override
+  public Map<Integer, Long> logStarts(String jobId, int pod) {
+    return reads.logStarts(jobId, pod);
+  }
+
+  @Override
   public List<JobEvent> events(String jobId) {
     return reads.events(jobId);
   }

@@ -77,6 +77,19 @@ final class JobReads {
         .toList();
   }
 
+  Map<Integer, Long> logStarts(String jobId, int pod) {
+    Map<Integer, Long> starts = new LinkedHashMap<>();
+    jdbc.sql(
+            "SELECT attempt, start_offset FROM job_log_starts"
+                + " WHERE job_id = ? AND pod_index = ? ORDER BY attempt")
+        .params(jobId, pod)
+        .query(
+            rs -> {
+              starts.put(rs.getInt(1), rs.getLong(2));
+            });
+    return starts;
+  }
+
   Optional<Job> findSummary(String id) {
     return jdbc.sql("SELECT " + RowMappers.JOB_COLUMNS + " FROM jobs WHERE id = ?")
         .param(id)

@@ -37,6 +37,12 @@ public interface JobStore {
         Integer exitCode,
         String error,
         java.time.Instant at);
+
+    /**
+     * Records where attempt {@code number}'s output starts in each pod's log, by pod index (what an
+     * earlier claim of the same attempt recorded is replaced).
+     */
+    void logStarts(String jobId, int number, List<Long> offsets);
   }
 
   /** A job's page of the list, with the cursor sequence of its last item. */
@@ -201,6 +207,12 @@ public interface JobStore {
    * @return the jobs failed, in the order they were failed
    */
   List<String> failWaitingDescendants(String parentId, JobStatus parentStatus, Actor actor);
+
+  /**
+   * Where each attempt's output starts in one pod's log: attempt number to byte offset. Attempts
+   * claimed before the service kept these (and, before the first launch, all) are missing.
+   */
+  Map<Integer, Long> logStarts(String jobId, int pod);
 
   /** One job's events (transitions, renames, visibility changes), oldest first. */
   List<JobEvent> events(String jobId);
