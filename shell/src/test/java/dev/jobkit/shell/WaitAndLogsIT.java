@@ -228,4 +228,74 @@ class WaitAndLogsIT {
         .contains("-- job SUCCEEDED --")
         .hasSize(5);
   }
+
+  @Test
+  void logs_of_one_attempt_or_of_the_previous_one_show_only_what_that_attempt_wrote() {
+    Job job =
+        client
+            .jobs()
+            .submit(
+                JobSpec.builder()
+                    .shell(
+                        "echo \"attempt $JOBKIT_ATTEMPT line one\";"
+                            + " echo \"attempt $JOBKIT_ATTEMPT line two\";"
+                            + " [ \"$JOBKIT_ATTEMPT\" -ge 3 ]")
+                    .maxAttempts(3)
+                    .build());
+    Job once = client.jobs().submit(JobSpec.builder().shell("echo only").build());
+    client.jobs().await(job.id(), JobStatus::isTerminal, SCREEN);
+    client.jobs().await(once.id(), JobStatus::isTerminal, SCREEN);
+    String marker = "\\[jobkit\\] attempt 2 of 3 started at \\S+Z\n";
+
+    Jobkit.Result first = fixture.run("job", "logs", job.id(), "--attempt", "1");
+    Jobkit.Result previous = fixture.run("job", "logs", job.id(), "--previous");
+    Jobkit.Result lastLine = fixture.run("job", "logs", job.id(), "-p", "--tail", "1");
+    Jobkit.Result chars =
+        fixture.run("job", "logs", job.id(), "--attempt", "3", "--tail-chars", "19");
+    Jobkit.Result prefixed =
+        fixture.run("job", "logs", job.id(), "--attempt", "1", "--all-pods", "--prefix");
+    Jobkit.Result failedAttempt =
+        fixture.run("job", "logs", job.id(), "--attempt", "1", "--pod", "0", "--follow");
+    Jobkit.Result lastAttempt = fixture.run("job", "logs", job.id(), "--attempt", "3", "-f");
+
+    assertThat(first.exitCode()).as(first.toString()).isZero();
+    assertThat(first.out()).isEqualTo("attempt 1 line one\nattempt 1 line two\n");
+    assertThat(previous.exitCode()).as(previous.toString()).isZero();
+    assertThat(previous.out()).matches(marker + "attempt 2 line one\nattempt 2 line two\n");
+    assertThat(lastLine.out()).isEqualTo("attempt 2 line two\n");
+    assertThat(chars.out()).isEqualTo("attempt 3 line two\n");
+    assertThat(prefixed.out())
+        .isEqualTo("[pod 0] attempt 1 line one\n[pod 0] attempt 1 line two\n");
+    // Following an attempt that has ended prints its part and ends at once, with its outcome.
+    assertThat(failedAttempt.exitCode()).as(failedAttempt.toString()).isEqualTo(1);
+    assertThat(failedAttempt.out())
+        .isEqualTo("attempt 1 line one\nattempt 1 line two\n-- attempt 1 RUN_ERROR --\n");
+    assertThat(lastAttempt.exitCode()).as(lastAttempt.toString()).isZero();
+    assertThat(lastAttempt.out()).endsWith("attempt 3 line two\n-- attempt 3 SUCCEEDED --\n");
+
+    Jobkit.Result follow = fixture.run("job", "logs", job.id(), "--previous", "--follow");
+    Jobkit.Result both = fixture.run("job", "logs", job.id(), "--previous", "--attempt", "1");
+    Jobkit.Result tooMany = fixture.run("job", "logs", job.id(), "--attempt", "4");
+    Jobkit.Result zero = fixture.run("job", "logs", job.id(), "--attempt", "0");
+    Jobkit.Result noNumber = fixture.run("job", "logs", job.id(), "--attempt", "last");
+    Jobkit.Result onlyOne = fixture.run("job", "logs", once.id(), "--previous");
+
+    assertThat(follow.exitCode()).as(follow.toString()).isEqualTo(2);
+    assertThat(follow.err()).contains("--previous is an attempt that has ended");
+    assertThat(both.exitCode()).as(both.toString()).isEqualTo(2);
+    assertThat(both.err()).contains("give --attempt N or --previous, not both");
+    assertThat(tooMany.exitCode()).as(tooMany.toString()).isEqualTo(2);
+    assertThat(tooMany.err())
+        .contains("--attempt: job " + job.id() + " has had 3 attempts")
+        .doesNotContain("(attempt)");
+    assertThat(zero.exitCode()).as(zero.toString()).isEqualTo(2);
+    assertThat(zero.err()).contains("--attempt must be 1 or more");
+    assertThat(noNumber.exitCode()).as(noNumber.toString()).isEqualTo(2);
+    assertThat(noNumber.err()).contains("--attempt must be a whole number, not 'last'");
+    assertThat(onlyOne.exitCode()).as(onlyOne.toString()).isEqualTo(2);
+    assertThat(onlyOne.err())
+        .contains("job " + once.id() + " has had one attempt, so there is no previous one");
+    assertThat(fixture.run("help", "job", "logs").out())
+        .contains("--attempt N", "-p, --previous", "kubectl's --previous");
+  }
 }

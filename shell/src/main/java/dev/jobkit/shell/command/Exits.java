@@ -181,7 +181,15 @@ public final class Exits {
           case "command" -> "COMMAND";
           case "created_after" -> "--from";
           case "created_before" -> "--to";
-          case "priority", "description", "shell", "status", "owner", "limit", "scope", "pod" ->
+          case "priority",
+              "description",
+              "shell",
+              "status",
+              "owner",
+              "limit",
+              "scope",
+              "pod",
+              "attempt" ->
               "--" + bare;
           default -> field;
         };

@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.IntFunction;
 import java.util.stream.IntStream;
 
 /** {@code job logs} and {@code job watch}: the commands that follow jobs as they run. */
@@ -48,11 +49,23 @@ final class JobFollowCommands {
                 Opt.flag(
                     "all-pods", "the log of every pod, one after the other (or as lines come)"))
             .option(Opt.flag("prefix", "start each line with the pod it came from: [pod N]"))
+            .option(
+                Opt.value(
+                    "attempt",
+                    "N",
+                    "only what attempt N wrote (1: the first run; see the job's attempts)"))
+            .option(
+                Opt.flag(
+                        "previous",
+                        "only what the attempt before the current (or last) one wrote, as"
+                            + " kubectl's --previous")
+                    .shortName('p'))
             .arguments("ID", Completions.jobIds())
             .examples(
                 """
                   job logs job_01j9... --follow
-                  job logs job_01j9... --all-pods --prefix --tail 2000\
+                  job logs job_01j9... --all-pods --prefix --tail 2000
+                  job logs job_01j9... --previous --tail 20\
                 """)
             .action(JobFollowCommands::logs),
         JobkitCommand.named("job watch", session)
@@ -72,19 +85,30 @@ final class JobFollowCommands {
     }
     Tail tail = Tail.of(in);
     JobkitClient client = in.client();
+    Optional<Integer> attempt = attempt(in);
+    Job job = allPods || in.flag("previous") ? client.jobs().get(id) : null;
+    if (in.flag("previous")) {
+      attempt = Optional.of(previousAttempt(job));
+    }
+    Optional<Integer> only = attempt;
+    IntFunction<Logs> log =
+        pod -> {
+          Logs logs = client.jobs().logs(id).pod(pod);
+          return only.isPresent() ? logs.attempt(only.get()) : logs;
+        };
     List<Integer> pods =
         allPods
-            ? IntStream.range(0, client.jobs().get(id).podCount()).boxed().toList()
+            ? IntStream.range(0, job.podCount()).boxed().toList()
             : List.of(in.integer("pod", 0, 10_000).orElse(0));
     if (pods.size() == 1 && !in.flag("prefix")) {
-      return logOfOnePod(in, client, id, pods.get(0), tail);
+      return logOfOnePod(in, log.apply(pods.get(0)), tail, attempt);
     }
     PrintWriter out = in.out();
     List<PodLines> lines = new ArrayList<>();
     List<Long> offsets = new ArrayList<>();
     for (int pod : pods) {
       PodLines podLines = new PodLines(out, in.flag("prefix") ? "[pod " + pod + "] " : "");
-      LogTail read = client.jobs().logs(id).pod(pod).tail(tail.chars());
+      LogTail read = log.apply(pod).tail(tail.chars());
       podLines.print(tail.cut(read.content()));
       if (!in.flag("follow")) {
         podLines.finish(); // the pods one after the other, each to its last line
@@ -100,15 +124,14 @@ final class JobFollowCommands {
     List<Logs.Follow> follows = new ArrayList<>();
     try {
       for (int i = 0; i < pods.size(); i++) {
-        follows.add(
-            client.jobs().logs(id).pod(pods.get(i)).follow(offsets.get(i), lines.get(i)::print));
+        follows.add(log.apply(pods.get(i)).follow(offsets.get(i), lines.get(i)::print));
       }
       Optional<JobStatus> end = Optional.empty();
       for (Logs.Follow follow : follows) {
         end = follow.awaitEnd(FOREVER);
       }
       lines.forEach(PodLines::finish);
-      return ended(in, end);
+      return ended(in, end, attempt);
     } catch (JobkitException e) {
       return stoppedFollowing(in, e);
     } finally {
@@ -116,11 +139,49 @@ final class JobFollowCommands {
     }
   }
 
+  /**
+   * The attempt {@code --attempt N} asks for, after the checks of the options that choose an
+   * attempt; empty for the whole log, and for {@code --previous}, which needs the job.
+   */
+  private static Optional<Integer> attempt(Invocation in) {
+    boolean previous = in.flag("previous");
+    if (previous && in.string("attempt").isPresent()) {
+      throw new UsageException("give --attempt N or --previous, not both");
+    }
+    if (previous && in.flag("follow")) {
+      throw new UsageException(
+          "--previous is an attempt that has ended, so there is nothing to follow: leave out"
+              + " --follow, or follow the current attempt with --attempt N --follow");
+    }
+    // Below 1 is wrong whatever the job; above its attempts, the service says how many it had.
+    Optional<Integer> given = in.integer("attempt", Integer.MIN_VALUE, Integer.MAX_VALUE);
+    if (given.isPresent() && given.get() < 1) {
+      throw new UsageException(
+          "--attempt must be 1 or more (1 is the job's first run), not " + given.get());
+    }
+    return given;
+  }
+
+  /** {@code --previous}: the attempt before the job's current (or last) one. */
+  private static int previousAttempt(Job job) {
+    if (job.attempt() < 2) {
+      throw new UsageException(
+          "job "
+              + job.id()
+              + (job.attempt() == 0
+                  ? " has not started yet, so it has no previous attempt"
+                  : " has had one attempt, so there is no previous one: its whole log is that"
+                      + " attempt's (job logs "
+                      + job.id()
+                      + ")"));
+    }
+    return job.attempt() - 1;
+  }
+
   /** {@code job logs} of one pod, without prefixes: its bytes as they are. */
-  private static int logOfOnePod(
-      Invocation in, JobkitClient client, String id, int pod, Tail tail) {
+  private static int logOfOnePod(Invocation in, Logs log, Tail tail, Optional<Integer> attempt) {
     PrintWriter out = in.out();
-    LogTail read = client.jobs().logs(id).pod(pod).tail(tail.chars());
+    LogTail read = log.tail(tail.chars());
     String shown = tail.cut(read.content());
     out.print(shown);
     out.flush();
@@ -131,17 +192,13 @@ final class JobFollowCommands {
       return Exits.OK;
     }
     try (Logs.Follow follow =
-        client
-            .jobs()
-            .logs(id)
-            .pod(pod)
-            .follow(
-                read.sizeBytes(),
-                text -> {
-                  out.print(text);
-                  out.flush();
-                })) {
-      return ended(in, follow.awaitEnd(FOREVER));
+        log.follow(
+            read.sizeBytes(),
+            text -> {
+              out.print(text);
+              out.flush();
+            })) {
+      return ended(in, follow.awaitEnd(FOREVER), attempt);
     } catch (JobkitException e) {
       return stoppedFollowing(in, e);
     }
@@ -189,8 +246,9 @@ final class JobFollowCommands {
     }
   }
 
-  private static int ended(Invocation in, Optional<JobStatus> end) {
-    in.render().note("-- job " + end.map(Enum::name).orElse("deleted") + " --");
+  private static int ended(Invocation in, Optional<JobStatus> end, Optional<Integer> attempt) {
+    String what = attempt.map(n -> "attempt " + n).orElse("job");
+    in.render().note("-- " + what + " " + end.map(Enum::name).orElse("deleted") + " --");
     return end.map(Exits::ofEnd).orElse(Exits.ERROR);
   }
 

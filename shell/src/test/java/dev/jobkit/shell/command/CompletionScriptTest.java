@@ -85,6 +85,8 @@ class CompletionScriptTest {
   @Test
   void bash_proposes_a_commands_options_once_a_dash_is_typed() throws Exception {
     assertThat(bashProposes("jobkit", "job", "list", "--st")).containsExactly("--status");
+    assertThat(bashProposes("jobkit", "job", "logs", "job_1", "--pr"))
+        .containsExactly("--prefix", "--previous");
     assertThat(bashProposes("jobkit", "job", "cancel", "job_1", "--"))
         .containsExactly("--yes", "--help");
     assertThat(bashProposes("jobkit", "--")).contains("--server", "--data-dir", "--version");

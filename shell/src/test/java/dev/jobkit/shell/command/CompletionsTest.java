@@ -51,6 +51,7 @@ class CompletionsTest {
     assertThat(propose("job get ")).doesNotContain("--json");
     // No argument expected: the options.
     assertThat(propose("job list ")).contains("--status", "--owner", "--json");
+    assertThat(propose("job logs job_1 -")).contains("--attempt", "--previous", "--tail", "--pod");
   }
 
   @Test

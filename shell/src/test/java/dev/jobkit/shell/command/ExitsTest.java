@@ -99,6 +99,7 @@ class ExitsTest {
         .isEqualTo(
             "2 values are not valid:\n  --parent (parents[0]): no job job_x\n"
                 + "  --tail: must be from 1 to 20000");
+    assertThat(Exits.option("attempt")).isEqualTo("--attempt");
     assertThat(Exits.option("weird_field")).isEqualTo("weird_field");
   }
 
