@@ -60,7 +60,7 @@ final class InteractiveShell {
             }
           };
       try (Session session = new Session(server, dataDir, env, out, out, style, asker, true)) {
-        session.widthFrom(terminal::getWidth);
+        session.terminalFrom(terminal::getWidth, terminal::getHeight);
         Dispatcher dispatcher = new Dispatcher(session);
         DefaultParser parser = new DefaultParser();
         parser.setEofOnUnclosedQuote(true);

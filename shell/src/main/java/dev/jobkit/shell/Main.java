@@ -143,11 +143,11 @@ public final class Main {
     PrintWriter out = writer(FileDescriptor.out);
     Style style = Style.forOutput(console != null, noColor, System.getenv("NO_COLOR"));
     Session.Asker asker = console == null ? null : prompt -> console.readLine("%s", prompt);
-    try (TerminalWidth width = new TerminalWidth();
+    try (TerminalSize size = new TerminalSize();
         Session session =
             new Session(server, dataDir, env, out, err, style, asker, console != null)) {
       if (console != null) {
-        session.widthFrom(width);
+        session.terminalFrom(size::width, size::height);
       }
       Dispatcher dispatcher = new Dispatcher(session);
       if (!command.isEmpty() && command.get(0).equals(COMPLETE)) {

@@ -18,8 +18,9 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * {@code -o} on {@code job list} and {@code job get}, one-shot as scripts run it, on real jobs of
- * the class's user: one that succeeded, tagged, and one still running.
+ * {@code -o} on {@code job list}, {@code job get}, {@code job events} and {@code user list},
+ * one-shot as scripts run it, on real jobs of the class's user: one that succeeded, tagged, and one
+ * still running.
  */
 class OutputFormatsIT {
 
@@ -168,5 +169,79 @@ class OutputFormatsIT {
     assertThat(both.err()).contains("--json or -o wide, not both");
     assertThat(badPath.exitCode()).as(badPath.toString()).isEqualTo(2);
     assertThat(badPath.err()).contains("-o jsonpath: unclosed '{'");
+  }
+
+  @Test
+  void o_on_job_events_prints_the_history_as_json_jsonpath_or_custom_columns() {
+    JsonNode json = JSON.readTree(ok("job", "events", done.id(), "-o", "json").out());
+    List<String> statuses =
+        List.of(
+            ok("job", "events", done.id(), "-o", "jsonpath={.items[*].to_status}")
+                .out()
+                .strip()
+                .split(" "));
+    List<String> columns =
+        ok("job", "events", done.id(), "-o", "custom-columns=TO:.to_status,BY:.actor_kind")
+            .out()
+            .lines()
+            .toList();
+
+    assertThat(json.valueStream().map(e -> e.get("to_status").asString()).toList())
+        .isEqualTo(statuses);
+    assertThat(statuses).contains("RUNNING").last().isEqualTo("SUCCEEDED");
+    assertThat(columns.get(0).split("\\s+")).containsExactly("TO", "BY");
+    assertThat(columns).hasSize(statuses.size() + 1);
+    assertThat(columns.get(columns.size() - 1)).startsWith("SUCCEEDED ");
+  }
+
+  @Test
+  void job_events_and_user_list_refuse_the_formats_they_have_not_naming_those_they_have() {
+    Jobkit.Result wide = run("job", "events", done.id(), "-o", "wide");
+    Jobkit.Result name = run("job", "events", done.id(), "-o", "name");
+    Jobkit.Result users = run("user", "list", "-o", "wide");
+
+    assertThat(wide.exitCode()).as(wide.toString()).isEqualTo(2);
+    assertThat(wide.out()).isEmpty();
+    assertThat(wide.err())
+        .contains(
+            "job events has no output format 'wide'; its formats are: json, jsonpath=TEMPLATE,"
+                + " custom-columns=HEADER:PATH,...");
+    assertThat(name.exitCode()).as(name.toString()).isEqualTo(2);
+    assertThat(users.exitCode()).as(users.toString()).isEqualTo(2);
+    assertThat(users.err())
+        .contains(
+            "user list has no output format 'wide'; its formats are: json, name,"
+                + " jsonpath=TEMPLATE, custom-columns=HEADER:PATH,...");
+  }
+
+  /** {@code user list} is the admin's: the class's user is asserted on, not every user. */
+  @Test
+  void o_on_user_list_prints_names_json_jsonpath_and_custom_columns() {
+    String admin = service.admin().key();
+    String me = service.userName();
+
+    List<String> names =
+        ok("--api-key", admin, "user", "list", "-o", "name").out().lines().toList();
+    JsonNode json = JSON.readTree(ok("--api-key", admin, "user", "list", "-o", "json").out());
+    String role =
+        ok(
+                "--api-key",
+                admin,
+                "user",
+                "list",
+                "-o",
+                "jsonpath={.items[?(@.name==\"" + me + "\")].role}")
+            .out();
+    List<String> columns =
+        ok("--api-key", admin, "user", "list", "-o", "custom-columns=WHO:.name,ROLE:.role")
+            .out()
+            .lines()
+            .toList();
+
+    assertThat(names).contains(me, "admin");
+    assertThat(json.valueStream().map(u -> u.get("name").asString()).toList()).isEqualTo(names);
+    assertThat(role).isEqualTo("user\n");
+    assertThat(columns.get(0).split("\\s+")).containsExactly("WHO", "ROLE");
+    assertThat(columns).anySatisfy(l -> assertThat(l.split("\\s+")).containsExactly(me, "user"));
   }
 }

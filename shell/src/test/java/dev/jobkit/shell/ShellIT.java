@@ -328,6 +328,31 @@ class ShellIT {
     }
   }
 
+  @Test
+  void at_80_columns_job_get_wraps_a_long_command_under_its_column_and_loses_none_of_it() {
+    String command =
+        "echo preparing the data set for the nightly training run of the vision model"
+            + " && sleep 300 && echo --the-last-words-of-it";
+    Job job =
+        client.jobs().submit(JobSpec.builder().shell(command).displayName("long-command").build());
+    try (Tmux tmux =
+        Tmux.start(fixture.env(), Jobkit.commandLine("job", "get", job.id()), 80, 24)) {
+      String screen = tmux.awaitText("[exited 0]", SCREEN);
+
+      List<String> lines = screen.lines().filter(l -> !l.startsWith("[exited")).toList();
+      assertThat(lines)
+          .as(screen)
+          .allSatisfy(l -> assertThat(l.stripTrailing().length()).isLessThanOrEqualTo(80));
+      assertThat(screen).contains("--the-last-words-of-it").doesNotContain("…");
+      // The lines after the first go on under the value, not under the key.
+      String run = lines.stream().filter(l -> l.startsWith("run ")).findFirst().orElseThrow();
+      int value = run.indexOf("sh -c");
+      String next = lines.get(lines.indexOf(run) + 1);
+      assertThat(next).as(screen).startsWith(" ".repeat(value));
+      assertThat(next.charAt(value)).as(screen).isNotEqualTo(' ');
+    }
+  }
+
   /**
    * Each line of a table (its header, its rows) as the terminal shows it, wrapped ones joined
    * again, fits in {@code columns}. The shell's greeting is prose, not a table: it may wrap.

@@ -122,7 +122,7 @@ public final class Invocation {
 
   /** Prints jobs, events and outcomes to {@link #out()}, in {@link #style()}. */
   Renderer render() {
-    return new Renderer(out, session.style(), session::width);
+    return new Renderer(out, session.style(), session::width, session::height);
   }
 
   /**
@@ -130,7 +130,7 @@ public final class Invocation {
    * output, such as the transitions beside a job's own output ({@code job submit --logs}).
    */
   Renderer renderErr() {
-    return new Renderer(session.err(), session.style(), session::width);
+    return new Renderer(session.err(), session.style(), session::width, session::height);
   }
 
   private List<String> values(String name) {

@@ -4,7 +4,6 @@ import dev.jobkit.sdk.EventStream;
 import dev.jobkit.sdk.JobkitClient;
 import dev.jobkit.sdk.JobkitException;
 import dev.jobkit.sdk.Logs;
-import dev.jobkit.sdk.NotFoundException;
 import dev.jobkit.sdk.jobs.Job;
 import dev.jobkit.sdk.jobs.JobEvent;
 import dev.jobkit.sdk.jobs.LogTail;
@@ -14,10 +13,7 @@ import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.function.IntFunction;
 import java.util.stream.IntStream;
@@ -311,11 +307,16 @@ final class JobFollowCommands {
     JobkitClient client = in.client();
     boolean json = in.flag("json");
     Watch watch =
-        new Watch(client, in.render(), only, json, in.session().terminalOutput() && !json);
+        new Watch(
+            in.render(),
+            only,
+            json,
+            new LiveJobs(
+                client, in.render(), in.session().terminalOutput() && !json, "(no changes yet)"));
     try (EventStream events = only == null ? client.jobs().watchAll() : client.jobs().watch(only)) {
       if (only != null) {
         Job job = events.initialState().orElseThrow();
-        watch.seen.put(job.id(), job);
+        watch.live.changed(job);
         if (job.status().isTerminal()) {
           watch.draw(null);
           in.render().note("job " + only + " has already ended " + job.status());
@@ -340,19 +341,17 @@ final class JobFollowCommands {
 
   /** The jobs a {@code job watch} has seen change, and how it shows them. */
   private static final class Watch implements EventLoop.Hook {
-    private final JobkitClient client;
     private final Renderer render;
     private final String only;
     private final boolean json;
-    private final boolean live;
-    private final Map<String, Job> seen = new LinkedHashMap<>();
-    private int drawn;
+
+    /** The jobs seen to change, the live table on a terminal. */
+    private final LiveJobs live;
 
     /** How the one watched job ended, once it has. */
     private JobStatus ended;
 
-    Watch(JobkitClient client, Renderer render, String only, boolean json, boolean live) {
-      this.client = client;
+    Watch(Renderer render, String only, boolean json, LiveJobs live) {
       this.render = render;
       this.only = only;
       this.json = json;
@@ -361,15 +360,15 @@ final class JobFollowCommands {
 
     @Override
     public boolean onEvent(JobEvent e) {
-      Job job;
-      try {
-        job = client.jobs().get(e.jobId());
-      } catch (NotFoundException deleted) {
-        seen.remove(e.jobId());
+      Optional<Job> job = LiveJobs.read(() -> live.client().jobs().get(e.jobId()));
+      if (Thread.currentThread().isInterrupted()) {
+        return true; // Ctrl-C: the loop's next read ends the watch
+      }
+      if (job.isEmpty()) {
+        live.remove(e.jobId()); // deleted (or not readable for now: its next change brings it back)
         return true;
       }
-      seen.remove(job.id());
-      seen.put(job.id(), job); // most recently changed last
+      live.changed(job.get()); // most recently changed first
       draw(e);
       // Ends at the event that ends the job, not at the first event read after the job ended:
       // RUNNING -> RUN_ERROR is read when the job is FAILED already, and RUN_ERROR -> FAILED is
@@ -381,20 +380,24 @@ final class JobFollowCommands {
       return true;
     }
 
+    @Override
+    public boolean onQuiet() {
+      live.refreshIfDue();
+      return true;
+    }
+
     /** Shows {@code event} (null for none: the table as it is). */
     void draw(JobEvent event) {
       if (json) {
         if (event != null) {
           render.eventLine(event);
         }
-      } else if (!live) {
+      } else if (!live.terminal()) {
         if (event != null) {
           render.plainEventLine(event);
         }
       } else {
-        List<Job> rows = new ArrayList<>(seen.values());
-        Collections.reverse(rows);
-        drawn = render.redraw(rows, drawn);
+        live.draw();
       }
     }
   }

@@ -9,9 +9,20 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /** {@code job list}, {@code job get} and {@code job events}: the commands that read jobs. */
 final class JobReadCommands {
+
+  /**
+   * The formats of {@code job events}: no {@code wide} (the table has every column) and no {@code
+   * name} (an event has none).
+   */
+  private static final Output.Format[] EVENT_FORMATS = {
+    Output.Format.JSON, Output.Format.JSONPATH, Output.Format.CUSTOM_COLUMNS
+  };
+
+  private static final Opt EVENT_FORMATS_OPTION = Output.option(EVENT_FORMATS);
 
   private JobReadCommands() {}
 
@@ -37,11 +48,19 @@ final class JobReadCommands {
             .option(Opt.value("to", "TIME", "created before TIME"))
             .option(Opt.value("limit", "N", "at most N jobs (default 50, max 1000)"))
             .option(Opt.flag("all", "every matching job, page after page"))
+            .option(
+                Opt.flag(
+                        "watch",
+                        "keep the list live: ELAPSED and PROGRESS columns, redrawn in place"
+                            + " (without a terminal: a line per change)")
+                    .shortName('w'))
+            .option(Opt.value("for", "DURATION", "with --watch: stop watching after DURATION"))
             .option(JobCommands.JSON)
             .option(Output.OPTION)
             .examples(
                 """
                   job list --status running
+                  job list --watch --status active
                   job list --status failed,canceled --since 7d
                   job list --tag team=vision --json
                   job list -o wide
@@ -60,7 +79,14 @@ final class JobReadCommands {
             .group(JobCommands.GROUP)
             .description("Show a job's history: transitions, renames, visibility changes")
             .option(JobCommands.JSON)
+            .option(EVENT_FORMATS_OPTION)
             .arguments("ID", Completions.jobIds())
+            .examples(
+                """
+                  job events job_01j9...
+                  job events job_01j9... -o jsonpath='{.items[*].to_status}'
+                  job events job_01j9... -o custom-columns=AT:.at,TO:.to_status,BY:.actor\
+                """)
             .action(JobReadCommands::events));
   }
 
@@ -85,15 +111,30 @@ final class JobReadCommands {
     from.ifPresent(s -> q.createdAfter(Times.parseTime(s, "--from", now, zone)));
     in.string("to").ifPresent(s -> q.createdBefore(Times.parseTime(s, "--to", now, zone)));
     int limit = in.integer("limit", 1, 1000).orElse(50);
-    List<Job> jobs;
-    if (in.flag("all")) {
-      q.limit(1000);
-      jobs = in.client().jobs().listAll(q.build()).toList();
-    } else {
-      q.limit(limit);
-      jobs = in.client().jobs().list(q.build()).items();
+    boolean all = in.flag("all");
+    q.limit(all ? 1000 : limit);
+    JobQuery query = q.build();
+    Supplier<List<Job>> read =
+        all
+            ? () -> in.client().jobs().listAll(query).toList()
+            : () -> in.client().jobs().list(query).items();
+    if (in.flag("watch")) {
+      if (output.format().isPresent()) {
+        throw new UsageException(
+            "--watch shows the table only, not -o "
+                + output.format().get()
+                + "; for each change as a line of JSON, 'job watch --json'");
+      }
+      Instant until =
+          in.string("for")
+              .map(s -> Instant.now().plus(Times.parseDuration(s, "--for")))
+              .orElse(null);
+      return ListWatch.run(in, read, until);
     }
-    output.jobs(in.render(), jobs, now);
+    if (in.string("for").isPresent()) {
+      throw new UsageException("--for goes with --watch");
+    }
+    output.jobs(in.render(), read.get(), now);
     return Exits.OK;
   }
 
@@ -105,12 +146,9 @@ final class JobReadCommands {
   }
 
   private static int events(Invocation in) {
+    Output output = Output.of(in, EVENT_FORMATS);
     List<JobEvent> events = in.client().jobs().events(in.argument("a job id"));
-    if (in.flag("json")) {
-      in.render().json(events);
-    } else {
-      in.render().events(events);
-    }
+    output.items(in.render(), events, in.render()::events, null);
     return Exits.OK;
   }
 }

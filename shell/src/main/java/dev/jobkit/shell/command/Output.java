@@ -5,57 +5,118 @@ import dev.jobkit.shell.render.CustomColumns;
 import dev.jobkit.shell.render.Json;
 import dev.jobkit.shell.render.JsonPathTemplate;
 import java.time.Instant;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 
 /**
- * What {@code -o} / {@code --output} asked {@code job list} and {@code job get} for, as kubectl's:
- * the table, {@code wide}, {@code json} ({@code --json} is the same), {@code name}, {@code
- * jsonpath=TEMPLATE} or {@code custom-columns=HEADER:PATH,...}. Read before the command calls the
- * service, so a wrong format or template is a usage error that sent nothing.
+ * What {@code -o} / {@code --output} asked for, as kubectl's: the table, {@code wide}, {@code json}
+ * ({@code --json} is the same), {@code name}, {@code jsonpath=TEMPLATE} or {@code
+ * custom-columns=HEADER:PATH,...}; each command takes those of them that mean something for what it
+ * prints ({@code job list} and {@code job get} all, {@code job events} no {@code wide} or {@code
+ * name}). Read before the command calls the service, so a wrong format or template is a usage error
+ * that sent nothing.
  */
 final class Output {
 
-  static final String FORMATS =
-      "wide, json, name, jsonpath=TEMPLATE, custom-columns=HEADER:PATH,...";
+  /** A format of {@code -o}. */
+  enum Format {
+    WIDE("wide"),
+    JSON("json"),
+    NAME("name"),
+    JSONPATH("jsonpath=TEMPLATE"),
+    CUSTOM_COLUMNS("custom-columns=HEADER:PATH,...");
 
-  static final Opt OPTION =
-      Opt.value("output", "FORMAT", FORMATS)
-          .shortName('o')
-          .completes(Completions.words("wide", "json", "name", "jsonpath=", "custom-columns="));
+    private final String shown;
 
-  private enum Kind {
-    TABLE,
-    WIDE,
-    JSON,
-    NAME,
-    JSONPATH,
-    CUSTOM_COLUMNS
+    Format(String shown) {
+      this.shown = shown;
+    }
+
+    /** The word typed after {@code -o}. */
+    String word() {
+      int eq = shown.indexOf('=');
+      return eq < 0 ? shown : shown.substring(0, eq);
+    }
   }
 
-  private final Kind kind;
+  static final String FORMATS = shown(EnumSet.allOf(Format.class));
+
+  /** The {@code -o} option of a command that takes every format. */
+  static final Opt OPTION = option(Format.values());
+
+  /** The {@code -o} option of a command that takes {@code formats}. */
+  static Opt option(Format... formats) {
+    Set<Format> set = EnumSet.copyOf(List.of(formats));
+    return Opt.value("output", "FORMAT", shown(set))
+        .shortName('o')
+        .completes(
+            Completions.words(
+                set.stream()
+                    .map(f -> f.shown.contains("=") ? f.word() + "=" : f.word())
+                    .toArray(String[]::new)));
+  }
+
+  private static String shown(Set<Format> formats) {
+    return formats.stream().map(f -> f.shown).collect(Collectors.joining(", "));
+  }
+
+  /** What was asked for; null for the table. */
+  private final Format kind;
+
+  private final String format;
   private final JsonPathTemplate template;
   private final CustomColumns columns;
 
-  private Output(Kind kind, JsonPathTemplate template, CustomColumns columns) {
+  private Output(Format kind, String format, JsonPathTemplate template, CustomColumns columns) {
     this.kind = kind;
+    this.format = format;
     this.template = template;
     this.columns = columns;
   }
 
   /** What {@code in} asked for with {@code -o} or {@code --json}; the table if neither. */
   static Output of(Invocation in) {
+    return of(in, Format.values());
+  }
+
+  /**
+   * What {@code in} asked for with {@code -o} or {@code --json}, one of {@code formats}; the table
+   * if neither.
+   *
+   * @throws UsageException for a format the command does not take, naming those it does
+   */
+  static Output of(Invocation in, Format... formats) {
     boolean json = in.flag("json");
-    return in.string("output")
-        .map(
-            format -> {
-              Output o = parse(format);
-              if (json && o.kind != Kind.JSON) {
-                throw new UsageException("give --json or -o " + format + ", not both");
-              }
-              return o;
-            })
-        .orElse(json ? new Output(Kind.JSON, null, null) : new Output(Kind.TABLE, null, null));
+    Output output =
+        in.string("output")
+            .map(
+                format -> {
+                  Output o = parse(format);
+                  if (json && o.kind != Format.JSON) {
+                    throw new UsageException("give --json or -o " + format + ", not both");
+                  }
+                  return o;
+                })
+            .orElse(
+                json
+                    ? new Output(Format.JSON, "json", null, null)
+                    : new Output(null, null, null, null));
+    Set<Format> taken = EnumSet.copyOf(List.of(formats));
+    if (output.kind != null && !taken.contains(output.kind)) {
+      throw new UsageException(
+          in.commandName()
+              + " has no output format '"
+              + output.format
+              + "'; its formats are: "
+              + shown(taken));
+    }
+    return output;
   }
 
   /**
@@ -77,7 +138,8 @@ final class Output {
             throw new UsageException("-o " + name + " takes no '=...'");
           }
           return new Output(
-              name.equals("wide") ? Kind.WIDE : name.equals("json") ? Kind.JSON : Kind.NAME,
+              name.equals("wide") ? Format.WIDE : name.equals("json") ? Format.JSON : Format.NAME,
+              name,
               null,
               null);
         }
@@ -85,14 +147,15 @@ final class Output {
           if (argument == null || argument.isBlank()) {
             throw new UsageException("-o jsonpath needs a template: -o jsonpath='{.items[*].id}'");
           }
-          return new Output(Kind.JSONPATH, JsonPathTemplate.parse(unquoted(argument)), null);
+          return new Output(
+              Format.JSONPATH, name, JsonPathTemplate.parse(unquoted(argument)), null);
         }
         case "custom-columns" -> {
           if (argument == null || argument.isBlank()) {
             throw new UsageException(
                 "-o custom-columns needs columns: -o custom-columns=ID:.id,NAME:.display_name");
           }
-          return new Output(Kind.CUSTOM_COLUMNS, null, CustomColumns.parse(argument));
+          return new Output(Format.CUSTOM_COLUMNS, name, null, CustomColumns.parse(argument));
         }
         default ->
             throw new UsageException(
@@ -103,9 +166,9 @@ final class Output {
     }
   }
 
-  /** Whether it prints JSON (for commands that have only that and the table). */
-  boolean isJson() {
-    return kind == Kind.JSON;
+  /** The format asked for ({@code json}, {@code jsonpath}, ...); empty for the table. */
+  Optional<String> format() {
+    return Optional.ofNullable(format);
   }
 
   /**
@@ -114,20 +177,40 @@ final class Output {
    * has.
    */
   void jobs(Renderer render, List<Job> jobs, Instant now) {
+    if (kind == Format.WIDE) {
+      render.wideJobs(jobs, now);
+    } else {
+      items(render, jobs, js -> render.jobs(js, now), Job::id);
+    }
+  }
+
+  /**
+   * Prints a list of anything the API returns (events, users) as jobs are printed: {@code table}
+   * for the table, {@code name} each item's name for {@code -o name} (null where the command has
+   * none), the rest from the API's JSON of the items.
+   */
+  <T> void items(
+      Renderer render, List<T> items, Consumer<List<T>> table, Function<T, String> name) {
+    if (kind == null) {
+      table.accept(items);
+      return;
+    }
     switch (kind) {
-      case TABLE -> render.jobs(jobs, now);
-      case WIDE -> render.wideJobs(jobs, now);
-      case JSON -> render.json(jobs);
-      case NAME -> jobs.forEach(j -> render.text(j.id()));
-      case JSONPATH -> render.text(template.apply(Json.tree(Map.of("items", jobs))));
-      case CUSTOM_COLUMNS -> render.wholeTable(columns.table((List<?>) Json.tree(jobs)));
+      case JSON -> render.json(items);
+      case NAME -> items.forEach(i -> render.text(name.apply(i)));
+      case JSONPATH -> render.text(template.apply(Json.tree(Map.of("items", items))));
+      case CUSTOM_COLUMNS -> render.wholeTable(columns.table((List<?>) Json.tree(items)));
+      case WIDE -> throw new IllegalStateException("-o wide is refused by of() for " + items);
     }
   }
 
   /** Prints one job; {@code wide} is the wide table's one row, the table the job's fields. */
   void job(Renderer render, Job job) {
+    if (kind == null) {
+      render.job(job);
+      return;
+    }
     switch (kind) {
-      case TABLE -> render.job(job);
       case WIDE -> render.wideJobs(List.of(job), Instant.now());
       case JSON -> render.json(job);
       case NAME -> render.text(job.id());

@@ -6,7 +6,9 @@ import dev.jobkit.sdk.jobs.FlushOperation;
 import dev.jobkit.sdk.jobs.Job;
 import dev.jobkit.sdk.jobs.JobEvent;
 import dev.jobkit.sdk.jobs.Pod;
+import dev.jobkit.sdk.jobs.Progress;
 import dev.jobkit.shell.render.Events;
+import dev.jobkit.shell.render.Fields;
 import dev.jobkit.shell.render.Json;
 import dev.jobkit.shell.render.Style;
 import dev.jobkit.shell.render.Table;
@@ -14,7 +16,6 @@ import dev.jobkit.shell.render.Times;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -24,25 +25,30 @@ import java.util.stream.Collectors;
 /**
  * How the {@code job} commands show what they got: jobs, events and guarded outcomes as tables and
  * lines for people, or JSON for programs. Every job command prints them through one of these, so a
- * job looks the same in {@code job get}, {@code job update} and {@code job watch}.
+ * job looks the same in {@code job get}, {@code job update} and {@code job watch}. It is longer
+ * than most classes for that reason: every way a job is shown is here, side by side, and the tables
+ * and fields it prints with ({@link Table}, {@link Fields}) hold the layout.
  */
 final class Renderer {
 
-  /** How many jobs the live table of {@code job watch} shows, most recently changed first. */
-  private static final int LIVE_ROWS = 20;
+  /** How many lines a live table takes on a terminal whose height is not known. */
+  private static final int LIVE_LINES = 21;
 
   private final PrintWriter out;
   private final Style style;
   private final IntSupplier width;
+  private final IntSupplier height;
 
   /**
    * @param width the terminal's width in columns, read at each table (a resized window counts from
    *     the next one); 0 when there is no terminal
+   * @param height the terminal's height in lines, read at each live table; 0 when not known
    */
-  Renderer(PrintWriter out, Style style, IntSupplier width) {
+  Renderer(PrintWriter out, Style style, IntSupplier width, IntSupplier height) {
     this.out = out;
     this.style = style;
     this.width = width;
+    this.height = height;
   }
 
   /** {@code value} as indented JSON (a job, a list of jobs, a job's events). */
@@ -196,27 +202,110 @@ final class Renderer {
   }
 
   /**
-   * Draws the live table of {@code job watch} over the one drawn before.
+   * The live table of {@code job watch} and {@code job list --watch}: the default table with
+   * ELAPSED (how long the job has run, or waited if it has not started) and PROGRESS in place of
+   * CREATED, which ELAPSED says better while the table is kept live.
+   */
+  private Table liveTable(List<Job> jobs, Instant now) {
+    Table t =
+        Table.of("ID", "NAME", "STATUS", "OWNER", "ELAPSED", "PROGRESS", "REASON")
+            .flexible("NAME", 28)
+            .flexible("PROGRESS", 40)
+            .flexible("REASON", 40);
+    for (Job j : jobs) {
+      t.row(
+          style.cyan(j.id()),
+          j.displayName(),
+          style.status(j.status()),
+          j.owner(),
+          elapsed(j, now),
+          progress(j),
+          style.dim(j.statusReason() == null ? "" : j.statusReason()));
+    }
+    return t;
+  }
+
+  /** From the job's start (or, before it, its submission) to its end (or now). */
+  static String elapsed(Job j, Instant now) {
+    Instant from = j.startedAt() != null ? j.startedAt() : j.createdAt();
+    if (from == null) {
+      return "-";
+    }
+    Instant to = j.finishedAt() != null ? j.finishedAt() : now;
+    return Times.short_(to.isBefore(from) ? Duration.ZERO : Duration.between(from, to));
+  }
+
+  /** {@code 42% epoch 3/10}: what the job last reported of its progress; empty if nothing. */
+  static String progress(Job j) {
+    Progress p = j.progress();
+    if (p == null) {
+      return "";
+    }
+    String percent = p.percent() == null ? "" : String.format(Locale.ROOT, "%.0f%%", p.percent());
+    String message = p.message() == null ? "" : p.message().replaceAll("[\\r\\n\\t]+", " ");
+    return (percent + " " + message).strip();
+  }
+
+  /**
+   * How many lines a live table may take: all the terminal's but the one the cursor waits on after
+   * it, so that none scrolls out of reach of the redraw.
+   */
+  private int liveLines() {
+    int lines = height.getAsInt();
+    return lines > 1 ? lines - 1 : LIVE_LINES;
+  }
+
+  /** How many of {@code jobs} jobs the live table shows: the first ones, as many as fit. */
+  int liveRowsShown(int jobs) {
+    return Table.rowsThatFit(jobs, liveLines());
+  }
+
+  /**
+   * Draws the live table over the one drawn before: the first jobs, as many as the terminal's
+   * height holds, and a last line {@code … and N more} for the others.
    *
-   * @param newestFirst the jobs, most recently changed first
+   * @param ordered the jobs, the first to show first (most recently changed)
+   * @param empty what to say when there are none
    * @param drawn how many lines the last drawing took (0 for none)
    * @return how many lines this one took
    */
-  int redraw(List<Job> newestFirst, int drawn) {
+  int redraw(List<Job> ordered, String empty, int drawn) {
+    int columns = width.getAsInt();
     List<String> lines =
-        newestFirst.isEmpty()
-            ? List.of(style.dim("(no changes yet)"))
-            : jobTable(
-                    newestFirst.subList(0, Math.min(newestFirst.size(), LIVE_ROWS)), Instant.now())
-                .lines(style, width.getAsInt());
-    // Redraw in place: up over the last table, clear to the end of the screen. No line of the
-    // table is wider than the terminal, so the lines printed are the lines taken on the screen.
+        ordered.isEmpty()
+            ? List.of(style.dim(empty))
+            : liveTable(ordered, Instant.now()).lines(style, columns, liveLines());
+    // Redraw in place: up over the last table, then each line cleared as it is written over, and
+    // what is left below cleared after the last. No line of the table is wider than the terminal
+    // (each is fitted or cut to its width), so the lines printed are the lines taken on the
+    // screen, and there are fewer than its height, so none has scrolled out of reach. The screen
+    // is not cleared from the cursor at once: at the top-left corner (a table as high as the
+    // terminal) tmux keeps what such a clear erases in its history, a copy of the table each time.
     if (drawn > 0) {
-      out.print("\u001B[" + drawn + "F\u001B[J");
+      out.print("\u001B[" + drawn + "F");
     }
-    lines.forEach(out::println);
+    StringBuilder b = new StringBuilder();
+    for (String line : lines) {
+      b.append("\u001B[2K").append(line).append(System.lineSeparator());
+    }
+    out.print(b.append("\u001B[J"));
     out.flush();
     return lines.size();
+  }
+
+  /** The live table without a terminal: its header and {@code jobs}' rows, once. */
+  void liveTablePlain(List<Job> jobs) {
+    liveTable(jobs, Instant.now()).print(out, Style.plain(), 0);
+  }
+
+  /**
+   * One job as one row of the live table without its header, for a change seen without a terminal;
+   * as kubectl's {@code get -w}, it is not aligned with the rows before it.
+   */
+  void liveRowPlain(Job job) {
+    List<String> lines = liveTable(List.of(job), Instant.now()).lines(Style.plain(), 0);
+    out.println(lines.get(1));
+    out.flush();
   }
 
   /** One event as one line of JSON, for {@code job watch --json}. */
@@ -254,10 +343,13 @@ final class Renderer {
     t.print(out, style, width.getAsInt());
   }
 
-  /** One job, field by field, then its pods. */
+  /**
+   * One job, field by field, then its pods; at the terminal's width, long values (the command, the
+   * reason, the last error) wrapping under their column.
+   */
   void job(Job j) {
     Instant now = Instant.now();
-    Map<String, String> rows = new LinkedHashMap<>();
+    Fields rows = new Fields();
     rows.put("id", style.cyan(j.id()));
     rows.put("name", j.displayName());
     if (j.description() != null) {
@@ -291,11 +383,8 @@ final class Renderer {
       Instant end = j.finishedAt() != null ? j.finishedAt() : now;
       rows.put("ran for", Times.short_(Duration.between(j.startedAt(), end)));
     }
-    if (j.progress() != null && j.progress().percent() != null) {
-      rows.put(
-          "progress",
-          String.format(Locale.ROOT, "%.0f%%", j.progress().percent())
-              + (j.progress().message() != null ? " " + j.progress().message() : ""));
+    if (j.progress() != null && !progress(j).isEmpty()) {
+      rows.put("progress", progress(j));
     }
     if (j.metrics() != null && !j.metrics().isEmpty()) {
       rows.put("metrics", pairs(j.metrics()));
@@ -314,8 +403,7 @@ final class Renderer {
               + j.result().outputBytes()
               + " bytes");
     }
-    int keys = rows.keySet().stream().mapToInt(String::length).max().orElse(0);
-    rows.forEach((k, v) -> out.println(style.bold(k) + " ".repeat(keys - k.length() + 2) + v));
+    rows.print(out, style, width.getAsInt());
     if (j.pods() != null && !j.pods().isEmpty()) {
       Table pods = Table.of("POD", "STATUS", "PID", "EXIT", "STARTED");
       for (Pod p : j.pods()) {

@@ -41,6 +41,7 @@ public final class Session implements AutoCloseable {
   private final boolean terminalOutput;
   private Consumer<String> notices;
   private IntSupplier width = () -> 0;
+  private IntSupplier height = () -> 0;
   private CompletableFuture<Connected> connecting;
   private final java.util.concurrent.atomic.AtomicBoolean connectionShown =
       new java.util.concurrent.atomic.AtomicBoolean();
@@ -103,16 +104,23 @@ public final class Session implements AutoCloseable {
   }
 
   /**
-   * Where the terminal's width comes from ({@code terminal::getWidth}); asked at each table, so a
-   * resized window counts from the next one. Without one the width is 0: no terminal.
+   * Where the terminal's size comes from ({@code terminal::getWidth}, {@code terminal::getHeight});
+   * asked at each table, so a resized window counts from the next one. Without them both are 0: no
+   * terminal.
    */
-  public void widthFrom(IntSupplier width) {
+  public void terminalFrom(IntSupplier width, IntSupplier height) {
     this.width = width;
+    this.height = height;
   }
 
   /** The terminal's width in columns now; 0 when there is no terminal or it is not known. */
   public int width() {
     return Math.max(0, width.getAsInt());
+  }
+
+  /** The terminal's height in lines now; 0 when there is no terminal or it is not known. */
+  public int height() {
+    return Math.max(0, height.getAsInt());
   }
 
   /** Starts connecting in the background, if not already; returns at once. */

@@ -18,6 +18,14 @@ public final class UserCommands {
 
   private static final String GROUP = "Users";
 
+  /**
+   * The formats of {@code user list}: no {@code wide} (the table has every field of a user); {@code
+   * name} prints the users' names.
+   */
+  private static final Output.Format[] USER_FORMATS = {
+    Output.Format.JSON, Output.Format.NAME, Output.Format.JSONPATH, Output.Format.CUSTOM_COLUMNS
+  };
+
   private UserCommands() {}
 
   /** Every user command of {@code session}. */
@@ -51,23 +59,18 @@ public final class UserCommands {
             .group(GROUP)
             .description("List users (admin)")
             .option(json)
+            .option(Output.option(USER_FORMATS))
+            .examples(
+                """
+                  user list
+                  user list -o name
+                  user list -o custom-columns=NAME:.name,MODE:.scheduling_mode\
+                """)
             .action(
                 in -> {
+                  Output output = Output.of(in, USER_FORMATS);
                   List<User> users = in.client().users().list();
-                  if (in.flag("json")) {
-                    in.out().println(Json.write(users));
-                    return Exits.OK;
-                  }
-                  Table t = Table.of("NAME", "ROLE", "SCHEDULING", "CREATED");
-                  Instant now = Instant.now();
-                  users.forEach(
-                      u ->
-                          t.row(
-                              u.name(),
-                              lower(u.role()),
-                              lower(u.schedulingMode()),
-                              Times.relative(u.createdAt(), now)));
-                  t.print(in.out(), in.style(), in.width());
+                  output.items(in.render(), users, us -> table(in, us), User::name);
                   return Exits.OK;
                 }));
     commands.add(
@@ -142,6 +145,20 @@ public final class UserCommands {
                   return Exits.OK;
                 }));
     return commands;
+  }
+
+  /** The users' table: NAME ROLE SCHEDULING CREATED. */
+  private static void table(Invocation in, List<User> users) {
+    Table t = Table.of("NAME", "ROLE", "SCHEDULING", "CREATED");
+    Instant now = Instant.now();
+    users.forEach(
+        u ->
+            t.row(
+                u.name(),
+                lower(u.role()),
+                lower(u.schedulingMode()),
+                Times.relative(u.createdAt(), now)));
+    t.print(in.out(), in.style(), in.width());
   }
 
   private static <E extends Enum<E>> E parse(Class<E> type, String value, String what) {

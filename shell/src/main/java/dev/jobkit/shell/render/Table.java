@@ -78,6 +78,35 @@ public final class Table {
     return width > 0 ? fitted(style, width) : plain(style);
   }
 
+  /**
+   * The table as lines for a terminal {@code width} columns wide, in at most {@code maxLines}
+   * lines: when its rows do not all fit under the header, the first ones that do and a last line
+   * {@code … and N more}. The columns are fitted to the rows shown. At least the header and that
+   * last line are returned, whatever {@code maxLines}.
+   */
+  public List<String> lines(Style style, int width, int maxLines) {
+    int shown = rowsThatFit(rows.size(), maxLines);
+    if (shown == rows.size()) {
+      return lines(style, width);
+    }
+    Table first = new Table(header);
+    System.arraycopy(plainLimit, 0, first.plainLimit, 0, plainLimit.length);
+    first.rows.addAll(rows.subList(0, shown));
+    List<String> lines = new ArrayList<>(first.lines(style, width));
+    String more = "… and " + (rows.size() - shown) + " more";
+    lines.add(style.dim(width > 0 && columns(more) > width ? cut(more, width, "…") : more));
+    return lines;
+  }
+
+  /**
+   * How many of {@code rows} rows {@link #lines(Style, int, int)} shows in {@code maxLines} lines:
+   * all of them if they fit under the header, else as many as leave a line for {@code … and N
+   * more}.
+   */
+  public static int rowsThatFit(int rows, int maxLines) {
+    return rows + 1 <= maxLines ? rows : Math.max(0, maxLines - 2);
+  }
+
   /** Prints the table for a terminal {@code width} columns wide (0 or less: no terminal). */
   public void print(PrintWriter out, Style style, int width) {
     lines(style, width).forEach(out::println);
@@ -238,7 +267,7 @@ public final class Table {
   }
 
   /** The length of the colour escape ({@code ESC [ digits/; m}) at {@code i}, 0 if none. */
-  private static int escapeLength(String s, int i) {
+  static int escapeLength(String s, int i) {
     if (s.charAt(i) != '\u001B' || i + 1 >= s.length() || s.charAt(i + 1) != '[') {
       return 0;
     }

@@ -59,20 +59,21 @@ class OutputTest {
   private static List<String> list(String format, int width) {
     StringWriter s = new StringWriter();
     Output.parse(format)
-        .jobs(new Renderer(new PrintWriter(s), Style.plain(), () -> width), JOBS, NOW);
+        .jobs(new Renderer(new PrintWriter(s), Style.plain(), () -> width, () -> 0), JOBS, NOW);
     return s.toString().lines().toList();
   }
 
   private static String get(String format) {
     StringWriter s = new StringWriter();
-    Output.parse(format).job(new Renderer(new PrintWriter(s), Style.plain(), () -> 0), JOBS.get(0));
+    Output.parse(format)
+        .job(new Renderer(new PrintWriter(s), Style.plain(), () -> 0, () -> 0), JOBS.get(0));
     return s.toString();
   }
 
   @Test
   void the_default_table_leaves_the_name_room_at_80_columns_and_wide_adds_the_other_columns() {
     StringWriter s = new StringWriter();
-    new Renderer(new PrintWriter(s), Style.plain(), () -> 80).jobs(JOBS, NOW);
+    new Renderer(new PrintWriter(s), Style.plain(), () -> 80, () -> 0).jobs(JOBS, NOW);
     List<String> table = s.toString().lines().toList();
 
     assertThat(table.get(0)).startsWith("ID").contains("NAME", "STATUS", "OWNER", "CREATED");

@@ -127,4 +127,44 @@ class TableTest {
     assertFits(lines, 50);
     assertThat(lines.get(1)).isEqualTo(ID + "  夜間バックアップ…");
   }
+
+  private static Table numbered(int rows) {
+    Table t = Table.of("ID", "NAME").flexible("NAME", 28);
+    for (int i = 0; i < rows; i++) {
+      t.row("job_" + i, i == rows - 1 ? "a-name-far-longer-than-those-shown" : "n" + i);
+    }
+    return t;
+  }
+
+  @Test
+  void with_more_rows_than_lines_the_first_rows_show_and_a_last_line_says_how_many_more() {
+    List<String> lines = numbered(30).lines(Style.plain(), 80, 23);
+
+    assertThat(lines).hasSize(23);
+    assertThat(lines.get(0)).startsWith("ID");
+    assertThat(lines.subList(1, 22)).allSatisfy(l -> assertThat(l).startsWith("job_"));
+    assertThat(lines.get(21)).startsWith("job_20 ");
+    assertThat(lines.get(22)).isEqualTo("… and 9 more");
+    // The columns fit the rows shown: the long name of the last row is not one of them.
+    assertThat(lines.get(0)).isEqualTo("ID      NAME");
+  }
+
+  @Test
+  void rows_that_fit_under_the_header_show_all_without_a_last_line() {
+    List<String> lines = numbered(22).lines(Style.plain(), 80, 23);
+
+    assertThat(lines).hasSize(23).noneMatch(l -> l.contains("more"));
+    assertThat(Table.rowsThatFit(22, 23)).isEqualTo(22);
+    assertThat(Table.rowsThatFit(23, 23)).isEqualTo(21);
+    assertThat(Table.rowsThatFit(5, 1)).isZero();
+  }
+
+  @Test
+  void the_last_line_is_cut_to_the_width_too() {
+    List<String> lines = numbered(5).lines(Style.plain(), 8, 3);
+
+    assertThat(lines).hasSize(3);
+    assertThat(lines.get(2)).isEqualTo("… and 4…");
+    assertFits(lines, 8);
+  }
 }

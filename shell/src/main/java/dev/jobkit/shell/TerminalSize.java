@@ -1,33 +1,43 @@
 package dev.jobkit.shell;
 
 import java.io.IOException;
-import java.util.function.IntSupplier;
 import org.jline.terminal.Terminal;
 import org.jline.terminal.TerminalBuilder;
 
 /**
- * The width of the terminal a one-shot command prints on, from a JLine terminal opened on the first
+ * The size of the terminal a one-shot command prints on, from a JLine terminal opened on the first
  * table (a command that prints none never pays for it) and asked again at every table, so a window
  * resized during {@code job watch} counts from its next redraw. 0 when JLine finds no terminal.
  */
-final class TerminalWidth implements IntSupplier, AutoCloseable {
+final class TerminalSize implements AutoCloseable {
 
   private Terminal terminal;
   private boolean opened;
 
-  @Override
-  public synchronized int getAsInt() {
+  /** The width in columns; 0 without a terminal. */
+  synchronized int width() {
+    Terminal t = terminal();
+    return t == null ? 0 : Math.max(0, t.getWidth());
+  }
+
+  /** The height in lines; 0 without a terminal. */
+  synchronized int height() {
+    Terminal t = terminal();
+    return t == null ? 0 : Math.max(0, t.getHeight());
+  }
+
+  private Terminal terminal() {
     if (!opened) {
       opened = true;
       try {
         // No signal handlers: Ctrl-C keeps ending a one-shot command as it did without JLine. No
-        // dumb fallback: a dumb terminal has no width, and JLine would warn about it on stderr.
+        // dumb fallback: a dumb terminal has no size, and JLine would warn about it on stderr.
         terminal = TerminalBuilder.builder().system(true).nativeSignals(false).dumb(false).build();
       } catch (IOException | RuntimeException noTerminal) {
         terminal = null;
       }
     }
-    return terminal == null ? 0 : Math.max(0, terminal.getWidth());
+    return terminal;
   }
 
   @Override
