@@ -2,7 +2,6 @@ package dev.jobkit.server.api;
 
 import static dev.jobkit.server.api.QueryValues.blankToNull;
 import static dev.jobkit.server.api.QueryValues.bool;
-import static dev.jobkit.server.api.QueryValues.time;
 
 import dev.jobkit.sdk.Problem.FieldError;
 import dev.jobkit.sdk.jobs.FlushOperation;
@@ -19,13 +18,9 @@ import dev.jobkit.server.jobs.Flusher;
 import dev.jobkit.server.jobs.JobControl;
 import dev.jobkit.server.jobs.JobReader;
 import dev.jobkit.server.jobs.JobSubmitter;
-import dev.jobkit.server.store.JobQuery;
-import java.time.Instant;
+import dev.jobkit.server.store.JobFilter;
 import java.util.ArrayList;
-import java.util.EnumSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -128,34 +123,9 @@ class JobController {
       @RequestParam(required = false) String limit,
       @RequestParam(required = false) String cursor) {
     List<FieldError> errors = new ArrayList<>();
-    Set<JobStatus> statuses = EnumSet.noneOf(JobStatus.class);
-    if (status != null) {
-      for (String value : status) {
-        for (String one : value.split(",")) {
-          if (one.isBlank()) {
-            continue;
-          }
-          try {
-            statuses.add(JobStatus.parse(one));
-          } catch (IllegalArgumentException e) {
-            errors.add(new FieldError("status", e.getMessage()));
-          }
-        }
-      }
-    }
-    Map<String, String> tags = new LinkedHashMap<>();
-    if (tag != null) {
-      for (String t : tag) {
-        int eq = t.indexOf('=');
-        if (eq <= 0) {
-          errors.add(new FieldError("tag", "write a tag filter as key=value, not '" + t + "'"));
-        } else {
-          tags.put(t.substring(0, eq), t.substring(eq + 1));
-        }
-      }
-    }
-    Instant after = time("created_after", createdAfter, errors);
-    Instant before = time("created_before", createdBefore, errors);
+    JobFilter filter =
+        JobFilters.parse(
+            caller, status, owner, tag, name, parent, createdAfter, createdBefore, errors);
     int pageSize = 50;
     if (limit != null) {
       try {
@@ -183,20 +153,7 @@ class JobController {
     if (!errors.isEmpty()) {
       throw ApiException.invalid(errors);
     }
-    String ownerFilter = "me".equals(owner) ? caller.name() : blankToNull(owner);
-    return reader.list(
-        new JobQuery(
-            caller.name(),
-            caller.isAdmin(),
-            statuses,
-            ownerFilter,
-            tags,
-            blankToNull(name),
-            blankToNull(parent),
-            after,
-            before,
-            beforeSeq,
-            pageSize));
+    return reader.list(filter.query(caller.name(), caller.isAdmin(), beforeSeq, pageSize));
   }
 
   @GetMapping("/{id}")
@@ -302,29 +259,34 @@ class JobController {
       Caller caller,
       @RequestParam(required = false) String scope,
       @RequestParam(required = false) String owner,
+      @RequestParam(required = false) List<String> status,
+      @RequestParam(required = false) List<String> tag,
+      @RequestParam(required = false) String name,
+      @RequestParam(required = false) String parent,
+      @RequestParam(name = "created_after", required = false) String createdAfter,
+      @RequestParam(name = "created_before", required = false) String createdBefore,
       @RequestParam(name = "purge_artifacts", required = false) String purgeArtifacts,
       @RequestParam(required = false) String force,
       @RequestParam(name = "dry_run", required = false) String dryRun,
       @RequestParam(required = false) String snapshot,
       @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey) {
+    List<FieldError> errors = new ArrayList<>();
     if (scope == null) {
-      throw ApiException.invalid("scope", "required: 'active' or 'all'");
+      errors.add(new FieldError("scope", "required: 'active' or 'all'"));
+    }
+    JobFilter filter =
+        JobFilters.parse(
+            caller, status, owner, tag, name, parent, createdAfter, createdBefore, errors);
+    if (!errors.isEmpty()) {
+      throw ApiException.invalid(errors);
     }
     boolean purge = bool("purge_artifacts", purgeArtifacts, true);
     boolean forced = bool("force", force, false);
     if (bool("dry_run", dryRun, false)) {
-      return ResponseEntity.ok(
-          flusher.dryRun(caller, scope, blankToNull(owner), blankToNull(snapshot)));
+      return ResponseEntity.ok(flusher.dryRun(caller, scope, filter, blankToNull(snapshot)));
     }
     Flusher.Started started =
-        flusher.start(
-            caller,
-            scope,
-            blankToNull(owner),
-            purge,
-            forced,
-            blankToNull(snapshot),
-            idempotencyKey);
+        flusher.start(caller, scope, filter, purge, forced, blankToNull(snapshot), idempotencyKey);
     FlushOperation operation = started.operation();
     return ResponseEntity.status(started.replayed() ? HttpStatus.OK : HttpStatus.ACCEPTED)
         .header("Location", OperationController.PATH + "/" + operation.id())

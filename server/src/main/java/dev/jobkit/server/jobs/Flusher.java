@@ -13,11 +13,12 @@ import dev.jobkit.server.auth.Keys;
 import dev.jobkit.server.engine.JobLifecycle;
 import dev.jobkit.server.exec.JobFiles;
 import dev.jobkit.server.store.FlushOperationStore;
-import dev.jobkit.server.store.JobQuery;
+import dev.jobkit.server.store.JobFilter;
 import dev.jobkit.server.store.JobStore;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
@@ -53,6 +54,9 @@ public class Flusher implements SmartLifecycle {
 
   private static final Logger log = LoggerFactory.getLogger(Flusher.class);
   private static final String SNAPSHOT_PREFIX = "s1:";
+  private static final String BOUND_SNAPSHOT_PREFIX = "s2:";
+  private static final java.util.regex.Pattern BOUND_SNAPSHOT =
+      java.util.regex.Pattern.compile("s2:([0-9]{1,19}):([0-9a-f]{24})");
 
   private final JobControl control;
   private final JobFiles files;
@@ -83,39 +87,80 @@ public class Flusher implements SmartLifecycle {
     this.gracePeriod = properties.executor().stopGracePeriod();
   }
 
-  /** The jobs a flush hits: these states ({@code all} of them when empty), of this owner. */
-  private record Target(String scope, Set<JobStatus> statuses, String owner) {}
+  /**
+   * The jobs a flush hits: those {@code filter} selects (its states already narrowed to the
+   * scope's; every state when empty), of the caller's own when they are not an admin.
+   */
+  private record Target(String scope, JobFilter filter, boolean canGainJobs) {}
 
-  private static Target target(Caller caller, String scope, String owner) {
+  /**
+   * Whether a job can come to be hit after a dry run without being submitted after it: a job can
+   * move into a state the request names (queued to running), or be renamed to a name it looks for.
+   * Such a flush is bound to exactly the jobs of its dry run; the others can only lose jobs
+   * (positions grow, an ended job never becomes active again, owners and tags never change).
+   */
+  private static boolean canGainJobs(JobFilter requested) {
+    return !requested.statuses().isEmpty() || requested.nameContains() != null;
+  }
+
+  private static Target target(Caller caller, String scope, JobFilter filter) {
     Set<JobStatus> statuses;
     if ("active".equals(scope)) {
+      Set<JobStatus> ended = EnumSet.noneOf(JobStatus.class);
       statuses = EnumSet.noneOf(JobStatus.class);
-      for (JobStatus s : JobStatus.values()) {
-        if (s.isActive()) {
-          statuses.add(s);
+      for (JobStatus s : filter.statuses()) {
+        (s.isActive() ? statuses : ended).add(s);
+      }
+      if (!ended.isEmpty()) {
+        throw ApiException.invalid(
+            "status",
+            "scope=active flushes only jobs that have not ended, and "
+                + String.join(", ", ended.stream().sorted().map(Enum::name).toList())
+                + (ended.size() == 1 ? " is an ended state" : " are ended states")
+                + "; flush with scope=all to remove ended jobs");
+      }
+      if (filter.statuses().isEmpty()) {
+        for (JobStatus s : JobStatus.values()) {
+          if (s.isActive()) {
+            statuses.add(s);
+          }
         }
       }
     } else if ("all".equals(scope)) {
-      statuses = Set.of();
+      statuses = filter.statuses();
     } else {
       throw ApiException.invalid("scope", "must be 'active' or 'all', not '" + scope + "'");
     }
+    String owner = filter.owner();
     if (!caller.isAdmin() && owner != null && !owner.equals(caller.name())) {
       throw ApiException.forbidden("only an admin may flush another user's jobs");
     }
-    return new Target(scope, statuses, caller.isAdmin() ? owner : caller.name());
+    JobFilter narrowed =
+        filter.withStatuses(statuses).withOwner(caller.isAdmin() ? owner : caller.name());
+    return new Target(scope, narrowed, canGainJobs(filter));
   }
 
   /**
    * What a flush would hit, changing nothing, with the {@code snapshot} a flush of exactly these
    * jobs carries. Given a {@code snapshot} (of an earlier dry run), only the jobs a flush bound to
    * it would hit now, and that same snapshot.
+   *
+   * <p>For a flush whose filter could gain jobs after the dry run ({@link #canGainJobs}: a {@code
+   * status} or {@code name} filter), the snapshot also binds the set of jobs listed: a flush that
+   * carries it goes ahead only if its filters still select exactly those jobs.
    */
-  public FlushResult dryRun(Caller caller, String scope, String owner, String snapshot) {
-    Target target = target(caller, scope, owner);
+  public FlushResult dryRun(Caller caller, String scope, JobFilter filter, String snapshot) {
+    Target target = target(caller, scope, filter);
     // Read before listing: a job submitted meanwhile is after the bound, and so is not listed.
-    long bound = snapshot == null ? store.highestSeq() : decodeSnapshot(snapshot);
+    long bound = snapshot == null ? store.highestSeq() : decodeSnapshot(snapshot).bound();
     List<Job> hit = hit(caller, target, bound);
+    String answered = snapshot;
+    if (answered == null) {
+      answered =
+          target.canGainJobs()
+              ? encodeSnapshot(bound, digest(hit))
+              : PositionTokens.encode(SNAPSHOT_PREFIX, bound);
+    }
     return new FlushResult(
         scope,
         true,
@@ -125,7 +170,7 @@ public class Flusher implements SmartLifecycle {
         hit.stream().map(Job::id).toList(),
         List.of(),
         preview(hit),
-        snapshot == null ? PositionTokens.encode(SNAPSHOT_PREFIX, bound) : snapshot);
+        answered);
   }
 
   /** A flush's operation, and whether it was an earlier one replayed for its Idempotency-Key. */
@@ -140,14 +185,14 @@ public class Flusher implements SmartLifecycle {
   public Started start(
       Caller caller,
       String scope,
-      String owner,
+      JobFilter filter,
       boolean purgeArtifacts,
       boolean force,
       String snapshot,
       String idempotencyKey) {
     JobSubmitter.checkIdempotencyKey(idempotencyKey);
-    Target target = target(caller, scope, owner);
-    Long bound = snapshot == null ? null : decodeSnapshot(snapshot);
+    Target target = target(caller, scope, filter);
+    Snapshot bound = snapshot == null ? null : decodeSnapshot(snapshot);
     String requestHash =
         idempotencyKey == null
             ? null
@@ -155,7 +200,7 @@ public class Flusher implements SmartLifecycle {
                 String.join(
                         "\n",
                         scope,
-                        String.valueOf(target.owner()),
+                        target.filter().canonical(),
                         String.valueOf(purgeArtifacts),
                         String.valueOf(force),
                         String.valueOf(snapshot))
@@ -185,7 +230,13 @@ public class Flusher implements SmartLifecycle {
                 + " and flush again once it has ended",
             Map.of("operation_id", id));
       }
-      List<Job> hit = hit(caller, target, bound);
+      List<Job> hit = hit(caller, target, bound == null ? null : bound.bound());
+      if (bound != null && bound.jobs() != null && !bound.jobs().equals(digest(hit))) {
+        throw ApiException.conflict(
+            "the jobs this flush's filters select are not the ones its dry run listed (a job"
+                + " changed state or was renamed since); nothing was flushed: dry-run again and"
+                + " confirm the jobs it lists now");
+      }
       Instant now = Instant.now();
       FlushOperation operation =
           new FlushOperation(
@@ -194,7 +245,7 @@ public class Flusher implements SmartLifecycle {
               null,
               caller.name(),
               scope,
-              target.owner(),
+              target.filter().owner(),
               purgeArtifacts,
               force,
               snapshot,
@@ -299,18 +350,9 @@ public class Flusher implements SmartLifecycle {
     List<Job> hit =
         store
             .list(
-                new JobQuery(
-                    caller.name(),
-                    caller.isAdmin(),
-                    target.statuses(),
-                    target.owner(),
-                    Map.of(),
-                    null,
-                    null,
-                    null,
-                    null,
-                    beforeSeq,
-                    Integer.MAX_VALUE))
+                target
+                    .filter()
+                    .query(caller.name(), caller.isAdmin(), beforeSeq, Integer.MAX_VALUE))
             .items();
     return caller.isAdmin() ? hit : hit.stream().filter(caller::canModify).toList();
   }
@@ -322,14 +364,54 @@ public class Flusher implements SmartLifecycle {
         .toList();
   }
 
-  /** The position a snapshot stands for, if it is one a dry run of this service answered. */
-  static long decodeSnapshot(String snapshot) {
-    return PositionTokens.decode(SNAPSHOT_PREFIX, snapshot)
-        .orElseThrow(
-            () ->
-                ApiException.invalid(
-                    "snapshot",
-                    "is not a snapshot this service issued; pass the snapshot of a dry run"));
+  /**
+   * What a snapshot binds: a flush hits no job after position {@code bound}; when {@code jobs} is
+   * not null (the digest of the dry run's job ids), it goes ahead only if it would hit exactly
+   * those.
+   */
+  record Snapshot(long bound, String jobs) {}
+
+  /** {@code s2:}: a position and the digest of the jobs listed, base64url like {@code s1:}. */
+  private static String encodeSnapshot(long bound, String jobs) {
+    return Base64.getUrlEncoder()
+        .withoutPadding()
+        .encodeToString(
+            (BOUND_SNAPSHOT_PREFIX + bound + ":" + jobs).getBytes(StandardCharsets.UTF_8));
+  }
+
+  /**
+   * The first 96 bits (24 hex digits) of the SHA-256 of the jobs' ids, sorted and one a line: the
+   * same set gives the same digest, another one (by chance) once in 2^96, and the snapshot stays
+   * within the 64 characters an operation keeps of it. It tells a changed set from the same one; it
+   * guards nothing against the caller, who may leave the snapshot out altogether.
+   */
+  static String digest(List<Job> jobs) {
+    return Keys.sha256(
+            String.join("\n", jobs.stream().map(Job::id).sorted().toList())
+                .getBytes(StandardCharsets.UTF_8))
+        .substring(0, 24);
+  }
+
+  /** What a snapshot binds, if it is one a dry run of this service answered. */
+  static Snapshot decodeSnapshot(String snapshot) {
+    java.util.OptionalLong position = PositionTokens.decode(SNAPSHOT_PREFIX, snapshot);
+    if (position.isPresent()) {
+      return new Snapshot(position.getAsLong(), null);
+    }
+    try {
+      String text = new String(Base64.getUrlDecoder().decode(snapshot), StandardCharsets.UTF_8);
+      java.util.regex.Matcher m = BOUND_SNAPSHOT.matcher(text);
+      if (m.matches()) {
+        long bound = Long.parseLong(m.group(1));
+        if (text.equals(BOUND_SNAPSHOT_PREFIX + bound + ":" + m.group(2))) {
+          return new Snapshot(bound, m.group(2));
+        }
+      }
+    } catch (IllegalArgumentException malformed) {
+      // not base64, or a number out of range: not ours
+    }
+    throw ApiException.invalid(
+        "snapshot", "is not a snapshot this service issued; pass the snapshot of a dry run");
   }
 
   private void removeOld() {
