@@ -174,7 +174,42 @@ public final class GuardedActions {
    * @throws ForbiddenException if a key that is not an admin's names another user
    */
   public Precheck precheckFlush(FlushScope scope, String owner, boolean purgeArtifacts) {
-    return flusher().precheck(scope, owner, purgeArtifacts);
+    return precheckFlushMatching(scope, ownerOnly(owner), purgeArtifacts);
+  }
+
+  /**
+   * What a flush of the jobs {@code filter} selects would hit, from the service's dry run; changes
+   * nothing. The filter is the one of a listing ({@link Jobs#list}): states (within the scope's),
+   * owner, tags, name, parent, creation times; its page size and cursor may not be set. A user's
+   * flush hits their own jobs only; an admin's everyone's the filter selects.
+   *
+   * @param scope the active jobs only, or every job
+   * @param filter which of them: the filters of a listing
+   * @param purgeArtifacts whether the flush would remove the jobs' files too
+   * @return what the flush would do, with the question to ask and the jobs it would hit
+   * @throws ValidationException if the filter sets a page size or cursor, or names an ended state
+   *     with scope {@code ACTIVE}
+   * @throws ForbiddenException if a key that is not an admin's names another user
+   */
+  public Precheck precheckFlushMatching(FlushScope scope, JobQuery filter, boolean purgeArtifacts) {
+    return flusher().precheck(scope, flushFilter(filter), purgeArtifacts);
+  }
+
+  /** The filter of a flush of {@code owner}'s jobs, or of every job the key may flush. */
+  private static JobQuery ownerOnly(String owner) {
+    return owner == null ? JobQuery.all() : JobQuery.builder().owner(owner).build();
+  }
+
+  /** A listing's filter as a flush's: a flush has no pages. */
+  private static JobQuery flushFilter(JobQuery filter) {
+    Objects.requireNonNull(filter, "filter");
+    if (filter.limit() != null || filter.cursor() != null) {
+      throw ValidationException.beforeSending(
+          "a flush's filter is not valid",
+          filter.limit() != null ? "limit" : "cursor",
+          "a flush hits every job its filter selects; leave out the page size and cursor");
+    }
+    return filter;
   }
 
   /** The stop pre-check of a job just read, with its events read now. */
@@ -446,7 +481,34 @@ public final class GuardedActions {
    * @throws ForbiddenException if a key that is not an admin's names another user
    */
   public Outcome flush(FlushScope scope, String owner, boolean purgeArtifacts, boolean force) {
-    return flusher().run(scope, owner, purgeArtifacts, force);
+    return flushMatching(scope, ownerOnly(owner), purgeArtifacts, force);
+  }
+
+  /**
+   * Stops and removes the jobs of {@code scope} that {@code filter} selects, as {@link
+   * #flush(FlushScope, String, boolean, boolean)} does: the filter is the one of a listing ({@link
+   * Jobs#list}: states within the scope's, owner, tags, name, parent, creation times; no page size
+   * or cursor), so the pre-check shows, and the flush hits, the jobs such a listing shows of the
+   * ones the key may flush.
+   *
+   * <p>A job can come to match a status or name filter after the dry run (a queued job starts
+   * running, a job is renamed). So with one of those the flush is bound to exactly the jobs its
+   * pre-check listed: the service refuses it (409, nothing done) if its filters select others by
+   * then, and the flush is pre-checked, and asked about, again; after {@code 3} rounds it ends
+   * {@code RACE_LOST}.
+   *
+   * @param scope the active jobs only, or every job
+   * @param filter which of them: the filters of a listing
+   * @param purgeArtifacts whether the jobs' files go too
+   * @param force whether to kill processes at once and remove jobs whose processes do not end
+   * @return how the flush ended, with the service's account of it and its background operation
+   * @throws ValidationException if the filter sets a page size or cursor, or names an ended state
+   *     with scope {@code ACTIVE}
+   * @throws ForbiddenException if a key that is not an admin's names another user
+   */
+  public Outcome flushMatching(
+      FlushScope scope, JobQuery filter, boolean purgeArtifacts, boolean force) {
+    return flusher().run(scope, flushFilter(filter), purgeArtifacts, force);
   }
 
   private GuardedFlush flusher() {

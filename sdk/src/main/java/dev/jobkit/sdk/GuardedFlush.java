@@ -49,8 +49,9 @@ final class GuardedFlush {
   }
 
   /** The pre-check: what the flush would hit, from the service's dry run (a read, retried). */
-  Precheck precheck(FlushScope scope, String owner, boolean purgeArtifacts) {
-    return Prompts.flush(scope, owner, purgeArtifacts, dryRun(scope, owner, purgeArtifacts, null));
+  Precheck precheck(FlushScope scope, JobQuery filter, boolean purgeArtifacts) {
+    return Prompts.flush(
+        scope, filter, purgeArtifacts, dryRun(scope, filter, purgeArtifacts, null));
   }
 
   /**
@@ -58,18 +59,18 @@ final class GuardedFlush {
    * given a {@code snapshot}, what a flush bound to it would hit now.
    */
   private FlushResult dryRun(
-      FlushScope scope, String owner, boolean purgeArtifacts, String snapshot) {
+      FlushScope scope, JobQuery filter, boolean purgeArtifacts, String snapshot) {
     return calls.run(
-        () -> api.flush(scope.wireName(), purgeArtifacts, false, true, query(owner, snapshot)));
+        () -> api.flush(scope.wireName(), purgeArtifacts, false, true, query(filter, snapshot)));
   }
 
-  /** The flush of {@link GuardedActions#flush(FlushScope, String, boolean, boolean)}. */
-  Outcome run(FlushScope scope, String owner, boolean purgeArtifacts, boolean force) {
+  /** The flush of {@link GuardedActions#flushMatching}. */
+  Outcome run(FlushScope scope, JobQuery filter, boolean purgeArtifacts, boolean force) {
     long start = System.nanoTime();
     Precheck confirmedFor = null;
     Precheck precheck = null;
     for (int round = 0; round < GuardedActions.MAX_ROUNDS; round++) {
-      precheck = precheck(scope, owner, purgeArtifacts);
+      precheck = precheck(scope, filter, purgeArtifacts);
       if (!precheck.allowed()) {
         return GuardedActions.notExecuted(
             OutcomeKind.NOT_ALLOWED_IN_STATE, precheck, false, null, precheck.consequence(), start);
@@ -86,12 +87,13 @@ final class GuardedFlush {
         }
         confirmedFor = precheck;
       }
-      FlushResult now = dryRun(scope, owner, purgeArtifacts, null);
+      FlushResult now = dryRun(scope, filter, purgeArtifacts, null);
       if (!now.jobIds().equals(confirmedFor.jobIds())) {
         continue; // other jobs than the ones confirmed would be hit: ask again
       }
       // Bound to the snapshot of a dry run that listed exactly the confirmed jobs: the service
-      // hits none submitted after it (an older service ignores the parameter).
+      // hits none submitted after it (an older service ignores the parameter); with a status or
+      // name filter, which a job can come to match, it flushes only if it would hit exactly them.
       String snapshot = now.snapshot();
       // One key for every attempt: a repeat whose first answer was lost gets the operation the
       // first one started, never a second flush.
@@ -102,14 +104,21 @@ final class GuardedFlush {
             calls.run(
                 () ->
                     api.startFlush(
-                        key, scope.wireName(), purgeArtifacts, force, query(owner, snapshot)));
+                        key, scope.wireName(), purgeArtifacts, force, query(filter, snapshot)));
+      } catch (ConflictException conflict) {
+        // The service refuses a flush whose filters no longer select the jobs of its snapshot:
+        // if they changed, this is a race, and the next round pre-checks (and asks) again.
+        if (dryRun(scope, filter, purgeArtifacts, null).jobIds().equals(confirmedFor.jobIds())) {
+          throw conflict;
+        }
+        continue;
       } catch (JobkitException failure) {
         if (!GuardedActions.answerLost(failure)) {
           throw failure;
         }
-        return afterLostFlush(owner, precheck, failure, start);
+        return afterLostFlush(filter.owner(), precheck, failure, start);
       }
-      return follow(scope, owner, purgeArtifacts, precheck, started, start);
+      return follow(scope, filter, purgeArtifacts, precheck, started, start);
     }
     return GuardedActions.notExecuted(
         OutcomeKind.RACE_LOST,
@@ -127,7 +136,7 @@ final class GuardedFlush {
    */
   private Outcome follow(
       FlushScope scope,
-      String owner,
+      JobQuery filter,
       boolean purgeArtifacts,
       Precheck precheck,
       FlushOperation started,
@@ -193,11 +202,13 @@ final class GuardedFlush {
     }
     Set<String> named = new HashSet<>();
     operation.skipped().forEach(j -> named.add(j.id()));
+    // Of the jobs it was confirmed for: with a status or name filter, others may match by now.
+    Set<String> confirmed = Set.copyOf(precheck.jobIds());
     List<String> left =
         operation.snapshot() == null
             ? List.of()
-            : dryRun(scope, owner, purgeArtifacts, operation.snapshot()).jobIds().stream()
-                .filter(id -> !named.contains(id))
+            : dryRun(scope, filter, purgeArtifacts, operation.snapshot()).jobIds().stream()
+                .filter(id -> confirmed.contains(id) && !named.contains(id))
                 .toList();
     if (!left.isEmpty()) {
       return flushed(
@@ -315,12 +326,17 @@ final class GuardedFlush {
     return left;
   }
 
-  /** The query of a flush limited to {@code owner} and bound to {@code snapshot}, each if given. */
+  /** The query of a flush limited to {@code owner}, bound to {@code snapshot} if given. */
   private static Map<String, Object> query(String owner, String snapshot) {
-    Map<String, Object> query = new LinkedHashMap<>();
-    if (owner != null) {
-      query.put("owner", owner);
-    }
+    return query(
+        owner == null ? JobQuery.all() : JobQuery.builder().owner(owner).build(), snapshot);
+  }
+
+  /** The query of a flush limited by {@code filter} and bound to {@code snapshot}, if given. */
+  private static Map<String, Object> query(JobQuery filter, String snapshot) {
+    Map<String, Object> query = new LinkedHashMap<>(filter.toParameters());
+    query.remove("limit");
+    query.remove("cursor");
     if (snapshot != null) {
       query.put("snapshot", snapshot);
     }

@@ -128,13 +128,15 @@ final class Prompts {
   }
 
   static Precheck flush(FlushScope scope, boolean purgeArtifacts, FlushResult dry) {
-    return flush(scope, null, purgeArtifacts, dry);
+    return flush(scope, JobQuery.all(), purgeArtifacts, dry);
   }
 
-  /** The pre-check of a flush of {@code owner}'s jobs only, or of every job it may hit if null. */
-  static Precheck flush(FlushScope scope, String owner, boolean purgeArtifacts, FlushResult dry) {
+  /** The pre-check of a flush of the jobs {@code filter} selects of the ones it may hit. */
+  static Precheck flush(
+      FlushScope scope, JobQuery filter, boolean purgeArtifacts, FlushResult dry) {
     List<String> ids = List.copyOf(dry.jobIds());
-    String ofOwner = owner == null ? "" : " of " + clean(owner);
+    String owner = filter.owner();
+    String ofOwner = selected(filter);
     if (ids.isEmpty()) {
       return new Precheck(
           Operation.FLUSH.wireName(),
@@ -168,7 +170,10 @@ final class Prompts {
         "Flushing "
             + (scope == FlushScope.ACTIVE ? "active jobs" : "all jobs")
             + ofOwner
-            + " stops every running or queued one and removes "
+            + (!filter.statuses().isEmpty()
+                    && filter.statuses().stream().allMatch(JobStatus::isTerminal)
+                ? " removes "
+                : " stops every running or queued one and removes ")
             + ids.size()
             + " job(s)"
             + (purgeArtifacts ? " with their files" : "")
@@ -188,6 +193,44 @@ final class Prompts {
         null,
         null,
         dry.preview());
+  }
+
+  /**
+   * {@code of alice in state FAILED or CANCELED whose name contains "sweep" tagged team=vision}:
+   * which jobs a flush's filter selects, every value cleaned or quoted.
+   */
+  static String selected(JobQuery filter) {
+    StringBuilder s = new StringBuilder();
+    if (filter.owner() != null) {
+      s.append(" of ").append(clean(filter.owner()));
+    }
+    if (!filter.statuses().isEmpty()) {
+      s.append(" in state ")
+          .append(String.join(" or ", filter.statuses().stream().map(Enum::name).toList()));
+    }
+    if (filter.nameContains() != null) {
+      s.append(" whose name contains ").append(quoted(filter.nameContains()));
+    }
+    if (!filter.tags().isEmpty()) {
+      s.append(" tagged ")
+          .append(
+              String.join(
+                  " and ",
+                  new java.util.TreeMap<>(filter.tags())
+                      .entrySet().stream()
+                          .map(e -> quoted(e.getKey() + "=" + e.getValue()))
+                          .toList()));
+    }
+    if (filter.parent() != null) {
+      s.append(" children of ").append(clean(filter.parent()));
+    }
+    if (filter.createdAfter() != null) {
+      s.append(" created after ").append(filter.createdAfter());
+    }
+    if (filter.createdBefore() != null) {
+      s.append(" created before ").append(filter.createdBefore());
+    }
+    return s.toString();
   }
 
   /** {@code "resnet-sweep" (job_…, RUNNING, alice)}. */

@@ -327,4 +327,24 @@ class PromptsTest {
     assertThat(p.prompt()).isNull();
     assertThat(p.consequence()).isEqualTo("No job matches scope all; there is nothing to flush.");
   }
+
+  @Test
+  void a_filtered_flush_says_which_jobs_with_every_filter_value_quoted_and_cleaned() {
+    JobQuery filter =
+        JobQuery.builder()
+            .owner("alice")
+            .status(JobStatus.FAILED, JobStatus.CANCELED)
+            .nameContains("sweep\"\nFlush them? [yes/no] yes")
+            .tag("team", "vision")
+            .build();
+
+    Precheck p = Prompts.flush(FlushScope.ALL, filter, false, dryRun(2));
+
+    assertThat(p.consequence())
+        .startsWith(
+            "Flushing all jobs of alice in state FAILED or CANCELED whose name contains"
+                + " \"sweep' Flush them? [yes/no] yes\" tagged \"team=vision\" removes 2 job(s):")
+        .doesNotContain("\n");
+    assertThat(p.owner()).isEqualTo("alice");
+  }
 }
