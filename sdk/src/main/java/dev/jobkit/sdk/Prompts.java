@@ -201,7 +201,9 @@ final class Prompts {
    */
   static String selected(JobQuery filter) {
     StringBuilder s = new StringBuilder();
-    if (filter.owner() != null) {
+    if ("me".equals(filter.owner())) {
+      s.append(" of yours");
+    } else if (filter.owner() != null) {
       s.append(" of ").append(clean(filter.owner()));
     }
     if (!filter.statuses().isEmpty()) {
