@@ -4,7 +4,6 @@ import dev.jobkit.sdk.GuardedActions;
 import dev.jobkit.sdk.JobkitException;
 import dev.jobkit.sdk.guard.Confirmer;
 import dev.jobkit.sdk.guard.Outcome;
-import dev.jobkit.sdk.guard.Precheck;
 import dev.jobkit.sdk.jobs.FlushOperation;
 import dev.jobkit.sdk.jobs.Job;
 import dev.jobkit.sdk.jobs.Progress;
@@ -37,13 +36,7 @@ final class Guarded {
   static int run(Invocation in, String jobId, Function<GuardedActions, Outcome> action) {
     Session session = in.session();
     boolean yes = in.flag("yes");
-    if (!yes && session.asker().isEmpty()) {
-      throw new RefusedException(
-          "'"
-              + in.commandName()
-              + "' needs a yes, and there is no terminal to ask: nothing was sent. Add --yes to"
-              + " go ahead without asking.");
-    }
+    refuseWithoutTerminal(in);
     PrintWriter out = in.out();
     Style style = in.style();
     // When the yes was given; 0 while asking. The spinner shows only after a yes.
@@ -51,7 +44,7 @@ final class Guarded {
     Confirmer confirmer =
         precheck -> {
           confirmedAt.set(0);
-          boolean ok = ask(session, precheck, yes, out, style);
+          boolean ok = ask(session, precheck.prompt(), yes, out, style);
           if (ok) {
             confirmedAt.set(System.nanoTime());
           }
@@ -83,9 +76,25 @@ final class Guarded {
     return Exits.of(outcome.kind());
   }
 
-  private static boolean ask(
-      Session session, Precheck precheck, boolean yes, PrintWriter out, Style style) {
-    String prompt = precheck.prompt();
+  /**
+   * Refuses, before anything is sent, a risky command that has neither {@code --yes} nor a terminal
+   * to ask.
+   */
+  static void refuseWithoutTerminal(Invocation in) {
+    if (!in.flag("yes") && in.session().asker().isEmpty()) {
+      throw new RefusedException(
+          "'"
+              + in.commandName()
+              + "' needs a yes, and there is no terminal to ask: nothing was sent. Add --yes to"
+              + " go ahead without asking.");
+    }
+  }
+
+  /**
+   * Asks {@code prompt} (a question ending in {@code [yes/no]}, every name in it quoted): true only
+   * for a typed {@code yes}, or at once with {@code --yes} (printed as {@code yes (--yes)}).
+   */
+  static boolean ask(Session session, String prompt, boolean yes, PrintWriter out, Style style) {
     if (yes) {
       out.println(style.yellow(prompt) + " yes (--yes)");
       out.flush();

@@ -3,7 +3,6 @@ package dev.jobkit.shell.command;
 import dev.jobkit.sdk.JobQuery;
 import dev.jobkit.sdk.jobs.Job;
 import dev.jobkit.sdk.jobs.JobEvent;
-import dev.jobkit.sdk.lifecycle.JobStatus;
 import dev.jobkit.shell.render.Times;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -31,15 +30,10 @@ final class JobReadCommands {
         JobkitCommand.named("job list", session)
             .group(JobCommands.GROUP)
             .description("List jobs, newest first")
-            .option(
-                Opt.value("status", "STATUS", "only these states (aliases: running, pending, ...)")
-                    .many()
-                    .completes(Completions.statuses()))
-            .option(
-                Opt.value("owner", "USER", "only this user's jobs (me: yours)")
-                    .completes(Completions.userNames(true)))
-            .option(Opt.value("tag", "KEY=VALUE", "only jobs with this tag").many())
-            .option(Opt.value("name", "TEXT", "display name contains TEXT"))
+            .option(Selectors.STATUS)
+            .option(Selectors.OWNER)
+            .option(Selectors.TAG)
+            .option(Selectors.NAME)
             .option(
                 Opt.value("parent", "ID", "only children of this job")
                     .completes(Completions.jobIds()))
@@ -92,13 +86,7 @@ final class JobReadCommands {
 
   private static int list(Invocation in) {
     Output output = Output.of(in);
-    JobQuery.Builder q = JobQuery.builder();
-    for (String s : in.strings("status")) {
-      q.status(JobStatus.parse(s));
-    }
-    in.string("owner").ifPresent(q::owner);
-    JobCommands.pairs(in.strings("tag"), "--tag").forEach(q::tag);
-    in.string("name").ifPresent(q::nameContains);
+    JobQuery.Builder q = Selectors.apply(in, JobQuery.builder());
     in.string("parent").ifPresent(q::parent);
     Instant now = Instant.now();
     ZoneId zone = ZoneId.systemDefault();

@@ -194,6 +194,12 @@ public final class JobkitCommand extends AbstractCommand {
     }
 
     /** An option. */
+    /** More options, in this order. */
+    public Builder options(java.util.List<Opt> more) {
+      more.forEach(this::option);
+      return this;
+    }
+
     public Builder option(Opt opt) {
       opts.add(opt);
       return this;

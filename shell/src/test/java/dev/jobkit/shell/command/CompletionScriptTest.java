@@ -88,7 +88,7 @@ class CompletionScriptTest {
     assertThat(bashProposes("jobkit", "job", "logs", "job_1", "--pr"))
         .containsExactly("--prefix", "--previous");
     assertThat(bashProposes("jobkit", "job", "cancel", "job_1", "--"))
-        .containsExactly("--yes", "--help");
+        .containsExactly("--status", "--name", "--tag", "--owner", "--dry-run", "--yes", "--help");
     assertThat(bashProposes("jobkit", "--")).contains("--server", "--data-dir", "--version");
   }
 
