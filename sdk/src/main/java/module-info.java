@@ -15,12 +15,15 @@ module dev.jobkit.sdk {
   requires io.github.resilience4j.retry;
 
   exports dev.jobkit.sdk;
+  exports dev.jobkit.sdk.apps;
   exports dev.jobkit.sdk.guard;
   exports dev.jobkit.sdk.jobs;
   exports dev.jobkit.sdk.lifecycle;
   exports dev.jobkit.sdk.users;
 
   opens dev.jobkit.sdk to
+      tools.jackson.databind;
+  opens dev.jobkit.sdk.apps to
       tools.jackson.databind;
   opens dev.jobkit.sdk.guard to
       tools.jackson.databind;

@@ -20,6 +20,7 @@ import java.util.Map;
  * @param tags every one of these tags; empty for no tag filter
  * @param nameContains the display name contains this, ignoring case
  * @param parent only children of this job
+ * @param app only jobs submitted by this app (any version)
  * @param createdAfter only jobs created after this
  * @param createdBefore only jobs created before this
  * @param limit page size, 1 to 1000 (the service's default is 50)
@@ -31,6 +32,7 @@ public record JobQuery(
     Map<String, String> tags,
     String nameContains,
     String parent,
+    String app,
     Instant createdAfter,
     Instant createdBefore,
     Integer limit,
@@ -84,7 +86,7 @@ public record JobQuery(
    */
   public JobQuery withCursor(String next) {
     return new JobQuery(
-        statuses, owner, tags, nameContains, parent, createdAfter, createdBefore, limit, next);
+        statuses, owner, tags, nameContains, parent, app, createdAfter, createdBefore, limit, next);
   }
 
   /** The query as request parameters. */
@@ -99,6 +101,7 @@ public record JobQuery(
     }
     put(p, "name", nameContains);
     put(p, "parent", parent);
+    put(p, "app", app);
     put(p, "created_after", createdAfter);
     put(p, "created_before", createdBefore);
     put(p, "limit", limit);
@@ -119,6 +122,7 @@ public record JobQuery(
     private final Map<String, String> tags = new LinkedHashMap<>();
     private String nameContains;
     private String parent;
+    private String app;
     private Instant createdAfter;
     private Instant createdBefore;
     private Integer limit;
@@ -200,6 +204,17 @@ public record JobQuery(
     }
 
     /**
+     * Only jobs submitted by this app, whatever its version.
+     *
+     * @param name the app's name
+     * @return this builder
+     */
+    public Builder app(String name) {
+      this.app = name;
+      return this;
+    }
+
+    /**
      * Only jobs created after this time.
      *
      * @param time the earliest creation time, not included
@@ -240,7 +255,8 @@ public record JobQuery(
      */
     public JobQuery build() {
       return new JobQuery(
-          statuses, owner, tags, nameContains, parent, createdAfter, createdBefore, limit, null);
+          statuses, owner, tags, nameContains, parent, app, createdAfter, createdBefore, limit,
+          null);
     }
   }
 }

@@ -55,6 +55,7 @@ public final class JobkitClient implements AutoCloseable {
   private final Calls calls;
   private final Jobs jobs;
   private final Users users;
+  private final Apps apps;
   private final RetryPolicy retryPolicy;
   private final Sleeper sleeper;
   private final StreamListener streamListener;
@@ -121,6 +122,7 @@ public final class JobkitClient implements AutoCloseable {
     this.calls = new Calls(b.retry, b.sleeper, b.callTimeout, closed::get);
     this.jobs = new Jobs(this);
     this.users = new Users(api, calls);
+    this.apps = new Apps(api, calls);
   }
 
   /**
@@ -164,6 +166,15 @@ public final class JobkitClient implements AutoCloseable {
    */
   public Jobs jobs() {
     return jobs;
+  }
+
+  /**
+   * Apps: the service's named, versioned job templates; run one with {@code jobs().submit(AppRun)}.
+   *
+   * @return the apps of the service, through this client
+   */
+  public Apps apps() {
+    return apps;
   }
 
   /**

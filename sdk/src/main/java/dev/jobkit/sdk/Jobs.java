@@ -65,6 +65,19 @@ public final class Jobs {
   }
 
   /**
+   * Submits a run of an app: the service validates its parameters against the app's schema and
+   * builds the job from the app's template. Retried safely, like {@link #submit(JobSpec)}.
+   *
+   * @param run the app, its version, its parameters and the job's options
+   * @return the job as created, with {@code app}, {@code app_version} and {@code parameters}
+   * @throws ValidationException naming {@code parameters.<name>} and the rule it breaks, or {@code
+   *     app} when there is no such app (or version)
+   */
+  public Job submit(dev.jobkit.sdk.apps.AppRun run) {
+    return submit(run.spec());
+  }
+
+  /**
    * Submits jobs in one transaction, all or none; a job may name another of the batch as parent by
    * its {@code ref}. Not retried: a batch carries no idempotency key.
    *

@@ -1,5 +1,7 @@
 package dev.jobkit.sdk.internal;
 
+import dev.jobkit.sdk.apps.App;
+import dev.jobkit.sdk.apps.AppSpec;
 import dev.jobkit.sdk.jobs.FlushOperation;
 import dev.jobkit.sdk.jobs.FlushResult;
 import dev.jobkit.sdk.jobs.Job;
@@ -112,4 +114,20 @@ public interface JobApi {
 
   @RequestLine("PUT /api/v1/users/{name}/scheduling")
   User setScheduling(@Param("name") String name, SchedulingUpdate update);
+
+  @RequestLine("GET /api/v1/apps")
+  AppList apps();
+
+  /** The latest version of the app, or {@code version} (null leaves the parameter out). */
+  @RequestLine("GET /api/v1/apps/{name}?version={version}")
+  App app(@Param("name") String name, @Param("version") Integer version);
+
+  @RequestLine("GET /api/v1/apps/{name}/versions")
+  AppList appVersions(@Param("name") String name);
+
+  @RequestLine("PUT /api/v1/apps/{name}")
+  App putApp(@Param("name") String name, AppSpec spec);
+
+  @RequestLine("DELETE /api/v1/apps/{name}")
+  void deleteApp(@Param("name") String name);
 }

@@ -30,7 +30,11 @@ import tools.jackson.databind.annotation.JsonNaming;
  * @param podCount how many processes each attempt runs
  * @param command the argv it runs, when submitted with {@code command}; null when it runs {@code
  *     shell}
- * @param shell the {@code /bin/sh -c} script it runs, when submitted with {@code shell}
+ * @param shell the {@code /bin/sh -c} script it runs, when submitted with {@code shell} (or by an
+ *     app with a shell template)
+ * @param app the app it was submitted by, or null for a command or shell job
+ * @param appVersion the version of that app it runs, or null
+ * @param parameters the app's parameters as validated, defaults filled in; empty without an app
  * @param env extra environment variables of its processes
  * @param tags free key/value labels, filterable with {@code tag=k=v}
  * @param parents the jobs that must succeed before this one is queued
@@ -61,6 +65,9 @@ public record Job(
     int podCount,
     List<String> command,
     String shell,
+    String app,
+    Integer appVersion,
+    Map<String, Object> parameters,
     Map<String, String> env,
     Map<String, String> tags,
     List<String> parents,
@@ -94,7 +101,11 @@ public record Job(
    * @param podCount how many processes each attempt runs
    * @param command the argv it runs, when submitted with {@code command}; null when it runs {@code
    *     shell}
-   * @param shell the {@code /bin/sh -c} script it runs, when submitted with {@code shell}
+   * @param shell the {@code /bin/sh -c} script it runs, when submitted with {@code shell} (or by an
+   *     app with a shell template)
+   * @param app the app it was submitted by, or null for a command or shell job
+   * @param appVersion the version of that app it runs, or null
+   * @param parameters the app's parameters as validated, defaults filled in; empty without an app
    * @param env extra environment variables of its processes
    * @param tags free key/value labels, filterable with {@code tag=k=v}
    * @param parents the jobs that must succeed before this one is queued
@@ -120,6 +131,7 @@ public record Job(
     pods = Copies.list(pods);
     attempts = Copies.list(attempts);
     metrics = Copies.map(metrics);
+    parameters = Copies.map(parameters);
   }
 
   /**

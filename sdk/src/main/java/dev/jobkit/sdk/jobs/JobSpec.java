@@ -10,8 +10,9 @@ import tools.jackson.databind.annotation.JsonNaming;
 
 /**
  * What to run: the body of a job submission. Exactly one of {@code command} (an argv, run without a
- * shell) and {@code shell} (a string run with {@code /bin/sh -c}) is required; everything else has
- * a default.
+ * shell), {@code shell} (a string run with {@code /bin/sh -c}) and {@code app} (a named app of the
+ * service, with its {@code parameters}; see {@link dev.jobkit.sdk.apps.AppRun}) is required;
+ * everything else has a default.
  *
  * <pre>{@code
  * JobSpec spec = JobSpec.builder()
@@ -29,6 +30,9 @@ import tools.jackson.databind.annotation.JsonNaming;
  * @param command the argv to run, without a shell; null when the job runs {@code shell} (the two
  *     are alternatives, so this one list may be null)
  * @param shell a script to run with {@code /bin/sh -c}
+ * @param app the name of the app to run, instead of a command or shell
+ * @param appVersion the app's version to run, or null for its latest
+ * @param parameters the app's parameters, validated by the service against the app's schema
  * @param podCount how many processes to run, 1 to 64 (default 1)
  * @param priority 1 (lowest) to 9 (highest), default 5
  * @param accessibility who else may see the job, default {@code PRIVATE}
@@ -48,6 +52,9 @@ public record JobSpec(
     String description,
     List<String> command,
     String shell,
+    String app,
+    Integer appVersion,
+    Map<String, Object> parameters,
     Integer podCount,
     Integer priority,
     Accessibility accessibility,
@@ -102,6 +109,9 @@ public record JobSpec(
     private String description;
     private List<String> command;
     private String shell;
+    private String app;
+    private Integer appVersion;
+    private final Map<String, Object> parameters = new LinkedHashMap<>();
     private Integer podCount;
     private Integer priority;
     private Accessibility accessibility;
@@ -144,6 +154,40 @@ public record JobSpec(
      */
     public Builder shell(String script) {
       this.shell = script;
+      return this;
+    }
+
+    /**
+     * An app of the service to run, instead of a command or a shell script.
+     *
+     * @param name the app's name
+     * @return this builder
+     */
+    public Builder app(String name) {
+      this.app = name;
+      return this;
+    }
+
+    /**
+     * Which version of the app to run; its latest unless set.
+     *
+     * @param version a version the service assigned to the app
+     * @return this builder
+     */
+    public Builder appVersion(int version) {
+      this.appVersion = version;
+      return this;
+    }
+
+    /**
+     * Sets one of the app's parameters; a second value of the same name replaces the first.
+     *
+     * @param name the parameter's name, as the app's schema names it
+     * @param value a string, number, boolean, list or map, as the schema wants it
+     * @return this builder
+     */
+    public Builder parameter(String name, Object value) {
+      this.parameters.put(name, value);
       return this;
     }
 
@@ -304,6 +348,11 @@ public record JobSpec(
           description,
           command,
           shell,
+          app,
+          appVersion,
+          parameters.isEmpty()
+              ? null
+              : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(parameters)),
           podCount,
           priority,
           accessibility,

@@ -44,8 +44,36 @@ class ExitsTest {
     List<Attempt> attempts =
         exitCode == null ? List.of() : List.of(new Attempt(1, null, null, status, exitCode, null));
     return new Job(
-        "job_1", "x", null, "u", status, null, 5, null, 1, null, "true", null, null, null, null, 1,
-        1, List.of(), attempts, null, null, null, null, null, null, null, null);
+        "job_1",
+        "x",
+        null,
+        "u",
+        status,
+        null,
+        5,
+        null,
+        1,
+        null,
+        "true",
+        null,
+        null,
+        java.util.Map.of(),
+        null,
+        null,
+        null,
+        null,
+        1,
+        1,
+        List.of(),
+        attempts,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null);
   }
 
   @Test
