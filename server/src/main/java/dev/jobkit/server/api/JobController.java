@@ -56,6 +56,9 @@ class JobController {
           "status_reason",
           "command",
           "shell",
+          "app",
+          "app_version",
+          "parameters",
           "env",
           "tags",
           "parents",
@@ -118,6 +121,7 @@ class JobController {
       @RequestParam(required = false) List<String> tag,
       @RequestParam(required = false) String name,
       @RequestParam(required = false) String parent,
+      @RequestParam(required = false) String app,
       @RequestParam(name = "created_after", required = false) String createdAfter,
       @RequestParam(name = "created_before", required = false) String createdBefore,
       @RequestParam(required = false) String limit,
@@ -125,7 +129,7 @@ class JobController {
     List<FieldError> errors = new ArrayList<>();
     JobFilter filter =
         JobFilters.parse(
-            caller, status, owner, tag, name, parent, createdAfter, createdBefore, errors);
+            caller, status, owner, tag, name, parent, app, createdAfter, createdBefore, errors);
     int pageSize = 50;
     if (limit != null) {
       try {
@@ -263,6 +267,7 @@ class JobController {
       @RequestParam(required = false) List<String> tag,
       @RequestParam(required = false) String name,
       @RequestParam(required = false) String parent,
+      @RequestParam(required = false) String app,
       @RequestParam(name = "created_after", required = false) String createdAfter,
       @RequestParam(name = "created_before", required = false) String createdBefore,
       @RequestParam(name = "purge_artifacts", required = false) String purgeArtifacts,
@@ -276,7 +281,7 @@ class JobController {
     }
     JobFilter filter =
         JobFilters.parse(
-            caller, status, owner, tag, name, parent, createdAfter, createdBefore, errors);
+            caller, status, owner, tag, name, parent, app, createdAfter, createdBefore, errors);
     if (!errors.isEmpty()) {
       throw ApiException.invalid(errors);
     }

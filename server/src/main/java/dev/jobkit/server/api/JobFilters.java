@@ -17,7 +17,7 @@ import java.util.Set;
 /**
  * Reads the job filters of a request ({@code status} repeatable and comma-separated, with the
  * aliases; {@code owner}, {@code me} for the caller; {@code tag} {@code k=v} repeatable; {@code
- * name}; {@code parent}; {@code created_after}; {@code created_before}): the one parsing of {@code
+ * name}; {@code parent}; {@code app}; {@code created_after}; {@code created_before}): the one parsing of {@code
  * GET /api/v1/jobs} and of {@code POST /api/v1/jobs/flush}, so both select the same jobs.
  */
 final class JobFilters {
@@ -32,6 +32,7 @@ final class JobFilters {
       List<String> tag,
       String name,
       String parent,
+      String app,
       String createdAfter,
       String createdBefore,
       List<FieldError> errors) {
@@ -65,6 +66,13 @@ final class JobFilters {
     Instant before = time("created_before", createdBefore, errors);
     String ownerFilter = "me".equals(owner) ? caller.name() : blankToNull(owner);
     return new JobFilter(
-        statuses, ownerFilter, tags, blankToNull(name), blankToNull(parent), after, before);
+        statuses,
+        ownerFilter,
+        tags,
+        blankToNull(name),
+        blankToNull(parent),
+        blankToNull(app),
+        after,
+        before);
   }
 }

@@ -34,6 +34,8 @@ class ProblemResponses implements OpenApiCustomizer {
   private static final String FORBIDDEN_JOB =
       "forbidden: the job is someone else's; only its owner or an admin may change it";
   private static final String FORBIDDEN_ADMIN = "forbidden: only an admin may manage users";
+  private static final String FORBIDDEN_APPS =
+      "forbidden: only an admin may put or delete apps; every user may read them";
   private static final String INVALID_STATE =
       "invalid_state: not allowed in the job's status, or the job is no longer in"
           + " expected_status; carries current_status and allowed_statuses";
@@ -75,6 +77,8 @@ class ProblemResponses implements OpenApiCustomizer {
                   409,
                   "conflict: a flush of yours is still running (operation_id names it)")),
           Map.entry("GET /api/v1/users", Map.of(403, FORBIDDEN_ADMIN)),
+          Map.entry("PUT /api/v1/apps/{name}", Map.of(403, FORBIDDEN_APPS)),
+          Map.entry("DELETE /api/v1/apps/{name}", Map.of(403, FORBIDDEN_APPS)),
           Map.entry(
               "POST /api/v1/users",
               Map.of(403, FORBIDDEN_ADMIN, 409, "conflict: a user of that name exists")),

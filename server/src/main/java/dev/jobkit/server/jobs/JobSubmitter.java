@@ -1,6 +1,7 @@
 package dev.jobkit.server.jobs;
 
 import dev.jobkit.sdk.Problem.FieldError;
+import dev.jobkit.sdk.apps.AppDefaults;
 import dev.jobkit.sdk.jobs.Accessibility;
 import dev.jobkit.sdk.jobs.Job;
 import dev.jobkit.sdk.jobs.JobSpec;
@@ -48,6 +49,7 @@ public class JobSubmitter {
   private final DispatchQueue queue;
   private final JobReader reader;
   private final SpecValidator validator;
+  private final AppRuns appRuns;
   private final int maxBatch;
   private final int maxQueuedPerUser;
   private final JsonMapper canonical = JsonMapper.builder().build();
@@ -58,12 +60,14 @@ public class JobSubmitter {
       DispatchQueue queue,
       JobReader reader,
       SpecValidator validator,
+      AppRuns appRuns,
       JobkitProperties properties) {
     this.store = store;
     this.lifecycle = lifecycle;
     this.queue = queue;
     this.reader = reader;
     this.validator = validator;
+    this.appRuns = appRuns;
     this.maxBatch = properties.api().maxBatchSize();
     this.maxQueuedPerUser = properties.limits().maxQueuedJobsPerUser();
   }
@@ -82,9 +86,16 @@ public class JobSubmitter {
     }
     SpecValidator.throwIfAny(validator.check(spec, "", false));
     List<FieldError> errors = new ArrayList<>();
+    AppRuns.Prepared run = prepare(spec, "", errors);
     checkParents(caller, spec, "", Set.of(), errors);
     SpecValidator.throwIfAny(errors);
-    NewJob job = newJob(caller, spec, spec.parents() == null ? List.of() : spec.parents());
+    NewJob job =
+        newJob(
+            caller,
+            spec,
+            run,
+            spec.parents() == null ? List.of() : spec.parents(),
+            Keys.newId("job"));
     IdempotencyRecord record =
         idempotencyKey == null
             ? null
@@ -135,7 +146,9 @@ public class JobSubmitter {
       }
     }
     SpecValidator.throwIfAny(errors);
+    List<AppRuns.Prepared> runs = new ArrayList<>();
     for (int i = 0; i < specs.size(); i++) {
+      runs.add(prepare(specs.get(i), "jobs[" + i + "].", errors));
       checkParents(caller, specs.get(i), "jobs[" + i + "].", refs.keySet(), errors);
     }
     SpecValidator.throwIfAny(errors);
@@ -156,7 +169,7 @@ public class JobSubmitter {
           spec.parents() == null
               ? List.of()
               : spec.parents().stream().map(p -> idsByRef.getOrDefault(p, p)).toList();
-      jobs.add(newJob(caller, spec, parents, ids.get(i)));
+      jobs.add(newJob(caller, spec, runs.get(i), parents, ids.get(i)));
     }
     try {
       store.insert(jobs, caller.actor(), null, maxQueuedPerUser);
@@ -268,15 +281,26 @@ public class JobSubmitter {
     }
   }
 
-  private NewJob newJob(Caller caller, JobSpec spec, List<String> parents) {
-    return newJob(caller, spec, parents, Keys.newId("job"));
+  /** The run of an app's spec, or null for a command or shell (or when it is wrong). */
+  private AppRuns.Prepared prepare(JobSpec spec, String prefix, List<FieldError> errors) {
+    return spec.app() == null ? null : appRuns.prepare(spec, prefix, errors).orElse(null);
   }
 
-  private NewJob newJob(Caller caller, JobSpec spec, List<String> parents, String id) {
+  /**
+   * The job to store; {@code run} (an app's, or null) gives the command, shell and environment, and
+   * the defaults the spec leaves open.
+   */
+  private NewJob newJob(
+      Caller caller, JobSpec spec, AppRuns.Prepared run, List<String> parents, String id) {
+    AppDefaults defaults = run == null ? AppDefaults.none() : run.app().defaults();
+    List<String> command = run == null ? spec.command() : run.command();
+    String shell = run == null ? spec.shell() : run.shell();
     String name =
         spec.displayName() != null
             ? spec.displayName()
-            : spec.command() != null ? String.join(" ", spec.command()) : spec.shell();
+            : run != null
+                ? run.app().name() + " v" + run.app().version()
+                : command != null ? String.join(" ", command) : shell;
     if (name.length() > 256) {
       name = StoredText.cut(name, 255) + "…";
     }
@@ -287,16 +311,24 @@ public class JobSubmitter {
         spec.description(),
         parents.isEmpty() ? JobStatus.QUEUED : JobStatus.AWAITING_PARENTS,
         parents.isEmpty() ? null : JobLifecycle.waitingReason(parents),
-        spec.priority() == null ? DEFAULT_PRIORITY : spec.priority(),
+        first(spec.priority(), defaults.priority(), DEFAULT_PRIORITY),
         spec.accessibility() == null ? Accessibility.PRIVATE : spec.accessibility(),
-        spec.podCount() == null ? 1 : spec.podCount(),
-        spec.command(),
-        spec.shell(),
-        spec.env() == null ? Map.of() : spec.env(),
+        first(spec.podCount(), defaults.podCount(), 1),
+        command,
+        shell,
+        run == null ? null : run.app().name(),
+        run == null ? null : run.app().version(),
+        run == null ? Map.of() : run.parameters(),
+        run == null ? (spec.env() == null ? Map.of() : spec.env()) : run.env(),
         spec.tags() == null ? Map.of() : spec.tags(),
         parents,
-        spec.timeoutSeconds(),
-        spec.maxAttempts() == null ? 1 : spec.maxAttempts());
+        spec.timeoutSeconds() != null ? spec.timeoutSeconds() : defaults.timeoutSeconds(),
+        first(spec.maxAttempts(), defaults.maxAttempts(), 1));
+  }
+
+  /** The spec's value, else the app's default, else the service's. */
+  private static int first(Integer spec, Integer app, int service) {
+    return spec != null ? spec : app != null ? app : service;
   }
 
   /** After insertion: wake the dispatcher, or settle children whose parents already ended. */

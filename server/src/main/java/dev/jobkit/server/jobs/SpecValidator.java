@@ -42,44 +42,33 @@ final class SpecValidator {
       errors.add(new FieldError(prefix.isEmpty() ? "body" : prefix, "a job spec is required"));
       return errors;
     }
-    boolean hasCommand = spec.command() != null;
-    boolean hasShell = spec.shell() != null;
-    if (hasCommand && hasShell) {
-      errors.add(new FieldError(prefix + "command", "give either command or shell, not both"));
-    } else if (!hasCommand && !hasShell) {
-      errors.add(
-          new FieldError(
-              prefix + "command",
-              "required: give command (an argv array such as [\"python\", \"train.py\"]) or"
-                  + " shell (a string run with /bin/sh -c)"));
-    }
-    if (hasCommand) {
-      if (spec.command().isEmpty()) {
-        errors.add(new FieldError(prefix + "command", "must hold at least the program to run"));
-      }
-      for (int i = 0; i < spec.command().size(); i++) {
-        String arg = spec.command().get(i);
-        if (arg == null || (i == 0 && arg.isBlank())) {
-          errors.add(
-              new FieldError(
-                  prefix + "command[" + i + "]",
-                  i == 0 ? "the program must not be empty" : "must be a string, not null"));
-        } else {
-          checkText(prefix + "command[" + i + "]", arg, errors);
-        }
-      }
-      checkStoredSize(prefix + "command", spec.command(), errors);
-    }
-    if (hasShell) {
-      if (spec.shell().isBlank()) {
-        errors.add(new FieldError(prefix + "shell", "must not be blank"));
-      } else if (spec.shell().length() > StoredText.LARGE_COLUMN) {
+    if (spec.app() != null) {
+      // The app's template is the command: a spec of an app names no command, shell or env.
+      for (String field : notWithApp(spec)) {
         errors.add(
             new FieldError(
-                prefix + "shell", "is longer than " + StoredText.LARGE_COLUMN + " characters"));
-      } else {
-        checkText(prefix + "shell", spec.shell(), errors);
+                prefix + field,
+                "not allowed with app: the app's template makes the command and its environment;"
+                    + " pass values as parameters"));
       }
+      if (spec.app().isBlank()) {
+        errors.add(new FieldError(prefix + "app", "must name an app"));
+      }
+      if (spec.appVersion() != null && spec.appVersion() < 1) {
+        errors.add(
+            new FieldError(
+                prefix + "app_version", "must be a version from 1, not " + spec.appVersion()));
+      }
+    } else {
+      if (spec.appVersion() != null) {
+        errors.add(new FieldError(prefix + "app_version", "only meaningful with app"));
+      }
+      if (spec.parameters() != null && !spec.parameters().isEmpty()) {
+        errors.add(
+            new FieldError(
+                prefix + "parameters", "only meaningful with app; a command takes its arguments"));
+      }
+      checkCommandOrShell(spec.command(), spec.shell(), prefix, errors);
     }
     if (spec.displayName() != null
         && (spec.displayName().isBlank() || spec.displayName().length() > 256)) {
@@ -94,23 +83,8 @@ final class SpecValidator {
     }
     checkPodCount(spec.podCount(), prefix + "pod_count", errors);
     checkPriority(spec.priority(), prefix + "priority", errors);
-    if (spec.timeoutSeconds() != null
-        && (spec.timeoutSeconds() < 1 || spec.timeoutSeconds() > MAX_TIMEOUT_SECONDS)) {
-      errors.add(
-          new FieldError(
-              prefix + "timeout_seconds",
-              "must be from 1 to "
-                  + MAX_TIMEOUT_SECONDS
-                  + " (30 days), not "
-                  + spec.timeoutSeconds()));
-    }
-    if (spec.maxAttempts() != null
-        && (spec.maxAttempts() < 1 || spec.maxAttempts() > MAX_ATTEMPTS)) {
-      errors.add(
-          new FieldError(
-              prefix + "max_attempts",
-              "must be from 1 to " + MAX_ATTEMPTS + ", not " + spec.maxAttempts()));
-    }
+    checkTimeout(spec.timeoutSeconds(), prefix + "timeout_seconds", errors);
+    checkMaxAttempts(spec.maxAttempts(), prefix + "max_attempts", errors);
     checkTags(spec.tags(), prefix, errors);
     checkEnv(spec.env(), prefix, errors);
     if (spec.parents() != null) {
@@ -144,6 +118,87 @@ final class SpecValidator {
       }
     }
     return errors;
+  }
+
+  /** The fields a spec of an app must leave out, as they are sent. */
+  private static List<String> notWithApp(JobSpec spec) {
+    List<String> fields = new ArrayList<>();
+    if (spec.command() != null) {
+      fields.add("command");
+    }
+    if (spec.shell() != null) {
+      fields.add("shell");
+    }
+    if (spec.env() != null && !spec.env().isEmpty()) {
+      fields.add("env");
+    }
+    return fields;
+  }
+
+  /**
+   * Exactly one of {@code command} (a non-empty argv without null items) and {@code shell} (a
+   * non-blank script), both storable: the rule of a job spec and of an app's template.
+   */
+  static void checkCommandOrShell(
+      List<String> command, String shell, String prefix, List<FieldError> errors) {
+    boolean hasCommand = command != null;
+    boolean hasShell = shell != null;
+    if (hasCommand && hasShell) {
+      errors.add(new FieldError(prefix + "command", "give either command or shell, not both"));
+    } else if (!hasCommand && !hasShell) {
+      errors.add(
+          new FieldError(
+              prefix + "command",
+              "required: give command (an argv array such as [\"python\", \"train.py\"]) or"
+                  + " shell (a string run with /bin/sh -c)"));
+    }
+    if (hasCommand) {
+      checkArgv(command, prefix + "command", errors);
+    }
+    if (hasShell) {
+      if (shell.isBlank()) {
+        errors.add(new FieldError(prefix + "shell", "must not be blank"));
+      } else if (shell.length() > StoredText.LARGE_COLUMN) {
+        errors.add(
+            new FieldError(
+                prefix + "shell", "is longer than " + StoredText.LARGE_COLUMN + " characters"));
+      } else {
+        checkText(prefix + "shell", shell, errors);
+      }
+    }
+  }
+
+  /** An argv: at least the program, no null item, every item storable, the whole storable. */
+  static void checkArgv(List<String> argv, String field, List<FieldError> errors) {
+    if (argv.isEmpty()) {
+      errors.add(new FieldError(field, "must hold at least the program to run"));
+    }
+    for (int i = 0; i < argv.size(); i++) {
+      String arg = argv.get(i);
+      if (arg == null || (i == 0 && arg.isBlank())) {
+        errors.add(
+            new FieldError(
+                field + "[" + i + "]",
+                i == 0 ? "the program must not be empty" : "must be a string, not null"));
+      } else {
+        checkText(field + "[" + i + "]", arg, errors);
+      }
+    }
+    checkStoredSize(field, argv, errors);
+  }
+
+  static void checkTimeout(Integer seconds, String field, List<FieldError> errors) {
+    if (seconds != null && (seconds < 1 || seconds > MAX_TIMEOUT_SECONDS)) {
+      errors.add(
+          new FieldError(
+              field, "must be from 1 to " + MAX_TIMEOUT_SECONDS + " (30 days), not " + seconds));
+    }
+  }
+
+  static void checkMaxAttempts(Integer attempts, String field, List<FieldError> errors) {
+    if (attempts != null && (attempts < 1 || attempts > MAX_ATTEMPTS)) {
+      errors.add(new FieldError(field, "must be from 1 to " + MAX_ATTEMPTS + ", not " + attempts));
+    }
   }
 
   void checkPriority(Integer priority, String field, List<FieldError> errors) {
@@ -196,7 +251,7 @@ final class SpecValidator {
     checkStoredSize(prefix + "tags", tags, errors);
   }
 
-  private static void checkEnv(Map<String, String> env, String prefix, List<FieldError> errors) {
+  static void checkEnv(Map<String, String> env, String prefix, List<FieldError> errors) {
     if (env == null) {
       return;
     }

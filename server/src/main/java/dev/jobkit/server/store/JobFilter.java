@@ -16,6 +16,7 @@ import java.util.TreeMap;
  * @param tags every one of these tags
  * @param nameContains the display name contains this, ignoring case, or null
  * @param parent only children of this job, or null
+ * @param app only jobs submitted by this app (any version), or null
  * @param createdAfter only jobs created after this, or null
  * @param createdBefore only jobs created before this, or null
  */
@@ -25,6 +26,7 @@ public record JobFilter(
     Map<String, String> tags,
     String nameContains,
     String parent,
+    String app,
     Instant createdAfter,
     Instant createdBefore) {
 
@@ -36,17 +38,17 @@ public record JobFilter(
 
   /** No filter: every job. */
   public static JobFilter none() {
-    return new JobFilter(Set.of(), null, Map.of(), null, null, null, null);
+    return new JobFilter(Set.of(), null, Map.of(), null, null, null, null, null);
   }
 
   /** The same filter for one owner (or none). */
   public JobFilter withOwner(String owner) {
-    return new JobFilter(statuses, owner, tags, nameContains, parent, createdAfter, createdBefore);
+    return new JobFilter(statuses, owner, tags, nameContains, parent, app, createdAfter, createdBefore);
   }
 
   /** The same filter for these states instead. */
   public JobFilter withStatuses(Set<JobStatus> statuses) {
-    return new JobFilter(statuses, owner, tags, nameContains, parent, createdAfter, createdBefore);
+    return new JobFilter(statuses, owner, tags, nameContains, parent, app, createdAfter, createdBefore);
   }
 
   /** The listing of the jobs this filter selects that {@code viewer} may see. */
@@ -59,6 +61,7 @@ public record JobFilter(
         tags,
         nameContains,
         parent,
+        app,
         createdAfter,
         createdBefore,
         beforeSeq,
@@ -77,6 +80,7 @@ public record JobFilter(
         new TreeMap<>(tags).toString(),
         String.valueOf(nameContains),
         String.valueOf(parent),
+        String.valueOf(app),
         String.valueOf(createdAfter),
         String.valueOf(createdBefore));
   }

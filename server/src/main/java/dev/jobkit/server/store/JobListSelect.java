@@ -48,6 +48,9 @@ final class JobListSelect {
           " AND EXISTS (SELECT 1 FROM job_parents p WHERE p.job_id = j.id AND p.parent_id = ?)",
           q.parent());
     }
+    if (q.app() != null) {
+      where(" AND j.app = ?", q.app());
+    }
     if (q.createdAfter() != null) {
       where(" AND j.created_at > ?", utc(q.createdAfter()));
     }

@@ -15,6 +15,7 @@ import java.util.Set;
  * @param tags every one of these tags
  * @param nameContains the display name contains this, ignoring case, or null
  * @param parent only children of this job, or null
+ * @param app only jobs submitted by this app, or null
  * @param createdAfter only jobs created after this, or null
  * @param createdBefore only jobs created before this, or null
  * @param beforeSeq keyset cursor: only jobs older than this sequence number, or null
@@ -28,6 +29,7 @@ public record JobQuery(
     Map<String, String> tags,
     String nameContains,
     String parent,
+    String app,
     Instant createdAfter,
     Instant createdBefore,
     Long beforeSeq,
@@ -36,6 +38,17 @@ public record JobQuery(
   /** A query that visits every job an admin can see, for internal sweeps and flush. */
   public static JobQuery all(String viewer, boolean admin, Set<JobStatus> statuses, String owner) {
     return new JobQuery(
-        viewer, admin, statuses, owner, Map.of(), null, null, null, null, null, Integer.MAX_VALUE);
+        viewer,
+        admin,
+        statuses,
+        owner,
+        Map.of(),
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        Integer.MAX_VALUE);
   }
 }

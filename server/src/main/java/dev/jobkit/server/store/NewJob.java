@@ -5,7 +5,10 @@ import dev.jobkit.sdk.lifecycle.JobStatus;
 import java.util.List;
 import java.util.Map;
 
-/** A validated job, ready to be inserted with its first status. */
+/**
+ * A validated job, ready to be inserted with its first status; {@code app} is null (and {@code
+ * parameters} empty) for a job of a command or shell.
+ */
 public record NewJob(
     String id,
     String owner,
@@ -18,6 +21,9 @@ public record NewJob(
     int podCount,
     List<String> command,
     String shell,
+    String app,
+    Integer appVersion,
+    Map<String, Object> parameters,
     Map<String, String> env,
     Map<String, String> tags,
     List<String> parents,

@@ -48,9 +48,10 @@ final class NewJobRows {
     for (NewJob job : jobs) {
       jdbc.sql(
               "INSERT INTO jobs (id, owner, display_name, description, status, status_reason,"
-                  + " priority, accessibility, pod_count, command, shell, env, tags, parents,"
-                  + " timeout_seconds, max_attempts, attempt, created_at, updated_at)"
-                  + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)")
+                  + " priority, accessibility, pod_count, command, shell, app, app_version,"
+                  + " parameters, env, tags, parents, timeout_seconds, max_attempts, attempt,"
+                  + " created_at, updated_at)"
+                  + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)")
           .params(
               job.id(),
               job.owner(),
@@ -63,6 +64,9 @@ final class NewJobRows {
               job.podCount(),
               StoredText.json(job.command()),
               job.shell(),
+              job.app(),
+              job.appVersion(),
+              job.app() == null ? null : StoredText.json(job.parameters()),
               StoredText.json(job.env()),
               StoredText.json(job.tags()),
               StoredText.json(job.parents()),

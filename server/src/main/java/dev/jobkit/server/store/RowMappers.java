@@ -32,12 +32,13 @@ final class RowMappers {
   /** The columns {@link #job} reads, for {@code SELECT … FROM jobs}. */
   static final String JOB_COLUMNS =
       "seq, id, owner, display_name, description, status, status_reason, priority, accessibility,"
-          + " pod_count, command, shell, env, tags, parents, timeout_seconds, max_attempts,"
+          + " pod_count, command, shell, app, app_version, parameters, env, tags, parents, timeout_seconds, max_attempts,"
           + " attempt, progress, metrics, last_error, exit_code, output_files, output_bytes,"
           + " created_at, updated_at, started_at, finished_at";
 
   private static final TypeReference<List<String>> STRING_LIST = new TypeReference<>() {};
   private static final TypeReference<Map<String, String>> STRING_MAP = new TypeReference<>() {};
+  private static final TypeReference<Map<String, Object>> VALUE_MAP = new TypeReference<>() {};
   private static final TypeReference<Map<String, Double>> NUMBER_MAP = new TypeReference<>() {};
   private static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -47,6 +48,7 @@ final class RowMappers {
     String command = rs.getString("command");
     String progress = rs.getString("progress");
     String metrics = rs.getString("metrics");
+    String parameters = rs.getString("parameters");
     Integer exitCode = rs.getObject("exit_code", Integer.class);
     return new JobRow(
         rs.getString("id"),
@@ -60,6 +62,9 @@ final class RowMappers {
         rs.getInt("pod_count"),
         command == null ? null : JSON.readValue(command, STRING_LIST),
         rs.getString("shell"),
+        rs.getString("app"),
+        rs.getObject("app_version", Integer.class),
+        parameters == null ? Map.of() : JSON.readValue(parameters, VALUE_MAP),
         JSON.readValue(rs.getString("env"), STRING_MAP),
         JSON.readValue(rs.getString("tags"), STRING_MAP),
         JSON.readValue(rs.getString("parents"), STRING_LIST),
