@@ -79,10 +79,14 @@ class AppRuns {
           texts.put(name, text);
         });
     for (String used : used(app)) {
-      if (!values.containsKey(used)) {
+      String field = prefix + "parameters." + used;
+      // A missing parameter the schema requires is already named; say it once.
+      if (!values.containsKey(used)
+          && errors.subList(before, errors.size()).stream()
+              .noneMatch(e -> e.field().equals(field))) {
         errors.add(
             new FieldError(
-                prefix + "parameters." + used,
+                field,
                 "required: the app's template uses {"
                     + used
                     + "}; give it a value (or the app's schema a default)"));
