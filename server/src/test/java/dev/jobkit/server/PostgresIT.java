@@ -50,6 +50,28 @@ class PostgresIT {
   }
 
   @Test
+  void apps_keep_versions_and_their_jobs_filter_by_app_on_postgresql() {
+    Api api = server.admin();
+    String app =
+        "{\"command\":[\"echo\",\"{word}\"],\"parameters\":{\"type\":\"object\","
+            + "\"properties\":{\"word\":{\"type\":\"string\",\"default\":\"pg\"}}}}";
+    api.put("/api/v1/apps/pg-echo", app).expect(200);
+    api.put("/api/v1/apps/pg-echo", app).expect(200);
+    Job job = api.submit("{\"app\":\"pg-echo\",\"app_version\":1}");
+    api.awaitStatus(job.id(), JobStatus.SUCCEEDED, TIMEOUT);
+
+    assertThat(api.get("/api/v1/apps").expect(200).json().at("/items/0/version").asInt())
+        .isEqualTo(2);
+    JobPage byApp = api.get("/api/v1/jobs?app=pg-echo").expect(200).as(JobPage.class);
+    assertThat(byApp.items()).extracting(Job::id).containsExactly(job.id());
+    assertThat(byApp.items().get(0).parameters()).containsEntry("word", "pg");
+    assertThat(byApp.items().get(0).appVersion()).isEqualTo(1);
+    api.delete("/api/v1/apps/pg-echo").expect(204);
+    assertThat(api.put("/api/v1/apps/pg-echo", app).expect(200).json().get("version").asInt())
+        .isEqualTo(3);
+  }
+
+  @Test
   void jobs_run_filter_stop_and_delete_on_postgresql() {
     Api api = server.admin();
     Job done = api.submit("{\"shell\":\"echo on-postgres\",\"tags\":{\"db\":\"pg\"}}");
