@@ -255,7 +255,15 @@ public record JobQuery(
      */
     public JobQuery build() {
       return new JobQuery(
-          statuses, owner, tags, nameContains, parent, app, createdAfter, createdBefore, limit,
+          statuses,
+          owner,
+          tags,
+          nameContains,
+          parent,
+          app,
+          createdAfter,
+          createdBefore,
+          limit,
           null);
     }
   }

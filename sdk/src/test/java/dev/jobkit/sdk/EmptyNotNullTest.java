@@ -107,7 +107,8 @@ class EmptyNotNullTest {
     List<String> parents = new ArrayList<>(List.of("job_2", "job_1"));
     JobSpec spec =
         new JobSpec(
-            null, null, null, "true", null, null, null, tags, parents, null, null, null, null);
+            null, null, null, "true", null, null, null, null, null, null, tags, parents, null, null,
+            null, null);
 
     tags.put("m", "3");
     parents.clear();
@@ -115,6 +116,7 @@ class EmptyNotNullTest {
     assertThat(spec.tags().keySet()).containsExactly("z", "a");
     assertThat(spec.parents()).containsExactly("job_2", "job_1");
     assertThat(spec.env()).isEmpty();
+    assertThat(spec.parameters()).isEmpty();
     assertThat(spec.command()).isNull();
   }
 

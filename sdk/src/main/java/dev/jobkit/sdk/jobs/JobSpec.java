@@ -66,9 +66,9 @@ public record JobSpec(
     String ref) {
 
   /**
-   * A spec; null {@code tags}, {@code parents} and {@code env} are read as empty ones, and every
-   * list and map is copied, unmodifiable and in its order, so it does not change once made. Empty
-   * ones are left out of the JSON sent, as null ones were.
+   * A spec; null {@code parameters}, {@code tags}, {@code parents} and {@code env} are read as
+   * empty ones, and every list and map is copied, unmodifiable and in its order, so it does not
+   * change once made. Empty ones are left out of the JSON sent, as null ones were.
    *
    * @param displayName a human name; defaults to the command
    * @param description free text
@@ -92,6 +92,7 @@ public record JobSpec(
     tags = Copies.map(tags);
     parents = Copies.list(parents);
     env = Copies.map(env);
+    parameters = Copies.map(parameters);
   }
 
   /**
