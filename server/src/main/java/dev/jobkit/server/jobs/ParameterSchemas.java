@@ -152,9 +152,19 @@ class ParameterSchemas {
             }
           });
     }
-    Schema compiledSchema =
-        compiled.computeIfAbsent(key, k -> registry.getSchema(json.valueToTree(schema)));
-    for (Error error : compiledSchema.validate(json.valueToTree(values))) {
+    List<Error> found;
+    try {
+      Schema compiledSchema =
+          compiled.computeIfAbsent(key, k -> registry.getSchema(json.valueToTree(schema)));
+      found = compiledSchema.validate(json.valueToTree(values));
+    } catch (SchemaException e) {
+      // The put checked the schema; should a schema still fail here, it is an answer, not a 500.
+      errors.add(
+          new FieldError(
+              prefix + "app", "the app's parameter schema cannot be used: " + e.getMessage()));
+      return values;
+    }
+    for (Error error : found) {
       String path = dotted(error.getInstanceLocation().toString());
       String field =
           path.isEmpty() ? error.getProperty() != null ? "." + error.getProperty() : "" : path;
