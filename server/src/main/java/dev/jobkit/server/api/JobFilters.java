@@ -17,8 +17,9 @@ import java.util.Set;
 /**
  * Reads the job filters of a request ({@code status} repeatable and comma-separated, with the
  * aliases; {@code owner}, {@code me} for the caller; {@code tag} {@code k=v} repeatable; {@code
- * name}; {@code parent}; {@code app}; {@code created_after}; {@code created_before}): the one parsing of {@code
- * GET /api/v1/jobs} and of {@code POST /api/v1/jobs/flush}, so both select the same jobs.
+ * name}; {@code parent}; {@code app}; {@code created_after}; {@code created_before}): the one
+ * parsing of {@code GET /api/v1/jobs} and of {@code POST /api/v1/jobs/flush}, so both select the
+ * same jobs.
  */
 final class JobFilters {
 

@@ -43,12 +43,14 @@ public record JobFilter(
 
   /** The same filter for one owner (or none). */
   public JobFilter withOwner(String owner) {
-    return new JobFilter(statuses, owner, tags, nameContains, parent, app, createdAfter, createdBefore);
+    return new JobFilter(
+        statuses, owner, tags, nameContains, parent, app, createdAfter, createdBefore);
   }
 
   /** The same filter for these states instead. */
   public JobFilter withStatuses(Set<JobStatus> statuses) {
-    return new JobFilter(statuses, owner, tags, nameContains, parent, app, createdAfter, createdBefore);
+    return new JobFilter(
+        statuses, owner, tags, nameContains, parent, app, createdAfter, createdBefore);
   }
 
   /** The listing of the jobs this filter selects that {@code viewer} may see. */
