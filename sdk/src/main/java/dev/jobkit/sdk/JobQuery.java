@@ -47,6 +47,7 @@ public record JobQuery(
    * @param tags every one of these tags; empty for no tag filter
    * @param nameContains the display name contains this, ignoring case
    * @param parent only children of this job
+   * @param app only jobs submitted by this app (any version)
    * @param createdAfter only jobs created after this
    * @param createdBefore only jobs created before this
    * @param limit page size, 1 to 1000 (the service's default is 50)

@@ -75,6 +75,10 @@ public record JobSpec(
    * @param command the argv to run, without a shell; null when the job runs {@code shell} (the two
    *     are alternatives, so this one list may be null)
    * @param shell a script to run with {@code /bin/sh -c}
+   * @param app the name of the app to run, instead of a command or shell
+   * @param appVersion the app's version to run, or null for its latest
+   * @param parameters the app's parameters, validated by the service against the app's schema;
+   *     empty for none
    * @param podCount how many processes to run, 1 to 64 (default 1)
    * @param priority 1 (lowest) to 9 (highest), default 5
    * @param accessibility who else may see the job, default {@code PRIVATE}
