@@ -72,22 +72,27 @@ public final class JobkitClient implements AutoCloseable {
         URI.create(
             b.baseUrl.endsWith("/") ? b.baseUrl.substring(0, b.baseUrl.length() - 1) : b.baseUrl);
     this.apiKey = b.apiKey;
-    this.httpThreads =
-        Executors.newCachedThreadPool(
-            r -> {
-              Thread t = new Thread(r, "jobkit-http");
-              t.setDaemon(true);
-              return t;
-            });
-    HttpClient.Builder httpBuilder =
-        HttpClient.newBuilder()
-            .connectTimeout(b.connectTimeout)
-            .version(HttpClient.Version.HTTP_1_1)
-            .executor(httpThreads);
-    if (b.proxy != null) {
-      httpBuilder.proxy(b.proxy);
+    if (b.httpClient != null) {
+      this.httpThreads = null; // the caller's client, with its own threads
+      this.http = b.httpClient;
+    } else {
+      this.httpThreads =
+          Executors.newCachedThreadPool(
+              r -> {
+                Thread t = new Thread(r, "jobkit-http");
+                t.setDaemon(true);
+                return t;
+              });
+      HttpClient.Builder httpBuilder =
+          HttpClient.newBuilder()
+              .connectTimeout(b.connectTimeout)
+              .version(HttpClient.Version.HTTP_1_1)
+              .executor(httpThreads);
+      if (b.proxy != null) {
+        httpBuilder.proxy(b.proxy);
+      }
+      this.http = httpBuilder.build();
     }
-    this.http = httpBuilder.build();
     this.userAgent = userAgent(b.userAgentSuffix);
     this.async = b.executor;
     this.ownAsync =
@@ -331,7 +336,9 @@ public final class JobkitClient implements AutoCloseable {
     if (ownAsync != null) {
       ownAsync.shutdownNow();
     }
-    httpThreads.shutdownNow();
+    if (httpThreads != null) {
+      httpThreads.shutdownNow();
+    }
   }
 
   /** Builds a {@link JobkitClient}. */
@@ -350,6 +357,7 @@ public final class JobkitClient implements AutoCloseable {
     private CallListener callListener = new CallListener() {};
     private String userAgentSuffix;
     private Executor executor;
+    private HttpClient httpClient;
 
     private Builder() {}
 
@@ -483,6 +491,22 @@ public final class JobkitClient implements AutoCloseable {
     }
 
     /**
+     * The JDK {@link HttpClient} to send every request with, instead of one of the client's own:
+     * for your {@code SSLContext} (a private CA, client certificates), an {@code Authenticator}, a
+     * cookie handler or threads of your choosing. Its connect timeout, proxy and threads are then
+     * the ones it was built with, so {@link #proxy} beside it is refused; {@link #readTimeout},
+     * {@link #callTimeout}, retries and the headers still apply. {@link JobkitClient#close()} ends
+     * the client's streams and refuses its later calls but leaves the given client to you.
+     *
+     * @param client such as {@code HttpClient.newBuilder().sslContext(ctx).build()}
+     * @return this builder
+     */
+    public Builder httpClient(HttpClient client) {
+      this.httpClient = Objects.requireNonNull(client, "client");
+      return this;
+    }
+
+    /**
      * Where the {@code …Async} calls ({@link Jobs#submitAsync}, {@link Jobs#getAsync}, {@link
      * Jobs#awaitAsync}) run (default: daemon threads of the client's own, ended by {@link
      * JobkitClient#close()}; an executor given here is the caller's to shut down).
@@ -530,6 +554,10 @@ public final class JobkitClient implements AutoCloseable {
       URI uri = URI.create(baseUrl.strip());
       if (uri.getScheme() == null || !uri.getScheme().startsWith("http")) {
         throw new IllegalStateException("baseUrl must be an http(s) URL, not '" + baseUrl + "'");
+      }
+      if (httpClient != null && proxy != null) {
+        throw new IllegalStateException(
+            "give the proxy to the HttpClient you pass (HttpClient.Builder.proxy), not beside it");
       }
       return new JobkitClient(this);
     }

@@ -96,6 +96,52 @@ class ClientOptionsTest {
     }
   }
 
+  @Test
+  void requests_go_through_the_http_client_given_which_close_leaves_to_its_owner()
+      throws Exception {
+    AtomicInteger sent = new AtomicInteger();
+    ExecutorService threads = Executors.newFixedThreadPool(2);
+    java.net.http.HttpClient http =
+        java.net.http.HttpClient.newBuilder()
+            .executor(
+                command ->
+                    threads.execute(
+                        () -> {
+                          sent.incrementAndGet();
+                          command.run();
+                        }))
+            .build();
+    try (ScriptedServer server = new ScriptedServer(Answer.json(200, JOB), Answer.json(200, JOB))) {
+      try (JobkitClient client =
+          JobkitClient.builder().baseUrl(server.url()).httpClient(http).build()) {
+        assertThat(client.jobs().get("job_1").id()).isEqualTo("job_1");
+      }
+      assertThat(sent.get()).isPositive();
+      assertThat(threads.isShutdown()).isFalse();
+      // The given client still works for its owner once the Jobkit client is closed.
+      try (JobkitClient again =
+          JobkitClient.builder().baseUrl(server.url()).httpClient(http).build()) {
+        assertThat(again.jobs().get("job_1").id()).isEqualTo("job_1");
+      }
+      assertThat(server.received()).hasSize(2);
+    } finally {
+      threads.shutdownNow();
+    }
+  }
+
+  @Test
+  void a_proxy_beside_an_http_client_given_is_refused() {
+    assertThatThrownBy(
+            () ->
+                JobkitClient.builder()
+                    .baseUrl("http://localhost:8080")
+                    .httpClient(java.net.http.HttpClient.newHttpClient())
+                    .proxy(ProxySelector.getDefault())
+                    .build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("HttpClient.Builder.proxy");
+  }
+
   private static String port(ScriptedServer server) {
     return server.url().substring(server.url().lastIndexOf(':') + 1);
   }
