@@ -3,6 +3,7 @@ package dev.jobkit.server;
 import com.sun.security.auth.module.UnixSystem;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
@@ -19,6 +20,7 @@ import org.springframework.util.unit.DataSize;
  * @param auth the admin key bootstrap
  * @param api request limits
  * @param limits what one user may hold of the service
+ * @param datasets where datasets may be registered from, and how large an upload may be
  */
 @ConfigurationProperties("jobkit")
 public record JobkitProperties(
@@ -28,7 +30,8 @@ public record JobkitProperties(
     @DefaultValue Scheduling scheduling,
     @DefaultValue Auth auth,
     @DefaultValue Api api,
-    @DefaultValue Limits limits) {
+    @DefaultValue Limits limits,
+    @DefaultValue Datasets datasets) {
 
   public JobkitProperties {
     // Defaults of a properties record are not placeholder-resolved, so this one is set here.
@@ -148,6 +151,19 @@ public record JobkitProperties(
             "jobkit.limits.max-queued-jobs-per-user must be at least 1, not "
                 + maxQueuedJobsPerUser);
       }
+    }
+  }
+
+  /**
+   * @param roots the directories under which a file may be registered as a dataset in place ({@code
+   *     POST /api/v1/datasets} with {@code path}); none by default, so only uploads
+   * @param maxSize the largest dataset an upload may hold (it replaces {@code
+   *     jobkit.api.max-request-size} for that one request)
+   */
+  public record Datasets(List<Path> roots, @DefaultValue("256MB") DataSize maxSize) {
+
+    public Datasets {
+      roots = roots == null ? List.of() : List.copyOf(roots);
     }
   }
 }

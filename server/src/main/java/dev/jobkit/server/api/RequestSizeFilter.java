@@ -23,18 +23,28 @@ import tools.jackson.databind.json.JsonMapper;
 @Order(Ordered.HIGHEST_PRECEDENCE + 1)
 class RequestSizeFilter extends OncePerRequestFilter {
 
-  private final long limit;
+  private final long defaultLimit;
+  private final long uploadLimit;
   private final JsonMapper json;
 
   RequestSizeFilter(JobkitProperties properties, JsonMapper json) {
-    this.limit = properties.api().maxRequestSize().toBytes();
+    this.defaultLimit = properties.api().maxRequestSize().toBytes();
+    this.uploadLimit = properties.datasets().maxSize().toBytes();
     this.json = json;
+  }
+
+  /** A dataset upload has a limit of its own ({@code jobkit.datasets.max-size}). */
+  private long limit(HttpServletRequest request) {
+    return "POST".equals(request.getMethod()) && "/api/v1/datasets".equals(request.getRequestURI())
+        ? uploadLimit
+        : defaultLimit;
   }
 
   @Override
   protected void doFilterInternal(
       HttpServletRequest request, HttpServletResponse response, FilterChain chain)
       throws ServletException, IOException {
+    long limit = limit(request);
     if (request.getContentLengthLong() > limit) {
       var rendered =
           ProblemHandler.render(
