@@ -210,6 +210,7 @@ final class FlushRun {
       }
     }
     List<String> removed = store.deleteAllTerminal(ended);
+    control.removeOutputs(removed);
     for (String id : removed) {
       left.remove(id);
       if (operation.purgeArtifacts()) {

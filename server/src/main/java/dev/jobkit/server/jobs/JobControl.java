@@ -10,8 +10,10 @@ import dev.jobkit.server.auth.Caller;
 import dev.jobkit.server.engine.DispatchQueue;
 import dev.jobkit.server.engine.Stopper;
 import dev.jobkit.server.exec.JobFiles;
+import dev.jobkit.server.store.DataStore;
 import dev.jobkit.server.store.JobStore;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import org.springframework.stereotype.Service;
 
@@ -30,13 +32,17 @@ public class JobControl {
   private final JobReader reader;
   private final SpecValidator validator;
 
+  private final DataStore outputs;
+
   JobControl(
       JobStore store,
       DispatchQueue queue,
       Stopper stopper,
       JobFiles files,
       JobReader reader,
-      SpecValidator validator) {
+      SpecValidator validator,
+      DataStore outputs) {
+    this.outputs = outputs;
     this.store = store;
     this.queue = queue;
     this.stopper = stopper;
@@ -121,11 +127,15 @@ public class JobControl {
   }
 
   /**
-   * Deletes an ended job with its events and, with {@code purgeArtifacts}, its files; only while it
-   * is in {@code expected} (when not null), the status the caller's pre-check saw. An ended job
-   * never changes state again, so the check before the delete holds until it.
+   * Deletes an ended job with its events, its model and result records and, with {@code
+   * purgeArtifacts}, its files (the models' and results' with them: they are in its output dir);
+   * only while it is in {@code expected} (when not null), the status the caller's pre-check saw. An
+   * ended job never changes state again, so the check before the delete holds until it.
+   *
+   * @return the model and result records it removed
    */
-  public void delete(Caller caller, String id, boolean purgeArtifacts, JobStatus expected) {
+  public DataStore.Removed delete(
+      Caller caller, String id, boolean purgeArtifacts, JobStatus expected) {
     Job job = modifiable(caller, id);
     if (!Operation.DELETE.allowedIn(job.status())) {
       throw ApiException.invalidState(job, Operation.DELETE);
@@ -137,8 +147,15 @@ public class JobControl {
       Job now = modifiable(caller, id);
       throw ApiException.invalidState(now, Operation.DELETE);
     }
+    DataStore.Removed removed = removeOutputs(List.of(id));
     if (purgeArtifacts) {
       files.purge(id);
     }
+    return removed;
+  }
+
+  /** Deletes the model and result records of these (deleted) jobs. */
+  DataStore.Removed removeOutputs(Collection<String> jobIds) {
+    return outputs.deleteOfJobs(jobIds);
   }
 }
