@@ -16,6 +16,7 @@ module dev.jobkit.sdk {
 
   exports dev.jobkit.sdk;
   exports dev.jobkit.sdk.apps;
+  exports dev.jobkit.sdk.data;
   exports dev.jobkit.sdk.guard;
   exports dev.jobkit.sdk.jobs;
   exports dev.jobkit.sdk.lifecycle;
@@ -24,6 +25,8 @@ module dev.jobkit.sdk {
   opens dev.jobkit.sdk to
       tools.jackson.databind;
   opens dev.jobkit.sdk.apps to
+      tools.jackson.databind;
+  opens dev.jobkit.sdk.data to
       tools.jackson.databind;
   opens dev.jobkit.sdk.guard to
       tools.jackson.databind;
