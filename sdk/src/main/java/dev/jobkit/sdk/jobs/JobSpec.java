@@ -90,9 +90,6 @@ public record JobSpec(
    * @param maxAttempts how many times to launch it at most, 1 to 100 (default 1)
    * @param ref a name for this job inside a batch submission, so that other jobs of the batch can
    *     list it in their {@code parents}; only allowed in a batch
-   * @param app the name of the app to run, instead of a command or shell
-   * @param appVersion the app's version to run, or null for its latest
-   * @param parameters the app's parameters, validated by the service against the app's schema
    */
   public JobSpec {
     command = command == null ? null : Copies.list(command);
