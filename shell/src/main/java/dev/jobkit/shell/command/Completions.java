@@ -3,6 +3,7 @@ package dev.jobkit.shell.command;
 import dev.jobkit.sdk.JobQuery;
 import dev.jobkit.sdk.JobkitClient;
 import dev.jobkit.sdk.JobkitException;
+import dev.jobkit.sdk.apps.App;
 import dev.jobkit.sdk.jobs.Job;
 import dev.jobkit.sdk.lifecycle.JobStatus;
 import dev.jobkit.sdk.users.Role;
@@ -14,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.stream.Stream;
 import org.springframework.shell.core.command.Command;
@@ -66,9 +68,12 @@ public final class Completions {
     String previous = rest.isEmpty() ? null : rest.get(rest.size() - 1);
     Opt valueOf = previous == null || previous.contains("=") ? null : optionNamed(jc, previous);
     if (valueOf != null && !valueOf.isFlag()) {
-      List<CompletionProposal> proposals = values(valueOf.values(), session);
+      List<CompletionProposal> proposals =
+          valueOf.valuesAfter() != null
+              ? valueOf.valuesAfter().apply(session, rest)
+              : values(valueOf.values(), session);
       int comma = current.lastIndexOf(',');
-      return comma < 0 || !valueOf.repeatable()
+      return comma < 0 || !valueOf.repeatable() || valueOf.valuesAfter() != null
           ? proposals
           : listed(current.substring(0, comma + 1), proposals);
     }
@@ -173,6 +178,124 @@ public final class Completions {
                   return names;
                 })
             .orElse(me ? List.of(new CompletionProposal("me").description("you")) : List.of());
+  }
+
+  /**
+   * The names of the apps, each described by its latest version and description. Nothing when the
+   * service is not connected yet.
+   */
+  public static Function<Session, List<CompletionProposal>> appNames() {
+    return session ->
+        client(session)
+            .map(
+                client -> {
+                  try {
+                    return client.apps().list().stream()
+                        .map(
+                            a ->
+                                new CompletionProposal(a.name())
+                                    .description(
+                                        "v"
+                                            + a.version()
+                                            + (a.description() == null
+                                                ? ""
+                                                : " " + a.description()))
+                                    .category("apps"))
+                        .toList();
+                  } catch (JobkitException unreachable) {
+                    return List.<CompletionProposal>of();
+                  }
+                })
+            .orElse(List.of());
+  }
+
+  /**
+   * The parameters of the app named by {@code --app} (at {@code --app-version}, else its latest) in
+   * {@code words}, each as {@code NAME=} left open for the value. Nothing without {@code --app}, or
+   * when the service is not connected yet or has no such app.
+   */
+  public static BiFunction<Session, List<String>, List<CompletionProposal>> appParameters() {
+    return (session, words) -> {
+      String app = optionValue(words, "app");
+      if (app == null) {
+        return List.of();
+      }
+      Integer version = null;
+      try {
+        String v = optionValue(words, "app-version");
+        version = v == null ? null : Integer.valueOf(v.strip());
+      } catch (NumberFormatException notYet) {
+        // the latest, then
+      }
+      Integer at = version;
+      return client(session)
+          .map(
+              client -> {
+                try {
+                  App a = at == null ? client.apps().get(app) : client.apps().get(app, at);
+                  return parameterProposals(a.parameters());
+                } catch (JobkitException unreachableOrUnknown) {
+                  return List.<CompletionProposal>of();
+                }
+              })
+          .orElse(List.of());
+    };
+  }
+
+  /**
+   * {@code NAME=} for every property of a parameter schema, described by its type (and {@code
+   * required}, or its default) and its description; left open so the value follows at once.
+   */
+  static List<CompletionProposal> parameterProposals(Map<String, Object> schema) {
+    if (!(schema.get("properties") instanceof Map<?, ?> properties)) {
+      return List.of();
+    }
+    List<?> required = schema.get("required") instanceof List<?> r ? r : List.of();
+    List<CompletionProposal> proposals = new ArrayList<>();
+    properties.forEach(
+        (name, property) -> {
+          StringBuilder d = new StringBuilder();
+          if (property instanceof Map<?, ?> p) {
+            if (p.get("type") != null) {
+              d.append(p.get("type"));
+            }
+            if (required.contains(name)) {
+              d.append(d.isEmpty() ? "" : ", ").append("required");
+            } else if (p.containsKey("default")) {
+              d.append(d.isEmpty() ? "" : ", ").append("default ").append(p.get("default"));
+            }
+            if (p.get("description") != null) {
+              d.append(d.isEmpty() ? "" : ": ").append(p.get("description"));
+            }
+          }
+          proposals.add(
+              new CompletionProposal(name + "=")
+                  .displayText(String.valueOf(name))
+                  .description(d.isEmpty() ? null : d.toString())
+                  .category("parameters")
+                  .complete(false));
+        });
+    return proposals;
+  }
+
+  /**
+   * The last value of option {@code --name} in {@code words} ({@code --name V} or {@code
+   * --name=V}).
+   */
+  private static String optionValue(List<String> words, String name) {
+    String value = null;
+    for (int i = 0; i < words.size(); i++) {
+      String w = words.get(i);
+      if (w.equals("--")) {
+        break;
+      }
+      if (w.equals("--" + name) && i + 1 < words.size()) {
+        value = words.get(++i);
+      } else if (w.startsWith("--" + name + "=")) {
+        value = w.substring(name.length() + 3);
+      }
+    }
+    return value;
   }
 
   /** Fixed words. */

@@ -26,6 +26,7 @@ public final class Dispatcher {
   public Dispatcher(Session session) {
     this.session = session;
     JobCommands.all(session).forEach(registry::registerCommand);
+    AppCommands.all(session).forEach(registry::registerCommand);
     UserCommands.all(session).forEach(registry::registerCommand);
     ServiceCommands.all(session).forEach(registry::registerCommand);
     ContextCommands.all(session).forEach(registry::registerCommand);
@@ -151,7 +152,7 @@ public final class Dispatcher {
 
   private String overview() {
     Map<String, List<Command>> groups = new LinkedHashMap<>();
-    for (String g : List.of("Jobs", "Users", "Service", "Shell")) {
+    for (String g : List.of("Jobs", "Apps", "Users", "Service", "Shell")) {
       groups.put(g, new ArrayList<>());
     }
     for (Command c : registry.getCommands()) {

@@ -58,6 +58,19 @@ public final class Invocation {
     return all;
   }
 
+  /**
+   * Every value of a repeatable option as typed, commas kept ({@code --param tags=a,b} is one
+   * value).
+   */
+  public List<String> raw(String name) {
+    return values(name);
+  }
+
+  /** The long names of the options given, in their order (flags given as false included). */
+  public List<String> optionNames() {
+    return input.options().stream().map(CommandOption::longName).distinct().toList();
+  }
+
   /** The integer value of option {@code name} between {@code min} and {@code max}, if given. */
   public Optional<Integer> integer(String name, int min, int max) {
     Optional<String> raw = string(name);

@@ -37,6 +37,8 @@ final class JobReadCommands {
             .option(
                 Opt.value("parent", "ID", "only children of this job")
                     .completes(Completions.jobIds()))
+            .option(
+                Opt.value("app", "NAME", "only jobs of this app").completes(Completions.appNames()))
             .option(Opt.value("since", "DURATION", "created in the last DURATION: 30m, 7d"))
             .option(Opt.value("from", "TIME", "created at or after TIME (2026-11-23, ...T20:15Z)"))
             .option(Opt.value("to", "TIME", "created before TIME"))
@@ -88,6 +90,7 @@ final class JobReadCommands {
     Output output = Output.of(in);
     JobQuery.Builder q = Selectors.apply(in, JobQuery.builder());
     in.string("parent").ifPresent(q::parent);
+    in.string("app").ifPresent(q::app);
     Instant now = Instant.now();
     ZoneId zone = ZoneId.systemDefault();
     Optional<String> since = in.string("since");

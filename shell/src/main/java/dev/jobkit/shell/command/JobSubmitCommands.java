@@ -29,8 +29,27 @@ final class JobSubmitCommands {
     return List.of(
         JobkitCommand.named("job submit", session)
             .group(JobCommands.GROUP)
-            .description("Submit a job: a command (argv) or a --shell string")
+            .description("Submit a job: a command (argv), a --shell string, an --app, or a --file")
             .option(CommandOrShell.SHELL_OPTION)
+            .option(
+                Opt.value("app", "NAME", "run this app (its latest version) with --param values")
+                    .completes(Completions.appNames()))
+            .option(Opt.value("app-version", "N", "with --app: this version of it"))
+            .option(
+                Opt.value(
+                        "param",
+                        "NAME=VALUE",
+                        "with --app: a parameter; VALUE is JSON if it parses (2, 1e-4, true,"
+                            + " [1,2]), else text; NAME=@FILE reads the text of FILE")
+                    .many()
+                    .completesAfter(Completions.appParameters()))
+            .option(
+                Opt.value(
+                        "file",
+                        "FILE",
+                        "submit the jobs of a batch file {\"jobs\": [...]} (parents by ref); -:"
+                            + " stdin")
+                    .shortName('f'))
             .option(Opt.value("name", "NAME", "display name (default: the command)").shortName('n'))
             .option(Opt.value("description", "TEXT", "free text"))
             .option(Opt.value("pods", "N", "processes per attempt (default 1)"))
@@ -60,7 +79,9 @@ final class JobSubmitCommands {
                   job submit sleep 30
                   job submit --shell 'for i in 1 2 3; do echo $i; sleep 1; done' --name count --wait
                   job submit --logs -- python train.py > train.log   # the job's output alone
-                  job submit --priority 9 --tag team=vision --timeout 2h -- python train.py --epochs 10\
+                  job submit --priority 9 --tag team=vision --timeout 2h -- python train.py --epochs 10
+                  job submit --app greet --param who=Ada --param times=3 --wait
+                  job submit --file pipeline.json\
                 """)
             .action(JobSubmitCommands::submit),
         JobkitCommand.named("job update", session)
@@ -103,8 +124,17 @@ final class JobSubmitCommands {
   }
 
   private static int submit(Invocation in) {
+    if (in.string("file").isPresent()) {
+      return SubmitFiles.submit(in);
+    }
     JobSpec.Builder spec = JobSpec.builder();
-    CommandOrShell.apply(in, spec);
+    boolean app = in.string("app").isPresent();
+    if (app) {
+      AppParameters.apply(in, spec);
+    } else {
+      AppParameters.refuseWithoutApp(in);
+      CommandOrShell.apply(in, spec);
+    }
     in.string("name").ifPresent(spec::displayName);
     in.string("description").ifPresent(spec::description);
     in.integer("pods", 1, 10_000).ifPresent(spec::podCount);
@@ -130,8 +160,9 @@ final class JobSubmitCommands {
     JobkitClient client = in.client();
     // With --logs, stdout is the job's output alone, as if it had run here: the rest goes aside.
     Renderer render = logs ? in.renderErr() : in.render();
+    JobSpec built = spec.build();
     if (!in.flag("wait") && !logs) {
-      Job job = client.jobs().submit(spec.build());
+      Job job = AppParameters.submit(client, built);
       if (json) {
         render.json(job);
       } else {
@@ -141,7 +172,7 @@ final class JobSubmitCommands {
     }
     // Subscribe before submitting so that not one transition is missed.
     try (EventStream events = client.jobs().watchAll()) {
-      Job job = client.jobs().submit(spec.build());
+      Job job = AppParameters.submit(client, built);
       if (!json) {
         render.followingSubmitted(job);
       }
