@@ -89,7 +89,7 @@ final class AppCommands {
                       in.integer("version", 1, Integer.MAX_VALUE)
                           .map(v -> in.client().apps().get(name, v))
                           .orElseGet(() -> in.client().apps().get(name));
-                  output.items(in.render(), List.of(app), as -> show(in, as.get(0)), App::name);
+                  output.one(in.render(), app, a -> show(in, a), App::name);
                   return Exits.OK;
                 }));
     commands.add(

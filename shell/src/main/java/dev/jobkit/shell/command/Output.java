@@ -204,6 +204,24 @@ final class Output {
     }
   }
 
+  /**
+   * Prints one item the API returns (an app) as {@link #job} prints a job: {@code show} for the
+   * table, {@code name} its name for {@code -o name}, the rest from its JSON.
+   */
+  <T> void one(Renderer render, T item, Consumer<T> show, Function<T, String> name) {
+    if (kind == null) {
+      show.accept(item);
+      return;
+    }
+    switch (kind) {
+      case JSON -> render.json(item);
+      case NAME -> render.text(name.apply(item));
+      case JSONPATH -> render.text(template.apply(Json.tree(item)));
+      case CUSTOM_COLUMNS -> render.wholeTable(columns.table(List.of(Json.tree(item))));
+      case WIDE -> throw new IllegalStateException("-o wide is refused by of() for " + item);
+    }
+  }
+
   /** Prints one job; {@code wide} is the wide table's one row, the table the job's fields. */
   void job(Renderer render, Job job) {
     if (kind == null) {
