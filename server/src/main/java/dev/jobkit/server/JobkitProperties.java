@@ -21,6 +21,7 @@ import org.springframework.util.unit.DataSize;
  * @param api request limits
  * @param limits what one user may hold of the service
  * @param datasets where datasets may be registered from, and how large an upload may be
+ * @param transfers where apps' {@code stage_in} and {@code stage_out} may read and write
  */
 @ConfigurationProperties("jobkit")
 public record JobkitProperties(
@@ -31,7 +32,8 @@ public record JobkitProperties(
     @DefaultValue Auth auth,
     @DefaultValue Api api,
     @DefaultValue Limits limits,
-    @DefaultValue Datasets datasets) {
+    @DefaultValue Datasets datasets,
+    @DefaultValue Transfers transfers) {
 
   public JobkitProperties {
     // Defaults of a properties record are not placeholder-resolved, so this one is set here.
@@ -166,4 +168,16 @@ public record JobkitProperties(
       roots = roots == null ? List.of() : List.copyOf(roots);
     }
   }
+
+  /**
+   * @param roots the directories an app's {@code stage_in} sources and {@code stage_out}
+   *     destinations that are paths must lie under (after symlinks are resolved); none: only {@code
+   *     http(s)} URLs can be transferred
+   * @param maxDownloadBytes the most one {@code http(s)} {@code stage_in} source may hold
+   * @param timeout how long one {@code http(s)} transfer may take
+   */
+  public record Transfers(
+      @DefaultValue List<Path> roots,
+      @DefaultValue("1GB") DataSize maxDownloadBytes,
+      @DefaultValue("60s") Duration timeout) {}
 }

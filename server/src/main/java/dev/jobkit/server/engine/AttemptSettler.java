@@ -5,6 +5,7 @@ import dev.jobkit.sdk.jobs.PodStatus;
 import dev.jobkit.sdk.lifecycle.JobStatus;
 import dev.jobkit.server.exec.JobExecutor.AttemptEnd;
 import dev.jobkit.server.exec.JobFiles;
+import dev.jobkit.server.exec.JobTransfers;
 import dev.jobkit.server.store.Actor;
 import dev.jobkit.server.store.JobStore;
 import dev.jobkit.server.store.Transition;
@@ -30,19 +31,29 @@ class AttemptSettler {
   private final JobLifecycle lifecycle;
   private final JobFiles files;
   private final JobReports reports;
+  private final AppPhases phases;
+  private final JobTransfers transfers;
 
-  AttemptSettler(JobStore store, JobLifecycle lifecycle, JobFiles files, JobReports reports) {
+  AttemptSettler(
+      JobStore store,
+      JobLifecycle lifecycle,
+      JobFiles files,
+      JobReports reports,
+      AppPhases phases,
+      JobTransfers transfers) {
     this.store = store;
     this.lifecycle = lifecycle;
     this.files = files;
     this.reports = reports;
+    this.phases = phases;
+    this.transfers = transfers;
   }
 
   /**
    * Records how an attempt whose every process is gone ended, with what the job last said of its
    * progress and metrics; if that cannot be written, the job still ends ({@link #endUnrecorded}).
    */
-  void record(AttemptEnd end) {
+  void record(AttemptEnd end, AppAttempt app) {
     try {
       reports.snapshot(end.jobId());
     } catch (RuntimeException e) {
@@ -51,7 +62,7 @@ class AttemptSettler {
       log.warn("could not keep the progress and metrics of job {}", end.jobId(), e);
     }
     try {
-      settle(end);
+      settle(end, app);
     } catch (RuntimeException e) {
       log.error("recording the end of job {} attempt {} failed", end.jobId(), end.attempt(), e);
       endUnrecorded(end, e);
@@ -59,7 +70,7 @@ class AttemptSettler {
   }
 
   /** Records how an attempt ended, from the job's status now. */
-  private void settle(AttemptEnd end) {
+  private void settle(AttemptEnd end, AppAttempt app) {
     Instant now = Instant.now();
     for (int round = 0; round < 10; round++) {
       Job job = store.findSummary(end.jobId()).orElse(null);
@@ -69,6 +80,18 @@ class AttemptSettler {
       boolean applied =
           switch (job.status()) {
             case RUNNING -> {
+              if (end.failedPod() < 0 && !end.terminated() && hasStepsAfterRun(app)) {
+                yield lifecycle
+                    .move(
+                        Transition.of(
+                                job.id(),
+                                JobStatus.RUNNING,
+                                JobStatus.RUN_DONE,
+                                Actor.EXECUTOR,
+                                end.logsCutReason())
+                            .also(tx -> recordPods(tx, end, now)))
+                    .isPresent();
+              }
               if (end.failedPod() < 0 && !end.terminated()) {
                 long[] outputs = files.outputTotals(job.id());
                 yield lifecycle
@@ -98,7 +121,8 @@ class AttemptSettler {
                       .also(tx -> recordEnd(tx, end, JobStatus.RUN_ERROR, error, now)),
                   end.attempt(),
                   job.maxAttempts(),
-                  end.withLogsCut("exit code " + code));
+                  end.withLogsCut("exit code " + code),
+                  app);
             }
             case CANCEL_REQUESTED ->
                 lifecycle
@@ -114,12 +138,16 @@ class AttemptSettler {
                     .isPresent();
             case RUN_TIMEOUT -> {
               String why = job.lastError() != null ? job.lastError() : "timed out";
+              String hookFailure =
+                  app == null || app.steps().onTimeout() == null
+                      ? null
+                      : runHook(app, "on_timeout", app.steps().onTimeout());
               yield retryOrFail(
                   job.id(),
                   JobStatus.RUN_TIMEOUT,
                   end.attempt(),
                   job.maxAttempts(),
-                  why,
+                  hookFailure == null ? why : why + "; " + hookFailure,
                   tx -> recordEnd(tx, end, JobStatus.RUN_TIMEOUT, why, now));
             }
             default -> {
@@ -188,11 +216,150 @@ class AttemptSettler {
    * job had moved on before.
    */
   boolean fail(Transition intoFailure, int attempt, int maxAttempts, String why) {
+    return fail(intoFailure, attempt, maxAttempts, why, null);
+  }
+
+  /**
+   * {@link #fail(Transition, int, int, String)} for an attempt of an app: its {@code on_error} hook
+   * (if any) runs in {@code RUN_ERROR} before the retry or the failure, and how it failed, if it
+   * did, is added to that event's reason without changing the outcome.
+   */
+  boolean fail(Transition intoFailure, int attempt, int maxAttempts, String why, AppAttempt app) {
     if (lifecycle.move(intoFailure).isEmpty()) {
       return false;
     }
-    retryOrFail(intoFailure.jobId(), intoFailure.to(), attempt, maxAttempts, why, tx -> {});
+    String hookFailure = null;
+    if (app != null && intoFailure.to() == JobStatus.RUN_ERROR && app.steps().onError() != null) {
+      hookFailure = runHook(app, "on_error", app.steps().onError());
+    }
+    retryOrFail(
+        intoFailure.jobId(),
+        intoFailure.to(),
+        attempt,
+        maxAttempts,
+        hookFailure == null ? why : why + "; " + hookFailure,
+        tx -> {});
     return true;
+  }
+
+  /** Runs an {@code on_error} or {@code on_timeout} hook: how it failed, or null. */
+  private String runHook(AppAttempt app, String name, dev.jobkit.sdk.apps.Hook hook) {
+    AppPhases.HookEnd end = phases.run(app.job(), app.attempt(), app.token(), name, hook, () -> {});
+    return end.stopped() ? null : end.failure();
+  }
+
+  private static boolean hasStepsAfterRun(AppAttempt app) {
+    return app != null && app.steps().hasStepsAfterRun();
+  }
+
+  /**
+   * The steps after the run of a job in {@code RUN_DONE}: {@code postprocess}, then {@code
+   * stage_out}, each phase entered once its step is done; then {@code SUCCEEDED}. A failed step is
+   * a failed attempt (retried like a run error); a stop during a hook ends the job {@code CANCELED}
+   * once the hook's processes are gone.
+   */
+  void afterRun(AppAttempt app) {
+    String id = app.job().id();
+    JobStatus at = JobStatus.RUN_DONE;
+    if (!isAt(app, at)) {
+      return;
+    }
+    try {
+      if (app.steps().postprocess() != null) {
+        AppPhases.HookEnd hook =
+            phases.run(
+                app.job(),
+                app.attempt(),
+                app.token(),
+                "postprocess",
+                app.steps().postprocess(),
+                () -> {});
+        if (hook.stopped() || !isAt(app, at)) {
+          endStopped(app);
+          return;
+        }
+        if (hook.failure() != null) {
+          failAfterRun(app, at, hook.failure());
+          return;
+        }
+        if (!moveAfterRun(app, at, JobStatus.POSTPROCESSED)) {
+          endStopped(app);
+          return;
+        }
+        at = JobStatus.POSTPROCESSED;
+      }
+      if (!app.steps().stageOut().isEmpty()) {
+        try {
+          transfers.stageOut(id, app.steps().stageOut());
+        } catch (JobTransfers.TransferFailedException e) {
+          failAfterRun(app, at, e.getMessage());
+          return;
+        }
+        if (!moveAfterRun(app, at, JobStatus.STAGED_OUT)) {
+          return;
+        }
+        at = JobStatus.STAGED_OUT;
+      }
+      Instant now = Instant.now();
+      long[] outputs = files.outputTotals(id);
+      lifecycle.move(
+          Transition.of(id, at, JobStatus.SUCCEEDED, Actor.EXECUTOR, null)
+              .finishedAt(now)
+              .exitCode(0)
+              .outputs(outputs[0], outputs[1])
+              .also(tx -> tx.finishAttempt(id, app.attempt(), JobStatus.SUCCEEDED, 0, null, now)));
+    } catch (RuntimeException e) {
+      log.error("the steps after the run of job {} failed", id, e);
+      String why =
+          "the steps after the run failed: " + e.getClass().getSimpleName() + ": " + e.getMessage();
+      Job job = store.findSummary(id).orElse(null);
+      if (job != null
+          && job.attempt() == app.attempt()
+          && job.status().canTransitionTo(JobStatus.RUN_ERROR)) {
+        failAfterRun(app, job.status(), why);
+      }
+    }
+  }
+
+  private boolean isAt(AppAttempt app, JobStatus status) {
+    return store
+        .findSummary(app.job().id())
+        .map(j -> j.status() == status && j.attempt() == app.attempt())
+        .orElse(false);
+  }
+
+  private boolean moveAfterRun(AppAttempt app, JobStatus from, JobStatus to) {
+    return lifecycle
+        .move(Transition.of(app.job().id(), from, to, Actor.EXECUTOR, null))
+        .isPresent();
+  }
+
+  private void failAfterRun(AppAttempt app, JobStatus from, String why) {
+    Instant now = Instant.now();
+    String id = app.job().id();
+    fail(
+        Transition.of(id, from, JobStatus.RUN_ERROR, Actor.EXECUTOR, why)
+            .lastError(why)
+            .also(tx -> tx.finishAttempt(id, app.attempt(), JobStatus.RUN_ERROR, null, why, now)),
+        app.attempt(),
+        app.job().maxAttempts(),
+        why,
+        app);
+  }
+
+  /** A stop came during a step after the run: the job ends {@code CANCELED}, its hook gone. */
+  private void endStopped(AppAttempt app) {
+    Instant now = Instant.now();
+    String id = app.job().id();
+    lifecycle.move(
+        Transition.of(
+                id,
+                JobStatus.CANCEL_REQUESTED,
+                JobStatus.CANCELED,
+                Actor.EXECUTOR,
+                "stopped; every process of the job has exited")
+            .finishedAt(now)
+            .also(tx -> tx.finishAttempt(id, app.attempt(), JobStatus.CANCELED, null, null, now)));
   }
 
   /** After a failed attempt: queued again while attempts remain, else failed for good. */
@@ -218,6 +385,11 @@ class AttemptSettler {
 
   private static void recordEnd(
       JobStore.Tx tx, AttemptEnd end, JobStatus outcome, String error, Instant at) {
+    recordPods(tx, end, at);
+    tx.finishAttempt(end.jobId(), end.attempt(), outcome, end.exitCode(), error, at);
+  }
+
+  private static void recordPods(JobStore.Tx tx, AttemptEnd end, Instant at) {
     for (int pod = 0; pod < end.exitCodes().size(); pod++) {
       int code = end.exitCodes().get(pod);
       PodStatus status =
@@ -226,6 +398,5 @@ class AttemptSettler {
               : end.terminated() && pod != end.failedPod() ? PodStatus.KILLED : PodStatus.FAILED;
       tx.podFinished(end.jobId(), pod, status, code, at);
     }
-    tx.finishAttempt(end.jobId(), end.attempt(), outcome, end.exitCode(), error, at);
   }
 }

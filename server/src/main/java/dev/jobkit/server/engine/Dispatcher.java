@@ -9,6 +9,8 @@ import dev.jobkit.server.exec.JobExecutor.AttemptEnd;
 import dev.jobkit.server.exec.JobExecutor.LaunchFailedException;
 import dev.jobkit.server.exec.JobExecutor.StartedAttempt;
 import dev.jobkit.server.exec.JobFiles;
+import dev.jobkit.server.exec.JobTransfers;
+import dev.jobkit.server.jobs.AppSteps;
 import dev.jobkit.server.store.Actor;
 import dev.jobkit.server.store.JobStore;
 import dev.jobkit.server.store.JobStore.Candidate;
@@ -57,6 +59,8 @@ public class Dispatcher {
   private final JobFiles files;
   private final AttemptSettler settler;
   private final Stopper stopper;
+  private final AppPhases phases;
+  private final JobTransfers transfers;
   private final long sweepMillis;
   private final ScheduledExecutorService timeouts;
   private final Map<String, ScheduledFuture<?>> timeoutTimers = new ConcurrentHashMap<>();
@@ -81,7 +85,11 @@ public class Dispatcher {
       JobFiles files,
       AttemptSettler settler,
       Stopper stopper,
+      AppPhases phases,
+      JobTransfers transfers,
       JobkitProperties properties) {
+    this.phases = phases;
+    this.transfers = transfers;
     this.store = store;
     this.lifecycle = lifecycle;
     this.executor = executor;
@@ -272,9 +280,50 @@ public class Dispatcher {
   /** True once the attempt's pods run and its watcher holds the lease. */
   private boolean launchAttempt(Job job, Capacity.Lease lease) {
     int attempt = job.attempt() + 1;
+    AppSteps steps;
+    String token;
+    try {
+      steps = phases.steps(job);
+      token = tokens.issue(job.id(), attempt);
+    } catch (RuntimeException e) {
+      failBeforeRun(job, attempt, JobStatus.CLAIMED, e, null);
+      return false;
+    }
+    AppAttempt app = new AppAttempt(job, attempt, token, steps);
+    // The steps before the run: each phase entered once its step is done, skipped without one.
+    JobStatus at = JobStatus.CLAIMED;
+    if (!steps.stageIn().isEmpty()) {
+      try {
+        transfers.stageIn(job.id(), job.podCount(), steps.stageIn());
+      } catch (JobTransfers.TransferFailedException e) {
+        failBeforeRun(job, attempt, at, new LaunchFailedException(e.getMessage()), app);
+        return false;
+      } catch (RuntimeException e) {
+        failBeforeRun(job, attempt, at, e, app);
+        return false;
+      }
+      if (!moveBeforeRun(job, attempt, at, JobStatus.STAGED_IN)) {
+        return false;
+      }
+      at = JobStatus.STAGED_IN;
+    }
+    if (steps.preprocess() != null) {
+      AppPhases.HookEnd hook = runHookBeforeRun(job, attempt, token, at, "preprocess", steps);
+      if (hook.stopped()) {
+        revoke(job.id(), attempt);
+        return false;
+      }
+      if (hook.failure() != null) {
+        failBeforeRun(job, attempt, at, new LaunchFailedException(hook.failure()), app);
+        return false;
+      }
+      if (!moveBeforeRun(job, attempt, at, JobStatus.PREPROCESSED)) {
+        return false;
+      }
+      at = JobStatus.PREPROCESSED;
+    }
     StartedAttempt started;
     try {
-      String token = tokens.issue(job.id(), attempt);
       started =
           executor.start(
               new JobExecutor.Launch(
@@ -287,30 +336,13 @@ public class Dispatcher {
                   job.podCount(),
                   token));
     } catch (RuntimeException e) {
-      revoke(job.id(), attempt);
-      if (!(e instanceof LaunchFailedException)) {
-        log.error("could not start job {}", job.id(), e);
-      }
-      Instant now = Instant.now();
-      String error = e.getMessage();
-      settler.fail(
-          Transition.of(job.id(), JobStatus.CLAIMED, JobStatus.RUN_ERROR, Actor.EXECUTOR, error)
-              .attempt(attempt)
-              .lastError(error)
-              .also(
-                  tx -> {
-                    tx.startAttempt(job.id(), attempt, now, 0);
-                    tx.finishAttempt(job.id(), attempt, JobStatus.RUN_ERROR, null, error, now);
-                  }),
-          attempt,
-          job.maxAttempts(),
-          error);
+      failBeforeRun(job, attempt, at, e, app);
       return false;
     }
     Instant now = Instant.now();
     List<Long> pids = started.pids();
     Transition toRunning =
-        Transition.of(job.id(), JobStatus.CLAIMED, JobStatus.RUNNING, Actor.EXECUTOR, null)
+        Transition.of(job.id(), at, JobStatus.RUNNING, Actor.EXECUTOR, null)
             .attempt(attempt)
             .also(
                 tx -> {
@@ -348,8 +380,67 @@ public class Dispatcher {
               job.timeoutSeconds(),
               TimeUnit.SECONDS));
     }
-    started.watch(end -> attemptEnded(end, lease));
+    started.watch(end -> attemptEnded(end, lease, app));
     return true;
+  }
+
+  /**
+   * Runs a hook before the pods, with the job in {@code at}; a stop that came while it started
+   * kills it (the stop ended the job at once: {@code at} is no state a process may live in).
+   */
+  private AppPhases.HookEnd runHookBeforeRun(
+      Job job, int attempt, String token, JobStatus at, String name, AppSteps steps) {
+    AppPhases.HookEnd end =
+        phases.run(
+            job,
+            attempt,
+            token,
+            name,
+            steps.preprocess(),
+            () -> {
+              if (store.findSummary(job.id()).map(j -> j.status() != at).orElse(true)) {
+                phases.kill(job.id());
+              }
+            });
+    if (!end.stopped() && store.findSummary(job.id()).map(j -> j.status() != at).orElse(true)) {
+      return new AppPhases.HookEnd(null, true); // stopped while it ran, though it exited itself
+    }
+    return end;
+  }
+
+  /** Enters a phase before the run; false (the token revoked) when a stop came first. */
+  private boolean moveBeforeRun(Job job, int attempt, JobStatus from, JobStatus to) {
+    if (lifecycle
+        .move(Transition.of(job.id(), from, to, Actor.EXECUTOR, null).attempt(attempt))
+        .isPresent()) {
+      return true;
+    }
+    revoke(job.id(), attempt);
+    return false;
+  }
+
+  /** An attempt that failed before its pods ran: recorded, then retried or failed. */
+  private void failBeforeRun(
+      Job job, int attempt, JobStatus from, RuntimeException e, AppAttempt app) {
+    revoke(job.id(), attempt);
+    if (!(e instanceof LaunchFailedException)) {
+      log.error("could not start job {}", job.id(), e);
+    }
+    Instant now = Instant.now();
+    String error = e.getMessage();
+    settler.fail(
+        Transition.of(job.id(), from, JobStatus.RUN_ERROR, Actor.EXECUTOR, error)
+            .attempt(attempt)
+            .lastError(error)
+            .also(
+                tx -> {
+                  tx.startAttempt(job.id(), attempt, now, 0);
+                  tx.finishAttempt(job.id(), attempt, JobStatus.RUN_ERROR, null, error, now);
+                }),
+        attempt,
+        job.maxAttempts(),
+        error,
+        app);
   }
 
   private void purgeIfDeleted(String jobId) {
@@ -362,16 +453,22 @@ public class Dispatcher {
     }
   }
 
-  /** Records the end of an attempt, once every process of it is gone. */
-  void attemptEnded(AttemptEnd end, Capacity.Lease lease) {
+  /**
+   * Records the end of an attempt, once every process of it is gone, then runs the app's steps
+   * after the run when every pod exited 0 (on this reaper thread, never the dispatcher's).
+   */
+  void attemptEnded(AttemptEnd end, Capacity.Lease lease, AppAttempt app) {
     ScheduledFuture<?> timer = timeoutTimers.remove(end.jobId());
     if (timer != null) {
       timer.cancel(false);
     }
-    revoke(end.jobId(), end.attempt());
     try {
-      settler.record(end);
+      settler.record(end, app);
+      if (app != null && app.steps().hasStepsAfterRun()) {
+        settler.afterRun(app);
+      }
     } finally {
+      revoke(end.jobId(), end.attempt());
       // Only once the end is recorded: until then the job still counts as running (its events say
       // so), and the lease is the attempt's own, so a retry claimed meanwhile keeps its lease.
       release(lease);

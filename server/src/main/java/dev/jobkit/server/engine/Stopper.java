@@ -42,9 +42,17 @@ public class Stopper {
       return true;
     }
     if (!seen.isLaunched()) {
-      return lifecycle
-          .move(Transition.of(id, seen, JobStatus.CANCELED, actor, why).finishedAt(Instant.now()))
-          .isPresent();
+      boolean canceled =
+          lifecycle
+              .move(
+                  Transition.of(id, seen, JobStatus.CANCELED, actor, why).finishedAt(Instant.now()))
+              .isPresent();
+      if (canceled && seen.isInFlight()) {
+        // An app's hook may run before the pods (preprocess) or after a failure (on_error,
+        // on_timeout): it is killed with its process tree.
+        executor.terminate(id, true);
+      }
+      return canceled;
     }
     Optional<Boolean> alive =
         moveAndTerminate(Transition.of(id, seen, JobStatus.CANCEL_REQUESTED, actor, why), force);

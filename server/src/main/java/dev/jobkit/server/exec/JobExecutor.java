@@ -22,6 +22,8 @@ public interface JobExecutor {
    * @param env the job's extra environment
    * @param podCount how many processes to start
    * @param token the attempt's job token, which its pods get as {@code JOBKIT_TOKEN}
+   * @param hook the app hook this runs ({@code preprocess}, …) as one process in pod 0's work dir
+   *     with pod 0's log and environment (and {@code JOBKIT_HOOK}), or null for the job's pods
    */
   record Launch(
       String jobId,
@@ -31,7 +33,27 @@ public interface JobExecutor {
       String shell,
       Map<String, String> env,
       int podCount,
-      String token) {}
+      String token,
+      String hook) {
+
+    /** The launch of the job's pods. */
+    public Launch(
+        String jobId,
+        int attempt,
+        int maxAttempts,
+        List<String> command,
+        String shell,
+        Map<String, String> env,
+        int podCount,
+        String token) {
+      this(jobId, attempt, maxAttempts, command, shell, env, podCount, token, null);
+    }
+
+    /** How many processes this starts: the pods, or the hook's one. */
+    public int processes() {
+      return hook == null ? podCount : 1;
+    }
+  }
 
   /**
    * How an attempt ended, once every process of every pod is gone.
@@ -128,6 +150,9 @@ public interface JobExecutor {
    * KILL at once with {@code force}. False when no process of the job is known to be alive.
    */
   boolean terminate(String jobId, boolean force);
+
+  /** Whether processes of the job (its pods, or a hook) are running now. */
+  boolean running(String jobId);
 
   /**
    * Kills processes that a previous run of the service started for a job and left behind, given the

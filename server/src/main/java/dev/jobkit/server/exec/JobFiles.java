@@ -204,6 +204,16 @@ public final class JobFiles {
   }
 
   /** Appends a line the service writes to a pod's log (created private if it is new). */
+  /** Appends a {@code [jobkit]} line of the service's to a pod's log; a failure is only logged. */
+  public void note(String jobId, int pod, String line) {
+    try {
+      appendToLog(log(jobId, pod), "[jobkit] " + line + "\n");
+    } catch (IOException e) {
+      org.slf4j.LoggerFactory.getLogger(JobFiles.class)
+          .warn("could not write to the log of job {}: {}", jobId, e.toString());
+    }
+  }
+
   static void appendToLog(Path log, String text) throws IOException {
     try (var channel =
         Files.newByteChannel(

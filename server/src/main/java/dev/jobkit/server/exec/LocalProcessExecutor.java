@@ -166,16 +166,26 @@ public class LocalProcessExecutor implements JobExecutor {
     }
     PodUsers.Lease lease = users.switching() ? users.lease(launch.jobId()) : null;
     PodUser user = lease == null ? null : lease.user();
-    Run run = new Run(launch.jobId(), launch.attempt(), launch.podCount(), lease);
+    Run run = new Run(launch.jobId(), launch.attempt(), launch.processes(), lease);
     try {
       Map<String, String> env = environment(launch, user);
       List<String> argv =
           launch.shell() != null ? List.of("/bin/sh", "-c", launch.shell()) : launch.command();
       String program = program(argv.get(0), env);
       files.prepare(launch.jobId(), launch.podCount(), user);
-      for (int pod = 0; pod < launch.podCount(); pod++) {
+      for (int pod = 0; pod < launch.processes(); pod++) {
         Path logFile = files.log(launch.jobId(), pod);
-        if (launch.attempt() > 1) {
+        if (launch.hook() != null) {
+          JobFiles.appendToLog(
+              logFile,
+              "[jobkit] "
+                  + launch.hook()
+                  + " hook started at "
+                  + Instant.now()
+                  + ": "
+                  + String.join(" ", argv)
+                  + "\n");
+        } else if (launch.attempt() > 1) {
           JobFiles.appendToLog(
               logFile,
               "[jobkit] attempt "
@@ -188,6 +198,9 @@ public class LocalProcessExecutor implements JobExecutor {
         }
         Map<String, String> podEnv = new HashMap<>(env);
         podEnv.put("JOBKIT_POD_INDEX", Integer.toString(pod));
+        if (launch.hook() != null) {
+          podEnv.put("JOBKIT_HOOK", launch.hook());
+        }
         String marker = newMarker();
         podEnv.put("JOBKIT_POD_MARKER", marker);
         Path workDir = files.podWorkDir(launch.jobId(), pod);
@@ -298,6 +311,11 @@ public class LocalProcessExecutor implements JobExecutor {
     }
     run.terminate(force);
     return true;
+  }
+
+  @Override
+  public boolean running(String jobId) {
+    return runs.containsKey(jobId);
   }
 
   @Override

@@ -24,6 +24,12 @@ public interface AppStore {
   /** The versions of {@code name} since it was last deleted, oldest first. */
   List<App> versions(String name);
 
+  /**
+   * A version as it was put, deleted or not: what a job submitted with it runs, even when its app
+   * was deleted after the submission.
+   */
+  Optional<App> definition(String name, int version);
+
   /** The latest version of every app that is not deleted, by name. */
   List<App> latestOfEach();
 

@@ -71,6 +71,14 @@ class JdbcAppStore implements AppStore {
   }
 
   @Override
+  public Optional<App> definition(String name, int version) {
+    return jdbc.sql("SELECT * FROM app_versions WHERE name = ? AND version = ?")
+        .params(name, version)
+        .query((rs, n) -> read(rs))
+        .optional();
+  }
+
+  @Override
   public List<App> versions(String name) {
     return jdbc.sql(
             "SELECT * FROM app_versions WHERE name = ? AND deleted_at IS NULL ORDER BY version")
