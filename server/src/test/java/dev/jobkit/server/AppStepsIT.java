@@ -61,6 +61,8 @@ class AppStepsIT {
   private static final JsonMapper JSON = JsonMapper.builder().build();
 
   private static HttpServer http;
+  private static final java.util.Map<String, String> uploaded =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   private final Api admin = service.admin();
   private final Api user = service.user();
@@ -85,6 +87,19 @@ class AppStepsIT {
           byte[] body = "a,b\n1,2\n".getBytes(StandardCharsets.UTF_8);
           exchange.sendResponseHeaders(200, body.length);
           exchange.getResponseBody().write(body);
+          exchange.close();
+        });
+    http.createContext(
+        "/upload/",
+        exchange -> {
+          byte[] body = exchange.getRequestBody().readAllBytes();
+          if (exchange.getRequestMethod().equals("PUT")) {
+            uploaded.put(
+                exchange.getRequestURI().getPath(), new String(body, StandardCharsets.UTF_8));
+            exchange.sendResponseHeaders(201, -1);
+          } else {
+            exchange.sendResponseHeaders(405, -1);
+          }
           exchange.close();
         });
     http.start();
@@ -367,5 +382,24 @@ class AppStepsIT {
     assertThat(failed.lastError()).isEqualTo("stage_out: none.txt is not in the job's work dir");
     assertThat(statuses(job.id()))
         .containsExactly(QUEUED, CLAIMED, RUNNING, RUN_DONE, RUN_ERROR, FAILED);
+  }
+
+  @Test
+  void stage_out_puts_a_file_to_an_http_url() {
+    String path = "/upload/" + unique("result") + ".txt";
+    String url = "http://127.0.0.1:" + http.getAddress().getPort() + path;
+    Job job =
+        run(
+            "{\"shell\": \"echo uploaded > r.txt\", \"transfers\": {\"stage_out\":"
+                + " [{\"path\": \"r.txt\", \"destination\": "
+                + json(url)
+                + "}]}}",
+            "{}");
+
+    user.awaitStatus(job.id(), SUCCEEDED, END);
+
+    assertThat(statuses(job.id()))
+        .containsExactly(QUEUED, CLAIMED, RUNNING, RUN_DONE, STAGED_OUT, SUCCEEDED);
+    assertThat(uploaded).containsEntry(path, "uploaded\n");
   }
 }
