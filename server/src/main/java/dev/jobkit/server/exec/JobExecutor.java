@@ -151,9 +151,6 @@ public interface JobExecutor {
    */
   boolean terminate(String jobId, boolean force);
 
-  /** Whether processes of the job (its pods, or a hook) are running now. */
-  boolean running(String jobId);
-
   /**
    * Kills processes that a previous run of the service started for a job and left behind, given the
    * pids it recorded; processes that are not the job's are left alone.

@@ -313,10 +313,6 @@ public class LocalProcessExecutor implements JobExecutor {
     return true;
   }
 
-  @Override
-  public boolean running(String jobId) {
-    return runs.containsKey(jobId);
-  }
 
   @Override
   public void shutdown() {
