@@ -52,7 +52,6 @@ public record JobQuery(
    * @param createdBefore only jobs created before this
    * @param limit page size, 1 to 1000 (the service's default is 50)
    * @param cursor the {@code next_cursor} of the previous page
-   * @param app only jobs submitted by the app of this name
    */
   public JobQuery {
     statuses = statuses == null ? List.of() : List.copyOf(statuses);

@@ -90,9 +90,6 @@ public record JobSpec(
    * @param maxAttempts how many times to launch it at most, 1 to 100 (default 1)
    * @param ref a name for this job inside a batch submission, so that other jobs of the batch can
    *     list it in their {@code parents}; only allowed in a batch
-   * @param app the app to run instead of {@code command} or {@code shell}, or null
-   * @param appVersion the version of that app, or null for its latest
-   * @param parameters the app's parameters; empty without an app
    */
   public JobSpec {
     command = command == null ? null : Copies.list(command);

@@ -313,7 +313,6 @@ public class LocalProcessExecutor implements JobExecutor {
     return true;
   }
 
-
   @Override
   public void shutdown() {
     shuttingDown = true;
