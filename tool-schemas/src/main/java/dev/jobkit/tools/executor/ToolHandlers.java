@@ -1,6 +1,7 @@
 package dev.jobkit.tools.executor;
 
 import dev.jobkit.sdk.JobkitClient;
+import dev.jobkit.tools.registry.AppInputs;
 import dev.jobkit.tools.registry.Inputs;
 import dev.jobkit.tools.registry.Schemas;
 import dev.jobkit.tools.registry.Tool;
@@ -35,6 +36,7 @@ final class ToolHandlers {
     Waits waits = new Waits(client, callLimit);
     JobActions actions = new JobActions(client, verifyTimeout, callLimit);
     UserTools users = new UserTools(client);
+    AppTools apps = new AppTools(client);
     return new Table(Tools.all(), guarded)
         .answers(Inputs.ListJobs.class, jobs::list)
         .answers(Inputs.GetJob.class, jobs::get)
@@ -48,6 +50,9 @@ final class ToolHandlers {
         .answers(Inputs.GetJobLogs.class, jobs::logs)
         .answers(Inputs.GetJobEvents.class, jobs::events)
         .follows(Inputs.WaitForJob.class, waits::waitFor)
+        .answers(AppInputs.ListApps.class, in -> apps.list())
+        .answers(AppInputs.GetApp.class, apps::get)
+        .answers(AppInputs.SubmitAppJob.class, apps::submit)
         .answers(UserInputs.Whoami.class, in -> users.whoami())
         .answers(UserInputs.ListUsers.class, in -> users.list())
         .guarded(UserInputs.CreateUser.class, users::create)

@@ -156,6 +156,7 @@ public final class Descriptors {
         || "object".equals(typeName(schema))
             && !(schema.get("additionalProperties") instanceof ObjectNode)) {
       ObjectNode props = properties instanceof ObjectNode p ? p : schema.putObject("properties");
+      dropMapsWithJsonTwins(props);
       Set<String> required = new java.util.HashSet<>();
       if (schema.get("required") instanceof ArrayNode req) {
         req.forEach(n -> required.add(n.asString()));
@@ -179,6 +180,39 @@ public final class Descriptors {
     }
     if (schema.get("anyOf") instanceof ArrayNode anyOf) {
       anyOf.forEach(n -> strictInPlace((ObjectNode) n));
+    }
+  }
+
+  /**
+   * Strict mode cannot express an object of free keys (a map: every object must list its properties
+   * and forbid others), so such a property is left out of the strict form, where its twin {@code
+   * <name>_json} (the same value as JSON text) carries it; the executor takes either.
+   *
+   * @throws IllegalStateException for a map property without such a twin
+   */
+  private static void dropMapsWithJsonTwins(ObjectNode props) {
+    List<String> maps = new ArrayList<>();
+    props
+        .properties()
+        .forEach(
+            e -> {
+              JsonNode child = e.getValue();
+              if ("object".equals(typeName(child))
+                  && !child.has("properties")
+                  && !child.path("additionalProperties").isBoolean()) {
+                maps.add(e.getKey());
+              }
+            });
+    for (String map : maps) {
+      if (!props.has(map + "_json")) {
+        throw new IllegalStateException(
+            "property "
+                + map
+                + " is a map, which strict mode cannot express; add "
+                + map
+                + "_json");
+      }
+      props.remove(map);
     }
   }
 

@@ -360,4 +360,59 @@ public final class Outputs {
       @JsonPropertyDescription("The user as read after an admin action that was executed.")
           Identity user,
       @JsonPropertyDescription("What the flush did.") FlushView flush) {}
+
+  /** An app as {@code list_apps} shows it. */
+  @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  // No class description: the property that holds it describes it.
+  public record AppSummary(
+      @JsonPropertyDescription("The app's name, to pass as get_app's name or submit_app_job's app.")
+          String name,
+      @JsonPropertyDescription("Its latest version.") int latestVersion,
+      @JsonPropertyDescription("What it does, as the admin who put it wrote it.")
+          UntrustedJobOutput description) {}
+
+  /** What {@code list_apps} answers. */
+  @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+  @JsonClassDescription("The apps the caller may run.")
+  public record AppList(
+      @JsonPropertyDescription("Every app, by name, at its latest version.")
+          List<AppSummary> apps) {}
+
+  /** One version of an app, as {@code get_app} shows it. */
+  @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  // No class description: the property that holds it describes it.
+  public record AppView(
+      @JsonPropertyDescription("The app's name.") String name,
+      @JsonPropertyDescription("This version.") int version,
+      @JsonPropertyDescription("The latest version there is.") int latestVersion,
+      @JsonPropertyDescription("What it does, as the admin who put it wrote it.")
+          UntrustedJobOutput description,
+      @JsonPropertyDescription(
+              "The JSON Schema (2020-12) of its parameters: submit_app_job's parameters must"
+                  + " match it. An empty object when the app takes no parameters.")
+          Map<String, Object> parametersSchema,
+      @JsonPropertyDescription("The priority its jobs get unless the submission says.")
+          Integer defaultPriority,
+      @JsonPropertyDescription("The seconds an attempt of its jobs may run, unless said.")
+          Integer defaultTimeoutSeconds,
+      @JsonPropertyDescription("The admin who put this version.") String createdBy,
+      @JsonPropertyDescription("When this version was put.") Instant createdAt) {}
+
+  /** What {@code get_app} answers. */
+  @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+  @JsonClassDescription("One version of an app.")
+  public record AppResult(@JsonPropertyDescription("The app.") AppView app) {}
+
+  /** What {@code submit_app_job} answers. */
+  @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  @JsonClassDescription("The job the app's run created.")
+  public record AppJobResult(
+      @JsonPropertyDescription("The job, usually QUEUED.") JobView job,
+      @JsonPropertyDescription("The app it runs.") String app,
+      @JsonPropertyDescription("The version of the app it runs.") Integer appVersion,
+      @JsonPropertyDescription("Its parameters as the service validated them, defaults filled in.")
+          Map<String, Object> parameters) {}
 }

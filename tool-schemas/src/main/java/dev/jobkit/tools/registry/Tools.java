@@ -199,6 +199,49 @@ public final class Tools {
               true,
               false),
           new Tool(
+              "list_apps",
+              "List apps",
+              "Lists the apps: named job templates an admin defined, each run with typed"
+                  + " parameters, with their latest version and what they do (the admin's words,"
+                  + " fenced as untrusted). Prefer running an app over submit_job when one does"
+                  + " the task. Reads only.",
+              AppInputs.ListApps.class,
+              Outputs.AppList.class,
+              Toolset.JOBS,
+              true,
+              false,
+              true,
+              false),
+          new Tool(
+              "get_app",
+              "Get an app",
+              "Reads one app (its latest version, or the version given): what it does and the"
+                  + " JSON Schema of its parameters, which submit_app_job's parameters must match"
+                  + " (names, types, limits, defaults, which are required). Reads only.",
+              AppInputs.GetApp.class,
+              Outputs.AppResult.class,
+              Toolset.JOBS,
+              true,
+              false,
+              true,
+              false),
+          new Tool(
+              "submit_app_job",
+              "Run an app",
+              "Submits a job that runs an app with parameters and returns it (usually QUEUED)."
+                  + " The service checks the parameters against the app's schema first: a wrong"
+                  + " one is an error naming it (parameters.lr: maximum: ...), and nothing runs."
+                  + " Low risk, no confirmation: the admin wrote what runs, and a parameter only"
+                  + " ever becomes one argument or one environment value. Call get_app first to"
+                  + " see the parameters.",
+              AppInputs.SubmitAppJob.class,
+              Outputs.AppJobResult.class,
+              Toolset.JOBS,
+              false,
+              false,
+              false,
+              true),
+          new Tool(
               "whoami",
               "Who am I",
               "Returns the user the tools act for, their role and scheduling mode (serial: one"

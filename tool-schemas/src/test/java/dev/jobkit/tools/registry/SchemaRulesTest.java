@@ -171,6 +171,31 @@ class SchemaRulesTest {
   }
 
   @Test
+  void
+      the_free_form_app_parameters_are_an_object_where_schemas_allow_it_and_json_text_in_strict_mode() {
+    Tool submit = Tools.find("submit_app_job").orElseThrow();
+    JsonNode full = Schemas.input(submit).get("properties");
+    assertThat(full.get("parameters").get("type").asString()).isEqualTo("object");
+    assertThat(full.has("parameters_json")).isTrue();
+
+    JsonNode openAi = null;
+    for (JsonNode entry : Descriptors.openAi()) {
+      if (entry.get("function").get("name").asString().equals("submit_app_job")) {
+        openAi = entry.get("function").get("parameters");
+      }
+    }
+    assertThat(openAi).isNotNull();
+    assertThat(openAi.get("properties").has("parameters"))
+        .as("strict mode cannot hold an object of free keys")
+        .isFalse();
+    assertThat(openAi.get("properties").get("parameters_json").get("type").toString())
+        .isEqualTo("[\"string\",\"null\"]");
+    assertThat(openAi.get("required")).extracting(JsonNode::asString).doesNotContain("parameters");
+    assertThat(submit.destructive()).as("running an app is the low-risk path").isFalse();
+    assertThat(submit.guarded()).isFalse();
+  }
+
+  @Test
   void every_tool_covers_the_issue_and_every_input_property_is_described() {
     assertThat(Tools.names())
         .containsExactly(
@@ -186,6 +211,9 @@ class SchemaRulesTest {
             "get_job_logs",
             "get_job_events",
             "wait_for_job",
+            "list_apps",
+            "get_app",
+            "submit_app_job",
             "whoami",
             "list_users",
             "create_user",
