@@ -527,6 +527,37 @@ class ToolExecutorIT {
         tools.execute("get_operation", args("operation_id", "flush_00000000000000000000000000")));
     answers.add("get_operation", tools.execute("get_operation", args("operation_id", "nope")));
 
+    String app = "schemas-" + UUID.randomUUID().toString().substring(0, 8);
+    service
+        .admin()
+        .apps()
+        .put(
+            app,
+            dev.jobkit.sdk.apps.AppSpec.builder()
+                .description("echoes a word")
+                .command("echo", "{word}")
+                .parameters(
+                    Map.of(
+                        "type",
+                        "object",
+                        "properties",
+                        Map.of("word", Map.of("type", "string", "maxLength", 8))))
+                .build());
+    answers.add("list_apps", tools.execute("list_apps", "{}"));
+    answers.add("list_apps", tools.execute("list_apps", "{\"all\": true}"));
+    answers.add("get_app", tools.execute("get_app", args("name", app)));
+    answers.add("get_app", tools.execute("get_app", args("name", app, "version", 9)));
+    answers.add(
+        "submit_app_job",
+        tools.execute("submit_app_job", args("app", app, "parameters", Map.of("word", "hi"))));
+    answers.add(
+        "submit_app_job",
+        tools.execute(
+            "submit_app_job", args("app", app, "parameters", Map.of("word", "far too long"))));
+    answers.add(
+        "submit_app_job",
+        tools.execute("submit_app_job", args("app", app, "parameters_json", "[")));
+
     String create = args("name", newUser, "scheduling_mode", "serial");
     answers.add("create_user", tools.execute("create_user", create));
     answers.add("create_user", admin.execute("create_user", args("name", "no spaces")));
@@ -555,6 +586,7 @@ class ToolExecutorIT {
     assertThat(answers.errorCodes)
         .contains(
             "invalid_arguments",
+            "validation_failed",
             "not_found",
             "forbidden",
             "canceled",
