@@ -154,6 +154,51 @@ class McpTypeScriptClientIT {
                     .isTrue());
   }
 
+  @Test
+  void a_client_that_cannot_ask_anyone_still_lists_reads_and_runs_an_app_with_typed_parameters() {
+    String app = "ts-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+    service
+        .client(dev.jobkit.server.support.JobkitServer.ADMIN_KEY)
+        .apps()
+        .put(
+            app,
+            dev.jobkit.sdk.apps.AppSpec.builder()
+                .description("echoes a learning rate")
+                .command("echo", "lr={lr}")
+                .parameters(
+                    Map.of(
+                        "type",
+                        "object",
+                        "required",
+                        List.of("lr"),
+                        "properties",
+                        Map.of("lr", Map.of("type", "number", "maximum", 1))))
+                .build());
+
+    assertThat(namesOf(denying.listTools()))
+        .contains("list_apps", "get_app", "submit_app_job")
+        .doesNotContain("submit_job");
+    assertThat(succeeded(denying.call("list_apps", "{}")).get("apps").valueStream())
+        .anySatisfy(a -> assertThat(a.get("name").asString()).isEqualTo(app));
+    JsonNode schema =
+        succeeded(denying.call("get_app", args("{'name':'%s'}", app)))
+            .get("app")
+            .get("parameters_schema");
+    assertThat(schema.get("properties").has("lr")).isTrue();
+
+    JsonNode run =
+        succeeded(
+            denying.call("submit_app_job", args("{'app':'%s','parameters':{'lr':0.5}}", app)));
+    String id = run.get("job").get("id").asString();
+    assertThat(user.jobs().await(id, JobStatus::isTerminal, END_TIMEOUT).command())
+        .containsExactly("echo", "lr=0.5");
+    JsonNode bad =
+        error(denying.call("submit_app_job", args("{'app':'%s','parameters':{'lr':5}}", app)));
+    assertThat(bad.get("errors").get(0).get("field").asString()).isEqualTo("parameters.lr");
+    assertThat(bad.get("errors").get(0).get("problem").asString()).startsWith("maximum");
+    assertThat(denying.elicitations()).as("nobody was asked").isEmpty();
+  }
+
   static Stream<Arguments> errorsOfEveryTool() {
     return Stream.of(
         Arguments.of("get_job", "{'job_id':'job_doesnotexist'}", "not_found"),
@@ -170,7 +215,10 @@ class McpTypeScriptClientIT {
         Arguments.of("update_job", "{'job_id':'job_doesnotexist','priority':5}", "not_found"),
         Arguments.of("stop_job", "{'job_id':'job_doesnotexist'}", "not_found"),
         Arguments.of("delete_job", "{'job_id':'job_doesnotexist'}", "not_found"),
-        Arguments.of("whoami", "{'extra':1}", "invalid_arguments"));
+        Arguments.of("whoami", "{'extra':1}", "invalid_arguments"),
+        Arguments.of("list_apps", "{'extra':1}", "invalid_arguments"),
+        Arguments.of("get_app", "{'name':'no-such-app'}", "not_found"),
+        Arguments.of("submit_app_job", "{'app':'x','parameters_json':'['}", "invalid_arguments"));
   }
 
   @ParameterizedTest(name = "{0} {1} -> {2}")
