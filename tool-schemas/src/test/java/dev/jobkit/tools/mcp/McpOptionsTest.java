@@ -75,6 +75,9 @@ class McpOptionsTest {
             "get_job_logs",
             "get_job_events",
             "wait_for_job",
+            "list_apps",
+            "get_app",
+            "submit_app_job",
             "whoami");
     assertThat(offered(defaults, false))
         .containsExactly(
@@ -85,6 +88,9 @@ class McpOptionsTest {
             "get_job_logs",
             "get_job_events",
             "wait_for_job",
+            "list_apps",
+            "get_app",
+            "submit_app_job",
             "whoami");
     assertThat(offered(confirm("auto"), false)).contains("stop_job", "submit_job");
   }
@@ -101,6 +107,8 @@ class McpOptionsTest {
             "get_job_logs",
             "get_job_events",
             "wait_for_job",
+            "list_apps",
+            "get_app",
             "whoami",
             "list_users");
     assertThat(offered(McpOptions.fromEnvironment(null, null, "admin"), true))
