@@ -166,6 +166,12 @@ class DatasetsIT {
         "validation_failed",
         "path");
     assertRefused(user.post("/api/v1/datasets", "{}"), 400, "validation_failed", "path");
+    // No file system path holds a NUL (the fuzz found the 500 it used to be).
+    assertRefused(
+        user.post("/api/v1/datasets", "{\"path\": \"/a\\u0000b\"}"),
+        400,
+        "validation_failed",
+        "path");
     assertThat(
             user.send(
                     "POST",

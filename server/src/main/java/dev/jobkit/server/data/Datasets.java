@@ -16,6 +16,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -81,7 +82,12 @@ public class Datasets {
     if (path == null || path.isBlank()) {
       throw ApiException.invalid("path", "required: the absolute path of a file under a root");
     }
-    Path given = Path.of(path);
+    Path given;
+    try {
+      given = Path.of(path);
+    } catch (InvalidPathException e) {
+      throw ApiException.invalid("path", "is not a file path: " + e.getReason());
+    }
     if (!given.isAbsolute()) {
       throw ApiException.invalid("path", "must be absolute, not '" + path + "'");
     }
