@@ -11,6 +11,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -191,7 +192,7 @@ public class JobTransfers {
 
   private String copyFromRoot(String source, Path target)
       throws IOException, TransferFailedException {
-    Path path = Path.of(source);
+    Path path = pathOf("stage_in", source);
     if (!path.isAbsolute()) {
       throw new TransferFailedException(
           "stage_in: " + source + " must be an absolute path under a transfer root");
@@ -217,7 +218,7 @@ public class JobTransfers {
     try {
       response =
           http.send(
-              HttpRequest.newBuilder(URI.create(url)).timeout(timeout).GET().build(),
+              HttpRequest.newBuilder(uriOf("stage_in", url)).timeout(timeout).GET().build(),
               HttpResponse.BodyHandlers.ofInputStream());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -259,9 +260,28 @@ public class JobTransfers {
     return HexFormat.of().formatHex(digest.digest());
   }
 
+  /** A URL filled in from parameters may be no URL (a space, a NUL): a failed transfer. */
+  private static URI uriOf(String step, String url) throws TransferFailedException {
+    try {
+      return URI.create(url);
+    } catch (IllegalArgumentException e) {
+      throw new TransferFailedException(step + ": " + url + " is not a URL: " + e.getMessage());
+    }
+  }
+
+  /** A path filled in from parameters may hold what no path can (a NUL): a failed transfer. */
+  private static Path pathOf(String step, String location) throws TransferFailedException {
+    try {
+      return Path.of(location);
+    } catch (InvalidPathException e) {
+      throw new TransferFailedException(
+          step + ": " + location + " is not a path: " + e.getReason());
+    }
+  }
+
   private void copyToRoot(Path source, String destination)
       throws IOException, TransferFailedException {
-    Path path = Path.of(destination);
+    Path path = pathOf("stage_out", destination);
     if (!path.isAbsolute()) {
       throw new TransferFailedException(
           "stage_out: " + destination + " must be an absolute path under a transfer root");
@@ -297,7 +317,7 @@ public class JobTransfers {
     try {
       response =
           http.send(
-              HttpRequest.newBuilder(URI.create(url))
+              HttpRequest.newBuilder(uriOf("stage_out", url))
                   .timeout(timeout)
                   .PUT(HttpRequest.BodyPublishers.ofFile(source))
                   .build(),
