@@ -8,7 +8,6 @@ import dev.jobkit.sdk.jobs.Job;
 import dev.jobkit.sdk.lifecycle.JobStatus;
 import dev.jobkit.sdk.users.Role;
 import dev.jobkit.sdk.users.User;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -304,7 +303,7 @@ public final class Completions {
   }
 
   private static Optional<JobkitClient> client(Session session) {
-    return session.clientIfReady(Duration.ofSeconds(2));
+    return session.clientIfReady(session.completionWait());
   }
 
   private static List<CompletionProposal> commandWords(

@@ -165,6 +165,22 @@ public final class Session implements AutoCloseable {
     }
   }
 
+  /**
+   * How long Tab waits for the service: {@code JOBKIT_COMPLETION_WAIT} (a duration such as {@code
+   * 5s}), else two seconds; a value that is no duration counts as unset.
+   */
+  public Duration completionWait() {
+    String given = env.get("JOBKIT_COMPLETION_WAIT");
+    if (given != null && !given.isBlank()) {
+      try {
+        return dev.jobkit.shell.render.Times.parseDuration(given, "JOBKIT_COMPLETION_WAIT");
+      } catch (IllegalArgumentException notADuration) {
+        // completion never prints an error into the line being typed
+      }
+    }
+    return Duration.ofSeconds(2);
+  }
+
   /** The connection if it is ready within {@code wait}; never starts one (for completion). */
   public Optional<JobkitClient> clientIfReady(Duration wait) {
     CompletableFuture<Connected> future;
