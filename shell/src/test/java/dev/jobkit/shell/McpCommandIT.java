@@ -45,6 +45,8 @@ class McpCommandIT {
     builder.environment().remove("JOBKIT_URL");
     builder.environment().remove("JOBKIT_API_KEY");
     builder.environment().put("JOBKIT_HOME", dataDir.toString());
+    // CI runs four test classes at once on two cores: the service may start slowly.
+    builder.environment().put("JOBKIT_START_TIMEOUT", "8m");
     Process process = builder.start();
     CompletableFuture<String> stderr =
         CompletableFuture.supplyAsync(() -> read(process.getErrorStream()));
@@ -66,7 +68,10 @@ class McpCommandIT {
               new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
       while (answers.size() < 3) {
         String line = out.readLine();
-        assertThat(line).as("stdout ended early").isNotNull();
+        if (line == null) {
+          process.waitFor(30, TimeUnit.SECONDS);
+          throw new AssertionError("stdout ended early; stderr:\n" + stderr.getNow("(open)"));
+        }
         JsonNode message = JSON.readTree(line);
         assertThat(message.get("jsonrpc").asString()).as(line).isEqualTo("2.0");
         answers.add(message);

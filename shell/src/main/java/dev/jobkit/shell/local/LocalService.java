@@ -34,8 +34,12 @@ import java.util.function.Consumer;
  */
 public final class LocalService {
 
-  /** How long a start may take before the shell gives up (the service needs ~6 s here). */
-  public static final Duration START_TIMEOUT = Duration.ofSeconds(90);
+  /**
+   * How long a start may take before the shell gives up when {@code JOBKIT_START_TIMEOUT} is not
+   * set. The service needs about 10 s on an idle two-core machine; a loaded one (a build, a busy
+   * laptop) can take many times that, and waiting costs less than a failed first command.
+   */
+  public static final Duration DEFAULT_START_TIMEOUT = Duration.ofMinutes(3);
 
   private final Path dataDir;
 
@@ -115,6 +119,7 @@ public final class LocalService {
    * @throws ServiceUnavailableException if it could not be started
    */
   public Running ensureRunning(Consumer<String> progress) {
+    Duration timeout = startTimeout(); // a bad setting is refused before anything starts
     try {
       Files.createDirectories(dataDir);
       try (FileChannel channel =
@@ -127,20 +132,20 @@ public final class LocalService {
         if (recorded.isPresent()) {
           if (!recorded.get().healthy()) {
             progress.accept("waiting for the local service (pid " + recorded.get().pid() + ")");
-            awaitHealthy(recorded.get(), null);
+            awaitHealthy(recorded.get(), null, timeout);
           }
           return recorded.get();
         }
         progress.accept(
             "starting the local service of " + dataDir + " (output in " + logFile() + ")");
-        return start();
+        return start(timeout);
       }
     } catch (IOException e) {
       throw new ServiceUnavailableException("cannot use the data dir " + dataDir + ": " + e, e);
     }
   }
 
-  private Running start() throws IOException {
+  private Running start(Duration timeout) throws IOException {
     Path jar = serverJar();
     int port = freePort();
     List<String> command = new ArrayList<>();
@@ -167,12 +172,30 @@ public final class LocalService {
     Process process = builder.start();
     Running running = new Running(process.pid(), port, Instant.now());
     writeState(running);
-    awaitHealthy(running, process);
+    awaitHealthy(running, process, timeout);
     return running;
   }
 
-  private void awaitHealthy(Running running, Process process) {
-    long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+  /**
+   * How long a start may take: {@code JOBKIT_START_TIMEOUT} (a duration such as {@code 5m}), else
+   * {@link #DEFAULT_START_TIMEOUT}.
+   *
+   * @throws ServiceUnavailableException if the variable is set to something that is no duration
+   */
+  public static Duration startTimeout() {
+    String given = System.getenv("JOBKIT_START_TIMEOUT");
+    if (given == null || given.isBlank()) {
+      return DEFAULT_START_TIMEOUT;
+    }
+    try {
+      return dev.jobkit.shell.render.Times.parseDuration(given, "JOBKIT_START_TIMEOUT");
+    } catch (IllegalArgumentException e) {
+      throw new ServiceUnavailableException(e.getMessage(), e);
+    }
+  }
+
+  private void awaitHealthy(Running running, Process process, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
     while (!running.healthy()) {
       boolean dead = process != null ? !process.isAlive() : !running.alive();
       if (dead) {
@@ -188,9 +211,11 @@ public final class LocalService {
             "the local service (pid "
                 + running.pid()
                 + ") did not answer within "
-                + START_TIMEOUT
-                + "; see "
-                + logFile());
+                + dev.jobkit.shell.render.Times.short_(timeout)
+                + " (JOBKIT_START_TIMEOUT=10m waits longer); it goes on starting. The end of "
+                + logFile()
+                + ":\n"
+                + logTail());
       }
       try {
         // Polling a process we do not own: there is no event to wait for.
