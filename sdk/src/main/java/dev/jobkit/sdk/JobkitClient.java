@@ -1,6 +1,8 @@
 package dev.jobkit.sdk;
 
 import dev.jobkit.sdk.guard.Confirmer;
+import dev.jobkit.sdk.internal.BodyEncoder;
+import dev.jobkit.sdk.internal.DataApi;
 import dev.jobkit.sdk.internal.JobApi;
 import dev.jobkit.sdk.internal.Json;
 import feign.Feign;
@@ -56,6 +58,9 @@ public final class JobkitClient implements AutoCloseable {
   private final Jobs jobs;
   private final Users users;
   private final Apps apps;
+  private final Datasets datasets;
+  private final Models models;
+  private final Results results;
   private final RetryPolicy retryPolicy;
   private final Sleeper sleeper;
   private final StreamListener streamListener;
@@ -107,7 +112,7 @@ public final class JobkitClient implements AutoCloseable {
     Feign.Builder feign =
         Feign.builder()
             .client(new DeadlineClient(new Http2Client(http), b.callListener))
-            .encoder(new Jackson3Encoder(Json.MAPPER))
+            .encoder(new BodyEncoder(new Jackson3Encoder(Json.MAPPER)))
             .decoder(new Jackson3Decoder(Json.MAPPER))
             .errorDecoder(new ProblemDecoder(Json.MAPPER))
             .retryer(Retryer.NEVER_RETRY)
@@ -120,6 +125,7 @@ public final class JobkitClient implements AutoCloseable {
       feign.requestInterceptor(t -> t.header("X-Jobkit-Actor-Kind", b.actorKind));
     }
     this.api = feign.target(JobApi.class, this.baseUrl.toString());
+    DataApi data = feign.target(DataApi.class, this.baseUrl.toString());
     this.retryPolicy = b.retry;
     this.sleeper = b.sleeper;
     this.streamListener = b.streamListener;
@@ -128,6 +134,9 @@ public final class JobkitClient implements AutoCloseable {
     this.jobs = new Jobs(this);
     this.users = new Users(api, calls);
     this.apps = new Apps(api, calls);
+    this.datasets = new Datasets(data, calls, new ProblemDecoder(Json.MAPPER));
+    this.models = new Models(data, calls);
+    this.results = new Results(data, calls);
   }
 
   /**
@@ -180,6 +189,34 @@ public final class JobkitClient implements AutoCloseable {
    */
   public Apps apps() {
     return apps;
+  }
+
+  /**
+   * Datasets: upload or register files, list them, download them checked against their SHA-256,
+   * delete them.
+   *
+   * @return the datasets of the service, through this client
+   */
+  public Datasets datasets() {
+    return datasets;
+  }
+
+  /**
+   * Models: the records the {@code train} app's jobs made. Read-only.
+   *
+   * @return the models of the service, through this client
+   */
+  public Models models() {
+    return models;
+  }
+
+  /**
+   * Results: the records the {@code predict} app's jobs made. Read-only.
+   *
+   * @return the results of the service, through this client
+   */
+  public Results results() {
+    return results;
   }
 
   /**
