@@ -208,6 +208,57 @@ public final class Completions {
             .orElse(List.of());
   }
 
+  /** The ids of the caller's datasets, each described by its name. */
+  public static Function<Session, List<CompletionProposal>> datasetIds() {
+    return ids(
+        client ->
+            client.datasets().list().stream()
+                .map(d -> new CompletionProposal(d.id()).description(d.name()).category("datasets"))
+                .toList());
+  }
+
+  /** The ids of the caller's models, each described by the job that made it. */
+  public static Function<Session, List<CompletionProposal>> modelIds() {
+    return ids(
+        client ->
+            client.models().list().stream()
+                .map(
+                    m ->
+                        new CompletionProposal(m.id())
+                            .description(m.app() + " " + m.jobId())
+                            .category("models"))
+                .toList());
+  }
+
+  /** The ids of the caller's results, each described by the job that made it. */
+  public static Function<Session, List<CompletionProposal>> resultIds() {
+    return ids(
+        client ->
+            client.results().list().stream()
+                .map(
+                    r ->
+                        new CompletionProposal(r.id())
+                            .description(r.app() + " " + r.jobId())
+                            .category("results"))
+                .toList());
+  }
+
+  /** What {@code read} proposes once the service is connected; nothing if it is not, or fails. */
+  private static Function<Session, List<CompletionProposal>> ids(
+      Function<JobkitClient, List<CompletionProposal>> read) {
+    return session ->
+        client(session)
+            .map(
+                client -> {
+                  try {
+                    return read.apply(client);
+                  } catch (JobkitException unreachable) {
+                    return List.<CompletionProposal>of();
+                  }
+                })
+            .orElse(List.of());
+  }
+
   /**
    * The parameters of the app named by {@code --app} (at {@code --app-version}, else its latest) in
    * {@code words}, each as {@code NAME=} left open for the value. Nothing without {@code --app}, or

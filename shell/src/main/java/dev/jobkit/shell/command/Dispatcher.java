@@ -27,6 +27,7 @@ public final class Dispatcher {
     this.session = session;
     JobCommands.all(session).forEach(registry::registerCommand);
     AppCommands.all(session).forEach(registry::registerCommand);
+    DataCommands.all(session).forEach(registry::registerCommand);
     UserCommands.all(session).forEach(registry::registerCommand);
     ServiceCommands.all(session).forEach(registry::registerCommand);
     ContextCommands.all(session).forEach(registry::registerCommand);
@@ -152,7 +153,7 @@ public final class Dispatcher {
 
   private String overview() {
     Map<String, List<Command>> groups = new LinkedHashMap<>();
-    for (String g : List.of("Jobs", "Apps", "Users", "Service", "Shell")) {
+    for (String g : List.of("Jobs", "Apps", "Data", "Users", "Service", "Shell")) {
       groups.put(g, new ArrayList<>());
     }
     for (Command c : registry.getCommands()) {

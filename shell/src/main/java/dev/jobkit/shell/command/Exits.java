@@ -82,6 +82,9 @@ public final class Exits {
     if (e instanceof TimedOutException) {
       return new Failure(TIMED_OUT, e.getMessage());
     }
+    if (e instanceof MissingException m) {
+      return new Failure(NOT_FOUND, m.getMessage());
+    }
     if (e instanceof NotFoundException n) {
       return new Failure(NOT_FOUND, apiMessage(n));
     }
