@@ -31,6 +31,12 @@ class DocsMatchSamplesTest {
   }
 
   @Test
+  void the_sdk_guide_shows_the_data_sample_as_it_is() throws IOException {
+    assertThat(snippet(ROOT.resolve("docs/sdk.md"), "data"))
+        .isEqualTo(region(sample("DataRoundTrip"), "data"));
+  }
+
+  @Test
   void the_agent_tools_guide_shows_the_agent_loop_sample_as_it_is() throws IOException {
     assertThat(snippet(ROOT.resolve("docs/agent-tools.md"), "agentloop"))
         .isEqualTo(region(sample("AgentLoop"), "agentloop"));
