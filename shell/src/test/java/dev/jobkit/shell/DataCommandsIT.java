@@ -95,6 +95,21 @@ class DataCommandsIT {
         .contains("source   upload");
     assertThat(ok("dataset", "get", id, "-o", "jsonpath={.name}").out().strip()).isEqualTo("genes");
 
+    Path copy = fixture.home().resolve("copy.csv");
+    assertThat(ok("dataset", "download", id, copy.toString()).out())
+        .isEqualTo(
+            "wrote "
+                + copy
+                + ": "
+                + CSV.length()
+                + " bytes, 2 rows × 3 columns, sha256 "
+                + dataset.sha256()
+                + " as recorded\n");
+    assertThat(Files.readString(copy)).isEqualTo(CSV);
+    Jobkit.Result noFile = fixture.run("dataset", "download", id);
+    assertThat(noFile.exitCode()).isEqualTo(2);
+    assertThat(noFile.err()).contains("'dataset download ds_");
+
     JsonNode byFileName = JSON.readTree(ok("dataset", "upload", file.toString(), "--json").out());
     assertThat(byFileName.get("name").asString()).isEqualTo("genes.csv");
 

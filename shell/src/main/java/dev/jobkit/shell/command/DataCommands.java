@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -94,6 +95,16 @@ final class DataCommands {
                   output.one(in.render(), dataset, d -> show(in, d), Dataset::id);
                   return Exits.OK;
                 }));
+    commands.add(
+        JobkitCommand.named("dataset download", session)
+            .group(GROUP)
+            .description("Write a dataset's bytes to a file, checked against its SHA-256")
+            .argumentsByPosition("ID FILE", Arrays.asList(Completions.datasetIds(), null))
+            .examples(
+                """
+                  dataset download ds_01jc… genes.csv\
+                """)
+            .action(DataCommands::download));
     commands.add(
         JobkitCommand.named("dataset delete", session)
             .group(GROUP)
@@ -252,6 +263,32 @@ final class DataCommands {
                 default -> field;
               });
     }
+  }
+
+  private static int download(Invocation in) {
+    List<String> args = in.arguments();
+    if (args.size() != 2) {
+      throw new UsageException(
+          "dataset download takes a dataset id and the file to write, such as 'dataset download"
+              + " ds_01jc… genes.csv'");
+    }
+    String id = args.get(0);
+    Path target = Path.of(args.get(1));
+    if (Files.isDirectory(target)) {
+      throw new UsageException(
+          "'" + target + "' is a directory; name the file to write, such as " + target.resolve(id));
+    }
+    Dataset dataset = found(() -> in.client().datasets().download(id, target), "dataset", id);
+    in.out()
+        .println(
+            "wrote "
+                + target
+                + ": "
+                + describe(dataset)
+                + ", sha256 "
+                + dataset.sha256()
+                + " as recorded");
+    return Exits.OK;
   }
 
   private static int added(Invocation in, String verb, Dataset dataset) {
