@@ -159,7 +159,9 @@ public final class Datasets {
     Dataset record = get(id);
     Response response = calls.run(() -> answer(id));
     try {
-      return new CheckedContent(response.body().asInputStream(), record);
+      InputStream body =
+          response.body() == null ? InputStream.nullInputStream() : response.body().asInputStream();
+      return new CheckedContent(body, record);
     } catch (IOException e) {
       response.close();
       throw new TransportException("cannot read dataset " + id + ": " + e.getMessage(), e);

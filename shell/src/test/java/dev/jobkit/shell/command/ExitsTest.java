@@ -26,6 +26,8 @@ class ExitsTest {
   void every_kind_of_failure_has_its_exit_code_and_a_sentence() {
     assertThat(Exits.of(new UsageException("bad"))).isEqualTo(new Exits.Failure(2, "bad"));
     assertThat(Exits.of(new RefusedException("no tty")).code()).isEqualTo(2);
+    assertThat(Exits.of(new MissingException("no dataset ds_1; 'dataset list' shows yours")))
+        .isEqualTo(new Exits.Failure(3, "no dataset ds_1; 'dataset list' shows yours"));
     assertThat(Exits.of(new NotFoundException(404, problem(404, "not_found", "no job x"), "r")))
         .isEqualTo(new Exits.Failure(3, "no job x"));
     assertThat(
