@@ -9,6 +9,7 @@ import dev.jobkit.sdk.guard.Precheck;
 import dev.jobkit.sdk.internal.JobApi;
 import dev.jobkit.sdk.jobs.FlushOperation;
 import dev.jobkit.sdk.jobs.Job;
+import dev.jobkit.sdk.jobs.JobDeletion;
 import dev.jobkit.sdk.lifecycle.JobStatus;
 import dev.jobkit.sdk.lifecycle.Operation;
 import java.time.Clock;
@@ -383,12 +384,9 @@ public final class GuardedActions {
           start);
     }
     JobkitException lost = null;
+    JobDeletion deletion = null;
     try {
-      calls.once(
-          () -> {
-            api.delete(jobId, purgeArtifacts, status.name());
-            return null;
-          });
+      deletion = calls.once(() -> api.delete(jobId, purgeArtifacts, status.name()));
     } catch (NotFoundException goneAlready) {
       return outcome(
           OutcomeKind.RACE_LOST,
@@ -428,9 +426,35 @@ public final class GuardedActions {
           "job " + jobId + " still exists after the delete",
           start);
     } catch (NotFoundException gone) {
-      return outcome(
-          OutcomeKind.APPLIED, precheck, true, true, true, null, "deleted job " + jobId, start);
+      return new Outcome(
+          OutcomeKind.APPLIED,
+          precheck,
+          true,
+          true,
+          true,
+          null,
+          "deleted job " + jobId + removedRecords(deletion),
+          null,
+          elapsed(start),
+          null,
+          deletion);
     }
+  }
+
+  /**
+   * What went with a deleted job, as the end of a sentence: {@code " with 1 model and 2 result
+   * records"}; empty when nothing did, or the answer was lost.
+   */
+  private static String removedRecords(JobDeletion deletion) {
+    if (deletion == null || deletion.removedModels() + deletion.removedResults() == 0) {
+      return "";
+    }
+    return " with "
+        + deletion.removedModels()
+        + (deletion.removedModels() == 1 ? " model" : " models")
+        + " and "
+        + deletion.removedResults()
+        + (deletion.removedResults() == 1 ? " result record" : " result records");
   }
 
   /**

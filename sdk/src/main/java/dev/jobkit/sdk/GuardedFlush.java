@@ -165,7 +165,13 @@ final class GuardedFlush {
             operation.skipped(),
             operation.preview(),
             operation.snapshot());
-    String counts = "removed " + operation.deleted() + " of " + operation.matched() + " job(s)";
+    String counts =
+        "removed "
+            + operation.deleted()
+            + " of "
+            + operation.matched()
+            + " job(s)"
+            + records(operation);
     if (!operation.done()) {
       return flushed(
           OutcomeKind.UNVERIFIED,
@@ -233,12 +239,14 @@ final class GuardedFlush {
         verified ? OutcomeKind.APPLIED : OutcomeKind.UNVERIFIED,
         verified,
         verified
-            ? "flushed " + operation.deleted() + " job(s)"
+            ? "flushed " + operation.deleted() + " job(s)" + records(operation)
             : "flushed "
                 + operation.deleted()
                 + " of "
                 + operation.matched()
-                + " job(s); "
+                + " job(s)"
+                + records(operation)
+                + "; "
                 + operation.skippedCount()
                 + " survived: "
                 + operation.skipped().stream().limit(FlushResult.PREVIEW_SIZE).toList()
@@ -247,6 +255,21 @@ final class GuardedFlush {
         result,
         operation,
         start);
+  }
+
+  /**
+   * The model and result records that went with the jobs, as the end of a sentence; empty when none
+   * did.
+   */
+  private static String records(FlushOperation operation) {
+    if (operation.removedModels() + operation.removedResults() == 0) {
+      return "";
+    }
+    return " with "
+        + operation.removedModels()
+        + " model(s) and "
+        + operation.removedResults()
+        + " result record(s)";
   }
 
   private static Outcome flushed(

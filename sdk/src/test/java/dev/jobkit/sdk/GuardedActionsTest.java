@@ -136,6 +136,7 @@ class GuardedActionsTest {
             + matched
             + ",\"deleted\":"
             + deleted
+            + ",\"removed_models\":0,\"removed_results\":0"
             + ",\"skipped_count\":"
             + skipped.length
             + ",\"skipped\":["
@@ -387,13 +388,21 @@ class GuardedActionsTest {
             new ScriptedServer(
                 Answer.json(200, job("FAILED")),
                 Answer.json(200, EVENTS),
-                new Answer(204, Map.of(), ""),
+                Answer.json(
+                    200,
+                    "{\"id\":\""
+                        + ID
+                        + "\",\"deleted\":true,\"removed_models\":1,\"removed_results\":2}"),
                 Answer.problem(404, "not_found"));
         JobkitClient client = client(server)) {
 
       Outcome outcome = guarded(client, p -> true).delete(ID);
 
       assertThat(outcome.kind()).isEqualTo(OutcomeKind.APPLIED);
+      assertThat(outcome.deletion().removedModels()).isEqualTo(1);
+      assertThat(outcome.deletion().removedResults()).isEqualTo(2);
+      assertThat(outcome.message())
+          .isEqualTo("deleted job " + ID + " with 1 model and 2 result records");
       assertThat(requests(server))
           .contains("DELETE /api/v1/jobs/" + ID + "?purge_artifacts=true&expected_status=FAILED");
     }

@@ -8,18 +8,24 @@ import static dev.jobkit.sdk.lifecycle.JobStatus.SUCCEEDED;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.jobkit.sdk.data.Model;
+import dev.jobkit.sdk.data.Result;
+import dev.jobkit.sdk.data.StoredFile;
 import dev.jobkit.sdk.jobs.FlushOperation;
 import dev.jobkit.sdk.jobs.FlushResult;
 import dev.jobkit.sdk.jobs.Job;
 import dev.jobkit.sdk.jobs.JobEvent;
 import dev.jobkit.sdk.jobs.JobSummary;
 import dev.jobkit.sdk.lifecycle.JobStatus;
+import dev.jobkit.server.store.DataStore;
 import dev.jobkit.server.support.Api;
 import dev.jobkit.server.support.JobkitService;
 import dev.jobkit.server.support.Processes;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.JsonNode;
@@ -194,7 +200,7 @@ class StopAndDeleteIT {
     api.awaitStatus(job.id(), SUCCEEDED, TIMEOUT);
     assertThat(service.server().jobDir(job.id()).resolve("output/out.txt")).exists();
 
-    api.delete("/api/v1/jobs/" + job.id()).expect(204);
+    api.delete("/api/v1/jobs/" + job.id()).expect(200);
 
     assertThat(api.get("/api/v1/jobs/" + job.id()).expect(404).json().get("code").asString())
         .isEqualTo("not_found");
@@ -203,12 +209,91 @@ class StopAndDeleteIT {
     api.delete("/api/v1/jobs/" + job.id()).expect(404);
   }
 
+  /**
+   * Records {@code models} models and {@code results} results of the job as the train and predict
+   * apps do when their job succeeds (straight into the store: what produces them is not under test
+   * here).
+   */
+  private static void recordOutputs(Job job, int models, int results) {
+    DataStore store = service.server().bean(DataStore.class);
+    List<StoredFile> files = List.of(new StoredFile("output/model.json", 2, "0".repeat(64)));
+    for (int i = 0; i < models; i++) {
+      store.addModel(
+          new Model(
+              "model_" + job.id() + "_" + i,
+              job.id(),
+              job.owner(),
+              "train",
+              files,
+              Map.of("loss", 0.5),
+              Map.of("gene_size", 4),
+              Instant.now()));
+    }
+    for (int i = 0; i < results; i++) {
+      store.addResult(
+          new Result(
+              "result_" + job.id() + "_" + i,
+              job.id(),
+              job.owner(),
+              "predict",
+              null,
+              files,
+              Map.of(),
+              Map.of("gene_size", 4),
+              Instant.now()));
+    }
+  }
+
+  @Test
+  void delete_answers_the_model_and_result_records_that_went_with_the_job() {
+    Job job = api.submitShell("echo trained");
+    api.awaitStatus(job.id(), SUCCEEDED, TIMEOUT);
+    recordOutputs(job, 1, 2);
+    Job other = api.submitShell("echo other");
+    api.awaitStatus(other.id(), SUCCEEDED, TIMEOUT);
+    recordOutputs(other, 1, 0);
+
+    JsonNode deleted = api.delete("/api/v1/jobs/" + job.id()).expect(200).json();
+
+    assertThat(deleted.get("id").asString()).isEqualTo(job.id());
+    assertThat(deleted.get("deleted").asBoolean()).isTrue();
+    assertThat(deleted.get("removed_models").asInt()).isEqualTo(1);
+    assertThat(deleted.get("removed_results").asInt()).isEqualTo(2);
+    assertThat(api.get("/api/v1/models?job_id=" + job.id()).expect(200).json().get("items"))
+        .isEmpty();
+    assertThat(api.get("/api/v1/models?job_id=" + other.id()).expect(200).json().get("items"))
+        .hasSize(1);
+    JsonNode plain = api.delete("/api/v1/jobs/" + other.id()).expect(200).json();
+    assertThat(plain.get("removed_models").asInt()).isEqualTo(1);
+    assertThat(plain.get("removed_results").asInt()).isZero();
+  }
+
+  @Test
+  void flush_counts_the_model_and_result_records_it_removed() {
+    Api user = newUser("parallel");
+    Job first = user.submit("{\"command\":[\"true\"]}");
+    user.awaitStatus(first.id(), SUCCEEDED, TIMEOUT);
+    Job second = user.submit("{\"command\":[\"true\"]}");
+    user.awaitStatus(second.id(), SUCCEEDED, TIMEOUT);
+    recordOutputs(first, 1, 1);
+    recordOutputs(second, 2, 3);
+
+    FlushOperation result = user.flushAndAwait("scope=all");
+
+    assertThat(result.deleted()).isEqualTo(2);
+    assertThat(result.removedModels()).isEqualTo(3);
+    assertThat(result.removedResults()).isEqualTo(4);
+    JsonNode raw = user.get("/api/v1/operations/" + result.id()).expect(200).json();
+    assertThat(raw.get("removed_models").asInt()).isEqualTo(3);
+    assertThat(raw.get("removed_results").asInt()).isEqualTo(4);
+  }
+
   @Test
   void delete_with_purge_artifacts_false_keeps_the_files() {
     Job job = api.submitShell("echo kept; echo result > \"$JOBKIT_OUTPUT_DIR/out.txt\"");
     api.awaitStatus(job.id(), SUCCEEDED, TIMEOUT);
 
-    api.delete("/api/v1/jobs/" + job.id() + "?purge_artifacts=false").expect(204);
+    api.delete("/api/v1/jobs/" + job.id() + "?purge_artifacts=false").expect(200);
 
     api.get("/api/v1/jobs/" + job.id()).expect(404);
     assertThat(service.server().jobDir(job.id()).resolve("output/out.txt")).hasContent("result");

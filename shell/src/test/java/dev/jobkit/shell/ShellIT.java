@@ -483,7 +483,7 @@ class ShellIT {
         .contains(job.id())
         .contains("APPLIED: flushed")
         .containsPattern(
-            "flush flush_\\w+ succeeded: matched \\d+, stopped \\d+, removed \\d+, skipped 0");
+            "flush flush_\\w+ succeeded: matched \\d+, stopped \\d+, removed \\d+ \\(\\d+ model\\(s\\), \\d+ result\\(s\\)\\), skipped 0");
     Jobkit.Result gone = Jobkit.run(fixture.env(), "job", "get", job.id());
     assertThat(gone.exitCode()).isEqualTo(3);
   }

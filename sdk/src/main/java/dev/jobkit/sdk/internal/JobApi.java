@@ -5,6 +5,7 @@ import dev.jobkit.sdk.apps.AppSpec;
 import dev.jobkit.sdk.jobs.FlushOperation;
 import dev.jobkit.sdk.jobs.FlushResult;
 import dev.jobkit.sdk.jobs.Job;
+import dev.jobkit.sdk.jobs.JobDeletion;
 import dev.jobkit.sdk.jobs.JobEvent;
 import dev.jobkit.sdk.jobs.JobPage;
 import dev.jobkit.sdk.jobs.JobSpec;
@@ -47,9 +48,12 @@ public interface JobApi {
   @RequestLine("POST /api/v1/jobs/{id}/stop?expected_status={expected}")
   Job stop(@Param("id") String id, @Param("expected") String expectedStatus);
 
-  /** Deletes the job only while it is in {@code expectedStatus}, as {@link #stop} does. */
+  /**
+   * Deletes the job only while it is in {@code expectedStatus}, as {@link #stop} does; what went
+   * with it.
+   */
   @RequestLine("DELETE /api/v1/jobs/{id}?purge_artifacts={purge}&expected_status={expected}")
-  void delete(
+  JobDeletion delete(
       @Param("id") String id,
       @Param("purge") boolean purgeArtifacts,
       @Param("expected") String expectedStatus);

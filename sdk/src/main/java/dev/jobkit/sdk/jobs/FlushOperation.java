@@ -26,6 +26,9 @@ import tools.jackson.databind.annotation.JsonNaming;
  * @param matched how many jobs it hit
  * @param stopped how many of them it stopped so far
  * @param deleted how many it removed so far
+ * @param removedModels how many model records it removed with them so far (deleting a job deletes
+ *     the models it produced)
+ * @param removedResults how many result records it removed with them so far
  * @param skippedCount how many it could not remove
  * @param skipped those jobs (the first 1,000), each with its state and reason
  * @param preview the first (at most 10) jobs it hit, newest first, with their names
@@ -47,6 +50,8 @@ public record FlushOperation(
     int matched,
     int stopped,
     int deleted,
+    int removedModels,
+    int removedResults,
     int skippedCount,
     List<SkippedJob> skipped,
     List<JobSummary> preview,
@@ -74,6 +79,9 @@ public record FlushOperation(
    * @param matched how many jobs it hit
    * @param stopped how many of them it stopped so far
    * @param deleted how many it removed so far
+   * @param removedModels how many model records it removed with them so far (deleting a job deletes
+   *     the models it produced)
+   * @param removedResults how many result records it removed with them so far
    * @param skippedCount how many it could not remove
    * @param skipped those jobs (the first 1,000), each with its state and reason
    * @param preview the first (at most 10) jobs it hit, newest first, with their names

@@ -6,6 +6,7 @@ import static dev.jobkit.server.api.QueryValues.bool;
 import dev.jobkit.sdk.Problem.FieldError;
 import dev.jobkit.sdk.jobs.FlushOperation;
 import dev.jobkit.sdk.jobs.Job;
+import dev.jobkit.sdk.jobs.JobDeletion;
 import dev.jobkit.sdk.jobs.JobEvent;
 import dev.jobkit.sdk.jobs.JobPage;
 import dev.jobkit.sdk.jobs.JobSpec;
@@ -18,6 +19,7 @@ import dev.jobkit.server.jobs.Flusher;
 import dev.jobkit.server.jobs.JobControl;
 import dev.jobkit.server.jobs.JobReader;
 import dev.jobkit.server.jobs.JobSubmitter;
+import dev.jobkit.server.store.DataStore;
 import dev.jobkit.server.store.JobFilter;
 import java.util.ArrayList;
 import java.util.List;
@@ -214,17 +216,18 @@ class JobController {
   }
 
   @DeleteMapping("/{id}")
-  ResponseEntity<Void> delete(
+  JobDeletion delete(
       Caller caller,
       @PathVariable String id,
       @RequestParam(name = "purge_artifacts", required = false) String purgeArtifacts,
       @RequestParam(name = "expected_status", required = false) String expectedStatus) {
-    control.delete(
-        caller,
-        id,
-        bool("purge_artifacts", purgeArtifacts, true),
-        expectedStatus(expectedStatus, Operation.DELETE));
-    return ResponseEntity.noContent().build();
+    DataStore.Removed removed =
+        control.delete(
+            caller,
+            id,
+            bool("purge_artifacts", purgeArtifacts, true),
+            expectedStatus(expectedStatus, Operation.DELETE));
+    return new JobDeletion(id, true, removed.models(), removed.results());
   }
 
   /**

@@ -140,6 +140,11 @@ class OpenApiDocument {
           .readAll(new AnnotatedType(type))
           .forEach(openApi.getComponents()::addSchemas);
     }
+    answers(
+        operation(openApi, "/api/v1/jobs/{id}", PathItem.HttpMethod.DELETE),
+        "200",
+        "the job is gone, with its events and the model and result records it produced: how many"
+            + " of those went with it");
     ApiResponses flush =
         operation(openApi, "/api/v1/jobs/flush", PathItem.HttpMethod.POST).getResponses();
     flush.remove("200");
@@ -178,10 +183,6 @@ class OpenApiDocument {
                               new MediaType()
                                   .schema(new StringSchema().description("Server-Sent Events")))));
     }
-    ApiResponses delete =
-        operation(openApi, "/api/v1/jobs/{id}", PathItem.HttpMethod.DELETE).getResponses();
-    delete.remove("200");
-    delete.addApiResponse("204", new ApiResponse().description("deleted"));
   }
 
   /** The operation springdoc generated for the route; a route renamed in code fails loudly. */

@@ -8,6 +8,7 @@ import dev.jobkit.server.ApiException;
 import dev.jobkit.server.auth.Caller;
 import dev.jobkit.server.engine.JobLifecycle;
 import dev.jobkit.server.exec.JobFiles;
+import dev.jobkit.server.store.DataStore;
 import dev.jobkit.server.store.FlushOperationStore;
 import dev.jobkit.server.store.JobStore;
 import dev.jobkit.server.store.Transition;
@@ -51,6 +52,7 @@ final class FlushRun {
   private final List<Job> hit;
   private int stopped;
   private int deleted;
+  private DataStore.Removed removedRecords = DataStore.Removed.NONE;
 
   FlushRun(
       JobControl control,
@@ -89,21 +91,14 @@ final class FlushRun {
     try {
       List<SkippedJob> skipped = work();
       operations.finish(
-          operation.id(),
-          FlushOperation.Status.SUCCEEDED,
-          null,
-          stopped,
-          deleted,
-          skipped.size(),
-          skipped);
+          operation.id(), FlushOperation.Status.SUCCEEDED, null, counts(), skipped.size(), skipped);
     } catch (Stopping stopping) {
       operations.finish(
           operation.id(),
           FlushOperation.Status.INTERRUPTED,
           "the service stopped before the flush ended; the jobs it had stopped end on their own,"
               + " the ones it had not reached are left as they were",
-          stopped,
-          deleted,
+          counts(),
           0,
           List.of());
     } catch (RuntimeException | Error failure) {
@@ -112,8 +107,7 @@ final class FlushRun {
           operation.id(),
           FlushOperation.Status.FAILED,
           "the flush broke off: " + failure.getMessage(),
-          stopped,
-          deleted,
+          counts(),
           0,
           List.of());
     }
@@ -210,7 +204,7 @@ final class FlushRun {
       }
     }
     List<String> removed = store.deleteAllTerminal(ended);
-    control.removeOutputs(removed);
+    removedRecords = removedRecords.plus(control.removeOutputs(removed));
     for (String id : removed) {
       left.remove(id);
       if (operation.purgeArtifacts()) {
@@ -218,7 +212,12 @@ final class FlushRun {
       }
     }
     deleted += removed.size();
-    operations.progress(operation.id(), stopped, deleted);
+    operations.progress(operation.id(), counts());
+  }
+
+  private FlushOperationStore.Counts counts() {
+    return new FlushOperationStore.Counts(
+        stopped, deleted, removedRecords.models(), removedRecords.results());
   }
 
   private <T> List<List<T>> batches(List<T> items) {

@@ -253,6 +253,8 @@ public class Flusher implements SmartLifecycle {
               0,
               0,
               0,
+              0,
+              0,
               List.of(),
               preview(hit),
               now,

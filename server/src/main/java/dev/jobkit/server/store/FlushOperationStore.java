@@ -33,7 +33,13 @@ public interface FlushOperationStore {
   List<String> running(String requestedBy);
 
   /** Writes a running operation's counts as they are now. */
-  void progress(String id, int stopped, int deleted);
+  void progress(String id, Counts counts);
+
+  /**
+   * An operation's counts: jobs stopped and deleted, and the model and result records deleted with
+   * them.
+   */
+  record Counts(int stopped, int deleted, int removedModels, int removedResults) {}
 
   /**
    * Ends a running operation in {@code status} with its final counts; false if it had already
@@ -43,8 +49,7 @@ public interface FlushOperationStore {
       String id,
       FlushOperation.Status status,
       String reason,
-      int stopped,
-      int deleted,
+      Counts counts,
       int skippedCount,
       List<SkippedJob> skipped);
 

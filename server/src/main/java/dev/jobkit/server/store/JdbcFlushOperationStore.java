@@ -16,7 +16,7 @@ import org.springframework.stereotype.Repository;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
-/** {@link FlushOperationStore} on plain SQL (table {@code flush_operations}, V7). */
+/** {@link FlushOperationStore} on plain SQL (table {@code flush_operations}, V7, V8, V22). */
 @Repository
 class JdbcFlushOperationStore implements FlushOperationStore {
 
@@ -34,10 +34,10 @@ class JdbcFlushOperationStore implements FlushOperationStore {
   public void insert(FlushOperation op, String idempotencyKey, String requestHash) {
     jdbc.sql(
             "INSERT INTO flush_operations (id, status, status_reason, requested_by, scope, owner,"
-                + " purge_artifacts, force_stop, snapshot, matched, stopped, deleted,"
-                + " skipped_count, skipped, preview, created_at, updated_at, finished_at,"
-                + " idempotency_key, request_hash)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+                + " purge_artifacts, force_stop, snapshot, matched, stopped, deleted, removed_models,"
+                + " removed_results, skipped_count, skipped, preview, created_at, updated_at,"
+                + " finished_at, idempotency_key, request_hash)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
         .params(
             op.id(),
             op.status().name(),
@@ -51,6 +51,8 @@ class JdbcFlushOperationStore implements FlushOperationStore {
             op.matched(),
             op.stopped(),
             op.deleted(),
+            op.removedModels(),
+            op.removedResults(),
             op.skippedCount(),
             json.writeValueAsString(op.skipped()),
             json.writeValueAsString(op.preview()),
@@ -89,11 +91,18 @@ class JdbcFlushOperationStore implements FlushOperationStore {
   }
 
   @Override
-  public void progress(String id, int stopped, int deleted) {
+  public void progress(String id, Counts counts) {
     jdbc.sql(
-            "UPDATE flush_operations SET stopped = ?, deleted = ?, updated_at = ?"
-                + " WHERE id = ? AND status = ?")
-        .params(stopped, deleted, utc(Instant.now()), id, FlushOperation.Status.RUNNING.name())
+            "UPDATE flush_operations SET stopped = ?, deleted = ?, removed_models = ?,"
+                + " removed_results = ?, updated_at = ? WHERE id = ? AND status = ?")
+        .params(
+            counts.stopped(),
+            counts.deleted(),
+            counts.removedModels(),
+            counts.removedResults(),
+            utc(Instant.now()),
+            id,
+            FlushOperation.Status.RUNNING.name())
         .update();
   }
 
@@ -102,8 +111,7 @@ class JdbcFlushOperationStore implements FlushOperationStore {
       String id,
       FlushOperation.Status status,
       String reason,
-      int stopped,
-      int deleted,
+      Counts counts,
       int skippedCount,
       List<SkippedJob> skipped) {
     Instant now = Instant.now();
@@ -113,13 +121,15 @@ class JdbcFlushOperationStore implements FlushOperationStore {
             : skipped;
     return jdbc.sql(
                 "UPDATE flush_operations SET status = ?, status_reason = ?, stopped = ?,"
-                    + " deleted = ?, skipped_count = ?, skipped = ?, updated_at = ?,"
-                    + " finished_at = ? WHERE id = ? AND status = ?")
+                    + " deleted = ?, removed_models = ?, removed_results = ?, skipped_count = ?,"
+                    + " skipped = ?, updated_at = ?, finished_at = ? WHERE id = ? AND status = ?")
             .params(
                 status.name(),
                 StoredText.cut(reason, 1000),
-                stopped,
-                deleted,
+                counts.stopped(),
+                counts.deleted(),
+                counts.removedModels(),
+                counts.removedResults(),
                 skippedCount,
                 json.writeValueAsString(named),
                 utc(now),
@@ -168,6 +178,8 @@ class JdbcFlushOperationStore implements FlushOperationStore {
         rs.getInt("matched"),
         rs.getInt("stopped"),
         rs.getInt("deleted"),
+        rs.getInt("removed_models"),
+        rs.getInt("removed_results"),
         rs.getInt("skipped_count"),
         skipped == null ? List.of() : json.readValue(skipped, SKIPPED),
         preview == null ? List.of() : json.readValue(preview, PREVIEW),

@@ -71,6 +71,19 @@ class JdbcUserStore implements UserStore {
         .optional();
   }
 
+  @Override
+  public java.util.Map<String, Long> numbers(java.util.Collection<String> names) {
+    java.util.Map<String, Long> numbers = new java.util.HashMap<>();
+    if (names.isEmpty()) {
+      return numbers;
+    }
+    jdbc.sql("SELECT name, user_number FROM users WHERE name IN (" + SqlValues.marks(names) + ")")
+        .params(List.copyOf(names))
+        .query((rs, n) -> numbers.put(rs.getString("name"), rs.getLong("user_number")))
+        .list();
+    return numbers;
+  }
+
   private static User readUser(ResultSet rs) throws SQLException {
     return new User(
         rs.getString("name"),

@@ -24,4 +24,10 @@ public interface UserStore {
 
   /** The user a key hash belongs to. */
   Optional<User> findByKeyHash(String keyHash);
+
+  /**
+   * The users' numbers (given once when a user is made, never changed or given again; V22), for the
+   * names that are users; a name that is none is left out.
+   */
+  java.util.Map<String, Long> numbers(java.util.Collection<String> names);
 }

@@ -451,6 +451,11 @@ final class Renderer {
                   + operation.stopped()
                   + ", removed "
                   + operation.deleted()
+                  + " ("
+                  + operation.removedModels()
+                  + " model(s), "
+                  + operation.removedResults()
+                  + " result(s))"
                   + ", skipped "
                   + operation.skippedCount()));
     }

@@ -19,6 +19,8 @@ final class FlushViews {
         flush.matched(),
         flush.stopped(),
         flush.deleted(),
+        operation == null ? null : operation.removedModels(),
+        operation == null ? null : operation.removedResults(),
         flush.skipped().stream().map(FlushViews::skipped).toList(),
         operation == null ? null : operation.id(),
         operation == null ? null : operation.status().wireName());
@@ -35,6 +37,8 @@ final class FlushViews {
         operation.matched(),
         operation.stopped(),
         operation.deleted(),
+        operation.removedModels(),
+        operation.removedResults(),
         operation.skippedCount(),
         operation.skipped().stream().limit(SKIPPED_SHOWN).map(FlushViews::skipped).toList(),
         operation.createdAt(),

@@ -281,6 +281,14 @@ public final class Outputs {
       @JsonPropertyDescription("How many jobs it hit.") int matched,
       @JsonPropertyDescription("How many of them it stopped.") int stopped,
       @JsonPropertyDescription("How many it removed.") int deleted,
+      @JsonPropertyDescription(
+              "How many model records went with the jobs it removed (a job's models are deleted"
+                  + " with it); absent when the flush's answer was lost.")
+          Integer removedModels,
+      @JsonPropertyDescription(
+              "How many result records went with the jobs it removed; absent when the flush's"
+                  + " answer was lost.")
+          Integer removedResults,
       @JsonPropertyDescription("The jobs that survived.") List<SkippedView> skipped,
       @JsonPropertyDescription(
               "The flush's background operation on the service; follow it with get_operation"
@@ -309,6 +317,10 @@ public final class Outputs {
       @JsonPropertyDescription("How many jobs it hit.") int matched,
       @JsonPropertyDescription("How many of them it stopped so far.") int stopped,
       @JsonPropertyDescription("How many it removed so far.") int deleted,
+      @JsonPropertyDescription("How many model records went with the jobs it removed so far.")
+          int removedModels,
+      @JsonPropertyDescription("How many result records went with the jobs it removed so far.")
+          int removedResults,
       @JsonPropertyDescription("How many it could not remove.") int skippedCount,
       @JsonPropertyDescription("The jobs it could not remove (the first 20).")
           List<SkippedView> skipped,
