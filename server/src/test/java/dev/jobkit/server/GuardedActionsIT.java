@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.jobkit.sdk.JobkitClient;
 import dev.jobkit.sdk.NotFoundException;
+import dev.jobkit.sdk.data.Model;
 import dev.jobkit.sdk.guard.Confirmer;
 import dev.jobkit.sdk.guard.Confirmers;
 import dev.jobkit.sdk.guard.FlushScope;
@@ -15,6 +16,7 @@ import dev.jobkit.sdk.jobs.Job;
 import dev.jobkit.sdk.jobs.JobSpec;
 import dev.jobkit.sdk.jobs.JobUpdate;
 import dev.jobkit.sdk.lifecycle.JobStatus;
+import dev.jobkit.server.store.DataStore;
 import dev.jobkit.server.support.Api;
 import dev.jobkit.server.support.JobkitServer;
 import dev.jobkit.server.support.JobkitService;
@@ -231,10 +233,27 @@ class GuardedActionsIT {
     assertThat(proxy.count("DELETE", "/api/v1/jobs/" + job.id())).isZero();
 
     open("to-delete");
-    client.jobs().await(job.id(), JobStatus::isTerminal, Duration.ofSeconds(30));
+    Job ended = client.jobs().await(job.id(), JobStatus::isTerminal, Duration.ofSeconds(30));
+    service
+        .server()
+        .bean(DataStore.class)
+        .addModel(
+            new Model(
+                "model_" + job.id(),
+                job.id(),
+                ended.owner(),
+                "train",
+                List.of(),
+                java.util.Map.of(),
+                java.util.Map.of(),
+                java.time.Instant.now()));
     Outcome deleted = client.guarded(Confirmers.assumeYes()).delete(job.id());
     assertThat(deleted.kind()).isEqualTo(OutcomeKind.APPLIED);
     assertThat(deleted.verified()).isTrue();
+    assertThat(deleted.deletion().id()).isEqualTo(job.id());
+    assertThat(deleted.deletion().removedModels()).isEqualTo(1);
+    assertThat(deleted.deletion().removedResults()).isZero();
+    assertThat(deleted.message()).contains("with 1 model and 0 result records");
     assertThatThrownBy(() -> client.jobs().get(job.id())).isInstanceOf(NotFoundException.class);
   }
 
