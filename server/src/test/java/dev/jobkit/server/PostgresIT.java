@@ -106,6 +106,47 @@ class PostgresIT {
   }
 
   @Test
+  void users_have_numbers_and_delete_and_flush_count_model_and_result_records_on_postgresql() {
+    Api first = server.newUser("pg-numbered-1", "parallel");
+    Api second = server.newUser("pg-numbered-2", "parallel");
+    Job one = first.submit("{\"command\":[\"true\"]}");
+    Job two = second.submit("{\"command\":[\"true\"]}");
+    first.awaitStatus(one.id(), JobStatus.SUCCEEDED, TIMEOUT);
+    second.awaitStatus(two.id(), JobStatus.SUCCEEDED, TIMEOUT);
+    long firstNumber =
+        first.get("/api/jobs/" + one.id()).expect(200).json().at("/job/owner_user_id").asLong();
+    long secondNumber =
+        second.get("/api/jobs/" + two.id()).expect(200).json().at("/job/owner_user_id").asLong();
+    assertThat(firstNumber).isPositive().isNotEqualTo(secondNumber);
+
+    dev.jobkit.server.store.DataStore store = server.bean(dev.jobkit.server.store.DataStore.class);
+    for (Job job : java.util.List.of(one, two)) {
+      store.addModel(
+          new dev.jobkit.sdk.data.Model(
+              "model_" + job.id(),
+              job.id(),
+              job.owner(),
+              "train",
+              java.util.List.of(),
+              java.util.Map.of(),
+              java.util.Map.of(),
+              java.time.Instant.now()));
+    }
+    assertThat(
+            first
+                .delete("/api/v1/jobs/" + one.id())
+                .expect(200)
+                .json()
+                .get("removed_models")
+                .asInt())
+        .isEqualTo(1);
+    FlushOperation flushed = second.flushAndAwait("scope=all");
+    assertThat(flushed.deleted()).isEqualTo(1);
+    assertThat(flushed.removedModels()).isEqualTo(1);
+    assertThat(flushed.removedResults()).isZero();
+  }
+
+  @Test
   void a_flush_runs_as_an_operation_bound_to_its_snapshot_on_postgresql() {
     Api user = server.newUser("pg-flusher", "serial");
     StringBuilder batch = new StringBuilder("{\"jobs\":[");
