@@ -215,6 +215,8 @@ class GuardedToolsIT {
     assertThat(done.get("approved_by").asString()).isEqualTo("auto");
     assertThat(done.get("flush").get("matched").asInt()).isEqualTo(2);
     assertThat(done.get("flush").get("deleted").asInt()).isEqualTo(2);
+    assertThat(done.get("flush").get("removed_models").asInt()).isZero();
+    assertThat(done.get("flush").get("removed_results").asInt()).isZero();
     assertThat(done.get("flush").get("skipped")).isEmpty();
     assertThat(done.get("flush").get("operation_id").asString()).startsWith("flush_");
     assertThat(done.get("flush").get("operation_status").asString()).isEqualTo("succeeded");
@@ -251,6 +253,8 @@ class GuardedToolsIT {
     assertThat(followed.get("still_running").asBoolean()).isFalse();
     assertThat(followed.get("matched").asInt()).isEqualTo(1);
     assertThat(followed.get("deleted").asInt()).isEqualTo(1);
+    assertThat(followed.get("removed_models").asInt()).isZero();
+    assertThat(followed.get("removed_results").asInt()).isZero();
     assertThat(followed.get("message").asString()).contains("has ended");
     assertThatThrownBy(() -> service.direct().jobs().get(id)).isInstanceOf(NotFoundException.class);
     JsonNode unknown =
