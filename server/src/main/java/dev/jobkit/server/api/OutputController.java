@@ -5,6 +5,10 @@ import dev.jobkit.sdk.data.Result;
 import dev.jobkit.server.auth.Caller;
 import dev.jobkit.server.data.Outputs;
 import java.util.List;
+import org.springframework.core.io.FileSystemResource;
+import org.springframework.core.io.Resource;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestParam;
@@ -12,7 +16,8 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * {@code /api/v1/models} and {@code /api/v1/results}: read-only, newest first, {@code ?job_id=} for
- * one job's. The train and predict apps make them; deleting their job deletes them.
+ * one job's; a model's files at {@code /api/v1/models/{id}/files/{path}}. The train and predict
+ * apps make them; deleting their job deletes them.
  */
 @RestController
 class OutputController {
@@ -37,6 +42,24 @@ class OutputController {
   @GetMapping("/api/v1/models/{id}")
   Model model(Caller caller, @PathVariable String id) {
     return outputs.model(caller, id);
+  }
+
+  /**
+   * One of a model's files, as its record lists it, with its recorded SHA-256 as the {@code ETag}:
+   * what a predict job reads with its token, so a reader can check the bytes against the record.
+   */
+  @GetMapping("/api/v1/models/{id}/files/{*path}")
+  ResponseEntity<Resource> modelFile(
+      Caller caller, @PathVariable String id, @PathVariable String path) {
+    Outputs.ModelFile file =
+        outputs.modelFile(caller, id, path.startsWith("/") ? path.substring(1) : path);
+    return ResponseEntity.ok()
+        .eTag("\"" + file.file().sha256() + "\"")
+        .contentType(
+            file.path().toString().endsWith(".json")
+                ? MediaType.APPLICATION_JSON
+                : MediaType.parseMediaType("text/csv"))
+        .body(new FileSystemResource(file.path()));
   }
 
   @GetMapping("/api/v1/results")

@@ -2,9 +2,13 @@ package dev.jobkit.server.data;
 
 import dev.jobkit.sdk.data.Model;
 import dev.jobkit.sdk.data.Result;
+import dev.jobkit.sdk.data.StoredFile;
 import dev.jobkit.server.ApiException;
 import dev.jobkit.server.auth.Caller;
+import dev.jobkit.server.exec.JobFiles;
 import dev.jobkit.server.store.DataStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import org.springframework.stereotype.Service;
 
@@ -17,9 +21,36 @@ import org.springframework.stereotype.Service;
 public class Outputs {
 
   private final DataStore store;
+  private final JobFiles files;
 
-  Outputs(DataStore store) {
+  Outputs(DataStore store, JobFiles files) {
     this.store = store;
+    this.files = files;
+  }
+
+  /** One recorded file of a model, and where its bytes are. */
+  public record ModelFile(StoredFile file, Path path) {}
+
+  /**
+   * A file of a model the caller may see (a job's token sees its owner's): only a file the record
+   * lists, read from the output dir of the job that made it; 404 otherwise, or when it is gone.
+   */
+  public ModelFile modelFile(Caller caller, String id, String path) {
+    Model model = model(caller, id);
+    StoredFile file =
+        model.files().stream()
+            .filter(f -> f.path().equals(path))
+            .findFirst()
+            .orElseThrow(
+                () ->
+                    ApiException.notFound(
+                        "model " + id + " has no file '" + path + "'; its files are listed in it"));
+    Path bytes = files.outputDir(model.jobId()).resolve(file.path()).normalize();
+    if (!bytes.startsWith(files.outputDir(model.jobId())) || !Files.isRegularFile(bytes)) {
+      throw ApiException.notFound(
+          "the file '" + path + "' of model " + id + " is gone from its job's output");
+    }
+    return new ModelFile(file, bytes);
   }
 
   public List<Model> models(Caller caller, String jobId) {

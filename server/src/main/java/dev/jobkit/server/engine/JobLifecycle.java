@@ -3,6 +3,7 @@ package dev.jobkit.server.engine;
 import dev.jobkit.sdk.jobs.Job;
 import dev.jobkit.sdk.jobs.JobEvent;
 import dev.jobkit.sdk.lifecycle.JobStatus;
+import dev.jobkit.server.ml.OutputRecords;
 import dev.jobkit.server.store.Actor;
 import dev.jobkit.server.store.JobStore;
 import dev.jobkit.server.store.Transition;
@@ -15,18 +16,21 @@ import java.util.stream.Collectors;
 import org.springframework.stereotype.Component;
 
 /**
- * Applies transitions and what follows from them: a job that ends releases or fails the children
- * waiting for it; a job that becomes claimable wakes the dispatcher.
+ * Applies transitions and what follows from them: a job that succeeds has its model or result
+ * recorded (when it ran a shipped app), then a job that ends releases or fails the children waiting
+ * for it; a job that becomes claimable wakes the dispatcher.
  */
 @Component
 public class JobLifecycle {
 
   private final JobStore store;
   private final DispatchQueue queue;
+  private final OutputRecords outputs;
 
-  JobLifecycle(JobStore store, DispatchQueue queue) {
+  JobLifecycle(JobStore store, DispatchQueue queue, OutputRecords outputs) {
     this.store = store;
     this.queue = queue;
+    this.outputs = outputs;
   }
 
   /** Applies the transition if the job is still where the caller saw it. */
@@ -51,6 +55,8 @@ public class JobLifecycle {
       store.findSummary(t.jobId()).ifPresent(job -> queue.offer(job.owner()));
     }
     if (t.to() == JobStatus.SUCCEEDED) {
+      // A train or predict job's record exists before a child that may use it is released.
+      outputs.succeeded(t.jobId());
       releaseChildrenOf(t.jobId());
       queue.wake();
     } else if (t.to().isTerminal()) {

@@ -4,6 +4,7 @@ import dev.jobkit.sdk.apps.App;
 import dev.jobkit.sdk.apps.AppSpec;
 import dev.jobkit.server.ApiException;
 import dev.jobkit.server.auth.Caller;
+import dev.jobkit.server.ml.ShippedApps;
 import dev.jobkit.server.store.AppStore;
 import java.util.List;
 import org.springframework.stereotype.Service;
@@ -52,14 +53,31 @@ public class AppCatalog {
 
   public App put(Caller caller, String name, AppSpec spec) {
     requireAdmin(caller);
+    refuseShipped(name, "replaced");
     SpecValidator.throwIfAny(validator.check(name, spec));
     return store.put(name, spec, caller.name());
   }
 
   public void delete(Caller caller, String name) {
     requireAdmin(caller);
+    refuseShipped(name, "deleted");
     if (!store.delete(name)) {
       throw noApp(name);
+    }
+  }
+
+  /**
+   * The shipped apps are the service's: the train/predict routes and the model and result records
+   * depend on what they run, so not even an admin may change them (a new release does).
+   */
+  private static void refuseShipped(String name, String what) {
+    if (ShippedApps.isShipped(name)) {
+      throw ApiException.forbidden(
+          "app '"
+              + name
+              + "' ships with the service and cannot be "
+              + what
+              + "; put your own app under another name");
     }
   }
 

@@ -6,6 +6,8 @@ import dev.jobkit.sdk.apps.Hook;
 import dev.jobkit.sdk.apps.StageIn;
 import dev.jobkit.sdk.apps.StageOut;
 import dev.jobkit.sdk.jobs.JobSpec;
+import dev.jobkit.server.auth.Caller;
+import dev.jobkit.server.ml.ShippedApps;
 import dev.jobkit.server.store.AppStore;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -37,17 +39,20 @@ class AppRuns {
 
   private final AppStore apps;
   private final ParameterSchemas schemas;
+  private final ShippedApps shipped;
 
-  AppRuns(AppStore apps, ParameterSchemas schemas) {
+  AppRuns(AppStore apps, ParameterSchemas schemas, ShippedApps shipped) {
     this.apps = apps;
     this.schemas = schemas;
+    this.shipped = shipped;
   }
 
   /**
    * The run of {@code spec} (which names an app), or empty with what is wrong added to {@code
-   * errors}, fields prefixed with {@code prefix}.
+   * errors}, fields prefixed with {@code prefix}. A shipped app ({@link ShippedApps}) also has what
+   * its parameters name checked for {@code caller}, and runs its program with the service's java.
    */
-  Optional<Prepared> prepare(JobSpec spec, String prefix, List<FieldError> errors) {
+  Optional<Prepared> prepare(Caller caller, JobSpec spec, String prefix, List<FieldError> errors) {
     Optional<App> found =
         spec.appVersion() == null
             ? apps.latest(spec.app())
@@ -92,11 +97,16 @@ class AppRuns {
                     + "}; give it a value (or the app's schema a default)"));
       }
     }
+    if (errors.size() == before && shippedVersion(app)) {
+      shipped.check(caller, app.name(), values, prefix, errors);
+    }
     if (errors.size() > before) {
       return Optional.empty();
     }
     List<String> command = null;
-    if (!app.command().isEmpty()) {
+    if (shippedVersion(app)) {
+      command = shipped.command(app.name());
+    } else if (!app.command().isEmpty()) {
       command = app.command().stream().map(item -> AppTemplates.render(item, texts)).toList();
       SpecValidator.checkArgv(command, prefix + "parameters", errors);
     }
@@ -107,6 +117,11 @@ class AppRuns {
       return Optional.empty();
     }
     return Optional.of(new Prepared(app, values, command, app.shell(), env));
+  }
+
+  /** A version of a shipped app as the service put it (no one else may put those names). */
+  private static boolean shippedVersion(App app) {
+    return ShippedApps.isShipped(app.name()) && ShippedApps.PUT_BY.equals(app.createdBy());
   }
 
   /** The parameters the app's templates use. */

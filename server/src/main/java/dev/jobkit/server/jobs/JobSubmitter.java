@@ -86,7 +86,7 @@ public class JobSubmitter {
     }
     SpecValidator.throwIfAny(validator.check(spec, "", false));
     List<FieldError> errors = new ArrayList<>();
-    AppRuns.Prepared run = prepare(spec, "", errors);
+    AppRuns.Prepared run = prepare(caller, spec, "", errors);
     checkParents(caller, spec, "", Set.of(), errors);
     SpecValidator.throwIfAny(errors);
     NewJob job =
@@ -148,7 +148,7 @@ public class JobSubmitter {
     SpecValidator.throwIfAny(errors);
     List<AppRuns.Prepared> runs = new ArrayList<>();
     for (int i = 0; i < specs.size(); i++) {
-      runs.add(prepare(specs.get(i), "jobs[" + i + "].", errors));
+      runs.add(prepare(caller, specs.get(i), "jobs[" + i + "].", errors));
       checkParents(caller, specs.get(i), "jobs[" + i + "].", refs.keySet(), errors);
     }
     SpecValidator.throwIfAny(errors);
@@ -282,8 +282,9 @@ public class JobSubmitter {
   }
 
   /** The run of an app's spec, or null for a command or shell (or when it is wrong). */
-  private AppRuns.Prepared prepare(JobSpec spec, String prefix, List<FieldError> errors) {
-    return spec.app() == null ? null : appRuns.prepare(spec, prefix, errors).orElse(null);
+  private AppRuns.Prepared prepare(
+      Caller caller, JobSpec spec, String prefix, List<FieldError> errors) {
+    return spec.app() == null ? null : appRuns.prepare(caller, spec, prefix, errors).orElse(null);
   }
 
   /**
