@@ -16,8 +16,9 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * {@code /api/v1/models} and {@code /api/v1/results}: read-only, newest first, {@code ?job_id=} for
- * one job's; a model's files at {@code /api/v1/models/{id}/files/{path}}. The train and predict
- * apps make them; deleting their job deletes them.
+ * one job's; their files at {@code /api/v1/models/{id}/files/{path}} and {@code
+ * /api/v1/results/{id}/files/{path}}. The train and predict apps make them; deleting their job
+ * deletes them.
  */
 @RestController
 class OutputController {
@@ -51,8 +52,21 @@ class OutputController {
   @GetMapping("/api/v1/models/{id}/files/{*path}")
   ResponseEntity<Resource> modelFile(
       Caller caller, @PathVariable String id, @PathVariable String path) {
-    Outputs.ModelFile file =
-        outputs.modelFile(caller, id, path.startsWith("/") ? path.substring(1) : path);
+    return send(outputs.modelFile(caller, id, relative(path)));
+  }
+
+  /** One of a result's files ({@code predictions.csv}), as {@link #modelFile}. */
+  @GetMapping("/api/v1/results/{id}/files/{*path}")
+  ResponseEntity<Resource> resultFile(
+      Caller caller, @PathVariable String id, @PathVariable String path) {
+    return send(outputs.resultFile(caller, id, relative(path)));
+  }
+
+  private static String relative(String path) {
+    return path.startsWith("/") ? path.substring(1) : path;
+  }
+
+  private static ResponseEntity<Resource> send(Outputs.OutputFile file) {
     return ResponseEntity.ok()
         .eTag("\"" + file.file().sha256() + "\"")
         .contentType(

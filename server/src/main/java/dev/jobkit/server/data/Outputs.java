@@ -28,29 +28,46 @@ public class Outputs {
     this.files = files;
   }
 
-  /** One recorded file of a model, and where its bytes are. */
-  public record ModelFile(StoredFile file, Path path) {}
+  /** One recorded file of a model or result, and where its bytes are. */
+  public record OutputFile(StoredFile file, Path path) {}
 
   /**
    * A file of a model the caller may see (a job's token sees its owner's): only a file the record
    * lists, read from the output dir of the job that made it; 404 otherwise, or when it is gone.
    */
-  public ModelFile modelFile(Caller caller, String id, String path) {
+  public OutputFile modelFile(Caller caller, String id, String path) {
     Model model = model(caller, id);
+    return file("model", id, model.jobId(), model.files(), path);
+  }
+
+  /** A file of a result the caller may see, as {@link #modelFile}. */
+  public OutputFile resultFile(Caller caller, String id, String path) {
+    Result result = result(caller, id);
+    return file("result", id, result.jobId(), result.files(), path);
+  }
+
+  private OutputFile file(
+      String what, String id, String jobId, List<StoredFile> listed, String path) {
     StoredFile file =
-        model.files().stream()
+        listed.stream()
             .filter(f -> f.path().equals(path))
             .findFirst()
             .orElseThrow(
                 () ->
                     ApiException.notFound(
-                        "model " + id + " has no file '" + path + "'; its files are listed in it"));
-    Path bytes = files.outputDir(model.jobId()).resolve(file.path()).normalize();
-    if (!bytes.startsWith(files.outputDir(model.jobId())) || !Files.isRegularFile(bytes)) {
+                        what
+                            + " "
+                            + id
+                            + " has no file '"
+                            + path
+                            + "'; its files are listed in it"));
+    Path dir = files.outputDir(jobId);
+    Path bytes = dir.resolve(file.path()).normalize();
+    if (!bytes.startsWith(dir) || !Files.isRegularFile(bytes)) {
       throw ApiException.notFound(
-          "the file '" + path + "' of model " + id + " is gone from its job's output");
+          "the file '" + path + "' of " + what + " " + id + " is gone from its job's output");
     }
-    return new ModelFile(file, bytes);
+    return new OutputFile(file, bytes);
   }
 
   public List<Model> models(Caller caller, String jobId) {

@@ -1,17 +1,22 @@
 package dev.jobkit.server.exec;
 
+import dev.jobkit.server.DaemonThreads;
 import dev.jobkit.server.JobkitProperties;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
+import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
 import org.slf4j.Logger;
@@ -43,6 +48,8 @@ public class AppClasspath implements SmartLifecycle {
   private final PodUsers users;
   private final Path java = Path.of(System.getProperty("java.home"), "bin", "java");
   private volatile boolean running;
+  private volatile CompletableFuture<Optional<String>> staged =
+      CompletableFuture.completedFuture(Optional.of("the service has not started"));
 
   AppClasspath(JobkitProperties properties, PodUsers users) {
     this.dir = properties.dataDir().toAbsolutePath().normalize().resolve("apps");
@@ -60,46 +67,77 @@ public class AppClasspath implements SmartLifecycle {
         java.toString(), "-Xss1m", "-XX:+UseSerialGC", "-cp", jar().toString(), mainClass);
   }
 
+  /**
+   * Why the shipped apps cannot run here, if they cannot: waits for the staging that {@link #start}
+   * began (about a second, once per start).
+   */
+  public Optional<String> problem() {
+    try {
+      return staged.get(2, TimeUnit.MINUTES);
+    } catch (ExecutionException e) {
+      return Optional.of("staging their classpath failed: " + e.getCause());
+    } catch (TimeoutException e) {
+      return Optional.of("staging their classpath in " + dir + " takes too long");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Optional.of("interrupted while staging their classpath");
+    }
+  }
+
+  /**
+   * Stages the jar in the background: a start does not wait for it, a submission of the apps does.
+   */
   @Override
   public void start() {
-    long started = System.nanoTime();
-    try {
-      Files.createDirectories(dir);
-      int group = users.group();
-      Files.setPosixFilePermissions(dir, JobFiles.PRIVATE_DIR);
-      if (group >= 0) {
-        Files.setAttribute(dir, "unix:gid", group, LinkOption.NOFOLLOW_LINKS);
-        Files.setPosixFilePermissions(dir, JobFiles.PASSAGE_DIR);
-      }
-      Path staging = Files.createTempFile(dir, "jobkit-apps", ".tmp");
-      try {
-        int entries = write(staging);
-        if (group >= 0) {
-          Files.setAttribute(staging, "unix:gid", group, LinkOption.NOFOLLOW_LINKS);
-          Files.setPosixFilePermissions(staging, PosixFilePermissions.fromString("rw-r-----"));
-        } else {
-          Files.setPosixFilePermissions(staging, JobFiles.PRIVATE_FILE);
-        }
-        // A pod still running on the last one keeps its open file.
-        Files.move(
-            staging, jar(), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        log.info(
-            "staged the shipped apps' classpath ({} classes) in {} ms: {}",
-            entries,
-            (System.nanoTime() - started) / 1_000_000,
-            jar());
-      } finally {
-        Files.deleteIfExists(staging);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot stage the shipped apps' classpath in " + dir, e);
-    }
-    users
-        .unreachable(java)
-        .ifPresent(
-            why ->
-                log.error("the shipped apps (train, predict) cannot run java {}: {}", java, why));
+    staged = new CompletableFuture<>();
+    Thread thread =
+        DaemonThreads.named("app-classpath")
+            .newThread(
+                () -> {
+                  try {
+                    staged.complete(stage());
+                  } catch (IOException | RuntimeException e) {
+                    log.error("cannot stage the shipped apps' classpath in {}", dir, e);
+                    staged.completeExceptionally(e);
+                  }
+                });
+    thread.start();
     running = true;
+  }
+
+  private Optional<String> stage() throws IOException {
+    long started = System.nanoTime();
+    Files.createDirectories(dir);
+    int group = users.group();
+    Files.setPosixFilePermissions(dir, JobFiles.PRIVATE_DIR);
+    if (group >= 0) {
+      Files.setAttribute(dir, "unix:gid", group, LinkOption.NOFOLLOW_LINKS);
+      Files.setPosixFilePermissions(dir, JobFiles.PASSAGE_DIR);
+    }
+    Path staging = Files.createTempFile(dir, "jobkit-apps", ".tmp");
+    try {
+      int entries = write(staging);
+      if (group >= 0) {
+        Files.setAttribute(staging, "unix:gid", group, LinkOption.NOFOLLOW_LINKS);
+        Files.setPosixFilePermissions(staging, PosixFilePermissions.fromString("rw-r-----"));
+      } else {
+        Files.setPosixFilePermissions(staging, JobFiles.PRIVATE_FILE);
+      }
+      // A pod still running on the last one keeps its open file.
+      Files.move(
+          staging, jar(), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      log.info(
+          "staged the shipped apps' classpath ({} classes) in {} ms: {}",
+          entries,
+          (System.nanoTime() - started) / 1_000_000,
+          jar());
+    } finally {
+      Files.deleteIfExists(staging);
+    }
+    Optional<String> unreachable = users.unreachable(java);
+    unreachable.ifPresent(
+        why -> log.error("the shipped apps (train, predict) cannot run java {}: {}", java, why));
+    return unreachable.map(why -> "their pods cannot run " + java + ": " + why);
   }
 
   private static int write(Path target) throws IOException {

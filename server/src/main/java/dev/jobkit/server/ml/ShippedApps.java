@@ -236,6 +236,13 @@ public class ShippedApps implements SmartLifecycle {
       String prefix,
       List<FieldError> errors) {
     String field = prefix + "parameters.";
+    classpath
+        .problem()
+        .ifPresent(
+            why ->
+                errors.add(
+                    new FieldError(
+                        prefix + "app", "app '" + app + "' cannot run on this service: " + why)));
     for (String name : List.of("dataset_id", "prepared_dataset_id", "control_dataset_id")) {
       if (values.get(name) instanceof String id
           && data.dataset(id)
