@@ -9,7 +9,9 @@ import java.util.List;
  * temporary data dir, embedded H2), with no-op jobs ({@code true}): throughput against spawning
  * directly, submit → {@code RUNNING} latency, claim latency with a short and a long queue, and the
  * time to serve a log tail of a small and a huge log; (issue 3) the SDK's {@code get} against a raw
- * HTTP GET; and (issue 12) the cost of a page of the job list. Run it with {@code bench/run}.
+ * HTTP GET; (issue 12) the cost of a page of the job list; and (issue 13) the shipped train app's
+ * time on the example dataset and an app job's overhead against a plain one. Run it with {@code
+ * bench/run}.
  */
 public final class ServiceBenchmark {
 
@@ -27,7 +29,9 @@ public final class ServiceBenchmark {
     int requests = intArg(args, "requests", 200);
     int rounds = intArg(args, "rounds", 20_000);
     int listRequests = intArg(args, "list_requests", 200);
-    String only = intArg(args, "only", 123456) + "";
+    int trainRuns = intArg(args, "train_runs", 5);
+    int appRuns = intArg(args, "app_runs", 100);
+    String only = intArg(args, "only", 1234567) + "";
 
     List<Row> rows = new ArrayList<>();
     System.out.printf(
@@ -110,6 +114,26 @@ public final class ServiceBenchmark {
                 String.format("%.2f ms", l.page1000().p50()),
                 "",
                 true));
+      }
+      if (only.contains("7")) {
+        System.out.println(
+            "\n7. The shipped train app, and an app job against a plain one (issue 13)");
+        AppJobCost.Result a = new AppJobCost(service, trainRuns, appRuns).run();
+        rows.add(
+            new Row(
+                "train genes.csv (100 epochs), p50",
+                String.format("%.0f ms", a.train().p50()),
+                "",
+                true));
+        rows.add(
+            new Row(
+                "predict genes.csv, p50", String.format("%.0f ms", a.predict().p50()), "", true));
+        rows.add(
+            new Row(
+                "app job / plain job, p50",
+                String.format("%.2f", a.ratio()),
+                "<= 1.1",
+                a.ratio() <= 1.1));
       }
       if (only.contains("4")) {
         System.out.println("\n4. Log tail over HTTP (run before 3, which leaves a long queue)");

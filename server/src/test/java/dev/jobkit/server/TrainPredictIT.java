@@ -292,6 +292,12 @@ class TrainPredictIT {
     Job failed = user.awaitStatus(train.id(), JobStatus::isTerminal, RUN);
     assertThat(failed.status()).isEqualTo(JobStatus.FAILED);
     assertThat(failed.lastError()).contains("exited with code 2");
+    assertThat(failed.progress().message())
+        .isEqualTo(
+            "failed: dataset "
+                + dataset
+                + " has 10 columns, but gene_size 8 + output_dim 3 = 11 (the features, then the"
+                + " targets)");
     assertThat(log(user, train.id()))
         .contains(
             "train: dataset "

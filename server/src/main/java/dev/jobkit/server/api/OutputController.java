@@ -16,9 +16,10 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * {@code /api/v1/models} and {@code /api/v1/results}: read-only, newest first, {@code ?job_id=} for
- * one job's; their files at {@code /api/v1/models/{id}/files/{path}} and {@code
- * /api/v1/results/{id}/files/{path}}. The train and predict apps make them; deleting their job
- * deletes them.
+ * one job's; their files at {@code /api/v1/models/{id}/files/{name}} and {@code
+ * /api/v1/results/{id}/files/{name}} (the files at the top of the job's output dir, which is where
+ * the shipped apps write theirs). The train and predict apps make them; deleting their job deletes
+ * them.
  */
 @RestController
 class OutputController {
@@ -49,21 +50,17 @@ class OutputController {
    * One of a model's files, as its record lists it, with its recorded SHA-256 as the {@code ETag}:
    * what a predict job reads with its token, so a reader can check the bytes against the record.
    */
-  @GetMapping("/api/v1/models/{id}/files/{*path}")
+  @GetMapping("/api/v1/models/{id}/files/{name}")
   ResponseEntity<Resource> modelFile(
-      Caller caller, @PathVariable String id, @PathVariable String path) {
-    return send(outputs.modelFile(caller, id, relative(path)));
+      Caller caller, @PathVariable String id, @PathVariable String name) {
+    return send(outputs.modelFile(caller, id, name));
   }
 
   /** One of a result's files ({@code predictions.csv}), as {@link #modelFile}. */
-  @GetMapping("/api/v1/results/{id}/files/{*path}")
+  @GetMapping("/api/v1/results/{id}/files/{name}")
   ResponseEntity<Resource> resultFile(
-      Caller caller, @PathVariable String id, @PathVariable String path) {
-    return send(outputs.resultFile(caller, id, relative(path)));
-  }
-
-  private static String relative(String path) {
-    return path.startsWith("/") ? path.substring(1) : path;
+      Caller caller, @PathVariable String id, @PathVariable String name) {
+    return send(outputs.resultFile(caller, id, name));
   }
 
   private static ResponseEntity<Resource> send(Outputs.OutputFile file) {

@@ -38,7 +38,7 @@ import org.springframework.stereotype.Component;
  * Records what a job of a shipped app made, when it succeeds: a train job's output dir becomes a
  * model record, a predict job's a result record (with the model it used), each with every file's
  * path (relative to the output dir), size and SHA-256, the job's last metrics and its parameters.
- * The files stay in the job's output dir, where {@code GET /api/v1/models/{id}/files/{path}} reads
+ * The files stay in the job's output dir, where {@code GET /api/v1/models/{id}/files/{name}} reads
  * them; deleting the job deletes the record and the files.
  */
 @Component

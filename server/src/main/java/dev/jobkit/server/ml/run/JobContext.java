@@ -189,15 +189,29 @@ final class JobContext {
     }
   }
 
-  /** Runs {@code body}; a {@link Failure} is one line on stderr and exit code 2. */
+  /**
+   * Runs {@code body}; a {@link Failure} is one line on stderr, the progress message {@code failed:
+   * <reason>} (so the job shows why) and exit code 2.
+   */
   static void main(String app, Body body) {
+    JobContext job = new JobContext(System.getenv());
     try {
-      body.run(new JobContext(System.getenv()));
+      body.run(job);
     } catch (Failure e) {
       System.err.println(app + ": " + e.getMessage());
+      try {
+        job.progress(0, "failed: " + e.getMessage());
+      } catch (IOException | RuntimeException ignored) {
+        // The log has it.
+      }
       System.exit(2);
     } catch (Exception e) {
       System.err.println(app + ": failed: " + e);
+      try {
+        job.progress(0, "failed: " + e);
+      } catch (IOException | RuntimeException ignored) {
+        // The log has it.
+      }
       e.printStackTrace();
       System.exit(1);
     }

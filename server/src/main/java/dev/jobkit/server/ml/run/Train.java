@@ -44,6 +44,7 @@ public final class Train {
 
     String source = prepared != null ? "prepared_dataset_id" : "dataset_id";
     String sourceId = prepared != null ? prepared : datasetId;
+    long started = System.nanoTime();
     job.progress(0, "fetching dataset " + sourceId);
     Split data = split(job.dataset(source, sourceId), sourceId, geneSize, outputDim);
     Split check =
@@ -53,6 +54,7 @@ public final class Train {
     System.out.printf(
         "train: %d rows, %d features -> %d targets; %d epochs, batch_size %d, lr %s%n",
         data.x.length, geneSize, outputDim, epochs, batchSize, lr);
+    long fetched = System.nanoTime();
 
     List<String> history = new ArrayList<>(List.of("epoch,train_mse"));
     double[] first = {Double.NaN};
@@ -114,6 +116,11 @@ public final class Train {
     job.metrics(metrics);
     job.progress(100, "trained: train_mse " + trainMse);
     System.out.printf("train: done, train_mse %.6g (first epoch %.6g)%n", trainMse, first[0]);
+    System.out.printf(
+        "train: %d ms since the JVM started: %d ms to fetch the data, %d ms to train and write%n",
+        java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime(),
+        (fetched - started) / 1_000_000,
+        (System.nanoTime() - fetched) / 1_000_000);
   }
 
   /** The features and targets of a dataset, its column count checked. */
