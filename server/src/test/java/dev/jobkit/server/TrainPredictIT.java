@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.jobkit.sdk.jobs.Job;
 import dev.jobkit.sdk.lifecycle.JobStatus;
 import dev.jobkit.server.support.Api;
+import dev.jobkit.server.support.JobkitServer;
 import dev.jobkit.server.support.JobkitService;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -424,5 +425,35 @@ class TrainPredictIT {
     assertRefused(admin.delete("/api/v1/apps/predict"), 403, "forbidden", null);
     assertThat(user.get("/api/v1/apps/predict/versions").expect(200).json().get("items"))
         .hasSize(1);
+  }
+
+  @Test
+  void a_restart_registers_nothing_new_and_stages_the_classpath_again() throws Exception {
+    try (JobkitServer own = JobkitServer.start()) {
+      Path jar = own.dataDir().resolve("apps/jobkit-apps.jar");
+      assertThat(own.admin().get("/api/v1/apps/train/versions").expect(200).json().get("items"))
+          .hasSize(1);
+      own.restart();
+      Api admin = own.admin();
+      for (String app : List.of("train", "predict")) {
+        JsonNode versions = admin.get("/api/v1/apps/" + app + "/versions").expect(200).json();
+        assertThat(versions.get("items")).hasSize(1);
+        assertThat(versions.get("items").get(0).get("version").asInt()).isEqualTo(1);
+      }
+      // A submission waits for the staging, so the jar is there once one is accepted.
+      String dataset = upload(admin, genes());
+      Job train =
+          submit(
+              admin,
+              "train",
+              "{\"dataset_id\": \""
+                  + dataset
+                  + "\", \"gene_size\": 8, \"output_dim\": 2, \"epochs\": 1}");
+      assertThat(train.command()).contains(jar.toString());
+      assertThat(Files.isRegularFile(jar)).isTrue();
+      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(jar)))
+          .isIn("rw-r-----", "rw-------");
+      succeeded(admin, train.id());
+    }
   }
 }
