@@ -15,20 +15,22 @@ import dev.jobkit.sdk.jobs.Job;
 import dev.jobkit.server.store.DataStore;
 import dev.jobkit.server.support.Api;
 import dev.jobkit.server.support.JobkitService;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.JsonNode;
 
 /**
  * The train/predict Jobs API's routes ({@code /api/jobs/...}): every behaviour its description
- * (reference 004) gives, over real HTTP. The routes run the apps {@code train} and {@code predict};
- * where the service does not ship them (yet), the set-up puts stand-ins with the same parameter
- * schema that echo their parameters, so the test holds before and after they land.
+ * (reference 004) gives, over real HTTP. The routes run the shipped apps {@code train} and {@code
+ * predict} on the example dataset of the docs.
  */
 class CompatJobsIT {
 
@@ -36,46 +38,21 @@ class CompatJobsIT {
 
   @RegisterExtension static final JobkitService service = JobkitService.shared();
 
-  private static final String TRAIN_STAND_IN =
-      """
-      {"description": "stand-in for the shipped train app (CompatJobsIT)",
-       "command": ["sh", "-c", "echo \\"train on $0 with gene_size=$1\\"",
-                   "{dataset_id}", "{gene_size}"],
-       "parameters": {"type": "object", "required": ["dataset_id", "gene_size", "output_dim"],
-         "properties": {
-           "dataset_id": {"type": "string"},
-           "prepared_dataset_id": {"type": "string"},
-           "gene_size": {"type": "integer", "minimum": 1},
-           "output_dim": {"type": "integer", "minimum": 1},
-           "use_drug_structure": {"type": "boolean", "default": false},
-           "control_dataset_id": {"type": "string"},
-           "batch_size": {"type": "integer", "default": 64},
-           "lr": {"type": "number", "default": 0.0001}}}}
-      """;
-
-  private static final String PREDICT_STAND_IN =
-      """
-      {"description": "stand-in for the shipped predict app (CompatJobsIT)",
-       "command": ["sh", "-c", "echo \\"predict on $0\\"", "{dataset_id}"],
-       "parameters": {"type": "object", "required": ["dataset_id", "gene_size", "output_dim"],
-         "properties": {
-           "dataset_id": {"type": "string"},
-           "model_id": {"type": "string"},
-           "model_path": {"type": "string"},
-           "gene_size": {"type": "integer", "minimum": 1},
-           "output_dim": {"type": "integer", "minimum": 1},
-           "use_drug_structure": {"type": "boolean"}}}}
-      """;
-
-  @BeforeAll
-  static void apps() {
-    Api admin = service.admin();
-    if (admin.get("/api/v1/apps/train").status() == 404) {
-      admin.put("/api/v1/apps/train", TRAIN_STAND_IN).expect(200);
+  private static String genes() {
+    try {
+      return Files.readString(Path.of("../docs/examples/genes.csv"));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
-    if (admin.get("/api/v1/apps/predict").status() == 404) {
-      admin.put("/api/v1/apps/predict", PREDICT_STAND_IN).expect(200);
-    }
+  }
+
+  /** Uploads the example dataset as {@code as}; its id. */
+  private static String upload(Api as) {
+    return as.send("POST", "/api/v1/datasets?name=genes.csv", genes(), "Content-Type", "text/csv")
+        .expect(201)
+        .json()
+        .get("id")
+        .asString();
   }
 
   /** A user of their own, so that one test's list and flush never see another's jobs. */
@@ -132,54 +109,73 @@ class CompatJobsIT {
   @Test
   void train_and_predict_submit_the_apps_and_answer_the_job_record() {
     Api user = newUser("parallel");
+    String dataset = upload(user);
 
     JsonNode train =
         user.post(
                 "/api/jobs/train",
-                """
-                {"dataset_id": "ds_1", "gene_size": 4, "output_dim": 2, "batch_size": 8,
-                 "lr": 0.01, "unknown_field": "ignored, as that API ignores it"}
-                """)
-            .expect(200)
-            .json()
-            .get("job");
-    JsonNode predict =
-        user.post(
-                "/api/jobs/predict",
-                "{\"dataset_id\": \"ds_2\", \"model_id\": \"model_x\", \"gene_size\": 4,"
-                    + " \"output_dim\": 2, \"use_drug_structure\": true}")
+                "{\"dataset_id\": \""
+                    + dataset
+                    + "\", \"gene_size\": 8, \"output_dim\": 2, \"batch_size\": 16,"
+                    + " \"lr\": 0.05, \"unknown_field\": \"ignored, as that API ignores it\"}")
             .expect(200)
             .json()
             .get("job");
 
     assertThat(train.get("id").asString()).startsWith("job_");
     assertThat(train.get("type").asString()).isEqualTo("train");
-    assertThat(train.get("status").asString()).isIn("queued", "running", "success", "failed");
+    assertThat(train.get("status").asString()).isIn("queued", "running", "success");
     assertThat(train.get("owner_user_id").isIntegralNumber()).isTrue();
-    assertThat(train.at("/params/dataset_id").asString()).isEqualTo("ds_1");
-    assertThat(train.at("/params/gene_size").asInt()).isEqualTo(4);
-    assertThat(train.at("/params/lr").asDouble()).isEqualTo(0.01);
+    assertThat(train.at("/params/dataset_id").asString()).isEqualTo(dataset);
+    assertThat(train.at("/params/gene_size").asInt()).isEqualTo(8);
+    assertThat(train.at("/params/lr").asDouble()).isEqualTo(0.05);
     assertThat(train.at("/params/unknown_field").isMissingNode()).isTrue();
     assertThat(train.get("created_at").asString()).isNotBlank();
-    assertThat(predict.get("type").asString()).isEqualTo("predict");
-    assertThat(predict.at("/params/model_id").asString()).isEqualTo("model_x");
-    assertThat(predict.at("/params/use_drug_structure").asBoolean()).isTrue();
-    assertThat(predict.get("owner_user_id").asLong())
-        .isEqualTo(train.get("owner_user_id").asLong());
     Job v1 = user.job(train.get("id").asString());
     assertThat(v1.app()).isEqualTo("train");
     assertThat(v1.owner()).isEqualTo(user.name());
 
     // it ends as any job does; the record says how, in that API's words
-    Job ended = user.awaitEnd(train.get("id").asString());
-    JsonNode after = job(user, ended.id());
-    assertThat(after.get("status").asString())
-        .isEqualTo(ended.status() == SUCCEEDED ? "success" : "failed");
+    Job trained = user.awaitEnd(train.get("id").asString());
+    assertThat(trained.status()).as("%s", trained).isEqualTo(SUCCEEDED);
+    JsonNode after = job(user, trained.id());
+    assertThat(after.get("status").asString()).isEqualTo("success");
     assertThat(after.get("finished_at").asString()).isNotBlank();
     assertThat(
-            user.get("/api/jobs/" + ended.id() + "/log").expect(200).json().get("log").isString())
+            user.get("/api/jobs/" + trained.id() + "/log").expect(200).json().get("log").isString())
         .isTrue();
-    user.awaitEnd(predict.get("id").asString());
+    String modelId =
+        user.get("/api/v1/models?job_id=" + trained.id())
+            .expect(200)
+            .json()
+            .at("/items/0/id")
+            .asString();
+
+    JsonNode predict =
+        user.post(
+                "/api/jobs/predict",
+                "{\"dataset_id\": \""
+                    + dataset
+                    + "\", \"model_id\": \""
+                    + modelId
+                    + "\", \"gene_size\": 8, \"output_dim\": 2, \"use_drug_structure\": true}")
+            .expect(200)
+            .json()
+            .get("job");
+    assertThat(predict.get("type").asString()).isEqualTo("predict");
+    assertThat(predict.at("/params/model_id").asString()).isEqualTo(modelId);
+    assertThat(predict.at("/params/use_drug_structure").asBoolean()).isTrue();
+    assertThat(predict.get("owner_user_id").asLong())
+        .isEqualTo(train.get("owner_user_id").asLong());
+    Job predicted = user.awaitEnd(predict.get("id").asString());
+    assertThat(predicted.status()).as("%s", predicted).isEqualTo(SUCCEEDED);
+    assertThat(user.get("/api/v1/results?job_id=" + predicted.id()).expect(200).json().get("items"))
+        .hasSize(1);
+
+    // deleting the train job removes its model record, as that API's delete does
+    JsonNode deleted = user.delete("/api/jobs/" + trained.id()).expect(200).json();
+    assertThat(deleted.get("removed_models").asInt()).isEqualTo(1);
+    assertThat(deleted.get("removed_results").asInt()).isZero();
   }
 
   @Test
@@ -326,16 +322,9 @@ class CompatJobsIT {
     }
     assertThat(other.get("/api/jobs").expect(200).json().get("items")).isEmpty();
     assertThat(owner.job(job.id()).status()).isEqualTo(RUNNING);
+    Job othersJob = other.submit("{\"command\":[\"true\"]}");
     assertThat(job(owner, job.id()).get("owner_user_id").asLong())
-        .isNotEqualTo(
-            other
-                .post(
-                    "/api/jobs/train",
-                    "{\"dataset_id\": \"d\", \"gene_size\": 1, \"output_dim\": 1}")
-                .expect(200)
-                .json()
-                .at("/job/owner_user_id")
-                .asLong());
+        .isNotEqualTo(job(other, othersJob.id()).get("owner_user_id").asLong());
     owner.post("/api/jobs/" + job.id() + "/cancel", "").expect(200);
     other.post("/api/jobs/flush?scope=all", "").expect(200);
   }

@@ -218,8 +218,10 @@ class TrainPredictIT {
     assertRefused(
         user.get("/api/v1/models/" + modelId + "/files/nothing.csv"), 404, "not_found", null);
 
-    // Deleting the train job deletes its model.
-    user.delete("/api/v1/jobs/" + train.id()).expect(204);
+    // Deleting the train job deletes its model, and says so.
+    JsonNode deletion = user.delete("/api/v1/jobs/" + train.id()).expect(200).json();
+    assertThat(deletion.get("removed_models").asInt()).isEqualTo(1);
+    assertThat(deletion.get("removed_results").asInt()).isZero();
     assertRefused(user.get("/api/v1/models/" + modelId), 404, "not_found", null);
   }
 
