@@ -428,8 +428,19 @@ final class DataCommands {
     if (files.isEmpty()) {
       out.println(in.style().dim("  (none)"));
     }
+    // Aligned columns: the names, then the sizes right-aligned, then the checksums.
+    int nameWidth = files.stream().mapToInt(f -> f.path().length()).max().orElse(0);
+    int sizeWidth =
+        files.stream().mapToInt(f -> String.valueOf(f.sizeBytes()).length()).max().orElse(0);
     files.forEach(
-        f -> out.println("  " + f.path() + "  " + f.sizeBytes() + " bytes  sha256 " + f.sha256()));
+        f ->
+            out.println(
+                String.format(
+                    java.util.Locale.ROOT,
+                    "  %-" + nameWidth + "s  %" + sizeWidth + "d bytes  sha256 %s",
+                    f.path(),
+                    f.sizeBytes(),
+                    f.sha256())));
   }
 
   /**
