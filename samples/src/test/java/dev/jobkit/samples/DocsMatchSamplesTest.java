@@ -37,6 +37,14 @@ class DocsMatchSamplesTest {
   }
 
   @Test
+  void the_sdk_guide_shows_the_pipeline_sample_as_it_is() throws IOException {
+    assertThat(snippet(ROOT.resolve("docs/sdk.md"), "pipeline"))
+        .isEqualTo(region(sample("TrainPipeline"), "pipeline"));
+    assertThat(snippet(ROOT.resolve("docs/sdk.md"), "pipeline-train"))
+        .isEqualTo(region(sample("TrainPipeline"), "pipeline-train"));
+  }
+
+  @Test
   void the_agent_tools_guide_shows_the_agent_loop_sample_as_it_is() throws IOException {
     assertThat(snippet(ROOT.resolve("docs/agent-tools.md"), "agentloop"))
         .isEqualTo(region(sample("AgentLoop"), "agentloop"));
