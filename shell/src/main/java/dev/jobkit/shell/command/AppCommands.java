@@ -1,11 +1,8 @@
 package dev.jobkit.shell.command;
 
-import dev.jobkit.sdk.NotFoundException;
 import dev.jobkit.sdk.ValidationException;
 import dev.jobkit.sdk.apps.App;
 import dev.jobkit.sdk.apps.AppSpec;
-import dev.jobkit.sdk.guard.Outcome;
-import dev.jobkit.sdk.guard.OutcomeKind;
 import dev.jobkit.shell.render.Json;
 import dev.jobkit.shell.render.Table;
 import dev.jobkit.shell.render.Times;
@@ -16,12 +13,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
-import java.util.function.Supplier;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
@@ -284,90 +279,30 @@ final class AppCommands {
    */
   private static int delete(Invocation in) {
     String name = in.argument("an app name");
-    Guarded.refuseWithoutTerminal(in);
-    long start = System.nanoTime();
-    Supplier<Duration> took = () -> Duration.ofNanos(System.nanoTime() - start);
-    List<App> versions;
-    try {
-      versions = in.client().apps().versions(name);
-    } catch (NotFoundException gone) {
-      return outcome(
-          in,
-          OutcomeKind.NOT_FOUND,
-          false,
-          false,
-          "there is no app " + name + "; nothing was done",
-          took);
-    }
-    App latest = versions.get(versions.size() - 1);
-    String prompt =
-        "App '"
-            + name
-            + "' ("
-            + versions.size()
-            + (versions.size() == 1 ? " version" : " versions")
-            + ", latest v"
-            + latest.version()
-            + " by '"
-            + latest.createdBy()
-            + "', "
-            + Times.relative(latest.createdAt(), Instant.now())
-            + ") will be deleted: every version is hidden and no new job can name it; the jobs"
-            + " that ran it keep their app, version and parameters. Delete it? [yes/no]";
-    if (!Guarded.ask(in.session(), prompt, in.flag("yes"), in.out(), in.style())) {
-      return outcome(
-          in, OutcomeKind.DECLINED, false, false, "not confirmed; app " + name + " was kept", took);
-    }
-    try {
-      in.client().apps().delete(name);
-    } catch (NotFoundException goneAlready) {
-      return outcome(
-          in,
-          OutcomeKind.RACE_LOST,
-          true,
-          false,
-          "app " + name + " was deleted by someone else first",
-          took);
-    }
-    try {
-      App still = in.client().apps().get(name);
-      return outcome(
-          in,
-          OutcomeKind.UNVERIFIED,
-          true,
-          true,
-          "app " + name + " (v" + still.version() + ") still exists after the delete",
-          took);
-    } catch (NotFoundException gone) {
-      return outcome(
-          in,
-          OutcomeKind.APPLIED,
-          true,
-          true,
-          "deleted app " + name + " (" + versions.size() + " version(s))",
-          took);
-    }
-  }
-
-  private static int outcome(
-      Invocation in,
-      OutcomeKind kind,
-      boolean confirmed,
-      boolean executed,
-      String message,
-      Supplier<Duration> took) {
-    in.render()
-        .outcome(
-            new Outcome(
-                kind,
-                null,
-                confirmed,
-                executed,
-                kind == OutcomeKind.APPLIED,
-                null,
-                message,
-                null,
-                took.get()));
-    return Exits.of(kind);
+    return new RecordDelete<List<App>>(
+            "app " + name,
+            () -> in.client().apps().versions(name),
+            () -> in.client().apps().delete(name))
+        .run(
+            in,
+            "there is no app " + name + "; nothing was done",
+            versions -> {
+              App latest = versions.get(versions.size() - 1);
+              return "App '"
+                  + name
+                  + "' ("
+                  + versions.size()
+                  + (versions.size() == 1 ? " version" : " versions")
+                  + ", latest v"
+                  + latest.version()
+                  + " by '"
+                  + latest.createdBy()
+                  + "', "
+                  + Times.relative(latest.createdAt(), Instant.now())
+                  + ") will be deleted: every version is hidden and no new job can name it; the"
+                  + " jobs that ran it keep their app, version and parameters. Delete it?"
+                  + " [yes/no]";
+            },
+            versions -> "deleted app " + name + " (" + versions.size() + " version(s))");
   }
 }

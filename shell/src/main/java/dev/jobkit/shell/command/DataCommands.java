@@ -6,15 +6,12 @@ import dev.jobkit.sdk.data.Dataset;
 import dev.jobkit.sdk.data.Model;
 import dev.jobkit.sdk.data.Result;
 import dev.jobkit.sdk.data.StoredFile;
-import dev.jobkit.sdk.guard.Outcome;
-import dev.jobkit.sdk.guard.OutcomeKind;
 import dev.jobkit.shell.render.Json;
 import dev.jobkit.shell.render.Table;
 import dev.jobkit.shell.render.Times;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -450,99 +447,32 @@ final class DataCommands {
    */
   private static int delete(Invocation in) {
     String id = in.argument("a dataset id");
-    Guarded.refuseWithoutTerminal(in);
-    long start = System.nanoTime();
-    Supplier<Duration> took = () -> Duration.ofNanos(System.nanoTime() - start);
-    Dataset dataset;
-    try {
-      dataset = in.client().datasets().get(id);
-    } catch (NotFoundException gone) {
-      return outcome(
-          in,
-          OutcomeKind.NOT_FOUND,
-          false,
-          false,
-          "there is no dataset "
-              + id
-              + " that you may see ('dataset list' shows yours); nothing"
-              + " was done",
-          took);
-    }
-    String prompt =
-        "Dataset "
-            + id
-            + " '"
-            + dataset.name()
-            + "' ("
-            + describe(dataset)
-            + ", added "
-            + Times.relative(dataset.createdAt(), Instant.now())
-            + " by '"
-            + dataset.owner()
-            + "') will be deleted"
-            + ("upload".equals(dataset.source())
-                ? " with the bytes the service keeps"
-                : "; the registered file " + dataset.path() + " stays")
-            + ". Jobs, models and results that used it keep their records. Delete it? [yes/no]";
-    if (!Guarded.ask(in.session(), prompt, in.flag("yes"), in.out(), in.style())) {
-      return outcome(
-          in,
-          OutcomeKind.DECLINED,
-          false,
-          false,
-          "not confirmed; dataset " + id + " was kept",
-          took);
-    }
-    try {
-      in.client().datasets().delete(id);
-    } catch (NotFoundException goneAlready) {
-      return outcome(
-          in,
-          OutcomeKind.RACE_LOST,
-          true,
-          false,
-          "dataset " + id + " was deleted by someone else first",
-          took);
-    }
-    try {
-      in.client().datasets().get(id);
-      return outcome(
-          in,
-          OutcomeKind.UNVERIFIED,
-          true,
-          true,
-          "dataset " + id + " still exists after the delete",
-          took);
-    } catch (NotFoundException gone) {
-      return outcome(
-          in,
-          OutcomeKind.APPLIED,
-          true,
-          true,
-          "deleted dataset " + id + " '" + dataset.name() + "'",
-          took);
-    }
-  }
-
-  private static int outcome(
-      Invocation in,
-      OutcomeKind kind,
-      boolean confirmed,
-      boolean executed,
-      String message,
-      Supplier<Duration> took) {
-    in.render()
-        .outcome(
-            new Outcome(
-                kind,
-                null,
-                confirmed,
-                executed,
-                kind == OutcomeKind.APPLIED,
-                null,
-                message,
-                null,
-                took.get()));
-    return Exits.of(kind);
+    return new RecordDelete<Dataset>(
+            "dataset " + id,
+            () -> in.client().datasets().get(id),
+            () -> in.client().datasets().delete(id))
+        .run(
+            in,
+            "there is no dataset "
+                + id
+                + " that you may see ('dataset list' shows yours); nothing was done",
+            dataset ->
+                "Dataset "
+                    + id
+                    + " '"
+                    + dataset.name()
+                    + "' ("
+                    + describe(dataset)
+                    + ", added "
+                    + Times.relative(dataset.createdAt(), Instant.now())
+                    + " by '"
+                    + dataset.owner()
+                    + "') will be deleted"
+                    + ("upload".equals(dataset.source())
+                        ? " with the bytes the service keeps"
+                        : "; the registered file " + dataset.path() + " stays")
+                    + ". Jobs, models and results that used it keep their records. Delete it?"
+                    + " [yes/no]",
+            dataset -> "deleted dataset " + id + " '" + dataset.name() + "'");
   }
 }
