@@ -8,21 +8,16 @@ import static dev.jobkit.server.support.Problems.assertRefused;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.jobkit.sdk.data.Model;
-import dev.jobkit.sdk.data.Result;
-import dev.jobkit.sdk.data.StoredFile;
 import dev.jobkit.sdk.jobs.Job;
-import dev.jobkit.server.store.DataStore;
 import dev.jobkit.server.support.Api;
 import dev.jobkit.server.support.JobkitService;
+import dev.jobkit.server.support.Records;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.JsonNode;
@@ -74,36 +69,6 @@ class CompatJobsIT {
     assertThat(answer.status()).as("status of %s", answer.body()).isEqualTo(status);
     assertThat(answer.contentType()).startsWith("application/problem+json");
     assertThat(answer.json().get("detail").asString()).isEqualTo(detail);
-  }
-
-  private static void recordOutputs(Job job, int models, int results) {
-    DataStore store = service.server().bean(DataStore.class);
-    List<StoredFile> files = List.of(new StoredFile("output/model.json", 2, "0".repeat(64)));
-    for (int i = 0; i < models; i++) {
-      store.addModel(
-          new Model(
-              "model_" + job.id() + "_" + i,
-              job.id(),
-              job.owner(),
-              "train",
-              files,
-              Map.of("loss", 0.5),
-              Map.of(),
-              Instant.now()));
-    }
-    for (int i = 0; i < results; i++) {
-      store.addResult(
-          new Result(
-              "result_" + job.id() + "_" + i,
-              job.id(),
-              job.owner(),
-              "predict",
-              null,
-              files,
-              Map.of(),
-              Map.of(),
-              Instant.now()));
-    }
   }
 
   @Test
@@ -281,7 +246,7 @@ class CompatJobsIT {
 
     Job done = user.submit("{\"command\":[\"true\"]}");
     user.awaitStatus(done.id(), SUCCEEDED, TIMEOUT);
-    recordOutputs(done, 1, 2);
+    Records.add(service.server(), done, 1, 2);
     JsonNode deleted = user.delete("/api/jobs/" + done.id()).expect(200).json();
     assertThat(deleted.get("deleted").asBoolean()).isTrue();
     assertThat(deleted.get("removed_models").asInt()).isEqualTo(1);
@@ -335,7 +300,7 @@ class CompatJobsIT {
     Api bystander = newUser("parallel");
     Job done = user.submit("{\"command\":[\"true\"]}");
     user.awaitStatus(done.id(), SUCCEEDED, TIMEOUT);
-    recordOutputs(done, 2, 1);
+    Records.add(service.server(), done, 2, 1);
     Job running = runningSleeper(user);
     Job queued = user.submit("{\"command\":[\"true\"]}");
     Job other = runningSleeper(bystander);

@@ -8,24 +8,19 @@ import static dev.jobkit.sdk.lifecycle.JobStatus.SUCCEEDED;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.jobkit.sdk.data.Model;
-import dev.jobkit.sdk.data.Result;
-import dev.jobkit.sdk.data.StoredFile;
 import dev.jobkit.sdk.jobs.FlushOperation;
 import dev.jobkit.sdk.jobs.FlushResult;
 import dev.jobkit.sdk.jobs.Job;
 import dev.jobkit.sdk.jobs.JobEvent;
 import dev.jobkit.sdk.jobs.JobSummary;
 import dev.jobkit.sdk.lifecycle.JobStatus;
-import dev.jobkit.server.store.DataStore;
 import dev.jobkit.server.support.Api;
 import dev.jobkit.server.support.JobkitService;
 import dev.jobkit.server.support.Processes;
+import dev.jobkit.server.support.Records;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.JsonNode;
@@ -214,44 +209,14 @@ class StopAndDeleteIT {
    * apps do when their job succeeds (straight into the store: what produces them is not under test
    * here).
    */
-  private static void recordOutputs(Job job, int models, int results) {
-    DataStore store = service.server().bean(DataStore.class);
-    List<StoredFile> files = List.of(new StoredFile("output/model.json", 2, "0".repeat(64)));
-    for (int i = 0; i < models; i++) {
-      store.addModel(
-          new Model(
-              "model_" + job.id() + "_" + i,
-              job.id(),
-              job.owner(),
-              "train",
-              files,
-              Map.of("loss", 0.5),
-              Map.of("gene_size", 4),
-              Instant.now()));
-    }
-    for (int i = 0; i < results; i++) {
-      store.addResult(
-          new Result(
-              "result_" + job.id() + "_" + i,
-              job.id(),
-              job.owner(),
-              "predict",
-              null,
-              files,
-              Map.of(),
-              Map.of("gene_size", 4),
-              Instant.now()));
-    }
-  }
-
   @Test
   void delete_answers_the_model_and_result_records_that_went_with_the_job() {
     Job job = api.submitShell("echo trained");
     api.awaitStatus(job.id(), SUCCEEDED, TIMEOUT);
-    recordOutputs(job, 1, 2);
+    Records.add(service.server(), job, 1, 2);
     Job other = api.submitShell("echo other");
     api.awaitStatus(other.id(), SUCCEEDED, TIMEOUT);
-    recordOutputs(other, 1, 0);
+    Records.add(service.server(), other, 1, 0);
 
     JsonNode deleted = api.delete("/api/v1/jobs/" + job.id()).expect(200).json();
 
@@ -275,8 +240,8 @@ class StopAndDeleteIT {
     user.awaitStatus(first.id(), SUCCEEDED, TIMEOUT);
     Job second = user.submit("{\"command\":[\"true\"]}");
     user.awaitStatus(second.id(), SUCCEEDED, TIMEOUT);
-    recordOutputs(first, 1, 1);
-    recordOutputs(second, 2, 3);
+    Records.add(service.server(), first, 1, 1);
+    Records.add(service.server(), second, 2, 3);
 
     FlushOperation result = user.flushAndAwait("scope=all");
 
