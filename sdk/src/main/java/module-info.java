@@ -20,6 +20,7 @@ module dev.jobkit.sdk {
   exports dev.jobkit.sdk.guard;
   exports dev.jobkit.sdk.jobs;
   exports dev.jobkit.sdk.lifecycle;
+  exports dev.jobkit.sdk.shares;
   exports dev.jobkit.sdk.users;
 
   opens dev.jobkit.sdk to
@@ -33,6 +34,8 @@ module dev.jobkit.sdk {
   opens dev.jobkit.sdk.jobs to
       tools.jackson.databind;
   opens dev.jobkit.sdk.lifecycle to
+      tools.jackson.databind;
+  opens dev.jobkit.sdk.shares to
       tools.jackson.databind;
   opens dev.jobkit.sdk.users to
       tools.jackson.databind;

@@ -77,14 +77,26 @@ class OpenApiDocument {
                     new SecurityScheme()
                         .type(SecurityScheme.Type.HTTP)
                         .scheme("bearer")
-                        .description("an API key (or a running job's token) as a bearer token"))
+                        .description(
+                            "an API key, a running job's token, or a share token (which reads"
+                                + " one job only) as a bearer token"))
                 .addSecuritySchemes(
                     "api_key",
                     new SecurityScheme()
                         .type(SecurityScheme.Type.APIKEY)
                         .in(SecurityScheme.In.HEADER)
                         .name("X-Api-Key")
-                        .description("an API key in the X-Api-Key header")))
+                        .description("an API key in the X-Api-Key header"))
+                .addSecuritySchemes(
+                    "share_token",
+                    new SecurityScheme()
+                        .type(SecurityScheme.Type.APIKEY)
+                        .in(SecurityScheme.In.QUERY)
+                        .name("share_token")
+                        .description(
+                            "a share token (jks_…) as a query parameter, so that a link works in a"
+                                + " browser: for the reads of its one job only; this parameter"
+                                + " takes no other key")))
         // Either scheme: two requirements, each enough alone.
         .security(
             List.of(

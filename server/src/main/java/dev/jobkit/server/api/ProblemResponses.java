@@ -19,8 +19,9 @@ import org.springdoc.core.customizers.OpenApiCustomizer;
 
 /**
  * Adds to every operation the problem documents ({@code application/problem+json}, the SDK's {@link
- * Problem}) it can answer with. Every operation can answer 400, 401, 404 and 500; one with a body
- * 413 and 415; the routes of {@link #BY_ROUTE} also 403, 409 or 429, saying when.
+ * Problem}) it can answer with. Every operation can answer 400, 401, 403 (to a share token, which
+ * reads one job only), 404 and 500; one with a body 413 and 415; the routes of {@link #BY_ROUTE}
+ * also 403, 409 or 429, saying when.
  *
  * <p>The problems come from services and interceptors the document generator cannot follow, so the
  * routes that can refuse a caller (403) or conflict (409) are listed here; OpenApiIT fails when a
@@ -36,6 +37,9 @@ class ProblemResponses implements OpenApiCustomizer {
   private static final String FORBIDDEN_ADMIN = "forbidden: only an admin may manage users";
   private static final String FORBIDDEN_APPS =
       "forbidden: only an admin may put or delete apps; every user may read them";
+  private static final String FORBIDDEN_SHARE =
+      "forbidden: the job is someone else's; only its owner or an admin may share it, list or"
+          + " revoke its shares";
   private static final String INVALID_STATE =
       "invalid_state: not allowed in the job's status, or the job is no longer in"
           + " expected_status; carries current_status and allowed_statuses";
@@ -84,6 +88,9 @@ class ProblemResponses implements OpenApiCustomizer {
               Map.of(403, FORBIDDEN_ADMIN, 409, "conflict: a user of that name exists")),
           Map.entry("POST /api/v1/users/{name}/keys", Map.of(403, FORBIDDEN_ADMIN)),
           Map.entry("PUT /api/v1/users/{name}/scheduling", Map.of(403, FORBIDDEN_ADMIN)),
+          Map.entry("POST /api/v1/jobs/{id}/shares", Map.of(403, FORBIDDEN_SHARE)),
+          Map.entry("GET /api/v1/jobs/{id}/shares", Map.of(403, FORBIDDEN_SHARE)),
+          Map.entry("DELETE /api/v1/shares/{share_id}", Map.of(403, FORBIDDEN_SHARE)),
           Map.entry("GET /api/v1/jobs/{id}/log/stream", Map.of(429, TOO_MANY_STREAMS)),
           Map.entry("GET /api/v1/events/stream", Map.of(429, TOO_MANY_STREAMS)));
 
@@ -99,6 +106,11 @@ class ProblemResponses implements OpenApiCustomizer {
           "not_found: no such job (or one you may not see), user or path",
           500,
           "internal: a failure of the service; its log has it under request_id");
+
+  /** Every route's 403: a share token reads its one job and nothing else. */
+  private static final String FORBIDDEN_TO_SHARE_TOKENS =
+      "forbidden: a share token reads only its job (GET of the job, its log, events and results,"
+          + " and the event stream of that job); any other request with one is refused";
 
   /** What an operation with a body can answer too. */
   private static final Map<Integer, String> WITH_BODY =
@@ -143,7 +155,13 @@ class ProblemResponses implements OpenApiCustomizer {
     if (operation.getRequestBody() != null) {
       problems.putAll(WITH_BODY);
     }
-    problems.putAll(BY_ROUTE.getOrDefault(route, Map.of()));
+    problems.put(403, FORBIDDEN_TO_SHARE_TOKENS);
+    BY_ROUTE
+        .getOrDefault(route, Map.of())
+        .forEach(
+            (status, when) ->
+                problems.put(
+                    status, status == 403 ? when + "; or " + FORBIDDEN_TO_SHARE_TOKENS : when));
     for (int status : problems.keySet().stream().sorted().toList()) {
       ApiResponse response =
           new ApiResponse()

@@ -6,6 +6,8 @@ import dev.jobkit.server.ApiException;
 import dev.jobkit.server.store.UserStore;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import org.springframework.stereotype.Component;
 import org.springframework.web.servlet.HandlerInterceptor;
@@ -15,26 +17,46 @@ import org.springframework.web.servlet.HandlerInterceptor;
  * the caller for the controllers. An agent acting with a user's key says so with {@code
  * X-Jobkit-Actor-Kind: agent}, which marks its events in the audit trail; a job's token is always
  * actor kind {@code job}.
+ *
+ * <p>A share token ({@link ShareTokens}) reads one job and nothing else ({@link SharedReads}). It
+ * may also come as the query parameter {@value #SHARE_TOKEN_PARAMETER}, so that a link alone works
+ * in a browser; that parameter takes share tokens only, never an API key or a job token, which
+ * would otherwise end up in browser histories and access logs.
  */
 @Component
 public class ApiKeyInterceptor implements HandlerInterceptor {
 
   static final String CALLER = ApiKeyInterceptor.class.getName() + ".caller";
 
+  /** The query parameter a share token may come in. */
+  public static final String SHARE_TOKEN_PARAMETER = "share_token";
+
   private final UserStore users;
   private final HashedJobTokens jobTokens;
+  private final ShareTokens shareTokens;
 
-  ApiKeyInterceptor(UserStore users, HashedJobTokens jobTokens) {
+  ApiKeyInterceptor(UserStore users, HashedJobTokens jobTokens, ShareTokens shareTokens) {
     this.users = users;
     this.jobTokens = jobTokens;
+    this.shareTokens = shareTokens;
   }
 
   @Override
   public boolean preHandle(HttpServletRequest request, HttpServletResponse response, Object h) {
     String key = keyOf(request);
     if (key == null) {
+      key = shareTokenParameter(request);
+    }
+    if (key == null) {
       throw ApiException.unauthorized(
           "no API key: send it as 'Authorization: Bearer <key>' or 'X-Api-Key: <key>'");
+    }
+    if (ShareTokens.isShareToken(key)) {
+      // Checked on every request, without a cache: a revoked token fails at its next use.
+      ShareTokens.Grant grant = shareTokens.authenticate(key);
+      SharedReads.check(request, grant.jobId());
+      request.setAttribute(CALLER, Caller.sharing(grant.owner(), grant.jobId()));
+      return true;
     }
     if (HashedJobTokens.isJobToken(key)) {
       // A job's token: always actor kind job, whatever the header says.
@@ -78,6 +100,41 @@ public class ApiKeyInterceptor implements HandlerInterceptor {
           throw ApiException.invalid(
               "X-Jobkit-Actor-Kind", "must be 'user' or 'agent', not '" + header + "'");
     };
+  }
+
+  /**
+   * The share token of the query string's {@value #SHARE_TOKEN_PARAMETER}, or null if there is
+   * none. Read from the query string itself, not {@code getParameter}, which would read a form
+   * body. Anything but a share token there is refused: keys do not travel in URLs.
+   */
+  private static String shareTokenParameter(HttpServletRequest request) {
+    String query = request.getQueryString();
+    if (query == null) {
+      return null;
+    }
+    String token = null;
+    for (String pair : query.split("&")) {
+      int eq = pair.indexOf('=');
+      String name = eq < 0 ? pair : pair.substring(0, eq);
+      if (!name.equals(SHARE_TOKEN_PARAMETER)) {
+        continue;
+      }
+      String value;
+      try {
+        value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+      } catch (IllegalArgumentException undecodable) {
+        value = "";
+      }
+      if (token != null || !ShareTokens.isShareToken(value.strip())) {
+        throw ApiException.unauthorized(
+            "the query parameter "
+                + SHARE_TOKEN_PARAMETER
+                + " takes one share token (jks_…) and nothing else; send an API key as"
+                + " 'Authorization: Bearer <key>' or 'X-Api-Key: <key>'");
+      }
+      token = value.strip();
+    }
+    return token;
   }
 
   private static String keyOf(HttpServletRequest request) {
