@@ -5,6 +5,7 @@ import dev.jobkit.sdk.internal.BodyEncoder;
 import dev.jobkit.sdk.internal.DataApi;
 import dev.jobkit.sdk.internal.JobApi;
 import dev.jobkit.sdk.internal.Json;
+import dev.jobkit.sdk.internal.ShareApi;
 import feign.Feign;
 import feign.Request;
 import feign.Retryer;
@@ -59,6 +60,7 @@ public final class JobkitClient implements AutoCloseable {
   private final Users users;
   private final Apps apps;
   private final Datasets datasets;
+  private final Shares shares;
   private final Models models;
   private final Results results;
   private final RetryPolicy retryPolicy;
@@ -137,6 +139,7 @@ public final class JobkitClient implements AutoCloseable {
     this.datasets = new Datasets(data, calls, new ProblemDecoder(Json.MAPPER));
     this.models = new Models(data, calls);
     this.results = new Results(data, calls);
+    this.shares = new Shares(feign.target(ShareApi.class, this.baseUrl.toString()), calls);
   }
 
   /**
@@ -217,6 +220,17 @@ public final class JobkitClient implements AutoCloseable {
    */
   public Results results() {
     return results;
+  }
+
+  /**
+   * Share tokens: read-only tokens of one job, made, listed and revoked by its owner or an admin. A
+   * client built with a share token as its {@link Builder#apiKey key} reads that job (its log,
+   * events and results) and is refused everything else.
+   *
+   * @return the share tokens of the service's jobs, through this client
+   */
+  public Shares shares() {
+    return shares;
   }
 
   /**
