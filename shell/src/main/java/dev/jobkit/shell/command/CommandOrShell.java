@@ -47,7 +47,8 @@ final class CommandOrShell {
         : job.command().stream().map(CommandOrShell::quote).collect(Collectors.joining(" "));
   }
 
-  private static String quote(String s) {
+  /** {@code s} as a POSIX shell reads it back as one word: bare when safe, else single-quoted. */
+  static String quote(String s) {
     return s.matches("[A-Za-z0-9_./:=@%+,-]+") ? s : "'" + s.replace("'", "'\\''") + "'";
   }
 }
