@@ -258,6 +258,46 @@ class ShareTokensIT {
   }
 
   @Test
+  void the_streams_a_share_token_opened_end_when_it_is_revoked_or_expires() {
+    Job running = alice.submitShell(service.gates().script("share-streams"));
+    alice.awaitStatus(running.id(), JobStatus.RUNNING, TIMEOUT);
+    JsonNode revoked = share(alice, running.id(), "");
+    JsonNode expiring = share(alice, running.id(), "");
+    try (SseStream log =
+            holder(revoked.get("token").asString()).stream(
+                "/api/v1/jobs/" + running.id() + "/log/stream");
+        SseStream events =
+            holder(expiring.get("token").asString()).stream(
+                "/api/v1/events/stream?job_id=" + running.id())) {
+      assertThat(log.status()).isEqualTo(200);
+      assertThat(events.status()).isEqualTo(200);
+
+      alice.delete("/api/v1/shares/" + revoked.get("id").asString()).expect(204);
+
+      SseStream.Event last = lastOf(log.until(e -> e.name().equals("dropped"), TIMEOUT));
+      assertThat(last.json().get("reason").asString()).contains("share token was revoked");
+      assertThat(log.awaitClosedByServer(TIMEOUT)).isTrue();
+
+      // Expired in the database: the stream ends at the next keep-alive (15 s at most).
+      server
+          .bean(JdbcClient.class)
+          .sql("UPDATE shares SET expires_at = ? WHERE id = ?")
+          .params(OffsetDateTime.now(ZoneOffset.UTC).minusSeconds(1), expiring.get("id").asString())
+          .update();
+      last = lastOf(events.until(e -> e.name().equals("dropped"), TIMEOUT));
+      assertThat(last.json().get("reason").asString()).contains("share token expired");
+      assertThat(events.awaitClosedByServer(TIMEOUT)).isTrue();
+    } finally {
+      service.gates().open("share-streams");
+    }
+    assertThat(alice.awaitEnd(running.id()).status()).isEqualTo(JobStatus.SUCCEEDED);
+  }
+
+  private static SseStream.Event lastOf(List<SseStream.Event> events) {
+    return events.get(events.size() - 1);
+  }
+
+  @Test
   void an_expired_token_is_refused_and_no_longer_listed() {
     JsonNode share = share(alice, shared.id(), "{\"expires_in\": \"30m\"}");
     String id = share.get("id").asString();

@@ -4,6 +4,7 @@ import dev.jobkit.server.ApiException;
 import dev.jobkit.server.DaemonThreads;
 import dev.jobkit.server.JobkitProperties;
 import dev.jobkit.server.auth.Caller;
+import dev.jobkit.server.auth.ShareTokens;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -45,13 +46,25 @@ class OpenStreams {
   private final JsonMapper json;
   private final Map<String, Integer> perUser = new ConcurrentHashMap<>();
   private final Set<SseChannel> channels = ConcurrentHashMap.newKeySet();
+  private final ShareTokens shareTokens;
+
+  /**
+   * The streams share tokens opened, by share id: they end when the share is revoked or expires.
+   */
+  private final Map<SseChannel, String> shareStreams = new ConcurrentHashMap<>();
+
   private final Counter dropped;
   private final ScheduledExecutorService timer =
       Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("jobkit-stream-timer"));
 
-  OpenStreams(JobkitProperties properties, JsonMapper json, MeterRegistry registry) {
+  OpenStreams(
+      JobkitProperties properties,
+      JsonMapper json,
+      MeterRegistry registry,
+      ShareTokens shareTokens) {
     this.settings = properties.api();
     this.json = json;
+    this.shareTokens = shareTokens;
     if (settings.maxStreamsPerUser() < 1) {
       throw new IllegalArgumentException("jobkit.api.max-streams-per-user must be at least 1");
     }
@@ -60,6 +73,8 @@ class OpenStreams {
     }
     long keepAlive = Math.max(1, settings.streamKeepAlive().toMillis());
     timer.scheduleWithFixedDelay(this::keepAlive, keepAlive, keepAlive, TimeUnit.MILLISECONDS);
+    timer.scheduleWithFixedDelay(
+        this::endExpiredShares, keepAlive, keepAlive, TimeUnit.MILLISECONDS);
     long check = Math.max(100, Math.min(1000, settings.streamWriteTimeout().toMillis() / 4));
     timer.scheduleWithFixedDelay(this::dropStalled, check, check, TimeUnit.MILLISECONDS);
     Gauge.builder("jobkit.streams.open", channels, Set::size)
@@ -110,8 +125,12 @@ class OpenStreams {
       AsyncContext async = request.startAsync(request, response);
       SseChannel channel = new SseChannel(async, buffer(), lastId);
       channels.add(channel);
+      if (caller.isShare()) {
+        shareStreams.put(channel, caller.share().shareId());
+      }
       channel.onClosed(
           () -> {
+            shareStreams.remove(channel);
             if (channels.remove(channel)) {
               release(user);
             }
@@ -205,6 +224,39 @@ class OpenStreams {
     return duration.toMillis() % 1000 == 0
         ? duration.toSeconds() + " s"
         : duration.toMillis() + " ms";
+  }
+
+  /** Ends the streams of a revoked share at once: its token was refused from then on. */
+  @EventListener
+  void shareRevoked(ShareTokens.Revoked revoked) {
+    shareStreams.forEach(
+        (channel, shareId) -> {
+          if (shareId.equals(revoked.shareId())) {
+            channel.drop("the share token was revoked", json);
+          }
+        });
+  }
+
+  /**
+   * Ends, at each keep-alive, the streams of shares that expired (or whose job was deleted) since
+   * they were opened: one query for all of them, and none when no share token has a stream open.
+   */
+  private void endExpiredShares() {
+    if (shareStreams.isEmpty()) {
+      return;
+    }
+    try {
+      Set<String> live = shareTokens.live(Set.copyOf(shareStreams.values()));
+      shareStreams.forEach(
+          (channel, shareId) -> {
+            if (!live.contains(shareId)) {
+              channel.drop("the share token expired or was revoked", json);
+            }
+          });
+    } catch (RuntimeException e) {
+      // The next keep-alive tries again; the timer must not die with one failed query.
+      log.warn("could not check the shares of open streams", e);
+    }
   }
 
   /**

@@ -55,7 +55,7 @@ public class ApiKeyInterceptor implements HandlerInterceptor {
       // Checked on every request, without a cache: a revoked token fails at its next use.
       ShareTokens.Grant grant = shareTokens.authenticate(key);
       SharedReads.check(request, grant.jobId());
-      request.setAttribute(CALLER, Caller.sharing(grant.owner(), grant.jobId()));
+      request.setAttribute(CALLER, Caller.sharing(grant));
       return true;
     }
     if (HashedJobTokens.isJobToken(key)) {

@@ -28,6 +28,19 @@ public interface ShareTokens {
    */
   Grant authenticate(String token);
 
+  /**
+   * Of the given shares, those whose tokens still work (not revoked, not expired, their job still
+   * there): how the open streams of share tokens learn that theirs must end.
+   */
+  java.util.Set<String> live(java.util.Collection<String> shareIds);
+
+  /**
+   * Published when a share is revoked, so that the streams its token opened end at once.
+   *
+   * @param shareId the revoked share
+   */
+  record Revoked(String shareId) {}
+
   static boolean isShareToken(String key) {
     return key.startsWith(PREFIX);
   }

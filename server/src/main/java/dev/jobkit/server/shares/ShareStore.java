@@ -6,8 +6,12 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -81,6 +85,21 @@ class ShareStore {
     jdbc.sql("DELETE FROM shares WHERE job_id = ? AND expires_at <= ?")
         .params(jobId, utc(now))
         .update();
+  }
+
+  /** Of {@code ids}, those of shares that exist (their job too) and expire after {@code now}. */
+  Set<String> live(Collection<String> ids, Instant now) {
+    if (ids.isEmpty()) {
+      return Set.of();
+    }
+    String marks = String.join(", ", Collections.nCopies(ids.size(), "?"));
+    List<Object> params = new ArrayList<>(ids);
+    params.add(utc(now));
+    return Set.copyOf(
+        jdbc.sql("SELECT id FROM shares WHERE id IN (" + marks + ") AND expires_at > ?")
+            .params(params)
+            .query(String.class)
+            .list());
   }
 
   boolean delete(String id) {

@@ -12,10 +12,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
+import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
 
 /**
@@ -33,10 +36,12 @@ class Shares implements ShareTokens {
 
   private final ShareStore store;
   private final JobReader jobs;
+  private final ApplicationEventPublisher events;
 
-  Shares(ShareStore store, JobReader jobs) {
+  Shares(ShareStore store, JobReader jobs, ApplicationEventPublisher events) {
     this.store = store;
     this.jobs = jobs;
+    this.events = events;
   }
 
   /** A new share of the job, with its token (shown this once) and a URL that carries it. */
@@ -78,7 +83,14 @@ class Shares implements ShareTokens {
       throw notFound;
     }
     mayShare(caller, job);
-    store.delete(shareId);
+    if (store.delete(shareId)) {
+      events.publishEvent(new Revoked(shareId));
+    }
+  }
+
+  @Override
+  public Set<String> live(Collection<String> shareIds) {
+    return store.live(shareIds, Instant.now());
   }
 
   @Override
