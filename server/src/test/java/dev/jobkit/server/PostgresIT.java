@@ -16,6 +16,7 @@ import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
 
 /**
  * The service on PostgreSQL instead of the embedded H2: the same migrations, queries and lifecycle.
@@ -190,6 +191,37 @@ class PostgresIT {
     }
     assertThat(api.get("/api/v1/jobs/" + job.id() + "/log?attempt=3").status()).isEqualTo(400);
     api.delete("/api/v1/jobs/" + job.id()).expect(200); // its starts go with it (ON DELETE CASCADE)
+  }
+
+  @Test
+  void share_tokens_read_their_job_expire_are_revoked_and_go_with_their_job_on_postgresql() {
+    Api alice = server.newUser("pg-sharer", "parallel");
+    Job job = alice.submit("{\"shell\":\"echo shared-on-pg\"}");
+    alice.awaitStatus(job.id(), JobStatus.SUCCEEDED, TIMEOUT);
+    String path = "/api/v1/jobs/" + job.id();
+    JsonNode kept = alice.post(path + "/shares", "{\"expires_in\":\"2d\"}").expect(201).json();
+    JsonNode expiring = alice.post(path + "/shares", "").expect(201).json();
+    JsonNode revoked = alice.post(path + "/shares", "").expect(201).json();
+    Api reader = server.withKey(kept.get("token").asString());
+
+    assertThat(reader.get(path + "/log").expect(200).body()).contains("shared-on-pg");
+    assertThat(reader.get("/api/v1/jobs").status()).isEqualTo(403);
+    server
+        .bean(org.springframework.jdbc.core.simple.JdbcClient.class)
+        .sql("UPDATE shares SET expires_at = ? WHERE id = ?")
+        .params(
+            java.time.OffsetDateTime.now(java.time.ZoneOffset.UTC).minusSeconds(1),
+            expiring.get("id").asString())
+        .update();
+    assertThat(server.withKey(expiring.get("token").asString()).get(path).status()).isEqualTo(401);
+    alice.delete("/api/v1/shares/" + revoked.get("id").asString()).expect(204);
+    assertThat(server.withKey(revoked.get("token").asString()).get(path).status()).isEqualTo(401);
+    assertThat(alice.get(path + "/shares").expect(200).json().get("items"))
+        .extracting(item -> item.get("id").asString())
+        .containsExactly(kept.get("id").asString());
+
+    alice.delete(path).expect(200);
+    assertThat(reader.get(path).status()).isEqualTo(401);
   }
 
   @Test
