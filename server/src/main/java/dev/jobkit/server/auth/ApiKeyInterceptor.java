@@ -29,7 +29,7 @@ public class ApiKeyInterceptor implements HandlerInterceptor {
   static final String CALLER = ApiKeyInterceptor.class.getName() + ".caller";
 
   /** The query parameter a share token may come in. */
-  public static final String SHARE_TOKEN_PARAMETER = "share_token";
+  static final String SHARE_TOKEN_PARAMETER = "share_token";
 
   private final UserStore users;
   private final HashedJobTokens jobTokens;
