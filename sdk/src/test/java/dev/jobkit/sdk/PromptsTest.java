@@ -57,6 +57,7 @@ class PromptsTest {
         createdAt,
         createdAt,
         null,
+        null,
         null);
   }
 

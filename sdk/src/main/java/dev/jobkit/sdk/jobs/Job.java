@@ -51,6 +51,8 @@ import tools.jackson.databind.annotation.JsonNaming;
  * @param updatedAt when it last changed
  * @param startedAt when its first attempt was launched, or null
  * @param finishedAt when it reached an end state, or null
+ * @param resultsExpiredAt when retention removed its results and logs ({@code jobkit.retention.*}),
+ *     or null while they are kept
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record Job(
@@ -83,7 +85,8 @@ public record Job(
     Instant createdAt,
     Instant updatedAt,
     Instant startedAt,
-    Instant finishedAt) {
+    Instant finishedAt,
+    Instant resultsExpiredAt) {
 
   /**
    * A job; null lists and maps (but {@code command}) are read as empty ones, and all are copied,
@@ -122,6 +125,8 @@ public record Job(
    * @param updatedAt when it last changed
    * @param startedAt when its first attempt was launched, or null
    * @param finishedAt when it reached an end state, or null
+   * @param resultsExpiredAt when retention removed its results and logs, or null while they are
+   *     kept
    */
   public Job {
     command = command == null ? null : Copies.list(command);

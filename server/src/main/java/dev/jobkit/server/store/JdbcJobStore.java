@@ -219,6 +219,24 @@ class JdbcJobStore implements JobStore, SmartInitializingSingleton {
   }
 
   @Override
+  public boolean markResultsExpired(String id, java.time.Instant at) {
+    return writes.write(
+        p -> {
+          boolean marked =
+              jdbc.sql(
+                          "UPDATE jobs SET results_expired_at = ? WHERE id = ?"
+                              + " AND results_expired_at IS NULL")
+                      .params(SqlValues.utc(at), id)
+                      .update()
+                  > 0;
+          if (marked) {
+            jdbc.sql("DELETE FROM job_result_manifests WHERE job_id = ?").param(id).update();
+          }
+          return marked;
+        });
+  }
+
+  @Override
   public boolean deleteTerminal(String id) {
     return writes.write(
         p -> {

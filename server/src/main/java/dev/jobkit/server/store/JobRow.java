@@ -47,7 +47,8 @@ public record JobRow(
     Instant createdAt,
     Instant updatedAt,
     Instant startedAt,
-    Instant finishedAt) {
+    Instant finishedAt,
+    Instant resultsExpiredAt) {
 
   /** {@code job} as it is, but with {@code reason} as its status reason. */
   public static Job withStatusReason(Job job, String reason) {
@@ -93,7 +94,8 @@ public record JobRow(
         j.createdAt(),
         j.updatedAt(),
         j.startedAt(),
-        j.finishedAt());
+        j.finishedAt(),
+        j.resultsExpiredAt());
   }
 
   private Job toJob(
@@ -132,6 +134,7 @@ public record JobRow(
         createdAt,
         updatedAt,
         startedAt,
-        finishedAt);
+        finishedAt,
+        resultsExpiredAt);
   }
 }

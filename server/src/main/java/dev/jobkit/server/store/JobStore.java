@@ -179,6 +179,12 @@ public interface JobStore {
   boolean deleteTerminal(String id);
 
   /**
+   * Records that retention removed an ended job's results and logs at {@code at}, and drops its
+   * result manifest. False when the job is gone or was marked before.
+   */
+  boolean markResultsExpired(String id, java.time.Instant at);
+
+  /**
    * Deletes those of these jobs that are in a terminal state, with everything recorded about them,
    * in one transaction; the ids of the ones it deleted.
    */

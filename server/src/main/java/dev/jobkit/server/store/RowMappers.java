@@ -34,7 +34,7 @@ final class RowMappers {
       "seq, id, owner, display_name, description, status, status_reason, priority, accessibility,"
           + " pod_count, command, shell, app, app_version, parameters, env, tags, parents, timeout_seconds, max_attempts,"
           + " attempt, progress, metrics, last_error, exit_code, output_files, output_bytes,"
-          + " created_at, updated_at, started_at, finished_at";
+          + " created_at, updated_at, started_at, finished_at, results_expired_at";
 
   private static final TypeReference<List<String>> STRING_LIST = new TypeReference<>() {};
   private static final TypeReference<Map<String, String>> STRING_MAP = new TypeReference<>() {};
@@ -80,7 +80,8 @@ final class RowMappers {
         instant(rs, "created_at"),
         instant(rs, "updated_at"),
         instant(rs, "started_at"),
-        instant(rs, "finished_at"));
+        instant(rs, "finished_at"),
+        instant(rs, "results_expired_at"));
   }
 
   static Pod pod(ResultSet rs) throws SQLException {

@@ -75,6 +75,7 @@ class ExitsTest {
         null,
         null,
         null,
+        null,
         null);
   }
 

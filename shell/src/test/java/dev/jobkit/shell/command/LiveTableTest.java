@@ -55,7 +55,8 @@ class LiveTableTest {
         NOW.minusSeconds(300),
         NOW,
         started,
-        finished);
+        finished,
+        null);
   }
 
   private static Job running(String id) {

@@ -51,6 +51,7 @@ class OutputTest {
         NOW.minusSeconds(200),
         NOW.minusSeconds(100),
         NOW.minusSeconds(100),
+        null,
         null);
   }
 

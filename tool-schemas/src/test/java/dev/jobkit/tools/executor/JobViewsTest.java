@@ -63,6 +63,7 @@ class JobViewsTest {
         null,
         null,
         null,
+        null,
         null);
   }
 
