@@ -47,6 +47,22 @@ public class ApiException extends RuntimeException {
     return notFound("no job " + id + " (it does not exist, or you may not see it)");
   }
 
+  /**
+   * 410 {@code results_expired}: retention ({@code jobkit.retention.*}) removed the job's results
+   * and logs at {@code expiredAt}; carries {@code job_id} and {@code expired_at}.
+   */
+  public static ApiException resultsExpired(String jobId, java.time.Instant expiredAt) {
+    return new ApiException(
+        HttpStatus.GONE,
+        "results_expired",
+        "the results and logs of job "
+            + jobId
+            + " were removed by retention at "
+            + expiredAt
+            + " (jobkit.retention.*); the job's record is kept",
+        Map.of("job_id", jobId, "expired_at", expiredAt.toString()));
+  }
+
   public static ApiException forbidden(String detail) {
     return new ApiException(HttpStatus.FORBIDDEN, "forbidden", detail, Map.of());
   }

@@ -52,6 +52,10 @@ class ProblemResponses implements OpenApiCustomizer {
           + " jobkit.limits.max-queued-jobs-per-user; nothing was submitted; carries limit,"
           + " waiting_jobs, submitted_jobs and setting";
 
+  private static final String RESULTS_EXPIRED =
+      "results_expired: retention (jobkit.retention.*) removed the job's results and logs;"
+          + " carries job_id and expired_at";
+
   /** Extra problems of a route ({@code "METHOD path"}): status → when. */
   static final Map<String, Map<Integer, String>> BY_ROUTE =
       Map.ofEntries(
@@ -91,7 +95,13 @@ class ProblemResponses implements OpenApiCustomizer {
           Map.entry("POST /api/v1/jobs/{id}/shares", Map.of(403, FORBIDDEN_SHARE)),
           Map.entry("GET /api/v1/jobs/{id}/shares", Map.of(403, FORBIDDEN_SHARE)),
           Map.entry("DELETE /api/v1/shares/{share_id}", Map.of(403, FORBIDDEN_SHARE)),
-          Map.entry("GET /api/v1/jobs/{id}/log/stream", Map.of(429, TOO_MANY_STREAMS)),
+          Map.entry(
+              "GET /api/v1/jobs/{id}/log/stream",
+              Map.of(410, RESULTS_EXPIRED, 429, TOO_MANY_STREAMS)),
+          Map.entry("GET /api/v1/jobs/{id}/log", Map.of(410, RESULTS_EXPIRED)),
+          Map.entry("GET /api/v1/jobs/{id}/results", Map.of(410, RESULTS_EXPIRED)),
+          Map.entry("GET /api/v1/jobs/{id}/results/{path}", Map.of(410, RESULTS_EXPIRED)),
+          Map.entry("GET /api/v1/jobs/{id}/results.zip", Map.of(410, RESULTS_EXPIRED)),
           Map.entry("GET /api/v1/events/stream", Map.of(429, TOO_MANY_STREAMS)));
 
   /** What every operation can answer. */

@@ -274,9 +274,12 @@ class OpenApiIT {
         if (!path.startsWith("/api/")) {
           outside.add(path + " (" + type.getSimpleName() + ")");
         }
+        // A capture of the rest of the path ({*path}) is one parameter in OpenAPI: {path}.
+        String documented = path.replaceAll("\\{\\*(\\w+)}", "{$1}");
         for (RequestMethod method : methods.isEmpty() ? Set.of(RequestMethod.values()) : methods) {
           routes.put(
-              method + " " + path, type.getSimpleName() + "#" + handler.getMethod().getName());
+              method + " " + documented,
+              type.getSimpleName() + "#" + handler.getMethod().getName());
         }
       }
     }
