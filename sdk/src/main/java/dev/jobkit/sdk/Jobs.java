@@ -307,6 +307,17 @@ public final class Jobs {
   }
 
   /**
+   * The results of a job: the files it wrote under its output dir, with their SHA-256 once it has
+   * ended. {@code results(id).download(dir)} downloads and checks them all.
+   *
+   * @param jobId the job's id
+   * @return its results; nothing is read until a method of it is called
+   */
+  public JobResults results(String jobId) {
+    return new JobResults(client, jobId);
+  }
+
+  /**
    * The logs of a job's pods: {@code logs(id).tail()}, {@code logs(id).pod(2).follow(...)}.
    *
    * @param jobId the job's id

@@ -46,6 +46,10 @@ final class ProblemDecoder implements ErrorDecoder {
       case 403 -> new ForbiddenException(status, problem, requestId);
       case 404 -> new NotFoundException(status, problem, requestId);
       case 409 -> new ConflictException(status, problem, requestId);
+      case 410 ->
+          code.equals("results_expired")
+              ? new ResultsExpiredException(status, problem, requestId, null)
+              : new JobkitApiException(status, problem, requestId);
       case 429 -> new RateLimitedException(status, problem, requestId, retryAfter(retryAfter));
       default ->
           status >= 500

@@ -35,6 +35,9 @@ public interface JobApi {
   @RequestLine("GET /api/v1/jobs/{id}")
   Job get(@Param("id") String id);
 
+  @RequestLine("GET /api/v1/jobs/{id}/results")
+  dev.jobkit.sdk.jobs.ResultManifest results(@Param("id") String id);
+
   @RequestLine("GET /api/v1/jobs")
   JobPage list(@QueryMap Map<String, Object> query);
 
