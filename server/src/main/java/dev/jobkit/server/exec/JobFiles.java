@@ -272,6 +272,15 @@ public final class JobFiles {
     }
   }
 
+  /**
+   * Removes the job's results (its output dir) and its logs, for retention; the rest of its
+   * directory stays. Nothing if they are gone already.
+   */
+  public void purgeResultsAndLogs(String jobId) {
+    removeTree(outputDir(jobId));
+    removeTree(jobDir(jobId).resolve("logs"));
+  }
+
   private static void removeTree(Path dir) {
     if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
       return;

@@ -112,6 +112,7 @@ public class JobReader {
    */
   public LogTail logTail(Caller caller, String id, int pod, int tailChars, Integer attempt) {
     Job job = visible(caller, id);
+    checkLogsKept(job);
     checkPod(job, pod);
     if (tailChars < 1 || tailChars > MAX_TAIL_CHARS) {
       throw ApiException.invalid(
@@ -241,8 +242,16 @@ public class JobReader {
   /** Checks the caller may read the job's log of {@code pod}; the job as it is now. */
   public Job logReadable(Caller caller, String id, int pod) {
     Job job = visible(caller, id);
+    checkLogsKept(job);
     checkPod(job, pod);
     return job;
+  }
+
+  /** A job whose logs retention removed answers 410 {@code results_expired}, not an empty log. */
+  private static void checkLogsKept(Job job) {
+    if (job.resultsExpiredAt() != null) {
+      throw ApiException.resultsExpired(job.id(), job.resultsExpiredAt());
+    }
   }
 
   private static void checkPod(Job job, int pod) {
