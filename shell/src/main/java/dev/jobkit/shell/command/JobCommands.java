@@ -33,6 +33,7 @@ public final class JobCommands {
     commands.addAll(JobWaitCommands.all(session));
     commands.addAll(JobSummaryCommands.all(session));
     commands.addAll(JobShareCommands.all(session));
+    commands.addAll(JobResultsCommands.all(session));
     return commands;
   }
 
