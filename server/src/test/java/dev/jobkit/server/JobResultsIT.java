@@ -111,6 +111,29 @@ class JobResultsIT {
   }
 
   @Test
+  void a_large_file_arrives_whole_and_in_ranges() {
+    // 1 MiB: over the size from which the container sends a whole file itself (sendfile).
+    Job job = user.submitShell("head -c 1048576 /dev/urandom > \"$JOBKIT_OUTPUT_DIR/big.bin\"");
+    user.awaitStatus(job.id(), SUCCEEDED, Duration.ofSeconds(60));
+    ResultManifest manifest =
+        user.get("/api/v1/jobs/" + job.id() + "/results").expect(200).as(ResultManifest.class);
+    String sha = manifest.files().get(0).sha256();
+    String path = "/api/v1/jobs/" + job.id() + "/results/big.bin";
+
+    HttpResponse<byte[]> whole = bytes(path);
+    assertThat(whole.statusCode()).isEqualTo(200);
+    assertThat(whole.body()).hasSize(1 << 20);
+    assertThat(sha256(whole.body())).isEqualTo(sha);
+    assertThat(whole.headers().firstValue("ETag")).hasValue("\"" + sha + "\"");
+    assertThat(whole.headers().firstValue("Content-Type")).hasValue("application/octet-stream");
+
+    HttpResponse<byte[]> tail = bytes(path, "Range", "bytes=1048000-");
+    assertThat(tail.statusCode()).isEqualTo(206);
+    assertThat(tail.body()).isEqualTo(java.util.Arrays.copyOfRange(whole.body(), 1048000, 1 << 20));
+    assertThat(bytes(path, "If-None-Match", "\"" + sha + "\"").statusCode()).isEqualTo(304);
+  }
+
+  @Test
   void the_zip_holds_every_file_of_the_manifest() throws IOException {
     Job job = finished();
 
@@ -238,13 +261,15 @@ class JobResultsIT {
     }
   }
 
-  private HttpResponse<byte[]> bytes(String path) {
+  private HttpResponse<byte[]> bytes(String path, String... headers) {
     try {
-      return HTTP.send(
+      HttpRequest.Builder request =
           HttpRequest.newBuilder(URI.create(service.server().baseUrl() + path))
-              .header("Authorization", "Bearer " + service.userKey())
-              .build(),
-          HttpResponse.BodyHandlers.ofByteArray());
+              .header("Authorization", "Bearer " + service.userKey());
+      for (int i = 0; i + 1 < headers.length; i += 2) {
+        request.header(headers[i], headers[i + 1]);
+      }
+      return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {

@@ -3,6 +3,7 @@ package dev.jobkit.server.api;
 import dev.jobkit.sdk.jobs.ResultManifest;
 import dev.jobkit.server.auth.Caller;
 import dev.jobkit.server.jobs.ResultManifests;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -29,6 +30,16 @@ import org.springframework.web.bind.annotation.RestController;
 @RequestMapping("/api/v1/jobs")
 class JobResultsController {
 
+  /** Tomcat's request attributes for {@code sendfile} (what its default servlet sets). */
+  private static final String SENDFILE_SUPPORT = "org.apache.tomcat.sendfile.support";
+
+  private static final String SENDFILE_FILENAME = "org.apache.tomcat.sendfile.filename";
+  private static final String SENDFILE_START = "org.apache.tomcat.sendfile.start";
+  private static final String SENDFILE_END = "org.apache.tomcat.sendfile.end";
+
+  /** Smaller files are sent by Spring: sendfile pays off from about here (Tomcat's own limit). */
+  private static final long SENDFILE_FROM = 48 * 1024;
+
   private final ResultManifests results;
 
   JobResultsController(ResultManifests results) {
@@ -46,7 +57,12 @@ class JobResultsController {
    * of a job that has not ended has no checksum yet, so no {@code ETag}, and is not cached.
    */
   @GetMapping("/{id}/results/{*path}")
-  ResponseEntity<Resource> file(Caller caller, @PathVariable String id, @PathVariable String path) {
+  ResponseEntity<Resource> file(
+      Caller caller,
+      @PathVariable String id,
+      @PathVariable String path,
+      HttpServletRequest request,
+      HttpServletResponse response) {
     // {*path} starts with the '/' that ends "results"; an absolute path comes as "//...".
     String relative = path.startsWith("/") ? path.substring(1) : path;
     ResultManifests.Found found = results.file(caller, id, relative);
@@ -67,7 +83,49 @@ class JobResultsController {
     } else {
       answer.cacheControl(CacheControl.noStore());
     }
+    if (sendWhole(found, request, response, answer)) {
+      return null; // handled: the container sends the file
+    }
     return answer.body(new FileSystemResource(found.file()));
+  }
+
+  /**
+   * A whole, final file of some size is sent by the servlet container itself with {@code sendfile}
+   * (as its default servlet sends static files): from the page cache to the socket, no copy through
+   * the heap. A {@code Range}, a conditional request that may answer 304, a file of a job that
+   * still runs (whose size may change) or a container without it go through Spring's resource
+   * handling.
+   */
+  private static boolean sendWhole(
+      ResultManifests.Found found,
+      HttpServletRequest request,
+      HttpServletResponse response,
+      ResponseEntity.BodyBuilder answer) {
+    if (!found.complete()
+        || found.entry().sizeBytes() < SENDFILE_FROM
+        || request.getHeader(HttpHeaders.RANGE) != null
+        || request.getHeader(HttpHeaders.IF_NONE_MATCH) != null
+        || request.getHeader(HttpHeaders.IF_MODIFIED_SINCE) != null
+        || !"GET".equals(request.getMethod())
+        || !Boolean.TRUE.equals(request.getAttribute(SENDFILE_SUPPORT))) {
+      return false;
+    }
+    long size;
+    try {
+      size = java.nio.file.Files.size(found.file());
+    } catch (IOException e) {
+      return false; // Spring's handling says what is wrong
+    }
+    answer
+        .build()
+        .getHeaders()
+        .forEach((name, values) -> values.forEach(v -> response.addHeader(name, v)));
+    response.setStatus(HttpServletResponse.SC_OK);
+    response.setContentLengthLong(size);
+    request.setAttribute(SENDFILE_FILENAME, found.file().toString());
+    request.setAttribute(SENDFILE_START, 0L);
+    request.setAttribute(SENDFILE_END, size);
+    return true;
   }
 
   @GetMapping(value = "/{id}/results.zip", produces = "application/zip")

@@ -189,11 +189,10 @@ public class ResultManifests implements CommittedEventListener, SmartLifecycle {
         return stored.get();
       }
       ResultManifest taken = manifestOf(id, true, walk(id, true));
-      if (!store.save(taken)) {
-        // deleted meanwhile, or expired: what is stored (if anything) is the answer
-        return store.find(id).orElse(taken);
-      }
-      return taken;
+      store.save(taken);
+      // As stored (times at the database's precision), so that every read answers the same;
+      // nothing stored: the job was deleted meanwhile.
+      return store.find(id).orElse(taken);
     }
   }
 
