@@ -8,11 +8,17 @@ import dev.jobkit.sdk.jobs.FlushResult;
 import dev.jobkit.sdk.jobs.Job;
 import dev.jobkit.sdk.jobs.JobPage;
 import dev.jobkit.sdk.jobs.LogTail;
+import dev.jobkit.sdk.jobs.ResultFile;
+import dev.jobkit.sdk.jobs.ResultManifest;
 import dev.jobkit.sdk.lifecycle.JobStatus;
+import dev.jobkit.server.store.JobResultStore;
+import dev.jobkit.server.store.JobStore;
 import dev.jobkit.server.support.Api;
 import dev.jobkit.server.support.JobkitServer;
 import dev.jobkit.server.support.PostgresDatabase;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -222,6 +228,34 @@ class PostgresIT {
 
     alice.delete(path).expect(200);
     assertThat(reader.get(path).status()).isEqualTo(401);
+  }
+
+  @Test
+  void a_jobs_result_manifest_is_stored_read_and_dropped_by_retention_on_postgresql() {
+    Api api = server.admin();
+    Job job =
+        api.submitShell(
+            "cd \"$JOBKIT_OUTPUT_DIR\" && printf pg > a.txt && mkdir d && printf sql > d/b.csv");
+    api.awaitStatus(job.id(), JobStatus.SUCCEEDED, TIMEOUT);
+
+    ResultManifest manifest =
+        api.get("/api/v1/jobs/" + job.id() + "/results").expect(200).as(ResultManifest.class);
+    assertThat(manifest.complete()).isTrue();
+    assertThat(manifest.files()).extracting(ResultFile::path).containsExactly("a.txt", "d/b.csv");
+    assertThat(server.bean(JobResultStore.class).find(job.id())).contains(manifest);
+    assertThat(
+            server.bean(JobResultStore.class).endedBefore(Instant.now().plusSeconds(60), 0, 10_000))
+        .extracting(JobResultStore.Ended::id)
+        .contains(job.id());
+
+    Instant at = Instant.now().truncatedTo(ChronoUnit.MICROS);
+    assertThat(server.bean(JobStore.class).markResultsExpired(job.id(), at)).isTrue();
+    assertThat(api.job(job.id()).resultsExpiredAt()).isEqualTo(at);
+    assertThat(server.bean(JobResultStore.class).find(job.id())).isEmpty();
+    assertThat(api.get("/api/v1/jobs/" + job.id() + "/results").status()).isEqualTo(410);
+    assertThat(server.bean(JobResultStore.class).endedWithoutManifest(10_000))
+        .doesNotContain(job.id());
+    api.delete("/api/v1/jobs/" + job.id()).expect(200);
   }
 
   @Test
