@@ -10,8 +10,9 @@ import java.util.List;
  * directly, submit → {@code RUNNING} latency, claim latency with a short and a long queue, and the
  * time to serve a log tail of a small and a huge log; (issue 3) the SDK's {@code get} against a raw
  * HTTP GET; (issue 12) the cost of a page of the job list; and (issue 13) the shipped train app's
- * time on the example dataset and an app job's overhead against a plain one. Run it with {@code
- * bench/run}.
+ * time on the example dataset and an app job's overhead against a plain one; (issue 14) a large
+ * result file downloaded against {@code cat} of it to a socket, and the heap meanwhile. Run it with
+ * {@code bench/run}.
  */
 public final class ServiceBenchmark {
 
@@ -31,7 +32,9 @@ public final class ServiceBenchmark {
     int listRequests = intArg(args, "list_requests", 200);
     int trainRuns = intArg(args, "train_runs", 5);
     int appRuns = intArg(args, "app_runs", 100);
-    String only = intArg(args, "only", 1234567) + "";
+    int resultMib = intArg(args, "result_mib", 1024);
+    int downloadRounds = intArg(args, "download_rounds", 3);
+    String only = intArg(args, "only", 12345678) + "";
 
     List<Row> rows = new ArrayList<>();
     System.out.printf(
@@ -134,6 +137,42 @@ public final class ServiceBenchmark {
                 String.format("%.2f", a.ratio()),
                 "<= 1.1",
                 a.ratio() <= 1.1));
+      }
+      if (only.contains("8")) {
+        System.out.printf(
+            "%n8. A %,d MiB result file over GET /results/{path} against cat to a socket (issue"
+                + " 14)%n",
+            resultMib);
+        ResultDownload.Result d = new ResultDownload(service, resultMib, downloadRounds).run();
+        double mib = d.bytes() / (double) (1 << 20);
+        System.out.printf(
+            "  heap used: %,d MiB after a GC before the downloads, at most %,d MiB during them%n",
+            d.heapBefore() >> 20, d.heapMax() >> 20);
+        rows.add(
+            new Row(
+                String.format("result %,d MiB, service p50", resultMib),
+                String.format("%.0f MiB/s", mib / (d.service().p50() / 1e3)),
+                "",
+                true));
+        rows.add(
+            new Row(
+                String.format("result %,d MiB, cat p50", resultMib),
+                String.format("%.0f MiB/s", mib / (d.cat().p50() / 1e3)),
+                "",
+                true));
+        rows.add(
+            new Row(
+                "download / cat throughput",
+                String.format("%.2f", d.ratio()),
+                ">= 0.8",
+                d.ratio() >= 0.8));
+        rows.add(
+            new Row(
+                "heap max during download",
+                String.format(
+                    "%,d MiB (+%,d)", d.heapMax() >> 20, (d.heapMax() - d.heapBefore()) >> 20),
+                "",
+                true));
       }
       if (only.contains("4")) {
         System.out.println("\n4. Log tail over HTTP (run before 3, which leaves a long queue)");
