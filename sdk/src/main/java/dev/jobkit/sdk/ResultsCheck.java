@@ -20,7 +20,8 @@ public record ResultsCheck(
     List<String> extra) {
 
   /**
-   * A check; the lists are copied, so it does not change once made.
+   * A check; null lists are read as empty ones, and all are copied, so it does not change once
+   * made.
    *
    * @param jobId the job whose manifest the directory was checked against
    * @param matched how many files match
@@ -29,9 +30,9 @@ public record ResultsCheck(
    * @param extra the files the manifest does not list
    */
   public ResultsCheck {
-    missing = List.copyOf(missing);
-    changed = List.copyOf(changed);
-    extra = List.copyOf(extra);
+    missing = missing == null ? List.of() : List.copyOf(missing);
+    changed = changed == null ? List.of() : List.copyOf(changed);
+    extra = extra == null ? List.of() : List.copyOf(extra);
   }
 
   /**
