@@ -33,6 +33,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -206,16 +207,23 @@ public class ResultManifests implements CommittedEventListener, SmartLifecycle {
   public Found file(Caller caller, String id, String path) {
     String checked = checkPath(path);
     Job job = readable(caller, id);
-    ResultManifest manifest = manifest(job);
-    ResultFile entry =
-        manifest.files().stream()
-            .filter(f -> f.path().equals(checked))
-            .findFirst()
-            .orElseThrow(
-                () ->
-                    ApiException.notFound(
-                        "the results of job " + id + " have no file " + checked + " (path)"));
-    return new Found(inside(id, checked), entry, manifest.complete());
+    boolean complete = job.status().isTerminal();
+    Optional<ResultFile> entry;
+    if (complete) {
+      // One row of the stored manifest, not all of them; taken first if it is not yet.
+      if (!store.exists(id)) {
+        finalManifest(job);
+      }
+      entry = store.findFile(id, checked);
+    } else {
+      entry = manifest(job).files().stream().filter(f -> f.path().equals(checked)).findFirst();
+    }
+    ResultFile found =
+        entry.orElseThrow(
+            () ->
+                ApiException.notFound(
+                    "the results of job " + id + " have no file " + checked + " (path)"));
+    return new Found(inside(id, checked), found, complete);
   }
 
   /**

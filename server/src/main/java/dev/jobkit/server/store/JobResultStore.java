@@ -81,6 +81,32 @@ public class JobResultStore {
                     .list()));
   }
 
+  /** One file of the job's final manifest, without reading the others. */
+  public Optional<ResultFile> findFile(String jobId, String path) {
+    return jdbc.sql(
+            "SELECT path, size_bytes, sha256, modified_at, media_type FROM job_result_files"
+                + " WHERE job_id = ? AND path = ?")
+        .params(jobId, path)
+        .query(
+            (rs, n) ->
+                new ResultFile(
+                    rs.getString("path"),
+                    rs.getLong("size_bytes"),
+                    rs.getString("sha256"),
+                    instant(rs, "modified_at"),
+                    rs.getString("media_type")))
+        .optional();
+  }
+
+  /** Whether the job's final manifest is stored. */
+  public boolean exists(String jobId) {
+    return jdbc.sql("SELECT COUNT(*) FROM job_result_manifests WHERE job_id = ?")
+            .param(jobId)
+            .query(Long.class)
+            .single()
+        > 0;
+  }
+
   /**
    * Stores a final manifest. False when there is one already or the job is gone (deleted while its
    * manifest was taken): the first one stays, and a deleted job gets none.
