@@ -22,6 +22,7 @@ module dev.jobkit.sdk {
   exports dev.jobkit.sdk.lifecycle;
   exports dev.jobkit.sdk.shares;
   exports dev.jobkit.sdk.users;
+  exports dev.jobkit.sdk.webhooks;
 
   opens dev.jobkit.sdk to
       tools.jackson.databind;
@@ -38,6 +39,8 @@ module dev.jobkit.sdk {
   opens dev.jobkit.sdk.shares to
       tools.jackson.databind;
   opens dev.jobkit.sdk.users to
+      tools.jackson.databind;
+  opens dev.jobkit.sdk.webhooks to
       tools.jackson.databind;
   opens dev.jobkit.sdk.internal to
       tools.jackson.databind,

@@ -6,6 +6,7 @@ import dev.jobkit.sdk.internal.DataApi;
 import dev.jobkit.sdk.internal.JobApi;
 import dev.jobkit.sdk.internal.Json;
 import dev.jobkit.sdk.internal.ShareApi;
+import dev.jobkit.sdk.internal.WebhookApi;
 import feign.Feign;
 import feign.Request;
 import feign.Retryer;
@@ -61,6 +62,7 @@ public final class JobkitClient implements AutoCloseable {
   private final Apps apps;
   private final Datasets datasets;
   private final Shares shares;
+  private final Webhooks webhooks;
   private final Models models;
   private final Results results;
   private final RetryPolicy retryPolicy;
@@ -140,6 +142,7 @@ public final class JobkitClient implements AutoCloseable {
     this.models = new Models(data, calls);
     this.results = new Results(data, calls);
     this.shares = new Shares(feign.target(ShareApi.class, this.baseUrl.toString()), calls);
+    this.webhooks = new Webhooks(feign.target(WebhookApi.class, this.baseUrl.toString()), calls);
   }
 
   /**
@@ -202,6 +205,15 @@ public final class JobkitClient implements AutoCloseable {
    */
   public Datasets datasets() {
     return datasets;
+  }
+
+  /**
+   * Webhooks: URLs told of jobs' transitions, signed; their deliveries and how they went.
+   *
+   * @return the webhooks of the service, through this client
+   */
+  public Webhooks webhooks() {
+    return webhooks;
   }
 
   /**
