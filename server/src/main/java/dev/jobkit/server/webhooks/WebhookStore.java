@@ -1,0 +1,376 @@
+package dev.jobkit.server.webhooks;
+
+import dev.jobkit.sdk.jobs.ActorKind;
+import dev.jobkit.sdk.jobs.JobSummary;
+import dev.jobkit.sdk.lifecycle.JobStatus;
+import dev.jobkit.sdk.webhooks.Delivery;
+import dev.jobkit.sdk.webhooks.DeliveryState;
+import dev.jobkit.sdk.webhooks.Webhook;
+import dev.jobkit.sdk.webhooks.WebhookEvent;
+import dev.jobkit.server.auth.Keys;
+import dev.jobkit.server.store.StoredText;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+import org.springframework.transaction.support.TransactionTemplate;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The tables of migration V25: webhooks, their deliveries and the cursor over {@code job_events}.
+ * Plain SQL that runs on H2 and PostgreSQL. Reads {@code job_events} and {@code jobs} (the core's
+ * tables) but never writes them.
+ */
+@Repository
+class WebhookStore {
+
+  private static final JsonMapper JSON = JsonMapper.builder().build();
+  private static final TypeReference<List<String>> STRINGS = new TypeReference<>() {};
+  private static final int ERROR_SIZE = 1000;
+
+  /** A webhook with what only the service sees: its secret and where its events start. */
+  record Row(
+      String id,
+      String owner,
+      String url,
+      List<JobStatus> statuses,
+      List<String> apps,
+      List<String> owners,
+      String secret,
+      long afterEvent,
+      Instant createdAt) {
+
+    /** As the API shows it: without the secret. */
+    Webhook shown() {
+      return new Webhook(id, owner, url, statuses, apps, owners, null, createdAt);
+    }
+
+    boolean matches(long eventId, JobStatus to, String jobOwner, String app) {
+      return eventId > afterEvent
+          && (statuses.isEmpty() || statuses.contains(to))
+          && (apps.isEmpty() || (app != null && apps.contains(app)))
+          && (owners.isEmpty() || owners.contains(jobOwner));
+    }
+  }
+
+  /** A delivery to send, with where and how to sign. */
+  record Due(
+      String id,
+      String webhookId,
+      String jobId,
+      long eventId,
+      String payload,
+      int attempts,
+      Instant eventAt,
+      String url,
+      String secret) {}
+
+  private final JdbcClient jdbc;
+  private final TransactionTemplate transactions;
+
+  WebhookStore(JdbcClient jdbc, TransactionTemplate transactions) {
+    this.jdbc = jdbc;
+    this.transactions = transactions;
+  }
+
+  /** Stores a new webhook, told of the events after the newest one now. */
+  Row create(
+      String owner,
+      String url,
+      List<JobStatus> statuses,
+      List<String> apps,
+      List<String> owners,
+      String secret) {
+    String id = Keys.newId("whk");
+    Instant now = Instant.now();
+    transactions.executeWithoutResult(
+        status -> {
+          // Under the matcher's lock: every event after the cursor is matched after this commits,
+          // so the webhook gets exactly the events the matcher had not yet seen when it was made.
+          long after = lockCursor();
+          jdbc.sql(
+                  "INSERT INTO webhooks (id, owner, url, statuses, apps, owners, secret,"
+                      + " after_event, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
+              .params(
+                  id,
+                  owner,
+                  url,
+                  JSON.writeValueAsString(statuses.stream().map(Enum::name).toList()),
+                  JSON.writeValueAsString(apps),
+                  JSON.writeValueAsString(owners),
+                  secret,
+                  after,
+                  utc(now))
+              .update();
+        });
+    return find(id).orElseThrow();
+  }
+
+  Optional<Row> find(String id) {
+    return jdbc.sql("SELECT * FROM webhooks WHERE id = ?")
+        .param(id)
+        .query((rs, n) -> row(rs))
+        .optional();
+  }
+
+  /** A user's webhooks, newest first. */
+  List<Row> ofOwner(String owner) {
+    return jdbc.sql("SELECT * FROM webhooks WHERE owner = ? ORDER BY created_at DESC, id DESC")
+        .param(owner)
+        .query((rs, n) -> row(rs))
+        .list();
+  }
+
+  /** Deletes a webhook and all its deliveries, in one transaction. */
+  boolean delete(String id) {
+    return Boolean.TRUE.equals(
+        transactions.execute(
+            status -> {
+              jdbc.sql("DELETE FROM webhook_deliveries WHERE webhook_id = ?").param(id).update();
+              return jdbc.sql("DELETE FROM webhooks WHERE id = ?").param(id).update() == 1;
+            }));
+  }
+
+  /** A webhook's newest deliveries first. */
+  List<Delivery> deliveries(String webhookId, int limit) {
+    return jdbc.sql(
+            "SELECT * FROM webhook_deliveries WHERE webhook_id = ? ORDER BY event_id DESC LIMIT ?")
+        .params(webhookId, limit)
+        .query((rs, n) -> delivery(rs))
+        .list();
+  }
+
+  /**
+   * Matches the next events after the cursor against every webhook and writes a delivery for each
+   * match, moving the cursor past them in the same transaction: after a crash, the events are
+   * matched again from where the last commit left off, so none is lost and none delivered twice.
+   *
+   * <p>The cursor is safe as an id because the job store commits its events one write at a time
+   * (SerializedWrites): no event with a lower id can commit after one with a higher id.
+   *
+   * @return how many events were read: {@code limit} means there may be more
+   */
+  int matchEvents(int limit) {
+    Integer read =
+        transactions.execute(
+            status -> {
+              long cursor = lockCursor();
+              List<MatchedEvent> events =
+                  jdbc.sql(
+                          "SELECT e.id, e.job_id, e.kind, e.from_status, e.to_status, e.at,"
+                              + " e.actor, e.actor_kind, e.reason, j.owner, j.app,"
+                              + " j.display_name, j.status FROM job_events e"
+                              + " LEFT JOIN jobs j ON j.id = e.job_id"
+                              + " WHERE e.id > ? ORDER BY e.id LIMIT ?")
+                      .params(cursor, limit)
+                      .query((rs, n) -> matchedEvent(rs))
+                      .list();
+              if (events.isEmpty()) {
+                return 0;
+              }
+              List<Row> webhooks =
+                  jdbc.sql("SELECT * FROM webhooks").query((rs, n) -> row(rs)).list();
+              Instant now = Instant.now();
+              for (MatchedEvent e : events) {
+                // Only transitions of jobs that still exist; renames are not transitions.
+                if (!e.kind().equals("transition") || e.owner() == null) {
+                  continue;
+                }
+                for (Row hook : webhooks) {
+                  if (hook.matches(e.id(), e.to(), e.owner(), e.app())) {
+                    insertDelivery(hook, e, now);
+                  }
+                }
+              }
+              long last = events.get(events.size() - 1).id();
+              jdbc.sql("UPDATE webhook_cursor SET last_event = ? WHERE name = 'events'")
+                  .param(last)
+                  .update();
+              return events.size();
+            });
+    return read == null ? 0 : read;
+  }
+
+  private long lockCursor() {
+    return jdbc.sql("SELECT last_event FROM webhook_cursor WHERE name = 'events' FOR UPDATE")
+        .query(Long.class)
+        .single();
+  }
+
+  private void insertDelivery(Row hook, MatchedEvent e, Instant now) {
+    String id = Keys.newId("dlv");
+    WebhookEvent body =
+        new WebhookEvent(
+            id,
+            hook.id(),
+            e.id(),
+            e.jobId(),
+            e.from(),
+            e.to(),
+            e.at(),
+            e.reason(),
+            e.actor(),
+            e.actorKind(),
+            e.app(),
+            new JobSummary(e.jobId(), e.displayName(), e.owner(), e.jobStatus()));
+    jdbc.sql(
+            "INSERT INTO webhook_deliveries (id, webhook_id, job_id, event_id, payload, state,"
+                + " attempts, next_attempt_at, event_at, created_at)"
+                + " VALUES (?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?)")
+        .params(
+            id,
+            hook.id(),
+            e.jobId(),
+            e.id(),
+            JSON.writeValueAsString(body),
+            utc(now),
+            utc(e.at()),
+            utc(now))
+        .update();
+  }
+
+  /**
+   * Pending deliveries that are due, each the oldest pending one of its webhook and job (so one
+   * job's are sent in order), the longest waiting first.
+   */
+  List<Due> due(Instant now, int limit) {
+    return jdbc.sql(
+            "SELECT d.id, d.webhook_id, d.job_id, d.event_id, d.payload, d.attempts, d.event_at,"
+                + " w.url, w.secret FROM webhook_deliveries d"
+                + " JOIN webhooks w ON w.id = d.webhook_id"
+                + " WHERE d.state = 'pending' AND d.next_attempt_at <= ?"
+                + " AND NOT EXISTS (SELECT 1 FROM webhook_deliveries p"
+                + " WHERE p.webhook_id = d.webhook_id AND p.job_id = d.job_id"
+                + " AND p.state = 'pending' AND p.event_id < d.event_id)"
+                + " ORDER BY d.next_attempt_at, d.event_id LIMIT ?")
+        .params(utc(now), limit)
+        .query(
+            (rs, n) ->
+                new Due(
+                    rs.getString("id"),
+                    rs.getString("webhook_id"),
+                    rs.getString("job_id"),
+                    rs.getLong("event_id"),
+                    rs.getString("payload"),
+                    rs.getInt("attempts"),
+                    instant(rs, "event_at"),
+                    rs.getString("url"),
+                    rs.getString("secret")))
+        .list();
+  }
+
+  /** When the next pending delivery that is not yet due becomes due, if there is one. */
+  Optional<Instant> nextDue(Instant now) {
+    return jdbc.sql(
+            "SELECT MIN(next_attempt_at) FROM webhook_deliveries"
+                + " WHERE state = 'pending' AND next_attempt_at > ?")
+        .param(utc(now))
+        .query((rs, n) -> instant(rs, 1))
+        .optional();
+  }
+
+  /** Records an attempt: delivered, or failed with a retry at {@code next} (null: given up). */
+  void attempted(String id, Instant at, Integer status, String error, Instant next) {
+    DeliveryState state =
+        error == null
+            ? DeliveryState.DELIVERED
+            : next == null ? DeliveryState.FAILED : DeliveryState.PENDING;
+    jdbc.sql(
+            "UPDATE webhook_deliveries SET state = ?, attempts = attempts + 1, last_status = ?,"
+                + " last_error = ?, last_attempt_at = ?, next_attempt_at = ? WHERE id = ?")
+        .params(
+            state.wireName(),
+            status,
+            StoredText.cut(error, ERROR_SIZE),
+            utc(at),
+            utc(next == null ? at : next),
+            id)
+        .update();
+  }
+
+  private record MatchedEvent(
+      long id,
+      String jobId,
+      String kind,
+      JobStatus from,
+      JobStatus to,
+      Instant at,
+      String actor,
+      ActorKind actorKind,
+      String reason,
+      String owner,
+      String app,
+      String displayName,
+      JobStatus jobStatus) {}
+
+  private static MatchedEvent matchedEvent(ResultSet rs) throws SQLException {
+    String from = rs.getString("from_status");
+    String jobStatus = rs.getString("status");
+    String actorKind = rs.getString("actor_kind");
+    return new MatchedEvent(
+        rs.getLong("id"),
+        rs.getString("job_id"),
+        rs.getString("kind"),
+        from == null ? null : JobStatus.valueOf(from),
+        JobStatus.valueOf(rs.getString("to_status")),
+        instant(rs, "at"),
+        rs.getString("actor"),
+        actorKind == null ? null : ActorKind.valueOf(actorKind),
+        rs.getString("reason"),
+        rs.getString("owner"),
+        rs.getString("app"),
+        rs.getString("display_name"),
+        jobStatus == null ? null : JobStatus.valueOf(jobStatus));
+  }
+
+  private static Row row(ResultSet rs) throws SQLException {
+    return new Row(
+        rs.getString("id"),
+        rs.getString("owner"),
+        rs.getString("url"),
+        JSON.readValue(rs.getString("statuses"), STRINGS).stream().map(JobStatus::valueOf).toList(),
+        JSON.readValue(rs.getString("apps"), STRINGS),
+        JSON.readValue(rs.getString("owners"), STRINGS),
+        rs.getString("secret"),
+        rs.getLong("after_event"),
+        instant(rs, "created_at"));
+  }
+
+  private static Delivery delivery(ResultSet rs) throws SQLException {
+    Integer status = rs.getObject("last_status") == null ? null : rs.getInt("last_status");
+    return new Delivery(
+        rs.getString("id"),
+        rs.getString("webhook_id"),
+        rs.getString("job_id"),
+        rs.getLong("event_id"),
+        DeliveryState.valueOf(rs.getString("state").toUpperCase(Locale.ROOT)),
+        rs.getInt("attempts"),
+        instant(rs, "next_attempt_at"),
+        status,
+        rs.getString("last_error"),
+        instant(rs, "last_attempt_at"),
+        instant(rs, "event_at"),
+        instant(rs, "created_at"));
+  }
+
+  private static OffsetDateTime utc(Instant instant) {
+    return instant == null ? null : instant.atOffset(ZoneOffset.UTC);
+  }
+
+  private static Instant instant(ResultSet rs, String column) throws SQLException {
+    OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
+    return t == null ? null : t.toInstant();
+  }
+
+  private static Instant instant(ResultSet rs, int column) throws SQLException {
+    OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
+    return t == null ? null : t.toInstant();
+  }
+}
