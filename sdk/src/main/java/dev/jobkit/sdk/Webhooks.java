@@ -10,8 +10,8 @@ import java.util.Objects;
 /**
  * Webhooks: URLs the service POSTs jobs' transitions to, signed with each webhook's secret (check
  * them with {@link dev.jobkit.sdk.webhooks.WebhookVerifier}), retried with backoff for a day, in
- * order per job. A user's webhook is told of that user's own jobs only; a user sees their own
- * webhooks, an admin everyone's.
+ * order per job. A user's webhook is told of that user's own jobs only; a user lists their own
+ * webhooks, and an admin may also read and delete anyone's by id.
  *
  * <pre>{@code
  * Webhook hook = client.webhooks().create(
@@ -45,7 +45,7 @@ public final class Webhooks {
   }
 
   /**
-   * The caller's webhooks (an admin's: everyone's), newest first, without their secrets.
+   * The caller's own webhooks, newest first, without their secrets.
    *
    * @return the webhooks; empty when there are none
    */

@@ -3,8 +3,13 @@ package dev.jobkit.server;
 import static dev.jobkit.server.support.Problems.assertRefused;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.jobkit.sdk.JobkitClient;
+import dev.jobkit.sdk.NotFoundException;
+import dev.jobkit.sdk.Problem.FieldError;
+import dev.jobkit.sdk.ValidationException;
 import dev.jobkit.sdk.jobs.EventKind;
 import dev.jobkit.sdk.jobs.Job;
 import dev.jobkit.sdk.jobs.JobEvent;
@@ -12,6 +17,7 @@ import dev.jobkit.sdk.lifecycle.JobStatus;
 import dev.jobkit.sdk.webhooks.Delivery;
 import dev.jobkit.sdk.webhooks.DeliveryState;
 import dev.jobkit.sdk.webhooks.Webhook;
+import dev.jobkit.sdk.webhooks.WebhookSpec;
 import dev.jobkit.sdk.webhooks.WebhookVerifier;
 import dev.jobkit.server.support.Api;
 import dev.jobkit.server.support.JobkitService;
@@ -100,6 +106,10 @@ class WebhooksIT {
           .containsExactlyElementsOf(
               transitions(user, List.of(job)).stream().map(JobEvent::toStatus).toList());
     }
+    // Each delivery was accepted once: a retry never follows a success.
+    assertThat(receiver.accepted())
+        .extracting(WebhookReceiver.Request::deliveryId)
+        .doesNotHaveDuplicates();
     WebhookVerifier verifier = WebhookVerifier.create(SECRET);
     for (WebhookReceiver.Request request : receiver.requests()) {
       assertThatCode(() -> verifier.verify(request.signature(), request.body()))
@@ -274,6 +284,41 @@ class WebhooksIT {
             service.admin(), "{" + ok + ",\"owners\":[\"someone-else\",\"" + user.name() + "\"]}");
     assertThat(all.owners()).containsExactly("someone-else", user.name());
     service.admin().delete("/api/v1/webhooks/" + all.id()).expect(204);
+  }
+
+  @Test
+  void the_sdk_makes_lists_reads_and_deletes_webhooks() {
+    JobkitClient client = service.client(service.userKey());
+    WebhookReceiver receiver = service.closeAfterAll(WebhookReceiver.start());
+    Webhook hook =
+        client
+            .webhooks()
+            .create(
+                WebhookSpec.of(receiver.url())
+                    .withStatuses(JobStatus.SUCCEEDED)
+                    .withSecret(SECRET));
+    assertThat(hook.secret()).isEqualTo(SECRET);
+    assertThat(client.webhooks().get(hook.id()).secret()).isNull();
+    assertThat(client.webhooks().list()).extracting(Webhook::id).contains(hook.id());
+
+    Job job = service.user().submitShell("echo sdk");
+    service.user().awaitStatus(job.id(), JobStatus.SUCCEEDED, TIMEOUT);
+    await()
+        .atMost(TIMEOUT)
+        .until(
+            () -> client.webhooks().deliveries(hook.id(), 10),
+            ds -> ds.size() == 1 && ds.get(0).state() == DeliveryState.DELIVERED);
+    assertThat(client.webhooks().deliveries(hook.id()).get(0).jobId()).isEqualTo(job.id());
+
+    assertThatThrownBy(() -> client.webhooks().create(WebhookSpec.of("ftp://example.com/")))
+        .isInstanceOfSatisfying(
+            ValidationException.class,
+            e -> assertThat(e.problem().errors()).extracting(FieldError::field).contains("url"));
+    JobkitClient other = service.client(service.newUser("whksdk", "parallel").key());
+    assertThatThrownBy(() -> other.webhooks().get(hook.id())).isInstanceOf(NotFoundException.class);
+    client.webhooks().delete(hook.id());
+    assertThatThrownBy(() -> client.webhooks().get(hook.id()))
+        .isInstanceOf(NotFoundException.class);
   }
 
   private static Webhook create(Api api, String body) {

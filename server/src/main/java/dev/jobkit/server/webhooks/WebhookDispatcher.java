@@ -167,6 +167,13 @@ class WebhookDispatcher implements CommittedEventListener, SmartLifecycle {
             || sendingPerWebhook.getOrDefault(due.webhookId(), 0) >= settings.perWebhook()) {
           continue;
         }
+      }
+      Instant now = Instant.now();
+      if (!store.claim(
+          due, now.plus(settings.connectTimeout()).plus(settings.readTimeout()).plusSeconds(5))) {
+        continue;
+      }
+      synchronized (sending) {
         sending.add(due.id());
         sendingJobs.add(job);
         sendingPerWebhook.merge(due.webhookId(), 1, Integer::sum);

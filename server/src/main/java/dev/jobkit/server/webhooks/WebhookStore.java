@@ -266,6 +266,20 @@ class WebhookStore {
         .list();
   }
 
+  /**
+   * Takes a due delivery for one attempt, unless it changed since {@link #due} read it (a read that
+   * began before the last attempt's row was written sees it as it was). Its next attempt moves to
+   * {@code until}, so it is not due again while it is sent, nor before then after a crash.
+   */
+  boolean claim(Due due, Instant until) {
+    return jdbc.sql(
+                "UPDATE webhook_deliveries SET next_attempt_at = ?"
+                    + " WHERE id = ? AND state = 'pending' AND attempts = ?")
+            .params(utc(until), due.id(), due.attempts())
+            .update()
+        == 1;
+  }
+
   /** When the next pending delivery that is not yet due becomes due, if there is one. */
   Optional<Instant> nextDue(Instant now) {
     return jdbc.sql(
