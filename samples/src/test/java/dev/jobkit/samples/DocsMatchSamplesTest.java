@@ -50,6 +50,12 @@ class DocsMatchSamplesTest {
         .isEqualTo(region(sample("AgentLoop"), "agentloop"));
   }
 
+  @Test
+  void the_results_guide_shows_the_webhook_receiver_sample_as_it_is() throws IOException {
+    assertThat(snippet(ROOT.resolve("docs/results.md"), "webhook-receiver"))
+        .isEqualTo(region(sample("WebhookReceiver"), "webhook-receiver"));
+  }
+
   private static Path sample(String name) {
     return ROOT.resolve("samples/src/main/java/dev/jobkit/samples/" + name + ".java");
   }
