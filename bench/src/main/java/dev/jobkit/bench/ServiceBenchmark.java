@@ -11,8 +11,8 @@ import java.util.List;
  * time to serve a log tail of a small and a huge log; (issue 3) the SDK's {@code get} against a raw
  * HTTP GET; (issue 12) the cost of a page of the job list; and (issue 13) the shipped train app's
  * time on the example dataset and an app job's overhead against a plain one; (issue 14) a large
- * result file downloaded against {@code cat} of it to a socket, and the heap meanwhile. Run it with
- * {@code bench/run}.
+ * result file downloaded against {@code cat} of it to a socket, and the heap meanwhile, and the time
+ * from a transition to a webhook receiver. Run it with {@code bench/run}.
  */
 public final class ServiceBenchmark {
 
@@ -34,7 +34,8 @@ public final class ServiceBenchmark {
     int appRuns = intArg(args, "app_runs", 100);
     int resultMib = intArg(args, "result_mib", 1024);
     int downloadRounds = intArg(args, "download_rounds", 3);
-    String only = intArg(args, "only", 12345678) + "";
+    int webhookJobs = intArg(args, "webhook_jobs", 500);
+    String only = intArg(args, "only", 123456789) + "";
 
     List<Row> rows = new ArrayList<>();
     System.out.printf(
@@ -171,6 +172,24 @@ public final class ServiceBenchmark {
                 "heap max during download",
                 String.format(
                     "%,d MiB (+%,d)", d.heapMax() >> 20, (d.heapMax() - d.heapBefore()) >> 20),
+                "",
+                true));
+      }
+      if (only.contains("9")) {
+        System.out.println("\n9. Webhook delivery: transition -> receiver (issue 14)");
+        WebhookLatency.Result w = new WebhookLatency(service, 100, webhookJobs).run();
+        System.out.printf("  idle, %d deliveries: %s%n", w.idleDeliveries(), w.idle());
+        System.out.printf("  burst, %d deliveries: %s%n", w.burstDeliveries(), w.burst());
+        rows.add(
+            new Row(
+                "webhook p50/p99, idle",
+                String.format("%.2f / %.2f ms", w.idle().p50(), w.idle().p99()),
+                "",
+                true));
+        rows.add(
+            new Row(
+                "webhook p50/p99, " + webhookJobs + " at once",
+                String.format("%.0f / %.0f ms", w.burst().p50(), w.burst().p99()),
                 "",
                 true));
       }
