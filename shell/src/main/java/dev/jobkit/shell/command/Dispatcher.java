@@ -28,6 +28,7 @@ public final class Dispatcher {
     JobCommands.all(session).forEach(registry::registerCommand);
     AppCommands.all(session).forEach(registry::registerCommand);
     DataCommands.all(session).forEach(registry::registerCommand);
+    WebhookCommands.all(session).forEach(registry::registerCommand);
     UserCommands.all(session).forEach(registry::registerCommand);
     ServiceCommands.all(session).forEach(registry::registerCommand);
     ContextCommands.all(session).forEach(registry::registerCommand);
