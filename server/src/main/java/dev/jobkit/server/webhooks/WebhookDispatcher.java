@@ -88,6 +88,9 @@ class WebhookDispatcher implements CommittedEventListener, SmartLifecycle {
   @Override
   public synchronized void start() {
     running = true;
+    if (!settings.enabled()) {
+      return;
+    }
     senders =
         Executors.newFixedThreadPool(settings.senders(), DaemonThreads.named("webhook-sender"));
     loop = DaemonThreads.named("webhook-dispatcher").newThread(this::run);
@@ -247,13 +250,13 @@ class WebhookDispatcher implements CommittedEventListener, SmartLifecycle {
 
   /** When to try again after attempt {@code due.attempts() + 1} failed; null to give up. */
   private Instant retryAt(WebhookStore.Due due, Instant at) {
-    long base = settings.backoffBase().toMillis();
-    long cap = settings.backoffMax().toMillis();
-    int shift = Math.min(due.attempts(), 30);
-    long delay = base > cap >> shift ? cap : Math.min(cap, base << shift);
-    // Drawn between half the delay and all of it, so that failures at once do not retry at once.
-    long jittered = delay / 2 + ThreadLocalRandom.current().nextLong(delay / 2 + 1);
-    Instant next = at.plusMillis(jittered);
+    Duration wait =
+        WebhookBackoff.after(
+            due.attempts() + 1,
+            settings.backoffBase(),
+            settings.backoffMax(),
+            ThreadLocalRandom.current().nextDouble());
+    Instant next = at.plus(wait);
     return next.isAfter(due.eventAt().plus(settings.giveUpAfter())) ? null : next;
   }
 }

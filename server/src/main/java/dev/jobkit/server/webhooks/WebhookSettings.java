@@ -9,6 +9,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 /**
  * The webhooks' settings, under {@code jobkit.webhooks.*}.
  *
+ * @param enabled whether deliveries are matched and sent at all; when false, webhooks can still be
+ *     made and read, and the transitions wait in the event log: once it is true again they are
+ *     matched and sent from where the matching stopped
  * @param senders how many deliveries are sent at once, over all webhooks
  * @param perWebhook how many of one webhook's deliveries are sent at once (of different jobs: one
  *     job's are sent one after the other), so that a receiver that hangs holds at most this many of
@@ -28,6 +31,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  */
 @ConfigurationProperties("jobkit.webhooks")
 public record WebhookSettings(
+    @DefaultValue("true") boolean enabled,
     @DefaultValue("4") int senders,
     @DefaultValue("2") int perWebhook,
     @DefaultValue("5s") Duration connectTimeout,
