@@ -3,7 +3,6 @@ package dev.jobkit.sdk.webhooks;
 import dev.jobkit.sdk.lifecycle.JobStatus;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Objects;
 import tools.jackson.databind.PropertyNamingStrategies;
 import tools.jackson.databind.annotation.JsonNaming;
 
@@ -28,7 +27,8 @@ public record WebhookSpec(
     String url, List<JobStatus> statuses, List<String> apps, List<String> owners, String secret) {
 
   /**
-   * A specification; null lists are read as empty.
+   * A specification; null lists are read as empty. The URL is checked by the service (a missing or
+   * wrong one is a {@code ValidationException} naming {@code url}).
    *
    * @param url where the deliveries go
    * @param statuses the statuses whose entry is delivered; empty: every transition
@@ -37,7 +37,6 @@ public record WebhookSpec(
    * @param secret the signing key, or null to have the service make one
    */
   public WebhookSpec {
-    Objects.requireNonNull(url, "url");
     statuses = statuses == null ? List.of() : List.copyOf(statuses);
     apps = apps == null ? List.of() : List.copyOf(apps);
     owners = owners == null ? List.of() : List.copyOf(owners);
