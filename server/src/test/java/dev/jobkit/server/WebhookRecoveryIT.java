@@ -103,6 +103,37 @@ class WebhookRecoveryIT {
     }
   }
 
+  @Test
+  void finished_deliveries_are_deleted_after_keep_deliveries_and_pending_ones_stay() {
+    try (WebhookReceiver receiver = WebhookReceiver.start();
+        WebhookReceiver failing = WebhookReceiver.start();
+        JobkitServer server =
+            JobkitServer.start(FAST[0], FAST[1], FAST[2], "--jobkit.webhooks.keep-deliveries=1s")) {
+      Api admin = server.admin();
+      Webhook delivered =
+          admin
+              .post("/api/v1/webhooks", "{\"url\":\"" + receiver.url() + "\"}")
+              .expect(201)
+              .as(Webhook.class);
+      Webhook pending =
+          admin
+              .post("/api/v1/webhooks", "{\"url\":\"" + failing.url() + "\"}")
+              .expect(201)
+              .as(Webhook.class);
+      failing.answer(Mode.FAIL);
+      Job job = admin.submitShell("echo pruned");
+      admin.awaitStatus(job.id(), JobStatus.SUCCEEDED, TIMEOUT);
+      int count = transitions(admin, job);
+      await().atMost(TIMEOUT).until(() -> receiver.accepted().size() == count);
+
+      // Gone a second after their last attempt; the failing webhook's keep being tried.
+      await().atMost(TIMEOUT).until(() -> deliveries(admin, delivered.id()).isEmpty());
+      assertThat(deliveries(admin, pending.id()))
+          .hasSize(count)
+          .allMatch(d -> d.state() == DeliveryState.PENDING);
+    }
+  }
+
   private static int transitions(Api api, Job job) {
     return (int)
         api.events(job.id()).stream().filter(e -> e.kind() == EventKind.TRANSITION).count();

@@ -42,13 +42,17 @@ class WebhooksIT {
   private static final Duration TIMEOUT = Duration.ofSeconds(60);
   private static final String SECRET = "whsec_webhooks_it_0123456789";
 
+  /** Above what any user of the other tests has. */
+  private static final int MAX_PER_USER = 8;
+
   @RegisterExtension
   static final JobkitService service =
       JobkitService.own(
           "--jobkit.webhooks.backoff-base=50ms",
           "--jobkit.webhooks.backoff-max=200ms",
           "--jobkit.webhooks.read-timeout=1s",
-          "--jobkit.webhooks.poll-interval=100ms");
+          "--jobkit.webhooks.poll-interval=100ms",
+          "--jobkit.webhooks.max-per-user=" + MAX_PER_USER);
 
   @Test
   void a_receiver_that_fails_then_hangs_gets_every_transition_in_order_once_it_recovers() {
@@ -319,6 +323,24 @@ class WebhooksIT {
     client.webhooks().delete(hook.id());
     assertThatThrownBy(() -> client.webhooks().get(hook.id()))
         .isInstanceOf(NotFoundException.class);
+  }
+
+  @Test
+  void a_user_has_at_most_max_per_user_webhooks() {
+    Api user = service.newUser("whkmany", "parallel");
+    String body = "{\"url\":\"https://receiver.example.com/many\"}";
+    List<Webhook> made = new java.util.ArrayList<>();
+    for (int i = 0; i < MAX_PER_USER; i++) {
+      made.add(create(user, body));
+    }
+    Api.Response refused = user.post("/api/v1/webhooks", body);
+    assertRefused(refused, 429, "rate_limited", null);
+    assertThat(refused.json().get("limit").asInt()).isEqualTo(MAX_PER_USER);
+    assertThat(refused.json().get("setting").asString()).isEqualTo("jobkit.webhooks.max-per-user");
+    assertThat(user.get("/api/v1/webhooks").expect(200).json().get("items")).hasSize(MAX_PER_USER);
+
+    user.delete("/api/v1/webhooks/" + made.get(0).id()).expect(204);
+    create(user, body);
   }
 
   private static Webhook create(Api api, String body) {

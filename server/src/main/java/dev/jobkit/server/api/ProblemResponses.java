@@ -102,7 +102,13 @@ class ProblemResponses implements OpenApiCustomizer {
           Map.entry("GET /api/v1/jobs/{id}/results", Map.of(410, RESULTS_EXPIRED)),
           Map.entry("GET /api/v1/jobs/{id}/results/{path}", Map.of(410, RESULTS_EXPIRED)),
           Map.entry("GET /api/v1/jobs/{id}/results.zip", Map.of(410, RESULTS_EXPIRED)),
-          Map.entry("GET /api/v1/events/stream", Map.of(429, TOO_MANY_STREAMS)));
+          Map.entry("GET /api/v1/events/stream", Map.of(429, TOO_MANY_STREAMS)),
+          Map.entry(
+              "POST /api/v1/webhooks",
+              Map.of(
+                  429,
+                  "rate_limited: you have jobkit.webhooks.max-per-user webhooks; nothing was made;"
+                      + " carries limit, webhooks and setting")));
 
   /** What every operation can answer. */
   private static final Map<Integer, String> EVERY_ROUTE =

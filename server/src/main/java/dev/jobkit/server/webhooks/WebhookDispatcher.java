@@ -57,6 +57,7 @@ class WebhookDispatcher implements CommittedEventListener, SmartLifecycle {
   private final Set<String> sendingJobs = new HashSet<>();
 
   private volatile boolean running;
+  private Instant lastPrune = Instant.EPOCH;
   private Thread loop;
   private ExecutorService senders;
 
@@ -123,6 +124,7 @@ class WebhookDispatcher implements CommittedEventListener, SmartLifecycle {
       try {
         boolean more = store.matchEvents(MATCH_BATCH) == MATCH_BATCH;
         sendDue();
+        prune();
         if (!more) {
           Duration wait = settings.pollInterval();
           Instant now = Instant.now();
@@ -148,6 +150,17 @@ class WebhookDispatcher implements CommittedEventListener, SmartLifecycle {
           return;
         }
       }
+    }
+  }
+
+  /** Deletes old finished deliveries, at most once per minute (or per keep-deliveries). */
+  private void prune() {
+    Instant now = Instant.now();
+    Duration keep = settings.keepDeliveries();
+    Duration every = keep.compareTo(Duration.ofMinutes(1)) < 0 ? keep : Duration.ofMinutes(1);
+    if (Duration.between(lastPrune, now).compareTo(every) >= 0) {
+      lastPrune = now;
+      store.pruneBefore(now.minus(keep));
     }
   }
 

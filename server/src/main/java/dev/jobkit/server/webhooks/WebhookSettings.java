@@ -24,6 +24,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param giveUpAfter how long after its transition a delivery is tried; after that it is {@code
  *     failed}
  * @param pollInterval how often due retries are looked for when nothing wakes the sender earlier
+ * @param maxPerUser how many webhooks one user may have; one more is refused with 429 {@code
+ *     rate_limited}
+ * @param keepDeliveries how long a delivered or failed delivery stays listed after its last attempt
+ *     before it is deleted (pending ones stay until they are delivered or given up)
  * @param allowedHosts the hosts a webhook's URL may name (a name, or {@code *.example.com} for any
  *     name under a domain), checked when a webhook is made and on every attempt; empty: any host. A
  *     webhook is made by any user and sent from the service's own network: set this where the
@@ -40,6 +44,8 @@ public record WebhookSettings(
     @DefaultValue("1h") Duration backoffMax,
     @DefaultValue("24h") Duration giveUpAfter,
     @DefaultValue("1s") Duration pollInterval,
+    @DefaultValue("20") int maxPerUser,
+    @DefaultValue("30d") Duration keepDeliveries,
     @DefaultValue List<String> allowedHosts) {
 
   public WebhookSettings {

@@ -80,8 +80,13 @@ class WebhookStore {
     this.transactions = transactions;
   }
 
-  /** Stores a new webhook, told of the events after the newest one now. */
-  Row create(
+  /**
+   * Stores a new webhook, told of the events the matcher has not yet seen, unless its owner has
+   * {@code max} already; empty then. Creations are serialized by the cursor's lock, so two at once
+   * cannot both pass the count.
+   */
+  Optional<Row> create(
+      int max,
       String owner,
       String url,
       List<JobStatus> statuses,
@@ -90,27 +95,39 @@ class WebhookStore {
       String secret) {
     String id = Keys.newId("whk");
     Instant now = Instant.now();
-    transactions.executeWithoutResult(
-        status -> {
-          // Under the matcher's lock: every event after the cursor is matched after this commits,
-          // so the webhook gets exactly the events the matcher had not yet seen when it was made.
-          long after = lockCursor();
-          jdbc.sql(
-                  "INSERT INTO webhooks (id, owner, url, statuses, apps, owners, secret,"
-                      + " after_event, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
-              .params(
-                  id,
-                  owner,
-                  url,
-                  JSON.writeValueAsString(statuses.stream().map(Enum::name).toList()),
-                  JSON.writeValueAsString(apps),
-                  JSON.writeValueAsString(owners),
-                  secret,
-                  after,
-                  utc(now))
-              .update();
-        });
-    return find(id).orElseThrow();
+    Boolean made =
+        transactions.execute(
+            status -> {
+              // Under the matcher's lock: every event after the cursor is matched after this
+              // commits,
+              // so the webhook gets exactly the events the matcher had not yet seen when it was
+              // made.
+              long after = lockCursor();
+              long owned =
+                  jdbc.sql("SELECT COUNT(*) FROM webhooks WHERE owner = ?")
+                      .param(owner)
+                      .query(Long.class)
+                      .single();
+              if (owned >= max) {
+                return false;
+              }
+              jdbc.sql(
+                      "INSERT INTO webhooks (id, owner, url, statuses, apps, owners, secret,"
+                          + " after_event, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
+                  .params(
+                      id,
+                      owner,
+                      url,
+                      JSON.writeValueAsString(statuses.stream().map(Enum::name).toList()),
+                      JSON.writeValueAsString(apps),
+                      JSON.writeValueAsString(owners),
+                      secret,
+                      after,
+                      utc(now))
+                  .update();
+              return true;
+            });
+    return Boolean.TRUE.equals(made) ? find(id) : Optional.empty();
   }
 
   Optional<Row> find(String id) {
@@ -118,6 +135,22 @@ class WebhookStore {
         .param(id)
         .query((rs, n) -> row(rs))
         .optional();
+  }
+
+  /** How many webhooks a user has. */
+  long countOf(String owner) {
+    return jdbc.sql("SELECT COUNT(*) FROM webhooks WHERE owner = ?")
+        .param(owner)
+        .query(Long.class)
+        .single();
+  }
+
+  /** Deletes the deliveries that are done (delivered or failed) and were last tried before. */
+  int pruneBefore(Instant before) {
+    return jdbc.sql(
+            "DELETE FROM webhook_deliveries WHERE state <> 'pending' AND last_attempt_at < ?")
+        .param(utc(before))
+        .update();
   }
 
   /** A user's webhooks, newest first. */

@@ -12,9 +12,11 @@ import java.net.URISyntaxException;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import org.springframework.stereotype.Service;
 
@@ -25,6 +27,7 @@ import org.springframework.stereotype.Service;
 @Service
 class Webhooks {
 
+  static final String MAX_SETTING = "jobkit.webhooks.max-per-user";
   static final int MAX_URL = 2048;
   static final int MAX_FILTER_VALUES = 100;
   static final int DEFAULT_DELIVERIES = 50;
@@ -80,7 +83,10 @@ class Webhooks {
     if (!errors.isEmpty()) {
       throw ApiException.invalid(errors);
     }
-    WebhookStore.Row row = store.create(caller.name(), url, statuses, apps, owners, secret);
+    WebhookStore.Row row =
+        store
+            .create(settings.maxPerUser(), caller.name(), url, statuses, apps, owners, secret)
+            .orElseThrow(() -> tooMany(caller));
     dispatcher.wake();
     Webhook shown = row.shown();
     return new Webhook(
@@ -92,6 +98,22 @@ class Webhooks {
         shown.owners(),
         secret,
         shown.createdAt());
+  }
+
+  private ApiException tooMany(Caller caller) {
+    Map<String, Object> props = new LinkedHashMap<>();
+    props.put("limit", settings.maxPerUser());
+    props.put("webhooks", store.countOf(caller.name()));
+    props.put("setting", MAX_SETTING);
+    return ApiException.rateLimited(
+        caller.name()
+            + " has "
+            + settings.maxPerUser()
+            + " webhooks, the most one user may have ("
+            + MAX_SETTING
+            + "); nothing was made. Delete one you no longer need, or widen the filters of one"
+            + " you have",
+        props);
   }
 
   List<Webhook> list(Caller caller) {
