@@ -38,6 +38,8 @@ public final class Webhooks {
    * @param spec the URL, the filters and optionally the secret
    * @return the webhook, with its {@link Webhook#secret() secret}: the only time it is shown
    * @throws ValidationException if the URL, a filter or the secret is not valid
+   * @throws RateLimitedException if the caller has as many webhooks as the service allows one user
+   *     ({@code jobkit.webhooks.max-per-user}, 20 unless configured)
    */
   public Webhook create(WebhookSpec spec) {
     Objects.requireNonNull(spec, "spec");
