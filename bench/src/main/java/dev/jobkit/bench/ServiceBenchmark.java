@@ -11,8 +11,8 @@ import java.util.List;
  * time to serve a log tail of a small and a huge log; (issue 3) the SDK's {@code get} against a raw
  * HTTP GET; (issue 12) the cost of a page of the job list; and (issue 13) the shipped train app's
  * time on the example dataset and an app job's overhead against a plain one; (issue 14) a large
- * result file downloaded against {@code cat} of it to a socket, and the heap meanwhile, and the time
- * from a transition to a webhook receiver. Run it with {@code bench/run}.
+ * result file downloaded against {@code cat} of it to a socket, and the heap meanwhile, and the
+ * time from a transition to a webhook receiver. Run it with {@code bench/run}.
  */
 public final class ServiceBenchmark {
 
