@@ -180,6 +180,32 @@ class OpenApiDocument {
                     .description("/api/v1/operations/{id}")
                     .schema(new io.swagger.v3.oas.models.media.StringSchema()))
             .content(json(new Schema<>().$ref("#/components/schemas/FlushOperation"))));
+    // The export writes its answer by hand, as it reads it (ExportController).
+    operation(openApi, "/api/v1/jobs/export", PathItem.HttpMethod.GET)
+        .getResponses()
+        .addApiResponse(
+            "200",
+            new ApiResponse()
+                .description(
+                    "the jobs, newest first, streamed: format=csv (the default) RFC 4180 with a"
+                        + " header row, a cell that starts with = + - @ tab or CR led by ';"
+                        + " format=json one array of jobs as GET /api/v1/jobs/{id} answers them")
+                .addHeaderObject(
+                    "Content-Disposition",
+                    new io.swagger.v3.oas.models.headers.Header()
+                        .description("attachment; filename=\"jobs-<time>.csv\" (or .json)")
+                        .schema(new StringSchema()))
+                .content(
+                    new Content()
+                        .addMediaType(
+                            "text/csv",
+                            new MediaType().schema(new StringSchema().description("CSV")))
+                        .addMediaType(
+                            org.springframework.http.MediaType.APPLICATION_JSON_VALUE,
+                            new MediaType()
+                                .schema(
+                                    new io.swagger.v3.oas.models.media.ArraySchema()
+                                        .items(new Schema<>().$ref("#/components/schemas/Job"))))));
     // The streams write their answer by hand (SseChannel): springdoc sees a void method.
     for (String stream : List.of("/api/v1/jobs/{id}/log/stream", "/api/v1/events/stream")) {
       operation(openApi, stream, PathItem.HttpMethod.GET)

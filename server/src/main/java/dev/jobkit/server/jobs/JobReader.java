@@ -13,6 +13,7 @@ import dev.jobkit.server.engine.Capacity;
 import dev.jobkit.server.engine.JobReports;
 import dev.jobkit.server.exec.JobFiles;
 import dev.jobkit.server.exec.LogTail.Chunk;
+import dev.jobkit.server.store.JobFilter;
 import dev.jobkit.server.store.JobQuery;
 import dev.jobkit.server.store.JobRow;
 import dev.jobkit.server.store.JobStore;
@@ -77,6 +78,39 @@ public class JobReader {
       highestCursor.accumulateAndGet(page.lastSeq(), Math::max);
     }
     return new JobPage(page.items().stream().map(this::present).toList(), cursor);
+  }
+
+  /** Takes one page of an export; may fail writing it. */
+  @FunctionalInterface
+  public interface PageSink {
+    /**
+     * Takes the next page.
+     *
+     * @param jobs the page's jobs, newest first, as the list shows them
+     */
+    void accept(List<Job> jobs) throws java.io.IOException;
+  }
+
+  /**
+   * Every job of {@code filter} that the caller may see, newest first, as the list shows them,
+   * handed to {@code sink} a page of {@code pageSize} at a time: keyset pages (below the last
+   * page's position), so memory holds one page whatever the number of jobs. Jobs submitted after
+   * the first page was read come after every page and are not included.
+   */
+  public void forEachPage(Caller caller, JobFilter filter, int pageSize, PageSink sink)
+      throws java.io.IOException {
+    Long before = null;
+    while (true) {
+      JobStore.Page page =
+          store.list(filter.query(caller.name(), caller.isAdmin(), before, pageSize));
+      if (!page.items().isEmpty()) {
+        sink.accept(page.items().stream().map(this::present).toList());
+      }
+      if (!page.more()) {
+        return;
+      }
+      before = page.lastSeq();
+    }
   }
 
   static String encodeCursor(long seq) {
