@@ -255,6 +255,21 @@ public final class JobkitClient implements AutoCloseable {
   }
 
   /**
+   * Statistics of the jobs created in a time range: totals, counts by state, success rate, mean and
+   * p95 run time and resource-seconds, in total and per user, app or state. A user's are of their
+   * own jobs only; an admin's of everyone's, or of one {@code owner}'s.
+   *
+   * @param query the range, the groups, and an owner or app to narrow to
+   * @return the figures
+   * @throws ValidationException naming {@code from}, {@code to} or {@code group_by} when one is not
+   *     valid
+   * @throws ForbiddenException if a user who is not an admin names another owner
+   */
+  public dev.jobkit.sdk.jobs.JobStats stats(StatsQuery query) {
+    return calls.run(() -> api.stats(query.toParameters()));
+  }
+
+  /**
    * Stop, delete and flush, each through pre-check, confirmation by {@code confirmer}, execution
    * and verification.
    *

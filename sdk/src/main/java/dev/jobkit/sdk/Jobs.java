@@ -2,6 +2,8 @@ package dev.jobkit.sdk;
 
 import dev.jobkit.sdk.internal.JobApi;
 import dev.jobkit.sdk.internal.JobBatch;
+import dev.jobkit.sdk.internal.Json;
+import dev.jobkit.sdk.jobs.ExportFormat;
 import dev.jobkit.sdk.jobs.FlushOperation;
 import dev.jobkit.sdk.jobs.Job;
 import dev.jobkit.sdk.jobs.JobEvent;
@@ -9,9 +11,21 @@ import dev.jobkit.sdk.jobs.JobPage;
 import dev.jobkit.sdk.jobs.JobSpec;
 import dev.jobkit.sdk.jobs.JobUpdate;
 import dev.jobkit.sdk.lifecycle.JobStatus;
+import feign.Response;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.Spliterator;
@@ -31,6 +45,7 @@ public final class Jobs {
   private final JobkitClient client;
   private final JobApi api;
   private final Calls calls;
+  private final ProblemDecoder errors = new ProblemDecoder(Json.MAPPER);
 
   Jobs(JobkitClient client) {
     this.client = client;
@@ -109,6 +124,118 @@ public final class Jobs {
    */
   public JobPage list(JobQuery query) {
     return calls.run(() -> api.list(query.toParameters()));
+  }
+
+  /**
+   * Writes the job history to {@code out} as the service streams it: every job {@link #listAll}
+   * would give for {@code filters}, newest first, as CSV (RFC 4180 with a header row, cells a
+   * spreadsheet would run as formulas led by {@code '}) or as one JSON array. The service reads it
+   * page by page, so it takes the same memory on both sides for a thousand jobs as for a million.
+   * The request is retried as any read; once bytes have been written, a failure is not.
+   *
+   * <pre>{@code
+   * try (OutputStream out = Files.newOutputStream(Path.of("failed.csv"))) {
+   *   client.jobs().export(ExportFormat.CSV, JobQuery.builder().status("failed").build(), out);
+   * }
+   * }</pre>
+   *
+   * @param format CSV or JSON
+   * @param filters the filters of the list; its page size and cursor are not used
+   * @param out where the bytes go; left open
+   * @return how many bytes were written
+   * @throws ValidationException if the service refuses a filter, naming it
+   * @throws TransportException if the answer breaks off before its end (the bytes written so far
+   *     are not all of it)
+   * @throws UncheckedIOException if {@code out} cannot be written
+   */
+  public long export(ExportFormat format, JobQuery filters, OutputStream out) {
+    Map<String, Object> parameters = new LinkedHashMap<>(filters.toParameters());
+    parameters.remove("limit");
+    parameters.remove("cursor");
+    Response response = calls.run(() -> exportAnswer(format, parameters));
+    try (response) {
+      InputStream body =
+          response.body() == null ? InputStream.nullInputStream() : response.body().asInputStream();
+      byte[] buffer = new byte[64 * 1024];
+      long written = 0;
+      while (true) {
+        int n;
+        try {
+          n = body.read(buffer);
+        } catch (IOException e) {
+          throw new TransportException(
+              "the export broke off after " + written + " bytes: " + e.getMessage(), e);
+        }
+        if (n < 0) {
+          return written;
+        }
+        try {
+          out.write(buffer, 0, n);
+        } catch (IOException e) {
+          throw new UncheckedIOException("cannot write the export: " + e.getMessage(), e);
+        }
+        written += n;
+      }
+    } catch (IOException e) {
+      throw new TransportException("cannot read the export: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Writes the job history to {@code target}, as {@link #export(ExportFormat, JobQuery,
+   * OutputStream)} does, whole or not at all: the bytes go to a temporary file next to it first,
+   * which replaces {@code target} only once the export has ended.
+   *
+   * @param format CSV or JSON
+   * @param filters the filters of the list; its page size and cursor are not used
+   * @param target the file to write, replaced if it exists
+   * @return how many bytes were written
+   * @throws ValidationException if the service refuses a filter, naming it; {@code target} is left
+   *     as it was
+   * @throws TransportException if the answer breaks off; {@code target} is left as it was
+   * @throws UncheckedIOException if {@code target} cannot be written
+   */
+  public long export(ExportFormat format, JobQuery filters, Path target) {
+    Path absolute = target.toAbsolutePath();
+    Path partial;
+    try {
+      partial = Files.createTempFile(absolute.getParent(), "." + absolute.getFileName(), ".part");
+    } catch (IOException e) {
+      throw new UncheckedIOException(
+          "cannot write in " + absolute.getParent() + ": " + e.getMessage(), e);
+    }
+    try {
+      long written;
+      try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(partial))) {
+        written = export(format, filters, out);
+      }
+      try {
+        Files.move(
+            partial, absolute, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      } catch (AtomicMoveNotSupportedException e) {
+        Files.move(partial, absolute, StandardCopyOption.REPLACE_EXISTING);
+      }
+      return written;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + target + ": " + e.getMessage(), e);
+    } finally {
+      try {
+        Files.deleteIfExists(partial);
+      } catch (IOException ignored) {
+        // the export's own failure, if any, is what the caller needs to see
+      }
+    }
+  }
+
+  /** The open answer of a 2xx; any other status becomes the SDK's exception for it. */
+  private Response exportAnswer(ExportFormat format, Map<String, Object> parameters) {
+    Response response = api.export(format.wireName(), parameters);
+    if (response.status() / 100 != 2) {
+      try (response) {
+        throw (JobkitException) errors.decode("JobApi#export", response);
+      }
+    }
+    return response;
   }
 
   /**

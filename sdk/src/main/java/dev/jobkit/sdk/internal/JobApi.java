@@ -41,6 +41,19 @@ public interface JobApi {
   @RequestLine("GET /api/v1/jobs")
   JobPage list(@QueryMap Map<String, Object> query);
 
+  /**
+   * The export in {@code format} ({@code query} holds the list's filters), streamed: the caller
+   * closes the answer and maps an error status itself (Feign hands a {@link feign.Response} back
+   * without its error decoder).
+   */
+  @RequestLine("GET /api/v1/jobs/export?format={format}")
+  @Headers("Accept: text/csv, application/json, application/problem+json")
+  feign.Response export(@Param("format") String format, @QueryMap Map<String, Object> query);
+
+  /** The statistics; {@code query} holds from, to, group_by, owner and app. */
+  @RequestLine("GET /api/v1/stats")
+  dev.jobkit.sdk.jobs.JobStats stats(@QueryMap Map<String, Object> query);
+
   @RequestLine("PATCH /api/v1/jobs/{id}")
   Job update(@Param("id") String id, JobUpdate update);
 

@@ -85,6 +85,9 @@ class ProblemResponses implements OpenApiCustomizer {
                   409,
                   "conflict: a flush of yours is still running (operation_id names it)")),
           Map.entry("GET /api/v1/users", Map.of(403, FORBIDDEN_ADMIN)),
+          Map.entry(
+              "GET /api/v1/stats",
+              Map.of(403, "forbidden: only an admin may read another owner's statistics")),
           Map.entry("PUT /api/v1/apps/{name}", Map.of(403, FORBIDDEN_APPS)),
           Map.entry("DELETE /api/v1/apps/{name}", Map.of(403, FORBIDDEN_APPS)),
           Map.entry(

@@ -180,7 +180,7 @@ public final class JobkitServer implements AutoCloseable {
         .expect(201);
     String key =
         admin.post("/api/v1/users/" + name + "/keys", "").expect(201).json().get("key").asString();
-    return new Api(baseUrl(), key);
+    return new Api(baseUrl(), key, name);
   }
 
   /** Whatever the application context holds, for tests that look inside. */
