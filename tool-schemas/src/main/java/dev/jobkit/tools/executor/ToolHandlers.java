@@ -4,6 +4,7 @@ import dev.jobkit.sdk.JobkitClient;
 import dev.jobkit.tools.registry.AppInputs;
 import dev.jobkit.tools.registry.Inputs;
 import dev.jobkit.tools.registry.Schemas;
+import dev.jobkit.tools.registry.StatsInputs;
 import dev.jobkit.tools.registry.Tool;
 import dev.jobkit.tools.registry.Tools;
 import dev.jobkit.tools.registry.UserInputs;
@@ -37,6 +38,7 @@ final class ToolHandlers {
     JobActions actions = new JobActions(client, verifyTimeout, callLimit);
     UserTools users = new UserTools(client);
     AppTools apps = new AppTools(client);
+    StatsTools stats = new StatsTools(client);
     return new Table(Tools.all(), guarded)
         .answers(Inputs.ListJobs.class, jobs::list)
         .answers(Inputs.GetJob.class, jobs::get)
@@ -53,6 +55,7 @@ final class ToolHandlers {
         .answers(AppInputs.ListApps.class, in -> apps.list())
         .answers(AppInputs.GetApp.class, apps::get)
         .answers(AppInputs.SubmitAppJob.class, apps::submit)
+        .answers(StatsInputs.JobStats.class, stats::stats)
         .answers(UserInputs.Whoami.class, in -> users.whoami())
         .answers(UserInputs.ListUsers.class, in -> users.list())
         .guarded(UserInputs.CreateUser.class, users::create)

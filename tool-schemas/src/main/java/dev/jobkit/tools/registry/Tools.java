@@ -242,6 +242,21 @@ public final class Tools {
               false,
               true),
           new Tool(
+              "job_stats",
+              "Job statistics",
+              "Counts your jobs created in a time range (an admin's call: everyone's, or one"
+                  + " owner's): how many, how many in each state, the success rate (succeeded /"
+                  + " ended), the mean and 95th percentile run time, and resource-seconds"
+                  + " (processes × run seconds), in total and optionally per user, app or state."
+                  + " Use it for questions such as how many jobs failed this week. Reads only.",
+              StatsInputs.JobStats.class,
+              StatsOutputs.StatsResult.class,
+              Toolset.JOBS,
+              true,
+              false,
+              true,
+              false),
+          new Tool(
               "whoami",
               "Who am I",
               "Returns the user the tools act for, their role and scheduling mode (serial: one"

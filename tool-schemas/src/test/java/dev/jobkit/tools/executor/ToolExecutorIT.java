@@ -558,6 +558,11 @@ class ToolExecutorIT {
         "submit_app_job",
         tools.execute("submit_app_job", args("app", app, "parameters_json", "[")));
 
+    answers.add("job_stats", tools.execute("job_stats", args("group_by", "status")));
+    answers.add("job_stats", admin.execute("job_stats", args("group_by", "user")));
+    answers.add("job_stats", tools.execute("job_stats", args("group_by", "team")));
+    answers.add("job_stats", tools.execute("job_stats", args("owner", "someone-else")));
+
     String create = args("name", newUser, "scheduling_mode", "serial");
     answers.add("create_user", tools.execute("create_user", create));
     answers.add("create_user", admin.execute("create_user", args("name", "no spaces")));

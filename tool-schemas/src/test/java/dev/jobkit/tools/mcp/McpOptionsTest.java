@@ -78,6 +78,7 @@ class McpOptionsTest {
             "list_apps",
             "get_app",
             "submit_app_job",
+            "job_stats",
             "whoami");
     assertThat(offered(defaults, false))
         .containsExactly(
@@ -91,6 +92,7 @@ class McpOptionsTest {
             "list_apps",
             "get_app",
             "submit_app_job",
+            "job_stats",
             "whoami");
     assertThat(offered(confirm("auto"), false)).contains("stop_job", "submit_job");
   }
@@ -109,6 +111,7 @@ class McpOptionsTest {
             "wait_for_job",
             "list_apps",
             "get_app",
+            "job_stats",
             "whoami",
             "list_users");
     assertThat(offered(McpOptions.fromEnvironment(null, null, "admin"), true))

@@ -11,6 +11,7 @@ import dev.jobkit.sdk.JobkitClient;
 import dev.jobkit.sdk.NotFoundException;
 import dev.jobkit.sdk.guard.Confirmers;
 import dev.jobkit.sdk.guard.FlushScope;
+import dev.jobkit.sdk.jobs.Job;
 import dev.jobkit.sdk.jobs.JobSpec;
 import dev.jobkit.sdk.lifecycle.JobStatus;
 import dev.jobkit.server.support.JobkitService;
@@ -199,6 +200,28 @@ class McpTypeScriptClientIT {
     assertThat(denying.elicitations()).as("nobody was asked").isEmpty();
   }
 
+  @Test
+  void job_stats_counts_the_users_jobs_in_an_answer_that_matches_the_output_schema() {
+    Job ok = user.jobs().submit(JobSpec.builder().command("true").build());
+    Job failed = user.jobs().submit(JobSpec.builder().command("false").build());
+    user.jobs().await(ok.id(), JobStatus::isTerminal, END_TIMEOUT);
+    user.jobs().await(failed.id(), JobStatus::isTerminal, END_TIMEOUT);
+
+    assertThat(namesOf(denying.listTools())).contains("job_stats");
+    // The TypeScript client checks the structured result against the tool's output schema.
+    JsonNode stats = succeeded(denying.call("job_stats", args("{'group_by':'status'}")));
+    assertThat(stats.get("group_by").asString()).isEqualTo("status");
+    assertThat(stats.get("total").get("by_status").get("SUCCEEDED").asLong()).isPositive();
+    assertThat(stats.get("total").get("by_status").get("FAILED").asLong()).isPositive();
+    assertThat(stats.get("total").get("success_rate").asDouble()).isBetween(0.0, 1.0);
+    assertThat(stats.get("groups").valueStream().map(g -> g.get("key").asString()))
+        .contains("SUCCEEDED", "FAILED");
+    JsonNode none = succeeded(denying.call("job_stats", args("{'to':'2000-01-01T00:00:00Z'}")));
+    assertThat(none.get("total").get("jobs").asLong()).isZero();
+    assertThat(none.get("total").has("success_rate")).isFalse();
+    assertThat(denying.elicitations()).as("nobody was asked").isEmpty();
+  }
+
   static Stream<Arguments> errorsOfEveryTool() {
     return Stream.of(
         Arguments.of("get_job", "{'job_id':'job_doesnotexist'}", "not_found"),
@@ -217,6 +240,13 @@ class McpTypeScriptClientIT {
         Arguments.of("delete_job", "{'job_id':'job_doesnotexist'}", "not_found"),
         Arguments.of("whoami", "{'extra':1}", "invalid_arguments"),
         Arguments.of("list_apps", "{'extra':1}", "invalid_arguments"),
+        Arguments.of("job_stats", "{'group_by':'team'}", "invalid_arguments"),
+        Arguments.of("job_stats", "{'from':'last week'}", "invalid_arguments"),
+        Arguments.of(
+            "job_stats",
+            "{'from':'2026-02-01T00:00:00Z','to':'2026-01-01T00:00:00Z'}",
+            "validation_failed"),
+        Arguments.of("job_stats", "{'owner':'someone-else'}", "forbidden"),
         Arguments.of("get_app", "{'name':'no-such-app'}", "not_found"),
         Arguments.of("submit_app_job", "{'app':'x','parameters_json':'['}", "invalid_arguments"));
   }

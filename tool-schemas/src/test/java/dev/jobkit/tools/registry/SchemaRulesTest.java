@@ -214,6 +214,7 @@ class SchemaRulesTest {
             "list_apps",
             "get_app",
             "submit_app_job",
+            "job_stats",
             "whoami",
             "list_users",
             "create_user",
