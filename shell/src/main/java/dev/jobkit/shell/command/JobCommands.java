@@ -34,6 +34,7 @@ public final class JobCommands {
     commands.addAll(JobSummaryCommands.all(session));
     commands.addAll(JobShareCommands.all(session));
     commands.addAll(JobResultsCommands.all(session));
+    commands.addAll(JobHistoryCommands.all(session));
     return commands;
   }
 
