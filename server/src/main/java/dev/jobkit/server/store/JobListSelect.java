@@ -60,7 +60,7 @@ final class JobListSelect {
     if (q.beforeSeq() != null) {
       where(" AND j.seq < ?", q.beforeSeq());
     }
-    sql.append(" ORDER BY j.seq DESC");
+    sql.append(newestFirst(q));
     if (bounded()) {
       sql.append(" LIMIT ?");
       params.add(limit + 1);
@@ -93,6 +93,24 @@ final class JobListSelect {
     } else if (!q.owner().equals(q.viewer())) {
       where(" AND j.owner = ? AND j.accessibility = 'PUBLIC'", q.owner());
     }
+  }
+
+  /**
+   * Newest first. With one owner the order names the columns the WHERE fixes too, as the index it
+   * reads holds them (jobs_owner (owner, seq); jobs_owner_visibility (owner, accessibility, seq)
+   * for another user's public jobs): they are the same in every row, so the order is the same, but
+   * H2 then reads the index backwards and stops after the page. For "ORDER BY seq DESC" alone it
+   * read every job of the owner below the cursor and sorted them, for each page: an export of an
+   * owner's 100,000 jobs took 17.9 s, its heap peaking at 1 GB.
+   */
+  private static String newestFirst(JobQuery q) {
+    if (q.owner() == null) {
+      return " ORDER BY j.seq DESC";
+    }
+    if (!q.viewerIsAdmin() && !q.owner().equals(q.viewer())) {
+      return " ORDER BY j.owner DESC, j.accessibility DESC, j.seq DESC";
+    }
+    return " ORDER BY j.owner DESC, j.seq DESC";
   }
 
   private void where(String condition, Object... values) {
