@@ -3,6 +3,8 @@ package dev.jobkit.bench;
 import dev.jobkit.server.engine.Capacity;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Prints the figures of issue 2's benchmark against a real service in this JVM (random port,
@@ -35,7 +37,8 @@ public final class ServiceBenchmark {
     int resultMib = intArg(args, "result_mib", 1024);
     int downloadRounds = intArg(args, "download_rounds", 3);
     int webhookJobs = intArg(args, "webhook_jobs", 500);
-    String only = intArg(args, "only", 123456789) + "";
+    int exportJobs = intArg(args, "export_jobs", 100_000);
+    Set<Integer> only = sections(args);
 
     List<Row> rows = new ArrayList<>();
     System.out.printf(
@@ -45,7 +48,7 @@ public final class ServiceBenchmark {
       int slots = service.bean(Capacity.class).slots();
       System.out.printf("service at %s, data dir %s%n", service.baseUrl(), service.dataDir());
 
-      if (only.contains("1")) {
+      if (only.contains(1)) {
         System.out.println("\n1. Throughput");
         Throughput.Result t =
             new Throughput(service, jobs, slots, throughputRounds, warmUpJobs).run();
@@ -74,7 +77,7 @@ public final class ServiceBenchmark {
                 ">= 0.5",
                 t.ratio() >= 0.5));
       }
-      if (only.contains("2")) {
+      if (only.contains(2)) {
         System.out.println("\n2. Submit -> RUNNING latency, idle service");
         StartLatency.Result l = new StartLatency(service, samples).run();
         System.out.printf("  server (event times): %s%n", l.server());
@@ -98,7 +101,7 @@ public final class ServiceBenchmark {
                 "",
                 true));
       }
-      if (only.contains("5")) {
+      if (only.contains(5)) {
         System.out.println("\n5. SDK jobs().get(id) against a raw HttpClient GET (issue 3)");
         SdkLatency.Result r = new SdkLatency(service, rounds).run();
         rows.add(new Row("get, SDK p50", String.format("%.3f ms", r.sdk().p50()), "", true));
@@ -107,7 +110,7 @@ public final class ServiceBenchmark {
         rows.add(
             new Row("SDK / raw", String.format("%.2f", r.ratio()), "<= 1.25", r.ratio() <= 1.25));
       }
-      if (only.contains("6")) {
+      if (only.contains(6)) {
         System.out.println("\n6. A page of GET /api/v1/jobs, 1,000 jobs of 2 pods (issue 12)");
         ListCost.Result l = new ListCost(service, listRequests).run();
         rows.add(
@@ -119,7 +122,7 @@ public final class ServiceBenchmark {
                 "",
                 true));
       }
-      if (only.contains("7")) {
+      if (only.contains(7)) {
         System.out.println(
             "\n7. The shipped train app, and an app job against a plain one (issue 13)");
         AppJobCost.Result a = new AppJobCost(service, trainRuns, appRuns).run();
@@ -139,7 +142,7 @@ public final class ServiceBenchmark {
                 "<= 1.1",
                 a.ratio() <= 1.1));
       }
-      if (only.contains("8")) {
+      if (only.contains(8)) {
         System.out.printf(
             "%n8. A %,d MiB result file over GET /results/{path} against cat to a socket (issue"
                 + " 14)%n",
@@ -175,7 +178,7 @@ public final class ServiceBenchmark {
                 "",
                 true));
       }
-      if (only.contains("9")) {
+      if (only.contains(9)) {
         System.out.println("\n9. Webhook delivery: transition -> receiver (issue 14)");
         WebhookLatency.Result w = new WebhookLatency(service, 100, webhookJobs).run();
         System.out.printf("  idle, %d deliveries: %s%n", w.idleDeliveries(), w.idle());
@@ -193,7 +196,25 @@ public final class ServiceBenchmark {
                 "",
                 true));
       }
-      if (only.contains("4")) {
+      if (only.contains(10)) {
+        System.out.println("\n10. GET /api/v1/jobs/export, CSV and JSON (issue 14)");
+        ExportCost.Result e = new ExportCost(service, exportJobs).run();
+        for (ExportCost.Run run : e.runs()) {
+          rows.add(
+              new Row(
+                  String.format("export %s, %,d jobs", run.format(), run.jobs()),
+                  String.format("%,.0f rows/s", run.rowsPerSecond()),
+                  "",
+                  true));
+          rows.add(
+              new Row(
+                  String.format("  heap peak during it"),
+                  String.format("%d MiB", run.peakHeap() >> 20),
+                  "",
+                  true));
+        }
+      }
+      if (only.contains(4)) {
         System.out.println("\n4. Log tail over HTTP (run before 3, which leaves a long queue)");
         LogTailTime.Result g = new LogTailTime(service, requests).run();
         rows.add(
@@ -209,7 +230,7 @@ public final class ServiceBenchmark {
                 "<= 2",
                 g.ratio() <= 2));
       }
-      if (only.contains("3")) {
+      if (only.contains(3)) {
         System.out.println("\n3. Claim latency (nextClaimable + QUEUED->CLAIMED), JobStore direct");
         ClaimLatency.Result c = new ClaimLatency(service, claims).run(100, longQueue);
         rows.add(
@@ -248,6 +269,39 @@ public final class ServiceBenchmark {
           r.goal(),
           r.goal().isEmpty() ? "" : r.pass() ? "PASS" : "MISS");
     }
+  }
+
+  /** The last section. */
+  private static final int SECTIONS = 10;
+
+  /**
+   * The sections {@code only=} names, comma-separated ({@code only=8,10}), or all of them. A list
+   * that names no section from 1 to {@value #SECTIONS} is refused before anything starts.
+   */
+  private static Set<Integer> sections(String[] args) {
+    Set<Integer> all = new TreeSet<>();
+    for (String arg : args) {
+      if (arg.startsWith("only=")) {
+        for (String part : arg.substring("only=".length()).split(",")) {
+          int section;
+          try {
+            section = Integer.parseInt(part.strip());
+          } catch (NumberFormatException e) {
+            section = 0;
+          }
+          if (section < 1 || section > SECTIONS) {
+            throw new IllegalArgumentException(
+                "only=" + part + ": the sections are 1 to " + SECTIONS + ", comma-separated (only=8,10)");
+          }
+          all.add(section);
+        }
+        return all;
+      }
+    }
+    for (int section = 1; section <= SECTIONS; section++) {
+      all.add(section);
+    }
+    return all;
   }
 
   /** {@code name=value} among the arguments, else the default. */
