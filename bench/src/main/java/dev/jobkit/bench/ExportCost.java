@@ -24,7 +24,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * which counts the bytes and throws them away). The jobs go in through {@code JobStore.insert},
  * 1,000 per transaction, as ended ({@code SUCCEEDED}) jobs of one user with tags; the export is
  * timed at a tenth of them and at all of them, so that the two heaps can be compared: memory that
- * grew with the jobs would show there.
+ * grew with the jobs would show there. Beside it, the time of {@code GET /api/v1/stats} over the
+ * same jobs (the median of 20 after 5).
  */
 final class ExportCost {
 
@@ -63,6 +64,23 @@ final class ExportCost {
       export(user, "csv", size); // warm-up, untimed
       System.gc();
       baseline = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+      for (String query : List.of("group_by=status", "group_by=user&from=2000-01-01T00:00:00Z")) {
+        RunningService.Client who = query.contains("user") ? service.admin() : user;
+        List<Long> nanos = new ArrayList<>();
+        for (int i = 0; i < 25; i++) {
+          long t = System.nanoTime();
+          who.get("/api/v1/stats?" + query);
+          if (i >= 5) {
+            nanos.add(System.nanoTime() - t);
+          }
+        }
+        System.out.printf(
+            "  GET /api/v1/stats?%s (%s), %,d jobs: %s%n",
+            query,
+            query.contains("user") ? "admin, every job" : "the user",
+            size,
+            Stats.ofNanos(nanos));
+      }
       for (String format : List.of("csv", "json")) {
         Run run = export(user, format, size);
         runs.add(run);

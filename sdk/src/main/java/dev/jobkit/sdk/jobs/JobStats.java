@@ -12,7 +12,8 @@ import tools.jackson.databind.annotation.JsonNaming;
  * jobs, or for an admin everyone's (or one owner's), in total and per group.
  *
  * <pre>{@code
- * JobStats week = client.stats(StatsQuery.builder().since(Duration.ofDays(7)).groupBy("app").build());
+ * JobStats week = client.stats(
+ *     StatsQuery.builder().since(Duration.ofDays(7)).groupBy(StatsQuery.GroupBy.APP).build());
  * week.total().successRate();          // 0.93, or null when no job has ended
  * week.groups().get(0).key();          // "train"
  * }</pre>
