@@ -11,6 +11,7 @@ import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.OutputStreamWriter;
+import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -20,10 +21,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.apache.commons.csv.CSVPrinter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -43,6 +47,8 @@ class ExportController {
 
   private static final DateTimeFormatter STAMP =
       DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+
+  private static final Logger log = LoggerFactory.getLogger(ExportController.class);
 
   private final JobReader reader;
   private final JsonMapper json;
@@ -64,8 +70,7 @@ class ExportController {
       @RequestParam(required = false) String app,
       @RequestParam(name = "created_after", required = false) String createdAfter,
       @RequestParam(name = "created_before", required = false) String createdBefore,
-      HttpServletResponse response)
-      throws IOException {
+      HttpServletResponse response) {
     List<FieldError> errors = new ArrayList<>();
     String chosen =
         format == null || format.isBlank() ? "csv" : format.strip().toLowerCase(Locale.ROOT);
@@ -83,12 +88,29 @@ class ExportController {
         HttpHeaders.CONTENT_DISPOSITION,
         "attachment; filename=\"jobs-" + STAMP.format(Instant.now()) + "." + chosen + "\"");
     response.setHeader(HttpHeaders.CACHE_CONTROL, "no-store");
-    OutputStream out = response.getOutputStream();
-    if (chosen.equals("csv")) {
-      csv(caller, filter, out);
-    } else {
-      json(caller, filter, out);
+    try {
+      OutputStream out = response.getOutputStream();
+      if (chosen.equals("csv")) {
+        csv(caller, filter, out);
+      } else {
+        json(caller, filter, out);
+      }
+    } catch (IOException gone) {
+      endedEarly(caller, gone);
+    } catch (JacksonException | UncheckedIOException e) {
+      if (!(e.getCause() instanceof IOException)) {
+        throw e;
+      }
+      endedEarly(caller, e);
     }
+  }
+
+  /**
+   * The reader went away, or its connection broke (Jackson wraps that too): nothing is left to
+   * answer, and it is not the service's failure to log as one.
+   */
+  private static void endedEarly(Caller caller, Exception e) {
+    log.debug("the export to {} ended early: {}", caller.name(), e.toString());
   }
 
   private void csv(Caller caller, JobFilter filter, OutputStream out) throws IOException {
