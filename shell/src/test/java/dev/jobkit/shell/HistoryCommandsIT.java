@@ -7,11 +7,17 @@ import dev.jobkit.sdk.JobQuery;
 import dev.jobkit.sdk.jobs.Job;
 import dev.jobkit.sdk.jobs.JobSpec;
 import dev.jobkit.sdk.lifecycle.JobStatus;
+import dev.jobkit.shell.command.Completions;
+import dev.jobkit.shell.command.Dispatcher;
+import dev.jobkit.shell.command.Session;
+import dev.jobkit.shell.render.Style;
 import dev.jobkit.shell.support.Jobkit;
 import dev.jobkit.shell.support.ShellFixture;
 import dev.jobkit.shell.support.Tmux;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.io.StringReader;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -20,6 +26,7 @@ import org.apache.commons.csv.CSVRecord;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.springframework.shell.core.command.completion.CompletionProposal;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -118,6 +125,25 @@ class HistoryCommandsIT {
     assertThat(json.get("groups").get(0).get("key").asString()).isEqualTo("SUCCEEDED");
     Jobkit.Result bad = fixture.run("job", "stats", "--group-by", "team");
     assertThat(bad.exitCode()).as(bad.toString()).isEqualTo(2);
+  }
+
+  @Test
+  void tab_proposes_the_formats_and_the_groups() {
+    PrintWriter sink = new PrintWriter(new StringWriter());
+    Session session =
+        new Session(null, fixture.home(), fixture.env(), sink, sink, Style.plain(), null, false);
+    Dispatcher dispatcher = new Dispatcher(session);
+    assertThat(propose(dispatcher, session, List.of("job", "export", "--format"), ""))
+        .containsExactly("csv", "json");
+    assertThat(propose(dispatcher, session, List.of("job", "stats", "--group-by"), ""))
+        .containsExactly("user", "app", "status");
+  }
+
+  private static List<String> propose(
+      Dispatcher dispatcher, Session session, List<String> before, String word) {
+    return Completions.propose(dispatcher.registry(), session, before, word).stream()
+        .map(CompletionProposal::value)
+        .toList();
   }
 
   @Test

@@ -39,7 +39,9 @@ final class JobHistoryCommands {
         JobkitCommand.named("job export", session)
             .group(JobCommands.GROUP)
             .description("Write the job history as CSV or JSON, with the filters of job list")
-            .option(Opt.value("format", "csv|json", "CSV (the default) or one JSON array"))
+            .option(
+                Opt.value("format", "csv|json", "CSV (the default) or one JSON array")
+                    .completes(Completions.words("csv", "json")))
             .option(Selectors.STATUS)
             .option(Selectors.OWNER)
             .option(Selectors.TAG)
@@ -69,7 +71,9 @@ final class JobHistoryCommands {
             .option(Opt.value("since", "DURATION", "created in the last DURATION: 30m, 7d"))
             .option(Opt.value("from", "TIME", "created at or after TIME (2026-11-23, ...T20:15Z)"))
             .option(Opt.value("to", "TIME", "created before TIME"))
-            .option(Opt.value("group-by", "user|app|status", "figures per user, app or state too"))
+            .option(
+                Opt.value("group-by", "user|app|status", "figures per user, app or state too")
+                    .completes(Completions.words("user", "app", "status")))
             .option(
                 Opt.value("owner", "USER", "admins: only this user's jobs (me: yours)")
                     .completes(Completions.userNames(true)))
