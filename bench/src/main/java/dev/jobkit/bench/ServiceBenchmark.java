@@ -291,7 +291,11 @@ public final class ServiceBenchmark {
           }
           if (section < 1 || section > SECTIONS) {
             throw new IllegalArgumentException(
-                "only=" + part + ": the sections are 1 to " + SECTIONS + ", comma-separated (only=8,10)");
+                "only="
+                    + part
+                    + ": the sections are 1 to "
+                    + SECTIONS
+                    + ", comma-separated (only=8,10)");
           }
           all.add(section);
         }
