@@ -128,6 +128,36 @@ class JobResultsCommandsIT {
   }
 
   @Test
+  void sha256sums_prints_what_sha256sum_checks_in_the_downloaded_directory() throws Exception {
+    Job job = finished();
+    Path out = fixture.home().resolve("sums-" + job.id());
+    ok("job", "results", job.id(), "--output", out.toString());
+
+    String sums = ok("job", "results", job.id(), "--sha256sums").out();
+
+    ResultManifest manifest = fixture.client().jobs().results(job.id()).manifest();
+    assertThat(sums)
+        .isEqualTo(
+            manifest.files().get(0).sha256()
+                + "  model/w.bin\n"
+                + manifest.files().get(1).sha256()
+                + "  table.csv\n");
+    Files.writeString(out.resolve("SHA256SUMS"), sums);
+    Process check =
+        new ProcessBuilder("sha256sum", "-c", "SHA256SUMS")
+            .directory(out.toFile())
+            .redirectErrorStream(true)
+            .start();
+    String said = new String(check.getInputStream().readAllBytes());
+    assertThat(check.waitFor()).as(said).isZero();
+    assertThat(said).contains("model/w.bin: OK").contains("table.csv: OK");
+
+    Jobkit.Result both = fixture.run("job", "results", job.id(), "--sha256sums", "--json");
+    assertThat(both.exitCode()).as(both.toString()).isEqualTo(2);
+    assertThat(both.err()).contains("--sha256sums prints the checksums");
+  }
+
+  @Test
   void a_job_whose_results_retention_removed_says_so_instead_of_not_found() {
     Job job = finished();
     Instant at = Instant.now().truncatedTo(ChronoUnit.SECONDS);

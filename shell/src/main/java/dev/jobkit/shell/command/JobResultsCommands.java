@@ -18,8 +18,9 @@ import java.util.function.Supplier;
 /**
  * {@code job results ID}: the files a job wrote under its output dir, with their SHA-256; {@code
  * --output DIR} downloads them all (or {@code --file PATH} one) and checks every checksum, {@code
- * --verify DIR} checks a directory later. A job whose results retention removed is said to be so,
- * with when, instead of a bare not-found.
+ * --verify DIR} checks a directory later, {@code --sha256sums} prints the checksums in the format
+ * of {@code sha256sum -c}. A job whose results retention removed is said to be so, with when,
+ * instead of a bare not-found.
  */
 final class JobResultsCommands {
 
@@ -42,6 +43,11 @@ final class JobResultsCommands {
             .option(
                 Opt.value(
                     "verify", "DIR", "check DIR against the manifest: missing, changed, extra"))
+            .option(
+                Opt.flag(
+                    "sha256sums",
+                    "print the checksums as sha256sum writes them, for sha256sum -c in the"
+                        + " results' directory"))
             .option(JobCommands.JSON)
             .arguments("ID", Completions.jobIds())
             .examples(
@@ -50,6 +56,7 @@ final class JobResultsCommands {
                   job results job_01jc… --output ./out
                   job results job_01jc… --file model/weights.bin --output ./out
                   job results job_01jc… --verify ./out
+                  job results job_01jc… --sha256sums > SHA256SUMS
                   job results job_01jc… --json\
                 """)
             .action(JobResultsCommands::results));
@@ -64,6 +71,14 @@ final class JobResultsCommands {
     if (verify.isPresent() && (output.isPresent() || file.isPresent())) {
       throw new UsageException(
           "--verify checks a directory; it does not go with --output or --file");
+    }
+    if (in.flag("sha256sums")) {
+      if (verify.isPresent() || output.isPresent() || file.isPresent() || in.flag("json")) {
+        throw new UsageException(
+            "--sha256sums prints the checksums; it does not go with --output, --file, --verify or"
+                + " --json");
+      }
+      return sha256sums(in, id, kept(id, results::manifest));
     }
     if (verify.isPresent()) {
       return verify(in, id, results, Path.of(verify.get()));
@@ -114,6 +129,37 @@ final class JobResultsCommands {
                     + manifest.totalBytes()
                     + " bytes"
                     + (manifest.complete() ? "" : " so far")));
+  }
+
+  /**
+   * The manifest as GNU {@code sha256sum} writes it: {@code HASH PATH}, one file a line. A path
+   * with a backslash or a line break is written escaped, its line led by a backslash, as {@code
+   * sha256sum} does, so that {@code sha256sum -c} reads every line back.
+   */
+  private static int sha256sums(Invocation in, String id, ResultManifest manifest) {
+    if (!manifest.complete()) {
+      throw new UsageException(
+          "job "
+              + id
+              + " has not ended, so its files have no checksums yet; wait for it (job wait "
+              + id
+              + ") and ask again");
+    }
+    PrintWriter out = in.out();
+    for (ResultFile f : manifest.files()) {
+      out.println(sha256sumLine(f.sha256(), f.path()));
+    }
+    return Exits.OK;
+  }
+
+  /** One line of {@code sha256sum}'s output for this file. */
+  static String sha256sumLine(String sha256, String path) {
+    boolean escaped = path.indexOf('\\') >= 0 || path.indexOf('\n') >= 0 || path.indexOf('\r') >= 0;
+    if (!escaped) {
+      return sha256 + "  " + path;
+    }
+    String name = path.replace("\\", "\\\\").replace("\n", "\\n").replace("\r", "\\r");
+    return "\\" + sha256 + "  " + name;
   }
 
   private static int downloadAll(Invocation in, String id, JobResults results, Path dir) {
