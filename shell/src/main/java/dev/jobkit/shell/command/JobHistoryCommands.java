@@ -16,8 +16,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -42,18 +40,7 @@ final class JobHistoryCommands {
             .option(
                 Opt.value("format", "csv|json", "CSV (the default) or one JSON array")
                     .completes(Completions.words("csv", "json")))
-            .option(Selectors.STATUS)
-            .option(Selectors.OWNER)
-            .option(Selectors.TAG)
-            .option(Selectors.NAME)
-            .option(
-                Opt.value("parent", "ID", "only children of this job")
-                    .completes(Completions.jobIds()))
-            .option(
-                Opt.value("app", "NAME", "only jobs of this app").completes(Completions.appNames()))
-            .option(Opt.value("since", "DURATION", "created in the last DURATION: 30m, 7d"))
-            .option(Opt.value("from", "TIME", "created at or after TIME (2026-11-23, ...T20:15Z)"))
-            .option(Opt.value("to", "TIME", "created before TIME"))
+            .options(ListFilters.OPTIONS)
             .option(
                 Opt.value(
                     "output", "FILE", "write FILE (whole or not at all) instead of the output"))
@@ -68,9 +55,9 @@ final class JobHistoryCommands {
             .group(JobCommands.GROUP)
             .description(
                 "Totals, states, success rate, run times and resource-seconds of your jobs")
-            .option(Opt.value("since", "DURATION", "created in the last DURATION: 30m, 7d"))
-            .option(Opt.value("from", "TIME", "created at or after TIME (2026-11-23, ...T20:15Z)"))
-            .option(Opt.value("to", "TIME", "created before TIME"))
+            .option(ListFilters.SINCE)
+            .option(ListFilters.FROM)
+            .option(ListFilters.TO)
             .option(
                 Opt.value("group-by", "user|app|status", "figures per user, app or state too")
                     .completes(Completions.words("user", "app", "status")))
@@ -89,27 +76,6 @@ final class JobHistoryCommands {
             .action(JobHistoryCommands::stats));
   }
 
-  /** The created-at range of {@code --since}, {@code --from} and {@code --to}: [from, to). */
-  private record Range(Instant from, Instant to) {
-
-    static Range of(Invocation in) {
-      Instant now = Instant.now();
-      ZoneId zone = ZoneId.systemDefault();
-      Optional<String> since = in.string("since");
-      Optional<String> from = in.string("from");
-      if (since.isPresent() && from.isPresent()) {
-        throw new UsageException("give --since or --from, not both");
-      }
-      Instant start =
-          since
-              .map(s -> now.minus(Times.parseDuration(s, "--since")))
-              .or(() -> from.map(s -> Times.parseTime(s, "--from", now, zone)))
-              .orElse(null);
-      Instant end = in.string("to").map(s -> Times.parseTime(s, "--to", now, zone)).orElse(null);
-      return new Range(start, end);
-    }
-  }
-
   private static int export(Invocation in) {
     ExportFormat format =
         switch (in.string("format").orElse("csv").toLowerCase(Locale.ROOT)) {
@@ -119,18 +85,7 @@ final class JobHistoryCommands {
               throw new UsageException(
                   "--format must be csv or json, not '" + in.string("format").orElse("") + "'");
         };
-    JobQuery.Builder q = Selectors.apply(in, JobQuery.builder());
-    in.string("parent").ifPresent(q::parent);
-    in.string("app").ifPresent(q::app);
-    Range range = Range.of(in);
-    if (range.from() != null) {
-      // The list's created_after leaves out a job created at that very instant; so does this.
-      q.createdAfter(range.from());
-    }
-    if (range.to() != null) {
-      q.createdBefore(range.to());
-    }
-    JobQuery filters = q.build();
+    JobQuery filters = ListFilters.query(in).build();
     Optional<String> output = in.string("output");
     if (output.isPresent()) {
       Path target = Path.of(output.get());
@@ -164,7 +119,7 @@ final class JobHistoryCommands {
   }
 
   private static int stats(Invocation in) {
-    Range range = Range.of(in);
+    ListFilters.Range range = ListFilters.Range.of(in);
     StatsQuery.Builder q = StatsQuery.builder().from(range.from()).to(range.to());
     in.string("group-by")
         .map(

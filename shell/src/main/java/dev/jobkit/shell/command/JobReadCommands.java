@@ -5,9 +5,7 @@ import dev.jobkit.sdk.jobs.Job;
 import dev.jobkit.sdk.jobs.JobEvent;
 import dev.jobkit.shell.render.Times;
 import java.time.Instant;
-import java.time.ZoneId;
 import java.util.List;
-import java.util.Optional;
 import java.util.function.Supplier;
 
 /** {@code job list}, {@code job get} and {@code job events}: the commands that read jobs. */
@@ -30,18 +28,7 @@ final class JobReadCommands {
         JobkitCommand.named("job list", session)
             .group(JobCommands.GROUP)
             .description("List jobs, newest first")
-            .option(Selectors.STATUS)
-            .option(Selectors.OWNER)
-            .option(Selectors.TAG)
-            .option(Selectors.NAME)
-            .option(
-                Opt.value("parent", "ID", "only children of this job")
-                    .completes(Completions.jobIds()))
-            .option(
-                Opt.value("app", "NAME", "only jobs of this app").completes(Completions.appNames()))
-            .option(Opt.value("since", "DURATION", "created in the last DURATION: 30m, 7d"))
-            .option(Opt.value("from", "TIME", "created at or after TIME (2026-11-23, ...T20:15Z)"))
-            .option(Opt.value("to", "TIME", "created before TIME"))
+            .options(ListFilters.OPTIONS)
             .option(Opt.value("limit", "N", "at most N jobs (default 50, max 1000)"))
             .option(Opt.flag("all", "every matching job, page after page"))
             .option(
@@ -88,19 +75,7 @@ final class JobReadCommands {
 
   private static int list(Invocation in) {
     Output output = Output.of(in);
-    JobQuery.Builder q = Selectors.apply(in, JobQuery.builder());
-    in.string("parent").ifPresent(q::parent);
-    in.string("app").ifPresent(q::app);
-    Instant now = Instant.now();
-    ZoneId zone = ZoneId.systemDefault();
-    Optional<String> since = in.string("since");
-    Optional<String> from = in.string("from");
-    if (since.isPresent() && from.isPresent()) {
-      throw new UsageException("give --since or --from, not both");
-    }
-    since.ifPresent(s -> q.createdAfter(now.minus(Times.parseDuration(s, "--since"))));
-    from.ifPresent(s -> q.createdAfter(Times.parseTime(s, "--from", now, zone)));
-    in.string("to").ifPresent(s -> q.createdBefore(Times.parseTime(s, "--to", now, zone)));
+    JobQuery.Builder q = ListFilters.query(in);
     int limit = in.integer("limit", 1, 1000).orElse(50);
     boolean all = in.flag("all");
     q.limit(all ? 1000 : limit);
@@ -125,7 +100,7 @@ final class JobReadCommands {
     if (in.string("for").isPresent()) {
       throw new UsageException("--for goes with --watch");
     }
-    output.jobs(in.render(), read.get(), now);
+    output.jobs(in.render(), read.get(), Instant.now());
     return Exits.OK;
   }
 
