@@ -11,6 +11,13 @@ import dev.jobkit.server.support.Api;
 import dev.jobkit.server.support.JobkitServer;
 import dev.jobkit.server.support.JobkitService;
 import dev.jobkit.server.support.SseStream;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -21,6 +28,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -36,6 +45,8 @@ import tools.jackson.databind.JsonNode;
 class ShareTokensIT {
 
   private static final Duration TIMEOUT = Duration.ofSeconds(60);
+
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
 
   @RegisterExtension static final JobkitService service = JobkitService.shared();
 
@@ -124,6 +135,73 @@ class ShareTokensIT {
     try (SseStream events = reader.stream("/api/v1/events/stream?job_id=" + shared.id())) {
       assertThat(events.status()).isEqualTo(200);
     }
+  }
+
+  @Test
+  void the_token_reads_its_jobs_results_the_manifest_one_file_and_the_zip_and_no_others()
+      throws IOException, InterruptedException {
+    Job withFiles =
+        alice.awaitEnd(
+            alice
+                .submitShell(
+                    "cd \"$JOBKIT_OUTPUT_DIR\"; mkdir model; printf weights > model/w.bin;"
+                        + " printf 'a,b\\n' > table.csv")
+                .id());
+    Job othersFiles =
+        alice.awaitEnd(alice.submitShell("printf secret > \"$JOBKIT_OUTPUT_DIR/secret.txt\"").id());
+    String token = share(alice, withFiles.id(), "").get("token").asString();
+    Api reader = holder(token);
+    String results = "/api/v1/jobs/" + withFiles.id() + "/results";
+
+    JsonNode manifest = reader.get(results).expect(200).json();
+    JsonNode owners = alice.get(results).expect(200).json();
+    assertThat(manifest.get("final").asBoolean()).isTrue();
+    assertThat(manifest.get("files").findValuesAsString("path"))
+        .containsExactly("model/w.bin", "table.csv");
+    assertThat(manifest.get("files")).isEqualTo(owners.get("files"));
+    String sha = manifest.get("files").get(0).get("sha256").asString();
+
+    HttpResponse<byte[]> file = bytes(token, results + "/model/w.bin");
+    assertThat(file.statusCode()).isEqualTo(200);
+    assertThat(new String(file.body(), StandardCharsets.UTF_8)).isEqualTo("weights");
+    assertThat(file.headers().firstValue("ETag")).hasValue("\"" + sha + "\"");
+    assertThat(
+            bytes(token, results + "/model/w.bin", "If-None-Match", "\"" + sha + "\"").statusCode())
+        .isEqualTo(304);
+
+    HttpResponse<byte[]> zip = bytes(token, "/api/v1/jobs/" + withFiles.id() + "/results.zip");
+    assertThat(zip.statusCode()).isEqualTo(200);
+    List<String> entries = new ArrayList<>();
+    try (ZipInputStream in = new ZipInputStream(new ByteArrayInputStream(zip.body()))) {
+      for (ZipEntry e = in.getNextEntry(); e != null; e = in.getNextEntry()) {
+        entries.add(e.getName());
+      }
+    }
+    assertThat(entries).containsExactly("model/w.bin", "table.csv");
+
+    // Another job's results, even the same owner's, are refused.
+    String otherResults = "/api/v1/jobs/" + othersFiles.id() + "/results";
+    for (String path :
+        List.of(
+            otherResults,
+            otherResults + "/secret.txt",
+            otherResults.replace("/results", "/results.zip"))) {
+      Api.Response answer = reader.get(path);
+      assertRefused(answer, 403, "forbidden", null);
+      assertThat(answer.json().path("detail").asString()).contains(withFiles.id());
+      assertThat(answer.json().has("files")).as("no manifest in the refusal").isFalse();
+    }
+  }
+
+  private HttpResponse<byte[]> bytes(String token, String path, String... headers)
+      throws IOException, InterruptedException {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(server.baseUrl() + path))
+            .header("Authorization", "Bearer " + token);
+    for (int i = 0; i + 1 < headers.length; i += 2) {
+      request.header(headers[i], headers[i + 1]);
+    }
+    return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
   }
 
   @Test
