@@ -3,6 +3,8 @@ package dev.jobkit.tools.executor;
 import dev.jobkit.sdk.JobQuery;
 import dev.jobkit.sdk.JobkitApiException;
 import dev.jobkit.sdk.JobkitClient;
+import dev.jobkit.sdk.JobkitException;
+import dev.jobkit.sdk.ResultsExpiredException;
 import dev.jobkit.sdk.jobs.Job;
 import dev.jobkit.sdk.jobs.JobEvent;
 import dev.jobkit.sdk.jobs.JobUpdate;
@@ -97,7 +99,30 @@ final class JobTools {
   Outputs.LogResult logs(Inputs.GetJobLogs in) {
     int pod = in.pod() == null ? 0 : in.pod();
     int chars = in.maxChars() == null ? 4_000 : in.maxChars();
-    return JobViews.log(client.jobs().logs(in.jobId()).pod(pod).tail(chars), chars);
+    try {
+      return JobViews.log(client.jobs().logs(in.jobId()).pod(pod).tail(chars), chars);
+    } catch (ResultsExpiredException e) {
+      throw withTime(e, in.jobId());
+    }
+  }
+
+  /**
+   * The refusal of a log that retention removed, with when: the SDK's log reader leaves the time
+   * out (the problem's {@code expired_at} is not one of its fields), so it is read from the job.
+   */
+  private ResultsExpiredException withTime(ResultsExpiredException e, String jobId) {
+    if (e.expiredAt().isPresent()) {
+      return e;
+    }
+    try {
+      return new ResultsExpiredException(
+          e.status(),
+          e.problem(),
+          e.requestId().orElse(null),
+          client.jobs().get(jobId).resultsExpiredAt());
+    } catch (JobkitException unknown) {
+      return e;
+    }
   }
 
   Outputs.EventList events(Inputs.GetJobEvents in) {

@@ -2,12 +2,14 @@ package dev.jobkit.tools.executor;
 
 import dev.jobkit.sdk.JobkitApiException;
 import dev.jobkit.sdk.Problem;
+import dev.jobkit.sdk.ResultsExpiredException;
 import dev.jobkit.sdk.guard.PromptText;
 import dev.jobkit.sdk.lifecycle.JobStatus;
 import dev.jobkit.tools.registry.Outputs;
 import dev.jobkit.tools.registry.Outputs.ToolError;
 import dev.jobkit.tools.registry.Schemas;
 import dev.jobkit.tools.registry.Tool;
+import java.time.Instant;
 import java.util.List;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -16,6 +18,11 @@ import tools.jackson.databind.node.ObjectNode;
  * schema declares) with a stable code, a sentence and what to do instead.
  */
 final class ToolErrors {
+
+  /** What to do about results that retention removed. */
+  static final String EXPIRED_FIX =
+      "the job's results and logs were removed by retention and do not come back; the job itself"
+          + " and its history (get_job, get_job_events) are still there";
 
   private ToolErrors() {}
 
@@ -33,6 +40,7 @@ final class ToolErrors {
                 null,
                 null,
                 null,
+                null,
                 null)));
   }
 
@@ -42,7 +50,7 @@ final class ToolErrors {
 
   static ToolResult error(String code, String detail, String fix) {
     return new ToolResult(
-        true, failure(new ToolError(code, detail, fix, null, null, null, null, null, null)));
+        true, failure(new ToolError(code, detail, fix, null, null, null, null, null, null, null)));
   }
 
   static ToolResult invalid(
@@ -59,7 +67,8 @@ final class ToolErrors {
     return new ToolResult(
         true,
         failure(
-            new ToolError("invalid_arguments", detail, fix, errors, null, null, null, null, null)));
+            new ToolError(
+                "invalid_arguments", detail, fix, errors, null, null, null, null, null, null)));
   }
 
   static ToolResult api(JobkitApiException e) {
@@ -81,18 +90,21 @@ final class ToolErrors {
                   .map(f -> new Outputs.FieldError(f.field(), f.reason()))
                   .toList();
     }
+    Instant expired =
+        e instanceof ResultsExpiredException gone ? gone.expiredAt().orElse(null) : null;
     return new ToolResult(
         true,
         failure(
             new ToolError(
                 e.code().orElse("http_" + e.status()),
                 detail,
-                null,
+                expired == null ? null : EXPIRED_FIX,
                 errors,
                 null,
                 e.status(),
                 current,
                 allowed,
-                e.requestId().orElse(null))));
+                e.requestId().orElse(null),
+                expired)));
   }
 }

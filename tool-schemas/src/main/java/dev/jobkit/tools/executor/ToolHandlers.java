@@ -3,6 +3,7 @@ package dev.jobkit.tools.executor;
 import dev.jobkit.sdk.JobkitClient;
 import dev.jobkit.tools.registry.AppInputs;
 import dev.jobkit.tools.registry.Inputs;
+import dev.jobkit.tools.registry.ResultsInputs;
 import dev.jobkit.tools.registry.Schemas;
 import dev.jobkit.tools.registry.StatsInputs;
 import dev.jobkit.tools.registry.Tool;
@@ -39,6 +40,7 @@ final class ToolHandlers {
     UserTools users = new UserTools(client);
     AppTools apps = new AppTools(client);
     StatsTools stats = new StatsTools(client);
+    ResultsTools results = new ResultsTools(client);
     return new Table(Tools.all(), guarded)
         .answers(Inputs.ListJobs.class, jobs::list)
         .answers(Inputs.GetJob.class, jobs::get)
@@ -56,6 +58,10 @@ final class ToolHandlers {
         .answers(AppInputs.GetApp.class, apps::get)
         .answers(AppInputs.SubmitAppJob.class, apps::submit)
         .answers(StatsInputs.JobStats.class, stats::stats)
+        .answers(ResultsInputs.GetJobResults.class, results::results)
+        .answers(ResultsInputs.ShareJob.class, results::share)
+        .answers(ResultsInputs.ListJobShares.class, results::shares)
+        .answers(ResultsInputs.RevokeJobShare.class, results::revoke)
         .answers(UserInputs.Whoami.class, in -> users.whoami())
         .answers(UserInputs.ListUsers.class, in -> users.list())
         .guarded(UserInputs.CreateUser.class, users::create)

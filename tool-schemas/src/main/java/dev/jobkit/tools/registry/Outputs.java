@@ -57,7 +57,8 @@ public final class Outputs {
   public record ToolError(
       @JsonPropertyDescription(
               "A stable code: invalid_arguments, unknown_tool, not_found, invalid_state,"
-                  + " validation_failed, forbidden, unauthorized, conflict, rate_limited,"
+                  + " validation_failed, forbidden, unauthorized, conflict, results_expired,"
+                  + " rate_limited,"
                   + " service_unreachable, canceled, internal, ...")
           String code,
       @JsonPropertyDescription("What went wrong, in a sentence.") String detail,
@@ -68,8 +69,11 @@ public final class Outputs {
       @JsonPropertyDescription("For invalid_state: the job's state now.") String currentStatus,
       @JsonPropertyDescription("For invalid_state: the states that allow the call.")
           List<String> allowedStatuses,
-      @JsonPropertyDescription("The service's id of the request, for its logs.")
-          String requestId) {}
+      @JsonPropertyDescription("The service's id of the request, for its logs.") String requestId,
+      @JsonPropertyDescription(
+              "For results_expired: when retention removed the job's results and logs (they do"
+                  + " not come back; the job itself stays).")
+          Instant expiredAt) {}
 
   /** The error member every tool's result may carry. */
   @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)

@@ -563,6 +563,20 @@ class ToolExecutorIT {
     answers.add("job_stats", tools.execute("job_stats", args("group_by", "team")));
     answers.add("job_stats", tools.execute("job_stats", args("owner", "someone-else")));
 
+    answers.add("get_job_results", tools.execute("get_job_results", args("job_id", ended.id())));
+    answers.add("get_job_results", tools.execute("get_job_results", args("job_id", "job_unknown")));
+    JsonNode share =
+        answers
+            .add("share_job", tools.execute("share_job", args("job_id", ended.id())))
+            .get("share");
+    answers.add(
+        "share_job", tools.execute("share_job", args("job_id", ended.id(), "expires_in", "31d")));
+    answers.add("list_job_shares", tools.execute("list_job_shares", args("job_id", ended.id())));
+    answers.add("list_job_shares", tools.execute("list_job_shares", args("job_id", "job_unknown")));
+    String shareId = args("share_id", share.get("id").asString());
+    answers.add("revoke_job_share", tools.execute("revoke_job_share", shareId));
+    answers.add("revoke_job_share", tools.execute("revoke_job_share", shareId));
+
     String create = args("name", newUser, "scheduling_mode", "serial");
     answers.add("create_user", tools.execute("create_user", create));
     answers.add("create_user", admin.execute("create_user", args("name", "no spaces")));

@@ -79,6 +79,10 @@ class McpOptionsTest {
             "get_app",
             "submit_app_job",
             "job_stats",
+            "get_job_results",
+            "share_job",
+            "list_job_shares",
+            "revoke_job_share",
             "whoami");
     assertThat(offered(defaults, false))
         .containsExactly(
@@ -93,6 +97,10 @@ class McpOptionsTest {
             "get_app",
             "submit_app_job",
             "job_stats",
+            "get_job_results",
+            "share_job",
+            "list_job_shares",
+            "revoke_job_share",
             "whoami");
     assertThat(offered(confirm("auto"), false)).contains("stop_job", "submit_job");
   }
@@ -112,6 +120,8 @@ class McpOptionsTest {
             "list_apps",
             "get_app",
             "job_stats",
+            "get_job_results",
+            "list_job_shares",
             "whoami",
             "list_users");
     assertThat(offered(McpOptions.fromEnvironment(null, null, "admin"), true))
