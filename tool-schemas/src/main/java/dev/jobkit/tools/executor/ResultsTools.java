@@ -19,9 +19,6 @@ import java.util.List;
  */
 final class ResultsTools {
 
-  /** The most characters of one file's path an answer carries (a path is the job's words). */
-  static final int PATH_BUDGET = 1_000;
-
   private final JobkitClient client;
 
   ResultsTools(JobkitClient client) {
@@ -74,7 +71,7 @@ final class ResultsTools {
 
   private static ResultsOutputs.ResultFileView file(ResultFile f) {
     return new ResultsOutputs.ResultFileView(
-        Untrusted.fence(f.path(), PATH_BUDGET, false, false),
+        Untrusted.fence(f.path(), Untrusted.ERROR_BUDGET, false, false),
         f.sizeBytes(),
         f.sha256(),
         f.modifiedAt(),
