@@ -13,12 +13,16 @@ import dev.jobkit.server.support.Api;
 import dev.jobkit.server.support.JobkitService;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.HexFormat;
@@ -241,6 +245,110 @@ class JobResultsIT {
             org.assertj.core.groups.Tuple.tuple(
                 "half.txt", sha256("half".getBytes(StandardCharsets.UTF_8))));
     service.gates().open(gate);
+  }
+
+  /**
+   * A name no request can ask for (a backslash, a control character: a newline, an escape sequence
+   * a terminal would run) is not a result: listed, it would break every download of the job and
+   * reach terminals, zips and file systems as it is.
+   */
+  @Test
+  void names_with_control_characters_or_backslashes_are_not_results() throws IOException {
+    Job job =
+        user.submitShell(
+            "cd \"$JOBKIT_OUTPUT_DIR\" && printf ok > ok.txt"
+                + " && printf x > \"$(printf 'new\\nline')\""
+                + " && printf x > \"$(printf 'esc\\033[31mred')\""
+                + " && printf x > \"$(printf 'csi\\302\\233m')\""
+                + " && printf x > 'back\\slash'"
+                + " && mkdir \"$(printf 'dir\\tab')\" && printf x > \"$(printf 'dir\\tab')/in\"");
+    user.awaitStatus(job.id(), SUCCEEDED, Duration.ofSeconds(60));
+
+    ResultManifest manifest =
+        user.get("/api/v1/jobs/" + job.id() + "/results").expect(200).as(ResultManifest.class);
+
+    assertThat(manifest.files()).extracting(ResultFile::path).containsExactly("ok.txt");
+    List<String> zipped = new java.util.ArrayList<>();
+    try (ZipInputStream zip =
+        new ZipInputStream(
+            new ByteArrayInputStream(bytes("/api/v1/jobs/" + job.id() + "/results.zip").body()))) {
+      for (ZipEntry e; (e = zip.getNextEntry()) != null; ) {
+        zipped.add(e.getName());
+      }
+    }
+    assertThat(zipped).containsExactly("ok.txt");
+  }
+
+  /**
+   * A job that still runs may swap a directory of its output for a symbolic link between the
+   * listing and the read (here while the zip is on its way, held back by a slow reader): the
+   * service, which may run as root, must not follow it to a file the job could not read itself.
+   */
+  @Test
+  void a_directory_swapped_for_a_link_while_the_zip_is_sent_is_not_followed() throws Exception {
+    Path outside = Files.createTempDirectory(Path.of("/var/tmp"), "results-outside-");
+    Files.setPosixFilePermissions(outside, PosixFilePermissions.fromString("rwxr-xr-x"));
+    Path secret = Files.writeString(outside.resolve("secret"), "OUTSIDE");
+    Files.setPosixFilePermissions(secret, PosixFilePermissions.fromString("rw-------"));
+    String gate = "results-swap";
+    String done = "results-swap-done";
+    Job job =
+        user.submitShell(
+            "cd \"$JOBKIT_OUTPUT_DIR\" && head -c 48000000 /dev/urandom > a.bin"
+                + " && mkdir d && printf inside > d/secret && "
+                + service.gates().script(gate)
+                + " && mv d d.old && ln -s '"
+                + outside
+                + "' d && "
+                + service.gates().script(done));
+    try {
+      user.awaitStatus(job.id(), RUNNING);
+      awaitFiles(job.id(), 2);
+      HttpResponse<InputStream> zip =
+          HTTP.send(
+              HttpRequest.newBuilder(
+                      URI.create(
+                          service.server().baseUrl() + "/api/v1/jobs/" + job.id() + "/results.zip"))
+                  .header("Authorization", "Bearer " + service.userKey())
+                  .build(),
+              HttpResponse.BodyHandlers.ofInputStream());
+      try (InputStream in = zip.body()) {
+        assertThat(zip.statusCode()).isEqualTo(200);
+        byte[] start = in.readNBytes(4096); // the service is listing and sending a.bin
+        service.gates().open(gate);
+        awaitFiles(job.id(), 2, "d.old/secret");
+        Map<String, String> entries = new LinkedHashMap<>();
+        try (ZipInputStream unzip =
+            new ZipInputStream(
+                new java.io.SequenceInputStream(new ByteArrayInputStream(start), in))) {
+          for (ZipEntry e; (e = unzip.getNextEntry()) != null; ) {
+            entries.put(e.getName(), new String(unzip.readAllBytes(), StandardCharsets.UTF_8));
+          }
+        }
+        assertThat(entries).containsKey("a.bin");
+        assertThat(entries.get("d/secret")).isNotEqualTo("OUTSIDE");
+      }
+    } finally {
+      service.gates().open(gate);
+      service.gates().open(done);
+      user.awaitEnd(job.id());
+    }
+  }
+
+  private ResultManifest awaitFiles(String jobId, int count, String path) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (true) {
+      ResultManifest m = awaitFiles(jobId, count);
+      if (m.files().stream().anyMatch(f -> f.path().equals(path)) || System.nanoTime() > deadline) {
+        return m;
+      }
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return m;
+      }
+    }
   }
 
   private ResultManifest awaitFiles(String jobId, int count) {

@@ -7,7 +7,6 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.OutputStream;
-import org.springframework.core.io.FileSystemResource;
 import org.springframework.core.io.Resource;
 import org.springframework.http.CacheControl;
 import org.springframework.http.ContentDisposition;
@@ -86,7 +85,7 @@ class JobResultsController {
     if (sendWhole(found, request, response, answer)) {
       return null; // handled: the container sends the file
     }
-    return answer.body(new FileSystemResource(found.file()));
+    return answer.body(found.body());
   }
 
   /**

@@ -16,15 +16,11 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.FileVisitResult;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -43,6 +39,8 @@ import java.util.zip.ZipOutputStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.core.io.AbstractResource;
+import org.springframework.core.io.Resource;
 import org.springframework.http.MediaType;
 import org.springframework.http.MediaTypeFactory;
 import org.springframework.stereotype.Service;
@@ -92,8 +90,11 @@ public class ResultManifests implements CommittedEventListener, SmartLifecycle {
     }
   }
 
-  /** A file of a job's results that may be sent: where it is and what the manifest says of it. */
-  public record Found(Path file, ResultFile entry, boolean complete) {}
+  /**
+   * A file of a job's results that may be sent: where it is, what the manifest says of it, and its
+   * bytes, each read opening it again without following a link on the way ({@link OutputTree}).
+   */
+  public record Found(Path file, ResultFile entry, boolean complete, Resource body) {}
 
   @Override
   public void committed(List<StoredEvent> events) {
@@ -223,7 +224,7 @@ public class ResultManifests implements CommittedEventListener, SmartLifecycle {
             () ->
                 ApiException.notFound(
                     "the results of job " + id + " have no file " + checked + " (path)"));
-    return new Found(inside(id, checked), found, complete);
+    return new Found(inside(id, checked), found, complete, body(id, found));
   }
 
   /**
@@ -245,10 +246,10 @@ public class ResultManifests implements CommittedEventListener, SmartLifecycle {
     zip.setLevel(Deflater.BEST_SPEED);
     byte[] buffer = new byte[BUFFER];
     for (ResultFile f : manifest.files()) {
-      Path file = files.outputDir(manifest.jobId()).resolve(f.path());
       InputStream in;
       try {
-        in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS);
+        // Not by path: a job still running may have swapped a directory for a link meanwhile.
+        in = OutputTree.openStream(files.outputDir(manifest.jobId()), f.path());
       } catch (NoSuchFileException gone) {
         continue;
       }
@@ -264,6 +265,45 @@ public class ResultManifests implements CommittedEventListener, SmartLifecycle {
     }
     zip.finish();
     zip.flush();
+  }
+
+  /** The file's bytes, opened anew for each read (a range each) the way {@link OutputTree} does. */
+  private Resource body(String id, ResultFile entry) {
+    Path dir = files.outputDir(id);
+    String path = entry.path();
+    return new AbstractResource() {
+      @Override
+      public String getDescription() {
+        return "result " + path + " of job " + id;
+      }
+
+      @Override
+      public String getFilename() {
+        return path.substring(path.lastIndexOf('/') + 1);
+      }
+
+      @Override
+      public boolean exists() {
+        return true;
+      }
+
+      @Override
+      public InputStream getInputStream() throws IOException {
+        return OutputTree.openStream(dir, path);
+      }
+
+      @Override
+      public long contentLength() throws IOException {
+        try (SeekableByteChannel in = OutputTree.open(dir, path)) {
+          return in.size();
+        }
+      }
+
+      @Override
+      public long lastModified() {
+        return entry.modifiedAt().toEpochMilli();
+      }
+    };
   }
 
   private Job readable(Caller caller, String id) {
@@ -292,7 +332,7 @@ public class ResultManifests implements CommittedEventListener, SmartLifecycle {
     }
     for (int i = 0; i < path.length(); i++) {
       char c = path.charAt(i);
-      if (c < 0x20 || c == 0x7f || c == '\\') {
+      if (c < 0x20 || c == 0x7f || c == '\\' || (c >= 0x80 && c < 0xa0)) {
         throw ApiException.invalid(
             "path", "must not contain a backslash or a control character (at index " + i + ")");
       }
@@ -331,55 +371,42 @@ public class ResultManifests implements CommittedEventListener, SmartLifecycle {
     }
   }
 
-  /** The regular files under the job's output dir, by path; hashed when {@code hash}. */
+  /**
+   * The regular files under the job's output dir, by path; hashed when {@code hash}. No link is
+   * followed, not even a directory swapped for one while the walk goes on ({@link OutputTree}); a
+   * name that {@link #checkPath} would refuse (a backslash, a control character) is not a result,
+   * since no request could name it and it would reach terminals and file systems as it is.
+   */
   private List<ResultFile> walk(String id, boolean hash) {
     Path dir = files.outputDir(id);
     List<ResultFile> found = new ArrayList<>();
-    if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
-      return found;
-    }
     byte[] buffer = hash ? new byte[BUFFER] : null;
     try {
-      Files.walkFileTree(
+      OutputTree.walk(
           dir,
-          new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-              if (!attrs.isRegularFile()) {
-                return FileVisitResult.CONTINUE; // links and special files are not results
+          ResultManifests::acceptable,
+          (path, attrs) -> {
+            long size = attrs.size();
+            String sha = null;
+            if (hash) {
+              try {
+                long[] counted = new long[1];
+                sha = sha256(dir, path, buffer, counted);
+                size = counted[0];
+              } catch (NoSuchFileException gone) {
+                return;
               }
-              String path = relative(dir, file);
-              if (path.length() > MAX_PATH) {
-                return FileVisitResult.CONTINUE;
-              }
-              long size = attrs.size();
-              String sha = null;
-              if (hash) {
-                try {
-                  long[] counted = new long[1];
-                  sha = sha256(file, buffer, counted);
-                  size = counted[0];
-                } catch (NoSuchFileException gone) {
-                  return FileVisitResult.CONTINUE;
-                } catch (IOException e) {
-                  throw new UncheckedIOException(e);
-                }
-              }
-              found.add(
-                  new ResultFile(
-                      path,
-                      size,
-                      sha,
-                      attrs.lastModifiedTime().toInstant(),
-                      mediaType(file.getFileName().toString())));
-              return FileVisitResult.CONTINUE;
             }
-
-            @Override
-            public FileVisitResult visitFileFailed(Path file, IOException e) {
-              return FileVisitResult.CONTINUE; // gone meanwhile, or unreadable: not a result
-            }
+            found.add(
+                new ResultFile(
+                    path,
+                    size,
+                    sha,
+                    attrs.lastModifiedTime().toInstant(),
+                    mediaType(path.substring(path.lastIndexOf('/') + 1))));
           });
+    } catch (NoSuchFileException gone) {
+      return found;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -387,16 +414,18 @@ public class ResultManifests implements CommittedEventListener, SmartLifecycle {
     return found;
   }
 
-  private static String relative(Path dir, Path file) {
-    Path rel = dir.relativize(file);
-    StringBuilder path = new StringBuilder();
-    for (Path part : rel) {
-      if (!path.isEmpty()) {
-        path.append('/');
-      }
-      path.append(part);
+  /** Whether a path found under the output dir can be a result: {@link #checkPath} accepts it. */
+  private static boolean acceptable(String path) {
+    if (path.length() > MAX_PATH) {
+      return false;
     }
-    return path.toString();
+    for (int i = 0; i < path.length(); i++) {
+      char c = path.charAt(i);
+      if (c < 0x20 || c == 0x7f || c == '\\' || (c >= 0x80 && c < 0xa0)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   static String mediaType(String name) {
@@ -405,15 +434,15 @@ public class ResultManifests implements CommittedEventListener, SmartLifecycle {
         .toString();
   }
 
-  private static String sha256(Path file, byte[] buffer, long[] size) throws IOException {
+  private static String sha256(Path dir, String path, byte[] buffer, long[] size)
+      throws IOException {
     MessageDigest sha;
     try {
       sha = MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every JDK has SHA-256", e);
     }
-    try (FileChannel in =
-        FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+    try (SeekableByteChannel in = OutputTree.open(dir, path)) {
       ByteBuffer wrapped = ByteBuffer.wrap(buffer);
       long total = 0;
       for (int n; (n = in.read(wrapped.clear())) >= 0; ) {
