@@ -211,6 +211,12 @@ public final class JobResults {
     for (ResultFile file : manifest.files()) {
       listed.add(file.path());
       Path local = inside(dir, file.path());
+      try {
+        directories(dir, file.path(), false);
+      } catch (IOException notThere) {
+        missing.add(file.path());
+        continue;
+      }
       if (!Files.isRegularFile(local, LinkOption.NOFOLLOW_LINKS)) {
         missing.add(file.path());
         continue;
@@ -275,7 +281,7 @@ public final class JobResults {
     Path target = inside(dir, file.path());
     Path partial;
     try {
-      Files.createDirectories(target.getParent());
+      directories(dir, file.path(), true);
       partial = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".part");
     } catch (IOException e) {
       throw new UncheckedIOException(
@@ -332,6 +338,31 @@ public final class JobResults {
     }
     message.setLength(message.length() - 1);
     return new ResultsMismatchException(message.toString(), failed);
+  }
+
+  /**
+   * Makes (when {@code create}) or checks the directories of {@code path} under {@code dir}, the
+   * way to it: none may be a symbolic link, which would lead the file out of {@code dir} (one
+   * planted there, or left from before).
+   */
+  private static void directories(Path dir, String path, boolean create) throws IOException {
+    Path at = dir.toAbsolutePath().normalize();
+    if (create) {
+      Files.createDirectories(at);
+    }
+    String[] parts = path.split("/");
+    for (int i = 0; i < parts.length - 1; i++) {
+      at = at.resolve(parts[i]);
+      if (Files.isSymbolicLink(at)) {
+        throw new IOException(at + " is a symbolic link, which a download does not follow");
+      }
+      if (!Files.isDirectory(at, LinkOption.NOFOLLOW_LINKS)) {
+        if (!create || Files.exists(at, LinkOption.NOFOLLOW_LINKS)) {
+          throw new NoSuchFileException(at.toString(), null, "not a directory");
+        }
+        Files.createDirectory(at);
+      }
+    }
   }
 
   /** {@code path} under {@code dir}; a path from the manifest that would leave it is refused. */

@@ -76,6 +76,28 @@ class SdkJobResultsIT {
     assertThat(later.extra()).containsExactly("extra.txt");
   }
 
+  /**
+   * A directory of the download target that is a symbolic link (planted there by someone else, or
+   * left from before) is not followed: nothing is written outside {@code dir}.
+   */
+  @Test
+  void a_link_planted_in_the_target_dir_is_not_followed(@TempDir Path elsewhere)
+      throws IOException {
+    Job job = finished();
+    JobResults results = client.jobs().results(job.id());
+    Files.createDirectories(local.resolve("deep"));
+    Files.createSymbolicLink(local.resolve("deep/er"), elsewhere);
+
+    assertThatThrownBy(() -> results.download(local))
+        .isInstanceOf(java.io.UncheckedIOException.class)
+        .hasMessageContaining("symbolic link");
+
+    try (var listed = Files.list(elsewhere)) {
+      assertThat(listed).isEmpty();
+    }
+    assertThat(results.verify(local).missing()).contains("deep/er/two with space.bin");
+  }
+
   @Test
   void a_file_that_does_not_match_its_manifest_is_named_and_not_written() throws IOException {
     Job job = finished();
