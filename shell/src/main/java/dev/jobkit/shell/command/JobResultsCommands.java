@@ -8,6 +8,7 @@ import dev.jobkit.sdk.ResultsMismatchException;
 import dev.jobkit.sdk.jobs.ResultFile;
 import dev.jobkit.sdk.jobs.ResultManifest;
 import dev.jobkit.shell.render.Table;
+import dev.jobkit.shell.render.Text;
 import dev.jobkit.shell.render.Times;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -203,7 +204,7 @@ final class JobResultsCommands {
     in.out()
         .println(
             "wrote "
-                + dir.resolve(file.path())
+                + Text.safe(dir.resolve(file.path()).toString())
                 + " ("
                 + file.sizeBytes()
                 + " bytes), sha256 "
@@ -226,7 +227,7 @@ final class JobResultsCommands {
     for (ResultMismatch m : failed.mismatches()) {
       out.println(
           "  "
-              + m.path()
+              + Text.safe(m.path())
               + ": "
               + m.actualSize()
               + " bytes, sha256 "
@@ -264,14 +265,14 @@ final class JobResultsCommands {
             + " changed, "
             + check.extra().size()
             + " extra");
-    check.missing().forEach(p -> out.println("  missing  " + p));
+    check.missing().forEach(p -> out.println("  missing  " + Text.safe(p)));
     check
         .changed()
         .forEach(
             m ->
                 out.println(
                     "  changed  "
-                        + m.path()
+                        + Text.safe(m.path())
                         + " ("
                         + m.actualSize()
                         + " bytes, sha256 "
@@ -281,7 +282,7 @@ final class JobResultsCommands {
                         + " bytes, sha256 "
                         + m.expectedSha256().substring(0, 12)
                         + ")"));
-    check.extra().forEach(p -> out.println("  extra    " + p));
+    check.extra().forEach(p -> out.println("  extra    " + Text.safe(p)));
     return Exits.ERROR;
   }
 

@@ -26,9 +26,12 @@ public final class Fields {
 
   private final Map<String, String> fields = new LinkedHashMap<>();
 
-  /** Adds the field {@code key}; its value may carry colour. */
+  /**
+   * Adds the field {@code key}; its value may carry colour and line breaks; other control
+   * characters are shown ({@link Text}).
+   */
   public Fields put(String key, String value) {
-    fields.put(key, value == null ? "" : value);
+    fields.put(key, Text.safe(value, true)); // shown, not sent: see Text
     return this;
   }
 

@@ -54,11 +54,11 @@ public final class Table {
     return flexible(column, Integer.MAX_VALUE);
   }
 
-  /** Adds a row; cells may carry colour. */
+  /** Adds a row; cells may carry colour; other control characters are shown ({@link Text}). */
   public Table row(String... cells) {
     List<String> row = new ArrayList<>();
     for (String cell : cells) {
-      row.add(cell == null ? "" : cell);
+      row.add(Text.safe(cell)); // no control sequence of a job's reaches the terminal
     }
     rows.add(row);
     return this;
