@@ -112,6 +112,13 @@ class JobResultsIT {
     Api.Response outside = user.get(path, "Range", "bytes=1000-2000");
     assertThat(outside.status()).isEqualTo(416);
     assertThat(outside.headers().firstValue("Content-Range")).hasValue("bytes */" + CSV.length());
+    assertThat(outside.body()).doesNotContain("a,b"); // a problem document, not the whole file
+    for (String bad :
+        List.of("bytes=-0", "bytes=5-2", "bytes=99999999999999999999-", "items=0-1")) {
+      Api.Response refused = user.get(path, "Range", bad);
+      assertThat(refused.status()).as(bad).isEqualTo(416);
+      assertThat(refused.body()).as(bad).doesNotContain("a,b").contains("\"status\":416");
+    }
   }
 
   @Test

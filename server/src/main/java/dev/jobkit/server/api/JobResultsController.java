@@ -11,6 +11,8 @@ import org.springframework.core.io.Resource;
 import org.springframework.http.CacheControl;
 import org.springframework.http.ContentDisposition;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpRange;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -85,7 +87,32 @@ class JobResultsController {
     if (sendWhole(found, request, response, answer)) {
       return null; // handled: the container sends the file
     }
+    String range = request.getHeader(HttpHeaders.RANGE);
+    if (range != null && unsatisfiable(range, found.body())) {
+      // Spring would set 416 and then send the whole file anyway; this 416 is a problem document.
+      return ResponseEntity.status(HttpStatus.REQUESTED_RANGE_NOT_SATISFIABLE)
+          .header(HttpHeaders.CONTENT_RANGE, "bytes */" + size(found))
+          .build();
+    }
     return answer.body(found.body());
+  }
+
+  private static long size(ResultManifests.Found found) {
+    try {
+      return found.body().contentLength();
+    } catch (IOException gone) {
+      return found.entry().sizeBytes();
+    }
+  }
+
+  /** Whether {@code range} asks for nothing of the file (or is not a byte range at all). */
+  private static boolean unsatisfiable(String range, Resource body) {
+    try {
+      HttpRange.toResourceRegions(HttpRange.parseRanges(range), body);
+      return false;
+    } catch (IllegalArgumentException e) {
+      return true;
+    }
   }
 
   /**
