@@ -95,7 +95,12 @@ class ProblemResponses implements OpenApiCustomizer {
               Map.of(403, FORBIDDEN_ADMIN, 409, "conflict: a user of that name exists")),
           Map.entry("POST /api/v1/users/{name}/keys", Map.of(403, FORBIDDEN_ADMIN)),
           Map.entry("PUT /api/v1/users/{name}/scheduling", Map.of(403, FORBIDDEN_ADMIN)),
-          Map.entry("POST /api/v1/jobs/{id}/shares", Map.of(403, FORBIDDEN_SHARE)),
+          Map.entry(
+              "POST /api/v1/jobs/{id}/shares",
+              Map.of(
+                  403,
+                  FORBIDDEN_SHARE
+                      + "; a job's token (JOBKIT_TOKEN) cannot make one: it would outlive the job")),
           Map.entry("GET /api/v1/jobs/{id}/shares", Map.of(403, FORBIDDEN_SHARE)),
           Map.entry("DELETE /api/v1/shares/{share_id}", Map.of(403, FORBIDDEN_SHARE)),
           Map.entry(
@@ -109,6 +114,9 @@ class ProblemResponses implements OpenApiCustomizer {
           Map.entry(
               "POST /api/v1/webhooks",
               Map.of(
+                  403,
+                  "forbidden: a job's token (JOBKIT_TOKEN) cannot make a webhook, which would"
+                      + " outlive the job; nor can a share token",
                   429,
                   "rate_limited: you have jobkit.webhooks.max-per-user webhooks; nothing was made;"
                       + " carries limit, webhooks and setting")));

@@ -1,7 +1,9 @@
 package dev.jobkit.server.shares;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.jobkit.sdk.jobs.ActorKind;
 import dev.jobkit.sdk.shares.Share;
+import dev.jobkit.server.ApiException;
 import dev.jobkit.server.auth.Caller;
 import java.util.List;
 import org.springframework.http.HttpStatus;
@@ -46,6 +48,12 @@ class ShareController {
   @ResponseStatus(HttpStatus.CREATED)
   Share create(
       Caller caller, @PathVariable String id, @RequestBody(required = false) NewShare body) {
+    if (caller.kind() == ActorKind.JOB) {
+      throw ApiException.forbidden(
+          "a job's token cannot make a share: a share token outlives the job's attempt (up to 30"
+              + " days), and what a job's code is given must end with it; make the share with an"
+              + " API key");
+    }
     String base = ServletUriComponentsBuilder.fromCurrentContextPath().build().toUriString();
     return shares.create(caller, id, body == null ? null : body.expiresIn(), base);
   }

@@ -1,7 +1,9 @@
 package dev.jobkit.server.webhooks;
 
+import dev.jobkit.sdk.jobs.ActorKind;
 import dev.jobkit.sdk.webhooks.Delivery;
 import dev.jobkit.sdk.webhooks.Webhook;
+import dev.jobkit.server.ApiException;
 import dev.jobkit.server.auth.Caller;
 import java.util.List;
 import org.springframework.http.HttpStatus;
@@ -39,6 +41,12 @@ class WebhookController {
   @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
   @ResponseStatus(HttpStatus.CREATED)
   Webhook create(Caller caller, @RequestBody Webhooks.Request request) {
+    if (caller.kind() == ActorKind.JOB) {
+      throw ApiException.forbidden(
+          "a job's token cannot make a webhook: it would go on telling of the owner's jobs after"
+              + " the job's attempt, and what a job's code is given must end with it; make the"
+              + " webhook with an API key");
+    }
     return webhooks.create(caller, request);
   }
 
