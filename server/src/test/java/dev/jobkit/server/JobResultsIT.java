@@ -286,6 +286,26 @@ class JobResultsIT {
     assertThat(zipped).containsExactly("ok.txt");
   }
 
+  /** A tree deeper than any result needs is walked to a limit, not until the stack overflows. */
+  @Test
+  void a_very_deep_tree_is_walked_to_its_limit() {
+    Job job =
+        user.submitShell(
+            "cd \"$JOBKIT_OUTPUT_DIR\" && printf ok > ok.txt && d=$(pwd)"
+                + " && for i in $(seq 1 100); do mkdir b && cd b; done && printf x > leaf"
+                + " && cd \"$d\" && for i in $(seq 1 2000); do mkdir a && cd a || exit 1; done"
+                + " && printf y > leaf");
+    user.awaitStatus(job.id(), SUCCEEDED, Duration.ofSeconds(60));
+
+    ResultManifest manifest =
+        user.get("/api/v1/jobs/" + job.id() + "/results").expect(200).as(ResultManifest.class);
+
+    assertThat(manifest.files())
+        .extracting(ResultFile::path)
+        .containsExactly("b/".repeat(100) + "leaf", "ok.txt");
+    user.get("/api/v1/jobs/" + job.id() + "/results.zip").expect(200);
+  }
+
   /**
    * A job that still runs may swap a directory of its output for a symbolic link between the
    * listing and the read (here while the zip is on its way, held back by a slow reader): the

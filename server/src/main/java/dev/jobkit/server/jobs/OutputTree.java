@@ -30,6 +30,12 @@ import java.util.Set;
  */
 final class OutputTree {
 
+  /**
+   * How deep the walk goes: a directory this many levels down is not entered. Far beyond any real
+   * result, and what keeps a job's tree of thousands of levels from overflowing the stack.
+   */
+  static final int MAX_DEPTH = 256;
+
   private OutputTree() {}
 
   /** What {@link #walk} does with each regular file; may open it with {@link #open}. */
@@ -38,9 +44,10 @@ final class OutputTree {
   }
 
   /**
-   * Visits every regular file under {@code dir} (links, sockets, devices and FIFOs are skipped, and
-   * no link is followed), in no particular order; a name {@code accept} refuses is skipped, a
-   * directory with it not entered. Entries that vanish or cannot be read meanwhile are skipped.
+   * Visits every regular file under {@code dir} down to {@link #MAX_DEPTH} levels (links, sockets,
+   * devices and FIFOs are skipped, and no link is followed), in no particular order; a name {@code
+   * accept} refuses is skipped, a directory with it not entered. Entries that vanish or cannot be
+   * read meanwhile are skipped.
    */
   static void walk(Path dir, java.util.function.Predicate<String> accept, Visitor visitor)
       throws IOException {
@@ -50,17 +57,18 @@ final class OutputTree {
     DirectoryStream<Path> top = Files.newDirectoryStream(dir);
     if (top instanceof SecureDirectoryStream<Path> secure) {
       try (secure) {
-        walk(secure, "", accept, visitor);
+        walk(secure, "", 1, accept, visitor);
       }
     } else {
       top.close();
-      walkByPath(dir, "", accept, visitor);
+      walkByPath(dir, "", 1, accept, visitor);
     }
   }
 
   private static void walk(
       SecureDirectoryStream<Path> dir,
       String prefix,
+      int depth,
       java.util.function.Predicate<String> accept,
       Visitor visitor)
       throws IOException {
@@ -82,6 +90,9 @@ final class OutputTree {
         continue;
       }
       if (attrs.isDirectory()) {
+        if (depth >= MAX_DEPTH) {
+          continue;
+        }
         SecureDirectoryStream<Path> sub;
         try {
           sub = dir.newDirectoryStream(name, LinkOption.NOFOLLOW_LINKS);
@@ -89,7 +100,7 @@ final class OutputTree {
           continue; // gone, swapped for a link (ELOOP) or a file, or unreadable
         }
         try (sub) {
-          walk(sub, path + "/", accept, visitor);
+          walk(sub, path + "/", depth + 1, accept, visitor);
         }
       } else if (attrs.isRegularFile()) {
         visitor.file(path, attrs);
@@ -98,7 +109,11 @@ final class OutputTree {
   }
 
   private static void walkByPath(
-      Path dir, String prefix, java.util.function.Predicate<String> accept, Visitor visitor)
+      Path dir,
+      String prefix,
+      int depth,
+      java.util.function.Predicate<String> accept,
+      Visitor visitor)
       throws IOException {
     List<Path> names = new ArrayList<>();
     try (DirectoryStream<Path> list = Files.newDirectoryStream(dir)) {
@@ -121,7 +136,9 @@ final class OutputTree {
         continue;
       }
       if (attrs.isDirectory()) {
-        walkByPath(child, path + "/", accept, visitor);
+        if (depth < MAX_DEPTH) {
+          walkByPath(child, path + "/", depth + 1, accept, visitor);
+        }
       } else if (attrs.isRegularFile()) {
         visitor.file(path, attrs);
       }
