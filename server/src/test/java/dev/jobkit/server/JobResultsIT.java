@@ -359,6 +359,8 @@ class JobResultsIT {
       service.gates().open(gate);
       service.gates().open(done);
       user.awaitEnd(job.id());
+      Files.deleteIfExists(secret);
+      Files.deleteIfExists(outside);
     }
   }
 
