@@ -182,33 +182,18 @@ public final class Datasets {
    * @throws UncheckedIOException if {@code target} cannot be written
    */
   public Dataset download(String id, Path target) {
-    Path absolute = target.toAbsolutePath();
-    Path dir = absolute.getParent();
-    Path partial;
-    try {
-      partial = Files.createTempFile(dir, "." + absolute.getFileName(), ".part");
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write in " + dir + ": " + e.getMessage(), e);
-    }
-    try {
-      Dataset record;
-      try (CheckedContent in = checked(id)) {
-        Files.copy(in, partial, StandardCopyOption.REPLACE_EXISTING);
-        record = in.record();
-      } catch (IOException e) {
-        throw new TransportException("cannot download dataset " + id + ": " + e.getMessage(), e);
-      }
-      Files.move(partial, absolute, StandardCopyOption.REPLACE_EXISTING);
-      return record;
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write " + target + ": " + e.getMessage(), e);
-    } finally {
-      try {
-        Files.deleteIfExists(partial);
-      } catch (IOException ignored) {
-        // the download's own failure, if any, is what the caller needs to see
-      }
-    }
+    return WholeFile.write(
+        target,
+        partial -> {
+          try (CheckedContent in = checked(id)) {
+            Files.copy(in, partial, StandardCopyOption.REPLACE_EXISTING);
+            return in.record();
+          } catch (IOException e) {
+            throw new TransportException(
+                "cannot download dataset " + id + ": " + e.getMessage(), e);
+          }
+        },
+        record -> true);
   }
 
   /**

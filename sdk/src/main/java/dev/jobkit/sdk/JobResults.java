@@ -18,7 +18,6 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.util.ArrayList;
@@ -279,44 +278,35 @@ public final class JobResults {
   /** Downloads one file to its place under {@code dir}; the mismatch, or null when it matched. */
   private ResultMismatch fetch(Path dir, ResultFile file) {
     Path target = inside(dir, file.path());
-    Path partial;
     try {
       directories(dir, file.path(), true);
-      partial = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".part");
     } catch (IOException e) {
       throw new UncheckedIOException(
           "cannot write in " + target.getParent() + ": " + e.getMessage(), e);
     }
-    try {
-      MessageDigest sha = CheckedContent.sha256();
-      long size = 0;
-      byte[] buffer = new byte[BUFFER];
-      try (InputStream in = open(file.path());
-          OutputStream out = Files.newOutputStream(partial)) {
-        for (int n; (n = in.read(buffer)) > 0; ) {
-          sha.update(buffer, 0, n);
-          out.write(buffer, 0, n);
-          size += n;
-        }
-      } catch (IOException e) {
-        throw new TransportException(
-            "cannot download " + file.path() + " of job " + jobId + ": " + e.getMessage(), e);
-      }
-      String actual = HexFormat.of().formatHex(sha.digest());
-      if (size != file.sizeBytes() || !actual.equals(file.sha256())) {
-        return new ResultMismatch(file.path(), file.sha256(), actual, file.sizeBytes(), size);
-      }
-      Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING);
-      return null;
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write " + target + ": " + e.getMessage(), e);
-    } finally {
-      try {
-        Files.deleteIfExists(partial);
-      } catch (IOException ignored) {
-        // the download's own outcome is what the caller needs to see
-      }
-    }
+    return WholeFile.write(
+        target,
+        partial -> {
+          MessageDigest sha = CheckedContent.sha256();
+          long size = 0;
+          byte[] buffer = new byte[BUFFER];
+          try (InputStream in = open(file.path());
+              OutputStream out = Files.newOutputStream(partial)) {
+            for (int n; (n = in.read(buffer)) > 0; ) {
+              sha.update(buffer, 0, n);
+              out.write(buffer, 0, n);
+              size += n;
+            }
+          } catch (IOException e) {
+            throw new TransportException(
+                "cannot download " + file.path() + " of job " + jobId + ": " + e.getMessage(), e);
+          }
+          String actual = HexFormat.of().formatHex(sha.digest());
+          return size == file.sizeBytes() && actual.equals(file.sha256())
+              ? null
+              : new ResultMismatch(file.path(), file.sha256(), actual, file.sizeBytes(), size);
+        },
+        mismatch -> mismatch == null);
   }
 
   private ResultsMismatchException mismatch(List<ResultMismatch> failed, int of) {

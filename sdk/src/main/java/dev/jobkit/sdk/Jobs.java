@@ -17,10 +17,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -196,35 +194,14 @@ public final class Jobs {
    * @throws UncheckedIOException if {@code target} cannot be written
    */
   public long export(ExportFormat format, JobQuery filters, Path target) {
-    Path absolute = target.toAbsolutePath();
-    Path partial;
-    try {
-      partial = Files.createTempFile(absolute.getParent(), "." + absolute.getFileName(), ".part");
-    } catch (IOException e) {
-      throw new UncheckedIOException(
-          "cannot write in " + absolute.getParent() + ": " + e.getMessage(), e);
-    }
-    try {
-      long written;
-      try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(partial))) {
-        written = export(format, filters, out);
-      }
-      try {
-        Files.move(
-            partial, absolute, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(partial, absolute, StandardCopyOption.REPLACE_EXISTING);
-      }
-      return written;
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write " + target + ": " + e.getMessage(), e);
-    } finally {
-      try {
-        Files.deleteIfExists(partial);
-      } catch (IOException ignored) {
-        // the export's own failure, if any, is what the caller needs to see
-      }
-    }
+    return WholeFile.write(
+        target,
+        partial -> {
+          try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(partial))) {
+            return export(format, filters, out);
+          }
+        },
+        written -> true);
   }
 
   /** The open answer of a 2xx; any other status becomes the SDK's exception for it. */
