@@ -232,7 +232,7 @@ class OpenStreams {
     shareStreams.forEach(
         (channel, shareId) -> {
           if (shareId.equals(revoked.shareId())) {
-            channel.drop("the share token was revoked", json);
+            channel.drop("the share token was revoked", false, json);
           }
         });
   }
@@ -250,7 +250,7 @@ class OpenStreams {
       shareStreams.forEach(
           (channel, shareId) -> {
             if (!live.contains(shareId)) {
-              channel.drop("the share token expired or was revoked", json);
+              channel.drop("the share token expired or was revoked", false, json);
             }
           });
     } catch (RuntimeException e) {

@@ -118,6 +118,14 @@ final class SseChannel implements WriteListener, AsyncListener {
    * that reads again gets every event up to that one, then this one.
    */
   void drop(String reason, JsonMapper json) {
+    drop(reason, true, json);
+  }
+
+  /**
+   * Drops the reader as {@link #drop(String, JsonMapper)} does; a reader that may not come back (a
+   * share token revoked or expired) is not told to reconnect.
+   */
+  void drop(String reason, boolean resumable, JsonMapper json) {
     synchronized (this) {
       if (state != State.OPEN) {
         return;
@@ -126,7 +134,8 @@ final class SseChannel implements WriteListener, AsyncListener {
       queue.clear();
       queuedBytes = 0;
       Map<String, Object> data = new LinkedHashMap<>();
-      data.put("reason", reason + resumeHint(lastWrittenId));
+      data.put(
+          "reason", reason + (resumable ? resumeHint(lastWrittenId) : "; it cannot reconnect"));
       data.put("last_event_id", lastWrittenId);
       byte[] frame = event(null, "dropped", json.writeValueAsBytes(data));
       queue.add(new Frame(frame, null));
