@@ -17,7 +17,11 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 import java.util.function.Supplier;
+import org.springframework.shell.core.command.completion.CompletionProposal;
 
 /**
  * The {@code dataset}, {@code model} and {@code result} commands: add, read and delete datasets;
@@ -109,101 +113,115 @@ final class DataCommands {
             .option(Opt.flag("yes", "do not ask; for scripts").shortName('y'))
             .arguments("ID", Completions.datasetIds())
             .action(DataCommands::delete));
-    commands.add(
-        JobkitCommand.named("model list", session)
-            .group(GROUP)
-            .description("List the models train jobs made (yours; an admin: everyone's)")
-            .option(JOB)
-            .option(JobCommands.JSON)
-            .option(OUTPUT)
-            .action(
-                in -> {
-                  Output output = Output.of(in, FORMATS);
-                  List<Model> models =
-                      in.string("job")
-                          .map(job -> in.client().models().list(job))
-                          .orElseGet(() -> in.client().models().list());
-                  output.items(in.render(), models, ms -> models(in, ms), Model::id);
-                  return Exits.OK;
-                }));
-    commands.add(
-        JobkitCommand.named("model get", session)
-            .group(GROUP)
-            .description("Show a model: its job, files with checksums, metrics and parameters")
-            .option(JobCommands.JSON)
-            .option(OUTPUT)
-            .arguments("ID", Completions.modelIds())
-            .action(
-                in -> {
-                  Output output = Output.of(in, FORMATS);
-                  String id = in.argument("a model id");
-                  Model model = found(() -> in.client().models().get(id), "model", id);
-                  output.one(
-                      in.render(),
-                      model,
-                      m ->
-                          show(
-                              in,
-                              "model " + m.id(),
-                              m.jobId(),
-                              m.app(),
-                              null,
-                              m.files(),
-                              m.metrics(),
-                              m.parameters(),
-                              m.owner(),
-                              m.createdAt()),
-                      Model::id);
-                  return Exits.OK;
-                }));
-    commands.add(
-        JobkitCommand.named("result list", session)
-            .group(GROUP)
-            .description("List the results predict jobs made (yours; an admin: everyone's)")
-            .option(JOB)
-            .option(JobCommands.JSON)
-            .option(OUTPUT)
-            .action(
-                in -> {
-                  Output output = Output.of(in, FORMATS);
-                  List<Result> results =
-                      in.string("job")
-                          .map(job -> in.client().results().list(job))
-                          .orElseGet(() -> in.client().results().list());
-                  output.items(in.render(), results, rs -> results(in, rs), Result::id);
-                  return Exits.OK;
-                }));
-    commands.add(
-        JobkitCommand.named("result get", session)
-            .group(GROUP)
-            .description("Show a result: its job, model, files with checksums and metrics")
-            .option(JobCommands.JSON)
-            .option(OUTPUT)
-            .arguments("ID", Completions.resultIds())
-            .action(
-                in -> {
-                  Output output = Output.of(in, FORMATS);
-                  String id = in.argument("a result id");
-                  Result result = found(() -> in.client().results().get(id), "result", id);
-                  output.one(
-                      in.render(),
-                      result,
-                      r ->
-                          show(
-                              in,
-                              "result " + r.id(),
-                              r.jobId(),
-                              r.app(),
-                              r.modelId(),
-                              r.files(),
-                              r.metrics(),
-                              r.parameters(),
-                              r.owner(),
-                              r.createdAt()),
-                      Result::id);
-                  return Exits.OK;
-                }));
+    commands.addAll(
+        records(
+            session,
+            new Records<>(
+                "model",
+                "List the models train jobs made (yours; an admin: everyone's)",
+                "Show a model: its job, files with checksums, metrics and parameters",
+                Completions.modelIds(),
+                (in, job) ->
+                    job == null ? in.client().models().list() : in.client().models().list(job),
+                (in, id) -> in.client().models().get(id),
+                DataCommands::models,
+                (in, m) ->
+                    show(
+                        in,
+                        "model " + m.id(),
+                        m.jobId(),
+                        m.app(),
+                        null,
+                        m.files(),
+                        m.metrics(),
+                        m.parameters(),
+                        m.owner(),
+                        m.createdAt()),
+                Model::id)));
+    commands.addAll(
+        records(
+            session,
+            new Records<>(
+                "result",
+                "List the results predict jobs made (yours; an admin: everyone's)",
+                "Show a result: its job, model, files with checksums and metrics",
+                Completions.resultIds(),
+                (in, job) ->
+                    job == null ? in.client().results().list() : in.client().results().list(job),
+                (in, id) -> in.client().results().get(id),
+                DataCommands::results,
+                (in, r) ->
+                    show(
+                        in,
+                        "result " + r.id(),
+                        r.jobId(),
+                        r.app(),
+                        r.modelId(),
+                        r.files(),
+                        r.metrics(),
+                        r.parameters(),
+                        r.owner(),
+                        r.createdAt()),
+                Result::id)));
     return commands;
+  }
+
+  /**
+   * The read-only records of one kind ({@code model}, {@code result}) that {@code KIND list} and
+   * {@code KIND get ID} show.
+   *
+   * @param kind the word in the commands and messages
+   * @param listDescription what {@code KIND list} does
+   * @param getDescription what {@code KIND get} does
+   * @param ids what completes an id
+   * @param list the records, or one job's when the job is not null
+   * @param get one record by id
+   * @param table the records as a table
+   * @param show one record field by field
+   * @param id a record's id
+   * @param <T> the record's type
+   */
+  private record Records<T>(
+      String kind,
+      String listDescription,
+      String getDescription,
+      Function<Session, List<CompletionProposal>> ids,
+      BiFunction<Invocation, String, List<T>> list,
+      BiFunction<Invocation, String, T> get,
+      BiConsumer<Invocation, List<T>> table,
+      BiConsumer<Invocation, T> show,
+      Function<T, String> id) {}
+
+  /** {@code KIND list [--job ID]} and {@code KIND get ID} of one kind of record. */
+  private static <T> List<JobkitCommand> records(Session session, Records<T> kind) {
+    return List.of(
+        JobkitCommand.named(kind.kind() + " list", session)
+            .group(GROUP)
+            .description(kind.listDescription())
+            .option(JOB)
+            .option(JobCommands.JSON)
+            .option(OUTPUT)
+            .action(
+                in -> {
+                  Output output = Output.of(in, FORMATS);
+                  List<T> records = kind.list().apply(in, in.string("job").orElse(null));
+                  output.items(in.render(), records, rs -> kind.table().accept(in, rs), kind.id());
+                  return Exits.OK;
+                }),
+        JobkitCommand.named(kind.kind() + " get", session)
+            .group(GROUP)
+            .description(kind.getDescription())
+            .option(JobCommands.JSON)
+            .option(OUTPUT)
+            .arguments("ID", kind.ids())
+            .action(
+                in -> {
+                  Output output = Output.of(in, FORMATS);
+                  String id = in.argument("a " + kind.kind() + " id");
+                  T record = found(() -> kind.get().apply(in, id), kind.kind(), id);
+                  output.one(in.render(), record, r -> kind.show().accept(in, r), kind.id());
+                  return Exits.OK;
+                }));
   }
 
   private static int upload(Invocation in) {
