@@ -41,11 +41,7 @@ class WebhookRecoveryIT {
     try (WebhookReceiver receiver = WebhookReceiver.start();
         JobkitServer first = JobkitServer.start("--jobkit.webhooks.enabled=false")) {
       Api before = first.admin();
-      Webhook hook =
-          before
-              .post("/api/v1/webhooks", "{\"url\":\"" + receiver.url() + "\"}")
-              .expect(201)
-              .as(Webhook.class);
+      Webhook hook = receiver.subscribe(before);
       Job job = before.submitShell("echo before");
       before.awaitStatus(job.id(), JobStatus.SUCCEEDED, TIMEOUT);
       assertThat(deliveries(before, hook.id())).isEmpty();
@@ -75,11 +71,7 @@ class WebhookRecoveryIT {
         JobkitServer server =
             JobkitServer.start(FAST[0], FAST[1], FAST[2], "--jobkit.webhooks.give-up-after=1s")) {
       Api admin = server.admin();
-      Webhook hook =
-          admin
-              .post("/api/v1/webhooks", "{\"url\":\"" + receiver.url() + "\"}")
-              .expect(201)
-              .as(Webhook.class);
+      Webhook hook = receiver.subscribe(admin);
       receiver.answer(Mode.FAIL);
       Job job = admin.submitShell("echo given-up");
       admin.awaitStatus(job.id(), JobStatus.SUCCEEDED, TIMEOUT);
@@ -110,16 +102,8 @@ class WebhookRecoveryIT {
         JobkitServer server =
             JobkitServer.start(FAST[0], FAST[1], FAST[2], "--jobkit.webhooks.keep-deliveries=1s")) {
       Api admin = server.admin();
-      Webhook delivered =
-          admin
-              .post("/api/v1/webhooks", "{\"url\":\"" + receiver.url() + "\"}")
-              .expect(201)
-              .as(Webhook.class);
-      Webhook pending =
-          admin
-              .post("/api/v1/webhooks", "{\"url\":\"" + failing.url() + "\"}")
-              .expect(201)
-              .as(Webhook.class);
+      Webhook delivered = receiver.subscribe(admin);
+      Webhook pending = failing.subscribe(admin);
       failing.answer(Mode.FAIL);
       Job job = admin.submitShell("echo pruned");
       admin.awaitStatus(job.id(), JobStatus.SUCCEEDED, TIMEOUT);

@@ -39,11 +39,7 @@ class WebhooksPostgresIT {
               "--jobkit.webhooks.poll-interval=100ms"));
       try (JobkitServer server = JobkitServer.start(args.toArray(String[]::new))) {
         Api admin = server.admin();
-        Webhook hook =
-            admin
-                .post("/api/v1/webhooks", "{\"url\":\"" + receiver.url() + "\"}")
-                .expect(201)
-                .as(Webhook.class);
+        Webhook hook = receiver.subscribe(admin);
         receiver.answer(Mode.FAIL);
         Job job = admin.submitShell("echo pg");
         admin.awaitStatus(job.id(), JobStatus.SUCCEEDED, TIMEOUT);

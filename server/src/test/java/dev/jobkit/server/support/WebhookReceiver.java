@@ -2,6 +2,7 @@ package dev.jobkit.server.support;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.jobkit.sdk.webhooks.Webhook;
 import dev.jobkit.sdk.webhooks.WebhookEvent;
 import dev.jobkit.sdk.webhooks.WebhookVerifier;
 import java.io.IOException;
@@ -76,6 +77,13 @@ public final class WebhookReceiver implements AutoCloseable {
   /** Where to point a webhook. */
   public String url() {
     return "http://127.0.0.1:" + server.getAddress().getPort() + "/hook";
+  }
+
+  /** A webhook of every transition {@code api}'s user may see, made to deliver here. */
+  public Webhook subscribe(Api api) {
+    return api.post("/api/v1/webhooks", "{\"url\":\"" + url() + "\"}")
+        .expect(201)
+        .as(Webhook.class);
   }
 
   /** Answers from now on as {@code mode}; requests hanging so far get a 204 now. */
