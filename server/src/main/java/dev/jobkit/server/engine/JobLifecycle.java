@@ -17,8 +17,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * Applies transitions and what follows from them: a job that succeeds has its model or result
- * recorded (when it ran a shipped app), then a job that ends releases or fails the children waiting
- * for it; a job that becomes claimable wakes the dispatcher.
+ * recorded with the move (when it ran a shipped app), then a job that ends releases or fails the
+ * children waiting for it; a job that becomes claimable wakes the dispatcher.
  */
 @Component
 public class JobLifecycle {
@@ -35,7 +35,7 @@ public class JobLifecycle {
 
   /** Applies the transition if the job is still where the caller saw it. */
   public Optional<JobEvent> move(Transition transition) {
-    Optional<JobEvent> event = store.transition(transition);
+    Optional<JobEvent> event = store.transition(withRecord(transition));
     event.ifPresent(e -> after(transition, e));
     return event;
   }
@@ -45,9 +45,22 @@ public class JobLifecycle {
    * then what follows from each; the ones that applied.
    */
   public List<Transition> moveAll(List<Transition> transitions) {
-    List<Transition> applied = store.transitionAll(transitions);
+    List<Transition> applied =
+        store.transitionAll(transitions.stream().map(this::withRecord).toList());
     applied.forEach(t -> after(t, null));
     return applied;
+  }
+
+  /**
+   * A move to {@code SUCCEEDED} also writes the train or predict job's model or result record, in
+   * its transaction: nobody sees the job succeeded without its record (a child released next uses
+   * it).
+   */
+  private Transition withRecord(Transition t) {
+    if (t.to() != JobStatus.SUCCEEDED) {
+      return t;
+    }
+    return outputs.recordOnSuccess(t.jobId()).map(r -> t.also(tx -> r.run())).orElse(t);
   }
 
   private void after(Transition t, JobEvent event) {
@@ -55,8 +68,6 @@ public class JobLifecycle {
       store.findSummary(t.jobId()).ifPresent(job -> queue.offer(job.owner()));
     }
     if (t.to() == JobStatus.SUCCEEDED) {
-      // A train or predict job's record exists before a child that may use it is released.
-      outputs.succeeded(t.jobId());
       releaseChildrenOf(t.jobId());
       queue.wake();
     } else if (t.to().isTerminal()) {

@@ -5,7 +5,6 @@ import dev.jobkit.sdk.data.Model;
 import dev.jobkit.sdk.data.Result;
 import dev.jobkit.sdk.data.StoredFile;
 import dev.jobkit.sdk.jobs.Job;
-import dev.jobkit.sdk.lifecycle.JobStatus;
 import dev.jobkit.server.auth.Keys;
 import dev.jobkit.server.exec.JobFiles;
 import dev.jobkit.server.store.AppStore;
@@ -59,29 +58,31 @@ public class OutputRecords {
   }
 
   /**
-   * Called once a job has moved to {@code SUCCEEDED} (before its children are released, so a child
-   * finds the record): records its model or result if it ran a shipped app. A record that cannot be
-   * made is logged; the job stays succeeded.
+   * What to write, in the same transaction as a job's move to {@code SUCCEEDED}, so that whoever
+   * sees the job succeeded (a client, a child about to be released) also finds its record: the
+   * model or result record if it ran a shipped app, else nothing. The files are read and hashed
+   * here, before that transaction (the job's processes are gone, its outputs are final). A record
+   * that cannot be made is logged and left out; the job still succeeds.
    */
-  public void succeeded(String jobId) {
+  public Optional<Runnable> recordOnSuccess(String jobId) {
     try {
       Job job = jobs.findSummary(jobId).orElse(null);
       if (job == null
-          || job.status() != JobStatus.SUCCEEDED
+          || job.status().isTerminal()
           || job.app() == null
           || !ShippedApps.isShipped(job.app())
           || job.appVersion() == null) {
-        return;
+        return Optional.empty();
       }
       Optional<App> app = apps.definition(job.app(), job.appVersion());
       if (app.isEmpty() || !ShippedApps.PUT_BY.equals(app.get().createdBy())) {
-        return;
+        return Optional.empty();
       }
       List<StoredFile> stored = files(files.outputDir(jobId));
       Map<String, Object> metrics = new LinkedHashMap<>(job.metrics());
       Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
       if (ShippedApps.TRAIN.equals(job.app())) {
-        data.addModel(
+        Model model =
             new Model(
                 Keys.newId("model"),
                 jobId,
@@ -90,23 +91,25 @@ public class OutputRecords {
                 stored,
                 metrics,
                 job.parameters(),
-                now));
-      } else {
-        Object modelId = job.parameters().get("model_id");
-        data.addResult(
-            new Result(
-                Keys.newId("result"),
-                jobId,
-                job.owner(),
-                job.app(),
-                modelId instanceof String s ? s : null,
-                stored,
-                metrics,
-                job.parameters(),
-                now));
+                now);
+        return Optional.of(() -> data.addModel(model));
       }
+      Object modelId = job.parameters().get("model_id");
+      Result result =
+          new Result(
+              Keys.newId("result"),
+              jobId,
+              job.owner(),
+              job.app(),
+              modelId instanceof String s ? s : null,
+              stored,
+              metrics,
+              job.parameters(),
+              now);
+      return Optional.of(() -> data.addResult(result));
     } catch (RuntimeException e) {
       log.error("could not record the model or result of job {}", jobId, e);
+      return Optional.empty();
     }
   }
 
