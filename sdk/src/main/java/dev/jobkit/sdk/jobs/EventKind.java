@@ -4,10 +4,10 @@ import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Locale;
 
 /**
- * What an event of a job's log records: a change of its status, or a change of a field that tells
- * people which job it is or who may see it. Only {@link #TRANSITION} moves a job through its
- * lifecycle; the others leave {@code from_status} and {@code to_status} both at the job's status of
- * the moment.
+ * What an event of a job's log records: a change of its status, a change of a field that tells
+ * people which job it is or who may see it, or a worker's acknowledgement of its claim. Only {@link
+ * #TRANSITION} moves a job through its lifecycle; the others leave {@code from_status} and {@code
+ * to_status} both at the job's status of the moment.
  */
 public enum EventKind {
   /** The job moved from one status to another (or, with no {@code from_status}, was submitted). */
@@ -18,7 +18,12 @@ public enum EventKind {
    * Its {@code accessibility} changed ({@code PRIVATE} or {@code PUBLIC}); the event carries the
    * old and the new value.
    */
-  ACCESSIBILITY_CHANGED;
+  ACCESSIBILITY_CHANGED,
+  /**
+   * The worker that claimed the job acknowledged the claim: it has the job and will run it. The
+   * status does not change ({@code from_status} and {@code to_status} are both {@code CLAIMED}).
+   */
+  ACKNOWLEDGED;
 
   /**
    * The name the service writes for this kind of event.

@@ -15,7 +15,8 @@ record FieldChange(EventKind kind, String oldValue, String newValue) {
     return switch (kind) {
       case RENAMED -> "renamed from " + quoted(oldValue) + " to " + quoted(newValue);
       case ACCESSIBILITY_CHANGED -> "accessibility changed from " + oldValue + " to " + newValue;
-      case TRANSITION -> throw new IllegalStateException("a transition is not a field change");
+      case TRANSITION, ACKNOWLEDGED ->
+          throw new IllegalStateException("a " + kind.wireName() + " is not a field change");
     };
   }
 

@@ -6,8 +6,8 @@ import dev.jobkit.sdk.jobs.JobEvent;
 /**
  * What an event of a job's log changed, in a few words: {@code QUEUED -> RUNNING} for a transition,
  * {@code renamed "a" → "b"} for a rename, {@code accessibility PRIVATE → PUBLIC} for a change of
- * visibility. Names are quoted, on one line and cut, as in the SDK's prompts: a name cannot pass
- * for the rest of the line.
+ * visibility, {@code acknowledged by wkr_…} for a worker's acknowledgement. Names are quoted, on
+ * one line and cut, as in the SDK's prompts: a name cannot pass for the rest of the line.
  */
 public final class Events {
 
@@ -27,6 +27,7 @@ public final class Events {
               + PromptText.clean(e.oldValue())
               + " → "
               + PromptText.clean(e.newValue());
+      case ACKNOWLEDGED -> "acknowledged by " + PromptText.clean(e.actor());
     };
   }
 
