@@ -56,8 +56,8 @@ class ProblemResponses implements OpenApiCustomizer {
       "results_expired: retention (jobkit.retention.*) removed the job's results and logs;"
           + " carries job_id and expired_at";
 
-  /** Extra problems of a route ({@code "METHOD path"}): status → when. */
-  static final Map<String, Map<Integer, String>> BY_ROUTE =
+  /** Extra problems of the public API's routes. */
+  private static final Map<String, Map<Integer, String>> API_ROUTES =
       Map.ofEntries(
           Map.entry(
               "POST /api/v1/jobs",
@@ -120,6 +120,71 @@ class ProblemResponses implements OpenApiCustomizer {
                   429,
                   "rate_limited: you have jobkit.webhooks.max-per-user webhooks; nothing was made;"
                       + " carries limit, webhooks and setting")));
+
+  private static final String FORBIDDEN_WORKER =
+      "forbidden: only a worker key or an admin calls the worker protocol, and a worker key acts"
+          + " only as the workers it registered";
+  private static final String NOT_CLAIM_OWNER =
+      FORBIDDEN_WORKER
+          + "; not_claim_owner: another worker (owner_worker_id) holds the job; only the worker"
+          + " that claimed it may move it";
+  private static final String WORKER_EXPIRED =
+      "worker_expired: the worker missed its heartbeats for jobkit.workers.claim-ttl or"
+          + " deregistered; its claims were released (carries worker_id, ended_at and why)";
+  private static final String MOVED_ON =
+      "invalid_state: the job has moved on (stopped, expired, ended) or is not in a status this"
+          + " report applies to; carries current_status and allowed_statuses: drop the job";
+
+  /** The problems of the worker protocol's routes. */
+  private static final Map<String, Map<Integer, String>> WORKER_ROUTES =
+      Map.ofEntries(
+          Map.entry("POST /api/v1/internal/workers", Map.of(403, FORBIDDEN_WORKER)),
+          Map.entry("GET /api/v1/internal/workers", Map.of(403, FORBIDDEN_WORKER)),
+          Map.entry(
+              "POST /api/v1/internal/workers/{worker_id}/heartbeat",
+              Map.of(403, FORBIDDEN_WORKER, 410, WORKER_EXPIRED)),
+          Map.entry(
+              "DELETE /api/v1/internal/workers/{worker_id}",
+              Map.of(403, FORBIDDEN_WORKER, 410, WORKER_EXPIRED)),
+          Map.entry(
+              "POST /api/v1/internal/jobs/claim",
+              Map.of(403, FORBIDDEN_WORKER, 410, WORKER_EXPIRED)),
+          Map.entry(
+              "POST /api/v1/internal/jobs/{id}/acknowledge",
+              Map.of(403, NOT_CLAIM_OWNER, 409, MOVED_ON, 410, WORKER_EXPIRED)),
+          Map.entry(
+              "POST /api/v1/internal/jobs/{id}/transition",
+              Map.of(403, NOT_CLAIM_OWNER, 409, MOVED_ON, 410, WORKER_EXPIRED)),
+          Map.entry(
+              "POST /api/v1/internal/jobs/{id}/pods/{pod}/log",
+              Map.of(
+                  403,
+                  NOT_CLAIM_OWNER,
+                  409,
+                  MOVED_ON
+                      + "; log_gap: offset is past the end of the log (carries size: send from"
+                      + " there)",
+                  410,
+                  WORKER_EXPIRED)),
+          Map.entry(
+              "PUT /api/v1/internal/jobs/{id}/results/{path}",
+              Map.of(403, NOT_CLAIM_OWNER, 409, MOVED_ON, 410, WORKER_EXPIRED)),
+          Map.entry(
+              "POST /api/v1/internal/jobs/{id}/complete",
+              Map.of(403, NOT_CLAIM_OWNER, 409, MOVED_ON, 410, WORKER_EXPIRED)),
+          Map.entry(
+              "POST /api/v1/internal/jobs/{id}/fail",
+              Map.of(403, NOT_CLAIM_OWNER, 409, MOVED_ON, 410, WORKER_EXPIRED)));
+
+  /** Extra problems of a route ({@code "METHOD path"}): status → when. */
+  static final Map<String, Map<Integer, String>> BY_ROUTE = merged(API_ROUTES, WORKER_ROUTES);
+
+  private static Map<String, Map<Integer, String>> merged(
+      Map<String, Map<Integer, String>> a, Map<String, Map<Integer, String>> b) {
+    Map<String, Map<Integer, String>> all = new LinkedHashMap<>(a);
+    all.putAll(b);
+    return Map.copyOf(all);
+  }
 
   /** What every operation can answer. */
   private static final Map<Integer, String> EVERY_ROUTE =

@@ -33,11 +33,18 @@ class RequestSizeFilter extends OncePerRequestFilter {
     this.json = json;
   }
 
-  /** A dataset upload has a limit of its own ({@code jobkit.datasets.max-size}). */
+  /**
+   * A dataset upload, and a result file a worker stores, have the limit of uploads ({@code
+   * jobkit.datasets.max-size}).
+   */
   private long limit(HttpServletRequest request) {
-    return "POST".equals(request.getMethod()) && "/api/v1/datasets".equals(request.getRequestURI())
-        ? uploadLimit
-        : defaultLimit;
+    String path = request.getRequestURI();
+    boolean upload =
+        "POST".equals(request.getMethod()) && "/api/v1/datasets".equals(path)
+            || "PUT".equals(request.getMethod())
+                && path.startsWith("/api/v1/internal/jobs/")
+                && path.contains("/results/");
+    return upload ? uploadLimit : defaultLimit;
   }
 
   @Override

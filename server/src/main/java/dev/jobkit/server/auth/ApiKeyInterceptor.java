@@ -18,6 +18,9 @@ import org.springframework.web.servlet.HandlerInterceptor;
  * X-Jobkit-Actor-Kind: agent}, which marks its events in the audit trail; a job's token is always
  * actor kind {@code job}.
  *
+ * <p>A worker key ({@code role worker}) calls the worker protocol ({@code /api/v1/internal/…}) and
+ * {@code /api/v1/me}, nothing else: it runs jobs, it does not submit, read or stop them.
+ *
  * <p>A share token ({@link ShareTokens}) reads one job and nothing else ({@link SharedReads}). It
  * may also come as the query parameter {@value #SHARE_TOKEN_PARAMETER}, so that a link alone works
  * in a browser; that parameter takes share tokens only, never an API key or a job token, which
@@ -68,8 +71,18 @@ public class ApiKeyInterceptor implements HandlerInterceptor {
             .findByKeyHash(Keys.hash(key))
             .orElseThrow(() -> ApiException.unauthorized("the API key is not valid"));
     ActorKind kind = actorKind(user.role(), request.getHeader("X-Jobkit-Actor-Kind"));
+    if (user.role() == Role.WORKER && !workerMayCall(request.getRequestURI())) {
+      throw ApiException.forbidden(
+          "a worker key calls only the worker protocol (/api/v1/internal/...) and"
+              + " /api/v1/me; use a user's key for the rest of the API");
+    }
     request.setAttribute(CALLER, new Caller(user.name(), user.role(), kind));
     return true;
+  }
+
+  /** What a worker key may call: the worker protocol, and who it is. */
+  private static boolean workerMayCall(String path) {
+    return path.startsWith("/api/v1/internal/") || path.equals("/api/v1/me");
   }
 
   /**

@@ -54,6 +54,13 @@ class AttemptSettler {
    * progress and metrics; if that cannot be written, the job still ends ({@link #endUnrecorded}).
    */
   void record(AttemptEnd end, AppAttempt app) {
+    record(end, app, Actor.EXECUTOR);
+  }
+
+  /**
+   * {@link #record(AttemptEnd, AppAttempt)} of an attempt {@code actor} ran (an external worker).
+   */
+  void record(AttemptEnd end, AppAttempt app, Actor actor) {
     try {
       reports.snapshot(end.jobId());
     } catch (RuntimeException e) {
@@ -62,7 +69,7 @@ class AttemptSettler {
       log.warn("could not keep the progress and metrics of job {}", end.jobId(), e);
     }
     try {
-      settle(end, app);
+      settle(end, app, actor);
     } catch (RuntimeException e) {
       log.error("recording the end of job {} attempt {} failed", end.jobId(), end.attempt(), e);
       endUnrecorded(end, e);
@@ -70,7 +77,7 @@ class AttemptSettler {
   }
 
   /** Records how an attempt ended, from the job's status now. */
-  private void settle(AttemptEnd end, AppAttempt app) {
+  private void settle(AttemptEnd end, AppAttempt app, Actor actor) {
     Instant now = Instant.now();
     for (int round = 0; round < 10; round++) {
       Job job = store.findSummary(end.jobId()).orElse(null);
@@ -87,7 +94,7 @@ class AttemptSettler {
                                 job.id(),
                                 JobStatus.RUNNING,
                                 JobStatus.RUN_DONE,
-                                Actor.EXECUTOR,
+                                actor,
                                 end.logsCutReason())
                             .also(tx -> recordPods(tx, end, now)))
                     .isPresent();
@@ -100,7 +107,7 @@ class AttemptSettler {
                                 job.id(),
                                 JobStatus.RUNNING,
                                 JobStatus.SUCCEEDED,
-                                Actor.EXECUTOR,
+                                actor,
                                 end.logsCutReason())
                             .finishedAt(now)
                             .exitCode(0)
@@ -114,8 +121,7 @@ class AttemptSettler {
                       : "the job's processes were terminated";
               int code = end.failedPod() >= 0 ? end.exitCode() : 143;
               yield fail(
-                  Transition.of(
-                          job.id(), JobStatus.RUNNING, JobStatus.RUN_ERROR, Actor.EXECUTOR, error)
+                  Transition.of(job.id(), JobStatus.RUNNING, JobStatus.RUN_ERROR, actor, error)
                       .lastError(error)
                       .exitCode(code)
                       .also(tx -> recordEnd(tx, end, JobStatus.RUN_ERROR, error, now)),
@@ -131,7 +137,7 @@ class AttemptSettler {
                                 job.id(),
                                 JobStatus.CANCEL_REQUESTED,
                                 JobStatus.CANCELED,
-                                Actor.EXECUTOR,
+                                actor,
                                 end.withLogsCut("stopped; every process of the job has exited"))
                             .finishedAt(now)
                             .also(tx -> recordEnd(tx, end, JobStatus.CANCELED, null, now)))

@@ -13,7 +13,8 @@ import org.springframework.stereotype.Component;
 /**
  * What is running: slots in use and jobs per owner, against the executor's slots and each owner's
  * limit ({@code serial} 1, {@code parallel} 3 unless configured). A job holds its lease from its
- * claim until every process of its attempt is gone.
+ * claim until every process of its attempt is gone; a job of an external worker holds one (without
+ * slots: the worker has its own) from its claim until it ends or goes back to the queue.
  */
 @Component
 public class Capacity {
@@ -75,6 +76,19 @@ public class Capacity {
 
   synchronized boolean ownerHasRoom(String owner) {
     return perOwner.getOrDefault(owner, 0) < limitOf(owner);
+  }
+
+  /**
+   * A lease if the owner is below its limit, else null: the check and the acquisition are one step,
+   * so the dispatcher and external workers claiming at once never take an owner over its limit.
+   * {@code pods} slots of the local executor are taken (0 for a job an external worker claims: it
+   * counts against its owner's limit only).
+   */
+  synchronized Lease tryAcquire(String owner, int pods) {
+    if (!ownerHasRoom(owner)) {
+      return null;
+    }
+    return acquire(owner, pods);
   }
 
   synchronized Lease acquire(String owner, int pods) {

@@ -62,6 +62,7 @@ public class Dispatcher {
   private final AppPhases phases;
   private final JobTransfers transfers;
   private final long sweepMillis;
+  private final boolean local;
   private final ScheduledExecutorService timeouts;
   private final Map<String, ScheduledFuture<?>> timeoutTimers = new ConcurrentHashMap<>();
   // Jobs a thread of this dispatcher is responsible for, from the claim until the end of the
@@ -87,7 +88,9 @@ public class Dispatcher {
       Stopper stopper,
       AppPhases phases,
       JobTransfers transfers,
-      JobkitProperties properties) {
+      JobkitProperties properties,
+      WorkerSettings workers) {
+    this.local = workers.local();
     this.phases = phases;
     this.transfers = transfers;
     this.store = store;
@@ -192,9 +195,12 @@ public class Dispatcher {
     followed.computeIfPresent(jobId, (id, count) -> count > 1 ? count - 1 : null);
   }
 
-  /** Claims and launches jobs while there is room. */
+  /**
+   * Claims and launches jobs while there is room; nothing when the local executor takes no jobs
+   * ({@code jobkit.workers.local=false}).
+   */
   void dispatch() {
-    while (running) {
+    while (running && local) {
       int free = capacity.freeSlots();
       if (free <= 0) {
         return;
@@ -239,14 +245,21 @@ public class Dispatcher {
         logStarts.add(files.logSize(job.id(), pod));
       }
       int attempt = job.attempt() + 1;
+      // Taken before the claim, with the owner's limit checked in the same step: an external
+      // worker may claim a job of the same owner meanwhile.
+      Capacity.Lease lease = capacity.tryAcquire(job.owner(), job.podCount());
+      if (lease == null) {
+        return;
+      }
       if (lifecycle
           .move(
               Transition.of(job.id(), job.status(), JobStatus.CLAIMED, Actor.EXECUTOR, null)
+                  .workerId(null)
                   .also(tx -> tx.logStarts(job.id(), attempt, logStarts)))
           .isEmpty()) {
+        release(lease);
         return; // stopped or changed since the lookup
       }
-      Capacity.Lease lease = capacity.acquire(job.owner(), job.podCount());
       // The claim decided the order; spawning takes milliseconds, so it runs beside the next
       // claim.
       launchers.execute(() -> start(job, lease));

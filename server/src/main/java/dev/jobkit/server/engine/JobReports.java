@@ -102,13 +102,34 @@ public class JobReports {
     static final Report NONE = new Report(null, Map.of());
   }
 
+  /**
+   * Keeps what an external worker reported of a job's progress and metrics ({@code jobs} of a
+   * heartbeat, or a complete's {@code metrics}), in the formats of the two files: stored as the end
+   * of an attempt's are, so the job shows them. A null one stays as it was.
+   */
+  public void saveReported(Job job, JsonNode progress, JsonNode metrics) {
+    Progress p = progress == null ? job.progress() : progressOf(progress, Instant.now());
+    Map<String, Double> m = metrics == null ? job.metrics() : metricsOf(metrics);
+    boolean noMetrics = m == null || m.isEmpty();
+    if (p == null && noMetrics) {
+      return;
+    }
+    store.saveReport(
+        job.id(),
+        p == null ? null : json.writeValueAsString(p),
+        noMetrics ? null : json.writeValueAsString(m));
+  }
+
   Progress progress(String jobId) {
     Path file = files.progressFile(jobId);
     JsonNode node = read(file);
     if (node == null) {
       return null;
     }
-    Instant at = modified(file);
+    return progressOf(node, modified(file));
+  }
+
+  private static Progress progressOf(JsonNode node, Instant at) {
     if (node.isNumber()) {
       return new Progress(clamp(node.asDouble()), null, at);
     }
@@ -124,7 +145,10 @@ public class JobReports {
   }
 
   Map<String, Double> metrics(String jobId) {
-    JsonNode node = read(files.metricsFile(jobId));
+    return metricsOf(read(files.metricsFile(jobId)));
+  }
+
+  private static Map<String, Double> metricsOf(JsonNode node) {
     Map<String, Double> metrics = new LinkedHashMap<>();
     if (node != null && node.isObject()) {
       int stored = 2; // {}

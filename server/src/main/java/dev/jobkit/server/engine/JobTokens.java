@@ -13,6 +13,9 @@ public interface JobTokens {
   /** Takes back the token of an attempt whose processes are gone. */
   void revoke(String jobId, int attempt);
 
-  /** Takes back every token: at the service's start no pod of a previous run is left. */
+  /**
+   * Takes back every token of the local executor's attempts: at the service's start no local pod of
+   * a previous run is left (an external worker's pods run on, with their tokens).
+   */
   void revokeAll();
 }

@@ -8,6 +8,7 @@ import dev.jobkit.server.exec.JobExecutor;
 import dev.jobkit.server.store.Actor;
 import dev.jobkit.server.store.JobStore;
 import dev.jobkit.server.store.Transition;
+import dev.jobkit.server.store.WorkerStore;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.EnumSet;
@@ -26,6 +27,9 @@ import org.springframework.stereotype.Component;
  * progress ends {@code CANCELED}. Waiting children of parents that ended meanwhile are settled.
  * Every job token of the previous run is revoked. A lost attempt is retried or failed by the same
  * rule as one the dispatcher saw end ({@link AttemptSettler}).
+ *
+ * <p>Jobs held by external workers are left alone, here and in the sweep: their pods are not this
+ * service's, and their claims' expiry ({@link WorkerClaims}) ends or requeues them.
  *
  * <p>While the service runs, {@link #sweep} does the same every few seconds for jobs in flight that
  * no thread of the dispatcher follows any more (their processes ended but the end could not be
@@ -47,6 +51,7 @@ class Recovery {
   private final JobExecutor executor;
   private final JobTokens tokens;
   private final AttemptSettler settler;
+  private final WorkerStore workers;
 
   Recovery(
       JobStore store,
@@ -54,7 +59,9 @@ class Recovery {
       Dispatcher dispatcher,
       JobExecutor executor,
       JobTokens tokens,
-      AttemptSettler settler) {
+      AttemptSettler settler,
+      WorkerStore workers) {
+    this.workers = workers;
     this.store = store;
     this.lifecycle = lifecycle;
     this.dispatcher = dispatcher;
@@ -66,7 +73,10 @@ class Recovery {
   void recover() {
     // No pod of the previous run survives this one, so none of their tokens may work.
     tokens.revokeAll();
-    List<String> inFlight = store.idsInStatus(IN_FLIGHT);
+    // External workers' jobs run on without the service: their claims' expiry handles them.
+    Set<String> external = workers.idsHeldByWorkers();
+    List<String> inFlight =
+        store.idsInStatus(IN_FLIGHT).stream().filter(id -> !external.contains(id)).toList();
     for (String id : inFlight) {
       store
           .find(id)
@@ -92,13 +102,19 @@ class Recovery {
    * meanwhile has left it, so the move does not apply).
    */
   void sweep() {
-    for (String id : store.idsInStatus(IN_FLIGHT)) {
-      if (dispatcher.follows(id)) {
+    List<String> inFlight = store.idsInStatus(IN_FLIGHT);
+    // Read after the list: a job an external worker claimed since is in both.
+    Set<String> external = workers.idsHeldByWorkers();
+    for (String id : inFlight) {
+      if (dispatcher.follows(id) || external.contains(id)) {
         continue;
       }
       Job job = store.find(id).orElse(null);
       // Read again after the check: a job claimed or launched since the list is followed now.
-      if (job == null || !IN_FLIGHT.contains(job.status()) || dispatcher.follows(id)) {
+      if (job == null
+          || !IN_FLIGHT.contains(job.status())
+          || dispatcher.follows(id)
+          || workers.workerOf(id).isPresent()) {
         continue;
       }
       log.warn(

@@ -6,6 +6,7 @@ import dev.jobkit.server.exec.JobExecutor;
 import dev.jobkit.server.store.Actor;
 import dev.jobkit.server.store.JobStore;
 import dev.jobkit.server.store.Transition;
+import dev.jobkit.server.store.WorkerStore;
 import java.time.Instant;
 import java.util.Optional;
 import org.springframework.stereotype.Component;
@@ -14,6 +15,8 @@ import org.springframework.stereotype.Component;
  * Ends a job before it ends on its own: a stop (asked for by a user or a flush) and a timeout. Each
  * is a compare-and-swap from the status the caller saw, and only the one that lands terminates the
  * job's process tree; the attempt's end is then recorded as for any other ({@link AttemptSettler}).
+ * A launched job of an external worker is only marked {@code CANCEL_REQUESTED}: its worker
+ * terminates it and reports the end ({@link WorkerClaims}).
  */
 @Component
 public class Stopper {
@@ -21,8 +24,10 @@ public class Stopper {
   private final JobStore store;
   private final JobLifecycle lifecycle;
   private final JobExecutor executor;
+  private final WorkerStore workers;
 
-  Stopper(JobStore store, JobLifecycle lifecycle, JobExecutor executor) {
+  Stopper(JobStore store, JobLifecycle lifecycle, JobExecutor executor, WorkerStore workers) {
+    this.workers = workers;
     this.store = store;
     this.lifecycle = lifecycle;
     this.executor = executor;
@@ -35,11 +40,20 @@ public class Stopper {
    * force}. False if the job had moved on from {@code seen}: the caller decides again.
    */
   public boolean stop(String id, JobStatus seen, Actor actor, String why, boolean force) {
+    // A job an external worker holds: its processes are the worker's, which finds the stop in its
+    // next heartbeat and reports the end; until then (or until it expires) the job stays
+    // CANCEL_REQUESTED.
+    boolean external = seen.isInFlight() && workers.workerOf(id).isPresent();
     if (seen == JobStatus.CANCEL_REQUESTED) {
-      if (force) {
+      if (force && !external) {
         executor.terminate(id, true);
       }
       return true;
+    }
+    if (external && seen.isLaunched()) {
+      return lifecycle
+          .move(Transition.of(id, seen, JobStatus.CANCEL_REQUESTED, actor, why))
+          .isPresent();
     }
     if (!seen.isLaunched()) {
       boolean canceled =
@@ -47,7 +61,7 @@ public class Stopper {
               .move(
                   Transition.of(id, seen, JobStatus.CANCELED, actor, why).finishedAt(Instant.now()))
               .isPresent();
-      if (canceled && seen.isInFlight()) {
+      if (canceled && seen.isInFlight() && !external) {
         // An app's hook may run before the pods (preprocess) or after a failure (on_error,
         // on_timeout): it is killed with its process tree.
         executor.terminate(id, true);

@@ -228,6 +228,133 @@ public final class JobFiles {
     }
   }
 
+  /**
+   * Creates the directories of a job an external worker claimed: its logs and its output dir, the
+   * service's own and private (the worker sends what goes in them, {@link #appendLog}, {@link
+   * #writeOutput}).
+   */
+  public void prepareForWorker(String jobId, int podCount) {
+    prepare(jobId, podCount, null);
+  }
+
+  /** What a log append left: the log's size, and whether it was cut at the limit. */
+  public record LogAppend(long size, boolean cut) {}
+
+  /** A log append whose offset is past the end of the log: {@code size} bytes are there. */
+  public static final class LogGapException extends RuntimeException {
+    private final long size;
+
+    LogGapException(long size) {
+      super("the log has " + size + " bytes");
+      this.size = size;
+    }
+
+    public long size() {
+      return size;
+    }
+  }
+
+  // Appends to one log are serialized (a resent chunk must see the bytes of the one before).
+  private final Object[] logLocks = new Object[64];
+
+  {
+    for (int i = 0; i < logLocks.length; i++) {
+      logLocks[i] = new Object();
+    }
+  }
+
+  /**
+   * Writes {@code bytes}, which belong at byte {@code offset} of pod {@code pod}'s log, to its end:
+   * bytes before the log's current size are there already (a chunk sent again) and skipped; an
+   * offset past the end is a gap ({@link LogGapException}). The log is cut at {@code limit} bytes
+   * with the line the local executor writes, and whatever comes after is discarded.
+   */
+  public LogAppend appendLog(String jobId, int pod, long offset, byte[] bytes, long limit) {
+    Path log = log(jobId, pod);
+    synchronized (logLocks[Math.floorMod(log.hashCode(), logLocks.length)]) {
+      long size = logSize(jobId, pod);
+      if (offset > size) {
+        throw new LogGapException(size);
+      }
+      if (size > limit) {
+        return new LogAppend(size, true); // cut already
+      }
+      long skip = size - offset;
+      if (skip >= bytes.length) {
+        return new LogAppend(size, false);
+      }
+      int from = (int) skip;
+      long room = limit - size;
+      int take = (int) Math.min(bytes.length - from, room);
+      boolean cut = take < bytes.length - from;
+      try (var channel =
+          Files.newByteChannel(
+              log,
+              Set.of(
+                  java.nio.file.StandardOpenOption.CREATE,
+                  java.nio.file.StandardOpenOption.APPEND,
+                  LinkOption.NOFOLLOW_LINKS),
+              PRIVATE_FILE_ATTRIBUTE)) {
+        java.nio.ByteBuffer buffer = java.nio.ByteBuffer.wrap(bytes, from, take);
+        while (buffer.hasRemaining()) {
+          channel.write(buffer);
+        }
+        if (cut) {
+          java.nio.ByteBuffer line =
+              java.nio.ByteBuffer.wrap(
+                  LogPump.cutLine(limit).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+          while (line.hasRemaining()) {
+            channel.write(line);
+          }
+        }
+        return new LogAppend(channel.size(), cut);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+  }
+
+  /**
+   * Writes one result file at {@code relative} (a path checked by the caller: relative, no {@code
+   * ..}) under the job's output dir, replacing one that is there, with the modes of everything the
+   * service keeps ({@code 0700} directories, {@code 0600} files); the file appears whole or not at
+   * all. The number of bytes written.
+   */
+  public long writeOutput(String jobId, String relative, java.io.InputStream body) {
+    Path dir = outputDir(jobId);
+    Path target = dir.resolve(relative).normalize();
+    if (!target.startsWith(dir) || target.equals(dir)) {
+      throw new IllegalArgumentException("not a path under the output dir: " + relative);
+    }
+    try {
+      Path parent = target.getParent();
+      for (Path d = dir; !d.equals(parent); ) {
+        d = d.resolve(parent.getName(d.getNameCount()));
+        if (Files.isSymbolicLink(d)) {
+          throw new IOException(d + " is a symbolic link");
+        }
+        mkdir(d);
+      }
+      Path temp = Files.createTempFile(parent, ".upload-", ".part", PRIVATE_FILE_ATTRIBUTE);
+      try {
+        long written;
+        try (java.io.OutputStream out = Files.newOutputStream(temp, LinkOption.NOFOLLOW_LINKS)) {
+          written = body.transferTo(out);
+        }
+        Files.move(
+            temp,
+            target,
+            java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+            java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        return written;
+      } finally {
+        Files.deleteIfExists(temp);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /** The number of files under the job's output dir and their total size. */
   public long[] outputTotals(String jobId) {
     long[] totals = new long[2];

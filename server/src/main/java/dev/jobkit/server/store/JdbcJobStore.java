@@ -77,6 +77,22 @@ class JdbcJobStore implements JobStore, SmartInitializingSingleton {
   }
 
   @Override
+  public Optional<JobEvent> note(
+      String jobId, JobStatus status, EventKind kind, Actor actor, String reason) {
+    return writes.write(
+        published -> {
+          Optional<Job> job = reads.findSummary(jobId);
+          if (job.isEmpty() || job.get().status() != status) {
+            return Optional.empty();
+          }
+          JobEvent event =
+              events.insert(jobId, kind, status, status, Instant.now(), actor, reason, null);
+          published.add(new StoredEvent(event, job.get().owner(), job.get().accessibility()));
+          return Optional.of(event);
+        });
+  }
+
+  @Override
   public List<Transition> transitionAll(List<Transition> transitions) {
     if (transitions.isEmpty()) {
       return List.of();

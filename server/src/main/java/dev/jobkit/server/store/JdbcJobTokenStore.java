@@ -53,6 +53,11 @@ class JdbcJobTokenStore implements JobTokenStore {
 
   @Override
   public void revokeAll() {
-    jdbc.sql("DELETE FROM job_tokens").update();
+    // An external worker's pods outlive a restart of the service: their tokens stay valid (they
+    // end with the attempt, and authentication refuses the token of an ended job).
+    jdbc.sql(
+            "DELETE FROM job_tokens WHERE NOT EXISTS (SELECT 1 FROM jobs j"
+                + " WHERE j.id = job_tokens.job_id AND j.worker_id IS NOT NULL)")
+        .update();
   }
 }

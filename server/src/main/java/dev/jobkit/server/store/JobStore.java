@@ -157,6 +157,17 @@ public interface JobStore {
   Optional<JobEvent> transition(Transition transition);
 
   /**
+   * Records an event that moves nothing (a worker acknowledging its claim) if the job is still in
+   * {@code status}; the event if it was recorded.
+   */
+  Optional<JobEvent> note(
+      String jobId,
+      JobStatus status,
+      dev.jobkit.sdk.jobs.EventKind kind,
+      Actor actor,
+      String reason);
+
+  /**
    * Applies many transitions in one transaction, each only if its job is still in its {@code from}
    * (a flush cancels its queued jobs this way, a batch at a time); the ones that applied.
    */

@@ -24,6 +24,10 @@ public interface JobTokenStore {
   /** Removes the token of one attempt of a job. */
   void revoke(String jobId, int attempt);
 
-  /** Removes every token: at the service's start no pod of a previous run is left to use one. */
+  /**
+   * Removes every token of the local executor's attempts: at the service's start no pod of a
+   * previous run is left to use one. Those of jobs held by external workers stay: their pods run
+   * on.
+   */
   void revokeAll();
 }

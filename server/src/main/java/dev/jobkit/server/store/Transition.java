@@ -69,6 +69,14 @@ public record Transition(
     return set("output_files", files).set("output_bytes", bytes);
   }
 
+  /**
+   * Sets the job's {@code worker_id}: the external worker that claims it, or null for the service's
+   * own local executor.
+   */
+  public Transition workerId(String workerId) {
+    return set("worker_id", workerId);
+  }
+
   // The column names are fixed here, never taken from input: the store writes them as given.
   private Transition set(String column, Object value) {
     columns.put(column, value);
