@@ -128,7 +128,13 @@ class WorkerProtocolIT {
     workers.add(worker);
     if (keepAlive) {
       heartbeats.scheduleWithFixedDelay(
-          () -> account.post("/api/v1/internal/workers/" + worker.id() + "/heartbeat", "{}"),
+          () -> {
+            try {
+              account.post("/api/v1/internal/workers/" + worker.id() + "/heartbeat", "{}");
+            } catch (RuntimeException serviceDown) {
+              // restarting: the next one reaches it
+            }
+          },
           0,
           300,
           TimeUnit.MILLISECONDS);
@@ -717,6 +723,63 @@ class WorkerProtocolIT {
     JobEvent last = user.events(job.id()).get(user.events(job.id()).size() - 1);
     assertThat(last.toStatus()).isEqualTo(JobStatus.CANCELED);
     assertThat(last.actor()).isEqualTo(w.id());
+  }
+
+  @Test
+  void an_attempt_its_worker_never_reports_as_timed_out_is_timed_out_by_the_service() {
+    Api user = user("parallel");
+    Job job = submit(user, "{\"command\":[\"x\"],\"timeout_seconds\":1,\"max_attempts\":1}");
+    Worker w = register("box");
+    claim(w, 1);
+    running(w, job.id());
+
+    Job timedOut =
+        user.awaitStatus(job.id(), JobStatus.FAILED, Duration.ofSeconds(TTL_SECONDS + 40));
+    assertThat(timedOut.lastError())
+        .isEqualTo(
+            "timed out after 1 s (the worker did not report it within " + TTL_SECONDS + "s)");
+    assertThat(user.events(job.id()))
+        .anySatisfy(e -> assertThat(e.toStatus()).isEqualTo(JobStatus.RUN_TIMEOUT));
+    // The worker, still alive, is told to stop it.
+    JsonNode beat =
+        w.api()
+            .post(
+                "/api/v1/internal/workers/" + w.id() + "/heartbeat",
+                "{\"jobs\":[{\"job_id\":\"" + job.id() + "\"}]}")
+            .expect(200)
+            .json();
+    assertThat(beat.get("cancel").toString()).contains(job.id());
+  }
+
+  @Test
+  void a_restart_of_the_service_leaves_a_workers_jobs_to_it() {
+    Api serial = user("serial");
+    Job job = submit(serial, "{\"command\":[\"x\"]}");
+    Job waiting = submit(serial, "{\"command\":[\"x\"]}");
+    Worker w = register("box");
+    String token = claim(w, 1).get(0).get("token").asString();
+    running(w, job.id());
+
+    // Down for longer than the claim TTL: nobody could send a heartbeat meanwhile.
+    server.restartOnSamePort(
+        () -> {
+          try {
+            Thread.sleep(TimeUnit.SECONDS.toMillis(TTL_SECONDS + 1));
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        });
+
+    assertThat(serial.job(job.id()).status()).isEqualTo(JobStatus.RUNNING);
+    w.api().post("/api/v1/internal/workers/" + w.id() + "/heartbeat", "{}").expect(200);
+    // Its pods' token still works, and the job still holds its serial owner's one place.
+    server.withKey(token).get("/api/v1/jobs/" + job.id()).expect(200);
+    assertThat(claim(w, 1)).isEmpty();
+    assertThat(serial.job(waiting.id()).status()).isEqualTo(JobStatus.QUEUED);
+
+    report(w, job.id(), "complete", "\"exit_codes\":[0]").expect(200);
+    assertThat(serial.job(job.id()).status()).isEqualTo(JobStatus.SUCCEEDED);
+    assertThat(claim(w, 1)).extracting(WorkerProtocolIT::id).containsExactly(waiting.id());
   }
 
   // ---- bad requests

@@ -122,10 +122,13 @@ public class WorkerClaims implements CommittedEventListener {
   }
 
   /**
-   * Takes the leases of the jobs external workers hold (a restart forgot them), then starts the
-   * sweep.
+   * Gives the live workers a TTL from now, takes the leases of the jobs they hold (a restart forgot
+   * them), then starts the sweep.
    */
   void start() {
+    // Nobody could send a heartbeat while the service was down: every live worker gets a TTL from
+    // now to send its next one, rather than losing its claims at once.
+    workers.extendLive(Instant.now().plus(settings.claimTtl()));
     for (WorkerStore.HeldJob held : workers.heldByWorkers()) {
       leases.computeIfAbsent(held.id(), id -> capacity.acquire(held.owner(), 0));
     }

@@ -116,6 +116,16 @@ public class WorkerStore {
         > 0;
   }
 
+  /**
+   * Gives every live worker until {@code until} at least: while the service was down, none could
+   * send a heartbeat.
+   */
+  public void extendLive(Instant until) {
+    jdbc.sql("UPDATE workers SET expires_at = ? WHERE ended_at IS NULL AND expires_at < ?")
+        .params(utc(until), utc(until))
+        .update();
+  }
+
   /** Ends a live worker; false if it had ended already (only one caller releases its claims). */
   public boolean end(String id, Instant at, String why) {
     return jdbc.sql(
