@@ -24,10 +24,11 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Live events over Server-Sent Events, each named by its kind: {@code transition}, {@code renamed},
- * {@code accessibility_changed}. A client that listens for transitions only (an {@code
- * addEventListener("transition", …)}) is not shown a rename as if the job had moved. Each event
- * carries its id; a client that reconnects with {@code Last-Event-ID} first gets every visible
- * event committed after it, then the live ones, without gaps or repeats (ids grow in commit order).
+ * {@code accessibility_changed}, {@code acknowledged}. A client that listens for transitions only
+ * (an {@code addEventListener("transition", …)}) is not shown a rename as if the job had moved.
+ * Each event carries its id; a client that reconnects with {@code Last-Event-ID} first gets every
+ * visible event committed after it, then the live ones, without gaps or repeats (ids grow in commit
+ * order).
  *
  * <p>Each stream has its own bounded queue ({@link SseChannel}): a committed event is queued for
  * every subscriber without waiting for any socket, and a subscriber whose queue would grow past

@@ -80,4 +80,24 @@ class EventsTest {
 
     assertThat(Events.change(e, Style.plain())).isEqualTo("accessibility PRIVATE → PUBLIC");
   }
+
+  @Test
+  void a_workers_acknowledgement_names_the_worker() {
+    JobEvent e =
+        new JobEvent(
+            8,
+            "job_1",
+            EventKind.ACKNOWLEDGED,
+            JobStatus.CLAIMED,
+            JobStatus.CLAIMED,
+            AT,
+            "wkr_01abc",
+            ActorKind.WORKER,
+            "worker wkr_01abc has the job and will run it",
+            null,
+            null);
+
+    assertThat(Events.change(e, Style.plain())).isEqualTo("acknowledged by wkr_01abc");
+    assertThat(Events.reason(e)).isEmpty();
+  }
 }

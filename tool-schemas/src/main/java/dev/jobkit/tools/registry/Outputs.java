@@ -184,11 +184,14 @@ public final class Outputs {
   /** One transition of a job. */
   @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  @JsonClassDescription("One event of a job: a transition, a rename or a visibility change.")
+  @JsonClassDescription(
+      "One event of a job: a transition, a rename, a visibility change or a worker's"
+          + " acknowledgement.")
   public record EventView(
       @JsonPropertyDescription(
-              "transition (the state changed), renamed (display_name changed) or"
-                  + " accessibility_changed.")
+              "transition (the state changed), renamed (display_name changed),"
+                  + " accessibility_changed, or acknowledged (the worker that claimed it"
+                  + " acknowledged the claim).")
           EventKind kind,
       @JsonPropertyDescription("The state it left; absent for its submission.")
           JobStatus fromStatus,
