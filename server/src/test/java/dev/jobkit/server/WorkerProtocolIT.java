@@ -303,7 +303,9 @@ class WorkerProtocolIT {
         .get("items")
         .forEach(j -> submitted.add(j.get("id").asString()));
     // The service's own executor takes none of them.
-    assertThat(user.job(submitted.iterator().next()).status()).isEqualTo(JobStatus.QUEUED);
+    Job waiting = user.job(submitted.iterator().next());
+    assertThat(waiting.status()).isEqualTo(JobStatus.QUEUED);
+    assertThat(waiting.statusReason()).startsWith("waiting for a worker to claim it");
 
     Worker a = register("box-a");
     Worker b = register("box-b");

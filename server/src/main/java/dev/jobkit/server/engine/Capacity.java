@@ -34,6 +34,7 @@ public class Capacity {
   }
 
   private final int slots;
+  private final boolean local;
   private final int parallelLimit;
   private final SchedulingMode defaultMode;
   private final UserStore users;
@@ -42,7 +43,8 @@ public class Capacity {
   private final Map<String, Integer> perOwner = new HashMap<>();
   private int used;
 
-  Capacity(JobkitProperties properties, UserStore users) {
+  Capacity(JobkitProperties properties, UserStore users, WorkerSettings workers) {
+    this.local = workers.local();
     this.slots = properties.executor().effectiveSlots();
     this.parallelLimit = properties.scheduling().parallelLimit();
     this.defaultMode = SchedulingMode.parse(properties.scheduling().defaultMode());
@@ -119,6 +121,10 @@ public class Capacity {
     if (running >= limit) {
       String mode = limit == 1 ? "serial" : "parallel";
       return "owner's " + mode + " limit reached (" + running + " of " + limit + " running)";
+    }
+    if (!local) {
+      return "waiting for a worker to claim it (the service runs no job itself:"
+          + " jobkit.workers.local=false)";
     }
     if (used >= slots) {
       return "no free slot (" + used + " of " + slots + " in use)";

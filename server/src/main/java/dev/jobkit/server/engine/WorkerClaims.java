@@ -456,7 +456,7 @@ public class WorkerClaims implements CommittedEventListener {
   /** Ends a worker whose claims expired (once, whoever notices first) and releases its claims. */
   public void expire(String workerId) {
     String ttl = describe(settings.claimTtl());
-    if (workers.end(workerId, Instant.now(), "expired: no heartbeat for " + ttl)) {
+    if (workers.endIfExpired(workerId, Instant.now(), "expired: no heartbeat for " + ttl)) {
       log.warn("worker {} sent no heartbeat for {}; its claims are released", workerId, ttl);
       release(workerId, "worker " + workerId + " sent no heartbeat for " + ttl);
     }
@@ -468,6 +468,7 @@ public class WorkerClaims implements CommittedEventListener {
       for (String id : workers.expired(now)) {
         expire(id);
       }
+      releaseOrphans();
       timeOutOverdue(now);
     } catch (RuntimeException e) {
       log.error("the workers' sweep failed; trying again at the next one", e);
@@ -490,6 +491,27 @@ public class WorkerClaims implements CommittedEventListener {
         revoke(id, attemptOf(job));
       } catch (RuntimeException e) {
         log.error("could not release job {} of worker {}", id, workerId, e);
+      }
+    }
+  }
+
+  /**
+   * Releases the jobs still held by workers that have ended: a claim or a report that passed its
+   * worker's check just before the worker ended, and landed after its jobs were released.
+   */
+  private void releaseOrphans() {
+    for (WorkerStore.Orphan orphan : workers.orphans()) {
+      try {
+        Job job = store.find(orphan.jobId()).orElse(null);
+        if (job == null || !job.status().isInFlight()) {
+          continue;
+        }
+        String ended = orphan.why() == null ? "ended" : orphan.why();
+        releaseJob(job, "worker " + orphan.workerId() + " has ended (" + ended + ")");
+        revoke(job.id(), attemptOf(job));
+      } catch (RuntimeException e) {
+        log.error(
+            "could not release job {} of ended worker {}", orphan.jobId(), orphan.workerId(), e);
       }
     }
   }

@@ -135,6 +135,34 @@ public class WorkerStore {
         > 0;
   }
 
+  /**
+   * Ends a live worker whose claims expired before {@code now}; false if it had ended, or renewed
+   * its claims meanwhile (a heartbeat and the expiry never both apply).
+   */
+  public boolean endIfExpired(String id, Instant now, String why) {
+    return jdbc.sql(
+                "UPDATE workers SET ended_at = ?, ended_why = ?"
+                    + " WHERE id = ? AND ended_at IS NULL AND expires_at < ?")
+            .params(utc(now), StoredText.cut(why, 1000), id, utc(now))
+            .update()
+        > 0;
+  }
+
+  /** A job in flight on a worker that has ended (a claim or a report that raced its end). */
+  public record Orphan(String jobId, String workerId, String why) {}
+
+  /** The jobs still in flight on workers that have ended. */
+  public List<Orphan> orphans() {
+    return jdbc.sql(
+            "SELECT j.id, j.worker_id, w.ended_why FROM jobs j JOIN workers w ON w.id = j.worker_id"
+                + " WHERE w.ended_at IS NOT NULL AND j.status IN ("
+                + marks(IN_FLIGHT)
+                + ")")
+        .params(JdbcJobStore.names(IN_FLIGHT))
+        .query((rs, n) -> new Orphan(rs.getString(1), rs.getString(2), rs.getString(3)))
+        .list();
+  }
+
   /** The live workers whose claims expired before {@code now}. */
   public List<String> expired(Instant now) {
     return jdbc.sql("SELECT id FROM workers WHERE ended_at IS NULL AND expires_at < ?")
