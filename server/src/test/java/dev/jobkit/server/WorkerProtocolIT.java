@@ -42,13 +42,15 @@ import tools.jackson.databind.JsonNode;
 class WorkerProtocolIT {
 
   static final int TTL_SECONDS = 5;
+  static final int LOG_LIMIT = 1024;
 
   @RegisterExtension
   static final JobkitService service =
       JobkitService.own(
           "--jobkit.workers.local=false",
           "--jobkit.workers.claim-ttl=" + TTL_SECONDS + "s",
-          "--jobkit.scheduling.parallel-limit=1000");
+          "--jobkit.scheduling.parallel-limit=1000",
+          "--jobkit.executor.max-log-bytes-per-pod=" + LOG_LIMIT + "B");
 
   static JobkitServer server;
   static Api admin;
@@ -520,6 +522,42 @@ class WorkerProtocolIT {
     JsonNode late = report(w, job.id(), "complete", "\"exit_codes\":[0]").expect(409).json();
     assertThat(late.get("code").asString()).isEqualTo("invalid_state");
     assertThat(late.get("current_status").asString()).isEqualTo("SUCCEEDED");
+  }
+
+  @Test
+  void a_log_sent_by_a_worker_is_cut_at_the_limit_of_the_service() {
+    Api user = user("parallel");
+    Job job = submit(user, "{\"command\":[\"x\"]}");
+    Worker w = register("box");
+    claim(w, 1);
+    running(w, job.id());
+    String line = "0123456789".repeat(9) + "\n"; // 91 bytes
+    long size = 0;
+    for (int i = 0; i < 11; i++) {
+      JsonNode answer = log(w, job.id(), 0, size, line).expect(200).json();
+      size = answer.get("size").asLong();
+      assertThat(answer.get("cut").asBoolean()).isFalse();
+    }
+    assertThat(size).isEqualTo(1001);
+    JsonNode cut = log(w, job.id(), 0, size, line).expect(200).json();
+    assertThat(cut.get("cut").asBoolean()).isTrue();
+    String marker =
+        "\n[jobkit] log cut at "
+            + LOG_LIMIT
+            + " bytes: the limit jobkit.executor.max-log-bytes-per-pod was reached; further output"
+            + " is discarded\n";
+    assertThat(cut.get("size").asLong()).isEqualTo(LOG_LIMIT + marker.length());
+    // What comes after is discarded.
+    JsonNode after = log(w, job.id(), 0, cut.get("size").asLong(), line).expect(200).json();
+    assertThat(after.get("size").asLong()).isEqualTo(cut.get("size").asLong());
+    assertThat(after.get("cut").asBoolean()).isTrue();
+    String content =
+        user.get("/api/v1/jobs/" + job.id() + "/log?tail_chars=5000")
+            .expect(200)
+            .json()
+            .get("content")
+            .asString();
+    assertThat(content).endsWith(marker).hasSize(LOG_LIMIT + marker.length());
   }
 
   @ParameterizedTest(name = "{0}")
