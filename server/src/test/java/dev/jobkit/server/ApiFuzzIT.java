@@ -619,14 +619,16 @@ class ApiFuzzIT {
 
   /**
    * Users and jobs for the requests to find: a user with a job of each kind (ended, failed,
-   * running, waiting for a parent), another user with a private job, and a worker. Jobs stopped or
-   * deleted by the run are made again every 150 requests.
+   * running, waiting for a parent), another user with a private job, and a worker account with a
+   * registered worker. Jobs stopped or deleted by the run, and the worker once it has ended, are
+   * made again every 150 requests.
    */
   private static final class Fixtures {
     private final FuzzInputs in;
     private final Api admin;
     private final Api user;
     private final Api other;
+    private final Api worker;
     final String userKey;
     final String otherKey;
     final String workerKey;
@@ -639,6 +641,7 @@ class ApiFuzzIT {
       this.workerKey = key("robot", "worker");
       this.user = server.withKey(userKey);
       this.other = server.withKey(otherKey);
+      this.worker = server.withKey(workerKey);
       in.userNames.addAll(List.of("fuzzer", "other", "robot", "admin", "ghost"));
     }
 
@@ -655,6 +658,16 @@ class ApiFuzzIT {
     }
 
     void refresh() {
+      // A worker for the worker protocol's routes, again once the run deregistered or expired it.
+      if (worker.get("/api/v1/internal/workers").expect(200).json().get("items").isEmpty()) {
+        in.workerIds.add(
+            worker
+                .post("/api/v1/internal/workers", "{\"name\":\"fuzz-box\",\"slots\":2}")
+                .expect(201)
+                .json()
+                .get("id")
+                .asString());
+      }
       in.jobIds.removeIf(id -> admin.get("/api/v1/jobs/" + FuzzInputs.encode(id)).status() != 200);
       if (in.jobIds.size() >= 4) {
         return;

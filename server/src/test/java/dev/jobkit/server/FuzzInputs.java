@@ -25,6 +25,7 @@ final class FuzzInputs {
   final List<String> jobIds = new ArrayList<>();
 
   final List<String> userNames = new ArrayList<>();
+  final List<String> workerIds = new ArrayList<>();
   final List<String> cursors = new ArrayList<>();
 
   private final Random random;
@@ -124,8 +125,19 @@ final class FuzzInputs {
       case "shell" -> oneOf("true", "exit 3", "echo fuzz", "echo $JOBKIT_JOB_ID", "true;");
       case "ref" -> oneOf("a", "b", "prep", "x y", "r".repeat(65));
       case "format" -> oneOf("csv", "json", "xml");
+      case "worker_id" -> workerId();
+      case "to" -> oneOf("RUNNING", "STAGED_IN", "RUN_DONE", "SUCCEEDED", "running", "QUEUED", "");
+      case "kind" -> oneOf("user", "validation", "resource", "timeout", "system", "SYSTEM", "oops");
       default -> oneOf("x", "fixture", "1", "true", "a=b");
     };
+  }
+
+  /** A registered worker's id (the fixtures'), or one that is not. */
+  String workerId() {
+    if (!workerIds.isEmpty() && chance(0.75)) {
+      return oneOf(workerIds);
+    }
+    return oneOf("wkr_does_not_exist", "wkr_", "w".repeat(65), "job_01m8tkv2s27t6bz5djp36b6w7m");
   }
 
   String jobId() {
@@ -220,7 +232,10 @@ final class FuzzInputs {
   /** A path segment for a path variable: a known value, or a hostile one (already encoded). */
   String pathSegment(String variable) {
     if (chance(0.85)) {
-      String plain = variable.equals("name") ? oneOf(userNames) : jobId();
+      String plain =
+          variable.equals("name")
+              ? oneOf(userNames)
+              : variable.equals("worker_id") ? workerId() : jobId();
       return encode(plain);
     }
     return oneOf(
