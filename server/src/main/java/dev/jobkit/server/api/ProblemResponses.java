@@ -131,6 +131,8 @@ class ProblemResponses implements OpenApiCustomizer {
   private static final String WORKER_EXPIRED =
       "worker_expired: the worker missed its heartbeats for jobkit.workers.claim-ttl or"
           + " deregistered; its claims were released (carries worker_id, ended_at and why)";
+  private static final String OCTET_STREAM =
+      "unsupported_media_type: the body is not application/octet-stream";
   private static final String MOVED_ON =
       "invalid_state: the job has moved on (stopped, expired, ended) or is not in a status this"
           + " report applies to; carries current_status and allowed_statuses: drop the job";
@@ -165,10 +167,24 @@ class ProblemResponses implements OpenApiCustomizer {
                       + "; log_gap: offset is past the end of the log (carries size: send from"
                       + " there)",
                   410,
-                  WORKER_EXPIRED)),
+                  WORKER_EXPIRED,
+                  413,
+                  "payload_too_large: the chunk is over jobkit.api.max-request-size",
+                  415,
+                  OCTET_STREAM)),
           Map.entry(
               "PUT /api/v1/internal/jobs/{id}/results/{path}",
-              Map.of(403, NOT_CLAIM_OWNER, 409, MOVED_ON, 410, WORKER_EXPIRED)),
+              Map.of(
+                  403,
+                  NOT_CLAIM_OWNER,
+                  409,
+                  MOVED_ON,
+                  410,
+                  WORKER_EXPIRED,
+                  413,
+                  "payload_too_large: the file is over jobkit.datasets.max-size",
+                  415,
+                  OCTET_STREAM)),
           Map.entry(
               "POST /api/v1/internal/jobs/{id}/complete",
               Map.of(403, NOT_CLAIM_OWNER, 409, MOVED_ON, 410, WORKER_EXPIRED)),

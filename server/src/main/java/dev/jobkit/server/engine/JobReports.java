@@ -108,7 +108,10 @@ public class JobReports {
    * of an attempt's are, so the job shows them. A null one stays as it was.
    */
   public void saveReported(Job job, JsonNode progress, JsonNode metrics) {
-    Progress p = progress == null ? job.progress() : progressOf(progress, Instant.now());
+    Progress p =
+        progress == null
+            ? job.progress()
+            : progressOf(progress, Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MICROS));
     Map<String, Double> m = metrics == null ? job.metrics() : metricsOf(metrics);
     boolean noMetrics = m == null || m.isEmpty();
     if (p == null && noMetrics) {
