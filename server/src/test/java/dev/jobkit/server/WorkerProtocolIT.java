@@ -41,7 +41,7 @@ import tools.jackson.databind.JsonNode;
  */
 class WorkerProtocolIT {
 
-  static final int TTL_SECONDS = 5;
+  static final int TTL_SECONDS = 10;
   static final int LOG_LIMIT = 1024;
 
   @RegisterExtension
@@ -326,8 +326,6 @@ class WorkerProtocolIT {
     assertThat(claimedByA).isNotEmpty();
     assertThat(claimedByB).isNotEmpty();
     String one = claimedByB.get(0);
-    Job job = user.job(one);
-    assertThat(job.status()).isEqualTo(JobStatus.CLAIMED);
     JobEvent claimEvent = user.events(one).get(1);
     assertThat(claimEvent.toStatus()).isEqualTo(JobStatus.CLAIMED);
     assertThat(claimEvent.actorKind()).isEqualTo(ActorKind.WORKER);
@@ -668,6 +666,32 @@ class WorkerProtocolIT {
   }
 
   // ---- expiry and stops
+
+  @Test
+  void a_claim_its_worker_does_not_acknowledge_within_the_ttl_goes_back_to_the_queue() {
+    Api user = user("parallel");
+    Job acknowledged = submit(user, "{\"command\":[\"x\"],\"priority\":9}");
+    Job forgotten = submit(user, "{\"command\":[\"x\"],\"priority\":8}");
+    Worker w = register("box");
+    assertThat(claim(w, 2))
+        .extracting(WorkerProtocolIT::id)
+        .containsExactly(acknowledged.id(), forgotten.id());
+    report(w, acknowledged.id(), "acknowledge", "").expect(200);
+
+    Job released =
+        user.awaitStatus(forgotten.id(), JobStatus.QUEUED, Duration.ofSeconds(TTL_SECONDS + 30));
+    assertThat(released.statusReason())
+        .isEqualTo(
+            "claim released: worker "
+                + w.id()
+                + " did not acknowledge it within "
+                + TTL_SECONDS
+                + "s");
+    // Claimed in the same call, so as old: the acknowledged one stays the worker's.
+    assertThat(user.job(acknowledged.id()).status()).isEqualTo(JobStatus.CLAIMED);
+    JsonNode late = report(w, forgotten.id(), "acknowledge", "").expect(409).json();
+    assertThat(late.get("current_status").asString()).isEqualTo("QUEUED");
+  }
 
   @Test
   void a_worker_that_stops_heartbeating_loses_its_claims_and_its_running_job_is_retried() {

@@ -48,8 +48,9 @@ import org.springframework.stereotype.Component;
  * expiry): the lease is released by the committed event that takes it out ({@link #committed}).
  *
  * <p>A sweep ({@value #SWEEP_MILLIS} ms) expires the workers whose heartbeats stopped for {@code
- * jobkit.workers.claim-ttl} and ends the launched jobs of external workers that ran past their
- * timeout by more than that TTL (the worker should have reported it).
+ * jobkit.workers.claim-ttl}, puts back in the queue the claims not acknowledged (nor moved on)
+ * within that TTL, and ends the launched jobs of external workers that ran past their timeout by
+ * more than that TTL (the worker should have reported it).
  */
 @Component
 public class WorkerClaims implements CommittedEventListener {
@@ -469,6 +470,7 @@ public class WorkerClaims implements CommittedEventListener {
         expire(id);
       }
       releaseOrphans();
+      releaseUnacknowledged(now);
       timeOutOverdue(now);
     } catch (RuntimeException e) {
       log.error("the workers' sweep failed; trying again at the next one", e);
@@ -512,6 +514,35 @@ public class WorkerClaims implements CommittedEventListener {
       } catch (RuntimeException e) {
         log.error(
             "could not release job {} of ended worker {}", orphan.jobId(), orphan.workerId(), e);
+      }
+    }
+  }
+
+  /**
+   * Puts back in the queue the claims a worker did not acknowledge within the claim TTL (its claim
+   * answer was lost, say): a live worker would otherwise hold them for ever.
+   */
+  private void releaseUnacknowledged(Instant now) {
+    String ttl = describe(settings.claimTtl());
+    for (WorkerStore.Unacknowledged claim :
+        workers.unacknowledged(now.minus(settings.claimTtl()))) {
+      Job job = store.findSummary(claim.jobId()).orElse(null);
+      if (job == null || job.status() != JobStatus.CLAIMED) {
+        continue;
+      }
+      if (lifecycle
+          .move(
+              Transition.of(
+                  job.id(),
+                  JobStatus.CLAIMED,
+                  JobStatus.QUEUED,
+                  Actor.SCHEDULER,
+                  "claim released: worker "
+                      + claim.workerId()
+                      + " did not acknowledge it within "
+                      + ttl))
+          .isPresent()) {
+        revoke(job.id(), job.attempt() + 1);
       }
     }
   }

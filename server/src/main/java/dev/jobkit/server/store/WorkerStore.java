@@ -163,6 +163,26 @@ public class WorkerStore {
         .list();
   }
 
+  /** A job an external worker claimed and has not acknowledged. */
+  public record Unacknowledged(String jobId, String workerId) {}
+
+  /**
+   * The jobs still {@code CLAIMED} by external workers, claimed before {@code claimedBefore} and
+   * not acknowledged since.
+   */
+  public List<Unacknowledged> unacknowledged(Instant claimedBefore) {
+    return jdbc.sql(
+            "SELECT j.id, j.worker_id FROM jobs j WHERE j.worker_id IS NOT NULL AND j.status = ?"
+                + " AND j.updated_at < ? AND NOT EXISTS (SELECT 1 FROM job_events e"
+                + " WHERE e.job_id = j.id AND e.kind = ? AND e.at >= j.updated_at)")
+        .params(
+            JobStatus.CLAIMED.name(),
+            utc(claimedBefore),
+            dev.jobkit.sdk.jobs.EventKind.ACKNOWLEDGED.wireName())
+        .query((rs, n) -> new Unacknowledged(rs.getString(1), rs.getString(2)))
+        .list();
+  }
+
   /** The live workers whose claims expired before {@code now}. */
   public List<String> expired(Instant now) {
     return jdbc.sql("SELECT id FROM workers WHERE ended_at IS NULL AND expires_at < ?")
