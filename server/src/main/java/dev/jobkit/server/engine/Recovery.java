@@ -160,15 +160,28 @@ class Recovery {
         settler.retryOrFail(
             job.id(), job.status(), job.attempt(), job.maxAttempts(), why, tx -> {});
       }
-      default ->
-          settler.fail(
-              Transition.of(job.id(), job.status(), JobStatus.RUN_TIMEOUT, Actor.RECOVERY, lost)
-                  .lastError(lost)
-                  .also(tx -> closeAttempt(tx, job, JobStatus.RUN_TIMEOUT, lost, now)),
-              job.attempt(),
-              job.maxAttempts(),
-              lost);
+      default -> {
+        JobStatus outcome = lostOutcome(job.status());
+        settler.fail(
+            Transition.of(job.id(), job.status(), outcome, Actor.RECOVERY, lost)
+                .lastError(lost)
+                .also(tx -> closeAttempt(tx, job, outcome, lost, now)),
+            job.attempt(),
+            job.maxAttempts(),
+            lost);
+      }
     }
+  }
+
+  /**
+   * How an attempt lost in {@code status} ends: a timeout of its worker while it ran; after the
+   * postprocess hook, where the lifecycle has no timeout (nothing of the job's own code runs any
+   * more), an error.
+   */
+  static JobStatus lostOutcome(JobStatus status) {
+    return status.canTransitionTo(JobStatus.RUN_TIMEOUT)
+        ? JobStatus.RUN_TIMEOUT
+        : JobStatus.RUN_ERROR;
   }
 
   private static void closeAttempt(

@@ -23,6 +23,17 @@ class RecoveryStatesTest {
     }
   }
 
+  /** A job lost in a state the lifecycle has no timeout from must not stop the service's start. */
+  @ParameterizedTest
+  @EnumSource(
+      value = JobStatus.class,
+      names = {"STAGED_IN", "PREPROCESSED", "RUNNING", "RUN_DONE", "POSTPROCESSED", "STAGED_OUT"})
+  void an_attempt_lost_in_any_launched_phase_ends_by_a_move_the_lifecycle_allows(JobStatus status) {
+    JobStatus outcome = Recovery.lostOutcome(status);
+    assertThat(status.canTransitionTo(outcome)).as("%s -> %s", status, outcome).isTrue();
+    assertThat(outcome).isIn(JobStatus.RUN_TIMEOUT, JobStatus.RUN_ERROR);
+  }
+
   @ParameterizedTest
   @EnumSource(JobStatus.class)
   void every_active_state_is_picked_up_once_after_a_restart(JobStatus status) {
