@@ -15,7 +15,7 @@ import org.springframework.util.unit.DataSize;
  * @param dataDir where the database, job files and credentials live: {@code ~/.jobkit}, or {@code
  *     /var/lib/jobkit} for root, whose home its pods (unprivileged users) cannot pass through
  * @param datasource the database; the embedded H2 file under the data dir when no URL is set
- * @param executor the local process executor
+ * @param executor what runs pods (local processes, or Slurm jobs) and how
  * @param scheduling per-user concurrency limits and the dispatcher's sweep
  * @param auth the admin key bootstrap
  * @param api request limits
@@ -88,6 +88,9 @@ public record JobkitProperties(
    * @param maxLogBytesPerPod the largest a pod's log may grow (with what earlier attempts wrote):
    *     there the log is cut with a line that says so, the rest of the pod's output is discarded,
    *     and the job goes on; its {@code status_reason} at the end says which logs were cut
+   * @param type what runs pods: {@code local} (processes on this machine, the default) or {@code
+   *     slurm} (each pod a Slurm job: docs/slurm.md)
+   * @param slurm the Slurm executor's settings, when {@code type} is {@code slurm}
    */
   public record Executor(
       @DefaultValue("0") int slots,
@@ -98,11 +101,54 @@ public record JobkitProperties(
       @DefaultValue("1900000000-1900065535") String podUids,
       @DefaultValue("auto") String descendants,
       @DefaultValue("1024") int maxProcessesPerPod,
-      @DefaultValue("1GB") DataSize maxLogBytesPerPod) {
+      @DefaultValue("1GB") DataSize maxLogBytesPerPod,
+      @DefaultValue("local") String type,
+      @DefaultValue Slurm slurm) {
+
+    /** The executors {@code type} may name. */
+    public static final List<String> TYPES = List.of("local", "slurm");
+
+    public Executor {
+      if (!TYPES.contains(type)) {
+        throw new IllegalArgumentException(
+            "jobkit.executor.type must be one of " + TYPES + ", not '" + type + "'");
+      }
+    }
 
     /** The slot count in force: the configured one, or the number of cores. */
     public int effectiveSlots() {
       return slots > 0 ? slots : Runtime.getRuntime().availableProcessors();
+    }
+  }
+
+  /**
+   * The Slurm executor's settings ({@code jobkit.executor.type=slurm}; docs/slurm.md).
+   *
+   * @param slots how many pods may run at once; 0 means the cluster's CPUs ({@code sinfo}) at start
+   * @param partition the partition pods are submitted to; empty for the cluster's default
+   * @param account the Slurm account pods are charged to; empty for the submitting user's default
+   * @param cpusPerPod the CPUs each pod asks for ({@code --cpus-per-task})
+   * @param pollInterval how often one {@code squeue} call reads the state of every pod
+   * @param commandDir where {@code sbatch}, {@code squeue}, {@code scancel} and {@code sinfo} are;
+   *     empty to find them on the service's {@code PATH}
+   */
+  public record Slurm(
+      @DefaultValue("0") int slots,
+      @DefaultValue("") String partition,
+      @DefaultValue("") String account,
+      @DefaultValue("1") int cpusPerPod,
+      @DefaultValue("250ms") Duration pollInterval,
+      @DefaultValue("") String commandDir) {
+
+    public Slurm {
+      if (cpusPerPod < 1) {
+        throw new IllegalArgumentException(
+            "jobkit.executor.slurm.cpus-per-pod must be at least 1, not " + cpusPerPod);
+      }
+      if (pollInterval.toMillis() < 10) {
+        throw new IllegalArgumentException(
+            "jobkit.executor.slurm.poll-interval must be at least 10ms, not " + pollInterval);
+      }
     }
   }
 

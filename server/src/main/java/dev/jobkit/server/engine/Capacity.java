@@ -2,6 +2,7 @@ package dev.jobkit.server.engine;
 
 import dev.jobkit.sdk.users.SchedulingMode;
 import dev.jobkit.server.JobkitProperties;
+import dev.jobkit.server.exec.JobExecutor;
 import dev.jobkit.server.store.UserStore;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -43,9 +44,10 @@ public class Capacity {
   private final Map<String, Integer> perOwner = new HashMap<>();
   private int used;
 
-  Capacity(JobkitProperties properties, UserStore users, WorkerSettings workers) {
+  Capacity(
+      JobkitProperties properties, JobExecutor executor, UserStore users, WorkerSettings workers) {
     this.local = workers.local();
-    this.slots = properties.executor().effectiveSlots();
+    this.slots = executor.slots();
     this.parallelLimit = properties.scheduling().parallelLimit();
     this.defaultMode = SchedulingMode.parse(properties.scheduling().defaultMode());
     this.users = users;

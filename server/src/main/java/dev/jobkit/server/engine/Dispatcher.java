@@ -1,5 +1,6 @@
 package dev.jobkit.server.engine;
 
+import dev.jobkit.sdk.jobs.Attempt;
 import dev.jobkit.sdk.jobs.Job;
 import dev.jobkit.sdk.lifecycle.JobStatus;
 import dev.jobkit.server.DaemonThreads;
@@ -15,6 +16,7 @@ import dev.jobkit.server.store.Actor;
 import dev.jobkit.server.store.JobStore;
 import dev.jobkit.server.store.JobStore.Candidate;
 import dev.jobkit.server.store.Transition;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -383,18 +385,50 @@ public class Dispatcher {
       return false;
     }
     if (job.timeoutSeconds() != null) {
-      timeoutTimers.put(
-          job.id(),
-          timeouts.schedule(
-              () -> {
-                timeoutTimers.remove(job.id());
-                stopper.timeOut(job.id(), attempt, job.timeoutSeconds());
-              },
-              job.timeoutSeconds(),
-              TimeUnit.SECONDS));
+      startTimeout(job, attempt, TimeUnit.SECONDS.toMillis(job.timeoutSeconds()));
     }
     started.watch(end -> attemptEnded(end, lease, app));
     return true;
+  }
+
+  /** Times attempt {@code attempt} of a job out after {@code millis}, unless it ends first. */
+  private void startTimeout(Job job, int attempt, long millis) {
+    timeoutTimers.put(
+        job.id(),
+        timeouts.schedule(
+            () -> {
+              timeoutTimers.remove(job.id());
+              stopper.timeOut(job.id(), attempt, job.timeoutSeconds());
+            },
+            millis,
+            TimeUnit.MILLISECONDS));
+  }
+
+  /**
+   * Follows a running attempt that the previous run of the service launched, whose pods outlived it
+   * and which the executor has adopted ({@link Recovery}), as if it had been launched here: it
+   * holds its slots, its timeout counts from its start, and its end is recorded like any other's.
+   * Its hooks after the run get a new token of the attempt (the pods keep theirs).
+   */
+  void adopt(Job job, StartedAttempt started) {
+    int attempt = job.attempt();
+    AppAttempt app =
+        new AppAttempt(job, attempt, tokens.issue(job.id(), attempt), phases.steps(job));
+    follow(job.id());
+    Capacity.Lease lease = capacity.acquire(job.owner(), job.podCount());
+    if (job.timeoutSeconds() != null) {
+      Instant since =
+          job.attempts().stream()
+              .filter(a -> a.number() == attempt && a.startedAt() != null)
+              .map(Attempt::startedAt)
+              .findFirst()
+              .orElse(Instant.now());
+      long left =
+          TimeUnit.SECONDS.toMillis(job.timeoutSeconds())
+              - Duration.between(since, Instant.now()).toMillis();
+      startTimeout(job, attempt, Math.max(0, left));
+    }
+    started.watch(end -> attemptEnded(end, lease, app));
   }
 
   /**

@@ -11,7 +11,9 @@ import dev.jobkit.server.store.Transition;
 import dev.jobkit.server.store.WorkerStore;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -25,8 +27,10 @@ import org.springframework.stereotype.Component;
  * claim that never launched goes back to the queue; a launched attempt is lost, so the job is
  * retried if attempts remain, else {@code FAILED} with reason {@code lost}; a stop that was in
  * progress ends {@code CANCELED}. Waiting children of parents that ended meanwhile are settled.
- * Every job token of the previous run is revoked. A lost attempt is retried or failed by the same
- * rule as one the dispatcher saw end ({@link AttemptSettler}).
+ * Every job token of the previous run is revoked. A running attempt whose pods outlived the service
+ * (Slurm jobs) is not lost: the executor {@link JobExecutor#adopt adopts} it, the dispatcher
+ * follows it to its end, and its token stays. A lost attempt is retried or failed by the same rule
+ * as one the dispatcher saw end ({@link AttemptSettler}).
  *
  * <p>Jobs held by external workers are left alone, here and in the sweep: their pods are not this
  * service's, and their claims' expiry ({@link WorkerClaims}) ends or requeues them.
@@ -71,13 +75,17 @@ class Recovery {
   }
 
   void recover() {
-    // No pod of the previous run survives this one, so none of their tokens may work.
-    tokens.revokeAll();
     // External workers' jobs run on without the service: their claims' expiry handles them.
     Set<String> external = workers.idsHeldByWorkers();
     List<String> inFlight =
         store.idsInStatus(IN_FLIGHT).stream().filter(id -> !external.contains(id)).toList();
+    Set<String> adopted = adoptRunning(inFlight);
+    // No other pod of the previous run survives this one, so none of their tokens may work.
+    tokens.revokeAllBut(adopted);
     for (String id : inFlight) {
+      if (adopted.contains(id)) {
+        continue;
+      }
       store
           .find(id)
           .ifPresent(
@@ -94,6 +102,40 @@ class Recovery {
     if (!inFlight.isEmpty()) {
       log.info("recovered {} job(s) left in flight by the previous run", inFlight.size());
     }
+  }
+
+  /**
+   * The running jobs whose pods outlived the previous run (an executor whose pods are not the
+   * service's processes: Slurm jobs) and that the executor and the dispatcher follow again, to
+   * their end, instead of losing them.
+   */
+  private Set<String> adoptRunning(List<String> inFlight) {
+    Set<String> adopted = new HashSet<>();
+    for (String id : inFlight) {
+      Job job = store.find(id).orElse(null);
+      if (job == null || job.status() != JobStatus.RUNNING) {
+        continue;
+      }
+      List<Long> pids =
+          job.pods().stream().sorted(Comparator.comparingInt(Pod::index)).map(Pod::pid).toList();
+      try {
+        if (!pids.contains(null)) {
+          executor
+              .adopt(id, job.attempt(), pids)
+              .ifPresent(
+                  started -> {
+                    dispatcher.adopt(job, started);
+                    adopted.add(id);
+                  });
+        }
+      } catch (RuntimeException e) {
+        log.error("could not follow job {} again; it is lost", id, e);
+      }
+    }
+    if (!adopted.isEmpty()) {
+      log.info("following {} job(s) again whose pods outlived the previous run", adopted.size());
+    }
+    return adopted;
   }
 
   /**

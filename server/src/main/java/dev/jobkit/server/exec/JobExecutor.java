@@ -2,6 +2,7 @@ package dev.jobkit.server.exec;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
@@ -157,6 +158,20 @@ public interface JobExecutor {
    */
   void reclaim(String jobId, List<Long> pids);
 
-  /** Kills every process this executor started, for the service's shutdown. */
+  /**
+   * Follows again an attempt that a previous run of the service launched, given the pids it
+   * recorded for its pods, when its pods outlive the service (Slurm jobs do; local processes do
+   * not): the attempt returned is watched like one just started, and reports its end once its pods
+   * have ended (at once if they ended while the service was down). Empty when the attempt cannot be
+   * followed again, which is always the case here: it is then lost.
+   */
+  default Optional<StartedAttempt> adopt(String jobId, int attempt, List<Long> pids) {
+    return Optional.empty();
+  }
+
+  /**
+   * For the service's shutdown: kills every process this executor started, or, for pods that
+   * outlive the service ({@link #adopt}), stops following them.
+   */
   void shutdown();
 }

@@ -15,6 +15,8 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+import java.util.List;
 import java.util.Set;
 import org.springframework.stereotype.Component;
 
@@ -45,6 +47,8 @@ public final class JobFiles {
   static final Set<PosixFilePermission> PRIVATE_DIR = PosixFilePermissions.fromString("rwx------");
   static final Set<PosixFilePermission> PASSAGE_DIR = PosixFilePermissions.fromString("rwx--x---");
   static final Set<PosixFilePermission> PRIVATE_FILE = PosixFilePermissions.fromString("rw-------");
+  static final Set<PosixFilePermission> APPEND_ONLY_FILE =
+      PosixFilePermissions.fromString("rw--w----");
   private static final int PURGE_WALKS = 5;
   private static final FileAttribute<Set<PosixFilePermission>> PRIVATE_DIR_ATTRIBUTE =
       PosixFilePermissions.asFileAttribute(PRIVATE_DIR);
@@ -149,6 +153,32 @@ public final class JobFiles {
   }
 
   /**
+   * Lets {@code user}'s group append to the logs of pods {@code 0} to {@code pods - 1}, for pods
+   * that write their log themselves (Slurm's): each log is created if missing and stays the
+   * service's, with mode {@code 0620} and the user's group, and the logs directory lets that group
+   * pass ({@code 0710}). The group can append to a log, not read, replace or redirect it.
+   */
+  void openLogs(String jobId, int pods, PodUser user) {
+    try {
+      Path logs = jobDir(jobId).resolve("logs");
+      for (int pod = 0; pod < pods; pod++) {
+        Path log = log(jobId, pod);
+        try {
+          Files.createFile(log, PRIVATE_FILE_ATTRIBUTE);
+        } catch (FileAlreadyExistsException kept) {
+          // an earlier attempt's
+        }
+        Files.setAttribute(log, "unix:gid", user.gid(), LinkOption.NOFOLLOW_LINKS);
+        Files.setPosixFilePermissions(log, APPEND_ONLY_FILE);
+      }
+      Files.setAttribute(logs, "unix:gid", user.gid(), LinkOption.NOFOLLOW_LINKS);
+      Files.setPosixFilePermissions(logs, PASSAGE_DIR);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
    * Closes the job's directory to the user its last attempt ran as, once every process of it is
    * gone: the uid may go to another job next, which must not pass into this one.
    */
@@ -211,6 +241,35 @@ public final class JobFiles {
     } catch (IOException e) {
       org.slf4j.LoggerFactory.getLogger(JobFiles.class)
           .warn("could not write to the log of job {}: {}", jobId, e.toString());
+    }
+  }
+
+  /**
+   * Writes the line an attempt's pod log starts with, if any: which hook started (with its
+   * command), or which retry.
+   */
+  static void appendStartLine(Path log, JobExecutor.Launch launch, List<String> argv)
+      throws IOException {
+    if (launch.hook() != null) {
+      appendToLog(
+          log,
+          "[jobkit] "
+              + launch.hook()
+              + " hook started at "
+              + Instant.now()
+              + ": "
+              + String.join(" ", argv)
+              + "\n");
+    } else if (launch.attempt() > 1) {
+      appendToLog(
+          log,
+          "[jobkit] attempt "
+              + launch.attempt()
+              + " of "
+              + launch.maxAttempts()
+              + " started at "
+              + Instant.now()
+              + "\n");
     }
   }
 

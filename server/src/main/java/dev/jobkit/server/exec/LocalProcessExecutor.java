@@ -8,14 +8,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -28,6 +25,7 @@ import java.util.function.Consumer;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.stereotype.Component;
 
 /**
@@ -57,14 +55,10 @@ import org.springframework.stereotype.Component;
  * classes ({@link PosixSpawn}, {@link Descendants}, {@link LogPump}, {@link PodUsers}).
  */
 @Component
+@ConditionalOnProperty(name = "jobkit.executor.type", havingValue = "local", matchIfMissing = true)
 public class LocalProcessExecutor implements JobExecutor {
 
   private static final Logger log = LoggerFactory.getLogger(LocalProcessExecutor.class);
-
-  /** The only variables of the service's environment a job gets, with {@code LC_*}. */
-  private static final Set<String> INHERITED = Set.of("PATH", "HOME", "LANG", "TZ", "USER");
-
-  private static final String DEFAULT_PATH = "/usr/local/bin:/usr/bin:/bin";
 
   private static final Duration LEFTOVER_KILL_WAIT = Duration.ofSeconds(5);
 
@@ -75,10 +69,9 @@ public class LocalProcessExecutor implements JobExecutor {
   private final JobFiles files;
   private final PodUsers users;
   private final DataDirModes dataDir;
-  private final ServiceUrl serviceUrl;
+  private final PodEnvironment environment;
   private final String setpriv;
   private final int serviceGid;
-  private final Map<String, String> inherited = inheritedEnvironment();
   private final int slots;
   private final Duration gracePeriod;
   private final long maxLogBytes;
@@ -99,11 +92,11 @@ public class LocalProcessExecutor implements JobExecutor {
       JobFiles files,
       PodUsers users,
       DataDirModes dataDir,
-      ServiceUrl serviceUrl) {
+      PodEnvironment environment) {
     this.files = files;
     this.users = users;
     this.dataDir = dataDir;
-    this.serviceUrl = serviceUrl;
+    this.environment = environment;
     this.slots = properties.executor().effectiveSlots();
     this.gracePeriod = properties.executor().stopGracePeriod();
     this.maxLogBytes = properties.executor().maxLogBytesPerPod().toBytes();
@@ -127,7 +120,7 @@ public class LocalProcessExecutor implements JobExecutor {
     this.setpriv =
         needsSetpriv
             ? findOnPath("setpriv", System.getenv("PATH"))
-                .or(() -> findOnPath("setpriv", DEFAULT_PATH))
+                .or(() -> findOnPath("setpriv", PodEnvironment.DEFAULT_PATH))
                 .orElseThrow(
                     () ->
                         new IllegalStateException(
@@ -168,46 +161,18 @@ public class LocalProcessExecutor implements JobExecutor {
     PodUser user = lease == null ? null : lease.user();
     Run run = new Run(launch.jobId(), launch.attempt(), launch.processes(), lease);
     try {
-      Map<String, String> env = environment(launch, user);
+      Map<String, String> env = environment.ofAttempt(launch, user);
       List<String> argv =
           launch.shell() != null ? List.of("/bin/sh", "-c", launch.shell()) : launch.command();
       String program = program(argv.get(0), env);
       files.prepare(launch.jobId(), launch.podCount(), user);
       for (int pod = 0; pod < launch.processes(); pod++) {
         Path logFile = files.log(launch.jobId(), pod);
-        if (launch.hook() != null) {
-          JobFiles.appendToLog(
-              logFile,
-              "[jobkit] "
-                  + launch.hook()
-                  + " hook started at "
-                  + Instant.now()
-                  + ": "
-                  + String.join(" ", argv)
-                  + "\n");
-        } else if (launch.attempt() > 1) {
-          JobFiles.appendToLog(
-              logFile,
-              "[jobkit] attempt "
-                  + launch.attempt()
-                  + " of "
-                  + launch.maxAttempts()
-                  + " started at "
-                  + Instant.now()
-                  + "\n");
-        }
-        Map<String, String> podEnv = new HashMap<>(env);
-        podEnv.put("JOBKIT_POD_INDEX", Integer.toString(pod));
-        if (launch.hook() != null) {
-          podEnv.put("JOBKIT_HOOK", launch.hook());
-        }
+        JobFiles.appendStartLine(logFile, launch, argv);
+        Map<String, String> podEnv = environment.ofPod(env, launch, pod, user);
         String marker = newMarker();
         podEnv.put("JOBKIT_POD_MARKER", marker);
         Path workDir = files.podWorkDir(launch.jobId(), pod);
-        if (user != null && !launch.env().containsKey("HOME")) {
-          // The run-as account has no home of its own; the pod's work dir is private to the job.
-          podEnv.put("HOME", workDir.toString());
-        }
         Descendants.Tree tree = descendants.track(launch.jobId(), launch.attempt(), pod, marker);
         run.trees.add(tree);
         run.pods.add(startPod(program, argv, podEnv, workDir, logFile, user, tree));
@@ -364,42 +329,6 @@ public class LocalProcessExecutor implements JobExecutor {
     byte[] bytes = new byte[16];
     MARKERS.nextBytes(bytes);
     return HexFormat.of().formatHex(bytes);
-  }
-
-  /**
-   * The allow-listed environment: nothing of the service's but {@link #INHERITED} and {@code LC_*}
-   * ({@code USER} is the run-as account's when pods run as pod users), then the job's own {@code
-   * env}, then the {@code JOBKIT_*} variables, which nothing overrides.
-   */
-  private Map<String, String> environment(Launch launch, PodUser user) {
-    Map<String, String> env = new HashMap<>(inherited);
-    if (user != null) {
-      env.put("USER", user.name());
-    }
-    env.putAll(launch.env());
-    env.put("JOBKIT_URL", serviceUrl.get());
-    env.put("JOBKIT_TOKEN", launch.token());
-    env.put("JOBKIT_JOB_ID", launch.jobId());
-    env.put("JOBKIT_POD_COUNT", Integer.toString(launch.podCount()));
-    env.put("JOBKIT_ATTEMPT", Integer.toString(launch.attempt()));
-    env.put("JOBKIT_OUTPUT_DIR", files.outputDir(launch.jobId()).toString());
-    env.put("JOBKIT_PROGRESS_FILE", files.progressFile(launch.jobId()).toString());
-    env.put("JOBKIT_METRICS_FILE", files.metricsFile(launch.jobId()).toString());
-    return env;
-  }
-
-  /** What a job gets of the service's environment, which does not change while it runs. */
-  private static Map<String, String> inheritedEnvironment() {
-    Map<String, String> env = new HashMap<>();
-    System.getenv()
-        .forEach(
-            (name, value) -> {
-              if (INHERITED.contains(name) || name.startsWith("LC_")) {
-                env.put(name, value);
-              }
-            });
-    env.putIfAbsent("PATH", DEFAULT_PATH);
-    return Map.copyOf(env);
   }
 
   /**

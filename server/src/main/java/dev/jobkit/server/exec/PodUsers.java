@@ -81,6 +81,7 @@ class PodUsers {
 
   private final boolean switching;
   private final String account;
+  private final PodUser accountUser;
   private final int group;
   private final int firstUid;
   private final int uidCount;
@@ -94,6 +95,7 @@ class PodUsers {
     this.switching = LIBC.geteuid() == 0;
     if (!switching) {
       this.account = System.getProperty("user.name");
+      this.accountUser = null;
       this.group = -1;
       this.firstUid = -1;
       this.uidCount = 0;
@@ -107,6 +109,7 @@ class PodUsers {
     this.uidCount = range[1] - range[0] + 1;
     RunAsAccount runAs = RunAsAccount.ensure(config.runAs());
     this.account = runAs.name();
+    this.accountUser = new PodUser(runAs.uid(), runAs.gid(), runAs.gid(), runAs.name());
     this.group = runAs.gid();
     this.lockDir = lockDir();
     this.next = new AtomicInteger(ThreadLocalRandom.current().nextInt(uidCount));
@@ -134,6 +137,15 @@ class PodUsers {
   /** The name pods see as {@code USER} when they run as other users. */
   String account() {
     return account;
+  }
+
+  /**
+   * The run-as account itself as a pod user (its own uid and group), for pods that cannot get a uid
+   * of their own: an executor that runs them elsewhere needs an account every machine knows (Slurm
+   * refuses a uid without one). Null when pods run as the service's user.
+   */
+  PodUser accountUser() {
+    return accountUser;
   }
 
   /**

@@ -2,6 +2,7 @@ package dev.jobkit.server.store;
 
 import dev.jobkit.sdk.lifecycle.JobStatus;
 import java.util.Optional;
+import java.util.Set;
 
 /** The hashes of the tokens running jobs act with, one per launched attempt. */
 public interface JobTokenStore {
@@ -25,9 +26,10 @@ public interface JobTokenStore {
   void revoke(String jobId, int attempt);
 
   /**
-   * Removes every token of the local executor's attempts: at the service's start no pod of a
-   * previous run is left to use one. Those of jobs held by external workers stay: their pods run
-   * on.
+   * Removes every token of the local executor's attempts but those of {@code keptJobs}: at the
+   * service's start no pod of a previous run is left to use one, except those of the attempts the
+   * executor followed again (Slurm jobs outlive the service). Those of jobs held by external
+   * workers stay: their pods run on.
    */
-  void revokeAll();
+  void revokeAllBut(Set<String> keptJobs);
 }
