@@ -10,7 +10,9 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.List;
 import java.util.stream.Stream;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
@@ -40,16 +42,20 @@ final class RunningService implements AutoCloseable {
     this.context = context;
   }
 
-  static RunningService start() throws IOException {
+  /** The service, with {@code settings} ({@code --k=v}) after the benchmark's own. */
+  static RunningService start(String... settings) throws IOException {
     Path dataDir = Files.createTempDirectory("jobkit-bench-");
     SpringApplication app = new SpringApplication(JobkitServerApplication.class);
-    ConfigurableApplicationContext context =
-        app.run(
-            "--server.port=0",
-            "--jobkit.data-dir=" + dataDir,
-            "--jobkit.auth.admin-key=" + ADMIN_KEY,
-            "--logging.level.root=warn",
-            "--logging.level.dev.jobkit=warn");
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "--server.port=0",
+                "--jobkit.data-dir=" + dataDir,
+                "--jobkit.auth.admin-key=" + ADMIN_KEY,
+                "--logging.level.root=warn",
+                "--logging.level.dev.jobkit=warn"));
+    args.addAll(List.of(settings));
+    ConfigurableApplicationContext context = app.run(args.toArray(String[]::new));
     return new RunningService(dataDir, context);
   }
 

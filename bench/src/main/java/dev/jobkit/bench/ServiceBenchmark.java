@@ -14,7 +14,8 @@ import java.util.TreeSet;
  * HTTP GET; (issue 12) the cost of a page of the job list; and (issue 13) the shipped train app's
  * time on the example dataset and an app job's overhead against a plain one; (issue 14) a large
  * result file downloaded against {@code cat} of it to a socket, and the heap meanwhile, and the
- * time from a transition to a webhook receiver. Run it with {@code bench/run}.
+ * time from a transition to a webhook receiver; (issue 15) no-op jobs through the Slurm executor
+ * against {@code sbatch} alone. Run it with {@code bench/run}.
  */
 public final class ServiceBenchmark {
 
@@ -38,12 +39,20 @@ public final class ServiceBenchmark {
     int downloadRounds = intArg(args, "download_rounds", 3);
     int webhookJobs = intArg(args, "webhook_jobs", 500);
     int exportJobs = intArg(args, "export_jobs", 100_000);
+    int slurmJobs = intArg(args, "slurm_jobs", 100);
+    int slurmSamples = intArg(args, "slurm_samples", 20);
+    int slurmSlots = intArg(args, "slurm_slots", 8);
     Set<Integer> only = sections(args);
 
     List<Row> rows = new ArrayList<>();
     System.out.printf(
         "Jobkit benchmark: Java %s, %d cores%n",
         System.getProperty("java.version"), Runtime.getRuntime().availableProcessors());
+    if (only.equals(Set.of(11))) {
+      runSlurm(rows, slurmJobs, slurmSamples, slurmSlots);
+      print(rows);
+      return;
+    }
     try (RunningService service = RunningService.start()) {
       int slots = service.bean(Capacity.class).slots();
       System.out.printf("service at %s, data dir %s%n", service.baseUrl(), service.dataDir());
@@ -253,7 +262,47 @@ public final class ServiceBenchmark {
                 c.ratio() <= 2));
       }
     }
+    if (only.contains(11)) {
+      runSlurm(rows, slurmJobs, slurmSamples, slurmSlots);
+    }
     print(rows);
+  }
+
+  /** Section 11, on a service of its own whose executor is Slurm's. */
+  private static void runSlurm(List<Row> rows, int jobs, int samples, int slots) throws Exception {
+    System.out.printf(
+        "%n11. Slurm: Jobkit's Slurm executor (%d slots) against sbatch alone (issue 15)%n", slots);
+    try (RunningService slurm =
+        RunningService.start(
+            "--jobkit.executor.type=slurm",
+            "--jobkit.executor.slurm.slots=" + slots,
+            "--jobkit.scheduling.parallel-limit=" + Math.max(3, jobs))) {
+      SlurmThroughput.Result s = new SlurmThroughput(slurm, jobs, samples).run();
+      rows.add(
+          new Row(
+              "Slurm: " + s.jobs() + " jobs, Jobkit",
+              String.format("%.1f jobs/s", s.serviceRate()),
+              "",
+              true));
+      rows.add(
+          new Row(
+              "Slurm: " + s.jobs() + " jobs, sbatch alone",
+              String.format("%.1f jobs/s", s.sbatchRate()),
+              "",
+              true));
+      rows.add(
+          new Row(
+              "Slurm: submit->running p50, Jobkit",
+              String.format("%.0f ms", s.serviceStart().p50()),
+              "",
+              true));
+      rows.add(
+          new Row(
+              "Slurm: submit->running p50, sbatch",
+              String.format("%.0f ms", s.sbatchStart().p50()),
+              "",
+              true));
+    }
   }
 
   private static void print(List<Row> rows) {
@@ -272,7 +321,7 @@ public final class ServiceBenchmark {
   }
 
   /** The last section. */
-  private static final int SECTIONS = 10;
+  private static final int SECTIONS = 11;
 
   /**
    * The sections {@code only=} names, comma-separated ({@code only=8,10}), or all of them. A list
