@@ -17,6 +17,9 @@ import dev.jobkit.server.support.JobkitService;
 import dev.jobkit.server.support.Processes;
 import dev.jobkit.server.support.SlurmCluster;
 import dev.jobkit.server.support.SseStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -57,7 +60,10 @@ class SlurmExecutorIT {
 
   @RegisterExtension
   static final JobkitService service =
-      JobkitService.own("--jobkit.executor.type=slurm", "--jobkit.executor.slurm.slots=8");
+      JobkitService.own(
+          "--jobkit.executor.type=slurm",
+          "--jobkit.executor.slurm.slots=8",
+          "--jobkit.executor.max-log-bytes-per-pod=64KB");
 
   /** The class user's client of the service as it is now (a restart moves it to a new port). */
   private static Api user() {
@@ -114,6 +120,26 @@ class SlurmExecutorIT {
     assertThat(failed.pods()).singleElement().satisfies(p -> assertThat(p.exitCode()).isEqualTo(3));
     assertThat(failed.lastError()).isEqualTo("pod 0 exited with code 3");
     assertThat(log(api, job.id(), 0)).startsWith("failing\n");
+  }
+
+  @Test
+  void a_log_past_the_limit_is_cut_there_when_the_pod_ends() throws IOException {
+    Api api = user();
+    Job job = api.submitShell("head -c 1048576 /dev/zero | tr '\\0' a; echo AFTER-THE-CUT >&2");
+
+    Job done = api.awaitStatus(job.id(), SUCCEEDED, TIMEOUT);
+
+    assertThat(done.statusReason())
+        .isEqualTo(
+            "the log of pod 0 was cut at 65536 bytes (jobkit.executor.max-log-bytes-per-pod)");
+    byte[] log = Files.readAllBytes(service.server().jobDir(job.id()).resolve("logs/pod-0.log"));
+    String cutLine =
+        "\n[jobkit] log cut at 65536 bytes: the limit jobkit.executor.max-log-bytes-per-pod was"
+            + " reached; further output is discarded\n";
+    assertThat(log).hasSize(64 * 1024 + cutLine.length());
+    String text = new String(log, StandardCharsets.US_ASCII);
+    assertThat(text.substring(0, 64 * 1024)).matches("a{65536}");
+    assertThat(text).endsWith(cutLine).doesNotContain("AFTER-THE-CUT");
   }
 
   @Test

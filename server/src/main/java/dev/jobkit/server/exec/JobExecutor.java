@@ -115,7 +115,10 @@ public interface JobExecutor {
 
   /** An attempt whose processes have been started and are not watched yet. */
   interface StartedAttempt {
-    /** The process id of each pod, which is also its process group id. */
+    /**
+     * What identifies each pod to the executor, recorded as the pod's {@code pid}: for a local pod
+     * its process id, which is also its process group id; for a Slurm pod its Slurm job id.
+     */
     List<Long> pids();
 
     /** Starts watching the pods; {@code onEnd} is called once, when all of them are gone. */

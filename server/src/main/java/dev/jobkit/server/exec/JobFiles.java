@@ -3,6 +3,9 @@ package dev.jobkit.server.exec;
 import dev.jobkit.server.JobkitProperties;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileVisitResult;
@@ -11,6 +14,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
@@ -411,6 +415,31 @@ public final class JobFiles {
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * Cuts pod {@code pod}'s log at {@code limit} bytes, with the line that says so, if it grew past
+   * it: for pods that write their log themselves (Slurm's), once they have ended. Whether it was
+   * cut.
+   */
+  boolean cutLog(String jobId, int pod, long limit) {
+    Path log = log(jobId, pod);
+    try (FileChannel channel =
+        FileChannel.open(log, Set.of(StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS))) {
+      if (channel.size() <= limit) {
+        return false;
+      }
+      channel.truncate(limit);
+      channel.write(
+          ByteBuffer.wrap(LogPump.cutLine(limit).getBytes(StandardCharsets.US_ASCII)), limit);
+      return true;
+    } catch (NoSuchFileException none) {
+      return false;
+    } catch (IOException e) {
+      org.slf4j.LoggerFactory.getLogger(JobFiles.class)
+          .warn("could not cut the log {}: {}", log, e.toString());
+      return false;
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.jobkit.server.exec;
 
+import dev.jobkit.server.exec.JobExecutor.LaunchFailedException;
 import java.io.File;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -12,7 +13,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -43,6 +46,8 @@ final class SlurmCommands {
           "REVOKED");
 
   private static final long TIMEOUT_SECONDS = 60;
+
+  private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
   private final String sbatch;
   private final String squeue;
@@ -92,6 +97,29 @@ final class SlurmCommands {
               .getParent();
     }
     return new SlurmCommands(dir);
+  }
+
+  /**
+   * A pod's batch script: a comment with its name, its environment (every variable exported), then
+   * its command in place of the script's shell.
+   */
+  static String batchScript(String name, Map<String, String> env, List<String> argv) {
+    StringBuilder script = new StringBuilder("#!/bin/sh\n# ").append(name).append('\n');
+    for (Map.Entry<String, String> e : new TreeMap<>(env).entrySet()) {
+      if (!NAME.matcher(e.getKey()).matches()) {
+        throw new LaunchFailedException(
+            "the environment variable name '" + e.getKey() + "' cannot be set in a Slurm job");
+      }
+      script.append("export ").append(e.getKey()).append('=').append(quote(e.getValue()));
+      script.append('\n');
+    }
+    script.append("exec");
+    argv.forEach(arg -> script.append(' ').append(quote(arg)));
+    return script.append('\n').toString();
+  }
+
+  private static String quote(String text) {
+    return "'" + text.replace("'", "'\\''") + "'";
   }
 
   /** Thrown when a Slurm command fails, with its output. */

@@ -4,20 +4,12 @@ import dev.jobkit.server.DaemonThreads;
 import dev.jobkit.server.JobkitProperties;
 import dev.jobkit.server.exec.SlurmCommands.JobState;
 import dev.jobkit.server.exec.SlurmCommands.SlurmException;
-import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -25,7 +17,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -50,14 +41,16 @@ import org.springframework.stereotype.Component;
  *
  * <p>When the service is root, pods run as the run-as account ({@code --uid}): Slurm needs an
  * account every node knows, so the jobs of a Slurm executor share it (docs/slurm.md, Security).
+ *
+ * <p>Over 400 lines because it follows an attempt from its submission to its reported end (submit,
+ * poll, stop, adopt, the end), whose order matters; the commands and what their output means live
+ * in {@link SlurmCommands}, the files in {@link JobFiles}.
  */
 @Component
 @ConditionalOnProperty(name = "jobkit.executor.type", havingValue = "slurm")
 class SlurmExecutor implements JobExecutor {
 
   private static final Logger log = LoggerFactory.getLogger(SlurmExecutor.class);
-
-  private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
   /**
    * How many polls in a row a submitted job may be missing from {@code squeue} before it is lost.
@@ -151,10 +144,12 @@ class SlurmExecutor implements JobExecutor {
                 + ":"
                 + (launch.hook() == null ? Integer.toString(pod) : launch.hook());
         long id =
-            slurm.submit(options(launch.jobId(), pod, name, user), script(name, podEnv, argv));
+            slurm.submit(
+                options(launch.jobId(), pod, name, user),
+                SlurmCommands.batchScript(name, podEnv, argv));
         run.submitted(pod, id);
       }
-    } catch (IOException | RuntimeException e) {
+    } catch (java.io.IOException | RuntimeException e) {
       run.abandon();
       throw new LaunchFailedException(
           "could not submit the job's pods to Slurm: " + e.getMessage());
@@ -189,26 +184,6 @@ class SlurmExecutor implements JobExecutor {
       options.add("--gid=" + user.gid());
     }
     return options;
-  }
-
-  /** The batch script: the pod's environment, then its command in place of the script's shell. */
-  private static String script(String name, Map<String, String> env, List<String> argv) {
-    StringBuilder script = new StringBuilder("#!/bin/sh\n# ").append(name).append('\n');
-    for (Map.Entry<String, String> e : new TreeMap<>(env).entrySet()) {
-      if (!NAME.matcher(e.getKey()).matches()) {
-        throw new LaunchFailedException(
-            "the environment variable name '" + e.getKey() + "' cannot be set in a Slurm job");
-      }
-      script.append("export ").append(e.getKey()).append('=').append(quote(e.getValue()));
-      script.append('\n');
-    }
-    script.append("exec");
-    argv.forEach(arg -> script.append(' ').append(quote(arg)));
-    return script.append('\n').toString();
-  }
-
-  private static String quote(String text) {
-    return "'" + text.replace("'", "'\\''") + "'";
   }
 
   @Override
@@ -467,7 +442,8 @@ class SlurmExecutor implements JobExecutor {
     private void finish() {
       List<Integer> logsCut = new ArrayList<>();
       for (int pod = 0; pod < ids.length; pod++) {
-        if (cutLog(files.log(jobId, pod))) {
+        // A Slurm pod writes its log itself: the limit can only be applied once it has ended.
+        if (files.cutLog(jobId, pod, maxLogBytes)) {
           logsCut.add(pod);
         }
       }
@@ -503,29 +479,6 @@ class SlurmExecutor implements JobExecutor {
       } catch (RuntimeException e) {
         log.error("recording the end of job {} attempt {} failed", jobId, attempt, e);
       }
-    }
-  }
-
-  /**
-   * Cuts a log that grew past the limit there, with the line that says so: a Slurm pod writes its
-   * log itself, so the limit is applied once the pod has ended. Whether it was cut.
-   */
-  private boolean cutLog(Path log) {
-    try (FileChannel channel =
-        FileChannel.open(log, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
-      if (channel.size() <= maxLogBytes) {
-        return false;
-      }
-      channel.truncate(maxLogBytes);
-      channel.write(
-          ByteBuffer.wrap(LogPump.cutLine(maxLogBytes).getBytes(StandardCharsets.US_ASCII)),
-          maxLogBytes);
-      return true;
-    } catch (NoSuchFileException none) {
-      return false;
-    } catch (IOException e) {
-      SlurmExecutor.log.warn("could not cut the log {}: {}", log, e.toString());
-      return false;
     }
   }
 }
