@@ -224,6 +224,48 @@ class SlurmExecutorIT {
     assertThat(Processes.ofJob(job.id())).isEmpty();
   }
 
+  @Test
+  void a_job_whose_pod_ended_while_the_service_was_down_ends_with_it_at_the_next_start() {
+    Api api = user();
+    Gates gates = service.gates();
+    Job job = api.submitShell(gates.script("downtime") + "; echo done; exit 5");
+    api.awaitStatus(job.id(), RUNNING, TIMEOUT);
+
+    service
+        .server()
+        .restartOnSamePort(
+            () -> {
+              gates.open("downtime");
+              await().atMost(TIMEOUT).until(() -> SlurmCluster.activeJobsOf(job.id()).isEmpty());
+            });
+
+    // Not lost: its end, with its exit code, was read from Slurm.
+    Job failed = user().awaitStatus(job.id(), FAILED, TIMEOUT);
+    assertThat(failed.lastError()).isEqualTo("pod 0 exited with code 5");
+    assertThat(failed.attempts())
+        .singleElement()
+        .satisfies(a -> assertThat(a.exitCode()).isEqualTo(5));
+    assertThat(log(user(), job.id(), 0)).isEqualTo("done\n");
+  }
+
+  @Test
+  void a_slurm_pod_past_its_timeout_is_stopped_and_the_job_times_out() {
+    Api api = user();
+    Job job =
+        api.submit(
+            "{\"shell\":"
+                + Api.JSON.writeValueAsString(service.gates().script("never-timeout"))
+                + ",\"timeout_seconds\":2,\"max_attempts\":1}");
+
+    Job failed = api.awaitStatus(job.id(), FAILED, TIMEOUT);
+
+    assertThat(failed.attempts())
+        .singleElement()
+        .satisfies(a -> assertThat(a.outcome()).isEqualTo(JobStatus.RUN_TIMEOUT));
+    assertThat(SlurmCluster.activeJobsOf(job.id())).isEmpty();
+    assertThat(Processes.ofJob(job.id())).isEmpty();
+  }
+
   private static String text(List<SseStream.Event> events) {
     return events.stream()
         .filter(e -> e.name().equals("log"))

@@ -145,6 +145,15 @@ final class SlurmCommands {
     }
 
     /**
+     * Whether it ended otherwise than by its command's own exit (a node failure, Slurm's time or
+     * memory limit, a cancel by someone else, a launch failure): worth a line in the pod's log.
+     */
+    boolean unusual() {
+      return !"COMPLETED".equals(state)
+          && !("FAILED".equals(state) && "NonZeroExitCode".equals(reason));
+    }
+
+    /**
      * The exit code as a shell gives it: the code, or 128 plus the signal. A job that did not
      * complete but says 0 (a node failure, a cancel before it ran) gets 1, or 143 when canceled.
      */

@@ -416,7 +416,7 @@ class SlurmExecutor implements JobExecutor {
       synchronized (this) {
         int code = state == null ? -1 : state.exitCode();
         exitCodes[pod] = code;
-        if (!terminated && !abandoned && (state == null || !"COMPLETED".equals(state.state()))) {
+        if (!terminated && !abandoned && (state == null || state.unusual())) {
           files.note(
               jobId,
               pod,
