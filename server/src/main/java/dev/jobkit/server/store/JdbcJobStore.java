@@ -50,11 +50,12 @@ class JdbcJobStore implements JobStore, SmartInitializingSingleton {
   JdbcJobStore(
       JdbcClient jdbc,
       TransactionTemplate transactions,
-      ObjectProvider<CommittedEventListener> listeners) {
+      ObjectProvider<CommittedEventListener> listeners,
+      Database database) {
     this.jdbc = jdbc;
     this.writes = new SerializedWrites(transactions, listeners);
     this.reads = new JobReads(jdbc);
-    this.events = new EventRows(jdbc, reads);
+    this.events = new EventRows(jdbc, reads, database.postgres());
     this.descendants = new WaitingDescendants(jdbc, writes, events);
     this.newJobs = new NewJobRows(jdbc, reads, events);
   }

@@ -40,7 +40,8 @@ class StatusListsTest {
         new JdbcJobStore(
             JdbcClient.create(db),
             new TransactionTemplate(new DataSourceTransactionManager(db)),
-            new DefaultListableBeanFactory().getBeanProvider(CommittedEventListener.class));
+            new DefaultListableBeanFactory().getBeanProvider(CommittedEventListener.class),
+            new Database(db));
     for (JobStatus status : JobStatus.values()) {
       String owner = "owner-" + status.name().toLowerCase();
       String id = "job_" + status.name().toLowerCase();

@@ -55,9 +55,18 @@ public final class PostgresDatabase implements AutoCloseable {
   /** The settings that point a {@link JobkitServer} at this database. */
   public String[] serverArgs() {
     return new String[] {
-      "--jobkit.datasource.url=" + ADMIN_URL.replaceAll("/[^/]*$", "/" + name),
-      "--jobkit.datasource.username=" + USER
+      "--jobkit.datasource.url=" + jdbcUrl(), "--jobkit.datasource.username=" + USER
     };
+  }
+
+  /** The JDBC URL of this database. */
+  public String jdbcUrl() {
+    return ADMIN_URL.replaceAll("/[^/]*$", "/" + name);
+  }
+
+  /** The user to connect as (trust authentication, no password). */
+  public String user() {
+    return USER;
   }
 
   /** Drops the database, closing whatever connections are still open to it. */

@@ -1,0 +1,233 @@
+package dev.jobkit.server.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.qos.logback.classic.Level;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.jobkit.sdk.jobs.Accessibility;
+import dev.jobkit.sdk.jobs.JobEvent;
+import dev.jobkit.sdk.lifecycle.JobStatus;
+import dev.jobkit.server.support.PostgresDatabase;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.IntStream;
+import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.postgresql.ds.PGSimpleDataSource;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.support.DefaultListableBeanFactory;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Two stores on one PostgreSQL database, each with its own connections and its own write lock, as
+ * two services would be, write events at the same time; a reader that follows the log by id ({@code
+ * id > last seen}, as every stream, catch-up and the webhook cursor do) must see every event, each
+ * once. With ids handed out at insert (an identity column), a transaction that got a smaller id but
+ * committed later would be skipped for good; ids from {@code event_order} (V28) come in commit
+ * order.
+ */
+class EventOrderPostgresIT {
+
+  private static final int JOBS_PER_WRITER = 60;
+  private static final int ROUNDS = 5;
+
+  static PostgresDatabase database;
+  static final List<HikariDataSource> pools = new ArrayList<>();
+
+  @BeforeAll
+  static void createDatabase() {
+    database = PostgresDatabase.create();
+    // Flyway's and Hikari's progress, without Spring's logging set-up, would fill the output.
+    for (String noisy : List.of("org.flywaydb", "com.zaxxer.hikari")) {
+      ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(noisy)).setLevel(Level.WARN);
+    }
+    Flyway.configure()
+        .dataSource(dataSource())
+        .locations("classpath:db/migration")
+        .load()
+        .migrate();
+  }
+
+  @AfterAll
+  static void dropDatabase() {
+    pools.forEach(HikariDataSource::close);
+    if (database != null) {
+      database.close();
+    }
+  }
+
+  @Test
+  void a_reader_following_event_ids_misses_nothing_that_two_services_commit_at_once()
+      throws Exception {
+    List<JdbcJobStore> services = List.of(store(), store());
+    int writers = 4;
+    List<List<String>> jobsOf = new ArrayList<>();
+    for (int w = 0; w < writers; w++) {
+      int writer = w;
+      List<String> ids =
+          IntStream.range(0, JOBS_PER_WRITER).mapToObj(n -> "job_w" + writer + "_" + n).toList();
+      services
+          .get(w % 2)
+          .insert(ids.stream().map(id -> queued(id, writer)).toList(), Actor.RECOVERY, null);
+      jobsOf.add(ids);
+    }
+    JdbcJobStore reader = services.get(0);
+    long start = reader.lastEventId();
+    AtomicBoolean writing = new AtomicBoolean(true);
+    List<Long> seen = new ArrayList<>();
+    ExecutorService threads = Executors.newFixedThreadPool(writers + 1);
+    try {
+      Future<?> follower =
+          threads.submit(
+              () -> {
+                long cursor = start;
+                boolean last = false;
+                while (!last) {
+                  last = !writing.get(); // one more read after the writers are done
+                  for (StoredEvent e : reader.eventsAfter(cursor, 1000)) {
+                    seen.add(e.event().id());
+                    cursor = e.event().id();
+                  }
+                }
+                return null;
+              });
+      List<Future<?>> writes = new ArrayList<>();
+      for (int w = 0; w < writers; w++) {
+        JdbcJobStore service = services.get(w % 2);
+        List<String> ids = jobsOf.get(w);
+        writes.add(
+            threads.submit(
+                () -> {
+                  for (int round = 0; round < ROUNDS; round++) {
+                    for (String id : ids) {
+                      move(service, id, JobStatus.QUEUED, JobStatus.CLAIMED);
+                      move(service, id, JobStatus.CLAIMED, JobStatus.QUEUED);
+                    }
+                  }
+                  return null;
+                }));
+      }
+      for (Future<?> write : writes) {
+        write.get(5, TimeUnit.MINUTES);
+      }
+      writing.set(false);
+      follower.get(1, TimeUnit.MINUTES);
+    } finally {
+      threads.shutdownNow();
+    }
+    List<Long> stored =
+        JdbcClient.create(dataSource())
+            .sql("SELECT id FROM job_events WHERE id > ? ORDER BY id")
+            .param(start)
+            .query(Long.class)
+            .list();
+    assertThat(stored).hasSize(writers * JOBS_PER_WRITER * ROUNDS * 2);
+    List<Long> missed = new ArrayList<>(stored);
+    missed.removeAll(seen);
+    assertThat(missed).as("events committed but never seen by the reader").isEmpty();
+    assertThat(seen).as("events the reader saw, in the order it saw them").isEqualTo(stored);
+  }
+
+  @Test
+  void the_failures_of_many_waiting_children_get_their_ids_in_one_step_in_commit_order() {
+    JdbcJobStore service = store();
+    service.insert(List.of(queued("job_parent", 9)), Actor.RECOVERY, null);
+    List<String> children = IntStream.range(0, 5).mapToObj(n -> "job_child_" + n).toList();
+    service.insert(
+        children.stream().map(id -> waitingFor(id, "job_parent")).toList(), Actor.RECOVERY, null);
+    move(service, "job_parent", JobStatus.QUEUED, JobStatus.CANCELED);
+    long before = service.lastEventId();
+
+    service.failWaitingDescendants("job_parent", JobStatus.CANCELED, Actor.RECOVERY);
+
+    List<StoredEvent> failed = service.eventsAfter(before, 100);
+    assertThat(failed).extracting(e -> e.event().jobId()).containsExactlyElementsOf(children);
+    assertThat(failed)
+        .extracting(e -> e.event().id())
+        .containsExactly(before + 1, before + 2, before + 3, before + 4, before + 5);
+    assertThat(failed).allMatch(e -> e.event().toStatus() == JobStatus.FAILED);
+  }
+
+  private static void move(JdbcJobStore store, String id, JobStatus from, JobStatus to) {
+    Optional<JobEvent> moved = store.transition(Transition.of(id, from, to, Actor.RECOVERY, null));
+    assertThat(moved).as("%s %s -> %s", id, from, to).isPresent();
+  }
+
+  private static NewJob waitingFor(String id, String parent) {
+    NewJob job = queued(id, 9);
+    return new NewJob(
+        id,
+        job.owner(),
+        id,
+        null,
+        JobStatus.AWAITING_PARENTS,
+        null,
+        5,
+        Accessibility.PRIVATE,
+        1,
+        List.of("true"),
+        null,
+        null,
+        null,
+        Map.of(),
+        Map.of(),
+        Map.of(),
+        List.of(parent),
+        null,
+        1);
+  }
+
+  private static NewJob queued(String id, int owner) {
+    return new NewJob(
+        id,
+        "owner-" + owner,
+        id,
+        null,
+        JobStatus.QUEUED,
+        null,
+        5,
+        Accessibility.PRIVATE,
+        1,
+        List.of("true"),
+        null,
+        null,
+        null,
+        Map.of(),
+        Map.of(),
+        Map.of(),
+        List.of(),
+        null,
+        1);
+  }
+
+  /** A store with a pool of its own, as a service has. */
+  private static JdbcJobStore store() {
+    HikariDataSource db = new HikariDataSource();
+    db.setDataSource(dataSource());
+    db.setMaximumPoolSize(4);
+    pools.add(db);
+    return new JdbcJobStore(
+        JdbcClient.create(db),
+        new TransactionTemplate(new DataSourceTransactionManager(db)),
+        new DefaultListableBeanFactory().getBeanProvider(CommittedEventListener.class),
+        new Database(db));
+  }
+
+  private static PGSimpleDataSource dataSource() {
+    PGSimpleDataSource db = new PGSimpleDataSource();
+    db.setURL(database.jdbcUrl());
+    db.setUser(database.user());
+    return db;
+  }
+}
