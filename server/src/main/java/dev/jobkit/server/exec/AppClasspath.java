@@ -90,6 +90,7 @@ public class AppClasspath implements SmartLifecycle {
   @Override
   public void start() {
     staged = new CompletableFuture<>();
+    running = true;
     Thread thread =
         DaemonThreads.named("app-classpath")
             .newThread(
@@ -97,12 +98,16 @@ public class AppClasspath implements SmartLifecycle {
                   try {
                     staged.complete(stage());
                   } catch (IOException | RuntimeException e) {
-                    log.error("cannot stage the shipped apps' classpath in {}", dir, e);
+                    if (running) {
+                      log.error("cannot stage the shipped apps' classpath in {}", dir, e);
+                    } else {
+                      // Stopped meanwhile (a test's data dir may be gone already): nothing to run.
+                      log.debug("the service stopped while staging the apps' classpath", e);
+                    }
                     staged.completeExceptionally(e);
                   }
                 });
     thread.start();
-    running = true;
   }
 
   private Optional<String> stage() throws IOException {
