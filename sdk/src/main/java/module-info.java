@@ -23,6 +23,7 @@ module dev.jobkit.sdk {
   exports dev.jobkit.sdk.shares;
   exports dev.jobkit.sdk.users;
   exports dev.jobkit.sdk.webhooks;
+  exports dev.jobkit.sdk.workers;
 
   opens dev.jobkit.sdk to
       tools.jackson.databind;
@@ -41,6 +42,8 @@ module dev.jobkit.sdk {
   opens dev.jobkit.sdk.users to
       tools.jackson.databind;
   opens dev.jobkit.sdk.webhooks to
+      tools.jackson.databind;
+  opens dev.jobkit.sdk.workers to
       tools.jackson.databind;
   opens dev.jobkit.sdk.internal to
       tools.jackson.databind,

@@ -7,6 +7,7 @@ import dev.jobkit.sdk.internal.JobApi;
 import dev.jobkit.sdk.internal.Json;
 import dev.jobkit.sdk.internal.ShareApi;
 import dev.jobkit.sdk.internal.WebhookApi;
+import dev.jobkit.sdk.internal.WorkerApi;
 import feign.Feign;
 import feign.Request;
 import feign.Retryer;
@@ -65,6 +66,7 @@ public final class JobkitClient implements AutoCloseable {
   private final Webhooks webhooks;
   private final Models models;
   private final Results results;
+  private final WorkerProtocol internal;
   private final RetryPolicy retryPolicy;
   private final Sleeper sleeper;
   private final StreamListener streamListener;
@@ -143,6 +145,8 @@ public final class JobkitClient implements AutoCloseable {
     this.results = new Results(data, calls);
     this.shares = new Shares(feign.target(ShareApi.class, this.baseUrl.toString()), calls);
     this.webhooks = new Webhooks(feign.target(WebhookApi.class, this.baseUrl.toString()), calls);
+    this.internal =
+        new WorkerProtocol(this, feign.target(WorkerApi.class, this.baseUrl.toString()), calls);
   }
 
   /**
@@ -243,6 +247,17 @@ public final class JobkitClient implements AutoCloseable {
    */
   public Shares shares() {
     return shares;
+  }
+
+  /**
+   * The worker protocol ({@code /api/v1/internal/…}), for workers written in Java: register, claim
+   * jobs, report their transitions, logs, results and ends. Needs a key of role {@code worker} (or
+   * an admin's).
+   *
+   * @return the worker protocol of the service, through this client
+   */
+  public WorkerProtocol internal() {
+    return internal;
   }
 
   /**

@@ -10,6 +10,7 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.Collection;
 import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /** The one place HTTP error answers become SDK exceptions. */
@@ -25,20 +26,38 @@ final class ProblemDecoder implements ErrorDecoder {
   @Override
   public Exception decode(String methodKey, Response response) {
     int status = response.status();
-    Problem problem = readProblem(response);
+    JsonNode document = readDocument(response);
+    Problem problem = document == null ? null : asProblem(document);
     String requestId = header(response, "X-Request-Id");
     if (problem == null) {
       problem = new Problem(null, null, status, null, null, null, requestId, null, null, null);
     }
-    return toException(status, problem, requestId, header(response, "Retry-After"));
+    String owner = document == null ? null : text(document, "owner_worker_id");
+    return toException(status, problem, requestId, header(response, "Retry-After"), owner);
   }
 
   /** The exception for a status and problem, by the problem's code first, else by status. */
   public static JobkitApiException toException(
       int status, Problem problem, String requestId, String retryAfter) {
+    return toException(status, problem, requestId, retryAfter, null);
+  }
+
+  /**
+   * The exception for a status and problem, by the problem's code first, else by status; {@code
+   * ownerWorkerId} is the problem's {@code owner_worker_id} (a member only that problem has, read
+   * apart so that {@link Problem} keeps the members every problem shares).
+   */
+  static JobkitApiException toException(
+      int status, Problem problem, String requestId, String retryAfter, String ownerWorkerId) {
     String code = problem.code() == null ? "" : problem.code();
     if (code.equals("invalid_state") || (status == 409 && problem.currentStatus() != null)) {
       return new InvalidStateException(status, problem, requestId);
+    }
+    if (code.equals("not_claim_owner")) {
+      return new NotClaimOwnerException(status, problem, requestId, ownerWorkerId);
+    }
+    if (code.equals("worker_expired")) {
+      return new WorkerExpiredException(status, problem, requestId);
     }
     return switch (status) {
       case 400, 413, 415, 422 -> new ValidationException(status, problem, requestId);
@@ -58,7 +77,7 @@ final class ProblemDecoder implements ErrorDecoder {
     };
   }
 
-  private Problem readProblem(Response response) {
+  private JsonNode readDocument(Response response) {
     if (response.body() == null) {
       return null;
     }
@@ -67,10 +86,24 @@ final class ProblemDecoder implements ErrorDecoder {
       if (bytes.length == 0) {
         return null;
       }
-      return json.readValue(bytes, Problem.class);
+      JsonNode document = json.readTree(bytes);
+      return document.isObject() ? document : null;
     } catch (IOException | JacksonException notAProblem) {
       return null; // a proxy's HTML page, say: the status alone must do
     }
+  }
+
+  private Problem asProblem(JsonNode document) {
+    try {
+      return json.treeToValue(document, Problem.class);
+    } catch (JacksonException notAProblem) {
+      return null;
+    }
+  }
+
+  private static String text(JsonNode document, String member) {
+    JsonNode value = document.get(member);
+    return value != null && value.isString() ? value.asString() : null;
   }
 
   private static String header(Response response, String name) {

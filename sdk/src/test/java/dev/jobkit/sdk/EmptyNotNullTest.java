@@ -22,7 +22,8 @@ import org.junit.jupiter.api.Test;
 class EmptyNotNullTest {
 
   /** A job runs a command or a shell script: the one it does not run is null, on purpose. */
-  static final Set<String> NULLABLE = Set.of("Job.command", "JobSpec.command");
+  static final Set<String> NULLABLE =
+      Set.of("Job.command", "JobSpec.command", "ClaimedJob.command");
 
   @Test
   void every_list_and_map_of_every_public_record_made_of_nulls_is_empty_and_unmodifiable()
