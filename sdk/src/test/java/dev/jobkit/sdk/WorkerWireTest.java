@@ -115,7 +115,8 @@ class WorkerWireTest {
     String claimed =
         "{\"jobs\":[{\"job_id\":\"job_1\",\"attempt\":1,\"max_attempts\":3,\"owner\":\"ann\","
             + "\"shell\":\"echo hi\",\"env\":{\"A\":\"1\"},\"pod_count\":2,"
-            + "\"timeout_seconds\":60,\"app\":null,\"parameters\":{},\"token\":\"jkt_x\"}]}";
+            + "\"timeout_seconds\":60,\"app\":null,\"parameters\":{},\"token\":\"jkt_x\","
+            + "\"log_offsets\":[0,120]}]}";
     try (ScriptedServer server =
             new ScriptedServer(Answer.json(200, claimed), Answer.problem(503, "unavailable"));
         JobkitClient client = client(server)) {
@@ -129,6 +130,7 @@ class WorkerWireTest {
       assertThat(job.podCount()).isEqualTo(2);
       assertThat(job.timeoutSeconds()).isEqualTo(60L);
       assertThat(job.token()).isEqualTo("jkt_x");
+      assertThat(job.logOffsets()).containsExactly(0L, 120L);
       JsonNode body = body(server.received().get(0));
       assertThat(body.get("worker_id").asString()).isEqualTo("wkr_1");
       assertThat(body.get("max_jobs").asInt()).isEqualTo(3);

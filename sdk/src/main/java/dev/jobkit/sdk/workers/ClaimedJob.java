@@ -24,6 +24,9 @@ import tools.jackson.databind.annotation.JsonNaming;
  * @param appVersion the app's version, or null
  * @param parameters the app's parameters as given; empty for a job of no app
  * @param token the attempt's job token, which the pods get as {@code JOBKIT_TOKEN}
+ * @param logOffsets where each pod's log stands on the service, by pod index: the offset at which
+ *     this attempt's bytes go (earlier attempts' are before it); empty when the service did not
+ *     say, and then an empty append at offset 0 answers it
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record ClaimedJob(
@@ -39,11 +42,13 @@ public record ClaimedJob(
     String app,
     Integer appVersion,
     Map<String, Object> parameters,
-    String token) {
+    String token,
+    List<Long> logOffsets) {
 
   /**
    * A claimed job; a null {@code env} or {@code parameters} is read as empty, and each is copied
-   * ({@code command} stays null when the job runs a shell script).
+   * and so is a null {@code logOffsets} ({@code command} stays null when the job runs a shell
+   * script).
    *
    * @param jobId the job
    * @param attempt the attempt's number
@@ -58,6 +63,7 @@ public record ClaimedJob(
    * @param appVersion the app's version, or null
    * @param parameters the app's parameters, or null
    * @param token the job token
+   * @param logOffsets where each pod's log stands, or null
    */
   public ClaimedJob {
     command = command == null ? null : List.copyOf(command);
@@ -66,5 +72,6 @@ public record ClaimedJob(
         parameters == null
             ? Map.of()
             : Collections.unmodifiableMap(new LinkedHashMap<>(parameters));
+    logOffsets = logOffsets == null ? List.of() : List.copyOf(logOffsets);
   }
 }
