@@ -30,6 +30,12 @@ class ServiceUrl implements ApplicationListener<WebServerInitializedEvent> {
     this.environment = environment;
   }
 
+  /** A URL known from the start: an external worker's pods reach the service it works for. */
+  ServiceUrl(String fixed) {
+    this.environment = null;
+    url.complete(fixed);
+  }
+
   @Override
   public void onApplicationEvent(WebServerInitializedEvent event) {
     if (event.getApplicationContext().getServerNamespace() != null) {
