@@ -26,7 +26,8 @@ import java.util.Map;
 /**
  * {@code jobkit}: with a command, runs it once and exits with its code (for scripts); without one,
  * an interactive shell on a terminal, or the commands of stdin one per line when stdin is not a
- * terminal. {@code jobkit mcp} is the MCP server over stdio.
+ * terminal. {@code jobkit mcp} is the MCP server over stdio; {@code jobkit worker} an external
+ * worker ({@link WorkerLauncher}).
  *
  * <p>Global options, before the command: {@code --server URL} (else {@code JOBKIT_URL}, the config
  * file, or the local service), {@code --context NAME} (a named connection of the config file, else
@@ -136,6 +137,9 @@ public final class Main {
       env.put("JOBKIT_CONTEXT", context);
     }
     List<String> command = Arrays.asList(args).subList(i, args.length);
+    if (!command.isEmpty() && command.get(0).equals("worker")) {
+      return WorkerLauncher.run(command.subList(1, command.size()), server, env, err);
+    }
     Console console = System.console();
     if (command.isEmpty() && console != null) {
       return InteractiveShell.run(server, dataDir, env, noColor);

@@ -112,6 +112,7 @@ public final class ExternalWorker {
    * @return the exit code: 0 after a stop, 1 when it cannot work (a refused key), 2 for bad options
    */
   public static int main(String[] args) {
+    logAtInfo();
     WorkerOptions options;
     try {
       if (args.length == 1 && (args[0].equals("--help") || args[0].equals("-h"))) {
@@ -141,6 +142,15 @@ public final class ExternalWorker {
       return 1;
     } finally {
       worker.stop();
+    }
+  }
+
+  /**
+   * Logs at INFO: without the service's Spring Boot start, logback would log everything at DEBUG.
+   */
+  private static void logAtInfo() {
+    if (LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext context) {
+      context.getLogger(Logger.ROOT_LOGGER_NAME).setLevel(ch.qos.logback.classic.Level.INFO);
     }
   }
 

@@ -318,7 +318,7 @@ public final class LocalService {
    * the shell's jar (the build puts it there), else {@code server/target/jobkit-server.jar} of the
    * source tree.
    */
-  static Path serverJar() {
+  public static Path serverJar() {
     String configured = System.getenv("JOBKIT_SERVER_JAR");
     if (configured != null && !configured.isBlank()) {
       return Paths.get(configured.strip());
