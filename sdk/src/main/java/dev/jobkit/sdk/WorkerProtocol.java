@@ -180,17 +180,23 @@ public final class WorkerProtocol {
    * Appends bytes to a pod's log at byte {@code offset}. Retried: the same bytes at the same offset
    * are written once, so a lost answer costs nothing.
    *
+   * <p>Bytes before the log's end are taken as sent already and skipped, so an empty append at
+   * offset 0 changes nothing and answers the log's size.
+   *
    * @param jobId the job
+   * @param workerId the worker that claimed it
    * @param pod the pod's index, from 0
-   * @param offset where the bytes go: the log's size as the service last said
+   * @param offset where the bytes go: the log's size as the service last said (a claimed job's
+   *     {@link ClaimedJob#logOffsets()} at first)
    * @param bytes the bytes, as the pod wrote them
    * @return the log's size after the append
-   * @throws ValidationException if the offset is not the log's end (or within what it holds)
+   * @throws ConflictException ({@code log_gap}) if the offset is past the log's end
    * @throws NotClaimOwnerException if another worker claimed the job
+   * @throws WorkerExpiredException if the worker's claims lapsed
    */
-  public long appendLog(String jobId, int pod, long offset, byte[] bytes) {
+  public long appendLog(String jobId, String workerId, int pod, long offset, byte[] bytes) {
     Objects.requireNonNull(bytes, "bytes");
-    return calls.run(() -> api.appendLog(jobId, pod, offset, bytes)).size();
+    return calls.run(() -> api.appendLog(jobId, pod, workerId, offset, bytes)).size();
   }
 
   /**
@@ -198,6 +204,7 @@ public final class WorkerProtocol {
    * second upload of the same file replaces the first.
    *
    * @param jobId the job
+   * @param workerId the worker that claimed it
    * @param path where it goes, relative to the output dir, {@code /}-separated ({@code
    *     model/weights.bin})
    * @param file the file to send
@@ -206,12 +213,13 @@ public final class WorkerProtocol {
    * @throws NotClaimOwnerException if another worker claimed the job
    * @throws UncheckedIOException if the file cannot be read
    */
-  public void putResult(String jobId, String path, Path file) {
+  public void putResult(String jobId, String workerId, String path, Path file) {
     Objects.requireNonNull(file, "file");
     calls.run(
         () ->
             put(
                 jobId,
+                workerId,
                 path,
                 () -> {
                   try {
@@ -224,22 +232,24 @@ public final class WorkerProtocol {
 
   /**
    * Stores one result file of the job, streamed from {@code content} until its end, as {@link
-   * #putResult(String, String, Path)} does, but not retried (the stream cannot be read twice). The
-   * stream is left open.
+   * #putResult(String, String, String, Path)} does, but not retried (the stream cannot be read
+   * twice). The stream is left open.
    *
    * @param jobId the job
+   * @param workerId the worker that claimed it
    * @param path where it goes, relative to the output dir, {@code /}-separated
    * @param content the file's bytes
    * @throws ValidationException naming {@code path} when it is not a relative path in the output
    *     dir
    * @throws NotClaimOwnerException if another worker claimed the job
    */
-  public void putResult(String jobId, String path, InputStream content) {
+  public void putResult(String jobId, String workerId, String path, InputStream content) {
     Objects.requireNonNull(content, "content");
     calls.once(
         () ->
             put(
                 jobId,
+                workerId,
                 path,
                 () -> HttpRequest.BodyPublishers.ofInputStream(() -> new KeptOpen(content))));
   }
@@ -309,15 +319,19 @@ public final class WorkerProtocol {
   }
 
   /** {@code PUT} of one result file, with the body {@code body} makes afresh for each attempt. */
-  private Void put(String jobId, String path, Supplier<HttpRequest.BodyPublisher> body) {
+  private Void put(
+      String jobId, String workerId, String path, Supplier<HttpRequest.BodyPublisher> body) {
     Objects.requireNonNull(path, "path");
+    Objects.requireNonNull(workerId, "workerId");
     URI uri =
         URI.create(
             client.baseUrl()
                 + "/api/v1/internal/jobs/"
                 + URLEncoder.encode(jobId, StandardCharsets.UTF_8)
                 + "/results/"
-                + encodePath(path));
+                + encodePath(path)
+                + "?worker_id="
+                + URLEncoder.encode(workerId, StandardCharsets.UTF_8));
     HttpRequest.Builder request =
         HttpRequest.newBuilder(uri)
             .header("User-Agent", client.userAgent())

@@ -54,16 +54,17 @@ class WorkerWireTest {
                 Answer.json(
                     201,
                     "{\"id\":\"wkr_1\",\"name\":\"box\",\"slots\":4,\"apps\":[\"train\"],"
-                        + "\"host\":\"box.example\",\"claim_ttl_seconds\":30,"
-                        + "\"heartbeat_interval_seconds\":10,"
+                        + "\"host\":\"box.example\",\"registered_by\":\"workers\","
+                        + "\"claim_ttl_seconds\":1.0,\"heartbeat_interval_seconds\":0.333,"
                         + "\"expires_at\":\"2026-12-03T10:00:30Z\",\"new_member\":1}"));
         JobkitClient client = client(server)) {
       Worker worker = client.internal().register("box", 4, List.of("train"), "box.example");
 
       assertThat(worker.id()).isEqualTo("wkr_1");
       assertThat(worker.apps()).containsExactly("train");
-      assertThat(worker.claimTtlSeconds()).isEqualTo(30);
-      assertThat(worker.heartbeatIntervalSeconds()).isEqualTo(10);
+      assertThat(worker.registeredBy()).isEqualTo("workers");
+      assertThat(worker.claimTtlSeconds()).isEqualTo(1.0);
+      assertThat(worker.heartbeatInterval()).isEqualTo(Duration.ofMillis(333));
       assertThat(worker.expiresAt()).isEqualTo(Instant.parse("2026-12-03T10:00:30Z"));
       var sent = server.received().get(0);
       assertThat(sent.method()).isEqualTo("POST");
@@ -202,12 +203,15 @@ class WorkerWireTest {
                 Answer.problem(503, "unavailable"), Answer.json(200, "{\"size\":14}"));
         JobkitClient client = client(server)) {
       long size =
-          client.internal().appendLog("job_1", 1, 10, "abcd".getBytes(StandardCharsets.US_ASCII));
+          client
+              .internal()
+              .appendLog("job_1", "wkr_1", 1, 10, "abcd".getBytes(StandardCharsets.US_ASCII));
 
       assertThat(size).isEqualTo(14);
       assertThat(server.received()).hasSize(2);
       var sent = server.received().get(1);
-      assertThat(sent.path()).isEqualTo("/api/v1/internal/jobs/job_1/pods/1/log?offset=10");
+      assertThat(sent.path())
+          .isEqualTo("/api/v1/internal/jobs/job_1/pods/1/log?worker_id=wkr_1&offset=10");
       assertThat(sent.header("Content-Type")).isEqualTo("application/octet-stream");
       assertThat(sent.body()).isEqualTo("abcd");
     }
@@ -222,18 +226,18 @@ class WorkerWireTest {
             Answer.json(201, "{}"),
             Answer.problem(503, "unavailable"))) {
       JobkitClient client = client(server);
-      client.internal().putResult("job_1", "model/my weights.bin", file);
+      client.internal().putResult("job_1", "wkr_1", "model/my weights.bin", file);
 
       assertThat(server.received()).hasSize(2); // a file is sent again after a 503
       var sent = server.received().get(1);
       assertThat(sent.method()).isEqualTo("PUT");
       assertThat(sent.path())
-          .isEqualTo("/api/v1/internal/jobs/job_1/results/model/my%20weights.bin");
+          .isEqualTo("/api/v1/internal/jobs/job_1/results/model/my%20weights.bin?worker_id=wkr_1");
       assertThat(sent.body()).isEqualTo("weights");
       assertThat(sent.header("Authorization")).isEqualTo("Bearer jk_worker");
 
       var stream = new ByteArrayInputStream("streamed".getBytes(StandardCharsets.US_ASCII));
-      assertThatThrownBy(() -> client.internal().putResult("job_1", "out.txt", stream))
+      assertThatThrownBy(() -> client.internal().putResult("job_1", "wkr_1", "out.txt", stream))
           .isInstanceOf(ServerException.class);
       assertThat(server.received()).hasSize(3); // a stream cannot be read twice: once
       assertThat(server.received().get(2).body()).isEqualTo("streamed");
@@ -267,7 +271,7 @@ class WorkerWireTest {
               () ->
                   client
                       .internal()
-                      .putResult("job_1", "a", new ByteArrayInputStream(new byte[] {1})))
+                      .putResult("job_1", "wkr_1", "a", new ByteArrayInputStream(new byte[] {1})))
           .isInstanceOfSatisfying(
               NotClaimOwnerException.class, e -> assertThat(e.ownerWorkerId()).contains("wkr_9"));
     }

@@ -32,10 +32,14 @@ public interface WorkerApi {
   void transition(@Param("id") String jobId, WorkerBodies.Transition body);
 
   /** Appends {@code bytes} (sent as they are, see {@link BodyEncoder}) at {@code offset}. */
-  @RequestLine("POST /api/v1/internal/jobs/{id}/pods/{pod}/log?offset={offset}")
+  @RequestLine("POST /api/v1/internal/jobs/{id}/pods/{pod}/log?worker_id={worker}&offset={offset}")
   @Headers("Content-Type: application/octet-stream")
   WorkerBodies.LogSize appendLog(
-      @Param("id") String jobId, @Param("pod") int pod, @Param("offset") long offset, byte[] bytes);
+      @Param("id") String jobId,
+      @Param("pod") int pod,
+      @Param("worker") String workerId,
+      @Param("offset") long offset,
+      byte[] bytes);
 
   @RequestLine("POST /api/v1/internal/jobs/{id}/complete")
   void complete(@Param("id") String jobId, WorkerBodies.Completion body);
