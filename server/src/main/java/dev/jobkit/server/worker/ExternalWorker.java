@@ -162,6 +162,8 @@ public final class ExternalWorker {
    */
   void run() {
     loop = Thread.currentThread();
+    // On a thread of its own: a slow start or a long wait in the loop must not let claims lapse.
+    timers.scheduleWithFixedDelay(this::heartbeatWhenDue, 100, 100, TimeUnit.MILLISECONDS);
     int failures = 0;
     try {
       while (!stopping) {
@@ -171,9 +173,6 @@ public final class ExternalWorker {
           }
           if (expired) {
             throw new WorkerExpiredException(410, null, null);
-          }
-          if (System.nanoTime() >= nextHeartbeat) {
-            heartbeat();
           }
           startWaiting();
           claim();
@@ -205,17 +204,34 @@ public final class ExternalWorker {
   private void register() {
     Worker me =
         api.register(options.name(), options.slots(), options.apps(), WorkerOptions.hostName());
-    heartbeatEvery = Duration.ofSeconds(Math.max(1, me.heartbeatIntervalSeconds()));
+    heartbeatEvery = max(me.heartbeatInterval(), Duration.ofMillis(100));
     nextHeartbeat = System.nanoTime() + heartbeatEvery.toNanos();
     expired = false;
     workerId = me.id();
     log.info(
-        "registered as {} ({} slots, apps {}) with {}; heartbeat every {} s",
+        "registered as {} ({} slots, apps {}) with {}; heartbeat every {} ms",
         me.id(),
         options.slots(),
         options.apps().isEmpty() ? "any" : options.apps(),
         options.url(),
-        heartbeatEvery.toSeconds());
+        heartbeatEvery.toMillis());
+  }
+
+  private void heartbeatWhenDue() {
+    if (workerId == null || expired || stopping || System.nanoTime() < nextHeartbeat) {
+      return;
+    }
+    try {
+      heartbeat();
+    } catch (WorkerExpiredException e) {
+      expired = true;
+    } catch (JobkitException e) {
+      log.warn("a heartbeat failed, trying again: {}", e.getMessage());
+      nextHeartbeat = System.nanoTime() + Duration.ofMillis(500).toNanos();
+    } catch (RuntimeException e) {
+      log.error("a heartbeat failed", e);
+      nextHeartbeat = System.nanoTime() + Duration.ofMillis(500).toNanos();
+    }
   }
 
   private void heartbeat() {
@@ -225,7 +241,8 @@ public final class ExternalWorker {
         reports.add(report(job.claimed.jobId()));
       }
     }
-    HeartbeatAnswer answer = api.heartbeat(workerId, reports);
+    String id = workerId;
+    HeartbeatAnswer answer = api.heartbeat(id, reports);
     nextHeartbeat = System.nanoTime() + heartbeatEvery.toNanos();
     for (String jobId : answer.cancel()) {
       RunningJob job = jobs.get(jobId);
@@ -341,7 +358,8 @@ public final class ExternalWorker {
     for (int pod = 0; pod < claimed.podCount(); pod++) {
       long offset =
           claimed.logOffsets().size() == claimed.podCount() ? claimed.logOffsets().get(pod) : -1;
-      job.logs.add(new PodLog(claimed.jobId(), pod, files.log(claimed.jobId(), pod), offset));
+      job.logs.add(
+          new PodLog(claimed.jobId(), job.workerId, pod, files.log(claimed.jobId(), pod), offset));
     }
     try {
       reliably(
@@ -425,7 +443,7 @@ public final class ExternalWorker {
         reliably(
             job,
             () -> {
-              api.putResult(claimed.jobId(), file.getKey(), file.getValue());
+              api.putResult(claimed.jobId(), job.workerId, file.getKey(), file.getValue());
               return null;
             },
             null);
@@ -699,6 +717,10 @@ public final class ExternalWorker {
     timers.shutdownNow();
     enders.shutdownNow();
     client.close();
+  }
+
+  private static Duration max(Duration a, Duration b) {
+    return a.compareTo(b) >= 0 ? a : b;
   }
 
   private static Duration backoff(int failures) {

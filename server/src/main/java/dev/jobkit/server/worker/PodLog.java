@@ -21,6 +21,7 @@ final class PodLog {
   static final int CHUNK = 256 * 1024;
 
   private final String jobId;
+  private final String workerId;
   private final int pod;
   private final Path file;
 
@@ -37,8 +38,9 @@ final class PodLog {
    * @param offset where this attempt's bytes go in the service's log, as the claim said; -1 when it
    *     did not say, to be asked before the first append
    */
-  PodLog(String jobId, int pod, Path file, long offset) {
+  PodLog(String jobId, String workerId, int pod, Path file, long offset) {
     this.jobId = jobId;
+    this.workerId = workerId;
     this.pod = pod;
     this.file = file;
     this.offset = offset;
@@ -56,13 +58,13 @@ final class PodLog {
     }
     if (offset < 0) {
       // An empty append changes nothing and answers the log's size: where this attempt begins.
-      offset = api.appendLog(jobId, pod, 0, new byte[0]);
+      offset = api.appendLog(jobId, workerId, pod, 0, new byte[0]);
     }
     byte[] chunk = read(shipped, (int) Math.min(CHUNK, size - shipped));
     if (chunk.length == 0) {
       return false;
     }
-    long after = api.appendLog(jobId, pod, offset, chunk);
+    long after = api.appendLog(jobId, workerId, pod, offset, chunk);
     offset = after;
     shipped += chunk.length;
     return true;

@@ -88,8 +88,8 @@ final class FakeService implements AutoCloseable {
             201,
             "{\"id\":\"wkr_"
                 + n
-                + "\",\"name\":\"w\",\"slots\":4,\"claim_ttl_seconds\":3,"
-                + "\"heartbeat_interval_seconds\":1}");
+                + "\",\"name\":\"w\",\"slots\":4,\"claim_ttl_seconds\":3.0,"
+                + "\"heartbeat_interval_seconds\":1.0}");
       } else if (method.equals("POST") && path.endsWith("/heartbeat")) {
         if (expireNextHeartbeat) {
           expireNextHeartbeat = false;
@@ -122,7 +122,15 @@ final class FakeService implements AutoCloseable {
         transitions.put(parts[5], JSON.readTree(body));
         answer(exchange, 200, "{}");
       } else if (method.equals("POST") && parts.length == 9 && parts[8].equals("log")) {
-        long offset = Long.parseLong(query.substring(query.indexOf('=') + 1));
+        Map<String, String> params = new java.util.HashMap<>();
+        for (String pair : query.split("&")) {
+          params.put(pair.substring(0, pair.indexOf('=')), pair.substring(pair.indexOf('=') + 1));
+        }
+        if (!params.containsKey("worker_id")) {
+          problem(exchange, 400, "validation_failed");
+          return;
+        }
+        long offset = Long.parseLong(params.get("offset"));
         ByteArrayOutputStream log =
             logs.computeIfAbsent(parts[5] + "/" + parts[7], k -> new ByteArrayOutputStream());
         long size;
@@ -144,6 +152,10 @@ final class FakeService implements AutoCloseable {
         }
         answer(exchange, 200, "{\"size\":" + size + "}");
       } else if (method.equals("PUT") && path.contains("/results/")) {
+        if (query == null || !query.startsWith("worker_id=")) {
+          problem(exchange, 400, "validation_failed");
+          return;
+        }
         String relative =
             URLDecoder.decode(
                 path.substring(path.indexOf("/results/") + "/results/".length()),
