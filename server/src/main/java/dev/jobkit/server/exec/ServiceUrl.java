@@ -30,10 +30,14 @@ class ServiceUrl implements ApplicationListener<WebServerInitializedEvent> {
     this.environment = environment;
   }
 
-  /** A URL known from the start: an external worker's pods reach the service it works for. */
-  ServiceUrl(String fixed) {
-    this.environment = null;
-    url.complete(fixed);
+  /**
+   * A URL known from the start: an external worker's pods reach the service it works for. A
+   * factory, not a second constructor, which would leave Spring without the one to call.
+   */
+  static ServiceUrl fixed(String url) {
+    ServiceUrl fixed = new ServiceUrl(null);
+    fixed.url.complete(url);
+    return fixed;
   }
 
   @Override

@@ -35,7 +35,7 @@ public final class StandaloneExecutor {
     modes.start();
     return new StandaloneExecutor(
         files,
-        new LocalProcessExecutor(properties, files, users, modes, new ServiceUrl(serviceUrl)));
+        new LocalProcessExecutor(properties, files, users, modes, ServiceUrl.fixed(serviceUrl)));
   }
 
   /** The executor: starts, watches and terminates attempts. */
