@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.jobkit.sdk.ScriptedServer.Answer;
-import dev.jobkit.sdk.jobs.Progress;
 import dev.jobkit.sdk.lifecycle.JobStatus;
 import dev.jobkit.sdk.workers.ClaimedJob;
 import dev.jobkit.sdk.workers.ErrorKind;
 import dev.jobkit.sdk.workers.HeartbeatAnswer;
 import dev.jobkit.sdk.workers.JobReport;
+import dev.jobkit.sdk.workers.ReportedProgress;
 import dev.jobkit.sdk.workers.Worker;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
@@ -92,9 +92,7 @@ class WorkerWireTest {
                   "wkr_1",
                   List.of(
                       new JobReport(
-                          "job_1",
-                          new Progress(42.0, "epoch 3", Instant.parse("2026-12-03T10:00:00Z")),
-                          Map.of("loss", 0.5)),
+                          "job_1", new ReportedProgress(42.0, "epoch 3"), Map.of("loss", 0.5)),
                       new JobReport("job_2", null, null)));
 
       assertThat(answer.cancel()).containsExactly("job_2");
@@ -105,6 +103,7 @@ class WorkerWireTest {
       assertThat(jobs.get(0).get("job_id").asString()).isEqualTo("job_1");
       assertThat(jobs.get(0).get("progress").get("percent").asDouble()).isEqualTo(42.0);
       assertThat(jobs.get(0).get("progress").get("message").asString()).isEqualTo("epoch 3");
+      assertThat(jobs.get(0).get("progress").has("updated_at")).isFalse();
       assertThat(jobs.get(0).get("metrics").get("loss").asDouble()).isEqualTo(0.5);
       assertThat(jobs.get(1).has("progress")).isFalse();
       assertThat(jobs.get(1).has("metrics")).isFalse();

@@ -1,7 +1,6 @@
 package dev.jobkit.sdk.workers;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import dev.jobkit.sdk.jobs.Progress;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -22,7 +21,7 @@ import tools.jackson.databind.annotation.JsonNaming;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record JobReport(
     String jobId,
-    Progress progress,
+    ReportedProgress progress,
     @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, Double> metrics) {
 
   /**

@@ -8,13 +8,16 @@ import dev.jobkit.sdk.JobkitClient;
 import dev.jobkit.sdk.JobkitException;
 import dev.jobkit.sdk.NotClaimOwnerException;
 import dev.jobkit.sdk.NotFoundException;
+import dev.jobkit.sdk.ValidationException;
 import dev.jobkit.sdk.WorkerExpiredException;
 import dev.jobkit.sdk.WorkerProtocol;
+import dev.jobkit.sdk.jobs.Progress;
 import dev.jobkit.sdk.lifecycle.JobStatus;
 import dev.jobkit.sdk.workers.ClaimedJob;
 import dev.jobkit.sdk.workers.ErrorKind;
 import dev.jobkit.sdk.workers.HeartbeatAnswer;
 import dev.jobkit.sdk.workers.JobReport;
+import dev.jobkit.sdk.workers.ReportedProgress;
 import dev.jobkit.sdk.workers.Worker;
 import dev.jobkit.server.DaemonThreads;
 import dev.jobkit.server.exec.JobExecutor;
@@ -242,7 +245,15 @@ public final class ExternalWorker {
       }
     }
     String id = workerId;
-    HeartbeatAnswer answer = api.heartbeat(id, reports);
+    HeartbeatAnswer answer;
+    try {
+      answer = api.heartbeat(id, reports);
+    } catch (ValidationException refused) {
+      // A report the service cannot take must not let the claims lapse: renew them without it.
+      log.warn(
+          "the service refused the jobs' reports, renewing without them: {}", refused.getMessage());
+      answer = api.heartbeat(id, List.of());
+    }
     nextHeartbeat = System.nanoTime() + heartbeatEvery.toNanos();
     for (String jobId : answer.cancel()) {
       RunningJob job = jobs.get(jobId);
@@ -253,9 +264,10 @@ public final class ExternalWorker {
   }
 
   private JobReport report(String jobId) {
+    Progress progress = ReportFiles.progress(files.progressFile(jobId));
     return new JobReport(
         jobId,
-        ReportFiles.progress(files.progressFile(jobId)),
+        progress == null ? null : new ReportedProgress(progress.percent(), progress.message()),
         ReportFiles.metrics(files.metricsFile(jobId)));
   }
 
@@ -450,7 +462,14 @@ public final class ExternalWorker {
       }
       JobReport last = report(claimed.jobId());
       if (last.progress() != null || !last.metrics().isEmpty()) {
-        reliably(job, () -> api.heartbeat(job.workerId, List.of(last)), null);
+        try {
+          reliably(job, () -> api.heartbeat(job.workerId, List.of(last)), null);
+        } catch (ValidationException refused) {
+          log.warn(
+              "the service refused the last report of job {}: {}",
+              claimed.jobId(),
+              refused.getMessage());
+        }
       }
     } catch (JobMovedOn moved) {
       cleanUp(job);
