@@ -18,6 +18,7 @@ import dev.jobkit.server.support.Api;
 import dev.jobkit.server.support.JobkitService;
 import dev.jobkit.server.support.Processes;
 import dev.jobkit.server.support.SseStream;
+import dev.jobkit.server.worker.ExternalWorker;
 import dev.jobkit.server.worker.Workers;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -117,6 +118,20 @@ class ExternalWorkerIT {
           .map(e -> e.json().get("text").asString())
           .collect(Collectors.joining());
     }
+  }
+
+  @Test
+  void a_key_that_is_no_workers_cannot_register_and_the_worker_exits_with_1(@TempDir Path dir) {
+    int code =
+        ExternalWorker.main(
+            new String[] {
+              "--url", service.server().baseUrl(),
+              "--key", service.userKey(),
+              "--slots", "1",
+              "--work-dir", dir.toString()
+            });
+
+    assertThat(code).isEqualTo(1);
   }
 
   @Test

@@ -112,7 +112,8 @@ public final class ExternalWorker {
   /**
    * {@code jobkit worker …}: runs a worker until SIGTERM or Ctrl-C, then deregisters it.
    *
-   * @return the exit code: 0 after a stop, 1 when it cannot work (a refused key), 2 for bad options
+   * @return the exit code: 1 when it cannot work (a refused key), 2 for bad options; after a stop
+   *     by a signal the JVM exits with the signal's status (143 for SIGTERM)
    */
   public static int main(String[] args) {
     logAtInfo();
