@@ -240,12 +240,13 @@ public final class ExternalWorker {
 
   private void heartbeat() {
     List<JobReport> reports = new ArrayList<>();
+    String id = workerId;
+    // Every job it holds, running or waiting for slots: the service learns what the worker has.
     for (RunningJob job : jobs.values()) {
-      if (job.started != null) {
+      if (job.workerId.equals(id) && !job.ending) {
         reports.add(report(job.claimed.jobId()));
       }
     }
-    String id = workerId;
     HeartbeatAnswer answer;
     try {
       answer = api.heartbeat(id, reports);
