@@ -134,6 +134,33 @@ class ExternalWorkerTest {
   }
 
   @Test
+  void while_the_service_is_away_the_job_runs_on_and_its_whole_log_arrives_once_it_is_back() {
+    // In the output dir, which the pod may write (it may run as a user of its own).
+    Path done = workDir.resolve("jobs/job_away/output/done");
+    service.queue(
+        job(
+            "job_away",
+            "for i in $(seq 1 3000); do echo line $i; done; echo bye; touch $JOBKIT_OUTPUT_DIR/done",
+            1,
+            null));
+    await().atMost(WAIT).until(() -> service.transitions.containsKey("job_away"));
+
+    service.down = true;
+    await().atMost(WAIT).until(() -> Files.exists(done) && service.refused.get() >= 5);
+    service.down = false;
+    JsonNode end = endOf("job_away");
+
+    assertThat(end.get("call").asString()).isEqualTo("complete");
+    assertThat(service.results).containsKey("job_away:done");
+    assertThat(service.log("job_away", 0))
+        .isEqualTo(
+            IntStream.rangeClosed(1, 3000)
+                    .mapToObj(i -> "line " + i)
+                    .collect(Collectors.joining("\n"))
+                + "\nbye\n");
+  }
+
+  @Test
   void a_failing_pod_is_reported_as_a_user_error_with_its_exit_code() {
     service.queue(job("job_bad", "echo oops; exit 3", 1, null));
 

@@ -42,6 +42,13 @@ final class FakeService implements AutoCloseable {
   private final AtomicInteger appends = new AtomicInteger();
   volatile int failEveryNthAppend;
   volatile boolean expireNextHeartbeat;
+
+  /** While set, every request's connection is closed unanswered: the service is away. */
+  volatile boolean down;
+
+  /** How many requests found it away. */
+  final AtomicInteger refused = new AtomicInteger();
+
   private final AtomicInteger registrations = new AtomicInteger();
 
   FakeService() {
@@ -74,6 +81,10 @@ final class FakeService implements AutoCloseable {
   }
 
   private void handle(HttpExchange exchange) throws IOException {
+    if (down) {
+      refused.incrementAndGet();
+      throw new IOException("away on purpose"); // the JDK's server closes the connection
+    }
     String method = exchange.getRequestMethod();
     String path = exchange.getRequestURI().getRawPath();
     String query = exchange.getRequestURI().getRawQuery();
