@@ -193,6 +193,11 @@ public final class ExternalWorker {
         } catch (JobkitException e) {
           log.warn("the service did not answer as it should, trying again: {}", e.getMessage());
           sleep(backoff(failures++));
+        } catch (RuntimeException e) {
+          // A bug or a local failure (a full disk): the loop must go on, or the worker would send
+          // heartbeats for jobs it no longer looks after.
+          log.error("the worker's loop failed, going on", e);
+          sleep(backoff(failures++));
         }
       }
     } finally {
@@ -210,8 +215,8 @@ public final class ExternalWorker {
         api.register(options.name(), options.slots(), options.apps(), WorkerOptions.hostName());
     heartbeatEvery = max(me.heartbeatInterval(), Duration.ofMillis(100));
     nextHeartbeat = System.nanoTime() + heartbeatEvery.toNanos();
-    expired = false;
     workerId = me.id();
+    expired = false; // after the new id: a heartbeat in between must not use the old one
     log.info(
         "registered as {} ({} slots, apps {}) with {}; heartbeat every {} ms",
         me.id(),
@@ -222,7 +227,8 @@ public final class ExternalWorker {
   }
 
   private void heartbeatWhenDue() {
-    if (workerId == null || expired || stopping || System.nanoTime() < nextHeartbeat) {
+    // Also while stopping: the jobs' ends are still to be reported under the claims.
+    if (workerId == null || expired || System.nanoTime() < nextHeartbeat) {
       return;
     }
     try {
@@ -294,14 +300,22 @@ public final class ExternalWorker {
   /** Acknowledges a claimed job and starts it, or queues it until it has slots. */
   private void accept(ClaimedJob claimed) {
     RunningJob job = new RunningJob(claimed, workerId);
+    jobs.put(claimed.jobId(), job);
     try {
-      api.acknowledge(claimed.jobId(), job.workerId);
-    } catch (InvalidStateException | NotClaimOwnerException | NotFoundException gone) {
+      // Again after a lost answer: a second acknowledgement of a claimed job only notes it again.
+      reliably(
+          job,
+          () -> {
+            api.acknowledge(claimed.jobId(), job.workerId);
+            return null;
+          },
+          null);
+    } catch (JobMovedOn gone) {
       log.info(
           "job {} moved on before it was acknowledged: {}", claimed.jobId(), gone.getMessage());
+      jobs.remove(claimed.jobId(), job);
       return;
     }
-    jobs.put(claimed.jobId(), job);
     if (claimed.podCount() > options.slots()) {
       reportEnd(
           job,
