@@ -119,8 +119,8 @@ public final class WorkerProtocol {
 
   /**
    * Claims up to {@code maxJobs} queued jobs, in the queue's order and within each owner's limit.
-   * Not retried: a lost answer would leave the jobs claimed by a worker that does not know it has
-   * them, and a retry would claim more.
+   * Not retried: a retry after a lost answer would claim more jobs (those of the lost answer go
+   * back to the queue once they have been neither acknowledged nor moved on for the claim TTL).
    *
    * @param workerId the worker
    * @param maxJobs the most jobs to claim, 1 to 100
