@@ -4,9 +4,10 @@ import dev.jobkit.server.JobkitProperties;
 
 /**
  * The local executor and the parts it stands on ({@link JobFiles}, {@link PodUsers}, {@link
- * DataDirModes}), built with their plain constructors, for a process that is not the service: the
- * external worker ({@code jobkit worker}), which runs jobs with the same code as the service's own
- * executor, under a data dir of its own, with {@code JOBKIT_URL} the service it works for.
+ * DataDirModes}, {@link PodEnvironment}), built with their plain constructors, for a process that
+ * is not the service: the external worker ({@code jobkit worker}), which runs jobs with the same
+ * code as the service's own executor, under a data dir of its own, with {@code JOBKIT_URL} the
+ * service it works for.
  *
  * <p>No Spring context: these parts need nothing but their settings, and a context would bring the
  * database and web server auto-configuration the worker must not start.
@@ -35,7 +36,12 @@ public final class StandaloneExecutor {
     modes.start();
     return new StandaloneExecutor(
         files,
-        new LocalProcessExecutor(properties, files, users, modes, ServiceUrl.fixed(serviceUrl)));
+        new LocalProcessExecutor(
+            properties,
+            files,
+            users,
+            modes,
+            new PodEnvironment(files, ServiceUrl.fixed(serviceUrl))));
   }
 
   /** The executor: starts, watches and terminates attempts. */
