@@ -3,19 +3,15 @@ package dev.jobkit.server.engine;
 import dev.jobkit.sdk.jobs.Job;
 import dev.jobkit.sdk.jobs.Progress;
 import dev.jobkit.server.exec.JobFiles;
+import dev.jobkit.server.exec.ReportFiles;
 import dev.jobkit.server.store.JobRow;
 import dev.jobkit.server.store.JobStore;
 import dev.jobkit.server.store.StoredText;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.stereotype.Component;
-import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -33,7 +29,6 @@ import tools.jackson.databind.json.JsonMapper;
 @Component
 public class JobReports {
 
-  private static final int MAX_FILE_BYTES = 64 * 1024;
   private final JobFiles files;
   private final JobStore store;
   private final JsonMapper json = JsonMapper.builder().build();
@@ -111,7 +106,8 @@ public class JobReports {
     Progress p =
         progress == null
             ? job.progress()
-            : progressOf(progress, Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MICROS));
+            : ReportFiles.progressOf(
+                progress, Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MICROS));
     Map<String, Double> m = metrics == null ? job.metrics() : metricsOf(metrics);
     boolean noMetrics = m == null || m.isEmpty();
     if (p == null && noMetrics) {
@@ -124,31 +120,11 @@ public class JobReports {
   }
 
   Progress progress(String jobId) {
-    Path file = files.progressFile(jobId);
-    JsonNode node = read(file);
-    if (node == null) {
-      return null;
-    }
-    return progressOf(node, modified(file));
-  }
-
-  private static Progress progressOf(JsonNode node, Instant at) {
-    if (node.isNumber()) {
-      return new Progress(clamp(node.asDouble()), null, at);
-    }
-    if (node.isObject()) {
-      JsonNode percent = node.get("percent");
-      JsonNode message = node.get("message");
-      return new Progress(
-          percent != null && percent.isNumber() ? clamp(percent.asDouble()) : null,
-          message != null && message.isString() ? truncate(message.asString()) : null,
-          at);
-    }
-    return null;
+    return ReportFiles.progress(files.progressFile(jobId));
   }
 
   Map<String, Double> metrics(String jobId) {
-    return metricsOf(read(files.metricsFile(jobId)));
+    return metricsOf(ReportFiles.read(files.metricsFile(jobId)));
   }
 
   private static Map<String, Double> metricsOf(JsonNode node) {
@@ -174,40 +150,5 @@ public class JobReports {
       }
     }
     return metrics;
-  }
-
-  private JsonNode read(Path file) {
-    // Most jobs never write a report: a cheap check spares an exception per file per job.
-    if (!Files.isRegularFile(file)) {
-      return null;
-    }
-    try {
-      if (Files.size(file) > MAX_FILE_BYTES) {
-        return null;
-      }
-      String text = Files.readString(file).strip();
-      return text.isEmpty() ? null : json.readTree(text);
-    } catch (NoSuchFileException notWritten) {
-      return null;
-    } catch (IOException | JacksonException unreadable) {
-      // A half-written or malformed report is the job's business: the last good one shows.
-      return null;
-    }
-  }
-
-  private static Instant modified(Path file) {
-    try {
-      return Files.getLastModifiedTime(file).toInstant();
-    } catch (IOException e) {
-      return null;
-    }
-  }
-
-  private static double clamp(double percent) {
-    return Math.max(0, Math.min(100, percent));
-  }
-
-  private static String truncate(String text) {
-    return text.length() <= 500 ? text : text.substring(0, 500);
   }
 }

@@ -29,10 +29,15 @@ public final class ReportFiles {
   /** The progress {@code file} holds, or null when it holds none (or none readable). */
   public static Progress progress(Path file) {
     JsonNode node = read(file);
-    if (node == null) {
-      return null;
-    }
-    Instant at = modified(file);
+    return node == null ? null : progressOf(node, modified(file));
+  }
+
+  /**
+   * The progress a report's JSON says (a number, or an object with {@code percent} and {@code
+   * message}), as of {@code at}; null when it says none. Percent is kept within 0–100, the message
+   * within 500 characters.
+   */
+  public static Progress progressOf(JsonNode node, Instant at) {
     if (node.isNumber()) {
       return new Progress(clamp(node.asDouble()), null, at);
     }
@@ -62,7 +67,9 @@ public final class ReportFiles {
     return metrics;
   }
 
-  private static JsonNode read(Path file) {
+  /** The JSON {@code file} holds whole, or null (missing, empty, over 64 KiB, malformed). */
+  public static JsonNode read(Path file) {
+    // Most jobs never write a report: a cheap check spares an exception per file per job.
     if (!Files.isRegularFile(file)) {
       return null;
     }
@@ -79,7 +86,8 @@ public final class ReportFiles {
     }
   }
 
-  private static Instant modified(Path file) {
+  /** When {@code file} was last written, or null when that cannot be read. */
+  public static Instant modified(Path file) {
     try {
       return Files.getLastModifiedTime(file).toInstant();
     } catch (IOException e) {
