@@ -523,6 +523,35 @@ class WorkerProtocolIT {
   }
 
   @Test
+  void a_raw_body_of_another_type_is_a_415_to_its_worker_and_a_403_to_anyone_else() {
+    Api user = user("parallel");
+    Job job = submit(user, "{\"command\":[\"x\"]}");
+    Worker w = register("box");
+    claim(w, 1);
+    running(w, job.id());
+    String log = "/api/v1/internal/jobs/" + job.id() + "/pods/0/log?worker_id=" + w.id();
+    String result = "/api/v1/internal/jobs/" + job.id() + "/results/a.txt?worker_id=" + w.id();
+
+    assertRefused(w.api().post(log + "&offset=0", "{}"), 415, "unsupported_media_type");
+    assertRefused(
+        w.api().put(result, "x", "Content-Type", "text/plain"), 415, "unsupported_media_type");
+    assertRefused(
+        w.api().send("PUT", result, "x", "Content-Type", "not a type"),
+        415,
+        "unsupported_media_type");
+    // Who may not call the route at all is told that first, whatever type the body has.
+    assertRefused(user.post(log + "&offset=0", "{}"), 403, "forbidden");
+    assertRefused(user.put(result, "x", "Content-Type", "text/plain"), 403, "forbidden");
+    assertThat(log(w, job.id(), 0, 0, "fine\n").expect(200).json().get("size").asLong())
+        .isEqualTo(5);
+  }
+
+  private static void assertRefused(Api.Response answer, int status, String code) {
+    assertThat(answer.status()).as(answer.body()).isEqualTo(status);
+    assertThat(answer.json().path("code").asString()).as(answer.body()).isEqualTo(code);
+  }
+
+  @Test
   void a_log_sent_by_a_worker_is_cut_at_the_limit_of_the_service() {
     Api user = user("parallel");
     Job job = submit(user, "{\"command\":[\"x\"]}");

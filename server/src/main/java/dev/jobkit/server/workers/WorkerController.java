@@ -17,8 +17,11 @@ import dev.jobkit.server.workers.WorkerMessages.WorkerRegistration;
 import dev.jobkit.server.workers.WorkerMessages.WorkerTransition;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
+import java.util.List;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.http.MediaType;
+import org.springframework.web.HttpMediaTypeNotSupportedException;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -87,9 +90,9 @@ class WorkerController {
     return workers.transition(caller, id, request);
   }
 
-  @PostMapping(
-      value = "/jobs/{id}/pods/{pod}/log",
-      consumes = MediaType.APPLICATION_OCTET_STREAM_VALUE)
+  // The raw bodies' type is checked in the method, not by the mapping: a caller who may not call
+  // the route at all is told so first, whatever type it sent.
+  @PostMapping("/jobs/{id}/pods/{pod}/log")
   LogAppendAnswer log(
       Caller caller,
       @PathVariable String id,
@@ -97,22 +100,44 @@ class WorkerController {
       @RequestParam(name = "worker_id", required = false) String workerId,
       @RequestParam(required = false) String offset,
       HttpServletRequest request)
-      throws IOException {
+      throws IOException, HttpMediaTypeNotSupportedException {
+    Workers.authorize(caller);
+    requireOctetStream(request);
     return workers.appendLog(
         caller, workerId, id, pod, offset, request.getInputStream().readAllBytes());
   }
 
-  @PutMapping(
-      value = "/jobs/{id}/results/{*path}",
-      consumes = MediaType.APPLICATION_OCTET_STREAM_VALUE)
+  @PutMapping("/jobs/{id}/results/{*path}")
   ResultFileAnswer result(
       Caller caller,
       @PathVariable String id,
       @PathVariable String path,
       @RequestParam(name = "worker_id", required = false) String workerId,
       HttpServletRequest request)
-      throws IOException {
+      throws IOException, HttpMediaTypeNotSupportedException {
+    Workers.authorize(caller);
+    requireOctetStream(request);
     return workers.putResult(caller, workerId, id, path, request.getInputStream());
+  }
+
+  /** A raw body comes as {@code application/octet-stream}; anything else is a 415. */
+  private static void requireOctetStream(HttpServletRequest request)
+      throws HttpMediaTypeNotSupportedException {
+    String type = request.getContentType();
+    boolean octets;
+    try {
+      octets =
+          type != null
+              && MediaType.APPLICATION_OCTET_STREAM.equalsTypeAndSubtype(
+                  MediaType.parseMediaType(type));
+    } catch (InvalidMediaTypeException malformed) {
+      octets = false;
+    }
+    if (!octets) {
+      throw new HttpMediaTypeNotSupportedException(
+          type == null ? "no Content-Type" : "Content-Type '" + type + "' is not supported",
+          List.of(MediaType.APPLICATION_OCTET_STREAM));
+    }
   }
 
   @PostMapping(value = "/jobs/{id}/complete", consumes = MediaType.APPLICATION_JSON_VALUE)
