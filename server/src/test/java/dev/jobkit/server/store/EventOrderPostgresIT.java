@@ -165,36 +165,21 @@ class EventOrderPostgresIT {
   }
 
   private static NewJob waitingFor(String id, String parent) {
-    NewJob job = queued(id, 9);
-    return new NewJob(
-        id,
-        job.owner(),
-        id,
-        null,
-        JobStatus.AWAITING_PARENTS,
-        null,
-        5,
-        Accessibility.PRIVATE,
-        1,
-        List.of("true"),
-        null,
-        null,
-        null,
-        Map.of(),
-        Map.of(),
-        Map.of(),
-        List.of(parent),
-        null,
-        1);
+    return job(id, "owner-9", JobStatus.AWAITING_PARENTS, List.of(parent));
   }
 
   private static NewJob queued(String id, int owner) {
+    return job(id, "owner-" + owner, JobStatus.QUEUED, List.of());
+  }
+
+  /** A one-pod job of {@code true}, in {@code status}, after {@code parents}. */
+  private static NewJob job(String id, String owner, JobStatus status, List<String> parents) {
     return new NewJob(
         id,
-        "owner-" + owner,
+        owner,
         id,
         null,
-        JobStatus.QUEUED,
+        status,
         null,
         5,
         Accessibility.PRIVATE,
@@ -206,12 +191,11 @@ class EventOrderPostgresIT {
         Map.of(),
         Map.of(),
         Map.of(),
-        List.of(),
+        parents,
         null,
         1);
   }
 
-  /** A store with a pool of its own, as a service has. */
   private static JdbcJobStore store() {
     HikariDataSource db = new HikariDataSource();
     db.setDataSource(dataSource());
