@@ -38,10 +38,11 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.util.FileSystemUtils;
 
 /**
- * One service per database, until scale-out lands: a second service on a database that another
- * holds refuses to start, naming the first and saying what to do; a clean stop hands the database
- * on at once; a crash's hold is taken over at once on the same host and after it expires from
- * elsewhere. On the embedded H2 database (in this process and from another one) and on PostgreSQL.
+ * One service per embedded database: a second service on an H2 database that another holds refuses
+ * to start, naming the first and saying what to do; a clean stop hands the database on at once; a
+ * crash's hold is taken over at once on the same host and after it expires from elsewhere (in this
+ * process and from another one). On PostgreSQL, services share the database; one that another found
+ * dead stops itself.
  */
 class OneServicePerDatabaseIT {
 
@@ -251,7 +252,8 @@ class OneServicePerDatabaseIT {
   }
 
   @Test
-  void on_postgresql_a_second_service_is_refused_until_the_first_stops() throws Exception {
+  void on_postgresql_services_share_the_database_and_one_found_dead_stops_itself()
+      throws Exception {
     boolean reachable;
     try (Connection c = DriverManager.getConnection(PG_ADMIN_URL, PG_USER, "")) {
       reachable = c.isValid(2);
@@ -269,37 +271,46 @@ class OneServicePerDatabaseIT {
                 .substring(0, 12)
                 .toLowerCase(Locale.ROOT);
     String url = PG_ADMIN_URL.replaceAll("/[^/]*$", "/" + database);
-    String[] onIt = {"--jobkit.datasource.url=" + url, "--jobkit.datasource.username=" + PG_USER};
+    String[] onIt = {
+      "--jobkit.datasource.url=" + url,
+      "--jobkit.datasource.username=" + PG_USER,
+      "--jobkit.datasource.lease-ttl=1s"
+    };
     pg("CREATE DATABASE " + database);
-    try {
-      try (JobkitServer first = JobkitServer.start(onIt)) {
-        DatabaseInUseException refused =
-            refusal(catchThrowable(() -> JobkitServer.start(onIt).close()));
-        assertThat(refused.getMessage())
-            .startsWith(
-                "another Jobkit service (pid "
-                    + ProcessHandle.current().pid()
-                    + ", host "
-                    + host()
-                    + ", data dir "
-                    + first.dataDir().toAbsolutePath().normalize()
-                    + ") is using this database since ")
-            .contains("stop it first or point this one at another database");
-        Job job = first.admin().submit("{\"command\":[\"true\"]}");
-        first.admin().awaitStatus(job.id(), SUCCEEDED);
+    try (JobkitServer first = JobkitServer.start(onIt);
+        JobkitServer second = JobkitServer.startOn(first.dataDir(), onIt)) {
+      // Both run, and a job submitted to either runs on one of them.
+      for (JobkitServer server : List.of(first, second)) {
+        Job job = server.admin().submit("{\"command\":[\"true\"]}");
+        server.admin().awaitStatus(job.id(), SUCCEEDED);
+        second.admin().awaitStatus(job.id(), SUCCEEDED);
       }
+      JdbcClient jdbc = JdbcClient.create(second.bean(DataSource.class));
+      String firstId = first.bean(dev.jobkit.server.store.ServiceMembers.class).self();
+      assertThat(
+              jdbc.sql("SELECT COUNT(*) FROM services WHERE ended_at IS NULL")
+                  .query(Long.class)
+                  .single())
+          .isEqualTo(2);
 
-      try (JobkitServer next = JobkitServer.start(onIt)) {
-        next.admin().get("/healthz").expect(200);
-      }
-
-      holdFromElsewhere(url, PG_USER, Instant.now().plusSeconds(600));
-      assertThat(refusal(catchThrowable(() -> JobkitServer.start(onIt).close())).getMessage())
-          .startsWith("another Jobkit service (pid 4242, host elsewhere, data dir /srv/jobkit)");
-      holdFromElsewhere(url, PG_USER, Instant.now().minusSeconds(1));
-      try (JobkitServer after = JobkitServer.start(onIt)) {
-        after.admin().get("/healthz").expect(200);
-      }
+      // Another service found the first dead (it missed its renewals): it stops itself, the
+      // second runs on.
+      jdbc.sql("UPDATE services SET ended_at = CURRENT_TIMESTAMP, ended_why = 'test' WHERE id = ?")
+          .param(firstId)
+          .update();
+      Api api = first.admin();
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () -> {
+                try {
+                  return api.get("/healthz").status() != 200;
+                } catch (RuntimeException refused) {
+                  return true; // the port is closed
+                }
+              });
+      Job after = second.admin().submit("{\"command\":[\"true\"]}");
+      second.admin().awaitStatus(after.id(), SUCCEEDED);
     } finally {
       pg("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
     }

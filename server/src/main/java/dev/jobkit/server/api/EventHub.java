@@ -3,7 +3,7 @@ package dev.jobkit.server.api;
 import dev.jobkit.server.DaemonThreads;
 import dev.jobkit.server.auth.Caller;
 import dev.jobkit.server.jobs.JobReader;
-import dev.jobkit.server.store.CommittedEventListener;
+import dev.jobkit.server.store.EventFeed;
 import dev.jobkit.server.store.JobStore;
 import dev.jobkit.server.store.StoredEvent;
 import jakarta.annotation.PreDestroy;
@@ -28,7 +28,8 @@ import tools.jackson.databind.json.JsonMapper;
  * (an {@code addEventListener("transition", …)}) is not shown a rename as if the job had moved.
  * Each event carries its id; a client that reconnects with {@code Last-Event-ID} first gets every
  * visible event committed after it, then the live ones, without gaps or repeats (ids grow in commit
- * order).
+ * order). Live events come from the {@link EventFeed}: where several services share a PostgreSQL
+ * database, a stream on any of them carries the events that all of them write.
  *
  * <p>Each stream has its own bounded queue ({@link SseChannel}): a committed event is queued for
  * every subscriber without waiting for any socket, and a subscriber whose queue would grow past
@@ -37,7 +38,7 @@ import tools.jackson.databind.json.JsonMapper;
  * next page only once the reader has taken the last one, on two threads shared by all streams.
  */
 @Component
-class EventHub implements CommittedEventListener {
+class EventHub implements EventFeed.Listener {
 
   private static final Logger log = LoggerFactory.getLogger(EventHub.class);
 
@@ -94,7 +95,7 @@ class EventHub implements CommittedEventListener {
   }
 
   @Override
-  public void committed(List<StoredEvent> events) {
+  public void published(List<StoredEvent> events) {
     if (subscriptions.isEmpty()) {
       return;
     }

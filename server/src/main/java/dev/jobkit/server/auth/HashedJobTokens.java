@@ -5,7 +5,6 @@ import dev.jobkit.sdk.users.Role;
 import dev.jobkit.server.ApiException;
 import dev.jobkit.server.engine.JobTokens;
 import dev.jobkit.server.store.JobTokenStore;
-import java.util.Set;
 import org.springframework.stereotype.Component;
 
 /**
@@ -44,8 +43,8 @@ class HashedJobTokens implements JobTokens {
   }
 
   @Override
-  public void revokeAllBut(Set<String> keptJobs) {
-    store.revokeAllBut(keptJobs);
+  public void revokeOfEndedServices() {
+    store.revokeOfEndedServices();
   }
 
   /** The caller a job token stands for; 401 once its attempt or its job has ended. */

@@ -3,12 +3,14 @@ package dev.jobkit.server.engine;
 import dev.jobkit.sdk.users.SchedulingMode;
 import dev.jobkit.server.JobkitProperties;
 import dev.jobkit.server.exec.JobExecutor;
+import dev.jobkit.server.store.ServiceMembers;
 import dev.jobkit.server.store.UserStore;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import org.springframework.stereotype.Component;
 
 /**
@@ -39,13 +41,19 @@ public class Capacity {
   private final int parallelLimit;
   private final SchedulingMode defaultMode;
   private final UserStore users;
-  private final Map<String, SchedulingMode> modes = new ConcurrentHashMap<>();
+  private final Map<String, CachedMode> modes = new ConcurrentHashMap<>();
+  private final boolean shared;
   private final Set<Lease> leases = new HashSet<>();
   private final Map<String, Integer> perOwner = new HashMap<>();
   private int used;
 
   Capacity(
-      JobkitProperties properties, JobExecutor executor, UserStore users, WorkerSettings workers) {
+      JobkitProperties properties,
+      JobExecutor executor,
+      UserStore users,
+      WorkerSettings workers,
+      ServiceMembers members) {
+    this.shared = members.shared();
     this.local = workers.local();
     this.slots = executor.slots();
     this.parallelLimit = properties.scheduling().parallelLimit();
@@ -61,13 +69,26 @@ public class Capacity {
     return defaultMode;
   }
 
-  /** How many jobs the owner may run at once. */
+  /**
+   * How many jobs the owner may run at once. Its mode is cached; where services share the database
+   * for {@value #SHARED_MODE_MILLIS} ms at most, since a change made through another service does
+   * not reach this one's {@link #modeChanged}.
+   */
   public int limitOf(String owner) {
-    SchedulingMode mode =
-        modes.computeIfAbsent(
-            owner, o -> users.find(o).map(u -> u.schedulingMode()).orElse(defaultMode));
-    return mode == SchedulingMode.SERIAL ? 1 : parallelLimit;
+    long now = System.nanoTime();
+    CachedMode cached = modes.get(owner);
+    if (cached == null
+        || (shared && now - cached.readAt() > TimeUnit.MILLISECONDS.toNanos(SHARED_MODE_MILLIS))) {
+      cached =
+          new CachedMode(users.find(owner).map(u -> u.schedulingMode()).orElse(defaultMode), now);
+      modes.put(owner, cached);
+    }
+    return cached.mode() == SchedulingMode.SERIAL ? 1 : parallelLimit;
   }
+
+  static final long SHARED_MODE_MILLIS = 2000;
+
+  private record CachedMode(SchedulingMode mode, long readAt) {}
 
   /** Forgets a cached scheduling mode after it changed. */
   public void modeChanged(String owner) {

@@ -15,12 +15,15 @@ import dev.jobkit.server.jobs.AppSteps;
 import dev.jobkit.server.store.Actor;
 import dev.jobkit.server.store.JobStore;
 import dev.jobkit.server.store.JobStore.Candidate;
+import dev.jobkit.server.store.ServiceMembers;
 import dev.jobkit.server.store.Transition;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -63,6 +66,7 @@ public class Dispatcher {
   private final Stopper stopper;
   private final AppPhases phases;
   private final JobTransfers transfers;
+  private final ServiceMembers members;
   private final long sweepMillis;
   private final boolean local;
   private final ScheduledExecutorService timeouts;
@@ -91,7 +95,9 @@ public class Dispatcher {
       AppPhases phases,
       JobTransfers transfers,
       JobkitProperties properties,
-      WorkerSettings workers) {
+      WorkerSettings workers,
+      ServiceMembers members) {
+    this.members = members;
     this.local = workers.local();
     this.phases = phases;
     this.transfers = transfers;
@@ -202,6 +208,9 @@ public class Dispatcher {
    * ({@code jobkit.workers.local=false}).
    */
   void dispatch() {
+    // Owners whose head this pass could not claim: another service claimed it first, or the owner
+    // is at its limit with jobs of other services. Tried again at the next wake-up.
+    Set<String> passed = new HashSet<>();
     while (running && local) {
       int free = capacity.freeSlots();
       if (free <= 0) {
@@ -209,7 +218,7 @@ public class Dispatcher {
       }
       Candidate best = null;
       for (String owner : queue.snapshot()) {
-        if (!capacity.ownerHasRoom(owner)) {
+        if (passed.contains(owner) || !capacity.ownerHasRoom(owner)) {
           continue;
         }
         queue.remove(owner);
@@ -226,14 +235,17 @@ public class Dispatcher {
         // them rather than being overtaken, so large jobs are not starved by small ones.
         return;
       }
-      launch(best);
+      if (!launch(best)) {
+        passed.add(best.owner());
+      }
     }
   }
 
-  private void launch(Candidate candidate) {
+  /** Claims and launches the job; false if it could not be claimed. */
+  private boolean launch(Candidate candidate) {
     Job job = store.findSummary(candidate.id()).orElse(null);
     if (job == null || !job.status().isClaimable()) {
-      return;
+      return false;
     }
     follow(job.id()); // before the claim: a claimed job is always followed
     boolean handedOver = false;
@@ -251,21 +263,26 @@ public class Dispatcher {
       // worker may claim a job of the same owner meanwhile.
       Capacity.Lease lease = capacity.tryAcquire(job.owner(), job.podCount());
       if (lease == null) {
-        return;
+        return false;
       }
       if (lifecycle
           .move(
               Transition.of(job.id(), job.status(), JobStatus.CLAIMED, Actor.EXECUTOR, null)
                   .workerId(null)
+                  .serviceId(members.self())
+                  .ownerLimit(capacity.limitOf(job.owner()))
                   .also(tx -> tx.logStarts(job.id(), attempt, logStarts)))
           .isEmpty()) {
         release(lease);
-        return; // stopped or changed since the lookup
+        // Stopped or changed since the lookup, claimed by another service, or its owner is at its
+        // limit with jobs of other services.
+        return false;
       }
       // The claim decided the order; spawning takes milliseconds, so it runs beside the next
       // claim.
       launchers.execute(() -> start(job, lease));
       handedOver = true;
+      return true;
     } finally {
       if (!handedOver) {
         unfollow(job.id());

@@ -1,7 +1,5 @@
 package dev.jobkit.server.engine;
 
-import java.util.Set;
-
 /**
  * The tokens launched attempts act with: each attempt's pods get one as {@code JOBKIT_TOKEN}, and
  * it stops working when the attempt ends. Issued here, at launch; checked by the authentication
@@ -16,10 +14,11 @@ public interface JobTokens {
   void revoke(String jobId, int attempt);
 
   /**
-   * Takes back every token of the local executor's attempts but those of {@code keptJobs}: at the
-   * service's start no local pod of a previous run is left, except the pods of the attempts
-   * followed again ({@link dev.jobkit.server.exec.JobExecutor#adopt}); an external worker's pods
-   * run on, with their tokens.
+   * Takes back the tokens of the jobs that no live service runs any more ({@link
+   * dev.jobkit.server.store.JobTokenStore#revokeOfEndedServices}): their local pods are gone,
+   * except those of attempts followed again ({@link dev.jobkit.server.exec.JobExecutor#adopt}),
+   * whose jobs moved to the service that adopted them; an external worker's pods run on, with their
+   * tokens.
    */
-  void revokeAllBut(Set<String> keptJobs);
+  void revokeOfEndedServices();
 }

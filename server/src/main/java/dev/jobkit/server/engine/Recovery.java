@@ -7,6 +7,7 @@ import dev.jobkit.sdk.lifecycle.JobStatus;
 import dev.jobkit.server.exec.JobExecutor;
 import dev.jobkit.server.store.Actor;
 import dev.jobkit.server.store.JobStore;
+import dev.jobkit.server.store.ServiceMembers;
 import dev.jobkit.server.store.Transition;
 import dev.jobkit.server.store.WorkerStore;
 import java.time.Instant;
@@ -33,7 +34,11 @@ import org.springframework.stereotype.Component;
  * as one the dispatcher saw end ({@link AttemptSettler}).
  *
  * <p>Jobs held by external workers are left alone, here and in the sweep: their pods are not this
- * service's, and their claims' expiry ({@link WorkerClaims}) ends or requeues them.
+ * service's, and their claims' expiry ({@link WorkerClaims}) ends or requeues them. So are the jobs
+ * of the other services alive on the same database ({@link ServiceMembers}); a service found dead
+ * (its row not renewed within {@code jobkit.datasource.lease-ttl}, or its process gone from this
+ * host) has its row ended by the first service to notice, which recovers its jobs like its own of a
+ * previous run. On the embedded H2 database every other row is a previous run's.
  *
  * <p>While the service runs, {@link #sweep} does the same every few seconds for jobs in flight that
  * no thread of the dispatcher follows any more (their processes ended but the end could not be
@@ -56,6 +61,7 @@ class Recovery {
   private final JobTokens tokens;
   private final AttemptSettler settler;
   private final WorkerStore workers;
+  private final ServiceMembers members;
 
   Recovery(
       JobStore store,
@@ -64,7 +70,9 @@ class Recovery {
       JobExecutor executor,
       JobTokens tokens,
       AttemptSettler settler,
-      WorkerStore workers) {
+      WorkerStore workers,
+      ServiceMembers members) {
+    this.members = members;
     this.workers = workers;
     this.store = store;
     this.lifecycle = lifecycle;
@@ -75,26 +83,18 @@ class Recovery {
   }
 
   void recover() {
-    // External workers' jobs run on without the service: their claims' expiry handles them.
-    Set<String> external = workers.idsHeldByWorkers();
-    List<String> inFlight =
-        store.idsInStatus(IN_FLIGHT).stream().filter(id -> !external.contains(id)).toList();
+    endDeadServices("at its start");
+    // External workers' jobs run on without the service: their claims' expiry handles them. So do
+    // the jobs of the other services alive on this database.
+    List<String> inFlight = members.jobsOfNoLiveService(IN_FLIGHT);
     Set<String> adopted = adoptRunning(inFlight);
-    // No other pod of the previous run survives this one, so none of their tokens may work.
-    tokens.revokeAllBut(adopted);
+    // No other pod of a dead service survives it, so none of their tokens may work.
+    tokens.revokeOfEndedServices();
     for (String id : inFlight) {
       if (adopted.contains(id)) {
         continue;
       }
-      store
-          .find(id)
-          .ifPresent(
-              job ->
-                  recover(
-                      job,
-                      "lost: the service restarted while attempt " + job.attempt() + " ran",
-                      "claim released: the service restarted before the job was launched",
-                      "stopped; the service restarted and the job's processes are gone"));
+      store.find(id).ifPresent(job -> recoverDead(job, "the service restarted"));
     }
     for (String id : store.idsInStatus(EnumSet.of(JobStatus.AWAITING_PARENTS))) {
       store.findSummary(id).ifPresent(lifecycle::settleWaiting);
@@ -124,6 +124,7 @@ class Recovery {
               .adopt(id, job.attempt(), pids)
               .ifPresent(
                   started -> {
+                    members.takeOver(id);
                     dispatcher.adopt(job, started);
                     adopted.add(id);
                   });
@@ -144,38 +145,94 @@ class Recovery {
    * meanwhile has left it, so the move does not apply).
    */
   void sweep() {
-    List<String> inFlight = store.idsInStatus(IN_FLIGHT);
-    // Read after the list: a job an external worker claimed since is in both.
-    Set<String> external = workers.idsHeldByWorkers();
+    if (!endDeadServices("while it ran").isEmpty()) {
+      tokens.revokeOfEndedServices();
+    }
+    // This service's jobs, a dead service's, and none's; never an external worker's.
+    List<String> inFlight = members.jobsOfNoLiveService(IN_FLIGHT);
     for (String id : inFlight) {
-      if (dispatcher.follows(id) || external.contains(id)) {
+      if (dispatcher.follows(id)) {
         continue;
       }
       Job job = store.find(id).orElse(null);
-      // Read again after the check: a job claimed or launched since the list is followed now.
+      // Read again after the check: a job claimed or launched since the list is followed now, and
+      // one claimed by an external worker or another service since is theirs.
       if (job == null
           || !IN_FLIGHT.contains(job.status())
           || dispatcher.follows(id)
-          || workers.workerOf(id).isPresent()) {
+          || workers.workerOf(id).isPresent()
+          || heldByLiveService(id)) {
         continue;
       }
-      log.warn(
-          "job {} is {} but no process of it is followed any more; ending it as lost",
-          id,
-          job.status());
       try {
-        recover(
-            job,
-            "lost: attempt "
-                + job.attempt()
-                + " has no process the service follows (its end could not be recorded)",
-            "claim released: the launch broke off before the job ran",
-            "stopped; its processes are gone (their end could not be recorded)");
+        if (members.serviceOf(id).filter(members.self()::equals).isPresent()) {
+          log.warn(
+              "job {} is {} but no process of it is followed any more; ending it as lost",
+              id,
+              job.status());
+          recover(
+              job,
+              "lost: attempt "
+                  + job.attempt()
+                  + " has no process the service follows (its end could not be recorded)",
+              "claim released: the launch broke off before the job ran",
+              "stopped; its processes are gone (their end could not be recorded)");
+        } else {
+          recoverDead(job, "the service that ran it stopped or died");
+        }
       } catch (RuntimeException e) {
         // The next sweep tries again; one job that cannot be written must not hold up the rest.
         log.error("could not end lost job {}; trying again at the next check", id, e);
       }
     }
+  }
+
+  /**
+   * Ends the rows of the services found dead and logs each; returns them. Their jobs are recovered
+   * by the caller, with the jobs of no live service.
+   */
+  private List<ServiceMembers.Member> endDeadServices(String when) {
+    List<ServiceMembers.Member> dead =
+        members.endDead(
+            "found dead by service " + members.self() + " " + when + ": not renewed in time");
+    for (ServiceMembers.Member m : dead) {
+      if (members.shared()) {
+        log.warn(
+            "service {} (pid {}, host {}) is dead: its jobs are recovered here",
+            m.id(),
+            m.pid(),
+            m.host());
+      }
+    }
+    return dead;
+  }
+
+  /**
+   * Recovers a job whose service is gone, saying what happened: {@code gone} on one service ("the
+   * service restarted"), where services share the database the service by its id.
+   */
+  private void recoverDead(Job job, String gone) {
+    String what =
+        members.shared()
+            ? members
+                .serviceOf(job.id())
+                .map(s -> "service " + s + " stopped or died")
+                .orElse("the service that ran it stopped or died")
+            : gone;
+    recover(
+        job,
+        "lost: " + what + " while attempt " + job.attempt() + " ran",
+        "claim released: " + what + " before the job was launched",
+        "stopped; " + what + " and the job's processes are gone");
+  }
+
+  /** Whether another service that is alive claimed the job (since this sweep listed it). */
+  private boolean heldByLiveService(String jobId) {
+    return members
+        .serviceOf(jobId)
+        .filter(s -> !s.equals(members.self()))
+        .map(s -> members.liveOthers().contains(s))
+        .orElse(false);
   }
 
   private void recover(Job job, String lost, String claimReleased, String stopped) {

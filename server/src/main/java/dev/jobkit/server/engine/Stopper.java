@@ -5,6 +5,7 @@ import dev.jobkit.sdk.lifecycle.JobStatus;
 import dev.jobkit.server.exec.JobExecutor;
 import dev.jobkit.server.store.Actor;
 import dev.jobkit.server.store.JobStore;
+import dev.jobkit.server.store.ServiceMembers;
 import dev.jobkit.server.store.Transition;
 import dev.jobkit.server.store.WorkerStore;
 import java.time.Instant;
@@ -16,7 +17,9 @@ import org.springframework.stereotype.Component;
  * is a compare-and-swap from the status the caller saw, and only the one that lands terminates the
  * job's process tree; the attempt's end is then recorded as for any other ({@link AttemptSettler}).
  * A launched job of an external worker is only marked {@code CANCEL_REQUESTED}: its worker
- * terminates it and reports the end ({@link WorkerClaims}).
+ * terminates it and reports the end ({@link WorkerClaims}). So is one that another service on the
+ * same database runs: that service sees the stop in the event feed and terminates it ({@link
+ * ClusterEvents}).
  */
 @Component
 public class Stopper {
@@ -25,8 +28,15 @@ public class Stopper {
   private final JobLifecycle lifecycle;
   private final JobExecutor executor;
   private final WorkerStore workers;
+  private final ServiceMembers members;
 
-  Stopper(JobStore store, JobLifecycle lifecycle, JobExecutor executor, WorkerStore workers) {
+  Stopper(
+      JobStore store,
+      JobLifecycle lifecycle,
+      JobExecutor executor,
+      WorkerStore workers,
+      ServiceMembers members) {
+    this.members = members;
     this.workers = workers;
     this.store = store;
     this.lifecycle = lifecycle;
@@ -43,7 +53,8 @@ public class Stopper {
     // A job an external worker holds: its processes are the worker's, which finds the stop in its
     // next heartbeat and reports the end; until then (or until it expires) the job stays
     // CANCEL_REQUESTED.
-    boolean external = seen.isInFlight() && workers.workerOf(id).isPresent();
+    boolean external =
+        seen.isInFlight() && (workers.workerOf(id).isPresent() || members.runsElsewhere(id));
     if (seen == JobStatus.CANCEL_REQUESTED) {
       if (force && !external) {
         executor.terminate(id, true);

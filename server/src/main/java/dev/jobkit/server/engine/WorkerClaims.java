@@ -218,6 +218,8 @@ public class WorkerClaims implements CommittedEventListener {
                           actor(workerId),
                           "claimed by worker " + workerId)
                       .workerId(workerId)
+                      .serviceId(null)
+                      .ownerLimit(capacity.limitOf(job.owner()))
                       .also(tx -> tx.logStarts(jobId, attempt, logStarts)))
               .isPresent();
       if (!claimed) {

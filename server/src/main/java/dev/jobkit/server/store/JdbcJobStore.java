@@ -35,6 +35,7 @@ class JdbcJobStore implements JobStore, SmartInitializingSingleton {
   // The lifecycle table's sets as SQL lists: derived from JobStatus, never written out here.
   static final List<JobStatus> TERMINAL = statesWhere(JobStatus::isTerminal);
   static final List<JobStatus> CLAIMABLE = statesWhere(JobStatus::isClaimable);
+  static final List<JobStatus> IN_FLIGHT = statesWhere(JobStatus::isInFlight);
   static final List<JobStatus> WAITING = statesWhere(WAITING_TO_START::contains);
 
   /** The most jobs one transaction of a cascade fails (and whose events it publishes at once). */
@@ -42,6 +43,7 @@ class JdbcJobStore implements JobStore, SmartInitializingSingleton {
 
   private final JdbcClient jdbc;
   private final SerializedWrites writes;
+  private final boolean shared;
   private final JobReads reads;
   private final EventRows events;
   private final WaitingDescendants descendants;
@@ -53,9 +55,10 @@ class JdbcJobStore implements JobStore, SmartInitializingSingleton {
       ObjectProvider<CommittedEventListener> listeners,
       Database database) {
     this.jdbc = jdbc;
-    this.writes = new SerializedWrites(transactions, listeners);
+    this.shared = database.postgres();
     this.reads = new JobReads(jdbc);
-    this.events = new EventRows(jdbc, reads, database.postgres());
+    this.events = new EventRows(jdbc, reads, shared);
+    this.writes = new SerializedWrites(transactions, listeners, events::lockOrder);
     this.descendants = new WaitingDescendants(jdbc, writes, events);
     this.newJobs = new NewJobRows(jdbc, reads, events);
   }
@@ -112,6 +115,9 @@ class JdbcJobStore implements JobStore, SmartInitializingSingleton {
 
   /** One transition inside a write's transaction: its event if the job was still in from. */
   private Optional<JobEvent> apply(Transition t, List<StoredEvent> published) {
+    if (t.ownerLimit() != null && shared && !ownerHasRoom(t.jobId(), t.ownerLimit())) {
+      return Optional.empty();
+    }
     Instant now = Instant.now();
     StringBuilder sql =
         new StringBuilder("UPDATE jobs SET status = ?, status_reason = ?, updated_at = ?");
@@ -145,6 +151,31 @@ class JdbcJobStore implements JobStore, SmartInitializingSingleton {
               published.add(RowMappers.visibility(event, rs));
             });
     return Optional.of(event);
+  }
+
+  /**
+   * Whether the job's owner has fewer than {@code limit} jobs in flight, counted in the write's
+   * transaction: every write holds the database's event order from its start ({@link EventRows}),
+   * so no other service's claim can commit between this count and this claim.
+   */
+  private boolean ownerHasRoom(String jobId, int limit) {
+    Long inFlight =
+        jdbc.sql(
+                "SELECT COUNT(*) FROM jobs WHERE owner = (SELECT owner FROM jobs WHERE id = ?)"
+                    + " AND status IN ("
+                    + String.join(", ", java.util.Collections.nCopies(IN_FLIGHT.size(), "?"))
+                    + ")")
+            .params(concat(jobId, names(IN_FLIGHT)))
+            .query(Long.class)
+            .single();
+    return inFlight < limit;
+  }
+
+  private static List<Object> concat(Object first, List<?> rest) {
+    List<Object> all = new ArrayList<>(rest.size() + 1);
+    all.add(first);
+    all.addAll(rest);
+    return all;
   }
 
   @Override

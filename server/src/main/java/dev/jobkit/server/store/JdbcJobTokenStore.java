@@ -2,10 +2,7 @@ package dev.jobkit.server.store;
 
 import dev.jobkit.sdk.lifecycle.JobStatus;
 import java.time.Instant;
-import java.util.Collections;
-import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -55,23 +52,11 @@ class JdbcJobTokenStore implements JobTokenStore {
   }
 
   @Override
-  public void revokeAllBut(Set<String> keptJobs) {
-    // An external worker's pods outlive a restart of the service: their tokens stay valid (they
-    // end with the attempt, and authentication refuses the token of an ended job).
-    String externalKept =
-        "NOT EXISTS (SELECT 1 FROM jobs j"
-            + " WHERE j.id = job_tokens.job_id AND j.worker_id IS NOT NULL)";
-    if (keptJobs.isEmpty()) {
-      jdbc.sql("DELETE FROM job_tokens WHERE " + externalKept).update();
-      return;
-    }
+  public void revokeOfEndedServices() {
     jdbc.sql(
-            "DELETE FROM job_tokens WHERE "
-                + externalKept
-                + " AND job_id NOT IN ("
-                + String.join(", ", Collections.nCopies(keptJobs.size(), "?"))
-                + ")")
-        .params(List.copyOf(keptJobs))
+            "DELETE FROM job_tokens WHERE job_id IN (SELECT j.id FROM jobs j"
+                + " WHERE j.worker_id IS NULL AND (j.service_id IS NULL OR j.service_id IN"
+                + " (SELECT s.id FROM services s WHERE s.ended_at IS NOT NULL)))")
         .update();
   }
 }

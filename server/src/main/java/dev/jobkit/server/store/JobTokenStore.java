@@ -2,7 +2,6 @@ package dev.jobkit.server.store;
 
 import dev.jobkit.sdk.lifecycle.JobStatus;
 import java.util.Optional;
-import java.util.Set;
 
 /** The hashes of the tokens running jobs act with, one per launched attempt. */
 public interface JobTokenStore {
@@ -26,10 +25,11 @@ public interface JobTokenStore {
   void revoke(String jobId, int attempt);
 
   /**
-   * Removes every token of the local executor's attempts but those of {@code keptJobs}: at the
-   * service's start no pod of a previous run is left to use one, except those of the attempts the
-   * executor followed again (Slurm jobs outlive the service). Those of jobs held by external
-   * workers stay: their pods run on.
+   * Removes the tokens of the jobs that no live service's executor runs: claimed by a service whose
+   * row in {@code services} has ended (dead, stopped, or a previous run of this one), or by none
+   * (claimed before services had rows). No pod of theirs is left to use one, except those of the
+   * attempts a service followed again (Slurm jobs outlive the service): those moved to it. Those of
+   * jobs held by external workers stay: their pods run on.
    */
-  void revokeAllBut(Set<String> keptJobs);
+  void revokeOfEndedServices();
 }

@@ -16,7 +16,6 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -32,17 +31,19 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
 /**
- * One service per database, until scale-out lands: this service's hold on its database, the one row
- * of {@code service_lease} with its id, pid, host and process start, renewed every third of {@code
- * jobkit.datasource.lease-ttl} and cleared when the service stops. Flyway runs through it, so a
- * database that another live service holds is refused before anything is migrated, recovered or
- * run, and the start fails with a {@link DatabaseInUseException} naming that service: two services
- * on one database would each take the other's running jobs for lost and run them again.
+ * This service's place on its database: its row in {@code services} ({@link ServiceMembers}), and
+ * on the embedded H2 database also the one row of {@code service_lease}, its exclusive hold.
+ *
+ * <p>Both are renewed every third of {@code jobkit.datasource.lease-ttl} and ended when the service
+ * stops. Flyway runs through this class, so on H2 a database that another live service holds is
+ * refused before anything is migrated, recovered or run, and the start fails with a {@link
+ * DatabaseInUseException} naming that service. On PostgreSQL several services share the database:
+ * each adds its row and runs; the others recover its jobs once its row expires.
  *
  * <p>A hold whose holder stopped renewing it expires; on the same host, one whose process is gone
  * (killed) is taken over at once, so a restart after {@code kill -9} does not wait. A service that
- * finds its own hold taken over (it missed its renewals for longer than the lease, and another
- * service started) stops itself.
+ * finds its own hold taken over, or its row ended by another service that found it dead (it missed
+ * its renewals for longer than the TTL), stops itself: its jobs are being run again elsewhere.
  *
  * <p>H2 locks its embedded database file against a second process before this row can even be read;
  * that refusal is reported the same way, from {@code <data-dir>/db/lease.properties}, which the
@@ -61,6 +62,7 @@ class ServiceLease implements FlywayMigrationStrategy, DisposableBean {
           + " jobkit.data-dir)";
 
   private final JdbcClient jdbc;
+  private final ServiceMembers members;
   private final Duration ttl;
   private final ConfigurableApplicationContext context;
   private final LeaseHolder self;
@@ -70,17 +72,22 @@ class ServiceLease implements FlywayMigrationStrategy, DisposableBean {
   private final ScheduledExecutorService renewals =
       Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("jobkit-lease"));
   private volatile boolean held;
+  private volatile boolean joined;
 
   ServiceLease(
-      DataSource dataSource, JobkitProperties properties, ConfigurableApplicationContext context) {
+      DataSource dataSource,
+      JobkitProperties properties,
+      ConfigurableApplicationContext context,
+      ServiceMembers members) {
     this.jdbc = JdbcClient.create(dataSource);
+    this.members = members;
     this.ttl = properties.datasource().leaseTtl();
     this.context = context;
     Path dataDir = properties.dataDir().toAbsolutePath().normalize();
     ProcessHandle me = ProcessHandle.current();
     this.self =
         new LeaseHolder(
-            "svc_" + UUID.randomUUID().toString().replace("-", ""),
+            members.self(),
             me.pid(),
             hostName(),
             me.info().startInstant().map(LeaseHolder::stored).orElse(null),
@@ -94,9 +101,17 @@ class ServiceLease implements FlywayMigrationStrategy, DisposableBean {
     this.holderFile = embedded ? dataDir.resolve("db").resolve(HOLDER_FILE) : null;
   }
 
-  /** Checks the hold before anything changes, migrates, then takes the hold. */
+  /**
+   * Checks the hold before anything changes, migrates, then takes the hold (H2) and adds this
+   * service's row.
+   */
   @Override
   public void migrate(Flyway flyway) {
+    if (members.shared()) {
+      flyway.migrate();
+      join();
+      return;
+    }
     try {
       if (Arrays.stream(flyway.info().applied())
           .anyMatch(m -> LEASE_TABLE.equals(m.getVersion()))) {
@@ -107,6 +122,7 @@ class ServiceLease implements FlywayMigrationStrategy, DisposableBean {
       throw lockedByAnotherProcess(e).orElseThrow(() -> e);
     }
     acquire();
+    join();
   }
 
   private void acquire() {
@@ -119,6 +135,12 @@ class ServiceLease implements FlywayMigrationStrategy, DisposableBean {
     }
     held = true;
     writeHolderFile();
+  }
+
+  private void join() {
+    Instant now = databaseNow();
+    members.join(self, now, ttl);
+    joined = true;
     long period = Math.max(100, ttl.toMillis() / 3);
     renewals.scheduleWithFixedDelay(this::renew, period, period, TimeUnit.MILLISECONDS);
     log.debug("holding the database as {} (pid {}, host {})", self.id(), self.pid(), self.host());
@@ -201,14 +223,18 @@ class ServiceLease implements FlywayMigrationStrategy, DisposableBean {
   private void renew() {
     try {
       Instant now = databaseNow();
-      int renewed =
-          jdbc.sql(
-                  "UPDATE service_lease SET renewed_at = ?, expires_at = ?"
-                      + " WHERE id = 1 AND holder = ?")
-              .params(utc(now), utc(now.plus(ttl)), self.id())
-              .update();
-      if (renewed == 0 && held) {
+      if (held
+          && jdbc.sql(
+                      "UPDATE service_lease SET renewed_at = ?, expires_at = ?"
+                          + " WHERE id = 1 AND holder = ?")
+                  .params(utc(now), utc(now.plus(ttl)), self.id())
+                  .update()
+              == 0) {
         lost(now);
+        return;
+      }
+      if (joined && !members.renew(now, ttl)) {
+        endedByAnother();
       }
     } catch (RuntimeException e) {
       log.warn(
@@ -238,6 +264,22 @@ class ServiceLease implements FlywayMigrationStrategy, DisposableBean {
     stop.start();
   }
 
+  /** Another service found this one dead and is recovering its jobs: this one must stop. */
+  private void endedByAnother() {
+    joined = false;
+    held = false;
+    renewals.shutdown();
+    log.error(
+        "another service found this one dead ({}), having seen its row in services not renewed"
+            + " for {}, and is running its jobs again; this service stops, so that the two never"
+            + " run the same jobs",
+        members.endedWhy().orElse("no reason given"),
+        ttl);
+    Thread stop = new Thread(context::close, "jobkit-lease-lost");
+    stop.setDaemon(false);
+    stop.start();
+  }
+
   /** Releases the hold when the service stops, after its engine has stopped. */
   @Override
   public void destroy() {
@@ -246,6 +288,17 @@ class ServiceLease implements FlywayMigrationStrategy, DisposableBean {
       renewals.awaitTermination(5, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+    if (joined) {
+      joined = false;
+      try {
+        members.leave(databaseNow(), "stopped");
+      } catch (RuntimeException e) {
+        log.warn(
+            "could not end this service's row in services ({}); it expires within {}",
+            e.getMessage(),
+            ttl);
+      }
     }
     if (!held) {
       return;
@@ -325,7 +378,7 @@ class ServiceLease implements FlywayMigrationStrategy, DisposableBean {
         .single();
   }
 
-  private static String hostName() {
+  static String hostName() {
     try {
       // The kernel's name: no DNS lookup, which can hang on a badly configured machine.
       Path kernel = Path.of("/proc/sys/kernel/hostname");

@@ -17,6 +17,8 @@ import java.util.function.Consumer;
  * @param actor who makes the change
  * @param columns other columns of the job row to set, by the typed setters below
  * @param alsoInTransaction writes that must commit together with the change
+ * @param ownerLimit for a claim: the most jobs its owner may have in flight, checked against the
+ *     database in the same transaction when several services may share it; null: not checked
  */
 public record Transition(
     String jobId,
@@ -25,7 +27,8 @@ public record Transition(
     String reason,
     Actor actor,
     Map<String, Object> columns,
-    Consumer<JobStore.Tx> alsoInTransaction) {
+    Consumer<JobStore.Tx> alsoInTransaction,
+    Integer ownerLimit) {
 
   public Transition {
     if (!from.canTransitionTo(to)) {
@@ -36,7 +39,7 @@ public record Transition(
 
   public static Transition of(
       String jobId, JobStatus from, JobStatus to, Actor actor, String reason) {
-    return new Transition(jobId, from, to, reason, actor, Map.of(), tx -> {});
+    return new Transition(jobId, from, to, reason, actor, Map.of(), tx -> {}, null);
   }
 
   /** Sets the job's {@code attempt}: the number of the attempt this change starts or ends. */
@@ -77,14 +80,32 @@ public record Transition(
     return set("worker_id", workerId);
   }
 
+  /**
+   * Sets the job's {@code service_id}: the service whose local executor claims it, or null for a
+   * job an external worker claims.
+   */
+  public Transition serviceId(String serviceId) {
+    return set("service_id", serviceId);
+  }
+
   // The column names are fixed here, never taken from input: the store writes them as given.
   private Transition set(String column, Object value) {
     columns.put(column, value);
     return this;
   }
 
+  /**
+   * Applies only while the job's owner has fewer than {@code limit} jobs in flight (this one not
+   * counted). One service checks its own claims in memory ({@code Capacity}); where services share
+   * the database, the count is the database's, read in the claim's transaction.
+   */
+  public Transition ownerLimit(int limit) {
+    return new Transition(jobId, from, to, reason, actor, columns, alsoInTransaction, limit);
+  }
+
   public Transition also(Consumer<JobStore.Tx> work) {
     Consumer<JobStore.Tx> before = alsoInTransaction;
-    return new Transition(jobId, from, to, reason, actor, columns, before.andThen(work));
+    return new Transition(
+        jobId, from, to, reason, actor, columns, before.andThen(work), ownerLimit);
   }
 }

@@ -2,7 +2,7 @@ package dev.jobkit.server.webhooks;
 
 import dev.jobkit.sdk.webhooks.WebhookVerifier;
 import dev.jobkit.server.DaemonThreads;
-import dev.jobkit.server.store.CommittedEventListener;
+import dev.jobkit.server.store.EventFeed;
 import dev.jobkit.server.store.StoredEvent;
 import java.io.IOException;
 import java.io.InputStream;
@@ -42,7 +42,7 @@ import org.springframework.stereotype.Component;
  * receiver can drop one it already had.
  */
 @Component
-class WebhookDispatcher implements CommittedEventListener, SmartLifecycle {
+class WebhookDispatcher implements EventFeed.Listener, SmartLifecycle {
 
   private static final Logger log = LoggerFactory.getLogger(WebhookDispatcher.class);
   private static final int MATCH_BATCH = 500;
@@ -75,7 +75,7 @@ class WebhookDispatcher implements CommittedEventListener, SmartLifecycle {
   }
 
   @Override
-  public void committed(List<StoredEvent> events) {
+  public void published(List<StoredEvent> events) {
     wake();
   }
 

@@ -70,7 +70,8 @@ class WebhookStore {
       int attempts,
       Instant eventAt,
       String url,
-      String secret) {}
+      String secret,
+      Instant nextAttemptAt) {}
 
   private final JdbcClient jdbc;
   private final TransactionTemplate transactions;
@@ -279,7 +280,7 @@ class WebhookStore {
   List<Due> due(Instant now, int limit) {
     return jdbc.sql(
             "SELECT d.id, d.webhook_id, d.job_id, d.event_id, d.payload, d.attempts, d.event_at,"
-                + " w.url, w.secret FROM webhook_deliveries d"
+                + " d.next_attempt_at, w.url, w.secret FROM webhook_deliveries d"
                 + " JOIN webhooks w ON w.id = d.webhook_id"
                 + " WHERE d.state = 'pending' AND d.next_attempt_at <= ?"
                 + " AND NOT EXISTS (SELECT 1 FROM webhook_deliveries p"
@@ -298,20 +299,22 @@ class WebhookStore {
                     rs.getInt("attempts"),
                     instant(rs, "event_at"),
                     rs.getString("url"),
-                    rs.getString("secret")))
+                    rs.getString("secret"),
+                    instant(rs, "next_attempt_at")))
         .list();
   }
 
   /**
    * Takes a due delivery for one attempt, unless it changed since {@link #due} read it (a read that
    * began before the last attempt's row was written sees it as it was). Its next attempt moves to
-   * {@code until}, so it is not due again while it is sent, nor before then after a crash.
+   * {@code until}, so it is not due again while it is sent, nor before then after a crash; and
+   * another service sharing the database, which read it due at the same time, cannot take it too.
    */
   boolean claim(Due due, Instant until) {
     return jdbc.sql(
                 "UPDATE webhook_deliveries SET next_attempt_at = ?"
-                    + " WHERE id = ? AND state = 'pending' AND attempts = ?")
-            .params(utc(until), due.id(), due.attempts())
+                    + " WHERE id = ? AND state = 'pending' AND attempts = ? AND next_attempt_at = ?")
+            .params(utc(until), due.id(), due.attempts(), utc(due.nextAttemptAt()))
             .update()
         == 1;
   }

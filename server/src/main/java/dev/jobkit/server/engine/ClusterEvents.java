@@ -1,0 +1,68 @@
+package dev.jobkit.server.engine;
+
+import dev.jobkit.sdk.jobs.JobEvent;
+import dev.jobkit.sdk.lifecycle.JobStatus;
+import dev.jobkit.server.exec.JobExecutor;
+import dev.jobkit.server.store.EventFeed;
+import dev.jobkit.server.store.ServiceMembers;
+import dev.jobkit.server.store.StoredEvent;
+import java.util.List;
+import org.springframework.stereotype.Component;
+
+/**
+ * What the engine does about the events of other services on the same database ({@link EventFeed}):
+ * a job that became claimable (submitted, retried, released by its parents) is offered to this
+ * dispatcher; a job that left flight wakes it (its owner has room again); and a job this service
+ * runs that was stopped through another service has its processes terminated here, where they run
+ * (a stop of a launched job: TERM, then KILL after the grace period; of one whose hook runs before
+ * its pods: KILL).
+ *
+ * <p>This service's own events come by as well: offering and waking again costs a lookup, and a
+ * stop made here has terminated the processes already (terminating them again changes nothing).
+ * Nothing to do on the embedded H2 database, where this service makes every event itself.
+ */
+@Component
+class ClusterEvents implements EventFeed.Listener {
+
+  private final DispatchQueue queue;
+  private final Dispatcher dispatcher;
+  private final JobExecutor executor;
+  private final boolean shared;
+
+  ClusterEvents(
+      DispatchQueue queue, Dispatcher dispatcher, JobExecutor executor, ServiceMembers members) {
+    this.queue = queue;
+    this.dispatcher = dispatcher;
+    this.executor = executor;
+    this.shared = members.shared();
+  }
+
+  @Override
+  public void published(List<StoredEvent> events) {
+    if (!shared) {
+      return;
+    }
+    boolean wake = false;
+    for (StoredEvent stored : events) {
+      JobEvent e = stored.event();
+      if (!e.isTransition()) {
+        continue;
+      }
+      JobStatus to = e.toStatus();
+      if (to.isClaimable()) {
+        queue.offer(stored.owner());
+      } else if (!to.isInFlight()) {
+        wake = true;
+      }
+      if ((to == JobStatus.CANCEL_REQUESTED || to == JobStatus.CANCELED)
+          && e.fromStatus() != null
+          && e.fromStatus().isInFlight()
+          && dispatcher.follows(e.jobId())) {
+        executor.terminate(e.jobId(), to == JobStatus.CANCELED);
+      }
+    }
+    if (wake) {
+      queue.wake();
+    }
+  }
+}
