@@ -24,3 +24,8 @@ CREATE INDEX services_live ON services (ended_at, expires_at);
 -- external worker claimed (worker_id), or never claimed.
 ALTER TABLE jobs ADD COLUMN service_id VARCHAR(64);
 CREATE INDEX jobs_service ON jobs (service_id, status);
+
+-- Where services share the database they share one data dir too (logs and results are files
+-- there): a random mark kept here and in <data-dir>/database.id tells a service started on another
+-- data dir, which is refused while a service of the shared one runs.
+ALTER TABLE service_lease ADD COLUMN data_mark VARCHAR(64);

@@ -16,6 +16,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -57,6 +58,7 @@ class ServiceLease implements FlywayMigrationStrategy, DisposableBean {
   // H2's ErrorCode.DATABASE_ALREADY_OPEN_1: another process has the database file open.
   private static final int H2_DATABASE_ALREADY_OPEN = 90020;
   private static final String HOLDER_FILE = "lease.properties";
+  private static final String DATA_MARK_FILE = "database.id";
   private static final String ACTION =
       "stop it first or point this one at another database (jobkit.datasource.url, or another"
           + " jobkit.data-dir)";
@@ -138,6 +140,9 @@ class ServiceLease implements FlywayMigrationStrategy, DisposableBean {
   }
 
   private void join() {
+    if (members.shared()) {
+      checkDataDir();
+    }
     Instant now = databaseNow();
     members.join(self, now, ttl);
     joined = true;
@@ -262,6 +267,47 @@ class ServiceLease implements FlywayMigrationStrategy, DisposableBean {
     Thread stop = new Thread(context::close, "jobkit-lease-lost");
     stop.setDaemon(false);
     stop.start();
+  }
+
+  /**
+   * Where services share the database: refuses a data dir that is not theirs while one of them runs
+   * (a job's log written on one would be missing on another); else marks it as theirs.
+   */
+  private void checkDataDir() {
+    String mark = UUID.randomUUID().toString().replace("-", "");
+    jdbc.sql("UPDATE service_lease SET data_mark = ? WHERE id = 1 AND data_mark IS NULL")
+        .param(mark)
+        .update();
+    mark =
+        jdbc.sql("SELECT data_mark FROM service_lease WHERE id = 1").query(String.class).single();
+    Path file = Path.of(self.dataDir()).resolve(DATA_MARK_FILE);
+    try {
+      String found = Files.isRegularFile(file) ? Files.readString(file).strip() : null;
+      if (mark.equals(found)) {
+        return;
+      }
+      for (String live : members.liveOthers()) {
+        ServiceMembers.Member other = members.member(live).orElseThrow();
+        throw new DatabaseInUseException(
+            "another Jobkit service (pid "
+                + other.pid()
+                + ", host "
+                + other.host()
+                + ") uses this database with the data dir "
+                + other.dataDir()
+                + ", not this one's ("
+                + self.dataDir()
+                + "), and services that share a database must share its data dir: a job's logs"
+                + " and results are files there",
+            "start this one with jobkit.data-dir set to that data dir (on a file system every"
+                + " host of the services mounts), or point it at another database",
+            null);
+      }
+      Files.createDirectories(file.getParent());
+      Files.writeString(file, mark + "\n");
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not read or write " + file, e);
+    }
   }
 
   /** Another service found this one dead and is recovering its jobs: this one must stop. */
