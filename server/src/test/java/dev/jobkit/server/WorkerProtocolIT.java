@@ -404,6 +404,39 @@ class WorkerProtocolIT {
   }
 
   @Test
+  void a_job_whose_app_has_hooks_or_transfers_is_never_claimed_by_a_worker() {
+    String hooked = "wp-hook-" + UUID.randomUUID().toString().substring(0, 8);
+    admin
+        .put(
+            "/api/v1/apps/" + hooked,
+            "{\"command\":[\"true\"],\"hooks\":{\"preprocess\":{\"command\":[\"true\"]}}}")
+        .expect(200);
+    String staged = "wp-stage-" + UUID.randomUUID().toString().substring(0, 8);
+    admin
+        .put(
+            "/api/v1/apps/" + staged,
+            "{\"command\":[\"true\"],\"transfers\":{\"stage_out\":"
+                + "[{\"path\":\"out.txt\",\"destination\":\"/tmp/wp-out.txt\"}]}}")
+        .expect(200);
+    Api user = user("parallel");
+    Job withHook = submit(user, "{\"app\":\"" + hooked + "\",\"priority\":9}");
+    Job withTransfer = submit(user, "{\"app\":\"" + staged + "\",\"priority\":9}");
+    Job plain = submit(user, "{\"command\":[\"true\"]}");
+    Worker any = register("any-box");
+    Worker forApps =
+        register(workerKey, "apps-box", "[\"" + hooked + "\",\"" + staged + "\"]", true);
+
+    // An external worker would run the command without its app's steps: these wait for a
+    // service's executor, and the worker takes what it can run the same.
+    assertThat(claim(forApps, 10)).isEmpty();
+    assertThat(claim(any, 10)).extracting(WorkerProtocolIT::id).containsExactly(plain.id());
+    assertThat(user.job(withHook.id()).status()).isEqualTo(JobStatus.QUEUED);
+    assertThat(user.job(withTransfer.id()).status()).isEqualTo(JobStatus.QUEUED);
+    assertThat(user.job(withHook.id()).statusReason())
+        .contains("a job whose app has hooks or transfers waits for a service that runs jobs");
+  }
+
+  @Test
   void a_serial_owner_runs_one_job_at_a_time_across_workers() {
     Api serial = user("serial");
     Job first = submit(serial, "{\"command\":[\"true\"]}");

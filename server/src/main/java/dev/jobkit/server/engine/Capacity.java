@@ -147,7 +147,8 @@ public class Capacity {
     }
     if (!local) {
       return "waiting for a worker to claim it (the service runs no job itself:"
-          + " jobkit.workers.local=false)";
+          + " jobkit.workers.local=false; a job whose app has hooks or transfers waits for a"
+          + " service that runs jobs)";
     }
     if (used >= slots) {
       return "no free slot (" + used + " of " + slots + " in use)";

@@ -324,7 +324,9 @@ public class JobSubmitter {
         spec.tags() == null ? Map.of() : spec.tags(),
         parents,
         spec.timeoutSeconds() != null ? spec.timeoutSeconds() : defaults.timeoutSeconds(),
-        first(spec.maxAttempts(), defaults.maxAttempts(), 1));
+        first(spec.maxAttempts(), defaults.maxAttempts(), 1),
+        // External workers run a job's command only, not its app's steps.
+        run != null && !AppSteps.of(run.app(), run.parameters()).equals(AppSteps.NONE));
   }
 
   /** The spec's value, else the app's default, else the service's. */

@@ -28,4 +28,50 @@ public record NewJob(
     Map<String, String> tags,
     List<String> parents,
     Integer timeoutSeconds,
-    int maxAttempts) {}
+    int maxAttempts,
+    boolean serviceOnly) {
+
+  /** A job that any executor may run, a service's or an external worker's. */
+  public NewJob(
+      String id,
+      String owner,
+      String displayName,
+      String description,
+      JobStatus status,
+      String statusReason,
+      int priority,
+      Accessibility accessibility,
+      int podCount,
+      List<String> command,
+      String shell,
+      String app,
+      Integer appVersion,
+      Map<String, Object> parameters,
+      Map<String, String> env,
+      Map<String, String> tags,
+      List<String> parents,
+      Integer timeoutSeconds,
+      int maxAttempts) {
+    this(
+        id,
+        owner,
+        displayName,
+        description,
+        status,
+        statusReason,
+        priority,
+        accessibility,
+        podCount,
+        command,
+        shell,
+        app,
+        appVersion,
+        parameters,
+        env,
+        tags,
+        parents,
+        timeoutSeconds,
+        maxAttempts,
+        false);
+  }
+}

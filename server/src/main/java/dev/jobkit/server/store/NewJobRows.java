@@ -50,8 +50,8 @@ final class NewJobRows {
               "INSERT INTO jobs (id, owner, display_name, description, status, status_reason,"
                   + " priority, accessibility, pod_count, command, shell, app, app_version,"
                   + " parameters, env, tags, parents, timeout_seconds, max_attempts, attempt,"
-                  + " created_at, updated_at)"
-                  + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)")
+                  + " created_at, updated_at, service_only)"
+                  + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?)")
           .params(
               job.id(),
               job.owner(),
@@ -73,7 +73,8 @@ final class NewJobRows {
               job.timeoutSeconds(),
               job.maxAttempts(),
               utc(now),
-              utc(now))
+              utc(now),
+              job.serviceOnly())
           .update();
       for (Map.Entry<String, String> tag : job.tags().entrySet()) {
         jdbc.sql("INSERT INTO job_tags (job_id, tag_key, tag_value) VALUES (?, ?, ?)")

@@ -263,7 +263,9 @@ public class WorkerStore {
   public Set<String> ownersWithClaimableJobs(Collection<String> apps) {
     List<Object> params = new ArrayList<>(JdbcJobStore.names(JdbcJobStore.CLAIMABLE));
     String sql =
-        "SELECT DISTINCT owner FROM jobs WHERE status IN (" + marks(JdbcJobStore.CLAIMABLE) + ")";
+        "SELECT DISTINCT owner FROM jobs WHERE status IN ("
+            + marks(JdbcJobStore.CLAIMABLE)
+            + ") AND service_only = FALSE";
     if (!apps.isEmpty()) {
       sql += " AND app IN (" + marks(apps) + ")";
       params.addAll(apps);
@@ -287,7 +289,7 @@ public class WorkerStore {
       Optional<Candidate> head =
           jdbc.sql(
                   "SELECT id, owner, priority, seq, pod_count FROM jobs"
-                      + " WHERE owner = ? AND status = ?"
+                      + " WHERE owner = ? AND status = ? AND service_only = FALSE"
                       + filter
                       + " ORDER BY owner, status, priority DESC, seq LIMIT 1")
               .params(params)
