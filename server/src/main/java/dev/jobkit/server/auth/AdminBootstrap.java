@@ -15,6 +15,7 @@ import java.util.Properties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.stereotype.Component;
 
 /**
@@ -52,7 +53,14 @@ class AdminBootstrap implements SmartLifecycle {
     users.create(ADMIN, Role.ADMIN, SchedulingMode.PARALLEL);
     String hash = Keys.hash(key);
     if (users.findByKeyHash(hash).isEmpty()) {
-      users.addKey(Keys.newId("key"), ADMIN, hash);
+      try {
+        users.addKey(Keys.newId("key"), ADMIN, hash);
+      } catch (DataIntegrityViolationException raced) {
+        // Another service sharing the database added the same key at the same moment.
+        if (users.findByKeyHash(hash).isEmpty()) {
+          throw raced;
+        }
+      }
     }
     done = true;
   }

@@ -21,6 +21,7 @@ import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -204,7 +205,16 @@ public class ShippedApps implements SmartLifecycle {
               if (latest.isPresent() && same(latest.get(), spec)) {
                 return;
               }
-              App put = apps.put(name, spec, PUT_BY);
+              App put;
+              try {
+                put = apps.put(name, spec, PUT_BY);
+              } catch (DataIntegrityViolationException raced) {
+                // Another service on the same database registered it at the same moment.
+                if (apps.latest(name).filter(app -> same(app, spec)).isPresent()) {
+                  return;
+                }
+                throw raced;
+              }
               log.info("registered the shipped app {} version {}", name, put.version());
             });
     running = true;
