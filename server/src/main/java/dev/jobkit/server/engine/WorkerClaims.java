@@ -11,7 +11,7 @@ import dev.jobkit.server.DaemonThreads;
 import dev.jobkit.server.exec.JobExecutor.AttemptEnd;
 import dev.jobkit.server.exec.JobFiles;
 import dev.jobkit.server.store.Actor;
-import dev.jobkit.server.store.CommittedEventListener;
+import dev.jobkit.server.store.EventFeed;
 import dev.jobkit.server.store.JobStore;
 import dev.jobkit.server.store.JobStore.Candidate;
 import dev.jobkit.server.store.StoredEvent;
@@ -45,7 +45,8 @@ import org.springframework.stereotype.Component;
  *
  * <p>A job an external worker holds counts against its owner's limit with a {@link Capacity} lease
  * (without slots) from its claim until it leaves flight, whatever moves it (its worker, a stop, an
- * expiry): the lease is released by the committed event that takes it out ({@link #committed}).
+ * expiry): the lease is released by the event that takes it out ({@link #published}), whichever
+ * service on the database wrote it.
  *
  * <p>A sweep ({@value #SWEEP_MILLIS} ms) expires the workers whose heartbeats stopped for {@code
  * jobkit.workers.claim-ttl}, puts back in the queue the claims not acknowledged (nor moved on)
@@ -53,7 +54,7 @@ import org.springframework.stereotype.Component;
  * more than that TTL (the worker should have reported it).
  */
 @Component
-public class WorkerClaims implements CommittedEventListener {
+public class WorkerClaims implements EventFeed.Listener {
 
   private static final Logger log = LoggerFactory.getLogger(WorkerClaims.class);
   static final long SWEEP_MILLIS = 500;
@@ -665,7 +666,7 @@ public class WorkerClaims implements CommittedEventListener {
    * while no external job is in flight.
    */
   @Override
-  public void committed(List<StoredEvent> events) {
+  public void published(List<StoredEvent> events) {
     if (leases.isEmpty()) {
       return;
     }
