@@ -2,6 +2,7 @@ package dev.jobkit.server;
 
 import static dev.jobkit.sdk.lifecycle.JobStatus.CANCELED;
 import static dev.jobkit.sdk.lifecycle.JobStatus.CANCEL_REQUESTED;
+import static dev.jobkit.sdk.lifecycle.JobStatus.CLAIMED;
 import static dev.jobkit.sdk.lifecycle.JobStatus.FAILED;
 import static dev.jobkit.sdk.lifecycle.JobStatus.QUEUED;
 import static dev.jobkit.sdk.lifecycle.JobStatus.RESTART_READY;
@@ -14,9 +15,14 @@ import static org.awaitility.Awaitility.await;
 import dev.jobkit.sdk.jobs.Attempt;
 import dev.jobkit.sdk.jobs.Job;
 import dev.jobkit.sdk.jobs.JobEvent;
+import dev.jobkit.server.store.Actor;
+import dev.jobkit.server.store.JobStore;
+import dev.jobkit.server.store.Transition;
 import dev.jobkit.server.support.Api;
 import dev.jobkit.server.support.JobkitService;
 import dev.jobkit.server.support.Processes;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -85,6 +91,52 @@ class RecoveryIT {
                     .isEmpty());
 
     api.stopAndAwaitCanceled(twice.id());
+  }
+
+  /**
+   * A claim that nobody launches any more (its service died between the claim and the move to
+   * {@code RUNNING}): back to the queue if nothing of it started, else a lost attempt, counted, so
+   * that the job never runs the same attempt twice. The job is claimed here by hand, behind its
+   * serial owner's running job, so that no dispatcher claims it first.
+   */
+  @Test
+  void a_claim_whose_launch_began_is_a_lost_attempt_and_one_that_did_not_goes_back_to_the_queue()
+      throws Exception {
+    Api serial = service.newUser("claimer", "serial").at(service.server().baseUrl());
+    Job holding = serial.submit("{\"command\":[\"sleep\",\"300\"]}");
+    serial.awaitStatus(holding.id(), RUNNING, TIMEOUT);
+    Job untouched = serial.submit("{\"command\":[\"true\"],\"max_attempts\":2}");
+    Job begun = serial.submit("{\"command\":[\"true\"],\"max_attempts\":2}");
+    // The executor opens a pod's log just before it starts the pod's process.
+    Path logs = service.server().jobDir(begun.id()).resolve("logs");
+    Files.createDirectories(logs);
+    Files.createFile(logs.resolve("pod-0.log"));
+    JobStore store = service.server().bean(JobStore.class);
+    for (Job job : new Job[] {untouched, begun}) {
+      assertThat(store.transition(Transition.of(job.id(), QUEUED, CLAIMED, Actor.EXECUTOR, null)))
+          .isPresent();
+    }
+
+    Job requeued = serial.awaitStatus(untouched.id(), s -> s == QUEUED, TIMEOUT);
+    assertThat(requeued.attempts()).isEmpty();
+    assertThat(requeued.statusReason()).startsWith("claim released");
+
+    Job lost = serial.awaitStatus(begun.id(), s -> s == RESTART_READY, TIMEOUT);
+    assertThat(lost.attempts())
+        .singleElement()
+        .satisfies(
+            a -> {
+              assertThat(a.number()).isEqualTo(1);
+              assertThat(a.error()).startsWith("lost").contains("attempt 1");
+            });
+    assertThat(serial.events(begun.id()))
+        .extracting(JobEvent::toStatus)
+        .containsSubsequence(CLAIMED, RESTART_READY);
+
+    serial.stopAndAwaitCanceled(holding.id());
+    serial.awaitStatus(untouched.id(), SUCCEEDED, TIMEOUT);
+    Job retried = serial.awaitStatus(begun.id(), SUCCEEDED, TIMEOUT);
+    assertThat(retried.attempts()).extracting(Attempt::number).containsExactly(1, 2);
   }
 
   @Test

@@ -5,11 +5,13 @@ import dev.jobkit.sdk.jobs.Pod;
 import dev.jobkit.sdk.jobs.PodStatus;
 import dev.jobkit.sdk.lifecycle.JobStatus;
 import dev.jobkit.server.exec.JobExecutor;
+import dev.jobkit.server.exec.JobFiles;
 import dev.jobkit.server.store.Actor;
 import dev.jobkit.server.store.JobStore;
 import dev.jobkit.server.store.ServiceMembers;
 import dev.jobkit.server.store.Transition;
 import dev.jobkit.server.store.WorkerStore;
+import java.nio.file.Files;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -62,6 +64,7 @@ class Recovery {
   private final AttemptSettler settler;
   private final WorkerStore workers;
   private final ServiceMembers members;
+  private final JobFiles files;
 
   Recovery(
       JobStore store,
@@ -71,7 +74,9 @@ class Recovery {
       JobTokens tokens,
       AttemptSettler settler,
       WorkerStore workers,
-      ServiceMembers members) {
+      ServiceMembers members,
+      JobFiles files) {
+    this.files = files;
     this.members = members;
     this.workers = workers;
     this.store = store;
@@ -176,7 +181,8 @@ class Recovery {
                   + job.attempt()
                   + " has no process the service follows (its end could not be recorded)",
               "claim released: the launch broke off before the job ran",
-              "stopped; its processes are gone (their end could not be recorded)");
+              "stopped; its processes are gone (their end could not be recorded)",
+              "lost: the launch of attempt " + (job.attempt() + 1) + " broke off");
         } else {
           recoverDead(job, "the service that ran it stopped or died");
         }
@@ -223,7 +229,8 @@ class Recovery {
         job,
         "lost: " + what + " while attempt " + job.attempt() + " ran",
         "claim released: " + what + " before the job was launched",
-        "stopped; " + what + " and the job's processes are gone");
+        "stopped; " + what + " and the job's processes are gone",
+        "lost: " + what + " while attempt " + (job.attempt() + 1) + " was starting");
   }
 
   /** Whether another service that is alive claimed the job (since this sweep listed it). */
@@ -235,15 +242,40 @@ class Recovery {
         .orElse(false);
   }
 
-  private void recover(Job job, String lost, String claimReleased, String stopped) {
+  /**
+   * Ends or requeues a job in flight whose processes nobody follows. A claim goes back to the queue
+   * unless its launch had begun ({@link #launchBegan}): then a process of the attempt may have run,
+   * so the attempt counts, lost ({@code launchLost}), and is retried while attempts remain — never
+   * run again as the same attempt.
+   */
+  private void recover(
+      Job job, String lost, String claimReleased, String stopped, String launchLost) {
     List<Long> pids = job.pods().stream().map(Pod::pid).filter(p -> p != null).toList();
     executor.reclaim(job.id(), pids);
     Instant now = Instant.now();
     switch (job.status()) {
-      case CLAIMED ->
+      case CLAIMED -> {
+        int attempt = job.attempt() + 1;
+        if (launchBegan(job, attempt)) {
+          JobStatus outcome = lostOutcome(JobStatus.CLAIMED);
+          settler.fail(
+              Transition.of(job.id(), JobStatus.CLAIMED, outcome, Actor.RECOVERY, launchLost)
+                  .attempt(attempt)
+                  .lastError(launchLost)
+                  .also(
+                      tx -> {
+                        tx.startAttempt(job.id(), attempt, now, 0);
+                        tx.finishAttempt(job.id(), attempt, outcome, null, launchLost, now);
+                      }),
+              attempt,
+              job.maxAttempts(),
+              launchLost);
+        } else {
           lifecycle.move(
               Transition.of(
                   job.id(), JobStatus.CLAIMED, JobStatus.QUEUED, Actor.RECOVERY, claimReleased));
+        }
+      }
       case CANCEL_REQUESTED ->
           lifecycle.move(
               Transition.of(
@@ -270,6 +302,26 @@ class Recovery {
             lost);
       }
     }
+  }
+
+  /**
+   * Whether the launch of a claimed attempt had begun: a pod's log was opened (the executor opens
+   * it just before it starts the pod's process; the first attempt's is created then), or, from the
+   * second attempt on, grew past where the claim recorded it would start (every later attempt, and
+   * every hook, starts with a line of the service's). The data dir is shared, so this reads a dead
+   * service's files too.
+   */
+  private boolean launchBegan(Job job, int attempt) {
+    for (int pod = 0; pod < job.podCount(); pod++) {
+      if (!Files.exists(files.log(job.id(), pod))) {
+        continue;
+      }
+      long start = store.logStarts(job.id(), pod).getOrDefault(attempt, 0L);
+      if (attempt == 1 || files.logSize(job.id(), pod) > start) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**
