@@ -15,7 +15,8 @@ import java.util.TreeSet;
  * time on the example dataset and an app job's overhead against a plain one; (issue 14) a large
  * result file downloaded against {@code cat} of it to a socket, and the heap meanwhile, and the
  * time from a transition to a webhook receiver; (issue 15) no-op jobs through the Slurm executor
- * against {@code sbatch} alone. Run it with {@code bench/run}.
+ * against {@code sbatch} alone, and no-op jobs through two services on one PostgreSQL database
+ * against one. Run it with {@code bench/run}.
  */
 public final class ServiceBenchmark {
 
@@ -42,14 +43,24 @@ public final class ServiceBenchmark {
     int slurmJobs = intArg(args, "slurm_jobs", 100);
     int slurmSamples = intArg(args, "slurm_samples", 20);
     int slurmSlots = intArg(args, "slurm_slots", 8);
+    int sharedJobs = intArg(args, "shared_jobs", 2000);
+    int sharedWarmup = intArg(args, "shared_warmup", 2000);
+    int sharedSamples = intArg(args, "shared_samples", 100);
+    int sharedSlots = intArg(args, "shared_slots", Runtime.getRuntime().availableProcessors());
     Set<Integer> only = sections(args);
 
     List<Row> rows = new ArrayList<>();
     System.out.printf(
         "Jobkit benchmark: Java %s, %d cores%n",
         System.getProperty("java.version"), Runtime.getRuntime().availableProcessors());
-    if (only.equals(Set.of(11))) {
-      runSlurm(rows, slurmJobs, slurmSamples, slurmSlots);
+    if (Set.of(11, 12).containsAll(only)) {
+      // Neither needs the in-process service: each starts services of its own.
+      if (only.contains(11)) {
+        runSlurm(rows, slurmJobs, slurmSamples, slurmSlots);
+      }
+      if (only.contains(12)) {
+        runShared(rows, sharedJobs, sharedWarmup, sharedSamples, sharedSlots);
+      }
       print(rows);
       return;
     }
@@ -265,7 +276,28 @@ public final class ServiceBenchmark {
     if (only.contains(11)) {
       runSlurm(rows, slurmJobs, slurmSamples, slurmSlots);
     }
+    if (only.contains(12)) {
+      runShared(rows, sharedJobs, sharedWarmup, sharedSamples, sharedSlots);
+    }
     print(rows);
+  }
+
+  /** Section 12: one service against two on one PostgreSQL database, as processes of their own. */
+  private static void runShared(List<Row> rows, int jobs, int warmup, int samples, int slots)
+      throws Exception {
+    System.out.printf(
+        "%n12. Services on one PostgreSQL: 1 against 2, %d slots each (issue 15)%n", slots);
+    SharedDatabaseThroughput bench = new SharedDatabaseThroughput(jobs, warmup, samples, slots);
+    for (int services = 1; services <= 2; services++) {
+      SharedDatabaseThroughput.Result r = bench.run(services);
+      String what = services == 1 ? "1 service" : services + " services, one database";
+      rows.add(
+          new Row(
+              what + ", " + r.jobs() + " jobs", String.format("%.0f jobs/s", r.rate()), "", true));
+      rows.add(
+          new Row(
+              what + ", submit->RUNNING p50", String.format("%.2f ms", r.start().p50()), "", true));
+    }
   }
 
   /** Section 11, on a service of its own whose executor is Slurm's. */
@@ -321,7 +353,7 @@ public final class ServiceBenchmark {
   }
 
   /** The last section. */
-  private static final int SECTIONS = 11;
+  private static final int SECTIONS = 12;
 
   /**
    * The sections {@code only=} names, comma-separated ({@code only=8,10}), or all of them. A list

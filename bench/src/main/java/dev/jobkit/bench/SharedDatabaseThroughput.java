@@ -1,0 +1,278 @@
+package dev.jobkit.bench;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Section 12 (issue 15): no-op jobs through one service against two services on one PostgreSQL
+ * database, each service with the same slots. Each setting gets a fresh database and data dir and
+ * its services as processes of their own (the packaged {@code server/target/jobkit-server.jar}, as
+ * a person starts them; two services cannot share one JVM), one user whose limit never binds. After
+ * {@code warmup} jobs (the services' JIT), {@code jobs} jobs of {@code true} in batches of 100 over
+ * HTTP, the batches going round the services: first submission to the last {@code finished_at},
+ * read from the database. Then {@code samples} jobs one at a time, each submitted to the next
+ * service in turn: submit → {@code RUNNING} from the job's events (the database's times of one
+ * host, so one clock), which with two services includes the wake-up of whichever claims it.
+ */
+final class SharedDatabaseThroughput {
+
+  record Result(int services, int slots, int jobs, double rate, Stats start) {}
+
+  private static final int BATCH = 100;
+  private static final String ADMIN_KEY = "jk_bench_admin_key_0123456789abcdef";
+  private static final String PG_ADMIN_URL =
+      System.getenv()
+          .getOrDefault("JOBKIT_BENCH_PG_URL", "jdbc:postgresql://127.0.0.1:5432/postgres");
+  private static final String PG_USER =
+      System.getenv().getOrDefault("JOBKIT_BENCH_PG_USER", "postgres");
+  private static final Pattern TOMCAT_STARTED = Pattern.compile("Tomcat started on port (\\d+)");
+
+  private final HttpClient http =
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(5))
+          .build();
+  private final int jobs;
+  private final int warmup;
+  private final int samples;
+  private final int slots;
+
+  SharedDatabaseThroughput(int jobs, int warmup, int samples, int slots) {
+    this.jobs = jobs;
+    this.warmup = warmup;
+    this.samples = samples;
+    this.slots = slots;
+  }
+
+  /** The figures with {@code count} services on one fresh database. */
+  Result run(int count) throws Exception {
+    String database =
+        "jobkit_bench_"
+            + UUID.randomUUID()
+                .toString()
+                .replace("-", "")
+                .substring(0, 12)
+                .toLowerCase(Locale.ROOT);
+    Path dataDir = Files.createTempDirectory("jobkit-bench-pg-");
+    List<Process> processes = new ArrayList<>();
+    List<Path> logs = new ArrayList<>();
+    admin("CREATE DATABASE " + database);
+    String url = PG_ADMIN_URL.replaceAll("/[^/]*$", "/" + database);
+    try {
+      List<String> bases = new ArrayList<>();
+      for (int i = 0; i < count; i++) {
+        Path log = dataDir.resolveSibling(dataDir.getFileName() + "-" + i + ".log");
+        logs.add(log);
+        Process p = launch(dataDir, log, url);
+        processes.add(p);
+        bases.add(awaitStarted(p, log));
+      }
+      send(bases.get(0), ADMIN_KEY, "POST", "/api/v1/users", "{\"name\":\"bench\"}", 201);
+      String key =
+          send(bases.get(0), ADMIN_KEY, "POST", "/api/v1/users/bench/keys", "", 201)
+              .get("key")
+              .asString();
+      try (Connection sql = DriverManager.getConnection(url, PG_USER, "")) {
+        System.out.printf(
+            "  %d service(s), %d slots each: warm-up of %d jobs%n", count, slots, warmup);
+        throughput(sql, bases, key, warmup);
+        double seconds = throughput(sql, bases, key, jobs);
+        double rate = jobs / seconds;
+        System.out.printf(
+            "  %d service(s): %d jobs in %.2f s, %.0f jobs/s%n", count, jobs, seconds, rate);
+        List<Long> starts = new ArrayList<>();
+        for (int i = 0; i < samples; i++) {
+          starts.add(startNanos(sql, bases.get(i % bases.size()), key));
+        }
+        Stats start = Stats.ofNanos(starts);
+        System.out.printf("  %d service(s): submit -> RUNNING (events) %s%n", count, start);
+        return new Result(count, slots, jobs, rate, start);
+      }
+    } finally {
+      for (Process p : processes) {
+        p.destroy();
+      }
+      for (Process p : processes) {
+        if (!p.waitFor(30, TimeUnit.SECONDS)) {
+          p.destroyForcibly().waitFor();
+        }
+      }
+      admin("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
+      for (Path log : logs) {
+        Files.deleteIfExists(log);
+      }
+      try (Stream<Path> files = Files.walk(dataDir)) {
+        files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
+  }
+
+  /** {@code count} no-op jobs, batches round the services; submit → the last finished_at. */
+  private double throughput(Connection sql, List<String> bases, String key, int count)
+      throws Exception {
+    String spec = "{\"command\":[\"true\"]}";
+    long firstSubmit = epochMicros();
+    List<String> ids = new ArrayList<>();
+    int batch = 0;
+    for (int done = 0; done < count; done += BATCH, batch++) {
+      int size = Math.min(BATCH, count - done);
+      String body = "{\"jobs\":[" + String.join(",", Collections.nCopies(size, spec)) + "]}";
+      for (JsonNode job :
+          send(bases.get(batch % bases.size()), key, "POST", "/api/v1/jobs/batch", body, 201)
+              .get("items")) {
+        ids.add(job.get("id").asString());
+      }
+    }
+    while (scalar(sql, "SELECT count(*) FROM jobs WHERE finished_at IS NULL") > 0) {
+      Thread.sleep(100); // the clock stops at the last finished_at, not at this poll
+    }
+    long failed = scalar(sql, "SELECT count(*) FROM jobs WHERE status <> 'SUCCEEDED'");
+    if (failed > 0) {
+      throw new IllegalStateException(failed + " jobs did not succeed");
+    }
+    long lastEnd =
+        scalar(
+            sql, "SELECT CAST(EXTRACT(EPOCH FROM max(finished_at)) * 1000000 AS BIGINT) FROM jobs");
+    return (lastEnd - firstSubmit) / 1e6;
+  }
+
+  /** One job, on an idle setting: its RUNNING event's time minus its submission's. */
+  private long startNanos(Connection sql, String base, String key) throws Exception {
+    String id =
+        send(base, key, "POST", "/api/v1/jobs", "{\"command\":[\"true\"]}", 201)
+            .get("id")
+            .asString();
+    while (true) {
+      try (PreparedStatement s =
+          sql.prepareStatement(
+              "SELECT CAST(EXTRACT(EPOCH FROM (r.at - q.at)) * 1000000000 AS BIGINT)"
+                  + " FROM job_events q JOIN job_events r ON r.job_id = q.job_id"
+                  + " WHERE q.job_id = ? AND q.from_status IS NULL AND r.to_status = 'RUNNING'")) {
+        s.setString(1, id);
+        try (ResultSet r = s.executeQuery()) {
+          if (r.next()) {
+            long nanos = r.getLong(1);
+            while (scalar(sql, "SELECT count(*) FROM jobs WHERE finished_at IS NULL") > 0) {
+              Thread.sleep(5); // the next sample starts on an idle setting
+            }
+            return nanos;
+          }
+        }
+      }
+      Thread.sleep(5);
+    }
+  }
+
+  private Process launch(Path dataDir, Path log, String url) throws IOException {
+    Path jar = Path.of("server/target/jobkit-server.jar").toAbsolutePath();
+    if (!Files.isRegularFile(jar)) {
+      throw new IllegalStateException(jar + " is missing: bench/run packages the server first");
+    }
+    List<String> command =
+        List.of(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-jar",
+            jar.toString(),
+            "--server.port=0",
+            "--server.address=127.0.0.1",
+            "--jobkit.data-dir=" + dataDir,
+            "--jobkit.datasource.url=" + url,
+            "--jobkit.datasource.username=" + PG_USER,
+            "--jobkit.auth.admin-key=" + ADMIN_KEY,
+            "--jobkit.executor.slots=" + slots,
+            "--jobkit.scheduling.parallel-limit=" + Math.max(3, jobs + warmup),
+            "--jobkit.limits.max-queued-jobs-per-user=" + Math.max(10_000, jobs + warmup),
+            "--logging.level.root=warn",
+            "--logging.level.org.springframework.boot.tomcat.TomcatWebServer=info");
+    return new ProcessBuilder(command)
+        .redirectErrorStream(true)
+        .redirectOutput(log.toFile())
+        .start();
+  }
+
+  private static String awaitStarted(Process p, Path log) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+    while (System.nanoTime() < deadline) {
+      String text = Files.exists(log) ? Files.readString(log) : "";
+      if (!p.isAlive()) {
+        throw new IllegalStateException("a service exited at its start:\n" + text);
+      }
+      Matcher started = TOMCAT_STARTED.matcher(text);
+      if (started.find()) {
+        return "http://127.0.0.1:" + started.group(1);
+      }
+      Thread.sleep(100);
+    }
+    throw new IllegalStateException("a service did not start within 3 minutes: " + log);
+  }
+
+  private JsonNode send(
+      String base, String key, String method, String path, String body, int expected) {
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create(base + path))
+            .timeout(Duration.ofSeconds(60))
+            .header("Authorization", "Bearer " + key)
+            .header("Content-Type", "application/json")
+            .method(method, HttpRequest.BodyPublishers.ofString(body))
+            .build();
+    try {
+      HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+      if (response.statusCode() != expected) {
+        throw new IllegalStateException(
+            method + " " + path + ": HTTP " + response.statusCode() + ": " + response.body());
+      }
+      return response.body().isEmpty()
+          ? RunningService.JSON.nullNode()
+          : RunningService.JSON.readTree(response.body());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static long scalar(Connection sql, String query) throws SQLException {
+    try (Statement s = sql.createStatement();
+        ResultSet r = s.executeQuery(query)) {
+      r.next();
+      return r.getLong(1);
+    }
+  }
+
+  private static long epochMicros() {
+    java.time.Instant now = java.time.Instant.now();
+    return now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
+  }
+
+  private static void admin(String sql) throws SQLException {
+    try (Connection c = DriverManager.getConnection(PG_ADMIN_URL, PG_USER, "");
+        Statement s = c.createStatement()) {
+      s.execute(sql);
+    }
+  }
+}
