@@ -59,11 +59,11 @@ import tools.jackson.databind.JsonNode;
  */
 class MultiServiceIT {
 
-  private static final int JOBS = Integer.getInteger("jobkit.it.multi.jobs", 3000);
+  private static final int JOBS = Integer.getInteger("jobkit.it.multi.jobs", 2000);
   private static final int SERVICES = Integer.getInteger("jobkit.it.multi.services", 3);
   private static final int SLOTS = 6;
-  // Four users of four jobs each want 16 slots of the 3 x 6, less the long jobs' 4: both the
-  // owners' limits and the slots bind, before and after the kill.
+  // Four users with a limit of 4 each want 16 of the 3 x 6 slots, of which the long jobs hold 4:
+  // both the owners' limits and the slots bind, before and after the kill.
   private static final int PARALLEL_LIMIT = 4;
   private static final int USERS = 4;
   private static final int LONG_JOBS = PARALLEL_LIMIT;
@@ -240,6 +240,12 @@ class MultiServiceIT {
           "%d jobs in flight when the service was killed; the first recovery events: %s",
           inFlightAtKill, recoveries.stream().limit(3).map(RunHistory::describe).toList());
 
+      Map<Long, Long> perService = jobsPerServicePid(sql);
+      log("jobs by the pid of the service that ran their last attempt: %s", perService);
+
+      assertThat(perService.keySet())
+          .as("the services that ran jobs")
+          .containsAll(services.stream().map(ServiceProcess::pid).toList());
       assertThat(history.notSucceeded(shortJobs)).as("jobs lost").isEmpty();
       assertThat(history.doubleClaims()).as("jobs claimed twice").isEmpty();
       assertThat(history.unaccountedRuns()).as("runs the database does not count").isEmpty();
@@ -374,6 +380,21 @@ class MultiServiceIT {
       }
     }
     return pids;
+  }
+
+  /** How many jobs each service ran the last attempt of, by the service's pid. */
+  private static Map<Long, Long> jobsPerServicePid(Connection sql) throws SQLException {
+    Map<Long, Long> counts = new LinkedHashMap<>();
+    try (PreparedStatement s =
+            sql.prepareStatement(
+                "SELECT s.pid, count(*) FROM jobs j JOIN services s ON s.id = j.service_id"
+                    + " GROUP BY s.pid ORDER BY s.pid");
+        ResultSet r = s.executeQuery()) {
+      while (r.next()) {
+        counts.put(r.getLong(1), r.getLong(2));
+      }
+    }
+    return counts;
   }
 
   private static long count(Connection sql, String where) throws SQLException {
