@@ -280,7 +280,8 @@ final class RunHistory {
                             + ran.size()
                             + " times (pids "
                             + ran.stream().map(m -> Long.toString(m.pid())).toList()
-                            + ")");
+                            + "); its events: "
+                            + chainOf(job));
                   }
                   if (!known.getOrDefault(job, Map.of()).containsKey(attempt)) {
                     out.add(
@@ -381,6 +382,13 @@ final class RunHistory {
   /** Attempts after a job's first: retries, whatever caused them. */
   long retries() {
     return attempts.stream().filter(a -> a.number() > 1).count();
+  }
+
+  /** A job's events, oldest first, in a line. */
+  String chainOf(String job) {
+    return eventsByJob().getOrDefault(job, List.of()).stream()
+        .map(RunHistory::describe)
+        .collect(Collectors.joining(", "));
   }
 
   static String describe(EventRow e) {

@@ -119,7 +119,10 @@ class RunHistoryTest {
     markers.add(new Marker("job_a", 1, 999));
 
     assertThat(history().unaccountedRuns())
-        .containsExactly("job_a: attempt 1 ran 2 times (pids [100, 999])");
+        .singleElement()
+        .asString()
+        .startsWith(
+            "job_a: attempt 1 ran 2 times (pids [100, 999]); its events: 1 (null -> QUEUED");
   }
 
   @Test
