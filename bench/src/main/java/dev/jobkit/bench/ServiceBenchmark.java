@@ -290,13 +290,13 @@ public final class ServiceBenchmark {
     SharedDatabaseThroughput bench = new SharedDatabaseThroughput(jobs, warmup, samples, slots);
     for (int services = 1; services <= 2; services++) {
       SharedDatabaseThroughput.Result r = bench.run(services);
-      String what = services == 1 ? "1 service" : services + " services, one database";
+      String what = services == 1 ? "1 service" : services + " services";
       rows.add(
           new Row(
-              what + ", " + r.jobs() + " jobs", String.format("%.0f jobs/s", r.rate()), "", true));
+              what + ": " + r.jobs() + " jobs", String.format("%.0f jobs/s", r.rate()), "", true));
       rows.add(
           new Row(
-              what + ", submit->RUNNING p50", String.format("%.2f ms", r.start().p50()), "", true));
+              what + ": submit->RUNNING p50", String.format("%.2f ms", r.start().p50()), "", true));
     }
   }
 
