@@ -253,7 +253,8 @@ final class RunHistory {
    * Runs of a pod the database does not count as attempts: two runs of the same attempt, or a run
    * of an attempt the job has no row of. And attempts without their run: every attempt whose pods
    * started ran once, unless it was lost (ended {@code RUN_TIMEOUT}: its pod may have been killed
-   * before it got to write its marker).
+   * before it got to write its marker, or its launch broke off before {@code RUNNING} was recorded,
+   * which leaves an attempt row without a {@code RUNNING} event).
    */
   List<String> unaccountedRuns() {
     List<String> out = new ArrayList<>();
@@ -299,12 +300,13 @@ final class RunHistory {
     known.forEach(
         (job, byNumber) -> {
           long started = running.getOrDefault(job, 0L);
-          if (started != byNumber.size()) {
+          // Fewer is right when a launch was lost before RUNNING was recorded: a counted attempt.
+          if (started > byNumber.size()) {
             out.add(
                 job
                     + ": "
                     + started
-                    + " RUNNING event(s) but "
+                    + " RUNNING event(s) but only "
                     + byNumber.size()
                     + " attempt row(s) "
                     + byNumber.keySet());

@@ -147,6 +147,27 @@ class RunHistoryTest {
   }
 
   @Test
+  void a_launch_lost_before_running_was_recorded_is_a_counted_attempt_with_or_without_its_run() {
+    // The service died after starting the pod, before recording RUNNING: the attempt is lost.
+    jobs.add(new JobRow("job_a", "alice", SUCCEEDED, 2, null));
+    event("job_a", null, QUEUED, "alice", null);
+    event("job_a", QUEUED, CLAIMED, "scheduler", null);
+    event("job_a", CLAIMED, RUN_TIMEOUT, "recovery", "lost: while attempt 1 was starting");
+    event("job_a", RUN_TIMEOUT, RESTART_READY, "recovery", "retry 2 of 3");
+    event("job_a", RESTART_READY, CLAIMED, "scheduler", null);
+    event("job_a", CLAIMED, RUNNING, "local-executor", null);
+    event("job_a", RUNNING, SUCCEEDED, "local-executor", null);
+    attempts.add(new AttemptRow("job_a", 1, "RUN_TIMEOUT", "lost"));
+    attempts.add(new AttemptRow("job_a", 2, "SUCCEEDED", null));
+    markers.add(new Marker("job_a", 2, 101));
+    assertThat(history().unaccountedRuns()).isEmpty();
+
+    markers.add(new Marker("job_a", 1, 100));
+    assertThat(history().unaccountedRuns()).isEmpty();
+    assertThat(history().brokenChains()).isEmpty();
+  }
+
+  @Test
   void an_event_that_does_not_follow_the_one_before_breaks_the_chain() {
     jobs.add(new JobRow("job_a", "alice", SUCCEEDED, 1, null));
     event("job_a", null, QUEUED, "alice", null);
