@@ -87,7 +87,7 @@ final class SharedDatabaseThroughput {
       for (int i = 0; i < count; i++) {
         Path log = dataDir.resolveSibling(dataDir.getFileName() + "-" + i + ".log");
         logs.add(log);
-        Process p = launch(dataDir, log, url);
+        Process p = launch(dataDir, log, url, count > 1);
         processes.add(p);
         bases.add(awaitStarted(p, log));
       }
@@ -187,7 +187,7 @@ final class SharedDatabaseThroughput {
     }
   }
 
-  private Process launch(Path dataDir, Path log, String url) throws IOException {
+  private Process launch(Path dataDir, Path log, String url, boolean shared) throws IOException {
     Path jar = Path.of("server/target/jobkit-server.jar").toAbsolutePath();
     if (!Files.isRegularFile(jar)) {
       throw new IllegalStateException(jar + " is missing: bench/run packages the server first");
@@ -202,6 +202,7 @@ final class SharedDatabaseThroughput {
             "--jobkit.data-dir=" + dataDir,
             "--jobkit.datasource.url=" + url,
             "--jobkit.datasource.username=" + PG_USER,
+            "--jobkit.datasource.shared=" + shared,
             "--jobkit.auth.admin-key=" + ADMIN_KEY,
             "--jobkit.executor.slots=" + slots,
             "--jobkit.scheduling.parallel-limit=" + Math.max(3, jobs + warmup),

@@ -61,9 +61,17 @@ public record JobkitProperties(
    *     (renewed every third of it): a second service refuses to start while it lasts, and one that
    *     starts after a crash of the first waits at most this long (not at all on the same host,
    *     where it sees that the holder's process is gone)
+   * @param shared whether several services may share this PostgreSQL database (every one of them
+   *     must say so): each then takes the database's write order in every transaction and reads the
+   *     others' events, which costs a service alone part of its write throughput; off, the database
+   *     is this service's alone, as on H2
    */
   public record Datasource(
-      String url, String username, String password, @DefaultValue("15s") Duration leaseTtl) {}
+      String url,
+      String username,
+      String password,
+      @DefaultValue("15s") Duration leaseTtl,
+      @DefaultValue("false") boolean shared) {}
 
   /**
    * @param slots how many pods may run at once; 0 means the number of cores

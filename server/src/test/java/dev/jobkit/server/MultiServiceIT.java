@@ -345,6 +345,7 @@ class MultiServiceIT {
             "--jobkit.datasource.url=" + db.jdbcUrl(),
             "--jobkit.datasource.username=" + db.user(),
             "--jobkit.datasource.lease-ttl=" + LEASE_TTL,
+            "--jobkit.datasource.shared=true",
             "--jobkit.executor.slots=" + SLOTS,
             "--jobkit.scheduling.parallel-limit=" + PARALLEL_LIMIT);
     synchronized (services) {

@@ -252,6 +252,61 @@ class OneServicePerDatabaseIT {
   }
 
   @Test
+  void on_postgresql_a_second_service_is_refused_until_the_first_stops() throws Exception {
+    boolean reachable;
+    try (Connection c = DriverManager.getConnection(PG_ADMIN_URL, PG_USER, "")) {
+      reachable = c.isValid(2);
+    } catch (SQLException e) {
+      reachable = false;
+    }
+    if (!"true".equals(System.getenv("CI"))) {
+      assumeTrue(reachable, "no PostgreSQL at " + PG_ADMIN_URL);
+    }
+    String database =
+        "jobkit_lease_"
+            + UUID.randomUUID()
+                .toString()
+                .replace("-", "")
+                .substring(0, 12)
+                .toLowerCase(Locale.ROOT);
+    String url = PG_ADMIN_URL.replaceAll("/[^/]*$", "/" + database);
+    String[] onIt = {"--jobkit.datasource.url=" + url, "--jobkit.datasource.username=" + PG_USER};
+    pg("CREATE DATABASE " + database);
+    try {
+      try (JobkitServer first = JobkitServer.start(onIt)) {
+        DatabaseInUseException refused =
+            refusal(catchThrowable(() -> JobkitServer.start(onIt).close()));
+        assertThat(refused.getMessage())
+            .startsWith(
+                "another Jobkit service (pid "
+                    + ProcessHandle.current().pid()
+                    + ", host "
+                    + host()
+                    + ", data dir "
+                    + first.dataDir().toAbsolutePath().normalize()
+                    + ") is using this database since ")
+            .contains("stop it first or point this one at another database");
+        Job job = first.admin().submit("{\"command\":[\"true\"]}");
+        first.admin().awaitStatus(job.id(), SUCCEEDED);
+      }
+
+      try (JobkitServer next = JobkitServer.start(onIt)) {
+        next.admin().get("/healthz").expect(200);
+      }
+
+      holdFromElsewhere(url, PG_USER, Instant.now().plusSeconds(600));
+      assertThat(refusal(catchThrowable(() -> JobkitServer.start(onIt).close())).getMessage())
+          .startsWith("another Jobkit service (pid 4242, host elsewhere, data dir /srv/jobkit)");
+      holdFromElsewhere(url, PG_USER, Instant.now().minusSeconds(1));
+      try (JobkitServer after = JobkitServer.start(onIt)) {
+        after.admin().get("/healthz").expect(200);
+      }
+    } finally {
+      pg("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
+    }
+  }
+
+  @Test
   void on_postgresql_services_share_the_database_and_one_found_dead_stops_itself()
       throws Exception {
     boolean reachable;
@@ -274,7 +329,8 @@ class OneServicePerDatabaseIT {
     String[] onIt = {
       "--jobkit.datasource.url=" + url,
       "--jobkit.datasource.username=" + PG_USER,
-      "--jobkit.datasource.lease-ttl=1s"
+      "--jobkit.datasource.lease-ttl=1s",
+      "--jobkit.datasource.shared=true"
     };
     pg("CREATE DATABASE " + database);
     try (JobkitServer first = JobkitServer.start(onIt);
@@ -285,6 +341,19 @@ class OneServicePerDatabaseIT {
         server.admin().awaitStatus(job.id(), SUCCEEDED);
         second.admin().awaitStatus(job.id(), SUCCEEDED);
       }
+      // One that would have the database alone is refused while they share it.
+      DatabaseInUseException alone =
+          refusal(
+              catchThrowable(
+                  () ->
+                      JobkitServer.startOn(
+                              first.dataDir(),
+                              "--jobkit.datasource.url=" + url,
+                              "--jobkit.datasource.username=" + PG_USER)
+                          .close()));
+      assertThat(alone.getMessage())
+          .contains("share this database (jobkit.datasource.shared=true)")
+          .contains("start this one with jobkit.datasource.shared=true as well");
       JdbcClient jdbc = JdbcClient.create(second.bean(DataSource.class));
       String firstId = first.bean(dev.jobkit.server.store.ServiceMembers.class).self();
       assertThat(

@@ -40,8 +40,14 @@ class SharedDatabaseIT {
   @BeforeAll
   static void start() {
     database = PostgresDatabase.create();
-    first = JobkitServer.start(database.serverArgs());
-    second = JobkitServer.startOn(first.dataDir(), database.serverArgs());
+    first = JobkitServer.start(shared());
+    second = JobkitServer.startOn(first.dataDir(), shared());
+  }
+
+  private static String[] shared() {
+    List<String> args = new ArrayList<>(List.of(database.serverArgs()));
+    args.add("--jobkit.datasource.shared=true");
+    return args.toArray(String[]::new);
   }
 
   @AfterAll
@@ -130,7 +136,7 @@ class SharedDatabaseIT {
 
   @Test
   void a_service_on_another_data_dir_is_refused_while_these_run() {
-    Throwable failure = catchThrowable(() -> JobkitServer.start(database.serverArgs()).close());
+    Throwable failure = catchThrowable(() -> JobkitServer.start(shared()).close());
 
     DatabaseInUseException refused = null;
     for (Throwable t = failure; t != null; t = t.getCause()) {

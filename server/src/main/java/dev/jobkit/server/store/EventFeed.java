@@ -17,13 +17,14 @@ import org.springframework.stereotype.Component;
  * Every event of the database, whichever service wrote it, once and in id order, to each {@link
  * Listener}: the live streams, the dispatcher's wake-ups, the webhooks.
  *
- * <p>On the embedded H2 database this service writes every event: they are passed on as they
- * commit. On PostgreSQL a thread of its own holds a connection that listens on the channel {@code
- * jobkit_events}, which every transaction that writes events notifies at its commit (V28); at each
- * notification, and at least every {@value #POLL_MILLIS} ms should one be missed, it reads the
- * events after the last one it passed on. Event ids grow in commit order ({@link EventRows}), so
- * reading after an id never skips an event committed later. A connection lost is opened again and
- * the reading goes on from the same id: nothing is lost, only late.
+ * <p>On a database that is this service's alone (H2, or PostgreSQL without {@code
+ * jobkit.datasource.shared}) this service writes every event: they are passed on as they commit.
+ * Where services share a PostgreSQL database, a thread of its own holds a connection that listens
+ * on the channel {@code jobkit_events}, which every transaction that writes events notifies at its
+ * commit (V28); at each notification, and at least every {@value #POLL_MILLIS} ms should one be
+ * missed, it reads the events after the last one it passed on. Event ids grow in commit order
+ * ({@link EventRows}), so reading after an id never skips an event committed later. A connection
+ * lost is opened again and the reading goes on from the same id: nothing is lost, only late.
  */
 @Component
 public class EventFeed implements CommittedEventListener, SmartLifecycle {
@@ -49,11 +50,11 @@ public class EventFeed implements CommittedEventListener, SmartLifecycle {
   EventFeed(
       DataSource dataSource,
       JobStore store,
-      Database database,
+      ServiceMembers members,
       ObjectProvider<Listener> listenerProvider) {
     this.dataSource = dataSource;
     this.store = store;
-    this.shared = database.postgres();
+    this.shared = members.shared();
     this.listenerProvider = listenerProvider;
   }
 

@@ -20,6 +20,7 @@ import java.util.Set;
 import java.util.function.Predicate;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -49,16 +50,37 @@ class JdbcJobStore implements JobStore, SmartInitializingSingleton {
   private final WaitingDescendants descendants;
   private final NewJobRows newJobs;
 
+  @Autowired
+  JdbcJobStore(
+      JdbcClient jdbc,
+      TransactionTemplate transactions,
+      ObjectProvider<CommittedEventListener> listeners,
+      Database database,
+      ServiceMembers members) {
+    this(jdbc, transactions, listeners, database, members.shared());
+  }
+
+  /** A store as one of several services sharing a PostgreSQL database would have it (tests). */
   JdbcJobStore(
       JdbcClient jdbc,
       TransactionTemplate transactions,
       ObjectProvider<CommittedEventListener> listeners,
       Database database) {
+    this(jdbc, transactions, listeners, database, database.postgres());
+  }
+
+  private JdbcJobStore(
+      JdbcClient jdbc,
+      TransactionTemplate transactions,
+      ObjectProvider<CommittedEventListener> listeners,
+      Database database,
+      boolean shared) {
     this.jdbc = jdbc;
-    this.shared = database.postgres();
+    this.shared = shared;
     this.reads = new JobReads(jdbc);
-    this.events = new EventRows(jdbc, reads, shared);
-    this.writes = new SerializedWrites(transactions, listeners, events::lockOrder);
+    this.events = new EventRows(jdbc, reads, database.postgres());
+    this.writes =
+        new SerializedWrites(transactions, listeners, shared ? events::lockOrder : () -> {});
     this.descendants = new WaitingDescendants(jdbc, writes, events);
     this.newJobs = new NewJobRows(jdbc, reads, events);
   }

@@ -16,6 +16,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -111,6 +112,7 @@ class ServiceLease implements FlywayMigrationStrategy, DisposableBean {
   public void migrate(Flyway flyway) {
     if (members.shared()) {
       flyway.migrate();
+      refuseIfHeldAlone();
       join();
       return;
     }
@@ -124,7 +126,41 @@ class ServiceLease implements FlywayMigrationStrategy, DisposableBean {
       throw lockedByAnotherProcess(e).orElseThrow(() -> e);
     }
     acquire();
+    refuseIfShared();
     join();
+  }
+
+  /** A service that would share the database finds it held by one that has it alone. */
+  private void refuseIfHeldAlone() {
+    Instant now = databaseNow();
+    Optional<LeaseHolder> alone =
+        current()
+            .filter(h -> h.id() != null && h.expiresAt() != null && h.expiresAt().isAfter(now))
+            .filter(h -> !h.goneFrom(self.host()));
+    if (alone.isPresent()) {
+      throw new DatabaseInUseException(
+          alone.get().describe(null, now) + " alone (jobkit.datasource.shared is not set on it)",
+          "set jobkit.datasource.shared=true on it as well and restart it, or stop it first",
+          null);
+    }
+  }
+
+  /** A service that would have the database alone finds services that share it. */
+  private void refuseIfShared() {
+    Set<String> others = members.liveOtherRows();
+    if (!others.isEmpty()) {
+      held = false;
+      jdbc.sql(
+              "UPDATE service_lease SET holder = NULL, expires_at = NULL WHERE id = 1 AND holder = ?")
+          .param(self.id())
+          .update();
+      throw new DatabaseInUseException(
+          others.size()
+              + " other Jobkit service(s) share this database (jobkit.datasource.shared=true)",
+          "start this one with jobkit.datasource.shared=true as well (and their data dir), or stop"
+              + " them first",
+          null);
+    }
   }
 
   private void acquire() {

@@ -54,6 +54,7 @@ public class ServiceMembers {
 
   private final JdbcClient jdbc;
   private final boolean shared;
+  private final boolean postgres;
   private final String self = "svc_" + UUID.randomUUID().toString().replace("-", "");
 
   // Its own client on the data source: Flyway runs through ServiceLease, which adds this service's
@@ -63,7 +64,14 @@ public class ServiceMembers {
   ServiceMembers(DataSource dataSource, JobkitProperties properties) {
     this.jdbc = JdbcClient.create(dataSource);
     String url = properties.datasource().url();
-    this.shared = url != null && url.startsWith("jdbc:postgresql:");
+    this.postgres = url != null && url.startsWith("jdbc:postgresql:");
+    if (properties.datasource().shared() && !postgres) {
+      throw new IllegalStateException(
+          "jobkit.datasource.shared=true needs a PostgreSQL database"
+              + " (jobkit.datasource.url=jdbc:postgresql://…): the embedded H2 database is one"
+              + " service's");
+    }
+    this.shared = properties.datasource().shared();
   }
 
   /** This service's id, in its row and in the {@code service_id} of the jobs it claims. */
@@ -71,7 +79,10 @@ public class ServiceMembers {
     return self;
   }
 
-  /** Whether other services may share this database (PostgreSQL) or none can (embedded H2). */
+  /**
+   * Whether other services share this database ({@code jobkit.datasource.shared}, PostgreSQL only)
+   * or it is this service's alone.
+   */
   public boolean shared() {
     return shared;
   }
@@ -117,9 +128,20 @@ public class ServiceMembers {
         .optional();
   }
 
-  /** The ids of the other services that are alive now (none on H2). */
+  /** The ids of the other services that are alive now (none where the database is not shared). */
   public Set<String> liveOthers() {
     if (!shared) {
+      return Set.of();
+    }
+    return liveOtherRows();
+  }
+
+  /**
+   * The other services whose rows are alive now, whatever this service's setting: on PostgreSQL, a
+   * service that would hold the database alone is refused while others share it.
+   */
+  Set<String> liveOtherRows() {
+    if (!postgres) {
       return Set.of();
     }
     String host = ServiceLease.hostName();
