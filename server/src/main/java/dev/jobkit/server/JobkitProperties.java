@@ -62,9 +62,9 @@ public record JobkitProperties(
    *     starts after a crash of the first waits at most this long (not at all on the same host,
    *     where it sees that the holder's process is gone)
    * @param shared whether several services may share this PostgreSQL database (every one of them
-   *     must say so): each then takes the database's write order in every transaction and reads the
-   *     others' events, which costs a service alone part of its write throughput; off, the database
-   *     is this service's alone, as on H2
+   *     must say so): each then claims with row and owner locks and reads the others' events back
+   *     from the database, which costs a service alone part of its write throughput; off, the
+   *     database is this service's alone, as on H2
    */
   public record Datasource(
       String url,

@@ -3,28 +3,34 @@ package dev.jobkit.server.store;
 import static dev.jobkit.server.store.SqlValues.marks;
 import static dev.jobkit.server.store.SqlValues.utc;
 
+import dev.jobkit.sdk.jobs.Accessibility;
 import dev.jobkit.sdk.jobs.EventKind;
 import dev.jobkit.sdk.jobs.JobEvent;
 import dev.jobkit.sdk.lifecycle.JobStatus;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.support.GeneratedKeyHolder;
 
 /**
- * Writes the rows of {@code job_events}, inside a write of the store, and returns them as read.
+ * Writes the rows of {@code job_events}: a write of the store collects its events in a {@link
+ * Batch} and writes them as its last step, just before it commits, in the order it added them.
  *
- * <p>On PostgreSQL an event's id comes from the row of {@code event_order}, in the statement that
- * inserts it (V28): that row stays locked until the transaction ends, so ids grow in commit order
- * across every service on the database. On H2 (one service) the identity column gives them, in
- * commit order under the store's write lock.
+ * <p>Event ids grow in commit order. On PostgreSQL the batch takes its ids from the row of {@code
+ * event_order} (V28), which stays locked until the transaction ends: the writes of every service on
+ * the database run side by side, and only their last step, taking ids and committing, runs one at a
+ * time. On H2 (one service) the identity column gives them, in commit order under the store's write
+ * lock.
  */
 final class EventRows {
 
   private static final String COLUMNS =
       "job_id, kind, from_status, to_status, at, actor, actor_kind, reason, old_value, new_value";
+  private static final String ROW = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
   private final JdbcClient jdbc;
   private final JobReads reads;
@@ -36,8 +42,13 @@ final class EventRows {
     this.ordered = ordered;
   }
 
-  /** One event; {@code change} is null but for a rename or a change of accessibility. */
-  JobEvent insert(
+  /** An empty batch, for one write. */
+  Batch batch() {
+    return new Batch();
+  }
+
+  /** One event, its id not given yet; {@code change} is null but for a rename or the like. */
+  private record One(
       String jobId,
       EventKind kind,
       JobStatus from,
@@ -45,122 +56,210 @@ final class EventRows {
       Instant at,
       Actor actor,
       String reason,
-      FieldChange change) {
-    // The column keeps microseconds (rounding the rest): the event sent live must say the same
-    // time as the one read back from the table.
-    Instant stored = at.truncatedTo(ChronoUnit.MICROS);
-    String oldValue = change == null ? null : StoredText.cut(change.oldValue(), 1000);
-    String newValue = change == null ? null : StoredText.cut(change.newValue(), 1000);
-    List<Object> values =
-        java.util.Arrays.asList(
-            jobId,
-            kind.wireName(),
-            from == null ? null : from.name(),
-            to.name(),
-            utc(stored),
-            actor.name(),
-            actor.kind().name(),
-            StoredText.cut(reason, 4000),
-            oldValue,
-            newValue);
-    long id;
-    if (ordered) {
-      id =
-          jdbc.sql(
-                  "WITH n AS (UPDATE event_order SET last_id = last_id + 1 WHERE id = 1"
-                      + " RETURNING last_id) INSERT INTO job_events (id, "
-                      + COLUMNS
-                      + ") VALUES ((SELECT last_id FROM n), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-                      + " RETURNING id")
-              .params(values)
-              .query(Long.class)
-              .single();
-    } else {
-      GeneratedKeyHolder keys = new GeneratedKeyHolder();
-      jdbc.sql("INSERT INTO job_events (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-          .params(values)
-          .update(keys, "id");
-      id = keys.getKeyAs(Long.class);
-    }
-    // Live subscribers get exactly what is stored.
-    return new JobEvent(
-        id,
-        jobId,
-        kind,
-        from,
-        to,
-        stored,
-        actor.name(),
-        actor.kind(),
-        StoredText.cut(reason, 4000),
-        oldValue,
-        newValue);
-  }
+      String oldValue,
+      String newValue,
+      String owner,
+      Accessibility accessibility) {
 
-  /**
-   * Where events are ordered by the database (PostgreSQL), takes that order for the rest of the
-   * transaction: the row of {@code event_order}, which every event insert locks anyway. Taken
-   * first, it makes the writes of every service run one at a time.
-   */
-  void lockOrder() {
-    if (ordered) {
-      jdbc.sql("SELECT last_id FROM event_order WHERE id = 1 FOR UPDATE")
-          .query(Long.class)
-          .single();
+    JobEvent event(long id) {
+      return new JobEvent(
+          id, jobId, kind, from, to, at, actor.name(), actor.kind(), reason, oldValue, newValue);
+    }
+
+    List<Object> values() {
+      return Arrays.asList(
+          jobId,
+          kind.wireName(),
+          from == null ? null : from.name(),
+          to.name(),
+          utc(at),
+          actor.name(),
+          actor.kind().name(),
+          reason,
+          oldValue,
+          newValue);
     }
   }
 
-  /**
-   * Transition events of many jobs in two statements whatever their number: one {@code INSERT …
-   * SELECT} that takes each job's reason from its {@code last_error}, and one read of the ids the
-   * database gave them (above the newest id before it: under the write lock, and on PostgreSQL the
-   * lock of {@code event_order}, no other event row is written meanwhile). In id order.
-   */
-  List<JobEvent> insertTransitions(
-      List<String> jobIds, JobStatus from, JobStatus to, Instant at, Actor actor) {
-    long before = ordered ? 0 : reads.lastEventId();
-    List<Object> params =
-        new ArrayList<>(
-            List.of(
-                EventKind.TRANSITION.wireName(),
-                from.name(),
-                to.name(),
-                utc(at),
-                actor.name(),
-                actor.kind().name()));
-    params.addAll(jobIds);
-    if (ordered) {
-      // Ids for all of them at once; the row stays locked until the transaction ends.
-      long last =
-          jdbc.sql("UPDATE event_order SET last_id = last_id + ? WHERE id = 1 RETURNING last_id")
-              .param(jobIds.size())
-              .query(Long.class)
-              .single();
-      before = last - jobIds.size();
-      params.add(0, before);
-      jdbc.sql(
-              "INSERT INTO job_events (id, job_id, kind, from_status, to_status, at, actor,"
-                  + " actor_kind, reason) SELECT ? + ROW_NUMBER() OVER (ORDER BY seq), id, ?, ?,"
-                  + " ?, ?, ?, ?, last_error FROM jobs WHERE id IN ("
-                  + marks(jobIds)
-                  + ")")
-          .params(params)
-          .update();
-    } else {
-      jdbc.sql(
-              "INSERT INTO job_events (job_id, kind, from_status, to_status, at, actor,"
-                  + " actor_kind, reason) SELECT id, ?, ?, ?, ?, ?, ?, last_error FROM jobs"
-                  + " WHERE id IN ("
-                  + marks(jobIds)
-                  + ") ORDER BY seq")
-          .params(params)
-          .update();
+  /** Transition events of many jobs, each job's reason its {@code last_error} when written. */
+  private record Many(
+      List<String> jobIds,
+      JobStatus from,
+      JobStatus to,
+      Instant at,
+      Actor actor,
+      Map<String, StoredEvent> visibility) {}
+
+  /** The events of one write of the store, written by {@link #write} as the write ends. */
+  final class Batch {
+
+    private final List<Object> items = new ArrayList<>();
+    private int count;
+
+    private Batch() {}
+
+    /**
+     * Adds one event of the job {@code jobId}, which {@code owner} and who {@code accessibility}
+     * allows may see; {@code change} is null but for a rename or a change of accessibility.
+     */
+    void add(
+        String jobId,
+        EventKind kind,
+        JobStatus from,
+        JobStatus to,
+        Instant at,
+        Actor actor,
+        String reason,
+        FieldChange change,
+        String owner,
+        Accessibility accessibility) {
+      // The column keeps microseconds (rounding the rest): the event sent live must say the same
+      // time as the one read back from the table.
+      items.add(
+          new One(
+              jobId,
+              kind,
+              from,
+              to,
+              at.truncatedTo(ChronoUnit.MICROS),
+              actor,
+              StoredText.cut(reason, 4000),
+              change == null ? null : StoredText.cut(change.oldValue(), 1000),
+              change == null ? null : StoredText.cut(change.newValue(), 1000),
+              owner,
+              accessibility));
+      count++;
     }
-    List<JobEvent> events = reads.eventsAfter(before, jobIds);
-    if (events.size() != jobIds.size()) {
-      throw new IllegalStateException(
-          "wrote " + jobIds.size() + " events but read back " + events.size());
+
+    /**
+     * Adds the transition events of {@code jobIds}, each with its job's {@code last_error} as the
+     * reason; {@code visibility} holds each job's owner and accessibility.
+     */
+    void addTransitions(
+        List<String> jobIds,
+        JobStatus from,
+        JobStatus to,
+        Instant at,
+        Actor actor,
+        Map<String, StoredEvent> visibility) {
+      if (!jobIds.isEmpty()) {
+        items.add(new Many(List.copyOf(jobIds), from, to, at, actor, visibility));
+        count += jobIds.size();
+      }
     }
-    return events;
+
+    /**
+     * Writes the events added, with their ids, in the order they were added; the events as written,
+     * with who may see them. On PostgreSQL the event order stays taken until the transaction ends.
+     */
+    List<StoredEvent> write() {
+      if (count == 0) {
+        return List.of();
+      }
+      long last = 0;
+      if (ordered) {
+        // Ids for all of them at once; the row stays locked until the transaction ends.
+        last =
+            jdbc.sql("UPDATE event_order SET last_id = last_id + ? WHERE id = 1 RETURNING last_id")
+                    .param(count)
+                    .query(Long.class)
+                    .single()
+                - count;
+      }
+      List<StoredEvent> written = new ArrayList<>(count);
+      List<One> run = new ArrayList<>();
+      for (Object item : items) {
+        if (item instanceof One one) {
+          run.add(one);
+          continue;
+        }
+        last = writeOnes(run, last, written);
+        run.clear();
+        last = writeMany((Many) item, last, written);
+      }
+      writeOnes(run, last, written);
+      return written;
+    }
+
+    private long writeOnes(List<One> ones, long last, List<StoredEvent> written) {
+      if (ones.isEmpty()) {
+        return last;
+      }
+      if (ordered) {
+        List<Object> params = new ArrayList<>(ones.size() * 11);
+        for (One one : ones) {
+          params.add(++last);
+          params.addAll(one.values());
+          written.add(new StoredEvent(one.event(last), one.owner(), one.accessibility()));
+        }
+        jdbc.sql(
+                "INSERT INTO job_events (id, "
+                    + COLUMNS
+                    + ") VALUES "
+                    + String.join(", ", java.util.Collections.nCopies(ones.size(), ROW)))
+            .params(params)
+            .update();
+        return last;
+      }
+      for (One one : ones) {
+        GeneratedKeyHolder keys = new GeneratedKeyHolder();
+        jdbc.sql("INSERT INTO job_events (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+            .params(one.values())
+            .update(keys, "id");
+        long id = keys.getKeyAs(Long.class);
+        written.add(new StoredEvent(one.event(id), one.owner(), one.accessibility()));
+      }
+      return last;
+    }
+
+    /**
+     * Transition events of many jobs in two statements whatever their number: one {@code INSERT …
+     * SELECT} that takes each job's reason from its {@code last_error}, and one read of the ids
+     * they got (above the newest id before it: under the write lock, and on PostgreSQL the lock of
+     * {@code event_order}, no other event row is written meanwhile). In id order.
+     */
+    private long writeMany(Many many, long last, List<StoredEvent> written) {
+      long before = ordered ? last : reads.lastEventId();
+      List<Object> params =
+          new ArrayList<>(
+              List.of(
+                  EventKind.TRANSITION.wireName(),
+                  many.from().name(),
+                  many.to().name(),
+                  utc(many.at()),
+                  many.actor().name(),
+                  many.actor().kind().name()));
+      params.addAll(many.jobIds());
+      if (ordered) {
+        params.add(0, before);
+        jdbc.sql(
+                "INSERT INTO job_events (id, job_id, kind, from_status, to_status, at, actor,"
+                    + " actor_kind, reason) SELECT ? + ROW_NUMBER() OVER (ORDER BY seq), id, ?,"
+                    + " ?, ?, ?, ?, ?, last_error FROM jobs WHERE id IN ("
+                    + marks(many.jobIds())
+                    + ")")
+            .params(params)
+            .update();
+      } else {
+        jdbc.sql(
+                "INSERT INTO job_events (job_id, kind, from_status, to_status, at, actor,"
+                    + " actor_kind, reason) SELECT id, ?, ?, ?, ?, ?, ?, last_error FROM jobs"
+                    + " WHERE id IN ("
+                    + marks(many.jobIds())
+                    + ") ORDER BY seq")
+            .params(params)
+            .update();
+      }
+      List<JobEvent> events = reads.eventsAfter(before, many.jobIds());
+      if (events.size() != many.jobIds().size()) {
+        throw new IllegalStateException(
+            "wrote " + many.jobIds().size() + " events but read back " + events.size());
+      }
+      for (JobEvent event : events) {
+        StoredEvent row = many.visibility().get(event.jobId());
+        written.add(new StoredEvent(event, row.owner(), row.accessibility()));
+      }
+      return before + events.size();
+    }
   }
 }

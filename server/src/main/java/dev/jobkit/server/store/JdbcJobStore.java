@@ -26,9 +26,11 @@ import org.springframework.stereotype.Repository;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * {@link JobStore} on plain SQL. Writes are serialized by one lock and committed before their
- * events are handed to the {@link CommittedEventListener}s, so event ids are seen in commit order
- * ({@link SerializedWrites}). Reads are {@link JobReads}; rows are read by {@link RowMappers}.
+ * {@link JobStore} on plain SQL. A service's writes run one at a time and are committed before
+ * their events are handed to the {@link CommittedEventListener}s, so event ids are seen in commit
+ * order ({@link SerializedWrites}, {@link EventRows}); where services share the database, claims
+ * skip rows another write holds and take their owner's lock ({@link #lockOwners}). Reads are {@link
+ * JobReads}; rows are read by {@link RowMappers}.
  */
 @Repository
 class JdbcJobStore implements JobStore, SmartInitializingSingleton {
@@ -38,6 +40,9 @@ class JdbcJobStore implements JobStore, SmartInitializingSingleton {
   static final List<JobStatus> CLAIMABLE = statesWhere(JobStatus::isClaimable);
   static final List<JobStatus> IN_FLIGHT = statesWhere(JobStatus::isInFlight);
   static final List<JobStatus> WAITING = statesWhere(WAITING_TO_START::contains);
+
+  /** The first key of the owners' advisory locks ({@link #lockOwners}): "jk" and 1. */
+  private static final int OWNER_LOCKS = 0x6a6b0001;
 
   /** The most jobs one transaction of a cascade fails (and whose events it publishes at once). */
   static final int CASCADE_CHUNK = 1000;
@@ -79,10 +84,9 @@ class JdbcJobStore implements JobStore, SmartInitializingSingleton {
     this.shared = shared;
     this.reads = new JobReads(jdbc);
     this.events = new EventRows(jdbc, reads, database.postgres());
-    this.writes =
-        new SerializedWrites(transactions, listeners, shared ? events::lockOrder : () -> {});
-    this.descendants = new WaitingDescendants(jdbc, writes, events);
-    this.newJobs = new NewJobRows(jdbc, reads, events);
+    this.writes = new SerializedWrites(transactions, events, listeners);
+    this.descendants = new WaitingDescendants(jdbc, writes, shared);
+    this.newJobs = new NewJobRows(jdbc, reads, shared);
   }
 
   @Override
@@ -93,29 +97,51 @@ class JdbcJobStore implements JobStore, SmartInitializingSingleton {
   @Override
   public List<JobEvent> insert(
       List<NewJob> jobs, Actor actor, IdempotencyRecord idempotency, int maxWaitingPerOwner) {
-    return writes.write(
-        published -> newJobs.insert(jobs, actor, idempotency, maxWaitingPerOwner, published));
+    return writes
+        .writeWithEvents(
+            batch -> {
+              newJobs.insert(jobs, actor, idempotency, maxWaitingPerOwner, batch);
+              return null;
+            })
+        .events()
+        .stream()
+        .map(StoredEvent::event)
+        .toList();
   }
 
   @Override
   public Optional<JobEvent> transition(Transition t) {
-    return writes.write(published -> apply(t, published));
+    return writes.writeWithEvents(batch -> apply(t, batch)).events().stream()
+        .map(StoredEvent::event)
+        .findFirst();
   }
 
   @Override
   public Optional<JobEvent> note(
       String jobId, JobStatus status, EventKind kind, Actor actor, String reason) {
-    return writes.write(
-        published -> {
-          Optional<Job> job = reads.findSummary(jobId);
-          if (job.isEmpty() || job.get().status() != status) {
-            return Optional.empty();
-          }
-          JobEvent event =
-              events.insert(jobId, kind, status, status, Instant.now(), actor, reason, null);
-          published.add(new StoredEvent(event, job.get().owner(), job.get().accessibility()));
-          return Optional.of(event);
-        });
+    return writes
+        .writeWithEvents(
+            batch -> {
+              Optional<Job> job = reads.findSummary(jobId);
+              if (job.isPresent() && job.get().status() == status) {
+                batch.add(
+                    jobId,
+                    kind,
+                    status,
+                    status,
+                    Instant.now(),
+                    actor,
+                    reason,
+                    null,
+                    job.get().owner(),
+                    job.get().accessibility());
+              }
+              return null;
+            })
+        .events()
+        .stream()
+        .map(StoredEvent::event)
+        .findFirst();
   }
 
   @Override
@@ -124,10 +150,10 @@ class JdbcJobStore implements JobStore, SmartInitializingSingleton {
       return List.of();
     }
     return writes.write(
-        published -> {
+        batch -> {
           List<Transition> applied = new ArrayList<>();
           for (Transition t : transitions) {
-            if (apply(t, published).isPresent()) {
+            if (apply(t, batch)) {
               applied.add(t);
             }
           }
@@ -135,10 +161,13 @@ class JdbcJobStore implements JobStore, SmartInitializingSingleton {
         });
   }
 
-  /** One transition inside a write's transaction: its event if the job was still in from. */
-  private Optional<JobEvent> apply(Transition t, List<StoredEvent> published) {
-    if (t.ownerLimit() != null && shared && !ownerHasRoom(t.jobId(), t.ownerLimit())) {
-      return Optional.empty();
+  /**
+   * One transition inside a write's transaction, its event added to {@code batch}; whether the job
+   * was still in from.
+   */
+  private boolean apply(Transition t, EventRows.Batch batch) {
+    if (t.ownerLimit() != null && shared && !claimable(t)) {
+      return false;
     }
     Instant now = Instant.now();
     StringBuilder sql =
@@ -160,37 +189,67 @@ class JdbcJobStore implements JobStore, SmartInitializingSingleton {
     params.add(t.jobId());
     params.add(t.from().name());
     if (jdbc.sql(sql.toString()).params(params).update() == 0) {
-      return Optional.empty();
+      return false;
     }
     t.alsoInTransaction().accept(new AttemptRows(jdbc));
-    JobEvent event =
-        events.insert(
-            t.jobId(), EventKind.TRANSITION, t.from(), t.to(), now, t.actor(), t.reason(), null);
-    jdbc.sql("SELECT owner, accessibility FROM jobs WHERE id = ?")
-        .param(t.jobId())
-        .query(
-            rs -> {
-              published.add(RowMappers.visibility(event, rs));
-            });
-    return Optional.of(event);
+    StoredEvent visibility =
+        jdbc.sql("SELECT owner, accessibility FROM jobs WHERE id = ?")
+            .param(t.jobId())
+            .query((rs, n) -> RowMappers.visibility(null, rs))
+            .single();
+    batch.add(
+        t.jobId(),
+        EventKind.TRANSITION,
+        t.from(),
+        t.to(),
+        now,
+        t.actor(),
+        t.reason(),
+        null,
+        visibility.owner(),
+        visibility.accessibility());
+    return true;
   }
 
   /**
-   * Whether the job's owner has fewer than {@code limit} jobs in flight, counted in the write's
-   * transaction: every write holds the database's event order from its start ({@link EventRows}),
-   * so no other service's claim can commit between this count and this claim.
+   * Where services share the database: whether this claim may go on. It takes the job's row unless
+   * another service's write holds it ({@code FOR NO KEY UPDATE SKIP LOCKED}: that one is claiming
+   * or moving it), then its owner's lock ({@link #lockOwners}), and counts the owner's jobs in
+   * flight under it: no other claim of the owner, on any service, commits between this count and
+   * this claim.
    */
-  private boolean ownerHasRoom(String jobId, int limit) {
+  private boolean claimable(Transition t) {
+    Optional<String> owner =
+        jdbc.sql("SELECT owner FROM jobs WHERE id = ? AND status = ? FOR NO KEY UPDATE SKIP LOCKED")
+            .params(t.jobId(), t.from().name())
+            .query(String.class)
+            .optional();
+    if (owner.isEmpty()) {
+      return false;
+    }
+    lockOwners(jdbc, List.of(owner.get()));
     Long inFlight =
         jdbc.sql(
-                "SELECT COUNT(*) FROM jobs WHERE owner = (SELECT owner FROM jobs WHERE id = ?)"
-                    + " AND status IN ("
-                    + String.join(", ", java.util.Collections.nCopies(IN_FLIGHT.size(), "?"))
+                "SELECT COUNT(*) FROM jobs WHERE owner = ? AND status IN ("
+                    + marks(IN_FLIGHT)
                     + ")")
-            .params(concat(jobId, names(IN_FLIGHT)))
+            .params(concat(owner.get(), names(IN_FLIGHT)))
             .query(Long.class)
             .single();
-    return inFlight < limit;
+    return inFlight < t.ownerLimit();
+  }
+
+  /**
+   * Takes the lock of each of {@code owners} for the rest of the transaction (a PostgreSQL advisory
+   * lock, in sorted order so that two writes never wait for each other): the claims and submissions
+   * of one owner, on any service, run one at a time, so the counts of its limits hold.
+   */
+  static void lockOwners(JdbcClient jdbc, Collection<String> owners) {
+    for (String owner : new java.util.TreeSet<>(owners)) {
+      jdbc.sql("SELECT pg_advisory_xact_lock(?, hashtext(?))")
+          .params(OWNER_LOCKS, owner)
+          .query(rs -> {});
+    }
   }
 
   private static List<Object> concat(Object first, List<?> rest) {
@@ -203,7 +262,7 @@ class JdbcJobStore implements JobStore, SmartInitializingSingleton {
   @Override
   public boolean update(String id, JobUpdate u, Actor actor) {
     return writes.write(
-        published -> {
+        batch -> {
           // Read under the write lock, in the transaction: what it was just before this change.
           Optional<Job> before = reads.findSummary(id);
           if (before.isEmpty()) {
@@ -254,17 +313,17 @@ class JdbcJobStore implements JobStore, SmartInitializingSingleton {
                     u.accessibility().name()));
           }
           for (FieldChange change : changes) {
-            JobEvent event =
-                events.insert(
-                    id,
-                    change.kind(),
-                    job.status(),
-                    job.status(),
-                    now,
-                    actor,
-                    change.reason(),
-                    change);
-            published.add(new StoredEvent(event, job.owner(), visibility));
+            batch.add(
+                id,
+                change.kind(),
+                job.status(),
+                job.status(),
+                now,
+                actor,
+                change.reason(),
+                change,
+                job.owner(),
+                visibility);
           }
           return true;
         });

@@ -3,11 +3,9 @@ package dev.jobkit.server.store;
 import static dev.jobkit.server.store.SqlValues.utc;
 
 import dev.jobkit.sdk.jobs.EventKind;
-import dev.jobkit.sdk.jobs.JobEvent;
 import dev.jobkit.server.store.JobStore.IdempotencyRecord;
 import dev.jobkit.server.store.JobStore.QueueFullException;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,30 +19,33 @@ final class NewJobRows {
 
   private final JdbcClient jdbc;
   private final JobReads reads;
-  private final EventRows events;
+  private final boolean shared;
 
-  NewJobRows(JdbcClient jdbc, JobReads reads, EventRows events) {
+  NewJobRows(JdbcClient jdbc, JobReads reads, boolean shared) {
     this.jdbc = jdbc;
     this.reads = reads;
-    this.events = events;
+    this.shared = shared;
   }
 
   /**
-   * Inserts {@code jobs} with their first events, which it adds to {@code published}; refused with
+   * Inserts {@code jobs} with their first events, which it adds to {@code batch}; refused with
    * {@link QueueFullException} when an owner would have more than {@code maxWaitingPerOwner} jobs
-   * waiting to start.
+   * waiting to start. Where services share the database, it first takes the lock of each owner
+   * ({@link JdbcJobStore#lockOwners}), so that no other service's submission changes the count.
    */
-  List<JobEvent> insert(
+  void insert(
       List<NewJob> jobs,
       Actor actor,
       IdempotencyRecord idempotency,
       int maxWaitingPerOwner,
-      List<StoredEvent> published) {
+      EventRows.Batch batch) {
+    if (shared && maxWaitingPerOwner < Integer.MAX_VALUE) {
+      JdbcJobStore.lockOwners(jdbc, jobs.stream().map(NewJob::owner).toList());
+    }
     if (maxWaitingPerOwner < Integer.MAX_VALUE) {
       checkWaitingLimit(jobs, maxWaitingPerOwner);
     }
     Instant now = Instant.now();
-    List<JobEvent> inserted = new ArrayList<>();
     for (NewJob job : jobs) {
       jdbc.sql(
               "INSERT INTO jobs (id, owner, display_name, description, status, status_reason,"
@@ -86,18 +87,17 @@ final class NewJobRows {
             .params(job.id(), parent)
             .update();
       }
-      JobEvent event =
-          events.insert(
-              job.id(),
-              EventKind.TRANSITION,
-              null,
-              job.status(),
-              now,
-              actor,
-              job.statusReason(),
-              null);
-      inserted.add(event);
-      published.add(new StoredEvent(event, job.owner(), job.accessibility()));
+      batch.add(
+          job.id(),
+          EventKind.TRANSITION,
+          null,
+          job.status(),
+          now,
+          actor,
+          job.statusReason(),
+          null,
+          job.owner(),
+          job.accessibility());
     }
     if (idempotency != null) {
       jdbc.sql(
@@ -111,7 +111,6 @@ final class NewJobRows {
               utc(now))
           .update();
     }
-    return inserted;
   }
 
   /**

@@ -1,40 +1,51 @@
 package dev.jobkit.server.store;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.dao.PessimisticLockingFailureException;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * The job store's writes, one at a time: each runs in its own transaction under one lock, and the
- * events it collects are handed to the {@link CommittedEventListener}s once it committed, still
- * under the lock, so event ids are seen in commit order.
+ * The job store's writes, one at a time in this service: each runs in its own transaction under one
+ * lock, writes the events it collected as its last step ({@link EventRows.Batch}), and hands them
+ * to the {@link CommittedEventListener}s once it committed, still under the lock, so event ids are
+ * seen in commit order.
  *
- * <p>Where several services share the database, each transaction first takes the database's event
- * order ({@link EventRows#lockOrder}), so writes of all services run one at a time as well: no two
- * of them can wait for each other's rows (a cascade moving many jobs would otherwise deadlock with
- * another service's move of one of them), and a count read at the start of one still holds at its
- * commit.
+ * <p>Where several services share the database, their writes run side by side: a claim takes its
+ * job's row with {@code FOR NO KEY UPDATE SKIP LOCKED} and its owner's lock ({@link JdbcJobStore}),
+ * every move is a compare-and-swap on the job's status, and only the last step, taking event ids,
+ * runs one service at a time. Two writes that lock rows in opposite orders are told apart by the
+ * database (one of them fails with a deadlock); that one runs again, from the start.
  */
 final class SerializedWrites {
 
+  private static final Logger log = LoggerFactory.getLogger(SerializedWrites.class);
+
+  /** How often a write that lost a deadlock runs again before the error is the caller's. */
+  private static final int DEADLOCK_TRIES = 5;
+
+  /** What a write returned, and the events it wrote. */
+  record Written<T>(T result, List<StoredEvent> events) {}
+
   private final TransactionTemplate transactions;
+  private final EventRows events;
   private final ObjectProvider<CommittedEventListener> listeners;
   // Resolved once every singleton exists: looking the listeners up on each write cost a tenth of
   // the engine's CPU. Until then (nothing is dispatched yet), they are looked up each time.
   private volatile List<CommittedEventListener> resolvedListeners;
   private final ReentrantLock lock = new ReentrantLock();
-  private final Runnable atStart;
 
   SerializedWrites(
       TransactionTemplate transactions,
-      ObjectProvider<CommittedEventListener> listeners,
-      Runnable atStart) {
+      EventRows events,
+      ObjectProvider<CommittedEventListener> listeners) {
     this.transactions = transactions;
+    this.events = events;
     this.listeners = listeners;
-    this.atStart = atStart;
   }
 
   /** Looks the listeners up once, from now on: call it when every singleton exists. */
@@ -42,24 +53,39 @@ final class SerializedWrites {
     resolvedListeners = listeners.orderedStream().toList();
   }
 
-  /** Runs {@code work}, which adds the events to publish to the list it is given. */
-  <T> T write(Function<List<StoredEvent>, T> work) {
+  /** Runs {@code work}, which adds the events to write to the batch it is given. */
+  <T> T write(Function<EventRows.Batch, T> work) {
+    return writeWithEvents(work).result();
+  }
+
+  /** As {@link #write}, with the events written, as the listeners got them. */
+  <T> Written<T> writeWithEvents(Function<EventRows.Batch, T> work) {
     lock.lock();
     try {
-      List<StoredEvent> published = new ArrayList<>();
-      T result =
-          transactions.execute(
-              status -> {
-                atStart.run();
-                return work.apply(published);
-              });
-      if (!published.isEmpty()) {
-        List<StoredEvent> events = List.copyOf(published);
+      Written<T> written = null;
+      for (int tries = 1; written == null; tries++) {
+        try {
+          written =
+              transactions.execute(
+                  status -> {
+                    EventRows.Batch batch = events.batch();
+                    T result = work.apply(batch);
+                    return new Written<>(result, batch.write());
+                  });
+        } catch (PessimisticLockingFailureException e) {
+          if (tries == DEADLOCK_TRIES) {
+            throw e;
+          }
+          log.debug("a write lost a deadlock and runs again ({})", e.getMessage());
+        }
+      }
+      List<StoredEvent> committed = written.events();
+      if (!committed.isEmpty()) {
         List<CommittedEventListener> targets = resolvedListeners;
         (targets != null ? targets : listeners.orderedStream().toList())
-            .forEach(l -> l.committed(events));
+            .forEach(l -> l.committed(committed));
       }
-      return result;
+      return written;
     } finally {
       lock.unlock();
     }

@@ -3,7 +3,6 @@ package dev.jobkit.server.store;
 import static dev.jobkit.server.store.SqlValues.marks;
 import static dev.jobkit.server.store.SqlValues.utc;
 
-import dev.jobkit.sdk.jobs.JobEvent;
 import dev.jobkit.sdk.lifecycle.JobStatus;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -22,12 +21,12 @@ final class WaitingDescendants {
 
   private final JdbcClient jdbc;
   private final SerializedWrites writes;
-  private final EventRows events;
+  private final boolean lockRows;
 
-  WaitingDescendants(JdbcClient jdbc, SerializedWrites writes, EventRows events) {
+  WaitingDescendants(JdbcClient jdbc, SerializedWrites writes, boolean lockRows) {
     this.jdbc = jdbc;
     this.writes = writes;
-    this.events = events;
+    this.lockRows = lockRows;
   }
 
   List<String> fail(String parentId, JobStatus parentStatus, Actor actor) {
@@ -82,19 +81,22 @@ final class WaitingDescendants {
   private List<String> failWaiting(
       List<String> ids, Map<String, String> causes, Map<String, JobStatus> ended, Actor actor) {
     return writes.write(
-        published -> {
+        batch -> {
           Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
           String in = marks(ids);
           List<Object> params = new ArrayList<>(ids);
           params.add(JobStatus.AWAITING_PARENTS.name());
-          // Under the write lock nothing else changes these rows until this transaction ends.
+          // Under the write lock nothing else of this service changes these rows until this
+          // transaction ends; where services share the database, their locks keep the others'
+          // away (taken in one order, so two cascades never wait for each other).
           Map<String, StoredEvent> rows = new LinkedHashMap<>();
           Map<String, List<String>> byReason = new LinkedHashMap<>();
           Map<String, String> reasons = new LinkedHashMap<>();
           jdbc.sql(
                   "SELECT id, owner, accessibility FROM jobs WHERE id IN ("
                       + in
-                      + ") AND status = ? ORDER BY seq")
+                      + ") AND status = ? ORDER BY seq"
+                      + (lockRows ? " FOR NO KEY UPDATE" : ""))
               .params(params)
               .query(
                   rs -> {
@@ -128,12 +130,8 @@ final class WaitingDescendants {
                 .update();
           }
           List<String> failed = List.copyOf(reasons.keySet());
-          for (JobEvent event :
-              events.insertTransitions(
-                  failed, JobStatus.AWAITING_PARENTS, JobStatus.FAILED, now, actor)) {
-            StoredEvent row = rows.get(event.jobId());
-            published.add(new StoredEvent(event, row.owner(), row.accessibility()));
-          }
+          batch.addTransitions(
+              failed, JobStatus.AWAITING_PARENTS, JobStatus.FAILED, now, actor, rows);
           return failed;
         });
   }

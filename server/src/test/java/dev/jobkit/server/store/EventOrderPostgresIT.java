@@ -8,10 +8,13 @@ import dev.jobkit.sdk.jobs.Accessibility;
 import dev.jobkit.sdk.jobs.JobEvent;
 import dev.jobkit.sdk.lifecycle.JobStatus;
 import dev.jobkit.server.support.PostgresDatabase;
+import java.sql.Connection;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -157,6 +160,58 @@ class EventOrderPostgresIT {
         .extracting(e -> e.event().id())
         .containsExactly(before + 1, before + 2, before + 3, before + 4, before + 5);
     assertThat(failed).allMatch(e -> e.event().toStatus() == JobStatus.FAILED);
+  }
+
+  @Test
+  void a_claim_skips_a_job_whose_row_another_write_holds_instead_of_waiting_for_it()
+      throws Exception {
+    JdbcJobStore service = store();
+    service.insert(List.of(queued("job_held", 7), queued("job_free", 7)), Actor.RECOVERY, null);
+    try (Connection other = dataSource().getConnection()) {
+      other.setAutoCommit(false);
+      try (Statement hold = other.createStatement()) {
+        hold.execute("SELECT id FROM jobs WHERE id = 'job_held' FOR UPDATE");
+      }
+      // Waiting for the other write would never end: it stays open until after this.
+      CompletableFuture<Optional<JobEvent>> skipped =
+          CompletableFuture.supplyAsync(() -> service.transition(claim("job_held", 2)));
+      assertThat(skipped.get(60, TimeUnit.SECONDS)).isEmpty();
+      assertThat(service.transition(claim("job_free", 2))).isPresent();
+      other.rollback();
+    }
+    assertThat(service.transition(claim("job_held", 2))).isPresent();
+    assertThat(service.statuses(List.of("job_held", "job_free")))
+        .containsEntry("job_held", JobStatus.CLAIMED)
+        .containsEntry("job_free", JobStatus.CLAIMED);
+  }
+
+  @Test
+  void a_claim_counts_its_owners_jobs_in_flight_after_the_other_claims_of_that_owner_committed()
+      throws Exception {
+    JdbcJobStore first = store();
+    JdbcJobStore second = store();
+    List<String> ids = IntStream.range(0, 40).mapToObj(n -> "job_limited_" + n).toList();
+    first.insert(ids.stream().map(id -> queued(id, 8)).toList(), Actor.RECOVERY, null);
+    // Two services claim the same owner's jobs at once, each claim limited to 3 in flight.
+    List<CompletableFuture<Long>> claimers = new ArrayList<>();
+    for (JdbcJobStore store : List.of(first, second)) {
+      claimers.add(
+          CompletableFuture.supplyAsync(
+              () -> ids.stream().filter(id -> store.transition(claim(id, 3)).isPresent()).count()));
+    }
+    long claimed = 0;
+    for (var claimer : claimers) {
+      claimed += claimer.get(120, TimeUnit.SECONDS);
+    }
+    assertThat(claimed).isEqualTo(3);
+    assertThat(first.statuses(ids).values().stream().filter(s -> s == JobStatus.CLAIMED).count())
+        .isEqualTo(3);
+  }
+
+  /** The dispatcher's claim of {@code id}, its owner allowed {@code limit} jobs in flight. */
+  private static Transition claim(String id, int limit) {
+    return Transition.of(id, JobStatus.QUEUED, JobStatus.CLAIMED, Actor.EXECUTOR, null)
+        .ownerLimit(limit);
   }
 
   private static void move(JdbcJobStore store, String id, JobStatus from, JobStatus to) {
