@@ -35,8 +35,11 @@ import org.springframework.util.FileSystemUtils;
  */
 public final class ShellFixture implements BeforeAllCallback, AfterAllCallback, AfterEachCallback {
 
-  /** How long a test waits for a screen, a job or a command: returns as soon as it is there. */
-  public static final Duration SCREEN = Duration.ofSeconds(60);
+  /**
+   * How long a test waits for a screen, a job or a command: returns as soon as it is there.
+   * Generous: CI machines have stalled for over a minute under the whole suite.
+   */
+  public static final Duration SCREEN = Duration.ofSeconds(120);
 
   private final JobkitService service = JobkitService.shared();
   private final String[] extraEnv;
