@@ -286,11 +286,16 @@ public final class ServiceBenchmark {
   private static void runShared(List<Row> rows, int jobs, int warmup, int samples, int slots)
       throws Exception {
     System.out.printf(
-        "%n12. Services on one PostgreSQL: 1 against 2, %d slots each (issue 15)%n", slots);
+        "%n12. Services on one PostgreSQL: 1 alone, 1 shared, 2 shared, %d slots each (issue 15)%n",
+        slots);
     SharedDatabaseThroughput bench = new SharedDatabaseThroughput(jobs, warmup, samples, slots);
-    for (int services = 1; services <= 2; services++) {
-      SharedDatabaseThroughput.Result r = bench.run(services);
-      String what = services == 1 ? "1 service" : services + " services";
+    int[][] settings = {{1, 0}, {1, 1}, {2, 1}};
+    for (int[] setting : settings) {
+      int services = setting[0];
+      SharedDatabaseThroughput.Result r = bench.run(services, setting[1] == 1);
+      String what =
+          (services == 1 ? "1 service" : services + " services")
+              + (r.shared() ? ", shared" : ", alone");
       rows.add(
           new Row(
               what + ": " + r.jobs() + " jobs", String.format("%.0f jobs/s", r.rate()), "", true));

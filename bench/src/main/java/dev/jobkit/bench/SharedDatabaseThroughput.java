@@ -28,19 +28,20 @@ import java.util.stream.Stream;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Section 12 (issue 15): no-op jobs through one service against two services on one PostgreSQL
- * database, each service with the same slots. Each setting gets a fresh database and data dir and
- * its services as processes of their own (the packaged {@code server/target/jobkit-server.jar}, as
- * a person starts them; two services cannot share one JVM), one user whose limit never binds. After
- * {@code warmup} jobs (the services' JIT), {@code jobs} jobs of {@code true} in batches of 100 over
- * HTTP, the batches going round the services: first submission to the last {@code finished_at},
- * read from the database. Then {@code samples} jobs one at a time, each submitted to the next
- * service in turn: submit → {@code RUNNING} from the job's events (the database's times of one
- * host, so one clock), which with two services includes the wake-up of whichever claims it.
+ * Section 12 (issue 15): no-op jobs through one service with the database alone, one service with
+ * it shared ({@code jobkit.datasource.shared}) and two services sharing it, each service with the
+ * same slots. Each setting gets a fresh database and data dir and its services as processes of
+ * their own (the packaged {@code server/target/jobkit-server.jar}, as a person starts them; two
+ * services cannot share one JVM), one user whose limit never binds. After {@code warmup} jobs (the
+ * services' JIT), {@code jobs} jobs of {@code true} in batches of 100 over HTTP, the batches going
+ * round the services: first submission to the last {@code finished_at}, read from the database.
+ * Then {@code samples} jobs one at a time, each submitted to the next service in turn: submit →
+ * {@code RUNNING} from the job's events (the database's times of one host, so one clock), which
+ * with two services includes the wake-up of whichever claims it.
  */
 final class SharedDatabaseThroughput {
 
-  record Result(int services, int slots, int jobs, double rate, Stats start) {}
+  record Result(int services, boolean shared, int slots, int jobs, double rate, Stats start) {}
 
   private static final int BATCH = 100;
   private static final String ADMIN_KEY = "jk_bench_admin_key_0123456789abcdef";
@@ -68,8 +69,11 @@ final class SharedDatabaseThroughput {
     this.slots = slots;
   }
 
-  /** The figures with {@code count} services on one fresh database. */
-  Result run(int count) throws Exception {
+  /**
+   * The figures with {@code count} services on one fresh database, with {@code
+   * jobkit.datasource.shared} set to {@code shared} (it must be where {@code count > 1}).
+   */
+  Result run(int count, boolean shared) throws Exception {
     String database =
         "jobkit_bench_"
             + UUID.randomUUID()
@@ -87,7 +91,7 @@ final class SharedDatabaseThroughput {
       for (int i = 0; i < count; i++) {
         Path log = dataDir.resolveSibling(dataDir.getFileName() + "-" + i + ".log");
         logs.add(log);
-        Process p = launch(dataDir, log, url, count > 1);
+        Process p = launch(dataDir, log, url, shared);
         processes.add(p);
         bases.add(awaitStarted(p, log));
       }
@@ -97,20 +101,19 @@ final class SharedDatabaseThroughput {
               .get("key")
               .asString();
       try (Connection sql = DriverManager.getConnection(url, PG_USER, "")) {
-        System.out.printf(
-            "  %d service(s), %d slots each: warm-up of %d jobs%n", count, slots, warmup);
+        String setting = count + " service(s)" + (shared ? ", shared" : ", alone");
+        System.out.printf("  %s, %d slots each: warm-up of %d jobs%n", setting, slots, warmup);
         throughput(sql, bases, key, warmup);
         double seconds = throughput(sql, bases, key, jobs);
         double rate = jobs / seconds;
-        System.out.printf(
-            "  %d service(s): %d jobs in %.2f s, %.0f jobs/s%n", count, jobs, seconds, rate);
+        System.out.printf("  %s: %d jobs in %.2f s, %.0f jobs/s%n", setting, jobs, seconds, rate);
         List<Long> starts = new ArrayList<>();
         for (int i = 0; i < samples; i++) {
           starts.add(startNanos(sql, bases.get(i % bases.size()), key));
         }
         Stats start = Stats.ofNanos(starts);
-        System.out.printf("  %d service(s): submit -> RUNNING (events) %s%n", count, start);
-        return new Result(count, slots, jobs, rate, start);
+        System.out.printf("  %s: submit -> RUNNING (events) %s%n", setting, start);
+        return new Result(count, shared, slots, jobs, rate, start);
       }
     } finally {
       for (Process p : processes) {
