@@ -50,7 +50,7 @@ import tools.jackson.databind.JsonNode;
  * other's events): with two, the run after the kill would be one service alone. {@code
  * -Djobkit.it.multi.services=N} changes it; with 1 the killed service is replaced by a new one on
  * the same database, the recovery of a restart. {@code -Djobkit.it.multi.jobs=N} sets the number of
- * jobs (issue 15 names 20,000; the default keeps the test to about three minutes on 2 cores).
+ * jobs (issue 15 names 20,000; the default, 1,000, keeps the test to about two minutes on 2 cores).
  *
  * <p>Each job is {@code touch <markers>/$JOBKIT_JOB_ID.$JOBKIT_ATTEMPT.$$; sleep 0.2}: one file per
  * run of a pod, named by its attempt and pid, so that two runs of one attempt leave two files where
@@ -59,7 +59,7 @@ import tools.jackson.databind.JsonNode;
  */
 class MultiServiceIT {
 
-  private static final int JOBS = Integer.getInteger("jobkit.it.multi.jobs", 2000);
+  private static final int JOBS = Integer.getInteger("jobkit.it.multi.jobs", 1000);
   private static final int SERVICES = Integer.getInteger("jobkit.it.multi.services", 3);
   private static final int SLOTS = 6;
   // Four users with a limit of 4 each want 16 of the 3 x 6 slots, of which the long jobs hold 4:
