@@ -6,13 +6,14 @@ import static dev.jobkit.sdk.lifecycle.JobStatus.SUCCEEDED;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.jobkit.sdk.jobs.Job;
 import dev.jobkit.server.store.DatabaseInUseException;
 import dev.jobkit.server.support.Api;
 import dev.jobkit.server.support.JobkitServer;
+import dev.jobkit.server.support.PostgresDatabase;
 import dev.jobkit.server.support.Processes;
+import dev.jobkit.server.support.ServiceProcess;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Files;
@@ -22,16 +23,10 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
-import java.util.UUID;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -45,13 +40,6 @@ import org.springframework.util.FileSystemUtils;
  * dead stops itself.
  */
 class OneServicePerDatabaseIT {
-
-  private static final Duration START = Duration.ofSeconds(90);
-  private static final String PG_ADMIN_URL =
-      System.getenv()
-          .getOrDefault("JOBKIT_TEST_PG_URL", "jdbc:postgresql://127.0.0.1:5432/postgres");
-  private static final String PG_USER =
-      System.getenv().getOrDefault("JOBKIT_TEST_PG_USER", "postgres");
 
   /** The refusal somewhere in the causes of a failed start; fails the test if there is none. */
   private static DatabaseInUseException refusal(Throwable failure) {
@@ -194,28 +182,10 @@ class OneServicePerDatabaseIT {
       throws Exception {
     Path dataDir = Files.createTempDirectory("jobkit-lease-");
     Path log = dataDir.resolve("first.log");
-    Process first = null;
-    try {
-      // A long lease, so that only seeing its process gone lets the next one start at once.
-      first = startProcess(dataDir, log, "--jobkit.datasource.lease-ttl=10m");
-      Process starting = first;
-      // A port of its own choosing: one found free beforehand may be taken meanwhile by a class
-      // running alongside.
-      int port =
-          await()
-              .atMost(START)
-              .until(
-                  () -> {
-                    if (!starting.isAlive()) {
-                      throw new AssertionError(
-                          "the first service exited:\n" + Files.readString(log));
-                    }
-                    Matcher started = TOMCAT_STARTED.matcher(Files.readString(log));
-                    return started.find() ? Integer.parseInt(started.group(1)) : 0;
-                  },
-                  p -> p > 0);
-      Api api = new Api("http://127.0.0.1:" + port, JobkitServer.ADMIN_KEY);
-      await().atMost(START).ignoreExceptions().until(() -> api.get("/healthz").status() == 200);
+    // A long lease, so that only seeing its process gone lets the next one start at once.
+    try (ServiceProcess first =
+        ServiceProcess.start(dataDir, log, "--jobkit.datasource.lease-ttl=10m")) {
+      Api api = first.admin();
       Job running = api.submit("{\"command\":[\"sleep\",\"300\"]}");
       api.awaitStatus(running.id(), RUNNING, Duration.ofSeconds(60));
 
@@ -237,42 +207,22 @@ class OneServicePerDatabaseIT {
                   + " or another jobkit.data-dir)");
       assertThat(api.job(running.id()).status()).isEqualTo(RUNNING);
 
-      first.destroyForcibly().waitFor(); // kill -9: no clean stop, no release
+      first.kill(); // kill -9: no clean stop, no release
       try (JobkitServer next = JobkitServer.startOn(dataDir)) {
         Job lost = next.admin().awaitStatus(running.id(), FAILED, Duration.ofSeconds(60));
         assertThat(lost.statusReason()).startsWith("lost");
         assertThat(Processes.ofJob(running.id())).isEmpty();
       }
     } finally {
-      if (first != null) {
-        first.destroyForcibly().waitFor();
-      }
       FileSystemUtils.deleteRecursively(dataDir);
     }
   }
 
   @Test
   void on_postgresql_a_second_service_is_refused_until_the_first_stops() throws Exception {
-    boolean reachable;
-    try (Connection c = DriverManager.getConnection(PG_ADMIN_URL, PG_USER, "")) {
-      reachable = c.isValid(2);
-    } catch (SQLException e) {
-      reachable = false;
-    }
-    if (!"true".equals(System.getenv("CI"))) {
-      assumeTrue(reachable, "no PostgreSQL at " + PG_ADMIN_URL);
-    }
-    String database =
-        "jobkit_lease_"
-            + UUID.randomUUID()
-                .toString()
-                .replace("-", "")
-                .substring(0, 12)
-                .toLowerCase(Locale.ROOT);
-    String url = PG_ADMIN_URL.replaceAll("/[^/]*$", "/" + database);
-    String[] onIt = {"--jobkit.datasource.url=" + url, "--jobkit.datasource.username=" + PG_USER};
-    pg("CREATE DATABASE " + database);
-    try {
+    try (PostgresDatabase database = PostgresDatabase.create()) {
+      String url = database.jdbcUrl();
+      String[] onIt = database.serverArgs();
       try (JobkitServer first = JobkitServer.start(onIt)) {
         DatabaseInUseException refused =
             refusal(catchThrowable(() -> JobkitServer.start(onIt).close()));
@@ -294,46 +244,30 @@ class OneServicePerDatabaseIT {
         next.admin().get("/healthz").expect(200);
       }
 
-      holdFromElsewhere(url, PG_USER, Instant.now().plusSeconds(600));
+      holdFromElsewhere(url, database.user(), Instant.now().plusSeconds(600));
       assertThat(refusal(catchThrowable(() -> JobkitServer.start(onIt).close())).getMessage())
           .startsWith("another Jobkit service (pid 4242, host elsewhere, data dir /srv/jobkit)");
-      holdFromElsewhere(url, PG_USER, Instant.now().minusSeconds(1));
+      holdFromElsewhere(url, database.user(), Instant.now().minusSeconds(1));
       try (JobkitServer after = JobkitServer.start(onIt)) {
         after.admin().get("/healthz").expect(200);
       }
-    } finally {
-      pg("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
     }
   }
 
   @Test
   void on_postgresql_services_share_the_database_and_one_found_dead_stops_itself()
       throws Exception {
-    boolean reachable;
-    try (Connection c = DriverManager.getConnection(PG_ADMIN_URL, PG_USER, "")) {
-      reachable = c.isValid(2);
-    } catch (SQLException e) {
-      reachable = false;
-    }
-    if (!"true".equals(System.getenv("CI"))) {
-      assumeTrue(reachable, "no PostgreSQL at " + PG_ADMIN_URL);
-    }
-    String database =
-        "jobkit_lease_"
-            + UUID.randomUUID()
-                .toString()
-                .replace("-", "")
-                .substring(0, 12)
-                .toLowerCase(Locale.ROOT);
-    String url = PG_ADMIN_URL.replaceAll("/[^/]*$", "/" + database);
+    PostgresDatabase database = PostgresDatabase.create();
+    String url = database.jdbcUrl();
     String[] onIt = {
       "--jobkit.datasource.url=" + url,
-      "--jobkit.datasource.username=" + PG_USER,
+      "--jobkit.datasource.username=" + database.user(),
       "--jobkit.datasource.lease-ttl=1s",
       "--jobkit.datasource.shared=true"
     };
-    pg("CREATE DATABASE " + database);
-    try (JobkitServer first = JobkitServer.start(onIt);
+    // Closed in reverse order: the services, then the database.
+    try (database;
+        JobkitServer first = JobkitServer.start(onIt);
         JobkitServer second = JobkitServer.startOn(first.dataDir(), onIt)) {
       // Both run, and a job submitted to either runs on one of them.
       for (JobkitServer server : List.of(first, second)) {
@@ -349,7 +283,7 @@ class OneServicePerDatabaseIT {
                       JobkitServer.startOn(
                               first.dataDir(),
                               "--jobkit.datasource.url=" + url,
-                              "--jobkit.datasource.username=" + PG_USER)
+                              "--jobkit.datasource.username=" + database.user())
                           .close()));
       assertThat(alone.getMessage())
           .contains("share this database (jobkit.datasource.shared=true)")
@@ -380,46 +314,6 @@ class OneServicePerDatabaseIT {
               });
       Job after = second.admin().submit("{\"command\":[\"true\"]}");
       second.admin().awaitStatus(after.id(), SUCCEEDED);
-    } finally {
-      pg("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
-    }
-  }
-
-  /** What the service logs once it listens (at info, which {@link #startProcess} turns on). */
-  private static final Pattern TOMCAT_STARTED = Pattern.compile("Tomcat started on port (\\d+)");
-
-  /**
-   * The service as its own process, from the packaged jar, as a person starts it, on a port it
-   * chooses and logs.
-   */
-  private static Process startProcess(Path dataDir, Path log, String... args) throws IOException {
-    Path jar = Path.of("target/jobkit-server.jar").toAbsolutePath();
-    assertThat(jar)
-        .as("the packaged service (the package phase builds it before the integration tests)")
-        .isRegularFile();
-    List<String> command =
-        new ArrayList<>(
-            List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar",
-                jar.toString(),
-                "--server.port=0",
-                "--server.address=127.0.0.1",
-                "--jobkit.data-dir=" + dataDir,
-                "--jobkit.auth.admin-key=" + JobkitServer.ADMIN_KEY,
-                "--logging.level.root=warn",
-                "--logging.level.org.springframework.boot.tomcat.TomcatWebServer=info"));
-    command.addAll(List.of(args));
-    return new ProcessBuilder(command)
-        .redirectErrorStream(true)
-        .redirectOutput(log.toFile())
-        .start();
-  }
-
-  private static void pg(String sql) throws SQLException {
-    try (Connection c = DriverManager.getConnection(PG_ADMIN_URL, PG_USER, "");
-        Statement s = c.createStatement()) {
-      s.execute(sql);
     }
   }
 }
