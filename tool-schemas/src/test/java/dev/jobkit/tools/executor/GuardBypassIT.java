@@ -624,9 +624,21 @@ class GuardBypassIT {
       assertThat(token.length()).isLessThanOrEqualTo(Inputs.TOKEN_MAX_LENGTH);
       assertThat(first.get("precheck").get("job_count").asInt()).isEqualTo(10_001);
       assertThat(first.get("prompt").asString()).contains("removes 10001 job(s)");
-      assertThat(done.get("outcome").asString()).isEqualTo("APPLIED");
-      assertThat(done.get("flush").get("matched").asInt()).isEqualTo(10_001);
-      assertThat(done.get("flush").get("deleted").asInt()).isEqualTo(10_001);
+      JsonNode flush = done.get("flush");
+      if (done.get("outcome").asString().equals("UNVERIFIED")
+          && flush.get("operation_status").asString().equals("running")) {
+        // On a machine busy with the whole suite the flush can outlast the call (CI saw 112 s):
+        // the answer names the operation, which an agent follows until it has ended.
+        String operation = flush.get("operation_id").asString();
+        do {
+          flush = ok(tools.call("get_operation", "operation_id", operation, "timeout_seconds", 40));
+        } while (flush.get("still_running").asBoolean());
+        assertThat(flush.get("status").asString()).isEqualTo("succeeded");
+      } else {
+        assertThat(done.get("outcome").asString()).isEqualTo("APPLIED");
+      }
+      assertThat(flush.get("matched").asInt()).isEqualTo(10_001);
+      assertThat(flush.get("deleted").asInt()).isEqualTo(10_001);
     }
     assertThatThrownBy(() -> service.direct().jobs().get(running))
         .isInstanceOf(NotFoundException.class);
