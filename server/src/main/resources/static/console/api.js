@@ -1,0 +1,223 @@
+// The console's one way to the HTTP API: every request carries the API key the person pasted, as
+// "Authorization: Bearer <key>". The key lives in sessionStorage only (this tab, until it closes or
+// the person signs out): never in a URL, a cookie or localStorage.
+
+const KEY = 'jobkit.apiKey';
+
+export function apiKey() {
+  return sessionStorage.getItem(KEY);
+}
+
+export function saveKey(key) {
+  sessionStorage.setItem(KEY, key);
+}
+
+export function forgetKey() {
+  sessionStorage.removeItem(KEY);
+}
+
+/** A failed API call: the problem document's detail, its code and the HTTP status. */
+export class ApiError extends Error {
+  constructor(status, problem) {
+    super(problem?.detail || problem?.title || `the service answered ${status}`);
+    this.status = status;
+    this.problem = problem || {};
+    this.code = this.problem.code || null;
+  }
+}
+
+/** Called when the service refuses the key (401) on any call: the app signs out. */
+let onUnauthorized = () => {};
+export function whenUnauthorized(handler) {
+  onUnauthorized = handler;
+}
+
+function headers(extra = {}, key = apiKey()) {
+  const h = { Accept: 'application/json', ...extra };
+  if (key) {
+    h.Authorization = `Bearer ${key}`;
+  }
+  return h;
+}
+
+async function problemOf(response) {
+  try {
+    return await response.json();
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Sends a request and returns the parsed JSON answer ({status, body}); throws ApiError for an
+ * answer that is not 2xx. `key` overrides the stored key (the sign-in form checks one first).
+ */
+export async function call(method, path, { key, query, allow401 = false } = {}) {
+  const url = new URL(path, window.location.origin);
+  for (const [name, value] of Object.entries(query || {})) {
+    for (const v of [].concat(value)) {
+      if (v !== undefined && v !== null && v !== '') {
+        url.searchParams.append(name, v);
+      }
+    }
+  }
+  const response = await fetch(url, {
+    method,
+    headers: headers({}, key === undefined ? apiKey() : key),
+    cache: 'no-store',
+    credentials: 'omit',
+  });
+  if (!response.ok) {
+    const problem = await problemOf(response);
+    if (response.status === 401 && !allow401) {
+      onUnauthorized();
+    }
+    throw new ApiError(response.status, problem);
+  }
+  const text = await response.text();
+  return { status: response.status, body: text ? JSON.parse(text) : null };
+}
+
+export const get = (path, options) => call('GET', path, options).then((r) => r.body);
+
+/**
+ * Reads a Server-Sent Events stream with fetch() (EventSource cannot send an Authorization
+ * header), calling onEvent({id, event, data}) for each event, and reconnects after a drop with
+ * Last-Event-ID (or what resume(lastId) adds to the URL) so nothing is missed or repeated.
+ *
+ * Returns a handle whose close() ends it. onState(text) reports "live", "reconnecting…" and
+ * the like for the page to show; onEnd() is called when the stream ended for good (a log's "end").
+ */
+export function openStream(path, { onEvent, onState = () => {}, resume, endEvents = [] } = {}) {
+  let lastId = null;
+  let closed = false;
+  let controller = null;
+  let failures = 0;
+  let wake = null;
+
+  const wait = (ms) =>
+    new Promise((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+
+  async function once() {
+    controller = new AbortController();
+    const url = new URL(resume && lastId !== null ? resume(lastId) : path, window.location.origin);
+    const extra = { Accept: 'text/event-stream' };
+    if (lastId !== null && !resume) {
+      extra['Last-Event-ID'] = lastId;
+    }
+    const response = await fetch(url, {
+      headers: headers(extra),
+      signal: controller.signal,
+      cache: 'no-store',
+      credentials: 'omit',
+    });
+    if (!response.ok) {
+      const problem = await problemOf(response);
+      if (response.status === 401) {
+        onUnauthorized();
+        closed = true;
+      }
+      throw new ApiError(response.status, problem);
+    }
+    onState('live');
+    failures = 0;
+    const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+    let buffer = '';
+    let event = { id: null, event: 'message', data: [] };
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) {
+        return 'ended';
+      }
+      buffer += value;
+      let newline;
+      while ((newline = buffer.search(/\r\n|\r|\n/)) >= 0) {
+        const line = buffer.slice(0, newline);
+        buffer = buffer.slice(newline + (buffer.startsWith('\r\n', newline) ? 2 : 1));
+        if (line === '') {
+          // An event ends. One with an id and no data (the subscription point) only moves lastId.
+          if (event.id !== null) {
+            lastId = event.id;
+          }
+          if (event.data.length) {
+            const data = event.data.join('\n');
+            if (event.event === 'dropped') {
+              try {
+                const dropped = JSON.parse(data);
+                if (dropped.last_event_id !== null && dropped.last_event_id !== undefined) {
+                  lastId = String(dropped.last_event_id);
+                }
+              } catch {
+                // reconnect from the last id seen
+              }
+            } else {
+              onEvent({ id: event.id ?? lastId, event: event.event, data: JSON.parse(data) });
+              if (endEvents.includes(event.event)) {
+                return 'finished';
+              }
+            }
+          }
+          event = { id: null, event: 'message', data: [] };
+          continue;
+        }
+        if (line.startsWith(':')) {
+          continue; // a comment: :subscribed, :keepalive
+        }
+        const colon = line.indexOf(':');
+        const field = colon < 0 ? line : line.slice(0, colon);
+        let value = colon < 0 ? '' : line.slice(colon + 1);
+        if (value.startsWith(' ')) {
+          value = value.slice(1);
+        }
+        if (field === 'id') {
+          event.id = value;
+        } else if (field === 'event') {
+          event.event = value;
+        } else if (field === 'data') {
+          event.data.push(value);
+        }
+      }
+    }
+  }
+
+  (async () => {
+    while (!closed) {
+      try {
+        const how = await once();
+        if (how === 'finished') {
+          closed = true;
+          break;
+        }
+      } catch (e) {
+        if (closed) {
+          break;
+        }
+        if (e instanceof ApiError && e.status >= 400 && e.status < 500 && e.status !== 429) {
+          onState(`stopped: ${e.message}`);
+          closed = true;
+          break;
+        }
+      }
+      if (closed) {
+        break;
+      }
+      failures++;
+      onState('reconnecting…');
+      await wait(Math.min(10000, 500 * 2 ** Math.min(failures, 5)));
+    }
+  })();
+
+  return {
+    close() {
+      closed = true;
+      controller?.abort();
+      wake?.();
+    },
+  };
+}
