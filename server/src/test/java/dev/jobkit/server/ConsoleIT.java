@@ -1,0 +1,417 @@
+package dev.jobkit.server;
+
+import static dev.jobkit.sdk.lifecycle.JobStatus.CANCELED;
+import static dev.jobkit.sdk.lifecycle.JobStatus.CANCEL_REQUESTED;
+import static dev.jobkit.sdk.lifecycle.JobStatus.RUNNING;
+import static dev.jobkit.sdk.lifecycle.JobStatus.SUCCEEDED;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.jobkit.sdk.guard.Confirmers;
+import dev.jobkit.sdk.jobs.Job;
+import dev.jobkit.server.support.Api;
+import dev.jobkit.server.support.Gates;
+import dev.jobkit.server.support.JobkitService;
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
+import org.openqa.selenium.support.ui.WebDriverWait;
+import org.springframework.util.FileSystemUtils;
+
+/**
+ * The web console in a real browser: Debian's Chromium, headless, driven by Selenium through
+ * Debian's chromedriver (nothing is downloaded). One service and one browser for the class; the
+ * tests run in order on the same tab.
+ *
+ * <p>Without {@code /usr/bin/chromium} or {@code /usr/bin/chromedriver} the class is skipped,
+ * except in CI ({@code CI=true}), where it fails: {@code .ci/run} installs them. With {@code
+ * -Djobkit.console.screenshots=true} it saves docs/images/console-jobs.png and console-job.png.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ConsoleIT {
+
+  private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+  private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+  private static final Duration WAIT = Duration.ofSeconds(60);
+
+  @RegisterExtension static final JobkitService service = JobkitService.own();
+
+  private static WebDriver browser;
+
+  /** The job the stop test canceled. */
+  private static String stopped;
+
+  private static Path profile;
+
+  private final Api api = service.user();
+  private final Gates gates = service.gates();
+
+  @BeforeAll
+  static void openBrowser() throws IOException {
+    boolean present = Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
+    if (!present) {
+      if ("true".equals(System.getenv("CI"))) {
+        fail(
+            "CI=true but "
+                + CHROMIUM
+                + " or "
+                + CHROMEDRIVER
+                + " is missing: install Debian's chromium and chromium-driver (.ci/run does"
+                + " when they are missing)");
+      }
+      assumeTrue(
+          false,
+          "the browser test needs Debian's chromium and chromium-driver (apt-get install"
+              + " chromium chromium-driver); skipped without them outside CI");
+    }
+    profile = Files.createTempDirectory("jobkit-console-chromium-");
+    ChromeOptions options = new ChromeOptions();
+    options.setBinary(CHROMIUM.toFile());
+    options.addArguments(
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--window-size=1280,900",
+        "--user-data-dir=" + profile);
+    // The driver given by path: Selenium Manager has nothing to find or download.
+    System.setProperty(ChromeDriverService.CHROME_DRIVER_EXE_PROPERTY, CHROMEDRIVER.toString());
+    ChromeDriverService driverService =
+        new ChromeDriverService.Builder()
+            .usingDriverExecutable(new File(CHROMEDRIVER.toString()))
+            .usingAnyFreePort()
+            .build();
+    browser = new ChromeDriver(driverService, options);
+  }
+
+  @AfterAll
+  static void closeBrowser() {
+    if (browser != null) {
+      browser.quit();
+    }
+    if (profile != null) {
+      FileSystemUtils.deleteRecursively(profile.toFile());
+    }
+  }
+
+  private static WebDriverWait waiting() {
+    return new WebDriverWait(browser, WAIT);
+  }
+
+  private static WebElement visible(String css) {
+    return waiting().until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(css)));
+  }
+
+  private static void textIn(String css, String text) {
+    waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(css), text));
+  }
+
+  private static Object script(String js, Object... args) {
+    return ((JavascriptExecutor) browser).executeScript(js, args);
+  }
+
+  private String console() {
+    return service.server().baseUrl() + "/";
+  }
+
+  /** Opens the console and signs in with this class's user's key, unless signed in already. */
+  private void signedIn() {
+    if (!browser.getCurrentUrl().startsWith(console())) {
+      browser.get(console());
+    }
+    waiting()
+        .until(
+            d ->
+                !d.findElements(By.id("sign-in")).isEmpty()
+                    || !d.findElements(By.id("jobs")).isEmpty()
+                    || !d.findElements(By.id("job-title")).isEmpty());
+    if (!browser.findElements(By.id("sign-in")).isEmpty()) {
+      WebElement key = browser.findElement(By.id("api-key"));
+      key.clear();
+      key.sendKeys(service.userKey());
+      browser.findElement(By.id("sign-in-button")).click();
+      visible("#who");
+    }
+  }
+
+  private void jobsPage() {
+    signedIn();
+    script("location.hash = '#/jobs'");
+    visible("#jobs");
+    textIn("#live-state", "live");
+  }
+
+  private WebElement row(String jobId) {
+    return visible("tr[data-job-id='" + jobId + "']");
+  }
+
+  private static String withoutAge(String prompt) {
+    return prompt.replaceFirst("submitted [^;)]*", "submitted …");
+  }
+
+  /** Saves the page, {@code height} pixels of it, when -Djobkit.console.screenshots=true. */
+  private static void screenshot(String name, int height) {
+    if (!Boolean.getBoolean("jobkit.console.screenshots")) {
+      return;
+    }
+    browser.manage().window().setSize(new Dimension(1280, height));
+    Path images = Path.of(System.getProperty("basedir", ".")).resolve("../docs/images");
+    try {
+      Files.createDirectories(images);
+      Path shot = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE).toPath();
+      Files.copy(shot, images.resolve(name), StandardCopyOption.REPLACE_EXISTING);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } finally {
+      browser.manage().window().setSize(new Dimension(1280, 900));
+    }
+  }
+
+  @Test
+  @Order(1)
+  void the_console_is_served_at_the_root_with_its_security_headers() {
+    Api.Response page = service.server().anonymous().get("/", "Accept", "text/html");
+    page.expect(200);
+    assertThat(page.contentType()).startsWith("text/html");
+    assertThat(page.body()).contains("console/app.js").doesNotContain("<script>");
+    String csp = page.headers().firstValue("Content-Security-Policy").orElseThrow();
+    assertThat(csp)
+        .contains("default-src 'self'", "script-src 'self'", "style-src 'self'")
+        .contains("connect-src 'self'", "frame-ancestors 'none'", "base-uri 'none'")
+        .doesNotContain("unsafe-inline", "unsafe-eval");
+    assertThat(page.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
+    assertThat(page.headers().firstValue("Referrer-Policy")).hasValue("no-referrer");
+
+    Api.Response app = service.server().anonymous().get("/console/app.js");
+    app.expect(200);
+    assertThat(app.contentType()).contains("javascript");
+    assertThat(app.headers().firstValue("Content-Security-Policy")).hasValue(csp);
+
+    // The API and the probes are as they were: the console shadows none of them.
+    Api.Response me = service.server().anonymous().get("/api/v1/me");
+    me.expect(401);
+    assertThat(me.headers().firstValue("Content-Security-Policy")).isEmpty();
+    service.server().anonymous().get("/healthz").expect(200);
+    assertThat(api.get("/api/v1/no-such-thing").expect(404).contentType())
+        .startsWith("application/problem+json");
+  }
+
+  @Test
+  @Order(2)
+  void a_wrong_key_is_refused_with_a_message_and_the_right_one_signs_in_and_out() {
+    browser.get(console());
+    WebElement key = visible("#api-key");
+    assertThat(browser.findElement(By.cssSelector("label[for='api-key']")).getText())
+        .isEqualTo("API key");
+    key.sendKeys("jk_not_a_key_of_anyone_0123456789");
+    browser.findElement(By.id("sign-in-button")).click();
+    textIn("#sign-in-error", "not accepted");
+    assertThat(script("return sessionStorage.getItem('jobkit.apiKey')")).isNull();
+
+    key = browser.findElement(By.id("api-key"));
+    key.clear();
+    key.sendKeys(service.userKey());
+    browser.findElement(By.id("sign-in-button")).click();
+    textIn("#who", service.userName());
+    visible("#jobs");
+    assertThat(browser.getCurrentUrl()).doesNotContain(service.userKey());
+    assertThat(browser.manage().getCookies()).isEmpty();
+    assertThat(script("return sessionStorage.getItem('jobkit.apiKey')"))
+        .isEqualTo(service.userKey());
+
+    browser.findElement(By.id("sign-out")).click();
+    visible("#api-key");
+    assertThat(script("return sessionStorage.getItem('jobkit.apiKey')")).isNull();
+  }
+
+  @Test
+  @Order(3)
+  void a_job_submitted_after_the_page_opened_appears_live_and_its_status_follows() {
+    jobsPage();
+    script("window.jobkitNoReload = 'still the same page'");
+
+    Job job =
+        api.submit(
+            "{\"shell\":"
+                + Api.JSON.writeValueAsString("echo training; " + gates.script("live"))
+                + ",\"display_name\":\"live-row\",\"tags\":{\"team\":\"vision\"}}");
+
+    WebElement row = row(job.id());
+    assertThat(row.findElement(By.cssSelector("td a")).getText()).isEqualTo("live-row");
+    waiting().until(d -> "RUNNING".equals(row(job.id()).getAttribute("data-status")));
+    textIn("tr[data-job-id='" + job.id() + "'] .badge", "RUNNING");
+
+    gates.open("live");
+    waiting().until(d -> "SUCCEEDED".equals(row(job.id()).getAttribute("data-status")));
+    textIn("tr[data-job-id='" + job.id() + "'] .badge", "SUCCEEDED");
+    assertThat(script("return window.jobkitNoReload")).isEqualTo("still the same page");
+    assertThat(api.job(job.id()).status()).isEqualTo(SUCCEEDED);
+  }
+
+  @Test
+  @Order(4)
+  void a_job_page_shows_its_status_events_and_follows_its_log_to_the_end() {
+    Job job =
+        api.submit(
+            "{\"shell\":"
+                + Api.JSON.writeValueAsString(
+                    "for i in 1 2 3; do echo \"epoch $i: loss 0.$((9 - i))\"; done; "
+                        + gates.script("log")
+                        + "; echo done-after-the-gate")
+                + ",\"display_name\":\"train-resnet\"}");
+    api.awaitStatus(job.id(), RUNNING);
+    jobsPage();
+    row(job.id()).findElement(By.cssSelector("td a")).click();
+
+    textIn("#job-title", "train-resnet");
+    textIn("#job-status", "RUNNING");
+    textIn("#log", "epoch 3: loss 0.6");
+    textIn("#timeline", "RUNNING");
+
+    gates.open("log");
+    textIn("#log", "done-after-the-gate");
+    textIn("#log-end", "SUCCEEDED");
+    textIn("#job-status", "SUCCEEDED");
+    textIn("#attempts-body", "SUCCEEDED");
+    screenshot("console-job.png", 1500);
+  }
+
+  @Test
+  @Order(5)
+  void stop_asks_with_the_pre_check_cancel_leaves_the_job_running_and_confirm_cancels_it() {
+    Job job =
+        api.submit(
+            "{\"shell\":"
+                + Api.JSON.writeValueAsString(gates.script("never"))
+                + ",\"display_name\":\"nightly-sweep\"}");
+    api.awaitStatus(job.id(), RUNNING);
+    signedIn();
+    script("location.hash = arguments[0]", "#/jobs/" + job.id());
+    textIn("#job-status", "RUNNING");
+    WebElement stop =
+        waiting().until(ExpectedConditions.elementToBeClickable(By.id("stop-button")));
+
+    stop.click();
+    WebElement dialog = visible("#stop-dialog[open]");
+    String prompt = dialog.findElement(By.id("stop-text")).getText();
+    assertThat(prompt)
+        .startsWith("Job " + job.id() + " \"nightly-sweep\" (owner " + service.userName())
+        .contains("is currently RUNNING.")
+        .contains(
+            "Stopping a running job cannot be undone and discards any progress it has not"
+                + " checkpointed.")
+        .endsWith("Stop it?");
+    // The same words as the SDK's pre-check, which the shell and the agent tools show (the age
+    // of the job aside: it was read at another second).
+    String sdkPrompt =
+        service
+            .client(service.userKey())
+            .guarded(Confirmers.denyAll())
+            .precheckStop(job.id())
+            .prompt();
+    assertThat(withoutAge(prompt + " [yes/no]")).isEqualTo(withoutAge(sdkPrompt));
+    assertThat(dialog.findElement(By.id("stop-expected")).getText()).isEqualTo("RUNNING");
+    assertThat(browser.switchTo().activeElement().getAttribute("id")).isEqualTo("stop-cancel");
+    dialog.findElement(By.id("stop-cancel")).click();
+
+    textIn("#stop-outcome-kind", "DECLINED");
+    textIn("#stop-outcome", "was left RUNNING");
+    assertThat(browser.findElement(By.id("stop-dialog")).getAttribute("open")).isNull();
+    assertThat(browser.switchTo().activeElement().getAttribute("id")).isEqualTo("stop-button");
+    assertThat(api.job(job.id()).status()).isEqualTo(RUNNING);
+
+    // By keyboard: Enter on the focused Stop button opens the dialog, Escape declines.
+    script("document.getElementById('stop-outcome').textContent = ''");
+    browser.switchTo().activeElement().sendKeys(Keys.ENTER);
+    visible("#stop-dialog[open]");
+    browser.switchTo().activeElement().sendKeys(Keys.ESCAPE);
+    textIn("#stop-outcome-kind", "DECLINED");
+    assertThat(api.job(job.id()).status()).isEqualTo(RUNNING);
+
+    browser.findElement(By.id("stop-button")).click();
+    visible("#stop-dialog[open]").findElement(By.id("stop-confirm")).click();
+    textIn("#stop-outcome-kind", "APPLIED");
+    textIn("#job-status", "CANCELED");
+    assertThat(api.job(job.id()).status()).isEqualTo(CANCELED);
+    List<String> stops =
+        api.events(job.id()).stream()
+            .filter(e -> e.toStatus() == CANCEL_REQUESTED)
+            .map(e -> e.actor())
+            .toList();
+    assertThat(stops).containsExactly(service.userName());
+
+    jobsPage();
+    textIn("tr[data-job-id='" + job.id() + "'] .badge", "CANCELED");
+    screenshot("console-jobs.png", 620);
+    stopped = job.id();
+  }
+
+  @Test
+  @Order(6)
+  void the_table_filters_by_status_and_pages_by_the_cursor() {
+    jobsPage();
+    new Select(browser.findElement(By.id("filter-status"))).selectByValue("SUCCEEDED");
+    browser.findElement(By.cssSelector("#filters button[type='submit']")).click();
+    waiting().until(d -> d.getCurrentUrl().contains("status=SUCCEEDED"));
+    waiting()
+        .until(
+            d ->
+                !ids(d).isEmpty()
+                    && !ids(d).contains(stopped)
+                    && statuses(d).stream().allMatch("SUCCEEDED"::equals));
+
+    List<String> newestFirst = api.listAll("limit=1000").stream().map(Job::id).limit(2).toList();
+    script("location.hash = '#/jobs?limit=1'");
+    waiting().until(d -> ids(d).equals(List.of(newestFirst.get(0))));
+    assertThat(browser.findElement(By.id("page-prev")).isEnabled()).isFalse();
+    browser.findElement(By.id("page-next")).click();
+    waiting().until(d -> ids(d).equals(List.of(newestFirst.get(1))));
+    textIn("#page-label", "Page 2");
+    browser.findElement(By.id("page-prev")).click();
+    waiting().until(d -> ids(d).equals(List.of(newestFirst.get(0))));
+  }
+
+  /** The job ids of the table's rows, top to bottom, read in one go (rows are replaced live). */
+  @SuppressWarnings("unchecked")
+  private static List<String> ids(WebDriver d) {
+    return (List<String>)
+        script("return [...document.querySelectorAll('#jobs-body tr')].map(r => r.dataset.jobId)");
+  }
+
+  @SuppressWarnings("unchecked")
+  private static List<String> statuses(WebDriver d) {
+    return (List<String>)
+        script("return [...document.querySelectorAll('#jobs-body tr')].map(r => r.dataset.status)");
+  }
+}
