@@ -21,6 +21,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
+import java.util.logging.Level;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -39,6 +40,9 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.logging.LoggingPreferences;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -105,6 +109,10 @@ class ConsoleIT {
         "--disable-sync",
         "--window-size=1280,900",
         "--user-data-dir=" + profile);
+    // The page's console messages, so a test can see that the CSP refused nothing.
+    LoggingPreferences logs = new LoggingPreferences();
+    logs.enable(LogType.BROWSER, Level.ALL);
+    options.setCapability("goog:loggingPrefs", logs);
     // The driver given by path: Selenium Manager has nothing to find or download.
     System.setProperty(ChromeDriverService.CHROME_DRIVER_EXE_PROPERTY, CHROMEDRIVER.toString());
     ChromeDriverService driverService =
@@ -400,6 +408,48 @@ class ConsoleIT {
     textIn("#page-label", "Page 2");
     browser.findElement(By.id("page-prev")).click();
     waiting().until(d -> ids(d).equals(List.of(newestFirst.get(0))));
+  }
+
+  @Test
+  @Order(7)
+  void after_the_service_comes_back_the_table_resumes_its_stream_and_misses_nothing() {
+    jobsPage();
+    script("window.jobkitNoReload = 'before the restart'");
+    service.server().restartOnSamePort(() -> textIn("#live-state", "reconnecting"));
+
+    // Submitted at once: the page may not have reconnected yet, and then only the replay from
+    // Last-Event-ID brings this job's events (a new stream starts with the events after it).
+    Job job = api.submitShell("echo back");
+    waiting().until(d -> "SUCCEEDED".equals(row(job.id()).getAttribute("data-status")));
+    textIn("#live-state", "live");
+    assertThat(script("return window.jobkitNoReload")).isEqualTo("before the restart");
+  }
+
+  @Test
+  @Order(8)
+  void the_pages_broke_no_rule_of_their_content_security_policy_which_the_browser_enforces() {
+    jobsPage();
+    assertThat(script("return document.querySelectorAll('[style], script:not([src])').length"))
+        .isEqualTo(0L);
+    script("console.warn('jobkit-log-probe')");
+    List<String> messages = new java.util.ArrayList<>();
+    waiting().until(d -> browserMessages(messages).stream().anyMatch(m -> m.contains("probe")));
+    assertThat(messages).noneMatch(ConsoleIT::refusedByCsp);
+
+    // An inline style, as a page that broke the rule would set it: the browser refuses it.
+    script("document.getElementById('main').setAttribute('style', 'color: red')");
+    waiting().until(d -> browserMessages(messages).stream().anyMatch(ConsoleIT::refusedByCsp));
+  }
+
+  private static List<String> browserMessages(List<String> seen) {
+    browser.manage().logs().get(LogType.BROWSER).getAll().stream()
+        .map(LogEntry::getMessage)
+        .forEach(seen::add);
+    return seen;
+  }
+
+  private static boolean refusedByCsp(String message) {
+    return message.contains("Content Security Policy");
   }
 
   /** The job ids of the table's rows, top to bottom, read in one go (rows are replaced live). */
