@@ -60,8 +60,14 @@ import org.springframework.util.FileSystemUtils;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ConsoleIT {
 
-  private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-  private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+  /** Debian's Chromium; {@code -Djobkit.console.chromium} points elsewhere. */
+  private static final Path CHROMIUM =
+      Path.of(System.getProperty("jobkit.console.chromium", "/usr/bin/chromium"));
+
+  /** Debian's chromedriver; {@code -Djobkit.console.chromedriver} points elsewhere. */
+  private static final Path CHROMEDRIVER =
+      Path.of(System.getProperty("jobkit.console.chromedriver", "/usr/bin/chromedriver"));
+
   private static final Duration WAIT = Duration.ofSeconds(60);
 
   @RegisterExtension static final JobkitService service = JobkitService.own();
