@@ -83,12 +83,13 @@ export const get = (path, options) => call('GET', path, options).then((r) => r.b
 /**
  * Reads a Server-Sent Events stream with fetch() (EventSource cannot send an Authorization
  * header), calling onEvent({id, event, data}) for each event, and reconnects after a drop with
- * Last-Event-ID (or what resume(lastId) adds to the URL) so nothing is missed or repeated.
+ * Last-Event-ID (which the service prefers to a log stream's offset=) so nothing is missed or
+ * repeated.
  *
  * Returns a handle whose close() ends it. onState(text) reports "live", "reconnecting…" and
  * the like for the page to show; onEnd() is called when the stream ended for good (a log's "end").
  */
-export function openStream(path, { onEvent, onState = () => {}, resume, endEvents = [] } = {}) {
+export function openStream(path, { onEvent, onState = () => {}, endEvents = [] } = {}) {
   let lastId = null;
   let closed = false;
   let controller = null;
@@ -106,9 +107,9 @@ export function openStream(path, { onEvent, onState = () => {}, resume, endEvent
 
   async function once() {
     controller = new AbortController();
-    const url = new URL(resume && lastId !== null ? resume(lastId) : path, window.location.origin);
+    const url = new URL(path, window.location.origin);
     const extra = { Accept: 'text/event-stream' };
-    if (lastId !== null && !resume) {
+    if (lastId !== null) {
       extra['Last-Event-ID'] = lastId;
     }
     const response = await fetch(url, {

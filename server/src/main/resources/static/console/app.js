@@ -493,19 +493,52 @@ function jobView(id) {
     }
   }
 
+  // The log as `tail -f` shows it: its last 20,000 characters, then what is written from there
+  // on. The page keeps at most LOG_KEEP characters; older ones are dropped from the top.
+  const LOG_KEEP = 1000000;
+  let logChars = 0;
+  function appendLog(text) {
+    log.append(text);
+    logChars += text.length;
+    while (logChars > LOG_KEEP && log.firstChild && log.firstChild !== log.lastChild) {
+      logChars -= log.firstChild.textContent.length;
+      log.firstChild.remove();
+    }
+    if (follow.checked) log.scrollTop = log.scrollHeight;
+  }
   let logStream = null;
-  function followLog() {
+  let logRound = 0;
+  async function followLog() {
     logStream?.close();
-    log.textContent = '';
+    logStream = null;
+    const round = ++logRound;
+    log.replaceChildren();
+    logChars = 0;
     logEnd.textContent = '';
     const pod = podSelect.value || '0';
-    logStream = openStream(`${path}/log/stream?pod=${encodeURIComponent(pod)}`, {
+    let offset = 0;
+    try {
+      const tail = await get(`${path}/log`, { query: { pod, tail_chars: 20000 } });
+      if (round !== logRound || closed) return;
+      if (tail.truncated) {
+        appendLog('[earlier output not shown: the page starts at the last 20,000 characters]\n');
+      }
+      appendLog(tail.content);
+      offset = tail.size_bytes;
+    } catch (e) {
+      if (round !== logRound || closed) return;
+      if (e instanceof ApiError && e.status === 410) {
+        logEnd.textContent = `The log is gone: ${e.message}`;
+        return;
+      }
+      // else follow from the start
+    }
+    logStream = openStream(`${path}/log/stream?pod=${encodeURIComponent(pod)}&offset=${offset}`, {
       endEvents: ['end'],
       onState: (state) => { logState.textContent = state === 'live' ? '● following' : state; },
       onEvent: ({ event, data }) => {
         if (event === 'log') {
-          log.append(data.text);
-          if (follow.checked) log.scrollTop = log.scrollHeight;
+          appendLog(data.text);
         } else if (event === 'end') {
           logEnd.textContent = data.status
             ? `End of the log: the job ended ${data.status}.`
