@@ -425,6 +425,10 @@ function jobView(id) {
       fact('Pods', String(job.pod_count)),
       fact('Attempt', `${job.attempt} of ${job.max_attempts}`),
       job.app ? fact('App', `${job.app} v${job.app_version}`) : null,
+      job.metrics && Object.keys(job.metrics).length
+        ? fact('Metrics', el('span', { id: 'job-metrics' },
+          Object.entries(job.metrics).map(([k, v]) => `${k} ${v}`).join(', ')))
+        : null,
       fact('Runs', job.shell ? el('code', {}, job.shell) : el('code', {}, (job.command || []).join(' '))),
       fact('Submitted', when(job.created_at)),
       fact('Started', when(job.started_at)),
@@ -699,8 +703,17 @@ function jobView(id) {
     followLog();
   })();
 
+  // Times move on by themselves; progress and metrics are files the job writes, which no event
+  // announces: a running job is read again every 5 s for them.
+  let beats = 0;
   const ticker = setInterval(() => {
-    if (job && job.started_at && !job.finished_at) render();
+    if (job && job.started_at && !job.finished_at) {
+      if (++beats % 5 === 0) {
+        reread();
+      } else {
+        render();
+      }
+    }
   }, 1000);
   cleanup = () => {
     closed = true;

@@ -301,6 +301,9 @@ class ConsoleIT {
             "{\"shell\":"
                 + Api.JSON.writeValueAsString(
                     "for i in 1 2 3; do echo \"epoch $i: loss 0.$((9 - i))\"; done; "
+                        + "echo '{\"percent\": 30, \"message\": \"epoch 3/10\"}'"
+                        + " > \"$JOBKIT_PROGRESS_FILE\"; "
+                        + "echo '{\"loss\": 0.6}' > \"$JOBKIT_METRICS_FILE\"; "
                         + gates.script("log")
                         + "; echo done-after-the-gate")
                 + ",\"display_name\":\"train-resnet\"}");
@@ -312,6 +315,9 @@ class ConsoleIT {
     textIn("#job-status", "RUNNING");
     textIn("#log", "epoch 3: loss 0.6");
     textIn("#timeline", "RUNNING");
+    textIn("#job-progress", "Progress 30 %");
+    textIn("#job-progress", "epoch 3/10");
+    textIn("#job-metrics", "loss 0.6");
 
     gates.open("log");
     textIn("#log", "done-after-the-gate");
