@@ -3,6 +3,7 @@ package dev.jobkit.shell.command;
 import dev.jobkit.sdk.JobQuery;
 import dev.jobkit.sdk.lifecycle.JobStatus;
 import dev.jobkit.sdk.users.User;
+import dev.jobkit.shell.local.Browser;
 import dev.jobkit.shell.local.Connection;
 import dev.jobkit.shell.local.LocalService;
 import dev.jobkit.shell.render.Style;
@@ -36,6 +37,17 @@ public final class ServiceCommands {
             .group(GROUP)
             .description("Where the shell is connected, and as whom")
             .action(ServiceCommands::status));
+    commands.add(
+        JobkitCommand.named("open", session)
+            .group(GROUP)
+            .description("Open the web console in a browser; with a job's ID, the job's page")
+            .arguments("[ID]", Completions.jobIds())
+            .examples(
+                """
+                  open
+                  open job_01j9...\
+                """)
+            .action(ServiceCommands::open));
     commands.add(
         JobkitCommand.named("service status", session)
             .group(GROUP)
@@ -156,6 +168,7 @@ public final class ServiceCommands {
             + me.role().name().toLowerCase(Locale.ROOT)
             + ")");
     out.println(style.dim("via " + c.source()));
+    out.println("web console: " + style.bold(consoleUrl(c)) + style.dim(" ('open' opens it)"));
     long active =
         connected
             .client()
@@ -174,6 +187,39 @@ public final class ServiceCommands {
         (active < ACTIVE_COUNT_LIMIT ? active + "" : "at least " + ACTIVE_COUNT_LIMIT)
             + " active job(s) visible to "
             + me.name());
+    return Exits.OK;
+  }
+
+  /** The web console's address at the service {@code c}: its root. */
+  private static String consoleUrl(Connection c) {
+    return c.baseUrl().replaceAll("/+$", "") + "/";
+  }
+
+  /**
+   * {@code open [ID]}: the console's address (a job's page with an ID, checked first), printed and
+   * opened in the browser where there is one. The API key never goes into the address: the console
+   * asks for it, and keeps it in the browser tab.
+   */
+  private static int open(Invocation in) {
+    String url = consoleUrl(in.session().connected().connection());
+    if (in.arguments().size() > 1) {
+      throw new UsageException(
+          "open takes at most one job ID (open job_…), not " + in.arguments().size());
+    }
+    if (!in.arguments().isEmpty()) {
+      url += "#/jobs/" + in.client().jobs().get(in.arguments().get(0)).id();
+    }
+    PrintWriter out = in.out();
+    out.println(url);
+    Optional<String> browser = new Browser(System.getenv()).open(url);
+    out.println(
+        in.style()
+            .dim(
+                browser
+                    .map(b -> "opened in the browser (" + b + "); sign in there with your API key")
+                    .orElse(
+                        "no browser to open here ($BROWSER, or xdg-open on the PATH): open the"
+                            + " address above in one and sign in with your API key")));
     return Exits.OK;
   }
 
