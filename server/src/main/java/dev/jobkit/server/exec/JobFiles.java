@@ -237,8 +237,10 @@ public final class JobFiles {
     Files.setAttribute(path, "unix:gid", gid, LinkOption.NOFOLLOW_LINKS);
   }
 
-  /** Appends a line the service writes to a pod's log (created private if it is new). */
-  /** Appends a {@code [jobkit]} line of the service's to a pod's log; a failure is only logged. */
+  /**
+   * Appends a {@code [jobkit]} line of the service's to a pod's log (created private if it is new);
+   * a failure is only logged.
+   */
   public void note(String jobId, int pod, String line) {
     try {
       appendToLog(log(jobId, pod), "[jobkit] " + line + "\n");

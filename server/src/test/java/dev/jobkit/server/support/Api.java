@@ -145,6 +145,15 @@ public final class Api {
       HttpResponse<String> response =
           HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
       return new Response(response.statusCode(), response.headers(), response.body());
+    } catch (java.net.http.HttpTimeoutException e) {
+      throw new AssertionError(
+          "the service did not answer "
+              + method
+              + " "
+              + path
+              + " within 60 s"
+              + ServiceThreads.describe(),
+          e);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {

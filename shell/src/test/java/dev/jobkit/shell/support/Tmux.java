@@ -2,12 +2,12 @@ package dev.jobkit.shell.support;
 
 import static org.awaitility.Awaitility.await;
 
+import dev.jobkit.server.support.ServiceThreads;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -113,7 +113,12 @@ public final class Tmux implements AutoCloseable {
               });
     } catch (org.awaitility.core.ConditionTimeoutException e) {
       throw new AssertionError(
-          "'" + text + "' did not appear on the screen:\n" + last[0].strip() + busyThreads(), e);
+          "'"
+              + text
+              + "' did not appear on the screen:\n"
+              + last[0].strip()
+              + ServiceThreads.describe(),
+          e);
     }
     return last[0];
   }
@@ -138,37 +143,10 @@ public final class Tmux implements AutoCloseable {
               + count
               + " times on the screen:\n"
               + last[0].strip()
-              + busyThreads(),
+              + ServiceThreads.describe(),
           e);
     }
     return last[0];
-  }
-
-  /**
-   * What the threads of this JVM (where the shared service of the tests runs) were doing in the
-   * service's code when a wait failed: a screen that stays blank is most often a service that does
-   * not answer, and this says where it is held.
-   */
-  private static String busyThreads() {
-    StringBuilder out = new StringBuilder("\n-- threads in the service's code --");
-    Thread.getAllStackTraces().entrySet().stream()
-        .filter(
-            e -> Arrays.stream(e.getValue()).anyMatch(f -> f.getClassName().contains(".server.")))
-        .limit(40)
-        .forEach(
-            e -> {
-              out.append('\n')
-                  .append(e.getKey().getName())
-                  .append(' ')
-                  .append(e.getKey().getState());
-              Arrays.stream(e.getValue()).limit(4).forEach(f -> out.append("\n    at ").append(f));
-              Arrays.stream(e.getValue())
-                  .skip(4)
-                  .filter(f -> f.getClassName().startsWith("dev.jobkit."))
-                  .findFirst()
-                  .ifPresent(f -> out.append("\n    … at ").append(f));
-            });
-    return out.toString();
   }
 
   /** The first match of group 1 of {@code regex} on the screen after {@code after}. */
