@@ -32,6 +32,12 @@ final class EventRows {
       "job_id, kind, from_status, to_status, at, actor, actor_kind, reason, old_value, new_value";
   private static final String ROW = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
+  /**
+   * The most rows one insert of single events writes: 11 parameters each keeps a statement far
+   * below PostgreSQL's 65,535 (a flush batch or a submitted batch may be set larger).
+   */
+  private static final int ROWS_PER_INSERT = 1000;
+
   private final JdbcClient jdbc;
   private final JobReads reads;
   private final boolean ordered;
@@ -186,19 +192,22 @@ final class EventRows {
         return last;
       }
       if (ordered) {
-        List<Object> params = new ArrayList<>(ones.size() * 11);
-        for (One one : ones) {
-          params.add(++last);
-          params.addAll(one.values());
-          written.add(new StoredEvent(one.event(last), one.owner(), one.accessibility()));
+        for (int from = 0; from < ones.size(); from += ROWS_PER_INSERT) {
+          List<One> chunk = ones.subList(from, Math.min(ones.size(), from + ROWS_PER_INSERT));
+          List<Object> params = new ArrayList<>(chunk.size() * 11);
+          for (One one : chunk) {
+            params.add(++last);
+            params.addAll(one.values());
+            written.add(new StoredEvent(one.event(last), one.owner(), one.accessibility()));
+          }
+          jdbc.sql(
+                  "INSERT INTO job_events (id, "
+                      + COLUMNS
+                      + ") VALUES "
+                      + String.join(", ", java.util.Collections.nCopies(chunk.size(), ROW)))
+              .params(params)
+              .update();
         }
-        jdbc.sql(
-                "INSERT INTO job_events (id, "
-                    + COLUMNS
-                    + ") VALUES "
-                    + String.join(", ", java.util.Collections.nCopies(ones.size(), ROW)))
-            .params(params)
-            .update();
         return last;
       }
       for (One one : ones) {

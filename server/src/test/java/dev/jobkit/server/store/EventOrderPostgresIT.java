@@ -163,6 +163,24 @@ class EventOrderPostgresIT {
   }
 
   @Test
+  void one_write_of_more_events_than_one_statement_may_bind_gets_them_all_in_order() {
+    JdbcJobStore service = store();
+    long before = service.lastEventId();
+    // 11 parameters an event: 6,000 in one statement would be more than PostgreSQL's 65,535.
+    List<String> ids = IntStream.range(0, 6_000).mapToObj(n -> "job_many_" + n).toList();
+
+    List<JobEvent> written =
+        service.insert(ids.stream().map(id -> queued(id, 10)).toList(), Actor.RECOVERY, null);
+
+    assertThat(written).extracting(JobEvent::jobId).containsExactlyElementsOf(ids);
+    assertThat(written)
+        .extracting(JobEvent::id)
+        .containsExactlyElementsOf(
+            java.util.stream.LongStream.rangeClosed(before + 1, before + 6_000).boxed().toList());
+    assertThat(service.eventsAfter(before, 10_000)).hasSize(6_000);
+  }
+
+  @Test
   void a_claim_skips_a_job_whose_row_another_write_holds_instead_of_waiting_for_it()
       throws Exception {
     JdbcJobStore service = store();
