@@ -97,30 +97,20 @@ class JdbcJobStore implements JobStore, SmartInitializingSingleton {
   @Override
   public List<JobEvent> insert(
       List<NewJob> jobs, Actor actor, IdempotencyRecord idempotency, int maxWaitingPerOwner) {
-    return writes
-        .writeWithEvents(
-            batch -> {
-              newJobs.insert(jobs, actor, idempotency, maxWaitingPerOwner, batch);
-              return null;
-            })
-        .events()
-        .stream()
-        .map(StoredEvent::event)
-        .toList();
+    return writes.writeEvents(
+        batch -> newJobs.insert(jobs, actor, idempotency, maxWaitingPerOwner, batch));
   }
 
   @Override
   public Optional<JobEvent> transition(Transition t) {
-    return writes.writeWithEvents(batch -> apply(t, batch)).events().stream()
-        .map(StoredEvent::event)
-        .findFirst();
+    return writes.writeEvents(batch -> apply(t, batch)).stream().findFirst();
   }
 
   @Override
   public Optional<JobEvent> note(
       String jobId, JobStatus status, EventKind kind, Actor actor, String reason) {
     return writes
-        .writeWithEvents(
+        .writeEvents(
             batch -> {
               Optional<Job> job = reads.findSummary(jobId);
               if (job.isPresent() && job.get().status() == status) {
@@ -136,11 +126,8 @@ class JdbcJobStore implements JobStore, SmartInitializingSingleton {
                     job.get().owner(),
                     job.get().accessibility());
               }
-              return null;
             })
-        .events()
         .stream()
-        .map(StoredEvent::event)
         .findFirst();
   }
 

@@ -1,7 +1,9 @@
 package dev.jobkit.server.store;
 
+import dev.jobkit.sdk.jobs.JobEvent;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,8 +60,21 @@ final class SerializedWrites {
     return writeWithEvents(work).result();
   }
 
+  /** Runs {@code work}, which adds events to the batch it is given; the events as written. */
+  List<JobEvent> writeEvents(Consumer<EventRows.Batch> work) {
+    return writeWithEvents(
+            batch -> {
+              work.accept(batch);
+              return null;
+            })
+        .events()
+        .stream()
+        .map(StoredEvent::event)
+        .toList();
+  }
+
   /** As {@link #write}, with the events written, as the listeners got them. */
-  <T> Written<T> writeWithEvents(Function<EventRows.Batch, T> work) {
+  private <T> Written<T> writeWithEvents(Function<EventRows.Batch, T> work) {
     lock.lock();
     try {
       Written<T> written = null;
