@@ -24,6 +24,7 @@ import dev.jobkit.sdk.jobs.JobEvent;
 import dev.jobkit.sdk.lifecycle.JobStatus;
 import dev.jobkit.server.support.Api;
 import dev.jobkit.server.support.JobkitService;
+import dev.jobkit.server.support.Processes;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -33,6 +34,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
@@ -297,7 +299,7 @@ class AppStepsIT {
                 + json(service.gates().script(gate))
                 + "]}}}",
             "{}");
-    user.awaitStatus(job.id(), RUN_DONE, END);
+    await().atMost(END).until(() -> log(job.id()).contains("postprocess hook started"));
 
     user.stopAndAwaitCanceled(job.id());
 
@@ -306,6 +308,36 @@ class AppStepsIT {
     // The hook's closing line is written by the thread that ran it, which may come after the
     // move to CANCELED (as in the preprocess case above).
     await().atMost(END).until(() -> log(job.id()).contains("[jobkit] postprocess hook stopped"));
+  }
+
+  /**
+   * A stop that lands as the run ends, before the postprocess hook's process exists, finds nothing
+   * to kill and ends the job at once; the hook, started a moment later, must not outlive it (its
+   * gate never opens). CI caught that hook running on; each stop here races the hook's start.
+   */
+  @Test
+  void a_stop_as_the_run_ends_leaves_no_hook_running() {
+    String gate = unique("never");
+    String app =
+        "{\"command\": [\"true\"], \"hooks\": {\"postprocess\": {\"command\": [\"sh\", \"-c\", "
+            + json(service.gates().script(gate))
+            + "]}}}";
+    List<Job> jobs = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      Job job = run(app, "{}");
+      // Stops sent back to back, each applying in RUN_DONE only (409 before): the first to apply
+      // lands within a request's time of the run's end, often before the hook's process exists.
+      String stop = "/api/v1/jobs/" + job.id() + "/stop?expected_status=RUN_DONE";
+      await()
+          .atMost(END)
+          .pollInterval(Duration.ZERO)
+          .until(() -> user.post(stop, "").status(), s -> s == 200 || s == 202);
+      jobs.add(job);
+    }
+    for (Job job : jobs) {
+      user.awaitStatus(job.id(), CANCELED, END);
+      await().atMost(END).until(() -> Processes.ofJob(job.id()).isEmpty());
+    }
   }
 
   @Test

@@ -2,12 +2,14 @@ package dev.jobkit.server.engine;
 
 import dev.jobkit.sdk.apps.Hook;
 import dev.jobkit.sdk.jobs.Job;
+import dev.jobkit.sdk.lifecycle.JobStatus;
 import dev.jobkit.server.DaemonThreads;
 import dev.jobkit.server.exec.JobExecutor;
 import dev.jobkit.server.exec.JobExecutor.AttemptEnd;
 import dev.jobkit.server.exec.JobFiles;
 import dev.jobkit.server.jobs.AppSteps;
 import dev.jobkit.server.store.AppStore;
+import dev.jobkit.server.store.JobStore;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
@@ -44,10 +46,12 @@ class AppPhases {
   private final AppStore apps;
   private final JobExecutor executor;
   private final JobFiles files;
+  private final JobStore store;
   private final ScheduledExecutorService timers =
       Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("jobkit-hook-timer"));
 
-  AppPhases(AppStore apps, JobExecutor executor, JobFiles files) {
+  AppPhases(AppStore apps, JobExecutor executor, JobFiles files, JobStore store) {
+    this.store = store;
     this.apps = apps;
     this.executor = executor;
     this.files = files;
@@ -67,11 +71,12 @@ class AppPhases {
   }
 
   /**
-   * Runs hook {@code name} of an attempt and waits for every process of it to be gone; {@code
-   * afterStart} runs once its process is watched. A hook that cannot start is a failure with the
-   * reason.
+   * Runs hook {@code name} of an attempt, which the job is in phase {@code at} for, and waits for
+   * every process of it to be gone. A hook that cannot start is a failure with the reason. A stop
+   * that came while it was starting found no process of it to end: once it is watched, a job that
+   * left {@code at} meanwhile has it killed, so no hook outlives its job's end.
    */
-  HookEnd run(Job job, int attempt, String token, String name, Hook hook, Runnable afterStart) {
+  HookEnd run(Job job, int attempt, String token, String name, Hook hook, JobStatus at) {
     int seconds = AppSteps.seconds(hook);
     JobExecutor.StartedAttempt started;
     try {
@@ -103,7 +108,9 @@ class AppPhases {
             seconds,
             TimeUnit.SECONDS);
     started.watch(ended::complete);
-    afterStart.run();
+    if (movedOn(job.id(), at)) {
+      executor.terminate(job.id(), true);
+    }
     AttemptEnd end;
     try {
       end = ended.get();
@@ -137,10 +144,11 @@ class AppPhases {
   }
 
   /**
-   * Kills the hook of a job whose status moved on while it started (a stop that came before the
-   * hook's processes existed).
+   * Whether the job has left {@code at} (stopped, deleted). Its attempt is not compared: before the
+   * run the job still has the number of the attempt before, and no later attempt begins while this
+   * one's hook runs.
    */
-  void kill(String jobId) {
-    executor.terminate(jobId, true);
+  boolean movedOn(String jobId, JobStatus at) {
+    return store.findSummary(jobId).map(j -> j.status() != at).orElse(true);
   }
 }

@@ -147,7 +147,7 @@ class AttemptSettler {
               String hookFailure =
                   app == null || app.steps().onTimeout() == null
                       ? null
-                      : runHook(app, "on_timeout", app.steps().onTimeout());
+                      : runHook(app, "on_timeout", app.steps().onTimeout(), JobStatus.RUN_TIMEOUT);
               yield retryOrFail(
                   job.id(),
                   JobStatus.RUN_TIMEOUT,
@@ -236,7 +236,7 @@ class AttemptSettler {
     }
     String hookFailure = null;
     if (app != null && intoFailure.to() == JobStatus.RUN_ERROR && app.steps().onError() != null) {
-      hookFailure = runHook(app, "on_error", app.steps().onError());
+      hookFailure = runHook(app, "on_error", app.steps().onError(), JobStatus.RUN_ERROR);
     }
     retryOrFail(
         intoFailure.jobId(),
@@ -248,9 +248,12 @@ class AttemptSettler {
     return true;
   }
 
-  /** Runs an {@code on_error} or {@code on_timeout} hook: how it failed, or null. */
-  private String runHook(AppAttempt app, String name, dev.jobkit.sdk.apps.Hook hook) {
-    AppPhases.HookEnd end = phases.run(app.job(), app.attempt(), app.token(), name, hook, () -> {});
+  /**
+   * Runs an {@code on_error} or {@code on_timeout} hook, in phase {@code at}: how it failed, or
+   * null.
+   */
+  private String runHook(AppAttempt app, String name, dev.jobkit.sdk.apps.Hook hook, JobStatus at) {
+    AppPhases.HookEnd end = phases.run(app.job(), app.attempt(), app.token(), name, hook, at);
     return end.stopped() ? null : end.failure();
   }
 
@@ -279,7 +282,7 @@ class AttemptSettler {
                 app.token(),
                 "postprocess",
                 app.steps().postprocess(),
-                () -> {});
+                at);
         if (hook.stopped() || !isAt(app, at)) {
           endStopped(app);
           return;

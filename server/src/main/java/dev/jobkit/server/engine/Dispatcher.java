@@ -454,19 +454,8 @@ public class Dispatcher {
    */
   private AppPhases.HookEnd runHookBeforeRun(
       Job job, int attempt, String token, JobStatus at, String name, AppSteps steps) {
-    AppPhases.HookEnd end =
-        phases.run(
-            job,
-            attempt,
-            token,
-            name,
-            steps.preprocess(),
-            () -> {
-              if (store.findSummary(job.id()).map(j -> j.status() != at).orElse(true)) {
-                phases.kill(job.id());
-              }
-            });
-    if (!end.stopped() && store.findSummary(job.id()).map(j -> j.status() != at).orElse(true)) {
+    AppPhases.HookEnd end = phases.run(job, attempt, token, name, steps.preprocess(), at);
+    if (!end.stopped() && phases.movedOn(job.id(), at)) {
       return new AppPhases.HookEnd(null, true); // stopped while it ran, though it exited itself
     }
     return end;
