@@ -476,6 +476,12 @@ public class Dispatcher {
   private void failBeforeRun(
       Job job, int attempt, JobStatus from, RuntimeException e, AppAttempt app) {
     revoke(job.id(), attempt);
+    if (!running) {
+      // The service is stopping and interrupted the launch: not the job's failure. It stays where
+      // it is, for recovery (this service's next start, or a service sharing the database).
+      log.info("job {} was being started as the service stopped; recovery takes it", job.id());
+      return;
+    }
     if (!(e instanceof LaunchFailedException)) {
       log.error("could not start job {}", job.id(), e);
     }

@@ -203,9 +203,20 @@ class JdbcJobStore implements JobStore, SmartInitializingSingleton {
    * another service's write holds it ({@code FOR NO KEY UPDATE SKIP LOCKED}: that one is claiming
    * or moving it), then its owner's lock ({@link #lockOwners}), and counts the owner's jobs in
    * flight under it: no other claim of the owner, on any service, commits between this count and
-   * this claim.
+   * this claim. A service claims only while its row in {@code services} has not been ended: the
+   * share lock on that row orders the claim with another service ending it (it found this one
+   * dead), which recovers the jobs of the rows it ends, so no claim commits unseen by that
+   * recovery.
    */
   private boolean claimable(Transition t) {
+    if (t.columns().get("service_id") instanceof String service
+        && jdbc.sql("SELECT id FROM services WHERE id = ? AND ended_at IS NULL FOR SHARE")
+            .param(service)
+            .query(String.class)
+            .optional()
+            .isEmpty()) {
+      return false;
+    }
     Optional<String> owner =
         jdbc.sql("SELECT owner FROM jobs WHERE id = ? AND status = ? FOR NO KEY UPDATE SKIP LOCKED")
             .params(t.jobId(), t.from().name())
