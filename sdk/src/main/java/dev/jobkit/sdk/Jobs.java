@@ -10,6 +10,7 @@ import dev.jobkit.sdk.jobs.JobEvent;
 import dev.jobkit.sdk.jobs.JobPage;
 import dev.jobkit.sdk.jobs.JobSpec;
 import dev.jobkit.sdk.jobs.JobUpdate;
+import dev.jobkit.sdk.jobs.TerminalUrl;
 import dev.jobkit.sdk.lifecycle.JobStatus;
 import feign.Response;
 import java.io.BufferedOutputStream;
@@ -100,6 +101,33 @@ public final class Jobs {
    */
   public List<Job> submitBatch(List<JobSpec> specs) {
     return calls.once(() -> api.submitBatch(new JobBatch(specs))).items();
+  }
+
+  /**
+   * Asks for a web terminal into one running pod of a job: an interactive shell in the pod's work
+   * dir, as the pod's account. The URL opens once, within 60 s (the service's {@code
+   * jobkit.console.terminal-ttl}); only the job's owner or an admin may ask. Not retried: each call
+   * makes a new single-use ticket, and a failed one that had reached the service leaves nothing
+   * usable behind.
+   *
+   * <pre>{@code
+   * TerminalUrl terminal = client.jobs().terminal(jobId, 0);
+   * System.out.println("open " + terminal.url() + " before " + terminal.expiresAt());
+   * }</pre>
+   *
+   * @param jobId the job's id
+   * @param pod the pod's index, from 0
+   * @return the page to open in a browser, the WebSocket for other clients, and when they expire
+   * @throws NotFoundException if the job does not exist or this key may not see it
+   * @throws ForbiddenException if the job is someone else's (an admin may), or the key is a share
+   *     token
+   * @throws InvalidStateException if the job is not {@code RUNNING}
+   * @throws ValidationException if the pod does not exist or has ended
+   * @throws ConflictException if this service does not run the pod itself (an external worker, a
+   *     Slurm executor or another service on a shared database runs it)
+   */
+  public TerminalUrl terminal(String jobId, int pod) {
+    return calls.once(() -> api.terminal(jobId, pod));
   }
 
   /**

@@ -64,6 +64,10 @@ public interface JobApi {
   @RequestLine("POST /api/v1/jobs/{id}/stop?expected_status={expected}")
   Job stop(@Param("id") String id, @Param("expected") String expectedStatus);
 
+  /** Asks for a single-use web terminal into one running pod of the job. */
+  @RequestLine("POST /api/v1/jobs/{id}/pods/{pod}/terminal")
+  dev.jobkit.sdk.jobs.TerminalUrl terminal(@Param("id") String id, @Param("pod") int pod);
+
   /**
    * Deletes the job only while it is in {@code expectedStatus}, as {@link #stop} does; what went
    * with it.

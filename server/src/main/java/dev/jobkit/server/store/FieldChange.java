@@ -15,7 +15,7 @@ record FieldChange(EventKind kind, String oldValue, String newValue) {
     return switch (kind) {
       case RENAMED -> "renamed from " + quoted(oldValue) + " to " + quoted(newValue);
       case ACCESSIBILITY_CHANGED -> "accessibility changed from " + oldValue + " to " + newValue;
-      case TRANSITION, ACKNOWLEDGED ->
+      case TRANSITION, ACKNOWLEDGED, TERMINAL_OPENED, TERMINAL_CLOSED ->
           throw new IllegalStateException("a " + kind.wireName() + " is not a field change");
     };
   }

@@ -28,6 +28,8 @@ public final class Events {
               + " → "
               + PromptText.clean(e.newValue());
       case ACKNOWLEDGED -> "acknowledged by " + PromptText.clean(e.actor());
+      case TERMINAL_OPENED, TERMINAL_CLOSED ->
+          e.reason() == null ? e.kind().wireName() : PromptText.clean(e.reason());
     };
   }
 

@@ -100,4 +100,24 @@ class EventsTest {
     assertThat(Events.change(e, Style.plain())).isEqualTo("acknowledged by wkr_01abc");
     assertThat(Events.reason(e)).isEmpty();
   }
+
+  @Test
+  void a_terminal_session_shows_its_reason_which_names_the_pod_and_the_user() {
+    JobEvent e =
+        new JobEvent(
+            9,
+            "job_1",
+            EventKind.TERMINAL_OPENED,
+            JobStatus.RUNNING,
+            JobStatus.RUNNING,
+            AT,
+            "alice",
+            ActorKind.USER,
+            "terminal on pod 0 opened by alice",
+            null,
+            null);
+
+    assertThat(Events.change(e, Style.plain())).isEqualTo("terminal on pod 0 opened by alice");
+    assertThat(Events.reason(e)).isEmpty();
+  }
 }

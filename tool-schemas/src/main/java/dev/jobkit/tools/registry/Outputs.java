@@ -185,13 +185,14 @@ public final class Outputs {
   @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
   @JsonInclude(JsonInclude.Include.NON_NULL)
   @JsonClassDescription(
-      "One event of a job: a transition, a rename, a visibility change or a worker's"
-          + " acknowledgement.")
+      "One event of a job: a transition, a rename, a visibility change, a worker's"
+          + " acknowledgement or a web terminal session a person opened.")
   public record EventView(
       @JsonPropertyDescription(
               "transition (the state changed), renamed (display_name changed),"
-                  + " accessibility_changed, or acknowledged (the worker that claimed it"
-                  + " acknowledged the claim).")
+                  + " accessibility_changed, acknowledged (the worker that claimed it"
+                  + " acknowledged the claim), terminal_opened or terminal_closed (a person"
+                  + " opened or closed a web terminal into a pod; the status did not change).")
           EventKind kind,
       @JsonPropertyDescription("The state it left; absent for its submission.")
           JobStatus fromStatus,
