@@ -132,12 +132,15 @@ public class JobReports {
     if (node != null && node.isObject()) {
       int stored = 2; // {}
       for (Map.Entry<String, JsonNode> e : node.properties()) {
+        // Members that are no numbers are left out before asDouble(), which in Jackson 3 throws
+        // for a string that is no number ("text") and so failed every read of the job.
+        if (!e.getValue().isNumber()) {
+          continue;
+        }
         double value = e.getValue().asDouble();
         // Infinity (1e999) and NaN are no JSON numbers; a name with half a surrogate pair cannot
         // be stored as it is.
-        if (!e.getValue().isNumber()
-            || !Double.isFinite(value)
-            || StoredText.unstorable(e.getKey()).isPresent()) {
+        if (!Double.isFinite(value) || StoredText.unstorable(e.getKey()).isPresent()) {
           continue;
         }
         int member = StoredText.json(e.getKey()).length() + 1 + StoredText.json(value).length();

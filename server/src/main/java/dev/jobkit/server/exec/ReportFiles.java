@@ -58,9 +58,9 @@ public final class ReportFiles {
     Map<String, Double> metrics = new LinkedHashMap<>();
     if (node != null && node.isObject()) {
       for (Map.Entry<String, JsonNode> e : node.properties()) {
-        double value = e.getValue().asDouble();
-        if (e.getValue().isNumber() && Double.isFinite(value)) {
-          metrics.put(e.getKey(), value);
+        // Only numbers: Jackson 3's asDouble() throws for a string that is no number ("text").
+        if (e.getValue().isNumber() && Double.isFinite(e.getValue().asDouble())) {
+          metrics.put(e.getKey(), e.getValue().asDouble());
         }
       }
     }
