@@ -1,8 +1,10 @@
 // The console's one way to the HTTP API: every request carries the API key the person pasted, as
 // "Authorization: Bearer <key>". The key lives in sessionStorage only (this tab, until it closes or
-// the person signs out): never in a URL, a cookie or localStorage.
+// the person signs out): never in a URL, a cookie or localStorage. A tab opened with a share link
+// (#/share/<job>/<token>) sends that share token the same way instead, and reads that one job.
 
 const KEY = 'jobkit.apiKey';
+const SHARE = 'jobkit.share';
 
 export function apiKey() {
   return sessionStorage.getItem(KEY);
@@ -14,6 +16,29 @@ export function saveKey(key) {
 
 export function forgetKey() {
   sessionStorage.removeItem(KEY);
+}
+
+/** The share this tab was opened with ({job, token}), or null. */
+export function share() {
+  try {
+    return JSON.parse(sessionStorage.getItem(SHARE));
+  } catch {
+    return null;
+  }
+}
+
+/** Keeps a share link's job and token for this tab: from now on they are its credential. */
+export function saveShare(job, token) {
+  sessionStorage.setItem(SHARE, JSON.stringify({ job, token }));
+}
+
+export function forgetShare() {
+  sessionStorage.removeItem(SHARE);
+}
+
+/** What the requests send: the share token in a tab opened with a share link, else the API key. */
+function credential() {
+  return share()?.token || apiKey();
 }
 
 /** A failed API call: the problem document's detail, its code and the HTTP status. */
@@ -32,7 +57,7 @@ export function whenUnauthorized(handler) {
   onUnauthorized = handler;
 }
 
-function headers(extra = {}, key = apiKey()) {
+function headers(extra = {}, key = credential()) {
   const h = { Accept: 'application/json', ...extra };
   if (key) {
     h.Authorization = `Bearer ${key}`;
@@ -52,7 +77,7 @@ async function problemOf(response) {
  * Sends a request and returns the parsed JSON answer ({status, body}); throws ApiError for an
  * answer that is not 2xx. `key` overrides the stored key (the sign-in form checks one first).
  */
-export async function call(method, path, { key, query, allow401 = false } = {}) {
+export async function call(method, path, { key, query, body, headers: more, allow401 = false } = {}) {
   const url = new URL(path, window.location.origin);
   for (const [name, value] of Object.entries(query || {})) {
     for (const v of [].concat(value)) {
@@ -61,9 +86,14 @@ export async function call(method, path, { key, query, allow401 = false } = {}) 
       }
     }
   }
+  const extra = { ...(more || {}) };
+  if (body !== undefined) {
+    extra['Content-Type'] = 'application/json';
+  }
   const response = await fetch(url, {
     method,
-    headers: headers({}, key === undefined ? apiKey() : key),
+    headers: headers(extra, key === undefined ? credential() : key),
+    body: body === undefined ? undefined : JSON.stringify(body),
     cache: 'no-store',
     credentials: 'omit',
   });
@@ -79,6 +109,38 @@ export async function call(method, path, { key, query, allow401 = false } = {}) 
 }
 
 export const get = (path, options) => call('GET', path, options).then((r) => r.body);
+
+/**
+ * Downloads a file of the API as a person's download: read with fetch() and the Authorization
+ * header (a plain link could not send it, and no key may go in a URL or a cookie), then handed to
+ * the browser as a Blob through an object URL and an <a download>. Returns the Blob.
+ */
+export async function download(path, filename) {
+  const response = await fetch(new URL(path, window.location.origin), {
+    headers: headers({ Accept: '*/*' }),
+    cache: 'no-store',
+    credentials: 'omit',
+  });
+  if (!response.ok) {
+    const problem = await problemOf(response);
+    if (response.status === 401) {
+      onUnauthorized();
+    }
+    throw new ApiError(response.status, problem);
+  }
+  const blob = await response.blob();
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = filename;
+  a.hidden = true;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  // The browser has started the download from the object URL; give it a moment before freeing it.
+  setTimeout(() => URL.revokeObjectURL(url), 60000);
+  return blob;
+}
 
 /**
  * Reads a Server-Sent Events stream with fetch() (EventSource cannot send an Authorization

@@ -1,11 +1,19 @@
-// The Jobkit web console: sign-in, the jobs table (live), a job's page (live, with its log), and the
-// guarded stop. Hash routes: #/jobs[?status=…&owner=…&name=…&tag=…], #/jobs/<id>, #/sign-in.
+// The Jobkit web console: sign-in, the jobs table (live, with filters and the guarded flush), a
+// job's page (live, with its log, metrics charts, results, share links, the guarded stop and
+// delete), and a job opened read-only with a share link. Hash routes:
+// #/jobs[?status=…&owner=…&name=…&tag=…&app=…&created_from=…&created_until=…], #/jobs/<id>,
+// #/sign-in, #/share/<id>/<token> (kept in the tab, then shown as #/shared/<id>).
 
 import {
-  ApiError, apiKey, call, forgetKey, get, openStream, saveKey, whenUnauthorized,
+  ApiError, apiKey, call, forgetKey, forgetShare, get, openStream, saveKey, saveShare, share,
+  whenUnauthorized,
 } from './api.js';
 import { el, fill, span, when } from './dom.js';
-import { TERMINAL, stopAllowed, stopEffect, stopPrecheck } from './precheck.js';
+import { closeConfirm, guardedDelete, guardedFlush } from './guarded.js';
+import { metricsSection } from './metrics.js';
+import { ALIASES, TERMINAL, statusOf, stopAllowed, stopEffect, stopPrecheck } from './precheck.js';
+import { resultsSection } from './results.js';
+import { sharesSection } from './shares.js';
 
 const main = document.getElementById('main');
 const who = document.getElementById('who');
@@ -18,6 +26,27 @@ const STATUSES = [
 ];
 const ACTIVE = STATUSES.filter((s) => !TERMINAL.has(s));
 const PAGE_SIZE = 50;
+
+/** The start of a local day (YYYY-MM-DD) as an RFC 3339 time, `days` later; null for none. */
+function dayStart(date, days = 0) {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date || '');
+  if (!m) return null;
+  return new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3]) + days).toISOString();
+}
+
+/**
+ * The API's filter parameters of the jobs page's filters. The dates are local days, both
+ * included: created_from is sent as created_after the last millisecond before that day,
+ * created_until as created_before the start of the day after it (the API's bounds are exclusive).
+ */
+function apiFilters(f) {
+  const from = dayStart(f.created_from);
+  return {
+    status: f.status, owner: f.owner, name: f.name, tag: f.tag, app: f.app,
+    created_after: from ? new Date(Date.parse(from) - 1).toISOString() : null,
+    created_before: dayStart(f.created_until, 1),
+  };
+}
 
 /** The colour family of a status (the text always names it too: colour is never the only cue). */
 function tone(status) {
@@ -51,6 +80,7 @@ let me = null;
 
 function signOut(message) {
   forgetKey();
+  forgetShare();
   me = null;
   sessionStorage.setItem('jobkit.signInMessage', message || '');
   if (location.hash === '#/sign-in') {
@@ -60,13 +90,30 @@ function signOut(message) {
   }
 }
 
-whenUnauthorized(() => signOut('The service no longer accepts this key (401). Sign in again.'));
-signOutButton.addEventListener('click', () => signOut('Signed out. The key was removed from this tab.'));
+whenUnauthorized(() => signOut(share()
+  ? 'The share link no longer works (401): it was revoked or has expired, or its job was deleted.'
+  : 'The service no longer accepts this key (401). Sign in again.'));
+signOutButton.addEventListener('click', () => signOut(share()
+  ? 'The share link was removed from this tab.'
+  : 'Signed out. The key was removed from this tab.'));
 
 async function route() {
   cleanup();
   cleanup = () => {};
   const hash = location.hash || '#/jobs';
+  // A share link: keep its job and token in this tab and take the token out of the address.
+  const link = hash.match(/^#\/share\/([A-Za-z0-9_]+)\/(jks_[A-Za-z0-9_-]+)$/);
+  if (link) {
+    saveShare(link[1], link[2]);
+    location.replace(`#/shared/${link[1]}`);
+    return;
+  }
+  const shared = hash.match(/^#\/shared\/([A-Za-z0-9_]+)$/);
+  if (shared && share()?.job === shared[1]) {
+    showWho();
+    return jobView(shared[1], { readOnly: true });
+  }
+  forgetShare(); // any other page is read with the API key
   if (!apiKey()) {
     showWho();
     if (hash !== '#/sign-in') {
@@ -98,10 +145,13 @@ async function route() {
 }
 
 function showWho() {
-  const signedIn = Boolean(apiKey() && me);
-  who.hidden = !signedIn;
-  signOutButton.hidden = !signedIn;
-  fill(who, signedIn ? ['Signed in as ', el('strong', {}, me.name), me.role ? ` (${me.role})` : ''] : []);
+  const shareMode = Boolean(share());
+  const signedIn = Boolean(apiKey() && me) && !shareMode;
+  who.hidden = !signedIn && !shareMode;
+  signOutButton.hidden = !signedIn && !shareMode;
+  signOutButton.textContent = shareMode ? 'Forget the share link' : 'Sign out';
+  fill(who, shareMode ? 'Read-only share link'
+    : signedIn ? ['Signed in as ', el('strong', {}, me.name), me.role ? ` (${me.role})` : ''] : []);
 }
 
 window.addEventListener('hashchange', route);
@@ -148,6 +198,7 @@ function signInView() {
       return;
     }
     saveKey(key);
+    forgetShare();
     const next = sessionStorage.getItem('jobkit.afterSignIn') || '#/jobs';
     sessionStorage.removeItem('jobkit.afterSignIn');
     if (location.hash === next) {
@@ -170,22 +221,34 @@ function jobsView(params) {
     owner: params.get('owner') || '',
     name: params.get('name') || '',
     tag: params.get('tag') || '',
+    app: params.get('app') || '',
+    created_from: params.get('created_from') || '',
+    created_until: params.get('created_until') || '',
   };
   const pageSize = Number(params.get('limit')) || PAGE_SIZE;
   const statusSelect = el('select', { id: 'filter-status', name: 'status' },
     el('option', { value: '' }, 'Any status'),
     el('option', { value: ACTIVE.join(',') }, 'Active (not ended)'),
-    STATUSES.map((s) => el('option', { value: s }, s)));
+    el('optgroup', { label: 'Statuses' }, STATUSES.map((s) => el('option', { value: s }, s))),
+    el('optgroup', { label: 'Aliases (other systems\' words)' },
+      Object.entries(ALIASES).filter(([alias, to]) => alias !== to.toLowerCase())
+        .map(([alias, to]) => el('option', { value: alias }, `${alias} (${to})`))));
+  if (filters.status && ![...statusSelect.options].some((o) => o.value === filters.status)) {
+    statusSelect.append(el('option', { value: filters.status }, filters.status)); // typed in the address
+  }
   statusSelect.value = filters.status;
-  const field = (id, label, value, placeholder) => [
+  const field = (id, label, value, placeholder, type = 'text') => [
     el('label', { for: id }, label),
-    el('input', { id, name: id.replace('filter-', ''), value, placeholder, autocomplete: 'off' }),
+    el('input', { id, name: id.replace('filter-', ''), value, placeholder, type, autocomplete: 'off' }),
   ];
   const form = el('form', { id: 'filters', class: 'filters', role: 'search', 'aria-label': 'Filter jobs' },
     el('div', {}, el('label', { for: 'filter-status' }, 'Status'), statusSelect),
     el('div', {}, field('filter-owner', 'Owner', filters.owner, 'a user, or me')),
     el('div', {}, field('filter-name', 'Name contains', filters.name, '')),
     el('div', {}, field('filter-tag', 'Tag', filters.tag, 'key=value')),
+    el('div', {}, field('filter-app', 'App', filters.app, 'an app name')),
+    el('div', {}, field('filter-created_from', 'Created from', filters.created_from, '', 'date')),
+    el('div', {}, field('filter-created_until', 'Created until', filters.created_until, '', 'date')),
     el('div', { class: 'actions' }, el('button', { type: 'submit' }, 'Apply')));
   form.addEventListener('submit', (event) => {
     event.preventDefault();
@@ -213,9 +276,10 @@ function jobsView(params) {
   const next = el('button', { type: 'button', id: 'page-next', class: 'secondary', disabled: true }, 'Older →');
   const pageLabel = el('span', { id: 'page-label', class: 'note' }, 'Page 1');
 
+  const flush = flushPanel(filters, () => sweep());
   fill(main,
     el('div', { class: 'heading' }, el('h1', {}, 'Jobs'), live),
-    form, message,
+    form, flush, message,
     el('div', { class: 'table-wrap' }, table),
     empty,
     el('nav', { class: 'pager', 'aria-label': 'Pages' }, prev, pageLabel, next));
@@ -224,10 +288,7 @@ function jobsView(params) {
   const cursors = [null]; // cursors[i] is the cursor of page i (page 0 has none)
   let page = 0;
   let nextCursor = null;
-  const query = (cursor) => ({
-    status: filters.status, owner: filters.owner, name: filters.name, tag: filters.tag,
-    limit: pageSize, cursor,
-  });
+  const query = (cursor) => ({ ...apiFilters(filters), limit: pageSize, cursor });
 
   function render(tr, job) {
     const cells = tr.cells;
@@ -301,10 +362,29 @@ function jobsView(params) {
         pending.set(id, false);
         update(await get(`/api/v1/jobs/${encodeURIComponent(id)}`));
       } while (pending.get(id));
-    } catch {
-      // deleted since, or not visible: the row stays as it was last seen
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 404) {
+        remove(id); // deleted (no event says so: the sweep below or a flush found it gone)
+      }
+      // else not readable now: the row stays as it was last seen
     } finally {
       pending.delete(id);
+    }
+  }
+  function remove(id) {
+    rows.get(id)?.tr.remove();
+    rows.delete(id);
+    empty.hidden = rows.size > 0;
+  }
+  // A delete writes no event: every 10 s the page is listed again, and a row it no longer has is
+  // read again (gone: removed; else it moved to another page and stays until the next load).
+  async function sweep() {
+    try {
+      const answer = await get('/api/v1/jobs', { query: query(cursors[page]) });
+      const listed = new Set(answer.items.map((j) => j.id));
+      [...rows.keys()].filter((id) => !listed.has(id)).forEach(refresh);
+    } catch {
+      // the next sweep tries again
     }
   }
   let topBusy = false;
@@ -345,20 +425,80 @@ function jobsView(params) {
       }
     },
   });
+  let beats = 0;
   const ticker = setInterval(() => {
     for (const { tr, job } of rows.values()) tick(tr, job);
+    if (++beats % 10 === 0) sweep();
   }, 1000);
   cleanup = () => {
     stream.close();
     clearInterval(ticker);
+    closeConfirm();
   };
   load(0);
+}
+
+/**
+ * The jobs page's flush: scope, files, force, then the guarded flush (guarded.js) of the jobs the
+ * page's filters select (as applied: the address, not unsent edits of the form).
+ */
+function flushPanel(filters, after) {
+  const scope = el('select', { id: 'flush-scope', name: 'scope' },
+    el('option', { value: 'active' }, 'Active jobs (stop and remove)'),
+    el('option', { value: 'all' }, 'All jobs (ended ones too)'));
+  const purge = el('input', { type: 'checkbox', id: 'flush-purge', checked: true });
+  const force = el('input', { type: 'checkbox', id: 'flush-force' });
+  const button = el('button', { type: 'button', id: 'flush-button', class: 'danger' }, 'Flush…');
+  const outcome = el('p', { id: 'flush-outcome', class: 'outcome', role: 'status', tabindex: '-1' });
+  const applied = Object.entries(apiFilters(filters)).filter(([, v]) => v);
+  const panel = el('details', { id: 'flush-panel', class: 'flush' },
+    el('summary', {}, 'Flush jobs'),
+    el('p', { class: 'help' }, 'Stops and removes, in the background, the jobs of the scope that the filters ',
+      'above select', applied.length ? ` (${applied.map(([k, v]) => `${k}=${v}`).join(', ')})` : ' (none: every job you may flush)',
+      '. A dry run lists them first and you confirm what it found.'),
+    el('div', { class: 'inline' },
+      el('label', { for: 'flush-scope' }, 'Scope'), scope,
+      el('label', { for: 'flush-purge', class: 'check' }, purge, ' Remove their files too'),
+      el('label', { for: 'flush-force', class: 'check' }, force, ' Force (KILL at once)'),
+      button),
+    outcome);
+  let busy = false;
+  button.addEventListener('click', async () => {
+    if (busy) return;
+    busy = true;
+    button.setAttribute('aria-disabled', 'true');
+    const api = apiFilters(filters);
+    const statuses = (filters.status || '').split(',').filter(Boolean).map((t) => statusOf(t, STATUSES) || t);
+    const tag = filters.tag && filters.tag.includes('=') ? filters.tag : null;
+    const filter = {
+      owner: filters.owner || null,
+      statuses: [...new Set(statuses)],
+      name: filters.name || null,
+      tags: tag ? { [tag.slice(0, tag.indexOf('='))]: tag.slice(tag.indexOf('=') + 1) } : {},
+      createdAfter: api.created_after,
+      createdBefore: api.created_before,
+    };
+    try {
+      const kind = await guardedFlush({
+        scope: scope.value, query: api, filter, purge: purge.checked, force: force.checked,
+      }, outcome, button);
+      if (kind === 'APPLIED' || kind === 'UNVERIFIED') after();
+    } catch (e) {
+      if (!(e instanceof ApiError && e.status === 401)) {
+        fill(outcome, el('span', { class: 'error' }, `The flush could not be done: ${e.message}`));
+      }
+    } finally {
+      busy = false;
+      button.removeAttribute('aria-disabled');
+    }
+  });
+  return panel;
 }
 
 // ---------------------------------------------------------------------------------------------
 // A job
 
-function jobView(id) {
+function jobView(id, { readOnly = false } = {}) {
   document.title = `${id} · Jobkit`;
   const path = `/api/v1/jobs/${encodeURIComponent(id)}`;
   let job = null;
@@ -373,6 +513,13 @@ function jobView(id) {
   const lastError = el('p', { id: 'job-last-error', class: 'error', hidden: true });
   const stopButton = el('button', { type: 'button', id: 'stop-button', class: 'danger', disabled: true }, 'Stop…');
   const outcome = el('p', { id: 'stop-outcome', class: 'outcome', role: 'status', tabindex: '-1' });
+  const deleteButton = el('button', { type: 'button', id: 'delete-button', class: 'danger', disabled: true }, 'Delete…');
+  const deleteOutcome = el('p', { id: 'delete-outcome', class: 'outcome', role: 'status', tabindex: '-1' });
+  const readOnlyNote = el('p', { id: 'read-only', class: 'read-only', hidden: !readOnly });
+  const metrics = metricsSection();
+  const results = resultsSection(id);
+  const shares = readOnly ? null : sharesSection(id);
+  const sharesSlot = el('div', { id: 'shares-slot' });
   const pods = el('tbody', { id: 'pods-body' });
   const attempts = el('tbody', { id: 'attempts-body' });
   const timeline = el('ol', { id: 'timeline', class: 'timeline' });
@@ -387,10 +534,14 @@ function jobView(id) {
     el('caption', {}, caption),
     el('thead', {}, el('tr', {}, heads.map((h) => el('th', { scope: 'col' }, h)))), body);
 
+  if (readOnly) {
+    stopButton.hidden = true;
+    deleteButton.hidden = true;
+  }
   fill(main,
-    el('p', { class: 'crumbs' }, el('a', { href: '#/jobs' }, '← Jobs')),
-    el('div', { class: 'heading' }, title, el('div', { class: 'actions' }, stopButton)),
-    message, status, progress, outcome, lastError,
+    readOnly ? readOnlyNote : el('p', { class: 'crumbs' }, el('a', { href: '#/jobs' }, '← Jobs')),
+    el('div', { class: 'heading' }, title, el('div', { class: 'actions' }, stopButton, deleteButton)),
+    message, status, progress, outcome, deleteOutcome, lastError,
     el('div', { class: 'columns' },
       el('section', { 'aria-labelledby': 'facts-h' }, el('h2', { id: 'facts-h' }, 'Details'), facts,
         table('pods', 'Pods', ['Pod', 'Status', 'PID', 'Exit', 'Started', 'Ended'], pods),
@@ -401,7 +552,31 @@ function jobView(id) {
       el('div', { class: 'log-controls' },
         el('label', { for: 'log-pod' }, 'Pod'), podSelect,
         el('label', { for: 'log-follow', class: 'check' }, follow, ' Follow (keep the end in view)')),
-      log, logEnd));
+      log, logEnd),
+    metrics.node, results.node, sharesSlot);
+
+  // What a fresh read of the job brings beyond render(): a metrics point, the results again when
+  // the status moved, the share links once the page knows the job is the signed-in user's.
+  let lastRead = null;
+  let lastStatus = null;
+  function seen() {
+    if (job === lastRead) return;
+    lastRead = job;
+    metrics.record(job);
+    if (job.status !== lastStatus) {
+      if (lastStatus === null && shares && me && (me.name === job.owner || me.role === 'admin')) {
+        sharesSlot.append(shares.node);
+        shares.load();
+      }
+      lastStatus = job.status;
+      results.load();
+    }
+    if (readOnly) {
+      fill(readOnlyNote, el('strong', {}, 'Read-only'), `, shared by ${job.owner}: `,
+        'this page was opened with a share link, which reads this one job and changes nothing.');
+    }
+    deleteButton.disabled = !TERMINAL.has(job.status);
+  }
 
   function render() {
     title.textContent = job.display_name || job.id;
@@ -448,6 +623,7 @@ function jobView(id) {
       fill(podSelect, Array.from({ length: job.pod_count }, (_, i) => el('option', { value: String(i) }, `pod ${i}`)));
       podSelect.value = Number(current) < job.pod_count ? current : '0';
     }
+    seen();
     for (const w of waiters.slice()) {
       if (w.test(job)) {
         waiters.splice(waiters.indexOf(w), 1);
@@ -676,6 +852,33 @@ function jobView(id) {
   }
   stopButton.addEventListener('click', stop);
 
+  // ---- the guarded delete (guarded.js): an ended job, sent with expected_status
+  let deleting = false;
+  deleteButton.addEventListener('click', async () => {
+    if (deleting) return;
+    deleting = true;
+    deleteButton.setAttribute('aria-disabled', 'true');
+    try {
+      if ((await guardedDelete(id, deleteOutcome, deleteButton)) === 'APPLIED') {
+        closed = true; // nothing more to read: the streams end, the page keeps what it showed
+        streams.forEach((s) => s.close());
+        logStream?.close();
+        stopButton.disabled = true;
+        deleteButton.disabled = true;
+        fill(message, 'This job was deleted. ', el('a', { href: '#/jobs' }, 'Back to the jobs'));
+        message.hidden = false;
+        deleteOutcome.focus();
+      }
+    } catch (e) {
+      if (!(e instanceof ApiError && e.status === 401)) {
+        fill(deleteOutcome, el('span', { class: 'error' }, `The delete could not be done: ${e.message}`));
+      }
+    } finally {
+      deleting = false;
+      deleteButton.removeAttribute('aria-disabled');
+    }
+  });
+
   // The stream first, then the reads: an event committed in between is in one or the other.
   streams.push(openStream(`/api/v1/events/stream?job_id=${encodeURIComponent(id)}`, {
     onEvent: ({ data }) => {
@@ -721,6 +924,7 @@ function jobView(id) {
     logStream?.close();
     clearInterval(ticker);
     if (dialog.open) dialog.close('cancel');
+    closeConfirm();
   };
 }
 

@@ -1,7 +1,8 @@
-// The stop pre-check, in the words the shell, the SDK and the agent tools use: a mirror of the
-// SDK's dev.jobkit.sdk.Prompts.stop and dev.jobkit.sdk.guard.PromptText (keep them in step). The
-// service has no endpoint that words it, so the console builds it from the job and its events,
-// read just before the dialog opens.
+// The pre-checks of stop, delete and flush, in the words the shell, the SDK and the agent tools use:
+// a mirror of the SDK's dev.jobkit.sdk.Prompts (stop, delete, flush) and
+// dev.jobkit.sdk.guard.PromptText (keep them in step). The service has no endpoint that words them,
+// so the console builds them from the job and its events, or from a flush's dry run, read just
+// before the dialog opens.
 
 const MAX_CHARS = 80;
 const RENAME_WINDOW_MS = 60 * 60 * 1000;
@@ -126,4 +127,105 @@ export function stopPrecheck(job, events, now = Date.now()) {
   const question = status === 'CANCEL_REQUESTED' ? 'Wait for it to end?' : 'Stop it?';
   const prompt = `${describe(job, recentRename(events, now), now)} is currently ${status}. ${text} ${question}`;
   return { status, allowed: true, consequence: text, prompt };
+}
+
+/**
+ * The delete pre-check of a job just read, with its events (Prompts.delete): only an ended job
+ * may be deleted; purgeArtifacts says whether its files go too.
+ */
+export function deletePrecheck(job, events, purgeArtifacts = true, now = Date.now()) {
+  const status = job.status;
+  if (!TERMINAL.has(status)) {
+    const why = `${name(job)} is ${status}; only a job that has ended can be deleted (stop it first).`;
+    return { status, allowed: false, consequence: why, prompt: null };
+  }
+  const text = purgeArtifacts
+    ? 'Deleting it removes the job, its events and its files; this cannot be undone.'
+    : 'Deleting it removes the job and its events (its files stay on disk); this cannot be undone.';
+  const prompt = `${describe(job, recentRename(events, now), now)} ended ${status}. ${text} Delete it?`;
+  return { status, allowed: true, consequence: text, prompt };
+}
+
+/** The status aliases the API accepts (docs/lifecycle.md, "Status aliases"), lower-cased. */
+export const ALIASES = {
+  pending: 'QUEUED', queuing: 'QUEUED', queued: 'QUEUED', ready: 'QUEUED', created: 'QUEUED',
+  reset: 'QUEUED', assigned: 'CLAIMED', claimed: 'CLAIMED', running: 'RUNNING',
+  completed: 'SUCCEEDED', success: 'SUCCEEDED', succeeded: 'SUCCEEDED', job_finished: 'SUCCEEDED',
+  failed: 'FAILED', canceled: 'CANCELED', cancelled: 'CANCELED', stopped: 'CANCELED',
+  user_killed: 'CANCELED', canceling: 'CANCEL_REQUESTED', cancel_requested: 'CANCEL_REQUESTED',
+  stopping: 'CANCEL_REQUESTED',
+};
+
+/** A status name or alias as the service reads it (JobStatus.parse): its name, or null. */
+export function statusOf(text, names) {
+  const t = String(text).trim();
+  if (names.includes(t.toUpperCase())) return t.toUpperCase();
+  return ALIASES[t.toLowerCase()] || null;
+}
+
+/** An RFC 3339 time as Java's Instant.toString writes it (no fraction when it is zero). */
+export function instant(iso) {
+  return new Date(iso).toISOString().replace(/\.000Z$/, 'Z');
+}
+
+/**
+ * Which jobs a flush's filter selects, as Prompts.selected words it: filter is
+ * {owner, statuses: [names], name, tags: {k: v}, parent, createdAfter, createdBefore}.
+ */
+function selected(filter) {
+  let s = '';
+  if (filter.owner === 'me') {
+    s += ' of yours';
+  } else if (filter.owner) {
+    s += ` of ${clean(filter.owner)}`;
+  }
+  if (filter.statuses?.length) {
+    s += ` in state ${filter.statuses.join(' or ')}`;
+  }
+  if (filter.name) {
+    s += ` whose name contains ${quoted(filter.name)}`;
+  }
+  const tags = Object.keys(filter.tags || {}).sort();
+  if (tags.length) {
+    s += ` tagged ${tags.map((k) => quoted(`${k}=${filter.tags[k]}`)).join(' and ')}`;
+  }
+  if (filter.parent) {
+    s += ` children of ${clean(filter.parent)}`;
+  }
+  if (filter.createdAfter) {
+    s += ` created after ${instant(filter.createdAfter)}`;
+  }
+  if (filter.createdBefore) {
+    s += ` created before ${instant(filter.createdBefore)}`;
+  }
+  return s;
+}
+
+const FLUSH_NAMES = 5;
+
+/**
+ * The flush pre-check of a dry run (Prompts.flush): scope 'active' or 'all', the filter as for
+ * selected(), whether the files go too, and the dry run's answer ({job_ids, preview}).
+ */
+export function flushPrecheck(scope, filter, purgeArtifacts, dry) {
+  const ids = dry.job_ids || [];
+  const ofOwner = selected(filter);
+  if (!ids.length) {
+    return {
+      allowed: false,
+      consequence: `No job${ofOwner} matches scope ${scope}; there is nothing to flush.`,
+      prompt: null,
+    };
+  }
+  const preview = dry.preview || [];
+  const named = preview.length
+    ? preview.slice(0, FLUSH_NAMES).map((j) => `${quoted(j.display_name)} (${clean(j.id)}, ${j.status}, ${clean(j.owner)})`)
+    : ids.slice(0, FLUSH_NAMES).map(clean);
+  const more = ids.length - named.length;
+  const which = more > 0 ? `, among them ${named.join(', ')} and ${more} more` : `: ${named.join(', ')}`;
+  const onlyEnded = filter.statuses?.length && filter.statuses.every((s) => TERMINAL.has(s));
+  const consequence = `Flushing ${scope === 'active' ? 'active jobs' : 'all jobs'}${ofOwner}`
+    + (onlyEnded ? ' removes ' : ' stops every running or queued one and removes ')
+    + `${ids.length} job(s)${purgeArtifacts ? ' with their files' : ''}${which}; this cannot be undone.`;
+  return { allowed: true, consequence, prompt: `${consequence} Flush them?` };
 }

@@ -16,11 +16,13 @@ import dev.jobkit.server.support.JobkitService;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.logging.Level;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -79,6 +81,9 @@ class ConsoleIT {
 
   private static Path profile;
 
+  /** Where the browser saves downloads (Chrome's download.default_directory). */
+  private static Path downloads;
+
   private final Api api = service.user();
   private final Gates gates = service.gates();
 
@@ -101,7 +106,14 @@ class ConsoleIT {
               + " chromium chromium-driver); skipped without them outside CI");
     }
     profile = Files.createTempDirectory("jobkit-console-chromium-");
+    downloads = Files.createTempDirectory("jobkit-console-downloads-");
     ChromeOptions options = new ChromeOptions();
+    options.setExperimentalOption(
+        "prefs",
+        Map.of(
+            "download.default_directory", downloads.toString(),
+            "download.prompt_for_download", false,
+            "download.directory_upgrade", true));
     options.setBinary(CHROMIUM.toFile());
     options.addArguments(
         "--headless=new",
@@ -136,6 +148,9 @@ class ConsoleIT {
     }
     if (profile != null) {
       FileSystemUtils.deleteRecursively(profile.toFile());
+    }
+    if (downloads != null) {
+      FileSystemUtils.deleteRecursively(downloads.toFile());
     }
   }
 
@@ -439,6 +454,299 @@ class ConsoleIT {
 
   @Test
   @Order(8)
+  void a_job_page_lists_its_results_and_a_download_matches_the_checksum_shown() throws Exception {
+    String content = "weights of the console test " + System.nanoTime() + "\n";
+    Job job =
+        api.submit(
+            "{\"shell\":"
+                + Api.JSON.writeValueAsString(
+                    "mkdir -p \"$JOBKIT_OUTPUT_DIR/model\"; printf '%s' "
+                        + shellQuote(content)
+                        + " > \"$JOBKIT_OUTPUT_DIR/model/w.bin\"; echo a,b > \"$JOBKIT_OUTPUT_DIR/table.csv\"")
+                + ",\"display_name\":\"with-results\"}");
+    api.awaitStatus(job.id(), SUCCEEDED);
+    signedIn();
+    script("location.hash = arguments[0]", "#/jobs/" + job.id());
+    textIn("#results-summary", "2 file(s)");
+    textIn("#results-summary", "final");
+    String shown = visible("tr[data-path='model/w.bin'] code.sha").getText().trim();
+    assertThat(shown).isEqualTo(sha256(content.getBytes(StandardCharsets.UTF_8)));
+    assertThat(visible("tr[data-path='model/w.bin'] td.num").getText()).endsWith(" B");
+
+    browser.findElement(By.cssSelector("button[aria-label='Download model/w.bin']")).click();
+    Path saved = downloads.resolve("w.bin");
+    waiting()
+        .until(
+            d ->
+                Files.exists(saved)
+                    && !Files.exists(downloads.resolve("w.bin.crdownload"))
+                    && size(saved) == content.length());
+    textIn("#results-state", "Downloaded model/w.bin");
+    byte[] got = Files.readAllBytes(saved);
+    assertThat(sha256(got)).isEqualTo(shown);
+    assertThat(new String(got, StandardCharsets.UTF_8)).isEqualTo(content);
+
+    browser.findElement(By.id("results-zip")).click();
+    Path zip = downloads.resolve(job.id() + "-results.zip");
+    waiting()
+        .until(
+            d ->
+                Files.exists(zip)
+                    && !Files.exists(downloads.resolve(zip.getFileName() + ".crdownload"))
+                    && size(zip) > 0);
+    List<String> entries = new java.util.ArrayList<>();
+    try (java.util.zip.ZipInputStream in =
+        new java.util.zip.ZipInputStream(Files.newInputStream(zip))) {
+      for (java.util.zip.ZipEntry e; (e = in.getNextEntry()) != null; ) {
+        entries.add(e.getName());
+      }
+    }
+    assertThat(entries).containsExactlyInAnyOrder("model/w.bin", "table.csv");
+    // The key went as a header only: nothing of it in the address, no cookie.
+    assertThat(browser.getCurrentUrl()).doesNotContain(service.userKey());
+    assertThat(browser.manage().getCookies()).isEmpty();
+  }
+
+  @Test
+  @Order(9)
+  void a_job_page_charts_each_numeric_metric_over_the_time_it_is_open() {
+    Job job =
+        api.submit(
+            "{\"shell\":"
+                + Api.JSON.writeValueAsString(
+                    "echo '{\"loss\": 0.9, \"accuracy\": 0.5, \"note\": \"text\"}'"
+                        + " > \"$JOBKIT_METRICS_FILE\"; "
+                        + gates.script("m1")
+                        + "; echo '{\"loss\": 0.5, \"accuracy\": 0.7}' > \"$JOBKIT_METRICS_FILE\"; "
+                        + gates.script("m2"))
+                + ",\"display_name\":\"charted\"}");
+    api.awaitStatus(job.id(), RUNNING);
+    signedIn();
+    script("location.hash = arguments[0]", "#/jobs/" + job.id());
+    textIn("#job-metrics", "loss 0.9");
+    WebElement loss = visible("figure[data-metric='loss']");
+    visible("figure[data-metric='loss'] canvas"); // uPlot, from the jar, drew it
+    visible("figure[data-metric='accuracy'] canvas");
+    assertThat(browser.findElements(By.cssSelector("figure[data-metric='note']"))).isEmpty();
+    waiting().until(d -> "0.9".equals(loss.getAttribute("data-latest")));
+    WebElement box = loss.findElement(By.cssSelector(".chart-box"));
+    assertThat(box.getAttribute("role")).isEqualTo("img");
+    assertThat(box.getAttribute("aria-label")).startsWith("loss over time: latest 0.9");
+    org.openqa.selenium.Rectangle before = loss.getRect();
+    org.openqa.selenium.Rectangle logBefore = browser.findElement(By.id("log")).getRect();
+
+    gates.open("m1");
+    waiting()
+        .until(
+            d ->
+                "0.5".equals(loss.getAttribute("data-latest"))
+                    && Integer.parseInt(loss.getAttribute("data-points")) >= 2);
+    assertThat(box.getAttribute("aria-label")).startsWith("loss over time: latest 0.5");
+    // The chart has a fixed size: points arriving move nothing on the page.
+    assertThat(loss.getRect()).isEqualTo(before);
+    assertThat(browser.findElement(By.id("log")).getRect()).isEqualTo(logBefore);
+    gates.open("m2");
+    textIn("#job-status", "SUCCEEDED");
+  }
+
+  @Test
+  @Order(10)
+  void a_share_link_opens_the_job_read_only_in_a_fresh_session_until_it_is_revoked() {
+    Job job = api.submit("{\"shell\":\"echo shared-log-line\",\"display_name\":\"shared-job\"}");
+    api.awaitStatus(job.id(), SUCCEEDED);
+    signedIn();
+    script("location.hash = arguments[0]", "#/jobs/" + job.id());
+    textIn("#job-status", "SUCCEEDED");
+    new Select(visible("#share-expires")).selectByValue("1d");
+    browser.findElement(By.id("share-create")).click();
+    WebElement linkField = visible("#share-link");
+    waiting().until(d -> !linkField.getAttribute("value").isEmpty());
+    String link = linkField.getAttribute("value");
+    assertThat(link).startsWith(console() + "#/share/" + job.id() + "/jks_");
+    String token = link.substring(link.lastIndexOf('/') + 1);
+    WebElement share = visible("#shares-body tr[data-share-id]");
+    String shareId = share.getAttribute("data-share-id");
+    assertThat(share.findElement(By.cssSelector("td.expires")).getText()).isNotBlank();
+    assertThat(
+            api.get("/api/v1/jobs/" + job.id() + "/shares")
+                .expect(200)
+                .json()
+                .get("items")
+                .get(0)
+                .get("id")
+                .asString())
+        .isEqualTo(shareId);
+
+    String owner = browser.getWindowHandle();
+    browser.switchTo().newWindow(org.openqa.selenium.WindowType.TAB);
+    try {
+      browser.get(link); // a fresh tab: its session storage is empty, it has no key
+      textIn("#read-only", "Read-only");
+      textIn("#read-only", "shared by " + service.userName());
+      textIn("#job-title", "shared-job");
+      textIn("#job-status", "SUCCEEDED");
+      textIn("#log", "shared-log-line");
+      textIn("#timeline", "SUCCEEDED");
+      // The token left the address (kept in this tab only); no key, no actions.
+      waiting().until(d -> d.getCurrentUrl().endsWith("#/shared/" + job.id()));
+      assertThat(browser.getCurrentUrl()).doesNotContain(token);
+      assertThat(script("return sessionStorage.getItem('jobkit.apiKey')")).isNull();
+      assertThat(browser.findElement(By.id("stop-button")).isDisplayed()).isFalse();
+      assertThat(browser.findElement(By.id("delete-button")).isDisplayed()).isFalse();
+      assertThat(browser.findElements(By.id("share-create"))).isEmpty();
+      assertThat(browser.manage().getCookies()).isEmpty();
+    } finally {
+      browser.close();
+      browser.switchTo().window(owner);
+    }
+
+    visible("tr[data-share-id='" + shareId + "'] button").click();
+    textIn("#shares-state", "Revoked share " + shareId);
+    visible("#shares-empty");
+    service
+        .server()
+        .anonymous()
+        .get("/api/v1/jobs/" + job.id(), "Authorization", "Bearer " + token)
+        .expect(401);
+  }
+
+  @Test
+  @Order(11)
+  void delete_asks_with_the_pre_check_cancel_keeps_the_job_and_confirm_deletes_it() {
+    Job job = api.submit("{\"shell\":\"echo bye\",\"display_name\":\"to-delete\"}");
+    api.awaitStatus(job.id(), SUCCEEDED);
+    signedIn();
+    script("location.hash = arguments[0]", "#/jobs/" + job.id());
+    textIn("#job-status", "SUCCEEDED");
+    WebElement delete =
+        waiting().until(ExpectedConditions.elementToBeClickable(By.id("delete-button")));
+    delete.click();
+    WebElement dialog = visible("#confirm-dialog[open]");
+    String prompt = dialog.findElement(By.id("confirm-text")).getText();
+    String sdkPrompt =
+        service
+            .client(service.userKey())
+            .guarded(Confirmers.denyAll())
+            .precheckDelete(job.id(), true)
+            .prompt();
+    assertThat(withoutAge(prompt + " [yes/no]")).isEqualTo(withoutAge(sdkPrompt));
+    assertThat(prompt).contains("ended SUCCEEDED.").endsWith("Delete it?");
+    assertThat(browser.switchTo().activeElement().getAttribute("id")).isEqualTo("confirm-cancel");
+    dialog.findElement(By.id("confirm-cancel")).click();
+    textIn("#delete-outcome-kind", "DECLINED");
+    assertThat(browser.switchTo().activeElement().getAttribute("id")).isEqualTo("delete-button");
+    assertThat(api.job(job.id()).status()).isEqualTo(SUCCEEDED);
+
+    browser.findElement(By.id("delete-button")).click();
+    visible("#confirm-dialog[open]").findElement(By.id("confirm-ok")).click();
+    textIn("#delete-outcome-kind", "APPLIED");
+    textIn("#delete-outcome", "deleted job " + job.id());
+    api.get("/api/v1/jobs/" + job.id()).expect(404);
+
+    // A delete made elsewhere (the shell, another tab) writes no event: the table finds it gone.
+    Job other = api.submit("{\"shell\":\"echo also\",\"display_name\":\"deleted-elsewhere\"}");
+    api.awaitStatus(other.id(), SUCCEEDED);
+    jobsPage();
+    row(other.id());
+    assertThat(browser.findElements(By.cssSelector("tr[data-job-id='" + job.id() + "']")))
+        .isEmpty();
+    script("window.jobkitNoReload = 'before the delete'");
+    api.delete("/api/v1/jobs/" + other.id()).expect(200);
+    waiting()
+        .until(
+            ExpectedConditions.invisibilityOfElementLocated(
+                By.cssSelector("tr[data-job-id='" + other.id() + "']")));
+    assertThat(script("return window.jobkitNoReload")).isEqualTo("before the delete");
+  }
+
+  @Test
+  @Order(12)
+  void flush_shows_a_dry_run_first_and_removes_what_it_listed_once_confirmed() {
+    String name = "flushme-" + System.nanoTime();
+    Job a = api.submit("{\"shell\":\"true\",\"display_name\":\"" + name + "-a\"}");
+    Job b = api.submit("{\"shell\":\"true\",\"display_name\":\"" + name + "-b\"}");
+    api.awaitStatus(a.id(), SUCCEEDED);
+    api.awaitStatus(b.id(), SUCCEEDED);
+    signedIn();
+    script("location.hash = arguments[0]", "#/jobs?name=" + name);
+    waiting().until(d -> ids(d).size() == 2);
+    visible("#flush-panel summary").click();
+    new Select(visible("#flush-scope")).selectByValue("all");
+    visible("#flush-button").click();
+
+    WebElement dialog = visible("#confirm-dialog[open]");
+    assertThat(dialog.findElement(By.id("confirm-title")).getText()).isEqualTo("Flush 2 job(s)?");
+    assertThat(dialog.findElements(By.cssSelector("#confirm-list li"))).hasSize(2);
+    assertThat(dialog.findElement(By.id("confirm-note")).getText())
+        .contains("The dry run matched 2 job(s)");
+    String prompt = dialog.findElement(By.id("confirm-text")).getText();
+    String sdkPrompt =
+        service
+            .client(service.userKey())
+            .guarded(Confirmers.denyAll())
+            .precheckFlushMatching(
+                dev.jobkit.sdk.guard.FlushScope.ALL,
+                dev.jobkit.sdk.JobQuery.builder().nameContains(name).build(),
+                true)
+            .prompt();
+    assertThat(prompt + " [yes/no]").isEqualTo(sdkPrompt);
+    assertThat(browser.switchTo().activeElement().getAttribute("id")).isEqualTo("confirm-cancel");
+    dialog.findElement(By.id("confirm-cancel")).click();
+    textIn("#flush-outcome-kind", "DECLINED");
+    assertThat(api.job(a.id()).status()).isEqualTo(SUCCEEDED);
+    assertThat(ids(browser)).containsExactlyInAnyOrder(a.id(), b.id());
+
+    browser.findElement(By.id("flush-button")).click();
+    visible("#confirm-dialog[open]").findElement(By.id("confirm-ok")).click();
+    textIn("#flush-outcome-kind", "APPLIED");
+    textIn("#flush-outcome", "flushed 2 job(s)");
+    api.get("/api/v1/jobs/" + a.id()).expect(404);
+    api.get("/api/v1/jobs/" + b.id()).expect(404);
+    waiting().until(d -> ids(d).isEmpty());
+    visible("#jobs-empty");
+  }
+
+  @Test
+  @Order(13)
+  void the_table_filters_by_app_creation_day_and_a_status_alias() {
+    service.admin().put("/api/v1/apps/console-app", "{\"command\": [\"true\"]}").expect(200);
+    Job appJob = api.submit("{\"app\": \"console-app\"}");
+    api.awaitStatus(appJob.id(), SUCCEEDED);
+    jobsPage();
+    WebElement app = browser.findElement(By.id("filter-app"));
+    app.clear();
+    app.sendKeys("console-app");
+    browser.findElement(By.cssSelector("#filters button[type='submit']")).click();
+    waiting().until(d -> d.getCurrentUrl().contains("app=console-app"));
+    waiting().until(d -> ids(d).equals(List.of(appJob.id())));
+
+    String today = (String) script("return new Date().toLocaleDateString('en-CA')");
+    String tomorrow =
+        (String)
+            script(
+                "const d = new Date(); d.setDate(d.getDate() + 1);"
+                    + " return d.toLocaleDateString('en-CA')");
+    script(
+        "location.hash = arguments[0]",
+        "#/jobs?app=console-app&created_from=" + today + "&created_until=" + today);
+    waiting().until(d -> ids(d).equals(List.of(appJob.id())));
+    assertThat(visible("#filter-created_from").getAttribute("value")).isEqualTo(today);
+    assertThat(visible("#filter-created_until").getAttribute("value")).isEqualTo(today);
+    script("location.hash = arguments[0]", "#/jobs?app=console-app&created_from=" + tomorrow);
+    visible("#jobs-empty");
+    assertThat(ids(browser)).isEmpty();
+
+    script("location.hash = '#/jobs'");
+    visible("#jobs");
+    new Select(browser.findElement(By.id("filter-status"))).selectByValue("cancelled");
+    browser.findElement(By.cssSelector("#filters button[type='submit']")).click();
+    waiting().until(d -> d.getCurrentUrl().contains("status=cancelled"));
+    waiting()
+        .until(d -> ids(d).contains(stopped) && statuses(d).stream().allMatch("CANCELED"::equals));
+  }
+
+  @Test
+  @Order(20)
   void the_pages_broke_no_rule_of_their_content_security_policy_which_the_browser_enforces() {
     jobsPage();
     assertThat(script("return document.querySelectorAll('[style], script:not([src])').length"))
@@ -451,6 +759,27 @@ class ConsoleIT {
     // An inline style, as a page that broke the rule would set it: the browser refuses it.
     script("document.getElementById('main').setAttribute('style', 'color: red')");
     waiting().until(d -> browserMessages(messages).stream().anyMatch(ConsoleIT::refusedByCsp));
+  }
+
+  private static String sha256(byte[] bytes) {
+    try {
+      return java.util.HexFormat.of()
+          .formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static long size(Path file) {
+    try {
+      return Files.size(file);
+    } catch (IOException e) {
+      return -1; // not there (yet), or renamed under us
+    }
+  }
+
+  private static String shellQuote(String text) {
+    return "'" + text.replace("'", "'\\''") + "'";
   }
 
   private static List<String> browserMessages(List<String> seen) {
