@@ -215,6 +215,7 @@ class ConsoleIT {
       return;
     }
     browser.manage().window().setSize(new Dimension(1280, height));
+    script("window.scrollTo(0, 0); document.activeElement?.blur()");
     Path images = Path.of(System.getProperty("basedir", ".")).resolve("../docs/images");
     try {
       Files.createDirectories(images);
@@ -339,7 +340,6 @@ class ConsoleIT {
     textIn("#log-end", "SUCCEEDED");
     textIn("#job-status", "SUCCEEDED");
     textIn("#attempts-body", "SUCCEEDED");
-    screenshot("console-job.png", 1500);
   }
 
   @Test
@@ -408,7 +408,7 @@ class ConsoleIT {
 
     jobsPage();
     textIn("tr[data-job-id='" + job.id() + "'] .badge", "CANCELED");
-    screenshot("console-jobs.png", 620);
+    screenshot("console-jobs.png", 760);
     stopped = job.id();
   }
 
@@ -514,12 +514,19 @@ class ConsoleIT {
         api.submit(
             "{\"shell\":"
                 + Api.JSON.writeValueAsString(
-                    "echo '{\"loss\": 0.9, \"accuracy\": 0.5, \"note\": \"text\"}'"
+                    "echo 'epoch 1: loss 0.9'; echo '{\"percent\": 50, \"message\": \"epoch 1/2\"}'"
+                        + " > \"$JOBKIT_PROGRESS_FILE\"; "
+                        + "echo '{\"loss\": 0.9, \"accuracy\": 0.5, \"note\": \"text\"}'"
                         + " > \"$JOBKIT_METRICS_FILE\"; "
                         + gates.script("m1")
-                        + "; echo '{\"loss\": 0.5, \"accuracy\": 0.7}' > \"$JOBKIT_METRICS_FILE\"; "
-                        + gates.script("m2"))
-                + ",\"display_name\":\"charted\"}");
+                        + "; echo 'epoch 2: loss 0.5'; "
+                        + "echo '{\"loss\": 0.5, \"accuracy\": 0.7}' > \"$JOBKIT_METRICS_FILE\"; "
+                        + "echo '{\"percent\": 100, \"message\": \"epoch 2/2\"}'"
+                        + " > \"$JOBKIT_PROGRESS_FILE\"; "
+                        + gates.script("m2")
+                        + "; echo 'saved the model'; echo weights > \"$JOBKIT_OUTPUT_DIR/model.bin\";"
+                        + " echo 'epoch,loss' > \"$JOBKIT_OUTPUT_DIR/history.csv\"")
+                + ",\"display_name\":\"train-charted\"}");
     api.awaitStatus(job.id(), RUNNING);
     signedIn();
     script("location.hash = arguments[0]", "#/jobs/" + job.id());
@@ -545,8 +552,19 @@ class ConsoleIT {
     // The chart has a fixed size: points arriving move nothing on the page.
     assertThat(loss.getRect()).isEqualTo(before);
     assertThat(browser.findElement(By.id("log")).getRect()).isEqualTo(logBefore);
+    // uPlot sets its elements' sizes through element.style, which the CSP allows (no inline
+    // style attribute in the served page, no 'unsafe-inline'): the browser refused nothing.
+    List<String> messages = new java.util.ArrayList<>();
+    script("console.warn('jobkit-chart-probe')");
+    waiting()
+        .until(d -> browserMessages(messages).stream().anyMatch(m -> m.contains("chart-probe")));
+    assertThat(messages).noneMatch(ConsoleIT::refusedByCsp);
+
     gates.open("m2");
     textIn("#job-status", "SUCCEEDED");
+    textIn("#results-summary", "final");
+    textIn("#log-end", "SUCCEEDED");
+    screenshot("console-job.png", 2200);
   }
 
   @Test
