@@ -90,12 +90,19 @@ function signOut(message) {
   }
 }
 
-whenUnauthorized(() => signOut(share()
-  ? 'The share link no longer works (401): it was revoked or has expired, or its job was deleted.'
-  : 'The service no longer accepts this key (401). Sign in again.'));
-signOutButton.addEventListener('click', () => signOut(share()
-  ? 'The share link was removed from this tab.'
-  : 'Signed out. The key was removed from this tab.'));
+/** Leaves a share link's read-only view: the token goes, an API key of this tab stays. */
+function leaveShare(message) {
+  forgetShare();
+  if (!apiKey()) sessionStorage.setItem('jobkit.signInMessage', message); // the sign-in page shows it
+  location.hash = '#/jobs';
+}
+
+whenUnauthorized(() => (share()
+  ? leaveShare('The share link no longer works (401): it was revoked or has expired, or its job was deleted.')
+  : signOut('The service no longer accepts this key (401). Sign in again.')));
+signOutButton.addEventListener('click', () => (share()
+  ? leaveShare('The share link was removed from this tab.')
+  : signOut('Signed out. The key was removed from this tab.')));
 
 async function route() {
   cleanup();

@@ -613,6 +613,11 @@ class ConsoleIT {
       assertThat(browser.findElement(By.id("delete-button")).isDisplayed()).isFalse();
       assertThat(browser.findElements(By.id("share-create"))).isEmpty();
       assertThat(browser.manage().getCookies()).isEmpty();
+      textIn("#who", "Read-only share link");
+
+      browser.findElement(By.id("sign-out")).click(); // "Forget the share link"
+      textIn("#sign-in-note", "The share link was removed from this tab.");
+      assertThat(script("return sessionStorage.getItem('jobkit.share')")).isNull();
     } finally {
       browser.close();
       browser.switchTo().window(owner);
