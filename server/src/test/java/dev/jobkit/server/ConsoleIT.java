@@ -570,7 +570,10 @@ class ConsoleIT {
   @Test
   @Order(10)
   void a_share_link_opens_the_job_read_only_in_a_fresh_session_until_it_is_revoked() {
-    Job job = api.submit("{\"shell\":\"echo shared-log-line\",\"display_name\":\"shared-job\"}");
+    Job job =
+        api.submit(
+            "{\"shell\":\"echo shared-log-line; echo shared-result > $JOBKIT_OUTPUT_DIR/shared.txt\","
+                + "\"display_name\":\"shared-job\"}");
     api.awaitStatus(job.id(), SUCCEEDED);
     signedIn();
     script("location.hash = arguments[0]", "#/jobs/" + job.id());
@@ -614,6 +617,17 @@ class ConsoleIT {
       assertThat(browser.findElements(By.id("share-create"))).isEmpty();
       assertThat(browser.manage().getCookies()).isEmpty();
       textIn("#who", "Read-only share link");
+      // Its results download with the share token, sent as a header like a key.
+      String shown = visible("tr[data-path='shared.txt'] code.sha").getText().trim();
+      browser.findElement(By.cssSelector("button[aria-label='Download shared.txt']")).click();
+      Path saved = downloads.resolve("shared.txt");
+      waiting()
+          .until(
+              d ->
+                  Files.exists(saved)
+                      && !Files.exists(downloads.resolve("shared.txt.crdownload"))
+                      && size(saved) == "shared-result\n".length());
+      assertThat(sha256(readBytes(saved))).isEqualTo(shown);
 
       browser.findElement(By.id("sign-out")).click(); // "Forget the share link"
       textIn("#sign-in-note", "The share link was removed from this tab.");
@@ -790,6 +804,14 @@ class ConsoleIT {
           .formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
     } catch (java.security.NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
+    }
+  }
+
+  private static byte[] readBytes(Path file) {
+    try {
+      return Files.readAllBytes(file);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 
