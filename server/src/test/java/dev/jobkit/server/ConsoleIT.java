@@ -5,15 +5,13 @@ import static dev.jobkit.sdk.lifecycle.JobStatus.CANCEL_REQUESTED;
 import static dev.jobkit.sdk.lifecycle.JobStatus.RUNNING;
 import static dev.jobkit.sdk.lifecycle.JobStatus.SUCCEEDED;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.jobkit.sdk.guard.Confirmers;
 import dev.jobkit.sdk.jobs.Job;
 import dev.jobkit.server.support.Api;
+import dev.jobkit.server.support.Chromium;
 import dev.jobkit.server.support.Gates;
 import dev.jobkit.server.support.JobkitService;
-import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -22,8 +20,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
-import java.util.logging.Level;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -39,16 +35,11 @@ import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
-import org.openqa.selenium.logging.LoggingPreferences;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
-import org.springframework.util.FileSystemUtils;
 
 /**
  * The web console in a real browser: Debian's Chromium, headless, driven by Selenium through
@@ -62,24 +53,15 @@ import org.springframework.util.FileSystemUtils;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ConsoleIT {
 
-  /** Debian's Chromium; {@code -Djobkit.console.chromium} points elsewhere. */
-  private static final Path CHROMIUM =
-      Path.of(System.getProperty("jobkit.console.chromium", "/usr/bin/chromium"));
-
-  /** Debian's chromedriver; {@code -Djobkit.console.chromedriver} points elsewhere. */
-  private static final Path CHROMEDRIVER =
-      Path.of(System.getProperty("jobkit.console.chromedriver", "/usr/bin/chromedriver"));
-
   private static final Duration WAIT = Duration.ofSeconds(60);
 
   @RegisterExtension static final JobkitService service = JobkitService.own();
 
+  private static Chromium chromium;
   private static WebDriver browser;
 
   /** The job the stop test canceled. */
   private static String stopped;
-
-  private static Path profile;
 
   /** Where the browser saves downloads (Chrome's download.default_directory). */
   private static Path downloads;
@@ -88,69 +70,16 @@ class ConsoleIT {
   private final Gates gates = service.gates();
 
   @BeforeAll
-  static void openBrowser() throws IOException {
-    boolean present = Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
-    if (!present) {
-      if ("true".equals(System.getenv("CI"))) {
-        fail(
-            "CI=true but "
-                + CHROMIUM
-                + " or "
-                + CHROMEDRIVER
-                + " is missing: install Debian's chromium and chromium-driver (.ci/run does"
-                + " when they are missing)");
-      }
-      assumeTrue(
-          false,
-          "the browser test needs Debian's chromium and chromium-driver (apt-get install"
-              + " chromium chromium-driver); skipped without them outside CI");
-    }
-    profile = Files.createTempDirectory("jobkit-console-chromium-");
-    downloads = Files.createTempDirectory("jobkit-console-downloads-");
-    ChromeOptions options = new ChromeOptions();
-    options.setExperimentalOption(
-        "prefs",
-        Map.of(
-            "download.default_directory", downloads.toString(),
-            "download.prompt_for_download", false,
-            "download.directory_upgrade", true));
-    options.setBinary(CHROMIUM.toFile());
-    options.addArguments(
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--window-size=1280,900",
-        "--user-data-dir=" + profile);
-    // The page's console messages, so a test can see that the CSP refused nothing.
-    LoggingPreferences logs = new LoggingPreferences();
-    logs.enable(LogType.BROWSER, Level.ALL);
-    options.setCapability("goog:loggingPrefs", logs);
-    // The driver given by path: Selenium Manager has nothing to find or download.
-    System.setProperty(ChromeDriverService.CHROME_DRIVER_EXE_PROPERTY, CHROMEDRIVER.toString());
-    ChromeDriverService driverService =
-        new ChromeDriverService.Builder()
-            .usingDriverExecutable(new File(CHROMEDRIVER.toString()))
-            .usingAnyFreePort()
-            .build();
-    browser = new ChromeDriver(driverService, options);
+  static void openBrowser() {
+    chromium = Chromium.start();
+    browser = chromium.driver();
+    downloads = chromium.downloads();
   }
 
   @AfterAll
   static void closeBrowser() {
-    if (browser != null) {
-      browser.quit();
-    }
-    if (profile != null) {
-      FileSystemUtils.deleteRecursively(profile.toFile());
-    }
-    if (downloads != null) {
-      FileSystemUtils.deleteRecursively(downloads.toFile());
+    if (chromium != null) {
+      chromium.close();
     }
   }
 

@@ -1,0 +1,133 @@
+package dev.jobkit.server.support;
+
+import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.logging.Level;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.logging.LoggingPreferences;
+import org.springframework.util.FileSystemUtils;
+
+/**
+ * A real browser for the console's tests: Debian's Chromium, headless, driven by Selenium through
+ * Debian's chromedriver (nothing is downloaded), with a profile and a download directory of its
+ * own, and the page's console messages kept (so a test can see that the CSP refused nothing).
+ *
+ * <p>Without {@code /usr/bin/chromium} or {@code /usr/bin/chromedriver} (or the paths in {@code
+ * -Djobkit.console.chromium} and {@code -Djobkit.console.chromedriver}) {@link #start()} skips the
+ * calling test class, except in CI ({@code CI=true}), where it fails it: {@code .ci/run} installs
+ * them.
+ *
+ * <pre>{@code
+ * try (Chromium chromium = Chromium.start()) {
+ *   chromium.driver().get(service.server().baseUrl() + "/");
+ * }
+ * }</pre>
+ */
+public final class Chromium implements AutoCloseable {
+
+  /** Debian's Chromium; {@code -Djobkit.console.chromium} points elsewhere. */
+  private static final Path CHROMIUM =
+      Path.of(System.getProperty("jobkit.console.chromium", "/usr/bin/chromium"));
+
+  /** Debian's chromedriver; {@code -Djobkit.console.chromedriver} points elsewhere. */
+  private static final Path CHROMEDRIVER =
+      Path.of(System.getProperty("jobkit.console.chromedriver", "/usr/bin/chromedriver"));
+
+  private final WebDriver driver;
+  private final Path profile;
+  private final Path downloads;
+
+  private Chromium(WebDriver driver, Path profile, Path downloads) {
+    this.driver = driver;
+    this.profile = profile;
+    this.downloads = downloads;
+  }
+
+  /** Starts a headless Chromium in a 1280×900 window; skips or fails the test without one. */
+  public static Chromium start() {
+    boolean present = Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
+    if (!present) {
+      if ("true".equals(System.getenv("CI"))) {
+        fail(
+            "CI=true but "
+                + CHROMIUM
+                + " or "
+                + CHROMEDRIVER
+                + " is missing: install Debian's chromium and chromium-driver (.ci/run does"
+                + " when they are missing)");
+      }
+      assumeTrue(
+          false,
+          "the browser test needs Debian's chromium and chromium-driver (apt-get install"
+              + " chromium chromium-driver); skipped without them outside CI");
+    }
+    try {
+      Path profile = Files.createTempDirectory("jobkit-console-chromium-");
+      Path downloads = Files.createTempDirectory("jobkit-console-downloads-");
+      ChromeOptions options = new ChromeOptions();
+      options.setExperimentalOption(
+          "prefs",
+          Map.of(
+              "download.default_directory", downloads.toString(),
+              "download.prompt_for_download", false,
+              "download.directory_upgrade", true));
+      options.setBinary(CHROMIUM.toFile());
+      options.addArguments(
+          "--headless=new",
+          "--no-sandbox",
+          "--disable-gpu",
+          "--disable-dev-shm-usage",
+          "--disable-quic",
+          "--no-first-run",
+          "--disable-background-networking",
+          "--disable-component-update",
+          "--disable-sync",
+          "--window-size=1280,900",
+          "--user-data-dir=" + profile);
+      LoggingPreferences logs = new LoggingPreferences();
+      logs.enable(LogType.BROWSER, Level.ALL);
+      options.setCapability("goog:loggingPrefs", logs);
+      // The driver given by path: Selenium Manager has nothing to find or download.
+      System.setProperty(ChromeDriverService.CHROME_DRIVER_EXE_PROPERTY, CHROMEDRIVER.toString());
+      ChromeDriverService driverService =
+          new ChromeDriverService.Builder()
+              .usingDriverExecutable(new File(CHROMEDRIVER.toString()))
+              .usingAnyFreePort()
+              .build();
+      return new Chromium(new ChromeDriver(driverService, options), profile, downloads);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The browser. */
+  public WebDriver driver() {
+    return driver;
+  }
+
+  /** Where the browser saves downloads, without asking. */
+  public Path downloads() {
+    return downloads;
+  }
+
+  @Override
+  public void close() {
+    try {
+      driver.quit();
+    } finally {
+      FileSystemUtils.deleteRecursively(profile.toFile());
+      FileSystemUtils.deleteRecursively(downloads.toFile());
+    }
+  }
+}
