@@ -173,6 +173,34 @@ public interface JobExecutor {
   }
 
   /**
+   * Whether {@link #openTerminal} would open a terminal into the pod now: returns if so.
+   *
+   * @throws TerminalRefusedException when it would not, saying why
+   */
+  default void checkTerminal(String jobId, int pod) {
+    throw new TerminalRefusedException(
+        TerminalRefusedException.Reason.NOT_HERE,
+        "this service runs its pods with an executor that opens no terminal (only"
+            + " jobkit.executor.type=local does)");
+  }
+
+  /**
+   * Opens an interactive shell on a pseudo-terminal in pod {@code pod} of the job's running attempt
+   * (web terminal): in the pod's work dir, with its environment, as its user, counted among its
+   * processes. Only an executor that runs pods on this machine can; the others refuse.
+   *
+   * @throws TerminalRefusedException when the pod is not this executor's, does not run, or this
+   *     machine cannot start a terminal
+   */
+  default PodTerminal openTerminal(String jobId, int pod) {
+    checkTerminal(jobId, pod);
+    throw new TerminalRefusedException(
+        TerminalRefusedException.Reason.NOT_HERE,
+        "this service runs its pods with an executor that opens no terminal (only"
+            + " jobkit.executor.type=local does)");
+  }
+
+  /**
    * For the service's shutdown: kills every process this executor started, or, for pods that
    * outlive the service ({@link #adopt}), stops following them.
    */

@@ -159,7 +159,8 @@ public class LocalProcessExecutor implements JobExecutor {
     }
     PodUsers.Lease lease = users.switching() ? users.lease(launch.jobId()) : null;
     PodUser user = lease == null ? null : lease.user();
-    Run run = new Run(launch.jobId(), launch.attempt(), launch.processes(), lease);
+    Run run =
+        new Run(launch.jobId(), launch.attempt(), launch.processes(), lease, launch.hook() != null);
     try {
       Map<String, String> env = environment.ofAttempt(launch, user);
       List<String> argv =
@@ -176,6 +177,7 @@ public class LocalProcessExecutor implements JobExecutor {
         Descendants.Tree tree = descendants.track(launch.jobId(), launch.attempt(), pod, marker);
         run.trees.add(tree);
         run.pods.add(startPod(program, argv, podEnv, workDir, logFile, user, tree));
+        run.podEnvs.add(Map.copyOf(podEnv));
       }
     } catch (IOException | RuntimeException e) {
       run.killAll(ProcessGroups.SIGKILL);
@@ -268,6 +270,95 @@ public class LocalProcessExecutor implements JobExecutor {
     return command;
   }
 
+  /**
+   * Starts {@code /bin/bash -i} (or {@code /bin/sh -i} without bash) on a new pseudo-terminal in
+   * the pod's work dir, with the pod's environment plus {@code TERM=xterm-256color} (and an empty
+   * {@code HISTFILE} unless the job set one: the shell leaves no history in the work dir), as the
+   * pod's user, in a new session whose controlling terminal it is, in the pod's cgroup or with its
+   * marker: the job's stop, end or uid hand-back kills it with the pod's other processes.
+   */
+  @Override
+  public PodTerminal openTerminal(String jobId, int pod) {
+    Run run = terminalRun(jobId, pod);
+    Map<String, String> env = new java.util.HashMap<>(run.podEnvs.get(pod));
+    env.put("TERM", "xterm-256color");
+    env.putIfAbsent("HISTFILE", "");
+    String shell = Files.isExecutable(Path.of("/bin/bash")) ? "/bin/bash" : "/bin/sh";
+    PodUser user = run.lease == null ? null : run.lease.user();
+    Pty pty = null;
+    try {
+      pty = Pty.open(80, 24);
+      if (user != null) {
+        pty.giveTo(user);
+      }
+      PosixSpawn.Spawned spawned =
+          PosixSpawn.spawnOnTerminal(
+              shell,
+              List.of(shell, "-i"),
+              env,
+              files.podWorkDir(jobId, pod),
+              pty.slave(),
+              reapers,
+              user,
+              run.trees.get(pod).spawnInto());
+      PodTerminal terminal = new PodTerminal(jobId, pod, pty, spawned, timers);
+      run.terminals.add(terminal);
+      terminal.ended().whenComplete((code, error) -> run.terminals.remove(terminal));
+      if (runs.get(jobId) != run || run.pods.get(pod).exit().isDone()) {
+        // The pod ended while the shell started: the attempt's end may have missed it.
+        terminal.hangUp();
+      }
+      return terminal;
+    } catch (IOException e) {
+      if (pty != null) {
+        pty.close();
+      }
+      throw new java.io.UncheckedIOException("could not start a shell in pod " + pod, e);
+    }
+  }
+
+  @Override
+  public void checkTerminal(String jobId, int pod) {
+    terminalRun(jobId, pod);
+  }
+
+  /** The running attempt whose pod {@code pod} a terminal may open into; else why not. */
+  private Run terminalRun(String jobId, int pod) {
+    if (!PosixSpawn.available()) {
+      throw new TerminalRefusedException(
+          TerminalRefusedException.Reason.UNSUPPORTED,
+          "this machine's C library has no posix_spawn with what a terminal needs (glibc 2.34 or"
+              + " newer)");
+    }
+    if (users.switching() && !ThreadCredentials.available()) {
+      throw new TerminalRefusedException(
+          TerminalRefusedException.Reason.UNSUPPORTED,
+          "on this processor architecture the service cannot start a shell as a pod user");
+    }
+    Run run = runs.get(jobId);
+    if (run == null) {
+      throw new TerminalRefusedException(
+          TerminalRefusedException.Reason.NOT_HERE,
+          "job " + jobId + " has no processes running on this service's executor");
+    }
+    if (run.hook) {
+      throw new TerminalRefusedException(
+          TerminalRefusedException.Reason.NOT_HERE,
+          "job " + jobId + " runs an app step, not its pods");
+    }
+    if (pod < 0 || pod >= run.pods.size()) {
+      throw new TerminalRefusedException(
+          TerminalRefusedException.Reason.NO_SUCH_POD,
+          "job " + jobId + " has pods 0 to " + (run.pods.size() - 1) + ", not " + pod);
+    }
+    if (run.pods.get(pod).exit().isDone()) {
+      throw new TerminalRefusedException(
+          TerminalRefusedException.Reason.NO_SUCH_POD,
+          "pod " + pod + " of job " + jobId + " has ended");
+    }
+    return run;
+  }
+
   @Override
   public boolean terminate(String jobId, boolean force) {
     Run run = runs.get(jobId);
@@ -282,6 +373,7 @@ public class LocalProcessExecutor implements JobExecutor {
   public void shutdown() {
     shuttingDown = true;
     runs.values().forEach(r -> r.killAll(ProcessGroups.SIGTERM));
+    runs.values().forEach(Run::hangUpTerminals);
     long deadline = System.nanoTime() + Duration.ofSeconds(2).toNanos();
     for (Run run : runs.values()) {
       for (Pod pod : run.pods) {
@@ -388,7 +480,10 @@ public class LocalProcessExecutor implements JobExecutor {
     private final String jobId;
     private final int attempt;
     private final PodUsers.Lease lease;
+    private final boolean hook;
     private final List<Pod> pods = new ArrayList<>();
+    private final List<Map<String, String>> podEnvs = new ArrayList<>();
+    private final List<PodTerminal> terminals = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final List<Descendants.Tree> trees = new ArrayList<>();
     private final Integer[] exitCodes;
     private int remaining;
@@ -396,10 +491,11 @@ public class LocalProcessExecutor implements JobExecutor {
     private boolean terminated;
     private Consumer<AttemptEnd> onEnd;
 
-    Run(String jobId, int attempt, int podCount, PodUsers.Lease lease) {
+    Run(String jobId, int attempt, int podCount, PodUsers.Lease lease, boolean hook) {
       this.jobId = jobId;
       this.attempt = attempt;
       this.lease = lease;
+      this.hook = hook;
       this.exitCodes = new Integer[podCount];
       this.remaining = podCount;
     }
@@ -422,6 +518,7 @@ public class LocalProcessExecutor implements JobExecutor {
     @Override
     public CompletableFuture<Void> abandon() {
       runs.remove(jobId, this);
+      hangUpTerminals();
       killAll(ProcessGroups.SIGKILL);
       return releaseWhenGone();
     }
@@ -519,7 +616,13 @@ public class LocalProcessExecutor implements JobExecutor {
       }
     }
 
+    /** Hangs up the attempt's web terminals: a job that ends ends its terminals. */
+    void hangUpTerminals() {
+      terminals.forEach(PodTerminal::hangUp);
+    }
+
     private void finish() {
+      hangUpTerminals();
       // The main processes are gone; end whatever they left, in their groups and elsewhere.
       for (int pod = 0; pod < pods.size(); pod++) {
         endPod(pods.get(pod).pid(), trees.get(pod));
@@ -590,6 +693,7 @@ public class LocalProcessExecutor implements JobExecutor {
 
     synchronized void terminate(boolean force) {
       terminated = true;
+      hangUpTerminals();
       killAll(force ? ProcessGroups.SIGKILL : ProcessGroups.SIGTERM);
       if (!force) {
         timers.schedule(

@@ -40,6 +40,7 @@ final class PosixSpawn {
   private static final short POSIX_SPAWN_SETSID = 0x80;
   private static final int O_RDONLY = 0;
   private static final int O_WRONLY = 01;
+  private static final int O_RDWR = 02;
   private static final int O_CREAT = 0100;
   private static final int O_APPEND = 02000;
   private static final int O_NOFOLLOW = 0400000;
@@ -195,9 +196,74 @@ final class PosixSpawn {
       PodUser user,
       CgroupDescendants.Placement placement)
       throws IOException {
+    return spawn(
+        program,
+        argv,
+        env,
+        workDir,
+        actions -> {
+          check(
+              LIBC.posix_spawn_file_actions_addopen(actions, 0, "/dev/null", O_RDONLY, 0),
+              "open /dev/null");
+          check(LIBC.posix_spawn_file_actions_adddup2(actions, output, 1), "dup2 the log");
+          check(LIBC.posix_spawn_file_actions_adddup2(actions, output, 2), "dup2 the log");
+        },
+        reapers,
+        user,
+        placement);
+  }
+
+  /**
+   * Starts {@code program} as {@link #spawn(String, List, Map, Path, Path, Executor, PodUser,
+   * CgroupDescendants.Placement)} does, with the terminal {@code terminal} (the slave side of a
+   * {@link Pty}) as its stdin, stdout, stderr and controlling terminal: glibc's child calls {@code
+   * setsid} before the file actions, so opening the terminal without {@code O_NOCTTY} in the new
+   * session makes it the session's controlling terminal.
+   */
+  static Spawned spawnOnTerminal(
+      String program,
+      List<String> argv,
+      Map<String, String> env,
+      Path workDir,
+      String terminal,
+      Executor reapers,
+      PodUser user,
+      CgroupDescendants.Placement placement)
+      throws IOException {
+    return spawn(
+        program,
+        argv,
+        env,
+        workDir,
+        actions -> {
+          check(
+              LIBC.posix_spawn_file_actions_addopen(actions, 0, terminal, O_RDWR, 0),
+              "open the terminal " + terminal);
+          check(LIBC.posix_spawn_file_actions_adddup2(actions, 0, 1), "dup2 the terminal");
+          check(LIBC.posix_spawn_file_actions_adddup2(actions, 0, 2), "dup2 the terminal");
+        },
+        reapers,
+        user,
+        placement);
+  }
+
+  /** What a spawn does with descriptors 0, 1 and 2 of the child. */
+  private interface Stdio {
+    void add(Pointer actions) throws IOException;
+  }
+
+  private static Spawned spawn(
+      String program,
+      List<String> argv,
+      Map<String, String> env,
+      Path workDir,
+      Stdio stdio,
+      Executor reapers,
+      PodUser user,
+      CgroupDescendants.Placement placement)
+      throws IOException {
     String[] envp =
         env.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toArray(String[]::new);
-    int log = output;
     Memory actions = new Memory(OPAQUE_SIZE);
     Memory attributes = new Memory(OPAQUE_SIZE);
     Memory noSignals = new Memory(OPAQUE_SIZE);
@@ -206,11 +272,7 @@ final class PosixSpawn {
     try {
       check(LIBC.posix_spawnattr_init(attributes), "posix_spawnattr_init");
       try {
-        check(
-            LIBC.posix_spawn_file_actions_addopen(actions, 0, "/dev/null", O_RDONLY, 0),
-            "open /dev/null");
-        check(LIBC.posix_spawn_file_actions_adddup2(actions, log, 1), "dup2 the log");
-        check(LIBC.posix_spawn_file_actions_adddup2(actions, log, 2), "dup2 the log");
+        stdio.add(actions);
         check(LIBC.posix_spawn_file_actions_addclosefrom_np(actions, 3), "closefrom");
         check(
             LIBC.posix_spawn_file_actions_addchdir_np(actions, workDir.toString()),
