@@ -551,7 +551,7 @@ function jobView(id, { readOnly = false } = {}) {
     message, status, progress, outcome, deleteOutcome, lastError,
     el('div', { class: 'columns' },
       el('section', { 'aria-labelledby': 'facts-h' }, el('h2', { id: 'facts-h' }, 'Details'), facts,
-        table('pods', 'Pods', ['Pod', 'Status', 'PID', 'Exit', 'Started', 'Ended'], pods),
+        table('pods', 'Pods', ['Pod', 'Status', 'PID', 'Exit', 'Started', 'Ended', 'Terminal'], pods),
         table('attempts', 'Attempts', ['#', 'Outcome', 'Exit', 'Error', 'Started', 'Ended'], attempts)),
       el('section', { 'aria-labelledby': 'timeline-h' }, el('h2', { id: 'timeline-h' }, 'Events'), timeline)),
     el('section', { 'aria-labelledby': 'log-h', class: 'log-section' },
@@ -583,6 +583,25 @@ function jobView(id, { readOnly = false } = {}) {
         'this page was opened with a share link, which reads this one job and changes nothing.');
     }
     deleteButton.disabled = !TERMINAL.has(job.status);
+  }
+
+  // A web terminal into a running pod: a single-use URL, valid for a minute, opened in a new tab
+  // (docs/console.md). Asked for with the signed-in key; the ticket travels in the URL's fragment.
+  function terminalButton(pod) {
+    return el('button', {
+      type: 'button', class: 'secondary', 'data-pod': String(pod),
+      'aria-label': `Open a terminal in pod ${pod}`,
+      onclick: async () => {
+        try {
+          const answer = await call('POST', `${path}/pods/${pod}/terminal`);
+          // The window's name tells the page which pod it is in (the URL holds only the ticket).
+          window.open(answer.body.url, `jobkit-terminal:${id}:${pod}`, 'noopener,noreferrer');
+        } catch (e) {
+          fill(message, `No terminal: ${e.message}`);
+          message.hidden = false;
+        }
+      },
+    }, 'Terminal');
   }
 
   function render() {
@@ -620,7 +639,8 @@ function jobView(id, { readOnly = false } = {}) {
     fill(lastError, job.last_error ? ['Last error: ', job.last_error] : []);
     fill(pods, (job.pods || []).map((p) => el('tr', {},
       el('td', {}, String(p.index)), el('td', {}, p.status), el('td', {}, p.pid ?? '—'),
-      el('td', {}, p.exit_code ?? '—'), el('td', {}, when(p.started_at)), el('td', {}, when(p.finished_at)))));
+      el('td', {}, p.exit_code ?? '—'), el('td', {}, when(p.started_at)), el('td', {}, when(p.finished_at)),
+      el('td', {}, job.status === 'RUNNING' && p.status === 'RUNNING' ? terminalButton(p.index) : ''))));
     fill(attempts, (job.attempts || []).map((a) => el('tr', {},
       el('td', {}, String(a.number)), el('td', {}, a.outcome ?? '—'), el('td', {}, a.exit_code ?? '—'),
       el('td', {}, a.error ?? ''), el('td', {}, when(a.started_at)), el('td', {}, when(a.finished_at)))));

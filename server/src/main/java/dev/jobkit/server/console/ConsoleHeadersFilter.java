@@ -9,9 +9,10 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Puts the web console's security headers on its responses ({@code /}, {@code /index.html} and
- * everything under {@code /console/}): a Content-Security-Policy that allows scripts, styles and
- * connections from the service itself only (no inline script or style, no framing, no other
+ * Puts the web console's security headers on its responses ({@code /}, {@code /index.html}, the web
+ * terminal's page {@code /terminal} and {@code /terminal.html}, everything under {@code /console/},
+ * and the libraries under {@code /webjars/}): a Content-Security-Policy that allows scripts, styles
+ * and connections from the service itself only (no inline script or style, no framing, no other
  * origin), {@code X-Content-Type-Options: nosniff}, {@code Referrer-Policy: no-referrer}, and
  * {@code Cache-Control: no-cache} so a browser revalidates the files after the service is upgraded.
  * The API's responses are left as they were.
@@ -31,7 +32,12 @@ class ConsoleHeadersFilter extends OncePerRequestFilter {
 
   /** Whether {@code path} (without the context path) is one of the console's files. */
   static boolean isConsolePath(String path) {
-    return path.equals("/") || path.equals("/index.html") || path.startsWith("/console/");
+    return path.equals("/")
+        || path.equals("/index.html")
+        || path.equals("/terminal")
+        || path.equals("/terminal.html")
+        || path.startsWith("/console/")
+        || path.startsWith("/webjars/");
   }
 
   private static String pathOf(HttpServletRequest request) {

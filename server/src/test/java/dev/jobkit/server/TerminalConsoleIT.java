@@ -1,0 +1,179 @@
+package dev.jobkit.server;
+
+import static dev.jobkit.sdk.lifecycle.JobStatus.RUNNING;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.jobkit.sdk.jobs.Job;
+import dev.jobkit.server.support.Api;
+import dev.jobkit.server.support.Chromium;
+import dev.jobkit.server.support.Gates;
+import dev.jobkit.server.support.JobkitService;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The web terminal in a real browser (headless Chromium): from a running job's page, the Terminal
+ * button opens the terminal in a new tab, where typed commands answer on the xterm.js screen (its
+ * DOM renderer's rows); the page keeps its Content-Security-Policy; its URL works once.
+ */
+class TerminalConsoleIT {
+
+  private static final Duration WAIT = Duration.ofSeconds(60);
+
+  @RegisterExtension static final JobkitService service = JobkitService.own();
+
+  private static Chromium chromium;
+  private static WebDriver browser;
+
+  private final Api api = service.user();
+  private final Gates gates = service.gates();
+
+  @BeforeAll
+  static void openBrowser() {
+    chromium = Chromium.start();
+    browser = chromium.driver();
+  }
+
+  @AfterAll
+  static void closeBrowser() {
+    if (chromium != null) {
+      chromium.close();
+    }
+  }
+
+  private static WebDriverWait waiting() {
+    return new WebDriverWait(browser, WAIT);
+  }
+
+  private static Object script(String js, Object... args) {
+    return ((JavascriptExecutor) browser).executeScript(js, args);
+  }
+
+  private static void textIn(String css, String text) {
+    waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(css), text));
+  }
+
+  /** The lines of the terminal's screen as xterm.js's DOM renderer shows them. */
+  @SuppressWarnings("unchecked")
+  private static List<String> screen() {
+    return (List<String>)
+        script(
+            "return [...document.querySelectorAll('.xterm-rows > div')]"
+                + ".map(r => r.textContent.replace(/\\u00a0/g, ' ').trimEnd())");
+  }
+
+  private static void awaitLine(String line) {
+    waiting().until(d -> screen().contains(line));
+  }
+
+  @Test
+  void the_terminal_button_opens_a_shell_in_the_pod_whose_url_works_once() throws IOException {
+    Job job =
+        api.submit(
+            "{\"shell\":"
+                + Api.JSON.writeValueAsString(gates.script("console-terminal"))
+                + ",\"display_name\":\"terminal-in-the-browser\"}");
+    api.awaitStatus(job.id(), RUNNING);
+
+    browser.get(service.server().baseUrl() + "/");
+    WebElement key =
+        waiting().until(ExpectedConditions.visibilityOfElementLocated(By.id("api-key")));
+    key.sendKeys(service.userKey());
+    browser.findElement(By.id("sign-in-button")).click();
+    waiting().until(ExpectedConditions.visibilityOfElementLocated(By.id("who")));
+    script("location.hash = arguments[0]", "#/jobs/" + job.id());
+    textIn("#job-status", "RUNNING");
+    // The URL the button opens, kept to load it a second time (the page drops it from the bar).
+    script(
+        "const open = window.open; window.open = (url, name, features) =>"
+            + " { window.jobkitOpened = url; return open.call(window, url, name, features); }");
+    String console = browser.getWindowHandle();
+    WebElement button =
+        waiting()
+            .until(
+                ExpectedConditions.elementToBeClickable(
+                    By.cssSelector("#pods-body button[data-pod='0']")));
+    assertThat(button.getText()).isEqualTo("Terminal");
+    button.click();
+    waiting().until(d -> d.getWindowHandles().size() == 2);
+    String url = (String) script("return window.jobkitOpened");
+    assertThat(url).startsWith(service.server().baseUrl() + "/terminal#");
+    String tab =
+        browser.getWindowHandles().stream().filter(h -> !h.equals(console)).findFirst().get();
+    browser.switchTo().window(tab);
+
+    textIn("#terminal-state", "Connected to pod 0 of job " + job.id());
+    assertThat(browser.getCurrentUrl()).doesNotContain("#");
+    waiting()
+        .until(
+            d -> "xterm-helper-textarea".equals(script("return document.activeElement.className")));
+    assertThat(browser.findElement(By.cssSelector("#terminal")).getAttribute("aria-label"))
+        .isEqualTo("Terminal");
+
+    WebElement input = browser.switchTo().activeElement();
+    input.sendKeys("pwd" + Keys.ENTER);
+    Path workDir = service.server().jobDir(job.id()).resolve("pods").resolve("0").toRealPath();
+    awaitLine(workDir.toString());
+    input.sendKeys("echo $JOBKIT_JOB_ID" + Keys.ENTER);
+    awaitLine(job.id());
+    screenshot("console-terminal.png");
+
+    // xterm.js's rules applied without a <style> element (terminal.js), and nothing refused.
+    // (xterm.js sizes its elements through the CSSOM, element.style, which the CSP allows.)
+    assertThat(script("return document.querySelectorAll('style').length")).isEqualTo(0L);
+    assertThat(
+            script("return getComputedStyle(document.querySelector('.xterm-rows span')).display"))
+        .isEqualTo("inline-block");
+    assertThat(browserMessages()).noneMatch(m -> m.contains("Content Security Policy"));
+
+    // The same URL again: the ticket is used up.
+    browser.get("about:blank");
+    browser.get(url);
+    textIn("#terminal-state", "used already or has expired");
+    assertThat(api.job(job.id()).status()).isEqualTo(RUNNING);
+
+    browser.close();
+    browser.switchTo().window(console);
+    gates.open("console-terminal");
+    api.awaitEnd(job.id());
+  }
+
+  private static List<String> browserMessages() {
+    List<String> messages = new ArrayList<>();
+    for (LogEntry entry : browser.manage().logs().get(LogType.BROWSER).getAll()) {
+      messages.add(entry.getMessage());
+    }
+    return messages;
+  }
+
+  /** Saves the page when -Djobkit.console.screenshots=true (docs/images, shown in console.md). */
+  private static void screenshot(String name) throws IOException {
+    if (!Boolean.getBoolean("jobkit.console.screenshots")) {
+      return;
+    }
+    Path images = Path.of(System.getProperty("basedir", ".")).resolve("../docs/images");
+    Files.createDirectories(images);
+    Path shot = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE).toPath();
+    Files.copy(shot, images.resolve(name), StandardCopyOption.REPLACE_EXISTING);
+  }
+}
