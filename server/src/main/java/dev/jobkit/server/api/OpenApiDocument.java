@@ -206,6 +206,13 @@ class OpenApiDocument {
                                 .schema(
                                     new io.swagger.v3.oas.models.media.ArraySchema()
                                         .items(new Schema<>().$ref("#/components/schemas/Job"))))));
+    answers(
+        operation(openApi, "/api/v1/jobs/{id}/pods/{pod}/terminal", PathItem.HttpMethod.POST),
+        "201",
+        "a web terminal's single-use URL: url (the page, <service>/terminal#<ticket>) and"
+            + " socket_url (the WebSocket, ws://…/api/v1/terminal/socket?ticket=<ticket>), which"
+            + " work once, until expires_at (jobkit.console.terminal-ttl, 60 s); docs/console.md"
+            + " describes the socket's frames");
     // The streams write their answer by hand (SseChannel): springdoc sees a void method.
     for (String stream : List.of("/api/v1/jobs/{id}/log/stream", "/api/v1/events/stream")) {
       operation(openApi, stream, PathItem.HttpMethod.GET)

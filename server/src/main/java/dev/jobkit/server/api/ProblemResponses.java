@@ -69,6 +69,20 @@ class ProblemResponses implements OpenApiCustomizer {
           Map.entry("POST /api/v1/jobs/batch", Map.of(429, QUEUE_FULL)),
           Map.entry("PATCH /api/v1/jobs/{id}", Map.of(403, FORBIDDEN_JOB)),
           Map.entry(
+              "POST /api/v1/jobs/{id}/pods/{pod}/terminal",
+              Map.of(
+                  403,
+                  "forbidden: the job is someone else's; only its owner or an admin may open a"
+                      + " terminal into it",
+                  409,
+                  INVALID_STATE
+                      + " (the job is not RUNNING); or conflict: the pod is not run by this"
+                      + " service's own executor (an external worker, a Slurm executor or another"
+                      + " service on a shared database runs it; reason pod_not_local)",
+                  501,
+                  "not_implemented: this machine cannot start a terminal (a C library without"
+                      + " posix_spawn_file_actions_addclosefrom_np, glibc older than 2.34)")),
+          Map.entry(
               "POST /api/v1/jobs/{id}/stop",
               Map.of(403, FORBIDDEN_JOB, 409, INVALID_STATE + " (the job has ended)")),
           Map.entry(
