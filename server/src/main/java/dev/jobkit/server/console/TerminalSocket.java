@@ -181,7 +181,12 @@ class TerminalSocket extends AbstractWebSocketHandler implements HandshakeInterc
                 clientClosed.get()
                     ? "its connection closed; the shell was hung up"
                     : exitCode == null ? "the shell ended" : "shell exited " + exitCode;
-            terminals.closed(ticket, how);
+            try {
+              terminals.closed(ticket, how);
+            } catch (RuntimeException e) {
+              // The service may be stopping: the session ends all the same.
+              log.warn("could not record the end of a terminal of job {}", ticket.jobId(), e);
+            }
             if (session.isOpen()) {
               try {
                 session.sendMessage(new TextMessage("{\"exit\":" + exitCode + "}"));
