@@ -40,4 +40,13 @@ class OperationGuardTest {
       }
     }
   }
+
+  @Test
+  void no_tool_opens_a_web_terminal_which_is_for_people_only() {
+    for (Tool tool : Tools.all()) {
+      assertThat(tool.name()).doesNotContainIgnoringCase("terminal");
+      assertThat(tool.description()).as(tool.name()).doesNotContain("/terminal");
+    }
+    assertThat(Tools.names()).doesNotContain("terminal", "open_terminal", "job_terminal");
+  }
 }
