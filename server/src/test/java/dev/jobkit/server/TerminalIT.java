@@ -14,6 +14,7 @@ import dev.jobkit.server.support.JobkitServer;
 import dev.jobkit.server.support.JobkitService;
 import dev.jobkit.server.support.Problems;
 import dev.jobkit.server.support.TerminalClient;
+import dev.jobkit.server.worker.Workers;
 import java.io.IOException;
 import java.net.http.WebSocketHandshakeException;
 import java.nio.file.Files;
@@ -25,6 +26,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -275,8 +277,7 @@ class TerminalIT {
   void stopping_the_job_ends_its_terminal() {
     Job job = running(1, gate());
     try (TerminalClient shell = TerminalClient.connect(ask(api, job, 0).socketUrl(), null)) {
-      shell.type("echo \"sh=[$$]\"");
-      long pid = Long.parseLong(shell.awaitNumber("sh"));
+      long pid = Long.parseLong(shell.awaitNumberAfter("echo \"sh=[$$]\"", "sh"));
 
       api.stopAndAwaitCanceled(job.id());
 
@@ -286,6 +287,48 @@ class TerminalIT {
       assertThat(dev.jobkit.server.support.Processes.ofJob(job.id())).isEmpty();
     }
     await().atMost(Duration.ofSeconds(10)).until(() -> terminalEvents(job.id()).size() == 2);
+  }
+
+  @Test
+  void a_job_that_ends_on_its_own_ends_its_terminal() {
+    String gate = gate();
+    Job job = running(1, gate);
+    try (TerminalClient shell = TerminalClient.connect(ask(api, job, 0).socketUrl(), null)) {
+      long pid = Long.parseLong(shell.awaitNumberAfter("echo \"sh=[$$]\"", "sh"));
+
+      gates.open(gate);
+
+      assertThat(shell.awaitClosed()).isEqualTo(1000);
+      assertThat(shell.texts()).singleElement().asString().startsWith("{\"exit\":");
+      assertThat(alive(pid)).isFalse();
+    }
+    assertThat(api.awaitEnd(job.id()).status())
+        .isEqualTo(dev.jobkit.sdk.lifecycle.JobStatus.SUCCEEDED);
+  }
+
+  @Test
+  void a_pod_an_external_worker_runs_is_refused_with_where_it_runs(@TempDir Path workDir) {
+    try (JobkitServer controlPlane = JobkitServer.start("--jobkit.workers.local=false");
+        Gates own = Gates.create()) {
+      Api admin = controlPlane.admin();
+      String key = Workers.newWorkerKey(admin, "terminal-worker-" + System.nanoTime());
+      Workers.Running worker = Workers.start(controlPlane.baseUrl(), key, 1, workDir);
+      try {
+        Job job = admin.submit("{\"shell\":" + Api.JSON.writeValueAsString(own.script("w")) + "}");
+        admin.awaitStatus(job.id(), RUNNING);
+
+        Api.Response refused = admin.post(path(job, 0), "");
+
+        Problems.assertRefused(refused, 409, "conflict", null);
+        assertThat(refused.json().path("reason").asString()).isEqualTo("pod_not_local");
+        assertThat(refused.json().path("detail").asString())
+            .contains("runs on the external worker " + worker.workerId());
+        own.open("w");
+        admin.awaitEnd(job.id());
+      } finally {
+        worker.stop();
+      }
+    }
   }
 
   private static boolean alive(long pid) {

@@ -127,6 +127,12 @@ public final class TerminalClient implements AutoCloseable {
     return matcher.group(1);
   }
 
+  /** Types {@code line} and waits for {@code label=[<digits>]}; the digits. */
+  public String awaitNumberAfter(String line, String label) {
+    type(line);
+    return awaitNumber(label);
+  }
+
   /** The text frames the service sent. */
   public List<String> texts() {
     return texts;
