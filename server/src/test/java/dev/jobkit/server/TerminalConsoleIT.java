@@ -23,6 +23,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -108,13 +109,16 @@ class TerminalConsoleIT {
         "const open = window.open; window.open = (url, name, features) =>"
             + " { window.jobkitOpened = url; return open.call(window, url, name, features); }");
     String console = browser.getWindowHandle();
-    WebElement button =
-        waiting()
-            .until(
-                ExpectedConditions.elementToBeClickable(
-                    By.cssSelector("#pods-body button[data-pod='0']")));
-    assertThat(button.getText()).isEqualTo("Terminal");
-    button.click();
+    // The table is drawn anew on live updates: find and click in one go, again if it was.
+    waiting()
+        .ignoring(StaleElementReferenceException.class)
+        .until(
+            d -> {
+              WebElement button = d.findElement(By.cssSelector("#pods-body button[data-pod='0']"));
+              assertThat(button.getText()).isEqualTo("Terminal");
+              button.click();
+              return true;
+            });
     waiting().until(d -> d.getWindowHandles().size() == 2);
     String url = (String) script("return window.jobkitOpened");
     assertThat(url).startsWith(service.server().baseUrl() + "/terminal#");
