@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jline.reader.EndOfFileException;
 import org.jline.reader.LineReader;
@@ -61,6 +62,7 @@ final class InteractiveShell {
           };
       try (Session session = new Session(server, dataDir, env, out, out, style, asker, true)) {
         session.terminalFrom(terminal::getWidth, terminal::getHeight);
+        session.terminalFrom(() -> Optional.of(terminal));
         Dispatcher dispatcher = new Dispatcher(session);
         DefaultParser parser = new DefaultParser();
         parser.setEofOnUnclosedQuote(true);

@@ -152,6 +152,7 @@ public final class Main {
             new Session(server, dataDir, env, out, err, style, asker, console != null)) {
       if (console != null) {
         session.terminalFrom(size::width, size::height);
+        session.terminalFrom(size::terminal);
       }
       Dispatcher dispatcher = new Dispatcher(session);
       if (!command.isEmpty() && command.get(0).equals(COMPLETE)) {

@@ -1,6 +1,7 @@
 package dev.jobkit.shell;
 
 import java.io.IOException;
+import java.util.Optional;
 import org.jline.terminal.Terminal;
 import org.jline.terminal.TerminalBuilder;
 
@@ -16,17 +17,22 @@ final class TerminalSize implements AutoCloseable {
 
   /** The width in columns; 0 without a terminal. */
   synchronized int width() {
-    Terminal t = terminal();
+    Terminal t = open();
     return t == null ? 0 : Math.max(0, t.getWidth());
   }
 
   /** The height in lines; 0 without a terminal. */
   synchronized int height() {
-    Terminal t = terminal();
+    Terminal t = open();
     return t == null ? 0 : Math.max(0, t.getHeight());
   }
 
-  private Terminal terminal() {
+  /** The terminal itself, for a command that takes it over; empty without one. */
+  synchronized Optional<Terminal> terminal() {
+    return Optional.ofNullable(open());
+  }
+
+  private Terminal open() {
     if (!opened) {
       opened = true;
       try {

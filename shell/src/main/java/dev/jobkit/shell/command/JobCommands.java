@@ -8,10 +8,10 @@ import java.util.Map;
 /**
  * The {@code job} commands, one class per verb family: submitting and changing ({@link
  * JobSubmitCommands}), reading ({@link JobReadCommands}), following ({@link JobFollowCommands}) and
- * ending or removing ({@link JobControlCommands}), sharing ({@link JobShareCommands}). They
- * translate options into SDK calls and print through one {@link Renderer} (tables for people,
- * {@code --json} for programs). Lifecycle questions (which statuses end a job, which allow a stop)
- * are asked of the SDK's lifecycle table.
+ * ending or removing ({@link JobControlCommands}), sharing ({@link JobShareCommands}), a shell in a
+ * pod ({@link JobTerminalCommands}). They translate options into SDK calls and print through one
+ * {@link Renderer} (tables for people, {@code --json} for programs). Lifecycle questions (which
+ * statuses end a job, which allow a stop) are asked of the SDK's lifecycle table.
  */
 public final class JobCommands {
 
@@ -33,6 +33,7 @@ public final class JobCommands {
     commands.addAll(JobWaitCommands.all(session));
     commands.addAll(JobSummaryCommands.all(session));
     commands.addAll(JobShareCommands.all(session));
+    commands.addAll(JobTerminalCommands.all(session));
     commands.addAll(JobResultsCommands.all(session));
     commands.addAll(JobHistoryCommands.all(session));
     return commands;

@@ -16,6 +16,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.function.IntSupplier;
+import java.util.function.Supplier;
+import org.jline.terminal.Terminal;
 
 /**
  * What every command of one shell run shares: where to connect (resolved lazily, or in the
@@ -42,6 +44,7 @@ public final class Session implements AutoCloseable {
   private Consumer<String> notices;
   private IntSupplier width = () -> 0;
   private IntSupplier height = () -> 0;
+  private Supplier<Optional<Terminal>> terminal = Optional::empty;
   private CompletableFuture<Connected> connecting;
   private final java.util.concurrent.atomic.AtomicBoolean connectionShown =
       new java.util.concurrent.atomic.AtomicBoolean();
@@ -111,6 +114,19 @@ public final class Session implements AutoCloseable {
   public void terminalFrom(IntSupplier width, IntSupplier height) {
     this.width = width;
     this.height = height;
+  }
+
+  /**
+   * Where the terminal that a command may take over comes from ({@code job terminal} attaches it to
+   * a pod): opened when first asked for, empty without one.
+   */
+  public void terminalFrom(Supplier<Optional<Terminal>> terminal) {
+    this.terminal = terminal;
+  }
+
+  /** The terminal the shell runs in, for a command that takes it over; empty without one. */
+  public Optional<Terminal> terminal() {
+    return terminal.get();
   }
 
   /** The terminal's width in columns now; 0 when there is no terminal or it is not known. */

@@ -83,6 +83,12 @@ public final class Tmux implements AutoCloseable {
     return this;
   }
 
+  /** Presses a key by its tmux name ({@code C-]}, {@code Escape}). */
+  public Tmux key(String name) {
+    tmux("send-keys", "-t", session, name);
+    return this;
+  }
+
   /** Presses arrow-up (the previous history entry at a prompt). */
   public Tmux up() {
     tmux("send-keys", "-t", session, "Up");
