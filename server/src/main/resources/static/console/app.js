@@ -595,7 +595,7 @@ function jobView(id, { readOnly = false } = {}) {
         try {
           const answer = await call('POST', `${path}/pods/${pod}/terminal`);
           // The window's name tells the page which pod it is in (the URL holds only the ticket).
-          window.open(answer.body.url, `jobkit-terminal:${id}:${pod}`, 'noopener,noreferrer');
+          window.open(answer.body.url, '_blank', 'noopener,noreferrer');
         } catch (e) {
           fill(message, `No terminal: ${e.message}`);
           message.hidden = false;

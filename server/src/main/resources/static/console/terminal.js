@@ -1,7 +1,8 @@
 // The web terminal's page (terminal.html#<ticket>): an xterm.js terminal on the service's terminal
 // WebSocket. The ticket comes in the URL's fragment, which no request carries; the page takes it
 // and removes it from the address bar and the history at once. Binary frames carry the terminal's
-// bytes both ways; text frames are control messages (resize from here, {"exit":N} from the service).
+// bytes both ways; text frames are control messages: resize from here; from the service
+// {"connected":{"job_id":…,"pod":…}} first, then {"exit":N} or {"error":…}.
 
 const state = document.getElementById('terminal-state');
 const title = document.getElementById('terminal-title');
@@ -75,14 +76,16 @@ function start() {
 
   socket.addEventListener('open', () => {
     opened = true;
-    describe();
+    say('Connected.');
     sendSize();
     term.focus();
   });
   socket.addEventListener('message', (event) => {
     if (typeof event.data === 'string') {
       const control = JSON.parse(event.data);
-      if ('exit' in control) {
+      if (control.connected) {
+        describe(control.connected.job_id, control.connected.pod);
+      } else if ('exit' in control) {
         exit = control.exit;
       } else if (control.error) {
         exit = control.error;
@@ -119,14 +122,9 @@ function start() {
   term.focus();
 }
 
-/** Says where the terminal is: the console names the window jobkit-terminal:<job>:<pod>. */
-function describe() {
-  const named = /^jobkit-terminal:(.+):(\d+)$/.exec(window.name);
-  if (!named) {
-    say('Connected to the pod.');
-    return;
-  }
-  const where = `pod ${named[2]} of job ${named[1]}`;
+/** Says where the terminal is, from the service's first message on the socket. */
+function describe(jobId, pod) {
+  const where = `pod ${pod} of job ${jobId}`;
   title.textContent = `Terminal: ${where}`;
   document.title = `Terminal: ${where} — Jobkit`;
   say(`Connected to ${where}.`);

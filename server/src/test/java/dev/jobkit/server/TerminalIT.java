@@ -193,7 +193,9 @@ class TerminalIT {
 
       shell.type("exit 7");
       assertThat(shell.awaitClosed()).isEqualTo(1000);
-      assertThat(shell.texts()).containsExactly("{\"exit\":7}");
+      assertThat(shell.texts())
+          .containsExactly(
+              "{\"connected\":{\"job_id\":\"" + job.id() + "\",\"pod\":0}}", "{\"exit\":7}");
     }
 
     await().atMost(Duration.ofSeconds(10)).until(() -> terminalEvents(job.id()).size() == 2);
@@ -282,7 +284,7 @@ class TerminalIT {
       api.stopAndAwaitCanceled(job.id());
 
       assertThat(shell.awaitClosed()).isEqualTo(1000);
-      assertThat(shell.texts()).singleElement().asString().startsWith("{\"exit\":");
+      assertThat(shell.texts()).hasSize(2).last().asString().startsWith("{\"exit\":");
       assertThat(alive(pid)).isFalse();
       assertThat(dev.jobkit.server.support.Processes.ofJob(job.id())).isEmpty();
     }
@@ -299,7 +301,7 @@ class TerminalIT {
       gates.open(gate);
 
       assertThat(shell.awaitClosed()).isEqualTo(1000);
-      assertThat(shell.texts()).singleElement().asString().startsWith("{\"exit\":");
+      assertThat(shell.texts()).hasSize(2).last().asString().startsWith("{\"exit\":");
       assertThat(alive(pid)).isFalse();
     }
     assertThat(api.awaitEnd(job.id()).status())

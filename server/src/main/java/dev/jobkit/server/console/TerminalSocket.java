@@ -159,6 +159,11 @@ class TerminalSocket extends AbstractWebSocketHandler implements HandshakeInterc
       return;
     }
     session.getAttributes().put(TERMINAL, terminal);
+    // Which pod this is, before any of its output: the page's URL names only the ticket.
+    session.sendMessage(
+        new TextMessage(
+            json.writeValueAsString(
+                Map.of("connected", Map.of("job_id", ticket.jobId(), "pod", ticket.pod())))));
     AtomicBoolean clientClosed = new AtomicBoolean();
     session.getAttributes().put(CLIENT_CLOSED, clientClosed);
     terminal.start(
