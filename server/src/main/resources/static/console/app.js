@@ -594,7 +594,6 @@ function jobView(id, { readOnly = false } = {}) {
       onclick: async () => {
         try {
           const answer = await call('POST', `${path}/pods/${pod}/terminal`);
-          // The window's name tells the page which pod it is in (the URL holds only the ticket).
           window.open(answer.body.url, '_blank', 'noopener,noreferrer');
         } catch (e) {
           fill(message, `No terminal: ${e.message}`);
@@ -604,6 +603,7 @@ function jobView(id, { readOnly = false } = {}) {
     }, 'Terminal');
   }
 
+  let podsDrawn = null;
   function render() {
     title.textContent = job.display_name || job.id;
     fill(status, badge(job.status), ' ',
@@ -637,10 +637,17 @@ function jobView(id, { readOnly = false } = {}) {
       fact('Duration', job.started_at ? span(seconds(job.started_at, job.finished_at)) : '—'));
     lastError.hidden = !job.last_error;
     fill(lastError, job.last_error ? ['Last error: ', job.last_error] : []);
-    fill(pods, (job.pods || []).map((p) => el('tr', {},
-      el('td', {}, String(p.index)), el('td', {}, p.status), el('td', {}, p.pid ?? '—'),
-      el('td', {}, p.exit_code ?? '—'), el('td', {}, when(p.started_at)), el('td', {}, when(p.finished_at)),
-      el('td', {}, job.status === 'RUNNING' && p.status === 'RUNNING' ? terminalButton(p.index) : ''))));
+    // Drawn again only when a pod changed: a live update then leaves the Terminal buttons (and the
+    // keyboard focus on one) in place.
+    const terminals = !readOnly && job.status === 'RUNNING';
+    const podsNow = JSON.stringify([terminals, job.pods || []]);
+    if (podsNow !== podsDrawn) {
+      podsDrawn = podsNow;
+      fill(pods, (job.pods || []).map((p) => el('tr', {},
+        el('td', {}, String(p.index)), el('td', {}, p.status), el('td', {}, p.pid ?? '—'),
+        el('td', {}, p.exit_code ?? '—'), el('td', {}, when(p.started_at)), el('td', {}, when(p.finished_at)),
+        el('td', {}, terminals && p.status === 'RUNNING' ? terminalButton(p.index) : ''))));
+    }
     fill(attempts, (job.attempts || []).map((a) => el('tr', {},
       el('td', {}, String(a.number)), el('td', {}, a.outcome ?? '—'), el('td', {}, a.exit_code ?? '—'),
       el('td', {}, a.error ?? ''), el('td', {}, when(a.started_at)), el('td', {}, when(a.finished_at)))));

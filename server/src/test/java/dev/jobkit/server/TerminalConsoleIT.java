@@ -156,6 +156,19 @@ class TerminalConsoleIT {
     textIn("#terminal-state", "used already or has expired");
     assertThat(api.job(job.id()).status()).isEqualTo(RUNNING);
 
+    // A share link opens the job read-only: no terminal, however long it runs.
+    String token =
+        api.post("/api/v1/jobs/" + job.id() + "/shares", "{}")
+            .expect(201)
+            .json()
+            .get("token")
+            .asString();
+    browser.get(service.server().baseUrl() + "/#/share/" + job.id() + "/" + token);
+    textIn("#read-only", "Read-only");
+    textIn("#job-status", "RUNNING");
+    textIn("#pods-body", "RUNNING");
+    assertThat(browser.findElements(By.cssSelector("#pods-body button"))).isEmpty();
+
     browser.close();
     browser.switchTo().window(console);
     gates.open("console-terminal");
