@@ -140,6 +140,33 @@ class TerminalIT {
     gates.open(gate);
   }
 
+  /**
+   * A job acts for its owner with its token, but pods never share an account: a job may not open a
+   * shell in another job of the same owner, nor in itself.
+   */
+  @Test
+  void a_jobs_token_is_refused_even_for_a_job_of_the_same_owner() throws IOException {
+    String gate = gate();
+    Job target = running(1, gate);
+    Job holder =
+        api.submitShell(
+            "echo \"$JOBKIT_TOKEN\" > \"$JOBKIT_OUTPUT_DIR/token\"; " + gates.script(gate));
+    api.awaitStatus(holder.id(), RUNNING);
+    Path tokenFile = server.jobDir(holder.id()).resolve("output/token");
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> Files.exists(tokenFile) && Files.size(tokenFile) > 0);
+    Api asJob = new Api(server.baseUrl(), Files.readString(tokenFile).strip());
+
+    for (Job job : List.of(target, holder)) {
+      Api.Response refused = asJob.post(path(job, 0), "");
+      Problems.assertRefused(refused, 403, "forbidden", null);
+      assertThat(refused.json().path("detail").asString()).contains("terminals are for people");
+    }
+    assertThat(terminalEvents(target.id())).isEmpty();
+    gates.open(gate);
+  }
+
   @Test
   void a_job_that_is_not_running_and_a_pod_that_does_not_run_are_refused_with_what_is_wrong() {
     Job ended = api.awaitEnd(api.submitShell("true").id());

@@ -1,5 +1,6 @@
 package dev.jobkit.server.console;
 
+import dev.jobkit.sdk.jobs.ActorKind;
 import dev.jobkit.sdk.jobs.EventKind;
 import dev.jobkit.sdk.jobs.Job;
 import dev.jobkit.sdk.jobs.PodStatus;
@@ -62,6 +63,13 @@ class Terminals {
    */
   TerminalUrl ask(Caller caller, String jobId, int pod, String base) {
     Job job = reader.get(caller, jobId);
+    if (caller.kind() == ActorKind.JOB) {
+      // A job acts for its owner, but it is untrusted code: a shell as another pod's account would
+      // give it that pod's files, environment and processes, which pods never share.
+      throw ApiException.forbidden(
+          "a job's token cannot open a terminal: terminals are for people, with the owner's or an"
+              + " admin's API key");
+    }
     if (!caller.canModify(job)) {
       throw ApiException.forbidden(
           "job "
