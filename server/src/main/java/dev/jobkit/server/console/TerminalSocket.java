@@ -25,6 +25,7 @@ import org.springframework.web.socket.server.HandshakeInterceptor;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The web terminal's WebSocket ({@value Terminals#SOCKET_PATH}{@code ?ticket=…}).
@@ -160,10 +161,9 @@ class TerminalSocket extends AbstractWebSocketHandler implements HandshakeInterc
     }
     session.getAttributes().put(TERMINAL, terminal);
     // Which pod this is, before any of its output: the page's URL names only the ticket.
-    session.sendMessage(
-        new TextMessage(
-            json.writeValueAsString(
-                Map.of("connected", Map.of("job_id", ticket.jobId(), "pod", ticket.pod())))));
+    ObjectNode connected = json.createObjectNode();
+    connected.putObject("connected").put("job_id", ticket.jobId()).put("pod", ticket.pod());
+    session.sendMessage(new TextMessage(json.writeValueAsString(connected)));
     AtomicBoolean clientClosed = new AtomicBoolean();
     session.getAttributes().put(CLIENT_CLOSED, clientClosed);
     terminal.start(
