@@ -74,6 +74,18 @@ async function problemOf(response) {
 }
 
 /**
+ * The ApiError of an answer that is not 2xx, with its problem document; a 401 (the key is no longer
+ * accepted) signs the page out first, unless `allow401` (the sign-in form checks a key).
+ */
+async function refusal(response, allow401 = false) {
+  const problem = await problemOf(response);
+  if (response.status === 401 && !allow401) {
+    onUnauthorized();
+  }
+  return new ApiError(response.status, problem);
+}
+
+/**
  * Sends a request and returns the parsed JSON answer ({status, body}); throws ApiError for an
  * answer that is not 2xx. `key` overrides the stored key (the sign-in form checks one first).
  */
@@ -98,11 +110,7 @@ export async function call(method, path, { key, query, body, headers: more, allo
     credentials: 'omit',
   });
   if (!response.ok) {
-    const problem = await problemOf(response);
-    if (response.status === 401 && !allow401) {
-      onUnauthorized();
-    }
-    throw new ApiError(response.status, problem);
+    throw await refusal(response, allow401);
   }
   const text = await response.text();
   return { status: response.status, body: text ? JSON.parse(text) : null };
@@ -122,11 +130,7 @@ export async function download(path, filename) {
     credentials: 'omit',
   });
   if (!response.ok) {
-    const problem = await problemOf(response);
-    if (response.status === 401) {
-      onUnauthorized();
-    }
-    throw new ApiError(response.status, problem);
+    throw await refusal(response);
   }
   const blob = await response.blob();
   const url = URL.createObjectURL(blob);
@@ -181,12 +185,10 @@ export function openStream(path, { onEvent, onState = () => {}, endEvents = [] }
       credentials: 'omit',
     });
     if (!response.ok) {
-      const problem = await problemOf(response);
       if (response.status === 401) {
-        onUnauthorized();
-        closed = true;
+        closed = true; // signed out: no reconnecting
       }
-      throw new ApiError(response.status, problem);
+      throw await refusal(response);
     }
     onState('live');
     failures = 0;
