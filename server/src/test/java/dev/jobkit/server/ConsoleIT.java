@@ -17,8 +17,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -29,14 +27,9 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
-import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
-import org.openqa.selenium.OutputType;
-import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.logging.LogEntry;
-import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -52,8 +45,6 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ConsoleIT {
-
-  private static final Duration WAIT = Duration.ofSeconds(60);
 
   @RegisterExtension static final JobkitService service = JobkitService.own();
 
@@ -84,19 +75,19 @@ class ConsoleIT {
   }
 
   private static WebDriverWait waiting() {
-    return new WebDriverWait(browser, WAIT);
+    return chromium.waiting();
   }
 
   private static WebElement visible(String css) {
-    return waiting().until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(css)));
+    return chromium.visible(css);
   }
 
   private static void textIn(String css, String text) {
-    waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(css), text));
+    chromium.textIn(css, text);
   }
 
   private static Object script(String js, Object... args) {
-    return ((JavascriptExecutor) browser).executeScript(js, args);
+    return chromium.script(js, args);
   }
 
   private String console() {
@@ -145,13 +136,8 @@ class ConsoleIT {
     }
     browser.manage().window().setSize(new Dimension(1280, height));
     script("window.scrollTo(0, 0); document.activeElement?.blur()");
-    Path images = Path.of(System.getProperty("basedir", ".")).resolve("../docs/images");
     try {
-      Files.createDirectories(images);
-      Path shot = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE).toPath();
-      Files.copy(shot, images.resolve(name), StandardCopyOption.REPLACE_EXISTING);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      chromium.screenshot(name);
     } finally {
       browser.manage().window().setSize(new Dimension(1280, 900));
     }
@@ -757,9 +743,7 @@ class ConsoleIT {
   }
 
   private static List<String> browserMessages(List<String> seen) {
-    browser.manage().logs().get(LogType.BROWSER).getAll().stream()
-        .map(LogEntry::getMessage)
-        .forEach(seen::add);
+    seen.addAll(chromium.newMessages());
     return seen;
   }
 

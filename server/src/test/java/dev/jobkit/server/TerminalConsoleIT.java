@@ -9,26 +9,17 @@ import dev.jobkit.server.support.Chromium;
 import dev.jobkit.server.support.Gates;
 import dev.jobkit.server.support.JobkitService;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
-import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
-import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
-import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.logging.LogEntry;
-import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -38,8 +29,6 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * DOM renderer's rows); the page keeps its Content-Security-Policy; its URL works once.
  */
 class TerminalConsoleIT {
-
-  private static final Duration WAIT = Duration.ofSeconds(60);
 
   @RegisterExtension static final JobkitService service = JobkitService.own();
 
@@ -63,15 +52,15 @@ class TerminalConsoleIT {
   }
 
   private static WebDriverWait waiting() {
-    return new WebDriverWait(browser, WAIT);
+    return chromium.waiting();
   }
 
   private static Object script(String js, Object... args) {
-    return ((JavascriptExecutor) browser).executeScript(js, args);
+    return chromium.script(js, args);
   }
 
   private static void textIn(String css, String text) {
-    waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(css), text));
+    chromium.textIn(css, text);
   }
 
   /** The lines of the terminal's screen as xterm.js's DOM renderer shows them. */
@@ -140,7 +129,7 @@ class TerminalConsoleIT {
     awaitLine(workDir.toString());
     input.sendKeys("echo $JOBKIT_JOB_ID" + Keys.ENTER);
     awaitLine(job.id());
-    screenshot("console-terminal.png");
+    chromium.screenshot("console-terminal.png");
 
     // xterm.js's rules applied without a <style> element (terminal.js), and nothing refused.
     // (xterm.js sizes its elements through the CSSOM, element.style, which the CSP allows.)
@@ -148,7 +137,7 @@ class TerminalConsoleIT {
     assertThat(
             script("return getComputedStyle(document.querySelector('.xterm-rows span')).display"))
         .isEqualTo("inline-block");
-    assertThat(browserMessages()).noneMatch(m -> m.contains("Content Security Policy"));
+    assertThat(chromium.newMessages()).noneMatch(m -> m.contains("Content Security Policy"));
 
     // The same URL again: the ticket is used up.
     browser.get("about:blank");
@@ -173,24 +162,5 @@ class TerminalConsoleIT {
     browser.switchTo().window(console);
     gates.open("console-terminal");
     api.awaitEnd(job.id());
-  }
-
-  private static List<String> browserMessages() {
-    List<String> messages = new ArrayList<>();
-    for (LogEntry entry : browser.manage().logs().get(LogType.BROWSER).getAll()) {
-      messages.add(entry.getMessage());
-    }
-    return messages;
-  }
-
-  /** Saves the page when -Djobkit.console.screenshots=true (docs/images, shown in console.md). */
-  private static void screenshot(String name) throws IOException {
-    if (!Boolean.getBoolean("jobkit.console.screenshots")) {
-      return;
-    }
-    Path images = Path.of(System.getProperty("basedir", ".")).resolve("../docs/images");
-    Files.createDirectories(images);
-    Path shot = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE).toPath();
-    Files.copy(shot, images.resolve(name), StandardCopyOption.REPLACE_EXISTING);
   }
 }

@@ -8,14 +8,25 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.logging.Level;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.logging.LoggingPreferences;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
 import org.springframework.util.FileSystemUtils;
 
 /**
@@ -43,6 +54,9 @@ public final class Chromium implements AutoCloseable {
   /** Debian's chromedriver; {@code -Djobkit.console.chromedriver} points elsewhere. */
   private static final Path CHROMEDRIVER =
       Path.of(System.getProperty("jobkit.console.chromedriver", "/usr/bin/chromedriver"));
+
+  /** How long a wait for the page waits: long, as it returns as soon as the page shows it. */
+  private static final Duration WAIT = Duration.ofSeconds(60);
 
   private final WebDriver driver;
   private final Path profile;
@@ -119,6 +133,51 @@ public final class Chromium implements AutoCloseable {
   /** Where the browser saves downloads, without asking. */
   public Path downloads() {
     return downloads;
+  }
+
+  /** A wait for the page, of up to a minute. */
+  public WebDriverWait waiting() {
+    return new WebDriverWait(driver, WAIT);
+  }
+
+  /** The element {@code css} selects, once it is visible. */
+  public WebElement visible(String css) {
+    return waiting().until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(css)));
+  }
+
+  /** Waits until the element {@code css} selects holds {@code text}. */
+  public void textIn(String css, String text) {
+    waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(css), text));
+  }
+
+  /** Runs {@code js} in the page, with {@code args} as {@code arguments}; what it returns. */
+  public Object script(String js, Object... args) {
+    return ((JavascriptExecutor) driver).executeScript(js, args);
+  }
+
+  /** The page's console messages since the last call (reading them takes them from the browser). */
+  public List<String> newMessages() {
+    return driver.manage().logs().get(LogType.BROWSER).getAll().stream()
+        .map(LogEntry::getMessage)
+        .toList();
+  }
+
+  /**
+   * Saves what the window shows as docs/images/{@code name} when {@code
+   * -Djobkit.console.screenshots=true}; else nothing.
+   */
+  public void screenshot(String name) {
+    if (!Boolean.getBoolean("jobkit.console.screenshots")) {
+      return;
+    }
+    Path images = Path.of(System.getProperty("basedir", ".")).resolve("../docs/images");
+    try {
+      Files.createDirectories(images);
+      Path shot = ((TakesScreenshot) driver).getScreenshotAs(OutputType.FILE).toPath();
+      Files.copy(shot, images.resolve(name), StandardCopyOption.REPLACE_EXISTING);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   @Override
