@@ -7,13 +7,10 @@ import dev.jobkit.sdk.jobs.Job;
 import dev.jobkit.sdk.jobs.JobSpec;
 import dev.jobkit.sdk.lifecycle.JobStatus;
 import dev.jobkit.shell.support.Jobkit;
+import dev.jobkit.shell.support.RecordingBrowser;
 import dev.jobkit.shell.support.ShellFixture;
 import dev.jobkit.shell.support.Tmux;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -27,25 +24,11 @@ class JobTerminalCommandIT {
 
   private static final Duration SCREEN = ShellFixture.SCREEN;
 
-  /** A browser for the tests: appends each address it is given to {@code opened.txt} beside it. */
-  private static final Path BROWSER = browser();
+  private static final RecordingBrowser BROWSER = RecordingBrowser.create();
 
   @RegisterExtension
   static final ShellFixture shell =
-      ShellFixture.create("NO_COLOR", "1", "BROWSER", BROWSER.toString() + " %s");
-
-  private static Path browser() {
-    try {
-      Path dir = Files.createTempDirectory("jobkit-browser-");
-      Path script = dir.resolve("browser");
-      Files.writeString(
-          script, "#!/bin/sh\nprintf '%s\\n' \"$1\" >> \"$(dirname \"$0\")/opened.txt\"\n");
-      Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
-      return script;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
+      ShellFixture.create("NO_COLOR", "1", "BROWSER", BROWSER.command());
 
   @Test
   void attaches_this_terminal_to_the_pods_shell_until_it_exits() {
@@ -116,8 +99,7 @@ class JobTerminalCommandIT {
     String opened = browser.out().lines().findFirst().orElseThrow();
     assertThat(opened).startsWith(base + "/terminal#").isNotEqualTo(url.out().strip());
     assertThat(browser.out()).contains("opened in the browser").contains("within 60 s");
-    Path file = BROWSER.resolveSibling("opened.txt");
-    await().until(() -> Files.exists(file) && Files.readAllLines(file).contains(opened));
+    await().until(() -> BROWSER.opened().contains(opened));
   }
 
   @Test

@@ -6,12 +6,10 @@ import static org.awaitility.Awaitility.await;
 import dev.jobkit.sdk.jobs.Job;
 import dev.jobkit.sdk.jobs.JobSpec;
 import dev.jobkit.shell.support.Jobkit;
+import dev.jobkit.shell.support.RecordingBrowser;
 import dev.jobkit.shell.support.ShellFixture;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,29 +22,14 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class OpenCommandIT {
 
-  /** A browser for the tests: appends each address it is given to {@code opened.txt} beside it. */
-  private static final Path BROWSER = browser();
+  private static final RecordingBrowser BROWSER = RecordingBrowser.create();
 
   @RegisterExtension
   static final ShellFixture shell =
-      ShellFixture.create("NO_COLOR", "1", "BROWSER", BROWSER.toString() + " %s");
-
-  private static Path browser() {
-    try {
-      Path dir = Files.createTempDirectory("jobkit-browser-");
-      Path script = dir.resolve("browser");
-      Files.writeString(
-          script, "#!/bin/sh\nprintf '%s\\n' \"$1\" >> \"$(dirname \"$0\")/opened.txt\"\n");
-      Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
-      return script;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
+      ShellFixture.create("NO_COLOR", "1", "BROWSER", BROWSER.command());
 
   private static List<String> opened() throws IOException {
-    Path file = BROWSER.resolveSibling("opened.txt");
-    return Files.exists(file) ? Files.readAllLines(file) : List.of();
+    return BROWSER.opened();
   }
 
   private static String console() {
