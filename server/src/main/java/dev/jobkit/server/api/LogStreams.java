@@ -10,6 +10,7 @@ import jakarta.annotation.PreDestroy;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -166,6 +167,18 @@ class LogStreams {
         int ask = (int) Math.min(Math.min(CHUNK_BYTES, room), limit - position);
         byte[] bytes =
             ask <= 0 ? new byte[0] : LogTail.readFrom(files.log(jobId, pod), position, ask);
+        if (attempt > 0 && ending == null && bytes.length > 0) {
+          // The attempt may have ended, and the next one written, since the question above: an
+          // attempt's end is recorded before the next attempt writes a byte, so asking again
+          // after the read bounds what was read.
+          ending = ending();
+          if (ending != null && ending.end() >= 0) {
+            limit = ending.end();
+            if (position + bytes.length > limit) {
+              bytes = Arrays.copyOf(bytes, (int) Math.max(0, limit - position));
+            }
+          }
+        }
         int usable = completeUtf8Prefix(bytes);
         if (usable > 0) {
           long start = position;
