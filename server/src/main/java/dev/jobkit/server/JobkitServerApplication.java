@@ -5,6 +5,7 @@ import java.util.Arrays;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
+import org.springframework.core.metrics.jfr.FlightRecorderApplicationStartup;
 
 /**
  * The Jobkit job service: {@code java -jar jobkit-server.jar --jobkit.data-dir=DIR}; with {@code
@@ -19,6 +20,12 @@ public class JobkitServerApplication {
     if (args.length > 0 && args[0].equals("worker")) {
       System.exit(ExternalWorker.main(Arrays.copyOfRange(args, 1, args.length)));
     }
-    SpringApplication.run(JobkitServerApplication.class, args);
+    SpringApplication application = new SpringApplication(JobkitServerApplication.class);
+    if (Boolean.getBoolean("jobkit.startup.jfr")) {
+      // Each step of the context's start (a bean's creation, a configuration class's parsing)
+      // becomes a JFR event, for a recording started with -XX:StartFlightRecording.
+      application.setApplicationStartup(new FlightRecorderApplicationStartup());
+    }
+    application.run(args);
   }
 }

@@ -25,8 +25,6 @@ import java.util.function.Consumer;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
-import org.springframework.stereotype.Component;
 
 /**
  * Runs pods as local processes. Each pod starts in a new session, so it leads its own process
@@ -54,8 +52,6 @@ import org.springframework.stereotype.Component;
  * leftovers, logs, hand-back of the uid), whose order matters; the mechanisms live in their own
  * classes ({@link PosixSpawn}, {@link Descendants}, {@link LogPump}, {@link PodUsers}).
  */
-@Component
-@ConditionalOnProperty(name = "jobkit.executor.type", havingValue = "local", matchIfMissing = true)
 public class LocalProcessExecutor implements JobExecutor {
 
   private static final Logger log = LoggerFactory.getLogger(LocalProcessExecutor.class);

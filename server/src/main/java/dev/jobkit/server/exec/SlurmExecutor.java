@@ -19,8 +19,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
-import org.springframework.stereotype.Component;
 
 /**
  * Runs each pod as a Slurm batch job ({@code jobkit.executor.type=slurm}; docs/slurm.md): Jobkit
@@ -46,8 +44,6 @@ import org.springframework.stereotype.Component;
  * poll, stop, adopt, the end), whose order matters; the commands and what their output means live
  * in {@link SlurmCommands}, the files in {@link JobFiles}.
  */
-@Component
-@ConditionalOnProperty(name = "jobkit.executor.type", havingValue = "slurm")
 class SlurmExecutor implements JobExecutor {
 
   private static final Logger log = LoggerFactory.getLogger(SlurmExecutor.class);
