@@ -138,15 +138,16 @@ public final class LocalService {
         }
         progress.accept(
             "starting the local service of " + dataDir + " (output in " + logFile() + ")");
-        return start(timeout);
+        return start(ServiceLaunch.local(), timeout);
       }
     } catch (IOException e) {
       throw new ServiceUnavailableException("cannot use the data dir " + dataDir + ": " + e, e);
     }
   }
 
-  private Running start(Duration timeout) throws IOException {
-    Path jar = serverJar();
+  /** Starts the service as {@code launch} says (no lock taken) and waits until it answers. */
+  Running start(ServiceLaunch launch, Duration timeout) throws IOException {
+    Files.createDirectories(dataDir);
     int port = freePort();
     List<String> command = new ArrayList<>();
     // setsid: the service leads its own session, so closing the shell's terminal (SIGHUP to its
@@ -155,9 +156,7 @@ public final class LocalService {
         || Files.isExecutable(Paths.get("/bin/setsid"))) {
       command.add("setsid");
     }
-    command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
-    command.add("-jar");
-    command.add(jar.toString());
+    command.addAll(launch.command());
     command.add("--server.port=" + port);
     command.add("--server.address=127.0.0.1");
     command.add("--jobkit.data-dir=" + dataDir);
