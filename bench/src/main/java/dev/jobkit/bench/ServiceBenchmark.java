@@ -16,7 +16,8 @@ import java.util.TreeSet;
  * result file downloaded against {@code cat} of it to a socket, and the heap meanwhile, and the
  * time from a transition to a webhook receiver; (issue 15) no-op jobs through the Slurm executor
  * against {@code sbatch} alone, and no-op jobs through two services on one PostgreSQL database
- * against one. Run it with {@code bench/run}.
+ * against one; (issue 17) a fresh service as a new user meets it, started plainly and by the
+ * launcher. Run it with {@code bench/run}.
  */
 public final class ServiceBenchmark {
 
@@ -47,14 +48,20 @@ public final class ServiceBenchmark {
     int sharedWarmup = intArg(args, "shared_warmup", 2000);
     int sharedSamples = intArg(args, "shared_samples", 100);
     int sharedSlots = intArg(args, "shared_slots", Runtime.getRuntime().availableProcessors());
+    int coldRuns = intArg(args, "cold_runs", 3);
+    int coldSingles = intArg(args, "cold_singles", 300);
+    int coldBatchJobs = intArg(args, "cold_batch_jobs", 300);
     Set<Integer> only = sections(args);
 
     List<Row> rows = new ArrayList<>();
     System.out.printf(
         "Jobkit benchmark: Java %s, %d cores%n",
         System.getProperty("java.version"), Runtime.getRuntime().availableProcessors());
-    if (Set.of(11, 12).containsAll(only)) {
-      // Neither needs the in-process service: each starts services of its own.
+    if (Set.of(11, 12, 14).containsAll(only)) {
+      // None needs the in-process service: each starts services of its own.
+      if (only.contains(14)) {
+        runCold(rows, coldRuns, coldSingles, coldBatchJobs);
+      }
       if (only.contains(11)) {
         runSlurm(rows, slurmJobs, slurmSamples, slurmSlots);
       }
@@ -63,6 +70,10 @@ public final class ServiceBenchmark {
       }
       print(rows);
       return;
+    }
+    if (only.contains(14)) {
+      // First, before this JVM's own service loads the machine.
+      runCold(rows, coldRuns, coldSingles, coldBatchJobs);
     }
     try (RunningService service = RunningService.start()) {
       int slots = service.bean(Capacity.class).slots();
@@ -282,6 +293,33 @@ public final class ServiceBenchmark {
     print(rows);
   }
 
+  /** Section 14: fresh services, started as processes, no warm-up (issue 17). */
+  private static void runCold(List<Row> rows, int runs, int singles, int batchJobs)
+      throws Exception {
+    System.out.printf(
+        "%n14. A fresh service, no warm-up: %d runs of each way to start (issue 17)%n", runs);
+    for (ColdStart.Result r : new ColdStart(runs, singles, batchJobs).run()) {
+      rows.add(
+          new Row(
+              "cold: start -> /healthz, " + r.name(),
+              String.format("%.0f ms", r.startMillis()),
+              "<= 2000 ms",
+              r.startMillis() <= 2000));
+      rows.add(
+          new Row(
+              "cold: " + singles + " submits, " + r.name(),
+              String.format("%.2f ms each", r.submitMillis()),
+              "<= 3 ms",
+              r.submitMillis() <= 3));
+      rows.add(
+          new Row(
+              "cold: " + batchJobs + " batched / direct, " + r.name(),
+              String.format("%.2f (%.0f jobs/s)", r.ratio(), r.batchRate()),
+              ">= 0.5",
+              r.ratio() >= 0.5));
+    }
+  }
+
   /** Section 12: one service against two on one PostgreSQL database, as processes of their own. */
   private static void runShared(List<Row> rows, int jobs, int warmup, int samples, int slots)
       throws Exception {
@@ -358,7 +396,7 @@ public final class ServiceBenchmark {
   }
 
   /** The last section. */
-  private static final int SECTIONS = 12;
+  private static final int SECTIONS = 14;
 
   /**
    * The sections {@code only=} names, comma-separated ({@code only=8,10}), or all of them. A list

@@ -1,0 +1,235 @@
+package dev.jobkit.bench;
+
+import dev.jobkit.shell.local.Jvms;
+import dev.jobkit.shell.local.ServiceLaunch;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * Section 14: a fresh service as a new user meets it, no warm-up. Each run starts a service process
+ * on a new data dir (embedded H2) and times, from the process's start: {@code /healthz} answering;
+ * then {@code singles} no-op jobs submitted one at a time over HTTP (the mean submit); then, once
+ * they have ended, {@code batch_jobs} no-op jobs in batches of 100, first submit → no job active
+ * (polled every 10 ms), against spawning {@code true} as often directly on as many threads as the
+ * service has slots, timed just before. Two ways to start are measured, alternating: the executable
+ * jar as {@code java -jar} on this JVM, and the shell's launcher ({@link ServiceLaunch}: the newest
+ * Java, the extracted jar, Spring's AOT mode and the build's start-up archive).
+ */
+final class ColdStart {
+
+  /** Medians over the runs of one way to start. */
+  record Result(
+      String name, double startMillis, double submitMillis, double batchRate, double ratio) {}
+
+  private static final String KEY = "jk_bench_cold_admin_key_0123456789abcdef";
+  private static final int BATCH = 100;
+
+  private final int runs;
+  private final int singles;
+  private final int batchJobs;
+  private final int slots = Runtime.getRuntime().availableProcessors();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  ColdStart(int runs, int singles, int batchJobs) {
+    this.runs = runs;
+    this.singles = singles;
+    this.batchJobs = batchJobs;
+  }
+
+  List<Result> run() throws Exception {
+    Path jar = Path.of("server/target/jobkit-server.jar").toAbsolutePath();
+    Path shellCopy = Path.of("shell/target/jobkit-server.jar").toAbsolutePath();
+    if (!Files.isRegularFile(jar) || !Files.isRegularFile(shellCopy)) {
+      throw new IllegalStateException("bench/run packages the server and the shell first");
+    }
+    ServiceLaunch launcher = ServiceLaunch.of(shellCopy, Jvms.chosen());
+    List<String> plain =
+        List.of(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-jar",
+            jar.toString());
+    String launcherName =
+        "launcher (Java "
+            + launcher.jvm().feature()
+            + (launcher.archive().isPresent()
+                ? launcher.jvm().aotCache() ? ", AOT cache)" : ", CDS)"
+                : ", no archive)");
+    String plainName = "java -jar (Java " + Runtime.version().feature() + ")";
+    System.out.printf("  %s: %s%n", plainName, String.join(" ", plain));
+    System.out.printf("  %s: %s%n", launcherName, String.join(" ", launcher.command()));
+    List<Run> launcherRuns = new ArrayList<>();
+    List<Run> plainRuns = new ArrayList<>();
+    for (int i = 1; i <= runs; i++) {
+      plainRuns.add(once(plainName, plain, i));
+      launcherRuns.add(once(launcherName, launcher.command(), i));
+    }
+    return List.of(summary(plainName, plainRuns), summary(launcherName, launcherRuns));
+  }
+
+  private record Run(double startMillis, double submitMillis, double batchRate, double ratio) {}
+
+  private Run once(String name, List<String> launch, int round) throws Exception {
+    Path dataDir = Files.createTempDirectory("jobkit-bench-cold-");
+    Path log = Files.createTempFile("jobkit-bench-cold-", ".log");
+    int port = freePort();
+    List<String> command = new ArrayList<>(launch);
+    command.addAll(
+        List.of(
+            "--server.port=" + port,
+            "--server.address=127.0.0.1",
+            "--jobkit.data-dir=" + dataDir,
+            "--jobkit.auth.admin-key=" + KEY,
+            "--jobkit.scheduling.parallel-limit=" + (singles + batchJobs),
+            "--jobkit.limits.max-queued-jobs-per-user=" + Math.max(10_000, singles + batchJobs)));
+    String base = "http://127.0.0.1:" + port;
+    long t0 = System.nanoTime();
+    Process process =
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    try {
+      while (!healthy(base)) {
+        if (!process.isAlive()) {
+          throw new IllegalStateException("the service exited:\n" + Files.readString(log));
+        }
+        Thread.sleep(10);
+      }
+      double start = (System.nanoTime() - t0) / 1e6;
+
+      long s0 = System.nanoTime();
+      for (int i = 0; i < singles; i++) {
+        send(base, "POST", "/api/v1/jobs", "{\"command\":[\"true\"]}", 201);
+      }
+      double submit = (System.nanoTime() - s0) / 1e6 / singles;
+      awaitIdle(base);
+
+      double direct = batchJobs / seconds(Throughput.spawnParallel(batchJobs, slots));
+      String spec = "{\"command\":[\"true\"]}";
+      long b0 = System.nanoTime();
+      for (int done = 0; done < batchJobs; done += BATCH) {
+        int size = Math.min(BATCH, batchJobs - done);
+        send(
+            base,
+            "POST",
+            "/api/v1/jobs/batch",
+            "{\"jobs\":[" + String.join(",", Collections.nCopies(size, spec)) + "]}",
+            201);
+      }
+      awaitIdle(base);
+      double batchRate = batchJobs / ((System.nanoTime() - b0) / 1e9);
+      int failed =
+          RunningService.JSON
+              .readTree(send(base, "GET", "/api/v1/jobs?status=failed&limit=1", null, 200))
+              .get("items")
+              .size();
+      if (failed > 0) {
+        throw new IllegalStateException("a job failed; the service's output: " + log);
+      }
+      System.out.printf(
+          "  %s, run %d: /healthz after %.0f ms; %d single submits, %.2f ms each; %d jobs in"
+              + " batches: %.0f jobs/s, direct %.0f/s, ratio %.2f%n",
+          name, round, start, singles, submit, batchJobs, batchRate, direct, batchRate / direct);
+      return new Run(start, submit, batchRate, batchRate / direct);
+    } finally {
+      process.destroy();
+      if (!process.waitFor(2, TimeUnit.MINUTES)) {
+        process.destroyForcibly();
+      }
+      deleteTree(dataDir);
+      Files.deleteIfExists(log);
+    }
+  }
+
+  private static Result summary(String name, List<Run> runs) {
+    return new Result(
+        name,
+        median(runs.stream().map(Run::startMillis).toList()),
+        median(runs.stream().map(Run::submitMillis).toList()),
+        median(runs.stream().map(Run::batchRate).toList()),
+        median(runs.stream().map(Run::ratio).toList()));
+  }
+
+  private void awaitIdle(String base) throws Exception {
+    String active =
+        "status=QUEUED&status=CLAIMED&status=STAGED_IN&status=PREPROCESSED&status=RUNNING"
+            + "&status=RUN_DONE&status=POSTPROCESSED&status=STAGED_OUT&status=RESTART_READY"
+            + "&status=CANCEL_REQUESTED&status=AWAITING_PARENTS";
+    while (!RunningService.JSON
+        .readTree(send(base, "GET", "/api/v1/jobs?limit=1&" + active, null, 200))
+        .get("items")
+        .isEmpty()) {
+      Thread.sleep(10);
+    }
+  }
+
+  private boolean healthy(String base) {
+    try {
+      return http.send(
+                  HttpRequest.newBuilder(URI.create(base + "/healthz")).build(),
+                  HttpResponse.BodyHandlers.discarding())
+              .statusCode()
+          == 200;
+    } catch (IOException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  private String send(String base, String method, String path, String body, int expected)
+      throws Exception {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(base + path))
+            .timeout(Duration.ofSeconds(60))
+            .header("Authorization", "Bearer " + KEY);
+    if (body != null) {
+      request.header("Content-Type", "application/json");
+      request.method(method, HttpRequest.BodyPublishers.ofString(body));
+    } else {
+      request.method(method, HttpRequest.BodyPublishers.noBody());
+    }
+    HttpResponse<String> response =
+        http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    if (response.statusCode() != expected) {
+      throw new IllegalStateException(
+          method + " " + path + ": HTTP " + response.statusCode() + ": " + response.body());
+    }
+    return response.body();
+  }
+
+  private static double median(List<Double> values) {
+    List<Double> sorted = values.stream().sorted().toList();
+    int n = sorted.size();
+    return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+  }
+
+  private static double seconds(Duration d) {
+    return d.toNanos() / 1e9;
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    }
+  }
+
+  private static void deleteTree(Path dir) throws IOException {
+    try (Stream<Path> files = Files.walk(dir)) {
+      files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    }
+  }
+}
