@@ -61,12 +61,15 @@ public final class JobkitClient implements AutoCloseable {
   private final Jobs jobs;
   private final Users users;
   private final Apps apps;
-  private final Datasets datasets;
-  private final Shares shares;
-  private final Webhooks webhooks;
-  private final Models models;
-  private final Results results;
-  private final WorkerProtocol internal;
+  // Built on first use: each is a Feign contract to parse, which a one-shot command of the shell
+  // that needs only the jobs should not pay for at its start.
+  private final Lazy<DataApi> data;
+  private final Lazy<Datasets> datasets;
+  private final Lazy<Shares> shares;
+  private final Lazy<Webhooks> webhooks;
+  private final Lazy<Models> models;
+  private final Lazy<Results> results;
+  private final Lazy<WorkerProtocol> internal;
   private final RetryPolicy retryPolicy;
   private final Sleeper sleeper;
   private final StreamListener streamListener;
@@ -102,6 +105,11 @@ public final class JobkitClient implements AutoCloseable {
       if (b.proxy != null) {
         httpBuilder.proxy(b.proxy);
       }
+      if ("http".equalsIgnoreCase(this.baseUrl.getScheme())) {
+        // Plain HTTP never uses TLS: skip the default SSL context's trust store (read and parsed
+        // on every start otherwise). One that trusts no certificate refuses any TLS instead.
+        httpBuilder.sslContext(noTls());
+      }
       this.http = httpBuilder.build();
     }
     this.userAgent = userAgent(b.userAgentSuffix);
@@ -130,8 +138,8 @@ public final class JobkitClient implements AutoCloseable {
     if (b.actorKind != null) {
       feign.requestInterceptor(t -> t.header("X-Jobkit-Actor-Kind", b.actorKind));
     }
-    this.api = feign.target(JobApi.class, this.baseUrl.toString());
-    DataApi data = feign.target(DataApi.class, this.baseUrl.toString());
+    String target = this.baseUrl.toString();
+    this.api = feign.target(JobApi.class, target);
     this.retryPolicy = b.retry;
     this.sleeper = b.sleeper;
     this.streamListener = b.streamListener;
@@ -140,13 +148,50 @@ public final class JobkitClient implements AutoCloseable {
     this.jobs = new Jobs(this);
     this.users = new Users(api, calls);
     this.apps = new Apps(api, calls);
-    this.datasets = new Datasets(data, calls, new ProblemDecoder(Json.MAPPER));
-    this.models = new Models(data, calls);
-    this.results = new Results(data, calls);
-    this.shares = new Shares(feign.target(ShareApi.class, this.baseUrl.toString()), calls);
-    this.webhooks = new Webhooks(feign.target(WebhookApi.class, this.baseUrl.toString()), calls);
+    this.data = new Lazy<>(() -> feign.target(DataApi.class, target));
+    this.datasets =
+        new Lazy<>(() -> new Datasets(data.get(), calls, new ProblemDecoder(Json.MAPPER)));
+    this.models = new Lazy<>(() -> new Models(data.get(), calls));
+    this.results = new Lazy<>(() -> new Results(data.get(), calls));
+    this.shares = new Lazy<>(() -> new Shares(feign.target(ShareApi.class, target), calls));
+    this.webhooks = new Lazy<>(() -> new Webhooks(feign.target(WebhookApi.class, target), calls));
     this.internal =
-        new WorkerProtocol(this, feign.target(WorkerApi.class, this.baseUrl.toString()), calls);
+        new Lazy<>(() -> new WorkerProtocol(this, feign.target(WorkerApi.class, target), calls));
+  }
+
+  private static javax.net.ssl.SSLContext noTls() {
+    try {
+      javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
+      context.init(new javax.net.ssl.KeyManager[0], new javax.net.ssl.TrustManager[0], null);
+      return context;
+    } catch (java.security.GeneralSecurityException e) {
+      throw new IllegalStateException("this JVM has no TLS", e);
+    }
+  }
+
+  /** A value made once, on first use, by whichever thread asks first. */
+  private static final class Lazy<T> implements java.util.function.Supplier<T> {
+    private final java.util.function.Supplier<T> make;
+    private volatile T value;
+
+    Lazy(java.util.function.Supplier<T> make) {
+      this.make = make;
+    }
+
+    @Override
+    public T get() {
+      T v = value;
+      if (v == null) {
+        synchronized (this) {
+          v = value;
+          if (v == null) {
+            v = make.get();
+            value = v;
+          }
+        }
+      }
+      return v;
+    }
   }
 
   /**
@@ -208,7 +253,7 @@ public final class JobkitClient implements AutoCloseable {
    * @return the datasets of the service, through this client
    */
   public Datasets datasets() {
-    return datasets;
+    return datasets.get();
   }
 
   /**
@@ -217,7 +262,7 @@ public final class JobkitClient implements AutoCloseable {
    * @return the webhooks of the service, through this client
    */
   public Webhooks webhooks() {
-    return webhooks;
+    return webhooks.get();
   }
 
   /**
@@ -226,7 +271,7 @@ public final class JobkitClient implements AutoCloseable {
    * @return the models of the service, through this client
    */
   public Models models() {
-    return models;
+    return models.get();
   }
 
   /**
@@ -235,7 +280,7 @@ public final class JobkitClient implements AutoCloseable {
    * @return the results of the service, through this client
    */
   public Results results() {
-    return results;
+    return results.get();
   }
 
   /**
@@ -246,7 +291,7 @@ public final class JobkitClient implements AutoCloseable {
    * @return the share tokens of the service's jobs, through this client
    */
   public Shares shares() {
-    return shares;
+    return shares.get();
   }
 
   /**
@@ -257,7 +302,7 @@ public final class JobkitClient implements AutoCloseable {
    * @return the worker protocol of the service, through this client
    */
   public WorkerProtocol internal() {
-    return internal;
+    return internal.get();
   }
 
   /**
