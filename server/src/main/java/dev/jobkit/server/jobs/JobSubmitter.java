@@ -77,7 +77,11 @@ public class JobSubmitter {
 
   public Submitted submit(Caller caller, JobSpec spec, String idempotencyKey) {
     checkIdempotencyKey(idempotencyKey);
-    String bodyHash = spec == null ? "" : Keys.sha256(canonical.writeValueAsBytes(spec));
+    // Only a keyed submit is compared with an earlier one.
+    String bodyHash =
+        idempotencyKey == null || spec == null
+            ? ""
+            : Keys.sha256(canonical.writeValueAsBytes(spec));
     if (idempotencyKey != null) {
       Optional<Submitted> replay = replay(caller, idempotencyKey, bodyHash);
       if (replay.isPresent()) {
