@@ -38,6 +38,13 @@ class HashedJobTokens implements JobTokens {
   }
 
   @Override
+  public Minted mint(String jobId, int attempt) {
+    String token = PREFIX + Keys.newApiKey().substring("jk_".length());
+    String hash = Keys.hash(token);
+    return new Minted(token, tx -> tx.issueToken(jobId, attempt, hash));
+  }
+
+  @Override
   public void revoke(String jobId, int attempt) {
     store.revoke(jobId, attempt);
   }

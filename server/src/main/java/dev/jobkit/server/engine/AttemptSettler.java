@@ -53,14 +53,17 @@ class AttemptSettler {
    * Records how an attempt whose every process is gone ended, with what the job last said of its
    * progress and metrics; if that cannot be written, the job still ends ({@link #endUnrecorded}).
    */
-  void record(AttemptEnd end, AppAttempt app) {
-    record(end, app, Actor.EXECUTOR);
+  boolean record(AttemptEnd end, AppAttempt app) {
+    return record(end, app, Actor.EXECUTOR);
   }
 
   /**
    * {@link #record(AttemptEnd, AppAttempt)} of an attempt {@code actor} ran (an external worker).
+   *
+   * @return whether the attempt's token was revoked with the end (it succeeded, with no steps after
+   *     the run): then the caller need not revoke it
    */
-  void record(AttemptEnd end, AppAttempt app, Actor actor) {
+  boolean record(AttemptEnd end, AppAttempt app, Actor actor) {
     try {
       reports.snapshot(end.jobId());
     } catch (RuntimeException e) {
@@ -69,20 +72,25 @@ class AttemptSettler {
       log.warn("could not keep the progress and metrics of job {}", end.jobId(), e);
     }
     try {
-      settle(end, app, actor);
+      return settle(end, app, actor);
     } catch (RuntimeException e) {
       log.error("recording the end of job {} attempt {} failed", end.jobId(), end.attempt(), e);
       endUnrecorded(end, e);
+      return false;
     }
   }
 
-  /** Records how an attempt ended, from the job's status now. */
-  private void settle(AttemptEnd end, AppAttempt app, Actor actor) {
+  /**
+   * Records how an attempt ended, from the job's status now; whether the attempt's token was
+   * revoked with it.
+   */
+  private boolean settle(AttemptEnd end, AppAttempt app, Actor actor) {
     Instant now = Instant.now();
+    boolean[] revoked = {false};
     for (int round = 0; round < 10; round++) {
       Job job = store.findSummary(end.jobId()).orElse(null);
       if (job == null || job.attempt() != end.attempt()) {
-        return;
+        return false;
       }
       boolean applied =
           switch (job.status()) {
@@ -101,19 +109,31 @@ class AttemptSettler {
               }
               if (end.failedPod() < 0 && !end.terminated()) {
                 long[] outputs = files.outputTotals(job.id());
-                yield lifecycle
-                    .move(
-                        Transition.of(
-                                job.id(),
-                                JobStatus.RUNNING,
-                                JobStatus.SUCCEEDED,
-                                actor,
-                                end.logsCutReason())
-                            .finishedAt(now)
-                            .exitCode(0)
-                            .outputs(outputs[0], outputs[1])
-                            .also(tx -> recordEnd(tx, end, JobStatus.SUCCEEDED, null, now)))
-                    .isPresent();
+                // Nothing runs after this end: the token goes with it, in its transaction, and so
+                // does the result manifest when there is no result file (else ResultManifests
+                // takes it, hashing the files, after the commit).
+                revoked[0] =
+                    lifecycle
+                        .move(
+                            Transition.of(
+                                    job.id(),
+                                    JobStatus.RUNNING,
+                                    JobStatus.SUCCEEDED,
+                                    actor,
+                                    end.logsCutReason())
+                                .finishedAt(now)
+                                .exitCode(0)
+                                .outputs(outputs[0], outputs[1])
+                                .also(tx -> recordEnd(tx, end, JobStatus.SUCCEEDED, null, now))
+                                .also(tx -> tx.revokeToken(job.id(), end.attempt()))
+                                .also(
+                                    tx -> {
+                                      if (outputs[0] == 0) {
+                                        tx.emptyResultManifest(job.id(), now);
+                                      }
+                                    }))
+                        .isPresent();
+                yield revoked[0];
               }
               String error =
                   end.failedPod() >= 0
@@ -162,10 +182,11 @@ class AttemptSettler {
             }
           };
       if (applied) {
-        return;
+        return revoked[0];
       }
     }
     log.warn("could not settle the end of job {} attempt {}", end.jobId(), end.attempt());
+    return false;
   }
 
   /**

@@ -265,13 +265,16 @@ public class Dispatcher {
       if (lease == null) {
         return false;
       }
+      // The attempt's token is stored with the claim: one commit for both.
+      JobTokens.Minted token = tokens.mint(job.id(), attempt);
       if (lifecycle
           .move(
               Transition.of(job.id(), job.status(), JobStatus.CLAIMED, Actor.EXECUTOR, null)
                   .workerId(null)
                   .serviceId(members.self())
                   .ownerLimit(capacity.limitOf(job.owner()))
-                  .also(tx -> tx.logStarts(job.id(), attempt, logStarts)))
+                  .also(tx -> tx.logStarts(job.id(), attempt, logStarts))
+                  .also(token.store()))
           .isEmpty()) {
         release(lease);
         // Stopped or changed since the lookup, claimed by another service, or its owner is at its
@@ -280,7 +283,7 @@ public class Dispatcher {
       }
       // The claim decided the order; spawning takes milliseconds, so it runs beside the next
       // claim.
-      launchers.execute(() -> start(job, lease));
+      launchers.execute(() -> start(job, lease, token.token()));
       handedOver = true;
       return true;
     } finally {
@@ -295,10 +298,10 @@ public class Dispatcher {
    * passes to the attempt's watcher once its pods run; until then, and whatever goes wrong, it is
    * released here, so no failure can leak a slot.
    */
-  private void start(Job job, Capacity.Lease lease) {
+  private void start(Job job, Capacity.Lease lease, String token) {
     boolean watched = false;
     try {
-      watched = launchAttempt(job, lease);
+      watched = launchAttempt(job, lease, token);
     } catch (RuntimeException e) {
       log.error("starting job {} failed; its slot is freed", job.id(), e);
     } finally {
@@ -310,13 +313,11 @@ public class Dispatcher {
   }
 
   /** True once the attempt's pods run and its watcher holds the lease. */
-  private boolean launchAttempt(Job job, Capacity.Lease lease) {
+  private boolean launchAttempt(Job job, Capacity.Lease lease, String token) {
     int attempt = job.attempt() + 1;
     AppSteps steps;
-    String token;
     try {
       steps = phases.steps(job);
-      token = tokens.issue(job.id(), attempt);
     } catch (RuntimeException e) {
       failBeforeRun(job, attempt, JobStatus.CLAIMED, e, null);
       return false;
@@ -521,13 +522,16 @@ public class Dispatcher {
     if (timer != null) {
       timer.cancel(false);
     }
+    boolean revoked = false;
     try {
-      settler.record(end, app);
+      revoked = settler.record(end, app);
       if (app != null && app.steps().hasStepsAfterRun()) {
         settler.afterRun(app);
       }
     } finally {
-      revoke(end.jobId(), end.attempt());
+      if (!revoked) {
+        revoke(end.jobId(), end.attempt());
+      }
       // Only once the end is recorded: until then the job still counts as running (its events say
       // so), and the lease is the attempt's own, so a retry claimed meanwhile keeps its lease.
       release(lease);

@@ -1,5 +1,7 @@
 package dev.jobkit.server.engine;
 
+import dev.jobkit.server.store.JobStore;
+
 /**
  * The tokens launched attempts act with: each attempt's pods get one as {@code JOBKIT_TOKEN}, and
  * it stops working when the attempt ends. Issued here, at launch; checked by the authentication
@@ -9,6 +11,20 @@ public interface JobTokens {
 
   /** A new token for an attempt of a job (the attempts before it lose theirs). */
   String issue(String jobId, int attempt);
+
+  /**
+   * A new token for an attempt of a job, stored by the transition that carries {@link Minted#store}
+   * (the claim), not by a commit of its own; it works once that has committed.
+   */
+  Minted mint(String jobId, int attempt);
+
+  /**
+   * A token not stored yet.
+   *
+   * @param token what the attempt's pods and hooks get
+   * @param store stores it (by its hash) in the transaction of a transition
+   */
+  record Minted(String token, java.util.function.Consumer<JobStore.Tx> store) {}
 
   /** Takes back the token of an attempt whose processes are gone. */
   void revoke(String jobId, int attempt);

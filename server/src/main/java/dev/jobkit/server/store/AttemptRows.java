@@ -11,7 +11,8 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
  * The writes a transition may carry ({@code job_attempts}, {@code job_pods}, {@code
- * job_log_starts}), bound to the transition's transaction.
+ * job_log_starts}, {@code job_tokens}, an empty {@code job_result_manifests}), bound to the
+ * transition's transaction.
  */
 final class AttemptRows implements JobStore.Tx {
 
@@ -19,6 +20,35 @@ final class AttemptRows implements JobStore.Tx {
 
   AttemptRows(JdbcClient jdbc) {
     this.jdbc = jdbc;
+  }
+
+  @Override
+  public void issueToken(String jobId, int number, String tokenHash) {
+    if (number > 1) {
+      // Each attempt's end revokes its token; this only catches one whose end was never recorded.
+      jdbc.sql("DELETE FROM job_tokens WHERE job_id = ? AND attempt < ?")
+          .params(jobId, number)
+          .update();
+    }
+    jdbc.sql("INSERT INTO job_tokens (token_hash, job_id, attempt, created_at) VALUES (?, ?, ?, ?)")
+        .params(tokenHash, jobId, number, utc(Instant.now()))
+        .update();
+  }
+
+  @Override
+  public void revokeToken(String jobId, int number) {
+    jdbc.sql("DELETE FROM job_tokens WHERE job_id = ? AND attempt = ?")
+        .params(jobId, number)
+        .update();
+  }
+
+  @Override
+  public void emptyResultManifest(String jobId, Instant at) {
+    jdbc.sql(
+            "INSERT INTO job_result_manifests (job_id, computed_at, file_count, total_bytes)"
+                + " VALUES (?, ?, 0, 0)")
+        .params(jobId, utc(at))
+        .update();
   }
 
   @Override

@@ -43,6 +43,22 @@ public interface JobStore {
      * earlier claim of the same attempt recorded is replaced).
      */
     void logStarts(String jobId, int number, List<Long> offsets);
+
+    /**
+     * Stores the token of attempt {@code number} by the SHA-256 of it (the attempts before it lose
+     * theirs): issued with the claim, it costs no commit of its own.
+     */
+    void issueToken(String jobId, int number, String tokenHash);
+
+    /** Takes back the token of attempt {@code number}, with the move that ends it. */
+    void revokeToken(String jobId, int number);
+
+    /**
+     * Stores the final result manifest of a job that ends having written no result file (the common
+     * case), with its end: what {@code ResultManifests} would store in a commit of its own right
+     * after.
+     */
+    void emptyResultManifest(String jobId, java.time.Instant at);
   }
 
   /** A job's page of the list, with the cursor sequence of its last item. */
