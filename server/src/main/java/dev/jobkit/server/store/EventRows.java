@@ -154,6 +154,11 @@ final class EventRows {
       }
     }
 
+    /** How many events were added so far. */
+    int size() {
+      return count;
+    }
+
     /**
      * Writes the events added, with their ids, in the order they were added; the events as written,
      * with who may see them. On PostgreSQL the event order stays taken until the transaction ends.

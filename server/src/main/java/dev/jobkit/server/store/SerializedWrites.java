@@ -1,7 +1,10 @@
 package dev.jobkit.server.store;
 
 import dev.jobkit.sdk.jobs.JobEvent;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -12,10 +15,11 @@ import org.springframework.dao.PessimisticLockingFailureException;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * The job store's writes, one at a time in this service: each runs in its own transaction under one
- * lock, writes the events it collected as its last step ({@link EventRows.Batch}), and hands them
- * to the {@link CommittedEventListener}s once it committed, still under the lock, so event ids are
- * seen in commit order.
+ * The job store's writes, one at a time in this service: each runs in a transaction under one lock,
+ * writes the events it collected as its last step ({@link EventRows.Batch}), and hands them to the
+ * {@link CommittedEventListener}s once it committed, still under the lock, so event ids are seen in
+ * commit order. Writes that queued up while another committed share one transaction (a group
+ * commit, {@link #writeWithEvents}): on PostgreSQL a durable commit is the cost of a write.
  *
  * <p>Where several services share the database, their writes run side by side: a claim takes its
  * job's row with {@code FOR NO KEY UPDATE SKIP LOCKED} and its owner's lock ({@link JdbcJobStore}),
@@ -26,6 +30,9 @@ import org.springframework.transaction.support.TransactionTemplate;
 final class SerializedWrites {
 
   private static final Logger log = LoggerFactory.getLogger(SerializedWrites.class);
+
+  /** The most queued writes one transaction runs together. */
+  static final int MAX_GROUP = 64;
 
   /** How often a write that lost a deadlock runs again before the error is the caller's. */
   private static final int DEADLOCK_TRIES = 5;
@@ -40,6 +47,7 @@ final class SerializedWrites {
   // the engine's CPU. Until then (nothing is dispatched yet), they are looked up each time.
   private volatile List<CommittedEventListener> resolvedListeners;
   private final ReentrantLock lock = new ReentrantLock();
+  private final Queue<Pending<?>> queue = new ConcurrentLinkedQueue<>();
 
   SerializedWrites(
       TransactionTemplate transactions,
@@ -73,8 +81,121 @@ final class SerializedWrites {
         .toList();
   }
 
-  /** As {@link #write}, with the events written, as the listeners got them. */
+  /**
+   * As {@link #write}, with the events written, as the listeners got them. The write waits its turn
+   * in the queue of this service's writes; whichever writer gets the lock runs every write queued
+   * by then (at most {@link #MAX_GROUP}) in one transaction, so that writes that arrived while a
+   * commit was being made durable share the next commit (a group commit): none is acknowledged
+   * before the commit that holds it. A write that fails rolls its group back, and the group runs
+   * again one write to a transaction, so a write's failure is its own.
+   */
   private <T> Written<T> writeWithEvents(Function<EventRows.Batch, T> work) {
+    if (lock.isHeldByCurrentThread()) {
+      // A write inside a write (in its transaction): runs at once, as part of it.
+      return writeAlone(work);
+    }
+    Pending<T> mine = new Pending<>(work);
+    queue.add(mine);
+    lock.lock();
+    try {
+      while (!mine.done) {
+        List<Pending<?>> group = new ArrayList<>();
+        for (Pending<?> p; group.size() < MAX_GROUP && (p = queue.poll()) != null; ) {
+          group.add(p);
+        }
+        runGroup(group);
+      }
+    } finally {
+      lock.unlock();
+    }
+    if (mine.error != null) {
+      throw mine.error;
+    }
+    return mine.written;
+  }
+
+  /** A write waiting in the queue, then what it returned or threw. */
+  private static final class Pending<T> {
+    final Function<EventRows.Batch, T> work;
+    T result;
+    int firstEvent;
+    int endEvent;
+    Written<T> written;
+    RuntimeException error;
+    boolean done;
+
+    Pending(Function<EventRows.Batch, T> work) {
+      this.work = work;
+    }
+
+    void apply(EventRows.Batch batch) {
+      firstEvent = batch.size();
+      result = work.apply(batch);
+      endEvent = batch.size();
+    }
+
+    void commitWith(List<StoredEvent> events) {
+      written = new Written<>(result, events.subList(firstEvent, endEvent));
+      done = true;
+    }
+
+    void runAlone(SerializedWrites writes) {
+      try {
+        written = writes.writeAlone(work);
+      } catch (RuntimeException e) {
+        error = e;
+      }
+      done = true;
+    }
+  }
+
+  /** Runs a group of queued writes, under the lock: one transaction if it can. */
+  private void runGroup(List<Pending<?>> group) {
+    try {
+      if (group.size() == 1) {
+        group.get(0).runAlone(this);
+        return;
+      }
+      List<StoredEvent> committed = null;
+      for (int tries = 1; committed == null && tries <= DEADLOCK_TRIES; tries++) {
+        try {
+          committed =
+              transactions.execute(
+                  status -> {
+                    EventRows.Batch batch = events.batch();
+                    for (Pending<?> p : group) {
+                      p.apply(batch);
+                    }
+                    return batch.write();
+                  });
+        } catch (PessimisticLockingFailureException e) {
+          log.debug("a group of writes lost a deadlock and runs again ({})", e.getMessage());
+        } catch (RuntimeException e) {
+          break; // one write failed: each runs alone, and only that one fails
+        }
+      }
+      if (committed == null) {
+        for (Pending<?> p : group) {
+          p.runAlone(this);
+        }
+        return;
+      }
+      for (Pending<?> p : group) {
+        p.commitWith(committed);
+      }
+      publish(committed);
+    } finally {
+      for (Pending<?> p : group) {
+        if (!p.done) {
+          p.error = new IllegalStateException("a write of its group failed unexpectedly");
+          p.done = true;
+        }
+      }
+    }
+  }
+
+  /** One write in a transaction of its own (run again after a deadlock), under the lock. */
+  private <T> Written<T> writeAlone(Function<EventRows.Batch, T> work) {
     lock.lock();
     try {
       Written<T> written = null;
@@ -94,15 +215,19 @@ final class SerializedWrites {
           log.debug("a write lost a deadlock and runs again ({})", e.getMessage());
         }
       }
-      List<StoredEvent> committed = written.events();
-      if (!committed.isEmpty()) {
-        List<CommittedEventListener> targets = resolvedListeners;
-        (targets != null ? targets : listeners.orderedStream().toList())
-            .forEach(l -> l.committed(committed));
-      }
+      publish(written.events());
       return written;
     } finally {
       lock.unlock();
+    }
+  }
+
+  /** Hands committed events to the listeners, still under the lock. */
+  private void publish(List<StoredEvent> committed) {
+    if (!committed.isEmpty()) {
+      List<CommittedEventListener> targets = resolvedListeners;
+      (targets != null ? targets : listeners.orderedStream().toList())
+          .forEach(l -> l.committed(committed));
     }
   }
 }
