@@ -1,0 +1,155 @@
+package dev.jobkit.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.jobkit.sdk.jobs.Job;
+import dev.jobkit.sdk.lifecycle.JobStatus;
+import dev.jobkit.server.support.Api;
+import dev.jobkit.server.support.JobkitServer;
+import dev.jobkit.server.support.PostgresDatabase;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * How many transactions a plain job's life writes in on PostgreSQL, read from the rows themselves:
+ * every row keeps the id of the transaction that wrote it ({@code xmin}), so the count is exact,
+ * not a time. A no-op job on a service that has its database alone writes in three: its submission;
+ * its claim and start ({@code CLAIMED} and {@code RUNNING}, with its token, its log starts, its
+ * attempt and pods); its end (with its token revoked and its empty result manifest). Nothing else
+ * writes meanwhile: the webhook matcher, without a webhook, leaves its cursor alone.
+ */
+class PostgresCommitsIT {
+
+  static PostgresDatabase database;
+  static JobkitServer server;
+  static Api user;
+
+  @BeforeAll
+  static void start() {
+    database = PostgresDatabase.create();
+    server = JobkitServer.start(database.serverArgs());
+    user = server.newUser("pg-commits", "parallel");
+  }
+
+  @AfterAll
+  static void stop() {
+    try {
+      if (server != null) {
+        server.close();
+      }
+    } finally {
+      if (database != null) {
+        database.close();
+      }
+    }
+  }
+
+  @Test
+  void a_plain_job_is_written_in_three_transactions() throws SQLException {
+    String cursorBefore = cursorTransaction();
+    Job job = user.submit("{\"command\":[\"true\"]}");
+    user.awaitStatus(job.id(), JobStatus.SUCCEEDED);
+    // The manifest is the last row written (by the end's transaction, or else after it).
+    Map<String, String> events = eventTransactions(job.id());
+    assertThat(events.keySet()).containsExactly("QUEUED", "CLAIMED", "RUNNING", "SUCCEEDED");
+    assertThat(events.get("CLAIMED")).isEqualTo(events.get("RUNNING"));
+    assertThat(List.copyOf(events.values()).stream().distinct()).hasSize(3);
+    String end = events.get("SUCCEEDED");
+    assertThat(transactionOf("SELECT xmin::text FROM jobs WHERE id = ?", job.id())).isEqualTo(end);
+    assertThat(
+            transactionOf("SELECT xmin::text FROM job_result_manifests WHERE job_id = ?", job.id()))
+        .isEqualTo(end);
+    assertThat(transactionOf("SELECT xmin::text FROM job_attempts WHERE job_id = ?", job.id()))
+        .isEqualTo(end);
+    assertThat(
+            transactionOf(
+                "SELECT xmin::text FROM job_log_starts WHERE job_id = ? AND pod_index = 0",
+                job.id()))
+        .isEqualTo(events.get("CLAIMED"));
+    assertThat(transactionOf("SELECT COUNT(*)::text FROM job_tokens WHERE job_id = ?", job.id()))
+        .isEqualTo("0");
+    assertThat(cursorTransaction()).isEqualTo(cursorBefore);
+  }
+
+  @Test
+  void a_batch_is_one_transaction_and_each_job_two_more() throws SQLException {
+    List<Map<String, Object>> specs = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      specs.add(Map.of("command", List.of("true")));
+    }
+    List<String> ids = new ArrayList<>();
+    user.post("/api/v1/jobs/batch", Api.JSON.writeValueAsString(Map.of("jobs", specs)))
+        .expect(201)
+        .json()
+        .get("items")
+        .forEach(j -> ids.add(j.get("id").asString()));
+    List<String> submissions = new ArrayList<>();
+    List<String> others = new ArrayList<>();
+    for (String id : ids) {
+      user.awaitStatus(id, JobStatus.SUCCEEDED);
+    }
+    for (String id : ids) {
+      Map<String, String> events = eventTransactions(id);
+      submissions.add(events.get("QUEUED"));
+      assertThat(events.get("CLAIMED")).isEqualTo(events.get("RUNNING"));
+      others.add(events.get("RUNNING"));
+      others.add(events.get("SUCCEEDED"));
+    }
+    assertThat(submissions.stream().distinct()).hasSize(1);
+    // Jobs that moved at the same moment may share a commit: at most two of their own each.
+    assertThat(others.stream().distinct().count()).isLessThanOrEqualTo(2L * ids.size());
+    assertThat(others).doesNotContainAnyElementsOf(submissions);
+  }
+
+  /** The transaction that wrote each of the job's transition events, by the status it entered. */
+  private static Map<String, String> eventTransactions(String jobId) throws SQLException {
+    Map<String, String> byStatus = new LinkedHashMap<>();
+    try (Connection c = connect();
+        PreparedStatement s =
+            c.prepareStatement(
+                "SELECT to_status, xmin::text FROM job_events"
+                    + " WHERE job_id = ? AND kind = 'transition' ORDER BY id")) {
+      s.setString(1, jobId);
+      try (ResultSet r = s.executeQuery()) {
+        while (r.next()) {
+          byStatus.put(r.getString(1), r.getString(2));
+        }
+      }
+    }
+    return byStatus;
+  }
+
+  private static String cursorTransaction() throws SQLException {
+    try (Connection c = connect();
+        ResultSet r =
+            c.createStatement().executeQuery("SELECT xmin::text, last_event FROM webhook_cursor")) {
+      r.next();
+      return r.getString(1) + "/" + r.getLong(2);
+    }
+  }
+
+  private static String transactionOf(String sql, String jobId) throws SQLException {
+    try (Connection c = connect();
+        PreparedStatement s = c.prepareStatement(sql)) {
+      s.setString(1, jobId);
+      try (ResultSet r = s.executeQuery()) {
+        assertThat(r.next()).as(sql).isTrue();
+        return r.getString(1);
+      }
+    }
+  }
+
+  private static Connection connect() throws SQLException {
+    return DriverManager.getConnection(database.jdbcUrl(), database.user(), "");
+  }
+}
