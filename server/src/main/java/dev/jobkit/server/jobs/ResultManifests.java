@@ -153,6 +153,9 @@ public class ResultManifests implements CommittedEventListener, SmartLifecycle {
 
   private void takeQuietly(String id) {
     try {
+      if (store.exists(id)) {
+        return; // stored with the end (a job that wrote no result file), or taken by a read
+      }
       jobs.findSummary(id)
           .filter(j -> j.status().isTerminal() && j.resultsExpiredAt() == null)
           .ifPresent(this::finalManifest);

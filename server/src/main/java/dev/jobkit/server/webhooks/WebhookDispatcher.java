@@ -122,13 +122,16 @@ class WebhookDispatcher implements EventFeed.Listener, SmartLifecycle {
   private void run() {
     while (running) {
       try {
-        boolean more = store.matchEvents(MATCH_BATCH) == MATCH_BATCH;
-        sendDue();
+        int matched = store.matchEvents(MATCH_BATCH);
+        boolean more = matched == MATCH_BATCH;
+        if (matched >= 0) { // else there is no webhook, and nothing to send
+          sendDue();
+        }
         prune();
         if (!more) {
           Duration wait = settings.pollInterval();
           Instant now = Instant.now();
-          Instant next = store.nextDue(now).orElse(null);
+          Instant next = matched < 0 ? null : store.nextDue(now).orElse(null);
           if (next != null && Duration.between(now, next).compareTo(wait) < 0) {
             wait = Duration.between(now, next);
           }

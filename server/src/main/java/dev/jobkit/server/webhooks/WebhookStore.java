@@ -205,11 +205,12 @@ class WebhookStore {
    * about as many as the jobs' own. {@link #create} moves the cursor past the events committed so
    * far instead, under its lock, before the first webhook.
    *
-   * @return how many events were read: {@code limit} means there may be more
+   * @return how many events were read: {@code limit} means there may be more; -1 when there is no
+   *     webhook (and so no delivery either: a webhook's go with it)
    */
   int matchEvents(int limit) {
     if (!anyWebhook()) {
-      return 0;
+      return -1;
     }
     Integer read =
         transactions.execute(
