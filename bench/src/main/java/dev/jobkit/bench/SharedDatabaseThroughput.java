@@ -41,7 +41,34 @@ import tools.jackson.databind.JsonNode;
  */
 final class SharedDatabaseThroughput {
 
-  record Result(int services, boolean shared, int slots, int jobs, double rate, Stats start) {}
+  record Result(
+      int services,
+      boolean shared,
+      int slots,
+      int jobs,
+      double rate,
+      Stats start,
+      double spawnRate,
+      Commits commits) {
+
+    /** Jobkit's throughput ÷ spawning {@code true} directly on as many threads as slots. */
+    double ratio() {
+      return rate / spawnRate;
+    }
+  }
+
+  /**
+   * What the timed jobs cost the database, per job. {@code commits}: every transaction committed in
+   * the benchmark's database ({@code pg_stat_database.xact_commit}), reads included, the
+   * benchmark's own polls and the idle services' sweeps not (approximate); {@code writes}: the
+   * distinct transactions that wrote the timed jobs' rows (events, job, attempts, pods, log starts,
+   * result manifest), read from each row's {@code xmin}: exact; {@code walSyncs}: WAL flushes
+   * ({@code pg_stat_wal.wal_sync}, the whole cluster's: other databases' count too).
+   */
+  record Commits(double commits, double writes, double walSyncs) {}
+
+  /** The counters read before and after the timed jobs. */
+  private record Counters(long commits, long walSyncs, long lastEvent, long lastSeq) {}
 
   private static final int BATCH = 100;
   private static final String ADMIN_KEY = "jk_bench_admin_key_0123456789abcdef";
@@ -104,16 +131,57 @@ final class SharedDatabaseThroughput {
         String setting = count + " service(s)" + (shared ? ", shared" : ", alone");
         System.out.printf("  %s, %d slots each: warm-up of %d jobs%n", setting, slots, warmup);
         throughput(sql, bases, key, warmup);
+        // PostgreSQL's backends publish their counts at most once a second: read them settled, and
+        // take off what the idle services commit in as long (their sweeps' reads).
+        Counters idle = settled(sql, database);
+        Counters before = settled(sql, database);
+        long pollsBefore = polls;
         double seconds = throughput(sql, bases, key, jobs);
+        Counters after = settled(sql, database);
+        long own = polls - pollsBefore; // the benchmark's own polls are not the jobs'
+        long writes =
+            scalar(
+                sql,
+                "SELECT COUNT(DISTINCT x) FROM (SELECT xmin::text AS x FROM job_events WHERE id > "
+                    + before.lastEvent()
+                    + " UNION ALL SELECT j.xmin::text FROM jobs j WHERE j.seq > "
+                    + before.lastSeq()
+                    + " UNION ALL SELECT a.xmin::text FROM job_attempts a JOIN jobs j ON j.id ="
+                    + " a.job_id WHERE j.seq > "
+                    + before.lastSeq()
+                    + " UNION ALL SELECT p.xmin::text FROM job_pods p JOIN jobs j ON j.id ="
+                    + " p.job_id WHERE j.seq > "
+                    + before.lastSeq()
+                    + " UNION ALL SELECT l.xmin::text FROM job_log_starts l JOIN jobs j ON j.id ="
+                    + " l.job_id WHERE j.seq > "
+                    + before.lastSeq()
+                    + " UNION ALL SELECT m.xmin::text FROM job_result_manifests m JOIN jobs j"
+                    + " ON j.id = m.job_id WHERE j.seq > "
+                    + before.lastSeq()
+                    + ") w");
+        Commits commits =
+            new Commits(
+                (after.commits() - before.commits() - own - (before.commits() - idle.commits()))
+                    / (double) jobs,
+                writes / (double) jobs,
+                (after.walSyncs() - before.walSyncs()) / (double) jobs);
         double rate = jobs / seconds;
-        System.out.printf("  %s: %d jobs in %.2f s, %.0f jobs/s%n", setting, jobs, seconds, rate);
+        double spawnRate = jobs / (Throughput.spawnParallel(jobs, slots).toNanos() / 1e9);
+        System.out.printf(
+            "  %s: %d jobs in %.2f s, %.0f jobs/s; direct spawning %.0f/s on %d threads, ratio"
+                + " %.2f%n",
+            setting, jobs, seconds, rate, spawnRate, slots, rate / spawnRate);
+        System.out.printf(
+            "  %s: per job %.2f transactions writing its rows (exact), %.2f WAL syncs (the"
+                + " cluster's), %.1f commits with reads (approximate)%n",
+            setting, commits.writes(), commits.walSyncs(), commits.commits());
         List<Long> starts = new ArrayList<>();
         for (int i = 0; i < samples; i++) {
           starts.add(startNanos(sql, bases.get(i % bases.size()), key));
         }
         Stats start = Stats.ofNanos(starts);
         System.out.printf("  %s: submit -> RUNNING (events) %s%n", setting, start);
-        return new Result(count, shared, slots, jobs, rate, start);
+        return new Result(count, shared, slots, jobs, rate, start, spawnRate, commits);
       }
     } finally {
       for (Process p : processes) {
@@ -260,7 +328,31 @@ final class SharedDatabaseThroughput {
     }
   }
 
-  private static long scalar(Connection sql, String query) throws SQLException {
+  /**
+   * Reads the counters after 2 s, once every backend published its counts; reading them commits
+   * once in the database, counted as a poll.
+   */
+  private Counters settled(Connection sql, String database) throws Exception {
+    Thread.sleep(2000);
+    polls++;
+    try (Statement s = sql.createStatement();
+        ResultSet r =
+            s.executeQuery(
+                "SELECT (SELECT xact_commit FROM pg_stat_database WHERE datname = '"
+                    + database
+                    + "'), (SELECT wal_sync FROM pg_stat_wal),"
+                    + " (SELECT COALESCE(MAX(id), 0) FROM job_events),"
+                    + " (SELECT COALESCE(MAX(seq), 0) FROM jobs)")) {
+      r.next();
+      return new Counters(r.getLong(1), r.getLong(2), r.getLong(3), r.getLong(4));
+    }
+  }
+
+  /** The benchmark's own queries in the database, each a commit of its own. */
+  private long polls;
+
+  private long scalar(Connection sql, String query) throws SQLException {
+    polls++;
     try (Statement s = sql.createStatement();
         ResultSet r = s.executeQuery(query)) {
       r.next();
