@@ -16,8 +16,9 @@ import java.util.TreeSet;
  * result file downloaded against {@code cat} of it to a socket, and the heap meanwhile, and the
  * time from a transition to a webhook receiver; (issue 15) no-op jobs through the Slurm executor
  * against {@code sbatch} alone, and no-op jobs through two services on one PostgreSQL database
- * against one; (issue 17) a fresh service as a new user meets it, started plainly and by the
- * launcher. Run it with {@code bench/run}.
+ * against one; (issue 17) Jobkit against JobRunr and Slurm, each against direct spawning in the
+ * same round, and a fresh service as a new user meets it, started plainly and by the launcher. Run
+ * it with {@code bench/run}.
  */
 public final class ServiceBenchmark {
 
@@ -51,6 +52,12 @@ public final class ServiceBenchmark {
     int coldRuns = intArg(args, "cold_runs", 3);
     int coldSingles = intArg(args, "cold_singles", 300);
     int coldBatchJobs = intArg(args, "cold_batch_jobs", 300);
+    int peerJobs = intArg(args, "peer_jobs", 2000);
+    int peerRounds = intArg(args, "peer_rounds", 3);
+    int peerSamples = intArg(args, "peer_samples", 100);
+    int peerWarmup = intArg(args, "peer_warmup", 2000);
+    int peerSlurmJobs = intArg(args, "peer_slurm_jobs", 100);
+    int peerSlurmSamples = intArg(args, "peer_slurm_samples", 10);
     Set<Integer> only = sections(args);
 
     List<Row> rows = new ArrayList<>();
@@ -283,6 +290,23 @@ public final class ServiceBenchmark {
                 "<= 2",
                 c.ratio() <= 2));
       }
+      if (only.contains(13)) {
+        System.out.printf(
+            "%n13. Peers: Jobkit, JobRunr and Slurm against direct spawning, %d slots (issue 17)%n",
+            slots);
+        Peers.Result p =
+            new Peers(
+                    service,
+                    slots,
+                    peerJobs,
+                    peerRounds,
+                    peerSamples,
+                    peerWarmup,
+                    peerSlurmJobs,
+                    peerSlurmSamples)
+                .run();
+        peerRows(rows, p);
+      }
     }
     if (only.contains(11)) {
       runSlurm(rows, slurmJobs, slurmSamples, slurmSlots);
@@ -318,6 +342,63 @@ public final class ServiceBenchmark {
               ">= 0.5",
               r.ratio() >= 0.5));
     }
+  }
+
+  /** Section 13's rows: each peer's throughput and ratio to direct spawning, Jobkit ÷ each. */
+  private static void peerRows(List<Row> rows, Peers.Result p) {
+    rows.add(
+        new Row(
+            "peers: direct spawn, " + p.slots() + " threads",
+            String.format("%.0f /s", p.directRate()),
+            "",
+            true));
+    rows.add(peerRow(p.jobkit(), "warm"));
+    rows.add(startRow(p.jobkit(), "Jobkit submit->RUNNING p50/p99"));
+    rows.add(peerRow(p.jobrunrCold(), "cold"));
+    rows.add(
+        new Row(
+            "JobRunr cold: first submit->start",
+            String.format("%.0f ms", p.jobrunrColdStartNanos() / 1e6),
+            "",
+            true));
+    rows.add(peerRow(p.jobrunrWarm(), "warm"));
+    rows.add(startRow(p.jobrunrWarm(), "JobRunr submit->start p50/p99"));
+    if (p.slurm().isPresent()) {
+      rows.add(peerRow(p.slurm().get(), "array"));
+      rows.add(startRow(p.slurm().get(), "Slurm submit->start p50/p99"));
+    } else {
+      rows.add(new Row("Slurm", "skipped: no Slurm", "", true));
+    }
+    rows.add(
+        new Row(
+            "Jobkit / JobRunr (warm), median",
+            String.format("%.2f", p.jobkitOverJobrunr()),
+            "",
+            true));
+    rows.add(
+        new Row(
+            "Jobkit / Slurm, median",
+            p.slurm().isPresent()
+                ? String.format("%.0f", p.jobkitOverSlurm())
+                : "skipped: no Slurm",
+            "",
+            true));
+  }
+
+  /** "JobRunr 8.7.0 warm, 2000 jobs | 140 jobs/s, 0.16": throughput and ratio to direct. */
+  private static Row peerRow(Peers.Figures f, String what) {
+    String rate =
+        f.rate() >= 10 ? String.format("%.0f", f.rate()) : String.format("%.1f", f.rate());
+    String ratio =
+        f.ratio() >= 0.1 ? String.format("%.2f", f.ratio()) : String.format("%.3f", f.ratio());
+    return new Row(
+        f.name() + " " + what + ", " + f.jobs() + " jobs", rate + " jobs/s, " + ratio, "", true);
+  }
+
+  private static Row startRow(Peers.Figures f, String figure) {
+    Stats s = f.start();
+    String format = s.p99() >= 100 ? "%.0f / %.0f ms" : "%.2f / %.2f ms";
+    return new Row(figure, String.format(format, s.p50(), s.p99()), "", true);
   }
 
   /** Section 12: one service against two on one PostgreSQL database, as processes of their own. */

@@ -138,8 +138,11 @@ final class SlurmThroughput {
     return Duration.ofNanos(System.nanoTime() - first);
   }
 
-  /** One job through the service: [submit -> its first act, submit event -> RUNNING event]. */
-  private long[] startViaService(RunningService.Client user) throws Exception {
+  /**
+   * One job through the service as {@code user}: [submit -> its first act, submit event -> RUNNING
+   * event], in nanoseconds. Also section 13's.
+   */
+  static long[] startViaService(RunningService.Client user) throws Exception {
     long before = epochNanos();
     String id =
         user.send("POST", "/api/v1/jobs", "{\"shell\":\"date +%s%N\"}", 201).get("id").asString();
@@ -164,7 +167,7 @@ final class SlurmThroughput {
   }
 
   /** One {@code sbatch} job: submit -> its first act. */
-  private static long startViaSbatch(Path outputs) throws Exception {
+  static long startViaSbatch(Path outputs) throws Exception {
     Path out = outputs.resolve("start-" + System.nanoTime() + ".out");
     long before = epochNanos();
     String id = submit("--output=" + out, "--wrap=date +%s%N");
@@ -179,14 +182,16 @@ final class SlurmThroughput {
     return now.getEpochSecond() * 1_000_000_000L + now.getNano();
   }
 
-  private static String submit(String... options) throws IOException, InterruptedException {
+  static String submit(String... options) throws IOException, InterruptedException {
     List<String> argv = new ArrayList<>(List.of("sbatch", "--parsable", "--chdir=/tmp"));
     argv.addAll(List.of(options));
     return run(argv).strip();
   }
 
-  /** Whether any of the jobs is still pending, running or completing. */
-  private static boolean stillThere(List<String> ids) throws IOException, InterruptedException {
+  /**
+   * Whether any of the jobs (or any task of the arrays) is still pending, running or completing.
+   */
+  static boolean stillThere(List<String> ids) throws IOException, InterruptedException {
     String out =
         run(
             List.of(
@@ -199,7 +204,7 @@ final class SlurmThroughput {
         .anyMatch(l -> l.matches("(PENDING|CONFIGURING|RUNNING|COMPLETING|SUSPENDED)\\|"));
   }
 
-  private static String run(List<String> argv) throws IOException, InterruptedException {
+  static String run(List<String> argv) throws IOException, InterruptedException {
     Process process = new ProcessBuilder(argv).redirectErrorStream(true).start();
     process.getOutputStream().close();
     String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -108,14 +108,17 @@ final class Throughput {
         jobs, slots, median(serviceRates), median(directRates), sequential, median(ratios));
   }
 
-  private static double median(List<Double> values) {
+  static double median(List<Double> values) {
     List<Double> sorted = values.stream().sorted().toList();
     int n = sorted.size();
     return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
   }
 
-  /** Submits {@code count} jobs in batches; the time from the first submit to the last finish. */
-  private Duration runThroughService(RunningService.Client user, int count) throws Exception {
+  /**
+   * Submits {@code count} jobs of {@code true} in batches of 100 as {@code user}; the time from the
+   * first submit to the last {@code finished_at}. The user's other jobs must have ended.
+   */
+  static Duration runThroughService(RunningService.Client user, int count) throws Exception {
     String spec = "{\"command\":[\"true\"]}";
     List<String> ids = new ArrayList<>();
     Instant first = Instant.now();
