@@ -378,17 +378,14 @@ public final class ServiceBenchmark {
     rows.add(
         new Row(
             "Jobkit / Slurm, median",
-            p.slurm().isPresent()
-                ? String.format("%.0f", p.jobkitOverSlurm())
-                : "skipped: no Slurm",
+            p.slurm().isPresent() ? figure(p.jobkitOverSlurm()) : "skipped: no Slurm",
             "",
             true));
   }
 
   /** "JobRunr 8.7.0 warm, 2000 jobs | 140 jobs/s, 0.16": throughput and ratio to direct. */
   private static Row peerRow(Peers.Figures f, String what) {
-    String rate =
-        f.rate() >= 10 ? String.format("%.0f", f.rate()) : String.format("%.1f", f.rate());
+    String rate = f.rate() >= 10 ? String.format("%.0f", f.rate()) : figure(f.rate());
     String ratio =
         f.ratio() >= 0.1 ? String.format("%.2f", f.ratio()) : String.format("%.3f", f.ratio());
     return new Row(
@@ -397,8 +394,12 @@ public final class ServiceBenchmark {
 
   private static Row startRow(Peers.Figures f, String figure) {
     Stats s = f.start();
-    String format = s.p99() >= 100 ? "%.0f / %.0f ms" : "%.2f / %.2f ms";
-    return new Row(figure, String.format(format, s.p50(), s.p99()), "", true);
+    return new Row(figure, figure(s.p50()) + " / " + figure(s.p99()) + " ms", "", true);
+  }
+
+  /** Three significant digits or whole units: 4.81, 48.1, 481, 4810. */
+  private static String figure(double value) {
+    return String.format(value >= 100 ? "%.0f" : value >= 10 ? "%.1f" : "%.2f", value);
   }
 
   /** Section 12: one service against two on one PostgreSQL database, as processes of their own. */
