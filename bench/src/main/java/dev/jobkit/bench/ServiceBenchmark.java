@@ -385,7 +385,7 @@ public final class ServiceBenchmark {
 
   /** "JobRunr 8.7.0 warm, 2000 jobs | 140 jobs/s, 0.16": throughput and ratio to direct. */
   private static Row peerRow(Peers.Figures f, String what) {
-    String rate = f.rate() >= 10 ? String.format("%.0f", f.rate()) : figure(f.rate());
+    String rate = String.format(f.rate() >= 10 ? "%.0f" : "%.1f", f.rate());
     String ratio =
         f.ratio() >= 0.1 ? String.format("%.2f", f.ratio()) : String.format("%.3f", f.ratio());
     return new Row(
