@@ -35,9 +35,12 @@ class WorkerCommandIT {
   /** How long the worker may take to start and run its first job. */
   private static final Duration START = Duration.ofSeconds(240);
 
+  // A long claim TTL: the worker deregisters on SIGTERM, so nothing here waits for an expiry, and
+  // under the suite's load a 6 s TTL once ran out between the worker's registration and its first
+  // heartbeat (its JVM took 6 s to read the answer), which failed its first job.
   @RegisterExtension
   static final JobkitService service =
-      JobkitService.own("--jobkit.workers.local=false", "--jobkit.workers.claim-ttl=6s");
+      JobkitService.own("--jobkit.workers.local=false", "--jobkit.workers.claim-ttl=60s");
 
   @TempDir Path workDir;
   @TempDir Path logs;
