@@ -21,7 +21,8 @@ import java.util.Properties;
  * name), with a start-up archive trained on a real workload for the Java it chose ({@code
  * service/archive.properties} says which). The service then runs in Spring's AOT mode ({@code
  * -Dspring.aot.enabled=true}: bean definitions worked out by the build), on the newest Java found
- * ({@link Jvms#chosen()}), mapping that archive: an AOT cache on Java 25+, a CDS archive before.
+ * ({@link Jvms#chosen()}), mapping that archive: an AOT cache on Java 25+, a CDS archive before,
+ * with C1 as its only compiler.
  *
  * @param jvm the Java to run
  * @param jar the service's jar
@@ -104,6 +105,10 @@ public record ServiceLaunch(
     if (jvm.restrictsNativeAccess()) {
       command.add("--enable-native-access=ALL-UNNAMED"); // JNA: pods, PTYs, credentials
     }
+    // C1 only: C2 would spend a core compiling through the start and the first thousands of jobs
+    // (on 2 cores, 2.5 s of CPU before /healthz answers), for no throughput a local service shows:
+    // spawning processes and writing the database dominate a job (docs/server.md, "Start-up").
+    command.add("-XX:TieredStopAtLevel=1");
     if (trainingOutput != null) {
       command.add(
           (jvm.aotCache() ? "-XX:AOTCacheOutput=" : "-XX:ArchiveClassesAtExit=") + trainingOutput);

@@ -47,6 +47,7 @@ class ServiceLaunchTest {
         .containsExactly(
             "/jdk25/bin/java",
             "--enable-native-access=ALL-UNNAMED",
+            "-XX:TieredStopAtLevel=1",
             "-XX:AOTCache=/build/service/a.aot",
             "-Xlog:aot*=off",
             "-Xlog:cds*=off",
@@ -62,6 +63,7 @@ class ServiceLaunchTest {
     assertThat(new ServiceLaunch(jvm, jar, true, Optional.of(Path.of("/b/s.jsa")), null).command())
         .containsExactly(
             "/jdk17/bin/java",
+            "-XX:TieredStopAtLevel=1",
             "-XX:SharedArchiveFile=/b/s.jsa",
             "-Xlog:cds*=off",
             "-Dspring.aot.enabled=true",
@@ -70,6 +72,7 @@ class ServiceLaunchTest {
     assertThat(ServiceLaunch.training(jvm, jar, Path.of("/b/s.jsa")).command())
         .containsExactly(
             "/jdk17/bin/java",
+            "-XX:TieredStopAtLevel=1",
             "-XX:ArchiveClassesAtExit=/b/s.jsa",
             "-Dspring.aot.enabled=true",
             "-jar",
