@@ -5,10 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.jobkit.sdk.jobs.Job;
 import dev.jobkit.sdk.lifecycle.JobStatus;
 import dev.jobkit.server.support.Api;
-import dev.jobkit.server.support.JobkitServer;
-import dev.jobkit.server.support.PostgresDatabase;
+import dev.jobkit.server.support.PostgresService;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -16,9 +14,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * How many transactions a plain job's life writes in on PostgreSQL, read from the rows themselves:
@@ -30,28 +28,13 @@ import org.junit.jupiter.api.Test;
  */
 class PostgresCommitsIT {
 
-  static PostgresDatabase database;
-  static JobkitServer server;
+  @RegisterExtension static final PostgresService postgres = PostgresService.create();
+
   static Api user;
 
   @BeforeAll
   static void start() {
-    database = PostgresDatabase.create();
-    server = JobkitServer.start(database.serverArgs());
-    user = server.newUser("pg-commits", "parallel");
-  }
-
-  @AfterAll
-  static void stop() {
-    try {
-      if (server != null) {
-        server.close();
-      }
-    } finally {
-      if (database != null) {
-        database.close();
-      }
-    }
+    user = postgres.server().newUser("pg-commits", "parallel");
   }
 
   @Test
@@ -149,6 +132,6 @@ class PostgresCommitsIT {
   }
 
   private static Connection connect() throws SQLException {
-    return DriverManager.getConnection(database.jdbcUrl(), database.user(), "");
+    return postgres.database().connect();
   }
 }

@@ -15,18 +15,17 @@ import dev.jobkit.server.store.JobResultStore;
 import dev.jobkit.server.store.JobStore;
 import dev.jobkit.server.support.Api;
 import dev.jobkit.server.support.JobkitServer;
-import dev.jobkit.server.support.PostgresDatabase;
+import dev.jobkit.server.support.PostgresService;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.JsonNode;
 
 /**
  * The service on PostgreSQL instead of the embedded H2: the same migrations, queries and lifecycle.
- * The class creates its own database ({@link PostgresDatabase}: skipped outside CI when no
+ * The class creates its own database ({@link PostgresService}: skipped outside CI when no
  * PostgreSQL answers) and a service of its own on it, which one test restarts; it drops the
  * database afterwards.
  */
@@ -34,31 +33,16 @@ class PostgresIT {
 
   private static final Duration TIMEOUT = Duration.ofSeconds(60);
 
-  static PostgresDatabase database;
-  static JobkitServer server;
+  @RegisterExtension static final PostgresService postgres = PostgresService.create();
 
-  @BeforeAll
-  static void createDatabase() {
-    database = PostgresDatabase.create();
-    server = JobkitServer.start(database.serverArgs());
-  }
-
-  @AfterAll
-  static void dropDatabase() {
-    try {
-      if (server != null) {
-        server.close();
-      }
-    } finally {
-      if (database != null) {
-        database.close();
-      }
-    }
+  /** The service now: one test restarts it. */
+  private static JobkitServer server() {
+    return postgres.server();
   }
 
   @Test
   void apps_keep_versions_and_their_jobs_filter_by_app_on_postgresql() {
-    Api api = server.admin();
+    Api api = server().admin();
     String app =
         "{\"command\":[\"echo\",\"{word}\"],\"parameters\":{\"type\":\"object\","
             + "\"properties\":{\"word\":{\"type\":\"string\",\"default\":\"pg\"}}}}";
@@ -80,7 +64,7 @@ class PostgresIT {
 
   @Test
   void jobs_run_filter_stop_and_delete_on_postgresql() {
-    Api api = server.admin();
+    Api api = server().admin();
     Job done = api.submit("{\"shell\":\"echo on-postgres\",\"tags\":{\"db\":\"pg\"}}");
     api.awaitStatus(done.id(), JobStatus.SUCCEEDED, TIMEOUT);
     Job sleeper = api.submit("{\"command\":[\"sleep\",\"60\"],\"display_name\":\"PG sleeper\"}");
@@ -114,8 +98,8 @@ class PostgresIT {
 
   @Test
   void users_have_numbers_and_delete_and_flush_count_model_and_result_records_on_postgresql() {
-    Api first = server.newUser("pg-numbered-1", "parallel");
-    Api second = server.newUser("pg-numbered-2", "parallel");
+    Api first = server().newUser("pg-numbered-1", "parallel");
+    Api second = server().newUser("pg-numbered-2", "parallel");
     Job one = first.submit("{\"command\":[\"true\"]}");
     Job two = second.submit("{\"command\":[\"true\"]}");
     first.awaitStatus(one.id(), JobStatus.SUCCEEDED, TIMEOUT);
@@ -126,7 +110,8 @@ class PostgresIT {
         second.get("/api/jobs/" + two.id()).expect(200).json().at("/job/owner_user_id").asLong();
     assertThat(firstNumber).isPositive().isNotEqualTo(secondNumber);
 
-    dev.jobkit.server.store.DataStore store = server.bean(dev.jobkit.server.store.DataStore.class);
+    dev.jobkit.server.store.DataStore store =
+        server().bean(dev.jobkit.server.store.DataStore.class);
     for (Job job : java.util.List.of(one, two)) {
       store.addModel(
           new dev.jobkit.sdk.data.Model(
@@ -155,7 +140,7 @@ class PostgresIT {
 
   @Test
   void a_flush_runs_as_an_operation_bound_to_its_snapshot_on_postgresql() {
-    Api user = server.newUser("pg-flusher", "serial");
+    Api user = server().newUser("pg-flusher", "serial");
     StringBuilder batch = new StringBuilder("{\"jobs\":[");
     for (int i = 0; i < 600; i++) {
       batch.append(i == 0 ? "" : ",").append("{\"command\":[\"sleep\",\"300\"]}");
@@ -180,7 +165,7 @@ class PostgresIT {
 
   @Test
   void each_attempt_s_part_of_the_log_is_found_on_postgresql() {
-    Api api = server.admin();
+    Api api = server().admin();
     Job job =
         api.submit(
             "{\"shell\":\"echo attempt $JOBKIT_ATTEMPT; [ $JOBKIT_ATTEMPT -ge 2 ]\","
@@ -201,27 +186,28 @@ class PostgresIT {
 
   @Test
   void share_tokens_read_their_job_expire_are_revoked_and_go_with_their_job_on_postgresql() {
-    Api alice = server.newUser("pg-sharer", "parallel");
+    Api alice = server().newUser("pg-sharer", "parallel");
     Job job = alice.submit("{\"shell\":\"echo shared-on-pg\"}");
     alice.awaitStatus(job.id(), JobStatus.SUCCEEDED, TIMEOUT);
     String path = "/api/v1/jobs/" + job.id();
     JsonNode kept = alice.post(path + "/shares", "{\"expires_in\":\"2d\"}").expect(201).json();
     JsonNode expiring = alice.post(path + "/shares", "").expect(201).json();
     JsonNode revoked = alice.post(path + "/shares", "").expect(201).json();
-    Api reader = server.withKey(kept.get("token").asString());
+    Api reader = server().withKey(kept.get("token").asString());
 
     assertThat(reader.get(path + "/log").expect(200).body()).contains("shared-on-pg");
     assertThat(reader.get("/api/v1/jobs").status()).isEqualTo(403);
-    server
+    server()
         .bean(org.springframework.jdbc.core.simple.JdbcClient.class)
         .sql("UPDATE shares SET expires_at = ? WHERE id = ?")
         .params(
             java.time.OffsetDateTime.now(java.time.ZoneOffset.UTC).minusSeconds(1),
             expiring.get("id").asString())
         .update();
-    assertThat(server.withKey(expiring.get("token").asString()).get(path).status()).isEqualTo(401);
+    assertThat(server().withKey(expiring.get("token").asString()).get(path).status())
+        .isEqualTo(401);
     alice.delete("/api/v1/shares/" + revoked.get("id").asString()).expect(204);
-    assertThat(server.withKey(revoked.get("token").asString()).get(path).status()).isEqualTo(401);
+    assertThat(server().withKey(revoked.get("token").asString()).get(path).status()).isEqualTo(401);
     assertThat(alice.get(path + "/shares").expect(200).json().get("items"))
         .extracting(item -> item.get("id").asString())
         .containsExactly(kept.get("id").asString());
@@ -232,7 +218,7 @@ class PostgresIT {
 
   @Test
   void a_jobs_result_manifest_is_stored_read_and_dropped_by_retention_on_postgresql() {
-    Api api = server.admin();
+    Api api = server().admin();
     Job job =
         api.submitShell(
             "cd \"$JOBKIT_OUTPUT_DIR\" && printf pg > a.txt && mkdir d && printf sql > d/b.csv");
@@ -242,38 +228,40 @@ class PostgresIT {
         api.get("/api/v1/jobs/" + job.id() + "/results").expect(200).as(ResultManifest.class);
     assertThat(manifest.complete()).isTrue();
     assertThat(manifest.files()).extracting(ResultFile::path).containsExactly("a.txt", "d/b.csv");
-    assertThat(server.bean(JobResultStore.class).find(job.id())).contains(manifest);
+    assertThat(server().bean(JobResultStore.class).find(job.id())).contains(manifest);
     assertThat(
-            server.bean(JobResultStore.class).endedBefore(Instant.now().plusSeconds(60), 0, 10_000))
+            server()
+                .bean(JobResultStore.class)
+                .endedBefore(Instant.now().plusSeconds(60), 0, 10_000))
         .extracting(JobResultStore.Ended::id)
         .contains(job.id());
 
     Instant at = Instant.now().truncatedTo(ChronoUnit.MICROS);
-    assertThat(server.bean(JobStore.class).markResultsExpired(job.id(), at)).isTrue();
+    assertThat(server().bean(JobStore.class).markResultsExpired(job.id(), at)).isTrue();
     assertThat(api.job(job.id()).resultsExpiredAt()).isEqualTo(at);
-    assertThat(server.bean(JobResultStore.class).find(job.id())).isEmpty();
+    assertThat(server().bean(JobResultStore.class).find(job.id())).isEmpty();
     assertThat(api.get("/api/v1/jobs/" + job.id() + "/results").status()).isEqualTo(410);
-    assertThat(server.bean(JobResultStore.class).endedWithoutManifest(10_000))
+    assertThat(server().bean(JobResultStore.class).endedWithoutManifest(10_000))
         .doesNotContain(job.id());
     api.delete("/api/v1/jobs/" + job.id()).expect(200);
   }
 
   @Test
   void migrations_apply_once_and_the_service_restarts_on_the_same_database() {
-    Job before = server.admin().submit("{\"command\":[\"true\"]}");
-    server.admin().awaitStatus(before.id(), JobStatus.SUCCEEDED, TIMEOUT);
+    Job before = server().admin().submit("{\"command\":[\"true\"]}");
+    server().admin().awaitStatus(before.id(), JobStatus.SUCCEEDED, TIMEOUT);
 
-    server.restart();
+    server().restart();
 
-    assertThat(server.admin().job(before.id()).status()).isEqualTo(JobStatus.SUCCEEDED);
-    Job after = server.admin().submit("{\"command\":[\"true\"]}");
-    server.admin().awaitStatus(after.id(), JobStatus.SUCCEEDED, TIMEOUT);
+    assertThat(server().admin().job(before.id()).status()).isEqualTo(JobStatus.SUCCEEDED);
+    Job after = server().admin().submit("{\"command\":[\"true\"]}");
+    server().admin().awaitStatus(after.id(), JobStatus.SUCCEEDED, TIMEOUT);
   }
 
   @Test
   void a_jobs_token_works_while_it_runs_and_is_refused_once_it_ended_on_postgresql()
       throws java.io.IOException {
-    Api api = server.admin();
+    Api api = server().admin();
     // The token table of migration V3: issued at launch, looked up by its hash, revoked at the end.
     Job job =
         api.submitShell(
@@ -282,12 +270,12 @@ class PostgresIT {
 
     api.awaitStatus(job.id(), JobStatus.SUCCEEDED, TIMEOUT);
 
-    assertThat(server.jobDir(job.id()).resolve("logs/pod-0.log"))
+    assertThat(server().jobDir(job.id()).resolve("logs/pod-0.log"))
         .content()
         .contains("\"name\":\"admin\"")
         .contains("\"role\":\"user\"");
     String token =
-        java.nio.file.Files.readString(server.jobDir(job.id()).resolve("output/token")).strip();
-    assertThat(server.withKey(token).get("/api/v1/me").status()).isEqualTo(401);
+        java.nio.file.Files.readString(server().jobDir(job.id()).resolve("output/token")).strip();
+    assertThat(server().withKey(token).get("/api/v1/me").status()).isEqualTo(401);
   }
 }

@@ -5,19 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.jobkit.sdk.jobs.Job;
 import dev.jobkit.sdk.lifecycle.JobStatus;
 import dev.jobkit.server.support.Api;
-import dev.jobkit.server.support.Gates;
-import dev.jobkit.server.support.JobkitServer;
-import dev.jobkit.server.support.PostgresDatabase;
+import dev.jobkit.server.support.PostgresService;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The service keeps PostgreSQL's statistics of its job tables current itself (whether autovacuum
@@ -26,37 +22,12 @@ import org.junit.jupiter.api.Test;
  */
 class PostgresStatisticsIT {
 
-  static PostgresDatabase database;
-  static JobkitServer server;
-  static Gates gates;
-
-  @BeforeAll
-  static void start() {
-    database = PostgresDatabase.create();
-    server = JobkitServer.start(database.serverArgs());
-    gates = Gates.create();
-  }
-
-  @AfterAll
-  static void stop() {
-    try {
-      if (server != null) {
-        server.close();
-      }
-    } finally {
-      if (gates != null) {
-        gates.close();
-      }
-      if (database != null) {
-        database.close();
-      }
-    }
-  }
+  @RegisterExtension static final PostgresService postgres = PostgresService.create();
 
   @Test
   void a_large_batch_is_analyzed_and_the_claim_uses_the_index() throws Exception {
-    Api user = server.newUser("pg-statistics", "parallel");
-    Job parent = user.submitShell(gates.script("pg-statistics-hold"));
+    Api user = postgres.server().newUser("pg-statistics", "parallel");
+    Job parent = user.submitShell(postgres.gates().script("pg-statistics-hold"));
     List<Map<String, Object>> jobs = new ArrayList<>();
     for (int i = 0; i < 1000; i++) {
       jobs.add(Map.of("command", List.of("true"), "parents", List.of(parent.id())));
@@ -65,7 +36,7 @@ class PostgresStatisticsIT {
       user.post("/api/v1/jobs/batch", Api.JSON.writeValueAsString(Map.of("jobs", jobs)))
           .expect(201);
     }
-    try (Connection c = DriverManager.getConnection(database.jdbcUrl(), database.user(), "")) {
+    try (Connection c = postgres.database().connect()) {
       // Analyzed within seconds of the batch (every 5 s); waited for, not timed.
       long deadline = System.nanoTime() + 120_000_000_000L;
       String rows = "SELECT reltuples::bigint FROM pg_class WHERE relname = 'jobs'";

@@ -4,9 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.jobkit.sdk.jobs.Job;
 import dev.jobkit.server.support.Api;
-import dev.jobkit.server.support.Gates;
 import dev.jobkit.server.support.JobkitServer;
-import dev.jobkit.server.support.PostgresDatabase;
+import dev.jobkit.server.support.PostgresService;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,55 +14,42 @@ import org.apache.commons.csv.CSVRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The statistics' SQL ({@code PERCENTILE_CONT … WITHIN GROUP}, {@code EXTRACT(EPOCH FROM …)}) and
  * the export's keyset pages on PostgreSQL: the checks of StatsIT on a database of the class's own
- * ({@link PostgresDatabase}: skipped outside CI when no PostgreSQL answers).
+ * ({@link PostgresService}: skipped outside CI when no PostgreSQL answers).
  */
 class PostgresStatsIT {
 
-  static PostgresDatabase database;
-  static JobkitServer server;
-  static Gates gates;
+  @RegisterExtension static final PostgresService postgres = PostgresService.create();
+
   static StatsScenario scenario;
 
   @BeforeAll
   static void start() {
-    database = PostgresDatabase.create();
-    server = JobkitServer.start(database.serverArgs());
-    gates = Gates.create();
-    scenario = StatsScenario.run(server.newUser("pg-stats", "parallel"), server.admin(), gates);
+    JobkitServer server = postgres.server();
+    scenario =
+        StatsScenario.run(server.newUser("pg-stats", "parallel"), server.admin(), postgres.gates());
   }
 
   @AfterAll
-  static void stop() {
-    try {
-      if (scenario != null) {
-        scenario.release();
-      }
-      if (server != null) {
-        server.close();
-      }
-    } finally {
-      if (gates != null) {
-        gates.close();
-      }
-      if (database != null) {
-        database.close();
-      }
+  static void release() {
+    if (scenario != null) {
+      scenario.release();
     }
   }
 
   @Test
   void the_figures_of_known_jobs_are_exact_on_postgresql() {
-    scenario.assertStats(server.admin());
+    scenario.assertStats(postgres.server().admin());
   }
 
   @Test
   void the_export_reads_every_page_on_postgresql() throws IOException {
-    Api user = server.newUser("pg-export", "parallel");
-    Job parent = user.submitShell(gates.script("pg-export-hold"));
+    Api user = postgres.server().newUser("pg-export", "parallel");
+    Job parent = user.submitShell(postgres.gates().script("pg-export-hold"));
     List<Map<String, Object>> jobs = new ArrayList<>();
     for (int i = 0; i < 700; i++) {
       jobs.add(

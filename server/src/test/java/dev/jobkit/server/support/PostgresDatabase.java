@@ -69,6 +69,11 @@ public final class PostgresDatabase implements AutoCloseable {
     return USER;
   }
 
+  /** A new connection to this database, as {@link #user()}; the caller closes it. */
+  public Connection connect() throws SQLException {
+    return DriverManager.getConnection(jdbcUrl(), USER, "");
+  }
+
   /** Drops the database, closing whatever connections are still open to it. */
   @Override
   public void close() {
