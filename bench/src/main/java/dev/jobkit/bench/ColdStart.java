@@ -3,8 +3,6 @@ package dev.jobkit.bench;
 import dev.jobkit.shell.local.Jvms;
 import dev.jobkit.shell.local.ServiceLaunch;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -14,10 +12,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * Section 14: a fresh service as a new user meets it, no warm-up. Each run starts a service process
@@ -86,7 +82,7 @@ final class ColdStart {
   private Run once(String name, List<String> launch, int round) throws Exception {
     Path dataDir = Files.createTempDirectory("jobkit-bench-cold-");
     Path log = Files.createTempFile("jobkit-bench-cold-", ".log");
-    int port = freePort();
+    int port = Io.freePort();
     List<String> command = new ArrayList<>(launch);
     command.addAll(
         List.of(
@@ -148,7 +144,7 @@ final class ColdStart {
       if (!process.waitFor(2, TimeUnit.MINUTES)) {
         process.destroyForcibly();
       }
-      deleteTree(dataDir);
+      Io.deleteTree(dataDir);
       Files.deleteIfExists(log);
     }
   }
@@ -156,10 +152,10 @@ final class ColdStart {
   private static Result summary(String name, List<Run> runs) {
     return new Result(
         name,
-        median(runs.stream().map(Run::startMillis).toList()),
-        median(runs.stream().map(Run::submitMillis).toList()),
-        median(runs.stream().map(Run::batchRate).toList()),
-        median(runs.stream().map(Run::ratio).toList()));
+        Stats.median(runs.stream().map(Run::startMillis).toList()),
+        Stats.median(runs.stream().map(Run::submitMillis).toList()),
+        Stats.median(runs.stream().map(Run::batchRate).toList()),
+        Stats.median(runs.stream().map(Run::ratio).toList()));
   }
 
   private void awaitIdle(String base) throws Exception {
@@ -190,46 +186,11 @@ final class ColdStart {
     }
   }
 
-  private String send(String base, String method, String path, String body, int expected)
-      throws Exception {
-    HttpRequest.Builder request =
-        HttpRequest.newBuilder(URI.create(base + path))
-            .timeout(Duration.ofSeconds(60))
-            .header("Authorization", "Bearer " + KEY);
-    if (body != null) {
-      request.header("Content-Type", "application/json");
-      request.method(method, HttpRequest.BodyPublishers.ofString(body));
-    } else {
-      request.method(method, HttpRequest.BodyPublishers.noBody());
-    }
-    HttpResponse<String> response =
-        http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-    if (response.statusCode() != expected) {
-      throw new IllegalStateException(
-          method + " " + path + ": HTTP " + response.statusCode() + ": " + response.body());
-    }
-    return response.body();
-  }
-
-  private static double median(List<Double> values) {
-    List<Double> sorted = values.stream().sorted().toList();
-    int n = sorted.size();
-    return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+  private String send(String base, String method, String path, String body, int expected) {
+    return Io.send(http, base, KEY, method, path, body, expected);
   }
 
   private static double seconds(Duration d) {
     return d.toNanos() / 1e9;
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    }
-  }
-
-  private static void deleteTree(Path dir) throws IOException {
-    try (Stream<Path> files = Files.walk(dir)) {
-      files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    }
   }
 }

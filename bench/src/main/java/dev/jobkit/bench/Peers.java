@@ -5,7 +5,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -193,15 +192,15 @@ final class Peers {
           new Figures(
               "Jobkit",
               jobs,
-              Throughput.median(jobkitRates),
-              Throughput.median(jobkitRatios),
+              Stats.median(jobkitRates),
+              Stats.median(jobkitRatios),
               Stats.ofNanos(jobkitRunning));
       Figures jobrunrWarm =
           new Figures(
               jobrunrCold.name(),
               jobs,
-              Throughput.median(jobrunrRates),
-              Throughput.median(jobrunrRatios),
+              Stats.median(jobrunrRates),
+              Stats.median(jobrunrRatios),
               Stats.ofNanos(jobrunrStarts));
       System.out.printf("  submit -> RUNNING, Jobkit (events): %s%n", jobkitFigures.start());
       System.out.printf(
@@ -217,23 +216,23 @@ final class Peers {
                 new Figures(
                     slurmName,
                     slurmJobs,
-                    Throughput.median(slurmRates),
-                    Throughput.median(slurmRatios),
+                    Stats.median(slurmRates),
+                    Stats.median(slurmRatios),
                     Stats.ofNanos(starts)));
         System.out.printf("  submit -> start, Slurm (sbatch alone): %s%n", slurm.get().start());
       }
       return new Result(
           slots,
-          Throughput.median(directs),
+          Stats.median(directs),
           jobkitFigures,
           Stats.ofNanos(jobkitFirstAct),
           coldStart,
           jobrunrCold,
           jobrunrWarm,
-          Throughput.median(overJobrunr),
+          Stats.median(overJobrunr),
           slurm,
           slurmMissing,
-          slurm.isPresent() ? Throughput.median(overSlurm) : Double.NaN);
+          slurm.isPresent() ? Stats.median(overSlurm) : Double.NaN);
     }
   }
 
@@ -246,9 +245,7 @@ final class Peers {
       }
       return starts;
     } finally {
-      try (var files = Files.walk(outputs)) {
-        files.sorted(Collections.reverseOrder()).forEach(p -> p.toFile().delete());
-      }
+      Io.deleteTree(outputs);
     }
   }
 

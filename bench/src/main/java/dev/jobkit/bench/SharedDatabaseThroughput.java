@@ -1,11 +1,7 @@
 package dev.jobkit.bench;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -17,14 +13,12 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -196,9 +190,7 @@ final class SharedDatabaseThroughput {
       for (Path log : logs) {
         Files.deleteIfExists(log);
       }
-      try (Stream<Path> files = Files.walk(dataDir)) {
-        files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-      }
+      Io.deleteTree(dataDir);
     }
   }
 
@@ -304,28 +296,8 @@ final class SharedDatabaseThroughput {
 
   private JsonNode send(
       String base, String key, String method, String path, String body, int expected) {
-    HttpRequest request =
-        HttpRequest.newBuilder(URI.create(base + path))
-            .timeout(Duration.ofSeconds(60))
-            .header("Authorization", "Bearer " + key)
-            .header("Content-Type", "application/json")
-            .method(method, HttpRequest.BodyPublishers.ofString(body))
-            .build();
-    try {
-      HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-      if (response.statusCode() != expected) {
-        throw new IllegalStateException(
-            method + " " + path + ": HTTP " + response.statusCode() + ": " + response.body());
-      }
-      return response.body().isEmpty()
-          ? RunningService.JSON.nullNode()
-          : RunningService.JSON.readTree(response.body());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+    String answer = Io.send(http, base, key, method, path, body, expected);
+    return answer.isEmpty() ? RunningService.JSON.nullNode() : RunningService.JSON.readTree(answer);
   }
 
   /**

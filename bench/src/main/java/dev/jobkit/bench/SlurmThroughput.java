@@ -85,9 +85,7 @@ final class SlurmThroughput {
           "  Jobkit's RUNNING event (pods submitted to Slurm): %s%n", result.serviceRunningEvent());
       return result;
     } finally {
-      try (var files = Files.walk(outputs)) {
-        files.sorted(Collections.reverseOrder()).forEach(p -> p.toFile().delete());
-      }
+      Io.deleteTree(outputs);
     }
   }
 

@@ -17,6 +17,13 @@ record Stats(double p50, double p99, double min, double max, int count) {
     return new Stats(percentile(ms, 50), percentile(ms, 99), ms[0], ms[ms.length - 1], ms.length);
   }
 
+  /** The middle value, or the mean of the two middle ones: the figure over a benchmark's rounds. */
+  static double median(List<Double> values) {
+    List<Double> sorted = values.stream().sorted().toList();
+    int n = sorted.size();
+    return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+  }
+
   /** Nearest-rank percentile of sorted values. */
   private static double percentile(double[] sorted, double p) {
     int rank = (int) Math.ceil(p / 100.0 * sorted.length);

@@ -105,13 +105,12 @@ final class Throughput {
     System.out.println("  the costliest statements of the last round, as H2 timed them:");
     H2Statements.print(rows, 8);
     return new Result(
-        jobs, slots, median(serviceRates), median(directRates), sequential, median(ratios));
-  }
-
-  static double median(List<Double> values) {
-    List<Double> sorted = values.stream().sorted().toList();
-    int n = sorted.size();
-    return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+        jobs,
+        slots,
+        Stats.median(serviceRates),
+        Stats.median(directRates),
+        sequential,
+        Stats.median(ratios));
   }
 
   /**
