@@ -1,6 +1,6 @@
 package dev.jobkit.server.jobs;
 
-import dev.jobkit.server.DaemonThreads;
+import dev.jobkit.server.PeriodicTask;
 import dev.jobkit.server.exec.JobFiles;
 import dev.jobkit.server.store.JobResultStore;
 import dev.jobkit.server.store.JobStore;
@@ -9,9 +9,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -36,13 +33,24 @@ class Retention implements SmartLifecycle {
   private final JobStore jobs;
   private final JobFiles files;
   private final Clock clock = Clock.systemUTC();
-  private volatile ScheduledExecutorService timer;
+  private final PeriodicTask timer;
 
   Retention(RetentionProperties properties, JobResultStore results, JobStore jobs, JobFiles files) {
     this.properties = properties;
     this.results = results;
     this.jobs = jobs;
     this.files = files;
+    this.timer =
+        new PeriodicTask(
+            "retention",
+            Duration.ZERO,
+            properties.sweepInterval(),
+            this::sweepNow,
+            e ->
+                log.warn(
+                    "retention sweep failed, tried again in {}: {}",
+                    properties.sweepInterval(),
+                    e));
   }
 
   @Override
@@ -51,33 +59,23 @@ class Retention implements SmartLifecycle {
       log.info("retention: results and logs are kept (no jobkit.retention.* limit)");
       return;
     }
-    timer = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("retention"));
-    long every = properties.sweepInterval().toMillis();
-    timer.scheduleWithFixedDelay(this::sweepQuietly, 0, every, TimeUnit.MILLISECONDS);
+    timer.start();
   }
 
   @Override
   public void stop() {
-    ScheduledExecutorService t = timer;
-    timer = null;
-    if (t != null) {
-      t.shutdownNow();
-    }
+    timer.stop();
   }
 
   @Override
   public boolean isRunning() {
-    return timer != null;
+    return timer.isRunning();
   }
 
-  private void sweepQuietly() {
-    try {
-      int removed = sweep(clock.instant());
-      if (removed > 0) {
-        log.info("retention removed the results and logs of {} jobs", removed);
-      }
-    } catch (RuntimeException e) {
-      log.warn("retention sweep failed, tried again in {}: {}", properties.sweepInterval(), e);
+  private void sweepNow() {
+    int removed = sweep(clock.instant());
+    if (removed > 0) {
+      log.info("retention removed the results and logs of {} jobs", removed);
     }
   }
 

@@ -1,10 +1,8 @@
 package dev.jobkit.server.store;
 
-import dev.jobkit.server.DaemonThreads;
+import dev.jobkit.server.PeriodicTask;
+import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -37,7 +35,13 @@ class PostgresStatistics implements SmartLifecycle {
 
   private final JdbcClient jdbc;
   private final boolean postgres;
-  private volatile ScheduledExecutorService timer;
+  private final PeriodicTask timer =
+      new PeriodicTask(
+          "pg-statistics",
+          Duration.ZERO,
+          Duration.ofSeconds(EVERY_SECONDS),
+          this::refresh,
+          e -> log.warn("could not refresh the statistics of the job tables: {}", e.toString()));
 
   PostgresStatistics(JdbcClient jdbc, Database database) {
     this.jdbc = jdbc;
@@ -49,30 +53,17 @@ class PostgresStatistics implements SmartLifecycle {
     if (!postgres) {
       return;
     }
-    timer = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("pg-statistics"));
-    timer.scheduleWithFixedDelay(this::refreshQuietly, 0, EVERY_SECONDS, TimeUnit.SECONDS);
+    timer.start();
   }
 
   @Override
   public void stop() {
-    ScheduledExecutorService t = timer;
-    timer = null;
-    if (t != null) {
-      t.shutdownNow();
-    }
+    timer.stop();
   }
 
   @Override
   public boolean isRunning() {
-    return timer != null;
-  }
-
-  private void refreshQuietly() {
-    try {
-      refresh();
-    } catch (RuntimeException e) {
-      log.warn("could not refresh the statistics of the job tables: {}", e.toString());
-    }
+    return timer.isRunning();
   }
 
   /** Analyzes (or vacuums) the tables that changed enough; the tables it did. */
