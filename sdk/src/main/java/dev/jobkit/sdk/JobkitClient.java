@@ -106,9 +106,10 @@ public final class JobkitClient implements AutoCloseable {
         httpBuilder.proxy(b.proxy);
       }
       if ("http".equalsIgnoreCase(this.baseUrl.getScheme())) {
-        // Plain HTTP never uses TLS: skip the default SSL context's trust store (read and parsed
-        // on every start otherwise). One that trusts no certificate refuses any TLS instead.
-        httpBuilder.sslContext(noTls());
+        // Plain HTTP never uses TLS, but the JDK's client wants an SSL context: the default one
+        // reads its trust store and every SSL context works out its cipher suites (together about
+        // 60 ms of a one-shot command). This one does neither and refuses any TLS.
+        httpBuilder.sslContext(NoTls.CONTEXT).sslParameters(new javax.net.ssl.SSLParameters());
       }
       this.http = httpBuilder.build();
     }
@@ -159,13 +160,54 @@ public final class JobkitClient implements AutoCloseable {
         new Lazy<>(() -> new WorkerProtocol(this, feign.target(WorkerApi.class, target), calls));
   }
 
-  private static javax.net.ssl.SSLContext noTls() {
-    try {
-      javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
-      context.init(new javax.net.ssl.KeyManager[0], new javax.net.ssl.TrustManager[0], null);
-      return context;
-    } catch (java.security.GeneralSecurityException e) {
-      throw new IllegalStateException("this JVM has no TLS", e);
+  /**
+   * The SSL context of a client for a plain-HTTP service: it holds no keys, trusts nothing and
+   * makes no TLS connection; a request to an {@code https} URL through that client fails.
+   */
+  private static final class NoTls extends javax.net.ssl.SSLContextSpi {
+
+    static final javax.net.ssl.SSLContext CONTEXT =
+        new javax.net.ssl.SSLContext(new NoTls(), null, "none") {};
+
+    private static UnsupportedOperationException refused() {
+      return new UnsupportedOperationException(
+          "this client was built for a plain-HTTP service: it makes no TLS connection");
+    }
+
+    @Override
+    protected void engineInit(
+        javax.net.ssl.KeyManager[] km,
+        javax.net.ssl.TrustManager[] tm,
+        java.security.SecureRandom random) {}
+
+    @Override
+    protected javax.net.ssl.SSLSocketFactory engineGetSocketFactory() {
+      throw refused();
+    }
+
+    @Override
+    protected javax.net.ssl.SSLServerSocketFactory engineGetServerSocketFactory() {
+      throw refused();
+    }
+
+    @Override
+    protected javax.net.ssl.SSLEngine engineCreateSSLEngine() {
+      throw refused();
+    }
+
+    @Override
+    protected javax.net.ssl.SSLEngine engineCreateSSLEngine(String host, int port) {
+      throw refused();
+    }
+
+    @Override
+    protected javax.net.ssl.SSLSessionContext engineGetServerSessionContext() {
+      throw refused();
+    }
+
+    @Override
+    protected javax.net.ssl.SSLSessionContext engineGetClientSessionContext() {
+      throw refused();
     }
   }
 

@@ -214,4 +214,23 @@ class ClientOptionsTest {
     assertThat(JobUpdate.builder().displayName("n").podCount(2).build())
         .isEqualTo(new JobUpdate("n", null, null, null, 2));
   }
+
+  @Test
+  void a_client_of_a_plain_http_service_makes_no_tls_connection() throws Exception {
+    try (java.net.ServerSocket listening = new java.net.ServerSocket(0);
+        JobkitClient client = JobkitClient.builder().baseUrl(server(listening, "http")).build()) {
+      java.net.http.HttpRequest toTls =
+          java.net.http.HttpRequest.newBuilder(java.net.URI.create(server(listening, "https")))
+              .timeout(Duration.ofSeconds(5))
+              .build();
+      assertThatThrownBy(
+              () -> client.http().send(toTls, java.net.http.HttpResponse.BodyHandlers.discarding()))
+          .isInstanceOf(java.io.IOException.class)
+          .hasStackTraceContaining("makes no TLS connection");
+    }
+  }
+
+  private static String server(java.net.ServerSocket socket, String scheme) {
+    return scheme + "://127.0.0.1:" + socket.getLocalPort();
+  }
 }

@@ -22,6 +22,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * {@code jobkit}: with a command, runs it once and exits with its code (for scripts); without one,
@@ -41,6 +42,13 @@ public final class Main {
    * CURRENT} prints what Tab proposes, one a line ({@code CompletionScript}).
    */
   static final String COMPLETE = "__complete";
+
+  /**
+   * The command groups whose every command calls the service: a one-shot command of one of them
+   * starts connecting while its arguments are parsed, when that starts no service.
+   */
+  private static final Set<String> CALLS_THE_SERVICE =
+      Set.of("app", "dataset", "job", "me", "user", "webhook");
 
   private Main() {}
 
@@ -153,6 +161,11 @@ public final class Main {
       if (console != null) {
         session.terminalFrom(size::width, size::height);
         session.terminalFrom(size::terminal);
+      }
+      if (!command.isEmpty()
+          && CALLS_THE_SERVICE.contains(command.get(0))
+          && Connection.startsNothing(server, dataDir, env)) {
+        session.connectInBackground(); // while the commands are made and this one is parsed
       }
       Dispatcher dispatcher = new Dispatcher(session);
       if (!command.isEmpty() && command.get(0).equals(COMPLETE)) {

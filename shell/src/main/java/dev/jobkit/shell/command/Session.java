@@ -166,6 +166,9 @@ public final class Session implements AutoCloseable {
   /** The connection, waiting for it (and starting the local service) if needed. */
   public Connected connected() {
     CompletableFuture<Connected> future = connectInBackground();
+    if (!future.isDone()) {
+      Prefetch.once(); // meanwhile
+    }
     try {
       return future.get();
     } catch (InterruptedException e) {

@@ -73,6 +73,21 @@ public record Connection(String baseUrl, String apiKey, String source, LocalServ
   }
 
   /**
+   * Whether {@link #resolve} would connect without starting the local service, as far as files
+   * tell: a URL is given, or the local service's record names a live process (which may still be
+   * starting; {@link #resolve} then waits for it). No request is sent, so a one-shot command can
+   * begin connecting before its arguments are parsed.
+   */
+  public static boolean startsNothing(String serverUrl, Path dataDir, Map<String, String> env) {
+    try {
+      return configured(serverUrl, dataDir, env).isPresent()
+          || LocalService.of(dataDir).recorded().isPresent();
+    } catch (IllegalArgumentException namedButUnknown) {
+      return false; // the command reports it
+    }
+  }
+
+  /**
    * The connection given by {@code --server}, a context named by {@code --context} ({@code
    * JOBKIT_CONTEXT}), {@code JOBKIT_URL}, or the config file (its context in use, else its {@code
    * url}), in that order, if any.

@@ -85,4 +85,24 @@ class ConnectionTest {
     Contexts.of(dataDir).use("lab");
     assertThat(Connection.given(null, dataDir, Map.of())).isTrue();
   }
+
+  @Test
+  void connecting_starts_nothing_when_a_url_is_given_or_a_live_service_is_recorded()
+      throws Exception {
+    assertThat(Connection.startsNothing(null, dataDir, Map.of())).isFalse();
+    assertThat(Connection.startsNothing("http://127.0.0.1:1", dataDir, Map.of())).isTrue();
+    assertThat(Connection.startsNothing(null, dataDir, Map.of("JOBKIT_URL", "http://x:1")))
+        .isTrue();
+    assertThat(Connection.startsNothing(null, dataDir, Map.of("JOBKIT_CONTEXT", "nope"))).isFalse();
+    // A record of a live process (this test's JVM): resolving would wait for it, not start one.
+    Files.writeString(
+        dataDir.resolve("service.properties"),
+        "pid=" + ProcessHandle.current().pid() + "\nport=1\nstarted_at=2026-01-01T00:00:00Z\n");
+    assertThat(Connection.startsNothing(null, dataDir, Map.of())).isTrue();
+    // A record of a process that is gone: resolving would start the service.
+    Files.writeString(
+        dataDir.resolve("service.properties"),
+        "pid=2147483646\nport=1\nstarted_at=2026-01-01T00:00:00Z\n");
+    assertThat(Connection.startsNothing(null, dataDir, Map.of())).isFalse();
+  }
 }
