@@ -218,8 +218,9 @@ public final class LocalService {
                 + logTail());
       }
       try {
-        // Polling a process we do not own: there is no event to wait for.
-        TimeUnit.MILLISECONDS.sleep(100);
+        // Polling a process we do not own: there is no event to wait for. A refused connection
+        // costs microseconds, so a short interval costs nothing and answers up to 20 ms late.
+        TimeUnit.MILLISECONDS.sleep(20);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new ServiceUnavailableException(
