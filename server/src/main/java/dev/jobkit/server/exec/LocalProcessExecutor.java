@@ -83,6 +83,16 @@ public class LocalProcessExecutor implements JobExecutor {
       Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("jobkit-kill-timer"));
   private volatile boolean shuttingDown;
 
+  /**
+   * How long a shutdown waits for the ends being recorded when it began: a pod that exited by
+   * itself just before has its end written while the database is still there, instead of failing
+   * against a closed one and leaving the job to recovery as lost.
+   */
+  private static final Duration END_RECORDING_WAIT = Duration.ofSeconds(10);
+
+  private final Object endsLock = new Object();
+  private int recordingEnds; // guarded by endsLock
+
   LocalProcessExecutor(
       JobkitProperties properties,
       JobFiles files,
@@ -367,7 +377,9 @@ public class LocalProcessExecutor implements JobExecutor {
 
   @Override
   public void shutdown() {
-    shuttingDown = true;
+    synchronized (endsLock) {
+      shuttingDown = true; // from here on no end is recorded: recovery settles those jobs
+    }
     runs.values().forEach(r -> r.killAll(ProcessGroups.SIGTERM));
     runs.values().forEach(Run::hangUpTerminals);
     long deadline = System.nanoTime() + Duration.ofSeconds(2).toNanos();
@@ -386,11 +398,32 @@ public class LocalProcessExecutor implements JobExecutor {
       run.handBack();
       run.closeLogs();
     }
+    awaitRecordingEnds();
     users.close();
     descendants.close();
     reapers.shutdownNow();
     pumps.shutdownNow();
     timers.shutdownNow();
+  }
+
+  /** Waits, at most {@link #END_RECORDING_WAIT}, until no end is being recorded. */
+  private void awaitRecordingEnds() {
+    long deadline = System.nanoTime() + END_RECORDING_WAIT.toNanos();
+    synchronized (endsLock) {
+      while (recordingEnds > 0) {
+        long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+        if (left <= 0) {
+          log.warn("{} attempts' ends were still being recorded at shutdown", recordingEnds);
+          return;
+        }
+        try {
+          endsLock.wait(left);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
+    }
   }
 
   /**
@@ -635,19 +668,27 @@ public class LocalProcessExecutor implements JobExecutor {
       // Every process is gone: the logs are complete once the pipes are drained.
       List<Integer> logsCut = closeLogs();
       runs.remove(jobId, this);
-      if (shuttingDown) {
-        return;
-      }
-      AttemptEnd end;
-      synchronized (this) {
-        end =
-            new AttemptEnd(
-                jobId, attempt, List.of(exitCodes), failedPod, terminated, logsCut, maxLogBytes);
+      synchronized (endsLock) {
+        if (shuttingDown) {
+          return;
+        }
+        recordingEnds++;
       }
       try {
+        AttemptEnd end;
+        synchronized (this) {
+          end =
+              new AttemptEnd(
+                  jobId, attempt, List.of(exitCodes), failedPod, terminated, logsCut, maxLogBytes);
+        }
         onEnd.accept(end);
       } catch (RuntimeException e) {
         log.error("recording the end of job {} attempt {} failed", jobId, attempt, e);
+      } finally {
+        synchronized (endsLock) {
+          recordingEnds--;
+          endsLock.notifyAll();
+        }
       }
     }
 
