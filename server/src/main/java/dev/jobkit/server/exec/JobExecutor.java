@@ -150,6 +150,22 @@ public interface JobExecutor {
   StartedAttempt start(Launch launch);
 
   /**
+   * Makes ready to {@link #start} this launch of a job's pods shortly, so that the engine can
+   * record the attempt {@code RUNNING} before its processes exist (one commit for the claim and the
+   * start): from now until the start, {@link #terminate} counts the job as alive, and the start
+   * ends what it starts at once if a terminate came meanwhile. False when the executor cannot, or
+   * when the launch would plainly fail (its program is not found): the engine then starts the pods
+   * before it records {@code RUNNING}. A reservation that is not followed by the start is given
+   * back with {@link #unreserve}.
+   */
+  default boolean reserve(Launch launch) {
+    return false;
+  }
+
+  /** Gives back a {@link #reserve reservation} whose launch will not start (its claim failed). */
+  default void unreserve(String jobId) {}
+
+  /**
    * Signals the processes of a job's running attempt: TERM, then KILL after the grace period, or
    * KILL at once with {@code force}. False when no process of the job is known to be alive.
    */

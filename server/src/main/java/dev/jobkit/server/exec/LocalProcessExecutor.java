@@ -75,6 +75,8 @@ public class LocalProcessExecutor implements JobExecutor {
   private final String setsid;
   private final Descendants descendants;
   private final Map<String, Run> runs = new ConcurrentHashMap<>();
+  // Launches reserved and not started yet, with the stop that came meanwhile (NONE if none).
+  private final Map<String, PendingStop> reserved = new ConcurrentHashMap<>();
   private final ExecutorService pumps =
       Executors.newCachedThreadPool(DaemonThreads.named("jobkit-pod-log"));
   private final ExecutorService reapers =
@@ -157,8 +159,50 @@ public class LocalProcessExecutor implements JobExecutor {
     return slots;
   }
 
+  /** A stop that came for a reserved launch before its processes started. */
+  private enum PendingStop {
+    NONE,
+    TERM,
+    KILL
+  }
+
+  @Override
+  public boolean reserve(Launch launch) {
+    if (dataDir.unreachable().isPresent() || launch.hook() != null) {
+      return false;
+    }
+    List<String> argv =
+        launch.shell() != null ? List.of("/bin/sh", "-c", launch.shell()) : launch.command();
+    try {
+      program(argv.get(0), environment.ofAttempt(launch, null));
+    } catch (LaunchFailedException notFound) {
+      return false; // started the usual way, it fails before RUNNING with the reason
+    }
+    reserved.put(launch.jobId(), PendingStop.NONE);
+    return true;
+  }
+
+  @Override
+  public void unreserve(String jobId) {
+    reserved.remove(jobId);
+  }
+
   @Override
   public StartedAttempt start(Launch launch) {
+    try {
+      Run run = startRun(launch);
+      // Put in runs before the reservation goes: a terminate finds one or the other.
+      PendingStop stop = reserved.remove(launch.jobId());
+      if (stop == PendingStop.TERM || stop == PendingStop.KILL) {
+        run.terminate(stop == PendingStop.KILL);
+      }
+      return run;
+    } finally {
+      reserved.remove(launch.jobId());
+    }
+  }
+
+  private Run startRun(Launch launch) {
     Optional<String> unreachable = dataDir.unreachable();
     if (unreachable.isPresent()) {
       throw new LaunchFailedException(unreachable.get());
@@ -369,10 +413,23 @@ public class LocalProcessExecutor implements JobExecutor {
   public boolean terminate(String jobId, boolean force) {
     Run run = runs.get(jobId);
     if (run == null) {
-      return false;
+      PendingStop stop = force ? PendingStop.KILL : PendingStop.TERM;
+      if (reserved.computeIfPresent(jobId, (id, before) -> force ? stop : max(before, stop))
+          != null) {
+        return true; // its start ends it
+      }
+      // Or it started between the two looks: the start put it in runs before it left reserved.
+      run = runs.get(jobId);
+      if (run == null) {
+        return false;
+      }
     }
     run.terminate(force);
     return true;
+  }
+
+  private static PendingStop max(PendingStop a, PendingStop b) {
+    return a.compareTo(b) >= 0 ? a : b;
   }
 
   @Override

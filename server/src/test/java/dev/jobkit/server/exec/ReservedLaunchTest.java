@@ -1,0 +1,94 @@
+package dev.jobkit.server.exec;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.jobkit.server.JobkitProperties;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
+
+/**
+ * A launch the engine reserved so it could record {@code RUNNING} before the pods exist: a stop
+ * that comes in between finds the job alive and ends its pods as they start, so no process of a
+ * stopped job runs on. Real processes, no Spring.
+ */
+class ReservedLaunchTest {
+
+  @TempDir Path dataDir;
+
+  private StandaloneExecutor local;
+
+  @BeforeEach
+  void start() {
+    JobkitProperties properties =
+        new Binder(
+                new MapConfigurationPropertySource(
+                    Map.of("jobkit.data-dir", dataDir.toString(), "jobkit.executor.slots", "2")))
+            .bindOrCreate("jobkit", JobkitProperties.class);
+    local = StandaloneExecutor.start(properties, "http://127.0.0.1:1");
+  }
+
+  @AfterEach
+  void stop() {
+    local.shutdown();
+  }
+
+  private static JobExecutor.Launch launch(String jobId, String... command) {
+    return new JobExecutor.Launch(jobId, 1, 1, List.of(command), null, Map.of(), 1, "jkt_test");
+  }
+
+  @Test
+  void a_stop_between_the_reservation_and_the_start_ends_the_pods_as_they_start() throws Exception {
+    JobExecutor executor = local.executor();
+    JobExecutor.Launch launch = launch("job_reserved", "sleep", "600");
+    assertThat(executor.reserve(launch)).isTrue();
+
+    assertThat(executor.terminate("job_reserved", false)).isTrue();
+    JobExecutor.StartedAttempt started = executor.start(launch);
+    CompletableFuture<JobExecutor.AttemptEnd> end = new CompletableFuture<>();
+    started.watch(end::complete);
+
+    JobExecutor.AttemptEnd ended = end.get(30, TimeUnit.SECONDS);
+    assertThat(ended.terminated()).isTrue();
+    assertThat(ended.exitCodes()).containsExactly(143); // TERM, within the grace period
+    assertThat(executor.terminate("job_reserved", true)).isFalse();
+  }
+
+  @Test
+  void a_reservation_given_back_is_not_a_live_job() {
+    JobExecutor executor = local.executor();
+    assertThat(executor.reserve(launch("job_given_back", "true"))).isTrue();
+    executor.unreserve("job_given_back");
+
+    assertThat(executor.terminate("job_given_back", true)).isFalse();
+  }
+
+  @Test
+  void a_launch_whose_program_is_missing_is_not_reserved() {
+    JobExecutor executor = local.executor();
+
+    assertThat(executor.reserve(launch("job_missing", "no-such-program-jobkit-test"))).isFalse();
+    assertThat(executor.terminate("job_missing", true)).isFalse();
+  }
+
+  @Test
+  void a_started_launch_is_terminated_as_usual() throws Exception {
+    JobExecutor executor = local.executor();
+    JobExecutor.Launch launch = launch("job_started", "sleep", "600");
+    assertThat(executor.reserve(launch)).isTrue();
+    JobExecutor.StartedAttempt started = executor.start(launch);
+    CompletableFuture<JobExecutor.AttemptEnd> end = new CompletableFuture<>();
+    started.watch(end::complete);
+
+    assertThat(executor.terminate("job_started", true)).isTrue();
+    assertThat(end.get(30, TimeUnit.SECONDS).exitCodes()).containsExactly(137);
+  }
+}
