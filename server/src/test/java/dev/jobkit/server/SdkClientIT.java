@@ -2,6 +2,7 @@ package dev.jobkit.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.jobkit.sdk.InvalidStateException;
 import dev.jobkit.sdk.JobQuery;
@@ -116,12 +117,18 @@ class SdkClientIT {
                     .build());
     client.jobs().await(job.id(), s -> s == JobStatus.RUNNING, Duration.ofSeconds(60));
 
+    // RUNNING is recorded as the pods start; their pids follow once they exist.
     Job listed =
-        client
-            .jobs()
-            .listAll(JobQuery.builder().tag("case", tag).build())
-            .collect(java.util.stream.Collectors.toList())
-            .get(0);
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .until(
+                () ->
+                    client
+                        .jobs()
+                        .listAll(JobQuery.builder().tag("case", tag).build())
+                        .collect(java.util.stream.Collectors.toList())
+                        .get(0),
+                j -> j.pods().stream().allMatch(p -> p.pid() != null));
 
     assertThat(listed.pods()).hasSize(2).allSatisfy(p -> assertThat(p.pid()).isNotNull());
     assertThat(listed.attempts()).singleElement().satisfies(a -> assertThat(a.number()).isOne());

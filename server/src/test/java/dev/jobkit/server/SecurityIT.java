@@ -169,7 +169,7 @@ class SecurityIT {
     Path tokenFile = server.jobDir(bobs.id()).resolve("output/token");
     await().atMost(TIMEOUT).until(() -> Files.exists(tokenFile) && Files.size(tokenFile) > 0);
     String bobsToken = Files.readString(tokenFile).strip();
-    long pid = bob.job(bobs.id()).pods().get(0).pid();
+    long pid = bob.awaitPids(bobs.id()).pods().get(0).pid();
 
     Job probe =
         alice.submitShell(

@@ -206,7 +206,7 @@ class TerminalIT {
       Path workDir = server.jobDir(job.id()).resolve("pods").resolve("0");
       shell.awaitScreen("dir=[" + workDir.toRealPath() + "]");
 
-      long podPid = api.job(job.id()).pods().get(0).pid();
+      long podPid = api.awaitPids(job.id()).pods().get(0).pid();
       int podUid = uidOf(podPid);
       shell.type("echo \"uid=[$(id -u)]\"");
       shell.awaitScreen("uid=[" + podUid + "]");

@@ -2,6 +2,7 @@ package dev.jobkit.server.engine;
 
 import dev.jobkit.sdk.jobs.Attempt;
 import dev.jobkit.sdk.jobs.Job;
+import dev.jobkit.sdk.jobs.PodStatus;
 import dev.jobkit.sdk.lifecycle.JobStatus;
 import dev.jobkit.server.DaemonThreads;
 import dev.jobkit.server.JobkitProperties;
@@ -45,6 +46,12 @@ import org.springframework.stereotype.Component;
  * length of the queue — takes the best by priority then age, claims it with a compare-and-swap and
  * launches it. From before the claim until the end of its attempt is recorded, a job is followed;
  * the sweep hands the jobs in flight that nobody follows to {@link Recovery}.
+ *
+ * <p>A job with nothing to do before its pods is claimed and recorded {@code RUNNING} in one
+ * commit, before its processes start, once the executor has {@link JobExecutor#reserve reserved}
+ * the launch (a stop meanwhile then ends the pods as they start); their pids follow in a commit
+ * that need not be durable. Other jobs, and executors that cannot reserve, are claimed, then moved
+ * on as each step before the pods is done, and recorded {@code RUNNING} once the pods run.
  *
  * <p>Claiming, launching and following an attempt to its end stay together here: they share the
  * lease and the follow count, which must change together for the slots and the check for lost jobs
@@ -267,27 +274,141 @@ public class Dispatcher {
       }
       // The attempt's token is stored with the claim: one commit for both.
       JobTokens.Minted token = tokens.mint(job.id(), attempt);
-      if (lifecycle
-          .move(
-              Transition.of(job.id(), job.status(), JobStatus.CLAIMED, Actor.EXECUTOR, null)
-                  .workerId(null)
-                  .serviceId(members.self())
-                  .ownerLimit(capacity.limitOf(job.owner()))
-                  .also(tx -> tx.logStarts(job.id(), attempt, logStarts))
-                  .also(token.store()))
-          .isEmpty()) {
-        release(lease);
-        // Stopped or changed since the lookup, claimed by another service, or its owner is at its
-        // limit with jobs of other services.
+      Transition claim =
+          Transition.of(job.id(), job.status(), JobStatus.CLAIMED, Actor.EXECUTOR, null)
+              .workerId(null)
+              .serviceId(members.self())
+              .ownerLimit(capacity.limitOf(job.owner()))
+              .also(tx -> tx.logStarts(job.id(), attempt, logStarts))
+              .also(token.store());
+      JobExecutor.Launch pods = podsOf(job, attempt, token.token());
+      AppSteps steps = stepsIfKnown(job);
+      boolean direct = steps != null && !steps.hasStepsBeforeRun() && executor.reserve(pods);
+      boolean claimed = false;
+      try {
+        // A job with nothing before its pods, whose executor took the reservation, is claimed and
+        // marked RUNNING in one commit, before its pods start: one durable commit fewer a job.
+        claimed =
+            direct
+                ? lifecycle.moveThrough(
+                    List.of(
+                        claim,
+                        toRunning(
+                            job,
+                            attempt,
+                            JobStatus.CLAIMED,
+                            java.util.Collections.nCopies(job.podCount(), null),
+                            Instant.now())))
+                : lifecycle.move(claim).isPresent();
+      } finally {
+        if (!claimed) {
+          // Stopped or changed since the lookup, claimed by another service, or its owner is at
+          // its limit with jobs of other services (or the write failed).
+          if (direct) {
+            executor.unreserve(job.id());
+          }
+          release(lease);
+        }
+      }
+      if (!claimed) {
         return false;
       }
       // The claim decided the order; spawning takes milliseconds, so it runs beside the next
       // claim.
-      launchers.execute(() -> start(job, lease, token.token()));
+      if (direct) {
+        launchers.execute(
+            () ->
+                startReserved(
+                    job, lease, pods, new AppAttempt(job, attempt, token.token(), steps)));
+      } else {
+        launchers.execute(() -> start(job, lease, token.token()));
+      }
       handedOver = true;
       return true;
     } finally {
       if (!handedOver) {
+        unfollow(job.id());
+      }
+    }
+  }
+
+  /** The launch of attempt {@code attempt}'s pods. */
+  private static JobExecutor.Launch podsOf(Job job, int attempt, String token) {
+    return new JobExecutor.Launch(
+        job.id(),
+        attempt,
+        job.maxAttempts(),
+        job.command(),
+        job.shell(),
+        job.env(),
+        job.podCount(),
+        token);
+  }
+
+  /** The job's app steps, or null when they cannot be read (its launch fails it with why). */
+  private AppSteps stepsIfKnown(Job job) {
+    try {
+      return phases.steps(job);
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+
+  /**
+   * The move to {@code RUNNING} that starts attempt {@code attempt} with its pods' {@code pids}
+   * (null: not known yet).
+   */
+  private static Transition toRunning(
+      Job job, int attempt, JobStatus from, List<Long> pids, Instant now) {
+    Transition toRunning =
+        Transition.of(job.id(), from, JobStatus.RUNNING, Actor.EXECUTOR, null)
+            .attempt(attempt)
+            .also(
+                tx -> {
+                  tx.startAttempt(job.id(), attempt, now, pids.size());
+                  for (int pod = 0; pod < pids.size(); pod++) {
+                    tx.podStarted(job.id(), pod, pids.get(pod), now);
+                  }
+                });
+    if (job.startedAt() == null) {
+      toRunning.startedAt(now);
+    }
+    return toRunning;
+  }
+
+  /**
+   * Starts the pods of a job that its claim recorded {@code RUNNING} (the executor reserved the
+   * launch, so a stop meanwhile ends them as they start), records their pids and watches them; a
+   * failure to start is the attempt's error. The lease passes to the watcher, or is released here.
+   */
+  private void startReserved(
+      Job job, Capacity.Lease lease, JobExecutor.Launch launch, AppAttempt app) {
+    boolean watched = false;
+    try {
+      StartedAttempt started;
+      try {
+        started = executor.start(launch);
+      } catch (RuntimeException e) {
+        failBeforeRun(job, launch.attempt(), JobStatus.RUNNING, e, app);
+        return;
+      }
+      if (job.timeoutSeconds() != null) {
+        startTimeout(job, launch.attempt(), TimeUnit.SECONDS.toMillis(job.timeoutSeconds()));
+      }
+      started.watch(end -> attemptEnded(end, lease, app));
+      watched = true;
+      try {
+        // After the watch: under load this write may wait for another's commit, and the pods'
+        // end must not wait with it.
+        store.recordPids(job.id(), launch.attempt(), started.pids());
+      } catch (RuntimeException e) {
+        log.warn("could not record the pids of job {}: {}", job.id(), e.getMessage());
+      }
+    } catch (RuntimeException e) {
+      log.error("starting job {} failed; its slot is freed", job.id(), e);
+    } finally {
+      if (!watched) {
+        release(lease);
         unfollow(job.id());
       }
     }
@@ -357,36 +478,12 @@ public class Dispatcher {
     }
     StartedAttempt started;
     try {
-      started =
-          executor.start(
-              new JobExecutor.Launch(
-                  job.id(),
-                  attempt,
-                  job.maxAttempts(),
-                  job.command(),
-                  job.shell(),
-                  job.env(),
-                  job.podCount(),
-                  token));
+      started = executor.start(podsOf(job, attempt, token));
     } catch (RuntimeException e) {
       failBeforeRun(job, attempt, at, e, app);
       return false;
     }
-    Instant now = Instant.now();
-    List<Long> pids = started.pids();
-    Transition toRunning =
-        Transition.of(job.id(), at, JobStatus.RUNNING, Actor.EXECUTOR, null)
-            .attempt(attempt)
-            .also(
-                tx -> {
-                  tx.startAttempt(job.id(), attempt, now, pids.size());
-                  for (int pod = 0; pod < pids.size(); pod++) {
-                    tx.podStarted(job.id(), pod, pids.get(pod), now);
-                  }
-                });
-    if (job.startedAt() == null) {
-      toRunning.startedAt(now);
-    }
+    Transition toRunning = toRunning(job, attempt, at, started.pids(), Instant.now());
     boolean running;
     try {
       running = lifecycle.move(toRunning).isPresent();
@@ -473,7 +570,10 @@ public class Dispatcher {
     return false;
   }
 
-  /** An attempt that failed before its pods ran: recorded, then retried or failed. */
+  /**
+   * An attempt that failed before its pods ran: recorded, then retried or failed. From {@code
+   * RUNNING} (recorded before the pods started), its attempt and pods exist already.
+   */
   private void failBeforeRun(
       Job job, int attempt, JobStatus from, RuntimeException e, AppAttempt app) {
     revoke(job.id(), attempt);
@@ -494,7 +594,13 @@ public class Dispatcher {
             .lastError(error)
             .also(
                 tx -> {
-                  tx.startAttempt(job.id(), attempt, now, 0);
+                  if (from == JobStatus.RUNNING) {
+                    for (int pod = 0; pod < job.podCount(); pod++) {
+                      tx.podFinished(job.id(), pod, PodStatus.FAILED, null, now);
+                    }
+                  } else {
+                    tx.startAttempt(job.id(), attempt, now, 0);
+                  }
                   tx.finishAttempt(job.id(), attempt, JobStatus.RUN_ERROR, null, error, now);
                 }),
         attempt,

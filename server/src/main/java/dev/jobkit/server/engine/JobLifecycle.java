@@ -41,6 +41,19 @@ public class JobLifecycle {
   }
 
   /**
+   * Applies transitions of one job one after the other in one transaction, all or none (none when
+   * the job is no longer where the first expects it); whether they applied.
+   */
+  public boolean moveThrough(List<Transition> steps) {
+    List<Transition> recorded = steps.stream().map(this::withRecord).toList();
+    if (store.transitionThrough(recorded).isEmpty()) {
+      return false;
+    }
+    recorded.forEach(t -> after(t, null));
+    return true;
+  }
+
+  /**
    * Applies many transitions in one transaction, each if its job is still where the caller saw it,
    * then what follows from each; the ones that applied.
    */

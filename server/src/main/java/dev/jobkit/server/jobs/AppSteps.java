@@ -60,6 +60,11 @@ public record AppSteps(
             .toList());
   }
 
+  /** Whether anything comes before the pods: the job goes through {@code STAGED_IN} or so. */
+  public boolean hasStepsBeforeRun() {
+    return preprocess != null || !stageIn.isEmpty();
+  }
+
   /** Whether anything follows the pods: the job goes through {@code RUN_DONE}. */
   public boolean hasStepsAfterRun() {
     return postprocess != null || !stageOut.isEmpty();

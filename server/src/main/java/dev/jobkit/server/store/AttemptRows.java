@@ -60,7 +60,7 @@ final class AttemptRows implements JobStore.Tx {
   }
 
   @Override
-  public void podStarted(String jobId, int podIndex, long pid, Instant at) {
+  public void podStarted(String jobId, int podIndex, Long pid, Instant at) {
     jdbc.sql(
             "INSERT INTO job_pods (job_id, pod_index, status, pid, started_at)"
                 + " VALUES (?, ?, ?, ?, ?)")

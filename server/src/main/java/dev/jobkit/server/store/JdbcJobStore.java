@@ -84,7 +84,15 @@ class JdbcJobStore implements JobStore, SmartInitializingSingleton {
     this.shared = shared;
     this.reads = new JobReads(jdbc);
     this.events = new EventRows(jdbc, reads, database.postgres());
-    this.writes = new SerializedWrites(transactions, events, listeners);
+    this.writes =
+        new SerializedWrites(
+            transactions,
+            events,
+            listeners,
+            // For the writes a crash may lose: their commit returns before its WAL is flushed.
+            database.postgres()
+                ? () -> jdbc.sql("SET LOCAL synchronous_commit TO OFF").update()
+                : () -> {});
     this.descendants = new WaitingDescendants(jdbc, writes, shared);
     this.newJobs = new NewJobRows(jdbc, reads, shared);
   }
@@ -129,6 +137,37 @@ class JdbcJobStore implements JobStore, SmartInitializingSingleton {
             })
         .stream()
         .findFirst();
+  }
+
+  @Override
+  public List<JobEvent> transitionThrough(List<Transition> steps) {
+    return writes.writeEvents(
+        batch -> {
+          for (int i = 0; i < steps.size(); i++) {
+            if (!apply(steps.get(i), batch)) {
+              if (i == 0) {
+                return; // moved on before the first: nothing written
+              }
+              throw new IllegalStateException(
+                  "job " + steps.get(i).jobId() + " left " + steps.get(i).from() + " mid-way");
+            }
+          }
+        });
+  }
+
+  @Override
+  public void recordPids(String jobId, int attempt, List<Long> pids) {
+    writes.writeUnflushed(
+        () -> {
+          for (int pod = 0; pod < pids.size(); pod++) {
+            // The pods' rows are the job's current attempt's: a retry's replace them.
+            jdbc.sql(
+                    "UPDATE job_pods SET pid = ? WHERE job_id = ? AND pod_index = ? AND EXISTS"
+                        + " (SELECT 1 FROM jobs WHERE id = ? AND attempt = ?)")
+                .params(pids.get(pod), jobId, pod, jobId, attempt)
+                .update();
+          }
+        });
   }
 
   @Override

@@ -21,7 +21,8 @@ public interface JobStore {
   interface Tx {
     void startAttempt(String jobId, int number, java.time.Instant startedAt, int podCount);
 
-    void podStarted(String jobId, int podIndex, long pid, java.time.Instant at);
+    /** Records a pod of the attempt started; {@code pid} null while its process is starting. */
+    void podStarted(String jobId, int podIndex, Long pid, java.time.Instant at);
 
     void podFinished(
         String jobId,
@@ -182,6 +183,20 @@ public interface JobStore {
       dev.jobkit.sdk.jobs.EventKind kind,
       Actor actor,
       String reason);
+
+  /**
+   * Applies transitions of one job one after the other in one transaction (a claim and the start it
+   * leads to): all of them, with their events, or none when the first finds the job moved on.
+   */
+  List<JobEvent> transitionThrough(List<Transition> steps);
+
+  /**
+   * Records the pids of attempt {@code attempt}'s pods, which {@link Tx#podStarted} left unknown,
+   * in a commit that does not wait to be durable (on PostgreSQL): a crash that loses it loses the
+   * attempt anyway, since local pods die with the service. Nothing when the job has moved on to
+   * another attempt.
+   */
+  void recordPids(String jobId, int attempt, List<Long> pids);
 
   /**
    * Applies many transitions in one transaction, each only if its job is still in its {@code from}

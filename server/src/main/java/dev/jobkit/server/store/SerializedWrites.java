@@ -48,14 +48,18 @@ final class SerializedWrites {
   private volatile List<CommittedEventListener> resolvedListeners;
   private final ReentrantLock lock = new ReentrantLock();
   private final Queue<Pending<?>> queue = new ConcurrentLinkedQueue<>();
+  // Run first in a transaction of unflushed writes only ({@link #writeUnflushed}).
+  private final Runnable unflushed;
 
   SerializedWrites(
       TransactionTemplate transactions,
       EventRows events,
-      ObjectProvider<CommittedEventListener> listeners) {
+      ObjectProvider<CommittedEventListener> listeners,
+      Runnable unflushed) {
     this.transactions = transactions;
     this.events = events;
     this.listeners = listeners;
+    this.unflushed = unflushed;
   }
 
   /** Looks the listeners up once, from now on: call it when every singleton exists. */
@@ -66,6 +70,21 @@ final class SerializedWrites {
   /** Runs {@code work}, which adds the events to write to the batch it is given. */
   <T> T write(Function<EventRows.Batch, T> work) {
     return writeWithEvents(work).result();
+  }
+
+  /**
+   * Runs {@code work}, which writes no event, in a commit that does not wait for the database to
+   * make it durable when it runs alone (what the database allows: PostgreSQL's {@code
+   * synchronous_commit = off} for its transaction): for writes a crash may lose without harm. In a
+   * group with other writes it shares their commit.
+   */
+  void writeUnflushed(Runnable work) {
+    writeWithEvents(
+        batch -> {
+          work.run();
+          return null;
+        },
+        false);
   }
 
   /** Runs {@code work}, which adds events to the batch it is given; the events as written. */
@@ -90,11 +109,15 @@ final class SerializedWrites {
    * again one write to a transaction, so a write's failure is its own.
    */
   private <T> Written<T> writeWithEvents(Function<EventRows.Batch, T> work) {
+    return writeWithEvents(work, true);
+  }
+
+  private <T> Written<T> writeWithEvents(Function<EventRows.Batch, T> work, boolean durable) {
     if (lock.isHeldByCurrentThread()) {
       // A write inside a write (in its transaction): runs at once, as part of it.
-      return writeAlone(work);
+      return writeAlone(work, true);
     }
-    Pending<T> mine = new Pending<>(work);
+    Pending<T> mine = new Pending<>(work, durable);
     queue.add(mine);
     lock.lock();
     try {
@@ -117,6 +140,7 @@ final class SerializedWrites {
   /** A write waiting in the queue, then what it returned or threw. */
   private static final class Pending<T> {
     final Function<EventRows.Batch, T> work;
+    final boolean durable;
     T result;
     int firstEvent;
     int endEvent;
@@ -124,8 +148,9 @@ final class SerializedWrites {
     RuntimeException error;
     boolean done;
 
-    Pending(Function<EventRows.Batch, T> work) {
+    Pending(Function<EventRows.Batch, T> work, boolean durable) {
       this.work = work;
+      this.durable = durable;
     }
 
     void apply(EventRows.Batch batch) {
@@ -141,7 +166,7 @@ final class SerializedWrites {
 
     void runAlone(SerializedWrites writes) {
       try {
-        written = writes.writeAlone(work);
+        written = writes.writeAlone(work, durable);
       } catch (RuntimeException e) {
         error = e;
       }
@@ -156,12 +181,16 @@ final class SerializedWrites {
         group.get(0).runAlone(this);
         return;
       }
+      boolean durable = group.stream().anyMatch(p -> p.durable);
       List<StoredEvent> committed = null;
       for (int tries = 1; committed == null && tries <= DEADLOCK_TRIES; tries++) {
         try {
           committed =
               transactions.execute(
                   status -> {
+                    if (!durable) {
+                      unflushed.run();
+                    }
                     EventRows.Batch batch = events.batch();
                     for (Pending<?> p : group) {
                       p.apply(batch);
@@ -194,8 +223,11 @@ final class SerializedWrites {
     }
   }
 
-  /** One write in a transaction of its own (run again after a deadlock), under the lock. */
-  private <T> Written<T> writeAlone(Function<EventRows.Batch, T> work) {
+  /**
+   * One write in a transaction of its own (run again after a deadlock), under the lock; not {@code
+   * durable}: a commit that need not wait to be durable.
+   */
+  private <T> Written<T> writeAlone(Function<EventRows.Batch, T> work, boolean durable) {
     lock.lock();
     try {
       Written<T> written = null;
@@ -204,6 +236,9 @@ final class SerializedWrites {
           written =
               transactions.execute(
                   status -> {
+                    if (!durable) {
+                      unflushed.run();
+                    }
                     EventRows.Batch batch = events.batch();
                     T result = work.apply(batch);
                     return new Written<>(result, batch.write());

@@ -215,6 +215,19 @@ public final class Api {
         .until(() -> job(id), j -> condition.test(j.status()));
   }
 
+  /**
+   * Waits up to 30 s until every pod of the job's attempt has its pid recorded: {@code RUNNING} is
+   * recorded as the pods start, their pids right after.
+   */
+  public Job awaitPids(String id) {
+    return await()
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(25))
+        .until(
+            () -> job(id),
+            j -> !j.pods().isEmpty() && j.pods().stream().allMatch(p -> p.pid() != null));
+  }
+
   /** Waits up to 30 s for the job to reach {@code status}. */
   public Job awaitStatus(String id, JobStatus status) {
     return awaitStatus(id, s -> s == status, Duration.ofSeconds(30));
