@@ -23,11 +23,14 @@ import java.util.concurrent.TimeUnit;
  * (polled every 10 ms), against spawning {@code true} as often directly on as many threads as the
  * service has slots, timed just before. Two ways to start are measured, alternating: the executable
  * jar as {@code java -jar} on this JVM, and the shell's launcher ({@link ServiceLaunch}: the newest
- * Java, the extracted jar, Spring's AOT mode and the build's start-up archive).
+ * Java, the extracted jar, Spring's AOT mode and the build's start-up archive). A third run per
+ * round starts the launcher's way and submits the singles as children of a job that runs all along
+ * ({@code sleep}), so that none of them runs: what a submit costs a cold service alone, against
+ * what it costs beside the jobs it started (its batch stage is left out).
  */
 final class ColdStart {
 
-  /** Medians over the runs of one way to start. */
+  /** Medians over the runs of one way to start; no batch figures (NaN) for held submits. */
   record Result(
       String name, double startMillis, double submitMillis, double batchRate, double ratio) {}
 
@@ -70,16 +73,22 @@ final class ColdStart {
     System.out.printf("  %s: %s%n", launcherName, String.join(" ", launcher.command()));
     List<Run> launcherRuns = new ArrayList<>();
     List<Run> plainRuns = new ArrayList<>();
+    List<Run> heldRuns = new ArrayList<>();
+    String heldName = launcherName + ", jobs held";
     for (int i = 1; i <= runs; i++) {
-      plainRuns.add(once(plainName, plain, i));
-      launcherRuns.add(once(launcherName, launcher.command(), i));
+      plainRuns.add(once(plainName, plain, i, false));
+      launcherRuns.add(once(launcherName, launcher.command(), i, false));
+      heldRuns.add(once(heldName, launcher.command(), i, true));
     }
-    return List.of(summary(plainName, plainRuns), summary(launcherName, launcherRuns));
+    return List.of(
+        summary(plainName, plainRuns),
+        summary(launcherName, launcherRuns),
+        summary(heldName, heldRuns));
   }
 
   private record Run(double startMillis, double submitMillis, double batchRate, double ratio) {}
 
-  private Run once(String name, List<String> launch, int round) throws Exception {
+  private Run once(String name, List<String> launch, int round, boolean held) throws Exception {
     Path dataDir = Files.createTempDirectory("jobkit-bench-cold-");
     Path log = Files.createTempFile("jobkit-bench-cold-", ".log");
     int port = Io.freePort();
@@ -105,11 +114,28 @@ final class ColdStart {
       }
       double start = (System.nanoTime() - t0) / 1e6;
 
+      String single = "{\"command\":[\"true\"]}";
+      String parent = null;
+      if (held) {
+        parent =
+            RunningService.JSON
+                .readTree(
+                    send(base, "POST", "/api/v1/jobs", "{\"command\":[\"sleep\",\"600\"]}", 201))
+                .get("id")
+                .asString();
+        single = "{\"command\":[\"true\"],\"parents\":[\"" + parent + "\"]}";
+      }
       long s0 = System.nanoTime();
       for (int i = 0; i < singles; i++) {
-        send(base, "POST", "/api/v1/jobs", "{\"command\":[\"true\"]}", 201);
+        send(base, "POST", "/api/v1/jobs", single, 201);
       }
       double submit = (System.nanoTime() - s0) / 1e6 / singles;
+      if (held) {
+        System.out.printf(
+            "  %s, run %d: /healthz after %.0f ms; %d single submits, %.2f ms each%n",
+            name, round, start, singles, submit);
+        return new Run(start, submit, Double.NaN, Double.NaN);
+      }
       awaitIdle(base);
 
       double direct = batchJobs / seconds(Throughput.spawnParallel(batchJobs, slots));

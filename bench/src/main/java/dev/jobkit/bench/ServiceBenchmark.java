@@ -335,6 +335,9 @@ public final class ServiceBenchmark {
               String.format("%.2f ms each", r.submitMillis()),
               "<= 3 ms",
               r.submitMillis() <= 3));
+      if (Double.isNaN(r.batchRate())) {
+        continue; // held submits: no batch stage
+      }
       rows.add(
           new Row(
               "cold: " + batchJobs + " batched / direct, " + r.name(),
