@@ -24,9 +24,9 @@ import java.util.concurrent.TimeUnit;
  * service has slots, timed just before. Two ways to start are measured, alternating: the executable
  * jar as {@code java -jar} on this JVM, and the shell's launcher ({@link ServiceLaunch}: the newest
  * Java, the extracted jar, Spring's AOT mode and the build's start-up archive). A third run per
- * round starts the launcher's way and submits the singles as children of a job that runs all along
- * ({@code sleep}), so that none of them runs: what a submit costs a cold service alone, against
- * what it costs beside the jobs it started (its batch stage is left out).
+ * round starts the launcher's way and submits the singles while a job of the same user runs all
+ * along ({@code sleep}) in serial mode, so that none of them runs: what a submit costs a cold
+ * service alone, against what it costs beside the jobs it started (its batch stage is left out).
  */
 final class ColdStart {
 
@@ -114,20 +114,14 @@ final class ColdStart {
       }
       double start = (System.nanoTime() - t0) / 1e6;
 
-      String single = "{\"command\":[\"true\"]}";
-      String parent = null;
       if (held) {
-        parent =
-            RunningService.JSON
-                .readTree(
-                    send(base, "POST", "/api/v1/jobs", "{\"command\":[\"sleep\",\"600\"]}", 201))
-                .get("id")
-                .asString();
-        single = "{\"command\":[\"true\"],\"parents\":[\"" + parent + "\"]}";
+        // Serial: while this job runs, the submitter's next jobs wait in the queue.
+        send(base, "PUT", "/api/v1/users/admin/scheduling", "{\"mode\":\"serial\"}", 200);
+        send(base, "POST", "/api/v1/jobs", "{\"command\":[\"sleep\",\"600\"]}", 201);
       }
       long s0 = System.nanoTime();
       for (int i = 0; i < singles; i++) {
-        send(base, "POST", "/api/v1/jobs", single, 201);
+        send(base, "POST", "/api/v1/jobs", "{\"command\":[\"true\"]}", 201);
       }
       double submit = (System.nanoTime() - s0) / 1e6 / singles;
       if (held) {
