@@ -56,8 +56,10 @@ final class SharedDatabaseThroughput {
    * the benchmark's database ({@code pg_stat_database.xact_commit}), reads included, the
    * benchmark's own polls and the idle services' sweeps not (approximate); {@code writes}: the
    * distinct transactions that wrote the timed jobs' rows (events, job, attempts, pods, log starts,
-   * result manifest), read from each row's {@code xmin}: exact; {@code walSyncs}: WAL flushes
-   * ({@code pg_stat_wal.wal_sync}, the whole cluster's: other databases' count too).
+   * result manifest), read from each row's {@code xmin}: exact, for the last version of each row (a
+   * write that a later one rewrote, such as the pods' pids before their end, is not seen); {@code
+   * walSyncs}: WAL flushes ({@code pg_stat_wal.wal_sync}, the whole cluster's: other databases'
+   * count too).
    */
   record Commits(double commits, double writes, double walSyncs) {}
 
@@ -166,8 +168,8 @@ final class SharedDatabaseThroughput {
                 + " %.2f%n",
             setting, jobs, seconds, rate, spawnRate, slots, rate / spawnRate);
         System.out.printf(
-            "  %s: per job %.2f transactions writing its rows (exact), %.2f WAL syncs (the"
-                + " cluster's), %.1f commits with reads (approximate)%n",
+            "  %s: per job %.2f transactions its rows were last written in (exact), %.2f WAL"
+                + " syncs (the cluster's), %.1f commits with reads (approximate)%n",
             setting, commits.writes(), commits.walSyncs(), commits.commits());
         List<Long> starts = new ArrayList<>();
         for (int i = 0; i < samples; i++) {
