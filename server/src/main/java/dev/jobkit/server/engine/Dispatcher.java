@@ -316,12 +316,10 @@ public class Dispatcher {
       // The claim decided the order; spawning takes milliseconds, so it runs beside the next
       // claim.
       if (direct) {
-        launchers.execute(
-            () ->
-                startReserved(
-                    job, lease, pods, new AppAttempt(job, attempt, token.token(), steps)));
+        AppAttempt app = new AppAttempt(job, attempt, token.token(), steps);
+        launchers.execute(() -> start(job, lease, () -> launchReserved(job, lease, pods, app)));
       } else {
-        launchers.execute(() -> start(job, lease, token.token()));
+        launchers.execute(() -> start(job, lease, () -> launchAttempt(job, lease, token.token())));
       }
       handedOver = true;
       return true;
@@ -378,51 +376,41 @@ public class Dispatcher {
 
   /**
    * Starts the pods of a job that its claim recorded {@code RUNNING} (the executor reserved the
-   * launch, so a stop meanwhile ends them as they start), records their pids and watches them; a
-   * failure to start is the attempt's error. The lease passes to the watcher, or is released here.
+   * launch, so a stop meanwhile ends them as they start), watches them and records their pids; a
+   * failure to start is the attempt's error. True once the watcher holds the lease.
    */
-  private void startReserved(
+  private boolean launchReserved(
       Job job, Capacity.Lease lease, JobExecutor.Launch launch, AppAttempt app) {
-    boolean watched = false;
+    StartedAttempt started;
     try {
-      StartedAttempt started;
-      try {
-        started = executor.start(launch);
-      } catch (RuntimeException e) {
-        failBeforeRun(job, launch.attempt(), JobStatus.RUNNING, e, app);
-        return;
-      }
-      if (job.timeoutSeconds() != null) {
-        startTimeout(job, launch.attempt(), TimeUnit.SECONDS.toMillis(job.timeoutSeconds()));
-      }
-      started.watch(end -> attemptEnded(end, lease, app));
-      watched = true;
-      try {
-        // After the watch: under load this write may wait for another's commit, and the pods'
-        // end must not wait with it.
-        store.recordPids(job.id(), launch.attempt(), started.pids());
-      } catch (RuntimeException e) {
-        log.warn("could not record the pids of job {}: {}", job.id(), e.getMessage());
-      }
+      started = executor.start(launch);
     } catch (RuntimeException e) {
-      log.error("starting job {} failed; its slot is freed", job.id(), e);
-    } finally {
-      if (!watched) {
-        release(lease);
-        unfollow(job.id());
-      }
+      failBeforeRun(job, launch.attempt(), JobStatus.RUNNING, e, app);
+      return false;
     }
+    if (job.timeoutSeconds() != null) {
+      startTimeout(job, launch.attempt(), TimeUnit.SECONDS.toMillis(job.timeoutSeconds()));
+    }
+    started.watch(end -> attemptEnded(end, lease, app));
+    try {
+      // After the watch: under load this write may wait for another's commit, and the pods' end
+      // must not wait with it.
+      store.recordPids(job.id(), launch.attempt(), started.pids());
+    } catch (RuntimeException e) {
+      log.warn("could not record the pids of job {}: {}", job.id(), e.getMessage());
+    }
+    return true;
   }
 
   /**
-   * Starts a claimed job's pods and marks it running; any failure is the attempt's error. The lease
-   * passes to the attempt's watcher once its pods run; until then, and whatever goes wrong, it is
-   * released here, so no failure can leak a slot.
+   * Starts a claimed job's pods through {@code launch}, which is true once they run and the
+   * attempt's watcher holds the lease; any failure is the attempt's error. Until then, and whatever
+   * goes wrong, the lease is released here, so no failure can leak a slot.
    */
-  private void start(Job job, Capacity.Lease lease, String token) {
+  private void start(Job job, Capacity.Lease lease, java.util.function.BooleanSupplier launch) {
     boolean watched = false;
     try {
-      watched = launchAttempt(job, lease, token);
+      watched = launch.getAsBoolean();
     } catch (RuntimeException e) {
       log.error("starting job {} failed; its slot is freed", job.id(), e);
     } finally {
