@@ -414,8 +414,7 @@ public class LocalProcessExecutor implements JobExecutor {
     Run run = runs.get(jobId);
     if (run == null) {
       PendingStop stop = force ? PendingStop.KILL : PendingStop.TERM;
-      if (reserved.computeIfPresent(jobId, (id, before) -> force ? stop : max(before, stop))
-          != null) {
+      if (reserved.computeIfPresent(jobId, (id, before) -> max(before, stop)) != null) {
         return true; // its start ends it
       }
       // Or it started between the two looks: the start put it in runs before it left reserved.
@@ -428,6 +427,7 @@ public class LocalProcessExecutor implements JobExecutor {
     return true;
   }
 
+  /** The harder of two stops: KILL over TERM over none. */
   private static PendingStop max(PendingStop a, PendingStop b) {
     return a.compareTo(b) >= 0 ? a : b;
   }
