@@ -40,6 +40,7 @@ class JdbcJobStore implements JobStore, SmartInitializingSingleton {
   static final List<JobStatus> CLAIMABLE = statesWhere(JobStatus::isClaimable);
   static final List<JobStatus> IN_FLIGHT = statesWhere(JobStatus::isInFlight);
   static final List<JobStatus> WAITING = statesWhere(WAITING_TO_START::contains);
+  static final List<JobStatus> ACTIVE = statesWhere(JobStatus::isActive);
 
   /** The first key of the owners' advisory locks ({@link #lockOwners}): "jk" and 1. */
   private static final int OWNER_LOCKS = 0x6a6b0001;

@@ -36,14 +36,21 @@ final class JobReads {
     this.jdbc = jdbc;
   }
 
+  /** The owner's jobs that have not ended: waiting to start or in flight. */
+  long activeJobs(String owner) {
+    return countOf(owner, JdbcJobStore.ACTIVE);
+  }
+
   long waitingToStart(String owner) {
+    return countOf(owner, JdbcJobStore.WAITING);
+  }
+
+  private long countOf(String owner, List<JobStatus> statuses) {
     // One range of the jobs_queue index (owner, status, ...) per state.
     List<Object> params = new ArrayList<>(List.of(owner));
-    params.addAll(JdbcJobStore.names(JdbcJobStore.WAITING));
+    params.addAll(JdbcJobStore.names(statuses));
     return jdbc.sql(
-            "SELECT COUNT(*) FROM jobs WHERE owner = ? AND status IN ("
-                + marks(JdbcJobStore.WAITING)
-                + ")")
+            "SELECT COUNT(*) FROM jobs WHERE owner = ? AND status IN (" + marks(statuses) + ")")
         .params(params)
         .query(Long.class)
         .single();

@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
@@ -20,6 +21,13 @@ final class NewJobRows {
   private final JdbcClient jdbc;
   private final JobReads reads;
   private final boolean shared;
+  // One service alone on its database: per owner, a number its jobs that have not ended are known
+  // not to exceed. Only a submission adds such a job (an ended job never starts again), so each
+  // insert raises it and nothing else need lower it; it spares the count of the owner's waiting
+  // jobs, which reads every one of them, while the owner is below the limit by this much. Guarded
+  // by the store's write lock; where services share the database their inserts are not seen here,
+  // so it is not used.
+  private final Map<String, Long> unendedAtMost = new ConcurrentHashMap<>();
 
   NewJobRows(JdbcClient jdbc, JobReads reads, boolean shared) {
     this.jdbc = jdbc;
@@ -99,6 +107,13 @@ final class NewJobRows {
           job.owner(),
           job.accessibility());
     }
+    if (!shared) {
+      for (NewJob job : jobs) {
+        if (job.status().isActive()) {
+          unendedAtMost.computeIfPresent(job.owner(), (owner, most) -> most + 1);
+        }
+      }
+    }
     if (idempotency != null) {
       jdbc.sql(
               "INSERT INTO idempotency_keys (owner, idem_key, body_hash, job_id, created_at)"
@@ -125,6 +140,17 @@ final class NewJobRows {
       }
     }
     for (Map.Entry<String, Integer> owner : adding.entrySet()) {
+      if (!shared) {
+        // Waiting jobs are among the unended: while those leave room, so do these.
+        Long most = unendedAtMost.get(owner.getKey());
+        if (most == null || most + owner.getValue() > limit) {
+          most = reads.activeJobs(owner.getKey());
+          unendedAtMost.put(owner.getKey(), most);
+        }
+        if (most + owner.getValue() <= limit) {
+          continue;
+        }
+      }
       long waiting = reads.waitingToStart(owner.getKey());
       if (waiting + owner.getValue() > limit) {
         throw new QueueFullException(owner.getKey(), waiting, owner.getValue(), limit);
