@@ -159,6 +159,30 @@ public class LocalProcessExecutor implements JobExecutor {
     return slots;
   }
 
+  /** How long a look at a job's processes waits for a reserved launch to start them. */
+  private static final Duration RESERVED_START_WAIT = Duration.ofSeconds(5);
+
+  /**
+   * The job's processes; for a launch that is reserved and not started yet (its job is already
+   * recorded {@code RUNNING}) once they have started, waiting at most {@link #RESERVED_START_WAIT}.
+   * Null when there are none.
+   */
+  private Run runOf(String jobId) {
+    long deadline = System.nanoTime() + RESERVED_START_WAIT.toNanos();
+    Run run = runs.get(jobId);
+    // The start puts the run in runs before the reservation goes.
+    while (run == null && reserved.containsKey(jobId) && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(5);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return null;
+      }
+      run = runs.get(jobId);
+    }
+    return run;
+  }
+
   /** A stop that came for a reserved launch before its processes started. */
   private enum PendingStop {
     NONE,
@@ -385,7 +409,7 @@ public class LocalProcessExecutor implements JobExecutor {
           TerminalRefusedException.Reason.UNSUPPORTED,
           "on this processor architecture the service cannot start a shell as a pod user");
     }
-    Run run = runs.get(jobId);
+    Run run = runOf(jobId);
     if (run == null) {
       throw new TerminalRefusedException(
           TerminalRefusedException.Reason.NOT_HERE,

@@ -80,6 +80,25 @@ class ReservedLaunchTest {
   }
 
   @Test
+  void a_terminal_asked_for_while_the_launch_is_reserved_waits_for_its_start() throws Exception {
+    JobExecutor executor = local.executor();
+    JobExecutor.Launch launch = launch("job_terminal", "sleep", "600");
+    assertThat(executor.reserve(launch)).isTrue();
+    // Recorded RUNNING already: a person may ask for a terminal before the pods exist.
+    CompletableFuture<Void> check =
+        CompletableFuture.runAsync(() -> executor.checkTerminal("job_terminal", 0));
+    Thread.sleep(200);
+    assertThat(check).as("waiting for the pods, not refused").isNotDone();
+    JobExecutor.StartedAttempt started = executor.start(launch);
+    CompletableFuture<JobExecutor.AttemptEnd> end = new CompletableFuture<>();
+    started.watch(end::complete);
+
+    check.get(30, TimeUnit.SECONDS); // no refusal: the pod was there by then
+    assertThat(executor.terminate("job_terminal", true)).isTrue();
+    end.get(30, TimeUnit.SECONDS);
+  }
+
+  @Test
   void a_started_launch_is_terminated_as_usual() throws Exception {
     JobExecutor executor = local.executor();
     JobExecutor.Launch launch = launch("job_started", "sleep", "600");
