@@ -20,6 +20,7 @@ import dev.jobkit.server.store.ServiceMembers;
 import dev.jobkit.server.store.Transition;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -297,7 +298,7 @@ public class Dispatcher {
                             job,
                             attempt,
                             JobStatus.CLAIMED,
-                            java.util.Collections.nCopies(job.podCount(), null),
+                            Collections.nCopies(job.podCount(), null),
                             Instant.now())))
                 : lifecycle.move(claim).isPresent();
       } finally {
@@ -353,13 +354,28 @@ public class Dispatcher {
   }
 
   /**
-   * The move to {@code RUNNING} that starts attempt {@code attempt} with its pods' {@code pids}
-   * (null: not known yet).
+   * The move to {@code RUNNING} by this service's executor that starts attempt {@code attempt} with
+   * its pods' {@code pids} (null: not known yet).
    */
   private static Transition toRunning(
       Job job, int attempt, JobStatus from, List<Long> pids, Instant now) {
+    return toRunning(job, attempt, from, Actor.EXECUTOR, null, pids, now);
+  }
+
+  /**
+   * The move to {@code RUNNING} that starts attempt {@code attempt} with its pods' {@code pids}
+   * (null: not known yet), recording the job's first start.
+   */
+  static Transition toRunning(
+      Job job,
+      int attempt,
+      JobStatus from,
+      Actor actor,
+      String reason,
+      List<Long> pids,
+      Instant now) {
     Transition toRunning =
-        Transition.of(job.id(), from, JobStatus.RUNNING, Actor.EXECUTOR, null)
+        Transition.of(job.id(), from, JobStatus.RUNNING, actor, reason)
             .attempt(attempt)
             .also(
                 tx -> {

@@ -273,21 +273,10 @@ public class WorkerClaims implements EventFeed.Listener {
   public boolean enter(String workerId, Job job, JobStatus to, String reason, List<Long> pids) {
     int attempt = attemptOf(job);
     Transition t =
-        Transition.of(job.id(), job.status(), to, actor(workerId), reason).attempt(attempt);
-    if (to == JobStatus.RUNNING) {
-      Instant now = Instant.now();
-      t =
-          t.also(
-              tx -> {
-                tx.startAttempt(job.id(), attempt, now, pids.size());
-                for (int pod = 0; pod < pids.size(); pod++) {
-                  tx.podStarted(job.id(), pod, pids.get(pod), now);
-                }
-              });
-      if (job.startedAt() == null) {
-        t.startedAt(now);
-      }
-    }
+        to == JobStatus.RUNNING
+            ? Dispatcher.toRunning(
+                job, attempt, job.status(), actor(workerId), reason, pids, Instant.now())
+            : Transition.of(job.id(), job.status(), to, actor(workerId), reason).attempt(attempt);
     return lifecycle.move(t).isPresent();
   }
 

@@ -195,10 +195,8 @@ public class LocalProcessExecutor implements JobExecutor {
     if (dataDir.unreachable().isPresent() || launch.hook() != null) {
       return false;
     }
-    List<String> argv =
-        launch.shell() != null ? List.of("/bin/sh", "-c", launch.shell()) : launch.command();
     try {
-      program(argv.get(0), environment.ofAttempt(launch, null));
+      program(argvOf(launch).get(0), environment.ofAttempt(launch, null));
     } catch (LaunchFailedException notFound) {
       return false; // started the usual way, it fails before RUNNING with the reason
     }
@@ -213,17 +211,24 @@ public class LocalProcessExecutor implements JobExecutor {
 
   @Override
   public StartedAttempt start(Launch launch) {
+    Run run;
     try {
-      Run run = startRun(launch);
-      // Put in runs before the reservation goes: a terminate finds one or the other.
-      PendingStop stop = reserved.remove(launch.jobId());
-      if (stop == PendingStop.TERM || stop == PendingStop.KILL) {
-        run.terminate(stop == PendingStop.KILL);
-      }
-      return run;
-    } finally {
+      run = startRun(launch);
+    } catch (RuntimeException e) {
       reserved.remove(launch.jobId());
+      throw e;
     }
+    // Put in runs before the reservation goes: a terminate finds one or the other.
+    PendingStop stop = reserved.remove(launch.jobId());
+    if (stop == PendingStop.TERM || stop == PendingStop.KILL) {
+      run.terminate(stop == PendingStop.KILL);
+    }
+    return run;
+  }
+
+  /** The job's argv: its command, or its shell line run by {@code /bin/sh -c}. */
+  private static List<String> argvOf(Launch launch) {
+    return launch.shell() != null ? List.of("/bin/sh", "-c", launch.shell()) : launch.command();
   }
 
   private Run startRun(Launch launch) {
@@ -237,8 +242,7 @@ public class LocalProcessExecutor implements JobExecutor {
         new Run(launch.jobId(), launch.attempt(), launch.processes(), lease, launch.hook() != null);
     try {
       Map<String, String> env = environment.ofAttempt(launch, user);
-      List<String> argv =
-          launch.shell() != null ? List.of("/bin/sh", "-c", launch.shell()) : launch.command();
+      List<String> argv = argvOf(launch);
       String program = program(argv.get(0), env);
       files.prepare(launch.jobId(), launch.podCount(), user);
       for (int pod = 0; pod < launch.processes(); pod++) {
