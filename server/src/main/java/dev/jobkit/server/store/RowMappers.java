@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.ObjectReader;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -36,11 +37,18 @@ final class RowMappers {
           + " attempt, progress, metrics, last_error, exit_code, output_files, output_bytes,"
           + " created_at, updated_at, started_at, finished_at, results_expired_at";
 
-  private static final TypeReference<List<String>> STRING_LIST = new TypeReference<>() {};
-  private static final TypeReference<Map<String, String>> STRING_MAP = new TypeReference<>() {};
-  private static final TypeReference<Map<String, Object>> VALUE_MAP = new TypeReference<>() {};
-  private static final TypeReference<Map<String, Double>> NUMBER_MAP = new TypeReference<>() {};
   private static final JsonMapper JSON = JsonMapper.builder().build();
+  // Readers made once: a reader for a TypeReference resolves the type and finds its deserializer
+  // at every call, most of the cost of reading a job row.
+  private static final ObjectReader STRING_LIST =
+      JSON.readerFor(new TypeReference<List<String>>() {});
+  private static final ObjectReader STRING_MAP =
+      JSON.readerFor(new TypeReference<Map<String, String>>() {});
+  private static final ObjectReader VALUE_MAP =
+      JSON.readerFor(new TypeReference<Map<String, Object>>() {});
+  private static final ObjectReader NUMBER_MAP =
+      JSON.readerFor(new TypeReference<Map<String, Double>>() {});
+  private static final ObjectReader PROGRESS = JSON.readerFor(Progress.class);
 
   private RowMappers() {}
 
@@ -60,19 +68,19 @@ final class RowMappers {
         rs.getInt("priority"),
         Accessibility.valueOf(rs.getString("accessibility")),
         rs.getInt("pod_count"),
-        command == null ? null : JSON.readValue(command, STRING_LIST),
+        command == null ? null : list(command),
         rs.getString("shell"),
         rs.getString("app"),
         rs.getObject("app_version", Integer.class),
-        parameters == null ? Map.of() : JSON.readValue(parameters, VALUE_MAP),
-        JSON.readValue(rs.getString("env"), STRING_MAP),
-        JSON.readValue(rs.getString("tags"), STRING_MAP),
-        JSON.readValue(rs.getString("parents"), STRING_LIST),
+        parameters == null ? Map.of() : map(VALUE_MAP, parameters),
+        map(STRING_MAP, rs.getString("env")),
+        map(STRING_MAP, rs.getString("tags")),
+        list(rs.getString("parents")),
         rs.getObject("timeout_seconds", Integer.class),
         rs.getInt("max_attempts"),
         rs.getInt("attempt"),
-        progress == null ? null : JSON.readValue(progress, Progress.class),
-        metrics == null ? Map.of() : JSON.readValue(metrics, NUMBER_MAP),
+        progress == null ? null : PROGRESS.readValue(progress),
+        metrics == null ? Map.of() : map(NUMBER_MAP, metrics),
         rs.getString("last_error"),
         exitCode == null
             ? null
@@ -82,6 +90,16 @@ final class RowMappers {
         instant(rs, "started_at"),
         instant(rs, "finished_at"),
         instant(rs, "results_expired_at"));
+  }
+
+  /** A JSON list of strings; {@code []}, what most jobs store, without a parse. */
+  private static List<String> list(String json) {
+    return json.equals("[]") ? List.of() : STRING_LIST.readValue(json);
+  }
+
+  /** A JSON object read by {@code reader}; {@code {}}, what most jobs store, without a parse. */
+  private static <V> Map<String, V> map(ObjectReader reader, String json) {
+    return json.equals("{}") ? Map.of() : reader.readValue(json);
   }
 
   static Pod pod(ResultSet rs) throws SQLException {
