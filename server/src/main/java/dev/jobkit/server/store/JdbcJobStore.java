@@ -55,6 +55,7 @@ class JdbcJobStore implements JobStore, SmartInitializingSingleton {
   private final EventRows events;
   private final WaitingDescendants descendants;
   private final NewJobRows newJobs;
+  private final boolean postgres;
 
   @Autowired
   JdbcJobStore(
@@ -83,6 +84,7 @@ class JdbcJobStore implements JobStore, SmartInitializingSingleton {
       boolean shared) {
     this.jdbc = jdbc;
     this.shared = shared;
+    this.postgres = database.postgres();
     this.reads = new JobReads(jdbc);
     this.events = new EventRows(jdbc, reads, database.postgres());
     this.writes =
@@ -215,15 +217,21 @@ class JdbcJobStore implements JobStore, SmartInitializingSingleton {
     sql.append(" WHERE id = ? AND status = ?");
     params.add(t.jobId());
     params.add(t.from().name());
-    if (jdbc.sql(sql.toString()).params(params).update() == 0) {
+    // Who may see the event comes back with the update: one statement, not a read after it.
+    String update =
+        postgres
+            ? sql + " RETURNING owner, accessibility"
+            : "SELECT owner, accessibility FROM FINAL TABLE (" + sql + ")";
+    Optional<StoredEvent> moved =
+        jdbc.sql(update)
+            .params(params)
+            .query((rs, n) -> RowMappers.visibility(null, rs))
+            .optional();
+    if (moved.isEmpty()) {
       return false;
     }
+    StoredEvent visibility = moved.get();
     t.alsoInTransaction().accept(new AttemptRows(jdbc));
-    StoredEvent visibility =
-        jdbc.sql("SELECT owner, accessibility FROM jobs WHERE id = ?")
-            .param(t.jobId())
-            .query((rs, n) -> RowMappers.visibility(null, rs))
-            .single();
     batch.add(
         t.jobId(),
         EventKind.TRANSITION,
