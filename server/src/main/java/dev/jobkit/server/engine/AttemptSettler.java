@@ -121,6 +121,7 @@ class AttemptSettler {
                                     JobStatus.SUCCEEDED,
                                     actor,
                                     end.logsCutReason())
+                                .seen(job)
                                 .finishedAt(now)
                                 .exitCode(0)
                                 .outputs(outputs[0], outputs[1])

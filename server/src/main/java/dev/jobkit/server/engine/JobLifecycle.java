@@ -73,6 +73,9 @@ public class JobLifecycle {
     if (t.to() != JobStatus.SUCCEEDED) {
       return t;
     }
+    if (t.seen() != null && t.seen().app() == null) {
+      return t; // a command or shell job: no record (a job's app never changes)
+    }
     return outputs.recordOnSuccess(t.jobId()).map(r -> t.also(tx -> r.run())).orElse(t);
   }
 

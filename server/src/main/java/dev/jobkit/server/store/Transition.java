@@ -1,5 +1,6 @@
 package dev.jobkit.server.store;
 
+import dev.jobkit.sdk.jobs.Job;
 import dev.jobkit.sdk.lifecycle.JobStatus;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -19,6 +20,8 @@ import java.util.function.Consumer;
  * @param alsoInTransaction writes that must commit together with the change
  * @param ownerLimit for a claim: the most jobs its owner may have in flight, checked against the
  *     database in the same transaction when several services may share it; null: not checked
+ * @param seen the job as the caller read it before this change, or null: what never changes in a
+ *     job (its app, its owner) can be taken from it instead of read again
  */
 public record Transition(
     String jobId,
@@ -28,7 +31,8 @@ public record Transition(
     Actor actor,
     Map<String, Object> columns,
     Consumer<JobStore.Tx> alsoInTransaction,
-    Integer ownerLimit) {
+    Integer ownerLimit,
+    Job seen) {
 
   public Transition {
     if (!from.canTransitionTo(to)) {
@@ -39,7 +43,7 @@ public record Transition(
 
   public static Transition of(
       String jobId, JobStatus from, JobStatus to, Actor actor, String reason) {
-    return new Transition(jobId, from, to, reason, actor, Map.of(), tx -> {}, null);
+    return new Transition(jobId, from, to, reason, actor, Map.of(), tx -> {}, null, null);
   }
 
   /** Sets the job's {@code attempt}: the number of the attempt this change starts or ends. */
@@ -100,12 +104,21 @@ public record Transition(
    * the database, the count is the database's, read in the claim's transaction.
    */
   public Transition ownerLimit(int limit) {
-    return new Transition(jobId, from, to, reason, actor, columns, alsoInTransaction, limit);
+    return new Transition(jobId, from, to, reason, actor, columns, alsoInTransaction, limit, seen);
+  }
+
+  /** The same change, made by a caller that read {@code job} (this change's job) before it. */
+  public Transition seen(Job job) {
+    if (!job.id().equals(jobId)) {
+      throw new IllegalArgumentException("job " + job.id() + " is not " + jobId);
+    }
+    return new Transition(
+        jobId, from, to, reason, actor, columns, alsoInTransaction, ownerLimit, job);
   }
 
   public Transition also(Consumer<JobStore.Tx> work) {
     Consumer<JobStore.Tx> before = alsoInTransaction;
     return new Transition(
-        jobId, from, to, reason, actor, columns, before.andThen(work), ownerLimit);
+        jobId, from, to, reason, actor, columns, before.andThen(work), ownerLimit, seen);
   }
 }
