@@ -8,6 +8,7 @@ import dev.jobkit.sdk.webhooks.DeliveryState;
 import dev.jobkit.sdk.webhooks.Webhook;
 import dev.jobkit.sdk.webhooks.WebhookEvent;
 import dev.jobkit.server.auth.Keys;
+import dev.jobkit.server.store.ServiceMembers;
 import dev.jobkit.server.store.StoredText;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -75,10 +76,17 @@ class WebhookStore {
 
   private final JdbcClient jdbc;
   private final TransactionTemplate transactions;
+  // Whether a webhook is stored, as the matcher last read it; null: read it again. Only a service
+  // alone on its database keeps it (it makes every webhook itself, and forgets it after each
+  // creation and deletion); where services share the database, another may create one.
+  private final boolean cacheAny;
+  private final Object anyLock = new Object();
+  private Boolean any; // guarded by anyLock
 
-  WebhookStore(JdbcClient jdbc, TransactionTemplate transactions) {
+  WebhookStore(JdbcClient jdbc, TransactionTemplate transactions, ServiceMembers members) {
     this.jdbc = jdbc;
     this.transactions = transactions;
+    this.cacheAny = !members.shared();
   }
 
   /**
@@ -104,7 +112,7 @@ class WebhookStore {
               // so the webhook gets exactly the events the matcher had not yet seen when it was
               // made.
               long after = lockCursor();
-              if (!anyWebhook()) {
+              if (!anyWebhookStored()) {
                 // The matcher leaves the cursor where it is while there is no webhook (see
                 // matchEvents): it has seen, for nobody, every event committed so far.
                 after = Math.max(after, lastEventId());
@@ -136,6 +144,7 @@ class WebhookStore {
                   .update();
               return true;
             });
+    forgetAny();
     return Boolean.TRUE.equals(made) ? find(id) : Optional.empty();
   }
 
@@ -175,12 +184,17 @@ class WebhookStore {
 
   /** Deletes a webhook and all its deliveries, in one transaction. */
   boolean delete(String id) {
-    return Boolean.TRUE.equals(
-        transactions.execute(
-            status -> {
-              jdbc.sql("DELETE FROM webhook_deliveries WHERE webhook_id = ?").param(id).update();
-              return jdbc.sql("DELETE FROM webhooks WHERE id = ?").param(id).update() == 1;
-            }));
+    boolean deleted =
+        Boolean.TRUE.equals(
+            transactions.execute(
+                status -> {
+                  jdbc.sql("DELETE FROM webhook_deliveries WHERE webhook_id = ?")
+                      .param(id)
+                      .update();
+                  return jdbc.sql("DELETE FROM webhooks WHERE id = ?").param(id).update() == 1;
+                }));
+    forgetAny();
+    return deleted;
   }
 
   /** A webhook's newest deliveries first. */
@@ -252,7 +266,32 @@ class WebhookStore {
     return read == null ? 0 : read;
   }
 
+  /**
+   * Whether a webhook is stored, for the matcher, which asks after every write of the job store:
+   * read from the database where services share it, else once per creation or deletion. A read that
+   * began before a creation committed is forgotten after it ({@link #forgetAny}, under the same
+   * lock), so "none" is never kept past a creation.
+   */
   private boolean anyWebhook() {
+    if (!cacheAny) {
+      return anyWebhookStored();
+    }
+    synchronized (anyLock) {
+      if (any == null) {
+        any = anyWebhookStored();
+      }
+      return any;
+    }
+  }
+
+  /** After a webhook was created or deleted: the matcher reads whether any is stored again. */
+  private void forgetAny() {
+    synchronized (anyLock) {
+      any = null;
+    }
+  }
+
+  private boolean anyWebhookStored() {
     return Boolean.TRUE.equals(
         jdbc.sql("SELECT EXISTS (SELECT 1 FROM webhooks)").query(Boolean.class).single());
   }
