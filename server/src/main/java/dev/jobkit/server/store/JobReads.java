@@ -149,25 +149,27 @@ final class JobReads {
   }
 
   Optional<Candidate> nextClaimable(String owner) {
-    Candidate best = null;
+    // The head of each claimable status, in one statement. Each ORDER BY names every column of
+    // jobs_queue, even the two fixed by the WHERE: H2 reads the first row of the index only for an
+    // ORDER BY that is a prefix of it; for "priority DESC, seq" it sorts all of the owner's queued
+    // jobs (90 ms with 100,000).
+    List<Object> params = new ArrayList<>();
+    StringBuilder sql = new StringBuilder();
     for (JobStatus status : JdbcJobStore.CLAIMABLE) {
-      // The ORDER BY names every column of jobs_queue, even the two fixed by the WHERE: H2 reads
-      // the first row of the index only for an ORDER BY that is a prefix of it; for
-      // "priority DESC, seq" it sorts all of the owner's queued jobs (90 ms with 100,000).
-      Optional<Candidate> head =
-          jdbc.sql(
-                  "SELECT id, owner, priority, seq, pod_count FROM jobs"
-                      + " WHERE owner = ? AND status = ?"
-                      + " ORDER BY owner, status, priority DESC, seq LIMIT 1")
-              .params(owner, status.name())
-              .query((rs, n) -> RowMappers.candidate(rs))
-              .optional();
-      if (head.isPresent()
-          && (best == null || Candidate.QUEUE_ORDER.compare(head.get(), best) < 0)) {
-        best = head.get();
-      }
+      sql.append(sql.isEmpty() ? "" : " UNION ALL ")
+          .append("(SELECT id, owner, priority, seq, pod_count FROM jobs")
+          .append(" WHERE owner = ? AND status = ?")
+          .append(" ORDER BY owner, status, priority DESC, seq LIMIT 1)");
+      params.add(owner);
+      params.add(status.name());
     }
-    return Optional.ofNullable(best);
+    return jdbc
+        .sql(sql.toString())
+        .params(params)
+        .query((rs, n) -> RowMappers.candidate(rs))
+        .list()
+        .stream()
+        .min(Candidate.QUEUE_ORDER);
   }
 
   Set<String> ownersWithClaimableJobs() {
