@@ -85,7 +85,7 @@ class JdbcJobStore implements JobStore, SmartInitializingSingleton {
     this.jdbc = jdbc;
     this.shared = shared;
     this.postgres = database.postgres();
-    this.reads = new JobReads(jdbc);
+    this.reads = new JobReads(jdbc, postgres);
     this.events = new EventRows(jdbc, reads, database.postgres());
     this.writes =
         new SerializedWrites(
