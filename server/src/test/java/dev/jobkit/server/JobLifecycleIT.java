@@ -154,6 +154,8 @@ class JobLifecycleIT {
       pids.add(Files.readString(output.resolve("pid-" + pod)).strip());
     }
     assertThat(pids).doesNotHaveDuplicates();
+    // Recorded with the end, for a job quicker than the pids' own write after the start.
+    assertThat(done.pods()).extracting(pod -> String.valueOf(pod.pid())).isEqualTo(pids);
   }
 
   @Test

@@ -111,7 +111,7 @@ class PostgresCommitsIT {
     JobStore store = postgres.server().bean(JobStore.class);
     long before = walSyncs();
     for (int i = 0; i < 50; i++) {
-      store.recordPids(job.id(), 1, List.of(4242L + i));
+      store.recordPids(List.of(new JobStore.StartedPids(job.id(), 1, List.of(4242L + i))));
     }
     assertThat(walSyncs() - before).isLessThan(25);
   }

@@ -427,7 +427,7 @@ class AttemptSettler {
           code == 0
               ? PodStatus.SUCCEEDED
               : end.terminated() && pod != end.failedPod() ? PodStatus.KILLED : PodStatus.FAILED;
-      tx.podFinished(end.jobId(), pod, status, code, at);
+      tx.podFinished(end.jobId(), pod, status, code, end.pid(pod), at);
     }
   }
 }

@@ -87,6 +87,7 @@ public class Dispatcher {
   private long lastLostJobCheck;
   private final AtomicLong lostJobChecks = new AtomicLong();
   private final ExecutorService launchers;
+  private final PidWrites pidWrites;
   private volatile boolean running;
   private Thread thread;
 
@@ -123,6 +124,7 @@ public class Dispatcher {
         Executors.newFixedThreadPool(executor.slots(), DaemonThreads.named("jobkit-launcher"));
     this.timeouts =
         Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("jobkit-timeouts"));
+    this.pidWrites = new PidWrites(store);
   }
 
   /**
@@ -157,6 +159,7 @@ public class Dispatcher {
       Thread.currentThread().interrupt();
     }
     timeouts.shutdownNow();
+    pidWrites.stop();
   }
 
   private void loop() {
@@ -392,8 +395,8 @@ public class Dispatcher {
 
   /**
    * Starts the pods of a job that its claim recorded {@code RUNNING} (the executor reserved the
-   * launch, so a stop meanwhile ends them as they start), watches them and records their pids; a
-   * failure to start is the attempt's error. True once the watcher holds the lease.
+   * launch, so a stop meanwhile ends them as they start), watches them and has their pids written;
+   * a failure to start is the attempt's error. True once the watcher holds the lease.
    */
   private boolean launchReserved(
       Job job, Capacity.Lease lease, JobExecutor.Launch launch, AppAttempt app) {
@@ -407,14 +410,9 @@ public class Dispatcher {
     if (job.timeoutSeconds() != null) {
       startTimeout(job, launch.attempt(), TimeUnit.SECONDS.toMillis(job.timeoutSeconds()));
     }
+    // Before the watch, so that the end, which records the pids itself, comes after.
+    pidWrites.started(new JobStore.StartedPids(job.id(), launch.attempt(), started.pids()));
     started.watch(end -> attemptEnded(end, lease, app));
-    try {
-      // After the watch: under load this write may wait for another's commit, and the pods' end
-      // must not wait with it.
-      store.recordPids(job.id(), launch.attempt(), started.pids());
-    } catch (RuntimeException e) {
-      log.warn("could not record the pids of job {}: {}", job.id(), e.getMessage());
-    }
     return true;
   }
 
@@ -600,7 +598,7 @@ public class Dispatcher {
                 tx -> {
                   if (from == JobStatus.RUNNING) {
                     for (int pod = 0; pod < job.podCount(); pod++) {
-                      tx.podFinished(job.id(), pod, PodStatus.FAILED, null, now);
+                      tx.podFinished(job.id(), pod, PodStatus.FAILED, null, null, now);
                     }
                   } else {
                     tx.startAttempt(job.id(), attempt, now, 0);
@@ -628,6 +626,7 @@ public class Dispatcher {
    * after the run when every pod exited 0 (on this reaper thread, never the dispatcher's).
    */
   void attemptEnded(AttemptEnd end, Capacity.Lease lease, AppAttempt app) {
+    pidWrites.ended(end.jobId(), end.attempt());
     ScheduledFuture<?> timer = timeoutTimers.remove(end.jobId());
     if (timer != null) {
       timer.cancel(false);

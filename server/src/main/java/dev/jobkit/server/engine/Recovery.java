@@ -339,7 +339,7 @@ class Recovery {
       JobStore.Tx tx, Job job, JobStatus outcome, String error, Instant at) {
     for (Pod pod : job.pods()) {
       if (pod.status() == PodStatus.RUNNING) {
-        tx.podFinished(job.id(), pod.index(), PodStatus.KILLED, null, at);
+        tx.podFinished(job.id(), pod.index(), PodStatus.KILLED, null, null, at);
       }
     }
     if (job.attempt() > 0) {

@@ -634,7 +634,7 @@ public class WorkerClaims implements EventFeed.Listener {
       JobStore.Tx tx, Job job, JobStatus outcome, Integer exitCode, String error, Instant at) {
     for (Pod pod : job.pods()) {
       if (pod.status() == PodStatus.RUNNING) {
-        tx.podFinished(job.id(), pod.index(), PodStatus.KILLED, null, at);
+        tx.podFinished(job.id(), pod.index(), PodStatus.KILLED, null, null, at);
       }
     }
     int attempt = attemptOf(job);

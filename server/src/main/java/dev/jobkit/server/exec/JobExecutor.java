@@ -66,6 +66,8 @@ public interface JobExecutor {
    * @param terminated whether the processes were signalled by {@link #terminate}
    * @param logsCut the pods whose log reached {@code logLimit} and was cut there, by pod index
    * @param logLimit the log limit in force ({@code jobkit.executor.max-log-bytes-per-pod})
+   * @param pids each pod's process id, by pod index, recorded with the end (the write of the pids
+   *     after the start may not have come yet); empty when this service did not start them
    */
   record AttemptEnd(
       String jobId,
@@ -74,12 +76,18 @@ public interface JobExecutor {
       int failedPod,
       boolean terminated,
       List<Integer> logsCut,
-      long logLimit) {
+      long logLimit,
+      List<Long> pids) {
 
-    /** An end whose logs were not cut. */
+    /** An end whose logs were not cut, of pods whose pids are not known here. */
     public AttemptEnd(
         String jobId, int attempt, List<Integer> exitCodes, int failedPod, boolean terminated) {
-      this(jobId, attempt, exitCodes, failedPod, terminated, List.of(), 0);
+      this(jobId, attempt, exitCodes, failedPod, terminated, List.of(), 0, List.of());
+    }
+
+    /** The pid of pod {@code pod}, or null when it is not known here. */
+    public Long pid(int pod) {
+      return pod < pids.size() ? pids.get(pod) : null;
     }
 
     /** A sentence for the job's {@code status_reason} when a log was cut, else null. */

@@ -764,7 +764,14 @@ public class LocalProcessExecutor implements JobExecutor {
         synchronized (this) {
           end =
               new AttemptEnd(
-                  jobId, attempt, List.of(exitCodes), failedPod, terminated, logsCut, maxLogBytes);
+                  jobId,
+                  attempt,
+                  List.of(exitCodes),
+                  failedPod,
+                  terminated,
+                  logsCut,
+                  maxLogBytes,
+                  pids());
         }
         onEnd.accept(end);
       } catch (RuntimeException e) {

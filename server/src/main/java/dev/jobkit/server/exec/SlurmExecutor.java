@@ -460,7 +460,14 @@ class SlurmExecutor implements JobExecutor {
         }
         end =
             new AttemptEnd(
-                jobId, attempt, List.of(exitCodes), failedPod, terminated, logsCut, maxLogBytes);
+                jobId,
+                attempt,
+                List.of(exitCodes),
+                failedPod,
+                terminated,
+                logsCut,
+                maxLogBytes,
+                List.of());
         ended = end;
         to = onEnd;
       }

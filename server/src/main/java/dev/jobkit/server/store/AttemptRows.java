@@ -70,11 +70,11 @@ final class AttemptRows implements JobStore.Tx {
 
   @Override
   public void podFinished(
-      String jobId, int podIndex, PodStatus status, Integer exitCode, Instant at) {
+      String jobId, int podIndex, PodStatus status, Integer exitCode, Long pid, Instant at) {
     jdbc.sql(
-            "UPDATE job_pods SET status = ?, exit_code = ?, finished_at = ?"
+            "UPDATE job_pods SET status = ?, exit_code = ?, finished_at = ?, pid = COALESCE(?, pid)"
                 + " WHERE job_id = ? AND pod_index = ?")
-        .params(status.name(), exitCode, utc(at), jobId, podIndex)
+        .params(status.name(), exitCode, utc(at), pid, jobId, podIndex)
         .update();
   }
 

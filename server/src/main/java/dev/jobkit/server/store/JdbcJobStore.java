@@ -159,16 +159,26 @@ class JdbcJobStore implements JobStore, SmartInitializingSingleton {
   }
 
   @Override
-  public void recordPids(String jobId, int attempt, List<Long> pids) {
+  public void recordPids(List<StartedPids> started) {
+    if (started.isEmpty()) {
+      return;
+    }
     writes.writeUnflushed(
         () -> {
-          for (int pod = 0; pod < pids.size(); pod++) {
-            // The pods' rows are the job's current attempt's: a retry's replace them.
-            jdbc.sql(
-                    "UPDATE job_pods SET pid = ? WHERE job_id = ? AND pod_index = ? AND EXISTS"
-                        + " (SELECT 1 FROM jobs WHERE id = ? AND attempt = ?)")
-                .params(pids.get(pod), jobId, pod, jobId, attempt)
-                .update();
+          for (StartedPids attempt : started) {
+            for (int pod = 0; pod < attempt.pids().size(); pod++) {
+              // The pods' rows are the job's current attempt's: a retry's replace them.
+              jdbc.sql(
+                      "UPDATE job_pods SET pid = ? WHERE job_id = ? AND pod_index = ? AND EXISTS"
+                          + " (SELECT 1 FROM jobs WHERE id = ? AND attempt = ?)")
+                  .params(
+                      attempt.pids().get(pod),
+                      attempt.jobId(),
+                      pod,
+                      attempt.jobId(),
+                      attempt.attempt())
+                  .update();
+            }
           }
         });
   }

@@ -24,11 +24,13 @@ public interface JobStore {
     /** Records a pod of the attempt started; {@code pid} null while its process is starting. */
     void podStarted(String jobId, int podIndex, Long pid, java.time.Instant at);
 
+    /** Records a pod's end; its {@code pid} too when not null (else the pid stays as it is). */
     void podFinished(
         String jobId,
         int podIndex,
         dev.jobkit.sdk.jobs.PodStatus status,
         Integer exitCode,
+        Long pid,
         java.time.Instant at);
 
     void finishAttempt(
@@ -190,13 +192,20 @@ public interface JobStore {
    */
   List<JobEvent> transitionThrough(List<Transition> steps);
 
+  /** The pids of attempt {@code attempt}'s pods (by pod index), started by this service. */
+  record StartedPids(String jobId, int attempt, List<Long> pids) {
+    public StartedPids {
+      pids = List.copyOf(pids);
+    }
+  }
+
   /**
-   * Records the pids of attempt {@code attempt}'s pods, which {@link Tx#podStarted} left unknown,
-   * in a commit that does not wait to be durable (on PostgreSQL): a crash that loses it loses the
-   * attempt anyway, since local pods die with the service. Nothing when the job has moved on to
-   * another attempt.
+   * Records the pids of attempts' pods, which {@link Tx#podStarted} left unknown, in one commit
+   * that does not wait to be durable (on PostgreSQL): a crash that loses it loses the attempts
+   * anyway, since local pods die with the service. Nothing for a job that has moved on to another
+   * attempt.
    */
-  void recordPids(String jobId, int attempt, List<Long> pids);
+  void recordPids(List<StartedPids> started);
 
   /**
    * Applies many transitions in one transaction, each only if its job is still in its {@code from}

@@ -110,4 +110,20 @@ class ReservedLaunchTest {
     assertThat(executor.terminate("job_started", true)).isTrue();
     assertThat(end.get(30, TimeUnit.SECONDS).exitCodes()).containsExactly(137);
   }
+
+  /** The end carries the pids: it records them when their own write has not come yet. */
+  @Test
+  void an_attempts_end_carries_the_pids_of_its_pods() throws Exception {
+    JobExecutor executor = local.executor();
+    JobExecutor.Launch launch = launch("job_pids", "true");
+    assertThat(executor.reserve(launch)).isTrue();
+    JobExecutor.StartedAttempt started = executor.start(launch);
+    CompletableFuture<JobExecutor.AttemptEnd> end = new CompletableFuture<>();
+    started.watch(end::complete);
+
+    JobExecutor.AttemptEnd ended = end.get(30, TimeUnit.SECONDS);
+    assertThat(ended.pids()).isEqualTo(started.pids()).doesNotContainNull().hasSize(1);
+    assertThat(ended.pid(0)).isEqualTo(started.pids().get(0));
+    assertThat(ended.pid(1)).isNull();
+  }
 }
