@@ -5,10 +5,12 @@ import static dev.jobkit.sdk.lifecycle.JobStatus.RUNNING;
 import static dev.jobkit.sdk.lifecycle.JobStatus.SUCCEEDED;
 import static dev.jobkit.server.support.Problems.assertRefused;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.jobkit.sdk.jobs.Job;
 import dev.jobkit.sdk.jobs.ResultFile;
 import dev.jobkit.sdk.jobs.ResultManifest;
+import dev.jobkit.server.store.JobResultStore;
 import dev.jobkit.server.support.Api;
 import dev.jobkit.server.support.JobkitService;
 import java.io.ByteArrayInputStream;
@@ -25,6 +27,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -59,6 +62,21 @@ class JobResultsIT {
                 + " && ln -s /etc/passwd evil && ln -s .. up");
     user.awaitStatus(job.id(), SUCCEEDED, Duration.ofSeconds(60));
     return job;
+  }
+
+  /** Taken after the end by the service itself, not at the first read (nobody reads these). */
+  @Test
+  void the_manifests_of_jobs_that_wrote_results_are_taken_after_their_end_without_a_read() {
+    List<Job> jobs = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      jobs.add(user.submitShell("printf " + i + " > \"$JOBKIT_OUTPUT_DIR/n.txt\""));
+    }
+    JobResultStore store = service.server().bean(JobResultStore.class);
+    for (Job job : jobs) {
+      user.awaitStatus(job.id(), SUCCEEDED, Duration.ofSeconds(60));
+      await().atMost(Duration.ofSeconds(30)).until(() -> store.exists(job.id()));
+      assertThat(store.find(job.id()).orElseThrow().fileCount()).isEqualTo(1);
+    }
   }
 
   @Test

@@ -30,9 +30,13 @@ import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.zip.Deflater;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
@@ -71,6 +75,7 @@ public class ResultManifests implements CommittedEventListener, SmartLifecycle {
   private static final int MAX_PATH = 4096;
   private static final int SCAN_BATCH = 200;
   private static final int LOCKS = 64;
+  private static final int CHECK_BATCH = 100;
 
   private final JobReader reader;
   private final JobStore jobs;
@@ -78,6 +83,9 @@ public class ResultManifests implements CommittedEventListener, SmartLifecycle {
   private final JobFiles files;
   private final Clock clock = Clock.systemUTC();
   private final Object[] locks = new Object[LOCKS];
+  // Jobs that ended, waiting for the worker to take their manifests; whether a take is queued.
+  private final Queue<String> ended = new ConcurrentLinkedQueue<>();
+  private final AtomicBoolean draining = new AtomicBoolean();
   private volatile ExecutorService worker;
 
   ResultManifests(JobReader reader, JobStore jobs, JobResultStore store, JobFiles files) {
@@ -102,14 +110,50 @@ public class ResultManifests implements CommittedEventListener, SmartLifecycle {
     if (w == null) {
       return; // before start: the scan at start finds these jobs
     }
+    boolean added = false;
     for (StoredEvent e : events) {
       if (e.event().isTransition() && e.event().toStatus().isTerminal()) {
-        String id = e.event().jobId();
-        try {
-          w.execute(() -> takeQuietly(id));
-        } catch (RejectedExecutionException stopping) {
-          return; // the next start's scan takes it
-        }
+        ended.add(e.event().jobId());
+        added = true;
+      }
+    }
+    if (added && draining.compareAndSet(false, true)) {
+      try {
+        w.execute(this::takeEnded);
+      } catch (RejectedExecutionException stopping) {
+        draining.set(false); // the next start's scan takes them
+      }
+    }
+  }
+
+  /**
+   * Takes the manifests of the jobs that ended since the last time, those whose manifest is not
+   * stored yet (most are: stored empty with the end): one look at the store for up to {@value
+   * #CHECK_BATCH} of them, not one each.
+   */
+  private void takeEnded() {
+    draining.set(false);
+    List<String> ids = new ArrayList<>();
+    for (String id = ended.poll(); id != null; id = ended.poll()) {
+      ids.add(id);
+      if (ids.size() == CHECK_BATCH || ended.isEmpty()) {
+        takeAll(ids);
+        ids.clear();
+      }
+    }
+  }
+
+  private void takeAll(List<String> ids) {
+    Set<String> stored;
+    try {
+      stored = store.withManifest(ids);
+    } catch (RuntimeException e) {
+      log.warn("could not look for the result manifests of {} jobs: {}", ids.size(), e.toString());
+      return; // the next start's scan takes them
+    }
+    for (String id : ids) {
+      if (!stored.contains(id)) {
+        takeQuietly(id);
       }
     }
   }

@@ -8,8 +8,11 @@ import dev.jobkit.sdk.jobs.ResultFile;
 import dev.jobkit.sdk.jobs.ResultManifest;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -105,6 +108,18 @@ public class JobResultStore {
             .query(Long.class)
             .single()
         > 0;
+  }
+
+  /** Which of {@code jobIds} (at most 100) have their final manifest stored. */
+  public Set<String> withManifest(Collection<String> jobIds) {
+    if (jobIds.isEmpty()) {
+      return Set.of();
+    }
+    return new HashSet<>(
+        jdbc.sql("SELECT job_id FROM job_result_manifests WHERE job_id IN (" + marks(jobIds) + ")")
+            .params(new ArrayList<>(jobIds))
+            .query(String.class)
+            .list());
   }
 
   /**
