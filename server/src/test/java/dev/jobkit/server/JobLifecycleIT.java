@@ -100,6 +100,7 @@ class JobLifecycleIT {
                 + running.id()
                 + "\"]}");
     api.awaitStatus(running.id(), JobStatus.RUNNING, TIMEOUT);
+    api.awaitPids(running.id()); // written shortly after RUNNING
 
     JsonNode page = api.get("/api/v1/jobs?tag=case=" + tag).expect(200).json().get("items");
     JsonNode listedRunning = page.get(1);
