@@ -76,7 +76,9 @@ class WebhookDispatcher implements EventFeed.Listener, SmartLifecycle {
 
   @Override
   public void published(List<StoredEvent> events) {
-    wake();
+    if (!store.knownNone()) { // with no webhook the loop has nothing to match: no wake per write
+      wake();
+    }
   }
 
   /** Looks for work now rather than at the next poll. Never blocks. */

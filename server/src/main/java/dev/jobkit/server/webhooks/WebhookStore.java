@@ -284,6 +284,19 @@ class WebhookStore {
     }
   }
 
+  /**
+   * Whether this service knows, without asking the database, that no webhook is stored: it is alone
+   * on its database and read none since the last creation or deletion.
+   */
+  boolean knownNone() {
+    if (!cacheAny) {
+      return false;
+    }
+    synchronized (anyLock) {
+      return Boolean.FALSE.equals(any);
+    }
+  }
+
   /** After a webhook was created or deleted: the matcher reads whether any is stored again. */
   private void forgetAny() {
     synchronized (anyLock) {
