@@ -56,7 +56,12 @@ final class AttemptRows implements JobStore.Tx {
     jdbc.sql("INSERT INTO job_attempts (job_id, number, started_at) VALUES (?, ?, ?)")
         .params(jobId, number, utc(startedAt))
         .update();
-    jdbc.sql("DELETE FROM job_pods WHERE job_id = ?").param(jobId).update();
+    // The pods' rows are the current attempt's: a retry's replace the ones before. A first
+    // attempt has none to replace: pods are only written with their attempt's start, and the
+    // insert above (its key is the job and the number) succeeds once per number.
+    if (number > 1) {
+      jdbc.sql("DELETE FROM job_pods WHERE job_id = ?").param(jobId).update();
+    }
   }
 
   @Override
