@@ -512,6 +512,9 @@ class JdbcJobStore implements JobStore, SmartInitializingSingleton {
 
   @Override
   public List<String> waitingChildren(String parentId) {
+    if (!newJobs.mayHaveChildren()) {
+      return List.of();
+    }
     return reads.waitingChildren(parentId);
   }
 
@@ -537,6 +540,9 @@ class JdbcJobStore implements JobStore, SmartInitializingSingleton {
 
   @Override
   public List<String> failWaitingDescendants(String parentId, JobStatus parentStatus, Actor actor) {
+    if (!newJobs.mayHaveChildren()) {
+      return List.of();
+    }
     return descendants.fail(parentId, parentStatus, actor);
   }
 

@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
@@ -28,11 +29,35 @@ final class NewJobRows {
   // by the store's write lock; where services share the database their inserts are not seen here,
   // so it is not used.
   private final Map<String, Long> unendedAtMost = new ConcurrentHashMap<>();
+  // One service alone on its database: whether a job with parents may exist (null: not read yet).
+  // Set before such a job is written, so that a parent's end that reads "no" began before any
+  // insert of a child of it: that child, written after the parent ended, settles itself against
+  // its parents once inserted (JobSubmitter). Never cleared.
+  private final AtomicReference<Boolean> anyChildren = new AtomicReference<>();
 
   NewJobRows(JdbcClient jdbc, JobReads reads, boolean shared) {
     this.jdbc = jdbc;
     this.reads = reads;
     this.shared = shared;
+  }
+
+  /**
+   * Whether a job waiting for its parents may exist: always where services share the database; for
+   * a service alone, whether any job with parents is stored or was submitted since it started.
+   */
+  boolean mayHaveChildren() {
+    if (shared) {
+      return true;
+    }
+    Boolean known = anyChildren.get();
+    if (known == null) {
+      boolean stored =
+          Boolean.TRUE.equals(
+              jdbc.sql("SELECT EXISTS (SELECT 1 FROM job_parents)").query(Boolean.class).single());
+      anyChildren.compareAndSet(null, stored); // an insert meanwhile has set it true
+      known = anyChildren.get();
+    }
+    return known;
   }
 
   /**
@@ -52,6 +77,9 @@ final class NewJobRows {
     }
     if (maxWaitingPerOwner < Integer.MAX_VALUE) {
       checkWaitingLimit(jobs, maxWaitingPerOwner);
+    }
+    if (jobs.stream().anyMatch(job -> !job.parents().isEmpty())) {
+      anyChildren.set(Boolean.TRUE);
     }
     Instant now = Instant.now();
     for (NewJob job : jobs) {
