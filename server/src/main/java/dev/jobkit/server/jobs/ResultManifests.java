@@ -195,11 +195,12 @@ public class ResultManifests implements CommittedEventListener, SmartLifecycle {
     }
   }
 
+  /**
+   * Takes the manifest of an ended job its caller found without one (a read may take it meanwhile:
+   * {@link #finalManifest} looks again under its lock).
+   */
   private void takeQuietly(String id) {
     try {
-      if (store.exists(id)) {
-        return; // stored with the end (a job that wrote no result file), or taken by a read
-      }
       jobs.findSummary(id)
           .filter(j -> j.status().isTerminal() && j.resultsExpiredAt() == null)
           .ifPresent(this::finalManifest);
