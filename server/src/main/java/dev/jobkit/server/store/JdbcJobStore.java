@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -144,16 +145,32 @@ class JdbcJobStore implements JobStore, SmartInitializingSingleton {
 
   @Override
   public List<JobEvent> transitionThrough(List<Transition> steps) {
+    Transition first = steps.get(0);
+    Transition last = steps.get(steps.size() - 1);
+    // The steps' columns, a later step's value over an earlier one's: the row is written once,
+    // from the first step's status to the last one's (nobody sees it between them).
+    Map<String, Object> columns = new LinkedHashMap<>();
+    for (int i = 0; i < steps.size(); i++) {
+      Transition step = steps.get(i);
+      if (!step.jobId().equals(first.jobId()) || (i > 0 && step.from() != steps.get(i - 1).to())) {
+        throw new IllegalArgumentException("steps of one job, each from where the one before ends");
+      }
+      columns.putAll(step.columns());
+    }
     return writes.writeEvents(
         batch -> {
-          for (int i = 0; i < steps.size(); i++) {
-            if (!apply(steps.get(i), batch)) {
-              if (i == 0) {
-                return; // moved on before the first: nothing written
-              }
-              throw new IllegalStateException(
-                  "job " + steps.get(i).jobId() + " left " + steps.get(i).from() + " mid-way");
-            }
+          if (first.ownerLimit() != null && shared && !claimable(first)) {
+            return;
+          }
+          Instant now = Instant.now();
+          Optional<StoredEvent> moved =
+              moveRow(first.jobId(), first.from(), last.to(), last.reason(), columns, now);
+          if (moved.isEmpty()) {
+            return; // moved on before the first: nothing written
+          }
+          for (Transition step : steps) {
+            step.alsoInTransaction().accept(new AttemptRows(jdbc));
+            addEvent(batch, step, now, moved.get());
           }
         });
   }
@@ -209,51 +226,68 @@ class JdbcJobStore implements JobStore, SmartInitializingSingleton {
       return false;
     }
     Instant now = Instant.now();
+    Optional<StoredEvent> moved =
+        moveRow(t.jobId(), t.from(), t.to(), t.reason(), t.columns(), now);
+    if (moved.isEmpty()) {
+      return false;
+    }
+    t.alsoInTransaction().accept(new AttemptRows(jdbc));
+    addEvent(batch, t, now, moved.get());
+    return true;
+  }
+
+  /**
+   * Moves the job's row from {@code from} to {@code to} with {@code columns}; who may see its
+   * events (its owner and accessibility), or empty when the job was no longer in {@code from}.
+   */
+  private Optional<StoredEvent> moveRow(
+      String jobId,
+      JobStatus from,
+      JobStatus to,
+      String reason,
+      Map<String, Object> columns,
+      Instant now) {
     StringBuilder sql =
         new StringBuilder("UPDATE jobs SET status = ?, status_reason = ?, updated_at = ?");
-    List<Object> params = new ArrayList<>(List.of(t.to().name()));
+    List<Object> params = new ArrayList<>(List.of(to.name()));
     // Reasons may quote what a user sent (a program name): keep them within their columns.
-    params.add(StoredText.cut(t.reason(), 1000));
+    params.add(StoredText.cut(reason, 1000));
     params.add(utc(now));
-    t.columns()
-        .forEach(
-            (column, value) -> {
-              sql.append(", ").append(column).append(" = ?");
-              params.add(
-                  value instanceof Instant i
-                      ? utc(i)
-                      : column.equals("last_error") ? StoredText.cut((String) value, 4000) : value);
-            });
+    columns.forEach(
+        (column, value) -> {
+          sql.append(", ").append(column).append(" = ?");
+          params.add(
+              value instanceof Instant i
+                  ? utc(i)
+                  : column.equals("last_error") ? StoredText.cut((String) value, 4000) : value);
+        });
     sql.append(" WHERE id = ? AND status = ?");
-    params.add(t.jobId());
-    params.add(t.from().name());
+    params.add(jobId);
+    params.add(from.name());
     // Who may see the event comes back with the update: one statement, not a read after it.
     String update =
         postgres
             ? sql + " RETURNING owner, accessibility"
             : "SELECT owner, accessibility FROM FINAL TABLE (" + sql + ")";
-    Optional<StoredEvent> moved =
-        jdbc.sql(update)
-            .params(params)
-            .query((rs, n) -> RowMappers.visibility(null, rs))
-            .optional();
-    if (moved.isEmpty()) {
-      return false;
-    }
-    StoredEvent visibility = moved.get();
-    t.alsoInTransaction().accept(new AttemptRows(jdbc));
+    return jdbc.sql(update)
+        .params(params)
+        .query((rs, n) -> RowMappers.visibility(null, rs))
+        .optional();
+  }
+
+  private static void addEvent(
+      EventRows.Batch batch, Transition t, Instant at, StoredEvent visibility) {
     batch.add(
         t.jobId(),
         EventKind.TRANSITION,
         t.from(),
         t.to(),
-        now,
+        at,
         t.actor(),
         t.reason(),
         null,
         visibility.owner(),
         visibility.accessibility());
-    return true;
   }
 
   /**

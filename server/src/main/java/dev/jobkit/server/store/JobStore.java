@@ -188,7 +188,9 @@ public interface JobStore {
 
   /**
    * Applies transitions of one job one after the other in one transaction (a claim and the start it
-   * leads to): all of them, with their events, or none when the first finds the job moved on.
+   * leads to): all of them, with their events, or none when the first finds the job moved on. Each
+   * step starts where the one before ends; the job's row is written once, from the first step's
+   * status to the last one's, with every step's columns (a later step's over an earlier one's).
    */
   List<JobEvent> transitionThrough(List<Transition> steps);
 
