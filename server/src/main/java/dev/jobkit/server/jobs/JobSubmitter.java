@@ -4,6 +4,7 @@ import dev.jobkit.sdk.Problem.FieldError;
 import dev.jobkit.sdk.apps.AppDefaults;
 import dev.jobkit.sdk.jobs.Accessibility;
 import dev.jobkit.sdk.jobs.Job;
+import dev.jobkit.sdk.jobs.JobEvent;
 import dev.jobkit.sdk.jobs.JobSpec;
 import dev.jobkit.sdk.lifecycle.JobStatus;
 import dev.jobkit.server.ApiException;
@@ -17,6 +18,7 @@ import dev.jobkit.server.store.JobStore.IdempotencyRecord;
 import dev.jobkit.server.store.JobStore.QueueFullException;
 import dev.jobkit.server.store.NewJob;
 import dev.jobkit.server.store.StoredText;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -104,15 +106,20 @@ public class JobSubmitter {
         idempotencyKey == null
             ? null
             : new IdempotencyRecord(caller.name(), idempotencyKey, bodyHash, job.id());
+    List<JobEvent> events;
     try {
-      store.insert(List.of(job), caller.actor(), record, maxQueuedPerUser);
+      events = store.insert(List.of(job), caller.actor(), record, maxQueuedPerUser);
     } catch (DuplicateKeyException concurrentSameKey) {
       return replay(caller, idempotencyKey, bodyHash).orElseThrow(() -> concurrentSameKey);
     } catch (QueueFullException full) {
       throw queueFull(full);
     }
     started(List.of(job));
-    return new Submitted(reader.get(caller, job.id()), false);
+    return new Submitted(
+        job.status() == JobStatus.QUEUED
+            ? reader.present(job.asStored(submittedAt(events).get(job.id())))
+            : reader.get(caller, job.id()),
+        false);
   }
 
   private Optional<Submitted> replay(Caller caller, String key, String bodyHash) {
@@ -175,14 +182,43 @@ public class JobSubmitter {
               : spec.parents().stream().map(p -> idsByRef.getOrDefault(p, p)).toList();
       jobs.add(newJob(caller, spec, runs.get(i), parents, ids.get(i)));
     }
+    List<JobEvent> events;
     try {
-      store.insert(jobs, caller.actor(), null, maxQueuedPerUser);
+      events = store.insert(jobs, caller.actor(), null, maxQueuedPerUser);
     } catch (QueueFullException full) {
       throw queueFull(full);
     }
     started(jobs);
-    // The caller owns them all, so they are visible; one read for the batch, not one per job.
-    return store.findAll(ids).stream().map(reader::present).toList();
+    // The caller owns them all, so they are visible; one read for the jobs that wait for parents
+    // (theirs may have settled them already), none for the queued ones.
+    Map<String, Instant> at = submittedAt(events);
+    Map<String, Job> read = new HashMap<>();
+    List<String> waiting =
+        jobs.stream().filter(j -> j.status() != JobStatus.QUEUED).map(NewJob::id).toList();
+    store.findAll(waiting).forEach(j -> read.put(j.id(), j));
+    List<Job> submitted = new ArrayList<>(jobs.size());
+    for (NewJob job : jobs) {
+      Job now =
+          job.status() == JobStatus.QUEUED ? job.asStored(at.get(job.id())) : read.get(job.id());
+      if (now != null) {
+        submitted.add(reader.present(now));
+      }
+    }
+    return submitted;
+  }
+
+  /**
+   * When each job was submitted: its first event's time, which is its {@code created_at}. A queued
+   * job is answered as its insert stored it ({@link NewJob#asStored}), not read back: only its
+   * claim moves it, and the answer is the job as created (a read right after may already show it
+   * claimed or running).
+   */
+  private static Map<String, Instant> submittedAt(List<JobEvent> events) {
+    Map<String, Instant> at = new HashMap<>();
+    for (JobEvent event : events) {
+      at.putIfAbsent(event.jobId(), event.at());
+    }
+    return at;
   }
 
   /** 429 naming the limit, where the owner stands and the setting. */

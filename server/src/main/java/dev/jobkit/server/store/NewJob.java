@@ -1,7 +1,9 @@
 package dev.jobkit.server.store;
 
 import dev.jobkit.sdk.jobs.Accessibility;
+import dev.jobkit.sdk.jobs.Job;
 import dev.jobkit.sdk.lifecycle.JobStatus;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
@@ -73,5 +75,43 @@ public record NewJob(
         timeoutSeconds,
         maxAttempts,
         false);
+  }
+
+  /**
+   * The job as {@link JobStore#insert} stores it, created at {@code createdAt} (its submission
+   * event's time): what a read returns until something moves it (no attempt, no pods yet).
+   */
+  public Job asStored(Instant createdAt) {
+    return new JobRow(
+            id,
+            displayName,
+            description,
+            owner,
+            status,
+            statusReason,
+            priority,
+            accessibility,
+            podCount,
+            command,
+            shell,
+            app,
+            appVersion,
+            app == null || parameters == null ? Map.of() : parameters,
+            env,
+            tags,
+            parents,
+            timeoutSeconds,
+            maxAttempts,
+            0,
+            null,
+            Map.of(),
+            null,
+            null,
+            createdAt,
+            createdAt,
+            null,
+            null,
+            null)
+        .toJob(List.of(), List.of());
   }
 }

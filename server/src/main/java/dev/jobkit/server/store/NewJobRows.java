@@ -6,6 +6,7 @@ import dev.jobkit.sdk.jobs.EventKind;
 import dev.jobkit.server.store.JobStore.IdempotencyRecord;
 import dev.jobkit.server.store.JobStore.QueueFullException;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -81,7 +82,9 @@ final class NewJobRows {
     if (jobs.stream().anyMatch(job -> !job.parents().isEmpty())) {
       anyChildren.set(Boolean.TRUE);
     }
-    Instant now = Instant.now();
+    // In the columns' precision (microseconds), so the submission's answer, built from what was
+    // written (NewJob.asStored), and its event show the times a read shows.
+    Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
     for (NewJob job : jobs) {
       jdbc.sql(
               "INSERT INTO jobs (id, owner, display_name, description, status, status_reason,"
