@@ -49,7 +49,8 @@ class WebhookDispatcher implements EventFeed.Listener, SmartLifecycle {
 
   private final WebhookStore store;
   private final WebhookSettings settings;
-  private final HttpClient http;
+  private final Object httpLock = new Object();
+  private HttpClient http; // guarded by httpLock
   private final Semaphore wake = new Semaphore(0);
   // Guarded by itself: what is being sent now, by delivery, by webhook and by webhook and job.
   private final Set<String> sending = new HashSet<>();
@@ -64,14 +65,27 @@ class WebhookDispatcher implements EventFeed.Listener, SmartLifecycle {
   WebhookDispatcher(WebhookStore store, WebhookSettings settings) {
     this.store = store;
     this.settings = settings;
-    this.http =
-        HttpClient.newBuilder()
-            .connectTimeout(settings.connectTimeout())
-            // A 3xx is an answer like any other that is not 2xx: following it would let a
-            // receiver send the service's request anywhere.
-            .followRedirects(HttpClient.Redirect.NEVER)
-            .version(HttpClient.Version.HTTP_1_1)
-            .build();
+  }
+
+  /**
+   * The client of the deliveries, made at the first: making one loads the default TLS context (the
+   * trusted certificates), a share of every start that a service without webhooks never needs. Not
+   * under this object's lock, which {@link #stop} holds while it waits for the senders.
+   */
+  private HttpClient http() {
+    synchronized (httpLock) {
+      if (http == null) {
+        http =
+            HttpClient.newBuilder()
+                .connectTimeout(settings.connectTimeout())
+                // A 3xx is an answer like any other that is not 2xx: following it would let a
+                // receiver send the service's request anywhere.
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .version(HttpClient.Version.HTTP_1_1)
+                .build();
+      }
+      return http;
+    }
   }
 
   @Override
@@ -245,7 +259,7 @@ class WebhookDispatcher implements EventFeed.Listener, SmartLifecycle {
               .POST(HttpRequest.BodyPublishers.ofByteArray(body))
               .build();
       HttpResponse<InputStream> response =
-          http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+          http().send(request, HttpResponse.BodyHandlers.ofInputStream());
       status = response.statusCode();
       // Only the status counts; the body is not read, so a receiver cannot hold the sender by
       // dribbling one.
