@@ -75,8 +75,8 @@ public class LocalProcessExecutor implements JobExecutor {
   private final String setsid;
   private final Descendants descendants;
   private final Map<String, Run> runs = new ConcurrentHashMap<>();
-  // Launches reserved and not started yet, with the stop that came meanwhile (NONE if none).
-  private final Map<String, PendingStop> reserved = new ConcurrentHashMap<>();
+  // Launches reserved and not started yet, with the stop that came meanwhile.
+  private final Map<String, Reservation> reserved = new ConcurrentHashMap<>();
   private final ExecutorService pumps =
       Executors.newCachedThreadPool(DaemonThreads.named("jobkit-pod-log"));
   private final ExecutorService reapers =
@@ -190,17 +190,29 @@ public class LocalProcessExecutor implements JobExecutor {
     KILL
   }
 
+  /**
+   * A launch reserved and not started yet: the stop that came meanwhile (NONE if none), and the
+   * program the reservation found on the job's {@code PATH}, which its start runs without looking
+   * again (milliseconds later; a look is a failed {@code access} for every directory before it).
+   */
+  private record Reservation(PendingStop stop, String program) {
+    Reservation stopped(PendingStop also) {
+      return new Reservation(max(stop, also), program);
+    }
+  }
+
   @Override
   public boolean reserve(Launch launch) {
     if (dataDir.unreachable().isPresent() || launch.hook() != null) {
       return false;
     }
+    String program;
     try {
-      program(argvOf(launch).get(0), environment.ofAttempt(launch, null));
+      program = program(argvOf(launch).get(0), environment.ofAttempt(launch, null));
     } catch (LaunchFailedException notFound) {
       return false; // started the usual way, it fails before RUNNING with the reason
     }
-    reserved.put(launch.jobId(), PendingStop.NONE);
+    reserved.put(launch.jobId(), new Reservation(PendingStop.NONE, program));
     return true;
   }
 
@@ -213,13 +225,15 @@ public class LocalProcessExecutor implements JobExecutor {
   public StartedAttempt start(Launch launch) {
     Run run;
     try {
-      run = startRun(launch);
+      Reservation reservation = reserved.get(launch.jobId());
+      run = startRun(launch, reservation == null ? null : reservation.program());
     } catch (RuntimeException e) {
       reserved.remove(launch.jobId());
       throw e;
     }
     // Put in runs before the reservation goes: a terminate finds one or the other.
-    PendingStop stop = reserved.remove(launch.jobId());
+    Reservation reservation = reserved.remove(launch.jobId());
+    PendingStop stop = reservation == null ? PendingStop.NONE : reservation.stop();
     if (stop == PendingStop.TERM || stop == PendingStop.KILL) {
       run.terminate(stop == PendingStop.KILL);
     }
@@ -231,7 +245,11 @@ public class LocalProcessExecutor implements JobExecutor {
     return launch.shell() != null ? List.of("/bin/sh", "-c", launch.shell()) : launch.command();
   }
 
-  private Run startRun(Launch launch) {
+  /**
+   * Starts the launch's pods; {@code reservedProgram}: its program as its reservation found it, or
+   * null to look it up.
+   */
+  private Run startRun(Launch launch, String reservedProgram) {
     Optional<String> unreachable = dataDir.unreachable();
     if (unreachable.isPresent()) {
       throw new LaunchFailedException(unreachable.get());
@@ -243,7 +261,7 @@ public class LocalProcessExecutor implements JobExecutor {
     try {
       Map<String, String> env = environment.ofAttempt(launch, user);
       List<String> argv = argvOf(launch);
-      String program = program(argv.get(0), env);
+      String program = reservedProgram != null ? reservedProgram : program(argv.get(0), env);
       files.prepare(launch.jobId(), launch.podCount(), user);
       for (int pod = 0; pod < launch.processes(); pod++) {
         Path logFile = files.log(launch.jobId(), pod);
@@ -442,7 +460,7 @@ public class LocalProcessExecutor implements JobExecutor {
     Run run = runs.get(jobId);
     if (run == null) {
       PendingStop stop = force ? PendingStop.KILL : PendingStop.TERM;
-      if (reserved.computeIfPresent(jobId, (id, before) -> max(before, stop)) != null) {
+      if (reserved.computeIfPresent(jobId, (id, before) -> before.stopped(stop)) != null) {
         return true; // its start ends it
       }
       // Or it started between the two looks: the start put it in runs before it left reserved.

@@ -3,7 +3,9 @@ package dev.jobkit.server.exec;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.jobkit.server.JobkitProperties;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -60,6 +62,56 @@ class ReservedLaunchTest {
     assertThat(ended.terminated()).isTrue();
     assertThat(ended.exitCodes()).containsExactly(143); // TERM, within the grace period
     assertThat(executor.terminate("job_reserved", true)).isFalse();
+  }
+
+  /** A world-readable directory with an executable {@code jobkit-which} that exits {@code code}. */
+  private static Path programDir(boolean withProgram, int code) throws Exception {
+    Path dir =
+        Files.createTempDirectory(
+            "jobkit-path-",
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+    if (withProgram) {
+      writeProgram(dir, code);
+    }
+    return dir;
+  }
+
+  private static void writeProgram(Path dir, int code) throws Exception {
+    Path program = dir.resolve("jobkit-which");
+    Files.writeString(program, "#!/bin/sh\nexit " + code + "\n");
+    Files.setPosixFilePermissions(program, PosixFilePermissions.fromString("rwxr-xr-x"));
+  }
+
+  @Test
+  void the_start_runs_the_program_its_reservation_found_on_the_path() throws Exception {
+    Path before = programDir(false, 0);
+    Path after = programDir(true, 3);
+    try {
+      JobExecutor executor = local.executor();
+      JobExecutor.Launch launch =
+          new JobExecutor.Launch(
+              "job_path",
+              1,
+              1,
+              List.of("jobkit-which"),
+              null,
+              Map.of("PATH", before + ":" + after + ":/usr/bin:/bin"),
+              1,
+              "jkt_test");
+      assertThat(executor.reserve(launch)).isTrue();
+      // A program that would win a look now: the start does not look again.
+      writeProgram(before, 4);
+      JobExecutor.StartedAttempt started = executor.start(launch);
+      CompletableFuture<JobExecutor.AttemptEnd> end = new CompletableFuture<>();
+      started.watch(end::complete);
+
+      assertThat(end.get(30, TimeUnit.SECONDS).exitCodes()).containsExactly(3);
+    } finally {
+      for (Path dir : List.of(before, after)) {
+        Files.deleteIfExists(dir.resolve("jobkit-which"));
+        Files.delete(dir);
+      }
+    }
   }
 
   @Test
