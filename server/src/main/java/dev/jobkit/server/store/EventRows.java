@@ -31,6 +31,11 @@ final class EventRows {
   private static final String COLUMNS =
       "job_id, kind, from_status, to_status, at, actor, actor_kind, reason, old_value, new_value";
   private static final String ROW = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+  private static final String UNNUMBERED_ROW = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+  private static final String TYPED_NUMBERED_ROW =
+      "(CAST(? AS INT), CAST(? AS VARCHAR), CAST(? AS VARCHAR), CAST(? AS VARCHAR),"
+          + " CAST(? AS VARCHAR), CAST(? AS TIMESTAMP WITH TIME ZONE), CAST(? AS VARCHAR),"
+          + " CAST(? AS VARCHAR), CAST(? AS VARCHAR), CAST(? AS VARCHAR), CAST(? AS VARCHAR))";
 
   /**
    * The most rows one insert of single events writes: 11 parameters each keeps a statement far
@@ -167,6 +172,10 @@ final class EventRows {
       if (count == 0) {
         return List.of();
       }
+      if (count <= ROWS_PER_INSERT && items.stream().allMatch(One.class::isInstance)) {
+        // A write's usual events (a claim's, an end's, a submission's): one statement.
+        return writeOnesAlone();
+      }
       long last = 0;
       if (ordered) {
         // Ids for all of them at once; the row stays locked until the transaction ends.
@@ -189,6 +198,64 @@ final class EventRows {
         last = writeMany((Many) item, last, written);
       }
       writeOnes(run, last, written);
+      return written;
+    }
+
+    /**
+     * Single events only (at most {@link #ROWS_PER_INSERT}), in one statement: on PostgreSQL the
+     * ids are taken from {@code event_order} in the statement that writes the rows (its row stays
+     * locked until the transaction ends, as {@link #write} takes it otherwise); on H2 one insert of
+     * every row, the identity column giving the ids in row order.
+     */
+    private List<StoredEvent> writeOnesAlone() {
+      List<Object> params = new ArrayList<>(1 + count * 11);
+      StringBuilder rows = new StringBuilder();
+      String sql;
+      if (ordered) {
+        params.add(count);
+        for (int n = 1; n <= count; n++) {
+          // The first row's types name the columns' (a null alone would be unknown).
+          rows.append(n == 1 ? TYPED_NUMBERED_ROW : ", " + ROW);
+          params.add(n);
+          params.addAll(((One) items.get(n - 1)).values());
+        }
+        sql =
+            "WITH o AS (UPDATE event_order SET last_id = last_id + ? WHERE id = 1 RETURNING"
+                + " last_id) INSERT INTO job_events (id, "
+                + COLUMNS
+                + ") SELECT o.last_id - "
+                + count
+                + " + v.n, "
+                + COLUMNS
+                + " FROM o, (VALUES "
+                + rows
+                + ") AS v (n, "
+                + COLUMNS
+                + ") ORDER BY v.n RETURNING id";
+      } else {
+        for (int n = 1; n <= count; n++) {
+          rows.append(n == 1 ? "" : ", ").append(UNNUMBERED_ROW);
+          params.addAll(((One) items.get(n - 1)).values());
+        }
+        sql =
+            "SELECT id FROM FINAL TABLE (INSERT INTO job_events ("
+                + COLUMNS
+                + ") VALUES "
+                + rows
+                + ")";
+      }
+      // Ids grow with the rows' order in the statement.
+      List<Long> ids = new ArrayList<>(jdbc.sql(sql).params(params).query(Long.class).list());
+      if (ids.size() != count) {
+        throw new IllegalStateException(
+            "wrote " + count + " events but got " + ids.size() + " ids");
+      }
+      ids.sort(null);
+      List<StoredEvent> written = new ArrayList<>(count);
+      for (int i = 0; i < count; i++) {
+        One one = (One) items.get(i);
+        written.add(new StoredEvent(one.event(ids.get(i)), one.owner(), one.accessibility()));
+      }
       return written;
     }
 
