@@ -86,6 +86,17 @@ class AttemptSettler {
    */
   private boolean settle(AttemptEnd end, AppAttempt app, Actor actor) {
     Instant now = Instant.now();
+    // The usual end, a success with nothing after it, is written without reading the job: the
+    // job as its launch read it (its id and app never change), moved only while it is still
+    // RUNNING at this attempt. A stop, a timeout or the check for lost attempts moves it elsewhere
+    // first; then the loop below reads where it is and follows.
+    if (app != null
+        && end.failedPod() < 0
+        && !end.terminated()
+        && !hasStepsAfterRun(app)
+        && succeed(app.job(), end, actor, now)) {
+      return true;
+    }
     boolean[] revoked = {false};
     for (int round = 0; round < 10; round++) {
       Job job = store.findSummary(end.jobId()).orElse(null);
@@ -108,32 +119,7 @@ class AttemptSettler {
                     .isPresent();
               }
               if (end.failedPod() < 0 && !end.terminated()) {
-                long[] outputs = files.outputTotals(job.id());
-                // Nothing runs after this end: the token goes with it, in its transaction, and so
-                // does the result manifest when there is no result file (else ResultManifests
-                // takes it, hashing the files, after the commit).
-                revoked[0] =
-                    lifecycle
-                        .move(
-                            Transition.of(
-                                    job.id(),
-                                    JobStatus.RUNNING,
-                                    JobStatus.SUCCEEDED,
-                                    actor,
-                                    end.logsCutReason())
-                                .seen(job)
-                                .finishedAt(now)
-                                .exitCode(0)
-                                .outputs(outputs[0], outputs[1])
-                                .also(tx -> recordEnd(tx, end, JobStatus.SUCCEEDED, null, now))
-                                .also(tx -> tx.revokeToken(job.id(), end.attempt()))
-                                .also(
-                                    tx -> {
-                                      if (outputs[0] == 0) {
-                                        tx.emptyResultManifest(job.id(), now);
-                                      }
-                                    }))
-                        .isPresent();
+                revoked[0] = succeed(job, end, actor, now);
                 yield revoked[0];
               }
               String error =
@@ -188,6 +174,34 @@ class AttemptSettler {
     }
     log.warn("could not settle the end of job {} attempt {}", end.jobId(), end.attempt());
     return false;
+  }
+
+  /**
+   * Records the attempt's success, while the job is {@code RUNNING} at that attempt; whether it
+   * applied. Nothing runs after it: the token goes with it, in its transaction, and so does the
+   * result manifest when there is no result file (else ResultManifests takes it, hashing the files,
+   * after the commit).
+   */
+  private boolean succeed(Job job, AttemptEnd end, Actor actor, Instant now) {
+    long[] outputs = files.outputTotals(job.id());
+    return lifecycle
+        .move(
+            Transition.of(
+                    job.id(), JobStatus.RUNNING, JobStatus.SUCCEEDED, actor, end.logsCutReason())
+                .seen(job)
+                .whileAttempt(end.attempt())
+                .finishedAt(now)
+                .exitCode(0)
+                .outputs(outputs[0], outputs[1])
+                .also(tx -> recordEnd(tx, end, JobStatus.SUCCEEDED, null, now))
+                .also(tx -> tx.revokeToken(job.id(), end.attempt()))
+                .also(
+                    tx -> {
+                      if (outputs[0] == 0) {
+                        tx.emptyResultManifest(job.id(), now);
+                      }
+                    }))
+        .isPresent();
   }
 
   /**

@@ -163,8 +163,7 @@ class JdbcJobStore implements JobStore, SmartInitializingSingleton {
             return;
           }
           Instant now = Instant.now();
-          Optional<StoredEvent> moved =
-              moveRow(first.jobId(), first.from(), last.to(), last.reason(), columns, now);
+          Optional<StoredEvent> moved = moveRow(first, last.to(), last.reason(), columns, now);
           if (moved.isEmpty()) {
             return; // moved on before the first: nothing written
           }
@@ -226,8 +225,7 @@ class JdbcJobStore implements JobStore, SmartInitializingSingleton {
       return false;
     }
     Instant now = Instant.now();
-    Optional<StoredEvent> moved =
-        moveRow(t.jobId(), t.from(), t.to(), t.reason(), t.columns(), now);
+    Optional<StoredEvent> moved = moveRow(t, t.to(), t.reason(), t.columns(), now);
     if (moved.isEmpty()) {
       return false;
     }
@@ -237,16 +235,12 @@ class JdbcJobStore implements JobStore, SmartInitializingSingleton {
   }
 
   /**
-   * Moves the job's row from {@code from} to {@code to} with {@code columns}; who may see its
-   * events (its owner and accessibility), or empty when the job was no longer in {@code from}.
+   * Moves the job's row from where {@code first} expects it (its status, and its attempt if it
+   * names one) to {@code to} with {@code columns}; who may see its events (its owner and
+   * accessibility), or empty when the job was no longer there.
    */
   private Optional<StoredEvent> moveRow(
-      String jobId,
-      JobStatus from,
-      JobStatus to,
-      String reason,
-      Map<String, Object> columns,
-      Instant now) {
+      Transition first, JobStatus to, String reason, Map<String, Object> columns, Instant now) {
     StringBuilder sql =
         new StringBuilder("UPDATE jobs SET status = ?, status_reason = ?, updated_at = ?");
     List<Object> params = new ArrayList<>(List.of(to.name()));
@@ -262,8 +256,12 @@ class JdbcJobStore implements JobStore, SmartInitializingSingleton {
                   : column.equals("last_error") ? StoredText.cut((String) value, 4000) : value);
         });
     sql.append(" WHERE id = ? AND status = ?");
-    params.add(jobId);
-    params.add(from.name());
+    params.add(first.jobId());
+    params.add(first.from().name());
+    if (first.whileAttempt() != null) {
+      sql.append(" AND attempt = ?");
+      params.add(first.whileAttempt());
+    }
     // Who may see the event comes back with the update: one statement, not a read after it.
     String update =
         postgres

@@ -22,6 +22,7 @@ import java.util.function.Consumer;
  *     database in the same transaction when several services may share it; null: not checked
  * @param seen the job as the caller read it before this change, or null: what never changes in a
  *     job (its app, its owner) can be taken from it instead of read again
+ * @param whileAttempt the change applies only while the job is at this attempt; null: any
  */
 public record Transition(
     String jobId,
@@ -32,7 +33,8 @@ public record Transition(
     Map<String, Object> columns,
     Consumer<JobStore.Tx> alsoInTransaction,
     Integer ownerLimit,
-    Job seen) {
+    Job seen,
+    Integer whileAttempt) {
 
   public Transition {
     if (!from.canTransitionTo(to)) {
@@ -43,7 +45,7 @@ public record Transition(
 
   public static Transition of(
       String jobId, JobStatus from, JobStatus to, Actor actor, String reason) {
-    return new Transition(jobId, from, to, reason, actor, Map.of(), tx -> {}, null, null);
+    return new Transition(jobId, from, to, reason, actor, Map.of(), tx -> {}, null, null, null);
   }
 
   /** Sets the job's {@code attempt}: the number of the attempt this change starts or ends. */
@@ -104,7 +106,8 @@ public record Transition(
    * the database, the count is the database's, read in the claim's transaction.
    */
   public Transition ownerLimit(int limit) {
-    return new Transition(jobId, from, to, reason, actor, columns, alsoInTransaction, limit, seen);
+    return new Transition(
+        jobId, from, to, reason, actor, columns, alsoInTransaction, limit, seen, whileAttempt);
   }
 
   /** The same change, made by a caller that read {@code job} (this change's job) before it. */
@@ -113,12 +116,30 @@ public record Transition(
       throw new IllegalArgumentException("job " + job.id() + " is not " + jobId);
     }
     return new Transition(
-        jobId, from, to, reason, actor, columns, alsoInTransaction, ownerLimit, job);
+        jobId, from, to, reason, actor, columns, alsoInTransaction, ownerLimit, job, whileAttempt);
+  }
+
+  /**
+   * The same change, applied only while the job is at attempt {@code attempt}: an attempt's end,
+   * written without reading the job first, never settles a later attempt.
+   */
+  public Transition whileAttempt(int attempt) {
+    return new Transition(
+        jobId, from, to, reason, actor, columns, alsoInTransaction, ownerLimit, seen, attempt);
   }
 
   public Transition also(Consumer<JobStore.Tx> work) {
     Consumer<JobStore.Tx> before = alsoInTransaction;
     return new Transition(
-        jobId, from, to, reason, actor, columns, before.andThen(work), ownerLimit, seen);
+        jobId,
+        from,
+        to,
+        reason,
+        actor,
+        columns,
+        before.andThen(work),
+        ownerLimit,
+        seen,
+        whileAttempt);
   }
 }

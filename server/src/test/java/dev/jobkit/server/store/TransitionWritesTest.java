@@ -1,0 +1,151 @@
+package dev.jobkit.server.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.qos.logback.classic.Level;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.jobkit.sdk.jobs.Accessibility;
+import dev.jobkit.sdk.jobs.Job;
+import dev.jobkit.sdk.jobs.JobEvent;
+import dev.jobkit.sdk.lifecycle.JobStatus;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.support.DefaultListableBeanFactory;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * The store's transitions on the embedded H2 database the service uses (migrated by Flyway, no
+ * Spring context): a claim and its start in one row write with both events, in order; an attempt's
+ * end that names its attempt never moves a later one.
+ */
+class TransitionWritesTest {
+
+  @TempDir Path dir;
+
+  private HikariDataSource db;
+  private JdbcJobStore store;
+
+  @BeforeEach
+  void open() {
+    ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger("org.flywaydb")).setLevel(Level.WARN);
+    db = new HikariDataSource();
+    db.setJdbcUrl("jdbc:h2:file:" + dir.resolve("jobkit") + ";QUERY_CACHE_SIZE=256");
+    db.setUsername("sa");
+    db.setPassword("");
+    Flyway.configure().dataSource(db).locations("classpath:db/migration").load().migrate();
+    store =
+        new JdbcJobStore(
+            JdbcClient.create(db),
+            new TransactionTemplate(new DataSourceTransactionManager(db)),
+            new DefaultListableBeanFactory().getBeanProvider(CommittedEventListener.class),
+            new Database(db));
+  }
+
+  @AfterEach
+  void close() {
+    db.close();
+  }
+
+  private void submit(String id) {
+    store.insert(
+        List.of(
+            new NewJob(
+                id,
+                "ann",
+                id,
+                null,
+                JobStatus.QUEUED,
+                null,
+                5,
+                Accessibility.PRIVATE,
+                1,
+                List.of("true"),
+                null,
+                null,
+                null,
+                Map.of(),
+                Map.of(),
+                Map.of(),
+                List.of(),
+                null,
+                3)),
+        Actor.user("ann"),
+        null,
+        100);
+  }
+
+  private List<JobEvent> claimAndStart(String id, JobStatus from, int attempt) {
+    return store.transitionThrough(
+        List.of(
+            Transition.of(id, from, JobStatus.CLAIMED, Actor.EXECUTOR, null)
+                .serviceId("svc_a")
+                .also(tx -> tx.logStarts(id, attempt, List.of(0L))),
+            Transition.of(id, JobStatus.CLAIMED, JobStatus.RUNNING, Actor.EXECUTOR, "started")
+                .attempt(attempt)
+                .startedAt(Instant.now())
+                .also(tx -> tx.startAttempt(id, attempt, Instant.now(), 1))));
+  }
+
+  @Test
+  void a_claim_and_its_start_write_the_row_once_with_both_steps_columns_and_events() {
+    submit("job_a");
+
+    List<JobEvent> events = claimAndStart("job_a", JobStatus.QUEUED, 1);
+
+    assertThat(events)
+        .extracting(JobEvent::fromStatus, JobEvent::toStatus)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(JobStatus.QUEUED, JobStatus.CLAIMED),
+            org.assertj.core.groups.Tuple.tuple(JobStatus.CLAIMED, JobStatus.RUNNING));
+    assertThat(events.get(1).id()).isGreaterThan(events.get(0).id());
+    assertThat(store.events("job_a"))
+        .extracting(JobEvent::id)
+        .endsWith(events.get(0).id(), events.get(1).id());
+    Job job = store.findSummary("job_a").orElseThrow();
+    assertThat(job.status()).isEqualTo(JobStatus.RUNNING);
+    assertThat(job.statusReason()).isEqualTo("started");
+    assertThat(job.attempt()).isEqualTo(1);
+    assertThat(job.startedAt()).isNotNull();
+    assertThat(
+            JdbcClient.create(db).sql("SELECT service_id FROM jobs").query(String.class).single())
+        .isEqualTo("svc_a");
+
+    // Moved on since: nothing is written, not even the first step.
+    assertThat(claimAndStart("job_a", JobStatus.QUEUED, 1)).isEmpty();
+    assertThat(store.events("job_a")).hasSize(3);
+  }
+
+  @Test
+  void an_end_that_names_its_attempt_does_not_move_a_later_one() {
+    submit("job_b");
+    claimAndStart("job_b", JobStatus.QUEUED, 1);
+    store.transition(
+        Transition.of("job_b", JobStatus.RUNNING, JobStatus.RUN_ERROR, Actor.EXECUTOR, "lost"));
+    store.transition(
+        Transition.of(
+            "job_b", JobStatus.RUN_ERROR, JobStatus.RESTART_READY, Actor.SCHEDULER, null));
+    claimAndStart("job_b", JobStatus.RESTART_READY, 2);
+
+    Transition staleEnd =
+        Transition.of("job_b", JobStatus.RUNNING, JobStatus.SUCCEEDED, Actor.EXECUTOR, null)
+            .whileAttempt(1);
+    assertThat(store.transition(staleEnd)).isEmpty();
+    assertThat(store.findSummary("job_b").orElseThrow().status()).isEqualTo(JobStatus.RUNNING);
+
+    Transition end =
+        Transition.of("job_b", JobStatus.RUNNING, JobStatus.SUCCEEDED, Actor.EXECUTOR, null)
+            .whileAttempt(2);
+    assertThat(store.transition(end)).isPresent();
+    assertThat(store.findSummary("job_b").orElseThrow().status()).isEqualTo(JobStatus.SUCCEEDED);
+  }
+}
