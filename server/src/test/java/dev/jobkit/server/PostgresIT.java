@@ -19,6 +19,7 @@ import dev.jobkit.server.support.PostgresService;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.JsonNode;
@@ -166,16 +167,32 @@ class PostgresIT {
   @Test
   void each_attempt_s_part_of_the_log_is_found_on_postgresql() {
     Api api = server().admin();
+    // A failing pod stops its sibling: each pod says its line, then waits until both have said
+    // theirs (files in the shared output dir) before the first attempt fails.
+    String said = "\"$JOBKIT_OUTPUT_DIR/said-$JOBKIT_ATTEMPT-";
     Job job =
         api.submit(
-            "{\"shell\":\"echo attempt $JOBKIT_ATTEMPT; [ $JOBKIT_ATTEMPT -ge 2 ]\","
-                + "\"max_attempts\":2,\"pod_count\":2}");
+            Api.JSON.writeValueAsString(
+                Map.of(
+                    "shell",
+                    "echo attempt $JOBKIT_ATTEMPT; touch "
+                        + said
+                        + "$JOBKIT_POD_INDEX\"; until [ -e "
+                        + said
+                        + "0\" ] && [ -e "
+                        + said
+                        + "1\" ]; do sleep 0.02; done; [ $JOBKIT_ATTEMPT -ge 2 ]",
+                    "max_attempts",
+                    2,
+                    "pod_count",
+                    2)));
     api.awaitStatus(job.id(), JobStatus.SUCCEEDED, TIMEOUT);
 
     // Two pods: the starts of migration V9 are kept per attempt and pod.
     for (int pod = 0; pod < 2; pod++) {
       String log = "/api/v1/jobs/" + job.id() + "/log?pod=" + pod + "&attempt=";
       assertThat(api.get(log + "1").expect(200).as(LogTail.class).content())
+          .as("pod %d, attempt 1", pod)
           .isEqualTo("attempt 1\n");
       assertThat(api.get(log + "2").expect(200).as(LogTail.class).content())
           .matches("\\[jobkit\\] attempt 2 of 2 started at \\S+Z\nattempt 2\n");
