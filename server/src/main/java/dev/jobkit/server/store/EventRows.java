@@ -14,7 +14,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.jdbc.support.GeneratedKeyHolder;
 
 /**
  * Writes the rows of {@code job_events}: a write of the store collects its events in a {@link
@@ -31,7 +30,7 @@ final class EventRows {
   private static final String COLUMNS =
       "job_id, kind, from_status, to_status, at, actor, actor_kind, reason, old_value, new_value";
   private static final String ROW = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-  private static final String UNNUMBERED_ROW = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+  private static final String ROW_WITHOUT_ID = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
   private static final String TYPED_NUMBERED_ROW =
       "(CAST(? AS INT), CAST(? AS VARCHAR), CAST(? AS VARCHAR), CAST(? AS VARCHAR),"
           + " CAST(? AS VARCHAR), CAST(? AS TIMESTAMP WITH TIME ZONE), CAST(? AS VARCHAR),"
@@ -172,9 +171,9 @@ final class EventRows {
       if (count == 0) {
         return List.of();
       }
-      if (count <= ROWS_PER_INSERT && items.stream().allMatch(One.class::isInstance)) {
-        // A write's usual events (a claim's, an end's, a submission's): one statement.
-        return writeOnesAlone();
+      if (ordered && count <= ROWS_PER_INSERT && items.stream().allMatch(One.class::isInstance)) {
+        // A write's usual events (a claim's, an end's, a submission's): ids and rows in one.
+        return takeIdsAndInsert();
       }
       long last = 0;
       if (ordered) {
@@ -202,61 +201,57 @@ final class EventRows {
     }
 
     /**
-     * Single events only (at most {@link #ROWS_PER_INSERT}), in one statement: on PostgreSQL the
-     * ids are taken from {@code event_order} in the statement that writes the rows (its row stays
-     * locked until the transaction ends, as {@link #write} takes it otherwise); on H2 one insert of
-     * every row, the identity column giving the ids in row order.
+     * On PostgreSQL, single events only (at most {@link #ROWS_PER_INSERT}): their ids taken from
+     * {@code event_order} by the statement that writes the rows, where {@link #write} otherwise
+     * takes them first (the row stays locked until the transaction ends either way).
      */
-    private List<StoredEvent> writeOnesAlone() {
+    private List<StoredEvent> takeIdsAndInsert() {
       List<Object> params = new ArrayList<>(1 + count * 11);
+      params.add(count);
       StringBuilder rows = new StringBuilder();
-      String sql;
-      if (ordered) {
-        params.add(count);
-        for (int n = 1; n <= count; n++) {
-          // The first row's types name the columns' (a null alone would be unknown).
-          rows.append(n == 1 ? TYPED_NUMBERED_ROW : ", " + ROW);
-          params.add(n);
-          params.addAll(((One) items.get(n - 1)).values());
-        }
-        sql =
-            "WITH o AS (UPDATE event_order SET last_id = last_id + ? WHERE id = 1 RETURNING"
-                + " last_id) INSERT INTO job_events (id, "
-                + COLUMNS
-                + ") SELECT o.last_id - "
-                + count
-                + " + v.n, "
-                + COLUMNS
-                + " FROM o, (VALUES "
-                + rows
-                + ") AS v (n, "
-                + COLUMNS
-                + ") ORDER BY v.n RETURNING id";
-      } else {
-        for (int n = 1; n <= count; n++) {
-          rows.append(n == 1 ? "" : ", ").append(UNNUMBERED_ROW);
-          params.addAll(((One) items.get(n - 1)).values());
-        }
-        sql =
-            "SELECT id FROM FINAL TABLE (INSERT INTO job_events ("
-                + COLUMNS
-                + ") VALUES "
-                + rows
-                + ")";
+      for (int n = 1; n <= count; n++) {
+        // The first row's types name the columns' (a null alone would be unknown).
+        rows.append(n == 1 ? TYPED_NUMBERED_ROW : ", " + ROW);
+        params.add(n);
+        params.addAll(((One) items.get(n - 1)).values());
       }
-      // Ids grow with the rows' order in the statement.
-      List<Long> ids = new ArrayList<>(jdbc.sql(sql).params(params).query(Long.class).list());
-      if (ids.size() != count) {
-        throw new IllegalStateException(
-            "wrote " + count + " events but got " + ids.size() + " ids");
-      }
-      ids.sort(null);
+      List<Long> ids =
+          jdbc.sql(
+                  "WITH o AS (UPDATE event_order SET last_id = last_id + ? WHERE id = 1 RETURNING"
+                      + " last_id) INSERT INTO job_events (id, "
+                      + COLUMNS
+                      + ") SELECT o.last_id - "
+                      + count
+                      + " + v.n, "
+                      + COLUMNS
+                      + " FROM o, (VALUES "
+                      + rows
+                      + ") AS v (n, "
+                      + COLUMNS
+                      + ") ORDER BY v.n RETURNING id")
+              .params(params)
+              .query(Long.class)
+              .list();
       List<StoredEvent> written = new ArrayList<>(count);
-      for (int i = 0; i < count; i++) {
-        One one = (One) items.get(i);
+      addWithIds(items.stream().map(One.class::cast).toList(), ids, written);
+      return written;
+    }
+
+    /**
+     * Adds {@code ones} to {@code written} with the ids their insert returned: ids grow with the
+     * rows' order in the statement, whatever order they come back in.
+     */
+    private static void addWithIds(List<One> ones, List<Long> returned, List<StoredEvent> written) {
+      if (returned.size() != ones.size()) {
+        throw new IllegalStateException(
+            "wrote " + ones.size() + " events but got " + returned.size() + " ids");
+      }
+      List<Long> ids = new ArrayList<>(returned);
+      ids.sort(null);
+      for (int i = 0; i < ones.size(); i++) {
+        One one = ones.get(i);
         written.add(new StoredEvent(one.event(ids.get(i)), one.owner(), one.accessibility()));
       }
-      return written;
     }
 
     private long writeOnes(List<One> ones, long last, List<StoredEvent> written) {
@@ -282,13 +277,23 @@ final class EventRows {
         }
         return last;
       }
-      for (One one : ones) {
-        GeneratedKeyHolder keys = new GeneratedKeyHolder();
-        jdbc.sql("INSERT INTO job_events (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-            .params(one.values())
-            .update(keys, "id");
-        long id = keys.getKeyAs(Long.class);
-        written.add(new StoredEvent(one.event(id), one.owner(), one.accessibility()));
+      // H2: the identity column gives the ids, in row order, and the insert returns them.
+      for (int from = 0; from < ones.size(); from += ROWS_PER_INSERT) {
+        List<One> chunk = ones.subList(from, Math.min(ones.size(), from + ROWS_PER_INSERT));
+        List<Object> params = new ArrayList<>(chunk.size() * 10);
+        chunk.forEach(one -> params.addAll(one.values()));
+        List<Long> ids =
+            jdbc.sql(
+                    "SELECT id FROM FINAL TABLE (INSERT INTO job_events ("
+                        + COLUMNS
+                        + ") VALUES "
+                        + String.join(
+                            ", ", java.util.Collections.nCopies(chunk.size(), ROW_WITHOUT_ID))
+                        + ")")
+                .params(params)
+                .query(Long.class)
+                .list();
+        addWithIds(chunk, ids, written);
       }
       return last;
     }
