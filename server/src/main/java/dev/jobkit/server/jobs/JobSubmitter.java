@@ -115,11 +115,10 @@ public class JobSubmitter {
       throw queueFull(full);
     }
     started(List.of(job));
+    List<Job> submitted = asSubmitted(List.of(job), events);
+    // Empty only if the job is gone already (deleted right after): 404, as a read would say.
     return new Submitted(
-        job.status() == JobStatus.QUEUED
-            ? reader.present(job.asStored(submittedAt(events).get(job.id())))
-            : reader.get(caller, job.id()),
-        false);
+        submitted.isEmpty() ? reader.get(caller, job.id()) : submitted.get(0), false);
   }
 
   private Optional<Submitted> replay(Caller caller, String key, String bodyHash) {
@@ -189,9 +188,21 @@ public class JobSubmitter {
       throw queueFull(full);
     }
     started(jobs);
-    // The caller owns them all, so they are visible; one read for the jobs that wait for parents
-    // (theirs may have settled them already), none for the queued ones.
-    Map<String, Instant> at = submittedAt(events);
+    return asSubmitted(jobs, events);
+  }
+
+  /**
+   * The jobs as their submission answers them, in their order (their owner submitted them, so they
+   * are visible). A queued job is as its insert stored it ({@link NewJob#asStored}, created at its
+   * first event's time), not read back: the answer is the job as created (a read right after may
+   * already show it claimed or running). The jobs that wait for parents are read, in one query:
+   * their parents may have released or failed them already.
+   */
+  private List<Job> asSubmitted(List<NewJob> jobs, List<JobEvent> events) {
+    Map<String, Instant> createdAt = new HashMap<>();
+    for (JobEvent event : events) {
+      createdAt.putIfAbsent(event.jobId(), event.at());
+    }
     Map<String, Job> read = new HashMap<>();
     List<String> waiting =
         jobs.stream().filter(j -> j.status() != JobStatus.QUEUED).map(NewJob::id).toList();
@@ -199,26 +210,14 @@ public class JobSubmitter {
     List<Job> submitted = new ArrayList<>(jobs.size());
     for (NewJob job : jobs) {
       Job now =
-          job.status() == JobStatus.QUEUED ? job.asStored(at.get(job.id())) : read.get(job.id());
+          job.status() == JobStatus.QUEUED
+              ? job.asStored(createdAt.get(job.id()))
+              : read.get(job.id());
       if (now != null) {
         submitted.add(reader.present(now));
       }
     }
     return submitted;
-  }
-
-  /**
-   * When each job was submitted: its first event's time, which is its {@code created_at}. A queued
-   * job is answered as its insert stored it ({@link NewJob#asStored}), not read back: only its
-   * claim moves it, and the answer is the job as created (a read right after may already show it
-   * claimed or running).
-   */
-  private static Map<String, Instant> submittedAt(List<JobEvent> events) {
-    Map<String, Instant> at = new HashMap<>();
-    for (JobEvent event : events) {
-      at.putIfAbsent(event.jobId(), event.at());
-    }
-    return at;
   }
 
   /** 429 naming the limit, where the owner stands and the setting. */
