@@ -91,8 +91,7 @@ class AttemptSettler {
     // RUNNING at this attempt. A stop, a timeout or the check for lost attempts moves it elsewhere
     // first; then the loop below reads where it is and follows.
     if (app != null
-        && end.failedPod() < 0
-        && !end.terminated()
+        && end.succeeded()
         && !hasStepsAfterRun(app)
         && succeed(app.job(), end, actor, now)) {
       return true;
@@ -106,7 +105,7 @@ class AttemptSettler {
       boolean applied =
           switch (job.status()) {
             case RUNNING -> {
-              if (end.failedPod() < 0 && !end.terminated() && hasStepsAfterRun(app)) {
+              if (end.succeeded() && hasStepsAfterRun(app)) {
                 yield lifecycle
                     .move(
                         Transition.of(
@@ -118,7 +117,7 @@ class AttemptSettler {
                             .also(tx -> recordPods(tx, end, now)))
                     .isPresent();
               }
-              if (end.failedPod() < 0 && !end.terminated()) {
+              if (end.succeeded()) {
                 revoked[0] = succeed(job, end, actor, now);
                 yield revoked[0];
               }

@@ -85,6 +85,11 @@ public interface JobExecutor {
       this(jobId, attempt, exitCodes, failedPod, terminated, List.of(), 0, List.of());
     }
 
+    /** Whether every pod exited 0 and none was terminated: the attempt did its work. */
+    public boolean succeeded() {
+      return failedPod < 0 && !terminated;
+    }
+
     /** The pid of pod {@code pod}, or null when it is not known here. */
     public Long pid(int pod) {
       return pod < pids.size() ? pids.get(pod) : null;
