@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Level;
 import com.zaxxer.hikari.HikariDataSource;
-import dev.jobkit.sdk.jobs.Accessibility;
 import dev.jobkit.sdk.jobs.JobEvent;
 import dev.jobkit.sdk.lifecycle.JobStatus;
 import dev.jobkit.server.support.PostgresDatabase;
@@ -12,7 +11,6 @@ import java.sql.Connection;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -238,35 +236,11 @@ class EventOrderPostgresIT {
   }
 
   private static NewJob waitingFor(String id, String parent) {
-    return job(id, "owner-9", JobStatus.AWAITING_PARENTS, List.of(parent));
+    return NewJobs.job(id, "owner-9", JobStatus.AWAITING_PARENTS, List.of(parent));
   }
 
   private static NewJob queued(String id, int owner) {
-    return job(id, "owner-" + owner, JobStatus.QUEUED, List.of());
-  }
-
-  /** A one-pod job of {@code true}, in {@code status}, after {@code parents}. */
-  private static NewJob job(String id, String owner, JobStatus status, List<String> parents) {
-    return new NewJob(
-        id,
-        owner,
-        id,
-        null,
-        status,
-        null,
-        5,
-        Accessibility.PRIVATE,
-        1,
-        List.of("true"),
-        null,
-        null,
-        null,
-        Map.of(),
-        Map.of(),
-        Map.of(),
-        parents,
-        null,
-        1);
+    return NewJobs.job(id, "owner-" + owner, JobStatus.QUEUED, List.of());
   }
 
   private static JdbcJobStore store() {

@@ -4,14 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Level;
 import com.zaxxer.hikari.HikariDataSource;
-import dev.jobkit.sdk.jobs.Accessibility;
 import dev.jobkit.sdk.jobs.Job;
 import dev.jobkit.sdk.jobs.JobEvent;
 import dev.jobkit.sdk.lifecycle.JobStatus;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -58,30 +56,7 @@ class TransitionWritesTest {
 
   private void submit(String id) {
     store.insert(
-        List.of(
-            new NewJob(
-                id,
-                "ann",
-                id,
-                null,
-                JobStatus.QUEUED,
-                null,
-                5,
-                Accessibility.PRIVATE,
-                1,
-                List.of("true"),
-                null,
-                null,
-                null,
-                Map.of(),
-                Map.of(),
-                Map.of(),
-                List.of(),
-                null,
-                3)),
-        Actor.user("ann"),
-        null,
-        100);
+        List.of(NewJobs.job(id, "ann", JobStatus.QUEUED, List.of())), Actor.user("ann"), null, 100);
   }
 
   private List<JobEvent> claimAndStart(String id, JobStatus from, int attempt) {
