@@ -18,6 +18,7 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * How many transactions a plain job's life writes in on PostgreSQL, read from the rows themselves:
@@ -27,7 +28,12 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * (with its token revoked and its empty result manifest). Its pods' pids follow the start in a
  * commit that does not wait for the WAL flush. Nothing else writes meanwhile: the webhook matcher,
  * without a webhook, leaves its cursor alone.
+ *
+ * <p>Isolated: the WAL flushes it counts ({@code pg_stat_wal}) are the whole PostgreSQL server's,
+ * and the other classes' services on it commit at any moment (CI once counted 66 flushes for 50
+ * writes that wait for none).
  */
+@Isolated
 class PostgresCommitsIT {
 
   @RegisterExtension static final PostgresService postgres = PostgresService.create();
