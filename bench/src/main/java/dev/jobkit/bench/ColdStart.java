@@ -164,7 +164,7 @@ final class ColdStart {
       if (!process.waitFor(2, TimeUnit.MINUTES)) {
         process.destroyForcibly();
       }
-      Io.deleteTree(dataDir);
+      Io.deleteAtEnd(dataDir);
       Files.deleteIfExists(log);
     }
   }

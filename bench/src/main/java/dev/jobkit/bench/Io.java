@@ -11,7 +11,9 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.List;
 import java.util.stream.Stream;
 
 /**
@@ -19,6 +21,12 @@ import java.util.stream.Stream;
  * a port to start one on, and deleting what a run left on disk.
  */
 final class Io {
+
+  private static final List<Path> LEFT = new ArrayList<>();
+
+  static {
+    Runtime.getRuntime().addShutdownHook(new Thread(Io::deleteLeft, "jobkit-bench-cleanup"));
+  }
 
   private Io() {}
 
@@ -68,10 +76,29 @@ final class Io {
     }
   }
 
-  /** Deletes {@code dir} and everything under it, as far as it can. */
-  static void deleteTree(Path dir) throws IOException {
-    try (Stream<Path> files = Files.walk(dir)) {
-      files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+  /**
+   * Deletes {@code dir} and everything under it, as far as it can, when the benchmark ends, not
+   * now. On ext4 without a journal (this project's build machines' root file system), each file
+   * made in the minutes after thousands were deleted nearby scans past them ({@code
+   * recently_deleted} in the kernel's inode allocator): deleting a run's data dir at once made the
+   * next run's launches three to five times dearer, a cost no fresh data dir of a user pays
+   * (bench/README.md).
+   */
+  static void deleteAtEnd(Path dir) {
+    synchronized (LEFT) {
+      LEFT.add(dir);
+    }
+  }
+
+  private static void deleteLeft() {
+    synchronized (LEFT) {
+      for (Path dir : LEFT) {
+        try (Stream<Path> files = Files.walk(dir)) {
+          files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException | UncheckedIOException gone) {
+          // as far as it can
+        }
+      }
     }
   }
 }

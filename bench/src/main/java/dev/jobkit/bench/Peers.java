@@ -245,7 +245,7 @@ final class Peers {
       }
       return starts;
     } finally {
-      Io.deleteTree(outputs);
+      Io.deleteAtEnd(outputs);
     }
   }
 

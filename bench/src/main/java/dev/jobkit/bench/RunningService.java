@@ -99,7 +99,7 @@ final class RunningService implements AutoCloseable {
   @Override
   public void close() throws IOException {
     context.close();
-    Io.deleteTree(dataDir);
+    Io.deleteAtEnd(dataDir);
   }
 
   /** Requests as one user. */

@@ -192,7 +192,7 @@ final class SharedDatabaseThroughput {
       for (Path log : logs) {
         Files.deleteIfExists(log);
       }
-      Io.deleteTree(dataDir);
+      Io.deleteAtEnd(dataDir);
     }
   }
 

@@ -85,7 +85,7 @@ final class SlurmThroughput {
           "  Jobkit's RUNNING event (pods submitted to Slurm): %s%n", result.serviceRunningEvent());
       return result;
     } finally {
-      Io.deleteTree(outputs);
+      Io.deleteAtEnd(outputs);
     }
   }
 
