@@ -109,6 +109,10 @@ public record ServiceLaunch(
     // (on 2 cores, 2.5 s of CPU before /healthz answers), for no throughput a local service shows:
     // spawning processes and writing the database dominate a job (docs/server.md, "Start-up").
     command.add("-XX:TieredStopAtLevel=1");
+    // C1 at a tenth of its thresholds: the request path's methods run a few times a request, so at
+    // the default thresholds a first round of submits ran mostly interpreted. Cold single submits
+    // fell by a quarter to a third for about 0.2 s more start (docs/server.md, "Start-up").
+    command.add("-XX:CompileThresholdScaling=0.1");
     if (trainingOutput != null) {
       command.add(
           (jvm.aotCache() ? "-XX:AOTCacheOutput=" : "-XX:ArchiveClassesAtExit=") + trainingOutput);

@@ -48,6 +48,7 @@ class ServiceLaunchTest {
             "/jdk25/bin/java",
             "--enable-native-access=ALL-UNNAMED",
             "-XX:TieredStopAtLevel=1",
+            "-XX:CompileThresholdScaling=0.1",
             "-XX:AOTCache=/build/service/a.aot",
             "-Xlog:aot*=off",
             "-Xlog:cds*=off",
@@ -64,6 +65,7 @@ class ServiceLaunchTest {
         .containsExactly(
             "/jdk17/bin/java",
             "-XX:TieredStopAtLevel=1",
+            "-XX:CompileThresholdScaling=0.1",
             "-XX:SharedArchiveFile=/b/s.jsa",
             "-Xlog:cds*=off",
             "-Dspring.aot.enabled=true",
@@ -73,6 +75,7 @@ class ServiceLaunchTest {
         .containsExactly(
             "/jdk17/bin/java",
             "-XX:TieredStopAtLevel=1",
+            "-XX:CompileThresholdScaling=0.1",
             "-XX:ArchiveClassesAtExit=/b/s.jsa",
             "-Dspring.aot.enabled=true",
             "-jar",
