@@ -42,6 +42,13 @@ class HealthAndMetricsIT {
     assertThat(metrics()).contains("jobkit_executor_slots " + JobkitService.SHARED_SLOTS + ".0");
   }
 
+  @Test
+  void metrics_leave_out_tomcats_sessions_and_keep_the_jvms() {
+    // Tomcat's binder is excluded (application.yml): it had only session gauges, for sessions the
+    // service never makes, and creating the platform MBean server for them delayed readiness.
+    assertThat(metrics()).doesNotContain("tomcat_sessions").contains("jvm_memory_used_bytes");
+  }
+
   private static String metrics() {
     return service.server().anonymous().get("/metrics").expect(200).body();
   }
