@@ -25,10 +25,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.postgresql.ds.PGSimpleDataSource;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.support.DefaultListableBeanFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.jdbc.datasource.DataSourceTransactionManager;
-import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Two stores on one PostgreSQL database, each with its own connections and its own write lock, as
@@ -236,11 +233,11 @@ class EventOrderPostgresIT {
   }
 
   private static NewJob waitingFor(String id, String parent) {
-    return NewJobs.job(id, "owner-9", JobStatus.AWAITING_PARENTS, List.of(parent));
+    return StoreFixtures.job(id, "owner-9", JobStatus.AWAITING_PARENTS, List.of(parent));
   }
 
   private static NewJob queued(String id, int owner) {
-    return NewJobs.job(id, "owner-" + owner, JobStatus.QUEUED, List.of());
+    return StoreFixtures.job(id, "owner-" + owner, JobStatus.QUEUED, List.of());
   }
 
   private static JdbcJobStore store() {
@@ -248,11 +245,7 @@ class EventOrderPostgresIT {
     db.setDataSource(dataSource());
     db.setMaximumPoolSize(4);
     pools.add(db);
-    return new JdbcJobStore(
-        JdbcClient.create(db),
-        new TransactionTemplate(new DataSourceTransactionManager(db)),
-        new DefaultListableBeanFactory().getBeanProvider(CommittedEventListener.class),
-        new Database(db));
+    return StoreFixtures.store(db);
   }
 
   private static PGSimpleDataSource dataSource() {

@@ -2,7 +2,6 @@ package dev.jobkit.server.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.jobkit.sdk.jobs.Accessibility;
 import dev.jobkit.sdk.lifecycle.JobStatus;
 import java.util.Arrays;
 import java.util.EnumMap;
@@ -16,10 +15,6 @@ import org.flywaydb.core.Flyway;
 import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.support.DefaultListableBeanFactory;
-import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.jdbc.datasource.DataSourceTransactionManager;
-import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The store's SQL lists of states are the lifecycle table's: run against a database holding one job
@@ -36,41 +31,13 @@ class StatusListsTest {
     JdbcDataSource db = new JdbcDataSource();
     db.setURL("jdbc:h2:mem:statuses-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
     Flyway.configure().dataSource(db).locations("classpath:db/migration").load().migrate();
-    store =
-        new JdbcJobStore(
-            JdbcClient.create(db),
-            new TransactionTemplate(new DataSourceTransactionManager(db)),
-            new DefaultListableBeanFactory().getBeanProvider(CommittedEventListener.class),
-            new Database(db));
+    store = StoreFixtures.store(db);
     for (JobStatus status : JobStatus.values()) {
       String owner = "owner-" + status.name().toLowerCase();
       String id = "job_" + status.name().toLowerCase();
       ownerOf.put(status, owner);
       idOf.put(status, id);
-      store.insert(
-          List.of(
-              new NewJob(
-                  id,
-                  owner,
-                  status.name(),
-                  null,
-                  status,
-                  null,
-                  5,
-                  Accessibility.PRIVATE,
-                  1,
-                  List.of("true"),
-                  null,
-                  null,
-                  null,
-                  java.util.Map.of(),
-                  Map.of(),
-                  Map.of(),
-                  List.of(),
-                  null,
-                  1)),
-          Actor.RECOVERY,
-          null);
+      store.insert(List.of(StoreFixtures.job(id, owner, status, List.of())), Actor.RECOVERY, null);
     }
   }
 

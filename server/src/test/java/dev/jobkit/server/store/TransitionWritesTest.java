@@ -16,10 +16,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.support.DefaultListableBeanFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.jdbc.datasource.DataSourceTransactionManager;
-import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The store's transitions on the embedded H2 database the service uses (migrated by Flyway, no
@@ -41,12 +38,7 @@ class TransitionWritesTest {
     db.setUsername("sa");
     db.setPassword("");
     Flyway.configure().dataSource(db).locations("classpath:db/migration").load().migrate();
-    store =
-        new JdbcJobStore(
-            JdbcClient.create(db),
-            new TransactionTemplate(new DataSourceTransactionManager(db)),
-            new DefaultListableBeanFactory().getBeanProvider(CommittedEventListener.class),
-            new Database(db));
+    store = StoreFixtures.store(db);
   }
 
   @AfterEach
@@ -56,7 +48,10 @@ class TransitionWritesTest {
 
   private void submit(String id) {
     store.insert(
-        List.of(NewJobs.job(id, "ann", JobStatus.QUEUED, List.of())), Actor.user("ann"), null, 100);
+        List.of(StoreFixtures.job(id, "ann", JobStatus.QUEUED, List.of())),
+        Actor.user("ann"),
+        null,
+        100);
   }
 
   private List<JobEvent> claimAndStart(String id, JobStatus from, int attempt) {
