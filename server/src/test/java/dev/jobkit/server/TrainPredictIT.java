@@ -452,9 +452,11 @@ class TrainPredictIT {
                   + dataset
                   + "\", \"gene_size\": 8, \"output_dim\": 2, \"epochs\": 1}");
       assertThat(train.command()).contains(jar.toString());
-      assertThat(Files.isRegularFile(jar)).isTrue();
-      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(jar)))
-          .isIn("rw-r-----", "rw-------");
+      for (Path staged : List.of(jar, jar.resolveSibling("commons-math3.jar"))) {
+        assertThat(Files.isRegularFile(staged)).isTrue();
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(staged)))
+            .isIn("rw-r-----", "rw-------");
+      }
       succeeded(admin, train.id());
     }
   }
