@@ -113,6 +113,9 @@ public record ServiceLaunch(
     // the default thresholds a first round of submits ran mostly interpreted. Cold single submits
     // fell by a quarter to a third for about 0.2 s more start (docs/server.md, "Start-up").
     command.add("-XX:CompileThresholdScaling=0.1");
+    // The serial collector, as the JVM itself picks on one core or a small heap: G1's concurrent
+    // threads and barriers cost a local service more than its short pauses (docs/server.md).
+    command.add("-XX:+UseSerialGC");
     if (trainingOutput != null) {
       command.add(
           (jvm.aotCache() ? "-XX:AOTCacheOutput=" : "-XX:ArchiveClassesAtExit=") + trainingOutput);
