@@ -10,6 +10,8 @@ import javax.sql.DataSource;
 import org.springframework.boot.jackson.autoconfigure.JsonMapperBuilderCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.core.StreamReadFeature;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.MapperFeature;
@@ -54,6 +56,17 @@ class ServiceConfig {
     pool.setPoolName("jobkit");
     pool.setMaximumPoolSize(10);
     return pool;
+  }
+
+  /**
+   * The transactions of the stores, written out ({@code spring.autoconfigure.exclude} leaves out
+   * Spring Boot's transaction auto-configuration): the service has no {@code @Transactional}
+   * method, and the proxy creator that configuration brings read every method's annotations of
+   * every bean at start for one.
+   */
+  @Bean
+  TransactionTemplate transactionTemplate(PlatformTransactionManager transactionManager) {
+    return new TransactionTemplate(transactionManager);
   }
 
   @Bean
