@@ -110,6 +110,8 @@ class OneServicePerDatabaseIT {
       // A long lease: the next service can only start at once because the hold was released.
       JobkitServer first = JobkitServer.startOn(dataDir, "--jobkit.datasource.lease-ttl=10m");
       assertThat(dataDir.resolve("db/lease.properties")).isRegularFile();
+      // The new database was made without an error on the way: H2 writes each to this file.
+      assertThat(dataDir.resolve("db/jobkit.trace.db")).doesNotExist();
       assertThat(Files.getPosixFilePermissions(dataDir.resolve("db/lease.properties")))
           .containsExactlyInAnyOrder(
               PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);

@@ -117,7 +117,7 @@ class ServiceLease implements FlywayMigrationStrategy, DisposableBean {
       return;
     }
     try {
-      if (migrated(LEASE_TABLE)) {
+      if (leaseTableMade()) {
         acquire();
       }
       flyway.migrate();
@@ -130,21 +130,32 @@ class ServiceLease implements FlywayMigrationStrategy, DisposableBean {
   }
 
   /**
-   * Whether migration {@code version} was applied, from Flyway's history table (a new database has
-   * none): one query, where {@code flyway.info()} would resolve and read every migration as {@code
-   * migrate} does again right after (0.1–0.2 s of a start).
+   * Whether the lease table was made, from Flyway's history table (a new database has none): the
+   * migration that made it applied, or a baseline (each is past it). Two small queries, where
+   * {@code flyway.info()} would resolve and read every migration as {@code migrate} does again
+   * right after (0.1–0.2 s of a start).
    */
-  private boolean migrated(String version) {
+  private boolean leaseTableMade() {
     try {
-      return jdbc.sql(
-                  "SELECT COUNT(*) FROM \"flyway_schema_history\" WHERE \"version\" = ? AND"
-                      + " \"success\"")
-              .param(version)
-              .query(Long.class)
-              .single()
-          > 0;
-    } catch (DataAccessException noHistoryYet) {
-      // Or the database cannot be opened: migrate() meets that again and it is reported there.
+      // Asked first, so that a new database does not answer with an error (which H2 also writes
+      // to a jobkit.trace.db file next to the database).
+      boolean history =
+          jdbc.sql(
+                      "SELECT COUNT(*) FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_SCHEMA ="
+                          + " CURRENT_SCHEMA AND TABLE_NAME = 'flyway_schema_history'")
+                  .query(Long.class)
+                  .single()
+              > 0;
+      return history
+          && jdbc.sql(
+                      "SELECT COUNT(*) FROM \"flyway_schema_history\" WHERE \"success\" AND"
+                          + " (\"version\" = ? OR \"type\" = 'SQL_BASELINE')")
+                  .param(LEASE_TABLE)
+                  .query(Long.class)
+                  .single()
+              > 0;
+    } catch (DataAccessException unreadable) {
+      // The database cannot be opened: migrate() meets that again and it is reported there.
       return false;
     }
   }
