@@ -18,15 +18,16 @@ import java.util.concurrent.TimeUnit;
 /**
  * Section 14: a fresh service as a new user meets it, no warm-up. Each run starts a service process
  * on a new data dir (embedded H2) and times, from the process's start: {@code /healthz} answering;
- * then {@code singles} no-op jobs submitted one at a time over HTTP (the mean submit); then, once
- * they have ended, {@code batch_jobs} no-op jobs in batches of 100, first submit → no job active
- * (polled every 10 ms), against spawning {@code true} as often directly on as many threads as the
- * service has slots, timed just before. Two ways to start are measured, alternating: the executable
- * jar as {@code java -jar} on this JVM, and the shell's launcher ({@link ServiceLaunch}: the newest
- * Java, the extracted jar, Spring's AOT mode and the build's start-up archive). A third run per
- * round starts the launcher's way and submits the singles while a job of the same user runs all
- * along ({@code sleep}) in serial mode, so that none of them runs: what a submit costs a cold
- * service alone, against what it costs beside the jobs it started (its batch stage is left out).
+ * then {@code singles} no-op jobs submitted one at a time over HTTP (the mean submit, through a
+ * blocking client: {@link Io#post}); then, once they have ended, {@code batch_jobs} no-op jobs in
+ * batches of 100, first submit → no job active (polled every 10 ms), against spawning {@code true}
+ * as often directly on as many threads as the service has slots, timed just before. Two ways to
+ * start are measured, alternating: the executable jar as {@code java -jar} on this JVM, and the
+ * shell's launcher ({@link ServiceLaunch}: the newest Java, the extracted jar, Spring's AOT mode
+ * and the build's start-up archive). A third run per round starts the launcher's way and submits
+ * the singles while a job of the same user runs all along ({@code sleep}) in serial mode, so that
+ * none of them runs: what a submit costs a cold service alone, against what it costs beside the
+ * jobs it started (its batch stage is left out).
  */
 final class ColdStart {
 
@@ -121,7 +122,7 @@ final class ColdStart {
       }
       long s0 = System.nanoTime();
       for (int i = 0; i < singles; i++) {
-        send(base, "POST", "/api/v1/jobs", "{\"command\":[\"true\"]}", 201);
+        Io.post(base, KEY, "/api/v1/jobs", "{\"command\":[\"true\"]}", 201);
       }
       double submit = (System.nanoTime() - s0) / 1e6 / singles;
       if (held) {
