@@ -109,10 +109,16 @@ public record ServiceLaunch(
     // (on 2 cores, 2.5 s of CPU before /healthz answers), for no throughput a local service shows:
     // spawning processes and writing the database dominate a job (docs/server.md, "Start-up").
     command.add("-XX:TieredStopAtLevel=1");
-    // C1 at a tenth of its thresholds: the request path's methods run a few times a request, so at
-    // the default thresholds a first round of submits ran mostly interpreted. Cold single submits
-    // fell by a quarter to a third for about 0.2 s more start (docs/server.md, "Start-up").
-    command.add("-XX:CompileThresholdScaling=0.1");
+    // C1 at a tenth of its thresholds (about 20 calls instead of 200): much of a request's path
+    // runs a few times a request, so at the default thresholds the first hundreds of submits ran
+    // interpreted. Not where an AOT cache (Java 25+) already says what to compile: its training
+    // run, at these thresholds, recorded every method the workload compiled, and the service
+    // compiles those at their first calls. Lowering the thresholds there as well compiled 27,000
+    // methods in the first 600 jobs (C1 half a core all along) and made the start, the submits and
+    // the batches slower (docs/server.md, "Start-up").
+    if (trainingOutput != null || archive.isEmpty() || !jvm.aotCache()) {
+      command.add("-XX:CompileThresholdScaling=0.1");
+    }
     // The serial collector, as the JVM itself picks on one core or a small heap: G1's concurrent
     // threads and barriers cost a local service more than its short pauses (docs/server.md).
     command.add("-XX:+UseSerialGC");

@@ -48,7 +48,6 @@ class ServiceLaunchTest {
             "/jdk25/bin/java",
             "--enable-native-access=ALL-UNNAMED",
             "-XX:TieredStopAtLevel=1",
-            "-XX:CompileThresholdScaling=0.1",
             "-XX:+UseSerialGC",
             "-XX:AOTCache=/build/service/a.aot",
             "-Xlog:aot*=off",
@@ -56,6 +55,13 @@ class ServiceLaunchTest {
             "-Dspring.aot.enabled=true",
             "-jar",
             "/build/service/jobkit-server.jar");
+    // C1's thresholds are lowered where no AOT cache says what to compile: in its training run,
+    // and without one.
+    assertThat(ServiceLaunch.training(jvm, jar, Path.of("/build/service/a.aot")).command())
+        .containsSubsequence(
+            "-XX:CompileThresholdScaling=0.1", "-XX:AOTCacheOutput=/build/service/a.aot");
+    assertThat(new ServiceLaunch(jvm, jar, true, Optional.empty(), null).command())
+        .contains("-XX:CompileThresholdScaling=0.1");
   }
 
   @Test
