@@ -104,43 +104,54 @@ class SchemaBaselineTest {
   /** Each constraint as its table, kind, columns and, for a foreign key, what it references. */
   private static List<String> constraints(Statement sql) throws SQLException {
     Map<String, String> columns = new HashMap<>();
-    for (String row :
-        rows(
+    records(
             sql,
             "SELECT CONSTRAINT_NAME, TABLE_NAME || '(' || LISTAGG(COLUMN_NAME, ',')"
                 + " WITHIN GROUP (ORDER BY ORDINAL_POSITION) || ')'"
                 + " FROM INFORMATION_SCHEMA.KEY_COLUMN_USAGE WHERE TABLE_SCHEMA = 'PUBLIC'"
-                + " GROUP BY CONSTRAINT_NAME, TABLE_NAME")) {
-      String[] nameAndColumns = row.split(" \\| ", 2);
-      columns.put(nameAndColumns[0], nameAndColumns[1]);
-    }
+                + " GROUP BY CONSTRAINT_NAME, TABLE_NAME")
+        .forEach(key -> columns.put(key.get(0), key.get(1)));
     Map<String, String> references = new HashMap<>();
-    for (String row :
-        rows(
+    records(
             sql,
             "SELECT CONSTRAINT_NAME, UNIQUE_CONSTRAINT_NAME, DELETE_RULE"
                 + " FROM INFORMATION_SCHEMA.REFERENTIAL_CONSTRAINTS"
-                + " WHERE CONSTRAINT_SCHEMA = 'PUBLIC'")) {
-      String[] fields = row.split(" \\| ");
-      references.put(fields[0], " -> " + columns.get(fields[1]) + " on delete " + fields[2]);
-    }
+                + " WHERE CONSTRAINT_SCHEMA = 'PUBLIC'")
+        .forEach(
+            foreign ->
+                references.put(
+                    foreign.get(0),
+                    " -> " + columns.get(foreign.get(1)) + " on delete " + foreign.get(2)));
     List<String> described = new ArrayList<>();
-    for (String row :
-        rows(
+    for (List<String> constraint :
+        records(
             sql,
             "SELECT CONSTRAINT_NAME, CONSTRAINT_TYPE FROM INFORMATION_SCHEMA.TABLE_CONSTRAINTS"
                 + " WHERE TABLE_SCHEMA = 'PUBLIC' AND TABLE_NAME <> 'flyway_schema_history'")) {
-      String[] fields = row.split(" \\| ");
-      String name = GENERATED.matcher(fields[0]).matches() ? "" : fields[0] + " ";
+      String name = constraint.get(0);
       described.add(
-          name + fields[1] + " " + columns.get(fields[0]) + references.getOrDefault(fields[0], ""));
+          (GENERATED.matcher(name).matches() ? "" : name + " ")
+              + constraint.get(1)
+              + " "
+              + columns.get(name)
+              + references.getOrDefault(name, ""));
     }
     described.sort(null);
     return described;
   }
 
+  /** The rows of {@code query}, each as one line, sorted. */
   private static List<String> rows(Statement sql, String query) throws SQLException {
     List<String> rows = new ArrayList<>();
+    for (List<String> record : records(sql, query)) {
+      rows.add(String.join(" | ", record));
+    }
+    rows.sort(null);
+    return rows;
+  }
+
+  private static List<List<String>> records(Statement sql, String query) throws SQLException {
+    List<List<String>> records = new ArrayList<>();
     try (ResultSet result = sql.executeQuery(query)) {
       int width = result.getMetaData().getColumnCount();
       while (result.next()) {
@@ -148,10 +159,9 @@ class SchemaBaselineTest {
         for (int i = 1; i <= width; i++) {
           fields.add(String.valueOf(result.getString(i)));
         }
-        rows.add(String.join(" | ", fields));
+        records.add(fields);
       }
     }
-    rows.sort(null);
-    return rows;
+    return records;
   }
 }
