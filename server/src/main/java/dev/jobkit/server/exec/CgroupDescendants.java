@@ -1,5 +1,6 @@
 package dev.jobkit.server.exec;
 
+import dev.jobkit.server.DaemonThreads;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -10,7 +11,14 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,6 +47,11 @@ final class CgroupDescendants extends Descendants {
   private final Path instance;
   private final Path homeTasks;
   private final int maxProcesses;
+  // Pods' cgroups the kernel still held when their attempts ended: removed a moment later here,
+  // not on the thread that records an end (see removeLater).
+  private final ScheduledExecutorService removals =
+      Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("jobkit-cgroups"));
+  private final Set<Path> pending = ConcurrentHashMap.newKeySet();
 
   private CgroupDescendants(Path instance, Path homeTasks, int maxProcesses) {
     this.instance = instance;
@@ -142,12 +155,67 @@ final class CgroupDescendants extends Descendants {
       deleteQuietly(dir);
       throw new UncheckedIOException("cannot make the pod's cgroup " + dir, e);
     }
-    return new CgroupTree(dir, new Placement(dir.resolve("tasks"), homeTasks));
+    return new CgroupTree(dir, new Placement(dir.resolve("tasks"), homeTasks), this::removeLater);
+  }
+
+  /**
+   * Removes a pod's cgroup that was still busy when its processes were gone: one that exited a
+   * moment ago holds it until the kernel has let go of it. Tried every {@value #RETRY_MILLIS} ms
+   * for a second, off the thread that ends the attempt: waiting there held up every end behind it
+   * (about one attempt in 25 met a busy cgroup, on two cores, and the thread slept 10 ms).
+   */
+  private void removeLater(Path dir) {
+    pending.add(dir);
+    retry(dir, 1);
+  }
+
+  private static final long RETRY_MILLIS = 10;
+  private static final int RETRIES = 100;
+
+  private void retry(Path dir, int tries) {
+    try {
+      removals.schedule(
+          () -> {
+            if (deleteQuietly(dir) || !Files.exists(dir)) {
+              pending.remove(dir);
+            } else if (tries >= RETRIES) {
+              pending.remove(dir);
+              log.warn("could not remove the cgroup {}: it still has {}", dir, membersOf(dir));
+            } else {
+              retry(dir, tries + 1);
+            }
+          },
+          RETRY_MILLIS,
+          TimeUnit.MILLISECONDS);
+    } catch (RejectedExecutionException closed) {
+      // The service is stopping: close() removes what it can, the next start the rest.
+    }
   }
 
   @Override
   void close() {
+    removals.shutdownNow();
+    pending.forEach(CgroupDescendants::deleteQuietly);
     deleteQuietly(instance);
+  }
+
+  /**
+   * The processes in a pod's cgroup but this service: {@code cgroup.procs} lists a process as soon
+   * as one of its threads is in, and a thread of the service is, for a moment, while it starts the
+   * pod.
+   */
+  private static List<Long> membersOf(Path dir) {
+    List<Long> pids = new ArrayList<>();
+    try {
+      for (String line : Files.readAllLines(dir.resolve("cgroup.procs"))) {
+        if (!line.isBlank() && Long.parseLong(line.strip()) != SELF) {
+          pids.add(Long.parseLong(line.strip()));
+        }
+      }
+    } catch (IOException gone) {
+      // removed: empty
+    }
+    return pids;
   }
 
   /**
@@ -178,10 +246,12 @@ final class CgroupDescendants extends Descendants {
   private static final class CgroupTree extends Tree {
     private final Path dir;
     private final Placement placement;
+    private final Consumer<Path> whenBusy;
 
-    CgroupTree(Path dir, Placement placement) {
+    CgroupTree(Path dir, Placement placement, Consumer<Path> whenBusy) {
       this.dir = dir;
       this.placement = placement;
+      this.whenBusy = whenBusy;
     }
 
     @Override
@@ -189,41 +259,17 @@ final class CgroupDescendants extends Descendants {
       return placement;
     }
 
-    /**
-     * The processes in the pod's cgroup but this service: {@code cgroup.procs} lists a process as
-     * soon as one of its threads is in, and a thread of the service is, for a moment, while it
-     * starts the pod.
-     */
     @Override
     List<Long> members() {
-      List<Long> pids = new ArrayList<>();
-      try {
-        for (String line : Files.readAllLines(dir.resolve("cgroup.procs"))) {
-          if (!line.isBlank() && Long.parseLong(line.strip()) != SELF) {
-            pids.add(Long.parseLong(line.strip()));
-          }
-        }
-      } catch (IOException gone) {
-        // removed: empty
-      }
-      return pids;
+      return membersOf(dir);
     }
 
     @Override
     void release() {
-      // A killed process leaves its cgroup as it exits, a moment after the signal.
-      for (int tries = 0; tries < 100; tries++) {
-        if (deleteQuietly(dir) || !Files.exists(dir)) {
-          return;
-        }
-        try {
-          Thread.sleep(10);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          break;
-        }
+      // Usually empty and removed at once; else a moment later, by removeLater.
+      if (!deleteQuietly(dir) && Files.exists(dir)) {
+        whenBusy.accept(dir);
       }
-      log.warn("could not remove the cgroup {}: it still has {}", dir, members());
     }
   }
 }

@@ -137,7 +137,10 @@ abstract class Descendants {
       }
     }
 
-    /** Forgets the pod once its processes are gone (removes its cgroup). */
+    /**
+     * Forgets the pod once its processes are gone (removes its cgroup: at once, or a moment later
+     * if the kernel still holds it; never waiting on the caller's thread).
+     */
     void release() {}
   }
 }
