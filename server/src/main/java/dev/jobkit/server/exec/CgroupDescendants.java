@@ -43,6 +43,9 @@ final class CgroupDescendants extends Descendants {
   private static final long SELF = ProcessHandle.current().pid();
   private static final AtomicInteger INSTANCES = new AtomicInteger();
   private static final byte[] THIS_THREAD = "0".getBytes(StandardCharsets.US_ASCII);
+  // How a busy cgroup is removed later: every 10 ms, for a second.
+  private static final long RETRY_MILLIS = 10;
+  private static final int RETRIES = 100;
 
   private final Path instance;
   private final Path homeTasks;
@@ -168,9 +171,6 @@ final class CgroupDescendants extends Descendants {
     pending.add(dir);
     retry(dir, 1);
   }
-
-  private static final long RETRY_MILLIS = 10;
-  private static final int RETRIES = 100;
 
   private void retry(Path dir, int tries) {
     try {
