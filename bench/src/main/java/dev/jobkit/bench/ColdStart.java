@@ -90,7 +90,7 @@ final class ColdStart {
   private record Run(double startMillis, double submitMillis, double batchRate, double ratio) {}
 
   private Run once(String name, List<String> launch, int round, boolean held) throws Exception {
-    Path dataDir = Files.createTempDirectory("jobkit-bench-cold-");
+    Path dataDir = Io.newDataDir("jobkit-bench-cold-");
     Path log = Files.createTempFile("jobkit-bench-cold-", ".log");
     int port = Io.freePort();
     List<String> command = new ArrayList<>(launch);

@@ -22,17 +22,35 @@ import java.util.stream.Stream;
 
 /**
  * The plumbing the benchmarks that start services of their own share: a request to such a service,
- * a port to start one on, and deleting what a run left on disk.
+ * a port to start one on, where their data dirs go, and deleting what a run left on disk.
  */
 final class Io {
 
   private static final List<Path> LEFT = new ArrayList<>();
+  private static Path dataRoot = Path.of("bench/target/data").toAbsolutePath();
 
   static {
     Runtime.getRuntime().addShutdownHook(new Thread(Io::deleteLeft, "jobkit-bench-cleanup"));
   }
 
   private Io() {}
+
+  /**
+   * Where the services' data dirs (and the peers' output dirs) go from now on: {@code
+   * bench/target/data} unless {@code data_root=} says otherwise. Not the system's temporary
+   * directory: a user's data dir is {@code ~/.jobkit}, and on ext4 without a journal (these
+   * machines) a directory where much is deleted, as {@code /tmp} is, makes every file created in it
+   * cost up to 30 times more (bench/README.md, "Where the data dirs are").
+   */
+  static Path dataRoot(Path root) throws IOException {
+    dataRoot = Files.createDirectories(root.toAbsolutePath());
+    return dataRoot;
+  }
+
+  /** A new, empty directory under {@link #dataRoot}, its name starting with {@code prefix}. */
+  static Path newDataDir(String prefix) throws IOException {
+    return Files.createTempDirectory(Files.createDirectories(dataRoot), prefix);
+  }
 
   /**
    * Sends {@code body} (JSON; {@code null} for none) to {@code base + path} as the holder of {@code

@@ -237,7 +237,7 @@ final class Peers {
   }
 
   private List<Long> slurmStarts() throws Exception {
-    Path outputs = Files.createTempDirectory("jobkit-bench-peers-");
+    Path outputs = Io.newDataDir("jobkit-bench-peers-");
     try {
       List<Long> starts = new ArrayList<>();
       for (int i = 0; i < slurmSamples; i++) {

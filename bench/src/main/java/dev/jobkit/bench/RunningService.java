@@ -7,7 +7,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -42,7 +41,7 @@ final class RunningService implements AutoCloseable {
 
   /** The service, with {@code settings} ({@code --k=v}) after the benchmark's own. */
   static RunningService start(String... settings) throws IOException {
-    Path dataDir = Files.createTempDirectory("jobkit-bench-");
+    Path dataDir = Io.newDataDir("jobkit-bench-");
     SpringApplication app = new SpringApplication(JobkitServerApplication.class);
     List<String> args =
         new ArrayList<>(

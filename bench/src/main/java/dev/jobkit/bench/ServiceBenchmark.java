@@ -1,6 +1,7 @@
 package dev.jobkit.bench;
 
 import dev.jobkit.server.engine.Capacity;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -60,10 +61,12 @@ public final class ServiceBenchmark {
     int peerSlurmSamples = intArg(args, "peer_slurm_samples", 10);
     Set<Integer> only = sections(args);
 
+    Path dataRoot = Io.dataRoot(Path.of(stringArg(args, "data_root", "bench/target/data")));
+
     List<Row> rows = new ArrayList<>();
     System.out.printf(
-        "Jobkit benchmark: Java %s, %d cores%n",
-        System.getProperty("java.version"), Runtime.getRuntime().availableProcessors());
+        "Jobkit benchmark: Java %s, %d cores, data dirs under %s%n",
+        System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(), dataRoot);
     if (Set.of(11, 12, 14).containsAll(only)) {
       // None needs the in-process service: each starts services of its own.
       if (only.contains(14)) {
@@ -547,6 +550,15 @@ public final class ServiceBenchmark {
   }
 
   /** {@code name=value} among the arguments, else the default. */
+  private static String stringArg(String[] args, String name, String fallback) {
+    for (String arg : args) {
+      if (arg.startsWith(name + "=")) {
+        return arg.substring(name.length() + 1);
+      }
+    }
+    return fallback;
+  }
+
   private static int intArg(String[] args, String name, int fallback) {
     for (String arg : args) {
       if (arg.startsWith(name + "=")) {

@@ -104,7 +104,7 @@ final class SharedDatabaseThroughput {
                 .replace("-", "")
                 .substring(0, 12)
                 .toLowerCase(Locale.ROOT);
-    Path dataDir = Files.createTempDirectory("jobkit-bench-pg-");
+    Path dataDir = Io.newDataDir("jobkit-bench-pg-");
     List<Process> processes = new ArrayList<>();
     List<Path> logs = new ArrayList<>();
     admin("CREATE DATABASE " + database);

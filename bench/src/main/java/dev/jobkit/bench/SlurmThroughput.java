@@ -50,7 +50,7 @@ final class SlurmThroughput {
 
   Result run() throws Exception {
     RunningService.Client user = service.newUser("slurmbench", "parallel");
-    Path outputs = Files.createTempDirectory("jobkit-bench-sbatch-");
+    Path outputs = Io.newDataDir("jobkit-bench-sbatch-");
     try {
       // Warm-up: the first job after a fresh start of the cluster takes seconds.
       viaService(user, 5);
