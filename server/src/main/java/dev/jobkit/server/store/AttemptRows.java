@@ -6,98 +6,129 @@ import dev.jobkit.sdk.jobs.PodStatus;
 import dev.jobkit.sdk.lifecycle.JobStatus;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
  * The writes a transition may carry ({@code job_attempts}, {@code job_pods}, {@code
  * job_log_starts}, {@code job_tokens}, an empty {@code job_result_manifests}), bound to the
- * transition's transaction.
+ * transition's transaction. None returns anything its caller reads, so on PostgreSQL they wait
+ * until {@link #flush} sends them all in one round trip ({@link PendingStatements}); on H2, in the
+ * same JVM, each runs at once.
  */
 final class AttemptRows implements JobStore.Tx {
 
   private final JdbcClient jdbc;
+  private final PendingStatements pending;
 
-  AttemptRows(JdbcClient jdbc) {
+  /** Rows written at once ({@code together} false) or at {@link #flush} (PostgreSQL). */
+  AttemptRows(JdbcClient jdbc, boolean together) {
     this.jdbc = jdbc;
+    this.pending = together ? new PendingStatements() : null;
+  }
+
+  /** Runs what waits, in the order it was written: before the transaction's next read or commit. */
+  void flush() {
+    if (pending != null) {
+      pending.run(jdbc);
+    }
+  }
+
+  private void update(String sql, Object... params) {
+    if (pending != null) {
+      pending.add(sql, Arrays.asList(params));
+    } else {
+      jdbc.sql(sql).params(params).update();
+    }
   }
 
   @Override
   public void issueToken(String jobId, int number, String tokenHash) {
     if (number > 1) {
       // Each attempt's end revokes its token; this only catches one whose end was never recorded.
-      jdbc.sql("DELETE FROM job_tokens WHERE job_id = ? AND attempt < ?")
-          .params(jobId, number)
-          .update();
+      update("DELETE FROM job_tokens WHERE job_id = ? AND attempt < ?", jobId, number);
     }
-    jdbc.sql("INSERT INTO job_tokens (token_hash, job_id, attempt, created_at) VALUES (?, ?, ?, ?)")
-        .params(tokenHash, jobId, number, utc(Instant.now()))
-        .update();
+    update(
+        "INSERT INTO job_tokens (token_hash, job_id, attempt, created_at) VALUES (?, ?, ?, ?)",
+        tokenHash,
+        jobId,
+        number,
+        utc(Instant.now()));
   }
 
   @Override
   public void revokeToken(String jobId, int number) {
-    jdbc.sql("DELETE FROM job_tokens WHERE job_id = ? AND attempt = ?")
-        .params(jobId, number)
-        .update();
+    update("DELETE FROM job_tokens WHERE job_id = ? AND attempt = ?", jobId, number);
   }
 
   @Override
   public void emptyResultManifest(String jobId, Instant at) {
-    jdbc.sql(
-            "INSERT INTO job_result_manifests (job_id, computed_at, file_count, total_bytes)"
-                + " VALUES (?, ?, 0, 0)")
-        .params(jobId, utc(at))
-        .update();
+    update(
+        "INSERT INTO job_result_manifests (job_id, computed_at, file_count, total_bytes)"
+            + " VALUES (?, ?, 0, 0)",
+        jobId,
+        utc(at));
   }
 
   @Override
   public void startAttempt(String jobId, int number, Instant startedAt, int podCount) {
-    jdbc.sql("INSERT INTO job_attempts (job_id, number, started_at) VALUES (?, ?, ?)")
-        .params(jobId, number, utc(startedAt))
-        .update();
+    update(
+        "INSERT INTO job_attempts (job_id, number, started_at) VALUES (?, ?, ?)",
+        jobId,
+        number,
+        utc(startedAt));
     // The pods' rows are the current attempt's: a retry's replace the ones before. A first
     // attempt has none to replace: pods are only written with their attempt's start, and the
     // insert above (its key is the job and the number) succeeds once per number.
     if (number > 1) {
-      jdbc.sql("DELETE FROM job_pods WHERE job_id = ?").param(jobId).update();
+      update("DELETE FROM job_pods WHERE job_id = ?", jobId);
     }
   }
 
   @Override
   public void podStarted(String jobId, int podIndex, Long pid, Instant at) {
-    jdbc.sql(
-            "INSERT INTO job_pods (job_id, pod_index, status, pid, started_at)"
-                + " VALUES (?, ?, ?, ?, ?)")
-        .params(jobId, podIndex, PodStatus.RUNNING.name(), pid, utc(at))
-        .update();
+    update(
+        "INSERT INTO job_pods (job_id, pod_index, status, pid, started_at) VALUES (?, ?, ?, ?, ?)",
+        jobId,
+        podIndex,
+        PodStatus.RUNNING.name(),
+        pid,
+        utc(at));
   }
 
   @Override
   public void podFinished(
       String jobId, int podIndex, PodStatus status, Integer exitCode, Long pid, Instant at) {
-    jdbc.sql(
-            "UPDATE job_pods SET status = ?, exit_code = ?, finished_at = ?, pid = COALESCE(?, pid)"
-                + " WHERE job_id = ? AND pod_index = ?")
-        .params(status.name(), exitCode, utc(at), pid, jobId, podIndex)
-        .update();
+    update(
+        "UPDATE job_pods SET status = ?, exit_code = ?, finished_at = ?, pid = COALESCE(?, pid)"
+            + " WHERE job_id = ? AND pod_index = ?",
+        status.name(),
+        exitCode,
+        utc(at),
+        pid,
+        jobId,
+        podIndex);
   }
 
   @Override
   public void finishAttempt(
       String jobId, int number, JobStatus outcome, Integer exitCode, String error, Instant at) {
-    jdbc.sql(
-            "UPDATE job_attempts SET finished_at = ?, outcome = ?, exit_code = ?, error = ?"
-                + " WHERE job_id = ? AND number = ?")
-        .params(utc(at), outcome.name(), exitCode, StoredText.cut(error, 4000), jobId, number)
-        .update();
+    update(
+        "UPDATE job_attempts SET finished_at = ?, outcome = ?, exit_code = ?, error = ?"
+            + " WHERE job_id = ? AND number = ?",
+        utc(at),
+        outcome.name(),
+        exitCode,
+        StoredText.cut(error, 4000),
+        jobId,
+        number);
   }
 
   @Override
   public void logStarts(String jobId, int number, List<Long> offsets) {
-    jdbc.sql("DELETE FROM job_log_starts WHERE job_id = ? AND attempt = ?")
-        .params(jobId, number)
-        .update();
+    update("DELETE FROM job_log_starts WHERE job_id = ? AND attempt = ?", jobId, number);
     if (offsets.isEmpty()) {
       return;
     }
@@ -105,10 +136,9 @@ final class AttemptRows implements JobStore.Tx {
     for (int pod = 0; pod < offsets.size(); pod++) {
       params.addAll(List.of(jobId, number, pod, offsets.get(pod)));
     }
-    jdbc.sql(
-            "INSERT INTO job_log_starts (job_id, attempt, pod_index, start_offset) VALUES "
-                + String.join(", ", java.util.Collections.nCopies(offsets.size(), "(?, ?, ?, ?)")))
-        .params(params)
-        .update();
+    update(
+        "INSERT INTO job_log_starts (job_id, attempt, pod_index, start_offset) VALUES "
+            + String.join(", ", Collections.nCopies(offsets.size(), "(?, ?, ?, ?)")),
+        params.toArray());
   }
 }

@@ -167,10 +167,12 @@ class JdbcJobStore implements JobStore, SmartInitializingSingleton {
           if (moved.isEmpty()) {
             return; // moved on before the first: nothing written
           }
+          AttemptRows rows = new AttemptRows(jdbc, postgres);
           for (Transition step : steps) {
-            step.alsoInTransaction().accept(new AttemptRows(jdbc));
+            step.alsoInTransaction().accept(rows);
             addEvent(batch, step, now, moved.get());
           }
+          rows.flush();
         });
   }
 
@@ -229,7 +231,9 @@ class JdbcJobStore implements JobStore, SmartInitializingSingleton {
     if (moved.isEmpty()) {
       return false;
     }
-    t.alsoInTransaction().accept(new AttemptRows(jdbc));
+    AttemptRows rows = new AttemptRows(jdbc, postgres);
+    t.alsoInTransaction().accept(rows);
+    rows.flush();
     addEvent(batch, t, now, moved.get());
     return true;
   }

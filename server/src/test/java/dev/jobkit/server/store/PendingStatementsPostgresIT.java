@@ -1,0 +1,98 @@
+package dev.jobkit.server.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.jobkit.server.support.PostgresDatabase;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.postgresql.ds.PGSimpleDataSource;
+import org.springframework.dao.DataAccessException;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * The statements a write holds until its end go to a real PostgreSQL in one multi-statement query:
+ * they run in the order they were added (a delete before the insert of the same key), take null
+ * parameters, and the first that fails takes the others' effects with it when the transaction rolls
+ * back.
+ */
+class PendingStatementsPostgresIT {
+
+  static PostgresDatabase database;
+  static JdbcClient jdbc;
+  static TransactionTemplate transactions;
+
+  @BeforeAll
+  static void createTable() {
+    database = PostgresDatabase.create();
+    PGSimpleDataSource source = new PGSimpleDataSource();
+    source.setURL(database.jdbcUrl());
+    source.setUser(database.user());
+    jdbc = JdbcClient.create(source);
+    transactions = new TransactionTemplate(new DataSourceTransactionManager(source));
+    jdbc.sql("CREATE TABLE pending_rows (id TEXT PRIMARY KEY, n INTEGER, note TEXT)").update();
+  }
+
+  @AfterAll
+  static void dropDatabase() {
+    if (database != null) {
+      database.close();
+    }
+  }
+
+  @Test
+  void held_statements_run_in_their_order_with_their_nulls() {
+    jdbc.sql("INSERT INTO pending_rows (id, n, note) VALUES ('a', 1, 'old')").update();
+    PendingStatements pending = new PendingStatements();
+    pending.add("DELETE FROM pending_rows WHERE id = ?", List.of("a"));
+    pending.add(
+        "INSERT INTO pending_rows (id, n, note) VALUES (?, ?, ?)", Arrays.asList("a", 2, null));
+    pending.add("INSERT INTO pending_rows (id, n, note) VALUES (?, ?, ?)", List.of("b", 3, "new"));
+    pending.add("UPDATE pending_rows SET n = n + ? WHERE id = ?", List.of(10, "b"));
+    transactions.executeWithoutResult(status -> pending.run(jdbc));
+
+    assertThat(rows())
+        .containsExactly(
+            Map.of("id", "a", "n", 2, "note", "(null)"), Map.of("id", "b", "n", 13, "note", "new"));
+    pending.run(jdbc); // holds nothing after a run: nothing runs twice
+    assertThat(rows()).hasSize(2);
+    jdbc.sql("DELETE FROM pending_rows").update();
+  }
+
+  @Test
+  void the_first_that_fails_rolls_back_the_ones_before_it() {
+    jdbc.sql("INSERT INTO pending_rows (id, n, note) VALUES ('c', 1, 'kept')").update();
+    PendingStatements pending = new PendingStatements();
+    pending.add("UPDATE pending_rows SET note = ? WHERE id = ?", List.of("changed", "c"));
+    pending.add(
+        "INSERT INTO pending_rows (id, n, note) VALUES (?, ?, ?)", List.of("c", 2, "taken"));
+    pending.add(
+        "INSERT INTO pending_rows (id, n, note) VALUES (?, ?, ?)", List.of("d", 3, "never"));
+
+    assertThatThrownBy(() -> transactions.executeWithoutResult(status -> pending.run(jdbc)))
+        .isInstanceOf(DataAccessException.class);
+    assertThat(rows()).containsExactly(Map.of("id", "c", "n", 1, "note", "kept"));
+    jdbc.sql("DELETE FROM pending_rows").update();
+  }
+
+  @Test
+  void a_statement_is_one_statement() {
+    assertThatThrownBy(
+            () ->
+                new PendingStatements()
+                    .add("DELETE FROM pending_rows; DROP TABLE pending_rows", List.of()))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  private static List<Map<String, Object>> rows() {
+    return jdbc.sql("SELECT id, n, COALESCE(note, '(null)') AS note FROM pending_rows ORDER BY id")
+        .query()
+        .listOfRows();
+  }
+}
