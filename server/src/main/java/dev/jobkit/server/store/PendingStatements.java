@@ -9,9 +9,9 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  * PostgreSQL as one multi-statement query: the driver sends each statement's parse, bind and
  * execute and a single sync, so they cost one round trip instead of one each, run in the order they
  * were added, and the first that fails fails them all (its transaction rolls back, as it would
- * have). A claim or an end of an attempt writes five to eight such rows besides the job's own
- * (docs/server.md, "Commits per job on PostgreSQL"). Not for H2, whose prepared statements hold one
- * command each.
+ * have). Besides the job's own row, a one-pod job's claim sends five such statements and its end
+ * four (docs/server.md, "Commits per job on PostgreSQL"). Not for H2, whose prepared statements
+ * hold one command each.
  */
 final class PendingStatements {
 
