@@ -26,8 +26,11 @@ import java.util.stream.Stream;
  */
 final class Io {
 
+  /** Where data dirs go unless {@code data_root=} says otherwise (from the repository's root). */
+  static final String DEFAULT_DATA_ROOT = "bench/target/data";
+
   private static final List<Path> LEFT = new ArrayList<>();
-  private static Path dataRoot = Path.of("bench/target/data").toAbsolutePath();
+  private static Path dataRoot = Path.of(DEFAULT_DATA_ROOT).toAbsolutePath();
 
   static {
     Runtime.getRuntime().addShutdownHook(new Thread(Io::deleteLeft, "jobkit-bench-cleanup"));
@@ -42,8 +45,8 @@ final class Io {
    * machines) a directory where much is deleted, as {@code /tmp} is, makes every file created in it
    * cost up to 30 times more (bench/README.md, "Where the data dirs are").
    */
-  static Path dataRoot(Path root) throws IOException {
-    dataRoot = Files.createDirectories(root.toAbsolutePath());
+  static Path dataRoot(Path root) {
+    dataRoot = root.toAbsolutePath();
     return dataRoot;
   }
 

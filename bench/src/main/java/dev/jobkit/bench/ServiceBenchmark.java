@@ -61,7 +61,7 @@ public final class ServiceBenchmark {
     int peerSlurmSamples = intArg(args, "peer_slurm_samples", 10);
     Set<Integer> only = sections(args);
 
-    Path dataRoot = Io.dataRoot(Path.of(stringArg(args, "data_root", "bench/target/data")));
+    Path dataRoot = Io.dataRoot(Path.of(stringArg(args, "data_root", Io.DEFAULT_DATA_ROOT)));
 
     List<Row> rows = new ArrayList<>();
     System.out.printf(
@@ -560,11 +560,7 @@ public final class ServiceBenchmark {
   }
 
   private static int intArg(String[] args, String name, int fallback) {
-    for (String arg : args) {
-      if (arg.startsWith(name + "=")) {
-        return Integer.parseInt(arg.substring(name.length() + 1));
-      }
-    }
-    return fallback;
+    String value = stringArg(args, name, null);
+    return value == null ? fallback : Integer.parseInt(value);
   }
 }
