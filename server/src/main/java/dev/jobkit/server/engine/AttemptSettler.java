@@ -54,7 +54,16 @@ class AttemptSettler {
    * progress and metrics; if that cannot be written, the job still ends ({@link #endUnrecorded}).
    */
   boolean record(AttemptEnd end, AppAttempt app) {
-    return record(end, app, Actor.EXECUTOR);
+    return record(end, app, Actor.EXECUTOR, null);
+  }
+
+  /**
+   * {@link #record(AttemptEnd, AppAttempt)}, with {@code queued} run once the usual end, a success
+   * with nothing after it, waits its turn among the service's writes ({@link
+   * JobLifecycle#move(Transition, Runnable)}); never for any other end.
+   */
+  boolean record(AttemptEnd end, AppAttempt app, Runnable queued) {
+    return record(end, app, Actor.EXECUTOR, queued);
   }
 
   /**
@@ -64,6 +73,10 @@ class AttemptSettler {
    *     the run): then the caller need not revoke it
    */
   boolean record(AttemptEnd end, AppAttempt app, Actor actor) {
+    return record(end, app, actor, null);
+  }
+
+  private boolean record(AttemptEnd end, AppAttempt app, Actor actor, Runnable queued) {
     try {
       reports.snapshot(end.jobId());
     } catch (RuntimeException e) {
@@ -72,7 +85,7 @@ class AttemptSettler {
       log.warn("could not keep the progress and metrics of job {}", end.jobId(), e);
     }
     try {
-      return settle(end, app, actor);
+      return settle(end, app, actor, queued);
     } catch (RuntimeException e) {
       log.error("recording the end of job {} attempt {} failed", end.jobId(), end.attempt(), e);
       endUnrecorded(end, e);
@@ -84,7 +97,7 @@ class AttemptSettler {
    * Records how an attempt ended, from the job's status now; whether the attempt's token was
    * revoked with it.
    */
-  private boolean settle(AttemptEnd end, AppAttempt app, Actor actor) {
+  private boolean settle(AttemptEnd end, AppAttempt app, Actor actor, Runnable queued) {
     Instant now = Instant.now();
     // The usual end, a success with nothing after it, is written without reading the job: the
     // job as its launch read it (its id and app never change), moved only while it is still
@@ -93,7 +106,7 @@ class AttemptSettler {
     if (app != null
         && end.succeeded()
         && !hasStepsAfterRun(app)
-        && succeed(app.job(), end, actor, now)) {
+        && succeed(app.job(), end, actor, now, queued)) {
       return true;
     }
     boolean[] revoked = {false};
@@ -118,7 +131,7 @@ class AttemptSettler {
                     .isPresent();
               }
               if (end.succeeded()) {
-                revoked[0] = succeed(job, end, actor, now);
+                revoked[0] = succeed(job, end, actor, now, null);
                 yield revoked[0];
               }
               String error =
@@ -181,7 +194,7 @@ class AttemptSettler {
    * result manifest when there is no result file (else ResultManifests takes it, hashing the files,
    * after the commit).
    */
-  private boolean succeed(Job job, AttemptEnd end, Actor actor, Instant now) {
+  private boolean succeed(Job job, AttemptEnd end, Actor actor, Instant now, Runnable queued) {
     long[] outputs = files.outputTotals(job.id());
     return lifecycle
         .move(
@@ -199,7 +212,8 @@ class AttemptSettler {
                       if (outputs[0] == 0) {
                         tx.emptyResultManifest(job.id(), now);
                       }
-                    }))
+                    }),
+            queued)
         .isPresent();
   }
 

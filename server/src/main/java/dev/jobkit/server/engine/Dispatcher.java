@@ -166,6 +166,7 @@ public class Dispatcher {
     while (running) {
       try {
         dispatch();
+        passed();
         checkForLostJobs();
         queue.await(sweepMillis);
       } catch (InterruptedException e) {
@@ -254,7 +255,8 @@ public class Dispatcher {
 
   /** Claims and launches the job; false if it could not be claimed. */
   private boolean launch(Candidate candidate) {
-    Job job = store.findSummary(candidate.id()).orElse(null);
+    Job job =
+        candidate.job() != null ? candidate.job() : store.findSummary(candidate.id()).orElse(null);
     if (job == null || !job.status().isClaimable()) {
       return false;
     }
@@ -302,8 +304,9 @@ public class Dispatcher {
                             attempt,
                             JobStatus.CLAIMED,
                             Collections.nCopies(job.podCount(), null),
-                            Instant.now())))
-                : lifecycle.move(claim).isPresent();
+                            Instant.now())),
+                    this::passed)
+                : lifecycle.move(claim, this::passed).isPresent();
       } finally {
         if (!claimed) {
           // Stopped or changed since the lookup, claimed by another service, or its owner is at
@@ -632,19 +635,71 @@ public class Dispatcher {
       timer.cancel(false);
     }
     boolean revoked = false;
+    boolean stepsAfterRun = app != null && app.steps().hasStepsAfterRun();
     try {
-      revoked = settler.record(end, app);
-      if (app != null && app.steps().hasStepsAfterRun()) {
+      // A success with nothing after it hands its slot over as soon as its write is queued (below);
+      // any other end keeps it until the end is recorded.
+      revoked = settler.record(end, app, stepsAfterRun ? null : () -> handOver(lease));
+      if (stepsAfterRun) {
         settler.afterRun(app);
       }
     } finally {
       if (!revoked) {
         revoke(end.jobId(), end.attempt());
       }
-      // Only once the end is recorded: until then the job still counts as running (its events say
-      // so), and the lease is the attempt's own, so a retry claimed meanwhile keeps its lease.
+      // Only once the end is recorded, or queued ahead of any claim the slot allows: until then
+      // the job still counts as running (its events say so). The lease is the attempt's own, so a
+      // retry claimed meanwhile keeps its lease. Nothing if the slot was handed over.
       release(lease);
       unfollow(end.jobId());
+    }
+  }
+
+  /** The most an attempt's end waits for the dispatcher to queue the claim of its freed slot. */
+  static final long HANDOVER_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(3);
+
+  // Counts the dispatcher's claims queued and passes ended, for an end that hands its slot over.
+  private final Object handovers = new Object();
+  private long passes;
+
+  /**
+   * Frees an attempt's slot once its end's write is queued, then waits (at most {@link
+   * #HANDOVER_WAIT_NANOS}) until the dispatcher queued the claim of the job that takes the slot or
+   * ended its pass: the end and that claim then share one transaction and one durable commit, and
+   * the claim still commits with or after the end (the writes run in the order they are queued), so
+   * the events never show more jobs running than there are slots. The claim's lookups run while the
+   * end waits, not after it committed.
+   */
+  private void handOver(Capacity.Lease lease) {
+    long seen;
+    synchronized (handovers) {
+      seen = passes;
+    }
+    if (!capacity.release(lease)) {
+      return;
+    }
+    queue.wake();
+    long deadline = System.nanoTime() + HANDOVER_WAIT_NANOS;
+    synchronized (handovers) {
+      for (long left = HANDOVER_WAIT_NANOS; passes == seen && left > 0; ) {
+        try {
+          TimeUnit.NANOSECONDS.timedWait(handovers, left);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+        left = deadline - System.nanoTime();
+      }
+    }
+  }
+
+  /**
+   * The dispatcher queued a claim's write, or ended a pass: an end waiting to hand over goes on.
+   */
+  private void passed() {
+    synchronized (handovers) {
+      passes++;
+      handovers.notifyAll();
     }
   }
 

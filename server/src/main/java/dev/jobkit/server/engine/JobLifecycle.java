@@ -35,7 +35,15 @@ public class JobLifecycle {
 
   /** Applies the transition if the job is still where the caller saw it. */
   public Optional<JobEvent> move(Transition transition) {
-    Optional<JobEvent> event = store.transition(withRecord(transition));
+    return move(transition, null);
+  }
+
+  /**
+   * As {@link #move(Transition)}; {@code queued} runs once the write waits its turn ({@link
+   * JobStore#transition(Transition, Runnable)}).
+   */
+  Optional<JobEvent> move(Transition transition, Runnable queued) {
+    Optional<JobEvent> event = store.transition(withRecord(transition), queued);
     event.ifPresent(e -> after(transition, e));
     return event;
   }
@@ -45,8 +53,13 @@ public class JobLifecycle {
    * the job is no longer where the first expects it); whether they applied.
    */
   public boolean moveThrough(List<Transition> steps) {
+    return moveThrough(steps, null);
+  }
+
+  /** As {@link #moveThrough(List)}; {@code queued} as in {@link #move(Transition, Runnable)}. */
+  boolean moveThrough(List<Transition> steps, Runnable queued) {
     List<Transition> recorded = steps.stream().map(this::withRecord).toList();
-    if (store.transitionThrough(recorded).isEmpty()) {
+    if (store.transitionThrough(recorded, queued).isEmpty()) {
       return false;
     }
     recorded.forEach(t -> after(t, null));

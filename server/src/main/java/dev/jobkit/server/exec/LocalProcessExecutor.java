@@ -590,9 +590,10 @@ public class LocalProcessExecutor implements JobExecutor {
     for (String dir : path.split(File.pathSeparator)) {
       if (!dir.isEmpty()) {
         Path candidate = Path.of(dir, program);
-        if (Files.isExecutable(candidate)
-            && !Files.isDirectory(candidate)
-            && usable.test(candidate)) {
+        // java.io.File's checks answer false for a missing file; Files' throw and catch an
+        // exception inside for each directory of the PATH before the program's.
+        File file = candidate.toFile();
+        if (file.canExecute() && !file.isDirectory() && usable.test(candidate)) {
           return Optional.of(candidate);
         }
       }
@@ -600,7 +601,6 @@ public class LocalProcessExecutor implements JobExecutor {
     return Optional.empty();
   }
 
-  /** One pod's main process: its pid (also its process group id) and its exit code, once known. */
   /**
    * One pod's main process: its pid (also its process group id), its exit code once known, and the
    * pump of its output into its log.

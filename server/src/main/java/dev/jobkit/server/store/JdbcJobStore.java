@@ -114,8 +114,8 @@ class JdbcJobStore implements JobStore, SmartInitializingSingleton {
   }
 
   @Override
-  public Optional<JobEvent> transition(Transition t) {
-    return writes.writeEvents(batch -> apply(t, batch)).stream().findFirst();
+  public Optional<JobEvent> transition(Transition t, Runnable queued) {
+    return writes.writeEvents(batch -> apply(t, batch), queued).stream().findFirst();
   }
 
   @Override
@@ -144,7 +144,7 @@ class JdbcJobStore implements JobStore, SmartInitializingSingleton {
   }
 
   @Override
-  public List<JobEvent> transitionThrough(List<Transition> steps) {
+  public List<JobEvent> transitionThrough(List<Transition> steps, Runnable queued) {
     Transition first = steps.get(0);
     Transition last = steps.get(steps.size() - 1);
     // The steps' columns, a later step's value over an earlier one's: the row is written once,
@@ -173,7 +173,8 @@ class JdbcJobStore implements JobStore, SmartInitializingSingleton {
             addEvent(batch, step, now, moved.get());
           }
           rows.flush();
-        });
+        },
+        queued);
   }
 
   @Override

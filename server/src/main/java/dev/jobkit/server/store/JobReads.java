@@ -155,8 +155,11 @@ final class JobReads {
     // two fixed by the WHERE: H2 reads the first row of the index only for an ORDER BY that is a
     // prefix of it; for "priority DESC, seq" it sorts all of the owner's queued jobs (90 ms with
     // 100,000).
+    // The whole summary, so that the dispatcher need not read the job it picks again.
     String head =
-        "SELECT id, owner, priority, seq, pod_count FROM jobs WHERE owner = ? AND status = ?"
+        "SELECT "
+            + RowMappers.JOB_COLUMNS
+            + " FROM jobs WHERE owner = ? AND status = ?"
             + " ORDER BY owner, status, priority DESC, seq LIMIT 1";
     List<Candidate> heads = new ArrayList<>();
     if (postgres) {
@@ -172,13 +175,13 @@ final class JobReads {
       heads.addAll(
           jdbc.sql(union.toString())
               .params(params)
-              .query((rs, n) -> RowMappers.candidate(rs))
+              .query((rs, n) -> RowMappers.candidateWithJob(rs))
               .list());
     } else {
       for (JobStatus status : JdbcJobStore.CLAIMABLE) {
         jdbc.sql(head)
             .params(owner, status.name())
-            .query((rs, n) -> RowMappers.candidate(rs))
+            .query((rs, n) -> RowMappers.candidateWithJob(rs))
             .optional()
             .ifPresent(heads::add);
       }

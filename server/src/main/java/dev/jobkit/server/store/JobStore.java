@@ -67,8 +67,12 @@ public interface JobStore {
   /** A job's page of the list, with the cursor sequence of its last item. */
   record Page(List<Job> items, Long lastSeq, boolean more) {}
 
-  /** The next job an owner may have claimed: its id, priority and queue position. */
-  record Candidate(String id, String owner, int priority, long seq, int podCount) {
+  /**
+   * The next job an owner may have claimed: its id, priority and queue position, and the job as the
+   * lookup read it ({@code job}: its summary, without pods and attempts), or null where the lookup
+   * read only the candidate's own columns.
+   */
+  record Candidate(String id, String owner, int priority, long seq, int podCount, Job job) {
 
     /** The queue's order: priority 9 first, then the oldest. */
     public static final java.util.Comparator<Candidate> QUEUE_ORDER =
@@ -173,7 +177,16 @@ public interface JobStore {
   Map<String, JobStatus> statuses(Collection<String> ids);
 
   /** Applies a transition if the job is still in {@code from}; the event if it applied. */
-  Optional<JobEvent> transition(Transition transition);
+  default Optional<JobEvent> transition(Transition transition) {
+    return transition(transition, null);
+  }
+
+  /**
+   * As {@link #transition(Transition)}; {@code queued} (if not null) runs on the caller's thread
+   * once the write waits its turn among this service's writes: any write of this service queued
+   * after that commits in the same transaction or a later one, never before it.
+   */
+  Optional<JobEvent> transition(Transition transition, Runnable queued);
 
   /**
    * Records an event that moves nothing (a worker acknowledging its claim) if the job is still in
@@ -192,7 +205,15 @@ public interface JobStore {
    * step starts where the one before ends; the job's row is written once, from the first step's
    * status to the last one's, with every step's columns (a later step's over an earlier one's).
    */
-  List<JobEvent> transitionThrough(List<Transition> steps);
+  default List<JobEvent> transitionThrough(List<Transition> steps) {
+    return transitionThrough(steps, null);
+  }
+
+  /**
+   * As {@link #transitionThrough(List)}, with {@code queued} as in {@link #transition(Transition,
+   * Runnable)}.
+   */
+  List<JobEvent> transitionThrough(List<Transition> steps, Runnable queued);
 
   /** The pids of attempt {@code attempt}'s pods (by pod index), started by this service. */
   record StartedPids(String jobId, int attempt, List<Long> pids) {

@@ -6,6 +6,7 @@ import dev.jobkit.sdk.jobs.Accessibility;
 import dev.jobkit.sdk.jobs.ActorKind;
 import dev.jobkit.sdk.jobs.Attempt;
 import dev.jobkit.sdk.jobs.EventKind;
+import dev.jobkit.sdk.jobs.Job;
 import dev.jobkit.sdk.jobs.JobEvent;
 import dev.jobkit.sdk.jobs.JobResult;
 import dev.jobkit.sdk.jobs.Pod;
@@ -151,7 +152,15 @@ final class RowMappers {
         rs.getString("owner"),
         rs.getInt("priority"),
         rs.getLong("seq"),
-        rs.getInt("pod_count"));
+        rs.getInt("pod_count"),
+        null);
+  }
+
+  /** A candidate read with {@link #JOB_COLUMNS}, with its job's summary. */
+  static Candidate candidateWithJob(ResultSet rs) throws SQLException {
+    Job job = job(rs).toJob(List.of(), List.of());
+    return new Candidate(
+        job.id(), job.owner(), job.priority(), rs.getLong("seq"), job.podCount(), job);
   }
 
   static IdempotencyRecord idempotency(ResultSet rs) throws SQLException {

@@ -84,16 +84,28 @@ final class SerializedWrites {
           work.run();
           return null;
         },
-        false);
+        false,
+        null);
   }
 
   /** Runs {@code work}, which adds events to the batch it is given; the events as written. */
   List<JobEvent> writeEvents(Consumer<EventRows.Batch> work) {
+    return writeEvents(work, null);
+  }
+
+  /**
+   * As {@link #writeEvents(Consumer)}; {@code queued} (if not null) runs on this thread once the
+   * write is in the queue, before it waits for its turn: a write queued by then, by any thread,
+   * runs after this one, in its transaction or a later one.
+   */
+  List<JobEvent> writeEvents(Consumer<EventRows.Batch> work, Runnable queued) {
     return writeWithEvents(
             batch -> {
               work.accept(batch);
               return null;
-            })
+            },
+            true,
+            queued)
         .events()
         .stream()
         .map(StoredEvent::event)
@@ -109,16 +121,28 @@ final class SerializedWrites {
    * again one write to a transaction, so a write's failure is its own.
    */
   private <T> Written<T> writeWithEvents(Function<EventRows.Batch, T> work) {
-    return writeWithEvents(work, true);
+    return writeWithEvents(work, true, null);
   }
 
-  private <T> Written<T> writeWithEvents(Function<EventRows.Batch, T> work, boolean durable) {
+  private <T> Written<T> writeWithEvents(
+      Function<EventRows.Batch, T> work, boolean durable, Runnable queued) {
     if (lock.isHeldByCurrentThread()) {
       // A write inside a write (in its transaction): runs at once, as part of it.
+      if (queued != null) {
+        queued.run();
+      }
       return writeAlone(work, true);
     }
     Pending<T> mine = new Pending<>(work, durable);
     queue.add(mine);
+    if (queued != null) {
+      try {
+        queued.run();
+      } catch (RuntimeException e) {
+        // The write is queued and runs whatever the callback did.
+        log.error("a write's queued callback failed", e);
+      }
+    }
     lock.lock();
     try {
       while (!mine.done) {

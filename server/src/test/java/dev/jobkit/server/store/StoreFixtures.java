@@ -17,10 +17,23 @@ final class StoreFixtures {
 
   /** The store on {@code db} (already migrated), with no listener of committed events. */
   static JdbcJobStore store(DataSource db) {
+    return store(db, new DefaultListableBeanFactory());
+  }
+
+  /**
+   * The store on {@code db} (already migrated), telling {@code listener} what each commit wrote.
+   */
+  static JdbcJobStore store(DataSource db, CommittedEventListener listener) {
+    DefaultListableBeanFactory beans = new DefaultListableBeanFactory();
+    beans.registerSingleton("listener", listener);
+    return store(db, beans);
+  }
+
+  private static JdbcJobStore store(DataSource db, DefaultListableBeanFactory beans) {
     return new JdbcJobStore(
         JdbcClient.create(db),
         new TransactionTemplate(new DataSourceTransactionManager(db)),
-        new DefaultListableBeanFactory().getBeanProvider(CommittedEventListener.class),
+        beans.getBeanProvider(CommittedEventListener.class),
         new Database(db));
   }
 

@@ -10,6 +10,13 @@ import dev.jobkit.sdk.lifecycle.JobStatus;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -20,8 +27,9 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
  * The store's transitions on the embedded H2 database the service uses (migrated by Flyway, no
- * Spring context): a claim and its start in one row write with both events, in order; an attempt's
- * end that names its attempt never moves a later one.
+ * Spring context): a claim and its start in one row write with both events, in order; a write
+ * queued while another waits its turn shares its commit, after it; an attempt's end that names its
+ * attempt never moves a later one.
  */
 class TransitionWritesTest {
 
@@ -29,6 +37,8 @@ class TransitionWritesTest {
 
   private HikariDataSource db;
   private JdbcJobStore store;
+  // The events of each commit, as the store hands them to its listeners: one list a transaction.
+  private final List<List<Long>> commits = new CopyOnWriteArrayList<>();
 
   @BeforeEach
   void open() {
@@ -38,7 +48,9 @@ class TransitionWritesTest {
     db.setUsername("sa");
     db.setPassword("");
     Flyway.configure().dataSource(db).locations("classpath:db/migration").load().migrate();
-    store = StoreFixtures.store(db);
+    store =
+        StoreFixtures.store(
+            db, events -> commits.add(events.stream().map(e -> e.event().id()).toList()));
   }
 
   @AfterEach
@@ -93,6 +105,52 @@ class TransitionWritesTest {
     // Moved on since: nothing is written, not even the first step.
     assertThat(claimAndStart("job_a", JobStatus.QUEUED, 1)).isEmpty();
     assertThat(store.events("job_a")).hasSize(3);
+  }
+
+  @Test
+  void a_write_queued_while_another_waits_its_turn_commits_with_it_and_after_it() throws Exception {
+    submit("job_end");
+    submit("job_next");
+    claimAndStart("job_end", JobStatus.QUEUED, 1);
+    commits.clear();
+    ExecutorService dispatcher = Executors.newSingleThreadExecutor();
+    try {
+      Future<?>[] claim = new Future<?>[1];
+      Optional<JobEvent> ended =
+          store.transition(
+              Transition.of("job_end", JobStatus.RUNNING, JobStatus.SUCCEEDED, Actor.EXECUTOR, null)
+                  .whileAttempt(1),
+              () -> {
+                // As the dispatcher does with the slot the end frees: its claim is queued before
+                // the end takes its turn.
+                CountDownLatch queued = new CountDownLatch(1);
+                claim[0] =
+                    dispatcher.submit(
+                        () ->
+                            store.transitionThrough(
+                                List.of(
+                                    Transition.of(
+                                        "job_next",
+                                        JobStatus.QUEUED,
+                                        JobStatus.CLAIMED,
+                                        Actor.EXECUTOR,
+                                        null)),
+                                queued::countDown));
+                try {
+                  assertThat(queued.await(10, TimeUnit.SECONDS)).isTrue();
+                } catch (InterruptedException e) {
+                  throw new AssertionError(e);
+                }
+              });
+      claim[0].get(10, TimeUnit.SECONDS);
+
+      assertThat(ended).isPresent();
+      long claimed = store.events("job_next").get(1).id();
+      assertThat(claimed).isGreaterThan(ended.get().id());
+      assertThat(commits).containsExactly(List.of(ended.get().id(), claimed));
+    } finally {
+      dispatcher.shutdownNow();
+    }
   }
 
   @Test
