@@ -14,26 +14,19 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 /**
  * The writes a transition may carry ({@code job_attempts}, {@code job_pods}, {@code
  * job_log_starts}, {@code job_tokens}, an empty {@code job_result_manifests}), bound to the
- * transition's transaction. None returns anything its caller reads, so on PostgreSQL they wait
- * until {@link #flush} sends them all in one round trip ({@link PendingStatements}); on H2, in the
- * same JVM, each runs at once.
+ * transition's transaction. None returns anything its caller reads, so on PostgreSQL they are held
+ * ({@link PendingStatements}, the write's {@link EventRows.Batch#held}) and go ahead of the
+ * transaction's next statement, in the same round trip; on H2, in the same JVM, each runs at once.
  */
 final class AttemptRows implements JobStore.Tx {
 
   private final JdbcClient jdbc;
   private final PendingStatements pending;
 
-  /** Rows written at once ({@code together} false) or at {@link #flush} (PostgreSQL). */
-  AttemptRows(JdbcClient jdbc, boolean together) {
+  /** Rows written at once ({@code pending} null) or held in {@code pending} (PostgreSQL). */
+  AttemptRows(JdbcClient jdbc, PendingStatements pending) {
     this.jdbc = jdbc;
-    this.pending = together ? new PendingStatements() : null;
-  }
-
-  /** Runs what waits, in the order it was written: before the transaction's next read or commit. */
-  void flush() {
-    if (pending != null) {
-      pending.run(jdbc);
-    }
+    this.pending = pending;
   }
 
   private void update(String sql, Object... params) {

@@ -13,6 +13,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import org.springframework.jdbc.core.JdbcOperations;
+import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
@@ -43,11 +45,14 @@ final class EventRows {
   private static final int ROWS_PER_INSERT = 1000;
 
   private final JdbcClient jdbc;
+  private final JdbcOperations operations;
   private final JobReads reads;
   private final boolean ordered;
 
-  EventRows(JdbcClient jdbc, JobReads reads, boolean ordered) {
+  /** {@code ordered}: PostgreSQL, where ids come from {@code event_order} and rows can be held. */
+  EventRows(JdbcClient jdbc, JdbcOperations operations, JobReads reads, boolean ordered) {
     this.jdbc = jdbc;
+    this.operations = operations;
     this.reads = reads;
     this.ordered = ordered;
   }
@@ -100,13 +105,41 @@ final class EventRows {
       Actor actor,
       Map<String, StoredEvent> visibility) {}
 
-  /** The events of one write of the store, written by {@link #write} as the write ends. */
+  /**
+   * The events of one write of the store (or of a group of writes sharing a transaction), written
+   * by {@link #write} as the last step, and on PostgreSQL the rows its transitions hold ({@link
+   * #held}): sent ahead of the transaction's next {@link #query}, at the latest with the events.
+   */
   final class Batch {
 
     private final List<Object> items = new ArrayList<>();
+    private final PendingStatements held = ordered ? new PendingStatements() : null;
     private int count;
 
     private Batch() {}
+
+    /**
+     * Where a transition's rows besides the job's own wait (null on H2: they run at once). Whoever
+     * sends another statement in the transaction first either goes through {@link #query} or calls
+     * {@link #flushHeld}.
+     */
+    PendingStatements held() {
+      return held;
+    }
+
+    /** Runs the held rows now (one round trip), if there are any. */
+    void flushHeld() {
+      if (held != null) {
+        held.run(jdbc);
+      }
+    }
+
+    /** Runs {@code sql}, a query, after the held rows, in the same round trip as they. */
+    <T> List<T> query(String sql, List<Object> params, RowMapper<T> rows) {
+      return held == null
+          ? jdbc.sql(sql).params(params).query(rows).list()
+          : held.runThen(jdbc, operations, sql, params, rows);
+    }
 
     /**
      * Adds one event of the job {@code jobId}, which {@code owner} and who {@code accessibility}
@@ -169,12 +202,15 @@ final class EventRows {
      */
     List<StoredEvent> write() {
       if (count == 0) {
+        flushHeld();
         return List.of();
       }
       if (ordered && count <= ROWS_PER_INSERT && items.stream().allMatch(One.class::isInstance)) {
-        // A write's usual events (a claim's, an end's, a submission's): ids and rows in one.
+        // A write's usual events (a claim's, an end's, a submission's): ids and rows in one,
+        // after the rows held.
         return takeIdsAndInsert();
       }
+      flushHeld();
       long last = 0;
       if (ordered) {
         // Ids for all of them at once; the row stays locked until the transaction ends.
@@ -216,22 +252,21 @@ final class EventRows {
         params.addAll(((One) items.get(n - 1)).values());
       }
       List<Long> ids =
-          jdbc.sql(
-                  "WITH o AS (UPDATE event_order SET last_id = last_id + ? WHERE id = 1 RETURNING"
-                      + " last_id) INSERT INTO job_events (id, "
-                      + COLUMNS
-                      + ") SELECT o.last_id - "
-                      + count
-                      + " + v.n, "
-                      + COLUMNS
-                      + " FROM o, (VALUES "
-                      + rows
-                      + ") AS v (n, "
-                      + COLUMNS
-                      + ") ORDER BY v.n RETURNING id")
-              .params(params)
-              .query(Long.class)
-              .list();
+          query(
+              "WITH o AS (UPDATE event_order SET last_id = last_id + ? WHERE id = 1 RETURNING"
+                  + " last_id) INSERT INTO job_events (id, "
+                  + COLUMNS
+                  + ") SELECT o.last_id - "
+                  + count
+                  + " + v.n, "
+                  + COLUMNS
+                  + " FROM o, (VALUES "
+                  + rows
+                  + ") AS v (n, "
+                  + COLUMNS
+                  + ") ORDER BY v.n RETURNING id",
+              params,
+              (rs, n) -> rs.getLong(1));
       List<StoredEvent> written = new ArrayList<>(count);
       addWithIds(items.stream().map(One.class::cast).toList(), ids, written);
       return written;

@@ -87,7 +87,7 @@ class JdbcJobStore implements JobStore, SmartInitializingSingleton {
     this.shared = shared;
     this.postgres = database.postgres();
     this.reads = new JobReads(jdbc, postgres);
-    this.events = new EventRows(jdbc, reads, database.postgres());
+    this.events = new EventRows(jdbc, database.operations(), reads, database.postgres());
     this.writes =
         new SerializedWrites(
             transactions,
@@ -115,7 +115,7 @@ class JdbcJobStore implements JobStore, SmartInitializingSingleton {
 
   @Override
   public Optional<JobEvent> transition(Transition t, Runnable queued) {
-    return writes.writeEvents(batch -> apply(t, batch), queued).stream().findFirst();
+    return writes.writeTransitions(batch -> apply(t, batch), queued).stream().findFirst();
   }
 
   @Override
@@ -157,22 +157,22 @@ class JdbcJobStore implements JobStore, SmartInitializingSingleton {
       }
       columns.putAll(step.columns());
     }
-    return writes.writeEvents(
+    return writes.writeTransitions(
         batch -> {
           if (first.ownerLimit() != null && shared && !claimable(first)) {
             return;
           }
           Instant now = Instant.now();
-          Optional<StoredEvent> moved = moveRow(first, last.to(), last.reason(), columns, now);
+          Optional<StoredEvent> moved =
+              moveRow(first, last.to(), last.reason(), columns, now, batch);
           if (moved.isEmpty()) {
             return; // moved on before the first: nothing written
           }
-          AttemptRows rows = new AttemptRows(jdbc, postgres);
+          AttemptRows rows = new AttemptRows(jdbc, batch.held());
           for (Transition step : steps) {
             step.alsoInTransaction().accept(rows);
             addEvent(batch, step, now, moved.get());
           }
-          rows.flush();
         },
         queued);
   }
@@ -228,13 +228,12 @@ class JdbcJobStore implements JobStore, SmartInitializingSingleton {
       return false;
     }
     Instant now = Instant.now();
-    Optional<StoredEvent> moved = moveRow(t, t.to(), t.reason(), t.columns(), now);
+    Optional<StoredEvent> moved = moveRow(t, t.to(), t.reason(), t.columns(), now, batch);
     if (moved.isEmpty()) {
       return false;
     }
-    AttemptRows rows = new AttemptRows(jdbc, postgres);
-    t.alsoInTransaction().accept(rows);
-    rows.flush();
+    // On PostgreSQL its rows are held: they go with the transaction's next statement.
+    t.alsoInTransaction().accept(new AttemptRows(jdbc, batch.held()));
     addEvent(batch, t, now, moved.get());
     return true;
   }
@@ -245,7 +244,12 @@ class JdbcJobStore implements JobStore, SmartInitializingSingleton {
    * accessibility), or empty when the job was no longer there.
    */
   private Optional<StoredEvent> moveRow(
-      Transition first, JobStatus to, String reason, Map<String, Object> columns, Instant now) {
+      Transition first,
+      JobStatus to,
+      String reason,
+      Map<String, Object> columns,
+      Instant now,
+      EventRows.Batch batch) {
     StringBuilder sql =
         new StringBuilder("UPDATE jobs SET status = ?, status_reason = ?, updated_at = ?");
     List<Object> params = new ArrayList<>(List.of(to.name()));
@@ -272,10 +276,10 @@ class JdbcJobStore implements JobStore, SmartInitializingSingleton {
         postgres
             ? sql + " RETURNING owner, accessibility"
             : "SELECT owner, accessibility FROM FINAL TABLE (" + sql + ")";
-    return jdbc.sql(update)
-        .params(params)
-        .query((rs, n) -> RowMappers.visibility(null, rs))
-        .optional();
+    // Sent after the rows earlier moves of this transaction hold, in their round trip.
+    List<StoredEvent> moved =
+        batch.query(update, params, (rs, n) -> RowMappers.visibility(null, rs));
+    return moved.isEmpty() ? Optional.empty() : Optional.of(moved.get(0));
   }
 
   private static void addEvent(
@@ -533,8 +537,8 @@ class JdbcJobStore implements JobStore, SmartInitializingSingleton {
   }
 
   @Override
-  public Optional<Candidate> nextClaimable(String owner) {
-    return reads.nextClaimable(owner);
+  public List<Candidate> nextClaimable(String owner, int count) {
+    return reads.nextClaimable(owner, count);
   }
 
   @Override

@@ -150,9 +150,9 @@ final class JobReads {
     return result;
   }
 
-  Optional<Candidate> nextClaimable(String owner) {
-    // The head of each claimable status. Each ORDER BY names every column of jobs_queue, even the
-    // two fixed by the WHERE: H2 reads the first row of the index only for an ORDER BY that is a
+  List<Candidate> nextClaimable(String owner, int count) {
+    // The first of each claimable status. Each ORDER BY names every column of jobs_queue, even the
+    // two fixed by the WHERE: H2 reads the first rows of the index only for an ORDER BY that is a
     // prefix of it; for "priority DESC, seq" it sorts all of the owner's queued jobs (90 ms with
     // 100,000).
     // The whole summary, so that the dispatcher need not read the job it picks again.
@@ -160,7 +160,8 @@ final class JobReads {
         "SELECT "
             + RowMappers.JOB_COLUMNS
             + " FROM jobs WHERE owner = ? AND status = ?"
-            + " ORDER BY owner, status, priority DESC, seq LIMIT 1";
+            + " ORDER BY owner, status, priority DESC, seq LIMIT "
+            + count;
     List<Candidate> heads = new ArrayList<>();
     if (postgres) {
       // One round trip for all of them. Not on H2, which parses a UNION again at every run (it
@@ -179,14 +180,14 @@ final class JobReads {
               .list());
     } else {
       for (JobStatus status : JdbcJobStore.CLAIMABLE) {
-        jdbc.sql(head)
-            .params(owner, status.name())
-            .query((rs, n) -> RowMappers.candidateWithJob(rs))
-            .optional()
-            .ifPresent(heads::add);
+        heads.addAll(
+            jdbc.sql(head)
+                .params(owner, status.name())
+                .query((rs, n) -> RowMappers.candidateWithJob(rs))
+                .list());
       }
     }
-    return heads.stream().min(Candidate.QUEUE_ORDER);
+    return heads.stream().sorted(Candidate.QUEUE_ORDER).limit(count).toList();
   }
 
   Set<String> ownersWithClaimableJobs() {

@@ -265,7 +265,15 @@ public interface JobStore {
   List<String> deleteAllTerminal(Collection<String> ids);
 
   /** The owner's next claimable job by priority then age: an indexed lookup, whatever the queue. */
-  Optional<Candidate> nextClaimable(String owner);
+  default Optional<Candidate> nextClaimable(String owner) {
+    return nextClaimable(owner, 1).stream().findFirst();
+  }
+
+  /**
+   * The owner's next {@code count} claimable jobs (at most), by priority then age, in one indexed
+   * lookup whatever the queue.
+   */
+  List<Candidate> nextClaimable(String owner, int count);
 
   /** Every owner with at least one claimable job. */
   Set<String> ownersWithClaimableJobs();

@@ -1,17 +1,24 @@
 package dev.jobkit.server.store;
 
+import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.List;
+import org.springframework.jdbc.core.JdbcOperations;
+import org.springframework.jdbc.core.PreparedStatementCallback;
+import org.springframework.jdbc.core.PreparedStatementCreator;
+import org.springframework.jdbc.core.PreparedStatementCreatorFactory;
+import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
  * Statements of one transaction that return nothing, held until {@link #run} sends them to
- * PostgreSQL as one multi-statement query: the driver sends each statement's parse, bind and
- * execute and a single sync, so they cost one round trip instead of one each, run in the order they
- * were added, and the first that fails fails them all (its transaction rolls back, as it would
- * have). Besides the job's own row, a one-pod job's claim sends five such statements and its end
- * four (docs/server.md, "Commits per job on PostgreSQL"). Not for H2, whose prepared statements
- * hold one command each.
+ * PostgreSQL as one multi-statement query, or {@link #runThen} sends them ahead of the
+ * transaction's next query: the driver sends each statement's parse, bind and execute and a single
+ * sync, so they cost one round trip instead of one each (none of their own ahead of a query), run
+ * in the order they were added, and the first that fails fails them all (its transaction rolls
+ * back, as it would have). Besides the job's own row, a one-pod job's claim holds five such
+ * statements and its end four (docs/server.md, "Commits per job on PostgreSQL"). Not for H2, whose
+ * prepared statements hold one command each.
  */
 final class PendingStatements {
 
@@ -30,6 +37,11 @@ final class PendingStatements {
     params.addAll(values);
   }
 
+  /** Whether nothing is held. */
+  boolean isEmpty() {
+    return sql.isEmpty();
+  }
+
   /** Runs what is held, in one round trip, and holds nothing after. */
   void run(JdbcClient jdbc) {
     if (sql.isEmpty()) {
@@ -41,5 +53,46 @@ final class PendingStatements {
       sql.setLength(0);
       params.clear();
     }
+  }
+
+  /**
+   * Runs what is held, then {@code query} (one statement) with its positional {@code values}, in
+   * one round trip; the query's rows. Holds nothing after, even when a statement fails.
+   */
+  <T> List<T> runThen(
+      JdbcClient jdbc,
+      JdbcOperations operations,
+      String query,
+      List<Object> values,
+      RowMapper<T> rows) {
+    if (sql.isEmpty()) {
+      return jdbc.sql(query).params(values).query(rows).list();
+    }
+    List<Object> all = new ArrayList<>(params);
+    all.addAll(values);
+    // The binding JdbcClient uses for positional parameters.
+    PreparedStatementCreator statement =
+        new PreparedStatementCreatorFactory(sql + ";\n" + query).newPreparedStatementCreator(all);
+    sql.setLength(0);
+    params.clear();
+    return operations.execute(
+        statement,
+        (PreparedStatementCallback<List<T>>)
+            ps -> {
+              // The held statements' update counts, then the query's rows.
+              List<T> found = new ArrayList<>();
+              for (boolean isRows = ps.execute(); ; isRows = ps.getMoreResults()) {
+                if (isRows) {
+                  try (ResultSet rs = ps.getResultSet()) {
+                    found.clear();
+                    for (int n = 0; rs.next(); n++) {
+                      found.add(rows.mapRow(rs, n));
+                    }
+                  }
+                } else if (ps.getUpdateCount() == -1) {
+                  return found;
+                }
+              }
+            });
   }
 }

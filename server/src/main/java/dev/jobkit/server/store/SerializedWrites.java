@@ -47,6 +47,8 @@ final class SerializedWrites {
   // the engine's CPU. Until then (nothing is dispatched yet), they are looked up each time.
   private volatile List<CommittedEventListener> resolvedListeners;
   private final ReentrantLock lock = new ReentrantLock();
+  // The batch of the transaction running under the lock, for a write inside a write.
+  private EventRows.Batch current;
   private final Queue<Pending<?>> queue = new ConcurrentLinkedQueue<>();
   // Run first in a transaction of unflushed writes only ({@link #writeUnflushed}).
   private final Runnable unflushed;
@@ -80,11 +82,13 @@ final class SerializedWrites {
    */
   void writeUnflushed(Runnable work) {
     writeWithEvents(
-        batch -> {
-          work.run();
-          return null;
-        },
-        false,
+        new Pending<>(
+            batch -> {
+              work.run();
+              return null;
+            },
+            false,
+            false),
         null);
   }
 
@@ -99,17 +103,30 @@ final class SerializedWrites {
    * runs after this one, in its transaction or a later one.
    */
   List<JobEvent> writeEvents(Consumer<EventRows.Batch> work, Runnable queued) {
-    return writeWithEvents(
+    return writeEvents(work, queued, false);
+  }
+
+  /**
+   * As {@link #writeEvents(Consumer, Runnable)}, for {@code work} whose first statement goes
+   * through its batch ({@link EventRows.Batch#query}) and whose other statements read none of the
+   * rows that earlier writes of its transaction hold: those go ahead of it, in its first round
+   * trip, not in one of their own.
+   */
+  List<JobEvent> writeTransitions(Consumer<EventRows.Batch> work, Runnable queued) {
+    return writeEvents(work, queued, true);
+  }
+
+  private List<JobEvent> writeEvents(
+      Consumer<EventRows.Batch> work, Runnable queued, boolean followsHeld) {
+    Pending<Void> pending =
+        new Pending<>(
             batch -> {
               work.accept(batch);
               return null;
             },
             true,
-            queued)
-        .events()
-        .stream()
-        .map(StoredEvent::event)
-        .toList();
+            followsHeld);
+    return writeWithEvents(pending, queued).events().stream().map(StoredEvent::event).toList();
   }
 
   /**
@@ -121,19 +138,21 @@ final class SerializedWrites {
    * again one write to a transaction, so a write's failure is its own.
    */
   private <T> Written<T> writeWithEvents(Function<EventRows.Batch, T> work) {
-    return writeWithEvents(work, true, null);
+    return writeWithEvents(new Pending<>(work, true, false), null);
   }
 
-  private <T> Written<T> writeWithEvents(
-      Function<EventRows.Batch, T> work, boolean durable, Runnable queued) {
+  private <T> Written<T> writeWithEvents(Pending<T> mine, Runnable queued) {
     if (lock.isHeldByCurrentThread()) {
-      // A write inside a write (in its transaction): runs at once, as part of it.
+      // A write inside a write (in its transaction): runs at once, as part of it, after the rows
+      // the outer one holds.
       if (queued != null) {
         queued.run();
       }
-      return writeAlone(work, true);
+      if (current != null) {
+        current.flushHeld();
+      }
+      return writeAlone(mine.work, true);
     }
-    Pending<T> mine = new Pending<>(work, durable);
     queue.add(mine);
     if (queued != null) {
       try {
@@ -165,6 +184,8 @@ final class SerializedWrites {
   private static final class Pending<T> {
     final Function<EventRows.Batch, T> work;
     final boolean durable;
+    // Whether the rows held by the writes before it in its group may wait for its first statement.
+    final boolean followsHeld;
     T result;
     int firstEvent;
     int endEvent;
@@ -172,12 +193,16 @@ final class SerializedWrites {
     RuntimeException error;
     boolean done;
 
-    Pending(Function<EventRows.Batch, T> work, boolean durable) {
+    Pending(Function<EventRows.Batch, T> work, boolean durable, boolean followsHeld) {
       this.work = work;
       this.durable = durable;
+      this.followsHeld = followsHeld;
     }
 
     void apply(EventRows.Batch batch) {
+      if (!followsHeld) {
+        batch.flushHeld();
+      }
       firstEvent = batch.size();
       result = work.apply(batch);
       endEvent = batch.size();
@@ -216,10 +241,15 @@ final class SerializedWrites {
                       unflushed.run();
                     }
                     EventRows.Batch batch = events.batch();
-                    for (Pending<?> p : group) {
-                      p.apply(batch);
+                    current = batch;
+                    try {
+                      for (Pending<?> p : group) {
+                        p.apply(batch);
+                      }
+                      return batch.write();
+                    } finally {
+                      current = null;
                     }
-                    return batch.write();
                   });
         } catch (PessimisticLockingFailureException e) {
           log.debug("a group of writes lost a deadlock and runs again ({})", e.getMessage());
@@ -263,9 +293,15 @@ final class SerializedWrites {
                     if (!durable) {
                       unflushed.run();
                     }
+                    EventRows.Batch outer = current;
                     EventRows.Batch batch = events.batch();
-                    T result = work.apply(batch);
-                    return new Written<>(result, batch.write());
+                    current = batch;
+                    try {
+                      T result = work.apply(batch);
+                      return new Written<>(result, batch.write());
+                    } finally {
+                      current = outer;
+                    }
                   });
         } catch (PessimisticLockingFailureException e) {
           if (tries == DEADLOCK_TRIES) {

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.postgresql.ds.PGSimpleDataSource;
 import org.springframework.dao.DataAccessException;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -20,12 +21,13 @@ import org.springframework.transaction.support.TransactionTemplate;
  * The statements a write holds until its end go to a real PostgreSQL in one multi-statement query:
  * they run in the order they were added (a delete before the insert of the same key), take null
  * parameters, and the first that fails takes the others' effects with it when the transaction rolls
- * back.
+ * back. Held ahead of a query, they go in its round trip, and it sees what they wrote.
  */
 class PendingStatementsPostgresIT {
 
   static PostgresDatabase database;
   static JdbcClient jdbc;
+  static JdbcTemplate operations;
   static TransactionTemplate transactions;
 
   @BeforeAll
@@ -35,6 +37,7 @@ class PendingStatementsPostgresIT {
     source.setURL(database.jdbcUrl());
     source.setUser(database.user());
     jdbc = JdbcClient.create(source);
+    operations = new JdbcTemplate(source);
     transactions = new TransactionTemplate(new DataSourceTransactionManager(source));
     jdbc.sql("CREATE TABLE pending_rows (id TEXT PRIMARY KEY, n INTEGER, note TEXT)").update();
   }
@@ -78,6 +81,59 @@ class PendingStatementsPostgresIT {
     assertThatThrownBy(() -> transactions.executeWithoutResult(status -> pending.run(jdbc)))
         .isInstanceOf(DataAccessException.class);
     assertThat(rows()).containsExactly(Map.of("id", "c", "n", 1, "note", "kept"));
+    jdbc.sql("DELETE FROM pending_rows").update();
+  }
+
+  @Test
+  void held_statements_go_ahead_of_the_next_query_which_sees_what_they_wrote() {
+    PendingStatements pending = new PendingStatements();
+    pending.add("INSERT INTO pending_rows (id, n, note) VALUES (?, ?, ?)", List.of("e", 5, "x"));
+    pending.add("UPDATE pending_rows SET n = n * ? WHERE id = ?", List.of(2, "e"));
+
+    List<Integer> found =
+        transactions.execute(
+            status ->
+                pending.runThen(
+                    jdbc,
+                    operations,
+                    "UPDATE pending_rows SET note = ? WHERE id = ? RETURNING n",
+                    Arrays.asList("y", "e"),
+                    (rs, n) -> rs.getInt(1)));
+
+    assertThat(found).containsExactly(10);
+    assertThat(rows()).containsExactly(Map.of("id", "e", "n", 10, "note", "y"));
+    assertThat(pending.isEmpty()).isTrue();
+    // Nothing held: the query alone; a query that finds nothing, an empty list.
+    assertThat(
+            pending.runThen(
+                jdbc,
+                operations,
+                "SELECT n FROM pending_rows WHERE id = ?",
+                List.of("none"),
+                (rs, n) -> rs.getInt(1)))
+        .isEmpty();
+    jdbc.sql("DELETE FROM pending_rows").update();
+  }
+
+  @Test
+  void a_held_statement_that_fails_fails_the_query_and_nothing_stays_held() {
+    jdbc.sql("INSERT INTO pending_rows (id, n, note) VALUES ('f', 1, 'kept')").update();
+    PendingStatements pending = new PendingStatements();
+    pending.add("INSERT INTO pending_rows (id, n, note) VALUES (?, ?, ?)", List.of("f", 2, "dup"));
+
+    assertThatThrownBy(
+            () ->
+                transactions.execute(
+                    status ->
+                        pending.runThen(
+                            jdbc,
+                            operations,
+                            "UPDATE pending_rows SET note = ? WHERE id = ? RETURNING n",
+                            List.of("changed", "f"),
+                            (rs, n) -> rs.getInt(1))))
+        .isInstanceOf(DataAccessException.class);
+    assertThat(pending.isEmpty()).isTrue();
+    assertThat(rows()).containsExactly(Map.of("id", "f", "n", 1, "note", "kept"));
     jdbc.sql("DELETE FROM pending_rows").update();
   }
 
