@@ -20,7 +20,9 @@ import dev.jobkit.server.store.ServiceMembers;
 import dev.jobkit.server.store.Transition;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -33,6 +35,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -44,9 +47,12 @@ import org.springframework.stereotype.Component;
  * <p>One thread dispatches. It wakes on every submission and every transition that frees a slot or
  * makes a job claimable (and at least every sweep interval), then, while slots are free, looks up
  * the next job of each owner that is below its limit — one indexed lookup per owner, whatever the
- * length of the queue — takes the best by priority then age, claims it with a compare-and-swap and
- * launches it. From before the claim until the end of its attempt is recorded, a job is followed;
- * the sweep hands the jobs in flight that nobody follows to {@link Recovery}.
+ * length of the queue, which reads a few ahead while nothing changes the queue ({@link #next}) —
+ * takes the best by priority then age, claims it with a compare-and-swap and launches it. A
+ * success's end hands its slot over as soon as its write is queued, and the claim that takes the
+ * slot shares its commit ({@link #handOver}). From before the claim until the end of its attempt is
+ * recorded, a job is followed; the sweep hands the jobs in flight that nobody follows to {@link
+ * Recovery}.
  *
  * <p>A job with nothing to do before its pods is claimed and recorded {@code RUNNING} in one
  * commit, before its processes start, once the executor has {@link JobExecutor#reserve reserved}
@@ -165,7 +171,12 @@ public class Dispatcher {
   private void loop() {
     while (running) {
       try {
-        dispatch();
+        pass.lock();
+        try {
+          dispatch();
+        } finally {
+          pass.unlock();
+        }
         passed();
         checkForLostJobs();
         queue.await(sweepMillis);
@@ -234,7 +245,7 @@ public class Dispatcher {
           continue;
         }
         queue.remove(owner);
-        Optional<Candidate> head = store.nextClaimable(owner);
+        Optional<Candidate> head = next(owner);
         if (head.isPresent()) {
           queue.restore(owner);
           if (best == null || Candidate.QUEUE_ORDER.compare(head.get(), best) < 0) {
@@ -253,8 +264,57 @@ public class Dispatcher {
     }
   }
 
+  /** How many of an owner's next jobs one lookup reads ahead (a service alone on its database). */
+  static final int READ_AHEAD = 8;
+
+  /** The longest the jobs read ahead are used without a look at the database. */
+  static final long READ_AHEAD_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+  // Each owner's next claimable jobs in queue order, as one lookup read them (the dispatcher's
+  // thread only). Good while no offer was made since: every submission, retry, release of a child
+  // and change of a queued job makes one; a stop or a deletion fails the claim, which drops them.
+  private final Map<String, ArrayDeque<Candidate>> ahead = new HashMap<>();
+  private long aheadOffers = -1;
+  private long aheadSince;
+
+  /**
+   * The owner's next claimable job. A service alone on its database reads {@link #READ_AHEAD} at
+   * once and takes the next from those while nothing changed the queue; services sharing it look
+   * each time (another service's submissions make no offer here).
+   */
+  private Optional<Candidate> next(String owner) {
+    if (members.shared()) {
+      return store.nextClaimable(owner);
+    }
+    long offers = queue.offers();
+    long now = System.nanoTime();
+    if (offers != aheadOffers || now - aheadSince > READ_AHEAD_NANOS) {
+      ahead.clear();
+      aheadOffers = offers;
+      aheadSince = now;
+    }
+    ArrayDeque<Candidate> next = ahead.get(owner);
+    if (next == null || next.isEmpty()) {
+      next = new ArrayDeque<>(store.nextClaimable(owner, READ_AHEAD));
+      ahead.put(owner, next);
+    }
+    return Optional.ofNullable(next.peekFirst());
+  }
+
   /** Claims and launches the job; false if it could not be claimed. */
   private boolean launch(Candidate candidate) {
+    ArrayDeque<Candidate> next = ahead.get(candidate.owner());
+    if (next != null && next.peekFirst() == candidate) {
+      next.pollFirst();
+    }
+    if (tryLaunch(candidate)) {
+      return true;
+    }
+    ahead.remove(candidate.owner()); // read again: what was read ahead may be stale
+    return false;
+  }
+
+  private boolean tryLaunch(Candidate candidate) {
     Job job =
         candidate.job() != null ? candidate.job() : store.findSummary(candidate.id()).orElse(null);
     if (job == null || !job.status().isClaimable()) {
@@ -662,13 +722,17 @@ public class Dispatcher {
   private final Object handovers = new Object();
   private long passes;
 
+  // One dispatch pass at a time: the dispatcher's thread's, or an end's that hands its slot over.
+  private final ReentrantLock pass = new ReentrantLock();
+
   /**
-   * Frees an attempt's slot once its end's write is queued, then waits (at most {@link
-   * #HANDOVER_WAIT_NANOS}) until the dispatcher queued the claim of the job that takes the slot or
-   * ended its pass: the end and that claim then share one transaction and one durable commit, and
-   * the claim still commits with or after the end (the writes run in the order they are queued), so
-   * the events never show more jobs running than there are slots. The claim's lookups run while the
-   * end waits, not after it committed.
+   * Frees an attempt's slot once its end's write is queued, and has the claim of the job that takes
+   * the slot queued behind it: the end and that claim then share one transaction and one durable
+   * commit, and the claim still commits with or after the end (the writes run in the order they are
+   * queued), so the events never show more jobs running than there are slots. The ending thread
+   * runs the dispatch pass itself (no wake-up of another thread on the slot's way); if the
+   * dispatcher's thread is in a pass, it is woken and the end waits (at most {@link
+   * #HANDOVER_WAIT_NANOS}) until it queued a claim or ended its pass.
    */
   private void handOver(Capacity.Lease lease) {
     long seen;
@@ -677,6 +741,16 @@ public class Dispatcher {
     }
     if (!capacity.release(lease)) {
       return;
+    }
+    if (!pass.isHeldByCurrentThread() && pass.tryLock()) {
+      try {
+        dispatch();
+        return;
+      } catch (RuntimeException e) {
+        log.error("a dispatch pass after an end failed; the dispatcher's thread tries again", e);
+      } finally {
+        pass.unlock();
+      }
     }
     queue.wake();
     long deadline = System.nanoTime() + HANDOVER_WAIT_NANOS;

@@ -87,7 +87,8 @@ public class JobControl {
     if (!store.update(id, update, caller.actor())) {
       throw ApiException.jobNotFound(id);
     }
-    if (update.priority() != null && job.status().isClaimable()) {
+    if (job.status().isClaimable()) {
+      // Its place in line or its pods may have changed: the dispatcher reads ahead again.
       queue.offer(job.owner());
     }
     return reader.get(caller, id);
