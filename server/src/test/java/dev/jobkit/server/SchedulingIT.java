@@ -259,6 +259,37 @@ class SchedulingIT {
     }
 
     @Test
+    void a_job_submitted_after_the_queue_was_read_ahead_still_starts_by_priority() {
+      Api cal = service.newUser("cal", "parallel");
+      List<String> ids = new ArrayList<>();
+      try {
+        String blocker = cal.submitShell(gates.script("ahead-blocker")).id();
+        cal.awaitStatus(blocker, JobStatus.RUNNING);
+        for (int i = 1; i <= 4; i++) {
+          ids.add(cal.submit(gatedSpec("low-" + i, 1, gates.script("ahead-low"))).id());
+        }
+        // The slot frees: the dispatcher reads the owner's next jobs ahead and starts low-1.
+        gates.open("ahead-blocker");
+        cal.awaitStatus(ids.get(0), JobStatus.RUNNING);
+        // A job of the same owner that goes before the ones read ahead.
+        ids.add(1, cal.submit(spec("high", 9)).id());
+
+        gates.open("ahead-low");
+      } finally {
+        gates.open("ahead-blocker");
+        gates.open("ahead-low");
+      }
+
+      List<String> started =
+          ids.stream()
+              .map(id -> runningEvent(cal, id))
+              .sorted(Comparator.comparingLong(JobEvent::id))
+              .map(e -> cal.job(e.jobId()).displayName())
+              .toList();
+      assertThat(started).containsExactly("low-1", "high", "low-2", "low-3", "low-4");
+    }
+
+    @Test
     void a_job_waiting_for_the_only_slot_says_there_is_no_free_slot() {
       Api user = service.newUser("patient", "parallel");
       try {
@@ -287,6 +318,16 @@ class SchedulingIT {
     boolean overlaps(Interval other) {
       return start.isBefore(other.end) && other.start.isBefore(end);
     }
+  }
+
+  private static String gatedSpec(String name, int priority, String script) {
+    return "{\"command\":[\"sh\",\"-c\",\""
+        + script.replace("\\", "\\\\").replace("\"", "\\\"")
+        + "\"],\"display_name\":\""
+        + name
+        + "\",\"priority\":"
+        + priority
+        + "}";
   }
 
   private static String spec(String name, int priority) {
