@@ -241,13 +241,8 @@ class SchedulingIT {
         gates.open("by-priority");
       }
 
-      List<String> started =
-          ids.stream()
-              .map(id -> runningEvent(admin, id))
-              .sorted(Comparator.comparingLong(JobEvent::id))
-              .map(e -> admin.job(e.jobId()).displayName())
-              .toList();
-      assertThat(started).containsExactly("p9", "p5-first", "p5-second", "p5-third", "p3");
+      assertThat(startOrder(admin, ids))
+          .containsExactly("p9", "p5-first", "p5-second", "p5-third", "p3");
       List<Instant> times = ids.stream().map(id -> runningEvent(admin, id).at()).sorted().toList();
       List<Instant> inOrder =
           ids.stream()
@@ -280,13 +275,7 @@ class SchedulingIT {
         gates.open("ahead-low");
       }
 
-      List<String> started =
-          ids.stream()
-              .map(id -> runningEvent(cal, id))
-              .sorted(Comparator.comparingLong(JobEvent::id))
-              .map(e -> cal.job(e.jobId()).displayName())
-              .toList();
-      assertThat(started).containsExactly("low-1", "high", "low-2", "low-3", "low-4");
+      assertThat(startOrder(cal, ids)).containsExactly("low-1", "high", "low-2", "low-3", "low-4");
     }
 
     @Test
@@ -395,6 +384,15 @@ class SchedulingIT {
     int at = running.get(0);
     assertThat(events).as("events of %s", id).hasSizeGreaterThan(at + 1);
     return new Interval(id, events.get(at).at(), events.get(at + 1).at());
+  }
+
+  /** The jobs' display names in the order they were recorded {@code RUNNING}, once all ended. */
+  private static List<String> startOrder(Api api, List<String> ids) {
+    return ids.stream()
+        .map(id -> runningEvent(api, id))
+        .sorted(Comparator.comparingLong(JobEvent::id))
+        .map(e -> api.job(e.jobId()).displayName())
+        .toList();
   }
 
   private static JobEvent runningEvent(Api api, String id) {
