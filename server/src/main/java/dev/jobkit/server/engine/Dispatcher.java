@@ -270,9 +270,10 @@ public class Dispatcher {
   /** The longest the jobs read ahead are used without a look at the database. */
   static final long READ_AHEAD_NANOS = TimeUnit.SECONDS.toNanos(1);
 
-  // Each owner's next claimable jobs in queue order, as one lookup read them (the dispatcher's
-  // thread only). Good while no offer was made since: every submission, retry, release of a child
-  // and change of a queued job makes one; a stop or a deletion fails the claim, which drops them.
+  // Each owner's next claimable jobs in queue order, as one lookup read them (used by one pass at a
+  // time, under the lock `pass`). Good while no offer was made since: every submission, retry,
+  // release of a child and change of a queued job makes one; a stop or a deletion fails the claim,
+  // which drops them.
   private final Map<String, ArrayDeque<Candidate>> ahead = new HashMap<>();
   private long aheadOffers = -1;
   private long aheadSince;
