@@ -254,7 +254,7 @@ class SchedulingIT {
     }
 
     @Test
-    void a_job_submitted_after_the_queue_was_read_ahead_still_starts_by_priority() {
+    void a_job_of_higher_priority_submitted_while_the_queue_drains_starts_next() {
       Api cal = service.newUser("cal", "parallel");
       List<String> ids = new ArrayList<>();
       try {
@@ -263,10 +263,10 @@ class SchedulingIT {
         for (int i = 1; i <= 4; i++) {
           ids.add(cal.submit(gatedSpec("low-" + i, 1, gates.script("ahead-low"))).id());
         }
-        // The slot frees: the dispatcher reads the owner's next jobs ahead and starts low-1.
+        // The slot frees: the end of the blocker hands it to low-1.
         gates.open("ahead-blocker");
         cal.awaitStatus(ids.get(0), JobStatus.RUNNING);
-        // A job of the same owner that goes before the ones read ahead.
+        // A job of the same owner that goes before the ones already waiting.
         ids.add(1, cal.submit(spec("high", 9)).id());
 
         gates.open("ahead-low");

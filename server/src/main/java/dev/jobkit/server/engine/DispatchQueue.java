@@ -4,7 +4,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.springframework.stereotype.Component;
 
 /**
@@ -18,21 +17,11 @@ public class DispatchQueue {
 
   private final Set<String> owners = ConcurrentHashMap.newKeySet();
   private final Semaphore wakeups = new Semaphore(0);
-  private final AtomicLong offers = new AtomicLong();
 
-  /**
-   * An owner has a claimable job, or one of its claimable jobs changed (its priority, its pods);
-   * wake the dispatcher.
-   */
+  /** An owner has a claimable job; wake the dispatcher. */
   public void offer(String owner) {
-    offers.incrementAndGet();
     owners.add(owner);
     wake();
-  }
-
-  /** How many offers were made so far: what the dispatcher read ahead is good while it is equal. */
-  long offers() {
-    return offers.get();
   }
 
   /** Something changed that may let a queued job start (a slot freed, a limit raised). */

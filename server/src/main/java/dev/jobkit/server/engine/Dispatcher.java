@@ -20,9 +20,7 @@ import dev.jobkit.server.store.ServiceMembers;
 import dev.jobkit.server.store.Transition;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -47,12 +45,11 @@ import org.springframework.stereotype.Component;
  * <p>One thread dispatches. It wakes on every submission and every transition that frees a slot or
  * makes a job claimable (and at least every sweep interval), then, while slots are free, looks up
  * the next job of each owner that is below its limit — one indexed lookup per owner, whatever the
- * length of the queue, which reads a few ahead while nothing changes the queue ({@link #next}) —
- * takes the best by priority then age, claims it with a compare-and-swap and launches it. A
- * success's end hands its slot over as soon as its write is queued, and the claim that takes the
- * slot shares its commit ({@link #handOver}). From before the claim until the end of its attempt is
- * recorded, a job is followed; the sweep hands the jobs in flight that nobody follows to {@link
- * Recovery}.
+ * length of the queue — takes the best by priority then age, claims it with a compare-and-swap and
+ * launches it. A success's end hands its slot over as soon as its write is queued, and the claim
+ * that takes the slot shares its commit ({@link #handOver}). From before the claim until the end of
+ * its attempt is recorded, a job is followed; the sweep hands the jobs in flight that nobody
+ * follows to {@link Recovery}.
  *
  * <p>A job with nothing to do before its pods is claimed and recorded {@code RUNNING} in one
  * commit, before its processes start, once the executor has {@link JobExecutor#reserve reserved}
@@ -245,7 +242,7 @@ public class Dispatcher {
           continue;
         }
         queue.remove(owner);
-        Optional<Candidate> head = next(owner);
+        Optional<Candidate> head = store.nextClaimable(owner);
         if (head.isPresent()) {
           queue.restore(owner);
           if (best == null || Candidate.QUEUE_ORDER.compare(head.get(), best) < 0) {
@@ -264,58 +261,8 @@ public class Dispatcher {
     }
   }
 
-  /** How many of an owner's next jobs one lookup reads ahead (a service alone on its database). */
-  static final int READ_AHEAD = 8;
-
-  /** The longest the jobs read ahead are used without a look at the database. */
-  static final long READ_AHEAD_NANOS = TimeUnit.SECONDS.toNanos(1);
-
-  // Each owner's next claimable jobs in queue order, as one lookup read them (used by one pass at a
-  // time, under the lock `pass`). Good while no offer was made since: every submission, retry,
-  // release of a child and change of a queued job makes one; a stop or a deletion fails the claim,
-  // which drops them.
-  private final Map<String, ArrayDeque<Candidate>> ahead = new HashMap<>();
-  private long aheadOffers = -1;
-  private long aheadSince;
-
-  /**
-   * The owner's next claimable job. A service alone on its database reads {@link #READ_AHEAD} at
-   * once and takes the next from those while nothing changed the queue; services sharing it look
-   * each time (another service's submissions make no offer here).
-   */
-  private Optional<Candidate> next(String owner) {
-    if (members.shared()) {
-      return store.nextClaimable(owner);
-    }
-    long offers = queue.offers();
-    long now = System.nanoTime();
-    if (offers != aheadOffers || now - aheadSince > READ_AHEAD_NANOS) {
-      ahead.clear();
-      aheadOffers = offers;
-      aheadSince = now;
-    }
-    ArrayDeque<Candidate> next = ahead.get(owner);
-    if (next == null || next.isEmpty()) {
-      next = new ArrayDeque<>(store.nextClaimable(owner, READ_AHEAD));
-      ahead.put(owner, next);
-    }
-    return Optional.ofNullable(next.peekFirst());
-  }
-
   /** Claims and launches the job; false if it could not be claimed. */
   private boolean launch(Candidate candidate) {
-    ArrayDeque<Candidate> next = ahead.get(candidate.owner());
-    if (next != null && next.peekFirst() == candidate) {
-      next.pollFirst();
-    }
-    if (tryLaunch(candidate)) {
-      return true;
-    }
-    ahead.remove(candidate.owner()); // read again: what was read ahead may be stale
-    return false;
-  }
-
-  private boolean tryLaunch(Candidate candidate) {
     Job job =
         candidate.job() != null ? candidate.job() : store.findSummary(candidate.id()).orElse(null);
     if (job == null || !job.status().isClaimable()) {

@@ -87,8 +87,7 @@ public class JobControl {
     if (!store.update(id, update, caller.actor())) {
       throw ApiException.jobNotFound(id);
     }
-    if (job.status().isClaimable()) {
-      // Its place in line or its pods may have changed: the dispatcher reads ahead again.
+    if (update.priority() != null && job.status().isClaimable()) {
       queue.offer(job.owner());
     }
     return reader.get(caller, id);

@@ -537,8 +537,8 @@ class JdbcJobStore implements JobStore, SmartInitializingSingleton {
   }
 
   @Override
-  public List<Candidate> nextClaimable(String owner, int count) {
-    return reads.nextClaimable(owner, count);
+  public Optional<Candidate> nextClaimable(String owner) {
+    return reads.nextClaimable(owner);
   }
 
   @Override

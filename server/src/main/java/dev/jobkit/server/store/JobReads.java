@@ -150,18 +150,16 @@ final class JobReads {
     return result;
   }
 
-  List<Candidate> nextClaimable(String owner, int count) {
-    // The first of each claimable status. Each ORDER BY names every column of jobs_queue, even the
-    // two fixed by the WHERE: H2 reads the first rows of the index only for an ORDER BY that is a
+  Optional<Candidate> nextClaimable(String owner) {
+    // The head of each claimable status. Each ORDER BY names every column of jobs_queue, even the
+    // two fixed by the WHERE: H2 reads the first row of the index only for an ORDER BY that is a
     // prefix of it; for "priority DESC, seq" it sorts all of the owner's queued jobs (90 ms with
-    // 100,000).
-    // The whole summary, so that the dispatcher need not read the job it picks again.
+    // 100,000). The whole summary, so that the dispatcher need not read the job it picks again.
     String head =
         "SELECT "
             + RowMappers.JOB_COLUMNS
             + " FROM jobs WHERE owner = ? AND status = ?"
-            + " ORDER BY owner, status, priority DESC, seq LIMIT "
-            + count;
+            + " ORDER BY owner, status, priority DESC, seq LIMIT 1";
     List<Candidate> heads = new ArrayList<>();
     if (postgres) {
       // One round trip for all of them. Not on H2, which parses a UNION again at every run (it
@@ -180,14 +178,14 @@ final class JobReads {
               .list());
     } else {
       for (JobStatus status : JdbcJobStore.CLAIMABLE) {
-        heads.addAll(
-            jdbc.sql(head)
-                .params(owner, status.name())
-                .query((rs, n) -> RowMappers.candidateWithJob(rs))
-                .list());
+        jdbc.sql(head)
+            .params(owner, status.name())
+            .query((rs, n) -> RowMappers.candidateWithJob(rs))
+            .optional()
+            .ifPresent(heads::add);
       }
     }
-    return heads.stream().sorted(Candidate.QUEUE_ORDER).limit(count).toList();
+    return heads.stream().min(Candidate.QUEUE_ORDER);
   }
 
   Set<String> ownersWithClaimableJobs() {

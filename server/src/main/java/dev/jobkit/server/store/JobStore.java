@@ -265,15 +265,7 @@ public interface JobStore {
   List<String> deleteAllTerminal(Collection<String> ids);
 
   /** The owner's next claimable job by priority then age: an indexed lookup, whatever the queue. */
-  default Optional<Candidate> nextClaimable(String owner) {
-    return nextClaimable(owner, 1).stream().findFirst();
-  }
-
-  /**
-   * The owner's next {@code count} claimable jobs (at most), by priority then age, in one indexed
-   * lookup whatever the queue.
-   */
-  List<Candidate> nextClaimable(String owner, int count);
+  Optional<Candidate> nextClaimable(String owner);
 
   /** Every owner with at least one claimable job. */
   Set<String> ownersWithClaimableJobs();
