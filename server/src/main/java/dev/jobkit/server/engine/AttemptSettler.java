@@ -52,22 +52,17 @@ class AttemptSettler {
   /**
    * Records how an attempt whose every process is gone ended, with what the job last said of its
    * progress and metrics; if that cannot be written, the job still ends ({@link #endUnrecorded}).
-   */
-  boolean record(AttemptEnd end, AppAttempt app) {
-    return record(end, app, Actor.EXECUTOR, null);
-  }
-
-  /**
-   * {@link #record(AttemptEnd, AppAttempt)}, with {@code queued} run once the usual end, a success
-   * with nothing after it, waits its turn among the service's writes ({@link
-   * JobLifecycle#move(Transition, Runnable)}); never for any other end.
+   * {@code queued} (if not null) runs once the usual end, a success with nothing after it, waits
+   * its turn among the service's writes ({@link JobLifecycle#move(Transition, Runnable)}); never
+   * for any other end.
    */
   boolean record(AttemptEnd end, AppAttempt app, Runnable queued) {
     return record(end, app, Actor.EXECUTOR, queued);
   }
 
   /**
-   * {@link #record(AttemptEnd, AppAttempt)} of an attempt {@code actor} ran (an external worker).
+   * {@link #record(AttemptEnd, AppAttempt, Runnable)} of an attempt {@code actor} ran (an external
+   * worker), with no callback.
    *
    * @return whether the attempt's token was revoked with the end (it succeeded, with no steps after
    *     the run): then the caller need not revoke it

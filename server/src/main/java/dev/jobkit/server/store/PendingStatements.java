@@ -37,11 +37,6 @@ final class PendingStatements {
     params.addAll(values);
   }
 
-  /** Whether nothing is held. */
-  boolean isEmpty() {
-    return sql.isEmpty();
-  }
-
   /** Runs what is held, in one round trip, and holds nothing after. */
   void run(JdbcClient jdbc) {
     if (sql.isEmpty()) {

@@ -94,23 +94,16 @@ final class SerializedWrites {
 
   /** Runs {@code work}, which adds events to the batch it is given; the events as written. */
   List<JobEvent> writeEvents(Consumer<EventRows.Batch> work) {
-    return writeEvents(work, null);
+    return writeEvents(work, null, false);
   }
 
   /**
-   * As {@link #writeEvents(Consumer)}; {@code queued} (if not null) runs on this thread once the
-   * write is in the queue, before it waits for its turn: a write queued by then, by any thread,
-   * runs after this one, in its transaction or a later one.
-   */
-  List<JobEvent> writeEvents(Consumer<EventRows.Batch> work, Runnable queued) {
-    return writeEvents(work, queued, false);
-  }
-
-  /**
-   * As {@link #writeEvents(Consumer, Runnable)}, for {@code work} whose first statement goes
-   * through its batch ({@link EventRows.Batch#query}) and whose other statements read none of the
-   * rows that earlier writes of its transaction hold: those go ahead of it, in its first round
-   * trip, not in one of their own.
+   * As {@link #writeEvents(Consumer)}, for {@code work} whose first statement goes through its
+   * batch ({@link EventRows.Batch#query}) and whose other statements read none of the rows that
+   * earlier writes of its transaction hold: those go ahead of it, in its first round trip, not in
+   * one of their own. {@code queued} (if not null) runs on this thread once the write is in the
+   * queue, before it waits for its turn: a write queued by then, by any thread, runs after this
+   * one, in its transaction or a later one.
    */
   List<JobEvent> writeTransitions(Consumer<EventRows.Batch> work, Runnable queued) {
     return writeEvents(work, queued, true);

@@ -90,19 +90,10 @@ class PendingStatementsPostgresIT {
     pending.add("INSERT INTO pending_rows (id, n, note) VALUES (?, ?, ?)", List.of("e", 5, "x"));
     pending.add("UPDATE pending_rows SET n = n * ? WHERE id = ?", List.of(2, "e"));
 
-    List<Integer> found =
-        transactions.execute(
-            status ->
-                pending.runThen(
-                    jdbc,
-                    operations,
-                    "UPDATE pending_rows SET note = ? WHERE id = ? RETURNING n",
-                    Arrays.asList("y", "e"),
-                    (rs, n) -> rs.getInt(1)));
-
-    assertThat(found).containsExactly(10);
+    assertThat(setNoteReturningN(pending, "y", "e")).containsExactly(10);
     assertThat(rows()).containsExactly(Map.of("id", "e", "n", 10, "note", "y"));
-    assertThat(pending.isEmpty()).isTrue();
+    pending.run(jdbc); // holds nothing after: the insert does not run again (it would fail)
+    assertThat(rows()).containsExactly(Map.of("id", "e", "n", 10, "note", "y"));
     // Nothing held: the query alone; a query that finds nothing, an empty list.
     assertThat(
             pending.runThen(
@@ -121,18 +112,10 @@ class PendingStatementsPostgresIT {
     PendingStatements pending = new PendingStatements();
     pending.add("INSERT INTO pending_rows (id, n, note) VALUES (?, ?, ?)", List.of("f", 2, "dup"));
 
-    assertThatThrownBy(
-            () ->
-                transactions.execute(
-                    status ->
-                        pending.runThen(
-                            jdbc,
-                            operations,
-                            "UPDATE pending_rows SET note = ? WHERE id = ? RETURNING n",
-                            List.of("changed", "f"),
-                            (rs, n) -> rs.getInt(1))))
+    assertThatThrownBy(() -> setNoteReturningN(pending, "changed", "f"))
         .isInstanceOf(DataAccessException.class);
-    assertThat(pending.isEmpty()).isTrue();
+    assertThat(rows()).containsExactly(Map.of("id", "f", "n", 1, "note", "kept"));
+    pending.run(jdbc); // holds nothing after: the failing insert does not run again
     assertThat(rows()).containsExactly(Map.of("id", "f", "n", 1, "note", "kept"));
     jdbc.sql("DELETE FROM pending_rows").update();
   }
@@ -144,6 +127,19 @@ class PendingStatementsPostgresIT {
                 new PendingStatements()
                     .add("DELETE FROM pending_rows; DROP TABLE pending_rows", List.of()))
         .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  /** In a transaction: what {@code pending} holds, then a note set on row {@code id}; its n. */
+  private static List<Integer> setNoteReturningN(
+      PendingStatements pending, String note, String id) {
+    return transactions.execute(
+        status ->
+            pending.runThen(
+                jdbc,
+                operations,
+                "UPDATE pending_rows SET note = ? WHERE id = ? RETURNING n",
+                List.of(note, id),
+                (rs, n) -> rs.getInt(1)));
   }
 
   private static List<Map<String, Object>> rows() {
