@@ -3,7 +3,9 @@ package dev.jobkit.bench;
 import dev.jobkit.server.engine.Capacity;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -50,6 +52,8 @@ public final class ServiceBenchmark {
     int sharedWarmup = intArg(args, "shared_warmup", 2000);
     int sharedSamples = intArg(args, "shared_samples", 100);
     int sharedSlots = intArg(args, "shared_slots", Runtime.getRuntime().availableProcessors());
+    List<String> sharedSettings =
+        List.of(stringArg(args, "shared_settings", "alone,shared,two").split(","));
     int coldRuns = intArg(args, "cold_runs", 3);
     int coldSingles = intArg(args, "cold_singles", 300);
     int coldBatchJobs = intArg(args, "cold_batch_jobs", 300);
@@ -76,7 +80,7 @@ public final class ServiceBenchmark {
         runSlurm(rows, slurmJobs, slurmSamples, slurmSlots);
       }
       if (only.contains(12)) {
-        runShared(rows, sharedJobs, sharedWarmup, sharedSamples, sharedSlots);
+        runShared(rows, sharedJobs, sharedWarmup, sharedSamples, sharedSlots, sharedSettings);
       }
       print(rows);
       return;
@@ -315,7 +319,7 @@ public final class ServiceBenchmark {
       runSlurm(rows, slurmJobs, slurmSamples, slurmSlots);
     }
     if (only.contains(12)) {
-      runShared(rows, sharedJobs, sharedWarmup, sharedSamples, sharedSlots);
+      runShared(rows, sharedJobs, sharedWarmup, sharedSamples, sharedSlots, sharedSettings);
     }
     print(rows);
   }
@@ -409,14 +413,23 @@ public final class ServiceBenchmark {
   }
 
   /** Section 12: one service against two on one PostgreSQL database, as processes of their own. */
-  private static void runShared(List<Row> rows, int jobs, int warmup, int samples, int slots)
+  private static void runShared(
+      List<Row> rows, int jobs, int warmup, int samples, int slots, List<String> settingNames)
       throws Exception {
     System.out.printf(
         "%n12. Services on one PostgreSQL: 1 alone, 1 shared, 2 shared, %d slots each (issue 15)%n",
         slots);
     SharedDatabaseThroughput bench = new SharedDatabaseThroughput(jobs, warmup, samples, slots);
-    int[][] settings = {{1, 0}, {1, 1}, {2, 1}};
-    for (int[] setting : settings) {
+    Map<String, int[]> known = new LinkedHashMap<>();
+    known.put("alone", new int[] {1, 0});
+    known.put("shared", new int[] {1, 1});
+    known.put("two", new int[] {2, 1});
+    if (!known.keySet().containsAll(settingNames)) {
+      throw new IllegalArgumentException(
+          "shared_settings takes alone, shared and two, comma-separated: " + settingNames);
+    }
+    for (String name : settingNames) {
+      int[] setting = known.get(name);
       int services = setting[0];
       SharedDatabaseThroughput.Result r = bench.run(services, setting[1] == 1);
       String what =

@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import org.springframework.jdbc.core.JdbcOperations;
@@ -114,6 +115,8 @@ final class EventRows {
 
     private final List<Object> items = new ArrayList<>();
     private final PendingStatements held = ordered ? new PendingStatements() : null;
+    // Rows that queryAhead fetched, by query (identity), until taken.
+    private final Map<PendingStatements.Query<?>, List<?>> fetched = new IdentityHashMap<>();
     private int count;
 
     private Batch() {}
@@ -139,6 +142,37 @@ final class EventRows {
       return held == null
           ? jdbc.sql(sql).params(params).query(rows).list()
           : held.runThen(jdbc, operations, sql, params, rows);
+    }
+
+    /**
+     * {@code query}'s rows: as {@link #queryAhead} fetched them, else run now after the held rows,
+     * in the same round trip as they.
+     */
+    <T> List<T> query(PendingStatements.Query<T> query) {
+      @SuppressWarnings("unchecked")
+      List<T> ahead = (List<T>) fetched.remove(query);
+      return ahead != null ? ahead : query(query.sql(), query.values(), query.rows());
+    }
+
+    /** Whether {@link #queryAhead} fetched {@code query}'s rows, not yet taken. */
+    boolean fetched(PendingStatements.Query<?> query) {
+      return fetched.containsKey(query);
+    }
+
+    /**
+     * On PostgreSQL, runs the held rows and then {@code queries}, in their order, in one round
+     * trip, and keeps each query's rows for its {@link #query(PendingStatements.Query)}: for writes
+     * of one transaction whose first statements do not depend on each other's other statements.
+     * Nothing on H2: each query then runs when it is asked for.
+     */
+    void queryAhead(List<? extends PendingStatements.Query<?>> queries) {
+      if (held == null || queries.size() < 2) {
+        return;
+      }
+      List<List<?>> rows = held.runThenAll(operations, queries);
+      for (int i = 0; i < queries.size(); i++) {
+        fetched.put(queries.get(i), rows.get(i));
+      }
     }
 
     /**

@@ -115,7 +115,16 @@ class JdbcJobStore implements JobStore, SmartInitializingSingleton {
 
   @Override
   public Optional<JobEvent> transition(Transition t, Runnable queued) {
-    return writes.writeTransitions(batch -> apply(t, batch), queued).stream().findFirst();
+    Instant now = Instant.now();
+    PendingStatements.Query<StoredEvent> lead =
+        checksClaimable(t) ? null : moveQuery(t, t.to(), t.reason(), t.columns(), now);
+    return writes.writeTransitions(lead, batch -> apply(t, batch, lead, now), queued).stream()
+        .findFirst();
+  }
+
+  /** Whether the transition must look at the owner's running jobs first (a shared database). */
+  private boolean checksClaimable(Transition t) {
+    return t.ownerLimit() != null && shared;
   }
 
   @Override
@@ -157,14 +166,17 @@ class JdbcJobStore implements JobStore, SmartInitializingSingleton {
       }
       columns.putAll(step.columns());
     }
+    Instant now = Instant.now();
+    PendingStatements.Query<StoredEvent> move =
+        moveQuery(first, last.to(), last.reason(), columns, now);
+    boolean check = checksClaimable(first);
     return writes.writeTransitions(
+        check ? null : move,
         batch -> {
-          if (first.ownerLimit() != null && shared && !claimable(first)) {
+          if (check && !claimable(first)) {
             return;
           }
-          Instant now = Instant.now();
-          Optional<StoredEvent> moved =
-              moveRow(first, last.to(), last.reason(), columns, now, batch);
+          Optional<StoredEvent> moved = batch.query(move).stream().findFirst();
           if (moved.isEmpty()) {
             return; // moved on before the first: nothing written
           }
@@ -211,7 +223,7 @@ class JdbcJobStore implements JobStore, SmartInitializingSingleton {
         batch -> {
           List<Transition> applied = new ArrayList<>();
           for (Transition t : transitions) {
-            if (apply(t, batch)) {
+            if (apply(t, batch, null, Instant.now())) {
               applied.add(t);
             }
           }
@@ -220,15 +232,19 @@ class JdbcJobStore implements JobStore, SmartInitializingSingleton {
   }
 
   /**
-   * One transition inside a write's transaction, its event added to {@code batch}; whether the job
-   * was still in from.
+   * One transition inside a write's transaction at {@code now}, its event added to {@code batch};
+   * whether the job was still in from. {@code lead}: its row's move, made in advance, or null.
    */
-  private boolean apply(Transition t, EventRows.Batch batch) {
-    if (t.ownerLimit() != null && shared && !claimable(t)) {
+  private boolean apply(
+      Transition t, EventRows.Batch batch, PendingStatements.Query<StoredEvent> lead, Instant now) {
+    if (lead == null && checksClaimable(t) && !claimable(t)) {
       return false;
     }
-    Instant now = Instant.now();
-    Optional<StoredEvent> moved = moveRow(t, t.to(), t.reason(), t.columns(), now, batch);
+    Optional<StoredEvent> moved =
+        batch
+            .query(lead != null ? lead : moveQuery(t, t.to(), t.reason(), t.columns(), now))
+            .stream()
+            .findFirst();
     if (moved.isEmpty()) {
       return false;
     }
@@ -239,17 +255,13 @@ class JdbcJobStore implements JobStore, SmartInitializingSingleton {
   }
 
   /**
-   * Moves the job's row from where {@code first} expects it (its status, and its attempt if it
-   * names one) to {@code to} with {@code columns}; who may see its events (its owner and
-   * accessibility), or empty when the job was no longer there.
+   * The statement that moves the job's row from where {@code first} expects it (its status, and its
+   * attempt if it names one) to {@code to} with {@code columns}; its row says who may see the job's
+   * events (its owner and accessibility), and there is none when the job was no longer there. Sent
+   * after the rows earlier moves of its transaction hold, in their round trip.
    */
-  private Optional<StoredEvent> moveRow(
-      Transition first,
-      JobStatus to,
-      String reason,
-      Map<String, Object> columns,
-      Instant now,
-      EventRows.Batch batch) {
+  private PendingStatements.Query<StoredEvent> moveQuery(
+      Transition first, JobStatus to, String reason, Map<String, Object> columns, Instant now) {
     StringBuilder sql =
         new StringBuilder("UPDATE jobs SET status = ?, status_reason = ?, updated_at = ?");
     List<Object> params = new ArrayList<>(List.of(to.name()));
@@ -276,10 +288,8 @@ class JdbcJobStore implements JobStore, SmartInitializingSingleton {
         postgres
             ? sql + " RETURNING owner, accessibility"
             : "SELECT owner, accessibility FROM FINAL TABLE (" + sql + ")";
-    // Sent after the rows earlier moves of this transaction hold, in their round trip.
-    List<StoredEvent> moved =
-        batch.query(update, params, (rs, n) -> RowMappers.visibility(null, rs));
-    return moved.isEmpty() ? Optional.empty() : Optional.of(moved.get(0));
+    return new PendingStatements.Query<>(
+        update, params, (rs, n) -> RowMappers.visibility(null, rs));
   }
 
   private static void addEvent(

@@ -2,6 +2,7 @@ package dev.jobkit.server.store;
 
 import java.sql.ResultSet;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import org.springframework.jdbc.core.JdbcOperations;
 import org.springframework.jdbc.core.PreparedStatementCallback;
@@ -51,6 +52,20 @@ final class PendingStatements {
   }
 
   /**
+   * A statement that returns rows (one, no {@code ;}: a query, or a write with {@code RETURNING}),
+   * with its positional parameters and how to map its rows.
+   */
+  record Query<T>(String sql, List<Object> values, RowMapper<T> rows) {
+
+    Query {
+      if (sql.indexOf(';') >= 0) {
+        throw new IllegalArgumentException("one statement at a time: " + sql);
+      }
+      values = Collections.unmodifiableList(new ArrayList<>(values)); // nulls allowed
+    }
+  }
+
+  /**
    * Runs what is held, then {@code query} (one statement) with its positional {@code values}, in
    * one round trip; the query's rows. Holds nothing after, even when a statement fails.
    */
@@ -63,28 +78,53 @@ final class PendingStatements {
     if (sql.isEmpty()) {
       return jdbc.sql(query).params(values).query(rows).list();
     }
+    @SuppressWarnings("unchecked")
+    List<T> found =
+        (List<T>) runThenAll(operations, List.of(new Query<>(query, values, rows))).get(0);
+    return found;
+  }
+
+  /**
+   * Runs what is held, then each of {@code queries} in their order, in one round trip; each query's
+   * rows, in the same order. Holds nothing after, even when a statement fails (the first that fails
+   * fails the round trip, and its transaction is lost).
+   */
+  List<List<?>> runThenAll(JdbcOperations operations, List<? extends Query<?>> queries) {
+    StringBuilder text = new StringBuilder(sql);
     List<Object> all = new ArrayList<>(params);
-    all.addAll(values);
+    for (Query<?> query : queries) {
+      if (!text.isEmpty()) {
+        text.append(";\n");
+      }
+      text.append(query.sql());
+      all.addAll(query.values());
+    }
     // The binding JdbcClient uses for positional parameters.
     PreparedStatementCreator statement =
-        new PreparedStatementCreatorFactory(sql + ";\n" + query).newPreparedStatementCreator(all);
+        new PreparedStatementCreatorFactory(text.toString()).newPreparedStatementCreator(all);
     sql.setLength(0);
     params.clear();
     return operations.execute(
         statement,
-        (PreparedStatementCallback<List<T>>)
+        (PreparedStatementCallback<List<List<?>>>)
             ps -> {
-              // The held statements' update counts, then the query's rows.
-              List<T> found = new ArrayList<>();
+              // The held statements' update counts, then each query's rows.
+              List<List<?>> found = new ArrayList<>(queries.size());
               for (boolean isRows = ps.execute(); ; isRows = ps.getMoreResults()) {
                 if (isRows) {
+                  RowMapper<?> rows = queries.get(found.size()).rows();
+                  List<Object> one = new ArrayList<>();
                   try (ResultSet rs = ps.getResultSet()) {
-                    found.clear();
                     for (int n = 0; rs.next(); n++) {
-                      found.add(rows.mapRow(rs, n));
+                      one.add(rows.mapRow(rs, n));
                     }
                   }
+                  found.add(one);
                 } else if (ps.getUpdateCount() == -1) {
+                  if (found.size() != queries.size()) {
+                    throw new IllegalStateException(
+                        queries.size() + " queries sent, " + found.size() + " results back");
+                  }
                   return found;
                 }
               }

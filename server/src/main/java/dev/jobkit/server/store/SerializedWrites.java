@@ -88,13 +88,14 @@ final class SerializedWrites {
               return null;
             },
             false,
-            false),
+            false,
+            null),
         null);
   }
 
   /** Runs {@code work}, which adds events to the batch it is given; the events as written. */
   List<JobEvent> writeEvents(Consumer<EventRows.Batch> work) {
-    return writeEvents(work, null, false);
+    return writeEvents(work, null, false, null);
   }
 
   /**
@@ -104,13 +105,23 @@ final class SerializedWrites {
    * one of their own. {@code queued} (if not null) runs on this thread once the write is in the
    * queue, before it waits for its turn: a write queued by then, by any thread, runs after this
    * one, in its transaction or a later one.
+   *
+   * <p>{@code lead}, when not null, is that first statement, known in advance (the work then sends
+   * it through {@link EventRows.Batch#query(PendingStatements.Query)}): in a group, the leads of
+   * consecutive such writes go in one round trip ({@link EventRows.Batch#queryAhead}), each after
+   * the rows its predecessors hold so far but before the rest of their statements. So a lead must
+   * not depend on what an earlier write does after its own lead.
    */
-  List<JobEvent> writeTransitions(Consumer<EventRows.Batch> work, Runnable queued) {
-    return writeEvents(work, queued, true);
+  List<JobEvent> writeTransitions(
+      PendingStatements.Query<?> lead, Consumer<EventRows.Batch> work, Runnable queued) {
+    return writeEvents(work, queued, true, lead);
   }
 
   private List<JobEvent> writeEvents(
-      Consumer<EventRows.Batch> work, Runnable queued, boolean followsHeld) {
+      Consumer<EventRows.Batch> work,
+      Runnable queued,
+      boolean followsHeld,
+      PendingStatements.Query<?> lead) {
     Pending<Void> pending =
         new Pending<>(
             batch -> {
@@ -118,7 +129,8 @@ final class SerializedWrites {
               return null;
             },
             true,
-            followsHeld);
+            followsHeld,
+            lead);
     return writeWithEvents(pending, queued).events().stream().map(StoredEvent::event).toList();
   }
 
@@ -131,7 +143,7 @@ final class SerializedWrites {
    * again one write to a transaction, so a write's failure is its own.
    */
   private <T> Written<T> writeWithEvents(Function<EventRows.Batch, T> work) {
-    return writeWithEvents(new Pending<>(work, true, false), null);
+    return writeWithEvents(new Pending<>(work, true, false, null), null);
   }
 
   private <T> Written<T> writeWithEvents(Pending<T> mine, Runnable queued) {
@@ -179,6 +191,8 @@ final class SerializedWrites {
     final boolean durable;
     // Whether the rows held by the writes before it in its group may wait for its first statement.
     final boolean followsHeld;
+    // Its first statement, when known before it runs (writeTransitions), else null.
+    final PendingStatements.Query<?> lead;
     T result;
     int firstEvent;
     int endEvent;
@@ -186,10 +200,15 @@ final class SerializedWrites {
     RuntimeException error;
     boolean done;
 
-    Pending(Function<EventRows.Batch, T> work, boolean durable, boolean followsHeld) {
+    Pending(
+        Function<EventRows.Batch, T> work,
+        boolean durable,
+        boolean followsHeld,
+        PendingStatements.Query<?> lead) {
       this.work = work;
       this.durable = durable;
       this.followsHeld = followsHeld;
+      this.lead = lead;
     }
 
     void apply(EventRows.Batch batch) {
@@ -236,8 +255,9 @@ final class SerializedWrites {
                     EventRows.Batch batch = events.batch();
                     current = batch;
                     try {
-                      for (Pending<?> p : group) {
-                        p.apply(batch);
+                      for (int i = 0; i < group.size(); i++) {
+                        queryLeadsAhead(group, i, batch);
+                        group.get(i).apply(batch);
                       }
                       return batch.write();
                     } finally {
@@ -268,6 +288,21 @@ final class SerializedWrites {
         }
       }
     }
+  }
+
+  /**
+   * Before the write at {@code index} of a group runs: if it and the writes after it have leads not
+   * fetched yet, they go in one round trip (on PostgreSQL), after the rows held so far.
+   */
+  private static void queryLeadsAhead(List<Pending<?>> group, int index, EventRows.Batch batch) {
+    List<PendingStatements.Query<?>> leads = new ArrayList<>();
+    for (int i = index; i < group.size() && group.get(i).lead != null; i++) {
+      if (batch.fetched(group.get(i).lead)) {
+        return; // fetched with the writes before
+      }
+      leads.add(group.get(i).lead);
+    }
+    batch.queryAhead(leads);
   }
 
   /**
