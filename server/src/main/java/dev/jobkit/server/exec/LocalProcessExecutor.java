@@ -169,18 +169,21 @@ public class LocalProcessExecutor implements JobExecutor {
    */
   private Run runOf(String jobId) {
     long deadline = System.nanoTime() + RESERVED_START_WAIT.toNanos();
-    Run run = runs.get(jobId);
-    // The start puts the run in runs before the reservation goes.
-    while (run == null && reserved.containsKey(jobId) && System.nanoTime() < deadline) {
+    while (true) {
+      // The start puts the run in runs before the reservation goes: so the reservation is looked
+      // at first. Looked at after the run, a start in between would find neither.
+      boolean reservedNow = reserved.containsKey(jobId);
+      Run run = runs.get(jobId);
+      if (run != null || !reservedNow || System.nanoTime() >= deadline) {
+        return run;
+      }
       try {
         Thread.sleep(5);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return null;
       }
-      run = runs.get(jobId);
     }
-    return run;
   }
 
   /** A stop that came for a reserved launch before its processes started. */
