@@ -295,11 +295,12 @@ final class SerializedWrites {
    * fetched yet, they go in one round trip (on PostgreSQL), after the rows held so far.
    */
   private static void queryLeadsAhead(List<Pending<?>> group, int index, EventRows.Batch batch) {
+    PendingStatements.Query<?> lead = group.get(index).lead;
+    if (lead == null || batch.fetched(lead)) {
+      return; // none, or fetched with the writes before it (and so are the ones after it)
+    }
     List<PendingStatements.Query<?>> leads = new ArrayList<>();
     for (int i = index; i < group.size() && group.get(i).lead != null; i++) {
-      if (batch.fetched(group.get(i).lead)) {
-        return; // fetched with the writes before
-      }
       leads.add(group.get(i).lead);
     }
     batch.queryAhead(leads);
