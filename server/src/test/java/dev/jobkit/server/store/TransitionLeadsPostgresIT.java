@@ -290,7 +290,7 @@ class TransitionLeadsPostgresIT {
           if (result instanceof PreparedStatement statement) {
             return wrap(statement, PreparedStatement.class);
           }
-          if (result instanceof Statement statement && !(result instanceof PreparedStatement)) {
+          if (result instanceof Statement statement) {
             return wrap(statement, Statement.class);
           }
           return result;
