@@ -9,6 +9,8 @@ import dev.jobkit.server.exec.JobTransfers;
 import dev.jobkit.server.store.Actor;
 import dev.jobkit.server.store.JobStore;
 import dev.jobkit.server.store.Transition;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Instant;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -33,6 +35,7 @@ class AttemptSettler {
   private final JobReports reports;
   private final AppPhases phases;
   private final JobTransfers transfers;
+  private final Counter unrecorded;
 
   AttemptSettler(
       JobStore store,
@@ -40,13 +43,20 @@ class AttemptSettler {
       JobFiles files,
       JobReports reports,
       AppPhases phases,
-      JobTransfers transfers) {
+      JobTransfers transfers,
+      MeterRegistry registry) {
     this.store = store;
     this.lifecycle = lifecycle;
     this.files = files;
     this.reports = reports;
     this.phases = phases;
     this.transfers = transfers;
+    this.unrecorded =
+        Counter.builder("jobkit.ends.unrecorded")
+            .description(
+                "Attempt ends that could not be written, nor the job's failure after them;"
+                    + " the check for lost jobs ends those jobs")
+            .register(registry);
   }
 
   /**
@@ -255,6 +265,7 @@ class AttemptSettler {
               .lastError(why)
               .finishedAt(Instant.now()));
     } catch (RuntimeException again) {
+      unrecorded.increment();
       log.error(
           "could not end job {} either; the check for lost jobs will end it", end.jobId(), again);
     }
