@@ -112,7 +112,9 @@ public class ResultManifests implements CommittedEventListener, SmartLifecycle {
     }
     boolean added = false;
     for (StoredEvent e : events) {
-      if (e.event().isTransition() && e.event().toStatus().isTerminal()) {
+      // Most ends store their manifest themselves, empty (the job wrote no result file): nothing
+      // to take, nor to look up.
+      if (e.event().isTransition() && e.event().toStatus().isTerminal() && !e.resultsFinal()) {
         ended.add(e.event().jobId());
         added = true;
       }
@@ -128,7 +130,7 @@ public class ResultManifests implements CommittedEventListener, SmartLifecycle {
 
   /**
    * Takes the manifests of the jobs that ended since the last time, those whose manifest is not
-   * stored yet (most are: stored empty with the end): one look at the store for up to {@value
+   * stored yet (a read may have taken one meanwhile): one look at the store for up to {@value
    * #CHECK_BATCH} of them, not one each.
    */
   private void takeEnded() {

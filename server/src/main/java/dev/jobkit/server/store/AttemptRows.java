@@ -21,12 +21,17 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 final class AttemptRows implements JobStore.Tx {
 
   private final JdbcClient jdbc;
+  private final EventRows.Batch batch;
   private final PendingStatements pending;
 
-  /** Rows written at once ({@code pending} null) or held in {@code pending} (PostgreSQL). */
-  AttemptRows(JdbcClient jdbc, PendingStatements pending) {
+  /**
+   * Rows written in {@code batch}'s transaction: at once on H2, held in its {@link
+   * EventRows.Batch#held} on PostgreSQL.
+   */
+  AttemptRows(JdbcClient jdbc, EventRows.Batch batch) {
     this.jdbc = jdbc;
-    this.pending = pending;
+    this.batch = batch;
+    this.pending = batch.held();
   }
 
   private void update(String sql, Object... params) {
@@ -63,6 +68,7 @@ final class AttemptRows implements JobStore.Tx {
             + " VALUES (?, ?, 0, 0)",
         jobId,
         utc(at));
+    batch.resultsFinal(jobId);
   }
 
   @Override

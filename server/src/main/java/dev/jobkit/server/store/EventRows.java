@@ -11,9 +11,11 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.springframework.jdbc.core.JdbcOperations;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -117,6 +119,8 @@ final class EventRows {
     private final PendingStatements held = ordered ? new PendingStatements() : null;
     // Rows that queryAhead fetched, by query (identity), until taken.
     private final Map<PendingStatements.Query<?>, List<?>> fetched = new IdentityHashMap<>();
+    // Jobs whose final result manifest the transaction stores (their end found no result file).
+    private final Set<String> resultsFinal = new HashSet<>();
     private int count;
 
     private Batch() {}
@@ -128,6 +132,25 @@ final class EventRows {
      */
     PendingStatements held() {
       return held;
+    }
+
+    /**
+     * Notes that the transaction stores the final result manifest of {@code jobId}: its end's event
+     * says so ({@link StoredEvent#resultsFinal}).
+     */
+    void resultsFinal(String jobId) {
+      resultsFinal.add(jobId);
+    }
+
+    /** {@code one} written as event {@code id}. */
+    private StoredEvent stored(One one, long id) {
+      return new StoredEvent(
+          one.event(id),
+          one.owner(),
+          one.accessibility(),
+          one.kind() == EventKind.TRANSITION
+              && one.to().isTerminal()
+              && resultsFinal.contains(one.jobId()));
     }
 
     /** Runs the held rows now (one round trip), if there are any. */
@@ -310,7 +333,7 @@ final class EventRows {
      * Adds {@code ones} to {@code written} with the ids their insert returned: ids grow with the
      * rows' order in the statement, whatever order they come back in.
      */
-    private static void addWithIds(List<One> ones, List<Long> returned, List<StoredEvent> written) {
+    private void addWithIds(List<One> ones, List<Long> returned, List<StoredEvent> written) {
       if (returned.size() != ones.size()) {
         throw new IllegalStateException(
             "wrote " + ones.size() + " events but got " + returned.size() + " ids");
@@ -319,7 +342,7 @@ final class EventRows {
       ids.sort(null);
       for (int i = 0; i < ones.size(); i++) {
         One one = ones.get(i);
-        written.add(new StoredEvent(one.event(ids.get(i)), one.owner(), one.accessibility()));
+        written.add(stored(one, ids.get(i)));
       }
     }
 
@@ -334,7 +357,7 @@ final class EventRows {
           for (One one : chunk) {
             params.add(++last);
             params.addAll(one.values());
-            written.add(new StoredEvent(one.event(last), one.owner(), one.accessibility()));
+            written.add(stored(one, last));
           }
           jdbc.sql(
                   "INSERT INTO job_events (id, "

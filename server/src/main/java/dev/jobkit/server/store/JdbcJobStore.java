@@ -180,7 +180,7 @@ class JdbcJobStore implements JobStore, SmartInitializingSingleton {
           if (moved.isEmpty()) {
             return; // moved on before the first: nothing written
           }
-          AttemptRows rows = new AttemptRows(jdbc, batch.held());
+          AttemptRows rows = new AttemptRows(jdbc, batch);
           for (Transition step : steps) {
             step.alsoInTransaction().accept(rows);
             addEvent(batch, step, now, moved.get());
@@ -249,7 +249,7 @@ class JdbcJobStore implements JobStore, SmartInitializingSingleton {
       return false;
     }
     // On PostgreSQL its rows are held: they go with the transaction's next statement.
-    t.alsoInTransaction().accept(new AttemptRows(jdbc, batch.held()));
+    t.alsoInTransaction().accept(new AttemptRows(jdbc, batch));
     addEvent(batch, t, now, moved.get());
     return true;
   }

@@ -57,6 +57,8 @@ class TransitionLeadsPostgresIT {
   private JdbcJobStore store;
   // The events of each commit, as the store hands them to its listeners: one list a transaction.
   private final List<List<Long>> commits = new CopyOnWriteArrayList<>();
+  // Every event handed to the listeners, in order.
+  private final List<StoredEvent> published = new CopyOnWriteArrayList<>();
 
   @BeforeAll
   static void createDatabase() {
@@ -92,7 +94,10 @@ class TransitionLeadsPostgresIT {
     store =
         StoreFixtures.store(
             counting(pool),
-            events -> commits.add(events.stream().map(e -> e.event().id()).toList()));
+            events -> {
+              commits.add(events.stream().map(e -> e.event().id()).toList());
+              published.addAll(events);
+            });
   }
 
   @Test
@@ -180,6 +185,54 @@ class TransitionLeadsPostgresIT {
         .isEqualTo(JobStatus.RESTART_READY);
     assertThat(commits).hasSize(1);
     assertThat(commits.get(0)).hasSize(2);
+  }
+
+  @Test
+  void an_end_that_stores_the_empty_result_manifest_says_so_in_its_event() throws Exception {
+    String[] ids = {"pg_empty", "pg_files", "pg_together_a", "pg_together_b"};
+    submit(ids);
+    for (String id : ids) {
+      claimAndStart(id, JobStatus.QUEUED, 1, null);
+    }
+    published.clear();
+
+    // One end stores the manifest, one does not (its job wrote result files: the listener takes
+    // it), and two in one transaction, only the first storing it.
+    end("pg_empty", true);
+    end("pg_files", false);
+    store.transitionAll(List.of(ending("pg_together_a", true), ending("pg_together_b", false)));
+
+    assertThat(published)
+        .extracting(e -> e.event().jobId() + ">" + e.event().toStatus() + ":" + e.resultsFinal())
+        .containsExactly(
+            "pg_empty>SUCCEEDED:true",
+            "pg_files>SUCCEEDED:false",
+            "pg_together_a>SUCCEEDED:true",
+            "pg_together_b>SUCCEEDED:false");
+    assertThat(
+            JdbcClient.create(pool)
+                .sql("SELECT job_id FROM job_result_manifests ORDER BY job_id")
+                .query(String.class)
+                .list())
+        .containsExactly("pg_empty", "pg_together_a");
+  }
+
+  private void end(String id, boolean emptyManifest) {
+    assertThat(store.transition(ending(id, emptyManifest))).isPresent();
+  }
+
+  /** The end of attempt 1 of {@code id} as a success, storing its empty result manifest or not. */
+  private static Transition ending(String id, boolean emptyManifest) {
+    Instant now = Instant.now();
+    return Transition.of(id, JobStatus.RUNNING, JobStatus.SUCCEEDED, Actor.EXECUTOR, null)
+        .whileAttempt(1)
+        .finishedAt(now)
+        .also(
+            tx -> {
+              if (emptyManifest) {
+                tx.emptyResultManifest(id, now);
+              }
+            });
   }
 
   private void submit(String... ids) {

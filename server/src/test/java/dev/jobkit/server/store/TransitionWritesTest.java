@@ -39,6 +39,8 @@ class TransitionWritesTest {
   private JdbcJobStore store;
   // The events of each commit, as the store hands them to its listeners: one list a transaction.
   private final List<List<Long>> commits = new CopyOnWriteArrayList<>();
+  // Every event handed to the listeners, in order.
+  private final List<StoredEvent> published = new CopyOnWriteArrayList<>();
 
   @BeforeEach
   void open() {
@@ -50,12 +52,64 @@ class TransitionWritesTest {
     Flyway.configure().dataSource(db).locations("classpath:db/migration").load().migrate();
     store =
         StoreFixtures.store(
-            db, events -> commits.add(events.stream().map(e -> e.event().id()).toList()));
+            db,
+            events -> {
+              commits.add(events.stream().map(e -> e.event().id()).toList());
+              published.addAll(events);
+            });
   }
 
   @AfterEach
   void close() {
     db.close();
+  }
+
+  @Test
+  void an_end_that_stores_the_empty_result_manifest_says_so_in_its_event() throws Exception {
+    String[] ids = {"h2_empty", "h2_files", "h2_together_a", "h2_together_b"};
+    for (String id : ids) {
+      submit(id);
+      claimAndStart(id, JobStatus.QUEUED, 1);
+    }
+    published.clear();
+
+    // One end stores the manifest, one does not (its job wrote result files: the listener takes
+    // it), and two in one transaction, only the first storing it.
+    end("h2_empty", true);
+    end("h2_files", false);
+    store.transitionAll(List.of(ending("h2_together_a", true), ending("h2_together_b", false)));
+
+    assertThat(published)
+        .extracting(e -> e.event().jobId() + ">" + e.event().toStatus() + ":" + e.resultsFinal())
+        .containsExactly(
+            "h2_empty>SUCCEEDED:true",
+            "h2_files>SUCCEEDED:false",
+            "h2_together_a>SUCCEEDED:true",
+            "h2_together_b>SUCCEEDED:false");
+    assertThat(
+            JdbcClient.create(db)
+                .sql("SELECT job_id FROM job_result_manifests ORDER BY job_id")
+                .query(String.class)
+                .list())
+        .containsExactly("h2_empty", "h2_together_a");
+  }
+
+  private void end(String id, boolean emptyManifest) {
+    assertThat(store.transition(ending(id, emptyManifest))).isPresent();
+  }
+
+  /** The end of attempt 1 of {@code id} as a success, storing its empty result manifest or not. */
+  private static Transition ending(String id, boolean emptyManifest) {
+    Instant now = Instant.now();
+    return Transition.of(id, JobStatus.RUNNING, JobStatus.SUCCEEDED, Actor.EXECUTOR, null)
+        .whileAttempt(1)
+        .finishedAt(now)
+        .also(
+            tx -> {
+              if (emptyManifest) {
+                tx.emptyResultManifest(id, now);
+              }
+            });
   }
 
   private void submit(String id) {
