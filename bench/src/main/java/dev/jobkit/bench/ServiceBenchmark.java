@@ -49,7 +49,7 @@ public final class ServiceBenchmark {
     int slurmSamples = intArg(args, "slurm_samples", 20);
     int slurmSlots = intArg(args, "slurm_slots", 8);
     int sharedJobs = intArg(args, "shared_jobs", 2000);
-    int sharedWarmup = intArg(args, "shared_warmup", 2000);
+    int sharedWarmup = intArg(args, "shared_warmup", 12_000);
     int sharedSamples = intArg(args, "shared_samples", 100);
     int sharedSlots = intArg(args, "shared_slots", Runtime.getRuntime().availableProcessors());
     List<String> sharedSettings =
