@@ -136,7 +136,7 @@ public class ResultManifests implements CommittedEventListener, SmartLifecycle {
   private void takeEnded() {
     draining.set(false);
     List<String> ids = new ArrayList<>();
-    for (String id = ended.poll(); id != null; id = ended.poll()) {
+    for (String id = ended.poll(); id != null && !stopping(); id = ended.poll()) {
       ids.add(id);
       if (ids.size() == CHECK_BATCH || ended.isEmpty()) {
         takeAll(ids);
@@ -154,10 +154,21 @@ public class ResultManifests implements CommittedEventListener, SmartLifecycle {
       return; // the next start's scan takes them
     }
     for (String id : ids) {
+      if (stopping()) {
+        return; // the next start's scan takes the rest
+      }
       if (!stored.contains(id)) {
         takeQuietly(id);
       }
     }
+  }
+
+  /**
+   * Whether the service is stopping: its database may be going, so the worker takes no more
+   * manifests (each would fail, one warning a job); the next start's scan takes them.
+   */
+  private boolean stopping() {
+    return worker == null || Thread.currentThread().isInterrupted();
   }
 
   @Override
@@ -186,6 +197,9 @@ public class ResultManifests implements CommittedEventListener, SmartLifecycle {
       while (!Thread.currentThread().isInterrupted()) {
         List<String> ids = store.endedWithoutManifest(SCAN_BATCH);
         for (String id : ids) {
+          if (stopping()) {
+            return;
+          }
           takeQuietly(id);
         }
         if (ids.size() < SCAN_BATCH) {

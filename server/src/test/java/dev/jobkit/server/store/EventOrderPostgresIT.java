@@ -2,7 +2,6 @@ package dev.jobkit.server.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ch.qos.logback.classic.Level;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.jobkit.sdk.jobs.JobEvent;
 import dev.jobkit.sdk.lifecycle.JobStatus;
@@ -19,12 +18,10 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.IntStream;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.postgresql.ds.PGSimpleDataSource;
-import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
@@ -46,15 +43,7 @@ class EventOrderPostgresIT {
   @BeforeAll
   static void createDatabase() {
     database = PostgresDatabase.create();
-    // Flyway's and Hikari's progress, without Spring's logging set-up, would fill the output.
-    for (String noisy : List.of("org.flywaydb", "com.zaxxer.hikari")) {
-      ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(noisy)).setLevel(Level.WARN);
-    }
-    Flyway.configure()
-        .dataSource(dataSource())
-        .locations("classpath:db/migration")
-        .load()
-        .migrate();
+    StoreFixtures.migrate(dataSource());
   }
 
   @AfterAll

@@ -11,7 +11,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
-import org.flywaydb.core.Flyway;
 import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -30,7 +29,7 @@ class StatusListsTest {
   void oneJobInEveryState() {
     JdbcDataSource db = new JdbcDataSource();
     db.setURL("jdbc:h2:mem:statuses-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
-    Flyway.configure().dataSource(db).locations("classpath:db/migration").load().migrate();
+    StoreFixtures.migrate(db);
     store = StoreFixtures.store(db);
     for (JobStatus status : JobStatus.values()) {
       String owner = "owner-" + status.name().toLowerCase();

@@ -1,10 +1,16 @@
 package dev.jobkit.server.store;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.qos.logback.classic.Level;
 import dev.jobkit.sdk.jobs.Accessibility;
 import dev.jobkit.sdk.lifecycle.JobStatus;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.support.DefaultListableBeanFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
@@ -14,6 +20,25 @@ import org.springframework.transaction.support.TransactionTemplate;
 final class StoreFixtures {
 
   private StoreFixtures() {}
+
+  /**
+   * Migrates {@code db} with the service's migrations, as quietly as the service does (its
+   * application.yml): without Spring's logging set-up, Flyway's and Hikari's progress and Flyway's
+   * warning about H2's version would fill the build's output.
+   */
+  static void migrate(DataSource db) {
+    quiet("org.flywaydb", Level.WARN);
+    quiet("com.zaxxer.hikari", Level.WARN);
+    quiet("org.flywaydb.core.internal.database.base.Database", Level.ERROR);
+    Flyway.configure().dataSource(db).locations("classpath:db/migration").load().migrate();
+  }
+
+  private static void quiet(String logger, Level level) {
+    // A substitute while SLF4J is still starting (another thread logs first): left as it is.
+    if (LoggerFactory.getLogger(logger) instanceof ch.qos.logback.classic.Logger l) {
+      l.setLevel(level);
+    }
+  }
 
   /** The store on {@code db} (already migrated), with no listener of committed events. */
   static JdbcJobStore store(DataSource db) {
@@ -59,5 +84,56 @@ final class StoreFixtures {
         parents,
         null,
         1);
+  }
+
+  /**
+   * Ends running jobs {@code empty}, {@code files}, {@code togetherA} and {@code togetherB} (at
+   * attempt 1) as successes: one storing its empty result manifest, one not (its job wrote result
+   * files: the manifest listener takes it), then two in one transaction, only the first storing it.
+   * Checks that each end's event, as {@code published} got it from the store's listener, says
+   * whether its transaction stored the manifest, and that only those manifests are stored.
+   */
+  static void checkEndsSayWhetherTheyStoredTheirManifest(
+      JdbcJobStore store,
+      DataSource db,
+      List<StoredEvent> published,
+      String empty,
+      String files,
+      String togetherA,
+      String togetherB) {
+    published.clear();
+
+    assertThat(store.transition(success(empty, true))).isPresent();
+    assertThat(store.transition(success(files, false))).isPresent();
+    assertThat(store.transitionAll(List.of(success(togetherA, true), success(togetherB, false))))
+        .hasSize(2);
+
+    assertThat(published)
+        .extracting(e -> e.event().jobId() + ">" + e.event().toStatus() + ":" + e.resultsFinal())
+        .containsExactly(
+            empty + ">SUCCEEDED:true",
+            files + ">SUCCEEDED:false",
+            togetherA + ">SUCCEEDED:true",
+            togetherB + ">SUCCEEDED:false");
+    assertThat(
+            JdbcClient.create(db)
+                .sql("SELECT job_id FROM job_result_manifests ORDER BY job_id")
+                .query(String.class)
+                .list())
+        .containsExactlyInAnyOrder(empty, togetherA);
+  }
+
+  /** The end of attempt 1 of {@code id} as a success, storing its empty result manifest or not. */
+  private static Transition success(String id, boolean emptyManifest) {
+    Instant now = Instant.now();
+    return Transition.of(id, JobStatus.RUNNING, JobStatus.SUCCEEDED, Actor.EXECUTOR, null)
+        .whileAttempt(1)
+        .finishedAt(now)
+        .also(
+            tx -> {
+              if (emptyManifest) {
+                tx.emptyResultManifest(id, now);
+              }
+            });
   }
 }

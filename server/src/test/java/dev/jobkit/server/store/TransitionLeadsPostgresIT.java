@@ -2,7 +2,6 @@ package dev.jobkit.server.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ch.qos.logback.classic.Level;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.jobkit.sdk.jobs.JobEvent;
 import dev.jobkit.sdk.jobs.PodStatus;
@@ -27,12 +26,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import javax.sql.DataSource;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.DelegatingDataSource;
 
@@ -63,16 +60,10 @@ class TransitionLeadsPostgresIT {
   @BeforeAll
   static void createDatabase() {
     database = PostgresDatabase.create();
-    for (String noisy : List.of("org.flywaydb", "com.zaxxer.hikari")) {
-      // A substitute while SLF4J is still starting (another thread logs first): left as it is.
-      if (LoggerFactory.getLogger(noisy) instanceof ch.qos.logback.classic.Logger logger) {
-        logger.setLevel(Level.WARN);
-      }
-    }
     pool = new HikariDataSource();
     pool.setJdbcUrl(database.jdbcUrl());
     pool.setUsername(database.user());
-    Flyway.configure().dataSource(pool).locations("classpath:db/migration").load().migrate();
+    StoreFixtures.migrate(pool);
     other = Executors.newSingleThreadExecutor();
   }
 
@@ -188,51 +179,15 @@ class TransitionLeadsPostgresIT {
   }
 
   @Test
-  void an_end_that_stores_the_empty_result_manifest_says_so_in_its_event() throws Exception {
+  void an_end_that_stores_the_empty_result_manifest_says_so_in_its_event() {
     String[] ids = {"pg_empty", "pg_files", "pg_together_a", "pg_together_b"};
     submit(ids);
     for (String id : ids) {
       claimAndStart(id, JobStatus.QUEUED, 1, null);
     }
-    published.clear();
 
-    // One end stores the manifest, one does not (its job wrote result files: the listener takes
-    // it), and two in one transaction, only the first storing it.
-    end("pg_empty", true);
-    end("pg_files", false);
-    store.transitionAll(List.of(ending("pg_together_a", true), ending("pg_together_b", false)));
-
-    assertThat(published)
-        .extracting(e -> e.event().jobId() + ">" + e.event().toStatus() + ":" + e.resultsFinal())
-        .containsExactly(
-            "pg_empty>SUCCEEDED:true",
-            "pg_files>SUCCEEDED:false",
-            "pg_together_a>SUCCEEDED:true",
-            "pg_together_b>SUCCEEDED:false");
-    assertThat(
-            JdbcClient.create(pool)
-                .sql("SELECT job_id FROM job_result_manifests ORDER BY job_id")
-                .query(String.class)
-                .list())
-        .containsExactly("pg_empty", "pg_together_a");
-  }
-
-  private void end(String id, boolean emptyManifest) {
-    assertThat(store.transition(ending(id, emptyManifest))).isPresent();
-  }
-
-  /** The end of attempt 1 of {@code id} as a success, storing its empty result manifest or not. */
-  private static Transition ending(String id, boolean emptyManifest) {
-    Instant now = Instant.now();
-    return Transition.of(id, JobStatus.RUNNING, JobStatus.SUCCEEDED, Actor.EXECUTOR, null)
-        .whileAttempt(1)
-        .finishedAt(now)
-        .also(
-            tx -> {
-              if (emptyManifest) {
-                tx.emptyResultManifest(id, now);
-              }
-            });
+    StoreFixtures.checkEndsSayWhetherTheyStoredTheirManifest(
+        store, pool, published, ids[0], ids[1], ids[2], ids[3]);
   }
 
   private void submit(String... ids) {

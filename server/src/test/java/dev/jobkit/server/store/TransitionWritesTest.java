@@ -2,7 +2,6 @@ package dev.jobkit.server.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ch.qos.logback.classic.Level;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.jobkit.sdk.jobs.Job;
 import dev.jobkit.sdk.jobs.JobEvent;
@@ -17,12 +16,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
@@ -44,12 +41,11 @@ class TransitionWritesTest {
 
   @BeforeEach
   void open() {
-    ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger("org.flywaydb")).setLevel(Level.WARN);
     db = new HikariDataSource();
     db.setJdbcUrl("jdbc:h2:file:" + dir.resolve("jobkit") + ";QUERY_CACHE_SIZE=256");
     db.setUsername("sa");
     db.setPassword("");
-    Flyway.configure().dataSource(db).locations("classpath:db/migration").load().migrate();
+    StoreFixtures.migrate(db);
     store =
         StoreFixtures.store(
             db,
@@ -65,51 +61,15 @@ class TransitionWritesTest {
   }
 
   @Test
-  void an_end_that_stores_the_empty_result_manifest_says_so_in_its_event() throws Exception {
+  void an_end_that_stores_the_empty_result_manifest_says_so_in_its_event() {
     String[] ids = {"h2_empty", "h2_files", "h2_together_a", "h2_together_b"};
     for (String id : ids) {
       submit(id);
       claimAndStart(id, JobStatus.QUEUED, 1);
     }
-    published.clear();
 
-    // One end stores the manifest, one does not (its job wrote result files: the listener takes
-    // it), and two in one transaction, only the first storing it.
-    end("h2_empty", true);
-    end("h2_files", false);
-    store.transitionAll(List.of(ending("h2_together_a", true), ending("h2_together_b", false)));
-
-    assertThat(published)
-        .extracting(e -> e.event().jobId() + ">" + e.event().toStatus() + ":" + e.resultsFinal())
-        .containsExactly(
-            "h2_empty>SUCCEEDED:true",
-            "h2_files>SUCCEEDED:false",
-            "h2_together_a>SUCCEEDED:true",
-            "h2_together_b>SUCCEEDED:false");
-    assertThat(
-            JdbcClient.create(db)
-                .sql("SELECT job_id FROM job_result_manifests ORDER BY job_id")
-                .query(String.class)
-                .list())
-        .containsExactly("h2_empty", "h2_together_a");
-  }
-
-  private void end(String id, boolean emptyManifest) {
-    assertThat(store.transition(ending(id, emptyManifest))).isPresent();
-  }
-
-  /** The end of attempt 1 of {@code id} as a success, storing its empty result manifest or not. */
-  private static Transition ending(String id, boolean emptyManifest) {
-    Instant now = Instant.now();
-    return Transition.of(id, JobStatus.RUNNING, JobStatus.SUCCEEDED, Actor.EXECUTOR, null)
-        .whileAttempt(1)
-        .finishedAt(now)
-        .also(
-            tx -> {
-              if (emptyManifest) {
-                tx.emptyResultManifest(id, now);
-              }
-            });
+    StoreFixtures.checkEndsSayWhetherTheyStoredTheirManifest(
+        store, db, published, ids[0], ids[1], ids[2], ids[3]);
   }
 
   private void submit(String id) {
