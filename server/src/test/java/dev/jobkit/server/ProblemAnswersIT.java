@@ -87,11 +87,10 @@ class ProblemAnswersIT {
     String job = user.submit("{\"command\":[\"true\"]}").id();
     String form = "application/x-www-form-urlencoded";
 
-    assertRefused(
-        user.send("DELETE", "/api/v1/jobs/" + job, "a=%", "Content-Type", form),
-        400,
-        "validation_failed",
-        "body");
+    Api.Response undecodable =
+        user.send("DELETE", "/api/v1/jobs/" + job, "a=%", "Content-Type", form);
+    assertRefused(undecodable, 400, "validation_failed", "body");
+    assertThat(undecodable.json().get("instance").asString()).isEqualTo("/api/v1/jobs/" + job);
     assertRefused(
         user.send("PUT", "/api/v1/jobs", "a=" + "x".repeat(2 * 1024 * 1024), "Content-Type", form),
         413,

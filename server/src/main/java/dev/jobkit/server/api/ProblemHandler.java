@@ -261,7 +261,14 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
       problem.setProperty("request_id", requestId);
     }
     if (request != null && problem.getInstance() == null) {
-      problem.setInstance(URI.create(request.getRequestURI()));
+      // In an error dispatch (a filter failed), the path the client asked for, not /error.
+      Object asked = request.getAttribute(jakarta.servlet.RequestDispatcher.ERROR_REQUEST_URI);
+      try {
+        problem.setInstance(
+            URI.create(asked instanceof String path ? path : request.getRequestURI()));
+      } catch (IllegalArgumentException notAUri) {
+        // left out: the path is in the log under the request id
+      }
     }
     if (problem.getTitle() == null) {
       HttpStatus status = HttpStatus.resolve(problem.getStatus());
