@@ -127,6 +127,9 @@ final class SharedDatabaseThroughput {
         String setting = count + " service(s)" + (shared ? ", shared" : ", alone");
         System.out.printf("  %s, %d slots each: warm-up of %d jobs%n", setting, slots, warmup);
         throughput(sql, bases, key, warmup);
+        // Direct spawning right before the timed jobs and right after them: this machine's rate
+        // of starting processes drifts by a third within minutes, so the two bracket the run.
+        double spawnBefore = spawnRate();
         // PostgreSQL's backends publish their counts at most once a second: read them settled, and
         // take off what the idle services commit in as long (their sweeps' reads).
         Counters idle = settled(sql, database);
@@ -162,11 +165,20 @@ final class SharedDatabaseThroughput {
                 writes / (double) jobs,
                 (after.walSyncs() - before.walSyncs()) / (double) jobs);
         double rate = jobs / seconds;
-        double spawnRate = jobs / (Throughput.spawnParallel(jobs, slots).toNanos() / 1e9);
+        double spawnAfter = spawnRate();
+        double spawnRate = (spawnBefore + spawnAfter) / 2;
         System.out.printf(
-            "  %s: %d jobs in %.2f s, %.0f jobs/s; direct spawning %.0f/s on %d threads, ratio"
-                + " %.2f%n",
-            setting, jobs, seconds, rate, spawnRate, slots, rate / spawnRate);
+            "  %s: %d jobs in %.2f s, %.0f jobs/s; direct spawning %.0f/s on %d threads (%.0f"
+                + " before, %.0f after), ratio %.2f%n",
+            setting,
+            jobs,
+            seconds,
+            rate,
+            spawnRate,
+            slots,
+            spawnBefore,
+            spawnAfter,
+            rate / spawnRate);
         System.out.printf(
             "  %s: per job %.2f transactions its rows were last written in (exact), %.2f WAL"
                 + " syncs (the cluster's), %.1f commits with reads (approximate)%n",
@@ -194,6 +206,11 @@ final class SharedDatabaseThroughput {
       }
       Io.deleteAtEnd(dataDir);
     }
+  }
+
+  /** Spawning {@code true} {@code jobs} times directly on {@code slots} threads, per second. */
+  private double spawnRate() throws Exception {
+    return jobs / (Throughput.spawnParallel(jobs, slots).toNanos() / 1e9);
   }
 
   /** {@code count} no-op jobs, batches round the services; submit → the last finished_at. */
