@@ -46,15 +46,8 @@ class ProblemErrorController implements ErrorController {
         status.is4xxClientError()
             ? "the request could not be understood: " + status.getReasonPhrase().toLowerCase()
             : "the service failed to handle this request";
+    // render names the path asked for as the instance.
     ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
-    Object uri = request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI);
-    if (uri instanceof String path) {
-      try {
-        problem.setInstance(java.net.URI.create(path.replace(" ", "%20")));
-      } catch (IllegalArgumentException notAUri) {
-        // left out: the path is in the log under the request id
-      }
-    }
     return ProblemHandler.render(problem, ProblemHandler.codeFor(status), request);
   }
 }

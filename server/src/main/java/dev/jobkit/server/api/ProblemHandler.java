@@ -261,11 +261,12 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
       problem.setProperty("request_id", requestId);
     }
     if (request != null && problem.getInstance() == null) {
-      // In an error dispatch (a filter failed), the path the client asked for, not /error.
+      // In an error dispatch (a malformed URL, a filter that failed), the path the client asked
+      // for, not /error.
       Object asked = request.getAttribute(jakarta.servlet.RequestDispatcher.ERROR_REQUEST_URI);
+      String path = asked instanceof String p ? p : request.getRequestURI();
       try {
-        problem.setInstance(
-            URI.create(asked instanceof String path ? path : request.getRequestURI()));
+        problem.setInstance(URI.create(path.replace(" ", "%20")));
       } catch (IllegalArgumentException notAUri) {
         // left out: the path is in the log under the request id
       }

@@ -22,7 +22,6 @@ final class AttemptRows implements JobStore.Tx {
 
   private final JdbcClient jdbc;
   private final EventRows.Batch batch;
-  private final PendingStatements pending;
 
   /**
    * Rows written in {@code batch}'s transaction: at once on H2, held in its {@link
@@ -31,10 +30,10 @@ final class AttemptRows implements JobStore.Tx {
   AttemptRows(JdbcClient jdbc, EventRows.Batch batch) {
     this.jdbc = jdbc;
     this.batch = batch;
-    this.pending = batch.held();
   }
 
   private void update(String sql, Object... params) {
+    PendingStatements pending = batch.held();
     if (pending != null) {
       pending.add(sql, Arrays.asList(params));
     } else {
