@@ -9,6 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -17,7 +18,8 @@ import tools.jackson.databind.node.ObjectNode;
  * resources it subscribes to. It also routes a call of a tool the server does not offer to {@link
  * #UNKNOWN_TOOL}, which answers with the tools there are (the SDK itself would answer a bare
  * protocol error), marks each call with its request id so the handler can tell when it is canceled,
- * and names the answers of canceled calls so that they are not sent.
+ * leaves out the answers of canceled calls, and keeps only the offered tools in answers to {@code
+ * tools/list}.
  */
 final class ClientSession {
 
@@ -33,6 +35,7 @@ final class ClientSession {
   private volatile boolean canAsk;
   private final Map<String, AtomicBoolean> calls = new ConcurrentHashMap<>();
   private final Set<String> canceledCalls = ConcurrentHashMap.newKeySet();
+  private final Set<String> toolLists = ConcurrentHashMap.newKeySet();
 
   ClientSession(McpOptions options, Consumer<String> onSubscribe, Consumer<String> onUnsubscribe) {
     this.options = options;
@@ -69,11 +72,33 @@ final class ClientSession {
   }
 
   /**
-   * Whether {@code answer} answers a call the client canceled: MCP says such a call gets no answer,
-   * so the server leaves it out (the client would only report an unknown id).
+   * An answer as the client is to see it, or null when it is not to be sent. A call the client
+   * canceled gets no answer (MCP; the client would only report an unknown id). An answer to {@code
+   * tools/list} keeps only the tools offered to this client.
+   *
+   * <p>The list is cut here, in one thread, rather than by the SDK's tool filter. The SDK runs that
+   * filter for each tool on another thread through Reactor's {@code Flux.filterWhen}, which drops
+   * an element when a result arrives while the thread draining the list has moved on to the next
+   * tool but the finished inner has not been cleared yet (reactor-core 3.8.8, {@code
+   * FluxFilterWhen}: its claim of the next inner fails and the element is discarded). Tests saw it
+   * on busy machines as runs of tools missing from the middle of the list.
    */
-  boolean answersCanceledCall(JsonNode answer) {
-    return canceledCalls.remove(answer.path("id").asString(""));
+  JsonNode answer(JsonNode answer) {
+    String id = answer.path("id").asString("");
+    if (canceledCalls.remove(id)) {
+      return null;
+    }
+    if (toolLists.remove(id) && answer.path("result").path("tools").isArray()) {
+      ObjectNode copy = (ObjectNode) answer.deepCopy();
+      ArrayNode tools = (ArrayNode) copy.get("result").get("tools");
+      for (int i = tools.size() - 1; i >= 0; i--) {
+        if (!offers(tools.get(i).path("name").asString(""))) {
+          tools.remove(i);
+        }
+      }
+      return copy;
+    }
+    return answer;
   }
 
   /** A message from the client, as the SDK is to see it. */
@@ -89,6 +114,11 @@ final class ClientSession {
         if (flag != null) {
           flag.set(true);
           canceledCalls.add(id);
+        }
+      }
+      case "tools/list" -> {
+        if (message.has("id")) {
+          toolLists.add(message.get("id").asString());
         }
       }
       case "resources/subscribe" -> onSubscribe.accept(params.path("uri").asString(""));

@@ -83,9 +83,7 @@ public final class JobkitMcpServer {
       StdioTraffic traffic = new StdioTraffic(DRAIN_LIMIT);
       StdioServerTransportProvider transport =
           new StdioServerTransportProvider(
-              json,
-              traffic.watch(in, session::rewrite),
-              traffic.watch(out, session::answersCanceledCall));
+              json, traffic.watch(in, session::rewrite), traffic.watch(out, session::answer));
       List<SyncToolSpecification> tools = new ArrayList<>(specifications(executor, session));
       tools.add(unknownToolSpecification(options, session));
       McpSyncServer server =
@@ -108,11 +106,8 @@ public final class JobkitMcpServer {
               .validateToolInputs(false)
               // A person may take a while to answer an elicitation.
               .requestTimeout(Duration.ofMinutes(5))
+              // ClientSession keeps only the offered tools in the answers to tools/list.
               .tools(tools)
-              .addToolFilter(
-                  (context, tool) ->
-                      !tool.name().equals(ClientSession.UNKNOWN_TOOL)
-                          && session.offers(tool.name()))
               .resourceTemplates(resources.templates())
               .prompts(DiagnosePrompt.specification(executor))
               .build();

@@ -6,7 +6,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Duration;
-import java.util.function.Predicate;
+import java.util.Arrays;
 import java.util.function.UnaryOperator;
 import tools.jackson.databind.JsonNode;
 
@@ -125,21 +125,23 @@ final class StdioTraffic {
     }
     arrived(node);
     JsonNode replaced = rewrite.apply(node);
-    if (replaced == node) {
-      return bytes;
-    }
-    byte[] json = Schemas.JSON.writeValueAsBytes(replaced);
-    byte[] withNewline = java.util.Arrays.copyOf(json, json.length + 1);
+    return replaced == node ? bytes : asLine(replaced);
+  }
+
+  /** A message as one line of JSON. */
+  private static byte[] asLine(JsonNode message) {
+    byte[] json = Schemas.JSON.writeValueAsBytes(message);
+    byte[] withNewline = Arrays.copyOf(json, json.length + 1);
     withNewline[json.length] = '\n';
     return withNewline;
   }
 
   /**
    * {@code out}, watched line by line: each line with an {@code id} and a result or error is an
-   * answer; an answer {@code drop} names is counted but not sent (MCP: a canceled request gets no
-   * answer).
+   * answer, counted and passed through {@code rewrite}, which may replace it, or return null to
+   * leave it out (MCP: a canceled request gets no answer).
    */
-  OutputStream watch(OutputStream out, Predicate<JsonNode> drop) {
+  OutputStream watch(OutputStream out, UnaryOperator<JsonNode> rewrite) {
     return new OutputStream() {
       private final ByteArrayOutputStream line = new ByteArrayOutputStream();
 
@@ -155,16 +157,24 @@ final class StdioTraffic {
           if (b[i] == '\n') {
             byte[] bytes = line.toByteArray();
             line.reset();
-            JsonNode message = parse(bytes);
-            boolean answer = message != null && message.has("id") && !message.has("method");
-            if (!answer || !drop.test(message)) {
-              out.write(bytes);
-            }
-            if (answer) {
-              left();
-            }
+            send(bytes);
           }
         }
+      }
+
+      private void send(byte[] bytes) throws IOException {
+        JsonNode message = parse(bytes);
+        if (message == null || !message.has("id") || message.has("method")) {
+          out.write(bytes); // not an answer
+          return;
+        }
+        JsonNode sent = rewrite.apply(message);
+        if (sent == message) {
+          out.write(bytes);
+        } else if (sent != null) {
+          out.write(asLine(sent));
+        }
+        left();
       }
 
       @Override
