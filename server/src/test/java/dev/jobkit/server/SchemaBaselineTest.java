@@ -2,6 +2,7 @@ package dev.jobkit.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.jobkit.server.support.QuietFlyway;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -17,7 +18,6 @@ import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.output.MigrateResult;
 import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.Test;
-import org.slf4j.LoggerFactory;
 
 /**
  * The embedded database's baseline ({@code db/baseline/h2}) stands for migrations 1 to 31: a new
@@ -69,12 +69,7 @@ class SchemaBaselineTest {
   }
 
   private static Flyway flyway(DataSource db, String... locations) {
-    // As the service does (application.yml): not Flyway's warning that H2 is newer than it knows.
-    if (LoggerFactory.getLogger("org.flywaydb.core.internal.database.base.Database")
-        instanceof ch.qos.logback.classic.Logger logger) {
-      logger.setLevel(ch.qos.logback.classic.Level.ERROR);
-    }
-    return Flyway.configure().dataSource(db).locations(locations).load();
+    return QuietFlyway.on(db, locations);
   }
 
   /** The schema as sorted lines, with the names H2 made up left out. */

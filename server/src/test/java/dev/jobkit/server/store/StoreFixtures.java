@@ -2,15 +2,13 @@ package dev.jobkit.server.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ch.qos.logback.classic.Level;
 import dev.jobkit.sdk.jobs.Accessibility;
 import dev.jobkit.sdk.lifecycle.JobStatus;
+import dev.jobkit.server.support.QuietFlyway;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import javax.sql.DataSource;
-import org.flywaydb.core.Flyway;
-import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.support.DefaultListableBeanFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
@@ -21,23 +19,9 @@ final class StoreFixtures {
 
   private StoreFixtures() {}
 
-  /**
-   * Migrates {@code db} with the service's migrations, as quietly as the service does (its
-   * application.yml): without Spring's logging set-up, Flyway's and Hikari's progress and Flyway's
-   * warning about H2's version would fill the build's output.
-   */
+  /** Migrates {@code db} with the service's migrations, as quietly as the service does. */
   static void migrate(DataSource db) {
-    quiet("org.flywaydb", Level.WARN);
-    quiet("com.zaxxer.hikari", Level.WARN);
-    quiet("org.flywaydb.core.internal.database.base.Database", Level.ERROR);
-    Flyway.configure().dataSource(db).locations("classpath:db/migration").load().migrate();
-  }
-
-  private static void quiet(String logger, Level level) {
-    // A substitute while SLF4J is still starting (another thread logs first): left as it is.
-    if (LoggerFactory.getLogger(logger) instanceof ch.qos.logback.classic.Logger l) {
-      l.setLevel(level);
-    }
+    QuietFlyway.on(db, "classpath:db/migration").migrate();
   }
 
   /** The store on {@code db} (already migrated), with no listener of committed events. */
