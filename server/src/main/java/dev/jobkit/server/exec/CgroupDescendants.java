@@ -18,13 +18,15 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * A {@code pids} cgroup (v1) per pod, {@code /sys/fs/cgroup/pids/jobkit/<service pid>-<n>/<job>-
- * <attempt>-<pod>}, where {@code n} tells apart the services of one JVM (tests start several):
+ * <attempt>-<pod>-<m>}, where {@code n} tells apart the services of one JVM (tests start several)
+ * and {@code m} the process groups of one pod (its hooks' and its run's, each in its own cgroup):
  * every process a pod starts is in it, whatever session or parent it has, until it exits, and its
  * {@code pids.max} ({@code jobkit.executor.max-processes-per-pod}) caps how many tasks (processes
  * and threads) the pod has at once.
@@ -50,6 +52,8 @@ final class CgroupDescendants extends Descendants {
   private final Path instance;
   private final Path homeTasks;
   private final int maxProcesses;
+  // Numbers the pods' cgroups of this instance.
+  private final AtomicLong trees = new AtomicLong();
   // Pods' cgroups the kernel still held when their attempts ended: removed a moment later here,
   // not on the thread that records an end (see removeLater).
   private final ScheduledExecutorService removals =
@@ -147,7 +151,9 @@ final class CgroupDescendants extends Descendants {
 
   @Override
   Tree track(String jobId, int attempt, int pod, String marker) {
-    Path dir = instance.resolve(jobId + "-" + attempt + "-" + pod);
+    // Numbered: the hooks and the run of one attempt's pod each have their own process group, and
+    // the cgroup of the one before may still wait for the kernel to let it go (removeLater).
+    Path dir = instance.resolve(jobId + "-" + attempt + "-" + pod + "-" + trees.incrementAndGet());
     try {
       Files.createDirectory(dir);
       if (maxProcesses > 0) {

@@ -76,6 +76,31 @@ class DescendantsTest {
     }
   }
 
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("mechanisms")
+  void a_pods_next_process_group_is_tracked_while_the_one_before_is_still_there(String mechanism)
+      throws IOException {
+    assumeTrue(
+        !mechanism.equals("cgroup") || CgroupDescendants.create(0).isPresent(),
+        "this machine gives the test no cgroups");
+    Descendants descendants = Descendants.choose(mechanism, 0);
+    // A hook of attempt 1, pod 0, whose cgroup the kernel has not let go of yet, then the next
+    // hook (or the run) of the same pod: each is tracked on its own.
+    Descendants.Tree hook = descendants.track("test", 1, 0, "m1");
+    Descendants.Tree next = descendants.track("test", 1, 0, "m2");
+
+    if (mechanism.equals("cgroup")) {
+      Path first = hook.spawnInto().into().getParent();
+      Path second = next.spawnInto().into().getParent();
+      assertThat(second).isNotEqualTo(first);
+      assertThat(first).isDirectory();
+      assertThat(second).isDirectory();
+    }
+    assertThat(next.members()).isEmpty();
+    hook.release();
+    next.release();
+  }
+
   private static byte[] randomBytes() {
     byte[] bytes = new byte[16];
     ThreadLocalRandom.current().nextBytes(bytes);
