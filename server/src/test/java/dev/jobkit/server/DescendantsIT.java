@@ -104,8 +104,8 @@ class DescendantsIT {
     String log = log(mechanism, job.id());
     assertThat(log).containsPattern("marker=[0-9a-f]{32}");
     if (mechanism.equals("cgroup")) {
-      // <service pid>-<n>: the services of one JVM have a cgroup each.
-      assertThat(log).containsPattern(":pids:/jobkit/[0-9]+-[0-9]+/" + job.id() + "-1-0\n");
+      // <service pid>-<n>: the services of one JVM have a cgroup each; then the pod's, numbered.
+      assertThat(log).containsPattern(":pids:/jobkit/[0-9]+-[0-9]+/" + job.id() + "-1-0-[0-9]+\n");
     }
   }
 
