@@ -7,6 +7,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.awaitility.Awaitility.await;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.spi.LoggerContextListener;
 import dev.jobkit.sdk.jobs.Job;
 import dev.jobkit.server.store.DatabaseInUseException;
 import dev.jobkit.server.support.Api;
@@ -27,8 +30,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.util.FileSystemUtils;
 
@@ -78,6 +83,28 @@ class OneServicePerDatabaseIT {
     }
   }
 
+  /** Counts the resets of the logging context. */
+  private record ResetCounter(AtomicInteger resets) implements LoggerContextListener {
+    @Override
+    public boolean isResetResistant() {
+      return true;
+    }
+
+    @Override
+    public void onReset(LoggerContext context) {
+      resets.incrementAndGet();
+    }
+
+    @Override
+    public void onStart(LoggerContext context) {}
+
+    @Override
+    public void onStop(LoggerContext context) {}
+
+    @Override
+    public void onLevelChange(ch.qos.logback.classic.Logger logger, Level level) {}
+  }
+
   @Test
   void a_second_service_on_the_same_database_is_refused_and_the_first_keeps_running()
       throws IOException {
@@ -100,6 +127,17 @@ class OneServicePerDatabaseIT {
                   + " another jobkit.data-dir)");
       Job job = first.admin().submit("{\"command\":[\"true\"]}");
       first.admin().awaitStatus(job.id(), SUCCEEDED);
+      // The refused start left the JVM's logging, which the first service shares, as it was:
+      // the next start finds it set up, and does not reset it under the running services.
+      LoggerContext logging = (LoggerContext) LoggerFactory.getILoggerFactory();
+      AtomicInteger resets = new AtomicInteger();
+      LoggerContextListener counter = new ResetCounter(resets);
+      logging.addListener(counter);
+      try (JobkitServer next = JobkitServer.start()) {
+        assertThat(resets).hasValue(0);
+      } finally {
+        logging.removeListener(counter);
+      }
     }
   }
 

@@ -8,7 +8,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.springframework.boot.SpringApplication;
+import org.springframework.boot.context.event.ApplicationFailedEvent;
+import org.springframework.boot.context.logging.LoggingApplicationListener;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ApplicationEvent;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
@@ -89,6 +92,10 @@ public final class JobkitServer implements AutoCloseable {
     args.add("--logging.level.com.sun.net.httpserver=error");
     args.addAll(extraArgs);
     SpringApplication app = new SpringApplication(JobkitServerApplication.class);
+    app.setListeners(
+        app.getListeners().stream()
+            .map(l -> l instanceof LoggingApplicationListener ? new LoggingKeptOnFailure() : l)
+            .toList());
     // One start at a time in this JVM: Spring Boot's logging set-up of one start iterates the
     // system properties while another start sets some (ConcurrentModificationException), and test
     // classes run in parallel.
@@ -98,6 +105,22 @@ public final class JobkitServer implements AutoCloseable {
   }
 
   private static final Object STARTING = new Object();
+
+  /**
+   * Spring Boot's logging set-up, but for what it does when a start fails: it marks the JVM's
+   * logging as not set up, so the next start resets it. In a JVM of several services (test classes
+   * run in parallel, and some starts fail on purpose) the others log on meanwhile, into a context
+   * with no appender at its reset level, {@code DEBUG}: the build printed logback's "No appenders
+   * present" for them, and their lines of that moment were lost.
+   */
+  private static final class LoggingKeptOnFailure extends LoggingApplicationListener {
+    @Override
+    public void onApplicationEvent(ApplicationEvent event) {
+      if (!(event instanceof ApplicationFailedEvent)) {
+        super.onApplicationEvent(event);
+      }
+    }
+  }
 
   /**
    * Stops the service, runs {@code whileDown}, and starts it again on the same port, so that
