@@ -3,12 +3,19 @@ package dev.jobkit.server.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.jobkit.server.support.JobkitServer;
+import dev.jobkit.server.support.ServiceProcess;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
-/** A service leaves no Tomcat directory behind in the temporary directory. */
+/**
+ * A service leaves no Tomcat directory behind in the temporary directory; one killed outright
+ * leaves it only until the next service starts.
+ */
 class TomcatBaseDirectoryIT {
 
   @Test
@@ -26,5 +33,47 @@ class TomcatBaseDirectoryIT {
       server.admin().get("/api/v1/jobs").expect(200);
     }
     assertThat(base).doesNotExist();
+  }
+
+  @Test
+  void a_service_killed_outright_leaves_its_directory_only_until_the_next_start(@TempDir Path dir)
+      throws Exception {
+    Path left;
+    try (ServiceProcess killed = ServiceProcess.start(dir.resolve("data"), dir.resolve("log"))) {
+      left = tomcatDirectoryOf(killed.pid());
+      killed.kill();
+    }
+    assertThat(left.resolve("work")).isDirectory(); // it could not delete it
+
+    try (JobkitServer next = JobkitServer.start()) {
+      assertThat(left).doesNotExist();
+      assertThat(next.bean(TomcatBaseDirectory.class).directory()).isDirectory();
+    }
+  }
+
+  /** The base directory whose lock process {@code pid} holds open. */
+  private static Path tomcatDirectoryOf(long pid) throws IOException {
+    try (Stream<Path> fds = Files.list(Path.of("/proc", Long.toString(pid), "fd"))) {
+      return fds.map(TomcatBaseDirectoryIT::target)
+          .filter(
+              f ->
+                  f != null
+                      && f.getFileName().toString().equals(TomcatBaseDirectory.LOCK)
+                      && f.getParent()
+                          .getFileName()
+                          .toString()
+                          .startsWith(TomcatBaseDirectory.PREFIX))
+          .map(Path::getParent)
+          .findFirst()
+          .orElseThrow(() -> new AssertionError("process " + pid + " holds no Tomcat lock"));
+    }
+  }
+
+  private static Path target(Path fd) {
+    try {
+      return Files.readSymbolicLink(fd);
+    } catch (IOException closedMeanwhile) {
+      return null;
+    }
   }
 }

@@ -1,0 +1,133 @@
+package dev.jobkit.server.api;
+
+import static java.nio.file.StandardOpenOption.WRITE;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.UserPrincipal;
+import java.time.Instant;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Which Tomcat base directories a starting service deletes: those whose service is gone (nobody
+ * holds their lock), never one a live service holds, in this JVM or another process.
+ */
+class TomcatBaseDirectoryTest {
+
+  @TempDir Path tmp;
+  private UserPrincipal self;
+
+  @BeforeEach
+  void owner() throws IOException {
+    self = Files.getOwner(tmp);
+  }
+
+  /** A base directory as a service makes it, with something of Tomcat's in it. */
+  private Path baseDirectory(String name) throws IOException {
+    Path dir = Files.createDirectory(tmp.resolve(TomcatBaseDirectory.PREFIX + name));
+    Files.createDirectories(dir.resolve("work/Tomcat/localhost/ROOT"));
+    Files.createFile(dir.resolve(TomcatBaseDirectory.LOCK));
+    return dir;
+  }
+
+  @Test
+  void the_directory_of_a_service_that_is_gone_is_deleted() throws IOException {
+    Path gone = baseDirectory("gone");
+
+    TomcatBaseDirectory.removeLeftovers(tmp, self);
+
+    assertThat(gone).doesNotExist();
+  }
+
+  @Test
+  void the_directory_of_a_service_of_this_jvm_is_kept() throws IOException {
+    Path live = baseDirectory("live");
+    try (FileChannel lock = FileChannel.open(live.resolve(TomcatBaseDirectory.LOCK), WRITE)) {
+      lock.lock();
+
+      TomcatBaseDirectory.removeLeftovers(tmp, self);
+
+      assertThat(live.resolve("work")).isDirectory();
+    }
+  }
+
+  @Test
+  void the_directory_of_a_service_in_another_process_is_kept_until_that_process_ends()
+      throws Exception {
+    Path live = baseDirectory("other-process");
+    Path locker = tmp.resolve("Locker.java");
+    Files.writeString(
+        locker,
+        "import java.nio.channels.FileChannel; import java.nio.file.*;\n"
+            + "public class Locker { public static void main(String[] a) throws Exception {\n"
+            + "  FileChannel c = FileChannel.open(Path.of(a[0]), StandardOpenOption.WRITE);\n"
+            + "  c.lock(); System.out.println(\"locked\"); System.out.flush(); System.in.read(); } }\n");
+    Process holder =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                locker.toString(),
+                live.resolve(TomcatBaseDirectory.LOCK).toString())
+            .redirectErrorStream(true)
+            .start();
+    try (BufferedReader out =
+        new BufferedReader(
+            new InputStreamReader(holder.getInputStream(), StandardCharsets.UTF_8))) {
+      assertThat(out.readLine()).isEqualTo("locked");
+
+      TomcatBaseDirectory.removeLeftovers(tmp, self);
+      assertThat(live.resolve("work")).isDirectory();
+
+      holder.getOutputStream().close(); // the holder ends, and the system lets go of its lock
+      assertThat(holder.waitFor(30, TimeUnit.SECONDS)).isTrue();
+      TomcatBaseDirectory.removeLeftovers(tmp, self);
+      assertThat(live).doesNotExist();
+    } finally {
+      holder.destroyForcibly();
+    }
+  }
+
+  @Test
+  void one_without_its_lock_file_is_kept_while_its_service_may_still_be_starting()
+      throws IOException {
+    Path starting = baseDirectory("starting");
+    Files.delete(starting.resolve(TomcatBaseDirectory.LOCK));
+    Path old = baseDirectory("old");
+    Files.delete(old.resolve(TomcatBaseDirectory.LOCK));
+    Files.setLastModifiedTime(
+        old,
+        FileTime.from(Instant.now().minus(TomcatBaseDirectory.UNLOCKED_GRACE).minusSeconds(60)));
+
+    TomcatBaseDirectory.removeLeftovers(tmp, self);
+
+    assertThat(starting).isDirectory();
+    assertThat(old).doesNotExist();
+  }
+
+  @Test
+  void links_other_names_and_other_users_directories_are_left_alone() throws IOException {
+    Path target = Files.createDirectory(tmp.resolve("elsewhere"));
+    Files.createFile(target.resolve(TomcatBaseDirectory.LOCK));
+    Path link = Files.createSymbolicLink(tmp.resolve(TomcatBaseDirectory.PREFIX + "link"), target);
+    Path otherName = Files.createDirectory(tmp.resolve("tomcat.8080.1"));
+    Path gone = baseDirectory("someone-elses");
+    UserPrincipal nobody =
+        tmp.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody");
+
+    TomcatBaseDirectory.removeLeftovers(tmp, nobody);
+
+    assertThat(link).isSymbolicLink();
+    assertThat(target.resolve(TomcatBaseDirectory.LOCK)).exists();
+    assertThat(otherName).isDirectory();
+    assertThat(gone).isDirectory();
+  }
+}
