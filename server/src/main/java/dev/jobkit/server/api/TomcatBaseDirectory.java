@@ -33,8 +33,8 @@ import org.springframework.util.FileSystemUtils;
  * <p>A service killed outright cannot delete its own. So each service holds a lock on the file
  * {@value #LOCK} in its directory while it runs, and at its start deletes the directories of the
  * others whose lock nobody holds: their services are gone (the system lets go of a process's locks
- * when it ends). One without the file is left alone for {@link #UNLOCKED_GRACE}: its service may be
- * between making it and locking it.
+ * when it ends). A directory made in the last minute is left alone: its service may be between
+ * making it and locking it.
  */
 @Component
 class TomcatBaseDirectory
@@ -42,6 +42,7 @@ class TomcatBaseDirectory
 
   static final String PREFIX = "jobkit-tomcat-";
   static final String LOCK = ".lock";
+  static final Duration STARTING = Duration.ofMinutes(1);
   static final Duration UNLOCKED_GRACE = Duration.ofMinutes(10);
 
   private static final Logger log = LoggerFactory.getLogger(TomcatBaseDirectory.class);
@@ -88,13 +89,19 @@ class TomcatBaseDirectory
     }
   }
 
-  /** Whether the service that made {@code dir} is gone: nobody holds its lock. */
+  /**
+   * Whether the service that made {@code dir} is gone: nobody holds its lock. A directory changed
+   * in the last {@link #STARTING} is not looked at: its service may have made it and not yet taken
+   * its lock; one without the lock file (an older service's) is left for {@link #UNLOCKED_GRACE}.
+   */
   private static boolean gone(Path dir) throws IOException {
+    Instant changed = Files.getLastModifiedTime(dir, NOFOLLOW_LINKS).toInstant();
     Path lockFile = dir.resolve(LOCK);
+    if (changed.isAfter(Instant.now().minus(STARTING))) {
+      return false;
+    }
     if (!Files.exists(lockFile, NOFOLLOW_LINKS)) {
-      return Files.getLastModifiedTime(dir, NOFOLLOW_LINKS)
-          .toInstant()
-          .isBefore(Instant.now().minus(UNLOCKED_GRACE));
+      return changed.isBefore(Instant.now().minus(UNLOCKED_GRACE));
     }
     try (FileChannel channel = FileChannel.open(lockFile, WRITE, NOFOLLOW_LINKS);
         FileLock held = channel.tryLock()) {

@@ -7,7 +7,9 @@ import dev.jobkit.server.support.ServiceProcess;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -44,6 +46,9 @@ class TomcatBaseDirectoryIT {
       killed.kill();
     }
     assertThat(left.resolve("work")).isDirectory(); // it could not delete it
+    // Made longer ago than a service takes to lock its own (until then a start leaves it).
+    Files.setLastModifiedTime(
+        left, FileTime.from(Instant.now().minus(TomcatBaseDirectory.STARTING).minusSeconds(5)));
 
     try (JobkitServer next = JobkitServer.start()) {
       assertThat(left).doesNotExist();

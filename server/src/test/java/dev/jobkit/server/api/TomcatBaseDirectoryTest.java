@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.UserPrincipal;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
@@ -32,12 +33,20 @@ class TomcatBaseDirectoryTest {
     self = Files.getOwner(tmp);
   }
 
-  /** A base directory as a service makes it, with something of Tomcat's in it. */
+  /**
+   * A base directory as a service makes it, with something of Tomcat's in it, last changed longer
+   * ago than a service takes to lock it.
+   */
   private Path baseDirectory(String name) throws IOException {
     Path dir = Files.createDirectory(tmp.resolve(TomcatBaseDirectory.PREFIX + name));
     Files.createDirectories(dir.resolve("work/Tomcat/localhost/ROOT"));
     Files.createFile(dir.resolve(TomcatBaseDirectory.LOCK));
+    changedAgo(dir, TomcatBaseDirectory.STARTING.plusSeconds(5));
     return dir;
+  }
+
+  private static void changedAgo(Path dir, Duration ago) throws IOException {
+    Files.setLastModifiedTime(dir, FileTime.from(Instant.now().minus(ago)));
   }
 
   @Test
@@ -97,20 +106,21 @@ class TomcatBaseDirectoryTest {
   }
 
   @Test
-  void one_without_its_lock_file_is_kept_while_its_service_may_still_be_starting()
-      throws IOException {
-    Path starting = baseDirectory("starting");
-    Files.delete(starting.resolve(TomcatBaseDirectory.LOCK));
-    Path old = baseDirectory("old");
-    Files.delete(old.resolve(TomcatBaseDirectory.LOCK));
-    Files.setLastModifiedTime(
-        old,
-        FileTime.from(Instant.now().minus(TomcatBaseDirectory.UNLOCKED_GRACE).minusSeconds(60)));
+  void one_its_service_may_still_be_locking_is_kept() throws IOException {
+    Path justMade = baseDirectory("just-made");
+    changedAgo(justMade, Duration.ofSeconds(1));
+    Path withoutLockFile = baseDirectory("without-lock-file");
+    Files.delete(withoutLockFile.resolve(TomcatBaseDirectory.LOCK));
+    changedAgo(withoutLockFile, TomcatBaseDirectory.STARTING.plusSeconds(5));
+    Path oldWithoutLockFile = baseDirectory("old-without-lock-file");
+    Files.delete(oldWithoutLockFile.resolve(TomcatBaseDirectory.LOCK));
+    changedAgo(oldWithoutLockFile, TomcatBaseDirectory.UNLOCKED_GRACE.plusSeconds(60));
 
     TomcatBaseDirectory.removeLeftovers(tmp, self);
 
-    assertThat(starting).isDirectory();
-    assertThat(old).doesNotExist();
+    assertThat(justMade).isDirectory();
+    assertThat(withoutLockFile).isDirectory();
+    assertThat(oldWithoutLockFile).doesNotExist();
   }
 
   @Test
