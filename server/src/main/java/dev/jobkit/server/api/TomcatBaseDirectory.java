@@ -14,6 +14,8 @@ import java.nio.file.Path;
 import java.nio.file.attribute.UserPrincipal;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
@@ -47,6 +49,10 @@ class TomcatBaseDirectory
 
   private static final Logger log = LoggerFactory.getLogger(TomcatBaseDirectory.class);
 
+  // The lock files this JVM holds (tests run several services in one). Never opened by the sweep:
+  // closing any channel of a file lets go of every lock the process holds on it (POSIX locks).
+  private static final Set<Path> HELD = ConcurrentHashMap.newKeySet();
+
   private volatile Path directory;
   private volatile FileChannel lock;
 
@@ -59,6 +65,7 @@ class TomcatBaseDirectory
       directory = Files.createTempDirectory(PREFIX);
       lock = FileChannel.open(directory.resolve(LOCK), CREATE_NEW, WRITE);
       lock.lock();
+      HELD.add(directory.resolve(LOCK));
     } catch (IOException e) {
       throw new IllegalStateException("cannot make a base directory for Tomcat", e);
     }
@@ -97,7 +104,7 @@ class TomcatBaseDirectory
   private static boolean gone(Path dir) throws IOException {
     Instant changed = Files.getLastModifiedTime(dir, NOFOLLOW_LINKS).toInstant();
     Path lockFile = dir.resolve(LOCK);
-    if (changed.isAfter(Instant.now().minus(STARTING))) {
+    if (changed.isAfter(Instant.now().minus(STARTING)) || HELD.contains(lockFile)) {
       return false;
     }
     if (!Files.exists(lockFile, NOFOLLOW_LINKS)) {
@@ -107,7 +114,7 @@ class TomcatBaseDirectory
         FileLock held = channel.tryLock()) {
       return held != null;
     } catch (OverlappingFileLockException inThisJvm) {
-      return false; // another service of this JVM holds it
+      return false; // another service of this JVM took it just now
     }
   }
 
@@ -121,9 +128,8 @@ class TomcatBaseDirectory
     Path made = directory;
     if (made != null) {
       FileSystemUtils.deleteRecursively(made);
-    }
-    if (lock != null) {
       lock.close();
+      HELD.remove(made.resolve(LOCK));
     }
   }
 

@@ -1,12 +1,10 @@
 package dev.jobkit.server.api;
 
-import static java.nio.file.StandardOpenOption.WRITE;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
 
 /**
  * Which Tomcat base directories a starting service deletes: those whose service is gone (nobody
@@ -49,6 +48,40 @@ class TomcatBaseDirectoryTest {
     Files.setLastModifiedTime(dir, FileTime.from(Instant.now().minus(ago)));
   }
 
+  /**
+   * Another JVM running one of two programs on {@code lockFile}: {@code Locker} locks it, prints
+   * "locked" and holds it until its stdin ends; {@code Probe} prints whether the file is "held".
+   */
+  private Process start(String program, Path lockFile) throws IOException {
+    Path source = tmp.resolve(program + ".java");
+    Files.writeString(
+        source,
+        "import java.nio.channels.FileChannel; import java.nio.file.*;\n"
+            + "public class "
+            + program
+            + " { public static void main(String[] a) throws Exception {\n"
+            + "  FileChannel c = FileChannel.open(Path.of(a[0]), StandardOpenOption.WRITE);\n"
+            + (program.equals("Locker")
+                ? "  c.lock(); System.out.println(\"locked\"); System.out.flush(); System.in.read();"
+                : "  System.out.println(c.tryLock() == null ? \"held\" : \"free\");")
+            + " } }\n");
+    return new ProcessBuilder(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            source.toString(),
+            lockFile.toString())
+        .redirectErrorStream(true)
+        .start();
+  }
+
+  private BufferedReader run(String program, Path lockFile) throws IOException {
+    return output(start(program, lockFile));
+  }
+
+  private static BufferedReader output(Process process) {
+    return new BufferedReader(
+        new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+  }
+
   @Test
   void the_directory_of_a_service_that_is_gone_is_deleted() throws IOException {
     Path gone = baseDirectory("gone");
@@ -59,38 +92,31 @@ class TomcatBaseDirectoryTest {
   }
 
   @Test
-  void the_directory_of_a_service_of_this_jvm_is_kept() throws IOException {
-    Path live = baseDirectory("live");
-    try (FileChannel lock = FileChannel.open(live.resolve(TomcatBaseDirectory.LOCK), WRITE)) {
-      lock.lock();
+  void the_directory_of_a_service_of_this_jvm_is_kept_and_its_lock_still_held() throws Exception {
+    TomcatBaseDirectory service = new TomcatBaseDirectory();
+    service.customize(new TomcatServletWebServerFactory());
+    Path live = service.directory();
+    try {
+      changedAgo(live, TomcatBaseDirectory.STARTING.plusSeconds(5));
 
-      TomcatBaseDirectory.removeLeftovers(tmp, self);
+      TomcatBaseDirectory.removeLeftovers(live.getParent(), self);
 
-      assertThat(live.resolve("work")).isDirectory();
+      assertThat(live).isDirectory();
+      // Seen from another process: the sweep did not let go of the lock (closing any channel of a
+      // file lets go of all the process's locks on it).
+      assertThat(run("Probe", live.resolve(TomcatBaseDirectory.LOCK)).readLine()).isEqualTo("held");
+    } finally {
+      service.destroy();
     }
+    assertThat(live).doesNotExist();
   }
 
   @Test
   void the_directory_of_a_service_in_another_process_is_kept_until_that_process_ends()
       throws Exception {
     Path live = baseDirectory("other-process");
-    Path locker = tmp.resolve("Locker.java");
-    Files.writeString(
-        locker,
-        "import java.nio.channels.FileChannel; import java.nio.file.*;\n"
-            + "public class Locker { public static void main(String[] a) throws Exception {\n"
-            + "  FileChannel c = FileChannel.open(Path.of(a[0]), StandardOpenOption.WRITE);\n"
-            + "  c.lock(); System.out.println(\"locked\"); System.out.flush(); System.in.read(); } }\n");
-    Process holder =
-        new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                locker.toString(),
-                live.resolve(TomcatBaseDirectory.LOCK).toString())
-            .redirectErrorStream(true)
-            .start();
-    try (BufferedReader out =
-        new BufferedReader(
-            new InputStreamReader(holder.getInputStream(), StandardCharsets.UTF_8))) {
+    Process holder = start("Locker", live.resolve(TomcatBaseDirectory.LOCK));
+    try (BufferedReader out = output(holder)) {
       assertThat(out.readLine()).isEqualTo("locked");
 
       TomcatBaseDirectory.removeLeftovers(tmp, self);
