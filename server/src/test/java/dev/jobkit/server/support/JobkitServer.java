@@ -7,8 +7,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.context.event.ApplicationFailedEvent;
+import org.springframework.boot.context.event.ApplicationPreparedEvent;
 import org.springframework.boot.context.logging.LoggingApplicationListener;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ApplicationEvent;
@@ -94,7 +96,7 @@ public final class JobkitServer implements AutoCloseable {
     SpringApplication app = new SpringApplication(JobkitServerApplication.class);
     app.setListeners(
         app.getListeners().stream()
-            .map(l -> l instanceof LoggingApplicationListener ? new LoggingKeptOnFailure() : l)
+            .map(l -> l instanceof LoggingApplicationListener ? new LoggingKept() : l)
             .toList());
     // One start at a time in this JVM: Spring Boot's logging set-up of one start iterates the
     // system properties while another start sets some (ConcurrentModificationException), and test
@@ -107,18 +109,30 @@ public final class JobkitServer implements AutoCloseable {
   private static final Object STARTING = new Object();
 
   /**
-   * Spring Boot's logging set-up, but for what it does when a start fails: it marks the JVM's
-   * logging as not set up, so the next start resets it. In a JVM of several services (test classes
-   * run in parallel, and some starts fail on purpose) the others log on meanwhile, into a context
-   * with no appender at its reset level, {@code DEBUG}: the build printed logback's "No appenders
-   * present" for them, and their lines of that moment were lost.
+   * Spring Boot's logging set-up, without its clean-up: at a service's stop (through a lifecycle
+   * bean it registers) and at a failed start, Boot marks the JVM's logging as not set up, and the
+   * next start then resets it. In this JVM several services run at once (test classes run in
+   * parallel), and the others log on meanwhile, into a context with no appender at its reset level,
+   * {@code DEBUG}: the build printed logback's "No appenders present" for them, and their lines of
+   * that moment were lost. The logging of the tests' JVM is set up once and kept.
    */
-  private static final class LoggingKeptOnFailure extends LoggingApplicationListener {
+  private static final class LoggingKept extends LoggingApplicationListener {
+
+    // Boot registers its clean-up under this name unless a bean of the name is there.
+    private static final String CLEAN_UP = "springBootLoggingLifecycle";
+
     @Override
     public void onApplicationEvent(ApplicationEvent event) {
-      if (!(event instanceof ApplicationFailedEvent)) {
-        super.onApplicationEvent(event);
+      if (event instanceof ApplicationFailedEvent) {
+        return;
       }
+      if (event instanceof ApplicationPreparedEvent prepared) {
+        ConfigurableListableBeanFactory beans = prepared.getApplicationContext().getBeanFactory();
+        if (!beans.containsBean(CLEAN_UP)) {
+          beans.registerSingleton(CLEAN_UP, new Object());
+        }
+      }
+      super.onApplicationEvent(event);
     }
   }
 
