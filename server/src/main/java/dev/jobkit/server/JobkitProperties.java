@@ -96,6 +96,9 @@ public record JobkitProperties(
    * @param maxLogBytesPerPod the largest a pod's log may grow (with what earlier attempts wrote):
    *     there the log is cut with a line that says so, the rest of the pod's output is discarded,
    *     and the job goes on; its {@code status_reason} at the end says which logs were cut
+   * @param jobNiceness how much higher than the service's the nice value of pods and of every
+   *     process they start is, 0 to 19 (at most 19 in all): with the default 15 the service keeps
+   *     the CPU first when jobs keep every core busy; 0 runs them at the service's own
    * @param type what runs pods: {@code local} (processes on this machine, the default) or {@code
    *     slurm} (each pod a Slurm job: docs/slurm.md)
    * @param slurm the Slurm executor's settings, when {@code type} is {@code slurm}
@@ -110,6 +113,7 @@ public record JobkitProperties(
       @DefaultValue("auto") String descendants,
       @DefaultValue("1024") int maxProcessesPerPod,
       @DefaultValue("1GB") DataSize maxLogBytesPerPod,
+      @DefaultValue("15") int jobNiceness,
       @DefaultValue("local") String type,
       @DefaultValue Slurm slurm) {
 
@@ -120,6 +124,10 @@ public record JobkitProperties(
       if (!TYPES.contains(type)) {
         throw new IllegalArgumentException(
             "jobkit.executor.type must be one of " + TYPES + ", not '" + type + "'");
+      }
+      if (jobNiceness < 0 || jobNiceness > 19) {
+        throw new IllegalArgumentException(
+            "jobkit.executor.job-niceness must be 0 to 19, not " + jobNiceness);
       }
     }
 

@@ -1,7 +1,9 @@
 package dev.jobkit.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.jobkit.sdk.jobs.Job;
 import dev.jobkit.sdk.lifecycle.JobStatus;
@@ -83,6 +85,66 @@ class PodProcessIT {
     assertThat(service(launcher).server().jobDir(job.id()).resolve("logs/pod-0.log"))
         .content()
         .startsWith("sh -c ");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("launchers")
+  void a_pod_and_every_process_it_starts_run_15_above_the_services_nice_value(String launcher)
+      throws IOException {
+    Api api = service(launcher).user();
+    // nice without arguments prints its own nice value; the second one is a grandchild.
+    Job job = api.submitShell("nice; sh -c nice");
+
+    api.awaitStatus(job.id(), JobStatus.SUCCEEDED, TIMEOUT);
+
+    // The services run in this JVM, whose threads have the nice value of its main thread.
+    String expected = Integer.toString(Math.min(19, serviceNiceValue() + 15));
+    assertThat(
+            Files.readAllLines(
+                service(launcher).server().jobDir(job.id()).resolve("logs/pod-0.log")))
+        .endsWith(expected, expected);
+  }
+
+  @Test
+  void a_pod_started_with_posix_spawn_leads_a_session_group_15_above_the_services()
+      throws IOException {
+    Path own = Path.of("/proc/self/autogroup");
+    assumeTrue(
+        Files.exists(own)
+            && Files.readString(Path.of("/proc/sys/kernel/sched_autogroup_enabled"))
+                .strip()
+                .equals("1"),
+        "this kernel does not group sessions for the scheduler");
+    String[] ours = Files.readString(own).strip().split(" ");
+    String expected = Integer.toString(Math.min(19, Integer.parseInt(ours[2]) + 15));
+    Api api = spawn.user();
+    // The service sets the group's nice value once the pod has started: the pod waits for it.
+    Job job =
+        api.submitShell(
+            "for i in $(seq 600); do grep -q ' nice "
+                + expected
+                + "$' /proc/$$/autogroup && break; sleep 0.1; done; cat /proc/$$/autogroup");
+
+    api.awaitStatus(job.id(), JobStatus.SUCCEEDED, TIMEOUT);
+
+    List<String> lines =
+        Files.readAllLines(spawn.server().jobDir(job.id()).resolve("logs/pod-0.log"));
+    String[] group = lines.get(lines.size() - 1).split(" ");
+    assertThat(group[0]).isNotEqualTo(ours[0]);
+    assertThat(group[2]).isEqualTo(expected);
+    assertThat(Files.readString(own).strip()).isEqualTo(String.join(" ", ours));
+  }
+
+  @Test
+  void a_job_niceness_outside_0_to_19_stops_the_start_with_a_sentence_naming_the_setting() {
+    assertThatThrownBy(() -> JobkitServer.start("--jobkit.executor.job-niceness=20").close())
+        .rootCause()
+        .hasMessage("jobkit.executor.job-niceness must be 0 to 19, not 20");
+  }
+
+  private static int serviceNiceValue() throws IOException {
+    String stat = Files.readString(Path.of("/proc/self/stat"));
+    return Integer.parseInt(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[19 - 3]);
   }
 
   @Test

@@ -92,6 +92,9 @@ public class LocalProcessExecutor implements JobExecutor {
    */
   private static final Duration END_RECORDING_WAIT = Duration.ofSeconds(10);
 
+  // How much above the service's nice value pods run (Niceness).
+  private final int niceness;
+  private final String nice; // the nice command, when pods start through setsid and niceness > 0
   private final Object endsLock = new Object();
   private int recordingEnds; // guarded by endsLock
 
@@ -108,6 +111,7 @@ public class LocalProcessExecutor implements JobExecutor {
     this.slots = properties.executor().effectiveSlots();
     this.gracePeriod = properties.executor().stopGracePeriod();
     this.maxLogBytes = properties.executor().maxLogBytesPerPod().toBytes();
+    this.niceness = properties.executor().jobNiceness();
     if (maxLogBytes < 1) {
       throw new IllegalStateException(
           "jobkit.executor.max-log-bytes-per-pod must be at least 1 byte, not " + maxLogBytes);
@@ -123,6 +127,20 @@ public class LocalProcessExecutor implements JobExecutor {
                             "this C library has no posix_spawn with POSIX_SPAWN_SETSID, so the"
                                 + " local executor needs the setsid command (util-linux) on the"
                                 + " PATH"))
+                .toString();
+    // Where no thread of the service starts the pod, the nice command raises its nice value.
+    this.nice =
+        spawnDirectly || niceness == 0
+            ? null
+            : findOnPath("nice", System.getenv("PATH"))
+                .or(() -> findOnPath("nice", PodEnvironment.DEFAULT_PATH))
+                .orElseThrow(
+                    () ->
+                        new IllegalStateException(
+                            "jobkit.executor.job-niceness is "
+                                + niceness
+                                + ", and pods start through the setsid command, so the local"
+                                + " executor needs the nice command (coreutils) on the PATH"))
                 .toString();
     boolean needsSetpriv = users.switching() && !(spawnDirectly && ThreadCredentials.available());
     this.setpriv =
@@ -307,7 +325,13 @@ public class LocalProcessExecutor implements JobExecutor {
         spawned =
             setpriv == null
                 ? PosixSpawn.spawn(
-                    program, argv, env, workDir, output.writeEnd(), reapers, user, placement)
+                    program,
+                    argv,
+                    env,
+                    workDir,
+                    output.writeEnd(),
+                    reapers,
+                    new PosixSpawn.Child(user, placement, niceness))
                 : PosixSpawn.spawn(
                     setpriv,
                     asUser(user, argv),
@@ -315,8 +339,7 @@ public class LocalProcessExecutor implements JobExecutor {
                     workDir,
                     output.writeEnd(),
                     reapers,
-                    null,
-                    placement);
+                    new PosixSpawn.Child(null, placement, niceness));
       } catch (IOException | RuntimeException e) {
         output.abort();
         throw e;
@@ -329,6 +352,9 @@ public class LocalProcessExecutor implements JobExecutor {
       // which would then live in the pod's cgroup. A shell that is still the service moves itself.
       withSetsid.addAll(
           List.of("/bin/sh", "-c", "echo 0 > \"$0\" && exec \"$@\"", placement.into().toString()));
+    }
+    if (nice != null) {
+      withSetsid.addAll(List.of(nice, "-n", Integer.toString(niceness)));
     }
     withSetsid.add(setsid);
     withSetsid.addAll(asUser(user, argv));
@@ -398,8 +424,7 @@ public class LocalProcessExecutor implements JobExecutor {
               files.podWorkDir(jobId, pod),
               pty.slave(),
               reapers,
-              user,
-              run.trees.get(pod).spawnInto());
+              new PosixSpawn.Child(user, run.trees.get(pod).spawnInto(), niceness));
       PodTerminal terminal = new PodTerminal(jobId, pod, pty, spawned, timers);
       run.terminals.add(terminal);
       terminal.ended().whenComplete((code, error) -> run.terminals.remove(terminal));

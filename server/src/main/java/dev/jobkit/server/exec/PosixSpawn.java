@@ -138,21 +138,30 @@ final class PosixSpawn {
               Path.of("/"),
               Path.of("/dev/null"),
               Runnable::run,
-              null,
-              null);
+              Child.SERVICE);
       spawned.exit().join();
     } catch (IOException e) {
       throw new java.io.UncheckedIOException("could not start /bin/true", e);
     }
   }
 
+  /**
+   * Who and where a child starts: as {@code user} (null: as the service), in the cgroup of {@code
+   * placement} (null: the service's), at {@code niceness} above the service's nice value ({@link
+   * Niceness}; 0: at the service's).
+   */
+  record Child(PodUser user, CgroupDescendants.Placement placement, int niceness) {
+
+    /** As the service, in its cgroup, at its nice value. */
+    static final Child SERVICE = new Child(null, null, 0);
+  }
+
   /** A started pod: its pid, and its exit status once {@code waitpid} has reaped it. */
   record Spawned(long pid, CompletableFuture<Integer> exit) {}
 
   /**
-   * Starts {@code program} (an absolute path) with {@code argv} and exactly {@code env}, as {@code
-   * user} (null: as the service), in the cgroup of {@code placement} (null: the service's), and
-   * reaps it on a thread of {@code reapers}.
+   * Starts {@code program} (an absolute path) with {@code argv} and exactly {@code env}, as {@link
+   * Child} says, and reaps it on a thread of {@code reapers}.
    *
    * @return the started pod; its {@code exit} completes with the exit code, or 128 + the signal
    *     number when a signal ended it (as {@link Process#exitValue()} reports it)
@@ -165,8 +174,7 @@ final class PosixSpawn {
       Path workDir,
       Path logFile,
       Executor reapers,
-      PodUser user,
-      CgroupDescendants.Placement placement)
+      Child child)
       throws IOException {
     int log =
         LIBC.open(logFile.toString(), O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW | O_CLOEXEC, 0600);
@@ -175,16 +183,16 @@ final class PosixSpawn {
           "open the log " + logFile + ": " + LIBC.strerror(Native.getLastError()));
     }
     try {
-      return spawn(program, argv, env, workDir, log, reapers, user, placement);
+      return spawn(program, argv, env, workDir, log, reapers, child);
     } finally {
       LIBC.close(log);
     }
   }
 
   /**
-   * {@link #spawn(String, List, Map, Path, Path, Executor, PodUser, CgroupDescendants.Placement)}
-   * with stdout and stderr on descriptor {@code output} of the service (a pipe's write end), which
-   * the caller keeps and closes.
+   * {@link #spawn(String, List, Map, Path, Path, Executor, Child)} with stdout and stderr on
+   * descriptor {@code output} of the service (a pipe's write end), which the caller keeps and
+   * closes.
    */
   static Spawned spawn(
       String program,
@@ -193,8 +201,7 @@ final class PosixSpawn {
       Path workDir,
       int output,
       Executor reapers,
-      PodUser user,
-      CgroupDescendants.Placement placement)
+      Child child)
       throws IOException {
     return spawn(
         program,
@@ -209,16 +216,15 @@ final class PosixSpawn {
           check(LIBC.posix_spawn_file_actions_adddup2(actions, output, 2), "dup2 the log");
         },
         reapers,
-        user,
-        placement);
+        child);
   }
 
   /**
-   * Starts {@code program} as {@link #spawn(String, List, Map, Path, Path, Executor, PodUser,
-   * CgroupDescendants.Placement)} does, with the terminal {@code terminal} (the slave side of a
-   * {@link Pty}) as its stdin, stdout, stderr and controlling terminal: glibc's child calls {@code
-   * setsid} before the file actions, so opening the terminal without {@code O_NOCTTY} in the new
-   * session makes it the session's controlling terminal.
+   * Starts {@code program} as {@link #spawn(String, List, Map, Path, Path, Executor, Child)} does,
+   * with the terminal {@code terminal} (the slave side of a {@link Pty}) as its stdin, stdout,
+   * stderr and controlling terminal: glibc's child calls {@code setsid} before the file actions, so
+   * opening the terminal without {@code O_NOCTTY} in the new session makes it the session's
+   * controlling terminal.
    */
   static Spawned spawnOnTerminal(
       String program,
@@ -227,8 +233,7 @@ final class PosixSpawn {
       Path workDir,
       String terminal,
       Executor reapers,
-      PodUser user,
-      CgroupDescendants.Placement placement)
+      Child child)
       throws IOException {
     return spawn(
         program,
@@ -243,8 +248,7 @@ final class PosixSpawn {
           check(LIBC.posix_spawn_file_actions_adddup2(actions, 0, 2), "dup2 the terminal");
         },
         reapers,
-        user,
-        placement);
+        child);
   }
 
   /** What a spawn does with descriptors 0, 1 and 2 of the child. */
@@ -259,8 +263,7 @@ final class PosixSpawn {
       Path workDir,
       Stdio stdio,
       Executor reapers,
-      PodUser user,
-      CgroupDescendants.Placement placement)
+      Child child)
       throws IOException {
     String[] envp =
         env.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toArray(String[]::new);
@@ -289,27 +292,37 @@ final class PosixSpawn {
         IntByReference pid = new IntByReference();
         StringArray args = new StringArray(argv.toArray(String[]::new));
         StringArray vars = new StringArray(envp);
+        CgroupDescendants.Placement placement = child.placement();
         int error;
-        if (user == null) {
-          if (placement != null) {
-            placement.enter();
-          }
-          try {
-            error = LIBC.posix_spawn(pid, program, actions, attributes, args, vars);
-          } finally {
-            if (placement != null) {
-              placement.leave();
-            }
-          }
+        if (child.user() == null) {
+          error =
+              Niceness.run(
+                  child.niceness(),
+                  () -> {
+                    if (placement != null) {
+                      placement.enter();
+                    }
+                    try {
+                      return LIBC.posix_spawn(pid, program, actions, attributes, args, vars);
+                    } finally {
+                      if (placement != null) {
+                        placement.leave();
+                      }
+                    }
+                  });
         } else {
           ThreadCredentials.Outcome outcome =
               ThreadCredentials.runAs(
-                  user,
+                  child.user(),
                   placement,
+                  child.niceness(),
                   () -> LIBC.posix_spawn(pid, program, actions, attributes, args, vars));
           if (!outcome.switched()) {
             throw new IOException(
-                "could not become uid " + user.uid() + ": " + LIBC.strerror(outcome.value()));
+                "could not become uid "
+                    + child.user().uid()
+                    + ": "
+                    + LIBC.strerror(outcome.value()));
           }
           error = outcome.value();
         }
@@ -317,19 +330,20 @@ final class PosixSpawn {
           throw new IOException(program + ": " + LIBC.strerror(error));
         }
         CompletableFuture<Integer> exit = new CompletableFuture<>();
-        int child = pid.getValue();
-        MarkerDescendants.STARTED.add((long) child);
+        int started = pid.getValue();
+        Niceness.ofSession(started, child.niceness());
+        MarkerDescendants.STARTED.add((long) started);
         reapers.execute(
             () -> {
               try {
-                exit.complete(waitFor(child));
+                exit.complete(waitFor(started));
               } catch (RuntimeException e) {
                 exit.completeExceptionally(e);
               } finally {
-                MarkerDescendants.STARTED.remove((long) child);
+                MarkerDescendants.STARTED.remove((long) started);
               }
             });
-        return new Spawned(child, exit);
+        return new Spawned(started, exit);
       } finally {
         LIBC.posix_spawnattr_destroy(attributes);
       }

@@ -78,11 +78,16 @@ final class ThreadCredentials {
   /** The outcome of {@link #runAs}: the action's result, or the errno of the switch that failed. */
   record Outcome(boolean switched, int value) {}
 
+  /** {@code niceness}: above the service's nice value; {@link #ANY_NICENESS}: the thread's. */
   private record Task(
       PodUser user,
       CgroupDescendants.Placement placement,
+      int niceness,
       IntSupplier action,
       CompletableFuture<Outcome> result) {}
+
+  /** A task that does not start a process: it runs at whatever nice value the thread has. */
+  private static final int ANY_NICENESS = -1;
 
   /**
    * Runs {@code action} on a thread that is {@code user} meanwhile, and waits for it. The caller
@@ -92,17 +97,22 @@ final class ThreadCredentials {
    *     did not run), {@code switched == false} and the errno
    */
   static Outcome runAs(PodUser user, IntSupplier action) {
-    return runAs(user, null, action);
+    return submit(new Task(user, null, ANY_NICENESS, action, new CompletableFuture<>()));
   }
 
   /**
    * {@link #runAs(PodUser, IntSupplier)} from a thread that is in the cgroup of {@code placement}
-   * meanwhile (null: the service's), so that a process the action starts begins there. The thread
-   * moves while it is root, before it becomes the pod user and after it is root again.
+   * meanwhile (null: the service's), at {@code niceness} above the service's nice value, so that a
+   * process the action starts begins there and at that nice value ({@link Niceness}). The thread
+   * moves and sets its nice value while it is root, before it becomes the pod user.
    */
-  static Outcome runAs(PodUser user, CgroupDescendants.Placement placement, IntSupplier action) {
+  static Outcome runAs(
+      PodUser user, CgroupDescendants.Placement placement, int niceness, IntSupplier action) {
+    return submit(new Task(user, placement, niceness, action, new CompletableFuture<>()));
+  }
+
+  private static Outcome submit(Task task) {
     startThreads();
-    Task task = new Task(user, placement, action, new CompletableFuture<>());
     TASKS.add(task);
     try {
       return task.result().join();
@@ -151,8 +161,17 @@ final class ThreadCredentials {
         log.error("could not set no_new_privs: errno {}", Native.getLastError());
         return;
       }
+      // The nice value of the service's threads, which this one started with.
+      int base = Niceness.ofThisThread();
+      int current = base;
       while (true) {
         Task task = TASKS.take();
+        if (task.niceness() != ANY_NICENESS) {
+          int wanted = Niceness.above(base, task.niceness());
+          if (wanted != current && Niceness.setThisThread(wanted)) {
+            current = wanted;
+          }
+        }
         if (!run(task)) {
           log.error(
               "a thread that ran as uid {} could not come back to the service's identity or"

@@ -53,8 +53,7 @@ class DescendantsTest {
             dir,
             dir.resolve("log"),
             Runnable::run,
-            null,
-            tree.spawnInto());
+            new PosixSpawn.Child(null, tree.spawnInto(), 0));
     // The pod's main process is gone; four sleeps live on, three outside its process group.
     assertThat(pod.exit().join()).isZero();
     await().atMost(TIMEOUT).until(() -> tree.members().size() == 4);

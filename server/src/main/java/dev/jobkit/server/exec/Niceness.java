@@ -1,0 +1,180 @@
+package dev.jobkit.server.exec;
+
+import com.sun.jna.Library;
+import com.sun.jna.Native;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The nice value pods start with ({@code jobkit.executor.job-niceness}): the service's own plus an
+ * increment, so that when jobs keep every core busy the service's threads (its API, the shell's and
+ * the console's requests, the dispatcher, the ends of jobs) still get the CPU first, as Ray starts
+ * its workers at nice 15 for its own daemons.
+ *
+ * <p>Linux keeps the nice value per thread, and a process starts with the nice value of the thread
+ * that started it. So a pod starts from a thread at the pods' nice value, and the pod and every
+ * process it starts run at it from their first instruction: no window in which a job forks at the
+ * service's priority, and nothing for a job to undo (raising its priority again takes {@code
+ * CAP_SYS_NICE}). The threads that start pods as a pod user ({@link ThreadCredentials}) set their
+ * nice value for each start, as root; the others are {@link #run threads of their own}, since a
+ * thread that is not root cannot lower its nice value again. Where the kernel groups sessions for
+ * the scheduler, the pod's session group gets the same increment ({@link #ofSession}).
+ */
+final class Niceness {
+
+  private static final Logger log = LoggerFactory.getLogger(Niceness.class);
+  private static final int PRIO_PROCESS = 0;
+
+  /** The lowest priority, the largest nice value. */
+  static final int MAX = 19;
+
+  private static final int THREADS = Math.max(2, Runtime.getRuntime().availableProcessors());
+  private static final ConcurrentMap<Integer, ExecutorService> STARTERS = new ConcurrentHashMap<>();
+
+  private interface LibC extends Library {
+    int setpriority(int which, int who, int prio);
+  }
+
+  private static final LibC LIBC = Native.load("c", LibC.class);
+
+  /**
+   * The service's own scheduling group, as {@code /proc/self/autogroup} names it ({@code
+   * /autogroup-85 nice 0}), or null where the kernel does not group sessions.
+   */
+  private static final String[] OWN_GROUP = ownGroup();
+
+  private Niceness() {}
+
+  private static String[] ownGroup() {
+    try {
+      if (!Files.readString(Path.of("/proc/sys/kernel/sched_autogroup_enabled"))
+          .strip()
+          .equals("1")) {
+        return null;
+      }
+      String[] group = Files.readString(Path.of("/proc/self/autogroup")).strip().split(" ");
+      Integer.parseInt(group[2]);
+      return group;
+    } catch (IOException | RuntimeException none) {
+      return null;
+    }
+  }
+
+  /**
+   * Sets the nice value of the scheduling group of the session that pod {@code pid} leads, where
+   * the kernel groups sessions ({@code sched_autogroup_enabled}, the default of most distributions'
+   * kernels): there the scheduler first shares the CPU between sessions, each as one, at its
+   * group's nice value, and only then between the threads of a session by theirs. A pod leads a
+   * session of its own, so without this its group would weigh as much as the service's however high
+   * its nice value. Called once the pod has started (its session exists; it cannot have been reaped
+   * yet), and never for a process still in the service's group. Best effort: a service that is not
+   * root may set a group's nice value only ten times a second ({@code EAGAIN} beyond), and a pod
+   * may have ended already; then its group keeps nice 0.
+   */
+  static void ofSession(long pid, int increment) {
+    if (OWN_GROUP == null || increment == 0) {
+      return;
+    }
+    Path group = Path.of("/proc", Long.toString(pid), "autogroup");
+    try {
+      String[] current = Files.readString(group).strip().split(" ");
+      if (current[0].equals(OWN_GROUP[0])) {
+        return;
+      }
+      Files.writeString(group, Integer.toString(above(Integer.parseInt(OWN_GROUP[2]), increment)));
+    } catch (IOException | RuntimeException e) {
+      log.debug("could not set the nice value of pod {}'s session group: {}", pid, e.toString());
+    }
+  }
+
+  /** The nice value of the calling thread (its field of {@code /proc/thread-self/stat}). */
+  static int ofThisThread() {
+    try {
+      String stat = Files.readString(Path.of("/proc/thread-self/stat"));
+      // After the command's closing parenthesis: state is field 3, nice field 19.
+      String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      return Integer.parseInt(fields[19 - 3]);
+    } catch (IOException | RuntimeException e) {
+      return 0;
+    }
+  }
+
+  /**
+   * Sets the calling thread's nice value to {@code value} (raising it is always allowed; lowering
+   * it takes {@code CAP_SYS_NICE}); whether it could.
+   */
+  static boolean setThisThread(int value) {
+    // who = 0 is the calling thread: on Linux the nice value is a thread's, not a process's.
+    if (LIBC.setpriority(PRIO_PROCESS, 0, value) == 0) {
+      return true;
+    }
+    log.warn(
+        "could not set a thread's nice value to {} (errno {}); pods start at its nice value {}",
+        value,
+        Native.getLastError(),
+        ofThisThread());
+    return false;
+  }
+
+  /** The nice value {@code increment} above {@code base}, at most {@link #MAX}. */
+  static int above(int base, int increment) {
+    return Math.min(MAX, base + increment);
+  }
+
+  /**
+   * Runs {@code action} (a start of a pod, as the service) on a thread whose nice value is {@code
+   * increment} above the service's, and waits for it; on the calling thread when {@code increment}
+   * is 0.
+   */
+  static int run(int increment, IntSupplier action) {
+    if (increment == 0) {
+      return action.getAsInt();
+    }
+    Future<Integer> result =
+        STARTERS.computeIfAbsent(increment, Niceness::starters).submit(action::getAsInt);
+    try {
+      return result.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while a pod started", e);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException cause) {
+        throw cause;
+      }
+      throw new IllegalStateException(e.getCause());
+    }
+  }
+
+  /**
+   * Threads that start pods at {@code increment} above the service's nice value. They are made by
+   * the threads that submit to them (the service's), and raise their own nice value before their
+   * first task; they start no thread themselves (one would inherit their nice value).
+   */
+  private static ExecutorService starters(int increment) {
+    AtomicInteger count = new AtomicInteger();
+    return Executors.newFixedThreadPool(
+        THREADS,
+        task -> {
+          Thread thread =
+              new Thread(
+                  () -> {
+                    setThisThread(above(ofThisThread(), increment));
+                    task.run();
+                  },
+                  "jobkit-pod-starter-" + increment + "-" + count.incrementAndGet());
+          thread.setDaemon(true);
+          return thread;
+        });
+  }
+}

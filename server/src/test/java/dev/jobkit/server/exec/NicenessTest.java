@@ -1,0 +1,132 @@
+package dev.jobkit.server.exec;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The nice value a pod starts with, started as the service (no pod user): the path a service that
+ * is not root takes. {@code PodProcessIT} checks the pod user's and the {@code setsid} command's.
+ */
+class NicenessTest {
+
+  @TempDir Path dir;
+
+  private int base;
+
+  @BeforeEach
+  void needsPosixSpawn() {
+    assumeTrue(PosixSpawn.available(), "needs posix_spawn with POSIX_SPAWN_SETSID");
+    base = Niceness.ofThisThread();
+    assumeTrue(base < 12, "the test's thread must leave room for an increment of 7");
+  }
+
+  @Test
+  void a_pod_and_every_process_it_starts_run_at_the_increment_above_the_services_nice_value()
+      throws IOException {
+    // nice without arguments prints its own nice value; the second one is a grandchild.
+    assertThat(niceValuesOf(7)).containsExactly(base + 7, base + 7);
+    // The thread that asked keeps its own.
+    assertThat(Niceness.ofThisThread()).isEqualTo(base);
+  }
+
+  @Test
+  void where_the_kernel_groups_sessions_the_pods_session_group_gets_the_increment_too()
+      throws IOException {
+    Path own = Path.of("/proc/self/autogroup");
+    assumeTrue(
+        Files.exists(own)
+            && Files.readString(Path.of("/proc/sys/kernel/sched_autogroup_enabled"))
+                .strip()
+                .equals("1"),
+        "this kernel does not group sessions for the scheduler");
+    String[] ours = Files.readString(own).strip().split(" ");
+    int expected = Math.min(19, Integer.parseInt(ours[2]) + 7);
+    Path log = dir.resolve("group.log");
+    // The service sets the group's nice value once the pod has started: the pod waits for it.
+    PosixSpawn.Spawned pod =
+        PosixSpawn.spawn(
+            "/bin/sh",
+            List.of(
+                "sh",
+                "-c",
+                "for i in $(seq 600); do grep -q ' nice "
+                    + expected
+                    + "$' /proc/$$/autogroup && break; sleep 0.1; done; cat /proc/$$/autogroup"),
+            Map.of("PATH", "/usr/bin:/bin"),
+            dir,
+            log,
+            Runnable::run,
+            new PosixSpawn.Child(null, null, 7));
+    assertThat(pod.exit().join()).isZero();
+
+    String[] group = Files.readString(log).strip().split(" ");
+    assertThat(group[0]).isNotEqualTo(ours[0]);
+    assertThat(group[2]).isEqualTo(Integer.toString(expected));
+    // The service's own group keeps its nice value.
+    assertThat(Files.readString(own).strip()).isEqualTo(String.join(" ", ours));
+  }
+
+  @Test
+  void an_increment_of_0_starts_the_pod_at_the_services_nice_value_from_the_calling_thread()
+      throws IOException {
+    assertThat(niceValuesOf(0)).containsExactly(base, base);
+    AtomicReference<String> thread = new AtomicReference<>();
+    Niceness.run(
+        0,
+        () -> {
+          thread.set(Thread.currentThread().getName());
+          return 0;
+        });
+    assertThat(thread.get()).isEqualTo(Thread.currentThread().getName());
+  }
+
+  @Test
+  void the_threads_that_start_pods_keep_their_nice_value_and_hand_back_what_the_start_threw() {
+    AtomicReference<String> seen = new AtomicReference<>();
+    int value =
+        Niceness.run(
+            3,
+            () -> {
+              seen.set(Thread.currentThread().getName() + " " + Niceness.ofThisThread());
+              return 42;
+            });
+    assertThat(value).isEqualTo(42);
+    assertThat(seen.get()).startsWith("jobkit-pod-starter-3-").endsWith(" " + (base + 3));
+    RuntimeException failure = new IllegalStateException("the cgroup is gone");
+    assertThatThrownBy(
+            () ->
+                Niceness.run(
+                    3,
+                    () -> {
+                      throw failure;
+                    }))
+        .isSameAs(failure);
+    assertThat(Niceness.above(5, 19)).isEqualTo(Niceness.MAX);
+  }
+
+  private List<Integer> niceValuesOf(int increment) throws IOException {
+    Path log = dir.resolve("pod-" + increment + ".log");
+    PosixSpawn.Spawned pod =
+        PosixSpawn.spawn(
+            "/bin/sh",
+            List.of("sh", "-c", "nice; sh -c nice"),
+            Map.of("PATH", "/usr/bin:/bin"),
+            dir,
+            log,
+            Runnable::run,
+            new PosixSpawn.Child(null, null, increment));
+    assertThat(pod.exit().join()).isZero();
+    return Files.readAllLines(log).stream().map(Integer::valueOf).toList();
+  }
+}
