@@ -27,7 +27,9 @@ import java.util.concurrent.TimeUnit;
  * and the build's start-up archive). A third run per round starts the launcher's way and submits
  * the singles while a job of the same user runs all along ({@code sleep}) in serial mode, so that
  * none of them runs: what a submit costs a cold service alone, against what it costs beside the
- * jobs it started (its batch stage is left out).
+ * jobs it started (its batch stage is left out). Two more start the launcher's way and submit the
+ * singles (held the same way) while jobs spin on every core, one per slot, at the default {@code
+ * jobkit.executor.job-niceness} and at 0: what the jobs' lower priority leaves the service.
  */
 final class ColdStart {
 
@@ -37,6 +39,9 @@ final class ColdStart {
 
   private static final String KEY = "jk_bench_cold_admin_key_0123456789abcdef";
   private static final int BATCH = 100;
+
+  /** A job that keeps a core busy until it is stopped. */
+  private static final String SPIN = "{\"shell\":\"while :; do :; done\",\"max_attempts\":1}";
 
   private final int runs;
   private final int singles;
@@ -75,21 +80,47 @@ final class ColdStart {
     List<Run> launcherRuns = new ArrayList<>();
     List<Run> plainRuns = new ArrayList<>();
     List<Run> heldRuns = new ArrayList<>();
+    List<Run> nicedRuns = new ArrayList<>();
+    List<Run> unnicedRuns = new ArrayList<>();
     String heldName = launcherName + ", jobs held";
+    String nicedName = launcherName + ", jobs held, " + slots + " spinning (job-niceness 15)";
+    String unnicedName = launcherName + ", jobs held, " + slots + " spinning (job-niceness 0)";
+    List<String> unniced = new ArrayList<>(launcher.command());
+    unniced.add("--jobkit.executor.job-niceness=0");
     for (int i = 1; i <= runs; i++) {
-      plainRuns.add(once(plainName, plain, i, false));
-      launcherRuns.add(once(launcherName, launcher.command(), i, false));
-      heldRuns.add(once(heldName, launcher.command(), i, true));
+      plainRuns.add(once(plainName, plain, i, Mode.RUNNING));
+      launcherRuns.add(once(launcherName, launcher.command(), i, Mode.RUNNING));
+      heldRuns.add(once(heldName, launcher.command(), i, Mode.HELD));
+      // Alternating which goes first.
+      if (i % 2 == 1) {
+        nicedRuns.add(once(nicedName, launcher.command(), i, Mode.SPINNING));
+        unnicedRuns.add(once(unnicedName, unniced, i, Mode.SPINNING));
+      } else {
+        unnicedRuns.add(once(unnicedName, unniced, i, Mode.SPINNING));
+        nicedRuns.add(once(nicedName, launcher.command(), i, Mode.SPINNING));
+      }
     }
     return List.of(
         summary(plainName, plainRuns),
         summary(launcherName, launcherRuns),
-        summary(heldName, heldRuns));
+        summary(heldName, heldRuns),
+        summary(nicedName, nicedRuns),
+        summary(unnicedName, unnicedRuns));
+  }
+
+  /**
+   * What runs while the singles are submitted: the jobs they start; nothing (a job holds them);
+   * nothing of theirs, but a job spinning on every core.
+   */
+  private enum Mode {
+    RUNNING,
+    HELD,
+    SPINNING
   }
 
   private record Run(double startMillis, double submitMillis, double batchRate, double ratio) {}
 
-  private Run once(String name, List<String> launch, int round, boolean held) throws Exception {
+  private Run once(String name, List<String> launch, int round, Mode mode) throws Exception {
     Path dataDir = Io.newDataDir("jobkit-bench-cold-");
     Path log = Files.createTempFile("jobkit-bench-cold-", ".log");
     int port = Io.freePort();
@@ -115,8 +146,21 @@ final class ColdStart {
       }
       double start = (System.nanoTime() - t0) / 1e6;
 
-      if (held) {
-        // Serial: while this job runs, the submitter's next jobs wait in the queue.
+      List<String> spinning = new ArrayList<>();
+      if (mode == Mode.SPINNING) {
+        for (int i = 0; i < slots; i++) {
+          spinning.add(
+              RunningService.JSON
+                  .readTree(send(base, "POST", "/api/v1/jobs", SPIN, 201))
+                  .get("id")
+                  .asString());
+        }
+        for (String id : spinning) {
+          awaitStatus(base, id, "running");
+        }
+      }
+      if (mode != Mode.RUNNING) {
+        // Serial: while a job runs, the submitter's next jobs wait in the queue.
         send(base, "PUT", "/api/v1/users/admin/scheduling", "{\"mode\":\"serial\"}", 200);
         send(base, "POST", "/api/v1/jobs", "{\"command\":[\"sleep\",\"600\"]}", 201);
       }
@@ -125,7 +169,13 @@ final class ColdStart {
         Io.post(base, KEY, "/api/v1/jobs", "{\"command\":[\"true\"]}", 201);
       }
       double submit = (System.nanoTime() - s0) / 1e6 / singles;
-      if (held) {
+      for (String id : spinning) {
+        send(base, "POST", "/api/v1/jobs/" + id + "/stop", "", 202);
+      }
+      for (String id : spinning) {
+        awaitStatus(base, id, "canceled");
+      }
+      if (mode != Mode.RUNNING) {
         System.out.printf(
             "  %s, run %d: /healthz after %.0f ms; %d single submits, %.2f ms each%n",
             name, round, start, singles, submit);
@@ -188,6 +238,20 @@ final class ColdStart {
         .readTree(send(base, "GET", "/api/v1/jobs?limit=1&" + active, null, 200))
         .get("items")
         .isEmpty()) {
+      Thread.sleep(10);
+    }
+  }
+
+  private void awaitStatus(String base, String id, String status) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
+    while (!RunningService.JSON
+        .readTree(send(base, "GET", "/api/v1/jobs/" + id, null, 200))
+        .get("status")
+        .asString()
+        .equalsIgnoreCase(status)) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("job " + id + " is not " + status + " after a minute");
+      }
       Thread.sleep(10);
     }
   }
