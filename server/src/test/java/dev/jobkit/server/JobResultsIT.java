@@ -226,7 +226,7 @@ class JobResultsIT {
             "printf 'so far' > \"$JOBKIT_OUTPUT_DIR/partial.txt\" && "
                 + service.gates().script(gate));
     user.awaitStatus(job.id(), RUNNING);
-    ResultManifest running = awaitFiles(job.id(), 1);
+    ResultManifest running = awaitWritten(job.id(), "partial.txt", 6);
     assertThat(running.complete()).isFalse();
     assertThat(running.files())
         .singleElement()
@@ -257,7 +257,7 @@ class JobResultsIT {
         user.submitShell(
             "printf 'half' > \"$JOBKIT_OUTPUT_DIR/half.txt\" && " + service.gates().script(gate));
     user.awaitStatus(job.id(), RUNNING);
-    awaitFiles(job.id(), 1);
+    awaitWritten(job.id(), "half.txt", 4);
     user.stopAndAwaitCanceled(job.id());
     assertThat(user.job(job.id()).status()).isEqualTo(CANCELED);
 
@@ -390,6 +390,28 @@ class JobResultsIT {
     while (true) {
       ResultManifest m = awaitFiles(jobId, count);
       if (m.files().stream().anyMatch(f -> f.path().equals(path)) || System.nanoTime() > deadline) {
+        return m;
+      }
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return m;
+      }
+    }
+  }
+
+  /**
+   * The running manifest once it lists {@code path} at {@code size} bytes: a shell creates a file
+   * before it writes it, and a job that is stopped in between leaves it empty.
+   */
+  private ResultManifest awaitWritten(String jobId, String path, long size) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (true) {
+      ResultManifest m =
+          user.get("/api/v1/jobs/" + jobId + "/results").expect(200).as(ResultManifest.class);
+      if (m.files().stream().anyMatch(f -> f.path().equals(path) && f.sizeBytes() == size)
+          || System.nanoTime() > deadline) {
         return m;
       }
       try {

@@ -11,11 +11,13 @@ import dev.jobkit.server.support.Api;
 import dev.jobkit.server.support.JobkitServer;
 import dev.jobkit.server.support.JobkitService;
 import dev.jobkit.server.support.Processes;
+import dev.jobkit.server.support.SessionGroup;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -108,31 +110,20 @@ class PodProcessIT {
   @Test
   void a_pod_started_with_posix_spawn_leads_a_session_group_15_above_the_services()
       throws IOException {
-    Path own = Path.of("/proc/self/autogroup");
-    assumeTrue(
-        Files.exists(own)
-            && Files.readString(Path.of("/proc/sys/kernel/sched_autogroup_enabled"))
-                .strip()
-                .equals("1"),
-        "this kernel does not group sessions for the scheduler");
-    String[] ours = Files.readString(own).strip().split(" ");
-    String expected = Integer.toString(Math.min(19, Integer.parseInt(ours[2]) + 15));
+    Optional<SessionGroup> ours = SessionGroup.ofThisProcess();
+    assumeTrue(ours.isPresent(), "this kernel does not group sessions for the scheduler");
+    int expected = Math.min(19, ours.get().nice() + 15);
     Api api = spawn.user();
-    // The service sets the group's nice value once the pod has started: the pod waits for it.
-    Job job =
-        api.submitShell(
-            "for i in $(seq 600); do grep -q ' nice "
-                + expected
-                + "$' /proc/$$/autogroup && break; sleep 0.1; done; cat /proc/$$/autogroup");
+    Job job = api.submitShell(SessionGroup.awaitAndPrint(expected));
 
     api.awaitStatus(job.id(), JobStatus.SUCCEEDED, TIMEOUT);
 
     List<String> lines =
         Files.readAllLines(spawn.server().jobDir(job.id()).resolve("logs/pod-0.log"));
-    String[] group = lines.get(lines.size() - 1).split(" ");
-    assertThat(group[0]).isNotEqualTo(ours[0]);
-    assertThat(group[2]).isEqualTo(expected);
-    assertThat(Files.readString(own).strip()).isEqualTo(String.join(" ", ours));
+    SessionGroup group = SessionGroup.parse(lines.get(lines.size() - 1));
+    assertThat(group.name()).isNotEqualTo(ours.get().name());
+    assertThat(group.nice()).isEqualTo(expected);
+    assertThat(SessionGroup.ofThisProcess()).isEqualTo(ours);
   }
 
   @Test

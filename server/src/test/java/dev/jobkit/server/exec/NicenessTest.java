@@ -4,11 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.jobkit.server.support.SessionGroup;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -43,26 +45,14 @@ class NicenessTest {
   @Test
   void where_the_kernel_groups_sessions_the_pods_session_group_gets_the_increment_too()
       throws IOException {
-    Path own = Path.of("/proc/self/autogroup");
-    assumeTrue(
-        Files.exists(own)
-            && Files.readString(Path.of("/proc/sys/kernel/sched_autogroup_enabled"))
-                .strip()
-                .equals("1"),
-        "this kernel does not group sessions for the scheduler");
-    String[] ours = Files.readString(own).strip().split(" ");
-    int expected = Math.min(19, Integer.parseInt(ours[2]) + 7);
+    Optional<SessionGroup> ours = SessionGroup.ofThisProcess();
+    assumeTrue(ours.isPresent(), "this kernel does not group sessions for the scheduler");
+    int expected = Math.min(19, ours.get().nice() + 7);
     Path log = dir.resolve("group.log");
-    // The service sets the group's nice value once the pod has started: the pod waits for it.
     PosixSpawn.Spawned pod =
         PosixSpawn.spawn(
             "/bin/sh",
-            List.of(
-                "sh",
-                "-c",
-                "for i in $(seq 600); do grep -q ' nice "
-                    + expected
-                    + "$' /proc/$$/autogroup && break; sleep 0.1; done; cat /proc/$$/autogroup"),
+            List.of("sh", "-c", SessionGroup.awaitAndPrint(expected)),
             Map.of("PATH", "/usr/bin:/bin"),
             dir,
             log,
@@ -70,11 +60,11 @@ class NicenessTest {
             new PosixSpawn.Child(null, null, 7));
     assertThat(pod.exit().join()).isZero();
 
-    String[] group = Files.readString(log).strip().split(" ");
-    assertThat(group[0]).isNotEqualTo(ours[0]);
-    assertThat(group[2]).isEqualTo(Integer.toString(expected));
+    SessionGroup group = SessionGroup.parse(Files.readString(log));
+    assertThat(group.name()).isNotEqualTo(ours.get().name());
+    assertThat(group.nice()).isEqualTo(expected);
     // The service's own group keeps its nice value.
-    assertThat(Files.readString(own).strip()).isEqualTo(String.join(" ", ours));
+    assertThat(SessionGroup.ofThisProcess()).isEqualTo(ours);
   }
 
   @Test
