@@ -36,12 +36,25 @@ class PodProcessIT {
   /** The shared service: {@code posix_spawn} is the default. */
   @RegisterExtension static final JobkitService spawn = JobkitService.shared();
 
+  /**
+   * The setsid command, and pods 15 above the service's nice value, the default that the build
+   * turns off for the other tests (pom.xml).
+   */
   @RegisterExtension
   static final JobkitService setsid =
-      JobkitService.own("--jobkit.executor.use-setsid-command=true");
+      JobkitService.own(
+          "--jobkit.executor.use-setsid-command=true", "--jobkit.executor.job-niceness=15");
+
+  /** {@code posix_spawn}, and pods 15 above the service's nice value. */
+  @RegisterExtension
+  static final JobkitService niced = JobkitService.own("--jobkit.executor.job-niceness=15");
 
   private static JobkitService service(String launcher) {
     return launcher.equals("posix_spawn") ? spawn : setsid;
+  }
+
+  private static JobkitService niced(String launcher) {
+    return launcher.equals("posix_spawn") ? niced : setsid;
   }
 
   static Stream<String> launchers() {
@@ -93,7 +106,7 @@ class PodProcessIT {
   @MethodSource("launchers")
   void a_pod_and_every_process_it_starts_run_15_above_the_services_nice_value(String launcher)
       throws IOException {
-    Api api = service(launcher).user();
+    Api api = niced(launcher).user();
     // nice without arguments prints its own nice value; the second one is a grandchild.
     Job job = api.submitShell("nice; sh -c nice");
 
@@ -102,8 +115,7 @@ class PodProcessIT {
     // The services run in this JVM, whose threads have the nice value of its main thread.
     String expected = Integer.toString(Math.min(19, serviceNiceValue() + 15));
     assertThat(
-            Files.readAllLines(
-                service(launcher).server().jobDir(job.id()).resolve("logs/pod-0.log")))
+            Files.readAllLines(niced(launcher).server().jobDir(job.id()).resolve("logs/pod-0.log")))
         .endsWith(expected, expected);
   }
 
@@ -113,13 +125,13 @@ class PodProcessIT {
     Optional<SessionGroup> ours = SessionGroup.ofThisProcess();
     assumeTrue(ours.isPresent(), "this kernel does not group sessions for the scheduler");
     int expected = Math.min(19, ours.get().nice() + 15);
-    Api api = spawn.user();
+    Api api = niced.user();
     Job job = api.submitShell(SessionGroup.awaitAndPrint(expected));
 
     api.awaitStatus(job.id(), JobStatus.SUCCEEDED, TIMEOUT);
 
     List<String> lines =
-        Files.readAllLines(spawn.server().jobDir(job.id()).resolve("logs/pod-0.log"));
+        Files.readAllLines(niced.server().jobDir(job.id()).resolve("logs/pod-0.log"));
     SessionGroup group = SessionGroup.parse(lines.get(lines.size() - 1));
     assertThat(group.name()).isNotEqualTo(ours.get().name());
     assertThat(group.nice()).isEqualTo(expected);

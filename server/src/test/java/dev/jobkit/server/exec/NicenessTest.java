@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.jobkit.server.JobkitProperties;
 import dev.jobkit.server.support.SessionGroup;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -15,6 +16,8 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 
 /**
  * The nice value a pod starts with, started as the service (no pod user): the path a service that
@@ -79,6 +82,15 @@ class NicenessTest {
           return 0;
         });
     assertThat(thread.get()).isEqualTo(Thread.currentThread().getName());
+  }
+
+  @Test
+  void pods_run_15_above_the_service_unless_configured() {
+    // Bound from nothing: the build sets JOBKIT_EXECUTOR_JOBNICENESS=0 for the tests' services.
+    JobkitProperties properties =
+        new Binder(new MapConfigurationPropertySource())
+            .bindOrCreate("jobkit", JobkitProperties.class);
+    assertThat(properties.executor().jobNiceness()).isEqualTo(15);
   }
 
   @Test
