@@ -302,10 +302,13 @@ class OneServicePerDatabaseIT {
       throws Exception {
     PostgresDatabase database = PostgresDatabase.create();
     String url = database.jdbcUrl();
+    // A lease of 5 s, renewed every 1.7 s: long enough that a loaded machine lets no renewal lapse
+    // (at 1 s, CI once found the first service dead before the test did), short enough that the
+    // first notices its row ended soon. The test ends that row itself below.
     String[] onIt = {
       "--jobkit.datasource.url=" + url,
       "--jobkit.datasource.username=" + database.user(),
-      "--jobkit.datasource.lease-ttl=1s",
+      "--jobkit.datasource.lease-ttl=5s",
       "--jobkit.datasource.shared=true"
     };
     // Closed in reverse order: the services, then the database.
