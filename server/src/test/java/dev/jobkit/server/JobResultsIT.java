@@ -32,6 +32,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 import org.junit.jupiter.api.Test;
@@ -386,19 +387,9 @@ class JobResultsIT {
   }
 
   private ResultManifest awaitFiles(String jobId, int count, String path) {
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (true) {
-      ResultManifest m = awaitFiles(jobId, count);
-      if (m.files().stream().anyMatch(f -> f.path().equals(path)) || System.nanoTime() > deadline) {
-        return m;
-      }
-      try {
-        Thread.sleep(50);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return m;
-      }
-    }
+    return awaitManifest(
+        jobId,
+        m -> m.files().size() >= count && m.files().stream().anyMatch(f -> f.path().equals(path)));
   }
 
   /**
@@ -406,32 +397,24 @@ class JobResultsIT {
    * before it writes it, and a job that is stopped in between leaves it empty.
    */
   private ResultManifest awaitWritten(String jobId, String path, long size) {
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (true) {
-      ResultManifest m =
-          user.get("/api/v1/jobs/" + jobId + "/results").expect(200).as(ResultManifest.class);
-      if (m.files().stream().anyMatch(f -> f.path().equals(path) && f.sizeBytes() == size)
-          || System.nanoTime() > deadline) {
-        return m;
-      }
-      try {
-        Thread.sleep(50);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return m;
-      }
-    }
+    return awaitManifest(
+        jobId,
+        m -> m.files().stream().anyMatch(f -> f.path().equals(path) && f.sizeBytes() == size));
   }
 
   private ResultManifest awaitFiles(String jobId, int count) {
+    return awaitManifest(jobId, m -> m.files().size() >= count);
+  }
+
+  /** The job's manifest once {@code done} holds of it, or as it is after 60 s. */
+  private ResultManifest awaitManifest(String jobId, Predicate<ResultManifest> done) {
     long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
     while (true) {
       ResultManifest m =
           user.get("/api/v1/jobs/" + jobId + "/results").expect(200).as(ResultManifest.class);
-      if (m.files().size() >= count || System.nanoTime() > deadline) {
+      if (done.test(m) || System.nanoTime() > deadline) {
         return m;
       }
-      Thread.onSpinWait();
       try {
         Thread.sleep(50);
       } catch (InterruptedException e) {
