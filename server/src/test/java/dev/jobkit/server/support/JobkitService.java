@@ -6,6 +6,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -36,6 +37,10 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * wait for each other's jobs; a class that counts slots brings its own service.
  */
 public final class JobkitService implements BeforeAllCallback, AfterAllCallback {
+
+  // Numbers the names this JVM gives: four random hex digits alone once gave two users of one
+  // class (WorkerProtocolIT makes dozens) the same name, and the second was refused with 409.
+  private static final AtomicInteger NAMES = new AtomicInteger();
 
   /** How many pods the shared service runs at once. */
   public static final int SHARED_SLOTS = 24;
@@ -200,6 +205,10 @@ public final class JobkitService implements BeforeAllCallback, AfterAllCallback 
   }
 
   private static String uniqueName(String prefix) {
-    return prefix + "-" + HexFormat.of().toHexDigits((short) ThreadLocalRandom.current().nextInt());
+    return prefix
+        + "-"
+        + HexFormat.of().toHexDigits((short) ThreadLocalRandom.current().nextInt())
+        + "-"
+        + NAMES.incrementAndGet();
   }
 }
