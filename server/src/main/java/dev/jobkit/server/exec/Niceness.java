@@ -49,23 +49,53 @@ final class Niceness {
   private static final LibC LIBC = Native.load("c", LibC.class);
 
   /**
-   * The service's own scheduling group, as {@code /proc/self/autogroup} names it ({@code
-   * /autogroup-85 nice 0}), or null where the kernel does not group sessions.
+   * A session's scheduling group, as {@code /proc/<pid>/autogroup} shows it ({@code /autogroup-85
+   * nice 0}).
+   *
+   * @param name the group's name; empty for the kernel's default group, that of the sessions of
+   *     {@code init} and of the kernel's threads, which weighs as nice 0 and whose file is empty
+   * @param nice its nice value
    */
-  private static final String[] OWN_GROUP = ownGroup();
+  record Group(String name, int nice) {
+
+    static final Group DEFAULT = new Group("", 0);
+
+    /** The group that {@code content}, a whole {@code /proc/<pid>/autogroup}, names. */
+    static Group parse(String content) {
+      String line = content.strip();
+      if (line.isEmpty()) {
+        return DEFAULT;
+      }
+      String[] fields = line.split(" ");
+      if (fields.length != 3 || !fields[1].equals("nice")) {
+        throw new IllegalArgumentException("not an autogroup line: " + line);
+      }
+      return new Group(fields[0], Integer.parseInt(fields[2]));
+    }
+
+    boolean isDefault() {
+      return name.isEmpty();
+    }
+  }
+
+  /**
+   * The service's own scheduling group, or null where the kernel does not group sessions. A service
+   * started by a process that never began a session of its own (a container's {@code init}, some CI
+   * runners) is in the kernel's {@link Group#DEFAULT default group}; its pods, each leading a
+   * session, are still grouped, and get the increment above nice 0.
+   */
+  private static final Group OWN_GROUP = ownGroup();
 
   private Niceness() {}
 
-  private static String[] ownGroup() {
+  private static Group ownGroup() {
     try {
       if (!Files.readString(Path.of("/proc/sys/kernel/sched_autogroup_enabled"))
           .strip()
           .equals("1")) {
         return null;
       }
-      String[] group = Files.readString(Path.of("/proc/self/autogroup")).strip().split(" ");
-      Integer.parseInt(group[2]);
-      return group;
+      return Group.parse(Files.readString(Path.of("/proc/self/autogroup")));
     } catch (IOException | RuntimeException none) {
       return null;
     }
@@ -78,9 +108,9 @@ final class Niceness {
    * group's nice value, and only then between the threads of a session by theirs. A pod leads a
    * session of its own, so without this its group would weigh as much as the service's however high
    * its nice value. Called once the pod has started (its session exists; it cannot have been reaped
-   * yet), and never for a process still in the service's group. Best effort: a service that is not
-   * root may set a group's nice value only ten times a second ({@code EAGAIN} beyond), and a pod
-   * may have ended already; then its group keeps nice 0.
+   * yet), and never for a process still in the service's group or in the kernel's default group.
+   * Best effort: a service that is not root may set a group's nice value only ten times a second
+   * ({@code EAGAIN} beyond), and a pod may have ended already; then its group keeps nice 0.
    */
   static void ofSession(long pid, int increment) {
     if (OWN_GROUP == null || increment == 0) {
@@ -88,11 +118,11 @@ final class Niceness {
     }
     Path group = Path.of("/proc", Long.toString(pid), "autogroup");
     try {
-      String[] current = Files.readString(group).strip().split(" ");
-      if (current[0].equals(OWN_GROUP[0])) {
+      Group current = Group.parse(Files.readString(group));
+      if (current.isDefault() || current.name().equals(OWN_GROUP.name())) {
         return;
       }
-      Files.writeString(group, Integer.toString(above(Integer.parseInt(OWN_GROUP[2]), increment)));
+      Files.writeString(group, Integer.toString(above(OWN_GROUP.nice(), increment)));
     } catch (IOException | RuntimeException e) {
       log.debug("could not set the nice value of pod {}'s session group: {}", pid, e.toString());
     }

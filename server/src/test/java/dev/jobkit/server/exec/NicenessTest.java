@@ -71,6 +71,19 @@ class NicenessTest {
   }
 
   @Test
+  void a_session_group_is_read_from_its_line_and_the_kernels_default_group_from_an_empty_file() {
+    assertThat(Niceness.Group.parse("/autogroup-85 nice -3\n"))
+        .isEqualTo(new Niceness.Group("/autogroup-85", -3));
+    // init's session, and a service started from it without a session of its own (CI's runner).
+    assertThat(Niceness.Group.parse("")).isEqualTo(Niceness.Group.DEFAULT);
+    assertThat(Niceness.Group.DEFAULT.isDefault()).isTrue();
+    assertThat(Niceness.Group.DEFAULT.nice()).isZero();
+    assertThatThrownBy(() -> Niceness.Group.parse("/autogroup-85"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("not an autogroup line: /autogroup-85");
+  }
+
+  @Test
   void an_increment_of_0_starts_the_pod_at_the_services_nice_value_from_the_calling_thread()
       throws IOException {
     assertThat(niceValuesOf(0)).containsExactly(base, base);

@@ -10,7 +10,9 @@ import java.util.Optional;
  * A session's scheduling group, as {@code /proc/<pid>/autogroup} shows it ({@code /autogroup-85
  * nice 0}), where the kernel groups sessions for the scheduler ({@code sched_autogroup_enabled}).
  *
- * @param name the group's name
+ * @param name the group's name; empty for the kernel's default group (the sessions of {@code init}
+ *     and of whatever it starts without a session of its own, as CI's runner does), whose file is
+ *     empty and which weighs as nice 0
  * @param nice its nice value
  */
 public record SessionGroup(String name, int nice) {
@@ -31,8 +33,11 @@ public record SessionGroup(String name, int nice) {
     }
   }
 
-  /** The group a line of {@code /proc/<pid>/autogroup} names. */
+  /** The group a line of {@code /proc/<pid>/autogroup} names; an empty line, the default group. */
   public static SessionGroup parse(String line) {
+    if (line.isBlank()) {
+      return new SessionGroup("", 0);
+    }
     String[] fields = line.strip().split(" ");
     return new SessionGroup(fields[0], Integer.parseInt(fields[2]));
   }
