@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
 /**
@@ -57,8 +58,8 @@ final class Io {
 
   /**
    * Sends {@code body} (JSON; {@code null} for none) to {@code base + path} as the holder of {@code
-   * key} and returns the answer's body; fails unless the status is {@code expected}. Each benchmark
-   * brings its own {@code http}, as it configured it.
+   * key} and returns the answer's body; fails unless the status is one of {@code expected}. Each
+   * benchmark brings its own {@code http}, as it configured it.
    */
   static String send(
       HttpClient http,
@@ -67,7 +68,7 @@ final class Io {
       String method,
       String path,
       String body,
-      int expected) {
+      int... expected) {
     HttpRequest.Builder request =
         HttpRequest.newBuilder(URI.create(base + path))
             .timeout(Duration.ofSeconds(60))
@@ -81,7 +82,7 @@ final class Io {
     try {
       HttpResponse<String> response =
           http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-      if (response.statusCode() != expected) {
+      if (IntStream.of(expected).noneMatch(status -> status == response.statusCode())) {
         throw new IllegalStateException(
             method + " " + path + ": HTTP " + response.statusCode() + ": " + response.body());
       }
