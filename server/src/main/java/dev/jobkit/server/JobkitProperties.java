@@ -99,6 +99,11 @@ public record JobkitProperties(
    * @param jobNiceness how much higher than the service's the nice value of pods and of every
    *     process they start is, 0 to 19 (at most 19 in all): with the default 15 the service keeps
    *     the CPU first when jobs keep every core busy; 0 runs them at the service's own
+   * @param lifecycleNiceness how much higher than the service's the nice value of its threads that
+   *     launch, watch and end jobs (the launchers, the reapers, the Slurm executor's poll) is, 0 to
+   *     19: with the default 5 the answers to requests come first on a busy machine, and that
+   *     background work gets what they leave (a third as much as a request thread when both want a
+   *     core); 0 runs it at the service's own
    * @param type what runs pods: {@code local} (processes on this machine, the default) or {@code
    *     slurm} (each pod a Slurm job: docs/slurm.md)
    * @param slurm the Slurm executor's settings, when {@code type} is {@code slurm}
@@ -114,6 +119,7 @@ public record JobkitProperties(
       @DefaultValue("1024") int maxProcessesPerPod,
       @DefaultValue("1GB") DataSize maxLogBytesPerPod,
       @DefaultValue("15") int jobNiceness,
+      @DefaultValue("5") int lifecycleNiceness,
       @DefaultValue("local") String type,
       @DefaultValue Slurm slurm) {
 
@@ -125,9 +131,14 @@ public record JobkitProperties(
         throw new IllegalArgumentException(
             "jobkit.executor.type must be one of " + TYPES + ", not '" + type + "'");
       }
-      if (jobNiceness < 0 || jobNiceness > 19) {
+      checkNiceness("job-niceness", jobNiceness);
+      checkNiceness("lifecycle-niceness", lifecycleNiceness);
+    }
+
+    private static void checkNiceness(String name, int value) {
+      if (value < 0 || value > 19) {
         throw new IllegalArgumentException(
-            "jobkit.executor.job-niceness must be 0 to 19, not " + jobNiceness);
+            "jobkit.executor." + name + " must be 0 to 19, not " + value);
       }
     }
 

@@ -14,10 +14,15 @@ import dev.jobkit.server.support.Processes;
 import dev.jobkit.server.support.SessionGroup;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -48,6 +53,11 @@ class PodProcessIT {
   /** {@code posix_spawn}, and pods 15 above the service's nice value. */
   @RegisterExtension
   static final JobkitService niced = JobkitService.own("--jobkit.executor.job-niceness=15");
+
+  /** The setsid command, pods at the service's nice value (the build's), the launchers above. */
+  @RegisterExtension
+  static final JobkitService setsidUnniced =
+      JobkitService.own("--jobkit.executor.use-setsid-command=true");
 
   private static JobkitService service(String launcher) {
     return launcher.equals("posix_spawn") ? spawn : setsid;
@@ -138,11 +148,53 @@ class PodProcessIT {
     assertThat(SessionGroup.ofThisProcess()).isEqualTo(ours);
   }
 
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("launchers")
+  void at_job_niceness_0_a_pod_runs_at_the_services_nice_value_though_its_launcher_runs_above(
+      String launcher) throws IOException {
+    JobkitService service = launcher.equals("posix_spawn") ? spawn : setsidUnniced;
+    Api api = service.user();
+    Job job = api.submitShell("nice; sh -c nice");
+
+    api.awaitStatus(job.id(), JobStatus.SUCCEEDED, TIMEOUT);
+
+    String expected = Integer.toString(serviceNiceValue());
+    assertThat(Files.readAllLines(service.server().jobDir(job.id()).resolve("logs/pod-0.log")))
+        .endsWith(expected, expected);
+  }
+
+  @Test
+  void the_threads_that_launch_and_reap_pods_run_5_above_the_service() throws IOException {
+    Api api = spawn.user();
+    api.awaitStatus(api.submitShell("true").id(), JobStatus.SUCCEEDED, TIMEOUT);
+
+    // Thread names as the kernel keeps them: 15 characters.
+    Map<String, Set<Integer>> niceValues = new HashMap<>();
+    try (Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
+      for (Path task : tasks.toList()) {
+        try {
+          String name = Files.readString(task.resolve("comm")).strip();
+          String stat = Files.readString(task.resolve("stat"));
+          int nice = Integer.parseInt(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[16]);
+          niceValues.computeIfAbsent(name, n -> new HashSet<>()).add(nice);
+        } catch (NoSuchFileException ended) {
+          // A thread that ended while the list was read.
+        }
+      }
+    }
+    Set<Integer> lifecycle = Set.of(Math.min(19, serviceNiceValue() + 5));
+    assertThat(niceValues.get("jobkit-launcher")).isEqualTo(lifecycle);
+    assertThat(niceValues.get("jobkit-pod-reap")).isEqualTo(lifecycle);
+  }
+
   @Test
   void a_job_niceness_outside_0_to_19_stops_the_start_with_a_sentence_naming_the_setting() {
     assertThatThrownBy(() -> JobkitServer.start("--jobkit.executor.job-niceness=20").close())
         .rootCause()
         .hasMessage("jobkit.executor.job-niceness must be 0 to 19, not 20");
+    assertThatThrownBy(() -> JobkitServer.start("--jobkit.executor.lifecycle-niceness=-1").close())
+        .rootCause()
+        .hasMessage("jobkit.executor.lifecycle-niceness must be 0 to 19, not -1");
   }
 
   private static int serviceNiceValue() throws IOException {

@@ -12,6 +12,7 @@ import dev.jobkit.server.exec.JobExecutor.LaunchFailedException;
 import dev.jobkit.server.exec.JobExecutor.StartedAttempt;
 import dev.jobkit.server.exec.JobFiles;
 import dev.jobkit.server.exec.JobTransfers;
+import dev.jobkit.server.exec.Niceness;
 import dev.jobkit.server.jobs.AppSteps;
 import dev.jobkit.server.store.Actor;
 import dev.jobkit.server.store.JobStore;
@@ -124,7 +125,9 @@ public class Dispatcher {
     this.stopper = stopper;
     this.sweepMillis = Math.min(1000, properties.scheduling().sweepInterval().toMillis());
     this.launchers =
-        Executors.newFixedThreadPool(executor.slots(), DaemonThreads.named("jobkit-launcher"));
+        Executors.newFixedThreadPool(
+            executor.slots(),
+            Niceness.daemonThreads("jobkit-launcher", properties.executor().lifecycleNiceness()));
     this.timeouts =
         Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("jobkit-timeouts"));
     this.pidWrites = new PidWrites(store);

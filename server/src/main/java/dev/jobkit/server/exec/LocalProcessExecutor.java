@@ -79,8 +79,7 @@ public class LocalProcessExecutor implements JobExecutor {
   private final Map<String, Reservation> reserved = new ConcurrentHashMap<>();
   private final ExecutorService pumps =
       Executors.newCachedThreadPool(DaemonThreads.named("jobkit-pod-log"));
-  private final ExecutorService reapers =
-      Executors.newCachedThreadPool(DaemonThreads.named("jobkit-pod-reaper"));
+  private final ExecutorService reapers;
   private final ScheduledExecutorService timers =
       Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("jobkit-kill-timer"));
   private volatile boolean shuttingDown;
@@ -94,7 +93,7 @@ public class LocalProcessExecutor implements JobExecutor {
 
   // How much above the service's nice value pods run (Niceness).
   private final int niceness;
-  private final String nice; // the nice command, when pods start through setsid and niceness > 0
+  private final String nice; // the nice command, when pods start through setsid and either is > 0
   private final Object endsLock = new Object();
   private int recordingEnds; // guarded by endsLock
 
@@ -112,6 +111,11 @@ public class LocalProcessExecutor implements JobExecutor {
     this.gracePeriod = properties.executor().stopGracePeriod();
     this.maxLogBytes = properties.executor().maxLogBytesPerPod().toBytes();
     this.niceness = properties.executor().jobNiceness();
+    int lifecycleNiceness = properties.executor().lifecycleNiceness();
+    // They wait for pods and record their ends, above the service like the launchers.
+    this.reapers =
+        Executors.newCachedThreadPool(
+            Niceness.daemonThreads("jobkit-pod-reaper", lifecycleNiceness));
     if (maxLogBytes < 1) {
       throw new IllegalStateException(
           "jobkit.executor.max-log-bytes-per-pod must be at least 1 byte, not " + maxLogBytes);
@@ -128,9 +132,9 @@ public class LocalProcessExecutor implements JobExecutor {
                                 + " local executor needs the setsid command (util-linux) on the"
                                 + " PATH"))
                 .toString();
-    // Where no thread of the service starts the pod, the nice command raises its nice value.
+    // Where no thread of the service starts the pod, the nice command sets its nice value.
     this.nice =
-        spawnDirectly || niceness == 0
+        spawnDirectly || (niceness == 0 && lifecycleNiceness == 0)
             ? null
             : findOnPath("nice", System.getenv("PATH"))
                 .or(() -> findOnPath("nice", PodEnvironment.DEFAULT_PATH))
@@ -139,9 +143,15 @@ public class LocalProcessExecutor implements JobExecutor {
                         new IllegalStateException(
                             "jobkit.executor.job-niceness is "
                                 + niceness
+                                + " and lifecycle-niceness "
+                                + lifecycleNiceness
                                 + ", and pods start through the setsid command, so the local"
                                 + " executor needs the nice command (coreutils) on the PATH"))
                 .toString();
+    if (spawnDirectly && lifecycleNiceness > niceness) {
+      // The launchers could not start these threads below their own nice value.
+      Niceness.prepare(niceness);
+    }
     boolean needsSetpriv = users.switching() && !(spawnDirectly && ThreadCredentials.available());
     this.setpriv =
         needsSetpriv
@@ -353,8 +363,10 @@ public class LocalProcessExecutor implements JobExecutor {
       withSetsid.addAll(
           List.of("/bin/sh", "-c", "echo 0 > \"$0\" && exec \"$@\"", placement.into().toString()));
     }
-    if (nice != null) {
-      withSetsid.addAll(List.of(nice, "-n", Integer.toString(niceness)));
+    // The nice command counts from the launching thread's value, not the service's.
+    int adjustment = Niceness.above(Niceness.SERVICE, niceness) - Niceness.ofThisThread();
+    if (nice != null && (adjustment > 0 || (adjustment < 0 && users.switching()))) {
+      withSetsid.addAll(List.of(nice, "-n", Integer.toString(adjustment)));
     }
     withSetsid.add(setsid);
     withSetsid.addAll(asUser(user, argv));

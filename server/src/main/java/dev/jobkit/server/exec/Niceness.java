@@ -2,6 +2,7 @@ package dev.jobkit.server.exec;
 
 import com.sun.jna.Library;
 import com.sun.jna.Native;
+import dev.jobkit.server.DaemonThreads;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,7 +12,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.function.IntSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,8 +32,19 @@ import org.slf4j.LoggerFactory;
  * nice value for each start, as root; the others are {@link #run threads of their own}, since a
  * thread that is not root cannot lower its nice value again. Where the kernel groups sessions for
  * the scheduler, the pod's session group gets the same increment ({@link #ofSession}).
+ *
+ * <p>The service's own threads that launch, watch and end jobs (the launchers, the reapers) run a
+ * smaller increment above it ({@code jobkit.executor.lifecycle-niceness}, {@link #daemonThreads}),
+ * so that on a busy machine its answers to requests come before the background work of the jobs
+ * they started, as Slurm defers scheduling while its controller has many requests to answer ({@code
+ * max_rpc_cnt}).
+ *
+ * <p>Every increment is counted from the service's nice value: that of its process (its first
+ * thread's, {@code /proc/self/stat}), which the threads answering requests keep. A thread starts at
+ * the nice value of the thread that started it, so a thread of a pool that a launcher or a reaper
+ * started has theirs unless it sets its own.
  */
-final class Niceness {
+public final class Niceness {
 
   private static final Logger log = LoggerFactory.getLogger(Niceness.class);
   private static final int PRIO_PROCESS = 0;
@@ -47,6 +60,9 @@ final class Niceness {
   }
 
   private static final LibC LIBC = Native.load("c", LibC.class);
+
+  /** The service's nice value: its process's, which its request threads keep. */
+  static final int SERVICE = ofProcess();
 
   /**
    * A session's scheduling group, as {@code /proc/<pid>/autogroup} shows it ({@code /autogroup-85
@@ -130,14 +146,46 @@ final class Niceness {
 
   /** The nice value of the calling thread (its field of {@code /proc/thread-self/stat}). */
   static int ofThisThread() {
+    return fromStat(Path.of("/proc/thread-self/stat"));
+  }
+
+  /** The nice value of this process's first thread, which the JVM started from. */
+  private static int ofProcess() {
+    return fromStat(Path.of("/proc/self/stat"));
+  }
+
+  private static int fromStat(Path stat) {
     try {
-      String stat = Files.readString(Path.of("/proc/thread-self/stat"));
+      String line = Files.readString(stat);
       // After the command's closing parenthesis: state is field 3, nice field 19.
-      String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      String[] fields = line.substring(line.lastIndexOf(')') + 2).split(" ");
       return Integer.parseInt(fields[19 - 3]);
     } catch (IOException | RuntimeException e) {
       return 0;
     }
+  }
+
+  /**
+   * Daemon threads named {@code prefix-1}, {@code prefix-2}, ... that set their nice value to
+   * {@code increment} above the service's before their first task; plain {@linkplain
+   * DaemonThreads#named named threads} for 0. A thread that is not root cannot lower its nice
+   * value, so one started from a thread above that keeps the higher value.
+   */
+  public static ThreadFactory daemonThreads(String prefix, int increment) {
+    return increment == 0 ? DaemonThreads.named(prefix) : threadsAt(prefix, increment);
+  }
+
+  private static ThreadFactory threadsAt(String prefix, int increment) {
+    ThreadFactory named = DaemonThreads.named(prefix);
+    int wanted = above(SERVICE, increment);
+    return task ->
+        named.newThread(
+            () -> {
+              if (ofThisThread() != wanted) {
+                setThisThread(wanted);
+              }
+              task.run();
+            });
   }
 
   /**
@@ -164,11 +212,11 @@ final class Niceness {
 
   /**
    * Runs {@code action} (a start of a pod, as the service) on a thread whose nice value is {@code
-   * increment} above the service's, and waits for it; on the calling thread when {@code increment}
-   * is 0.
+   * increment} above the service's, and waits for it: on the calling thread when that is its own
+   * (as for 0 on a thread of the service's), else on one of the {@link #prepare starter threads}.
    */
   static int run(int increment, IntSupplier action) {
-    if (increment == 0) {
+    if (increment == 0 && ofThisThread() == SERVICE) {
       return action.getAsInt();
     }
     Future<Integer> result =
@@ -187,24 +235,21 @@ final class Niceness {
   }
 
   /**
-   * Threads that start pods at {@code increment} above the service's nice value. They are made by
-   * the threads that submit to them (the service's), and raise their own nice value before their
-   * first task; they start no thread themselves (one would inherit their nice value).
+   * Starts the threads that start pods at {@code increment} above the service's nice value, from
+   * the calling thread, which should be at the service's: a launcher, above it, could not start
+   * them at a lower value than its own unless the service is root.
+   */
+  static void prepare(int increment) {
+    ((ThreadPoolExecutor) STARTERS.computeIfAbsent(increment, Niceness::starters))
+        .prestartAllCoreThreads();
+  }
+
+  /**
+   * Threads that start pods at {@code increment} above the service's nice value. They set their own
+   * before their first task; they start no thread themselves (one would inherit their nice value).
    */
   private static ExecutorService starters(int increment) {
-    AtomicInteger count = new AtomicInteger();
     return Executors.newFixedThreadPool(
-        THREADS,
-        task -> {
-          Thread thread =
-              new Thread(
-                  () -> {
-                    setThisThread(above(ofThisThread(), increment));
-                    task.run();
-                  },
-                  "jobkit-pod-starter-" + increment + "-" + count.incrementAndGet());
-          thread.setDaemon(true);
-          return thread;
-        });
+        THREADS, threadsAt("jobkit-pod-starter-" + increment, increment));
   }
 }

@@ -1,6 +1,5 @@
 package dev.jobkit.server.exec;
 
-import dev.jobkit.server.DaemonThreads;
 import dev.jobkit.server.JobkitProperties;
 import dev.jobkit.server.exec.SlurmCommands.JobState;
 import dev.jobkit.server.exec.SlurmCommands.SlurmException;
@@ -64,10 +63,8 @@ class SlurmExecutor implements JobExecutor {
   private final long maxLogBytes;
   private final Map<String, Run> runs = new ConcurrentHashMap<>();
   private final Map<Long, PodRef> pods = new ConcurrentHashMap<>();
-  private final ScheduledExecutorService poller =
-      Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("jobkit-slurm-poll"));
-  private final ExecutorService enders =
-      Executors.newCachedThreadPool(DaemonThreads.named("jobkit-slurm-end"));
+  private final ScheduledExecutorService poller;
+  private final ExecutorService enders;
   private volatile boolean shuttingDown;
   private volatile String lastPollFailure;
 
@@ -77,6 +74,13 @@ class SlurmExecutor implements JobExecutor {
       PodUsers users,
       DataDirModes dataDir,
       PodEnvironment environment) {
+    int lifecycleNiceness = properties.executor().lifecycleNiceness();
+    this.poller =
+        Executors.newSingleThreadScheduledExecutor(
+            Niceness.daemonThreads("jobkit-slurm-poll", lifecycleNiceness));
+    this.enders =
+        Executors.newCachedThreadPool(
+            Niceness.daemonThreads("jobkit-slurm-end", lifecycleNiceness));
     this.files = files;
     this.users = users;
     this.dataDir = dataDir;

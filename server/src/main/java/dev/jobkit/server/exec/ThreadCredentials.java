@@ -161,13 +161,12 @@ final class ThreadCredentials {
         log.error("could not set no_new_privs: errno {}", Native.getLastError());
         return;
       }
-      // The nice value of the service's threads, which this one started with.
-      int base = Niceness.ofThisThread();
-      int current = base;
+      // The thread that started this one may have been a launcher, above the service.
+      int current = Niceness.ofThisThread();
       while (true) {
         Task task = TASKS.take();
         if (task.niceness() != ANY_NICENESS) {
-          int wanted = Niceness.above(base, task.niceness());
+          int wanted = Niceness.above(Niceness.SERVICE, task.niceness());
           if (wanted != current && Niceness.setThisThread(wanted)) {
             current = wanted;
           }

@@ -7,11 +7,13 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.jobkit.server.JobkitProperties;
 import dev.jobkit.server.support.SessionGroup;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -98,12 +100,53 @@ class NicenessTest {
   }
 
   @Test
+  void threads_of_a_lifecycle_pool_run_their_increment_above_the_service() throws Exception {
+    assertThat(niceOfAThreadOf(Niceness.daemonThreads("jobkit-test-lifecycle", 4)))
+        .isEqualTo("jobkit-test-lifecycle-1 " + (Niceness.SERVICE + 4));
+    // 0: plain threads, at the value of the thread that started them.
+    assertThat(niceOfAThreadOf(Niceness.daemonThreads("jobkit-test-plain", 0)))
+        .isEqualTo("jobkit-test-plain-1 " + base);
+  }
+
+  @Test
+  void a_pod_at_increment_0_started_from_a_thread_above_the_service_runs_at_the_services_value()
+      throws Exception {
+    // As the local executor does when its launchers run above the service.
+    Niceness.prepare(0);
+    AtomicReference<List<Integer>> values = new AtomicReference<>();
+    Thread launcher =
+        Niceness.daemonThreads("jobkit-test-launcher", 5)
+            .newThread(
+                () -> {
+                  try {
+                    values.set(niceValuesOf(0));
+                  } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                  }
+                });
+    launcher.start();
+    launcher.join();
+    assertThat(values.get()).containsExactly(Niceness.SERVICE, Niceness.SERVICE);
+  }
+
+  private static String niceOfAThreadOf(ThreadFactory threads) throws InterruptedException {
+    AtomicReference<String> seen = new AtomicReference<>();
+    Thread thread =
+        threads.newThread(
+            () -> seen.set(Thread.currentThread().getName() + " " + Niceness.ofThisThread()));
+    thread.start();
+    thread.join();
+    return seen.get();
+  }
+
+  @Test
   void pods_run_15_above_the_service_unless_configured() {
     // Bound from nothing: the build sets JOBKIT_EXECUTOR_JOBNICENESS=0 for the tests' services.
     JobkitProperties properties =
         new Binder(new MapConfigurationPropertySource())
             .bindOrCreate("jobkit", JobkitProperties.class);
     assertThat(properties.executor().jobNiceness()).isEqualTo(15);
+    assertThat(properties.executor().lifecycleNiceness()).isEqualTo(5);
   }
 
   @Test
