@@ -46,14 +46,20 @@ final class ColdStart {
   private final int runs;
   private final int singles;
   private final int batchJobs;
+  private final boolean threads;
   private final int slots = Runtime.getRuntime().availableProcessors();
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-  ColdStart(int runs, int singles, int batchJobs) {
+  /**
+   * @param threads whether to print, for each run, where the service's CPU went during the singles
+   *     and how long its threads waited for a core ({@link ThreadTimes})
+   */
+  ColdStart(int runs, int singles, int batchJobs, boolean threads) {
     this.runs = runs;
     this.singles = singles;
     this.batchJobs = batchJobs;
+    this.threads = threads;
   }
 
   List<Result> run() throws Exception {
@@ -164,11 +170,17 @@ final class ColdStart {
         send(base, "PUT", "/api/v1/users/admin/scheduling", "{\"mode\":\"serial\"}", 200);
         send(base, "POST", "/api/v1/jobs", "{\"command\":[\"sleep\",\"600\"]}", 201);
       }
+      ThreadTimes times = threads ? ThreadTimes.from(process.pid()) : null;
       long s0 = System.nanoTime();
       for (int i = 0; i < singles; i++) {
         Io.post(base, KEY, "/api/v1/jobs", "{\"command\":[\"true\"]}", 201);
       }
       double submit = (System.nanoTime() - s0) / 1e6 / singles;
+      if (times != null) {
+        List<String> lines = times.since(8);
+        System.out.printf("  %s, run %d, during the singles: %s%n", name, round, lines.get(0));
+        lines.subList(1, lines.size()).forEach(line -> System.out.printf("  %s%n", line));
+      }
       for (String id : spinning) {
         // 202 while its processes are being stopped, 200 if it was CANCELED within the call.
         send(base, "POST", "/api/v1/jobs/" + id + "/stop", "", 202, 200);

@@ -57,6 +57,7 @@ public final class ServiceBenchmark {
     int coldRuns = intArg(args, "cold_runs", 3);
     int coldSingles = intArg(args, "cold_singles", 300);
     int coldBatchJobs = intArg(args, "cold_batch_jobs", 300);
+    boolean coldThreads = Boolean.parseBoolean(stringArg(args, "cold_threads", "false"));
     int peerJobs = intArg(args, "peer_jobs", 2000);
     int peerRounds = intArg(args, "peer_rounds", 3);
     int peerSamples = intArg(args, "peer_samples", 100);
@@ -74,7 +75,7 @@ public final class ServiceBenchmark {
     if (Set.of(11, 12, 14).containsAll(only)) {
       // None needs the in-process service: each starts services of its own.
       if (only.contains(14)) {
-        runCold(rows, coldRuns, coldSingles, coldBatchJobs);
+        runCold(rows, coldRuns, coldSingles, coldBatchJobs, coldThreads);
       }
       if (only.contains(11)) {
         runSlurm(rows, slurmJobs, slurmSamples, slurmSlots);
@@ -87,7 +88,7 @@ public final class ServiceBenchmark {
     }
     if (only.contains(14)) {
       // First, before this JVM's own service loads the machine.
-      runCold(rows, coldRuns, coldSingles, coldBatchJobs);
+      runCold(rows, coldRuns, coldSingles, coldBatchJobs, coldThreads);
     }
     try (RunningService service = RunningService.start()) {
       int slots = service.bean(Capacity.class).slots();
@@ -325,11 +326,11 @@ public final class ServiceBenchmark {
   }
 
   /** Section 14: fresh services, started as processes, no warm-up (issue 17). */
-  private static void runCold(List<Row> rows, int runs, int singles, int batchJobs)
+  private static void runCold(List<Row> rows, int runs, int singles, int batchJobs, boolean threads)
       throws Exception {
     System.out.printf(
         "%n14. A fresh service, no warm-up: %d runs of each way to start (issue 17)%n", runs);
-    for (ColdStart.Result r : new ColdStart(runs, singles, batchJobs).run()) {
+    for (ColdStart.Result r : new ColdStart(runs, singles, batchJobs, threads).run()) {
       rows.add(
           new Row(
               "cold: start -> /healthz, " + r.name(),
