@@ -100,10 +100,10 @@ public record JobkitProperties(
    *     process they start is, 0 to 19 (at most 19 in all): with the default 15 the service keeps
    *     the CPU first when jobs keep every core busy; 0 runs them at the service's own
    * @param lifecycleNiceness how much higher than the service's the nice value of its threads that
-   *     launch, watch and end jobs (the launchers, the reapers, the Slurm executor's poll) is, 0 to
-   *     19: with the default 5 the answers to requests come first on a busy machine, and that
-   *     background work gets what they leave (a third as much as a request thread when both want a
-   *     core); 0 runs it at the service's own
+   *     dispatch, launch, watch and end jobs (the dispatcher, the launchers, the reapers, the Slurm
+   *     executor's poll) is, 0 to 19: with the default 5 the answers to requests come first on a
+   *     busy machine, and that background work gets what they leave (a third as much as a request
+   *     thread when both want a core); 0 runs it at the service's own
    * @param type what runs pods: {@code local} (processes on this machine, the default) or {@code
    *     slurm} (each pod a Slurm job: docs/slurm.md)
    * @param slurm the Slurm executor's settings, when {@code type} is {@code slurm}

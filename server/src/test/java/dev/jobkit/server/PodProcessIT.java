@@ -164,7 +164,7 @@ class PodProcessIT {
   }
 
   @Test
-  void the_threads_that_launch_and_reap_pods_run_5_above_the_service() throws IOException {
+  void the_threads_that_dispatch_launch_and_reap_pods_run_5_above_the_service() throws IOException {
     Api api = spawn.user();
     api.awaitStatus(api.submitShell("true").id(), JobStatus.SUCCEEDED, TIMEOUT);
 
@@ -185,6 +185,7 @@ class PodProcessIT {
     Set<Integer> lifecycle = Set.of(Math.min(19, serviceNiceValue() + 5));
     assertThat(niceValues.get("jobkit-launcher")).isEqualTo(lifecycle);
     assertThat(niceValues.get("jobkit-pod-reap")).isEqualTo(lifecycle);
+    assertThat(niceValues.get("jobkit-dispatch")).isEqualTo(lifecycle);
   }
 
   @Test

@@ -94,6 +94,7 @@ public class Dispatcher {
   private final PidWrites pidWrites;
   private volatile boolean running;
   private Thread thread;
+  private final int lifecycleNiceness;
 
   Dispatcher(
       JobStore store,
@@ -124,10 +125,10 @@ public class Dispatcher {
     this.settler = settler;
     this.stopper = stopper;
     this.sweepMillis = Math.min(1000, properties.scheduling().sweepInterval().toMillis());
+    this.lifecycleNiceness = properties.executor().lifecycleNiceness();
     this.launchers =
         Executors.newFixedThreadPool(
-            executor.slots(),
-            Niceness.daemonThreads("jobkit-launcher", properties.executor().lifecycleNiceness()));
+            executor.slots(), Niceness.daemonThreads("jobkit-launcher", lifecycleNiceness));
     this.timeouts =
         Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("jobkit-timeouts"));
     this.pidWrites = new PidWrites(store);
@@ -142,8 +143,9 @@ public class Dispatcher {
     this.lastLostJobCheck = System.nanoTime();
     queue.addAll(store.ownersWithClaimableJobs());
     running = true;
-    thread = new Thread(this::loop, "jobkit-dispatcher");
-    thread.setDaemon(true);
+    // Above the service, as the launchers: a submit's wake-up of it does not take the submit's
+    // core.
+    thread = Niceness.daemonThreads("jobkit-dispatcher", lifecycleNiceness).newThread(this::loop);
     thread.start();
   }
 

@@ -33,11 +33,11 @@ import org.slf4j.LoggerFactory;
  * thread that is not root cannot lower its nice value again. Where the kernel groups sessions for
  * the scheduler, the pod's session group gets the same increment ({@link #ofSession}).
  *
- * <p>The service's own threads that launch, watch and end jobs (the launchers, the reapers) run a
- * smaller increment above it ({@code jobkit.executor.lifecycle-niceness}, {@link #daemonThreads}),
- * so that on a busy machine its answers to requests come before the background work of the jobs
- * they started, as Slurm defers scheduling while its controller has many requests to answer ({@code
- * max_rpc_cnt}).
+ * <p>The service's own threads that dispatch, launch, watch and end jobs (the dispatcher, the
+ * launchers, the reapers) run a smaller increment above it ({@code
+ * jobkit.executor.lifecycle-niceness}, {@link #daemonThreads}), so that on a busy machine its
+ * answers to requests come before the background work of the jobs they started, as Slurm defers
+ * scheduling while its controller has many requests to answer ({@code max_rpc_cnt}).
  *
  * <p>Every increment is counted from the service's nice value: that of its process (its first
  * thread's, {@code /proc/self/stat}), which the threads answering requests keep. A thread starts at
