@@ -174,8 +174,7 @@ class PodProcessIT {
       for (Path task : tasks.toList()) {
         try {
           String name = Files.readString(task.resolve("comm")).strip();
-          String stat = Files.readString(task.resolve("stat"));
-          int nice = Integer.parseInt(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[16]);
+          int nice = Processes.niceValue(task.resolve("stat"));
           niceValues.computeIfAbsent(name, n -> new HashSet<>()).add(nice);
         } catch (NoSuchFileException ended) {
           // A thread that ended while the list was read.
@@ -199,8 +198,7 @@ class PodProcessIT {
   }
 
   private static int serviceNiceValue() throws IOException {
-    String stat = Files.readString(Path.of("/proc/self/stat"));
-    return Integer.parseInt(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[19 - 3]);
+    return Processes.niceValue(Path.of("/proc/self/stat"));
   }
 
   @Test

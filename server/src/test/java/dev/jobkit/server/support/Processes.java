@@ -39,6 +39,15 @@ public final class Processes {
     return withEnvironment("JOBKIT_JOB_ID=" + jobId);
   }
 
+  /**
+   * The nice value in {@code stat}, a process's or thread's {@code /proc/.../stat} (field 19, the
+   * 17th after the command's closing parenthesis).
+   */
+  public static int niceValue(Path stat) throws IOException {
+    String line = Files.readString(stat, StandardCharsets.UTF_8);
+    return Integer.parseInt(line.substring(line.lastIndexOf(')') + 2).split(" ")[19 - 3]);
+  }
+
   private static boolean isLive(Path proc) {
     try {
       String stat = Files.readString(proc.resolve("stat"), StandardCharsets.UTF_8);
