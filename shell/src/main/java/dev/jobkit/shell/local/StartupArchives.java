@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
@@ -78,18 +79,33 @@ public final class StartupArchives {
   }
 
   private static void trainService(Jvm jvm, Path jar) throws Exception {
-    Path archive = jar.resolveSibling(ServiceLaunch.archiveName(jvm));
+    train(jvm, jar, jar.resolveSibling(ServiceLaunch.archiveName(jvm)), StartupArchives::workload);
+    ServiceLaunch.recordArchive(jar.getParent(), jvm);
+  }
+
+  /**
+   * Starts the extracted service {@code jar} in training mode on a new data dir, runs {@code
+   * workload} against it and stops it, which writes its archive at {@code archive}. The service is
+   * stopped and its data dir deleted whatever happens: it runs detached, and a build that failed
+   * must not leave it running. When the workload, the stop or the archive fails, no archive is left
+   * at {@code archive}.
+   */
+  static void train(Jvm jvm, Path jar, Path archive, Consumer<JobkitClient> workload)
+      throws Exception {
     Path dataDir = Files.createTempDirectory("jobkit-training-");
+    LocalService service = LocalService.of(dataDir);
     try {
-      LocalService service = LocalService.of(dataDir);
-      LocalService.Running running =
-          service.start(ServiceLaunch.training(jvm, jar, archive), Duration.ofMinutes(5));
-      try (JobkitClient client =
-          JobkitClient.builder().baseUrl(running.url()).apiKey(service.adminKey()).build()) {
-        workload(client);
+      try {
+        LocalService.Running running =
+            service.start(ServiceLaunch.training(jvm, jar, archive), Duration.ofMinutes(5));
+        try (JobkitClient client =
+            JobkitClient.builder().baseUrl(running.url()).apiKey(service.adminKey()).build()) {
+          workload.accept(client);
+        }
+      } finally {
+        // A stop ends the JVM normally, which writes the archive.
+        service.stop(Duration.ofMinutes(5));
       }
-      // A stop ends the JVM normally, which writes the archive.
-      service.stop(Duration.ofMinutes(5));
       if (!Files.isRegularFile(archive) || Files.size(archive) == 0) {
         throw new IllegalStateException(
             "the service's training run wrote no archive at "
@@ -97,7 +113,10 @@ public final class StartupArchives {
                 + "; its output:\n"
                 + Files.readString(service.logFile(), StandardCharsets.UTF_8));
       }
-      ServiceLaunch.recordArchive(jar.getParent(), jvm);
+    } catch (Exception | Error e) {
+      // An archive of a workload cut short is no archive to start from.
+      Files.deleteIfExists(archive);
+      throw e;
     } finally {
       deleteTree(dataDir);
     }
