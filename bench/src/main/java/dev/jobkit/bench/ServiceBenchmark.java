@@ -29,7 +29,28 @@ public final class ServiceBenchmark {
 
   private ServiceBenchmark() {}
 
+  /**
+   * Runs the sections that {@code args} pick ({@code name=value} each: bench/run's usage). An
+   * argument it does not know, or a value that is not one, stops it before anything starts, with
+   * the reason and exit code 2.
+   */
   public static void main(String[] args) throws Exception {
+    try {
+      run(args);
+    } catch (IllegalArgumentException e) {
+      if (argumentsRead) {
+        throw e;
+      }
+      System.err.println("bench/run: " + e.getMessage());
+      System.exit(2);
+    }
+  }
+
+  // Every argument name the sections asked for; set once they are all read.
+  private static final Set<String> KNOWN = new TreeSet<>(Set.of("only"));
+  private static boolean argumentsRead;
+
+  private static void run(String[] args) throws Exception {
     int jobs = intArg(args, "jobs", 2000);
     int throughputRounds = intArg(args, "throughput_rounds", 3);
     int warmUpJobs = intArg(args, "warmup", 12_000);
@@ -54,10 +75,14 @@ public final class ServiceBenchmark {
     int sharedSlots = intArg(args, "shared_slots", Runtime.getRuntime().availableProcessors());
     List<String> sharedSettings =
         List.of(stringArg(args, "shared_settings", "alone,shared,two").split(","));
+    if (!List.of("alone", "shared", "two").containsAll(sharedSettings)) {
+      throw new IllegalArgumentException(
+          "shared_settings takes alone, shared and two, comma-separated: " + sharedSettings);
+    }
     int coldRuns = intArg(args, "cold_runs", 3);
     int coldSingles = intArg(args, "cold_singles", 300);
     int coldBatchJobs = intArg(args, "cold_batch_jobs", 300);
-    boolean coldThreads = Boolean.parseBoolean(stringArg(args, "cold_threads", "false"));
+    boolean coldThreads = booleanArg(args, "cold_threads");
     int peerJobs = intArg(args, "peer_jobs", 2000);
     int peerRounds = intArg(args, "peer_rounds", 3);
     int peerSamples = intArg(args, "peer_samples", 100);
@@ -67,6 +92,14 @@ public final class ServiceBenchmark {
     Set<Integer> only = sections(args);
 
     Path dataRoot = Io.dataRoot(Path.of(stringArg(args, "data_root", Io.DEFAULT_DATA_ROOT)));
+    for (String arg : args) {
+      int eq = arg.indexOf('=');
+      if (eq < 1 || !KNOWN.contains(arg.substring(0, eq))) {
+        throw new IllegalArgumentException(
+            "unknown argument " + arg + "; the arguments are " + String.join("=, ", KNOWN) + "=");
+      }
+    }
+    argumentsRead = true;
 
     List<Row> rows = new ArrayList<>();
     System.out.printf(
@@ -425,10 +458,7 @@ public final class ServiceBenchmark {
     known.put("alone", new int[] {1, 0});
     known.put("shared", new int[] {1, 1});
     known.put("two", new int[] {2, 1});
-    if (!known.keySet().containsAll(settingNames)) {
-      throw new IllegalArgumentException(
-          "shared_settings takes alone, shared and two, comma-separated: " + settingNames);
-    }
+    // settingNames: checked with the arguments
     for (String name : settingNames) {
       int[] setting = known.get(name);
       int services = setting[0];
@@ -565,6 +595,7 @@ public final class ServiceBenchmark {
 
   /** {@code name=value} among the arguments, else the default. */
   private static String stringArg(String[] args, String name, String fallback) {
+    KNOWN.add(name);
     for (String arg : args) {
       if (arg.startsWith(name + "=")) {
         return arg.substring(name.length() + 1);
@@ -573,8 +604,28 @@ public final class ServiceBenchmark {
     return fallback;
   }
 
+  private static boolean booleanArg(String[] args, String name) {
+    String value = stringArg(args, name, "false");
+    if (!value.equals("true") && !value.equals("false")) {
+      throw new IllegalArgumentException(name + "=" + value + ": true or false");
+    }
+    return value.equals("true");
+  }
+
   private static int intArg(String[] args, String name, int fallback) {
     String value = stringArg(args, name, null);
-    return value == null ? fallback : Integer.parseInt(value);
+    if (value == null) {
+      return fallback;
+    }
+    try {
+      int n = Integer.parseInt(value.strip());
+      if (n >= 0) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // below
+    }
+    throw new IllegalArgumentException(
+        name + "=" + value + ": a whole number of 0 or more, such as " + name + "=" + fallback);
   }
 }
