@@ -33,9 +33,17 @@ import java.util.concurrent.TimeUnit;
  */
 final class ColdStart {
 
-  /** Medians over the runs of one way to start; no batch figures (NaN) for held submits. */
+  /**
+   * Medians over the runs of one way to start; no batch figures (NaN) for held submits, no later
+   * rounds (NaN) for them either.
+   */
   record Result(
-      String name, double startMillis, double submitMillis, double batchRate, double ratio) {}
+      String name,
+      double startMillis,
+      double submitMillis,
+      double batchRate,
+      double ratio,
+      double lastRoundMillis) {}
 
   private static final String KEY = "jk_bench_cold_admin_key_0123456789abcdef";
   private static final int BATCH = 100;
@@ -47,6 +55,7 @@ final class ColdStart {
   private final int singles;
   private final int batchJobs;
   private final boolean threads;
+  private final int laterRounds;
   private final int slots = Runtime.getRuntime().availableProcessors();
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -54,12 +63,15 @@ final class ColdStart {
   /**
    * @param threads whether to print, for each run, where the service's CPU went during the singles
    *     and how long its threads waited for a core ({@link ThreadTimes})
+   * @param laterRounds how many more rounds of {@code singles} submits a run with running jobs
+   *     makes after its batch stage, on the same service: how fast it warms up
    */
-  ColdStart(int runs, int singles, int batchJobs, boolean threads) {
+  ColdStart(int runs, int singles, int batchJobs, boolean threads, int laterRounds) {
     this.runs = runs;
     this.singles = singles;
     this.batchJobs = batchJobs;
     this.threads = threads;
+    this.laterRounds = laterRounds;
   }
 
   List<Result> run() throws Exception {
@@ -124,7 +136,12 @@ final class ColdStart {
     SPINNING
   }
 
-  private record Run(double startMillis, double submitMillis, double batchRate, double ratio) {}
+  private record Run(
+      double startMillis,
+      double submitMillis,
+      double batchRate,
+      double ratio,
+      double lastRoundMillis) {}
 
   private Run once(String name, List<String> launch, int round, Mode mode) throws Exception {
     Path dataDir = Io.newDataDir("jobkit-bench-cold-");
@@ -171,11 +188,7 @@ final class ColdStart {
         send(base, "POST", "/api/v1/jobs", "{\"command\":[\"sleep\",\"600\"]}", 201);
       }
       ThreadTimes times = threads ? ThreadTimes.from(process.pid()) : null;
-      long s0 = System.nanoTime();
-      for (int i = 0; i < singles; i++) {
-        Io.post(base, KEY, "/api/v1/jobs", "{\"command\":[\"true\"]}", 201);
-      }
-      double submit = (System.nanoTime() - s0) / 1e6 / singles;
+      double submit = singles(base);
       if (times != null) {
         List<String> lines = times.since(8);
         System.out.printf("  %s, run %d, during the singles: %s%n", name, round, lines.get(0));
@@ -192,7 +205,7 @@ final class ColdStart {
         System.out.printf(
             "  %s, run %d: /healthz after %.0f ms; %d single submits, %.2f ms each%n",
             name, round, start, singles, submit);
-        return new Run(start, submit, Double.NaN, Double.NaN);
+        return new Run(start, submit, Double.NaN, Double.NaN, Double.NaN);
       }
       awaitIdle(base);
 
@@ -222,7 +235,19 @@ final class ColdStart {
           "  %s, run %d: /healthz after %.0f ms; %d single submits, %.2f ms each; %d jobs in"
               + " batches: %.0f jobs/s, direct %.0f/s, ratio %.2f%n",
           name, round, start, singles, submit, batchJobs, batchRate, direct, batchRate / direct);
-      return new Run(start, submit, batchRate, batchRate / direct);
+      List<String> later = new ArrayList<>();
+      double last = Double.NaN;
+      for (int r = 2; r <= laterRounds + 1; r++) {
+        awaitIdle(base);
+        last = singles(base);
+        later.add(String.format("%.2f", last));
+      }
+      if (!later.isEmpty()) {
+        System.out.printf(
+            "  %s, run %d: rounds 2-%d of %d single submits, same service: %s ms each%n",
+            name, round, laterRounds + 1, singles, String.join(", ", later));
+      }
+      return new Run(start, submit, batchRate, batchRate / direct, last);
     } finally {
       process.destroy();
       if (!process.waitFor(2, TimeUnit.MINUTES)) {
@@ -233,13 +258,23 @@ final class ColdStart {
     }
   }
 
+  /** Submits {@code singles} no-op jobs one at a time; the mean submit, in milliseconds. */
+  private double singles(String base) {
+    long s0 = System.nanoTime();
+    for (int i = 0; i < singles; i++) {
+      Io.post(base, KEY, "/api/v1/jobs", "{\"command\":[\"true\"]}", 201);
+    }
+    return (System.nanoTime() - s0) / 1e6 / singles;
+  }
+
   private static Result summary(String name, List<Run> runs) {
     return new Result(
         name,
         Stats.median(runs.stream().map(Run::startMillis).toList()),
         Stats.median(runs.stream().map(Run::submitMillis).toList()),
         Stats.median(runs.stream().map(Run::batchRate).toList()),
-        Stats.median(runs.stream().map(Run::ratio).toList()));
+        Stats.median(runs.stream().map(Run::ratio).toList()),
+        Stats.median(runs.stream().map(Run::lastRoundMillis).toList()));
   }
 
   private void awaitIdle(String base) throws Exception {
