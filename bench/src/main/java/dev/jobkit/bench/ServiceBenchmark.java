@@ -3,7 +3,6 @@ package dev.jobkit.bench;
 import dev.jobkit.server.engine.Capacity;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -75,7 +74,7 @@ public final class ServiceBenchmark {
     int sharedSlots = intArg(args, "shared_slots", Runtime.getRuntime().availableProcessors());
     List<String> sharedSettings =
         List.of(stringArg(args, "shared_settings", "alone,shared,two").split(","));
-    if (!List.of("alone", "shared", "two").containsAll(sharedSettings)) {
+    if (!SHARED_SETTINGS.keySet().containsAll(sharedSettings)) {
       throw new IllegalArgumentException(
           "shared_settings takes alone, shared and two, comma-separated: " + sharedSettings);
     }
@@ -456,6 +455,13 @@ public final class ServiceBenchmark {
     return String.format(value >= 100 ? "%.0f" : value >= 10 ? "%.1f" : "%.2f", value);
   }
 
+  /**
+   * Section 12's settings by name ({@code shared_settings}): how many services, and whether they
+   * run with {@code jobkit.datasource.shared=true} (1) or not (0).
+   */
+  private static final Map<String, int[]> SHARED_SETTINGS =
+      Map.of("alone", new int[] {1, 0}, "shared", new int[] {1, 1}, "two", new int[] {2, 1});
+
   /** Section 12: one service against two on one PostgreSQL database, as processes of their own. */
   private static void runShared(
       List<Row> rows, int jobs, int warmup, int samples, int slots, List<String> settingNames)
@@ -464,13 +470,8 @@ public final class ServiceBenchmark {
         "%n12. Services on one PostgreSQL: 1 alone, 1 shared, 2 shared, %d slots each (issue 15)%n",
         slots);
     SharedDatabaseThroughput bench = new SharedDatabaseThroughput(jobs, warmup, samples, slots);
-    Map<String, int[]> known = new LinkedHashMap<>();
-    known.put("alone", new int[] {1, 0});
-    known.put("shared", new int[] {1, 1});
-    known.put("two", new int[] {2, 1});
-    // settingNames: checked with the arguments
     for (String name : settingNames) {
-      int[] setting = known.get(name);
+      int[] setting = SHARED_SETTINGS.get(name);
       int services = setting[0];
       SharedDatabaseThroughput.Result r = bench.run(services, setting[1] == 1);
       String what =
